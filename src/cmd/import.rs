@@ -1,0 +1,274 @@
+//! `audit import FILE --campaign DIR`
+
+use crate::campaign::{self, Campaign, RegistryEntry};
+use crate::cli::ImportArgs;
+use crate::io::read::{for_each_row, CsvEncoding, ReadError};
+use crate::io::write::csv_bytes;
+use crate::registry::{self, Field, HeaderMap, Registry, RegistryBuilder, Reject};
+use crate::report::makeup;
+use anyhow::{anyhow, bail, Context, Result};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Rows scanned for the header before giving up.
+const HEADER_SCAN_ROWS: usize = 50;
+
+pub struct Imported {
+    pub registry: Registry,
+    pub rejects: Vec<Reject>,
+    pub header_row: u32,
+    pub rows_read: u64,
+    pub blank_rows: u64,
+    pub sheet: Option<String>,
+    pub encoding: Option<CsvEncoding>,
+    pub cells_beyond_limit: u64,
+}
+
+/// Read and validate a registry file (no campaign involved).
+pub fn read_registry(path: &Path, sheet: Option<&str>, encoding: Option<CsvEncoding>) -> Result<Imported> {
+    let file = path.display().to_string();
+    let mut pending: Vec<(u32, Vec<String>)> = Vec::new();
+    let mut builder: Option<RegistryBuilder> = None;
+    let mut any_row = false;
+    let pb = super::progress("读取台账");
+    let info = for_each_row(path, sheet, encoding, |row, cells| {
+        any_row = true;
+        if let Some(b) = builder.as_mut() {
+            b.push(row, cells);
+            if b.rows_read % 20_000 == 0 {
+                pb.set_message(format!("已读取 {} 行", b.rows_read));
+                pb.tick();
+            }
+            return Ok(true);
+        }
+        match HeaderMap::detect(row, cells) {
+            Ok(h) => {
+                builder = Some(RegistryBuilder::new(h));
+                Ok(true)
+            }
+            Err(_) => {
+                pending.push((row, cells.to_vec()));
+                Ok(pending.len() < HEADER_SCAN_ROWS)
+            }
+        }
+    })
+    .map_err(|e: ReadError| anyhow!(e))?;
+    pb.finish_and_clear();
+    let sheet_label = info
+        .sheet
+        .as_ref()
+        .map(|s| format!(" 工作表 \"{s}\""))
+        .unwrap_or_default();
+    if !any_row {
+        bail!("{file}{sheet_label}: 工作表为空,没有任何数据");
+    }
+    let Some(builder) = builder else {
+        // Report the row that came closest to being the header.
+        let best = pending
+            .iter()
+            .max_by_key(|(_, cells)| cells.iter().filter(|c| Field::from_header(c).is_some()).count())
+            .cloned()
+            .unwrap_or_default();
+        let missing = match HeaderMap::detect(best.0, &best.1) {
+            Err(m) => m,
+            Ok(_) => Vec::new(),
+        };
+        let missing: Vec<String> = missing
+            .iter()
+            .map(|f| format!("{}({})", f.label(), f.key()))
+            .collect();
+        let found: Vec<String> = best.1.iter().map(|c| crate::text::clean(c)).filter(|c| !c.is_empty()).collect();
+        bail!(
+            "{file}{sheet_label}: 前 {} 行中找不到表头,缺少必需的列: {};最接近表头的第 {} 行为: {}",
+            pending.len(),
+            missing.join("、"),
+            best.0,
+            found.join(", ")
+        );
+    };
+    let header_row = builder.header().row;
+    let rows_read = builder.rows_read;
+    let blank_rows = builder.blank_rows;
+    let (registry, rejects) = builder.finish();
+    if registry.accounts.is_empty() && rejects.is_empty() {
+        bail!("{file}{sheet_label}: 第 {header_row} 行表头下没有账号数据");
+    }
+    Ok(Imported {
+        registry,
+        rejects,
+        header_row,
+        rows_read,
+        blank_rows,
+        sheet: info.sheet,
+        encoding: info.encoding,
+        cells_beyond_limit: info.cells_beyond_limit,
+    })
+}
+
+pub fn run(args: &ImportArgs) -> Result<i32> {
+    let encoding = match &args.encoding {
+        None => None,
+        Some(s) => Some(CsvEncoding::parse(s).ok_or_else(|| {
+            anyhow!("--encoding \"{s}\" 无法识别;可用 utf-8、gbk、gb18030")
+        })?),
+    };
+    let mut camp = Campaign::open_or_create(&args.campaign)?;
+    if camp.manifest.registry.is_some() && !args.force {
+        bail!(
+            "{} 已导入台账;如需重新导入请加 --force(之后请重新抽样)",
+            args.campaign.display()
+        );
+    }
+    let previous = match &args.previous {
+        Some(p) => Some(Campaign::open(p)?.registry().with_context(|| format!("无法读取上期项目 {}", p.display()))?),
+        None => None,
+    };
+    let imp = read_registry(&args.file, args.sheet.as_deref(), encoding)?;
+    let source_sha = campaign::sha256_file(&args.file)?;
+
+    let file = args.file.display().to_string();
+    let reg_rows: Vec<Vec<String>> = imp.registry.accounts.iter().map(Registry::canonical_row).collect();
+    let reg_bytes = csv_bytes(&imp.registry.canonical_header(), &reg_rows)?;
+    let mut rej_header: Vec<String> = ["源文件", "工作表", "行号", "原因", "说明"].iter().map(|s| s.to_string()).collect();
+    rej_header.push("原始内容".into());
+    let rej_rows: Vec<Vec<String>> = imp
+        .rejects
+        .iter()
+        .map(|r| {
+            vec![
+                file.clone(),
+                imp.sheet.clone().unwrap_or_default(),
+                r.row.to_string(),
+                r.reason.label().to_string(),
+                r.detail.clone(),
+                r.cells.join(" | "),
+            ]
+        })
+        .collect();
+    let rej_bytes = csv_bytes(&rej_header, &rej_rows)?;
+
+    if args.strict && !imp.rejects.is_empty() {
+        for r in &imp.rejects {
+            eprintln!("  {file} 第 {} 行: {}", r.row, r.detail);
+        }
+        bail!(
+            "{file}: {} 行被拒收,--strict 模式下不导入任何内容",
+            imp.rejects.len()
+        );
+    }
+    let diff = previous.as_ref().map(|p| registry::diff(p, &imp.registry));
+    std::fs::create_dir_all(&camp.dir).with_context(|| format!("无法创建 {}", camp.dir.display()))?;
+    if let (Some(prev), Some(d)) = (&previous, &diff) {
+        let cur = imp.registry.by_id();
+        let old = prev.by_id();
+        let mut rows = Vec::new();
+        let name_of = |id: &str| {
+            cur.get(id).or(old.get(id)).map(|a| a.name.clone()).unwrap_or_default()
+        };
+        for id in &d.added {
+            rows.push(vec![id.clone(), name_of(id), "新增".into(), String::new(), String::new()]);
+        }
+        for id in &d.gone {
+            let now = cur.get(id.as_str()).map(|a| a.status.clone()).unwrap_or_else(|| "已移出台账".into());
+            rows.push(vec![id.clone(), name_of(id), "减少".into(), "正常".into(), now]);
+        }
+        for (id, a, b) in &d.type_changed {
+            rows.push(vec![id.clone(), name_of(id), "类型变更".into(), a.clone(), b.clone()]);
+        }
+        for (id, a, b) in &d.owner_changed {
+            rows.push(vec![id.clone(), name_of(id), "开设主体变更".into(), a.clone(), b.clone()]);
+        }
+        let header: Vec<String> = ["账号ID", "名称", "变化", "原值", "新值"].iter().map(|s| s.to_string()).collect();
+        campaign::write_atomic(&camp.path(campaign::CHANGES), &csv_bytes(&header, &rows)?)?;
+    }
+    campaign::write_atomic(&camp.path(campaign::REGISTRY), &reg_bytes)?;
+    campaign::write_atomic(&camp.path(campaign::REJECTS), &rej_bytes)?;
+    let stale_sample = camp.manifest.sample.is_some();
+    camp.manifest.registry = Some(RegistryEntry {
+        source_file: args
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
+        source_sha256: source_sha,
+        sheet: imp.sheet.clone(),
+        encoding: imp.encoding.map(|e| e.to_string()),
+        header_row: imp.header_row,
+        rows_read: imp.rows_read,
+        imported: imp.registry.accounts.len() as u64,
+        rejected: imp.rejects.len() as u64,
+        blank_rows: imp.blank_rows,
+        active: imp.registry.active().count() as u64,
+        file: campaign::REGISTRY.into(),
+        sha256: campaign::sha256_hex(&reg_bytes),
+        imported_at: campaign::now(),
+        previous: args.previous.as_ref().map(|p| p.display().to_string()),
+    });
+    camp.save()?;
+
+    // Summary.
+    println!(
+        "已导入 {file}{}:读取 {} 行(表头在第 {} 行),导入 {} 个账号,拒收 {} 行,跳过空行 {} 行",
+        imp.sheet.as_ref().map(|s| format!(" 工作表 \"{s}\"")).unwrap_or_default(),
+        imp.rows_read,
+        imp.header_row,
+        imp.registry.accounts.len(),
+        imp.rejects.len(),
+        imp.blank_rows
+    );
+    if let Some(e) = imp.encoding {
+        println!("CSV 编码: {e}");
+    }
+    if imp.cells_beyond_limit > 0 {
+        eprintln!(
+            "警告: 忽略了 {} 个位于第 {} 列之后的单元格(远离表格的零散单元格)",
+            imp.cells_beyond_limit,
+            crate::io::read::MAX_COLUMNS
+        );
+    }
+    println!();
+    for t in makeup::makeup(&imp.registry) {
+        println!("{}", t.render());
+    }
+    if let (Some(prev), Some(d)) = (&previous, &diff) {
+        for t in makeup::change(prev, &imp.registry, d) {
+            println!("{}", t.render());
+        }
+        let shown: Vec<String> = d
+            .type_changed
+            .iter()
+            .map(|(id, a, b)| format!("  {id}: 类型 {a} → {b}"))
+            .chain(d.owner_changed.iter().map(|(id, a, b)| format!("  {id}: 开设主体 {a} → {b}")))
+            .collect();
+        if !shown.is_empty() {
+            println!("类型或开设主体有变化的账号({} 个,全部列在 {}):", shown.len(), campaign::CHANGES);
+            for l in shown.iter().take(20) {
+                println!("{l}");
+            }
+            if shown.len() > 20 {
+                println!("  ……");
+            }
+        }
+    }
+    println!("台账: {}", camp.path(campaign::REGISTRY).display());
+    if stale_sample {
+        eprintln!("警告: 本项目已有样本,台账已更新,请用 audit sample --force 重新抽样(audit verify 会报告不一致)");
+    }
+    if !imp.rejects.is_empty() {
+        let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &imp.rejects {
+            *by_reason.entry(r.reason.label()).or_default() += 1;
+        }
+        let parts: Vec<String> = by_reason.iter().map(|(k, v)| format!("{k} {v} 行")).collect();
+        eprintln!(
+            "警告: {} 行被拒收({}),明细见 {}",
+            imp.rejects.len(),
+            parts.join(","),
+            camp.path(campaign::REJECTS).display()
+        );
+        for r in imp.rejects.iter().take(10) {
+            eprintln!("  {file} 第 {} 行: {}", r.row, r.detail);
+        }
+    }
+    Ok(0)
+}

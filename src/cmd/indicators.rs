@@ -1,0 +1,53 @@
+//! `audit indicators [--write FILE] [--catalog FILE]`
+
+use crate::campaign::{guard_overwrite, write_atomic};
+use crate::cli::IndicatorsArgs;
+use crate::indicators::{Catalog, Kind, DEFAULT_CATALOG};
+use anyhow::{anyhow, Context, Result};
+use std::path::Path;
+
+pub fn load(path: Option<&Path>) -> Result<(Catalog, String)> {
+    match path {
+        None => Ok((Catalog::builtin(), DEFAULT_CATALOG.to_string())),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("无法读取指标目录 {}", p.display()))?;
+            let cat = Catalog::parse(&text, &p.display().to_string()).map_err(|e| anyhow!(e))?;
+            Ok((cat, text))
+        }
+    }
+}
+
+pub fn run(args: &IndicatorsArgs) -> Result<i32> {
+    let (cat, text) = load(args.catalog.as_deref())?;
+    if let Some(out) = &args.write {
+        guard_overwrite(out, args.force, "指标目录")?;
+        write_atomic(out, text.as_bytes())?;
+        println!("已写出指标目录: {}(编辑后用 --catalog 使用)", out.display());
+        return Ok(0);
+    }
+    println!("{}", cat.name);
+    println!("判定规则: 任一单项否决指标为\"是\",或 100 − 扣分 < {} 分,即为不合格。\n", cat.pass_mark);
+    let header: Vec<String> = ["代码", "类别", "指标", "类型", "扣分规则", "说明"].iter().map(|s| s.to_string()).collect();
+    let rows: Vec<Vec<String>> = cat
+        .indicators
+        .iter()
+        .map(|i| {
+            vec![
+                i.code.clone(),
+                i.head.clone(),
+                i.name.clone(),
+                match i.kind {
+                    Kind::Veto => "单项否决".into(),
+                    Kind::Deduct => "扣分".into(),
+                },
+                match i.kind {
+                    Kind::Veto => String::new(),
+                    Kind::Deduct => format!("每次 {} 分,最多 {} 次", i.points.unwrap_or(0), i.max.unwrap_or(0)),
+                },
+                i.description.clone(),
+            ]
+        })
+        .collect();
+    print!("{}", crate::text::render_table(&header, &rows));
+    Ok(0)
+}

@@ -1,0 +1,39 @@
+//! One thin module per subcommand: read inputs, call the core, write outputs.
+
+//pub mod collect;
+//pub mod demo;
+pub mod demo_data;
+pub mod import;
+pub mod indicators;
+//pub mod report;
+pub mod sample;
+//pub mod sheet;
+//pub mod status;
+pub mod verify;
+
+use crate::cli::Command;
+use anyhow::Result;
+
+/// Run a command; the returned value is the process exit code.
+pub fn dispatch(cmd: Command) -> Result<i32> {
+    match cmd {
+        Command::Import(a) => import::run(&a),
+        Command::Sample(a) => sample::run(&a),
+        Command::Verify(a) => verify::run(&a.campaign),
+        Command::Indicators(a) => indicators::run(&a),
+        _ => anyhow::bail!("not yet"),
+        Command::DemoData(a) => demo_data::run(&a),
+    }
+}
+
+/// A progress spinner on stderr when it is a terminal; hidden otherwise.
+pub fn progress(msg: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message(msg.to_string());
+        pb
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}

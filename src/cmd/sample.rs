@@ -1,0 +1,299 @@
+//! `audit sample --campaign DIR (--size N | --rate R) [options]`
+
+use crate::campaign::{self, guard_overwrite, write_atomic, Campaign};
+use crate::cli::{AllocationArg, SampleArgs};
+use crate::io::read::read_all;
+use crate::io::write::{csv_bytes, read_plain_csv};
+use crate::registry::{normalize, Column, Field, Registry};
+use crate::sampling::{self, AllocationSpec, Design, Drawn, Spec};
+use anyhow::{anyhow, bail, Context, Result};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// Read a list of ids from a CSV/xlsx with an id column (账号ID / 编号 / id …).
+pub fn read_id_list(path: &Path) -> Result<Vec<String>> {
+    let (rows, _) = read_all(path, None).map_err(|e| anyhow!(e))?;
+    for (n, cells) in rows.iter().take(20) {
+        if let Some(col) = cells.iter().position(|c| Field::from_header(c) == Some(Field::Id)) {
+            return Ok(rows
+                .iter()
+                .filter(|(m, _)| m > n)
+                .filter_map(|(_, r)| r.get(col))
+                .map(|s| crate::text::clean_id(s))
+                .filter(|s| !s.is_empty())
+                .collect());
+        }
+    }
+    bail!("{}: 找不到账号ID列(表头应为 账号ID、编号、备案编号 或 id)", path.display())
+}
+
+/// Results of an earlier campaign: (id, qualified) for every checked account.
+pub fn previous_results(dir: &Path) -> Result<Vec<(String, bool)>> {
+    let camp = Campaign::open(dir)?;
+    let path = camp.path(campaign::RESULTS);
+    if !path.exists() {
+        bail!("{}: 上期项目没有检查结果(results.csv);请先在该项目中运行 audit collect", dir.display());
+    }
+    let (header, rows) = read_plain_csv(&path)?;
+    let id = header.iter().position(|h| h == "账号ID");
+    let verdict = header.iter().position(|h| h == "结论");
+    let (Some(id), Some(verdict)) = (id, verdict) else {
+        bail!("{}: 缺少 账号ID 或 结论 列", path.display());
+    };
+    Ok(rows
+        .iter()
+        .filter_map(|r| Some((r.get(id)?.clone(), r.get(verdict)? == "合格")))
+        .collect())
+}
+
+/// Canonicalise a stratum value typed by a person (a quota file), by column.
+fn canonical_value(reg: &Registry, col: &Column, v: &str) -> String {
+    let v = crate::text::clean(v);
+    match col {
+        Column::Field(Field::Level) => normalize::level(&v).map(str::to_string).unwrap_or(v),
+        Column::Field(Field::Type) => normalize::account_type(&v).map(str::to_string).unwrap_or(v),
+        Column::Field(Field::Region) => normalize::region(&v, ""),
+        Column::Field(Field::Status) => normalize::status(&v).map(str::to_string).unwrap_or(v),
+        Column::Field(Field::OwnerKind) => normalize::owner_kind(&v).map(str::to_string).unwrap_or(v),
+        _ => {
+            let _ = reg;
+            v
+        }
+    }
+}
+
+pub fn read_quota(path: &Path, reg: &Registry, strata: &[String]) -> Result<BTreeMap<Vec<String>, u64>> {
+    let file = path.display().to_string();
+    let (rows, _) = read_all(path, None).map_err(|e| anyhow!(e))?;
+    let Some((hrow, header)) = rows.first() else {
+        bail!("{file}: 配额文件为空");
+    };
+    let cols: Vec<(Column, usize)> = strata
+        .iter()
+        .map(|s| {
+            let col = reg.column(s).ok_or_else(|| anyhow!("分层列 \"{s}\" 不在台账中"))?;
+            let label = reg.column_label(&col);
+            let pos = header
+                .iter()
+                .position(|h| reg.column(h).as_ref() == Some(&col) || crate::text::match_key(h) == crate::text::match_key(&label))
+                .ok_or_else(|| anyhow!("{file}: 第 {hrow} 行表头缺少分层列 \"{s}\";找到: {}", header.join(", ")))?;
+            Ok((col, pos))
+        })
+        .collect::<Result<_>>()?;
+    let ncol = header
+        .iter()
+        .position(|h| matches!(crate::text::match_key(h).as_str(), "n" | "样本数" | "样本量" | "配额"))
+        .ok_or_else(|| anyhow!("{file}: 第 {hrow} 行表头缺少 n 列(样本数);找到: {}", header.join(", ")))?;
+    let mut out = BTreeMap::new();
+    for (row, cells) in rows.iter().skip(1) {
+        let key: Vec<String> = cols
+            .iter()
+            .map(|(c, i)| canonical_value(reg, c, cells.get(*i).map(String::as_str).unwrap_or("")))
+            .collect();
+        let raw = cells.get(ncol).map(|s| crate::text::clean(s)).unwrap_or_default();
+        let n: u64 = raw
+            .parse()
+            .map_err(|_| anyhow!("{file}: 第 {row} 行 n 列的值 \"{raw}\" 不是非负整数"))?;
+        if out.insert(key.clone(), n).is_some() {
+            bail!("{file}: 第 {row} 行分层 \"{}\" 重复", key.join("/"));
+        }
+    }
+    Ok(out)
+}
+
+pub fn allocation_table(d: &Drawn) -> String {
+    let header: Vec<String> = ["分层", "N_h", "必查", "随机n_h", "合计", "抽样比", "整层抽取"].iter().map(|s| s.to_string()).collect();
+    let mut rows: Vec<Vec<String>> = d
+        .strata
+        .iter()
+        .map(|s| {
+            vec![
+                s.key.join("/"),
+                s.population.to_string(),
+                s.certainty.to_string(),
+                s.random.to_string(),
+                s.total.to_string(),
+                crate::text::percent(s.total, s.population),
+                if s.taken_whole || s.total == s.population { "是".into() } else { String::new() },
+            ]
+        })
+        .collect();
+    let c: u64 = d.strata.iter().map(|s| s.certainty).sum();
+    let r: u64 = d.strata.iter().map(|s| s.random).sum();
+    rows.push(vec![
+        "合计".into(),
+        d.frame_size.to_string(),
+        c.to_string(),
+        r.to_string(),
+        (c + r).to_string(),
+        crate::text::percent(c + r, d.frame_size),
+        String::new(),
+    ]);
+    crate::text::render_table(&header, &rows)
+}
+
+pub fn run(args: &SampleArgs) -> Result<i32> {
+    let mut camp = Campaign::open(&args.campaign)?;
+    let reg = camp.registry()?;
+    let sample_path = camp.path(campaign::SAMPLE);
+    if !args.dry_run {
+        guard_overwrite(&sample_path, args.force, "样本")?;
+    }
+    let exclude = match &args.exclude {
+        Some(p) => read_id_list(p)?,
+        None => Vec::new(),
+    };
+    let recheck = match &args.recheck {
+        Some(p) if p.is_dir() => previous_results(p)?
+            .into_iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(id, _)| id)
+            .collect(),
+        Some(p) => read_id_list(p)?,
+        None => Vec::new(),
+    };
+    let allocation_arg = if args.quota.is_some() { AllocationArg::Quota } else { args.allocation };
+    let allocation = match allocation_arg {
+        AllocationArg::Proportional => AllocationSpec::Proportional,
+        AllocationArg::Equal => AllocationSpec::Equal,
+        AllocationArg::Quota => {
+            let q = args.quota.as_ref().ok_or_else(|| anyhow!("--allocation quota 需要 --quota FILE"))?;
+            AllocationSpec::Quota(read_quota(q, &reg, &args.strata)?)
+        }
+        AllocationArg::Neyman => {
+            let prev = args
+                .previous
+                .as_ref()
+                .ok_or_else(|| anyhow!("--allocation neyman 需要 --previous DIR(上期项目,用其不合格率)"))?;
+            let results = previous_results(prev)?;
+            let by_id = reg.by_id();
+            let cols: Vec<Column> = args
+                .strata
+                .iter()
+                .map(|s| reg.column(s).ok_or_else(|| anyhow!("分层列 \"{s}\" 不在台账中")))
+                .collect::<Result<_>>()?;
+            let mut per: HashMap<Vec<String>, (u64, u64)> = HashMap::new();
+            let (mut fails, mut checked) = (0u64, 0u64);
+            for (id, ok) in &results {
+                checked += 1;
+                fails += u64::from(!ok);
+                if let Some(a) = by_id.get(id.as_str()) {
+                    let key: Vec<String> = cols.iter().map(|c| reg.value(a, c).to_string()).collect();
+                    let e = per.entry(key).or_default();
+                    e.0 += u64::from(!ok);
+                    e.1 += 1;
+                }
+            }
+            if checked == 0 {
+                bail!("{}: 上期没有已检查的账号,无法计算 Neyman 分配", prev.display());
+            }
+            AllocationSpec::Neyman {
+                fail_rates: per.into_iter().map(|(k, (f, n))| (k, f as f64 / n as f64)).collect(),
+                overall: fails as f64 / checked as f64,
+            }
+        }
+    };
+    let (seed, seed_source) = match args.seed {
+        Some(s) => (s, "given"),
+        None => {
+            use rand_chacha::rand_core::{RngCore, SeedableRng};
+            (rand_chacha::ChaCha20Rng::from_os_rng().next_u64(), "os")
+        }
+    };
+    let spec = Spec {
+        strata: args.strata.clone(),
+        allocation,
+        size: args.size,
+        rate: args.rate,
+        min_per_stratum: args.min_per_stratum,
+        take_all: args.take_all.clone(),
+        recheck: recheck.clone(),
+        exclude: exclude.clone(),
+        seed,
+    };
+    let drawn = sampling::draw(&reg, &spec).map_err(|e| anyhow!(e))?;
+
+    println!(
+        "抽样框: {} 个状态正常的账号{};必查 {} 个;样本量 {};种子 {seed}{}",
+        drawn.frame_size,
+        if drawn.excluded_found > 0 { format!("(已排除 {} 个)", drawn.excluded_found) } else { String::new() },
+        drawn.certainty,
+        drawn.size,
+        if seed_source == "os" { "(随机生成,已记录)" } else { "" }
+    );
+    if !drawn.excluded_unknown.is_empty() {
+        eprintln!("警告: 排除名单中 {} 个账号ID不在台账中: {}", drawn.excluded_unknown.len(), preview(&drawn.excluded_unknown));
+    }
+    if !drawn.recheck_outside_frame.is_empty() {
+        eprintln!(
+            "提示: 回头看名单中 {} 个账号不在本期抽样框中(已关停、注销、停更或被排除): {}",
+            drawn.recheck_outside_frame.len(),
+            preview(&drawn.recheck_outside_frame)
+        );
+    }
+    print!("{}", allocation_table(&drawn));
+    if args.dry_run {
+        println!("(--dry-run: 未写入任何文件)");
+        return Ok(0);
+    }
+
+    let (header, rows) = sampling::sample_table(&reg, &drawn);
+    let bytes = csv_bytes(&header, &rows)?;
+    let design_dir = camp.path(campaign::DESIGN_DIR);
+    let id_header = vec!["账号ID".to_string()];
+    let as_rows = |ids: &[String]| ids.iter().map(|i| vec![i.clone()]).collect::<Vec<_>>();
+    let mut design = Design {
+        algorithm: sampling::ALGORITHM.into(),
+        seed,
+        seed_source: seed_source.into(),
+        strata_columns: args.strata.clone(),
+        allocation: spec.allocation.name().into(),
+        requested_size: drawn.size,
+        min_per_stratum: args.min_per_stratum,
+        take_all: args.take_all.clone(),
+        recheck_source: args.recheck.as_ref().map(|p| p.display().to_string()),
+        exclude_source: args.exclude.as_ref().map(|p| p.display().to_string()),
+        previous: args.previous.as_ref().map(|p| p.display().to_string()),
+        registry_sha256: camp.manifest.registry.as_ref().map(|r| r.sha256.clone()).unwrap_or_default(),
+        sample_file: campaign::SAMPLE.into(),
+        sample_sha256: campaign::sha256_hex(&bytes),
+        frame_size: drawn.frame_size,
+        excluded: drawn.excluded_found,
+        certainty: drawn.certainty,
+        drawn_at: campaign::now(),
+        strata: drawn.strata.clone(),
+        ..Default::default()
+    };
+    if !recheck.is_empty() {
+        let f = format!("{}/recheck_ids.csv", campaign::DESIGN_DIR);
+        write_atomic(&design_dir.join("recheck_ids.csv"), &csv_bytes(&id_header, &as_rows(&recheck))?)?;
+        design.recheck_ids_file = Some(f);
+    }
+    if !exclude.is_empty() {
+        let f = format!("{}/exclude_ids.csv", campaign::DESIGN_DIR);
+        write_atomic(&design_dir.join("exclude_ids.csv"), &csv_bytes(&id_header, &as_rows(&exclude))?)?;
+        design.exclude_ids_file = Some(f);
+    }
+    if let Some(q) = &args.quota {
+        let f = format!("{}/quota{}", campaign::DESIGN_DIR, q.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default());
+        let bytes = std::fs::read(q).with_context(|| format!("无法读取 {}", q.display()))?;
+        write_atomic(&camp.path(&f), &bytes)?;
+        design.quota_file = Some(f);
+    }
+    write_atomic(&sample_path, &bytes)?;
+    if camp.manifest.sheets.is_some() {
+        eprintln!("警告: 已重新抽样,之前生成的检查表已过期,请重新运行 audit sheet --force");
+    }
+    camp.manifest.sample = Some(design);
+    camp.save()?;
+    println!("样本: {}({} 个账号)", sample_path.display(), rows.len());
+    Ok(0)
+}
+
+fn preview(ids: &[String]) -> String {
+    let mut s = ids.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+    if ids.len() > 10 {
+        s.push_str(", ……");
+    }
+    s
+}

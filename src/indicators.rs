@@ -1,0 +1,213 @@
+//! The indicator catalog (data, not code), the built-in default, and the verdict rule.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// 单项否决: yes/no; any hit makes the account unqualified.
+    Veto,
+    /// 扣分: a count of occurrences × points, up to `max` occurrences.
+    Deduct,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub code: String,
+    pub name: String,
+    pub head: String,
+    #[serde(default)]
+    pub description: String,
+    pub kind: Kind,
+    /// Deduct only: points per occurrence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<u32>,
+    /// Deduct only: the largest count an inspector may enter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    pub name: String,
+    /// Unqualified when 100 − deductions falls below this.
+    #[serde(default = "default_pass_mark")]
+    pub pass_mark: u32,
+    #[serde(rename = "indicator")]
+    pub indicators: Vec<Indicator>,
+}
+
+fn default_pass_mark() -> u32 {
+    60
+}
+
+pub const DEFAULT_CATALOG: &str = include_str!("default_catalog.toml");
+
+impl Catalog {
+    pub fn builtin() -> Catalog {
+        Catalog::parse(DEFAULT_CATALOG, "内置指标目录").expect("the built-in catalog is valid")
+    }
+
+    /// Parse and check a catalog; errors name the file, the line and the field.
+    pub fn parse(text: &str, file: &str) -> Result<Catalog, String> {
+        let cat: Catalog = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .map(|l| format!(" 第 {l} 行"))
+                .unwrap_or_default();
+            format!("{file}{line}: 指标目录格式错误: {}", e.message())
+        })?;
+        let line_of = |code: &str| {
+            text.lines()
+                .position(|l| {
+                    l.trim_start().starts_with("code")
+                        && l.contains(&format!("\"{code}\""))
+                })
+                .map(|p| format!(" 第 {} 行", p + 1))
+                .unwrap_or_default()
+        };
+        if cat.indicators.is_empty() {
+            return Err(format!("{file}: 指标目录中没有任何 [[indicator]]"));
+        }
+        if cat.pass_mark > 100 {
+            return Err(format!("{file}: pass_mark = {} 应在 0..100 之间", cat.pass_mark));
+        }
+        let mut seen = HashSet::new();
+        for i in &cat.indicators {
+            let at = line_of(&i.code);
+            if i.code.trim().is_empty() || i.code.chars().any(|c| c.is_whitespace()) {
+                return Err(format!("{file}{at}: 字段 code \"{}\" 不能为空或含空格", i.code));
+            }
+            if !seen.insert(i.code.clone()) {
+                return Err(format!("{file}{at}: 字段 code \"{}\" 重复", i.code));
+            }
+            if i.name.trim().is_empty() {
+                return Err(format!("{file}{at}: 指标 {} 的字段 name 为空", i.code));
+            }
+            match i.kind {
+                Kind::Veto => {
+                    if i.points.is_some() || i.max.is_some() {
+                        return Err(format!(
+                            "{file}{at}: 指标 {} 是 veto(单项否决),不应有字段 points 或 max",
+                            i.code
+                        ));
+                    }
+                }
+                Kind::Deduct => {
+                    if i.points.is_none_or(|p| p == 0) {
+                        return Err(format!("{file}{at}: 指标 {} 是 deduct(扣分),字段 points 必须为正整数", i.code));
+                    }
+                    if i.max.is_none_or(|m| m == 0) {
+                        return Err(format!("{file}{at}: 指标 {} 是 deduct(扣分),字段 max 必须为正整数", i.code));
+                    }
+                }
+            }
+        }
+        Ok(cat)
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+
+    pub fn vetoes(&self) -> impl Iterator<Item = &Indicator> {
+        self.indicators.iter().filter(|i| i.kind == Kind::Veto)
+    }
+
+    pub fn get(&self, code: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.code == code)
+    }
+}
+
+/// One account's answers: per indicator (in catalog order) 0/1 for veto, a count for deduct.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub values: Vec<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    pub deduction: u32,
+    pub score: i64,
+    /// Codes of the veto items hit.
+    pub veto_hits: Vec<String>,
+    pub qualified: bool,
+}
+
+impl Verdict {
+    pub fn label(&self) -> &'static str {
+        if self.qualified {
+            "合格"
+        } else {
+            "不合格"
+        }
+    }
+}
+
+/// The pass rule: unqualified if any veto is hit, or if 100 − deductions < pass mark.
+pub fn verdict(cat: &Catalog, a: &Answer) -> Verdict {
+    let mut deduction = 0u32;
+    let mut veto_hits = Vec::new();
+    for (ind, v) in cat.indicators.iter().zip(&a.values) {
+        match ind.kind {
+            Kind::Veto if *v > 0 => veto_hits.push(ind.code.clone()),
+            Kind::Deduct => deduction += ind.points.unwrap_or(0) * v,
+            _ => {}
+        }
+    }
+    let score = 100 - deduction as i64;
+    Verdict {
+        deduction,
+        score,
+        qualified: veto_hits.is_empty() && score >= cat.pass_mark as i64,
+        veto_hits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_has_eight_vetoes() {
+        let c = Catalog::builtin();
+        assert_eq!(c.vetoes().count(), 8);
+        assert_eq!(c.pass_mark, 60);
+        let again = Catalog::parse(&c.to_toml(), "x").unwrap();
+        assert_eq!(again, c);
+    }
+
+    #[test]
+    fn verdict_rule() {
+        let c = Catalog::builtin();
+        let n = c.indicators.len();
+        let mut a = Answer { values: vec![0; n] };
+        assert!(verdict(&c, &a).qualified);
+        a.values[7] = 1;
+        let v = verdict(&c, &a);
+        assert!(!v.qualified);
+        assert_eq!(v.veto_hits, vec![c.indicators[7].code.clone()]);
+        let mut a = Answer { values: vec![0; n] };
+        // Deductions: 开设不规范 10 points × 4 = 40 → score 60, passes; one more point fails.
+        let d = c.indicators.iter().position(|i| i.kind == Kind::Deduct).unwrap();
+        a.values[d] = 4;
+        let v = verdict(&c, &a);
+        assert_eq!(v.score, 60);
+        assert!(v.qualified);
+        a.values[d + 1] = 1;
+        assert!(!verdict(&c, &a).qualified);
+    }
+
+    #[test]
+    fn malformed_catalog_names_line_and_field() {
+        let e = Catalog::parse("name = \"x\"\n[[indicator]]\ncode = \"A\"\nname = \"n\"\nhead = \"h\"\nkind = \"sometimes\"\n", "c.toml").unwrap_err();
+        assert!(e.contains("c.toml 第 6 行"), "{e}");
+        assert!(e.contains("sometimes"), "{e}");
+        let e = Catalog::parse("name = \"x\"\n[[indicator]]\ncode = \"A\"\nname = \"n\"\nhead = \"h\"\nkind = \"deduct\"\n", "c.toml").unwrap_err();
+        assert!(e.contains("第 3 行") && e.contains("points"), "{e}");
+    }
+}

@@ -1,0 +1,3 @@
+//! Edge modules: everything that touches spreadsheet and CSV files.
+pub mod read;
+pub mod write;

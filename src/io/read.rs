@@ -1,0 +1,447 @@
+//! Reading tables from .xlsx/.xlsm/.xlsb/.xls/.ods (calamine) and .csv (UTF-8 or GBK/GB18030).
+//!
+//! Rows are handed to a callback one at a time, so a million-row registry is never held twice.
+//! For .xlsx/.xlsm the cells are streamed (`worksheet_cells_reader`), so a stray cell far away
+//! (say at XFD1048576) cannot make us allocate rows×columns: rows are kept sparse and cells
+//! beyond column [`MAX_COLUMNS`] are dropped and counted.
+
+use calamine::{open_workbook_auto, Data, DataRef, Reader, Sheets};
+use std::fmt;
+use std::path::Path;
+
+/// Cells beyond this column (1-based) are ignored and counted; no registry is that wide.
+pub const MAX_COLUMNS: usize = 512;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{file}: 无法打开: {detail}")]
+    Open { file: String, detail: String },
+    #[error("{file}: 不是可读取的电子表格,或文件已损坏 ({detail})")]
+    Corrupt { file: String, detail: String },
+    #[error("{file}: 不支持的文件类型 \"{ext}\" (支持 .xlsx .xlsm .xlsb .xls .ods .csv)")]
+    UnsupportedType { file: String, ext: String },
+    #[error("{file}: 没有名为 \"{sheet}\" 的工作表;现有工作表: {available}")]
+    MissingSheet {
+        file: String,
+        sheet: String,
+        available: String,
+    },
+    #[error("{file}: CSV 不是 {encoding} 编码,第 {line} 行附近无法解码;可用 --encoding 指定 utf-8 / gbk / gb18030")]
+    Encoding {
+        file: String,
+        encoding: String,
+        line: usize,
+    },
+    #[error("{file}: CSV 格式错误: {detail}")]
+    Csv { file: String, detail: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The text encoding of a CSV file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvEncoding {
+    Utf8,
+    Gb18030,
+}
+
+impl CsvEncoding {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+            "utf8" | "utf8bom" => Some(Self::Utf8),
+            "gbk" | "gb2312" | "gb18030" | "cp936" => Some(Self::Gb18030),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for CsvEncoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Utf8 => write!(f, "UTF-8"),
+            Self::Gb18030 => write!(f, "GBK/GB18030"),
+        }
+    }
+}
+
+/// What a read saw besides its rows.
+#[derive(Debug, Default, Clone)]
+pub struct ReadInfo {
+    /// The sheet that was read (None for CSV).
+    pub sheet: Option<String>,
+    /// The CSV encoding that was used (None for spreadsheets).
+    pub encoding: Option<CsvEncoding>,
+    /// Cells dropped because they lay beyond [`MAX_COLUMNS`].
+    pub cells_beyond_limit: u64,
+    /// The sheet's declared size in rows, when known (for progress).
+    pub declared_rows: Option<u64>,
+}
+
+fn file_label(path: &Path) -> String {
+    path.display().to_string()
+}
+
+pub fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// Names of the sheets in a workbook (empty for CSV).
+pub fn sheet_names(path: &Path) -> Result<Vec<String>, ReadError> {
+    if is_csv(path) {
+        return Ok(Vec::new());
+    }
+    let wb = open_book(path)?;
+    Ok(wb.sheet_names())
+}
+
+fn is_csv(path: &Path) -> bool {
+    matches!(extension(path).as_str(), "csv" | "txt")
+}
+
+fn open_book(path: &Path) -> Result<Sheets<std::io::BufReader<std::fs::File>>, ReadError> {
+    let file = file_label(path);
+    let ext = extension(path);
+    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods") {
+        return Err(ReadError::UnsupportedType { file, ext });
+    }
+    if let Err(e) = std::fs::metadata(path) {
+        return Err(ReadError::Open {
+            file,
+            detail: e.to_string(),
+        });
+    }
+    open_workbook_auto(path).map_err(|e| ReadError::Corrupt {
+        file,
+        detail: e.to_string(),
+    })
+}
+
+/// Read every row of `path` (the named sheet, or the first one), calling `on_row(row_number,
+/// cells)` with 1-based spreadsheet row numbers (CSV: record numbers, the first record is 1).
+/// Rows with no cells at all are not reported. Returning `Ok(false)` from `on_row` stops early.
+pub fn for_each_row<F>(
+    path: &Path,
+    sheet: Option<&str>,
+    encoding: Option<CsvEncoding>,
+    mut on_row: F,
+) -> Result<ReadInfo, ReadError>
+where
+    F: FnMut(u32, &[String]) -> Result<bool, ReadError>,
+{
+    if is_csv(path) {
+        return read_csv(path, encoding, on_row);
+    }
+    let file = file_label(path);
+    let mut wb = open_book(path)?;
+    let names = wb.sheet_names();
+    let name = match sheet {
+        Some(s) => match names.iter().find(|n| n.as_str() == s) {
+            Some(n) => n.clone(),
+            None => {
+                return Err(ReadError::MissingSheet {
+                    file,
+                    sheet: s.to_string(),
+                    available: names.join(", "),
+                })
+            }
+        },
+        None => match names.first() {
+            Some(n) => n.clone(),
+            None => {
+                return Err(ReadError::Corrupt {
+                    file,
+                    detail: "工作簿中没有工作表".into(),
+                })
+            }
+        },
+    };
+    let mut info = ReadInfo {
+        sheet: Some(name.clone()),
+        ..Default::default()
+    };
+    if let Sheets::Xlsx(ref mut xlsx) = wb {
+        let mut reader = xlsx
+            .worksheet_cells_reader(&name)
+            .map_err(|e| ReadError::Corrupt {
+                file: file.clone(),
+                detail: e.to_string(),
+            })?;
+        let dims = reader.dimensions();
+        info.declared_rows = Some(dims.end.0 as u64 + 1);
+        let mut current: Option<u32> = None;
+        let mut cells: Vec<String> = Vec::new();
+        loop {
+            let cell = reader.next_cell().map_err(|e| ReadError::Corrupt {
+                file: file.clone(),
+                detail: e.to_string(),
+            })?;
+            let Some(cell) = cell else { break };
+            let (r, c) = cell.get_position();
+            if current != Some(r) {
+                if let Some(prev) = current {
+                    if !on_row(prev + 1, &cells)? {
+                        return Ok(info);
+                    }
+                }
+                cells.clear();
+                current = Some(r);
+            }
+            let c = c as usize;
+            if c >= MAX_COLUMNS {
+                if !matches!(cell.get_value(), DataRef::Empty) {
+                    info.cells_beyond_limit += 1;
+                }
+                continue;
+            }
+            let text = data_ref_text(cell.get_value());
+            if text.is_empty() {
+                continue;
+            }
+            if cells.len() <= c {
+                cells.resize(c + 1, String::new());
+            }
+            cells[c] = text;
+        }
+        if let Some(prev) = current {
+            on_row(prev + 1, &cells)?;
+        }
+        return Ok(info);
+    }
+    let range = wb.worksheet_range(&name).map_err(|e| ReadError::Corrupt {
+        file: file.clone(),
+        detail: e.to_string(),
+    })?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    info.declared_rows = Some(range.height() as u64);
+    for (i, row) in range.rows().enumerate() {
+        let mut cells: Vec<String> = Vec::new();
+        for (j, v) in row.iter().enumerate() {
+            let c = c0 as usize + j;
+            if c >= MAX_COLUMNS {
+                if !matches!(v, Data::Empty) {
+                    info.cells_beyond_limit += 1;
+                }
+                continue;
+            }
+            let text = data_text(v);
+            if text.is_empty() {
+                continue;
+            }
+            if cells.len() <= c {
+                cells.resize(c + 1, String::new());
+            }
+            cells[c] = text;
+        }
+        if cells.is_empty() {
+            continue;
+        }
+        if !on_row(r0 + i as u32 + 1, &cells)? {
+            break;
+        }
+    }
+    Ok(info)
+}
+
+/// Text of a float as a spreadsheet shows it: integers without ".0".
+pub fn float_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e17 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+fn excel_date_text(serial: f64, is_datetime: bool) -> String {
+    let days = serial.floor() as i64;
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date");
+    let Some(date) = base.checked_add_signed(chrono::Duration::days(days)) else {
+        return float_text(serial);
+    };
+    let secs = ((serial - serial.floor()) * 86400.0).round() as i64;
+    if !is_datetime || secs == 0 {
+        date.format("%Y-%m-%d").to_string()
+    } else {
+        let t = date.and_hms_opt(0, 0, 0).expect("midnight") + chrono::Duration::seconds(secs);
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
+fn data_ref_text(v: &DataRef<'_>) -> String {
+    match v {
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => float_text(*f),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => s.to_string(),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        DataRef::DateTime(d) => excel_date_text(d.as_f64(), d.is_datetime()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(_) | DataRef::Empty => String::new(),
+    }
+}
+
+/// Text of a calamine cell, as the user sees it.
+pub fn data_text(v: &Data) -> String {
+    match v {
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => float_text(*f),
+        Data::String(s) => s.clone(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(d) => excel_date_text(d.as_f64(), d.is_datetime()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+/// Decode CSV bytes: a UTF-8 BOM or valid UTF-8 means UTF-8, otherwise GB18030 (a superset of GBK).
+pub fn decode_csv(
+    path: &Path,
+    bytes: &[u8],
+    forced: Option<CsvEncoding>,
+) -> Result<(String, CsvEncoding), ReadError> {
+    let file = file_label(path);
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let enc = forced.unwrap_or(if std::str::from_utf8(body).is_ok() {
+        CsvEncoding::Utf8
+    } else {
+        CsvEncoding::Gb18030
+    });
+    let bad_line = |valid_up_to: usize| body[..valid_up_to].iter().filter(|b| **b == b'\n').count() + 1;
+    match enc {
+        CsvEncoding::Utf8 => match std::str::from_utf8(body) {
+            Ok(s) => Ok((s.to_string(), enc)),
+            Err(e) => Err(ReadError::Encoding {
+                file,
+                encoding: enc.to_string(),
+                line: bad_line(e.valid_up_to()),
+            }),
+        },
+        CsvEncoding::Gb18030 => {
+            let (text, had_errors) = encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(body)
+                .map(|t| (t, false))
+                .unwrap_or_else(|| (encoding_rs::GB18030.decode_without_bom_handling(body).0, true));
+            if had_errors {
+                let line = text
+                    .split('\n')
+                    .position(|l| l.contains('\u{FFFD}'))
+                    .map(|p| p + 1)
+                    .unwrap_or(1);
+                return Err(ReadError::Encoding {
+                    file,
+                    encoding: enc.to_string(),
+                    line,
+                });
+            }
+            Ok((text.into_owned(), enc))
+        }
+    }
+}
+
+fn read_csv<F>(
+    path: &Path,
+    encoding: Option<CsvEncoding>,
+    mut on_row: F,
+) -> Result<ReadInfo, ReadError>
+where
+    F: FnMut(u32, &[String]) -> Result<bool, ReadError>,
+{
+    let file = file_label(path);
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Open {
+        file: file.clone(),
+        detail: e.to_string(),
+    })?;
+    if bytes.contains(&0) {
+        return Err(ReadError::Csv {
+            file,
+            detail: "文件含有二进制内容,不是文本 CSV".into(),
+        });
+    }
+    let (text, enc) = decode_csv(path, &bytes, encoding)?;
+    let mut info = ReadInfo {
+        encoding: Some(enc),
+        ..Default::default()
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut n: u32 = 0;
+    let mut cells: Vec<String> = Vec::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                return Err(ReadError::Csv {
+                    file,
+                    detail: e.to_string(),
+                })
+            }
+        }
+        n += 1;
+        cells.clear();
+        for (i, f) in record.iter().enumerate() {
+            if i >= MAX_COLUMNS {
+                if !f.is_empty() {
+                    info.cells_beyond_limit += 1;
+                }
+                continue;
+            }
+            cells.push(f.to_string());
+        }
+        while cells.last().is_some_and(|c| c.is_empty()) {
+            cells.pop();
+        }
+        if cells.is_empty() {
+            continue;
+        }
+        if !on_row(n, &cells)? {
+            break;
+        }
+    }
+    Ok(info)
+}
+
+/// Read a whole sheet into memory (for small files such as filled sheets and id lists).
+pub fn read_all(
+    path: &Path,
+    sheet: Option<&str>,
+) -> Result<(Vec<(u32, Vec<String>)>, ReadInfo), ReadError> {
+    let mut rows = Vec::new();
+    let info = for_each_row(path, sheet, None, |n, cells| {
+        rows.push((n, cells.to_vec()));
+        Ok(true)
+    })?;
+    Ok((rows, info))
+}
+
+/// Read a whole sheet of a calamine workbook as typed cells (for filled inspector workbooks,
+/// where a number, a date or a boolean must be told apart from text).
+pub fn read_typed(path: &Path, sheet: &str) -> Result<Vec<(u32, Vec<Data>)>, ReadError> {
+    let file = file_label(path);
+    let mut wb = open_book(path)?;
+    let names = wb.sheet_names();
+    if !names.iter().any(|n| n == sheet) {
+        return Err(ReadError::MissingSheet {
+            file,
+            sheet: sheet.to_string(),
+            available: names.join(", "),
+        });
+    }
+    let range = wb.worksheet_range(sheet).map_err(|e| ReadError::Corrupt {
+        file: file.clone(),
+        detail: e.to_string(),
+    })?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut out = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        let mut cells = vec![Data::Empty; c0 as usize];
+        cells.extend(row.iter().take(MAX_COLUMNS).cloned());
+        out.push((r0 + i as u32 + 1, cells));
+    }
+    Ok(out)
+}

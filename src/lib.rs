@@ -1,0 +1,42 @@
+//! audit: quarterly spot-check campaigns for government new-media accounts (政务新媒体).
+//!
+//! The domain core (`registry`, `sampling`, `indicators`, `answers`, `stats`, `report`) does no
+//! file I/O; `io` and `campaign` are the edges; `cmd` holds one thin module per subcommand.
+
+//pub mod answers;
+pub mod campaign;
+pub mod cli;
+pub mod cmd;
+pub mod demo_data;
+pub mod indicators;
+pub mod io;
+pub mod registry;
+pub mod report;
+pub mod sampling;
+pub mod stats;
+pub mod text;
+
+use clap::Parser;
+
+/// Parse arguments, run the command, and turn any error into one clear line and an exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cmd::dispatch(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误: {e:#}");
+            1
+        }
+    }
+}

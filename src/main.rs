@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(audit::run(std::env::args_os()));
+}

@@ -1,0 +1,661 @@
+//! The account registry (备案台账): header matching, normalisation, validation, make-up and diff.
+//! Pure: rows come in as text, accounts and rejects go out.
+
+pub mod normalize;
+
+use crate::text::{clean, clean_id, match_key};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A canonical field of the registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    Id,
+    Name,
+    Type,
+    Owner,
+    Level,
+    Region,
+    OwnerKind,
+    Status,
+    Platform,
+}
+
+impl Field {
+    pub const ALL: [Field; 9] = [
+        Field::Id,
+        Field::Name,
+        Field::Type,
+        Field::Owner,
+        Field::Level,
+        Field::Region,
+        Field::OwnerKind,
+        Field::Status,
+        Field::Platform,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Name => "name",
+            Field::Type => "type",
+            Field::Owner => "owner",
+            Field::Level => "level",
+            Field::Region => "region",
+            Field::OwnerKind => "owner_kind",
+            Field::Status => "status",
+            Field::Platform => "platform",
+        }
+    }
+
+    /// The Chinese header we write.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Id => "账号ID",
+            Field::Name => "名称",
+            Field::Type => "类型",
+            Field::Owner => "开设主体",
+            Field::Level => "层级",
+            Field::Region => "地区",
+            Field::OwnerKind => "主体类别",
+            Field::Status => "状态",
+            Field::Platform => "平台",
+        }
+    }
+
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::Id => &["账号ID", "备案编号", "编号", "账号编号", "id"],
+            Field::Name => &["名称", "账号名称", "政务新媒体名称", "name"],
+            Field::Type => &["类型", "平台类型", "账号类型", "type"],
+            Field::Owner => &["开设主体", "主办单位", "owner"],
+            Field::Level => &["层级", "行政层级", "level"],
+            Field::Region => &["地区", "所属地区", "设区市", "region"],
+            Field::OwnerKind => &["主体类别", "owner_kind", "ownerkind"],
+            Field::Status => &["状态", "运行状态", "status"],
+            Field::Platform => &["平台", "platform"],
+        }
+    }
+
+    pub fn required(self) -> bool {
+        matches!(
+            self,
+            Field::Id | Field::Name | Field::Type | Field::Owner | Field::Level | Field::Region
+        )
+    }
+
+    /// Which field a header names, if any.
+    pub fn from_header(h: &str) -> Option<Field> {
+        let k = match_key(h);
+        if k.is_empty() {
+            return None;
+        }
+        Field::ALL
+            .into_iter()
+            .find(|f| f.aliases().iter().any(|a| match_key(a) == k))
+    }
+}
+
+/// One registered account.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    /// 微信 / 微博 / 移动客户端 / 其他
+    pub account_type: String,
+    pub owner: String,
+    /// 省级 / 市级 / 县级
+    pub level: String,
+    /// 省本级 or a city name without 市
+    pub region: String,
+    /// 政府 / 部门 / 其他单位
+    pub owner_kind: String,
+    /// 正常 / 停更 / 关停 / 注销
+    pub status: String,
+    pub platform: String,
+    /// Original texts of the normalised fields: type, level, region, owner_kind, status.
+    pub raw: [String; 5],
+    /// Every other column, verbatim, in the order of `Registry::extra_headers`.
+    pub extra: Vec<String>,
+}
+
+impl Account {
+    pub fn is_active(&self) -> bool {
+        self.status == "正常"
+    }
+
+    /// 省级部门单位 or 设区市 (a city's own and its counties' accounts).
+    pub fn owner_group(&self) -> &'static str {
+        if self.level == "省级" {
+            OWNER_GROUP_PROVINCE
+        } else {
+            OWNER_GROUP_CITY
+        }
+    }
+
+    /// 地区/部门 as the annex prints it: the department for provincial accounts, else the city.
+    pub fn region_or_department(&self) -> String {
+        if self.level == "省级" {
+            self.owner.clone()
+        } else if self.region.is_empty() {
+            String::new()
+        } else if normalize::JIANGSU_CITIES.contains(&self.region.as_str()) {
+            format!("{}市", self.region)
+        } else {
+            self.region.clone()
+        }
+    }
+
+    pub fn get(&self, f: Field) -> &str {
+        match f {
+            Field::Id => &self.id,
+            Field::Name => &self.name,
+            Field::Type => &self.account_type,
+            Field::Owner => &self.owner,
+            Field::Level => &self.level,
+            Field::Region => &self.region,
+            Field::OwnerKind => &self.owner_kind,
+            Field::Status => &self.status,
+            Field::Platform => &self.platform,
+        }
+    }
+}
+
+pub const OWNER_GROUP_PROVINCE: &str = "省级部门单位";
+pub const OWNER_GROUP_CITY: &str = "设区市";
+
+/// A column of the registry by which accounts can be grouped: a canonical field or an extra one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Column {
+    Field(Field),
+    Extra(usize),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Registry {
+    pub extra_headers: Vec<String>,
+    pub accounts: Vec<Account>,
+}
+
+/// Raw header labels of the canonical CSV, after the extras are appended.
+pub const RAW_LABELS: [&str; 5] = ["类型原文", "层级原文", "地区原文", "主体类别原文", "状态原文"];
+
+impl Registry {
+    /// Resolve a column name (English key, Chinese header or an extra column's header).
+    pub fn column(&self, name: &str) -> Option<Column> {
+        if let Some(f) = Field::from_header(name) {
+            return Some(Column::Field(f));
+        }
+        let k = match_key(name);
+        self.extra_headers
+            .iter()
+            .position(|h| match_key(h) == k)
+            .map(Column::Extra)
+    }
+
+    pub fn value<'a>(&self, a: &'a Account, c: &Column) -> &'a str {
+        match c {
+            Column::Field(f) => a.get(*f),
+            Column::Extra(i) => a.extra.get(*i).map(String::as_str).unwrap_or(""),
+        }
+    }
+
+    pub fn column_label(&self, c: &Column) -> String {
+        match c {
+            Column::Field(f) => f.label().to_string(),
+            Column::Extra(i) => self.extra_headers.get(*i).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// Header of the canonical CSV.
+    pub fn canonical_header(&self) -> Vec<String> {
+        let mut h: Vec<String> = Field::ALL.iter().map(|f| f.label().to_string()).collect();
+        h.extend(RAW_LABELS.iter().map(|s| s.to_string()));
+        h.extend(self.extra_headers.iter().cloned());
+        h
+    }
+
+    pub fn canonical_row(a: &Account) -> Vec<String> {
+        let mut r: Vec<String> = Field::ALL.iter().map(|f| a.get(*f).to_string()).collect();
+        r.extend(a.raw.iter().cloned());
+        r.extend(a.extra.iter().cloned());
+        r
+    }
+
+    /// Rebuild from the canonical CSV rows (header first). Errors name the row.
+    pub fn from_canonical(header: &[String], rows: &[Vec<String>]) -> Result<Registry, String> {
+        let fixed = Field::ALL.len() + RAW_LABELS.len();
+        let expected: Vec<&str> = Field::ALL
+            .iter()
+            .map(|f| f.label())
+            .chain(RAW_LABELS.iter().copied())
+            .collect();
+        if header.len() < fixed || header[..fixed].iter().map(String::as_str).ne(expected.iter().copied()) {
+            return Err(format!(
+                "表头不是 audit 的标准台账格式(应以 {} 开头)",
+                expected.join(",")
+            ));
+        }
+        let extra_headers = header[fixed..].to_vec();
+        let mut accounts = Vec::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            if r.len() != header.len() {
+                return Err(format!("第 {} 行有 {} 列,表头有 {} 列", i + 2, r.len(), header.len()));
+            }
+            let g = |k: usize| r[k].clone();
+            accounts.push(Account {
+                id: g(0),
+                name: g(1),
+                account_type: g(2),
+                owner: g(3),
+                level: g(4),
+                region: g(5),
+                owner_kind: g(6),
+                status: g(7),
+                platform: g(8),
+                raw: [g(9), g(10), g(11), g(12), g(13)],
+                extra: r[fixed..].to_vec(),
+            });
+        }
+        Ok(Registry {
+            extra_headers,
+            accounts,
+        })
+    }
+
+    pub fn by_id(&self) -> HashMap<&str, &Account> {
+        self.accounts.iter().map(|a| (a.id.as_str(), a)).collect()
+    }
+
+    pub fn active(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.iter().filter(|a| a.is_active())
+    }
+}
+
+/// Why a row was not imported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RejectReason {
+    MissingValue,
+    UnknownType,
+    UnknownLevel,
+    UnknownStatus,
+    UnknownOwnerKind,
+    DuplicateId,
+    TotalRow,
+}
+
+impl RejectReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            RejectReason::MissingValue => "缺少必填值",
+            RejectReason::UnknownType => "类型无法识别",
+            RejectReason::UnknownLevel => "层级无法识别",
+            RejectReason::UnknownStatus => "状态无法识别",
+            RejectReason::UnknownOwnerKind => "主体类别无法识别",
+            RejectReason::DuplicateId => "账号ID重复",
+            RejectReason::TotalRow => "合计/总计行",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reject {
+    pub row: u32,
+    pub reason: RejectReason,
+    pub detail: String,
+    pub cells: Vec<String>,
+}
+
+/// Where the header was found and what each column means.
+#[derive(Clone, Debug)]
+pub struct HeaderMap {
+    pub row: u32,
+    pub fields: Vec<(Field, usize)>,
+    pub extras: Vec<(String, usize)>,
+    pub headers: Vec<String>,
+}
+
+impl HeaderMap {
+    /// Try a row as the header: it must name every required field.
+    pub fn detect(row: u32, cells: &[String]) -> Result<HeaderMap, Vec<Field>> {
+        let mut fields: Vec<(Field, usize)> = Vec::new();
+        let mut extras = Vec::new();
+        for (i, c) in cells.iter().enumerate() {
+            let h = clean(c);
+            if h.is_empty() {
+                continue;
+            }
+            match Field::from_header(&h) {
+                Some(f) if !fields.iter().any(|(g, _)| *g == f) => fields.push((f, i)),
+                _ => extras.push((h, i)),
+            }
+        }
+        let missing: Vec<Field> = Field::ALL
+            .into_iter()
+            .filter(|f| f.required() && !fields.iter().any(|(g, _)| g == f))
+            .collect();
+        if missing.is_empty() {
+            Ok(HeaderMap {
+                row,
+                fields,
+                extras,
+                headers: cells.iter().map(|c| clean(c)).collect(),
+            })
+        } else {
+            Err(missing)
+        }
+    }
+}
+
+/// Builds a registry from data rows, collecting rejects. Feed rows in order, then `finish`.
+pub struct RegistryBuilder {
+    header: HeaderMap,
+    accounts: Vec<(u32, Account)>,
+    rejects: Vec<Reject>,
+    pub rows_read: u64,
+    pub blank_rows: u64,
+}
+
+fn is_total_row(cells: &[String]) -> bool {
+    cells.iter().take(6).any(|c| {
+        let k = match_key(c);
+        matches!(k.as_str(), "合计" | "总计" | "小计" | "合计:" | "总计:")
+            || k.starts_with("合计:")
+            || k.starts_with("总计:")
+            || k.starts_with("合计(")
+            || k.starts_with("总计(")
+    })
+}
+
+impl RegistryBuilder {
+    pub fn new(header: HeaderMap) -> Self {
+        RegistryBuilder {
+            header,
+            accounts: Vec::new(),
+            rejects: Vec::new(),
+            rows_read: 0,
+            blank_rows: 0,
+        }
+    }
+
+    pub fn header(&self) -> &HeaderMap {
+        &self.header
+    }
+
+    /// Add one data row (1-based spreadsheet row number).
+    pub fn push(&mut self, row: u32, cells: &[String]) {
+        self.rows_read += 1;
+        if cells.iter().all(|c| clean(c).is_empty()) {
+            self.blank_rows += 1;
+            return;
+        }
+        let reject = |reason: RejectReason, detail: String| Reject {
+            row,
+            reason,
+            detail,
+            cells: cells.to_vec(),
+        };
+        if is_total_row(cells) {
+            self.rejects.push(reject(RejectReason::TotalRow, "合计/总计行不是账号".into()));
+            return;
+        }
+        let get = |f: Field| -> String {
+            self.header
+                .fields
+                .iter()
+                .find(|(g, _)| *g == f)
+                .and_then(|(_, i)| cells.get(*i))
+                .map(|s| clean(s))
+                .unwrap_or_default()
+        };
+        let id = clean_id(&get(Field::Id));
+        let name = get(Field::Name);
+        let type_raw = get(Field::Type);
+        let owner = get(Field::Owner);
+        let level_raw = get(Field::Level);
+        let region_raw = get(Field::Region);
+        let kind_raw = get(Field::OwnerKind);
+        let status_raw = get(Field::Status);
+        let mut missing = Vec::new();
+        for (f, v) in [
+            (Field::Id, &id),
+            (Field::Name, &name),
+            (Field::Type, &type_raw),
+            (Field::Owner, &owner),
+            (Field::Level, &level_raw),
+        ] {
+            if v.is_empty() {
+                missing.push(f.label());
+            }
+        }
+        let level = normalize::level(&level_raw);
+        if region_raw.is_empty() && level.is_some_and(|l| l != "省级") {
+            missing.push(Field::Region.label());
+        }
+        if !missing.is_empty() {
+            self.rejects.push(reject(
+                RejectReason::MissingValue,
+                format!("缺少 {}", missing.join("、")),
+            ));
+            return;
+        }
+        let Some(account_type) = normalize::account_type(&type_raw) else {
+            self.rejects.push(reject(
+                RejectReason::UnknownType,
+                format!("类型 \"{type_raw}\" 无法识别(应为 微信/微博/移动客户端/其他 或其常见写法)"),
+            ));
+            return;
+        };
+        let Some(level) = level else {
+            self.rejects.push(reject(
+                RejectReason::UnknownLevel,
+                format!("层级 \"{level_raw}\" 无法识别(应为 省级/市级/县级 或 设区市、县(市、区)、乡镇(街道) 等)"),
+            ));
+            return;
+        };
+        let status = if status_raw.is_empty() {
+            "正常"
+        } else {
+            match normalize::status(&status_raw) {
+                Some(s) => s,
+                None => {
+                    self.rejects.push(reject(
+                        RejectReason::UnknownStatus,
+                        format!("状态 \"{status_raw}\" 无法识别(应为 正常/停更/关停/注销)"),
+                    ));
+                    return;
+                }
+            }
+        };
+        let owner_kind = if kind_raw.is_empty() {
+            "部门"
+        } else {
+            match normalize::owner_kind(&kind_raw) {
+                Some(s) => s,
+                None => {
+                    self.rejects.push(reject(
+                        RejectReason::UnknownOwnerKind,
+                        format!("主体类别 \"{kind_raw}\" 无法识别(应为 政府/部门/其他单位)"),
+                    ));
+                    return;
+                }
+            }
+        };
+        let mut platform = get(Field::Platform);
+        if platform.is_empty() && account_type == "其他" {
+            platform = type_raw.clone();
+        }
+        let region = normalize::region(&region_raw, level);
+        let extra = self
+            .header
+            .extras
+            .iter()
+            .map(|(_, i)| cells.get(*i).cloned().unwrap_or_default())
+            .collect();
+        self.accounts.push((
+            row,
+            Account {
+                id,
+                name,
+                account_type: account_type.to_string(),
+                owner,
+                level: level.to_string(),
+                region,
+                owner_kind: owner_kind.to_string(),
+                status: status.to_string(),
+                platform,
+                raw: [type_raw, level_raw, region_raw, kind_raw, status_raw],
+                extra,
+            },
+        ));
+    }
+
+    /// Reject every copy of a duplicated id, and return the registry and the rejects by row.
+    pub fn finish(self) -> (Registry, Vec<Reject>) {
+        let mut counts: HashMap<&str, u32> = HashMap::new();
+        for (_, a) in &self.accounts {
+            *counts.entry(a.id.as_str()).or_default() += 1;
+        }
+        let dup: HashSet<String> = counts
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(k, _)| k.to_string())
+            .collect();
+        let mut rejects = self.rejects;
+        let mut accounts = Vec::with_capacity(self.accounts.len());
+        let mut dup_rows: HashMap<String, Vec<u32>> = HashMap::new();
+        for (row, a) in &self.accounts {
+            if dup.contains(&a.id) {
+                dup_rows.entry(a.id.clone()).or_default().push(*row);
+            }
+        }
+        let extra_headers = self.header.extras.iter().map(|(h, _)| h.clone()).collect();
+        for (row, a) in self.accounts {
+            if dup.contains(&a.id) {
+                let rows = &dup_rows[&a.id];
+                let mut cells = Registry::canonical_row(&a);
+                cells.truncate(Field::ALL.len());
+                rejects.push(Reject {
+                    row,
+                    reason: RejectReason::DuplicateId,
+                    detail: format!(
+                        "账号ID \"{}\" 出现 {} 次(第 {} 行)",
+                        a.id,
+                        rows.len(),
+                        rows.iter().map(|r| r.to_string()).collect::<Vec<_>>().join("、")
+                    ),
+                    cells,
+                });
+            } else {
+                accounts.push(a);
+            }
+        }
+        rejects.sort_by_key(|r| r.row);
+        (
+            Registry {
+                extra_headers,
+                accounts,
+            },
+            rejects,
+        )
+    }
+}
+
+/// Counts of active accounts by a key, with a total.
+pub fn count_by<F: Fn(&Account) -> String>(accounts: &[&Account], key: F) -> BTreeMap<String, u64> {
+    let mut m = BTreeMap::new();
+    for a in accounts {
+        *m.entry(key(a)).or_insert(0) += 1;
+    }
+    m
+}
+
+/// How the registry changed against a previous one.
+#[derive(Clone, Debug, Default)]
+pub struct RegistryDiff {
+    pub previous_active: u64,
+    pub current_active: u64,
+    /// Active now, absent or not active before.
+    pub added: Vec<String>,
+    /// Active before, absent or not active now.
+    pub gone: Vec<String>,
+    /// (id, old type, new type)
+    pub type_changed: Vec<(String, String, String)>,
+    /// (id, old owner, new owner)
+    pub owner_changed: Vec<(String, String, String)>,
+}
+
+impl RegistryDiff {
+    pub fn net(&self) -> i64 {
+        self.current_active as i64 - self.previous_active as i64
+    }
+}
+
+pub fn diff(previous: &Registry, current: &Registry) -> RegistryDiff {
+    let prev = previous.by_id();
+    let cur = current.by_id();
+    let mut d = RegistryDiff {
+        previous_active: previous.active().count() as u64,
+        current_active: current.active().count() as u64,
+        ..Default::default()
+    };
+    for a in &current.accounts {
+        let before = prev.get(a.id.as_str());
+        if a.is_active() && !before.is_some_and(|b| b.is_active()) {
+            d.added.push(a.id.clone());
+        }
+        if let Some(b) = before {
+            if b.account_type != a.account_type {
+                d.type_changed
+                    .push((a.id.clone(), b.account_type.clone(), a.account_type.clone()));
+            }
+            if b.owner != a.owner {
+                d.owner_changed
+                    .push((a.id.clone(), b.owner.clone(), a.owner.clone()));
+            }
+        }
+    }
+    for b in &previous.accounts {
+        if b.is_active() && !cur.get(b.id.as_str()).is_some_and(|a| a.is_active()) {
+            d.gone.push(b.id.clone());
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn header_detection_and_rejects() {
+        assert!(HeaderMap::detect(1, &s(&["2020年第一季度政务新媒体备案台账"])).is_err());
+        let h = HeaderMap::detect(2, &s(&["编号", "账号名称", "平台类型", "主办单位", "行政层级", "所属地区", "备注"])).unwrap();
+        let mut b = RegistryBuilder::new(h);
+        b.push(3, &s(&["１２", "江苏发布", "微信公众号", "省政府办公厅", "省级", "", "x"]));
+        b.push(4, &s(&["13", "南京发布", "新浪微博", "南京市政府", "设区市", "南京市", ""]));
+        b.push(5, &s(&["13", "南京发布2", "APP", "南京市政府", "设区市", "南京市", ""]));
+        b.push(6, &s(&["14", "x", "传真", "y", "县级", "南京", ""]));
+        b.push(7, &s(&["合计", "", "", "", "", "", ""]));
+        b.push(8, &s(&["", "", ""]));
+        assert_eq!(b.blank_rows, 1);
+        let (reg, rejects) = b.finish();
+        assert_eq!(reg.accounts.len(), 1);
+        assert_eq!(reg.accounts[0].id, "12");
+        assert_eq!(reg.accounts[0].region, "省本级");
+        assert_eq!(reg.extra_headers, vec!["备注"]);
+        let reasons: Vec<_> = rejects.iter().map(|r| (r.row, r.reason)).collect();
+        assert_eq!(
+            reasons,
+            vec![
+                (4, RejectReason::DuplicateId),
+                (5, RejectReason::DuplicateId),
+                (6, RejectReason::UnknownType),
+                (7, RejectReason::TotalRow)
+            ]
+        );
+    }
+}

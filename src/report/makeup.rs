@@ -1,0 +1,129 @@
+//! Registry make-up and change tables (used by `import` and `report`).
+
+use super::table::{count_share, Cell, Table};
+use crate::registry::normalize::{LEVELS, STATUSES, TYPES};
+use crate::registry::{Account, Registry, RegistryDiff};
+use std::collections::HashMap;
+
+fn counts_in_order(accounts: &[&Account], order: &[&str], key: fn(&Account) -> &str) -> Vec<(String, u64)> {
+    let mut m: HashMap<&str, u64> = HashMap::new();
+    for a in accounts {
+        *m.entry(key(a)).or_default() += 1;
+    }
+    order
+        .iter()
+        .map(|k| (k.to_string(), m.get(k).copied().unwrap_or(0)))
+        .collect()
+}
+
+/// Active accounts by level, by type, and all accounts by status.
+pub fn makeup(reg: &Registry) -> Vec<Table> {
+    let active: Vec<&Account> = reg.active().collect();
+    let all: Vec<&Account> = reg.accounts.iter().collect();
+    vec![
+        count_share(
+            "台账_层级",
+            "台账构成(状态正常的账号):按层级",
+            "层级",
+            &counts_in_order(&active, &LEVELS, |a| &a.level),
+        ),
+        count_share(
+            "台账_类型",
+            "台账构成(状态正常的账号):按类型",
+            "类型",
+            &counts_in_order(&active, &TYPES, |a| &a.account_type),
+        ),
+        count_share(
+            "台账_状态",
+            "台账全部账号:按状态",
+            "状态",
+            &counts_in_order(&all, &STATUSES, |a| &a.status),
+        ),
+    ]
+}
+
+/// The change against a previous registry: added and gone by level and type, net and percent.
+pub fn change(previous: &Registry, current: &Registry, d: &RegistryDiff) -> Vec<Table> {
+    let prev = previous.by_id();
+    let cur = current.by_id();
+    let added: Vec<&Account> = d.added.iter().filter_map(|id| cur.get(id.as_str()).copied()).collect();
+    let gone: Vec<&Account> = d.gone.iter().filter_map(|id| prev.get(id.as_str()).copied()).collect();
+    let by = |title: &str, name: &str, label: &str, order: &[&str], key: fn(&Account) -> &str| {
+        let a = counts_in_order(&added, order, key);
+        let g = counts_in_order(&gone, order, key);
+        let pa = counts_in_order(&previous.active().collect::<Vec<_>>(), order, key);
+        let ca = counts_in_order(&current.active().collect::<Vec<_>>(), order, key);
+        let mut t = Table::new(name, title, &[label, "上期", "新增", "减少(撤销或停用)", "本期", "净变化", "变化率"]);
+        let mut tot = [0u64; 4];
+        for i in 0..order.len() {
+            let (p, ad, go, c) = (pa[i].1, a[i].1, g[i].1, ca[i].1);
+            tot[0] += p;
+            tot[1] += ad;
+            tot[2] += go;
+            tot[3] += c;
+            t.rows.push(change_row(order[i], p, ad, go, c));
+        }
+        t.rows.push(change_row("合计", tot[0], tot[1], tot[2], tot[3]));
+        t
+    };
+    let mut t = vec![
+        by("台账变化:按层级", "台账变化_层级", "层级", &LEVELS, |a| &a.level),
+        by("台账变化:按类型", "台账变化_类型", "类型", &TYPES, |a| &a.account_type),
+    ];
+    let mut s = Table::new("台账变化_汇总", "台账变化汇总", &["项目", "数量"]);
+    s.rows.push(vec![Cell::text("上期正常账号"), Cell::Int(d.previous_active as i64)]);
+    s.rows.push(vec![Cell::text("本期正常账号"), Cell::Int(d.current_active as i64)]);
+    s.rows.push(vec![Cell::text("新增"), Cell::Int(d.added.len() as i64)]);
+    s.rows.push(vec![Cell::text("减少(撤销或停用)"), Cell::Int(d.gone.len() as i64)]);
+    s.rows.push(vec![Cell::text("净变化"), Cell::Int(d.net())]);
+    s.rows.push(vec![Cell::text("类型变更"), Cell::Int(d.type_changed.len() as i64)]);
+    s.rows.push(vec![Cell::text("开设主体变更"), Cell::Int(d.owner_changed.len() as i64)]);
+    s.notes.push(change_sentence(d));
+    t.push(s);
+    t
+}
+
+fn change_row(label: &str, p: u64, a: u64, g: u64, c: u64) -> Vec<Cell> {
+    let net = c as i64 - p as i64;
+    vec![
+        Cell::text(label),
+        Cell::Int(p as i64),
+        Cell::Int(a as i64),
+        Cell::Int(g as i64),
+        Cell::Int(c as i64),
+        Cell::Int(net),
+        if p == 0 {
+            Cell::Empty
+        } else if net < 0 {
+            Cell::Text(format!("-{}", crate::text::percent(net.unsigned_abs(), p)))
+        } else {
+            Cell::Rate { num: net as u64, den: p }
+        },
+    ]
+}
+
+/// "全省政务新媒体数量减少351个,占全省政务新媒体总量的5.5%".
+pub fn change_sentence(d: &RegistryDiff) -> String {
+    let net = d.net();
+    let pct = crate::text::percent(net.unsigned_abs(), d.previous_active);
+    match net.cmp(&0) {
+        std::cmp::Ordering::Less => format!("政务新媒体数量减少{}个,占上期总量的{pct}", -net),
+        std::cmp::Ordering::Greater => format!("政务新媒体数量增加{net}个,占上期总量的{pct}"),
+        std::cmp::Ordering::Equal => "政务新媒体数量与上期持平".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notice_change_sentence() {
+        let d = RegistryDiff {
+            previous_active: 6381,
+            current_active: 6030,
+            ..Default::default()
+        };
+        assert_eq!(change_sentence(&d), "政务新媒体数量减少351个,占上期总量的5.5%");
+    }
+}

@@ -1,0 +1,3 @@
+//! Report tables (pure) and their writers.
+pub mod makeup;
+pub mod table;

@@ -1,0 +1,132 @@
+//! Tables as plain data: what every writer (terminal, CSV, xlsx, Markdown) renders.
+
+use crate::text::{percent, percent_f};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// A rate as num/den, printed "85.5%" and stored in xlsx as a number with a % format.
+    Rate { num: u64, den: u64 },
+    /// A proportion 0..1 (estimates, interval bounds).
+    Pct(f64),
+    /// Percentage points (a difference of two rates), e.g. 0.082 → "8.2".
+    Points(f64),
+    /// A plain number with fixed decimals.
+    Num(f64, usize),
+    Empty,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Rate { num, den } => percent(*num, *den),
+            Cell::Pct(p) => percent_f(*p),
+            Cell::Points(p) => {
+                let s = crate::text::points(*p);
+                if *p > 0.0 && s != "0" {
+                    format!("+{s}")
+                } else {
+                    s
+                }
+            }
+            Cell::Num(f, d) => format!("{f:.*}", d),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    /// Numeric value for spreadsheets (rates as fractions), if any.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Cell::Int(i) => Some(*i as f64),
+            Cell::Rate { num, den } if *den > 0 => Some(*num as f64 / *den as f64),
+            Cell::Pct(p) => Some(*p),
+            Cell::Points(p) => Some(*p * 100.0),
+            Cell::Num(f, _) => Some(*f),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// Short name: the xlsx sheet name and the CSV file stem.
+    pub name: String,
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    pub notes: Vec<String>,
+}
+
+impl Table {
+    pub fn new(name: &str, title: &str, headers: &[&str]) -> Table {
+        Table {
+            name: name.to_string(),
+            title: title.to_string(),
+            headers: headers.iter().map(|s| s.to_string()).collect(),
+            rows: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn display_rows(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|r| r.iter().map(Cell::display).collect())
+            .collect()
+    }
+
+    /// Plain-text rendering for the terminal.
+    pub fn render(&self) -> String {
+        let mut s = format!("{}\n", self.title);
+        s.push_str(&crate::text::render_table(&self.headers, &self.display_rows()));
+        for n in &self.notes {
+            s.push_str(&format!("注: {n}\n"));
+        }
+        s
+    }
+
+    /// Markdown rendering.
+    pub fn markdown(&self) -> String {
+        let esc = |s: &str| s.replace('|', "\\|");
+        let mut s = format!("### {}\n\n| {} |\n|{}|\n", self.title, self.headers.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "), vec!["---"; self.headers.len()].join("|"));
+        for r in self.display_rows() {
+            s.push_str(&format!("| {} |\n", r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")));
+        }
+        for n in &self.notes {
+            s.push_str(&format!("\n注: {n}\n"));
+        }
+        s.push('\n');
+        s
+    }
+
+    /// Find a row by its first cell's text.
+    pub fn row(&self, first: &str) -> Option<&Vec<Cell>> {
+        self.rows.iter().find(|r| matches!(r.first(), Some(Cell::Text(t)) if t == first))
+    }
+}
+
+/// A count-and-share table over a key.
+pub fn count_share(name: &str, title: &str, key_label: &str, counts: &[(String, u64)]) -> Table {
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    let mut t = Table::new(name, title, &[key_label, "数量", "占比"]);
+    for (k, n) in counts {
+        t.rows.push(vec![
+            Cell::text(k.clone()),
+            Cell::Int(*n as i64),
+            Cell::Rate { num: *n, den: total },
+        ]);
+    }
+    t.rows.push(vec![
+        Cell::text("合计"),
+        Cell::Int(total as i64),
+        Cell::Rate { num: total, den: total },
+    ]);
+    t
+}

@@ -1,0 +1,561 @@
+//! Stratified sampling: allocation (pure arithmetic), certainty units, the seeded draw, and the
+//! recorded design. No I/O.
+//!
+//! The draw is our own and pinned by golden tests: for each stratum a ChaCha20 generator is
+//! keyed by SHA-256 of ("audit-sample-v1", seed, stratum key); the stratum's non-certainty units
+//! are sorted by id and a partial Fisher–Yates shuffle picks n_h of them, with bounded integers
+//! drawn by rejection (no modulo bias). Nothing here depends on `rand`'s versioned algorithms.
+
+pub mod allocate;
+
+use crate::registry::normalize::{region_rank, LEVELS, TYPES};
+use crate::registry::{Account, Column, Registry};
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Bump when the draw or the sample file's bytes change on purpose.
+pub const ALGORITHM: &str = "audit-chacha20-fisher-yates-v1";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct Design {
+    pub algorithm: String,
+    pub seed: u64,
+    /// "given" or "os"
+    pub seed_source: String,
+    pub strata_columns: Vec<String>,
+    pub allocation: String,
+    pub requested_size: u64,
+    pub min_per_stratum: u64,
+    pub take_all: Vec<String>,
+    pub recheck_source: Option<String>,
+    pub recheck_ids_file: Option<String>,
+    pub exclude_source: Option<String>,
+    pub exclude_ids_file: Option<String>,
+    pub quota_file: Option<String>,
+    pub previous: Option<String>,
+    pub registry_sha256: String,
+    pub sample_file: String,
+    pub sample_sha256: String,
+    pub frame_size: u64,
+    pub excluded: u64,
+    pub certainty: u64,
+    pub drawn_at: String,
+    pub strata: Vec<StratumDesign>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct StratumDesign {
+    pub key: Vec<String>,
+    /// N_h: frame units in the stratum.
+    pub population: u64,
+    /// Certainty units in the stratum.
+    pub certainty: u64,
+    /// Random draw size from the N_h − certainty other units.
+    pub random: u64,
+    pub total: u64,
+    /// Every non-certainty unit was taken.
+    pub taken_whole: bool,
+    /// Neyman only: the fail rate used (after the floor).
+    pub fail_rate: Option<f64>,
+}
+
+impl StratumDesign {
+    /// Design weight of a randomly drawn unit: (N_h − c_h) / n_h.
+    pub fn random_weight(&self) -> f64 {
+        if self.random == 0 {
+            0.0
+        } else {
+            (self.population - self.certainty) as f64 / self.random as f64
+        }
+    }
+}
+
+/// `COLUMN=VALUE[|VALUE…]` or `COLUMN!=VALUE[|VALUE…]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TakeAll {
+    pub text: String,
+    pub column: Column,
+    pub values: Vec<String>,
+    pub negate: bool,
+}
+
+impl TakeAll {
+    pub fn parse(text: &str, reg: &Registry) -> Result<TakeAll, String> {
+        let (col, vals, negate) = if let Some((c, v)) = text.split_once("!=") {
+            (c, v, true)
+        } else if let Some((c, v)) = text.split_once('=') {
+            (c, v, false)
+        } else {
+            return Err(format!(
+                "--take-all \"{text}\" 格式错误:应为 列=值,例如 owner_kind=政府 或 level=省级|市级"
+            ));
+        };
+        let col = col.trim();
+        let column = reg.column(col).ok_or_else(|| {
+            format!("--take-all \"{text}\": 台账中没有列 \"{col}\"")
+        })?;
+        let values: Vec<String> = vals
+            .split('|')
+            .map(|v| crate::text::clean(&crate::text::fold_width(v)))
+            .filter(|v| !v.is_empty())
+            .collect();
+        if values.is_empty() {
+            return Err(format!("--take-all \"{text}\": 缺少值"));
+        }
+        Ok(TakeAll {
+            text: text.to_string(),
+            column,
+            values,
+            negate,
+        })
+    }
+
+    pub fn matches(&self, reg: &Registry, a: &Account) -> bool {
+        let v = crate::text::fold_width(reg.value(a, &self.column));
+        self.values.iter().any(|x| *x == v) != self.negate
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AllocationSpec {
+    Proportional,
+    Equal,
+    /// Fail rate per stratum key (missing strata use `overall`).
+    Neyman {
+        fail_rates: HashMap<Vec<String>, f64>,
+        overall: f64,
+    },
+    /// Total sample per stratum key (certainty units included).
+    Quota(BTreeMap<Vec<String>, u64>),
+}
+
+impl AllocationSpec {
+    pub fn name(&self) -> &'static str {
+        match self {
+            AllocationSpec::Proportional => "proportional",
+            AllocationSpec::Equal => "equal",
+            AllocationSpec::Neyman { .. } => "neyman",
+            AllocationSpec::Quota(_) => "quota",
+        }
+    }
+}
+
+/// Floor and ceiling for Neyman fail rates, so 0% and 100% strata are still sampled.
+pub const NEYMAN_FLOOR: f64 = 0.05;
+
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub strata: Vec<String>,
+    pub allocation: AllocationSpec,
+    /// Total n (certainty included); None with quota allocation.
+    pub size: Option<u64>,
+    pub rate: Option<f64>,
+    pub min_per_stratum: u64,
+    pub take_all: Vec<String>,
+    pub recheck: Vec<String>,
+    pub exclude: Vec<String>,
+    pub seed: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    Random,
+    TakeAll,
+    Recheck,
+    TakeAllAndRecheck,
+}
+
+impl Reason {
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::Random => "随机",
+            Reason::TakeAll => "必查",
+            Reason::Recheck => "回头看",
+            Reason::TakeAllAndRecheck => "必查、回头看",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Unit {
+    pub account: usize,
+    pub stratum: usize,
+    pub reason: Reason,
+    pub probability: f64,
+    pub weight: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Drawn {
+    pub strata: Vec<StratumDesign>,
+    pub units: Vec<Unit>,
+    pub frame_size: u64,
+    pub excluded_found: u64,
+    pub excluded_unknown: Vec<String>,
+    pub recheck_outside_frame: Vec<String>,
+    pub certainty: u64,
+    pub size: u64,
+}
+
+fn rank_value(col: &str, v: &str) -> (usize, String) {
+    let pos = |list: &[&str]| list.iter().position(|x| *x == v);
+    match col {
+        "level" => pos(&LEVELS).map(|i| (i, String::new())).unwrap_or((99, v.into())),
+        "type" => pos(&TYPES).map(|i| (i, String::new())).unwrap_or((99, v.into())),
+        "region" => region_rank(v),
+        _ => (0, v.to_string()),
+    }
+}
+
+fn column_key(c: &Column) -> &'static str {
+    match c {
+        Column::Field(f) => f.key(),
+        Column::Extra(_) => "",
+    }
+}
+
+/// Draw the sample. Errors are plain sentences for the user.
+pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
+    if spec.strata.is_empty() {
+        return Err("--strata 不能为空".into());
+    }
+    let columns: Vec<Column> = spec
+        .strata
+        .iter()
+        .map(|s| {
+            reg.column(s).ok_or_else(|| {
+                let mut known: Vec<String> = crate::registry::Field::ALL.iter().map(|f| f.key().to_string()).collect();
+                known.extend(reg.extra_headers.iter().cloned());
+                format!("分层列 \"{s}\" 不在台账中;可用的列: {}", known.join(", "))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let take_all: Vec<TakeAll> = spec
+        .take_all
+        .iter()
+        .map(|t| TakeAll::parse(t, reg))
+        .collect::<Result<_, _>>()?;
+    let exclude: HashSet<&str> = spec.exclude.iter().map(String::as_str).collect();
+    let recheck: HashSet<&str> = spec.recheck.iter().map(String::as_str).collect();
+
+    // Frame: active accounts not excluded.
+    let mut frame: Vec<usize> = Vec::new();
+    let mut excluded_found = 0u64;
+    for (i, a) in reg.accounts.iter().enumerate() {
+        if !a.is_active() {
+            continue;
+        }
+        if exclude.contains(a.id.as_str()) {
+            excluded_found += 1;
+            continue;
+        }
+        frame.push(i);
+    }
+    let ids: HashSet<&str> = reg.accounts.iter().map(|a| a.id.as_str()).collect();
+    let excluded_unknown: Vec<String> = spec
+        .exclude
+        .iter()
+        .filter(|id| !ids.contains(id.as_str()))
+        .cloned()
+        .collect();
+    if frame.is_empty() {
+        return Err("抽样框为空:台账中没有状态为正常且未被排除的账号".into());
+    }
+    let frame_ids: HashSet<&str> = frame.iter().map(|i| reg.accounts[*i].id.as_str()).collect();
+    let recheck_outside_frame: Vec<String> = spec
+        .recheck
+        .iter()
+        .filter(|id| !frame_ids.contains(id.as_str()))
+        .cloned()
+        .collect();
+
+    // Strata, in a stable order (levels and types in the notice's order, regions in the province's).
+    let col_names: Vec<&str> = columns.iter().map(|c| column_key(c)).collect();
+    let mut by_key: BTreeMap<Vec<(usize, String)>, (Vec<String>, Vec<usize>)> = BTreeMap::new();
+    for &i in &frame {
+        let a = &reg.accounts[i];
+        let key: Vec<String> = columns.iter().map(|c| reg.value(a, c).to_string()).collect();
+        let rank: Vec<(usize, String)> = key
+            .iter()
+            .zip(&col_names)
+            .map(|(v, c)| {
+                let (r, s) = rank_value(c, v);
+                (r, if s.is_empty() { v.clone() } else { s })
+            })
+            .collect();
+        by_key.entry(rank).or_insert_with(|| (key, Vec::new())).1.push(i);
+    }
+    let mut strata: Vec<(Vec<String>, Vec<usize>, Vec<(usize, Reason)>)> = Vec::new();
+    let mut certainty = 0u64;
+    for (_, (key, mut members)) in by_key {
+        members.sort_by(|a, b| reg.accounts[*a].id.cmp(&reg.accounts[*b].id));
+        let mut rest = Vec::new();
+        let mut certain = Vec::new();
+        for i in members {
+            let a = &reg.accounts[i];
+            let t = take_all.iter().any(|t| t.matches(reg, a));
+            let r = recheck.contains(a.id.as_str());
+            match (t, r) {
+                (true, true) => certain.push((i, Reason::TakeAllAndRecheck)),
+                (true, false) => certain.push((i, Reason::TakeAll)),
+                (false, true) => certain.push((i, Reason::Recheck)),
+                (false, false) => rest.push(i),
+            }
+        }
+        certainty += certain.len() as u64;
+        strata.push((key, rest, certain));
+    }
+    let frame_size = frame.len() as u64;
+
+    // Allocation of the random part.
+    let available: Vec<u64> = strata.iter().map(|(_, rest, _)| rest.len() as u64).collect();
+    let (random, size, fail_rates): (Vec<u64>, u64, Vec<Option<f64>>) = match &spec.allocation {
+        AllocationSpec::Quota(q) => {
+            for k in q.keys() {
+                if !strata.iter().any(|(key, _, _)| key == k) {
+                    return Err(format!("配额中的分层 \"{}\" 在抽样框中不存在", k.join("/")));
+                }
+            }
+            let mut random = Vec::new();
+            for (key, rest, certain) in &strata {
+                let n = q.get(key).copied().unwrap_or(0);
+                let c = certain.len() as u64;
+                let total = rest.len() as u64 + c;
+                if n > total {
+                    return Err(format!(
+                        "配额中分层 \"{}\" 的 n={n} 超过该层账号数 {total}",
+                        key.join("/")
+                    ));
+                }
+                if n < c {
+                    return Err(format!(
+                        "配额中分层 \"{}\" 的 n={n} 小于该层必查账号数 {c}",
+                        key.join("/")
+                    ));
+                }
+                random.push(n - c);
+            }
+            let size: u64 = random.iter().sum::<u64>() + certainty;
+            if let Some(s) = spec.size {
+                if s != size {
+                    return Err(format!("--size {s} 与配额合计 {size} 不一致"));
+                }
+            }
+            (random, size, vec![None; strata.len()])
+        }
+        alloc => {
+            let size = match (spec.size, spec.rate) {
+                (Some(n), _) => n,
+                (None, Some(r)) => {
+                    if !(r > 0.0 && r <= 1.0) {
+                        return Err(format!("--rate {r} 应在 0 到 1 之间(不含 0)"));
+                    }
+                    ((r * frame_size as f64) - 1e-9).ceil().max(1.0) as u64
+                }
+                (None, None) => return Err("请用 --size N 或 --rate R 给出样本量".into()),
+            };
+            if size > frame_size {
+                return Err(format!("样本量 {size} 大于抽样框 {frame_size} 个账号"));
+            }
+            if size < certainty {
+                return Err(format!(
+                    "样本量 {size} 小于必查账号数 {certainty}(--take-all / --recheck);请增大 --size"
+                ));
+            }
+            let (weights, rates): (Vec<f64>, Vec<Option<f64>>) = match alloc {
+                AllocationSpec::Proportional => (available.iter().map(|m| *m as f64).collect(), vec![None; strata.len()]),
+                AllocationSpec::Equal => (vec![1.0; strata.len()], vec![None; strata.len()]),
+                AllocationSpec::Neyman { fail_rates, overall } => {
+                    let mut w = Vec::new();
+                    let mut r = Vec::new();
+                    for ((key, _, _), m) in strata.iter().zip(&available) {
+                        let p = fail_rates.get(key).copied().unwrap_or(*overall).clamp(NEYMAN_FLOOR, 1.0 - NEYMAN_FLOOR);
+                        w.push(*m as f64 * (p * (1.0 - p)).sqrt());
+                        r.push(Some(p));
+                    }
+                    (w, r)
+                }
+                AllocationSpec::Quota(_) => unreachable!("handled above"),
+            };
+            let random = allocate::allocate(&available, &weights, size - certainty, spec.min_per_stratum)?;
+            (random, size, rates)
+        }
+    };
+
+    // The draw.
+    let mut units = Vec::new();
+    let mut designs = Vec::new();
+    for (h, ((key, rest, certain), n)) in strata.iter().zip(&random).enumerate() {
+        let population = (rest.len() + certain.len()) as u64;
+        let d = StratumDesign {
+            key: key.clone(),
+            population,
+            certainty: certain.len() as u64,
+            random: *n,
+            total: certain.len() as u64 + n,
+            taken_whole: *n == rest.len() as u64 && *n > 0,
+            fail_rate: fail_rates[h],
+        };
+        for (i, reason) in certain {
+            units.push(Unit {
+                account: *i,
+                stratum: h,
+                reason: *reason,
+                probability: 1.0,
+                weight: 1.0,
+            });
+        }
+        let picked = pick(spec.seed, key, rest.len(), *n as usize);
+        let p = if rest.is_empty() { 0.0 } else { *n as f64 / rest.len() as f64 };
+        for j in picked {
+            units.push(Unit {
+                account: rest[j],
+                stratum: h,
+                reason: Reason::Random,
+                probability: p,
+                weight: d.random_weight(),
+            });
+        }
+        designs.push(d);
+    }
+    units.sort_by(|a, b| {
+        a.stratum
+            .cmp(&b.stratum)
+            .then_with(|| reg.accounts[a.account].id.cmp(&reg.accounts[b.account].id))
+    });
+    Ok(Drawn {
+        strata: designs,
+        units,
+        frame_size,
+        excluded_found,
+        excluded_unknown,
+        recheck_outside_frame,
+        certainty,
+        size,
+    })
+}
+
+/// A ChaCha20 generator keyed by the seed and the stratum key.
+pub fn stratum_rng(seed: u64, key: &[String]) -> ChaCha20Rng {
+    let mut h = Sha256::new();
+    h.update(b"audit-sample-v1\0");
+    h.update(seed.to_le_bytes());
+    for k in key {
+        h.update([0x1f]);
+        h.update(k.as_bytes());
+    }
+    let digest: [u8; 32] = h.finalize().into();
+    ChaCha20Rng::from_seed(digest)
+}
+
+/// Uniform integer in 0..bound by rejection (no modulo bias). `bound` > 0.
+pub fn below(rng: &mut ChaCha20Rng, bound: u64) -> u64 {
+    let zone = u64::MAX - (u64::MAX % bound + 1) % bound;
+    loop {
+        let x = rng.next_u64();
+        if x <= zone {
+            return x % bound;
+        }
+    }
+}
+
+/// Choose `n` of `m` positions: partial Fisher–Yates on a ChaCha20 stream. Returned in draw order.
+pub fn pick(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
+    let n = n.min(m);
+    if n == 0 {
+        return Vec::new();
+    }
+    if n == m {
+        return (0..m).collect();
+    }
+    let mut rng = stratum_rng(seed, key);
+    // Sparse Fisher–Yates: only displaced positions are stored, so a 1,000,000-unit stratum
+    // costs O(n), not O(m).
+    let mut swapped: HashMap<usize, usize> = HashMap::with_capacity(n * 2);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let j = i + below(&mut rng, (m - i) as u64) as usize;
+        let vj = *swapped.get(&j).unwrap_or(&j);
+        let vi = *swapped.get(&i).unwrap_or(&i);
+        swapped.insert(j, vi);
+        out.push(vj);
+    }
+    out
+}
+
+/// The sample file: registry columns plus the design columns, one row per sampled account.
+pub fn sample_table(reg: &Registry, drawn: &Drawn) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header = reg.canonical_header();
+    header.extend(
+        SAMPLE_COLUMNS.iter().map(|s| s.to_string()),
+    );
+    let rows = drawn
+        .units
+        .iter()
+        .map(|u| {
+            let a = &reg.accounts[u.account];
+            let s = &drawn.strata[u.stratum];
+            let mut r = Registry::canonical_row(a);
+            r.push(s.key.join("/"));
+            r.push(s.population.to_string());
+            r.push(s.total.to_string());
+            r.push(format!("{:.6}", u.probability));
+            r.push(format!("{:.6}", u.weight));
+            r.push(u.reason.label().to_string());
+            r
+        })
+        .collect();
+    (header, rows)
+}
+
+pub const SAMPLE_COLUMNS: [&str; 6] = ["分层", "层内账号数N_h", "层内样本数n_h", "入样概率", "设计权重", "入样方式"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pick_is_a_subset_without_repeats() {
+        let key = vec!["省级".to_string()];
+        let p = pick(7, &key, 100, 30);
+        assert_eq!(p.len(), 30);
+        let set: HashSet<_> = p.iter().collect();
+        assert_eq!(set.len(), 30);
+        assert!(p.iter().all(|i| *i < 100));
+        assert_ne!(pick(8, &key, 100, 30), p);
+        assert_eq!(pick(7, &key, 100, 30), p);
+    }
+
+    /// Golden values: these exact picks are the contract of ALGORITHM. Change them only
+    /// together with a new algorithm version.
+    #[test]
+    fn golden_pick() {
+        let key = vec!["县级".to_string(), "微信".to_string()];
+        assert_eq!(pick(20200320, &key, 50, 5), GOLDEN_PICK.to_vec());
+        let mut rng = stratum_rng(1, &[]);
+        assert_eq!(below(&mut rng, 1_000_000), GOLDEN_BELOW);
+    }
+    const GOLDEN_PICK: [usize; 5] = [34, 14, 2, 5, 42];
+    const GOLDEN_BELOW: u64 = 876603;
+
+    #[test]
+    fn inclusion_frequencies_match_probabilities() {
+        // Over 4,000 fixed seeds each of 20 units is picked with probability 5/20 = 0.25.
+        // The standard deviation of a frequency is sqrt(.25*.75/4000) ≈ 0.0068; 0.04 is ~6 sd,
+        // and the seeds are fixed, so this cannot flake.
+        let key = vec!["x".to_string()];
+        let mut counts = [0u32; 20];
+        for seed in 0..4000u64 {
+            for i in pick(seed, &key, 20, 5) {
+                counts[i] += 1;
+            }
+        }
+        for c in counts {
+            let f = c as f64 / 4000.0;
+            assert!((f - 0.25).abs() < 0.04, "{f}");
+        }
+    }
+}
