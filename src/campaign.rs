@@ -203,3 +203,55 @@ impl Campaign {
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
     }
 }
+
+/// Design columns of one sampled account (the sample file's last columns).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SampleInfo {
+    pub stratum: String,
+    pub reason: String,
+}
+
+impl Campaign {
+    /// The sample: its accounts (as a registry) and each one's stratum and selection reason.
+    pub fn sample(&self) -> Result<(crate::registry::Registry, Vec<SampleInfo>)> {
+        if self.manifest.sample.is_none() {
+            bail!(
+                "{}: 尚未抽样;请先运行 audit sample --campaign {}",
+                self.dir.display(),
+                self.dir.display()
+            );
+        }
+        let path = self.path(SAMPLE);
+        let (header, rows) = crate::io::write::read_plain_csv(&path)?;
+        let k = crate::sampling::SAMPLE_COLUMNS.len();
+        if header.len() < k || header[header.len() - k..] != crate::sampling::SAMPLE_COLUMNS.map(String::from) {
+            bail!("{}: 不是 audit 生成的样本文件", path.display());
+        }
+        let cut = header.len() - k;
+        let mut reg_rows = Vec::with_capacity(rows.len());
+        let mut info = Vec::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            if r.len() != header.len() {
+                bail!("{}: 第 {} 行列数不对", path.display(), i + 2);
+            }
+            reg_rows.push(r[..cut].to_vec());
+            info.push(SampleInfo {
+                stratum: r[cut].clone(),
+                reason: r[cut + 5].clone(),
+            });
+        }
+        let reg = crate::registry::Registry::from_canonical(&header[..cut], &reg_rows)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        Ok((reg, info))
+    }
+
+    /// The catalog fixed for this campaign at sheet time.
+    pub fn catalog(&self) -> Result<crate::indicators::Catalog> {
+        let path = self.path(CATALOG);
+        if !path.exists() {
+            bail!("{}: 尚未生成检查表(缺少 {CATALOG});请先运行 audit sheet", self.dir.display());
+        }
+        let text = std::fs::read_to_string(&path).with_context(|| format!("无法读取 {}", path.display()))?;
+        crate::indicators::Catalog::parse(&text, &path.display().to_string()).map_err(|e| anyhow::anyhow!(e))
+    }
+}

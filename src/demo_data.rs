@@ -148,11 +148,11 @@ fn account(rng: &mut ChaCha20Rng, serial: u64, prefix: &str) -> DemoAccount {
         region = format!("{city}市");
         owner_kind = "部门";
         let r = below(rng, 10_000);
-        if r < 500 {
+        if r < 250 {
             owner = format!("{city}市人民政府");
             name = format!("{city}发布{}", suffix(kind));
             owner_kind = "政府";
-        } else if r < 1300 {
+        } else if r < 1050 {
             let u = pick(rng, &UNITS);
             owner = format!("{city}市{u}");
             name = format!("{city}{u}{}", suffix(kind));
@@ -169,7 +169,7 @@ fn account(rng: &mut ChaCha20Rng, serial: u64, prefix: &str) -> DemoAccount {
             owner = format!("{county}{town}");
             name = format!("{stem}{town}{}", suffix(kind));
             level_raw = "乡镇(街道)".to_string();
-            if chance(rng, 2500) {
+            if chance(rng, 150) {
                 owner = format!("{county}{}人民政府", town.trim_end_matches("街道").trim_end_matches('镇'));
                 owner_kind = "政府";
             }
@@ -179,11 +179,11 @@ fn account(rng: &mut ChaCha20Rng, serial: u64, prefix: &str) -> DemoAccount {
             name = format!("{stem}{short}{}", suffix(kind));
             level_raw = pick(rng, &["县(市、区)", "县级", "县（市、区）"]).to_string();
             let r = below(rng, 10_000);
-            if r < 400 {
+            if r < 180 {
                 owner = format!("{county}人民政府");
                 name = format!("{stem}发布{}", suffix(kind));
                 owner_kind = "政府";
-            } else if r < 1200 {
+            } else if r < 980 {
                 let u = pick(rng, &UNITS);
                 owner = format!("{county}{u}");
                 name = format!("{stem}{u}{}", suffix(kind));

@@ -3,7 +3,7 @@
 //! The domain core (`registry`, `sampling`, `indicators`, `answers`, `stats`, `report`) does no
 //! file I/O; `io` and `campaign` are the edges; `cmd` holds one thin module per subcommand.
 
-//pub mod answers;
+pub mod answers;
 pub mod campaign;
 pub mod cli;
 pub mod cmd;

@@ -1,13 +1,13 @@
 //! One thin module per subcommand: read inputs, call the core, write outputs.
 
-//pub mod collect;
+pub mod collect;
 //pub mod demo;
 pub mod demo_data;
 pub mod import;
 pub mod indicators;
 //pub mod report;
 pub mod sample;
-//pub mod sheet;
+pub mod sheet;
 //pub mod status;
 pub mod verify;
 
@@ -21,8 +21,10 @@ pub fn dispatch(cmd: Command) -> Result<i32> {
         Command::Sample(a) => sample::run(&a),
         Command::Verify(a) => verify::run(&a.campaign),
         Command::Indicators(a) => indicators::run(&a),
-        _ => anyhow::bail!("not yet"),
+        Command::Sheet(a) => sheet::run(&a),
+        Command::Collect(a) => collect::run(&a),
         Command::DemoData(a) => demo_data::run(&a),
+        _ => anyhow::bail!("not yet"),
     }
 }
 

@@ -1,0 +1,322 @@
+//! Answers from filled inspection sheets: cell parsing, row validation, merging across workbooks,
+//! conflicts, and verdicts. Pure: cells in, answers and problems out.
+
+pub mod assign;
+
+use crate::indicators::{verdict, Answer, Catalog, Kind, Verdict};
+use calamine::Data;
+use std::collections::{BTreeMap, HashMap};
+
+/// Parse a yes/no cell: 是/否, Y/N, 1/0, √/×, TRUE/FALSE (and 有/无). `Ok(None)` when blank.
+pub fn parse_yes_no(v: &Data) -> Result<Option<u32>, String> {
+    match v {
+        Data::Empty => Ok(None),
+        Data::Bool(b) => Ok(Some(u32::from(*b))),
+        Data::Int(1) => Ok(Some(1)),
+        Data::Int(0) => Ok(Some(0)),
+        Data::Float(f) if *f == 1.0 => Ok(Some(1)),
+        Data::Float(f) if *f == 0.0 => Ok(Some(0)),
+        Data::String(s) => {
+            let k = crate::text::match_key(s);
+            match k.as_str() {
+                "" => Ok(None),
+                "是" | "y" | "yes" | "1" | "√" | "✓" | "✔" | "true" | "有" | "t" => Ok(Some(1)),
+                "否" | "n" | "no" | "0" | "×" | "✗" | "✘" | "x" | "false" | "无" | "f" => Ok(Some(0)),
+                _ => Err(format!("\"{s}\" 不是 是/否(可填 是/否、Y/N、1/0、√/×、TRUE/FALSE)")),
+            }
+        }
+        other => Err(format!("\"{}\" 不是 是/否", crate::io::read::data_text(other))),
+    }
+}
+
+/// Parse a whole-number count in 0..=max. `Ok(None)` when blank.
+pub fn parse_count(v: &Data, max: u32) -> Result<Option<u32>, String> {
+    let n: f64 = match v {
+        Data::Empty => return Ok(None),
+        Data::Int(i) => *i as f64,
+        Data::Float(f) => *f,
+        Data::Bool(_) => return Err("应为 0 到上限之间的整数".into()),
+        Data::String(s) => {
+            let t = crate::text::clean(&crate::text::fold_width(s));
+            if t.is_empty() {
+                return Ok(None);
+            }
+            t.parse::<f64>().map_err(|_| format!("\"{s}\" 不是整数(应为 0 到 {max})"))?
+        }
+        other => return Err(format!("\"{}\" 不是整数(应为 0 到 {max})", crate::io::read::data_text(other))),
+    };
+    if n.fract() != 0.0 || n < 0.0 || n > max as f64 {
+        return Err(format!("{} 超出范围(应为 0 到 {max} 的整数)", crate::io::read::float_text(n)));
+    }
+    Ok(Some(n as u32))
+}
+
+/// Parse a date cell (a date, an Excel serial, or text such as 2020-03-25, 2020/3/25, 2020年3月25日).
+pub fn parse_date(v: &Data) -> Result<Option<chrono::NaiveDate>, String> {
+    let from_serial = |f: f64| {
+        chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+            .and_then(|b| b.checked_add_signed(chrono::Duration::days(f.floor() as i64)))
+            .ok_or_else(|| format!("{f} 不是有效日期"))
+    };
+    let d = match v {
+        Data::Empty => return Ok(None),
+        Data::DateTime(d) => from_serial(d.as_f64())?,
+        Data::Float(f) if (20000.0..80000.0).contains(f) => from_serial(*f)?,
+        Data::Int(i) if (20000..80000).contains(i) => from_serial(*i as f64)?,
+        Data::DateTimeIso(s) | Data::String(s) => {
+            let t = crate::text::clean(&crate::text::fold_width(s));
+            if t.is_empty() {
+                return Ok(None);
+            }
+            let t = t.split(['T', ' ']).next().unwrap_or("").to_string();
+            let norm = t.replace(['年', '月', '/', '.'], "-").trim_end_matches('日').to_string();
+            chrono::NaiveDate::parse_from_str(&norm, "%Y-%m-%d")
+                .map_err(|_| format!("\"{s}\" 不是日期(应为 2020-03-25 这样的日期)"))?
+        }
+        other => return Err(format!("\"{}\" 不是日期", crate::io::read::data_text(other))),
+    };
+    if !(2000..=2100).contains(&chrono::Datelike::year(&d)) {
+        return Err(format!("{d} 不是合理的检查日期"));
+    }
+    Ok(Some(d))
+}
+
+/// One account's answer as read from one workbook row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowAnswer {
+    pub source: String,
+    pub source_sha256: String,
+    pub workbook_inspector: String,
+    pub row: u32,
+    pub id: String,
+    pub values: Vec<u32>,
+    pub description: String,
+    pub checker: String,
+    pub date: String,
+}
+
+/// A problem in a returned workbook, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub source: String,
+    pub row: Option<u32>,
+    pub id: Option<String>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.source)?;
+        if let Some(r) = self.row {
+            write!(f, " 第 {r} 行")?;
+        }
+        if let Some(id) = &self.id {
+            write!(f, " 账号 {id}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, " [{c}]")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// The typed cells of one data row, by role.
+pub struct RowCells<'a> {
+    pub row: u32,
+    pub id: String,
+    pub indicators: Vec<&'a Data>,
+    pub description: &'a Data,
+    pub checker: &'a Data,
+    pub date: &'a Data,
+}
+
+/// Validate one row. Returns `Ok(None)` for a row not yet checked (all blank).
+pub fn read_row(cat: &Catalog, source: &str, cells: &RowCells<'_>) -> Result<Option<(Vec<u32>, String, String, String)>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let problem = |col: &str, msg: String| Problem {
+        source: source.to_string(),
+        row: Some(cells.row),
+        id: Some(cells.id.clone()),
+        column: Some(col.to_string()),
+        message: msg,
+    };
+    let mut values: Vec<Option<u32>> = Vec::new();
+    for (ind, v) in cat.indicators.iter().zip(&cells.indicators) {
+        let col = format!("{} {}", ind.code, ind.name);
+        let parsed = match ind.kind {
+            Kind::Veto => parse_yes_no(v),
+            Kind::Deduct => parse_count(v, ind.max.unwrap_or(0)),
+        };
+        match parsed {
+            Ok(x) => values.push(x),
+            Err(e) => {
+                problems.push(problem(&col, e));
+                values.push(Some(0));
+            }
+        }
+    }
+    let text = |d: &Data| crate::text::clean(&crate::io::read::data_text(d));
+    let description = text(cells.description);
+    let checker = text(cells.checker);
+    let date = match parse_date(cells.date) {
+        Ok(d) => d.map(|d| d.format("%Y-%m-%d").to_string()),
+        Err(e) => {
+            problems.push(problem("检查日期", e));
+            Some(String::new())
+        }
+    };
+    let filled = values.iter().filter(|v| v.is_some()).count();
+    if filled == 0 && problems.is_empty() {
+        if description.is_empty() && date.is_none() {
+            return Ok(None);
+        }
+        return Err(vec![Problem {
+            source: source.to_string(),
+            row: Some(cells.row),
+            id: Some(cells.id.clone()),
+            column: None,
+            message: "只填写了问题描述或检查日期,指标未填写(半填行)".into(),
+        }]);
+    }
+    if filled < values.len() {
+        let missing: Vec<String> = cat
+            .indicators
+            .iter()
+            .zip(&values)
+            .filter(|(_, v)| v.is_none())
+            .map(|(i, _)| i.code.clone())
+            .collect();
+        problems.push(Problem {
+            source: source.to_string(),
+            row: Some(cells.row),
+            id: Some(cells.id.clone()),
+            column: None,
+            message: format!("半填行: 指标 {} 未填写", missing.join("、")),
+        });
+    }
+    let values: Vec<u32> = values.into_iter().map(|v| v.unwrap_or(0)).collect();
+    let has_problem = values.iter().any(|v| *v > 0);
+    if has_problem && description.is_empty() && problems.is_empty() {
+        problems.push(problem("问题描述", "标记了问题但未填写问题描述(证据)".into()));
+    }
+    if date.is_none() && problems.is_empty() {
+        problems.push(problem("检查日期", "已填写指标但缺少检查日期".into()));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Some((values, description, checker, date.unwrap_or_default())))
+}
+
+/// The merged outcome for one sampled account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Result_ {
+    pub answer: RowAnswer,
+    pub verdict: Verdict,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    pub id: String,
+    pub answers: Vec<RowAnswer>,
+}
+
+/// Merge answers from every workbook: one per account, conflicts where two sources disagree on
+/// any indicator (unless one of them is preferred).
+pub fn merge(cat: &Catalog, answers: &[RowAnswer], prefer: &[String]) -> (BTreeMap<String, Result_>, Vec<Conflict>) {
+    let mut by_id: BTreeMap<&str, Vec<&RowAnswer>> = BTreeMap::new();
+    for a in answers {
+        by_id.entry(a.id.as_str()).or_default().push(a);
+    }
+    let mut results = BTreeMap::new();
+    let mut conflicts = Vec::new();
+    for (id, list) in by_id {
+        let first = list[0];
+        let agree = list.iter().all(|a| a.values == first.values);
+        let chosen = if agree {
+            Some(first)
+        } else {
+            // The preferred source listed first wins.
+            prefer
+                .iter()
+                .find_map(|p| list.iter().find(|a| &a.source == p).copied())
+        };
+        match chosen {
+            Some(a) => {
+                let v = verdict(cat, &Answer { values: a.values.clone() });
+                results.insert(id.to_string(), Result_ { answer: a.clone(), verdict: v });
+            }
+            None => conflicts.push(Conflict {
+                id: id.to_string(),
+                answers: list.into_iter().cloned().collect(),
+            }),
+        }
+    }
+    (results, conflicts)
+}
+
+/// The value as the sheet shows it: 是/否 for veto items, the count for deductions.
+pub fn value_label(kind: Kind, v: u32) -> String {
+    match kind {
+        Kind::Veto => if v > 0 { "是" } else { "否" }.to_string(),
+        Kind::Deduct => v.to_string(),
+    }
+}
+
+/// Parse a stored value back (answers.csv / results.csv).
+pub fn value_from_label(kind: Kind, s: &str) -> Option<u32> {
+    match kind {
+        Kind::Veto => match s {
+            "是" => Some(1),
+            "否" => Some(0),
+            _ => None,
+        },
+        Kind::Deduct => s.parse().ok(),
+    }
+}
+
+/// Count per inspector: (assigned, checked).
+pub fn progress_by_inspector(assigned: &HashMap<String, String>, results: &BTreeMap<String, Result_>) -> BTreeMap<String, (u64, u64)> {
+    let mut m: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for (id, insp) in assigned {
+        let e = m.entry(insp.clone()).or_default();
+        e.0 += 1;
+        if results.contains_key(id) {
+            e.1 += 1;
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yes_no_spellings() {
+        for s in ["是", "Y", "yes", "1", "√", "TRUE", " 是 "] {
+            assert_eq!(parse_yes_no(&Data::String(s.into())), Ok(Some(1)), "{s}");
+        }
+        for s in ["否", "N", "0", "×", "false"] {
+            assert_eq!(parse_yes_no(&Data::String(s.into())), Ok(Some(0)), "{s}");
+        }
+        assert_eq!(parse_yes_no(&Data::Bool(true)), Ok(Some(1)));
+        assert_eq!(parse_yes_no(&Data::Float(0.0)), Ok(Some(0)));
+        assert_eq!(parse_yes_no(&Data::Empty), Ok(None));
+        assert!(parse_yes_no(&Data::String("也许".into())).is_err());
+    }
+
+    #[test]
+    fn counts_and_dates() {
+        assert_eq!(parse_count(&Data::Float(2.0), 4), Ok(Some(2)));
+        assert_eq!(parse_count(&Data::String("３".into()), 4), Ok(Some(3)));
+        assert!(parse_count(&Data::Float(2.5), 4).is_err());
+        assert!(parse_count(&Data::Int(5), 4).unwrap_err().contains("超出范围"));
+        let d = chrono::NaiveDate::from_ymd_opt(2020, 3, 25).unwrap();
+        assert_eq!(parse_date(&Data::String("2020年3月25日".into())), Ok(Some(d)));
+        assert_eq!(parse_date(&Data::String("2020/3/25".into())), Ok(Some(d)));
+        assert_eq!(parse_date(&Data::Float(43915.0)), Ok(Some(d)));
+        assert!(parse_date(&Data::String("上周".into())).is_err());
+    }
+}
