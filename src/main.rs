@@ -1,3 +1,21 @@
 fn main() {
+    reset_sigpipe();
     std::process::exit(audit::run(std::env::args_os()));
 }
+
+/// Let `audit … | head` end quietly, as command-line tools do, instead of failing to print.
+#[cfg(unix)]
+fn reset_sigpipe() {
+    unsafe extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+    }
+    const SIGPIPE: i32 = 13;
+    const SIG_DFL: usize = 0;
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread is started.
+    unsafe {
+        signal(SIGPIPE, SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn reset_sigpipe() {}

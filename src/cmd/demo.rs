@@ -1,1 +1,206 @@
-// placeholder while building
+//! `audit demo [--out DIR]`: a whole campaign on built-in generated data, with simulated answers.
+
+use crate::campaign::{self, Campaign};
+use crate::cli::{AllocationArg, DemoArgs, ImportArgs, ReportArgs, SampleArgs, SheetArgs};
+use crate::demo_data::{generate, next_quarter};
+use crate::indicators::{Catalog, Kind};
+use crate::io::sheet::{build, Fill, SheetSpec};
+use crate::sampling::{below, stratum_rng};
+use anyhow::{bail, Result};
+use std::collections::HashMap;
+use std::path::Path;
+
+const PREV: &str = "2019Q4";
+const CUR: &str = "2020Q1";
+
+/// Simulated inspector answers: deterministic per account; `fail_per_10000` sets the level,
+/// and accounts failed last time (`again`) fail more often.
+fn simulate(cat: &Catalog, accounts: &[crate::registry::Account], seed: u64, fail_per_10000: u64, again: &[String], date: chrono::NaiveDate) -> HashMap<String, Fill> {
+    let mut out = HashMap::new();
+    let code_idx = |c: &str| cat.indicators.iter().position(|i| i.code == c);
+    for a in accounts {
+        let mut rng = stratum_rng(seed, std::slice::from_ref(&a.id));
+        let mut values = vec![0u32; cat.indicators.len()];
+        let mut p = fail_per_10000;
+        if a.account_type == "移动客户端" {
+            p *= 3;
+        }
+        if a.level == "省级" {
+            p = p * 3 / 2;
+        }
+        if again.contains(&a.id) {
+            p = 3000;
+        }
+        let mut notes = Vec::new();
+        if below(&mut rng, 10_000) < p {
+            let pick = below(&mut rng, 100);
+            let code = if pick < 60 { "V8" } else if pick < 85 { "V6" } else if pick < 97 { "V7" } else { "V1" };
+            if let Some(j) = code_idx(code) {
+                values[j] = 1;
+                notes.push(format!("【模拟】{}", cat.indicators[j].name));
+            }
+        }
+        for (j, ind) in cat.indicators.iter().enumerate() {
+            if ind.kind == Kind::Deduct && below(&mut rng, 100) < 4 {
+                values[j] = 1;
+                notes.push(format!("【模拟】{}", ind.name));
+            }
+        }
+        out.insert(
+            a.id.clone(),
+            Fill {
+                values,
+                description: notes.join(";"),
+                checker: "模拟检查员".into(),
+                date,
+            },
+        );
+    }
+    out
+}
+
+fn step(title: &str) {
+    println!("\n======== {title} ========");
+}
+
+fn campaign_round(out: &Path, name: &str, registry_file: &Path, previous: Option<&Path>, seed: u64, fail: u64, date: chrono::NaiveDate, deadline: &str) -> Result<()> {
+    let dir = out.join(name);
+    step(&format!("{name}: 导入台账"));
+    super::import::run(&ImportArgs {
+        file: registry_file.to_path_buf(),
+        campaign: dir.clone(),
+        sheet: None,
+        previous: previous.map(Path::to_path_buf),
+        strict: false,
+        force: false,
+        encoding: None,
+    })?;
+    let mut camp = Campaign::open(&dir)?;
+    camp.manifest.simulated = true;
+    camp.save()?;
+    step(&format!("{name}: 分层抽样(政府账号必查{})", if previous.is_some() { ",上期不合格账号回头看" } else { "" }));
+    super::sample::run(&SampleArgs {
+        campaign: dir.clone(),
+        size: Some(219),
+        rate: None,
+        strata: vec!["level".into(), "type".into()],
+        allocation: AllocationArg::Proportional,
+        quota: None,
+        previous: None,
+        min_per_stratum: 1,
+        take_all: vec!["owner_kind=政府".into()],
+        recheck: previous.map(Path::to_path_buf),
+        exclude: None,
+        seed: Some(seed),
+        dry_run: false,
+        force: false,
+    })?;
+    step(&format!("{name}: 生成检查表"));
+    let sheet_args = SheetArgs {
+        campaign: dir.clone(),
+        inspectors: Some(4),
+        assign: None,
+        deadline: Some(deadline.into()),
+        catalog: None,
+        force: false,
+    };
+    let mut camp = Campaign::open(&dir)?;
+    let entries = super::sheet::write_sheets(&mut camp, &sheet_args, None)?;
+    for e in &entries {
+        println!("  {}  {} 个账号  {}", e.inspector, e.accounts, camp.path(&e.file).display());
+    }
+    step(&format!("{name}: 模拟检查员填写并交回(模拟数据)"));
+    let (sample, _) = camp.sample()?;
+    let cat = camp.catalog()?;
+    let again: Vec<String> = match previous {
+        Some(p) => super::sample::previous_results(p)?.into_iter().filter(|(_, ok)| !ok).map(|(id, _)| id).collect(),
+        None => Vec::new(),
+    };
+    let fills = simulate(&cat, &sample.accounts, seed, fail, &again, date);
+    let sheets = camp.manifest.sheets.clone().expect("just written");
+    let by_id = sample.by_id();
+    let returned = dir.join("模拟交回");
+    let mut files = Vec::new();
+    let groups: Vec<(String, Vec<String>)> = {
+        // Rebuild the same assignment the sheets used, from their hidden id lists.
+        let mut g = Vec::new();
+        for w in &sheets.workbooks {
+            let (rows, _) = crate::io::read::read_all(&camp.path(&w.file), Some(crate::io::sheet::SHEET_META)).map_err(|e| anyhow::anyhow!(e))?;
+            let ids: Vec<String> = rows
+                .iter()
+                .skip_while(|(_, c)| c.first().map(String::as_str) != Some(crate::io::sheet::META_IDS))
+                .skip(1)
+                .filter_map(|(_, c)| c.first().cloned())
+                .collect();
+            g.push((w.inspector.clone(), ids));
+        }
+        g
+    };
+    for (inspector, ids) in &groups {
+        let bytes = build(&SheetSpec {
+            campaign: &camp.manifest.name,
+            inspector,
+            deadline: sheets.deadline.as_deref(),
+            catalog: &cat,
+            sample_sha256: &sheets.sample_sha256,
+            catalog_sha256: &sheets.catalog_sha256,
+            accounts: ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect(),
+            fills: Some(&fills),
+            simulated: true,
+        })?;
+        let path = returned.join(super::sheet::workbook_name(name, inspector));
+        campaign::write_atomic(&path, &bytes)?;
+        files.push(path);
+    }
+    println!("  模拟交回 {} 份: {}", files.len(), returned.display());
+    step(&format!("{name}: 收回检查表"));
+    let problems = super::collect::collect(&mut camp, &files, &[])?;
+    if !problems.is_empty() {
+        bail!("模拟检查表收回时出现问题: {}", problems[0]);
+    }
+    step(&format!("{name}: 生成报告"));
+    super::report::run(&ReportArgs {
+        campaign: dir.clone(),
+        previous: previous.map(Path::to_path_buf).into_iter().collect(),
+        out: None,
+        allow_incomplete: false,
+        force: false,
+    })?;
+    Ok(())
+}
+
+pub fn run(args: &DemoArgs) -> Result<i32> {
+    let out = &args.out;
+    let targets = [out.join(PREV), out.join(CUR), out.join("台账_2019Q4.xlsx"), out.join("台账_2020Q1.xlsx")];
+    if targets.iter().any(|p| p.exists()) {
+        if !args.force {
+            bail!("{} 中已有演示项目;加 --force 重新生成,或用 --out 指定其他目录", out.display());
+        }
+        for p in &targets {
+            if p.is_dir() {
+                std::fs::remove_dir_all(p)?;
+            } else if p.exists() {
+                std::fs::remove_file(p)?;
+            }
+        }
+    }
+    std::fs::create_dir_all(out)?;
+    println!("audit 演示:用内置生成的江苏式台账跑完两个季度的检查抽查。检查结果为模拟数据,所有输出均已标明。");
+    step("生成演示台账(上季度 6381 个左右在用账号;本季度减少到约 6030 个)");
+    let prev = generate(6650, 2019);
+    let active_prev = prev.iter().filter(|a| a.status == "正常").count() as u64;
+    let added = 60;
+    let closed = (active_prev + added).saturating_sub(6030);
+    let cur = next_quarter(&prev, 2020, closed, added);
+    let prev_file = out.join("台账_2019Q4.xlsx");
+    let cur_file = out.join("台账_2020Q1.xlsx");
+    super::demo_data::write_registry(&prev_file, "2019年第四季度江苏省政务新媒体备案台账(演示数据)", &prev)?;
+    super::demo_data::write_registry(&cur_file, "2020年第一季度江苏省政务新媒体备案台账(演示数据)", &cur)?;
+    println!("  {}\n  {}", prev_file.display(), cur_file.display());
+    let d = |m: u32, day: u32| chrono::NaiveDate::from_ymd_opt(if m >= 10 { 2019 } else { 2020 }, m, day).expect("valid date");
+    campaign_round(out, PREV, &prev_file, None, 20191220, 1400, d(12, 20), "2019-12-27")?;
+    campaign_round(out, CUR, &cur_file, Some(&out.join(PREV)), 20200320, 400, d(3, 20), "2020-03-27")?;
+    println!("\n演示完成。本季度报告: {}", out.join(CUR).join(campaign::REPORT_DIR).display());
+    println!("  打开 report.xlsx 查看各表与图表,通报草稿.docx 为通报初稿,annex.xlsx 为附件名单。");
+    Ok(0)
+}

@@ -1,14 +1,14 @@
 //! One thin module per subcommand: read inputs, call the core, write outputs.
 
 pub mod collect;
-//pub mod demo;
+pub mod demo;
 pub mod demo_data;
 pub mod import;
 pub mod indicators;
-//pub mod report;
+pub mod report;
 pub mod sample;
 pub mod sheet;
-//pub mod status;
+pub mod status;
 pub mod verify;
 
 use crate::cli::Command;
@@ -23,8 +23,10 @@ pub fn dispatch(cmd: Command) -> Result<i32> {
         Command::Indicators(a) => indicators::run(&a),
         Command::Sheet(a) => sheet::run(&a),
         Command::Collect(a) => collect::run(&a),
+        Command::Report(a) => report::run(&a),
+        Command::Status(a) => status::run(&a.campaign),
+        Command::Demo(a) => demo::run(&a),
         Command::DemoData(a) => demo_data::run(&a),
-        _ => anyhow::bail!("not yet"),
     }
 }
 

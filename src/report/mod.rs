@@ -1,3 +1,6 @@
 //! Report tables (pure) and their writers.
+pub mod draft;
 pub mod makeup;
 pub mod table;
+pub mod tables;
+pub mod write;

@@ -1,0 +1,213 @@
+//! The notice draft (通报草稿): the 总体情况 and 检查抽查发现的问题 paragraphs, in the notice's own
+//! phrasing, with our numbers. Pure text.
+
+use super::tables::{problem_count, CampaignData, Tally, TYPE_ORDER};
+use crate::registry::{RegistryDiff, OWNER_GROUP_CITY, OWNER_GROUP_PROVINCE};
+use crate::text::{percent, points};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Para {
+    Title(String),
+    Heading(String),
+    Body(String),
+    Warning(String),
+}
+
+pub struct DraftInput<'a> {
+    pub current: &'a CampaignData,
+    pub previous: &'a [CampaignData],
+    pub diff: Option<&'a RegistryDiff>,
+    /// 截至 date of the registry, e.g. "2020年3月20日".
+    pub as_of: String,
+    /// Rectification deadline, e.g. "4月10日"; None leaves a marked blank.
+    pub rectify_by: Option<String>,
+    pub incomplete: bool,
+    /// Weighted estimate of the overall pass rate: (rate, lower, upper).
+    pub estimate: Option<(f64, f64, f64)>,
+    pub repeat_offenders: usize,
+    pub max_streak: usize,
+}
+
+const ORDINALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+fn rate(t: Tally) -> Option<String> {
+    (t.checked > 0).then(|| percent(t.qualified, t.checked))
+}
+
+/// "比上季度提升8.2个百分点" / "下降…" / "与上季度持平".
+pub fn change_phrase(now: f64, before: f64) -> String {
+    let d = now - before;
+    let p = points(d.abs());
+    if p == "0" {
+        "与上季度持平".to_string()
+    } else if d > 0.0 {
+        format!("比上季度提升{p}个百分点")
+    } else {
+        format!("比上季度下降{p}个百分点")
+    }
+}
+
+pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
+    let c = input.current;
+    let mut out = Vec::new();
+    out.push(Para::Title(format!("关于{}政务新媒体检查抽查情况的通报(草稿)", c.name)));
+    if input.incomplete {
+        out.push(Para::Warning("【未完成】仍有样本账号未检查,以下数字只反映已检查的账号,不可作为正式通报。".into()));
+    }
+    if c.simulated {
+        out.push(Para::Warning("【演示】本草稿由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。".into()));
+    }
+    out.push(Para::Heading("(一)总体情况".into()));
+    let active: Vec<_> = c.registry.active().collect();
+    let count = |f: &dyn Fn(&crate::registry::Account) -> bool| active.iter().filter(|a| f(a)).count();
+    out.push(Para::Body(format!(
+        "截至{},全省政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,省级部门单位及其内设机构、双重管理单位及其内设机构开设政务新媒体{}个,设区市政府及其部门开设政务新媒体{}个,县(市、区)政府及其部门、所属乡镇(街道)开设政务新媒体{}个。按政务新媒体类型分,微信{}个,微博{}个,移动客户端{}个,其他类型{}个。",
+        input.as_of,
+        active.len(),
+        count(&|a| a.level == "省级"),
+        count(&|a| a.level == "市级"),
+        count(&|a| a.level == "县级"),
+        count(&|a| a.account_type == "微信"),
+        count(&|a| a.account_type == "微博"),
+        count(&|a| a.account_type == "移动客户端"),
+        count(&|a| a.account_type == "其他"),
+    )));
+    if let Some(d) = input.diff {
+        let net = d.net();
+        if net != 0 {
+            out.push(Para::Body(format!(
+                "本季度,全省政务新媒体数量{}{}个,占全省政务新媒体总量的{}。",
+                if net < 0 { "减少" } else { "增加" },
+                net.unsigned_abs(),
+                percent(net.unsigned_abs(), d.previous_active)
+            )));
+        }
+    }
+    let all = c.tally(|_| true);
+    let n_sampled = c.sample.len();
+    let certainty = c.design.certainty;
+    let gov = c.design.take_all.iter().any(|t| t.contains("政府"));
+    let mut s = format!("本次共选取{n_sampled}个政务新媒体进行检查抽查");
+    if gov {
+        s.push_str(",包括代表主体为省、市、县(市、区)政府的政务新媒体和省级部门单位开设的政务新媒体,以及其他单位主体开设的政务新媒体");
+    }
+    if certainty > 0 {
+        s.push_str(&format!("(其中必查{certainty}个,分层随机抽取{}个)", n_sampled as u64 - certainty));
+    }
+    s.push('。');
+    if input.incomplete {
+        s.push_str(&format!("截至目前已完成检查{}个。", all.checked));
+    }
+    let group = |g: &str| c.tally(|a| a.owner_group() == g);
+    let fmt_rate = |t: Tally, label: &str| match rate(t) {
+        Some(r) => format!("{label}合格率{r}"),
+        None => format!("{label}本次未抽查"),
+    };
+    s.push_str(&format!(
+        "此次检查抽查中,全省政务新媒体总体合格率为{}。从开设主体看,{};{}。从政务新媒体类型看,",
+        rate(all).unwrap_or_else(|| "—".into()),
+        fmt_rate(group(OWNER_GROUP_PROVINCE), "省级部门单位政务新媒体"),
+        fmt_rate(group(OWNER_GROUP_CITY), "设区市政务新媒体"),
+    ));
+    let types: Vec<String> = TYPE_ORDER
+        .iter()
+        .map(|t| {
+            let label = if *t == "其他" { "其他类型政务新媒体".to_string() } else { t.to_string() };
+            fmt_rate(c.tally(|a| a.account_type == *t), &label)
+        })
+        .collect();
+    s.push_str(&types.join(","));
+    s.push('。');
+    out.push(Para::Body(s));
+    if let (Some(p), Some(now)) = (input.previous.first(), all.rate()) {
+        if let Some(before) = p.tally(|_| true).rate() {
+            out.push(Para::Body(format!(
+                "本季度全省政务新媒体总体合格率为{},{}(上季度为{})。",
+                rate(all).unwrap_or_default(),
+                change_phrase(now, before),
+                crate::text::percent_f(before)
+            )));
+        }
+    }
+    if let Some((r, l, u)) = input.estimate {
+        out.push(Para::Body(format!(
+            "按抽样设计加权推算,全省备案政务新媒体总体合格率约为{}(95%置信区间{}至{})。",
+            crate::text::percent_f(r),
+            crate::text::percent_f(l),
+            crate::text::percent_f(u)
+        )));
+    }
+
+    out.push(Para::Heading("(二)检查抽查发现的问题".into()));
+    let mut items: Vec<(u64, usize)> = c
+        .catalog
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(j, _)| (problem_count(c, j, |_| true).0, j))
+        .filter(|(h, _)| *h > 0)
+        .collect();
+    items.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    if items.is_empty() {
+        out.push(Para::Body("本次检查抽查未发现指标所列问题。".into()));
+    } else {
+        out.push(Para::Body("在本次检查抽查中,发现我省政务新媒体存在以下突出问题:".into()));
+        for (k, (_, j)) in items.iter().enumerate() {
+            let ind = &c.catalog.indicators[*j];
+            let ord = ORDINALS.get(k).copied().unwrap_or("另");
+            let (ph, pn) = problem_count(c, *j, |a| a.owner_group() == OWNER_GROUP_PROVINCE);
+            let (ch, cn) = problem_count(c, *j, |a| a.owner_group() == OWNER_GROUP_CITY);
+            let mut s = format!("{ord}是{}问题。根据检查抽查结果,", ind.head.trim_end_matches("问题"));
+            let mut parts = Vec::new();
+            if ph > 0 {
+                parts.push(format!("省级部门{ph}个政务新媒体,{},占省级检查抽查总数{}。", ind.name, percent(ph, pn)));
+            }
+            if ch > 0 {
+                parts.push(format!("设区市中,{ch}个政务新媒体{},占设区市检查抽查总数{}。", ind.name, percent(ch, cn)));
+            }
+            s.push_str(&parts.join(""));
+            out.push(Para::Body(s));
+        }
+    }
+    let vetoed = c.checked().filter(|(_, o)| !o.verdict.veto_hits.is_empty()).count();
+    if vetoed > 0 {
+        out.push(Para::Body(format!("本次检查抽查共发现{vetoed}个政务新媒体存在\"单项否决\"问题,名单见附件。")));
+    }
+    if input.repeat_offenders > 0 {
+        out.push(Para::Body(format!(
+            "部分单位不合格政务新媒体反复出现,{}个政务新媒体连续{}次以上为不合格政务新媒体(最多连续{}次)。",
+            input.repeat_offenders, 2, input.max_streak
+        )));
+    }
+    out.push(Para::Body(format!(
+        "各设区市、省各有关部门请将政务新媒体检查抽查情况和对本次通报的政务新媒体整改情况,于{}前提交至全省政务新媒体备案检查系统。",
+        input.rectify_by.clone().unwrap_or_else(|| "【 月 日】".into())
+    )));
+    out.push(Para::Body(format!("附件:{}检查抽查存在\"单项否决\"问题政务新媒体名单", c.name)));
+    out
+}
+
+pub fn markdown(paras: &[Para]) -> String {
+    let mut s = String::new();
+    for p in paras {
+        match p {
+            Para::Title(t) => s.push_str(&format!("# {t}\n\n")),
+            Para::Heading(t) => s.push_str(&format!("## {t}\n\n")),
+            Para::Body(t) => s.push_str(&format!("{t}\n\n")),
+            Para::Warning(t) => s.push_str(&format!("> **{t}**\n\n")),
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn change_phrases() {
+        assert_eq!(change_phrase(0.90, 0.818), "比上季度提升8.2个百分点");
+        assert_eq!(change_phrase(0.80, 0.85), "比上季度下降5个百分点");
+        assert_eq!(change_phrase(0.80, 0.80), "与上季度持平");
+    }
+}
