@@ -94,7 +94,9 @@ pub struct Campaign {
 }
 
 pub fn now() -> String {
-    chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    chrono::Local::now()
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -111,7 +113,10 @@ pub fn sha256_file(path: &Path) -> Result<String> {
 /// Write bytes to `path` through a temp file in the same folder and a rename, so a reader never
 /// sees half a file and a crash leaves the old one intact.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
@@ -126,10 +131,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Refuse to replace an existing output unless `force`.
 pub fn guard_overwrite(path: &Path, force: bool, what: &str) -> Result<()> {
     if path.exists() && !force {
-        bail!(
-            "{} 已存在({what});如确需覆盖,请加 --force",
-            path.display()
-        );
+        bail!("{} 已存在({what});如确需覆盖,请加 --force", path.display());
     }
     Ok(())
 }
@@ -224,7 +226,9 @@ impl Campaign {
         let path = self.path(SAMPLE);
         let (header, rows) = crate::io::write::read_plain_csv(&path)?;
         let k = crate::sampling::SAMPLE_COLUMNS.len();
-        if header.len() < k || header[header.len() - k..] != crate::sampling::SAMPLE_COLUMNS.map(String::from) {
+        if header.len() < k
+            || header[header.len() - k..] != crate::sampling::SAMPLE_COLUMNS.map(String::from)
+        {
             bail!("{}: 不是 audit 生成的样本文件", path.display());
         }
         let cut = header.len() - k;
@@ -249,9 +253,14 @@ impl Campaign {
     pub fn catalog(&self) -> Result<crate::indicators::Catalog> {
         let path = self.path(CATALOG);
         if !path.exists() {
-            bail!("{}: 尚未生成检查表(缺少 {CATALOG});请先运行 audit sheet", self.dir.display());
+            bail!(
+                "{}: 尚未生成检查表(缺少 {CATALOG});请先运行 audit sheet",
+                self.dir.display()
+            );
         }
-        let text = std::fs::read_to_string(&path).with_context(|| format!("无法读取 {}", path.display()))?;
-        crate::indicators::Catalog::parse(&text, &path.display().to_string()).map_err(|e| anyhow::anyhow!(e))
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("无法读取 {}", path.display()))?;
+        crate::indicators::Catalog::parse(&text, &path.display().to_string())
+            .map_err(|e| anyhow::anyhow!(e))
     }
 }

@@ -80,7 +80,9 @@ pub enum AllocationArg {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "例: audit sample --campaign 2020Q1 --size 219 --strata level,type --take-all owner_kind=政府 --recheck 2019Q4 --seed 20200320")]
+#[command(
+    after_help = "例: audit sample --campaign 2020Q1 --size 219 --strata level,type --take-all owner_kind=政府 --recheck 2019Q4 --seed 20200320"
+)]
 pub struct SampleArgs {
     #[arg(long)]
     pub campaign: PathBuf,
@@ -171,7 +173,9 @@ pub struct CollectArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "例: audit report --campaign 2020Q1 --previous 2019Q4 --previous 2019Q3\n--previous 按时间由近到远给出:第一个是上季度。")]
+#[command(
+    after_help = "例: audit report --campaign 2020Q1 --previous 2019Q4 --previous 2019Q3\n--previous 按时间由近到远给出:第一个是上季度。"
+)]
 pub struct ReportArgs {
     #[arg(long)]
     pub campaign: PathBuf,

@@ -64,8 +64,7 @@ impl Catalog {
         let line_of = |code: &str| {
             text.lines()
                 .position(|l| {
-                    l.trim_start().starts_with("code")
-                        && l.contains(&format!("\"{code}\""))
+                    l.trim_start().starts_with("code") && l.contains(&format!("\"{code}\""))
                 })
                 .map(|p| format!(" 第 {} 行", p + 1))
                 .unwrap_or_default()
@@ -74,13 +73,19 @@ impl Catalog {
             return Err(format!("{file}: 指标目录中没有任何 [[indicator]]"));
         }
         if cat.pass_mark > 100 {
-            return Err(format!("{file}: pass_mark = {} 应在 0..100 之间", cat.pass_mark));
+            return Err(format!(
+                "{file}: pass_mark = {} 应在 0..100 之间",
+                cat.pass_mark
+            ));
         }
         let mut seen = HashSet::new();
         for i in &cat.indicators {
             let at = line_of(&i.code);
             if i.code.trim().is_empty() || i.code.chars().any(|c| c.is_whitespace()) {
-                return Err(format!("{file}{at}: 字段 code \"{}\" 不能为空或含空格", i.code));
+                return Err(format!(
+                    "{file}{at}: 字段 code \"{}\" 不能为空或含空格",
+                    i.code
+                ));
             }
             if !seen.insert(i.code.clone()) {
                 return Err(format!("{file}{at}: 字段 code \"{}\" 重复", i.code));
@@ -99,10 +104,16 @@ impl Catalog {
                 }
                 Kind::Deduct => {
                     if i.points.is_none_or(|p| p == 0) {
-                        return Err(format!("{file}{at}: 指标 {} 是 deduct(扣分),字段 points 必须为正整数", i.code));
+                        return Err(format!(
+                            "{file}{at}: 指标 {} 是 deduct(扣分),字段 points 必须为正整数",
+                            i.code
+                        ));
                     }
                     if i.max.is_none_or(|m| m == 0) {
-                        return Err(format!("{file}{at}: 指标 {} 是 deduct(扣分),字段 max 必须为正整数", i.code));
+                        return Err(format!(
+                            "{file}{at}: 指标 {} 是 deduct(扣分),字段 max 必须为正整数",
+                            i.code
+                        ));
                     }
                 }
             }
@@ -193,7 +204,11 @@ mod tests {
         assert_eq!(v.veto_hits, vec![c.indicators[7].code.clone()]);
         let mut a = Answer { values: vec![0; n] };
         // Deductions: 开设不规范 10 points × 4 = 40 → score 60, passes; one more point fails.
-        let d = c.indicators.iter().position(|i| i.kind == Kind::Deduct).unwrap();
+        let d = c
+            .indicators
+            .iter()
+            .position(|i| i.kind == Kind::Deduct)
+            .unwrap();
         a.values[d] = 4;
         let v = verdict(&c, &a);
         assert_eq!(v.score, 60);

@@ -92,7 +92,9 @@ pub fn estimate(strata: &[StratumFrame], obs: &[Obs]) -> Option<Estimate> {
                 (y - r * z) / zw
             })
             .collect();
-        let touches = obs.iter().any(|o| o.stratum == h && !o.certainty && o.in_domain);
+        let touches = obs
+            .iter()
+            .any(|o| o.stratum == h && !o.certainty && o.in_domain);
         if touches && m[h] < strata[h].random_population {
             census = false;
         }
@@ -274,15 +276,37 @@ mod tests {
     fn weighted_estimate_by_hand() {
         // Stratum 0: 100 units, 4 checked, 3 qualified → weight 25.
         // Stratum 1: 10 units, 2 checked, 1 qualified → weight 5. Plus one certainty unit, failed.
-        let strata = vec![StratumFrame { random_population: 100 }, StratumFrame { random_population: 10 }];
+        let strata = vec![
+            StratumFrame {
+                random_population: 100,
+            },
+            StratumFrame {
+                random_population: 10,
+            },
+        ];
         let mut obs = Vec::new();
         for q in [true, true, true, false] {
-            obs.push(Obs { stratum: 0, certainty: false, in_domain: true, qualified: q });
+            obs.push(Obs {
+                stratum: 0,
+                certainty: false,
+                in_domain: true,
+                qualified: q,
+            });
         }
         for q in [true, false] {
-            obs.push(Obs { stratum: 1, certainty: false, in_domain: true, qualified: q });
+            obs.push(Obs {
+                stratum: 1,
+                certainty: false,
+                in_domain: true,
+                qualified: q,
+            });
         }
-        obs.push(Obs { stratum: 1, certainty: true, in_domain: true, qualified: false });
+        obs.push(Obs {
+            stratum: 1,
+            certainty: true,
+            in_domain: true,
+            qualified: false,
+        });
         let e = estimate(&strata, &obs).unwrap();
         // Σw = 100 + 10 + 1 = 111; Σwy = 75 + 5 = 80.
         assert!((e.population - 111.0).abs() < 1e-12);
@@ -290,7 +314,10 @@ mod tests {
         // Hand variance: u = (y − R)/111 per unit.
         let r = 80.0 / 111.0;
         let v0 = {
-            let us: Vec<f64> = [1.0, 1.0, 1.0, 0.0].iter().map(|y| (y - r) / 111.0).collect();
+            let us: Vec<f64> = [1.0, 1.0, 1.0, 0.0]
+                .iter()
+                .map(|y| (y - r) / 111.0)
+                .collect();
             let m = us.iter().sum::<f64>() / 4.0;
             let s2 = us.iter().map(|u| (u - m).powi(2)).sum::<f64>() / 3.0;
             100.0 * 100.0 * (1.0 - 4.0 / 100.0) * s2 / 4.0
@@ -308,13 +335,24 @@ mod tests {
 
     #[test]
     fn all_pass_and_census() {
-        let strata = vec![StratumFrame { random_population: 50 }];
-        let obs: Vec<Obs> = (0..5).map(|_| Obs { stratum: 0, certainty: false, in_domain: true, qualified: true }).collect();
+        let strata = vec![StratumFrame {
+            random_population: 50,
+        }];
+        let obs: Vec<Obs> = (0..5)
+            .map(|_| Obs {
+                stratum: 0,
+                certainty: false,
+                in_domain: true,
+                qualified: true,
+            })
+            .collect();
         let e = estimate(&strata, &obs).unwrap();
         assert_eq!(e.rate, 1.0);
         assert_eq!(e.upper, 1.0);
         assert!(e.lower > 0.4 && e.lower < 1.0);
-        let strata = vec![StratumFrame { random_population: 5 }];
+        let strata = vec![StratumFrame {
+            random_population: 5,
+        }];
         let e = estimate(&strata, &obs).unwrap();
         assert!(e.census);
         assert_eq!((e.lower, e.upper), (1.0, 1.0));

@@ -15,13 +15,20 @@ pub struct Item<'a> {
 pub fn balanced(items: &[Item<'_>], k: usize) -> Vec<(String, Vec<String>)> {
     let k = k.max(1);
     let mut order: Vec<&Item> = items.iter().collect();
-    order.sort_by(|a, b| region_rank(a.region).cmp(&region_rank(b.region)).then(a.id.cmp(b.id)));
+    order.sort_by(|a, b| {
+        region_rank(a.region)
+            .cmp(&region_rank(b.region))
+            .then(a.id.cmp(b.id))
+    });
     let n = order.len();
     let mut out = Vec::new();
     let mut start = 0;
     for i in 0..k {
         let size = n / k + usize::from(i < n % k);
-        let ids = order[start..start + size].iter().map(|x| x.id.to_string()).collect();
+        let ids = order[start..start + size]
+            .iter()
+            .map(|x| x.id.to_string())
+            .collect();
         out.push((format!("检查员{:02}", i + 1), ids));
         start += size;
     }
@@ -30,7 +37,11 @@ pub fn balanced(items: &[Item<'_>], k: usize) -> Vec<(String, Vec<String>)> {
 
 /// Assign by a mapping of id → inspector or region → inspector (id wins). Unassigned ids are an
 /// error listing them.
-pub fn by_mapping(items: &[Item<'_>], by_id: &HashMap<String, String>, by_region: &HashMap<String, String>) -> Result<Vec<(String, Vec<String>)>, Vec<String>> {
+pub fn by_mapping(
+    items: &[Item<'_>],
+    by_id: &HashMap<String, String>,
+    by_region: &HashMap<String, String>,
+) -> Result<Vec<(String, Vec<String>)>, Vec<String>> {
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     let mut missing = Vec::new();
     for it in items {
@@ -56,8 +67,18 @@ mod tests {
 
     #[test]
     fn balanced_keeps_regions_together() {
-        let data = [("a1", "南京"), ("a2", "南京"), ("b1", "无锡"), ("b2", "无锡"), ("p1", "省本级"), ("p2", "省本级")];
-        let items: Vec<Item> = data.iter().map(|(i, r)| Item { id: i, region: r }).collect();
+        let data = [
+            ("a1", "南京"),
+            ("a2", "南京"),
+            ("b1", "无锡"),
+            ("b2", "无锡"),
+            ("p1", "省本级"),
+            ("p2", "省本级"),
+        ];
+        let items: Vec<Item> = data
+            .iter()
+            .map(|(i, r)| Item { id: i, region: r })
+            .collect();
         let g = balanced(&items, 3);
         assert_eq!(g[0].1, vec!["p1", "p2"]);
         assert_eq!(g[1].1, vec!["a1", "a2"]);

@@ -20,12 +20,21 @@ pub fn parse_yes_no(v: &Data) -> Result<Option<u32>, String> {
             let k = crate::text::match_key(s);
             match k.as_str() {
                 "" => Ok(None),
-                "是" | "y" | "yes" | "1" | "√" | "✓" | "✔" | "true" | "有" | "t" => Ok(Some(1)),
-                "否" | "n" | "no" | "0" | "×" | "✗" | "✘" | "x" | "false" | "无" | "f" => Ok(Some(0)),
-                _ => Err(format!("\"{s}\" 不是 是/否(可填 是/否、Y/N、1/0、√/×、TRUE/FALSE)")),
+                "是" | "y" | "yes" | "1" | "√" | "✓" | "✔" | "true" | "有" | "t" => {
+                    Ok(Some(1))
+                }
+                "否" | "n" | "no" | "0" | "×" | "✗" | "✘" | "x" | "false" | "无" | "f" => {
+                    Ok(Some(0))
+                }
+                _ => Err(format!(
+                    "\"{s}\" 不是 是/否(可填 是/否、Y/N、1/0、√/×、TRUE/FALSE)"
+                )),
             }
         }
-        other => Err(format!("\"{}\" 不是 是/否", crate::io::read::data_text(other))),
+        other => Err(format!(
+            "\"{}\" 不是 是/否",
+            crate::io::read::data_text(other)
+        )),
     }
 }
 
@@ -41,12 +50,21 @@ pub fn parse_count(v: &Data, max: u32) -> Result<Option<u32>, String> {
             if t.is_empty() {
                 return Ok(None);
             }
-            t.parse::<f64>().map_err(|_| format!("\"{s}\" 不是整数(应为 0 到 {max})"))?
+            t.parse::<f64>()
+                .map_err(|_| format!("\"{s}\" 不是整数(应为 0 到 {max})"))?
         }
-        other => return Err(format!("\"{}\" 不是整数(应为 0 到 {max})", crate::io::read::data_text(other))),
+        other => {
+            return Err(format!(
+                "\"{}\" 不是整数(应为 0 到 {max})",
+                crate::io::read::data_text(other)
+            ))
+        }
     };
     if n.fract() != 0.0 || n < 0.0 || n > max as f64 {
-        return Err(format!("{} 超出范围(应为 0 到 {max} 的整数)", crate::io::read::float_text(n)));
+        return Err(format!(
+            "{} 超出范围(应为 0 到 {max} 的整数)",
+            crate::io::read::float_text(n)
+        ));
     }
     Ok(Some(n as u32))
 }
@@ -69,11 +87,19 @@ pub fn parse_date(v: &Data) -> Result<Option<chrono::NaiveDate>, String> {
                 return Ok(None);
             }
             let t = t.split(['T', ' ']).next().unwrap_or("").to_string();
-            let norm = t.replace(['年', '月', '/', '.'], "-").trim_end_matches('日').to_string();
+            let norm = t
+                .replace(['年', '月', '/', '.'], "-")
+                .trim_end_matches('日')
+                .to_string();
             chrono::NaiveDate::parse_from_str(&norm, "%Y-%m-%d")
                 .map_err(|_| format!("\"{s}\" 不是日期(应为 2020-03-25 这样的日期)"))?
         }
-        other => return Err(format!("\"{}\" 不是日期", crate::io::read::data_text(other))),
+        other => {
+            return Err(format!(
+                "\"{}\" 不是日期",
+                crate::io::read::data_text(other)
+            ))
+        }
     };
     if !(2000..=2100).contains(&chrono::Datelike::year(&d)) {
         return Err(format!("{d} 不是合理的检查日期"));
@@ -132,7 +158,11 @@ pub struct RowCells<'a> {
 }
 
 /// Validate one row. Returns `Ok(None)` for a row not yet checked (all blank).
-pub fn read_row(cat: &Catalog, source: &str, cells: &RowCells<'_>) -> Result<Option<(Vec<u32>, String, String, String)>, Vec<Problem>> {
+pub fn read_row(
+    cat: &Catalog,
+    source: &str,
+    cells: &RowCells<'_>,
+) -> Result<Option<(Vec<u32>, String, String, String)>, Vec<Problem>> {
     let mut problems = Vec::new();
     let problem = |col: &str, msg: String| Problem {
         source: source.to_string(),
@@ -198,7 +228,10 @@ pub fn read_row(cat: &Catalog, source: &str, cells: &RowCells<'_>) -> Result<Opt
     let values: Vec<u32> = values.into_iter().map(|v| v.unwrap_or(0)).collect();
     let has_problem = values.iter().any(|v| *v > 0);
     if has_problem && description.is_empty() && problems.is_empty() {
-        problems.push(problem("问题描述", "标记了问题但未填写问题描述(证据)".into()));
+        problems.push(problem(
+            "问题描述",
+            "标记了问题但未填写问题描述(证据)".into(),
+        ));
     }
     if date.is_none() && problems.is_empty() {
         problems.push(problem("检查日期", "已填写指标但缺少检查日期".into()));
@@ -206,7 +239,12 @@ pub fn read_row(cat: &Catalog, source: &str, cells: &RowCells<'_>) -> Result<Opt
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(Some((values, description, checker, date.unwrap_or_default())))
+    Ok(Some((
+        values,
+        description,
+        checker,
+        date.unwrap_or_default(),
+    )))
 }
 
 /// The merged outcome for one sampled account.
@@ -224,7 +262,11 @@ pub struct Conflict {
 
 /// Merge answers from every workbook: one per account, conflicts where two sources disagree on
 /// any indicator (unless one of them is preferred).
-pub fn merge(cat: &Catalog, answers: &[RowAnswer], prefer: &[String]) -> (BTreeMap<String, Result_>, Vec<Conflict>) {
+pub fn merge(
+    cat: &Catalog,
+    answers: &[RowAnswer],
+    prefer: &[String],
+) -> (BTreeMap<String, Result_>, Vec<Conflict>) {
     let mut by_id: BTreeMap<&str, Vec<&RowAnswer>> = BTreeMap::new();
     for a in answers {
         by_id.entry(a.id.as_str()).or_default().push(a);
@@ -244,8 +286,19 @@ pub fn merge(cat: &Catalog, answers: &[RowAnswer], prefer: &[String]) -> (BTreeM
         };
         match chosen {
             Some(a) => {
-                let v = verdict(cat, &Answer { values: a.values.clone() });
-                results.insert(id.to_string(), Result_ { answer: a.clone(), verdict: v });
+                let v = verdict(
+                    cat,
+                    &Answer {
+                        values: a.values.clone(),
+                    },
+                );
+                results.insert(
+                    id.to_string(),
+                    Result_ {
+                        answer: a.clone(),
+                        verdict: v,
+                    },
+                );
             }
             None => conflicts.push(Conflict {
                 id: id.to_string(),
@@ -277,7 +330,10 @@ pub fn value_from_label(kind: Kind, s: &str) -> Option<u32> {
 }
 
 /// Count per inspector: (assigned, checked).
-pub fn progress_by_inspector(assigned: &HashMap<String, String>, results: &BTreeMap<String, Result_>) -> BTreeMap<String, (u64, u64)> {
+pub fn progress_by_inspector(
+    assigned: &HashMap<String, String>,
+    results: &BTreeMap<String, Result_>,
+) -> BTreeMap<String, (u64, u64)> {
     let mut m: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for (id, insp) in assigned {
         let e = m.entry(insp.clone()).or_default();
@@ -312,9 +368,14 @@ mod tests {
         assert_eq!(parse_count(&Data::Float(2.0), 4), Ok(Some(2)));
         assert_eq!(parse_count(&Data::String("３".into()), 4), Ok(Some(3)));
         assert!(parse_count(&Data::Float(2.5), 4).is_err());
-        assert!(parse_count(&Data::Int(5), 4).unwrap_err().contains("超出范围"));
+        assert!(parse_count(&Data::Int(5), 4)
+            .unwrap_err()
+            .contains("超出范围"));
         let d = chrono::NaiveDate::from_ymd_opt(2020, 3, 25).unwrap();
-        assert_eq!(parse_date(&Data::String("2020年3月25日".into())), Ok(Some(d)));
+        assert_eq!(
+            parse_date(&Data::String("2020年3月25日".into())),
+            Ok(Some(d))
+        );
         assert_eq!(parse_date(&Data::String("2020/3/25".into())), Ok(Some(d)));
         assert_eq!(parse_date(&Data::Float(43915.0)), Ok(Some(d)));
         assert!(parse_date(&Data::String("上周".into())).is_err());

@@ -14,9 +14,20 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 fn answers_header(cat: &Catalog) -> Vec<String> {
-    let mut h: Vec<String> = ["来源文件", "文件SHA256", "检查表", "行号", "账号ID"].iter().map(|s| s.to_string()).collect();
-    h.extend(cat.indicators.iter().map(|i| sheet::indicator_header(&i.code, &i.name)));
-    h.extend(["问题描述", "检查人", "检查日期"].iter().map(|s| s.to_string()));
+    let mut h: Vec<String> = ["来源文件", "文件SHA256", "检查表", "行号", "账号ID"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    h.extend(
+        cat.indicators
+            .iter()
+            .map(|i| sheet::indicator_header(&i.code, &i.name)),
+    );
+    h.extend(
+        ["问题描述", "检查人", "检查日期"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
     h
 }
 
@@ -39,8 +50,14 @@ pub fn load_answers(camp: &Campaign, cat: &Catalog) -> Result<Vec<RowAnswer>> {
         let mut values = Vec::with_capacity(k);
         for (j, ind) in cat.indicators.iter().enumerate() {
             values.push(
-                answers::value_from_label(ind.kind, &r[5 + j])
-                    .ok_or_else(|| anyhow!("{}: 第 {} 行的值 \"{}\" 无法识别", path.display(), i + 2, r[5 + j]))?,
+                answers::value_from_label(ind.kind, &r[5 + j]).ok_or_else(|| {
+                    anyhow!(
+                        "{}: 第 {} 行的值 \"{}\" 无法识别",
+                        path.display(),
+                        i + 2,
+                        r[5 + j]
+                    )
+                })?,
             );
         }
         out.push(RowAnswer {
@@ -72,7 +89,10 @@ fn read_workbook(
     sample: &HashMap<&str, &Account>,
     problems: &mut Vec<Problem>,
 ) -> Result<Workbook, Problem> {
-    let source = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let source = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let whole = |message: String| Problem {
         source: path.display().to_string(),
         row: None,
@@ -83,7 +103,10 @@ fn read_workbook(
     let bytes = std::fs::read(path).map_err(|e| whole(format!("无法读取: {e}")))?;
     let sha256 = campaign::sha256_hex(&bytes);
     let (meta_rows, _) = read_all(path, Some(sheet::SHEET_META)).map_err(|e| match e {
-        crate::io::read::ReadError::MissingSheet { .. } => whole(format!("不是 audit 生成的检查表(缺少隐藏工作表 {})", sheet::SHEET_META)),
+        crate::io::read::ReadError::MissingSheet { .. } => whole(format!(
+            "不是 audit 生成的检查表(缺少隐藏工作表 {})",
+            sheet::SHEET_META
+        )),
         other => whole(other.to_string()),
     })?;
     let mut meta: HashMap<String, String> = HashMap::new();
@@ -111,21 +134,31 @@ fn read_workbook(
         )));
     }
     if get(sheet::META_SAMPLE) != sheets.sample_sha256 {
-        return Err(whole("这份检查表是按旧样本生成的(样本指纹不一致),已过期;请使用重新生成的检查表".into()));
+        return Err(whole(
+            "这份检查表是按旧样本生成的(样本指纹不一致),已过期;请使用重新生成的检查表".into(),
+        ));
     }
     if get(sheet::META_CATALOG) != sheets.catalog_sha256 {
-        return Err(whole("这份检查表使用的指标目录与本项目不同(指标目录指纹不一致)".into()));
+        return Err(whole(
+            "这份检查表使用的指标目录与本项目不同(指标目录指纹不一致)".into(),
+        ));
     }
     let inspector = get(sheet::META_INSPECTOR);
     let rows = read_typed(path, sheet::SHEET_MAIN).map_err(|e| whole(e.to_string()))?;
     let Some((_, header)) = rows.first() else {
         return Err(whole(format!("工作表 {} 为空", sheet::SHEET_MAIN)));
     };
-    let header: Vec<String> = header.iter().map(|d| crate::text::clean(&data_text(d))).collect();
+    let header: Vec<String> = header
+        .iter()
+        .map(|d| crate::text::clean(&data_text(d)))
+        .collect();
     let col = |name: &str| header.iter().position(|h| h == name);
     let mut id_cols = Vec::new();
     for name in sheet::ID_COLUMNS {
-        id_cols.push(col(name).ok_or_else(|| whole(format!("工作表 {} 缺少列 \"{name}\"", sheet::SHEET_MAIN)))?);
+        id_cols.push(
+            col(name)
+                .ok_or_else(|| whole(format!("工作表 {} 缺少列 \"{name}\"", sheet::SHEET_MAIN)))?,
+        );
     }
     let mut ind_cols = Vec::new();
     for ind in &cat.indicators {
@@ -134,15 +167,26 @@ fn read_workbook(
             header
                 .iter()
                 .position(|h| h.starts_with(&prefix) || *h == ind.code)
-                .ok_or_else(|| whole(format!("工作表 {} 缺少指标列 \"{} {}\"", sheet::SHEET_MAIN, ind.code, ind.name)))?,
+                .ok_or_else(|| {
+                    whole(format!(
+                        "工作表 {} 缺少指标列 \"{} {}\"",
+                        sheet::SHEET_MAIN,
+                        ind.code,
+                        ind.name
+                    ))
+                })?,
         );
     }
     let mut named = Vec::new();
     for name in [sheet::COL_DESCRIPTION, sheet::COL_CHECKER, sheet::COL_DATE] {
-        named.push(col(name).ok_or_else(|| whole(format!("工作表 {} 缺少列 \"{name}\"", sheet::SHEET_MAIN)))?);
+        named.push(
+            col(name)
+                .ok_or_else(|| whole(format!("工作表 {} 缺少列 \"{name}\"", sheet::SHEET_MAIN)))?,
+        );
     }
     let mine: HashSet<&str> = ids.iter().map(String::as_str).collect();
-    let cell = |cells: &'_ [Data], c: usize| -> Data { cells.get(c).cloned().unwrap_or(Data::Empty) };
+    let cell =
+        |cells: &'_ [Data], c: usize| -> Data { cells.get(c).cloned().unwrap_or(Data::Empty) };
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut answers = Vec::new();
     let display = path.display().to_string();
@@ -150,23 +194,44 @@ fn read_workbook(
         let text = |c: usize| crate::text::clean(&data_text(&cell(cells, c)));
         let id = crate::text::clean_id(&text(id_cols[0]));
         if id.is_empty() {
-            if cells.iter().all(|c| matches!(c, Data::Empty) || data_text(c).trim().is_empty()) {
+            if cells
+                .iter()
+                .all(|c| matches!(c, Data::Empty) || data_text(c).trim().is_empty())
+            {
                 continue;
             }
-            problems.push(Problem { source: display.clone(), row: Some(*row), id: None, column: Some("账号ID".into()), message: "账号ID为空".into() });
+            problems.push(Problem {
+                source: display.clone(),
+                row: Some(*row),
+                id: None,
+                column: Some("账号ID".into()),
+                message: "账号ID为空".into(),
+            });
             continue;
         }
-        let p = |column: Option<String>, message: String| Problem { source: display.clone(), row: Some(*row), id: Some(id.clone()), column, message };
+        let p = |column: Option<String>, message: String| Problem {
+            source: display.clone(),
+            row: Some(*row),
+            id: Some(id.clone()),
+            column,
+            message,
+        };
         if let Some(prev) = seen.insert(id.clone(), *row) {
             problems.push(p(None, format!("与第 {prev} 行重复")));
             continue;
         }
         let Some(account) = sample.get(id.as_str()) else {
-            problems.push(p(Some("账号ID".into()), "未知账号ID:不在本项目的样本中".into()));
+            problems.push(p(
+                Some("账号ID".into()),
+                "未知账号ID:不在本项目的样本中".into(),
+            ));
             continue;
         };
         if !mine.contains(id.as_str()) {
-            problems.push(p(Some("账号ID".into()), format!("该账号不属于这份检查表(检查人 {inspector})")));
+            problems.push(p(
+                Some("账号ID".into()),
+                format!("该账号不属于这份检查表(检查人 {inspector})"),
+            ));
             continue;
         }
         let expected = identity_cells(account);
@@ -175,14 +240,24 @@ fn read_workbook(
             .enumerate()
             .skip(1)
             .filter(|(j, _)| text(id_cols[*j]) != crate::text::clean(&expected[*j]))
-            .map(|(j, name)| format!("{name}(应为 \"{}\",现为 \"{}\")", expected[j], text(id_cols[j])))
+            .map(|(j, name)| {
+                format!(
+                    "{name}(应为 \"{}\",现为 \"{}\")",
+                    expected[j],
+                    text(id_cols[j])
+                )
+            })
             .collect();
         if !altered.is_empty() {
             problems.push(p(None, format!("账号信息被改动: {}", altered.join(";"))));
             continue;
         }
         let ind_vals: Vec<Data> = ind_cols.iter().map(|c| cell(cells, *c)).collect();
-        let (d, ch, dt) = (cell(cells, named[0]), cell(cells, named[1]), cell(cells, named[2]));
+        let (d, ch, dt) = (
+            cell(cells, named[0]),
+            cell(cells, named[1]),
+            cell(cells, named[2]),
+        );
         let rc = RowCells {
             row: *row,
             id: id.clone(),
@@ -218,20 +293,60 @@ fn read_workbook(
             });
         }
     }
-    Ok(Workbook { inspector, sha256, answers })
+    Ok(Workbook {
+        inspector,
+        sha256,
+        answers,
+    })
 }
 
 /// Results as table rows (results.csv).
-pub fn results_table(cat: &Catalog, sample: &Registry, info: &[campaign::SampleInfo], results: &BTreeMap<String, answers::Result_>) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut header: Vec<String> = ["账号ID", "名称", "类型", "开设主体", "层级", "地区", "主体类别", "开设主体分组", "分层", "入样方式"]
+pub fn results_table(
+    cat: &Catalog,
+    sample: &Registry,
+    info: &[campaign::SampleInfo],
+    results: &BTreeMap<String, answers::Result_>,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header: Vec<String> = [
+        "账号ID",
+        "名称",
+        "类型",
+        "开设主体",
+        "层级",
+        "地区",
+        "主体类别",
+        "开设主体分组",
+        "分层",
+        "入样方式",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(
+        cat.indicators
+            .iter()
+            .map(|i| sheet::indicator_header(&i.code, &i.name)),
+    );
+    header.extend(
+        [
+            "扣分",
+            "得分",
+            "单项否决问题",
+            "结论",
+            "检查人",
+            "检查日期",
+            "问题描述",
+            "来源文件",
+            "行号",
+        ]
         .iter()
-        .map(|s| s.to_string())
-        .collect();
-    header.extend(cat.indicators.iter().map(|i| sheet::indicator_header(&i.code, &i.name)));
-    header.extend(["扣分", "得分", "单项否决问题", "结论", "检查人", "检查日期", "问题描述", "来源文件", "行号"].iter().map(|s| s.to_string()));
+        .map(|s| s.to_string()),
+    );
     let mut rows = Vec::new();
     for (a, inf) in sample.accounts.iter().zip(info) {
-        let Some(r) = results.get(&a.id) else { continue };
+        let Some(r) = results.get(&a.id) else {
+            continue;
+        };
         let mut row = vec![
             a.id.clone(),
             a.name.clone(),
@@ -244,8 +359,19 @@ pub fn results_table(cat: &Catalog, sample: &Registry, info: &[campaign::SampleI
             inf.stratum.clone(),
             inf.reason.clone(),
         ];
-        row.extend(cat.indicators.iter().zip(&r.answer.values).map(|(i, v)| answers::value_label(i.kind, *v)));
-        let vetoes: Vec<String> = r.verdict.veto_hits.iter().filter_map(|c| cat.get(c)).map(|i| i.name.clone()).collect();
+        row.extend(
+            cat.indicators
+                .iter()
+                .zip(&r.answer.values)
+                .map(|(i, v)| answers::value_label(i.kind, *v)),
+        );
+        let vetoes: Vec<String> = r
+            .verdict
+            .veto_hits
+            .iter()
+            .filter_map(|c| cat.get(c))
+            .map(|i| i.name.clone())
+            .collect();
         row.extend([
             r.verdict.deduction.to_string(),
             r.verdict.score.to_string(),
@@ -263,11 +389,18 @@ pub fn results_table(cat: &Catalog, sample: &Registry, info: &[campaign::SampleI
 }
 
 /// Ingest `files`; returns the problems found (already printed by the caller).
-pub fn collect(camp: &mut Campaign, files: &[std::path::PathBuf], prefer: &[String]) -> Result<Vec<Problem>> {
+pub fn collect(
+    camp: &mut Campaign,
+    files: &[std::path::PathBuf],
+    prefer: &[String],
+) -> Result<Vec<Problem>> {
     let (sample, info) = camp.sample()?;
     let cat = camp.catalog()?;
     if camp.manifest.sheets.is_none() {
-        bail!("{}: 尚未生成检查表;请先运行 audit sheet", camp.dir.display());
+        bail!(
+            "{}: 尚未生成检查表;请先运行 audit sheet",
+            camp.dir.display()
+        );
     }
     let mut answers_all = load_answers(camp, &cat)?;
     let by_id = sample.by_id();
@@ -275,14 +408,23 @@ pub fn collect(camp: &mut Campaign, files: &[std::path::PathBuf], prefer: &[Stri
     let mut entry = camp.manifest.collect.clone().unwrap_or_default();
     for f in files {
         if !f.exists() {
-            problems.push(Problem { source: f.display().to_string(), row: None, id: None, column: None, message: "文件不存在".into() });
+            problems.push(Problem {
+                source: f.display().to_string(),
+                row: None,
+                id: None,
+                column: None,
+                message: "文件不存在".into(),
+            });
             continue;
         }
         let before = problems.len();
         match read_workbook(f, camp, &cat, &by_id, &mut problems) {
             Err(p) => problems.push(p),
             Ok(wb) => {
-                let source = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                let source = f
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
                 let inbox_name = format!("{}/{}-{}", campaign::INBOX_DIR, &wb.sha256[..12], source);
                 let bytes = std::fs::read(f)?;
                 write_atomic(&camp.path(&inbox_name), &bytes)?;
@@ -310,7 +452,10 @@ pub fn collect(camp: &mut Campaign, files: &[std::path::PathBuf], prefer: &[Stri
     let known: HashSet<&str> = answers_all.iter().map(|a| a.source.as_str()).collect();
     for p in &entry.prefer {
         if !known.contains(p.as_str()) {
-            bail!("--prefer \"{p}\": 没有收到过这个文件;已收到: {}", known.iter().copied().collect::<Vec<_>>().join(", "));
+            bail!(
+                "--prefer \"{p}\": 没有收到过这个文件;已收到: {}",
+                known.iter().copied().collect::<Vec<_>>().join(", ")
+            );
         }
     }
     answers_all.sort_by(|a, b| a.source.cmp(&b.source).then(a.row.cmp(&b.row)));
@@ -320,21 +465,52 @@ pub fn collect(camp: &mut Campaign, files: &[std::path::PathBuf], prefer: &[Stri
     let rows: Vec<Vec<String>> = answers_all
         .iter()
         .map(|a| {
-            let mut r = vec![a.source.clone(), a.source_sha256.clone(), a.workbook_inspector.clone(), a.row.to_string(), a.id.clone()];
-            r.extend(cat.indicators.iter().zip(&a.values).map(|(i, v)| answers::value_label(i.kind, *v)));
+            let mut r = vec![
+                a.source.clone(),
+                a.source_sha256.clone(),
+                a.workbook_inspector.clone(),
+                a.row.to_string(),
+                a.id.clone(),
+            ];
+            r.extend(
+                cat.indicators
+                    .iter()
+                    .zip(&a.values)
+                    .map(|(i, v)| answers::value_label(i.kind, *v)),
+            );
             r.extend([a.description.clone(), a.checker.clone(), a.date.clone()]);
             r
         })
         .collect();
     let (rh, rr) = results_table(&cat, &sample, &info, &results);
-    let mut ch: Vec<String> = ["账号ID", "名称", "来源文件", "行号"].iter().map(|s| s.to_string()).collect();
-    ch.extend(cat.indicators.iter().map(|i| sheet::indicator_header(&i.code, &i.name)));
+    let mut ch: Vec<String> = ["账号ID", "名称", "来源文件", "行号"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    ch.extend(
+        cat.indicators
+            .iter()
+            .map(|i| sheet::indicator_header(&i.code, &i.name)),
+    );
     ch.push("问题描述".into());
     let mut cr = Vec::new();
     for c in &conflicts {
         for a in &c.answers {
-            let mut r = vec![c.id.clone(), by_id.get(c.id.as_str()).map(|x| x.name.clone()).unwrap_or_default(), a.source.clone(), a.row.to_string()];
-            r.extend(cat.indicators.iter().zip(&a.values).map(|(i, v)| answers::value_label(i.kind, *v)));
+            let mut r = vec![
+                c.id.clone(),
+                by_id
+                    .get(c.id.as_str())
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+                a.source.clone(),
+                a.row.to_string(),
+            ];
+            r.extend(
+                cat.indicators
+                    .iter()
+                    .zip(&a.values)
+                    .map(|(i, v)| answers::value_label(i.kind, *v)),
+            );
             r.push(a.description.clone());
             cr.push(r);
         }
@@ -346,7 +522,12 @@ pub fn collect(camp: &mut Campaign, files: &[std::path::PathBuf], prefer: &[Stri
     camp.save()?;
 
     // Progress.
-    println!("已检查 {} / {} 个样本账号;冲突 {} 个", results.len(), sample.accounts.len(), conflicts.len());
+    println!(
+        "已检查 {} / {} 个样本账号;冲突 {} 个",
+        results.len(),
+        sample.accounts.len(),
+        conflicts.len()
+    );
     let mut per: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for a in &answers_all {
         let e = per.entry(a.workbook_inspector.clone()).or_default();
@@ -359,8 +540,16 @@ pub fn collect(camp: &mut Campaign, files: &[std::path::PathBuf], prefer: &[Stri
         }
     }
     for c in &conflicts {
-        let srcs: Vec<String> = c.answers.iter().map(|a| format!("{} 第 {} 行", a.source, a.row)).collect();
-        println!("  冲突: 账号 {} 在 {} 中的答案不同;用 --prefer 文件名 指定以哪份为准", c.id, srcs.join(" 与 "));
+        let srcs: Vec<String> = c
+            .answers
+            .iter()
+            .map(|a| format!("{} 第 {} 行", a.source, a.row))
+            .collect();
+        println!(
+            "  冲突: 账号 {} 在 {} 中的答案不同;用 --prefer 文件名 指定以哪份为准",
+            c.id,
+            srcs.join(" 与 ")
+        );
     }
     let missing: Vec<&str> = sample
         .accounts
@@ -372,7 +561,12 @@ pub fn collect(camp: &mut Campaign, files: &[std::path::PathBuf], prefer: &[Stri
         println!(
             "尚未检查 {} 个: {}{}",
             missing.len(),
-            missing.iter().take(15).copied().collect::<Vec<_>>().join(", "),
+            missing
+                .iter()
+                .take(15)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
             if missing.len() > 15 { ", ……" } else { "" }
         );
     }
@@ -389,7 +583,10 @@ pub fn run(args: &CollectArgs) -> Result<i32> {
     if problems.is_empty() {
         return Ok(0);
     }
-    eprintln!("发现 {} 个问题(有问题的行未收录,请更正后重新收回该文件):", problems.len());
+    eprintln!(
+        "发现 {} 个问题(有问题的行未收录,请更正后重新收回该文件):",
+        problems.len()
+    );
     for p in &problems {
         eprintln!("  {p}");
     }

@@ -15,7 +15,14 @@ const CUR: &str = "2020Q1";
 
 /// Simulated inspector answers: deterministic per account; `fail_per_10000` sets the level,
 /// and accounts failed last time (`again`) fail more often.
-fn simulate(cat: &Catalog, accounts: &[crate::registry::Account], seed: u64, fail_per_10000: u64, again: &[String], date: chrono::NaiveDate) -> HashMap<String, Fill> {
+fn simulate(
+    cat: &Catalog,
+    accounts: &[crate::registry::Account],
+    seed: u64,
+    fail_per_10000: u64,
+    again: &[String],
+    date: chrono::NaiveDate,
+) -> HashMap<String, Fill> {
     let mut out = HashMap::new();
     let code_idx = |c: &str| cat.indicators.iter().position(|i| i.code == c);
     for a in accounts {
@@ -34,7 +41,15 @@ fn simulate(cat: &Catalog, accounts: &[crate::registry::Account], seed: u64, fai
         let mut notes = Vec::new();
         if below(&mut rng, 10_000) < p {
             let pick = below(&mut rng, 100);
-            let code = if pick < 60 { "V8" } else if pick < 85 { "V6" } else if pick < 97 { "V7" } else { "V1" };
+            let code = if pick < 60 {
+                "V8"
+            } else if pick < 85 {
+                "V6"
+            } else if pick < 97 {
+                "V7"
+            } else {
+                "V1"
+            };
             if let Some(j) = code_idx(code) {
                 values[j] = 1;
                 notes.push(format!("【模拟】{}", cat.indicators[j].name));
@@ -63,7 +78,16 @@ fn step(title: &str) {
     println!("\n======== {title} ========");
 }
 
-fn campaign_round(out: &Path, name: &str, registry_file: &Path, previous: Option<&Path>, seed: u64, fail: u64, date: chrono::NaiveDate, deadline: &str) -> Result<()> {
+fn campaign_round(
+    out: &Path,
+    name: &str,
+    registry_file: &Path,
+    previous: Option<&Path>,
+    seed: u64,
+    fail: u64,
+    date: chrono::NaiveDate,
+    deadline: &str,
+) -> Result<()> {
     let dir = out.join(name);
     step(&format!("{name}: 导入台账"));
     super::import::run(&ImportArgs {
@@ -78,7 +102,14 @@ fn campaign_round(out: &Path, name: &str, registry_file: &Path, previous: Option
     let mut camp = Campaign::open(&dir)?;
     camp.manifest.simulated = true;
     camp.save()?;
-    step(&format!("{name}: 分层抽样(政府账号必查{})", if previous.is_some() { ",上期不合格账号回头看" } else { "" }));
+    step(&format!(
+        "{name}: 分层抽样(政府账号必查{})",
+        if previous.is_some() {
+            ",上期不合格账号回头看"
+        } else {
+            ""
+        }
+    ));
     super::sample::run(&SampleArgs {
         campaign: dir.clone(),
         size: Some(219),
@@ -107,13 +138,22 @@ fn campaign_round(out: &Path, name: &str, registry_file: &Path, previous: Option
     let mut camp = Campaign::open(&dir)?;
     let entries = super::sheet::write_sheets(&mut camp, &sheet_args, None)?;
     for e in &entries {
-        println!("  {}  {} 个账号  {}", e.inspector, e.accounts, camp.path(&e.file).display());
+        println!(
+            "  {}  {} 个账号  {}",
+            e.inspector,
+            e.accounts,
+            camp.path(&e.file).display()
+        );
     }
     step(&format!("{name}: 模拟检查员填写并交回(模拟数据)"));
     let (sample, _) = camp.sample()?;
     let cat = camp.catalog()?;
     let again: Vec<String> = match previous {
-        Some(p) => super::sample::previous_results(p)?.into_iter().filter(|(_, ok)| !ok).map(|(id, _)| id).collect(),
+        Some(p) => super::sample::previous_results(p)?
+            .into_iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(id, _)| id)
+            .collect(),
         None => Vec::new(),
     };
     let fills = simulate(&cat, &sample.accounts, seed, fail, &again, date);
@@ -125,10 +165,14 @@ fn campaign_round(out: &Path, name: &str, registry_file: &Path, previous: Option
         // Rebuild the same assignment the sheets used, from their hidden id lists.
         let mut g = Vec::new();
         for w in &sheets.workbooks {
-            let (rows, _) = crate::io::read::read_all(&camp.path(&w.file), Some(crate::io::sheet::SHEET_META)).map_err(|e| anyhow::anyhow!(e))?;
+            let (rows, _) =
+                crate::io::read::read_all(&camp.path(&w.file), Some(crate::io::sheet::SHEET_META))
+                    .map_err(|e| anyhow::anyhow!(e))?;
             let ids: Vec<String> = rows
                 .iter()
-                .skip_while(|(_, c)| c.first().map(String::as_str) != Some(crate::io::sheet::META_IDS))
+                .skip_while(|(_, c)| {
+                    c.first().map(String::as_str) != Some(crate::io::sheet::META_IDS)
+                })
                 .skip(1)
                 .filter_map(|(_, c)| c.first().cloned())
                 .collect();
@@ -144,7 +188,10 @@ fn campaign_round(out: &Path, name: &str, registry_file: &Path, previous: Option
             catalog: &cat,
             sample_sha256: &sheets.sample_sha256,
             catalog_sha256: &sheets.catalog_sha256,
-            accounts: ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect(),
+            accounts: ids
+                .iter()
+                .filter_map(|id| by_id.get(id.as_str()).copied())
+                .collect(),
             fills: Some(&fills),
             simulated: true,
         })?;
@@ -171,10 +218,18 @@ fn campaign_round(out: &Path, name: &str, registry_file: &Path, previous: Option
 
 pub fn run(args: &DemoArgs) -> Result<i32> {
     let out = &args.out;
-    let targets = [out.join(PREV), out.join(CUR), out.join("台账_2019Q4.xlsx"), out.join("台账_2020Q1.xlsx")];
+    let targets = [
+        out.join(PREV),
+        out.join(CUR),
+        out.join("台账_2019Q4.xlsx"),
+        out.join("台账_2020Q1.xlsx"),
+    ];
     if targets.iter().any(|p| p.exists()) {
         if !args.force {
-            bail!("{} 中已有演示项目;加 --force 重新生成,或用 --out 指定其他目录", out.display());
+            bail!(
+                "{} 中已有演示项目;加 --force 重新生成,或用 --out 指定其他目录",
+                out.display()
+            );
         }
         for p in &targets {
             if p.is_dir() {
@@ -194,13 +249,45 @@ pub fn run(args: &DemoArgs) -> Result<i32> {
     let cur = next_quarter(&prev, 2020, closed, added);
     let prev_file = out.join("台账_2019Q4.xlsx");
     let cur_file = out.join("台账_2020Q1.xlsx");
-    super::demo_data::write_registry(&prev_file, "2019年第四季度江苏省政务新媒体备案台账(演示数据)", &prev)?;
-    super::demo_data::write_registry(&cur_file, "2020年第一季度江苏省政务新媒体备案台账(演示数据)", &cur)?;
+    super::demo_data::write_registry(
+        &prev_file,
+        "2019年第四季度江苏省政务新媒体备案台账(演示数据)",
+        &prev,
+    )?;
+    super::demo_data::write_registry(
+        &cur_file,
+        "2020年第一季度江苏省政务新媒体备案台账(演示数据)",
+        &cur,
+    )?;
     println!("  {}\n  {}", prev_file.display(), cur_file.display());
-    let d = |m: u32, day: u32| chrono::NaiveDate::from_ymd_opt(if m >= 10 { 2019 } else { 2020 }, m, day).expect("valid date");
-    campaign_round(out, PREV, &prev_file, None, 20191220, 1400, d(12, 20), "2019-12-27")?;
-    campaign_round(out, CUR, &cur_file, Some(&out.join(PREV)), 20200320, 400, d(3, 20), "2020-03-27")?;
-    println!("\n演示完成。本季度报告: {}", out.join(CUR).join(campaign::REPORT_DIR).display());
+    let d = |m: u32, day: u32| {
+        chrono::NaiveDate::from_ymd_opt(if m >= 10 { 2019 } else { 2020 }, m, day)
+            .expect("valid date")
+    };
+    campaign_round(
+        out,
+        PREV,
+        &prev_file,
+        None,
+        20191220,
+        1400,
+        d(12, 20),
+        "2019-12-27",
+    )?;
+    campaign_round(
+        out,
+        CUR,
+        &cur_file,
+        Some(&out.join(PREV)),
+        20200320,
+        400,
+        d(3, 20),
+        "2020-03-27",
+    )?;
+    println!(
+        "\n演示完成。本季度报告: {}",
+        out.join(CUR).join(campaign::REPORT_DIR).display()
+    );
     println!("  打开 report.xlsx 查看各表与图表,通报草稿.docx 为通报初稿,annex.xlsx 为附件名单。");
     Ok(0)
 }

@@ -24,13 +24,18 @@ pub fn write_registry(path: &Path, title: &str, accounts: &[DemoAccount]) -> Res
             let mut wb = Workbook::new();
             let ws = wb.add_worksheet_with_constant_memory();
             ws.set_name("备案台账")?;
-            let title_fmt = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
+            let title_fmt = Format::new()
+                .set_bold()
+                .set_font_size(14)
+                .set_align(FormatAlign::Center);
             ws.merge_range(0, 0, 0, HEADER.len() as u16 - 1, title, &title_fmt)?;
             let hf = crate::io::write::header_format();
             for (c, h) in HEADER.iter().enumerate() {
                 ws.write_string_with_format(1, c as u16, *h, &hf)?;
             }
-            let widths = [6.0, 12.0, 26.0, 12.0, 34.0, 12.0, 10.0, 10.0, 8.0, 12.0, 10.0];
+            let widths = [
+                6.0, 12.0, 26.0, 12.0, 34.0, 12.0, 10.0, 10.0, 8.0, 12.0, 10.0,
+            ];
             for (c, w) in widths.iter().enumerate() {
                 ws.set_column_width(c as u16, *w)?;
             }
@@ -45,10 +50,18 @@ pub fn write_registry(path: &Path, title: &str, accounts: &[DemoAccount]) -> Res
                     }
                 }
             }
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             std::fs::create_dir_all(dir)?;
-            let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("out"), std::process::id()));
-            wb.save(&tmp).with_context(|| format!("无法写入 {}", tmp.display()))?;
+            let tmp = dir.join(format!(
+                ".{}.tmp-{}",
+                path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
+                std::process::id()
+            ));
+            wb.save(&tmp)
+                .with_context(|| format!("无法写入 {}", tmp.display()))?;
             std::fs::rename(&tmp, path).with_context(|| format!("无法写入 {}", path.display()))?;
             Ok(())
         }

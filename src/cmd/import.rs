@@ -25,7 +25,11 @@ pub struct Imported {
 }
 
 /// Read and validate a registry file (no campaign involved).
-pub fn read_registry(path: &Path, sheet: Option<&str>, encoding: Option<CsvEncoding>) -> Result<Imported> {
+pub fn read_registry(
+    path: &Path,
+    sheet: Option<&str>,
+    encoding: Option<CsvEncoding>,
+) -> Result<Imported> {
     let file = path.display().to_string();
     let mut pending: Vec<(u32, Vec<String>)> = Vec::new();
     let mut builder: Option<RegistryBuilder> = None;
@@ -66,7 +70,12 @@ pub fn read_registry(path: &Path, sheet: Option<&str>, encoding: Option<CsvEncod
         // Report the row that came closest to being the header.
         let best = pending
             .iter()
-            .max_by_key(|(_, cells)| cells.iter().filter(|c| Field::from_header(c).is_some()).count())
+            .max_by_key(|(_, cells)| {
+                cells
+                    .iter()
+                    .filter(|c| Field::from_header(c).is_some())
+                    .count()
+            })
             .cloned()
             .unwrap_or_default();
         let missing = match HeaderMap::detect(best.0, &best.1) {
@@ -77,7 +86,12 @@ pub fn read_registry(path: &Path, sheet: Option<&str>, encoding: Option<CsvEncod
             .iter()
             .map(|f| format!("{}({})", f.label(), f.key()))
             .collect();
-        let found: Vec<String> = best.1.iter().map(|c| crate::text::clean(c)).filter(|c| !c.is_empty()).collect();
+        let found: Vec<String> = best
+            .1
+            .iter()
+            .map(|c| crate::text::clean(c))
+            .filter(|c| !c.is_empty())
+            .collect();
         bail!(
             "{file}{sheet_label}: 前 {} 行中找不到表头,缺少必需的列: {};最接近表头的第 {} 行为: {}",
             pending.len(),
@@ -108,9 +122,10 @@ pub fn read_registry(path: &Path, sheet: Option<&str>, encoding: Option<CsvEncod
 pub fn run(args: &ImportArgs) -> Result<i32> {
     let encoding = match &args.encoding {
         None => None,
-        Some(s) => Some(CsvEncoding::parse(s).ok_or_else(|| {
-            anyhow!("--encoding \"{s}\" 无法识别;可用 utf-8、gbk、gb18030")
-        })?),
+        Some(s) => Some(
+            CsvEncoding::parse(s)
+                .ok_or_else(|| anyhow!("--encoding \"{s}\" 无法识别;可用 utf-8、gbk、gb18030"))?,
+        ),
     };
     let mut camp = Campaign::open_or_create(&args.campaign)?;
     if camp.manifest.registry.is_some() && !args.force {
@@ -120,16 +135,28 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
         );
     }
     let previous = match &args.previous {
-        Some(p) => Some(Campaign::open(p)?.registry().with_context(|| format!("无法读取上期项目 {}", p.display()))?),
+        Some(p) => Some(
+            Campaign::open(p)?
+                .registry()
+                .with_context(|| format!("无法读取上期项目 {}", p.display()))?,
+        ),
         None => None,
     };
     let imp = read_registry(&args.file, args.sheet.as_deref(), encoding)?;
     let source_sha = campaign::sha256_file(&args.file)?;
 
     let file = args.file.display().to_string();
-    let reg_rows: Vec<Vec<String>> = imp.registry.accounts.iter().map(Registry::canonical_row).collect();
+    let reg_rows: Vec<Vec<String>> = imp
+        .registry
+        .accounts
+        .iter()
+        .map(Registry::canonical_row)
+        .collect();
     let reg_bytes = csv_bytes(&imp.registry.canonical_header(), &reg_rows)?;
-    let mut rej_header: Vec<String> = ["源文件", "工作表", "行号", "原因", "说明"].iter().map(|s| s.to_string()).collect();
+    let mut rej_header: Vec<String> = ["源文件", "工作表", "行号", "原因", "说明"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     rej_header.push("原始内容".into());
     let rej_rows: Vec<Vec<String>> = imp
         .rejects
@@ -157,28 +184,62 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
         );
     }
     let diff = previous.as_ref().map(|p| registry::diff(p, &imp.registry));
-    std::fs::create_dir_all(&camp.dir).with_context(|| format!("无法创建 {}", camp.dir.display()))?;
+    std::fs::create_dir_all(&camp.dir)
+        .with_context(|| format!("无法创建 {}", camp.dir.display()))?;
     if let (Some(prev), Some(d)) = (&previous, &diff) {
         let cur = imp.registry.by_id();
         let old = prev.by_id();
         let mut rows = Vec::new();
         let name_of = |id: &str| {
-            cur.get(id).or(old.get(id)).map(|a| a.name.clone()).unwrap_or_default()
+            cur.get(id)
+                .or(old.get(id))
+                .map(|a| a.name.clone())
+                .unwrap_or_default()
         };
         for id in &d.added {
-            rows.push(vec![id.clone(), name_of(id), "新增".into(), String::new(), String::new()]);
+            rows.push(vec![
+                id.clone(),
+                name_of(id),
+                "新增".into(),
+                String::new(),
+                String::new(),
+            ]);
         }
         for id in &d.gone {
-            let now = cur.get(id.as_str()).map(|a| a.status.clone()).unwrap_or_else(|| "已移出台账".into());
-            rows.push(vec![id.clone(), name_of(id), "减少".into(), "正常".into(), now]);
+            let now = cur
+                .get(id.as_str())
+                .map(|a| a.status.clone())
+                .unwrap_or_else(|| "已移出台账".into());
+            rows.push(vec![
+                id.clone(),
+                name_of(id),
+                "减少".into(),
+                "正常".into(),
+                now,
+            ]);
         }
         for (id, a, b) in &d.type_changed {
-            rows.push(vec![id.clone(), name_of(id), "类型变更".into(), a.clone(), b.clone()]);
+            rows.push(vec![
+                id.clone(),
+                name_of(id),
+                "类型变更".into(),
+                a.clone(),
+                b.clone(),
+            ]);
         }
         for (id, a, b) in &d.owner_changed {
-            rows.push(vec![id.clone(), name_of(id), "开设主体变更".into(), a.clone(), b.clone()]);
+            rows.push(vec![
+                id.clone(),
+                name_of(id),
+                "开设主体变更".into(),
+                a.clone(),
+                b.clone(),
+            ]);
         }
-        let header: Vec<String> = ["账号ID", "名称", "变化", "原值", "新值"].iter().map(|s| s.to_string()).collect();
+        let header: Vec<String> = ["账号ID", "名称", "变化", "原值", "新值"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         campaign::write_atomic(&camp.path(campaign::CHANGES), &csv_bytes(&header, &rows)?)?;
     }
     campaign::write_atomic(&camp.path(campaign::REGISTRY), &reg_bytes)?;
@@ -209,7 +270,10 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
     // Summary.
     println!(
         "已导入 {file}{}:读取 {} 行(表头在第 {} 行),导入 {} 个账号,拒收 {} 行,跳过空行 {} 行",
-        imp.sheet.as_ref().map(|s| format!(" 工作表 \"{s}\"")).unwrap_or_default(),
+        imp.sheet
+            .as_ref()
+            .map(|s| format!(" 工作表 \"{s}\""))
+            .unwrap_or_default(),
         imp.rows_read,
         imp.header_row,
         imp.registry.accounts.len(),
@@ -238,10 +302,18 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
             .type_changed
             .iter()
             .map(|(id, a, b)| format!("  {id}: 类型 {a} → {b}"))
-            .chain(d.owner_changed.iter().map(|(id, a, b)| format!("  {id}: 开设主体 {a} → {b}")))
+            .chain(
+                d.owner_changed
+                    .iter()
+                    .map(|(id, a, b)| format!("  {id}: 开设主体 {a} → {b}")),
+            )
             .collect();
         if !shown.is_empty() {
-            println!("类型或开设主体有变化的账号({} 个,全部列在 {}):", shown.len(), campaign::CHANGES);
+            println!(
+                "类型或开设主体有变化的账号({} 个,全部列在 {}):",
+                shown.len(),
+                campaign::CHANGES
+            );
             for l in shown.iter().take(20) {
                 println!("{l}");
             }
@@ -259,7 +331,10 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
         for r in &imp.rejects {
             *by_reason.entry(r.reason.label()).or_default() += 1;
         }
-        let parts: Vec<String> = by_reason.iter().map(|(k, v)| format!("{k} {v} 行")).collect();
+        let parts: Vec<String> = by_reason
+            .iter()
+            .map(|(k, v)| format!("{k} {v} 行"))
+            .collect();
         eprintln!(
             "警告: {} 行被拒收({}),明细见 {}",
             imp.rejects.len(),

@@ -10,7 +10,8 @@ pub fn load(path: Option<&Path>) -> Result<(Catalog, String)> {
     match path {
         None => Ok((Catalog::builtin(), DEFAULT_CATALOG.to_string())),
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("无法读取指标目录 {}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("无法读取指标目录 {}", p.display()))?;
             let cat = Catalog::parse(&text, &p.display().to_string()).map_err(|e| anyhow!(e))?;
             Ok((cat, text))
         }
@@ -26,8 +27,14 @@ pub fn run(args: &IndicatorsArgs) -> Result<i32> {
         return Ok(0);
     }
     println!("{}", cat.name);
-    println!("判定规则: 任一单项否决指标为\"是\",或 100 − 扣分 < {} 分,即为不合格。\n", cat.pass_mark);
-    let header: Vec<String> = ["代码", "类别", "指标", "类型", "扣分规则", "说明"].iter().map(|s| s.to_string()).collect();
+    println!(
+        "判定规则: 任一单项否决指标为\"是\",或 100 − 扣分 < {} 分,即为不合格。\n",
+        cat.pass_mark
+    );
+    let header: Vec<String> = ["代码", "类别", "指标", "类型", "扣分规则", "说明"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let rows: Vec<Vec<String>> = cat
         .indicators
         .iter()
@@ -42,7 +49,11 @@ pub fn run(args: &IndicatorsArgs) -> Result<i32> {
                 },
                 match i.kind {
                     Kind::Veto => String::new(),
-                    Kind::Deduct => format!("每次 {} 分,最多 {} 次", i.points.unwrap_or(0), i.max.unwrap_or(0)),
+                    Kind::Deduct => format!(
+                        "每次 {} 分,最多 {} 次",
+                        i.points.unwrap_or(0),
+                        i.max.unwrap_or(0)
+                    ),
                 },
                 i.description.clone(),
             ]

@@ -14,7 +14,10 @@ use std::path::Path;
 pub fn read_id_list(path: &Path) -> Result<Vec<String>> {
     let (rows, _) = read_all(path, None).map_err(|e| anyhow!(e))?;
     for (n, cells) in rows.iter().take(20) {
-        if let Some(col) = cells.iter().position(|c| Field::from_header(c) == Some(Field::Id)) {
+        if let Some(col) = cells
+            .iter()
+            .position(|c| Field::from_header(c) == Some(Field::Id))
+        {
             return Ok(rows
                 .iter()
                 .filter(|(m, _)| m > n)
@@ -24,7 +27,10 @@ pub fn read_id_list(path: &Path) -> Result<Vec<String>> {
                 .collect());
         }
     }
-    bail!("{}: 找不到账号ID列(表头应为 账号ID、编号、备案编号 或 id)", path.display())
+    bail!(
+        "{}: 找不到账号ID列(表头应为 账号ID、编号、备案编号 或 id)",
+        path.display()
+    )
 }
 
 /// Results of an earlier campaign: (id, qualified) for every checked account.
@@ -32,7 +38,10 @@ pub fn previous_results(dir: &Path) -> Result<Vec<(String, bool)>> {
     let camp = Campaign::open(dir)?;
     let path = camp.path(campaign::RESULTS);
     if !path.exists() {
-        bail!("{}: 上期项目没有检查结果(results.csv);请先在该项目中运行 audit collect", dir.display());
+        bail!(
+            "{}: 上期项目没有检查结果(results.csv);请先在该项目中运行 audit collect",
+            dir.display()
+        );
     }
     let (header, rows) = read_plain_csv(&path)?;
     let id = header.iter().position(|h| h == "账号ID");
@@ -54,7 +63,9 @@ fn canonical_value(reg: &Registry, col: &Column, v: &str) -> String {
         Column::Field(Field::Type) => normalize::account_type(&v).map(str::to_string).unwrap_or(v),
         Column::Field(Field::Region) => normalize::region(&v, ""),
         Column::Field(Field::Status) => normalize::status(&v).map(str::to_string).unwrap_or(v),
-        Column::Field(Field::OwnerKind) => normalize::owner_kind(&v).map(str::to_string).unwrap_or(v),
+        Column::Field(Field::OwnerKind) => {
+            normalize::owner_kind(&v).map(str::to_string).unwrap_or(v)
+        }
         _ => {
             let _ = reg;
             v
@@ -62,7 +73,11 @@ fn canonical_value(reg: &Registry, col: &Column, v: &str) -> String {
     }
 }
 
-pub fn read_quota(path: &Path, reg: &Registry, strata: &[String]) -> Result<BTreeMap<Vec<String>, u64>> {
+pub fn read_quota(
+    path: &Path,
+    reg: &Registry,
+    strata: &[String],
+) -> Result<BTreeMap<Vec<String>, u64>> {
     let file = path.display().to_string();
     let (rows, _) = read_all(path, None).map_err(|e| anyhow!(e))?;
     let Some((hrow, header)) = rows.first() else {
@@ -71,26 +86,49 @@ pub fn read_quota(path: &Path, reg: &Registry, strata: &[String]) -> Result<BTre
     let cols: Vec<(Column, usize)> = strata
         .iter()
         .map(|s| {
-            let col = reg.column(s).ok_or_else(|| anyhow!("分层列 \"{s}\" 不在台账中"))?;
+            let col = reg
+                .column(s)
+                .ok_or_else(|| anyhow!("分层列 \"{s}\" 不在台账中"))?;
             let label = reg.column_label(&col);
             let pos = header
                 .iter()
-                .position(|h| reg.column(h).as_ref() == Some(&col) || crate::text::match_key(h) == crate::text::match_key(&label))
-                .ok_or_else(|| anyhow!("{file}: 第 {hrow} 行表头缺少分层列 \"{s}\";找到: {}", header.join(", ")))?;
+                .position(|h| {
+                    reg.column(h).as_ref() == Some(&col)
+                        || crate::text::match_key(h) == crate::text::match_key(&label)
+                })
+                .ok_or_else(|| {
+                    anyhow!(
+                        "{file}: 第 {hrow} 行表头缺少分层列 \"{s}\";找到: {}",
+                        header.join(", ")
+                    )
+                })?;
             Ok((col, pos))
         })
         .collect::<Result<_>>()?;
     let ncol = header
         .iter()
-        .position(|h| matches!(crate::text::match_key(h).as_str(), "n" | "样本数" | "样本量" | "配额"))
-        .ok_or_else(|| anyhow!("{file}: 第 {hrow} 行表头缺少 n 列(样本数);找到: {}", header.join(", ")))?;
+        .position(|h| {
+            matches!(
+                crate::text::match_key(h).as_str(),
+                "n" | "样本数" | "样本量" | "配额"
+            )
+        })
+        .ok_or_else(|| {
+            anyhow!(
+                "{file}: 第 {hrow} 行表头缺少 n 列(样本数);找到: {}",
+                header.join(", ")
+            )
+        })?;
     let mut out = BTreeMap::new();
     for (row, cells) in rows.iter().skip(1) {
         let key: Vec<String> = cols
             .iter()
             .map(|(c, i)| canonical_value(reg, c, cells.get(*i).map(String::as_str).unwrap_or("")))
             .collect();
-        let raw = cells.get(ncol).map(|s| crate::text::clean(s)).unwrap_or_default();
+        let raw = cells
+            .get(ncol)
+            .map(|s| crate::text::clean(s))
+            .unwrap_or_default();
         let n: u64 = raw
             .parse()
             .map_err(|_| anyhow!("{file}: 第 {row} 行 n 列的值 \"{raw}\" 不是非负整数"))?;
@@ -102,7 +140,18 @@ pub fn read_quota(path: &Path, reg: &Registry, strata: &[String]) -> Result<BTre
 }
 
 pub fn allocation_table(d: &Drawn) -> String {
-    let header: Vec<String> = ["分层", "N_h", "必查", "随机n_h", "合计", "抽样比", "整层抽取"].iter().map(|s| s.to_string()).collect();
+    let header: Vec<String> = [
+        "分层",
+        "N_h",
+        "必查",
+        "随机n_h",
+        "合计",
+        "抽样比",
+        "整层抽取",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let mut rows: Vec<Vec<String>> = d
         .strata
         .iter()
@@ -114,7 +163,11 @@ pub fn allocation_table(d: &Drawn) -> String {
                 s.random.to_string(),
                 s.total.to_string(),
                 crate::text::percent(s.total, s.population),
-                if s.taken_whole || s.total == s.population { "是".into() } else { String::new() },
+                if s.taken_whole || s.total == s.population {
+                    "是".into()
+                } else {
+                    String::new()
+                },
             ]
         })
         .collect();
@@ -152,25 +205,34 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
         Some(p) => read_id_list(p)?,
         None => Vec::new(),
     };
-    let allocation_arg = if args.quota.is_some() { AllocationArg::Quota } else { args.allocation };
+    let allocation_arg = if args.quota.is_some() {
+        AllocationArg::Quota
+    } else {
+        args.allocation
+    };
     let allocation = match allocation_arg {
         AllocationArg::Proportional => AllocationSpec::Proportional,
         AllocationArg::Equal => AllocationSpec::Equal,
         AllocationArg::Quota => {
-            let q = args.quota.as_ref().ok_or_else(|| anyhow!("--allocation quota 需要 --quota FILE"))?;
+            let q = args
+                .quota
+                .as_ref()
+                .ok_or_else(|| anyhow!("--allocation quota 需要 --quota FILE"))?;
             AllocationSpec::Quota(read_quota(q, &reg, &args.strata)?)
         }
         AllocationArg::Neyman => {
-            let prev = args
-                .previous
-                .as_ref()
-                .ok_or_else(|| anyhow!("--allocation neyman 需要 --previous DIR(上期项目,用其不合格率)"))?;
+            let prev = args.previous.as_ref().ok_or_else(|| {
+                anyhow!("--allocation neyman 需要 --previous DIR(上期项目,用其不合格率)")
+            })?;
             let results = previous_results(prev)?;
             let by_id = reg.by_id();
             let cols: Vec<Column> = args
                 .strata
                 .iter()
-                .map(|s| reg.column(s).ok_or_else(|| anyhow!("分层列 \"{s}\" 不在台账中")))
+                .map(|s| {
+                    reg.column(s)
+                        .ok_or_else(|| anyhow!("分层列 \"{s}\" 不在台账中"))
+                })
                 .collect::<Result<_>>()?;
             let mut per: HashMap<Vec<String>, (u64, u64)> = HashMap::new();
             let (mut fails, mut checked) = (0u64, 0u64);
@@ -178,17 +240,24 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
                 checked += 1;
                 fails += u64::from(!ok);
                 if let Some(a) = by_id.get(id.as_str()) {
-                    let key: Vec<String> = cols.iter().map(|c| reg.value(a, c).to_string()).collect();
+                    let key: Vec<String> =
+                        cols.iter().map(|c| reg.value(a, c).to_string()).collect();
                     let e = per.entry(key).or_default();
                     e.0 += u64::from(!ok);
                     e.1 += 1;
                 }
             }
             if checked == 0 {
-                bail!("{}: 上期没有已检查的账号,无法计算 Neyman 分配", prev.display());
+                bail!(
+                    "{}: 上期没有已检查的账号,无法计算 Neyman 分配",
+                    prev.display()
+                );
             }
             AllocationSpec::Neyman {
-                fail_rates: per.into_iter().map(|(k, (f, n))| (k, f as f64 / n as f64)).collect(),
+                fail_rates: per
+                    .into_iter()
+                    .map(|(k, (f, n))| (k, f as f64 / n as f64))
+                    .collect(),
                 overall: fails as f64 / checked as f64,
             }
         }
@@ -216,13 +285,25 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
     println!(
         "抽样框: {} 个状态正常的账号{};必查 {} 个;样本量 {};种子 {seed}{}",
         drawn.frame_size,
-        if drawn.excluded_found > 0 { format!("(已排除 {} 个)", drawn.excluded_found) } else { String::new() },
+        if drawn.excluded_found > 0 {
+            format!("(已排除 {} 个)", drawn.excluded_found)
+        } else {
+            String::new()
+        },
         drawn.certainty,
         drawn.size,
-        if seed_source == "os" { "(随机生成,已记录)" } else { "" }
+        if seed_source == "os" {
+            "(随机生成,已记录)"
+        } else {
+            ""
+        }
     );
     if !drawn.excluded_unknown.is_empty() {
-        eprintln!("警告: 排除名单中 {} 个账号ID不在台账中: {}", drawn.excluded_unknown.len(), preview(&drawn.excluded_unknown));
+        eprintln!(
+            "警告: 排除名单中 {} 个账号ID不在台账中: {}",
+            drawn.excluded_unknown.len(),
+            preview(&drawn.excluded_unknown)
+        );
     }
     if !drawn.recheck_outside_frame.is_empty() {
         eprintln!(
@@ -254,7 +335,12 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
         recheck_source: args.recheck.as_ref().map(|p| p.display().to_string()),
         exclude_source: args.exclude.as_ref().map(|p| p.display().to_string()),
         previous: args.previous.as_ref().map(|p| p.display().to_string()),
-        registry_sha256: camp.manifest.registry.as_ref().map(|r| r.sha256.clone()).unwrap_or_default(),
+        registry_sha256: camp
+            .manifest
+            .registry
+            .as_ref()
+            .map(|r| r.sha256.clone())
+            .unwrap_or_default(),
         sample_file: campaign::SAMPLE.into(),
         sample_sha256: campaign::sha256_hex(&bytes),
         frame_size: drawn.frame_size,
@@ -266,16 +352,28 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
     };
     if !recheck.is_empty() {
         let f = format!("{}/recheck_ids.csv", campaign::DESIGN_DIR);
-        write_atomic(&design_dir.join("recheck_ids.csv"), &csv_bytes(&id_header, &as_rows(&recheck))?)?;
+        write_atomic(
+            &design_dir.join("recheck_ids.csv"),
+            &csv_bytes(&id_header, &as_rows(&recheck))?,
+        )?;
         design.recheck_ids_file = Some(f);
     }
     if !exclude.is_empty() {
         let f = format!("{}/exclude_ids.csv", campaign::DESIGN_DIR);
-        write_atomic(&design_dir.join("exclude_ids.csv"), &csv_bytes(&id_header, &as_rows(&exclude))?)?;
+        write_atomic(
+            &design_dir.join("exclude_ids.csv"),
+            &csv_bytes(&id_header, &as_rows(&exclude))?,
+        )?;
         design.exclude_ids_file = Some(f);
     }
     if let Some(q) = &args.quota {
-        let f = format!("{}/quota{}", campaign::DESIGN_DIR, q.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default());
+        let f = format!(
+            "{}/quota{}",
+            campaign::DESIGN_DIR,
+            q.extension()
+                .map(|e| format!(".{}", e.to_string_lossy()))
+                .unwrap_or_default()
+        );
         let bytes = std::fs::read(q).with_context(|| format!("无法读取 {}", q.display()))?;
         write_atomic(&camp.path(&f), &bytes)?;
         design.quota_file = Some(f);

@@ -20,16 +20,33 @@ fn read_assign(path: &Path) -> Result<(HashMap<String, String>, HashMap<String, 
     let find = |f: Field| header.iter().position(|h| Field::from_header(h) == Some(f));
     let who = header
         .iter()
-        .position(|h| matches!(crate::text::match_key(h).as_str(), "检查人" | "检查员" | "inspector"))
-        .ok_or_else(|| anyhow!("{file}: 第 {hrow} 行表头缺少 检查人 列;找到: {}", header.join(", ")))?;
+        .position(|h| {
+            matches!(
+                crate::text::match_key(h).as_str(),
+                "检查人" | "检查员" | "inspector"
+            )
+        })
+        .ok_or_else(|| {
+            anyhow!(
+                "{file}: 第 {hrow} 行表头缺少 检查人 列;找到: {}",
+                header.join(", ")
+            )
+        })?;
     let id_col = find(Field::Id);
     let region_col = find(Field::Region);
     if id_col.is_none() && region_col.is_none() {
-        bail!("{file}: 第 {hrow} 行表头需要 账号ID 或 地区 列;找到: {}", header.join(", "));
+        bail!(
+            "{file}: 第 {hrow} 行表头需要 账号ID 或 地区 列;找到: {}",
+            header.join(", ")
+        );
     }
     let (mut by_id, mut by_region) = (HashMap::new(), HashMap::new());
     for (row, cells) in rows.iter().skip(1) {
-        let get = |c: Option<usize>| c.and_then(|c| cells.get(c)).map(|s| crate::text::clean(s)).unwrap_or_default();
+        let get = |c: Option<usize>| {
+            c.and_then(|c| cells.get(c))
+                .map(|s| crate::text::clean(s))
+                .unwrap_or_default()
+        };
         let name = get(Some(who));
         if name.is_empty() {
             bail!("{file}: 第 {row} 行缺少检查人");
@@ -50,17 +67,32 @@ fn read_assign(path: &Path) -> Result<(HashMap<String, String>, HashMap<String, 
 pub fn workbook_name(campaign: &str, inspector: &str) -> String {
     let safe: String = format!("{campaign}_{inspector}")
         .chars()
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     format!("{safe}.xlsx")
 }
 
 /// Write the workbooks. `fills` pre-fills answers (used by `audit demo` to simulate inspectors).
-pub fn write_sheets(camp: &mut Campaign, args: &SheetArgs, fills: Option<&HashMap<String, Fill>>) -> Result<Vec<WorkbookEntry>> {
+pub fn write_sheets(
+    camp: &mut Campaign,
+    args: &SheetArgs,
+    fills: Option<&HashMap<String, Fill>>,
+) -> Result<Vec<WorkbookEntry>> {
     let (sample, _) = camp.sample()?;
     let (catalog, catalog_text) = super::indicators::load(args.catalog.as_deref())?;
     let catalog_sha = campaign::sha256_hex(catalog_text.as_bytes());
-    let sample_sha = camp.manifest.sample.as_ref().map(|d| d.sample_sha256.clone()).unwrap_or_default();
+    let sample_sha = camp
+        .manifest
+        .sample
+        .as_ref()
+        .map(|d| d.sample_sha256.clone())
+        .unwrap_or_default();
     if let Some(old) = &camp.manifest.sheets {
         if !args.force {
             bail!(
@@ -69,17 +101,27 @@ pub fn write_sheets(camp: &mut Campaign, args: &SheetArgs, fills: Option<&HashMa
                 old.workbooks.len()
             );
         }
-        if camp.manifest.collect.as_ref().is_some_and(|c| !c.received.is_empty()) && old.catalog_sha256 != catalog_sha {
+        if camp
+            .manifest
+            .collect
+            .as_ref()
+            .is_some_and(|c| !c.received.is_empty())
+            && old.catalog_sha256 != catalog_sha
+        {
             bail!("本项目已收回检查结果,不能再更换指标目录");
         }
     }
     if let Some(d) = &args.deadline {
-        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| anyhow!("--deadline \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| anyhow!("--deadline \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
     }
     let items: Vec<Item> = sample
         .accounts
         .iter()
-        .map(|a| Item { id: &a.id, region: &a.region })
+        .map(|a| Item {
+            id: &a.id,
+            region: &a.region,
+        })
         .collect();
     let groups = match (&args.assign, args.inspectors) {
         (Some(p), _) => {
@@ -89,7 +131,12 @@ pub fn write_sheets(camp: &mut Campaign, args: &SheetArgs, fills: Option<&HashMa
                     "{}: {} 个样本账号没有分配检查人: {}",
                     p.display(),
                     missing.len(),
-                    missing.iter().take(10).cloned().collect::<Vec<_>>().join(", ")
+                    missing
+                        .iter()
+                        .take(10)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             })?
         }
@@ -106,7 +153,10 @@ pub fn write_sheets(camp: &mut Campaign, args: &SheetArgs, fills: Option<&HashMa
     let mut entries = Vec::new();
     let mut outputs = Vec::new();
     for (inspector, ids) in &groups {
-        let accounts = ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
+        let accounts = ids
+            .iter()
+            .filter_map(|id| by_id.get(id.as_str()).copied())
+            .collect();
         let bytes = build(&SheetSpec {
             campaign: &camp.manifest.name,
             inspector,
@@ -155,8 +205,16 @@ pub fn run(args: &SheetArgs) -> Result<i32> {
     let entries = write_sheets(&mut camp, args, None)?;
     println!("已生成 {} 份检查表:", entries.len());
     for e in &entries {
-        println!("  {}  {} 个账号  {}", e.inspector, e.accounts, camp.path(&e.file).display());
+        println!(
+            "  {}  {} 个账号  {}",
+            e.inspector,
+            e.accounts,
+            camp.path(&e.file).display()
+        );
     }
-    println!("指标目录已固定在 {}(本项目之后不能再悄悄更换)", camp.path(campaign::CATALOG).display());
+    println!(
+        "指标目录已固定在 {}(本项目之后不能再悄悄更换)",
+        camp.path(campaign::CATALOG).display()
+    );
     Ok(0)
 }

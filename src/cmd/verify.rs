@@ -40,22 +40,40 @@ pub fn verify(camp: &Campaign) -> Result<Verification> {
     let ids = |f: &Option<String>| -> Result<Vec<String>> {
         match f {
             None => Ok(Vec::new()),
-            Some(f) => Ok(read_plain_csv(&camp.path(f))?.1.into_iter().filter_map(|r| r.into_iter().next()).collect()),
+            Some(f) => Ok(read_plain_csv(&camp.path(f))?
+                .1
+                .into_iter()
+                .filter_map(|r| r.into_iter().next())
+                .collect()),
         }
     };
     let allocation = match design.allocation.as_str() {
         "proportional" => AllocationSpec::Proportional,
         "equal" => AllocationSpec::Equal,
         "neyman" => AllocationSpec::Neyman {
-            fail_rates: design.strata.iter().filter_map(|s| Some((s.key.clone(), s.fail_rate?))).collect::<HashMap<_, _>>(),
+            fail_rates: design
+                .strata
+                .iter()
+                .filter_map(|s| Some((s.key.clone(), s.fail_rate?)))
+                .collect::<HashMap<_, _>>(),
             overall: 0.5,
         },
-        "quota" => AllocationSpec::Quota(design.strata.iter().map(|s| (s.key.clone(), s.total)).collect::<BTreeMap<_, _>>()),
+        "quota" => AllocationSpec::Quota(
+            design
+                .strata
+                .iter()
+                .map(|s| (s.key.clone(), s.total))
+                .collect::<BTreeMap<_, _>>(),
+        ),
         other => bail!("清单中的分配方法 \"{other}\" 无法识别"),
     };
     let spec = Spec {
         strata: design.strata_columns.clone(),
-        size: if design.allocation == "quota" { None } else { Some(design.requested_size) },
+        size: if design.allocation == "quota" {
+            None
+        } else {
+            Some(design.requested_size)
+        },
         allocation,
         rate: None,
         min_per_stratum: design.min_per_stratum,
@@ -64,7 +82,8 @@ pub fn verify(camp: &Campaign) -> Result<Verification> {
         exclude: ids(&design.exclude_ids_file)?,
         seed: design.seed,
     };
-    let drawn = sampling::draw(&reg, &spec).map_err(|e| anyhow!("按记录的设计重新抽样失败: {e}"))?;
+    let drawn =
+        sampling::draw(&reg, &spec).map_err(|e| anyhow!("按记录的设计重新抽样失败: {e}"))?;
     if drawn.strata != design.strata {
         problems.push("按台账和记录的设计重新计算的各层样本量与清单记录不一致".to_string());
     }
@@ -88,12 +107,17 @@ pub fn verify(camp: &Campaign) -> Result<Verification> {
             continue;
         }
         match derived.get(id) {
-            None => problems.push(format!("第 {line} 行: 账号 {id} 是手工添加的(重新抽样中没有它)")),
+            None => problems.push(format!(
+                "第 {line} 行: 账号 {id} 是手工添加的(重新抽样中没有它)"
+            )),
             Some(d) => {
                 for (c, h) in header.iter().enumerate() {
                     let got = r.get(c).map(String::as_str).unwrap_or("");
                     if got != d[c] {
-                        problems.push(format!("第 {line} 行: 账号 {id} 的 \"{h}\" 被改动(应为 \"{}\",现为 \"{got}\")", d[c]));
+                        problems.push(format!(
+                            "第 {line} 行: 账号 {id} 的 \"{h}\" 被改动(应为 \"{}\",现为 \"{got}\")",
+                            d[c]
+                        ));
                     }
                 }
             }
@@ -104,7 +128,10 @@ pub fn verify(camp: &Campaign) -> Result<Verification> {
     }
     let bytes = std::fs::read(&path)?;
     if problems.is_empty() && campaign::sha256_hex(&bytes) != design.sample_sha256 {
-        problems.push(format!("{}: 内容相同但字节与记录的 SHA-256 不同(可能被另存过)", path.display()));
+        problems.push(format!(
+            "{}: 内容相同但字节与记录的 SHA-256 不同(可能被另存过)",
+            path.display()
+        ));
     }
     Ok(Verification { problems })
 }

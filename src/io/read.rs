@@ -308,7 +308,8 @@ pub fn decode_csv(
     } else {
         CsvEncoding::Gb18030
     });
-    let bad_line = |valid_up_to: usize| body[..valid_up_to].iter().filter(|b| **b == b'\n').count() + 1;
+    let bad_line =
+        |valid_up_to: usize| body[..valid_up_to].iter().filter(|b| **b == b'\n').count() + 1;
     match enc {
         CsvEncoding::Utf8 => match std::str::from_utf8(body) {
             Ok(s) => Ok((s.to_string(), enc)),
@@ -322,7 +323,12 @@ pub fn decode_csv(
             let (text, had_errors) = encoding_rs::GB18030
                 .decode_without_bom_handling_and_without_replacement(body)
                 .map(|t| (t, false))
-                .unwrap_or_else(|| (encoding_rs::GB18030.decode_without_bom_handling(body).0, true));
+                .unwrap_or_else(|| {
+                    (
+                        encoding_rs::GB18030.decode_without_bom_handling(body).0,
+                        true,
+                    )
+                });
             if had_errors {
                 let line = text
                     .split('\n')

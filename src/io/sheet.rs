@@ -4,7 +4,8 @@ use crate::indicators::{Catalog, Kind};
 use crate::registry::Account;
 use anyhow::Result;
 use rust_xlsxwriter::{
-    DataValidation, DataValidationRule, ExcelDateTime, Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook,
+    DataValidation, DataValidationRule, ExcelDateTime, Format, FormatAlign, FormatBorder,
+    ProtectionOptions, Workbook,
 };
 use std::collections::HashMap;
 
@@ -49,7 +50,11 @@ pub fn indicator_header(code: &str, name: &str) -> String {
 }
 
 fn identity(a: &Account) -> [String; 7] {
-    let region = if a.level == "省级" { "省本级".to_string() } else { a.region.clone() };
+    let region = if a.level == "省级" {
+        "省本级".to_string()
+    } else {
+        a.region.clone()
+    };
     [
         a.id.clone(),
         a.name.clone(),
@@ -83,13 +88,21 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
         ws.set_column_width(3, 16)?;
         ws.set_column_width(4, 60)?;
         let title = Format::new().set_bold().set_font_size(16);
-        ws.write_string_with_format(0, 0, format!("政务新媒体检查抽查 检查表({})", spec.campaign), &title)?;
+        ws.write_string_with_format(
+            0,
+            0,
+            format!("政务新媒体检查抽查 检查表({})", spec.campaign),
+            &title,
+        )?;
         let mut r = 2;
         let lines: Vec<(String, String)> = vec![
             ("项目".into(), spec.campaign.to_string()),
             ("检查人".into(), spec.inspector.to_string()),
             ("账号数".into(), spec.accounts.len().to_string()),
-            ("截止日期".into(), spec.deadline.unwrap_or("(未设定)").to_string()),
+            (
+                "截止日期".into(),
+                spec.deadline.unwrap_or("(未设定)").to_string(),
+            ),
         ];
         for (k, v) in lines {
             ws.write_string_with_format(r, 0, k, &bold)?;
@@ -98,7 +111,12 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
         }
         if spec.simulated {
             let red = Format::new().set_bold().set_font_color(0xC00000);
-            ws.write_string_with_format(r, 0, "注意:本工作簿由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。", &red)?;
+            ws.write_string_with_format(
+                r,
+                0,
+                "注意:本工作簿由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。",
+                &red,
+            )?;
             r += 1;
         }
         r += 1;
@@ -131,7 +149,11 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
             ws.write_string_with_format(r, 1, &i.name, &wrap)?;
             let kind = match i.kind {
                 Kind::Veto => "单项否决(是/否)".to_string(),
-                Kind::Deduct => format!("扣分:每次 {} 分,最多 {} 次", i.points.unwrap_or(0), i.max.unwrap_or(0)),
+                Kind::Deduct => format!(
+                    "扣分:每次 {} 分,最多 {} 次",
+                    i.points.unwrap_or(0),
+                    i.max.unwrap_or(0)
+                ),
             };
             ws.write_string_with_format(r, 2, kind, &wrap)?;
             ws.write_string_with_format(r, 3, &i.head, &wrap)?;
@@ -145,13 +167,32 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
     {
         let ws = wb.add_worksheet();
         ws.set_name(SHEET_MAIN)?;
-        let locked = Format::new().set_background_color(0xF2F2F2).set_border(FormatBorder::Thin);
-        let input = Format::new().set_unlocked().set_border(FormatBorder::Thin).set_align(FormatAlign::Center);
-        let input_text = Format::new().set_unlocked().set_border(FormatBorder::Thin).set_text_wrap();
-        let input_date = Format::new().set_unlocked().set_border(FormatBorder::Thin).set_num_format("yyyy-mm-dd");
+        let locked = Format::new()
+            .set_background_color(0xF2F2F2)
+            .set_border(FormatBorder::Thin);
+        let input = Format::new()
+            .set_unlocked()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::Center);
+        let input_text = Format::new()
+            .set_unlocked()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap();
+        let input_date = Format::new()
+            .set_unlocked()
+            .set_border(FormatBorder::Thin)
+            .set_num_format("yyyy-mm-dd");
         let mut headers: Vec<String> = ID_COLUMNS.iter().map(|s| s.to_string()).collect();
-        headers.extend(cat.indicators.iter().map(|i| indicator_header(&i.code, &i.name)));
-        headers.extend([COL_DESCRIPTION, COL_CHECKER, COL_DATE].iter().map(|s| s.to_string()));
+        headers.extend(
+            cat.indicators
+                .iter()
+                .map(|i| indicator_header(&i.code, &i.name)),
+        );
+        headers.extend(
+            [COL_DESCRIPTION, COL_CHECKER, COL_DATE]
+                .iter()
+                .map(|s| s.to_string()),
+        );
         for (c, h) in headers.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, h, &hf)?;
         }
@@ -173,7 +214,12 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
                     Some(f) => {
                         let v = f.values.get(j).copied().unwrap_or(0);
                         match ind.kind {
-                            Kind::Veto => ws.write_string_with_format(r, c, if v > 0 { "是" } else { "否" }, &input)?,
+                            Kind::Veto => ws.write_string_with_format(
+                                r,
+                                c,
+                                if v > 0 { "是" } else { "否" },
+                                &input,
+                            )?,
                             Kind::Deduct => ws.write_number_with_format(r, c, v as f64, &input)?,
                         };
                     }
@@ -210,14 +256,23 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
                         .set_error_title("请选择 是 或 否")?
                         .set_error_message("单项否决指标只能填写 是 或 否(是 = 发现问题)。")?,
                     Kind::Deduct => DataValidation::new()
-                        .allow_whole_number(DataValidationRule::Between(0, ind.max.unwrap_or(0) as i32))
+                        .allow_whole_number(DataValidationRule::Between(
+                            0,
+                            ind.max.unwrap_or(0) as i32,
+                        ))
                         .set_error_title("请填写整数")?
-                        .set_error_message(format!("请填写 0 到 {} 的整数(发现问题的次数)。", ind.max.unwrap_or(0)))?,
+                        .set_error_message(format!(
+                            "请填写 0 到 {} 的整数(发现问题的次数)。",
+                            ind.max.unwrap_or(0)
+                        ))?,
                 };
                 ws.add_data_validation(1, c, last, c, &dv)?;
             }
             let dv = DataValidation::new()
-                .allow_date(DataValidationRule::Between(ExcelDateTime::from_ymd(2000, 1, 1)?, ExcelDateTime::from_ymd(2100, 12, 31)?))
+                .allow_date(DataValidationRule::Between(
+                    ExcelDateTime::from_ymd(2000, 1, 1)?,
+                    ExcelDateTime::from_ymd(2100, 12, 31)?,
+                ))
                 .set_error_title("请填写日期")?
                 .set_error_message("检查日期应为日期,例如 2020-03-25。")?;
             ws.add_data_validation(1, desc_col + 2, last, desc_col + 2, &dv)?;

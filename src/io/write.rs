@@ -59,7 +59,11 @@ pub fn fit_width(values: impl Iterator<Item = usize>) -> f64 {
 }
 
 /// Set the widths of columns from their header and cell texts.
-pub fn autofit(ws: &mut Worksheet, header: &[String], rows: &[Vec<String>]) -> Result<(), XlsxError> {
+pub fn autofit(
+    ws: &mut Worksheet,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> Result<(), XlsxError> {
     for (c, h) in header.iter().enumerate() {
         let widths = std::iter::once(crate::text::display_width(h)).chain(
             rows.iter()

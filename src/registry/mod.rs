@@ -177,7 +177,13 @@ pub struct Registry {
 }
 
 /// Raw header labels of the canonical CSV, after the extras are appended.
-pub const RAW_LABELS: [&str; 5] = ["类型原文", "层级原文", "地区原文", "主体类别原文", "状态原文"];
+pub const RAW_LABELS: [&str; 5] = [
+    "类型原文",
+    "层级原文",
+    "地区原文",
+    "主体类别原文",
+    "状态原文",
+];
 
 impl Registry {
     /// Resolve a column name (English key, Chinese header or an extra column's header).
@@ -229,7 +235,12 @@ impl Registry {
             .map(|f| f.label())
             .chain(RAW_LABELS.iter().copied())
             .collect();
-        if header.len() < fixed || header[..fixed].iter().map(String::as_str).ne(expected.iter().copied()) {
+        if header.len() < fixed
+            || header[..fixed]
+                .iter()
+                .map(String::as_str)
+                .ne(expected.iter().copied())
+        {
             return Err(format!(
                 "表头不是 audit 的标准台账格式(应以 {} 开头)",
                 expected.join(",")
@@ -239,7 +250,12 @@ impl Registry {
         let mut accounts = Vec::with_capacity(rows.len());
         for (i, r) in rows.iter().enumerate() {
             if r.len() != header.len() {
-                return Err(format!("第 {} 行有 {} 列,表头有 {} 列", i + 2, r.len(), header.len()));
+                return Err(format!(
+                    "第 {} 行有 {} 列,表头有 {} 列",
+                    i + 2,
+                    r.len(),
+                    header.len()
+                ));
             }
             let g = |k: usize| r[k].clone();
             accounts.push(Account {
@@ -395,7 +411,8 @@ impl RegistryBuilder {
             cells: cells.to_vec(),
         };
         if is_total_row(cells) {
-            self.rejects.push(reject(RejectReason::TotalRow, "合计/总计行不是账号".into()));
+            self.rejects
+                .push(reject(RejectReason::TotalRow, "合计/总计行不是账号".into()));
             return;
         }
         let get = |f: Field| -> String {
@@ -441,7 +458,9 @@ impl RegistryBuilder {
         let Some(account_type) = normalize::account_type(&type_raw) else {
             self.rejects.push(reject(
                 RejectReason::UnknownType,
-                format!("类型 \"{type_raw}\" 无法识别(应为 微信/微博/移动客户端/其他 或其常见写法)"),
+                format!(
+                    "类型 \"{type_raw}\" 无法识别(应为 微信/微博/移动客户端/其他 或其常见写法)"
+                ),
             ));
             return;
         };
@@ -541,7 +560,10 @@ impl RegistryBuilder {
                         "账号ID \"{}\" 出现 {} 次(第 {} 行)",
                         a.id,
                         rows.len(),
-                        rows.iter().map(|r| r.to_string()).collect::<Vec<_>>().join("、")
+                        rows.iter()
+                            .map(|r| r.to_string())
+                            .collect::<Vec<_>>()
+                            .join("、")
                     ),
                     cells,
                 });
@@ -633,11 +655,56 @@ mod tests {
     #[test]
     fn header_detection_and_rejects() {
         assert!(HeaderMap::detect(1, &s(&["2020年第一季度政务新媒体备案台账"])).is_err());
-        let h = HeaderMap::detect(2, &s(&["编号", "账号名称", "平台类型", "主办单位", "行政层级", "所属地区", "备注"])).unwrap();
+        let h = HeaderMap::detect(
+            2,
+            &s(&[
+                "编号",
+                "账号名称",
+                "平台类型",
+                "主办单位",
+                "行政层级",
+                "所属地区",
+                "备注",
+            ]),
+        )
+        .unwrap();
         let mut b = RegistryBuilder::new(h);
-        b.push(3, &s(&["１２", "江苏发布", "微信公众号", "省政府办公厅", "省级", "", "x"]));
-        b.push(4, &s(&["13", "南京发布", "新浪微博", "南京市政府", "设区市", "南京市", ""]));
-        b.push(5, &s(&["13", "南京发布2", "APP", "南京市政府", "设区市", "南京市", ""]));
+        b.push(
+            3,
+            &s(&[
+                "１２",
+                "江苏发布",
+                "微信公众号",
+                "省政府办公厅",
+                "省级",
+                "",
+                "x",
+            ]),
+        );
+        b.push(
+            4,
+            &s(&[
+                "13",
+                "南京发布",
+                "新浪微博",
+                "南京市政府",
+                "设区市",
+                "南京市",
+                "",
+            ]),
+        );
+        b.push(
+            5,
+            &s(&[
+                "13",
+                "南京发布2",
+                "APP",
+                "南京市政府",
+                "设区市",
+                "南京市",
+                "",
+            ]),
+        );
         b.push(6, &s(&["14", "x", "传真", "y", "县级", "南京", ""]));
         b.push(7, &s(&["合计", "", "", "", "", "", ""]));
         b.push(8, &s(&["", "", ""]));

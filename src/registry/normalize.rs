@@ -11,22 +11,78 @@ pub const OWNER_KINDS: [&str; 3] = ["政府", "部门", "其他单位"];
 pub fn account_type(raw: &str) -> Option<&'static str> {
     let k = match_key(raw);
     const WECHAT: &[&str] = &[
-        "微信", "微信公众号", "微信服务号", "微信订阅号", "公众号", "服务号", "订阅号",
-        "微信号", "微信公众平台", "wechat", "weixin", "wechat公众号",
+        "微信",
+        "微信公众号",
+        "微信服务号",
+        "微信订阅号",
+        "公众号",
+        "服务号",
+        "订阅号",
+        "微信号",
+        "微信公众平台",
+        "wechat",
+        "weixin",
+        "wechat公众号",
     ];
     const WEIBO: &[&str] = &[
-        "微博", "新浪微博", "腾讯微博", "政务微博", "weibo", "sinaweibo", "新浪",
+        "微博",
+        "新浪微博",
+        "腾讯微博",
+        "政务微博",
+        "weibo",
+        "sinaweibo",
+        "新浪",
     ];
     const CLIENT: &[&str] = &[
-        "移动客户端", "客户端", "app", "手机app", "移动app", "手机客户端", "移动应用",
-        "移动端", "移动客户端(app)", "客户端(app)",
+        "移动客户端",
+        "客户端",
+        "app",
+        "手机app",
+        "移动app",
+        "手机客户端",
+        "移动应用",
+        "移动端",
+        "移动客户端(app)",
+        "客户端(app)",
     ];
     const OTHER: &[&str] = &[
-        "其他", "其它", "抖音", "今日头条", "头条", "头条号", "快手", "小程序", "微信小程序",
-        "支付宝小程序", "百家号", "视频号", "微信视频号", "哔哩哔哩", "b站", "bilibili", "人民号",
-        "网易号", "企鹅号", "一点号", "澎湃号", "搜狐号", "新华号", "强国号", "学习强国",
-        "西瓜视频", "小红书", "知乎", "大鱼号", "douyin", "toutiao", "kuaishou", "other",
-        "others", "政务号", "抖音号", "快手号",
+        "其他",
+        "其它",
+        "抖音",
+        "今日头条",
+        "头条",
+        "头条号",
+        "快手",
+        "小程序",
+        "微信小程序",
+        "支付宝小程序",
+        "百家号",
+        "视频号",
+        "微信视频号",
+        "哔哩哔哩",
+        "b站",
+        "bilibili",
+        "人民号",
+        "网易号",
+        "企鹅号",
+        "一点号",
+        "澎湃号",
+        "搜狐号",
+        "新华号",
+        "强国号",
+        "学习强国",
+        "西瓜视频",
+        "小红书",
+        "知乎",
+        "大鱼号",
+        "douyin",
+        "toutiao",
+        "kuaishou",
+        "other",
+        "others",
+        "政务号",
+        "抖音号",
+        "快手号",
     ];
     if WECHAT.contains(&k.as_str()) {
         Some("微信")
@@ -44,13 +100,45 @@ pub fn account_type(raw: &str) -> Option<&'static str> {
 /// Administrative level → 省级 / 市级 / 县级.
 pub fn level(raw: &str) -> Option<&'static str> {
     let k = match_key(raw);
-    const PROVINCE: &[&str] = &["省级", "省", "省直", "省本级", "省级部门", "provincial", "province"];
+    const PROVINCE: &[&str] = &[
+        "省级",
+        "省",
+        "省直",
+        "省本级",
+        "省级部门",
+        "provincial",
+        "province",
+    ];
     const CITY: &[&str] = &[
-        "市级", "市", "设区市", "地级市", "市本级", "设区市级", "city", "municipal", "prefecture",
+        "市级",
+        "市",
+        "设区市",
+        "地级市",
+        "市本级",
+        "设区市级",
+        "city",
+        "municipal",
+        "prefecture",
     ];
     const COUNTY: &[&str] = &[
-        "县级", "县", "区", "县级市", "县(市、区)", "县(市,区)", "县市区", "县(市区)", "乡镇",
-        "街道", "乡镇(街道)", "乡镇街道", "乡镇级", "乡", "镇", "county", "township", "district",
+        "县级",
+        "县",
+        "区",
+        "县级市",
+        "县(市、区)",
+        "县(市,区)",
+        "县市区",
+        "县(市区)",
+        "乡镇",
+        "街道",
+        "乡镇(街道)",
+        "乡镇街道",
+        "乡镇级",
+        "乡",
+        "镇",
+        "county",
+        "township",
+        "district",
     ];
     if PROVINCE.contains(&k.as_str()) {
         Some("省级")
@@ -66,8 +154,25 @@ pub fn level(raw: &str) -> Option<&'static str> {
 /// Operating status → 正常 / 停更 / 关停 / 注销.
 pub fn status(raw: &str) -> Option<&'static str> {
     let k = match_key(raw);
-    const ACTIVE: &[&str] = &["正常", "运行", "运行中", "正常运行", "在用", "开通", "已开通", "active", "normal"];
-    const STOPPED: &[&str] = &["停更", "停止更新", "暂停更新", "已停更", "停更中", "stopped"];
+    const ACTIVE: &[&str] = &[
+        "正常",
+        "运行",
+        "运行中",
+        "正常运行",
+        "在用",
+        "开通",
+        "已开通",
+        "active",
+        "normal",
+    ];
+    const STOPPED: &[&str] = &[
+        "停更",
+        "停止更新",
+        "暂停更新",
+        "已停更",
+        "停更中",
+        "stopped",
+    ];
     const CLOSED: &[&str] = &["关停", "已关停", "关闭", "已关闭", "closed"];
     const GONE: &[&str] = &["注销", "已注销", "deregistered", "cancelled"];
     if ACTIVE.contains(&k.as_str()) {
@@ -87,10 +192,24 @@ pub fn status(raw: &str) -> Option<&'static str> {
 pub fn owner_kind(raw: &str) -> Option<&'static str> {
     let k = match_key(raw);
     const GOV: &[&str] = &[
-        "政府", "人民政府", "代表政府", "代表主体为政府", "政府门户", "政府账号", "government",
+        "政府",
+        "人民政府",
+        "代表政府",
+        "代表主体为政府",
+        "政府门户",
+        "政府账号",
+        "government",
     ];
     const DEPT: &[&str] = &["部门", "政府部门", "部门单位", "department"];
-    const OTHER: &[&str] = &["其他单位", "其他", "其它", "事业单位", "其他单位(事业单位)", "other", "unit"];
+    const OTHER: &[&str] = &[
+        "其他单位",
+        "其他",
+        "其它",
+        "事业单位",
+        "其他单位(事业单位)",
+        "other",
+        "unit",
+    ];
     if GOV.contains(&k.as_str()) {
         Some("政府")
     } else if DEPT.contains(&k.as_str()) {
@@ -105,7 +224,18 @@ pub fn owner_kind(raw: &str) -> Option<&'static str> {
 /// The 13 prefecture-level cities of Jiangsu, in the province's own order. Regions not in this
 /// list sort after it, by name.
 pub const JIANGSU_CITIES: [&str; 13] = [
-    "南京", "无锡", "徐州", "常州", "苏州", "南通", "连云港", "淮安", "盐城", "扬州", "镇江", "泰州",
+    "南京",
+    "无锡",
+    "徐州",
+    "常州",
+    "苏州",
+    "南通",
+    "连云港",
+    "淮安",
+    "盐城",
+    "扬州",
+    "镇江",
+    "泰州",
     "宿迁",
 ];
 
@@ -116,7 +246,11 @@ pub const PROVINCE_REGION: &str = "省本级";
 pub fn region(raw: &str, level: &str) -> String {
     let k = crate::text::clean(&crate::text::fold_width(raw));
     if k.is_empty() {
-        return if level == "省级" { PROVINCE_REGION.into() } else { String::new() };
+        return if level == "省级" {
+            PROVINCE_REGION.into()
+        } else {
+            String::new()
+        };
     }
     if matches!(k.as_str(), "省本级" | "省级" | "省直" | "省" | "省级部门") {
         return PROVINCE_REGION.into();

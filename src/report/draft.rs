@@ -50,16 +50,24 @@ pub fn change_phrase(now: f64, before: f64) -> String {
 pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     let c = input.current;
     let mut out = Vec::new();
-    out.push(Para::Title(format!("关于{}政务新媒体检查抽查情况的通报(草稿)", c.name)));
+    out.push(Para::Title(format!(
+        "关于{}政务新媒体检查抽查情况的通报(草稿)",
+        c.name
+    )));
     if input.incomplete {
-        out.push(Para::Warning("【未完成】仍有样本账号未检查,以下数字只反映已检查的账号,不可作为正式通报。".into()));
+        out.push(Para::Warning(
+            "【未完成】仍有样本账号未检查,以下数字只反映已检查的账号,不可作为正式通报。".into(),
+        ));
     }
     if c.simulated {
-        out.push(Para::Warning("【演示】本草稿由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。".into()));
+        out.push(Para::Warning(
+            "【演示】本草稿由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。".into(),
+        ));
     }
     out.push(Para::Heading("(一)总体情况".into()));
     let active: Vec<_> = c.registry.active().collect();
-    let count = |f: &dyn Fn(&crate::registry::Account) -> bool| active.iter().filter(|a| f(a)).count();
+    let count =
+        |f: &dyn Fn(&crate::registry::Account) -> bool| active.iter().filter(|a| f(a)).count();
     out.push(Para::Body(format!(
         "截至{},全省政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,省级部门单位及其内设机构、双重管理单位及其内设机构开设政务新媒体{}个,设区市政府及其部门开设政务新媒体{}个,县(市、区)政府及其部门、所属乡镇(街道)开设政务新媒体{}个。按政务新媒体类型分,微信{}个,微博{}个,移动客户端{}个,其他类型{}个。",
         input.as_of,
@@ -92,7 +100,10 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
         s.push_str(",包括代表主体为省、市、县(市、区)政府的政务新媒体和省级部门单位开设的政务新媒体,以及其他单位主体开设的政务新媒体");
     }
     if certainty > 0 {
-        s.push_str(&format!("(其中必查{certainty}个,分层随机抽取{}个)", n_sampled as u64 - certainty));
+        s.push_str(&format!(
+            "(其中必查{certainty}个,分层随机抽取{}个)",
+            n_sampled as u64 - certainty
+        ));
     }
     s.push('。');
     if input.incomplete {
@@ -112,7 +123,11 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     let types: Vec<String> = TYPE_ORDER
         .iter()
         .map(|t| {
-            let label = if *t == "其他" { "其他类型政务新媒体".to_string() } else { t.to_string() };
+            let label = if *t == "其他" {
+                "其他类型政务新媒体".to_string()
+            } else {
+                t.to_string()
+            };
             fmt_rate(c.tally(|a| a.account_type == *t), &label)
         })
         .collect();
@@ -151,27 +166,45 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     if items.is_empty() {
         out.push(Para::Body("本次检查抽查未发现指标所列问题。".into()));
     } else {
-        out.push(Para::Body("在本次检查抽查中,发现我省政务新媒体存在以下突出问题:".into()));
+        out.push(Para::Body(
+            "在本次检查抽查中,发现我省政务新媒体存在以下突出问题:".into(),
+        ));
         for (k, (_, j)) in items.iter().enumerate() {
             let ind = &c.catalog.indicators[*j];
             let ord = ORDINALS.get(k).copied().unwrap_or("另");
             let (ph, pn) = problem_count(c, *j, |a| a.owner_group() == OWNER_GROUP_PROVINCE);
             let (ch, cn) = problem_count(c, *j, |a| a.owner_group() == OWNER_GROUP_CITY);
-            let mut s = format!("{ord}是{}问题。根据检查抽查结果,", ind.head.trim_end_matches("问题"));
+            let mut s = format!(
+                "{ord}是{}问题。根据检查抽查结果,",
+                ind.head.trim_end_matches("问题")
+            );
             let mut parts = Vec::new();
             if ph > 0 {
-                parts.push(format!("省级部门{ph}个政务新媒体,{},占省级检查抽查总数{}。", ind.name, percent(ph, pn)));
+                parts.push(format!(
+                    "省级部门{ph}个政务新媒体,{},占省级检查抽查总数{}。",
+                    ind.name,
+                    percent(ph, pn)
+                ));
             }
             if ch > 0 {
-                parts.push(format!("设区市中,{ch}个政务新媒体{},占设区市检查抽查总数{}。", ind.name, percent(ch, cn)));
+                parts.push(format!(
+                    "设区市中,{ch}个政务新媒体{},占设区市检查抽查总数{}。",
+                    ind.name,
+                    percent(ch, cn)
+                ));
             }
             s.push_str(&parts.join(""));
             out.push(Para::Body(s));
         }
     }
-    let vetoed = c.checked().filter(|(_, o)| !o.verdict.veto_hits.is_empty()).count();
+    let vetoed = c
+        .checked()
+        .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
+        .count();
     if vetoed > 0 {
-        out.push(Para::Body(format!("本次检查抽查共发现{vetoed}个政务新媒体存在\"单项否决\"问题,名单见附件。")));
+        out.push(Para::Body(format!(
+            "本次检查抽查共发现{vetoed}个政务新媒体存在\"单项否决\"问题,名单见附件。"
+        )));
     }
     if input.repeat_offenders > 0 {
         out.push(Para::Body(format!(
@@ -183,7 +216,10 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
         "各设区市、省各有关部门请将政务新媒体检查抽查情况和对本次通报的政务新媒体整改情况,于{}前提交至全省政务新媒体备案检查系统。",
         input.rectify_by.clone().unwrap_or_else(|| "【 月 日】".into())
     )));
-    out.push(Para::Body(format!("附件:{}检查抽查存在\"单项否决\"问题政务新媒体名单", c.name)));
+    out.push(Para::Body(format!(
+        "附件:{}检查抽查存在\"单项否决\"问题政务新媒体名单",
+        c.name
+    )));
     out
 }
 

@@ -5,7 +5,11 @@ use crate::registry::normalize::{LEVELS, STATUSES, TYPES};
 use crate::registry::{Account, Registry, RegistryDiff};
 use std::collections::HashMap;
 
-fn counts_in_order(accounts: &[&Account], order: &[&str], key: fn(&Account) -> &str) -> Vec<(String, u64)> {
+fn counts_in_order(
+    accounts: &[&Account],
+    order: &[&str],
+    key: fn(&Account) -> &str,
+) -> Vec<(String, u64)> {
     let mut m: HashMap<&str, u64> = HashMap::new();
     for a in accounts {
         *m.entry(key(a)).or_default() += 1;
@@ -46,14 +50,34 @@ pub fn makeup(reg: &Registry) -> Vec<Table> {
 pub fn change(previous: &Registry, current: &Registry, d: &RegistryDiff) -> Vec<Table> {
     let prev = previous.by_id();
     let cur = current.by_id();
-    let added: Vec<&Account> = d.added.iter().filter_map(|id| cur.get(id.as_str()).copied()).collect();
-    let gone: Vec<&Account> = d.gone.iter().filter_map(|id| prev.get(id.as_str()).copied()).collect();
+    let added: Vec<&Account> = d
+        .added
+        .iter()
+        .filter_map(|id| cur.get(id.as_str()).copied())
+        .collect();
+    let gone: Vec<&Account> = d
+        .gone
+        .iter()
+        .filter_map(|id| prev.get(id.as_str()).copied())
+        .collect();
     let by = |title: &str, name: &str, label: &str, order: &[&str], key: fn(&Account) -> &str| {
         let a = counts_in_order(&added, order, key);
         let g = counts_in_order(&gone, order, key);
         let pa = counts_in_order(&previous.active().collect::<Vec<_>>(), order, key);
         let ca = counts_in_order(&current.active().collect::<Vec<_>>(), order, key);
-        let mut t = Table::new(name, title, &[label, "上期", "新增", "减少(撤销或停用)", "本期", "净变化", "变化率"]);
+        let mut t = Table::new(
+            name,
+            title,
+            &[
+                label,
+                "上期",
+                "新增",
+                "减少(撤销或停用)",
+                "本期",
+                "净变化",
+                "变化率",
+            ],
+        );
         let mut tot = [0u64; 4];
         for i in 0..order.len() {
             let (p, ad, go, c) = (pa[i].1, a[i].1, g[i].1, ca[i].1);
@@ -63,21 +87,50 @@ pub fn change(previous: &Registry, current: &Registry, d: &RegistryDiff) -> Vec<
             tot[3] += c;
             t.rows.push(change_row(order[i], p, ad, go, c));
         }
-        t.rows.push(change_row("合计", tot[0], tot[1], tot[2], tot[3]));
+        t.rows
+            .push(change_row("合计", tot[0], tot[1], tot[2], tot[3]));
         t
     };
     let mut t = vec![
-        by("台账变化:按层级", "台账变化_层级", "层级", &LEVELS, |a| &a.level),
-        by("台账变化:按类型", "台账变化_类型", "类型", &TYPES, |a| &a.account_type),
+        by(
+            "台账变化:按层级",
+            "台账变化_层级",
+            "层级",
+            &LEVELS,
+            |a| &a.level,
+        ),
+        by(
+            "台账变化:按类型",
+            "台账变化_类型",
+            "类型",
+            &TYPES,
+            |a| &a.account_type,
+        ),
     ];
     let mut s = Table::new("台账变化_汇总", "台账变化汇总", &["项目", "数量"]);
-    s.rows.push(vec![Cell::text("上期正常账号"), Cell::Int(d.previous_active as i64)]);
-    s.rows.push(vec![Cell::text("本期正常账号"), Cell::Int(d.current_active as i64)]);
-    s.rows.push(vec![Cell::text("新增"), Cell::Int(d.added.len() as i64)]);
-    s.rows.push(vec![Cell::text("减少(撤销或停用)"), Cell::Int(d.gone.len() as i64)]);
+    s.rows.push(vec![
+        Cell::text("上期正常账号"),
+        Cell::Int(d.previous_active as i64),
+    ]);
+    s.rows.push(vec![
+        Cell::text("本期正常账号"),
+        Cell::Int(d.current_active as i64),
+    ]);
+    s.rows
+        .push(vec![Cell::text("新增"), Cell::Int(d.added.len() as i64)]);
+    s.rows.push(vec![
+        Cell::text("减少(撤销或停用)"),
+        Cell::Int(d.gone.len() as i64),
+    ]);
     s.rows.push(vec![Cell::text("净变化"), Cell::Int(d.net())]);
-    s.rows.push(vec![Cell::text("类型变更"), Cell::Int(d.type_changed.len() as i64)]);
-    s.rows.push(vec![Cell::text("开设主体变更"), Cell::Int(d.owner_changed.len() as i64)]);
+    s.rows.push(vec![
+        Cell::text("类型变更"),
+        Cell::Int(d.type_changed.len() as i64),
+    ]);
+    s.rows.push(vec![
+        Cell::text("开设主体变更"),
+        Cell::Int(d.owner_changed.len() as i64),
+    ]);
     s.notes.push(change_sentence(d));
     t.push(s);
     t
@@ -97,7 +150,10 @@ fn change_row(label: &str, p: u64, a: u64, g: u64, c: u64) -> Vec<Cell> {
         } else if net < 0 {
             Cell::Text(format!("-{}", crate::text::percent(net.unsigned_abs(), p)))
         } else {
-            Cell::Rate { num: net as u64, den: p }
+            Cell::Rate {
+                num: net as u64,
+                den: p,
+            }
         },
     ]
 }
@@ -124,6 +180,9 @@ mod tests {
             current_active: 6030,
             ..Default::default()
         };
-        assert_eq!(change_sentence(&d), "政务新媒体数量减少351个,占上期总量的5.5%");
+        assert_eq!(
+            change_sentence(&d),
+            "政务新媒体数量减少351个,占上期总量的5.5%"
+        );
     }
 }

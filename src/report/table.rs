@@ -7,7 +7,10 @@ pub enum Cell {
     Text(String),
     Int(i64),
     /// A rate as num/den, printed "85.5%" and stored in xlsx as a number with a % format.
-    Rate { num: u64, den: u64 },
+    Rate {
+        num: u64,
+        den: u64,
+    },
     /// A proportion 0..1 (estimates, interval bounds).
     Pct(f64),
     /// Percentage points (a difference of two rates), e.g. 0.082 → "8.2".
@@ -85,7 +88,10 @@ impl Table {
     /// Plain-text rendering for the terminal.
     pub fn render(&self) -> String {
         let mut s = format!("{}\n", self.title);
-        s.push_str(&crate::text::render_table(&self.headers, &self.display_rows()));
+        s.push_str(&crate::text::render_table(
+            &self.headers,
+            &self.display_rows(),
+        ));
         for n in &self.notes {
             s.push_str(&format!("注: {n}\n"));
         }
@@ -95,9 +101,21 @@ impl Table {
     /// Markdown rendering.
     pub fn markdown(&self) -> String {
         let esc = |s: &str| s.replace('|', "\\|");
-        let mut s = format!("### {}\n\n| {} |\n|{}|\n", self.title, self.headers.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "), vec!["---"; self.headers.len()].join("|"));
+        let mut s = format!(
+            "### {}\n\n| {} |\n|{}|\n",
+            self.title,
+            self.headers
+                .iter()
+                .map(|h| esc(h))
+                .collect::<Vec<_>>()
+                .join(" | "),
+            vec!["---"; self.headers.len()].join("|")
+        );
         for r in self.display_rows() {
-            s.push_str(&format!("| {} |\n", r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")));
+            s.push_str(&format!(
+                "| {} |\n",
+                r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+            ));
         }
         for n in &self.notes {
             s.push_str(&format!("\n注: {n}\n"));
@@ -108,7 +126,9 @@ impl Table {
 
     /// Find a row by its first cell's text.
     pub fn row(&self, first: &str) -> Option<&Vec<Cell>> {
-        self.rows.iter().find(|r| matches!(r.first(), Some(Cell::Text(t)) if t == first))
+        self.rows
+            .iter()
+            .find(|r| matches!(r.first(), Some(Cell::Text(t)) if t == first))
     }
 }
 
@@ -120,13 +140,19 @@ pub fn count_share(name: &str, title: &str, key_label: &str, counts: &[(String, 
         t.rows.push(vec![
             Cell::text(k.clone()),
             Cell::Int(*n as i64),
-            Cell::Rate { num: *n, den: total },
+            Cell::Rate {
+                num: *n,
+                den: total,
+            },
         ]);
     }
     t.rows.push(vec![
         Cell::text("合计"),
         Cell::Int(total as i64),
-        Cell::Rate { num: total, den: total },
+        Cell::Rate {
+            num: total,
+            den: total,
+        },
     ]);
     t
 }

@@ -54,7 +54,14 @@ impl Tally {
             Cell::Int(self.checked as i64),
             Cell::Int(self.qualified as i64),
             Cell::Int(self.unqualified() as i64),
-            if self.checked == 0 { Cell::text("—") } else { Cell::Rate { num: self.qualified, den: self.checked } },
+            if self.checked == 0 {
+                Cell::text("—")
+            } else {
+                Cell::Rate {
+                    num: self.qualified,
+                    den: self.checked,
+                }
+            },
         ]
     }
 }
@@ -63,7 +70,9 @@ pub const RATE_HEADERS: [&str; 4] = ["检查数", "合格", "不合格", "合格
 
 impl CampaignData {
     pub fn checked(&self) -> impl Iterator<Item = (&Account, &Outcome)> {
-        self.sample.iter().filter_map(|a| self.outcomes.get(&a.id).map(|o| (a, o)))
+        self.sample
+            .iter()
+            .filter_map(|a| self.outcomes.get(&a.id).map(|o| (a, o)))
     }
 
     pub fn tally<F: Fn(&Account) -> bool>(&self, pred: F) -> Tally {
@@ -78,7 +87,10 @@ impl CampaignData {
     }
 
     pub fn unchecked(&self) -> Vec<&Account> {
-        self.sample.iter().filter(|a| !self.outcomes.contains_key(&a.id)).collect()
+        self.sample
+            .iter()
+            .filter(|a| !self.outcomes.contains_key(&a.id))
+            .collect()
     }
 
     /// Regions of 设区市 in the province's order: the 13 cities, then any other region seen.
@@ -113,33 +125,62 @@ fn rate_table(name: &str, title: &str, key: &str, rows: Vec<(String, Tally)>) ->
 }
 
 pub fn pass_overall(c: &CampaignData) -> Table {
-    rate_table("合格率_总体", "总体合格率", "范围", vec![("全省".into(), c.tally(|_| true))])
+    rate_table(
+        "合格率_总体",
+        "总体合格率",
+        "范围",
+        vec![("全省".into(), c.tally(|_| true))],
+    )
 }
 
 pub fn pass_by_owner_group(c: &CampaignData) -> Table {
-    let mut rows = vec![(OWNER_GROUP_PROVINCE.to_string(), c.tally(|a| a.owner_group() == OWNER_GROUP_PROVINCE))];
+    let mut rows = vec![(
+        OWNER_GROUP_PROVINCE.to_string(),
+        c.tally(|a| a.owner_group() == OWNER_GROUP_PROVINCE),
+    )];
     for city in c.cities() {
-        rows.push((format!("  {city}"), c.tally(|a| a.owner_group() == OWNER_GROUP_CITY && a.region == city)));
+        rows.push((
+            format!("  {city}"),
+            c.tally(|a| a.owner_group() == OWNER_GROUP_CITY && a.region == city),
+        ));
     }
-    rows.push((format!("{OWNER_GROUP_CITY}合计"), c.tally(|a| a.owner_group() == OWNER_GROUP_CITY)));
+    rows.push((
+        format!("{OWNER_GROUP_CITY}合计"),
+        c.tally(|a| a.owner_group() == OWNER_GROUP_CITY),
+    ));
     rows.push(("全省".into(), c.tally(|_| true)));
-    let mut t = rate_table("合格率_开设主体", "合格率:按开设主体(设区市含本级及所辖县(市、区)、乡镇(街道))", "开设主体", rows);
+    let mut t = rate_table(
+        "合格率_开设主体",
+        "合格率:按开设主体(设区市含本级及所辖县(市、区)、乡镇(街道))",
+        "开设主体",
+        rows,
+    );
     t.notes.push("\"—\" 表示该组没有被检查的账号。".into());
     t
 }
 
 pub fn pass_by_level(c: &CampaignData) -> Table {
-    let rows = LEVELS.iter().map(|l| (l.to_string(), c.tally(|a| a.level == *l))).collect();
+    let rows = LEVELS
+        .iter()
+        .map(|l| (l.to_string(), c.tally(|a| a.level == *l)))
+        .collect();
     rate_table("合格率_层级", "合格率:按层级", "层级", rows)
 }
 
 pub fn pass_by_type(c: &CampaignData) -> Table {
-    let rows = TYPE_ORDER.iter().map(|t| (t.to_string(), c.tally(|a| a.account_type == *t))).collect();
+    let rows = TYPE_ORDER
+        .iter()
+        .map(|t| (t.to_string(), c.tally(|a| a.account_type == *t)))
+        .collect();
     rate_table("合格率_类型", "合格率:按政务新媒体类型", "类型", rows)
 }
 
 pub fn pass_by_level_type(c: &CampaignData) -> Table {
-    let mut t = Table::new("合格率_层级类型", "合格率:层级 × 类型", &["层级", "类型", "检查数", "合格", "不合格", "合格率"]);
+    let mut t = Table::new(
+        "合格率_层级类型",
+        "合格率:层级 × 类型",
+        &["层级", "类型", "检查数", "合格", "不合格", "合格率"],
+    );
     for l in LEVELS {
         for ty in TYPE_ORDER {
             let mut r = vec![Cell::text(l), Cell::text(ty)];
@@ -167,18 +208,39 @@ pub fn problems(c: &CampaignData) -> Table {
     let mut t = Table::new(
         "问题统计",
         "问题统计:各指标存在问题的账号数及占检查数的比例",
-        &["代码", "指标", "类别", "类型", "省级部门单位", "占省级检查数", "设区市", "占设区市检查数", "全省", "占全省检查数"],
+        &[
+            "代码",
+            "指标",
+            "类别",
+            "类型",
+            "省级部门单位",
+            "占省级检查数",
+            "设区市",
+            "占设区市检查数",
+            "全省",
+            "占全省检查数",
+        ],
     );
     for (j, ind) in c.catalog.indicators.iter().enumerate() {
         let p = problem_count(c, j, |a| a.owner_group() == OWNER_GROUP_PROVINCE);
         let s = problem_count(c, j, |a| a.owner_group() == OWNER_GROUP_CITY);
         let all = problem_count(c, j, |_| true);
-        let share = |(h, n): (u64, u64)| if n == 0 { Cell::text("—") } else { Cell::Rate { num: h, den: n } };
+        let share = |(h, n): (u64, u64)| {
+            if n == 0 {
+                Cell::text("—")
+            } else {
+                Cell::Rate { num: h, den: n }
+            }
+        };
         t.rows.push(vec![
             Cell::text(ind.code.clone()),
             Cell::text(ind.name.clone()),
             Cell::text(ind.head.clone()),
-            Cell::text(if ind.kind == Kind::Veto { "单项否决" } else { "扣分" }),
+            Cell::text(if ind.kind == Kind::Veto {
+                "单项否决"
+            } else {
+                "扣分"
+            }),
             Cell::Int(p.0 as i64),
             share(p),
             Cell::Int(s.0 as i64),
@@ -194,8 +256,14 @@ pub fn problems(c: &CampaignData) -> Table {
 pub fn qoq_groups() -> Vec<(String, Box<dyn Fn(&Account) -> bool>)> {
     let mut g: Vec<(String, Box<dyn Fn(&Account) -> bool>)> = vec![
         ("全省".into(), Box::new(|_| true)),
-        (OWNER_GROUP_PROVINCE.into(), Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_PROVINCE)),
-        (OWNER_GROUP_CITY.into(), Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_CITY)),
+        (
+            OWNER_GROUP_PROVINCE.into(),
+            Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_PROVINCE),
+        ),
+        (
+            OWNER_GROUP_CITY.into(),
+            Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_CITY),
+        ),
     ];
     for t in TYPE_ORDER {
         g.push((t.into(), Box::new(move |a: &Account| a.account_type == t)));
@@ -214,7 +282,9 @@ pub fn quarter_on_quarter(c: &CampaignData, previous: &[CampaignData]) -> Table 
         title: "合格率环比(本期与各期比较)".into(),
         headers,
         rows: Vec::new(),
-        notes: vec!["--previous 按时间由近到远给出,第一个为上季度。变化 = 本期合格率 − 该期合格率。".into()],
+        notes: vec![
+            "--previous 按时间由近到远给出,第一个为上季度。变化 = 本期合格率 − 该期合格率。".into(),
+        ],
     };
     for (label, pred) in qoq_groups() {
         let now = c.tally(&pred);
@@ -236,12 +306,20 @@ fn rate_cell(t: Tally) -> Cell {
     if t.checked == 0 {
         Cell::text("—")
     } else {
-        Cell::Rate { num: t.qualified, den: t.checked }
+        Cell::Rate {
+            num: t.qualified,
+            den: t.checked,
+        }
     }
 }
 
 fn veto_names(cat: &Catalog, v: &Verdict) -> String {
-    let names: Vec<String> = v.veto_hits.iter().filter_map(|c| cat.get(c)).map(|i| i.name.clone()).collect();
+    let names: Vec<String> = v
+        .veto_hits
+        .iter()
+        .filter_map(|c| cat.get(c))
+        .map(|i| i.name.clone())
+        .collect();
     if names.is_empty() && !v.qualified {
         format!("得分{}分,低于合格线", v.score)
     } else {
@@ -251,7 +329,10 @@ fn veto_names(cat: &Catalog, v: &Verdict) -> String {
 
 /// Accounts unqualified now and in the k−1 campaigns right before (k ≥ 2).
 pub fn repeat_offenders(c: &CampaignData, previous: &[CampaignData]) -> Table {
-    let mut headers: Vec<String> = ["账号ID", "名称", "开设主体", "类型", "连续不合格次数"].iter().map(|s| s.to_string()).collect();
+    let mut headers: Vec<String> = ["账号ID", "名称", "开设主体", "类型", "连续不合格次数"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     headers.push(format!("{} 问题", c.name));
     for p in previous {
         headers.push(format!("{} 问题", p.name));
@@ -279,7 +360,11 @@ pub fn repeat_offenders(c: &CampaignData, previous: &[CampaignData]) -> Table {
                 }
                 Some(po) => {
                     broken = true;
-                    cols.push(Cell::text(if po.verdict.qualified { "合格".to_string() } else { veto_names(&p.catalog, &po.verdict) }));
+                    cols.push(Cell::text(if po.verdict.qualified {
+                        "合格".to_string()
+                    } else {
+                        veto_names(&p.catalog, &po.verdict)
+                    }));
                 }
                 None => {
                     broken = true;
@@ -302,7 +387,8 @@ pub fn repeat_offenders(c: &CampaignData, previous: &[CampaignData]) -> Table {
     found.sort_by(|a, b| b.0.cmp(&a.0));
     t.rows = found.into_iter().map(|(_, r)| r).collect();
     if previous.is_empty() {
-        t.notes.push("未提供 --previous,无法判断连续不合格。".into());
+        t.notes
+            .push("未提供 --previous,无法判断连续不合格。".into());
     }
     t
 }
@@ -313,9 +399,17 @@ fn design_obs(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<String, usize>) {
         .design
         .strata
         .iter()
-        .map(|s| StratumFrame { random_population: s.population - s.certainty })
+        .map(|s| StratumFrame {
+            random_population: s.population - s.certainty,
+        })
         .collect();
-    let index = c.design.strata.iter().enumerate().map(|(i, s)| (s.key.join("/"), i)).collect();
+    let index = c
+        .design
+        .strata
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.key.join("/"), i))
+        .collect();
     (frames, index)
 }
 
@@ -323,7 +417,16 @@ pub fn estimates(c: &CampaignData) -> Table {
     let mut t = Table::new(
         "加权估计",
         "全部台账合格率的设计加权估计(分层抽样,有限总体校正,95%置信区间)",
-        &["范围", "检查数", "样本合格率(未加权)", "加权估计合格率", "95%置信区间下限", "95%置信区间上限", "标准误", "推算账号数"],
+        &[
+            "范围",
+            "检查数",
+            "样本合格率(未加权)",
+            "加权估计合格率",
+            "95%置信区间下限",
+            "95%置信区间上限",
+            "标准误",
+            "推算账号数",
+        ],
     );
     let (frames, index) = design_obs(c);
     let mut groups = qoq_groups();
@@ -337,7 +440,12 @@ pub fn estimates(c: &CampaignData) -> Table {
             .zip(&c.strata)
             .filter_map(|(a, (key, certain))| {
                 let o = c.outcomes.get(&a.id)?;
-                Some(Obs { stratum: *index.get(key)?, certainty: *certain, in_domain: pred(a), qualified: o.verdict.qualified })
+                Some(Obs {
+                    stratum: *index.get(key)?,
+                    certainty: *certain,
+                    in_domain: pred(a),
+                    qualified: o.verdict.qualified,
+                })
             })
             .collect();
         let raw = c.tally(&pred);
@@ -345,14 +453,26 @@ pub fn estimates(c: &CampaignData) -> Table {
             Some(e) => t.rows.push(vec![
                 Cell::Text(label),
                 Cell::Int(e.n as i64),
-                Cell::Rate { num: raw.qualified, den: raw.checked },
+                Cell::Rate {
+                    num: raw.qualified,
+                    den: raw.checked,
+                },
                 Cell::Pct(e.rate),
                 Cell::Pct(e.lower),
                 Cell::Pct(e.upper),
                 Cell::Num(e.std_err * 100.0, 2),
                 Cell::Num(e.population, 0),
             ]),
-            None => t.rows.push(vec![Cell::Text(label), Cell::Int(0), Cell::text("—"), Cell::text("—"), Cell::text("—"), Cell::text("—"), Cell::text("—"), Cell::text("—")]),
+            None => t.rows.push(vec![
+                Cell::Text(label),
+                Cell::Int(0),
+                Cell::text("—"),
+                Cell::text("—"),
+                Cell::text("—"),
+                Cell::text("—"),
+                Cell::text("—"),
+                Cell::text("—"),
+            ]),
         }
     }
     t.notes.push("加权估计: 每个随机入样账号的权重为 (N_h − 必查数)/该层已检查的随机样本数,必查(含回头看)账号权重为 1;方差按分层无放回抽样线性化并作有限总体校正。".into());
@@ -365,7 +485,10 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
     let d = &c.design;
     let rows = [
         ("抽样框(状态正常的账号)", d.frame_size.to_string()),
-        ("样本量", d.strata.iter().map(|s| s.total).sum::<u64>().to_string()),
+        (
+            "样本量",
+            d.strata.iter().map(|s| s.total).sum::<u64>().to_string(),
+        ),
         ("必查(含回头看)", d.certainty.to_string()),
         ("分层变量", d.strata_columns.join("、")),
         ("分配方法", d.allocation.clone()),
@@ -380,17 +503,38 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
     for (k, v) in rows {
         s.rows.push(vec![Cell::text(k), Cell::text(v)]);
     }
-    let mut t = Table::new("样本分层", "样本:各层账号数与样本量", &["分层", "层内账号数N_h", "必查", "随机抽取n_h", "样本合计", "随机样本权重", "已检查"]);
+    let mut t = Table::new(
+        "样本分层",
+        "样本:各层账号数与样本量",
+        &[
+            "分层",
+            "层内账号数N_h",
+            "必查",
+            "随机抽取n_h",
+            "样本合计",
+            "随机样本权重",
+            "已检查",
+        ],
+    );
     for st in &d.strata {
         let key = st.key.join("/");
-        let checked = c.sample.iter().zip(&c.strata).filter(|(a, (k, _))| *k == key && c.outcomes.contains_key(&a.id)).count();
+        let checked = c
+            .sample
+            .iter()
+            .zip(&c.strata)
+            .filter(|(a, (k, _))| *k == key && c.outcomes.contains_key(&a.id))
+            .count();
         t.rows.push(vec![
             Cell::Text(key),
             Cell::Int(st.population as i64),
             Cell::Int(st.certainty as i64),
             Cell::Int(st.random as i64),
             Cell::Int(st.total as i64),
-            if st.random > 0 { Cell::Num(st.random_weight(), 2) } else { Cell::text("—") },
+            if st.random > 0 {
+                Cell::Num(st.random_weight(), 2)
+            } else {
+                Cell::text("—")
+            },
             Cell::Int(checked as i64),
         ]);
     }
@@ -400,9 +544,22 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
 /// The annex: accounts with single-veto problems. Provincial departments first, then cities in the
 /// province's order; within each, the sample's order (stratum, then id).
 pub fn annex(c: &CampaignData) -> Table {
-    let mut t = Table::new("附件_单项否决名单", "存在\"单项否决\"问题政务新媒体名单", &["序号", "地区/部门", "名称", "类型", "开设主体", "存在问题"]);
-    let mut list: Vec<(&Account, &Outcome)> = c.checked().filter(|(_, o)| !o.verdict.veto_hits.is_empty()).collect();
-    list.sort_by_key(|(a, _)| if a.level == "省级" { (0, String::new()) } else { region_rank(&a.region) });
+    let mut t = Table::new(
+        "附件_单项否决名单",
+        "存在\"单项否决\"问题政务新媒体名单",
+        &["序号", "地区/部门", "名称", "类型", "开设主体", "存在问题"],
+    );
+    let mut list: Vec<(&Account, &Outcome)> = c
+        .checked()
+        .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
+        .collect();
+    list.sort_by_key(|(a, _)| {
+        if a.level == "省级" {
+            (0, String::new())
+        } else {
+            region_rank(&a.region)
+        }
+    });
     for (i, (a, o)) in list.iter().enumerate() {
         t.rows.push(vec![
             Cell::Int(i as i64 + 1),
@@ -419,7 +576,13 @@ pub fn annex(c: &CampaignData) -> Table {
 /// Counts of the accounts checked by owner group, for sentences.
 pub fn group_tallies(c: &CampaignData) -> BTreeMap<&'static str, Tally> {
     let mut m = BTreeMap::new();
-    m.insert(OWNER_GROUP_PROVINCE, c.tally(|a| a.owner_group() == OWNER_GROUP_PROVINCE));
-    m.insert(OWNER_GROUP_CITY, c.tally(|a| a.owner_group() == OWNER_GROUP_CITY));
+    m.insert(
+        OWNER_GROUP_PROVINCE,
+        c.tally(|a| a.owner_group() == OWNER_GROUP_PROVINCE),
+    );
+    m.insert(
+        OWNER_GROUP_CITY,
+        c.tally(|a| a.owner_group() == OWNER_GROUP_CITY),
+    );
     m
 }

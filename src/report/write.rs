@@ -13,22 +13,41 @@ pub fn csv(t: &Table) -> Result<Vec<u8>> {
 fn sheet_name(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') { '_' } else { c })
+        .map(|c| {
+            if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') {
+                '_'
+            } else {
+                c
+            }
+        })
         .take(31)
         .collect();
     s
 }
 
 /// Write a table onto a worksheet from `row`; returns (header row, first data row, last data row).
-fn put_table(ws: &mut Worksheet, t: &Table, banners: &[String], row0: u32) -> Result<(u32, u32, u32)> {
+fn put_table(
+    ws: &mut Worksheet,
+    t: &Table,
+    banners: &[String],
+    row0: u32,
+) -> Result<(u32, u32, u32)> {
     let title = Format::new().set_bold().set_font_size(13);
     let red = Format::new().set_bold().set_font_color(0xC00000);
     let hf = crate::io::write::header_format();
     let border = Format::new().set_border(FormatBorder::Thin);
-    let pct = Format::new().set_border(FormatBorder::Thin).set_num_format("0.0%");
-    let num0 = Format::new().set_border(FormatBorder::Thin).set_num_format("0");
-    let num1 = Format::new().set_border(FormatBorder::Thin).set_num_format("+0.0;-0.0;0");
-    let num2 = Format::new().set_border(FormatBorder::Thin).set_num_format("0.00");
+    let pct = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("0.0%");
+    let num0 = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("0");
+    let num1 = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("+0.0;-0.0;0");
+    let num2 = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("0.00");
     let mut r = row0;
     ws.write_string_with_format(r, 0, &t.title, &title)?;
     r += 1;
@@ -48,9 +67,15 @@ fn put_table(ws: &mut Worksheet, t: &Table, banners: &[String], row0: u32) -> Re
             match cell {
                 Cell::Text(s) => ws.write_string_with_format(r, c, s, &border)?,
                 Cell::Int(i) => ws.write_number_with_format(r, c, *i as f64, &num0)?,
-                Cell::Rate { .. } | Cell::Pct(_) => ws.write_number_with_format(r, c, cell.number().unwrap_or(0.0), &pct)?,
-                Cell::Points(_) => ws.write_number_with_format(r, c, cell.number().unwrap_or(0.0), &num1)?,
-                Cell::Num(f, d) => ws.write_number_with_format(r, c, *f, if *d == 0 { &num0 } else { &num2 })?,
+                Cell::Rate { .. } | Cell::Pct(_) => {
+                    ws.write_number_with_format(r, c, cell.number().unwrap_or(0.0), &pct)?
+                }
+                Cell::Points(_) => {
+                    ws.write_number_with_format(r, c, cell.number().unwrap_or(0.0), &num1)?
+                }
+                Cell::Num(f, d) => {
+                    ws.write_number_with_format(r, c, *f, if *d == 0 { &num0 } else { &num2 })?
+                }
                 Cell::Empty => ws.write_blank(r, c, &border)?,
             };
         }
@@ -65,7 +90,15 @@ fn put_table(ws: &mut Worksheet, t: &Table, banners: &[String], row0: u32) -> Re
     Ok((header_row, first, last))
 }
 
-fn add_bar_chart(ws: &mut Worksheet, sheet: &str, title: &str, first: u32, last: u32, rate_col: u16, at_col: u16) -> Result<()> {
+fn add_bar_chart(
+    ws: &mut Worksheet,
+    sheet: &str,
+    title: &str,
+    first: u32,
+    last: u32,
+    rate_col: u16,
+    at_col: u16,
+) -> Result<()> {
     let mut chart = Chart::new(ChartType::Column);
     chart
         .add_series()
@@ -73,7 +106,11 @@ fn add_bar_chart(ws: &mut Worksheet, sheet: &str, title: &str, first: u32, last:
         .set_values((sheet, first, rate_col, last, rate_col))
         .set_name("合格率");
     chart.title().set_name(title);
-    chart.y_axis().set_num_format("0%").set_min(0.0).set_max(1.0);
+    chart
+        .y_axis()
+        .set_num_format("0%")
+        .set_min(0.0)
+        .set_max(1.0);
     chart.legend().set_hidden();
     ws.insert_chart(1, at_col, &chart)?;
     Ok(())
@@ -88,7 +125,12 @@ fn printable(ws: &mut Worksheet, header_row: u32) -> Result<()> {
 }
 
 /// report.xlsx: one sheet per table, charts on the type and owner-group sheets, a printable annex.
-pub fn report_xlsx(tables: &[Table], annex: &Table, banners: &[String], cities: usize) -> Result<Vec<u8>> {
+pub fn report_xlsx(
+    tables: &[Table],
+    annex: &Table,
+    banners: &[String],
+    cities: usize,
+) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     for t in tables.iter().chain(std::iter::once(annex)) {
         let name = sheet_name(&t.name);
@@ -100,7 +142,15 @@ pub fn report_xlsx(tables: &[Table], annex: &Table, banners: &[String], cities: 
         }
         if t.name == "合格率_开设主体" && cities > 0 {
             // Rows: 省级, then the cities, then totals.
-            add_bar_chart(ws, &name, "各设区市政务新媒体合格率", first + 1, first + cities as u32, 4, 7)?;
+            add_bar_chart(
+                ws,
+                &name,
+                "各设区市政务新媒体合格率",
+                first + 1,
+                first + cities as u32,
+                4,
+                7,
+            )?;
         }
         if std::ptr::eq(t, annex) {
             printable(ws, header_row)?;
@@ -138,7 +188,10 @@ pub fn markdown(paras_md: &str, tables: &[Table], annex: &Table) -> String {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn run(text: &str, bold: bool, size_half_points: u32, color: Option<&str>) -> String {
@@ -162,7 +215,9 @@ fn para_xml(p: &Para) -> String {
 fn table_xml(t: &Table) -> String {
     let mut s = String::from("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblBorders>");
     for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
-        s.push_str(&format!("<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"));
+        s.push_str(&format!(
+            "<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
+        ));
     }
     s.push_str("</w:tblBorders></w:tblPr><w:tblGrid>");
     for _ in &t.headers {
@@ -175,7 +230,10 @@ fn table_xml(t: &Table) -> String {
             r = String::from("<w:tr><w:trPr><w:tblHeader/></w:trPr>");
         }
         for c in cells {
-            r.push_str(&format!("<w:tc><w:tcPr><w:tcW w:w=\"0\" w:type=\"auto\"/></w:tcPr><w:p>{}</w:p></w:tc>", run(&c, bold, 21, None)));
+            r.push_str(&format!(
+                "<w:tc><w:tcPr><w:tcW w:w=\"0\" w:type=\"auto\"/></w:tcPr><w:p>{}</w:p></w:tc>",
+                run(&c, bold, 21, None)
+            ));
         }
         r.push_str("</w:tr>");
         r
@@ -210,7 +268,11 @@ pub fn docx(paras: &[Para], annex: &Table, annex_heading: &str) -> Result<Vec<u8
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
             .last_modified_time(zip::DateTime::default());
-        for (name, data) in [("[Content_Types].xml", content_types), ("_rels/.rels", rels), ("word/document.xml", document.as_str())] {
+        for (name, data) in [
+            ("[Content_Types].xml", content_types),
+            ("_rels/.rels", rels),
+            ("word/document.xml", document.as_str()),
+        ] {
             z.start_file(name, opts)?;
             z.write_all(data.as_bytes())?;
         }

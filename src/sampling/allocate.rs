@@ -4,13 +4,23 @@
 
 /// Allocate `n` units over strata of sizes `available` in proportion to `weights`.
 /// Every stratum gets at least `min(min_per_stratum, available)` and at most `available`.
-pub fn allocate(available: &[u64], weights: &[f64], n: u64, min_per_stratum: u64) -> Result<Vec<u64>, String> {
+pub fn allocate(
+    available: &[u64],
+    weights: &[f64],
+    n: u64,
+    min_per_stratum: u64,
+) -> Result<Vec<u64>, String> {
     let k = available.len();
     let total: u64 = available.iter().sum();
     if n > total {
-        return Err(format!("随机抽取部分需要 {n} 个账号,但可供随机抽取的只有 {total} 个"));
+        return Err(format!(
+            "随机抽取部分需要 {n} 个账号,但可供随机抽取的只有 {total} 个"
+        ));
     }
-    let mins: Vec<u64> = available.iter().map(|a| (*a).min(min_per_stratum)).collect();
+    let mins: Vec<u64> = available
+        .iter()
+        .map(|a| (*a).min(min_per_stratum))
+        .collect();
     let min_total: u64 = mins.iter().sum();
     if min_total > n {
         return Err(format!(
@@ -38,14 +48,22 @@ pub fn allocate(available: &[u64], weights: &[f64], n: u64, min_per_stratum: u64
             };
         }
         // Fix caps first (their surplus goes to the others), then minimums.
-        let over: Vec<usize> = free.iter().copied().filter(|h| q[*h] > available[*h] as f64).collect();
+        let over: Vec<usize> = free
+            .iter()
+            .copied()
+            .filter(|h| q[*h] > available[*h] as f64)
+            .collect();
         if !over.is_empty() {
             for h in over {
                 fixed[h] = Some(available[h]);
             }
             continue;
         }
-        let under: Vec<usize> = free.iter().copied().filter(|h| q[*h] < mins[*h] as f64).collect();
+        let under: Vec<usize> = free
+            .iter()
+            .copied()
+            .filter(|h| q[*h] < mins[*h] as f64)
+            .collect();
         if !under.is_empty() {
             for h in under {
                 fixed[h] = Some(mins[h]);
@@ -69,7 +87,9 @@ pub fn allocate(available: &[u64], weights: &[f64], n: u64, min_per_stratum: u64
     order.sort_by(|a, b| {
         let ra = quotas[*a] - sizes[*a] as f64;
         let rb = quotas[*b] - sizes[*b] as f64;
-        rb.partial_cmp(&ra).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(b))
+        rb.partial_cmp(&ra)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.cmp(b))
     });
     while short > 0 {
         let mut progressed = false;

@@ -94,9 +94,9 @@ impl TakeAll {
             ));
         };
         let col = col.trim();
-        let column = reg.column(col).ok_or_else(|| {
-            format!("--take-all \"{text}\": 台账中没有列 \"{col}\"")
-        })?;
+        let column = reg
+            .column(col)
+            .ok_or_else(|| format!("--take-all \"{text}\": 台账中没有列 \"{col}\""))?;
         let values: Vec<String> = vals
             .split('|')
             .map(|v| crate::text::clean(&crate::text::fold_width(v)))
@@ -203,8 +203,12 @@ pub struct Drawn {
 fn rank_value(col: &str, v: &str) -> (usize, String) {
     let pos = |list: &[&str]| list.iter().position(|x| *x == v);
     match col {
-        "level" => pos(&LEVELS).map(|i| (i, String::new())).unwrap_or((99, v.into())),
-        "type" => pos(&TYPES).map(|i| (i, String::new())).unwrap_or((99, v.into())),
+        "level" => pos(&LEVELS)
+            .map(|i| (i, String::new()))
+            .unwrap_or((99, v.into())),
+        "type" => pos(&TYPES)
+            .map(|i| (i, String::new()))
+            .unwrap_or((99, v.into())),
         "region" => region_rank(v),
         _ => (0, v.to_string()),
     }
@@ -227,7 +231,10 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
         .iter()
         .map(|s| {
             reg.column(s).ok_or_else(|| {
-                let mut known: Vec<String> = crate::registry::Field::ALL.iter().map(|f| f.key().to_string()).collect();
+                let mut known: Vec<String> = crate::registry::Field::ALL
+                    .iter()
+                    .map(|f| f.key().to_string())
+                    .collect();
                 known.extend(reg.extra_headers.iter().cloned());
                 format!("分层列 \"{s}\" 不在台账中;可用的列: {}", known.join(", "))
             })
@@ -277,7 +284,10 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
     let mut by_key: BTreeMap<Vec<(usize, String)>, (Vec<String>, Vec<usize>)> = BTreeMap::new();
     for &i in &frame {
         let a = &reg.accounts[i];
-        let key: Vec<String> = columns.iter().map(|c| reg.value(a, c).to_string()).collect();
+        let key: Vec<String> = columns
+            .iter()
+            .map(|c| reg.value(a, c).to_string())
+            .collect();
         let rank: Vec<(usize, String)> = key
             .iter()
             .zip(&col_names)
@@ -286,7 +296,11 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
                 (r, if s.is_empty() { v.clone() } else { s })
             })
             .collect();
-        by_key.entry(rank).or_insert_with(|| (key, Vec::new())).1.push(i);
+        by_key
+            .entry(rank)
+            .or_insert_with(|| (key, Vec::new()))
+            .1
+            .push(i);
     }
     let mut strata: Vec<(Vec<String>, Vec<usize>, Vec<(usize, Reason)>)> = Vec::new();
     let mut certainty = 0u64;
@@ -311,7 +325,10 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
     let frame_size = frame.len() as u64;
 
     // Allocation of the random part.
-    let available: Vec<u64> = strata.iter().map(|(_, rest, _)| rest.len() as u64).collect();
+    let available: Vec<u64> = strata
+        .iter()
+        .map(|(_, rest, _)| rest.len() as u64)
+        .collect();
     let (random, size, fail_rates): (Vec<u64>, u64, Vec<Option<f64>>) = match &spec.allocation {
         AllocationSpec::Quota(q) => {
             for k in q.keys() {
@@ -366,13 +383,23 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
                 ));
             }
             let (weights, rates): (Vec<f64>, Vec<Option<f64>>) = match alloc {
-                AllocationSpec::Proportional => (available.iter().map(|m| *m as f64).collect(), vec![None; strata.len()]),
+                AllocationSpec::Proportional => (
+                    available.iter().map(|m| *m as f64).collect(),
+                    vec![None; strata.len()],
+                ),
                 AllocationSpec::Equal => (vec![1.0; strata.len()], vec![None; strata.len()]),
-                AllocationSpec::Neyman { fail_rates, overall } => {
+                AllocationSpec::Neyman {
+                    fail_rates,
+                    overall,
+                } => {
                     let mut w = Vec::new();
                     let mut r = Vec::new();
                     for ((key, _, _), m) in strata.iter().zip(&available) {
-                        let p = fail_rates.get(key).copied().unwrap_or(*overall).clamp(NEYMAN_FLOOR, 1.0 - NEYMAN_FLOOR);
+                        let p = fail_rates
+                            .get(key)
+                            .copied()
+                            .unwrap_or(*overall)
+                            .clamp(NEYMAN_FLOOR, 1.0 - NEYMAN_FLOOR);
                         w.push(*m as f64 * (p * (1.0 - p)).sqrt());
                         r.push(Some(p));
                     }
@@ -380,7 +407,8 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
                 }
                 AllocationSpec::Quota(_) => unreachable!("handled above"),
             };
-            let random = allocate::allocate(&available, &weights, size - certainty, spec.min_per_stratum)?;
+            let random =
+                allocate::allocate(&available, &weights, size - certainty, spec.min_per_stratum)?;
             (random, size, rates)
         }
     };
@@ -409,7 +437,11 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
             });
         }
         let picked = pick(spec.seed, key, rest.len(), *n as usize);
-        let p = if rest.is_empty() { 0.0 } else { *n as f64 / rest.len() as f64 };
+        let p = if rest.is_empty() {
+            0.0
+        } else {
+            *n as f64 / rest.len() as f64
+        };
         for j in picked {
             units.push(Unit {
                 account: rest[j],
@@ -489,9 +521,7 @@ pub fn pick(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
 /// The sample file: registry columns plus the design columns, one row per sampled account.
 pub fn sample_table(reg: &Registry, drawn: &Drawn) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header = reg.canonical_header();
-    header.extend(
-        SAMPLE_COLUMNS.iter().map(|s| s.to_string()),
-    );
+    header.extend(SAMPLE_COLUMNS.iter().map(|s| s.to_string()));
     let rows = drawn
         .units
         .iter()
@@ -511,7 +541,14 @@ pub fn sample_table(reg: &Registry, drawn: &Drawn) -> (Vec<String>, Vec<Vec<Stri
     (header, rows)
 }
 
-pub const SAMPLE_COLUMNS: [&str; 6] = ["分层", "层内账号数N_h", "层内样本数n_h", "入样概率", "设计权重", "入样方式"];
+pub const SAMPLE_COLUMNS: [&str; 6] = [
+    "分层",
+    "层内账号数N_h",
+    "层内样本数n_h",
+    "入样概率",
+    "设计权重",
+    "入样方式",
+];
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,230 @@
+//! Test harness: a scratch directory and the real `audit` binary (in the spirit of xsv's
+//! tests/workdir.rs).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Workdir {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn ok(&self) -> &Self {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn fails(&self) -> &Self {
+        assert_ne!(
+            self.code, 0,
+            "expected failure\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
+        self
+    }
+
+    pub fn stderr_has(&self, s: &str) -> &Self {
+        assert!(
+            self.stderr.contains(s),
+            "stderr lacks {s:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    pub fn stdout_has(&self, s: &str) -> &Self {
+        assert!(
+            self.stdout.contains(s),
+            "stdout lacks {s:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+impl Workdir {
+    pub fn new() -> Workdir {
+        Workdir {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+
+    pub fn copy_fixture(&self, name: &str) -> PathBuf {
+        let to = self.path(name);
+        std::fs::copy(fixture(name), &to).expect("copy fixture");
+        to
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out: Output = Command::new(env!("CARGO_BIN_EXE_audit"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run audit");
+        let run = Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert!(
+            !run.stderr.contains("panicked"),
+            "audit panicked:\n{}",
+            run.stderr
+        );
+        run
+    }
+
+    pub fn read(&self, p: &str) -> String {
+        let bytes = std::fs::read(self.path(p)).unwrap_or_else(|e| panic!("read {p}: {e}"));
+        String::from_utf8(bytes)
+            .expect("utf-8")
+            .trim_start_matches('\u{feff}')
+            .to_string()
+    }
+
+    pub fn bytes(&self, p: &str) -> Vec<u8> {
+        std::fs::read(self.path(p)).unwrap_or_else(|e| panic!("read {p}: {e}"))
+    }
+
+    pub fn exists(&self, p: &str) -> bool {
+        self.path(p).exists()
+    }
+
+    /// CSV rows (header first) of a file the tool wrote.
+    pub fn csv(&self, p: &str) -> Vec<Vec<String>> {
+        let text = self.read(p);
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        r.records()
+            .map(|x| x.expect("csv").iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+
+    /// Run the test helper python script (openpyxl) with arguments.
+    pub fn python(&self, args: &[&str]) {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helpers/xlsx_edit.py");
+        let out = Command::new("python3")
+            .arg(script)
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("python3");
+        assert!(
+            out.status.success(),
+            "xlsx_edit.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Convert with LibreOffice headless (`soffice --convert-to FMT`), into `outdir`.
+    pub fn soffice(&self, file: &str, fmt: &str, outdir: &str) {
+        std::fs::create_dir_all(self.path(outdir)).expect("mkdir");
+        let profile = self.path("lo-profile");
+        let out = Command::new("soffice")
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.display()
+            ))
+            .args(["--headless", "--convert-to", fmt, "--outdir", outdir, file])
+            .current_dir(self.dir.path())
+            .output()
+            .expect("soffice");
+        assert!(
+            out.status.success(),
+            "soffice failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+fn have(cmd: &str, arg: &str) -> bool {
+    Command::new(cmd)
+        .arg(arg)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// Tests that need openpyxl run everywhere CI runs (.ci/run installs it); on a developer machine
+/// without it they are skipped with a note.
+pub fn need_openpyxl() -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    require(ok, "python3 with openpyxl")
+}
+
+pub fn need_soffice() -> bool {
+    require(have("soffice", "--version"), "LibreOffice (soffice)")
+}
+
+fn require(ok: bool, what: &str) -> bool {
+    if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!("{what} is required in CI (.ci/run installs it)");
+        }
+        eprintln!("skipped: {what} not installed");
+    }
+    ok
+}
+
+/// Build a campaign: demo registry of `n` accounts, imported, sampled (seed 7), sheets for `k`.
+pub fn campaign(w: &Workdir, n: u64, size: u64, k: usize) {
+    w.run(&[
+        "demo-data",
+        "--accounts",
+        &n.to_string(),
+        "--seed",
+        "3",
+        "--out",
+        "reg.xlsx",
+    ])
+    .ok();
+    w.run(&["import", "reg.xlsx", "--campaign", "c"]).ok();
+    w.run(&[
+        "sample",
+        "--campaign",
+        "c",
+        "--size",
+        &size.to_string(),
+        "--seed",
+        "7",
+    ])
+    .ok();
+    w.run(&[
+        "sheet",
+        "--campaign",
+        "c",
+        "--inspectors",
+        &k.to_string(),
+        "--deadline",
+        "2020-03-31",
+    ])
+    .ok();
+}

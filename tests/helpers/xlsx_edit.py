@@ -1,0 +1,71 @@
+"""Fill or tamper with an inspector workbook the way a person would, with openpyxl.
+
+usage: xlsx_edit.py SRC DST [--all-pass DATE] [--set ID HEADER VALUE]... [--delete ID]...
+                     [--meta KEY VALUE]... [--add-row ID]
+VALUE: "" clears; n:3 a number; d:2020-03-25 a date; b:true a boolean; otherwise text.
+HEADER matches a header cell exactly or by its code prefix (e.g. V8).
+"""
+import datetime, sys
+import openpyxl
+
+args = sys.argv[1:]
+src, dst, rest = args[0], args[1], args[2:]
+wb = openpyxl.load_workbook(src)
+ws = wb["检查表"]
+hdr = [c.value for c in ws[1]]
+
+def col(h):
+    for i, x in enumerate(hdr):
+        if x == h or (x and x.split(" ")[0] == h):
+            return i + 1
+    raise SystemExit("no column " + h)
+
+def row_of(id_):
+    for r in range(2, ws.max_row + 1):
+        if str(ws.cell(r, 1).value) == id_:
+            return r
+    raise SystemExit("no row " + id_)
+
+def value(v):
+    if v == "":
+        return None
+    if v.startswith("n:"):
+        return float(v[2:]) if "." in v[2:] else int(v[2:])
+    if v.startswith("d:"):
+        return datetime.date.fromisoformat(v[2:])
+    if v.startswith("b:"):
+        return v[2:] == "true"
+    return v
+
+i = 0
+while i < len(rest):
+    a = rest[i]
+    if a == "--all-pass":
+        d = datetime.date.fromisoformat(rest[i + 1])
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(r, 1).value is None:
+                continue
+            for c, h in enumerate(hdr, start=1):
+                if h and len(h) > 1 and h[0] in "VD" and h[1].isdigit():
+                    ws.cell(r, c).value = "否" if h[0] == "V" else 0
+            ws.cell(r, col("检查日期")).value = d
+        i += 2
+    elif a == "--set":
+        ws.cell(row_of(rest[i + 1]), col(rest[i + 2])).value = value(rest[i + 3])
+        i += 4
+    elif a == "--delete":
+        ws.delete_rows(row_of(rest[i + 1]))
+        i += 2
+    elif a == "--add-row":
+        ws.cell(ws.max_row + 1, 1).value = rest[i + 1]
+        i += 2
+    elif a == "--meta":
+        m = wb["_audit"]
+        for r in range(1, m.max_row + 1):
+            if m.cell(r, 1).value == rest[i + 1]:
+                m.cell(r, 2).value = rest[i + 2]
+        i += 3
+    else:
+        raise SystemExit("unknown option " + a)
+ws.protection.sheet = True
+wb.save(dst)
