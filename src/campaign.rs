@@ -70,11 +70,24 @@ pub struct WorkbookEntry {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CollectEntry {
-    /// Source file names whose answers win a conflict (`--prefer`).
+    /// Conflicts resolved with `--prefer`: for this account, this source file's answer wins.
     #[serde(default)]
-    pub prefer: Vec<String>,
+    pub resolved: Vec<Resolution>,
     #[serde(default)]
     pub received: Vec<ReceivedEntry>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Resolution {
+    pub id: String,
+    pub source: String,
+}
+
+impl CollectEntry {
+    /// (account id, preferred source) pairs for `answers::merge`.
+    pub fn preferences(&self) -> Vec<(String, String)> {
+        self.resolved.iter().map(|r| (r.id.clone(), r.source.clone())).collect()
+    }
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

@@ -54,19 +54,23 @@ impl Catalog {
     /// Parse and check a catalog; errors name the file, the line and the field.
     pub fn parse(text: &str, file: &str) -> Result<Catalog, String> {
         let cat: Catalog = toml::from_str(text).map_err(|e| {
-            let line = e
+            let at = e
                 .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
-                .map(|l| format!(" 第 {l} 行"))
-                .unwrap_or_default();
-            format!("{file}{line}: 指标目录格式错误: {}", e.message())
-        })?;
-        let line_of = |code: &str| {
-            text.lines()
-                .position(|l| {
-                    l.trim_start().starts_with("code") && l.contains(&format!("\"{code}\""))
+                .map(|sp| {
+                    let line = text[..sp.start.min(text.len())].matches('\n').count() + 1;
+                    let content = text.lines().nth(line - 1).unwrap_or("").trim();
+                    format!(" 第 {line} 行 ({content})")
                 })
-                .map(|p| format!(" 第 {} 行", p + 1))
+                .unwrap_or_default();
+            format!("{file}{at}: 指标目录格式错误: {}", e.message())
+        })?;
+        // The line of the n-th (0-based) `code = "X"` entry.
+        let line_of = |code: &str, nth: usize| {
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| l.trim_start().starts_with("code") && l.contains(&format!("\"{code}\"")))
+                .nth(nth)
+                .map(|(p, _)| format!(" 第 {} 行", p + 1))
                 .unwrap_or_default()
         };
         if cat.indicators.is_empty() {
@@ -80,7 +84,7 @@ impl Catalog {
         }
         let mut seen = HashSet::new();
         for i in &cat.indicators {
-            let at = line_of(&i.code);
+            let at = line_of(&i.code, 0);
             if i.code.trim().is_empty() || i.code.chars().any(|c| c.is_whitespace()) {
                 return Err(format!(
                     "{file}{at}: 字段 code \"{}\" 不能为空或含空格",
@@ -88,6 +92,7 @@ impl Catalog {
                 ));
             }
             if !seen.insert(i.code.clone()) {
+                let at = line_of(&i.code, 1);
                 return Err(format!("{file}{at}: 字段 code \"{}\" 重复", i.code));
             }
             if i.name.trim().is_empty() {

@@ -261,11 +261,12 @@ pub struct Conflict {
 }
 
 /// Merge answers from every workbook: one per account, conflicts where two sources disagree on
-/// any indicator (unless one of them is preferred).
+/// any indicator, unless that account's conflict was resolved for one source (`prefer` holds
+/// (account id, source file) pairs).
 pub fn merge(
     cat: &Catalog,
     answers: &[RowAnswer],
-    prefer: &[String],
+    prefer: &[(String, String)],
 ) -> (BTreeMap<String, Result_>, Vec<Conflict>) {
     let mut by_id: BTreeMap<&str, Vec<&RowAnswer>> = BTreeMap::new();
     for a in answers {
@@ -279,10 +280,10 @@ pub fn merge(
         let chosen = if agree {
             Some(first)
         } else {
-            // The preferred source listed first wins.
             prefer
                 .iter()
-                .find_map(|p| list.iter().find(|a| &a.source == p).copied())
+                .filter(|(pid, _)| pid == id)
+                .find_map(|(_, src)| list.iter().find(|a| &a.source == src).copied())
         };
         match chosen {
             Some(a) => {

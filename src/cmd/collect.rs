@@ -444,22 +444,26 @@ pub fn collect(
             }
         }
     }
-    for p in prefer {
-        if !entry.prefer.contains(p) {
-            entry.prefer.push(p.clone());
-        }
-    }
-    let known: HashSet<&str> = answers_all.iter().map(|a| a.source.as_str()).collect();
-    for p in &entry.prefer {
-        if !known.contains(p.as_str()) {
-            bail!(
-                "--prefer \"{p}\": 没有收到过这个文件;已收到: {}",
-                known.iter().copied().collect::<Vec<_>>().join(", ")
-            );
-        }
-    }
     answers_all.sort_by(|a, b| a.source.cmp(&b.source).then(a.row.cmp(&b.row)));
-    let (results, conflicts) = merge(&cat, &answers_all, &entry.prefer);
+    if !prefer.is_empty() {
+        let known: HashSet<&str> = answers_all.iter().map(|a| a.source.as_str()).collect();
+        let (_, open) = merge(&cat, &answers_all, &entry.preferences());
+        for p in prefer {
+            if !known.contains(p.as_str()) {
+                let mut k: Vec<&str> = known.iter().copied().collect();
+                k.sort();
+                bail!("--prefer \"{p}\": 没有收到过这个文件;已收到: {}", k.join(", "));
+            }
+            let mut n = 0;
+            for c in open.iter().filter(|c| c.answers.iter().any(|a| &a.source == p)) {
+                entry.resolved.retain(|r| r.id != c.id);
+                entry.resolved.push(campaign::Resolution { id: c.id.clone(), source: p.clone() });
+                n += 1;
+            }
+            println!("--prefer {p}: 解决了 {n} 个冲突");
+        }
+    }
+    let (results, conflicts) = merge(&cat, &answers_all, &entry.preferences());
 
     let header = answers_header(&cat);
     let rows: Vec<Vec<String>> = answers_all

@@ -23,7 +23,7 @@ pub fn load(dir: &Path) -> Result<(CampaignData, usize)> {
         .manifest
         .collect
         .as_ref()
-        .map(|c| c.prefer.clone())
+        .map(|c| c.preferences())
         .unwrap_or_default();
     let (results, conflicts) = crate::answers::merge(&catalog, &answers, &prefer);
     let outcomes: HashMap<String, Outcome> = results

@@ -70,7 +70,7 @@ pub fn run(dir: &Path) -> Result<i32> {
     let prefer = m
         .collect
         .as_ref()
-        .map(|c| c.prefer.clone())
+        .map(|c| c.preferences())
         .unwrap_or_default();
     let (results, conflicts) = crate::answers::merge(&cat, &answers, &prefer);
     println!("已检查: {} / {}", results.len(), sample.accounts.len());
