@@ -86,7 +86,10 @@ pub struct Resolution {
 impl CollectEntry {
     /// (account id, preferred source) pairs for `answers::merge`.
     pub fn preferences(&self) -> Vec<(String, String)> {
-        self.resolved.iter().map(|r| (r.id.clone(), r.source.clone())).collect()
+        self.resolved
+            .iter()
+            .map(|r| (r.id.clone(), r.source.clone()))
+            .collect()
     }
 }
 

@@ -68,7 +68,9 @@ impl Catalog {
         let line_of = |code: &str, nth: usize| {
             text.lines()
                 .enumerate()
-                .filter(|(_, l)| l.trim_start().starts_with("code") && l.contains(&format!("\"{code}\"")))
+                .filter(|(_, l)| {
+                    l.trim_start().starts_with("code") && l.contains(&format!("\"{code}\""))
+                })
                 .nth(nth)
                 .map(|(p, _)| format!(" 第 {} 行", p + 1))
                 .unwrap_or_default()

@@ -5,19 +5,37 @@ use common::{need_openpyxl, need_soffice, Workdir};
 /// given problems (id, column, value) plus descriptions; everything else passes.
 fn census(w: &Workdir, name: &str, previous: Option<&str>, problems: &[(&str, &str, &str)]) {
     w.copy_fixture("report_registry.csv");
-    let mut import = vec!["import", "report_registry.csv", "--campaign", name, "--force"];
+    let mut import = vec![
+        "import",
+        "report_registry.csv",
+        "--campaign",
+        name,
+        "--force",
+    ];
     if let Some(p) = previous {
         import.extend(["--previous", p]);
     }
     w.run(&import).ok();
-    w.run(&["sample", "--campaign", name, "--rate", "1", "--seed", "1"]).ok();
-    w.run(&["sheet", "--campaign", name, "--inspectors", "1"]).ok();
+    w.run(&["sample", "--campaign", name, "--rate", "1", "--seed", "1"])
+        .ok();
+    w.run(&["sheet", "--campaign", name, "--inspectors", "1"])
+        .ok();
     let src = format!("{name}/sheets/{name}_检查员01.xlsx");
     let dst = format!("{name}_filled.xlsx");
     let mut args: Vec<String> = vec![src, dst.clone(), "--all-pass".into(), "2020-03-25".into()];
     for (id, col, v) in problems {
-        args.extend(["--set".into(), id.to_string(), col.to_string(), v.to_string()]);
-        args.extend(["--set".into(), id.to_string(), "问题描述".into(), format!("证据:{col}")]);
+        args.extend([
+            "--set".into(),
+            id.to_string(),
+            col.to_string(),
+            v.to_string(),
+        ]);
+        args.extend([
+            "--set".into(),
+            id.to_string(),
+            "问题描述".into(),
+            format!("证据:{col}"),
+        ]);
     }
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     w.python(&refs);
@@ -29,7 +47,9 @@ fn table(w: &Workdir, name: &str) -> Vec<Vec<String>> {
 }
 
 fn row<'a>(t: &'a [Vec<String>], first: &str) -> &'a [String] {
-    t.iter().find(|r| r[0] == first).unwrap_or_else(|| panic!("no row {first}: {t:?}"))
+    t.iter()
+        .find(|r| r[0] == first)
+        .unwrap_or_else(|| panic!("no row {first}: {t:?}"))
 }
 
 #[test]
@@ -38,7 +58,16 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
         return;
     }
     let w = Workdir::new();
-    census(&w, "before", None, &[("P01", "V8", "是"), ("X01", "V6", "是"), ("C01", "V6", "是")]);
+    census(
+        &w,
+        "before",
+        None,
+        &[
+            ("P01", "V8", "是"),
+            ("X01", "V6", "是"),
+            ("C01", "V6", "是"),
+        ],
+    );
     w.run(&["report", "--campaign", "before"]).ok();
     census(
         &w,
@@ -56,57 +85,147 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
         ],
     );
     let r = w.run(&["report", "--campaign", "now", "--previous", "before"]);
-    r.ok().stdout_has("now: 样本 28 个,已检查 28 个,合格 21 个,总体合格率 75%");
+    r.ok()
+        .stdout_has("now: 样本 28 个,已检查 28 个,合格 21 个,总体合格率 75%");
 
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    assert_eq!(row(&table(&w, "合格率_总体"), "全省"), s(&["全省", "28", "21", "7", "75%"]));
+    assert_eq!(
+        row(&table(&w, "合格率_总体"), "全省"),
+        s(&["全省", "28", "21", "7", "75%"])
+    );
     let owner = table(&w, "合格率_开设主体");
-    assert_eq!(row(&owner, "省级部门单位"), s(&["省级部门单位", "6", "3", "3", "50%"]));
-    assert_eq!(row(&owner, "  南京"), s(&["  南京", "12", "12", "0", "100%"]));
+    assert_eq!(
+        row(&owner, "省级部门单位"),
+        s(&["省级部门单位", "6", "3", "3", "50%"])
+    );
+    assert_eq!(
+        row(&owner, "  南京"),
+        s(&["  南京", "12", "12", "0", "100%"])
+    );
     assert_eq!(row(&owner, "  无锡"), s(&["  无锡", "6", "6", "0", "100%"]));
     assert_eq!(row(&owner, "  徐州"), s(&["  徐州", "4", "0", "4", "0%"]));
     assert_eq!(row(&owner, "  常州"), s(&["  常州", "0", "0", "0", "—"]));
-    assert_eq!(row(&owner, "设区市合计"), s(&["设区市合计", "22", "18", "4", "81.8%"]));
+    assert_eq!(
+        row(&owner, "设区市合计"),
+        s(&["设区市合计", "22", "18", "4", "81.8%"])
+    );
     let cities: Vec<&str> = owner[1..].iter().map(|r| r[0].trim()).collect();
-    assert_eq!(cities[1..14], ["南京", "无锡", "徐州", "常州", "苏州", "南通", "连云港", "淮安", "盐城", "扬州", "镇江", "泰州", "宿迁"]);
+    assert_eq!(
+        cities[1..14],
+        [
+            "南京",
+            "无锡",
+            "徐州",
+            "常州",
+            "苏州",
+            "南通",
+            "连云港",
+            "淮安",
+            "盐城",
+            "扬州",
+            "镇江",
+            "泰州",
+            "宿迁"
+        ]
+    );
     let types = table(&w, "合格率_类型");
-    assert_eq!(types[1..].iter().map(|r| r[0].as_str()).collect::<Vec<_>>(), ["微博", "微信", "移动客户端", "其他"]);
+    assert_eq!(
+        types[1..].iter().map(|r| r[0].as_str()).collect::<Vec<_>>(),
+        ["微博", "微信", "移动客户端", "其他"]
+    );
     assert_eq!(row(&types, "微博"), s(&["微博", "8", "7", "1", "87.5%"]));
     assert_eq!(row(&types, "微信"), s(&["微信", "15", "13", "2", "86.7%"]));
-    assert_eq!(row(&types, "移动客户端"), s(&["移动客户端", "1", "1", "0", "100%"]));
+    assert_eq!(
+        row(&types, "移动客户端"),
+        s(&["移动客户端", "1", "1", "0", "100%"])
+    );
     assert_eq!(row(&types, "其他"), s(&["其他", "4", "0", "4", "0%"]));
     let levels = table(&w, "合格率_层级");
     assert_eq!(row(&levels, "县级"), s(&["县级", "10", "6", "4", "60%"]));
     let lt = table(&w, "合格率_层级类型");
-    assert!(lt.iter().any(|r| r[..] == s(&["市级", "移动客户端", "0", "0", "0", "—"])[..]));
-    assert!(lt.iter().any(|r| r[..] == s(&["省级", "微信", "3", "1", "2", "33.3%"])[..]));
+    assert!(lt
+        .iter()
+        .any(|r| r[..] == s(&["市级", "移动客户端", "0", "0", "0", "—"])[..]));
+    assert!(lt
+        .iter()
+        .any(|r| r[..] == s(&["省级", "微信", "3", "1", "2", "33.3%"])[..]));
 
     let p = table(&w, "问题统计");
-    assert_eq!(row(&p, "V8")[4..], s(&["1", "16.7%", "0", "0%", "1", "3.6%"])[..]);
-    assert_eq!(row(&p, "V6")[4..], s(&["0", "0%", "4", "18.2%", "4", "14.3%"])[..]);
-    assert_eq!(row(&p, "D1")[4..], s(&["1", "16.7%", "0", "0%", "1", "3.6%"])[..]);
+    assert_eq!(
+        row(&p, "V8")[4..],
+        s(&["1", "16.7%", "0", "0%", "1", "3.6%"])[..]
+    );
+    assert_eq!(
+        row(&p, "V6")[4..],
+        s(&["0", "0%", "4", "18.2%", "4", "14.3%"])[..]
+    );
+    assert_eq!(
+        row(&p, "D1")[4..],
+        s(&["1", "16.7%", "0", "0%", "1", "3.6%"])[..]
+    );
 
     let q = table(&w, "环比");
-    assert_eq!(q[0], s(&["范围", "本期(now)", "before", "比before变化(百分点)"]));
+    assert_eq!(
+        q[0],
+        s(&["范围", "本期(now)", "before", "比before变化(百分点)"])
+    );
     assert_eq!(row(&q, "全省"), s(&["全省", "75%", "89.3%", "-14.3"]));
-    assert_eq!(row(&q, "省级部门单位"), s(&["省级部门单位", "50%", "83.3%", "-33.3"]));
-    assert_eq!(row(&q, "移动客户端"), s(&["移动客户端", "100%", "100%", "0"]));
+    assert_eq!(
+        row(&q, "省级部门单位"),
+        s(&["省级部门单位", "50%", "83.3%", "-33.3"])
+    );
+    assert_eq!(
+        row(&q, "移动客户端"),
+        s(&["移动客户端", "100%", "100%", "0"])
+    );
 
     let rep = table(&w, "连续不合格");
     assert_eq!(rep.len(), 3);
-    assert_eq!(rep[1][..6], s(&["P01", "省厅一微信", "江苏省第1厅", "微信", "2", "未在规定时限内对留言做出有效回复"])[..]);
+    assert_eq!(
+        rep[1][..6],
+        s(&[
+            "P01",
+            "省厅一微信",
+            "江苏省第1厅",
+            "微信",
+            "2",
+            "未在规定时限内对留言做出有效回复"
+        ])[..]
+    );
     assert_eq!(rep[2][0], "X01");
 
     let annex = table(&w, "附件_单项否决名单");
-    assert_eq!(annex[0], s(&["序号", "地区/部门", "名称", "类型", "开设主体", "存在问题"]));
-    let order: Vec<(&str, &str)> = annex[1..].iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
-    assert_eq!(order, [("1", "江苏省第1厅"), ("2", "江苏省第2厅"), ("3", "徐州市"), ("4", "徐州市"), ("5", "徐州市"), ("6", "徐州市")]);
+    assert_eq!(
+        annex[0],
+        s(&["序号", "地区/部门", "名称", "类型", "开设主体", "存在问题"])
+    );
+    let order: Vec<(&str, &str)> = annex[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("1", "江苏省第1厅"),
+            ("2", "江苏省第2厅"),
+            ("3", "徐州市"),
+            ("4", "徐州市"),
+            ("5", "徐州市"),
+            ("6", "徐州市")
+        ]
+    );
     assert_eq!(annex[2][5], "未提供有效互动功能");
 
     // A census: the weighted estimate equals the raw rate and the interval is the point.
     let e = table(&w, "加权估计");
-    assert_eq!(row(&e, "全省")[..6], s(&["全省", "28", "75%", "75%", "75%", "75%"])[..]);
-    assert_eq!(row(&e, "其他")[..6], s(&["其他", "4", "0%", "0%", "0%", "0%"])[..]);
+    assert_eq!(
+        row(&e, "全省")[..6],
+        s(&["全省", "28", "75%", "75%", "75%", "75%"])[..]
+    );
+    assert_eq!(
+        row(&e, "其他")[..6],
+        s(&["其他", "4", "0%", "0%", "0%", "0%"])[..]
+    );
 
     let change = table(&w, "台账变化_汇总");
     assert_eq!(row(&change, "净变化"), s(&["净变化", "0"]));
@@ -130,14 +249,35 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
     use calamine::{open_workbook_auto, Data, Reader};
     let mut wb = open_workbook_auto(w.path("now/report/report.xlsx")).expect("report.xlsx opens");
     let range = wb.worksheet_range("合格率_总体").expect("sheet");
-    let rate = range.rows().find(|r| matches!(r.first(), Some(Data::String(s)) if s == "全省")).expect("row")[4].clone();
+    let rate = range
+        .rows()
+        .find(|r| matches!(r.first(), Some(Data::String(s)) if s == "全省"))
+        .expect("row")[4]
+        .clone();
     assert_eq!(rate, Data::Float(0.75));
-    let mut annex_wb = open_workbook_auto(w.path("now/report/annex.xlsx")).expect("annex.xlsx opens");
-    assert!(annex_wb.worksheet_range("附件").expect("annex").rows().any(|r| r.iter().any(|c| *c == Data::String("徐州市".into()))));
+    let mut annex_wb =
+        open_workbook_auto(w.path("now/report/annex.xlsx")).expect("annex.xlsx opens");
+    assert!(annex_wb
+        .worksheet_range("附件")
+        .expect("annex")
+        .rows()
+        .any(|r| r.iter().any(|c| *c == Data::String("徐州市".into()))));
 
     // Writing again needs --force; with it the report is replaced.
-    w.run(&["report", "--campaign", "now", "--previous", "before"]).fails().stderr_has("已存在;如需覆盖旧报告请加 --force");
-    w.run(&["report", "--campaign", "now", "--previous", "before", "--force", "--out", "elsewhere"]).ok();
+    w.run(&["report", "--campaign", "now", "--previous", "before"])
+        .fails()
+        .stderr_has("已存在;如需覆盖旧报告请加 --force");
+    w.run(&[
+        "report",
+        "--campaign",
+        "now",
+        "--previous",
+        "before",
+        "--force",
+        "--out",
+        "elsewhere",
+    ])
+    .ok();
     assert!(w.exists("elsewhere/通报草稿.docx"));
 }
 
@@ -148,21 +288,100 @@ fn incomplete_campaign_is_refused_then_marked() {
     }
     let w = Workdir::new();
     w.copy_fixture("report_registry.csv");
-    w.run(&["import", "report_registry.csv", "--campaign", "now"]).ok();
-    w.run(&["sample", "--campaign", "now", "--rate", "1", "--seed", "1"]).ok();
-    w.run(&["sheet", "--campaign", "now", "--inspectors", "1"]).ok();
-    w.python(&["now/sheets/now_检查员01.xlsx", "part.xlsx", "--set", "P01", "V1", "否", "--set", "P01", "V2", "否", "--set", "P01", "V3", "否", "--set", "P01", "V4", "否", "--set", "P01", "V5", "否", "--set", "P01", "V6", "否", "--set", "P01", "V7", "否", "--set", "P01", "V8", "否", "--set", "P01", "D1", "n:0", "--set", "P01", "D2", "n:0", "--set", "P01", "D3", "n:0", "--set", "P01", "D4", "n:0", "--set", "P01", "D5", "n:0", "--set", "P01", "D6", "n:0", "--set", "P01", "检查日期", "d:2020-03-25"]);
-    w.run(&["collect", "--campaign", "now", "part.xlsx"]).ok().stdout_has("已检查 1 / 28");
-    w.run(&["report", "--campaign", "now"]).fails().stderr_has("还有 27 个样本账号未检查").stderr_has("P02 省厅二微博").stderr_has("--allow-incomplete");
+    w.run(&["import", "report_registry.csv", "--campaign", "now"])
+        .ok();
+    w.run(&["sample", "--campaign", "now", "--rate", "1", "--seed", "1"])
+        .ok();
+    w.run(&["sheet", "--campaign", "now", "--inspectors", "1"])
+        .ok();
+    w.python(&[
+        "now/sheets/now_检查员01.xlsx",
+        "part.xlsx",
+        "--set",
+        "P01",
+        "V1",
+        "否",
+        "--set",
+        "P01",
+        "V2",
+        "否",
+        "--set",
+        "P01",
+        "V3",
+        "否",
+        "--set",
+        "P01",
+        "V4",
+        "否",
+        "--set",
+        "P01",
+        "V5",
+        "否",
+        "--set",
+        "P01",
+        "V6",
+        "否",
+        "--set",
+        "P01",
+        "V7",
+        "否",
+        "--set",
+        "P01",
+        "V8",
+        "否",
+        "--set",
+        "P01",
+        "D1",
+        "n:0",
+        "--set",
+        "P01",
+        "D2",
+        "n:0",
+        "--set",
+        "P01",
+        "D3",
+        "n:0",
+        "--set",
+        "P01",
+        "D4",
+        "n:0",
+        "--set",
+        "P01",
+        "D5",
+        "n:0",
+        "--set",
+        "P01",
+        "D6",
+        "n:0",
+        "--set",
+        "P01",
+        "检查日期",
+        "d:2020-03-25",
+    ]);
+    w.run(&["collect", "--campaign", "now", "part.xlsx"])
+        .ok()
+        .stdout_has("已检查 1 / 28");
+    w.run(&["report", "--campaign", "now"])
+        .fails()
+        .stderr_has("还有 27 个样本账号未检查")
+        .stderr_has("P02 省厅二微博")
+        .stderr_has("--allow-incomplete");
     assert!(!w.exists("now/report"));
-    w.run(&["report", "--campaign", "now", "--allow-incomplete"]).ok().stdout_has("(未完成)");
+    w.run(&["report", "--campaign", "now", "--allow-incomplete"])
+        .ok()
+        .stdout_has("(未完成)");
     assert!(w.read("now/report/通报草稿.md").contains("【未完成】"));
-    assert!(w.read("now/report/csv/合格率_总体.csv").contains("全省,1,1,0,100%"));
+    assert!(w
+        .read("now/report/csv/合格率_总体.csv")
+        .contains("全省,1,1,0,100%"));
     use calamine::{open_workbook_auto, Data, Reader};
     let mut wb = open_workbook_auto(w.path("now/report/report.xlsx")).unwrap();
     for name in wb.sheet_names() {
         let r = wb.worksheet_range(&name).unwrap();
-        assert!(matches!(r.get((1, 0)), Some(Data::String(s)) if s.contains("【未完成】")), "sheet {name} lacks the banner");
+        assert!(
+            matches!(r.get((1, 0)), Some(Data::String(s)) if s.contains("【未完成】")),
+            "sheet {name} lacks the banner"
+        );
     }
 }
 
@@ -176,7 +395,10 @@ fn docx_and_xlsx_open_in_libreoffice() {
     w.run(&["report", "--campaign", "now"]).ok();
     w.soffice("now/report/通报草稿.docx", "txt:Text", "lo");
     let txt = w.read("lo/通报草稿.txt");
-    assert!(txt.contains("此次检查抽查中,全省政务新媒体总体合格率为96.4%。"), "{txt}");
+    assert!(
+        txt.contains("此次检查抽查中,全省政务新媒体总体合格率为96.4%。"),
+        "{txt}"
+    );
     assert!(txt.contains("附件"));
     w.soffice("now/report/report.xlsx", "csv", "lo");
     assert!(w.exists("lo/report.csv"));

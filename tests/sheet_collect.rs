@@ -21,13 +21,30 @@ fn sheets_are_balanced_protected_and_carry_their_fingerprint() {
         let p = format!("c/sheets/c_检查员0{k}.xlsx");
         let mut wb = open_workbook_auto(w.path(&p)).unwrap();
         assert_eq!(wb.sheet_names(), ["说明", "检查表", "_audit"]);
-        let meta = wb.sheets_metadata().iter().find(|s| s.name == "_audit").unwrap().visible;
+        let meta = wb
+            .sheets_metadata()
+            .iter()
+            .find(|s| s.name == "_audit")
+            .unwrap()
+            .visible;
         assert_eq!(meta, SheetVisible::Hidden);
         let r = wb.worksheet_range("检查表").unwrap();
-        let header: Vec<String> = r.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-        assert_eq!(header[..7], ["账号ID", "名称", "类型", "开设主体", "层级", "地区", "平台"]);
+        let header: Vec<String> = r
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(
+            header[..7],
+            ["账号ID", "名称", "类型", "开设主体", "层级", "地区", "平台"]
+        );
         assert_eq!(header[7], "V1 严重表述错误");
-        assert_eq!(header[header.len() - 3..], ["问题描述", "检查人", "检查日期"]);
+        assert_eq!(
+            header[header.len() - 3..],
+            ["问题描述", "检查人", "检查日期"]
+        );
         sizes.push(r.height() - 1);
         let m = wb.worksheet_range("_audit").unwrap();
         assert_eq!(m.get((0, 1)), Some(&Data::String("c".into())));
@@ -36,8 +53,14 @@ fn sheets_are_balanced_protected_and_carry_their_fingerprint() {
     let m = w.read("c/campaign.toml");
     assert!(m.contains("catalog_sha256") && m.contains("deadline = \"2020-03-31\""));
     assert!(w.exists("c/catalog.toml"));
-    w.run(&["sheet", "--campaign", "c", "--inspectors", "2"]).fails().stderr_has("已生成检查表(3 份)");
-    w.run(&["status", "--campaign", "c"]).ok().stdout_has("检查表: 已发出 3 份").stdout_has("已检查: 0 / 40").stdout_has("截止日期: 2020-03-31");
+    w.run(&["sheet", "--campaign", "c", "--inspectors", "2"])
+        .fails()
+        .stderr_has("已生成检查表(3 份)");
+    w.run(&["status", "--campaign", "c"])
+        .ok()
+        .stdout_has("检查表: 已发出 3 份")
+        .stdout_has("已检查: 0 / 40")
+        .stdout_has("截止日期: 2020-03-31");
 }
 
 #[test]
@@ -45,16 +68,51 @@ fn assignment_file_by_region_and_id() {
     let w = Workdir::new();
     campaign(&w, 400, 30, 1);
     std::fs::write(w.path("assign.csv"), "地区,检查人\n省本级,张三\n").unwrap();
-    w.run(&["sheet", "--campaign", "c", "--assign", "assign.csv", "--force"]).fails().stderr_has("个样本账号没有分配检查人");
+    w.run(&[
+        "sheet",
+        "--campaign",
+        "c",
+        "--assign",
+        "assign.csv",
+        "--force",
+    ])
+    .fails()
+    .stderr_has("个样本账号没有分配检查人");
     let mut lines = vec!["地区,账号ID,检查人".to_string(), "省本级,,张三".to_string()];
-    for city in ["南京", "无锡", "徐州", "常州", "苏州", "南通", "连云港", "淮安", "盐城", "扬州", "镇江", "泰州", "宿迁"] {
+    for city in [
+        "南京",
+        "无锡",
+        "徐州",
+        "常州",
+        "苏州",
+        "南通",
+        "连云港",
+        "淮安",
+        "盐城",
+        "扬州",
+        "镇江",
+        "泰州",
+        "宿迁",
+    ] {
         lines.push(format!("{city}市,,李四"));
     }
     let first = ids_of(&w, "c/sheets/c_检查员01.xlsx")[0].clone();
     lines.push(format!(",{first},王五"));
     std::fs::write(w.path("assign.csv"), lines.join("\n")).unwrap();
-    w.run(&["sheet", "--campaign", "c", "--assign", "assign.csv", "--force"]).ok().stdout_has("王五  1 个账号");
-    assert!(!w.exists("c/sheets/c_检查员01.xlsx"), "old workbooks are removed");
+    w.run(&[
+        "sheet",
+        "--campaign",
+        "c",
+        "--assign",
+        "assign.csv",
+        "--force",
+    ])
+    .ok()
+    .stdout_has("王五  1 个账号");
+    assert!(
+        !w.exists("c/sheets/c_检查员01.xlsx"),
+        "old workbooks are removed"
+    );
     assert_eq!(ids_of(&w, "c/sheets/c_王五.xlsx"), [first]);
 }
 
@@ -63,15 +121,31 @@ fn formula_injection_is_written_as_text() {
     let w = Workdir::new();
     std::fs::write(w.path("r.csv"), "账号ID,名称,类型,开设主体,层级,地区\nA1,=1+1,微信,@SUM(A1),市级,南京\nA2,+cmd|' /C calc'!A0,微博,-2+3,市级,南京\n").unwrap();
     w.run(&["import", "r.csv", "--campaign", "c"]).ok();
-    w.run(&["sample", "--campaign", "c", "--rate", "1", "--seed", "1"]).ok();
+    w.run(&["sample", "--campaign", "c", "--rate", "1", "--seed", "1"])
+        .ok();
     w.run(&["sheet", "--campaign", "c"]).ok();
     use calamine::{open_workbook_auto, Data, Reader};
     let mut wb = open_workbook_auto(w.path("c/sheets/c_检查员01.xlsx")).unwrap();
     let r = wb.worksheet_range("检查表").unwrap();
-    let cells: Vec<Data> = r.rows().skip(1).flat_map(|row| [row[1].clone(), row[3].clone()]).collect();
-    assert_eq!(cells, [Data::String("=1+1".into()), Data::String("@SUM(A1)".into()), Data::String("+cmd|' /C calc'!A0".into()), Data::String("-2+3".into())]);
+    let cells: Vec<Data> = r
+        .rows()
+        .skip(1)
+        .flat_map(|row| [row[1].clone(), row[3].clone()])
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            Data::String("=1+1".into()),
+            Data::String("@SUM(A1)".into()),
+            Data::String("+cmd|' /C calc'!A0".into()),
+            Data::String("-2+3".into())
+        ]
+    );
     let formulas = wb.worksheet_formula("检查表").unwrap();
-    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no formula cells");
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no formula cells"
+    );
 }
 
 #[test]
@@ -84,27 +158,104 @@ fn fill_round_trip_verdicts_and_libreoffice() {
     let a = ids_of(&w, WB1);
     // a[0]: veto → 不合格; a[1]: 4×10 = 40 points → 60, 合格; a[2]: 40 + 5 = 45 → 55, 不合格.
     w.python(&[
-        WB1, "f1.xlsx", "--all-pass", "2020-03-25",
-        "--set", &a[0], "V8", "是", "--set", &a[0], "问题描述", "3条留言超期",
-        "--set", &a[1], "D1", "n:4", "--set", &a[1], "问题描述", "重复开设",
-        "--set", &a[2], "D1", "n:4", "--set", &a[2], "D4", "n:1", "--set", &a[2], "问题描述", "多处",
-        "--set", &a[3], "V1", "Y", "--set", &a[3], "V2", "n:0", "--set", &a[3], "V3", "b:false", "--set", &a[3], "V4", "×", "--set", &a[3], "V5", "0",
-        "--set", &a[3], "问题描述", "表述错误", "--set", &a[3], "检查日期", "2020年3月26日",
+        WB1,
+        "f1.xlsx",
+        "--all-pass",
+        "2020-03-25",
+        "--set",
+        &a[0],
+        "V8",
+        "是",
+        "--set",
+        &a[0],
+        "问题描述",
+        "3条留言超期",
+        "--set",
+        &a[1],
+        "D1",
+        "n:4",
+        "--set",
+        &a[1],
+        "问题描述",
+        "重复开设",
+        "--set",
+        &a[2],
+        "D1",
+        "n:4",
+        "--set",
+        &a[2],
+        "D4",
+        "n:1",
+        "--set",
+        &a[2],
+        "问题描述",
+        "多处",
+        "--set",
+        &a[3],
+        "V1",
+        "Y",
+        "--set",
+        &a[3],
+        "V2",
+        "n:0",
+        "--set",
+        &a[3],
+        "V3",
+        "b:false",
+        "--set",
+        &a[3],
+        "V4",
+        "×",
+        "--set",
+        &a[3],
+        "V5",
+        "0",
+        "--set",
+        &a[3],
+        "问题描述",
+        "表述错误",
+        "--set",
+        &a[3],
+        "检查日期",
+        "2020年3月26日",
     ]);
-    w.run(&["collect", "--campaign", "c", "f1.xlsx"]).ok().stdout_has("已检查 10 / 20").stdout_has("检查员02: 0 / 10").stdout_has("尚未检查 10 个");
+    w.run(&["collect", "--campaign", "c", "f1.xlsx"])
+        .ok()
+        .stdout_has("已检查 10 / 20")
+        .stdout_has("检查员02: 0 / 10")
+        .stdout_has("尚未检查 10 个");
     let res = w.csv("c/results.csv");
     let h = &res[0];
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
     let get = |id: &str| res.iter().find(|r| r[0] == id).unwrap().clone();
     assert_eq!(get(&a[0])[col("结论")], "不合格");
-    assert_eq!(get(&a[0])[col("单项否决问题")], "未在规定时限内对留言做出有效回复");
-    assert_eq!((get(&a[1])[col("得分")].as_str(), get(&a[1])[col("结论")].as_str()), ("60", "合格"));
-    assert_eq!((get(&a[2])[col("得分")].as_str(), get(&a[2])[col("结论")].as_str()), ("55", "不合格"));
+    assert_eq!(
+        get(&a[0])[col("单项否决问题")],
+        "未在规定时限内对留言做出有效回复"
+    );
+    assert_eq!(
+        (
+            get(&a[1])[col("得分")].as_str(),
+            get(&a[1])[col("结论")].as_str()
+        ),
+        ("60", "合格")
+    );
+    assert_eq!(
+        (
+            get(&a[2])[col("得分")].as_str(),
+            get(&a[2])[col("结论")].as_str()
+        ),
+        ("55", "不合格")
+    );
     assert_eq!(get(&a[3])[col("V1 严重表述错误")], "是");
     assert_eq!(get(&a[3])[col("检查日期")], "2020-03-26");
     assert_eq!(get(&a[4])[col("结论")], "合格");
     assert_eq!(get(&a[4])[col("来源文件")], "f1.xlsx");
-    assert!(std::fs::read_dir(w.path("c/inbox")).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().ends_with("-f1.xlsx")));
+    assert!(std::fs::read_dir(w.path("c/inbox")).unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .ends_with("-f1.xlsx")));
 
     if !need_soffice() {
         return;
@@ -112,15 +263,32 @@ fn fill_round_trip_verdicts_and_libreoffice() {
     // The second workbook goes through LibreOffice, as an office suite would save it: to .xlsx
     // and to .ods.
     let b = ids_of(&w, WB2);
-    w.python(&[WB2, "f2.xlsx", "--all-pass", "2020-03-27", "--set", &b[0], "V6", "是", "--set", &b[0], "问题描述", "两周未更新"]);
+    w.python(&[
+        WB2,
+        "f2.xlsx",
+        "--all-pass",
+        "2020-03-27",
+        "--set",
+        &b[0],
+        "V6",
+        "是",
+        "--set",
+        &b[0],
+        "问题描述",
+        "两周未更新",
+    ]);
     w.soffice("f2.xlsx", "xlsx", "lo");
     w.soffice("f2.xlsx", "ods", "lo");
-    w.run(&["collect", "--campaign", "c", "lo/f2.xlsx"]).ok().stdout_has("已检查 20 / 20");
+    w.run(&["collect", "--campaign", "c", "lo/f2.xlsx"])
+        .ok()
+        .stdout_has("已检查 20 / 20");
     let res = w.csv("c/results.csv");
     let r = res.iter().find(|r| r[0] == b[0]).unwrap();
     assert!(r.contains(&"不合格".to_string()) && r.contains(&"2020-03-27".to_string()));
     // The .ods copy is another file with the same answers: no conflict.
-    w.run(&["collect", "--campaign", "c", "lo/f2.ods"]).ok().stdout_has("冲突 0 个");
+    w.run(&["collect", "--campaign", "c", "lo/f2.ods"])
+        .ok()
+        .stdout_has("冲突 0 个");
     w.run(&["report", "--campaign", "c"]).ok();
 }
 
@@ -139,39 +307,93 @@ fn each_validation_problem_has_its_message() {
         w.python(&args);
     };
     let expect = |file: &str, msg: &str| {
-        w.run(&["collect", "--campaign", "c", file]).fails().stderr_has(msg);
+        w.run(&["collect", "--campaign", "c", file])
+            .fails()
+            .stderr_has(msg);
     };
     base("other.xlsx", &["--meta", "项目", "2019Q4"]);
-    expect("other.xlsx", "other.xlsx: 这份检查表属于项目 \"2019Q4\",不是本项目 \"c\"");
+    expect(
+        "other.xlsx",
+        "other.xlsx: 这份检查表属于项目 \"2019Q4\",不是本项目 \"c\"",
+    );
     base("old.xlsx", &["--meta", "样本指纹", "0000"]);
-    expect("old.xlsx", "old.xlsx: 这份检查表是按旧样本生成的(样本指纹不一致),已过期");
+    expect(
+        "old.xlsx",
+        "old.xlsx: 这份检查表是按旧样本生成的(样本指纹不一致),已过期",
+    );
     base("cat.xlsx", &["--meta", "指标目录指纹", "0000"]);
     expect("cat.xlsx", "cat.xlsx: 这份检查表使用的指标目录与本项目不同");
     base("unknown.xlsx", &["--add-row", "NOPE1"]);
-    expect("unknown.xlsx", "unknown.xlsx 第 10 行 账号 NOPE1 [账号ID]: 未知账号ID:不在本项目的样本中");
+    expect(
+        "unknown.xlsx",
+        "unknown.xlsx 第 10 行 账号 NOPE1 [账号ID]: 未知账号ID:不在本项目的样本中",
+    );
     base("foreign.xlsx", &["--add-row", &b[0]]);
-    expect("foreign.xlsx", &format!("foreign.xlsx 第 10 行 账号 {} [账号ID]: 该账号不属于这份检查表(检查人 检查员01)", b[0]));
+    expect(
+        "foreign.xlsx",
+        &format!(
+            "foreign.xlsx 第 10 行 账号 {} [账号ID]: 该账号不属于这份检查表(检查人 检查员01)",
+            b[0]
+        ),
+    );
     base("renamed.xlsx", &["--set", &a[1], "名称", "改过的名字"]);
-    expect("renamed.xlsx", &format!("renamed.xlsx 第 3 行 账号 {}: 账号信息被改动: 名称(应为", a[1]));
+    expect(
+        "renamed.xlsx",
+        &format!(
+            "renamed.xlsx 第 3 行 账号 {}: 账号信息被改动: 名称(应为",
+            a[1]
+        ),
+    );
     base("deleted.xlsx", &["--delete", &a[2]]);
-    expect("deleted.xlsx", &format!("deleted.xlsx 账号 {}: 该账号的行被删除了", a[2]));
+    expect(
+        "deleted.xlsx",
+        &format!("deleted.xlsx 账号 {}: 该账号的行被删除了", a[2]),
+    );
     base("range.xlsx", &["--set", &a[0], "D1", "n:9"]);
-    expect("range.xlsx", &format!("range.xlsx 第 2 行 账号 {} [D1 开设不规范]: 9 超出范围(应为 0 到 4 的整数)", a[0]));
+    expect(
+        "range.xlsx",
+        &format!(
+            "range.xlsx 第 2 行 账号 {} [D1 开设不规范]: 9 超出范围(应为 0 到 4 的整数)",
+            a[0]
+        ),
+    );
     base("badword.xlsx", &["--set", &a[0], "V2", "也许"]);
     expect("badword.xlsx", "[V2 泄露国家秘密]: \"也许\" 不是 是/否");
     base("nodesc.xlsx", &["--set", &a[0], "V8", "是"]);
-    expect("nodesc.xlsx", &format!("nodesc.xlsx 第 2 行 账号 {} [问题描述]: 标记了问题但未填写问题描述(证据)", a[0]));
-    base("half.xlsx", &["--set", &a[0], "V3", "", "--set", &a[0], "D6", ""]);
-    expect("half.xlsx", &format!("half.xlsx 第 2 行 账号 {}: 半填行: 指标 V3、D6 未填写", a[0]));
+    expect(
+        "nodesc.xlsx",
+        &format!(
+            "nodesc.xlsx 第 2 行 账号 {} [问题描述]: 标记了问题但未填写问题描述(证据)",
+            a[0]
+        ),
+    );
+    base(
+        "half.xlsx",
+        &["--set", &a[0], "V3", "", "--set", &a[0], "D6", ""],
+    );
+    expect(
+        "half.xlsx",
+        &format!(
+            "half.xlsx 第 2 行 账号 {}: 半填行: 指标 V3、D6 未填写",
+            a[0]
+        ),
+    );
     base("nodate.xlsx", &["--set", &a[0], "检查日期", ""]);
     expect("nodate.xlsx", "[检查日期]: 已填写指标但缺少检查日期");
     w.python(&[WB1, "bare.xlsx", "--set", &a[0], "问题描述", "还没查"]);
     expect("bare.xlsx", "只填写了问题描述或检查日期,指标未填写(半填行)");
     std::fs::write(w.path("plain.xlsx"), b"not a workbook").unwrap();
-    expect("plain.xlsx", "plain.xlsx: 不是可读取的电子表格,或文件已损坏");
+    expect(
+        "plain.xlsx",
+        "plain.xlsx: 不是可读取的电子表格,或文件已损坏",
+    );
     // A workbook that is not ours.
-    w.run(&["demo-data", "--accounts", "5", "--out", "reg2.xlsx"]).ok();
-    expect("reg2.xlsx", "reg2.xlsx: 不是 audit 生成的检查表(缺少隐藏工作表 _audit)");
+    w.run(&["demo-data", "--accounts", "5", "--out", "reg2.xlsx"])
+        .ok();
+    expect(
+        "reg2.xlsx",
+        "reg2.xlsx: 不是 audit 生成的检查表(缺少隐藏工作表 _audit)",
+    );
     // Problem rows are not taken; the good rows of the same workbook are.
     let ans = w.csv("c/answers.csv");
     assert!(!ans.iter().any(|r| r[0] == "range.xlsx" && r[4] == a[0]));
@@ -188,29 +410,74 @@ fn conflicts_prefer_and_recollecting_a_corrected_workbook() {
     campaign(&w, 500, 12, 2);
     let a = ids_of(&w, WB1);
     w.python(&[WB1, "zhang.xlsx", "--all-pass", "2020-03-25"]);
-    w.python(&[WB1, "li.xlsx", "--all-pass", "2020-03-25", "--set", &a[0], "V6", "是", "--set", &a[0], "问题描述", "两周未更新"]);
+    w.python(&[
+        WB1,
+        "li.xlsx",
+        "--all-pass",
+        "2020-03-25",
+        "--set",
+        &a[0],
+        "V6",
+        "是",
+        "--set",
+        &a[0],
+        "问题描述",
+        "两周未更新",
+    ]);
     w.run(&["collect", "--campaign", "c", "zhang.xlsx", "li.xlsx"])
         .ok()
         .stdout_has("冲突 1 个")
-        .stdout_has(&format!("冲突: 账号 {} 在 li.xlsx 第 2 行 与 zhang.xlsx 第 2 行 中的答案不同", a[0]));
+        .stdout_has(&format!(
+            "冲突: 账号 {} 在 li.xlsx 第 2 行 与 zhang.xlsx 第 2 行 中的答案不同",
+            a[0]
+        ));
     assert_eq!(w.csv("c/conflicts.csv").len(), 3);
-    w.run(&["status", "--campaign", "c"]).ok().stdout_has("冲突: 1 个");
-    w.run(&["report", "--campaign", "c"]).fails().stderr_has("(其中 1 个答案冲突)");
-    w.run(&["collect", "--campaign", "c", "--prefer", "nobody.xlsx"]).fails().stderr_has("--prefer \"nobody.xlsx\": 没有收到过这个文件");
-    w.run(&["collect", "--campaign", "c", "--prefer", "li.xlsx"]).ok().stdout_has("--prefer li.xlsx: 解决了 1 个冲突").stdout_has("冲突 0 个");
+    w.run(&["status", "--campaign", "c"])
+        .ok()
+        .stdout_has("冲突: 1 个");
+    w.run(&["report", "--campaign", "c"])
+        .fails()
+        .stderr_has("(其中 1 个答案冲突)");
+    w.run(&["collect", "--campaign", "c", "--prefer", "nobody.xlsx"])
+        .fails()
+        .stderr_has("--prefer \"nobody.xlsx\": 没有收到过这个文件");
+    w.run(&["collect", "--campaign", "c", "--prefer", "li.xlsx"])
+        .ok()
+        .stdout_has("--prefer li.xlsx: 解决了 1 个冲突")
+        .stdout_has("冲突 0 个");
     let res = w.csv("c/results.csv");
-    assert!(res.iter().any(|r| r[0] == a[0] && r.contains(&"不合格".to_string()) && r.contains(&"li.xlsx".to_string())));
+    assert!(res.iter().any(|r| r[0] == a[0]
+        && r.contains(&"不合格".to_string())
+        && r.contains(&"li.xlsx".to_string())));
     // zhang sends a corrected workbook: only zhang's answers are replaced.
-    w.python(&[WB1, "zhang.xlsx", "--all-pass", "2020-03-26", "--set", &a[1], "V7", "是", "--set", &a[1], "问题描述", "无互动"]);
+    w.python(&[
+        WB1,
+        "zhang.xlsx",
+        "--all-pass",
+        "2020-03-26",
+        "--set",
+        &a[1],
+        "V7",
+        "是",
+        "--set",
+        &a[1],
+        "问题描述",
+        "无互动",
+    ]);
     // a[1] now differs between li (pass) and zhang (V7): a new conflict, listed, not silently won.
-    w.run(&["collect", "--campaign", "c", "zhang.xlsx"]).ok().stdout_has("冲突 1 个").stdout_has(&format!("冲突: 账号 {} 在", a[1]));
+    w.run(&["collect", "--campaign", "c", "zhang.xlsx"])
+        .ok()
+        .stdout_has("冲突 1 个")
+        .stdout_has(&format!("冲突: 账号 {} 在", a[1]));
     let ans = w.csv("c/answers.csv");
     let zhang: Vec<&Vec<String>> = ans.iter().filter(|r| r[0] == "zhang.xlsx").collect();
     let li: Vec<&Vec<String>> = ans.iter().filter(|r| r[0] == "li.xlsx").collect();
     assert_eq!((zhang.len(), li.len()), (6, 6));
     assert!(zhang.iter().all(|r| r.last().unwrap() == "2020-03-26"));
     assert!(li.iter().all(|r| r.last().unwrap() == "2020-03-25"));
-    w.run(&["collect", "--campaign", "c"]).fails().stderr_has("请给出要收回的检查表文件");
+    w.run(&["collect", "--campaign", "c"])
+        .fails()
+        .stderr_has("请给出要收回的检查表文件");
     let inbox = std::fs::read_dir(w.path("c/inbox")).unwrap().count();
     assert_eq!(inbox, 3, "both versions of zhang.xlsx are kept");
 }

@@ -157,12 +157,15 @@ pub struct RowCells<'a> {
     pub date: &'a Data,
 }
 
+/// A checked row: indicator values, 问题描述, 检查人, 检查日期.
+pub type Checked = (Vec<u32>, String, String, String);
+
 /// Validate one row. Returns `Ok(None)` for a row not yet checked (all blank).
 pub fn read_row(
     cat: &Catalog,
     source: &str,
     cells: &RowCells<'_>,
-) -> Result<Option<(Vec<u32>, String, String, String)>, Vec<Problem>> {
+) -> Result<Option<Checked>, Vec<Problem>> {
     let mut problems = Vec::new();
     let problem = |col: &str, msg: String| Problem {
         source: source.to_string(),

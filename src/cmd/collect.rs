@@ -452,12 +452,21 @@ pub fn collect(
             if !known.contains(p.as_str()) {
                 let mut k: Vec<&str> = known.iter().copied().collect();
                 k.sort();
-                bail!("--prefer \"{p}\": 没有收到过这个文件;已收到: {}", k.join(", "));
+                bail!(
+                    "--prefer \"{p}\": 没有收到过这个文件;已收到: {}",
+                    k.join(", ")
+                );
             }
             let mut n = 0;
-            for c in open.iter().filter(|c| c.answers.iter().any(|a| &a.source == p)) {
+            for c in open
+                .iter()
+                .filter(|c| c.answers.iter().any(|a| &a.source == p))
+            {
                 entry.resolved.retain(|r| r.id != c.id);
-                entry.resolved.push(campaign::Resolution { id: c.id.clone(), source: p.clone() });
+                entry.resolved.push(campaign::Resolution {
+                    id: c.id.clone(),
+                    source: p.clone(),
+                });
                 n += 1;
             }
             println!("--prefer {p}: 解决了 {n} 个冲突");

@@ -78,16 +78,28 @@ fn step(title: &str) {
     println!("\n======== {title} ========");
 }
 
-fn campaign_round(
-    out: &Path,
-    name: &str,
-    registry_file: &Path,
-    previous: Option<&Path>,
+/// One simulated quarter.
+struct Round<'a> {
+    name: &'a str,
+    registry_file: &'a Path,
+    previous: Option<&'a Path>,
     seed: u64,
+    /// Base chance (per 10,000) that an account fails a veto item.
     fail: u64,
     date: chrono::NaiveDate,
-    deadline: &str,
-) -> Result<()> {
+    deadline: &'a str,
+}
+
+fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
+    let Round {
+        name,
+        registry_file,
+        previous,
+        seed,
+        fail,
+        date,
+        deadline,
+    } = *round;
     let dir = out.join(name);
     step(&format!("{name}: 导入台账"));
     super::import::run(&ImportArgs {
@@ -266,23 +278,28 @@ pub fn run(args: &DemoArgs) -> Result<i32> {
     };
     campaign_round(
         out,
-        PREV,
-        &prev_file,
-        None,
-        20191220,
-        1400,
-        d(12, 20),
-        "2019-12-27",
+        &Round {
+            name: PREV,
+            registry_file: &prev_file,
+            previous: None,
+            seed: 20191220,
+            fail: 1400,
+            date: d(12, 20),
+            deadline: "2019-12-27",
+        },
     )?;
+    let prev_dir = out.join(PREV);
     campaign_round(
         out,
-        CUR,
-        &cur_file,
-        Some(&out.join(PREV)),
-        20200320,
-        400,
-        d(3, 20),
-        "2020-03-27",
+        &Round {
+            name: CUR,
+            registry_file: &cur_file,
+            previous: Some(&prev_dir),
+            seed: 20200320,
+            fail: 400,
+            date: d(3, 20),
+            deadline: "2020-03-27",
+        },
     )?;
     println!(
         "\n演示完成。本季度报告: {}",

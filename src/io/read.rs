@@ -412,11 +412,14 @@ where
     Ok(info)
 }
 
+/// A row's 1-based number and its cells.
+pub type NumberedRow = (u32, Vec<String>);
+
 /// Read a whole sheet into memory (for small files such as filled sheets and id lists).
 pub fn read_all(
     path: &Path,
     sheet: Option<&str>,
-) -> Result<(Vec<(u32, Vec<String>)>, ReadInfo), ReadError> {
+) -> Result<(Vec<NumberedRow>, ReadInfo), ReadError> {
     let mut rows = Vec::new();
     let info = for_each_row(path, sheet, None, |n, cells| {
         rows.push((n, cells.to_vec()));

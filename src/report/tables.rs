@@ -253,8 +253,11 @@ pub fn problems(c: &CampaignData) -> Table {
 }
 
 /// Groups compared quarter on quarter.
-pub fn qoq_groups() -> Vec<(String, Box<dyn Fn(&Account) -> bool>)> {
-    let mut g: Vec<(String, Box<dyn Fn(&Account) -> bool>)> = vec![
+/// A named group of accounts.
+pub type Group = (String, Box<dyn Fn(&Account) -> bool>);
+
+pub fn qoq_groups() -> Vec<Group> {
+    let mut g: Vec<Group> = vec![
         ("全省".into(), Box::new(|_| true)),
         (
             OWNER_GROUP_PROVINCE.into(),
@@ -274,7 +277,7 @@ pub fn qoq_groups() -> Vec<(String, Box<dyn Fn(&Account) -> bool>)> {
 pub fn quarter_on_quarter(c: &CampaignData, previous: &[CampaignData]) -> Table {
     let mut headers: Vec<String> = vec!["范围".into(), format!("本期({})", c.name)];
     for p in previous {
-        headers.push(format!("{}", p.name));
+        headers.push(p.name.clone());
         headers.push(format!("比{}变化(百分点)", p.name));
     }
     let mut t = Table {
@@ -384,7 +387,7 @@ pub fn repeat_offenders(c: &CampaignData, previous: &[CampaignData]) -> Table {
             found.push((streak, r));
         }
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     t.rows = found.into_iter().map(|(_, r)| r).collect();
     if previous.is_empty() {
         t.notes

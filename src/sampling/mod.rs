@@ -115,7 +115,7 @@ impl TakeAll {
 
     pub fn matches(&self, reg: &Registry, a: &Account) -> bool {
         let v = crate::text::fold_width(reg.value(a, &self.column));
-        self.values.iter().any(|x| *x == v) != self.negate
+        self.values.contains(&v) != self.negate
     }
 }
 
@@ -281,7 +281,8 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
 
     // Strata, in a stable order (levels and types in the notice's order, regions in the province's).
     let col_names: Vec<&str> = columns.iter().map(|c| column_key(c)).collect();
-    let mut by_key: BTreeMap<Vec<(usize, String)>, (Vec<String>, Vec<usize>)> = BTreeMap::new();
+    type Ranked = BTreeMap<Vec<(usize, String)>, (Vec<String>, Vec<usize>)>;
+    let mut by_key: Ranked = BTreeMap::new();
     for &i in &frame {
         let a = &reg.accounts[i];
         let key: Vec<String> = columns
@@ -302,7 +303,9 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
             .1
             .push(i);
     }
-    let mut strata: Vec<(Vec<String>, Vec<usize>, Vec<(usize, Reason)>)> = Vec::new();
+    // (key, non-certainty members, certainty members with their reason)
+    type Built = (Vec<String>, Vec<usize>, Vec<(usize, Reason)>);
+    let mut strata: Vec<Built> = Vec::new();
     let mut certainty = 0u64;
     for (_, (key, mut members)) in by_key {
         members.sort_by(|a, b| reg.accounts[*a].id.cmp(&reg.accounts[*b].id));
