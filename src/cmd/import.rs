@@ -146,13 +146,7 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
     let source_sha = campaign::sha256_file(&args.file)?;
 
     let file = args.file.display().to_string();
-    let reg_rows: Vec<Vec<String>> = imp
-        .registry
-        .accounts
-        .iter()
-        .map(Registry::canonical_row)
-        .collect();
-    let reg_bytes = csv_bytes(&imp.registry.canonical_header(), &reg_rows)?;
+    let reg_bytes = crate::io::write::registry_csv_bytes(&imp.registry)?;
     let mut rej_header: Vec<String> = ["源文件", "工作表", "行号", "原因", "说明"]
         .iter()
         .map(|s| s.to_string())

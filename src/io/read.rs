@@ -171,8 +171,10 @@ where
             })?;
         let dims = reader.dimensions();
         info.declared_rows = Some(dims.end.0 as u64 + 1);
+        // One reusable buffer per column: a million rows cost no per-cell allocation here.
         let mut current: Option<u32> = None;
         let mut cells: Vec<String> = Vec::new();
+        let mut used = 0usize;
         loop {
             let cell = reader.next_cell().map_err(|e| ReadError::Corrupt {
                 file: file.clone(),
@@ -182,11 +184,14 @@ where
             let (r, c) = cell.get_position();
             if current != Some(r) {
                 if let Some(prev) = current {
-                    if !on_row(prev + 1, &cells)? {
+                    if used > 0 && !on_row(prev + 1, &cells[..used])? {
                         return Ok(info);
                     }
                 }
-                cells.clear();
+                for s in &mut cells[..used] {
+                    s.clear();
+                }
+                used = 0;
                 current = Some(r);
             }
             let c = c as usize;
@@ -196,17 +201,21 @@ where
                 }
                 continue;
             }
-            let text = data_ref_text(cell.get_value());
-            if text.is_empty() {
+            if matches!(cell.get_value(), DataRef::Empty) {
                 continue;
             }
             if cells.len() <= c {
                 cells.resize(c + 1, String::new());
             }
-            cells[c] = text;
+            append_data_ref(&mut cells[c], cell.get_value());
+            if !cells[c].is_empty() {
+                used = used.max(c + 1);
+            }
         }
         if let Some(prev) = current {
-            on_row(prev + 1, &cells)?;
+            if used > 0 {
+                on_row(prev + 1, &cells[..used])?;
+            }
         }
         return Ok(info);
     }
@@ -266,6 +275,14 @@ fn excel_date_text(serial: f64, is_datetime: bool) -> String {
     } else {
         let t = date.and_hms_opt(0, 0, 0).expect("midnight") + chrono::Duration::seconds(secs);
         t.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
+fn append_data_ref(buf: &mut String, v: &DataRef<'_>) {
+    match v {
+        DataRef::SharedString(s) => buf.push_str(s),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => buf.push_str(s),
+        other => buf.push_str(&data_ref_text(other)),
     }
 }
 

@@ -20,6 +20,22 @@ pub fn csv_bytes(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// The canonical registry as CSV bytes (UTF-8 with BOM), streamed from the accounts.
+pub fn registry_csv_bytes(reg: &crate::registry::Registry) -> Result<Vec<u8>> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record(reg.canonical_header())?;
+        for a in &reg.accounts {
+            w.write_record(crate::registry::Registry::canonical_fields(a))?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
 /// Read a CSV this tool wrote (UTF-8, optional BOM): header and rows.
 pub fn read_plain_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
     let bytes = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;

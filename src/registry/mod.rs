@@ -220,6 +220,15 @@ impl Registry {
         h
     }
 
+    /// The canonical row's cells, borrowed (for writing a million rows without copying them).
+    pub fn canonical_fields(a: &Account) -> impl Iterator<Item = &str> {
+        Field::ALL
+            .iter()
+            .map(move |f| a.get(*f))
+            .chain(a.raw.iter().map(String::as_str))
+            .chain(a.extra.iter().map(String::as_str))
+    }
+
     pub fn canonical_row(a: &Account) -> Vec<String> {
         let mut r: Vec<String> = Field::ALL.iter().map(|f| a.get(*f).to_string()).collect();
         r.extend(a.raw.iter().cloned());
@@ -362,9 +371,30 @@ impl HeaderMap {
     }
 }
 
+/// Memo of raw spelling → canonical value, per vocabulary: exports repeat a handful of spellings
+/// a million times.
+#[derive(Default)]
+struct Cache {
+    maps: [HashMap<String, Option<&'static str>>; 4],
+}
+
+impl Cache {
+    fn get(&mut self, which: usize, raw: &str, f: fn(&str) -> Option<&'static str>) -> Option<&'static str> {
+        if let Some(v) = self.maps[which].get(raw) {
+            return *v;
+        }
+        let v = f(raw);
+        if self.maps[which].len() < 10_000 {
+            self.maps[which].insert(raw.to_string(), v);
+        }
+        v
+    }
+}
+
 /// Builds a registry from data rows, collecting rejects. Feed rows in order, then `finish`.
 pub struct RegistryBuilder {
     header: HeaderMap,
+    cache: Cache,
     accounts: Vec<(u32, Account)>,
     rejects: Vec<Reject>,
     pub rows_read: u64,
@@ -386,6 +416,7 @@ impl RegistryBuilder {
     pub fn new(header: HeaderMap) -> Self {
         RegistryBuilder {
             header,
+            cache: Cache::default(),
             accounts: Vec::new(),
             rejects: Vec::new(),
             rows_read: 0,
@@ -400,7 +431,7 @@ impl RegistryBuilder {
     /// Add one data row (1-based spreadsheet row number).
     pub fn push(&mut self, row: u32, cells: &[String]) {
         self.rows_read += 1;
-        if cells.iter().all(|c| clean(c).is_empty()) {
+        if cells.iter().all(|c| c.trim_matches(crate::text::is_blank_char).is_empty()) {
             self.blank_rows += 1;
             return;
         }
@@ -444,7 +475,7 @@ impl RegistryBuilder {
                 missing.push(f.label());
             }
         }
-        let level = normalize::level(&level_raw);
+        let level = self.cache.get(0, &level_raw, normalize::level);
         if region_raw.is_empty() && level.is_some_and(|l| l != "省级") {
             missing.push(Field::Region.label());
         }
@@ -455,7 +486,7 @@ impl RegistryBuilder {
             ));
             return;
         }
-        let Some(account_type) = normalize::account_type(&type_raw) else {
+        let Some(account_type) = self.cache.get(1, &type_raw, normalize::account_type) else {
             self.rejects.push(reject(
                 RejectReason::UnknownType,
                 format!(
@@ -474,7 +505,7 @@ impl RegistryBuilder {
         let status = if status_raw.is_empty() {
             "正常"
         } else {
-            match normalize::status(&status_raw) {
+            match self.cache.get(2, &status_raw, normalize::status) {
                 Some(s) => s,
                 None => {
                     self.rejects.push(reject(
@@ -488,7 +519,7 @@ impl RegistryBuilder {
         let owner_kind = if kind_raw.is_empty() {
             "部门"
         } else {
-            match normalize::owner_kind(&kind_raw) {
+            match self.cache.get(3, &kind_raw, normalize::owner_kind) {
                 Some(s) => s,
                 None => {
                     self.rejects.push(reject(
