@@ -13,7 +13,15 @@ use std::time::Instant;
 fn peak_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0)))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .unwrap_or("0")
+                    .parse()
+                    .unwrap_or(0)
+            })
+        })
         .unwrap_or(0)
 }
 
@@ -47,11 +55,19 @@ fn child(mode: &str, file: &Path, dir: &Path) {
 
 fn measure(mode: &str, file: &Path, dir: &Path) -> (f64, u64) {
     let out = Command::new(std::env::current_exe().expect("exe"))
-        .args(["--child", mode, file.to_str().expect("path"), dir.to_str().expect("path")])
+        .args([
+            "--child",
+            mode,
+            file.to_str().expect("path"),
+            dir.to_str().expect("path"),
+        ])
         .output()
         .expect("child");
     let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().find(|l| l.starts_with("RESULT")).unwrap_or_else(|| panic!("{mode} failed: {}", String::from_utf8_lossy(&out.stderr)));
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("RESULT"))
+        .unwrap_or_else(|| panic!("{mode} failed: {}", String::from_utf8_lossy(&out.stderr)));
     let v: Vec<&str> = line.split_whitespace().collect();
     (v[1].parse().expect("secs"), v[2].parse().expect("kb"))
 }
@@ -62,7 +78,10 @@ fn main() {
         child(&args[2], Path::new(&args[3]), Path::new(&args[4]));
         return;
     }
-    let rows: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let rows: u64 = args
+        .get(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let tmp = std::env::temp_dir().join(format!("audit-bench-import-{rows}"));
     std::fs::create_dir_all(&tmp).expect("tmp");
     let file: PathBuf = tmp.join("registry.xlsx");
@@ -70,7 +89,11 @@ fn main() {
         let t = Instant::now();
         let accounts = audit::demo_data::generate(rows, 1);
         audit::cmd::demo_data::write_registry(&file, "基准测试台账", &accounts).expect("write");
-        eprintln!("generated {rows} rows in {:.1}s: {}", t.elapsed().as_secs_f64(), file.display());
+        eprintln!(
+            "generated {rows} rows in {:.1}s: {}",
+            t.elapsed().as_secs_f64(),
+            file.display()
+        );
     }
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     let dir = tmp.join("campaign");
@@ -88,7 +111,16 @@ fn main() {
     let (b, bm) = median(&mut bare);
     let (o, om) = median(&mut ours);
     println!("registry: {rows} rows, {:.1} MB xlsx", size as f64 / 1e6);
-    println!("bare calamine read (open + worksheet_range): {b:.2} s, peak {:.0} MB", bm as f64 / 1024.0);
-    println!("audit import (read, validate, write registry.csv + manifest): {o:.2} s, peak {:.0} MB", om as f64 / 1024.0);
-    println!("ratio import / bare read: {:.2} (median of {reps} runs each; target <= 1.5)", o / b);
+    println!(
+        "bare calamine read (open + worksheet_range): {b:.2} s, peak {:.0} MB",
+        bm as f64 / 1024.0
+    );
+    println!(
+        "audit import (read, validate, write registry.csv + manifest): {o:.2} s, peak {:.0} MB",
+        om as f64 / 1024.0
+    );
+    println!(
+        "ratio import / bare read: {:.2} (median of {reps} runs each; target <= 1.5)",
+        o / b
+    );
 }

@@ -8,7 +8,10 @@ use audit::sampling::{self, AllocationSpec, Spec};
 use std::time::Instant;
 
 fn main() {
-    let n: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let n: u64 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let tmp = std::env::temp_dir().join(format!("audit-bench-sample-{n}"));
     std::fs::create_dir_all(&tmp).expect("tmp");
     let src = tmp.join("registry_export.csv");
@@ -17,8 +20,14 @@ fn main() {
         let accounts = audit::demo_data::generate(n, 2);
         audit::cmd::demo_data::write_registry(&src, "基准", &accounts).expect("write");
         let imp = audit::cmd::import::read_registry(&src, None, None).expect("import");
-        let rows: Vec<Vec<String>> = imp.registry.accounts.iter().map(Registry::canonical_row).collect();
-        let bytes = audit::io::write::csv_bytes(&imp.registry.canonical_header(), &rows).expect("csv");
+        let rows: Vec<Vec<String>> = imp
+            .registry
+            .accounts
+            .iter()
+            .map(Registry::canonical_row)
+            .collect();
+        let bytes =
+            audit::io::write::csv_bytes(&imp.registry.canonical_header(), &rows).expect("csv");
         std::fs::write(&canonical, bytes).expect("write");
     }
     let reps = 5;
@@ -55,6 +64,12 @@ fn main() {
     let (r, d) = (read[reps as usize / 2], draw[reps as usize / 2]);
     println!("frame: {n} accounts, {strata} strata (level × type × region), n = 5000");
     println!("read canonical registry.csv: {r:.3} s");
-    println!("sample (strata, allocation, draw, sample.csv bytes of {} KB): {d:.3} s", size / 1024);
-    println!("ratio sample / read: {:.3} (median of {reps}; target < 1)", d / r);
+    println!(
+        "sample (strata, allocation, draw, sample.csv bytes of {} KB): {d:.3} s",
+        size / 1024
+    );
+    println!(
+        "ratio sample / read: {:.3} (median of {reps}; target < 1)",
+        d / r
+    );
 }

@@ -32,6 +32,9 @@ pub fn match_key(s: &str) -> String {
 
 /// Normalise an id: trimmed, full-width digits and letters folded, inner blanks kept.
 pub fn clean_id(s: &str) -> String {
+    if s.is_ascii() {
+        return s.trim().to_string();
+    }
     clean(&fold_width(s))
 }
 

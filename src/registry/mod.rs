@@ -376,10 +376,28 @@ impl HeaderMap {
 #[derive(Default)]
 struct Cache {
     maps: [HashMap<String, Option<&'static str>>; 4],
+    regions: HashMap<String, String>,
 }
 
 impl Cache {
-    fn get(&mut self, which: usize, raw: &str, f: fn(&str) -> Option<&'static str>) -> Option<&'static str> {
+    /// A non-empty region (its normalisation does not depend on the level then).
+    fn region(&mut self, raw: &str) -> String {
+        if let Some(v) = self.regions.get(raw) {
+            return v.clone();
+        }
+        let v = normalize::region(raw, "");
+        if self.regions.len() < 10_000 {
+            self.regions.insert(raw.to_string(), v.clone());
+        }
+        v
+    }
+
+    fn get(
+        &mut self,
+        which: usize,
+        raw: &str,
+        f: fn(&str) -> Option<&'static str>,
+    ) -> Option<&'static str> {
         if let Some(v) = self.maps[which].get(raw) {
             return *v;
         }
@@ -402,7 +420,7 @@ pub struct RegistryBuilder {
 }
 
 fn is_total_row(cells: &[String]) -> bool {
-    cells.iter().take(6).any(|c| {
+    cells.iter().take(6).filter(|c| c.contains('计')).any(|c| {
         let k = match_key(c);
         matches!(k.as_str(), "合计" | "总计" | "小计" | "合计:" | "总计:")
             || k.starts_with("合计:")
@@ -431,7 +449,10 @@ impl RegistryBuilder {
     /// Add one data row (1-based spreadsheet row number).
     pub fn push(&mut self, row: u32, cells: &[String]) {
         self.rows_read += 1;
-        if cells.iter().all(|c| c.trim_matches(crate::text::is_blank_char).is_empty()) {
+        if cells
+            .iter()
+            .all(|c| c.trim_matches(crate::text::is_blank_char).is_empty())
+        {
             self.blank_rows += 1;
             return;
         }
@@ -534,7 +555,11 @@ impl RegistryBuilder {
         if platform.is_empty() && account_type == "其他" {
             platform = type_raw.clone();
         }
-        let region = normalize::region(&region_raw, level);
+        let region = if region_raw.is_empty() {
+            normalize::region(&region_raw, level)
+        } else {
+            self.cache.region(&region_raw)
+        };
         let extra = self
             .header
             .extras
@@ -561,7 +586,7 @@ impl RegistryBuilder {
 
     /// Reject every copy of a duplicated id, and return the registry and the rejects by row.
     pub fn finish(self) -> (Registry, Vec<Reject>) {
-        let mut counts: HashMap<&str, u32> = HashMap::new();
+        let mut counts: HashMap<&str, u32> = HashMap::with_capacity(self.accounts.len());
         for (_, a) in &self.accounts {
             *counts.entry(a.id.as_str()).or_default() += 1;
         }
@@ -571,14 +596,26 @@ impl RegistryBuilder {
             .map(|(k, _)| k.to_string())
             .collect();
         let mut rejects = self.rejects;
-        let mut accounts = Vec::with_capacity(self.accounts.len());
+        let extra_headers = self.header.extras.iter().map(|(h, _)| h.clone()).collect();
+        if dup.is_empty() {
+            // The common case: no copy of a million accounts.
+            let accounts = self.accounts.into_iter().map(|(_, a)| a).collect();
+            rejects.sort_by_key(|r| r.row);
+            return (
+                Registry {
+                    extra_headers,
+                    accounts,
+                },
+                rejects,
+            );
+        }
         let mut dup_rows: HashMap<String, Vec<u32>> = HashMap::new();
         for (row, a) in &self.accounts {
             if dup.contains(&a.id) {
                 dup_rows.entry(a.id.clone()).or_default().push(*row);
             }
         }
-        let extra_headers = self.header.extras.iter().map(|(h, _)| h.clone()).collect();
+        let mut accounts = Vec::with_capacity(self.accounts.len());
         for (row, a) in self.accounts {
             if dup.contains(&a.id) {
                 let rows = &dup_rows[&a.id];
