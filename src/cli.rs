@@ -188,6 +188,9 @@ pub struct ReportArgs {
     /// Report although some sampled accounts are unchecked (marked 未完成 everywhere)
     #[arg(long)]
     pub allow_incomplete: bool,
+    /// Deadline for the units' rectification reports, YYYY-MM-DD (printed in the draft as 4月10日)
+    #[arg(long)]
+    pub rectify_by: Option<String>,
     #[arg(long)]
     pub force: bool,
 }

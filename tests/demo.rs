@@ -32,6 +32,98 @@ fn demo_runs_a_whole_campaign_and_labels_it_simulated() {
     w.run(&["demo", "--out", "d"])
         .fails()
         .stderr_has("中已有演示项目;加 --force 重新生成");
+
+    // Re-check (回头看): last quarter's unqualified accounts still active are all in this sample.
+    let prev_failed: Vec<String> = w.csv("d/2019Q4/results.csv")[1..]
+        .iter()
+        .filter(|r| r.contains(&"不合格".to_string()))
+        .map(|r| r[0].clone())
+        .collect();
+    assert!(!prev_failed.is_empty());
+    let sample = w.csv("d/2020Q1/sample.csv");
+    let reg = w.csv("d/2020Q1/registry.csv");
+    let active = |id: &str| reg.iter().any(|r| r[0] == id && r[7] == "正常");
+    for id in prev_failed.iter().filter(|id| active(id)) {
+        let row = sample
+            .iter()
+            .find(|r| &r[0] == id)
+            .unwrap_or_else(|| panic!("{id} not re-checked"));
+        assert!(row.last().unwrap().contains("回头看"));
+    }
+
+    // The design-weighted estimate, by hand: Σ w·pass / Σ w over the checked sample.
+    let results = w.csv("d/2020Q1/results.csv");
+    let weight = sample[0].len() - 2;
+    let (mut num, mut den) = (0.0, 0.0);
+    for r in &sample[1..] {
+        let w_i: f64 = r[weight].parse().unwrap();
+        let pass = results
+            .iter()
+            .find(|x| x[0] == r[0])
+            .unwrap()
+            .contains(&"合格".to_string());
+        den += w_i;
+        if pass {
+            num += w_i;
+        }
+    }
+    let est = w.csv("d/2020Q1/report/csv/加权估计.csv");
+    let row = est.iter().find(|r| r[0] == "全省").unwrap();
+    let pct = |s: &str| s.trim_end_matches('%').parse::<f64>().unwrap() / 100.0;
+    let reported = pct(&row[3]);
+    assert!(
+        (num / den - reported).abs() < 0.0006,
+        "hand {} vs reported {}",
+        num / den,
+        row[3]
+    );
+    assert!(
+        0.0 <= pct(&row[4])
+            && pct(&row[4]) <= reported
+            && reported <= pct(&row[5])
+            && pct(&row[5]) <= 1.0
+    );
+    assert_ne!(
+        row[2], row[3],
+        "the raw and the weighted rate differ in this design"
+    );
+
+    // Neyman allocation from last quarter's fail rates.
+    w.run(&["import", "d/台账_2020Q1.xlsx", "--campaign", "n"])
+        .ok();
+    w.run(&[
+        "sample",
+        "--campaign",
+        "n",
+        "--size",
+        "300",
+        "--allocation",
+        "neyman",
+        "--seed",
+        "1",
+    ])
+    .fails()
+    .stderr_has("--allocation neyman 需要 --previous DIR");
+    w.run(&[
+        "sample",
+        "--campaign",
+        "n",
+        "--size",
+        "300",
+        "--allocation",
+        "neyman",
+        "--previous",
+        "d/2019Q4",
+        "--seed",
+        "1",
+    ])
+    .ok();
+    let m = w.read("n/campaign.toml");
+    assert!(
+        m.contains("allocation = \"neyman\"") && m.contains("fail_rate = "),
+        "{m}"
+    );
+    w.run(&["verify", "--campaign", "n"]).ok();
 }
 
 #[test]

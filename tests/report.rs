@@ -84,7 +84,18 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
             ("X04", "V6", "是"),
         ],
     );
-    let r = w.run(&["report", "--campaign", "now", "--previous", "before"]);
+    w.run(&["report", "--campaign", "now", "--rectify-by", "4月10日"])
+        .fails()
+        .stderr_has("--rectify-by \"4月10日\" 不是 YYYY-MM-DD 格式的日期");
+    let r = w.run(&[
+        "report",
+        "--campaign",
+        "now",
+        "--previous",
+        "before",
+        "--rectify-by",
+        "2020-04-10",
+    ]);
     r.ok()
         .stdout_has("now: 样本 28 个,已检查 28 个,合格 21 个,总体合格率 75%");
 
@@ -240,6 +251,7 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
         "本次检查抽查共发现6个政务新媒体存在\"单项否决\"问题,名单见附件。",
         "截至",
         "全省政府系统共开设政务新媒体28个",
+        "于4月10日前提交至全省政务新媒体备案检查系统。",
     ] {
         assert!(md.contains(sentence), "draft lacks {sentence:?}:\n{md}");
     }

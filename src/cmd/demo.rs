@@ -223,6 +223,12 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         previous: previous.map(Path::to_path_buf).into_iter().collect(),
         out: None,
         allow_incomplete: false,
+        // The notice asks for rectification reports three weeks after the check (3月20日 → 4月10日).
+        rectify_by: Some(
+            (date + chrono::Duration::days(21))
+                .format("%Y-%m-%d")
+                .to_string(),
+        ),
         force: false,
     })?;
     Ok(())

@@ -228,7 +228,26 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
         .as_ref()
         .map(|r| chinese_date(&r.imported_at))
         .unwrap_or_default();
-    let built = build(&cur, &previous, incomplete, &verify_status, as_of, None);
+    let rectify_by = match &args.rectify_by {
+        None => None,
+        Some(d) => {
+            let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| anyhow::anyhow!("--rectify-by \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
+            Some(format!(
+                "{}月{}日",
+                chrono::Datelike::month(&date),
+                chrono::Datelike::day(&date)
+            ))
+        }
+    };
+    let built = build(
+        &cur,
+        &previous,
+        incomplete,
+        &verify_status,
+        as_of,
+        rectify_by,
+    );
 
     let out: PathBuf = args
         .out

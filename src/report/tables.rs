@@ -403,7 +403,7 @@ fn design_obs(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<String, usize>) {
         .strata
         .iter()
         .map(|s| StratumFrame {
-            random_population: s.population - s.certainty,
+            random_population: s.population.saturating_sub(s.certainty),
         })
         .collect();
     let index = c

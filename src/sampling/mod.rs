@@ -68,7 +68,7 @@ impl StratumDesign {
         if self.random == 0 {
             0.0
         } else {
-            (self.population - self.certainty) as f64 / self.random as f64
+            self.population.saturating_sub(self.certainty) as f64 / self.random as f64
         }
     }
 }
