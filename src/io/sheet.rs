@@ -82,11 +82,13 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
     {
         let ws = wb.add_worksheet();
         ws.set_name(SHEET_HELP)?;
-        ws.set_column_width(0, 16)?;
-        ws.set_column_width(1, 36)?;
-        ws.set_column_width(2, 12)?;
-        ws.set_column_width(3, 16)?;
-        ws.set_column_width(4, 60)?;
+        for (c, w) in [10.0, 40.0, 26.0, 26.0, 64.0].iter().enumerate() {
+            ws.set_column_width(c as u16, *w)?;
+        }
+        ws.set_landscape();
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+        let line = Format::new().set_text_wrap().set_align(FormatAlign::VerticalCenter);
         let title = Format::new().set_bold().set_font_size(16);
         ws.write_string_with_format(
             0,
@@ -134,7 +136,8 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
             "6. 不要删除、插入或调换行,不要修改文件中隐藏的工作表;填好后保存为 .xlsx 发回。",
         ];
         for l in how {
-            ws.write_string(r, 0, l)?;
+            ws.merge_range(r, 0, r, 4, l, &line)?;
+            ws.set_row_height(r, 20)?;
             r += 1;
         }
         r += 1;
@@ -158,6 +161,7 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
             ws.write_string_with_format(r, 2, kind, &wrap)?;
             ws.write_string_with_format(r, 3, &i.head, &wrap)?;
             ws.write_string_with_format(r, 4, &i.description, &wrap)?;
+            ws.set_row_height(r, 30)?;
             r += 1;
         }
         ws.set_active(true);
@@ -286,6 +290,10 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
         ws.set_column_width(desc_col + 1, 12)?;
         ws.set_column_width(desc_col + 2, 13)?;
         ws.set_freeze_panes(1, 2)?;
+        ws.set_landscape();
+        ws.set_paper_size(9);
+        ws.set_repeat_rows(0, 0)?;
+        ws.set_print_fit_to_pages(1, 0);
         let opts = ProtectionOptions {
             select_locked_cells: true,
             select_unlocked_cells: true,
