@@ -147,16 +147,8 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         catalog: None,
         force: false,
     };
+    super::sheet::run(&sheet_args)?;
     let mut camp = Campaign::open(&dir)?;
-    let entries = super::sheet::write_sheets(&mut camp, &sheet_args, None)?;
-    for e in &entries {
-        println!(
-            "  {}  {} 个账号  {}",
-            e.inspector,
-            e.accounts,
-            camp.path(&e.file).display()
-        );
-    }
     step(&format!("{name}: 模拟检查员填写并交回(模拟数据)"));
     let (sample, _) = camp.sample()?;
     let cat = camp.catalog()?;

@@ -88,7 +88,9 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
         ws.set_landscape();
         ws.set_paper_size(9);
         ws.set_print_fit_to_pages(1, 0);
-        let line = Format::new().set_text_wrap().set_align(FormatAlign::VerticalCenter);
+        let line = Format::new()
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
         let title = Format::new().set_bold().set_font_size(16);
         ws.write_string_with_format(
             0,
