@@ -225,6 +225,33 @@ fn empty_sheet_and_missing_sheet() {
 }
 
 #[test]
+fn a_file_whose_every_row_is_rejected_writes_nothing() {
+    let w = Workdir::new();
+    std::fs::write(
+        w.path("bad.csv"),
+        "账号ID,名称,类型,开设主体,层级,地区\nA1,,微信,o,市级,南京\n",
+    )
+    .unwrap();
+    w.run(&["import", "bad.csv", "--campaign", "c"])
+        .fails()
+        .stderr_has("bad.csv 第 2 行: 缺少 名称")
+        .stderr_has("bad.csv: 没有可导入的账号,全部 1 行都被拒收;未写入任何内容");
+    assert!(!w.exists("c"));
+    std::fs::write(w.path("empty.csv"), "").unwrap();
+    w.run(&["import", "empty.csv", "--campaign", "c"])
+        .fails()
+        .stderr_has("empty.csv: 文件为空");
+    std::fs::write(
+        w.path("header.csv"),
+        "账号ID,名称,类型,开设主体,层级,地区\n",
+    )
+    .unwrap();
+    w.run(&["import", "header.csv", "--campaign", "c"])
+        .fails()
+        .stderr_has("header.csv: 第 1 行表头下没有账号数据");
+}
+
+#[test]
 fn stray_far_away_cell_is_dropped_not_allocated() {
     let w = Workdir::new();
     w.copy_fixture("stray_cell.xlsx");

@@ -368,6 +368,11 @@ fn each_validation_problem_has_its_message() {
     expect("nodate.xlsx", "[检查日期]: 已填写指标但缺少检查日期");
     w.python(&[WB1, "bare.xlsx", "--set", &a[0], "问题描述", "还没查"]);
     expect("bare.xlsx", "只填写了问题描述或检查日期,指标未填写(半填行)");
+    std::fs::write(w.path("answers.csv"), "账号ID\nX\n").unwrap();
+    expect(
+        "answers.csv",
+        "answers.csv: 不是 audit 生成的检查表(应为 .xlsx、.ods 或 .xls 工作簿)",
+    );
     std::fs::write(w.path("plain.xlsx"), b"not a workbook").unwrap();
     expect(
         "plain.xlsx",

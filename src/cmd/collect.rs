@@ -100,6 +100,11 @@ fn read_workbook(
         column: None,
         message,
     };
+    if matches!(crate::io::read::extension(path).as_str(), "csv" | "txt") {
+        return Err(whole(
+            "不是 audit 生成的检查表(应为 .xlsx、.ods 或 .xls 工作簿)".into(),
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| whole(format!("无法读取: {e}")))?;
     let sha256 = campaign::sha256_hex(&bytes);
     let (meta_rows, _) = read_all(path, Some(sheet::SHEET_META)).map_err(|e| match e {
@@ -123,6 +128,12 @@ fn read_workbook(
         } else {
             meta.insert(k, cells.get(1).cloned().unwrap_or_default());
         }
+    }
+    if !meta.contains_key(sheet::META_CAMPAIGN) {
+        return Err(whole(format!(
+            "不是 audit 生成的检查表(隐藏工作表 {} 内容不完整)",
+            sheet::SHEET_META
+        )));
     }
     let get = |k: &str| meta.get(k).cloned().unwrap_or_default();
     let sheets = camp.manifest.sheets.as_ref().expect("checked by caller");

@@ -64,7 +64,10 @@ pub fn read_registry(
         .map(|s| format!(" 工作表 \"{s}\""))
         .unwrap_or_default();
     if !any_row {
-        bail!("{file}{sheet_label}: 工作表为空,没有任何数据");
+        if info.sheet.is_some() {
+            bail!("{file}{sheet_label}: 工作表为空,没有任何数据");
+        }
+        bail!("{file}: 文件为空,没有任何数据");
     }
     let Some(builder) = builder else {
         // Report the row that came closest to being the header.
@@ -143,6 +146,16 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
         None => None,
     };
     let imp = read_registry(&args.file, args.sheet.as_deref(), encoding)?;
+    if imp.registry.accounts.is_empty() {
+        for r in imp.rejects.iter().take(10) {
+            eprintln!("  {} 第 {} 行: {}", args.file.display(), r.row, r.detail);
+        }
+        bail!(
+            "{}: 没有可导入的账号,全部 {} 行都被拒收;未写入任何内容",
+            args.file.display(),
+            imp.rejects.len()
+        );
+    }
     let source_sha = campaign::sha256_file(&args.file)?;
 
     let file = args.file.display().to_string();

@@ -377,6 +377,9 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
                 }
                 (None, None) => return Err("请用 --size N 或 --rate R 给出样本量".into()),
             };
+            if size == 0 {
+                return Err("样本量应大于 0".into());
+            }
             if size > frame_size {
                 return Err(format!("样本量 {size} 大于抽样框 {frame_size} 个账号"));
             }
