@@ -306,6 +306,9 @@ fn bad_inputs_are_clear_errors_and_write_nothing() {
     w.run(&["sample", "--campaign", "c"])
         .fails()
         .stderr_has("请用 --size N 或 --rate R 给出样本量");
+    w.run(&["sample", "--campaign", "c", "--size", "0"])
+        .fails()
+        .stderr_has("样本量应大于 0");
     w.run(&["sample", "--campaign", "nowhere", "--size", "5"])
         .fails()
         .stderr_has("不是检查抽查项目目录");
