@@ -213,7 +213,7 @@ fn para_xml(p: &Para) -> String {
 }
 
 fn table_xml(t: &Table) -> String {
-    let mut s = String::from("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblBorders>");
+    let mut s = String::from("<w:tbl><w:tblPr><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblBorders>");
     for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
         s.push_str(&format!(
             "<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
