@@ -7,10 +7,12 @@
 //! V̂ = Σ_h (N_h − c_h)² (1 − m_h/(N_h − c_h)) s²_{u,h} / m_h with u_i = (y_i − R̂ z_i)/Ẑ.
 //! Certainty units add no variance.
 //!
-//! Interval: Korn–Graubard (1998). The effective sample size n* = R̂(1−R̂)/V̂ (at most the
-//! domain's checked count; the checked count itself when R̂ is 0 or 1 or V̂ = 0), then the
-//! Clopper–Pearson interval for x* = n*R̂ successes in n* trials, using Beta quantiles.
-//! When every unit of the domain was observed (a census) the interval is the point itself.
+//! Interval: Korn–Graubard (1998), as R's `survey::svyciprop(method = "beta")` computes it. The
+//! effective sample size n* = R̂(1−R̂)/V̂ · (t_{n−1}/t_{df})², with n the checked sample and
+//! df = n − (strata with checked units); then the Clopper–Pearson interval for x* = n*R̂ successes
+//! in n* trials, from Beta quantiles. Where R̂ is 0 or 1 (V̂ = 0) n* is the domain's checked count,
+//! so the interval is still sound at both ends. When every unit of the domain was observed (a
+//! census) the interval is the point itself.
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Obs {
@@ -107,10 +109,14 @@ pub fn estimate(strata: &[StratumFrame], obs: &[Obs]) -> Option<Estimate> {
         var += big * big * fpc * s2 / mh;
     }
     let se = var.max(0.0).sqrt();
+    let total = obs.iter().filter(|o| o.stratum < k).count() as f64;
+    let used = (0..k)
+        .filter(|h| obs.iter().any(|o| o.stratum == *h))
+        .count() as f64;
     let (lower, upper) = if census {
         (r, r)
     } else {
-        korn_graubard(r, var, n)
+        korn_graubard(r, var, n, total, total - used)
     };
     Some(Estimate {
         n,
@@ -124,15 +130,35 @@ pub fn estimate(strata: &[StratumFrame], obs: &[Obs]) -> Option<Estimate> {
     })
 }
 
-/// Korn–Graubard 95% interval for a proportion `p` with design variance `var`, `n` observations.
-pub fn korn_graubard(p: f64, var: f64, n: u64) -> (f64, f64) {
-    let n = n as f64;
+/// Korn–Graubard 95% interval for a proportion `p` with design variance `var`: `n` observations
+/// in the domain, `total` in the whole sample, `df` design degrees of freedom.
+pub fn korn_graubard(p: f64, var: f64, n: u64, total: f64, df: f64) -> (f64, f64) {
     let n_eff = if var > 1e-15 && p > 0.0 && p < 1.0 {
-        (p * (1.0 - p) / var).min(n)
+        let base = p * (1.0 - p) / var;
+        if total >= 2.0 && df >= 1.0 {
+            base * (t_quantile(0.05, total - 1.0) / t_quantile(0.05, df)).powi(2)
+        } else {
+            base
+        }
     } else {
-        n
+        n as f64
     };
     clopper_pearson(n_eff * p, n_eff, 0.05)
+}
+
+/// The two-sided critical value of Student's t: P(|T| > t) = alpha with `df` degrees of freedom.
+pub fn t_quantile(alpha: f64, df: f64) -> f64 {
+    // P(|T| > t) = I_{df/(df+t²)}(df/2, 1/2), decreasing in t.
+    let (mut lo, mut hi) = (0.0f64, 1e4f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if inc_beta(df / 2.0, 0.5, df / (df + mid * mid)) > alpha {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 /// Clopper–Pearson interval for x successes in n trials (x, n may be non-integer).
@@ -270,6 +296,14 @@ mod tests {
         let (l, u) = clopper_pearson(10.0, 10.0, 0.05);
         assert!((l - 0.6915029).abs() < 1e-6);
         assert_eq!(u, 1.0);
+    }
+
+    #[test]
+    fn t_critical_values() {
+        // R: qt(0.975, c(1, 10, 200))
+        assert!((t_quantile(0.05, 1.0) - 12.706205).abs() < 1e-5);
+        assert!((t_quantile(0.05, 10.0) - 2.228139).abs() < 1e-6);
+        assert!((t_quantile(0.05, 200.0) - 1.971896).abs() < 1e-6);
     }
 
     #[test]
