@@ -18,55 +18,56 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Import the account registry (备案台账) from Excel/CSV into a campaign folder
+    /// 导入备案台账(Excel/CSV)到项目目录 — import the registry
     Import(ImportArgs),
-    /// Draw a reproducible stratified sample from the campaign's registry
+    /// 分层抽样,可按种子逐字节复现 — draw the stratified sample
     Sample(SampleArgs),
-    /// Re-derive the sample from the registry and the recorded design, and compare
+    /// 按台账和记录的设计重新抽样并核对 sample.csv — verify the sample
     Verify(CampaignArgs),
-    /// Print the indicator catalog, or write it out for editing
+    /// 显示检查指标目录,或写出以便修改 — the indicator catalog
     Indicators(IndicatorsArgs),
-    /// Write one inspection workbook per inspector into DIR/sheets/
+    /// 为每位检查人生成检查表(DIR/sheets/) — inspector workbooks
     Sheet(SheetArgs),
-    /// Collect filled inspection workbooks into the campaign's results
+    /// 收回填好的检查表,汇总检查结果 — collect returned workbooks
     Collect(CollectArgs),
-    /// Where the campaign stands: registry, sample, sheets, returns, conflicts, deadline
+    /// 项目进度:台账、样本、检查表、收回、冲突、截止日期 — campaign status
     Status(CampaignArgs),
-    /// Pass-rate tables, problem counts, annex, quarter-on-quarter, estimates and a notice draft
+    /// 生成合格率表、问题统计、附件名单、环比、加权估计和通报草稿 — the report
     Report(ReportArgs),
-    /// Run a whole campaign on built-in generated data (simulated answers)
+    /// 用内置演示数据跑完整个流程(检查结果为模拟) — the demo
     Demo(DemoArgs),
-    /// Generate a realistic registry workbook for tests and benchmarks
+    /// 生成演示台账(测试与基准用) — generate a demo registry
     DemoData(DemoDataArgs),
 }
 
 #[derive(Args, Debug)]
 #[command(after_help = "例: audit import 台账.xlsx --campaign 2020Q1 --previous 2019Q4")]
 pub struct ImportArgs {
-    /// The registry file: .xlsx .xlsm .xlsb .xls .ods or .csv (UTF-8 or GBK)
+    /// 台账文件:.xlsx .xlsm .xlsb .xls .ods 或 .csv(UTF-8 或 GBK)
     pub file: PathBuf,
-    /// The campaign folder (created if missing)
+    /// 项目目录(不存在则新建)
     #[arg(long)]
     pub campaign: PathBuf,
-    /// The sheet to read (default: the first)
+    /// 要读取的工作表(默认第一个)
     #[arg(long)]
     pub sheet: Option<String>,
-    /// An earlier campaign, to report the registry's change
+    /// 上期项目目录,用于统计台账变化
     #[arg(long)]
     pub previous: Option<PathBuf>,
-    /// Exit non-zero when any row is rejected
+    /// 有任何拒收行时报错退出,不导入
     #[arg(long)]
     pub strict: bool,
-    /// Replace an existing registry in the campaign
+    /// 覆盖项目中已有的台账
     #[arg(long)]
     pub force: bool,
-    /// CSV encoding: utf-8, gbk or gb18030 (default: detected)
+    /// CSV 编码:utf-8、gbk 或 gb18030(默认自动识别)
     #[arg(long)]
     pub encoding: Option<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct CampaignArgs {
+    /// 项目目录(检查抽查项目的文件夹)
     #[arg(long)]
     pub campaign: PathBuf,
 }
@@ -84,57 +85,59 @@ pub enum AllocationArg {
     after_help = "例: audit sample --campaign 2020Q1 --size 219 --strata level,type --take-all owner_kind=政府 --recheck 2019Q4 --seed 20200320"
 )]
 pub struct SampleArgs {
+    /// 项目目录(检查抽查项目的文件夹)
     #[arg(long)]
     pub campaign: PathBuf,
-    /// Total sample size n (certainty units included)
+    /// 样本量 n(含必查账号)
     #[arg(long, conflicts_with = "rate")]
     pub size: Option<u64>,
-    /// Sampling rate of the frame, 0 < R <= 1 (n = ceil(R × frame))
+    /// 抽样比例,0 < R <= 1(n = 向上取整(R × 抽样框))
     #[arg(long)]
     pub rate: Option<f64>,
-    /// Registry columns that define the strata
+    /// 分层变量(台账列名,逗号分隔)
     #[arg(long, default_value = "level,type", value_delimiter = ',')]
     pub strata: Vec<String>,
-    /// How n is spread over the strata
+    /// 样本分配方法
     #[arg(long, value_enum, default_value = "proportional")]
     pub allocation: AllocationArg,
-    /// Quota CSV: the strata columns plus n (implies --allocation quota)
+    /// 配额文件:分层列加 n 列(即 --allocation quota)
     #[arg(long)]
     pub quota: Option<PathBuf>,
-    /// An earlier campaign: its fail rates drive the Neyman allocation
+    /// 上期项目:其各层不合格率用于 Neyman 分配
     #[arg(long)]
     pub previous: Option<PathBuf>,
-    /// Minimum sample per stratum, wherever the stratum holds that many
+    /// 每层最少样本数(该层账号足够时)
     #[arg(long, default_value_t = 1)]
     pub min_per_stratum: u64,
-    /// Always include accounts matching COLUMN=VALUE[|VALUE…] (may repeat)
+    /// 必查条件 列=值[|值…](可多次给出),如 owner_kind=政府
     #[arg(long = "take-all")]
     pub take_all: Vec<String>,
-    /// Re-check (回头看): an earlier campaign folder (its unqualified accounts) or a CSV of ids
+    /// 回头看:上期项目目录(其不合格账号)或账号ID名单
     #[arg(long)]
     pub recheck: Option<PathBuf>,
-    /// Remove these ids from the frame (CSV/xlsx with an id column)
+    /// 从抽样框中排除的账号(含账号ID列的 CSV/xlsx)
     #[arg(long)]
     pub exclude: Option<PathBuf>,
-    /// Random seed (u64); drawn from the OS and printed when omitted
+    /// 随机种子(u64);不给则随机生成并记录
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Print the allocation, write nothing
+    /// 只显示分配表,不写文件
     #[arg(long)]
     pub dry_run: bool,
-    /// Replace an existing sample
+    /// 覆盖已有样本
     #[arg(long)]
     pub force: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct IndicatorsArgs {
-    /// Write the catalog (TOML) to this file for editing
+    /// 把指标目录(TOML)写到此文件以便修改
     #[arg(long)]
     pub write: Option<PathBuf>,
-    /// Print this catalog instead of the built-in one (checks it)
+    /// 显示(并检查)此指标目录,而非内置目录
     #[arg(long)]
     pub catalog: Option<PathBuf>,
+    /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,
 }
@@ -142,20 +145,22 @@ pub struct IndicatorsArgs {
 #[derive(Args, Debug)]
 #[command(after_help = "例: audit sheet --campaign 2020Q1 --inspectors 4 --deadline 2020-03-31")]
 pub struct SheetArgs {
+    /// 项目目录(检查抽查项目的文件夹)
     #[arg(long)]
     pub campaign: PathBuf,
-    /// Number of inspectors (workbooks), balanced by count, regions kept together
+    /// 检查人数(按数量均分,同一地区尽量分给同一人)
     #[arg(long, conflicts_with = "assign")]
     pub inspectors: Option<usize>,
-    /// CSV mapping id or region (地区) to an inspector (检查人) name
+    /// 分配文件:账号ID 或 地区 对应 检查人
     #[arg(long)]
     pub assign: Option<PathBuf>,
-    /// Deadline for returning the sheets, YYYY-MM-DD
+    /// 检查表交回截止日期 YYYY-MM-DD
     #[arg(long)]
     pub deadline: Option<String>,
-    /// Indicator catalog (TOML); default: the built-in one
+    /// 指标目录(TOML);默认内置目录
     #[arg(long)]
     pub catalog: Option<PathBuf>,
+    /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,
 }
@@ -163,11 +168,12 @@ pub struct SheetArgs {
 #[derive(Args, Debug)]
 #[command(after_help = "例: audit collect --campaign 2020Q1 返回/*.xlsx")]
 pub struct CollectArgs {
+    /// 项目目录(检查抽查项目的文件夹)
     #[arg(long)]
     pub campaign: PathBuf,
-    /// Filled workbooks (.xlsx/.ods/.xls) as returned by the inspectors
+    /// 检查人交回的检查表(.xlsx/.ods/.xls)
     pub files: Vec<PathBuf>,
-    /// Resolve conflicts in favour of this returned file's answers (file name; may repeat)
+    /// 冲突时以此文件的答案为准(文件名,可多次给出)
     #[arg(long)]
     pub prefer: Vec<String>,
 }
@@ -177,29 +183,32 @@ pub struct CollectArgs {
     after_help = "例: audit report --campaign 2020Q1 --previous 2019Q4 --previous 2019Q3\n--previous 按时间由近到远给出:第一个是上季度。"
 )]
 pub struct ReportArgs {
+    /// 项目目录(检查抽查项目的文件夹)
     #[arg(long)]
     pub campaign: PathBuf,
-    /// Earlier campaigns, most recent first (quarter-on-quarter and repeat offenders)
+    /// 以往项目,由近到远(用于环比和连续不合格)
     #[arg(long)]
     pub previous: Vec<PathBuf>,
-    /// Output folder (default: DIR/report)
+    /// 输出目录(默认 DIR/report)
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Report although some sampled accounts are unchecked (marked 未完成 everywhere)
+    /// 样本未查完也出报告(各处标明 未完成)
     #[arg(long)]
     pub allow_incomplete: bool,
-    /// Deadline for the units' rectification reports, YYYY-MM-DD (printed in the draft as 4月10日)
+    /// 整改情况报送截止日期 YYYY-MM-DD(草稿中写作 4月10日)
     #[arg(long)]
     pub rectify_by: Option<String>,
+    /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
-    /// Where to put the demo campaigns
+    /// 演示项目放在哪个目录
     #[arg(long, default_value = "audit-demo")]
     pub out: PathBuf,
+    /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,
 }
@@ -211,9 +220,10 @@ pub struct DemoDataArgs {
     pub accounts: u64,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Output .xlsx or .csv
+    /// 输出文件 .xlsx 或 .csv
     #[arg(long)]
     pub out: PathBuf,
+    /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,
 }
