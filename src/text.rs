@@ -132,11 +132,6 @@ pub fn points(diff: f64) -> String {
     s.trim_end_matches('%').to_string()
 }
 
-/// Make a cell text safe for a spreadsheet: never a formula.
-pub fn is_formula_like(s: &str) -> bool {
-    matches!(s.chars().next(), Some('=' | '+' | '-' | '@'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ pub mod assign;
 
 use crate::indicators::{verdict, Answer, Catalog, Kind, Verdict};
 use calamine::Data;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Parse a yes/no cell: 是/否, Y/N, 1/0, √/×, TRUE/FALSE (and 有/无). `Ok(None)` when blank.
 pub fn parse_yes_no(v: &Data) -> Result<Option<u32>, String> {
@@ -331,22 +331,6 @@ pub fn value_from_label(kind: Kind, s: &str) -> Option<u32> {
         },
         Kind::Deduct => s.parse().ok(),
     }
-}
-
-/// Count per inspector: (assigned, checked).
-pub fn progress_by_inspector(
-    assigned: &HashMap<String, String>,
-    results: &BTreeMap<String, Result_>,
-) -> BTreeMap<String, (u64, u64)> {
-    let mut m: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for (id, insp) in assigned {
-        let e = m.entry(insp.clone()).or_default();
-        e.0 += 1;
-        if results.contains_key(id) {
-            e.1 += 1;
-        }
-    }
-    m
 }
 
 #[cfg(test)]

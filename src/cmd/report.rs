@@ -303,8 +303,7 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
             println!("\n{}", t.render());
         }
     }
-    if let Some(p) = previous.first() {
-        let _ = p;
+    if !previous.is_empty() {
         if let Some(t) = built.tables.iter().find(|t| t.name == "环比") {
             println!("{}", t.render());
         }

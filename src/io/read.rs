@@ -88,15 +88,6 @@ pub fn extension(path: &Path) -> String {
         .to_ascii_lowercase()
 }
 
-/// Names of the sheets in a workbook (empty for CSV).
-pub fn sheet_names(path: &Path) -> Result<Vec<String>, ReadError> {
-    if is_csv(path) {
-        return Ok(Vec::new());
-    }
-    let wb = open_book(path)?;
-    Ok(wb.sheet_names())
-}
-
 fn is_csv(path: &Path) -> bool {
     matches!(extension(path).as_str(), "csv" | "txt")
 }

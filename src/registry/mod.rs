@@ -4,7 +4,7 @@
 pub mod normalize;
 
 use crate::text::{clean, clean_id, match_key};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// A canonical field of the registry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -648,15 +648,6 @@ impl RegistryBuilder {
             rejects,
         )
     }
-}
-
-/// Counts of active accounts by a key, with a total.
-pub fn count_by<F: Fn(&Account) -> String>(accounts: &[&Account], key: F) -> BTreeMap<String, u64> {
-    let mut m = BTreeMap::new();
-    for a in accounts {
-        *m.entry(key(a)).or_insert(0) += 1;
-    }
-    m
 }
 
 /// How the registry changed against a previous one.

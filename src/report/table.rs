@@ -123,13 +123,6 @@ impl Table {
         s.push('\n');
         s
     }
-
-    /// Find a row by its first cell's text.
-    pub fn row(&self, first: &str) -> Option<&Vec<Cell>> {
-        self.rows
-            .iter()
-            .find(|r| matches!(r.first(), Some(Cell::Text(t)) if t == first))
-    }
 }
 
 /// A count-and-share table over a key.

@@ -6,7 +6,7 @@ use crate::registry::normalize::{region_rank, JIANGSU_CITIES, LEVELS, PROVINCE_R
 use crate::registry::{Account, Registry, OWNER_GROUP_CITY, OWNER_GROUP_PROVINCE};
 use crate::sampling::Design;
 use crate::stats::{estimate, Obs, StratumFrame};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// The notice prints types in this order.
 pub const TYPE_ORDER: [&str; 4] = ["微博", "微信", "移动客户端", "其他"];
@@ -574,18 +574,4 @@ pub fn annex(c: &CampaignData) -> Table {
         ]);
     }
     t
-}
-
-/// Counts of the accounts checked by owner group, for sentences.
-pub fn group_tallies(c: &CampaignData) -> BTreeMap<&'static str, Tally> {
-    let mut m = BTreeMap::new();
-    m.insert(
-        OWNER_GROUP_PROVINCE,
-        c.tally(|a| a.owner_group() == OWNER_GROUP_PROVINCE),
-    );
-    m.insert(
-        OWNER_GROUP_CITY,
-        c.tally(|a| a.owner_group() == OWNER_GROUP_CITY),
-    );
-    m
 }

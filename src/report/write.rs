@@ -3,7 +3,7 @@
 use super::draft::Para;
 use super::table::{Cell, Table};
 use anyhow::Result;
-use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet};
 use std::io::Write;
 
 pub fn csv(t: &Table) -> Result<Vec<u8>> {
@@ -170,8 +170,6 @@ pub fn annex_xlsx(annex: &Table, heading: &str, banners: &[String]) -> Result<Ve
     let mut t = annex.clone();
     t.title = heading.to_string();
     let (header_row, _, _) = put_table(ws, &t, banners, 1)?;
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let _ = wrap;
     printable(ws, header_row)?;
     Ok(wb.save_to_buffer()?)
 }
