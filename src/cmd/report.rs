@@ -292,10 +292,21 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
+    // Swap: the old report is moved aside first, so a failure never leaves neither.
+    let old = parent.join(format!(".report.old-{}", std::process::id()));
     if out.exists() {
-        std::fs::remove_dir_all(&out).with_context(|| format!("无法替换 {}", out.display()))?;
+        std::fs::rename(&out, &old).with_context(|| format!("无法替换 {}", out.display()))?;
     }
-    std::fs::rename(&tmp, &out).with_context(|| format!("无法写入 {}", out.display()))?;
+    if let Err(e) = std::fs::rename(&tmp, &out) {
+        if old.exists() {
+            let _ = std::fs::rename(&old, &out);
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e).with_context(|| format!("无法写入 {}", out.display()));
+    }
+    if old.exists() {
+        let _ = std::fs::remove_dir_all(&old);
+    }
 
     println!("{}", built.summary);
     for name in ["合格率_开设主体", "合格率_类型"] {
