@@ -129,27 +129,20 @@ fn demo_runs_a_whole_campaign_and_labels_it_simulated() {
 #[test]
 fn demo_data_is_deterministic() {
     let w = Workdir::new();
-    w.run(&[
-        "demo-data",
-        "--accounts",
-        "300",
-        "--seed",
-        "4",
-        "--out",
-        "a.csv",
-    ])
-    .ok();
-    w.run(&[
-        "demo-data",
-        "--accounts",
-        "300",
-        "--seed",
-        "4",
-        "--out",
-        "b.csv",
-    ])
-    .ok();
+    for out in ["a.csv", "b.csv", "a.xlsx", "b.xlsx"] {
+        w.run(&[
+            "demo-data",
+            "--accounts",
+            "300",
+            "--seed",
+            "4",
+            "--out",
+            out,
+        ])
+        .ok();
+    }
     assert_eq!(w.bytes("a.csv"), w.bytes("b.csv"));
+    assert_eq!(w.bytes("a.xlsx"), w.bytes("b.xlsx"));
     w.run(&[
         "demo-data",
         "--accounts",

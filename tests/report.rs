@@ -288,9 +288,22 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
         "--force",
         "--out",
         "elsewhere",
+        "--rectify-by",
+        "2020-04-10",
     ])
     .ok();
     assert!(w.exists("elsewhere/通报草稿.docx"));
+    // Same campaign, same inputs: the same bytes.
+    for f in [
+        "report.xlsx",
+        "annex.xlsx",
+        "通报草稿.docx",
+        "通报草稿.md",
+        "csv/加权估计.csv",
+    ] {
+        let same = w.bytes(&format!("now/report/{f}")) == w.bytes(&format!("elsewhere/{f}"));
+        assert!(same, "{f} differs between two runs");
+    }
 }
 
 #[test]

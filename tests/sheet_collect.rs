@@ -56,6 +56,20 @@ fn sheets_are_balanced_protected_and_carry_their_fingerprint() {
     w.run(&["sheet", "--campaign", "c", "--inspectors", "2"])
         .fails()
         .stderr_has("已生成检查表(3 份)");
+    // Regenerating gives the same bytes.
+    let before = w.bytes("c/sheets/c_检查员02.xlsx");
+    w.run(&[
+        "sheet",
+        "--campaign",
+        "c",
+        "--inspectors",
+        "3",
+        "--deadline",
+        "2020-03-31",
+        "--force",
+    ])
+    .ok();
+    assert_eq!(w.bytes("c/sheets/c_检查员02.xlsx"), before);
     w.run(&["status", "--campaign", "c"])
         .ok()
         .stdout_has("检查表: 已发出 3 份")

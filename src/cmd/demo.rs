@@ -198,6 +198,7 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
                 .collect(),
             fills: Some(&fills),
             simulated: true,
+            created: &camp.manifest.created,
         })?;
         let path = returned.join(super::sheet::workbook_name(name, inspector));
         campaign::write_atomic(&path, &bytes)?;

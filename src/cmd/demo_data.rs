@@ -22,6 +22,7 @@ pub fn write_registry(path: &Path, title: &str, accounts: &[DemoAccount]) -> Res
         }
         "xlsx" => {
             let mut wb = Workbook::new();
+            crate::io::write::stamp(&mut wb, title, "2020-01-01T00:00:00+00:00")?;
             let ws = wb.add_worksheet_with_constant_memory();
             ws.set_name("备案台账")?;
             let title_fmt = Format::new()

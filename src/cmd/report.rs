@@ -268,11 +268,22 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
         let annex_heading = format!("{}检查抽查存在\"单项否决\"问题政务新媒体名单", cur.name);
         write_atomic(
             &tmp.join("report.xlsx"),
-            &write::report_xlsx(&built.tables, &built.annex, &built.banners, built.cities)?,
+            &write::report_xlsx(
+                &built.tables,
+                &built.annex,
+                &built.banners,
+                built.cities,
+                &camp.manifest.created,
+            )?,
         )?;
         write_atomic(
             &tmp.join("annex.xlsx"),
-            &write::annex_xlsx(&built.annex, &annex_heading, &built.banners)?,
+            &write::annex_xlsx(
+                &built.annex,
+                &annex_heading,
+                &built.banners,
+                &camp.manifest.created,
+            )?,
         )?;
         let md = write::markdown(&draft::markdown(&built.paras), &built.tables, &built.annex);
         write_atomic(&tmp.join("通报草稿.md"), md.as_bytes())?;

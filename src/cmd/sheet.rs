@@ -167,6 +167,7 @@ pub fn write_sheets(
             accounts,
             fills,
             simulated: camp.manifest.simulated,
+            created: &camp.manifest.created,
         })?;
         let name = workbook_name(&camp.manifest.name, inspector);
         outputs.push((dir.join(&name), bytes));

@@ -43,6 +43,8 @@ pub struct SheetSpec<'a> {
     pub accounts: Vec<&'a Account>,
     pub fills: Option<&'a HashMap<String, Fill>>,
     pub simulated: bool,
+    /// The campaign's creation time, stamped into the workbook (same inputs, same bytes).
+    pub created: &'a str,
 }
 
 pub fn indicator_header(code: &str, name: &str) -> String {
@@ -74,6 +76,11 @@ pub fn identity_cells(a: &Account) -> [String; 7] {
 pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
     let cat = spec.catalog;
     let mut wb = Workbook::new();
+    crate::io::write::stamp(
+        &mut wb,
+        &format!("检查表 {} {}", spec.campaign, spec.inspector),
+        spec.created,
+    )?;
     let hf = crate::io::write::header_format();
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let bold = Format::new().set_bold();

@@ -90,3 +90,24 @@ pub fn autofit(
     }
     Ok(())
 }
+
+/// Give a workbook fixed document properties (title, and the campaign's creation time instead of
+/// "now"), so the same campaign and inputs always give the same bytes.
+pub fn stamp(wb: &mut rust_xlsxwriter::Workbook, title: &str, created: &str) -> Result<()> {
+    let t = chrono::DateTime::parse_from_rfc3339(created)
+        .map(|d| d.naive_utc())
+        .unwrap_or_default();
+    use chrono::{Datelike, Timelike};
+    let when = rust_xlsxwriter::ExcelDateTime::from_ymd(
+        t.year().clamp(1900, 9999) as u16,
+        t.month() as u8,
+        t.day() as u8,
+    )?
+    .and_hms(t.hour() as u16, t.minute() as u8, t.second() as f64)?;
+    let props = rust_xlsxwriter::DocProperties::new()
+        .set_title(title)
+        .set_author("audit")
+        .set_creation_datetime(&when);
+    wb.set_properties(&props);
+    Ok(())
+}

@@ -130,8 +130,10 @@ pub fn report_xlsx(
     annex: &Table,
     banners: &[String],
     cities: usize,
+    created: &str,
 ) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
+    crate::io::write::stamp(&mut wb, "政务新媒体检查抽查报告", created)?;
     for t in tables.iter().chain(std::iter::once(annex)) {
         let name = sheet_name(&t.name);
         let ws = wb.add_worksheet();
@@ -161,8 +163,14 @@ pub fn report_xlsx(
 }
 
 /// annex.xlsx: the annex alone, as the notice's attachment.
-pub fn annex_xlsx(annex: &Table, heading: &str, banners: &[String]) -> Result<Vec<u8>> {
+pub fn annex_xlsx(
+    annex: &Table,
+    heading: &str,
+    banners: &[String],
+    created: &str,
+) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
+    crate::io::write::stamp(&mut wb, heading, created)?;
     let ws = wb.add_worksheet();
     ws.set_name("附件")?;
     let f = Format::new().set_bold().set_font_size(12);
