@@ -419,7 +419,7 @@ fn design_obs(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<String, usize>) {
 pub fn estimates(c: &CampaignData) -> Table {
     let mut t = Table::new(
         "加权估计",
-        "全部台账合格率的设计加权估计(分层抽样,有限总体校正,95%置信区间)",
+        "抽样框(全部状态正常的账号)合格率的设计加权估计(分层抽样,有限总体校正,95%置信区间)",
         &[
             "范围",
             "检查数",
