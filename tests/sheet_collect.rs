@@ -486,3 +486,23 @@ fn conflicts_prefer_and_recollecting_a_corrected_workbook() {
     let inbox = std::fs::read_dir(w.path("c/inbox")).unwrap().count();
     assert_eq!(inbox, 3, "both versions of zhang.xlsx are kept");
 }
+
+#[test]
+fn two_inspectors_files_with_the_same_name_are_both_kept() {
+    if !need_openpyxl() {
+        return;
+    }
+    let w = Workdir::new();
+    campaign(&w, 500, 12, 2);
+    std::fs::create_dir_all(w.path("a")).unwrap();
+    std::fs::create_dir_all(w.path("b")).unwrap();
+    w.python(&[WB1, "a/检查表.xlsx", "--all-pass", "2020-03-25"]);
+    w.python(&[WB2, "b/检查表.xlsx", "--all-pass", "2020-03-25"]);
+    w.run(&["collect", "--campaign", "c", "a/检查表.xlsx"])
+        .ok()
+        .stdout_has("已检查 6 / 12");
+    w.run(&["collect", "--campaign", "c", "b/检查表.xlsx"])
+        .ok()
+        .stdout_has("已检查 12 / 12");
+    w.run(&["report", "--campaign", "c"]).ok();
+}

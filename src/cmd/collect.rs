@@ -439,10 +439,16 @@ pub fn collect(
                 let inbox_name = format!("{}/{}-{}", campaign::INBOX_DIR, &wb.sha256[..12], source);
                 let bytes = std::fs::read(f)?;
                 write_atomic(&camp.path(&inbox_name), &bytes)?;
-                answers_all.retain(|a| a.source != source);
+                // A workbook is its file name and the inspector it was made for: a corrected
+                // copy replaces only its own answers, and two inspectors' files that happen to
+                // share a name do not replace each other.
+                answers_all
+                    .retain(|a| !(a.source == source && a.workbook_inspector == wb.inspector));
                 let accepted = wb.answers.len() as u64;
                 answers_all.extend(wb.answers);
-                entry.received.retain(|r| r.source != source);
+                entry
+                    .received
+                    .retain(|r| !(r.source == source && r.inspector == wb.inspector));
                 entry.received.push(ReceivedEntry {
                     source,
                     inspector: wb.inspector,
