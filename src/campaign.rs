@@ -122,8 +122,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 pub fn sha256_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;
-    Ok(sha256_hex(&bytes))
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut file, &mut h).with_context(|| format!("无法读取 {}", path.display()))?;
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Write bytes to `path` through a temp file in the same folder and a rename, so a reader never
@@ -142,6 +145,55 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         return Err(e).with_context(|| format!("无法写入 {}", path.display()));
     }
     Ok(())
+}
+
+/// Like [`write_atomic`], but streamed: `fill` writes the content, which is hashed on the way.
+/// Returns the SHA-256 of what was written.
+pub fn write_atomic_with<F>(path: &Path, fill: F) -> Result<String>
+where
+    F: FnOnce(&mut dyn std::io::Write) -> Result<()>,
+{
+    struct Hashing<W> {
+        inner: W,
+        hasher: Sha256,
+    }
+    impl<W: std::io::Write> std::io::Write for Hashing<W> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = self.inner.write(buf)?;
+            self.hasher.update(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.inner.flush()
+        }
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| -> Result<String> {
+        let file =
+            std::fs::File::create(&tmp).with_context(|| format!("无法写入 {}", tmp.display()))?;
+        let mut w = Hashing {
+            inner: std::io::BufWriter::with_capacity(1 << 20, file),
+            hasher: Sha256::new(),
+        };
+        fill(&mut w)?;
+        std::io::Write::flush(&mut w).with_context(|| format!("无法写入 {}", tmp.display()))?;
+        std::fs::rename(&tmp, path).with_context(|| format!("无法写入 {}", path.display()))?;
+        Ok(w.hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Refuse to replace an existing output unless `force`.

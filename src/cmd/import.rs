@@ -159,7 +159,6 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
     let source_sha = campaign::sha256_file(&args.file)?;
 
     let file = args.file.display().to_string();
-    let reg_bytes = crate::io::write::registry_csv_bytes(&imp.registry)?;
     let mut rej_header: Vec<String> = ["源文件", "工作表", "行号", "原因", "说明"]
         .iter()
         .map(|s| s.to_string())
@@ -249,7 +248,9 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
             .collect();
         campaign::write_atomic(&camp.path(campaign::CHANGES), &csv_bytes(&header, &rows)?)?;
     }
-    campaign::write_atomic(&camp.path(campaign::REGISTRY), &reg_bytes)?;
+    let registry_sha256 = campaign::write_atomic_with(&camp.path(campaign::REGISTRY), |w| {
+        crate::io::write::write_registry_csv(w, &imp.registry)
+    })?;
     campaign::write_atomic(&camp.path(campaign::REJECTS), &rej_bytes)?;
     let stale_sample = camp.manifest.sample.is_some();
     camp.manifest.registry = Some(RegistryEntry {
@@ -268,7 +269,7 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
         blank_rows: imp.blank_rows,
         active: imp.registry.active().count() as u64,
         file: campaign::REGISTRY.into(),
-        sha256: campaign::sha256_hex(&reg_bytes),
+        sha256: registry_sha256,
         imported_at: campaign::now(),
         previous: args.previous.as_ref().map(|p| p.display().to_string()),
     });

@@ -20,19 +20,27 @@ pub fn csv_bytes(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The canonical registry as CSV bytes (UTF-8 with BOM), streamed from the accounts.
-pub fn registry_csv_bytes(reg: &crate::registry::Registry) -> Result<Vec<u8>> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        w.write_record(reg.canonical_header())?;
-        for a in &reg.accounts {
-            w.write_record(crate::registry::Registry::canonical_fields(a))?;
-        }
-        w.flush()?;
+/// Write the canonical registry as CSV (UTF-8 with BOM), streamed from the accounts.
+pub fn write_registry_csv(
+    out: &mut dyn std::io::Write,
+    reg: &crate::registry::Registry,
+) -> Result<()> {
+    out.write_all(b"\xEF\xBB\xBF")?;
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    w.write_record(reg.canonical_header())?;
+    for a in &reg.accounts {
+        w.write_record(crate::registry::Registry::canonical_fields(a))?;
     }
+    w.flush()?;
+    Ok(())
+}
+
+/// The canonical registry as CSV bytes.
+pub fn registry_csv_bytes(reg: &crate::registry::Registry) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write_registry_csv(&mut out, reg)?;
     Ok(out)
 }
 

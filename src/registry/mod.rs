@@ -476,7 +476,14 @@ impl RegistryBuilder {
                 .map(|s| clean(s))
                 .unwrap_or_default()
         };
-        let id = clean_id(&get(Field::Id));
+        let id = {
+            let raw = get(Field::Id);
+            if raw.is_ascii() {
+                raw
+            } else {
+                clean_id(&raw)
+            }
+        };
         let name = get(Field::Name);
         let type_raw = get(Field::Type);
         let owner = get(Field::Owner);
