@@ -78,7 +78,8 @@ impl Workdir {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let out: Output = Command::new(env!("CARGO_BIN_EXE_audit"))
+        let out: Output = assert_cmd::Command::cargo_bin("audit")
+            .expect("the audit binary")
             .args(args)
             .current_dir(self.dir.path())
             .output()
