@@ -129,9 +129,12 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Write bytes to `path` through a temp file in the same folder and a rename, so a reader never
-/// sees half a file and a crash leaves the old one intact.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Produce `path` through a temp file in the same folder and a rename, so a reader never sees
+/// half a file and a failure leaves the old one intact. `fill` writes the temp file.
+pub fn write_atomic_file<F>(path: &Path, fill: F) -> Result<()>
+where
+    F: FnOnce(&Path) -> Result<()>,
+{
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -139,12 +142,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
-    if let Err(e) = std::fs::rename(&tmp, path) {
+    let result = fill(&tmp).and_then(|()| {
+        std::fs::rename(&tmp, path).with_context(|| format!("无法写入 {}", path.display()))
+    });
+    if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("无法写入 {}", path.display()));
     }
-    Ok(())
+    result
+}
+
+/// Write bytes to `path` atomically (see [`write_atomic_file`]).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_file(path, |tmp| {
+        std::fs::write(tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))
+    })
 }
 
 /// Like [`write_atomic`], but streamed: `fill` writes the content, which is hashed on the way.
@@ -167,33 +178,25 @@ where
             self.inner.flush()
         }
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> Result<String> {
+    let mut digest = String::new();
+    write_atomic_file(path, |tmp| {
         let file =
-            std::fs::File::create(&tmp).with_context(|| format!("无法写入 {}", tmp.display()))?;
+            std::fs::File::create(tmp).with_context(|| format!("无法写入 {}", tmp.display()))?;
         let mut w = Hashing {
             inner: std::io::BufWriter::with_capacity(1 << 20, file),
             hasher: Sha256::new(),
         };
         fill(&mut w)?;
         std::io::Write::flush(&mut w).with_context(|| format!("无法写入 {}", tmp.display()))?;
-        std::fs::rename(&tmp, path).with_context(|| format!("无法写入 {}", path.display()))?;
-        Ok(w.hasher
+        digest = w
+            .hasher
             .finalize()
             .iter()
             .map(|b| format!("{b:02x}"))
-            .collect())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+            .collect();
+        Ok(())
+    })?;
+    Ok(digest)
 }
 
 /// Refuse to replace an existing output unless `force`.

@@ -51,20 +51,10 @@ pub fn write_registry(path: &Path, title: &str, accounts: &[DemoAccount]) -> Res
                     }
                 }
             }
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            std::fs::create_dir_all(dir)?;
-            let tmp = dir.join(format!(
-                ".{}.tmp-{}",
-                path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
-                std::process::id()
-            ));
-            wb.save(&tmp)
-                .with_context(|| format!("无法写入 {}", tmp.display()))?;
-            std::fs::rename(&tmp, path).with_context(|| format!("无法写入 {}", path.display()))?;
-            Ok(())
+            crate::campaign::write_atomic_file(path, |tmp| {
+                wb.save(tmp)
+                    .with_context(|| format!("无法写入 {}", tmp.display()))
+            })
         }
         _ => bail!("{}: 输出文件应为 .xlsx 或 .csv", path.display()),
     }
