@@ -44,6 +44,7 @@ fn child(mode: &str, file: &Path, dir: &Path) {
                 strict: false,
                 force: true,
                 encoding: None,
+                period: None,
             })
             .expect("import");
             assert_eq!(code, 0);

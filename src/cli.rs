@@ -12,6 +12,9 @@ use std::path::PathBuf;
     after_help = "一次检查抽查的流程:\n  audit import 台账.xlsx --campaign 2020Q1\n  audit sample --campaign 2020Q1 --size 219 --take-all owner_kind=政府\n  audit sheet --campaign 2020Q1 --inspectors 4 --deadline 2020-03-31\n  audit collect --campaign 2020Q1 2020Q1/sheets/*.xlsx\n  audit report --campaign 2020Q1 --previous 2019Q4\n\n先试一试: audit demo"
 )]
 pub struct Cli {
+    /// 项目正被另一个 audit 命令使用时等待它结束,而不是立即报错
+    #[arg(long, global = true)]
+    pub wait: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -63,6 +66,9 @@ pub struct ImportArgs {
     /// CSV 编码:utf-8、gbk 或 gb18030(默认自动识别)
     #[arg(long)]
     pub encoding: Option<String>,
+    /// 期次,如 2020Q1(默认取项目目录名,形如 2020Q1 时)
+    #[arg(long)]
+    pub period: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -173,7 +179,7 @@ pub struct CollectArgs {
     pub campaign: PathBuf,
     /// 检查人交回的检查表(.xlsx/.ods/.xls)
     pub files: Vec<PathBuf>,
-    /// 冲突时以此文件的答案为准(文件名,可多次给出)
+    /// 冲突时以此文件的答案为准(文件名或路径,可多次给出)
     #[arg(long)]
     pub prefer: Vec<String>,
 }

@@ -15,6 +15,7 @@ pub mod report;
 pub mod sampling;
 pub mod stats;
 pub mod text;
+pub mod workbook;
 
 use clap::Parser;
 
@@ -32,6 +33,7 @@ where
             return code;
         }
     };
+    campaign::set_wait(cli.wait);
     match cmd::dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {

@@ -278,7 +278,7 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
     // Writing again needs --force; with it the report is replaced.
     w.run(&["report", "--campaign", "now", "--previous", "before"])
         .fails()
-        .stderr_has("已存在;如需覆盖旧报告请加 --force");
+        .stderr_has("已存在;如需用新结果替换它请加 --force");
     w.run(&[
         "report",
         "--campaign",

@@ -349,7 +349,7 @@ fn bad_inputs_are_clear_errors_and_write_nothing() {
         .ok();
     w.run(&["sample", "--campaign", "c", "--size", "20", "--seed", "2"])
         .fails()
-        .stderr_has("sample.csv 已存在(样本);如确需覆盖,请加 --force");
+        .stderr_has("sample.csv 已存在(样本);如确需重新抽样,请加 --force");
 }
 
 #[test]

@@ -311,18 +311,20 @@ fn each_validation_problem_has_its_message() {
             .fails()
             .stderr_has(msg);
     };
-    base("other.xlsx", &["--meta", "项目", "2019Q4"]);
-    expect(
-        "other.xlsx",
-        "other.xlsx: 这份检查表属于项目 \"2019Q4\",不是本项目 \"c\"",
-    );
-    base("old.xlsx", &["--meta", "样本指纹", "0000"]);
-    expect(
-        "old.xlsx",
-        "old.xlsx: 这份检查表是按旧样本生成的(样本指纹不一致),已过期",
-    );
-    base("cat.xlsx", &["--meta", "指标目录指纹", "0000"]);
-    expect("cat.xlsx", "cat.xlsx: 这份检查表使用的指标目录与本项目不同");
+    // Any edit of the hidden sheet breaks its signature; genuine other-campaign, old-sample and
+    // other-catalog workbooks are tested in tests/integrity.rs.
+    for (file, key, value) in [
+        ("other.xlsx", "项目", "2019Q4"),
+        ("old.xlsx", "样本指纹", "0000"),
+        ("cat.xlsx", "指标目录指纹", "0000"),
+        ("who.xlsx", "检查人", "检查员02"),
+    ] {
+        base(file, &["--meta", key, value]);
+        expect(
+            file,
+            &format!("{file}: 检查表的隐藏校验信息被改动,不能收回"),
+        );
+    }
     base("unknown.xlsx", &["--add-row", "NOPE1"]);
     expect(
         "unknown.xlsx",
@@ -357,6 +359,10 @@ fn each_validation_problem_has_its_message() {
             a[0]
         ),
     );
+    // Problem rows are not taken; the good rows of the same workbook are.
+    let ans = w.csv("c/answers.csv");
+    assert!(!ans.iter().any(|r| r[2] == "range.xlsx" && r[6] == a[0]));
+    assert!(ans.iter().any(|r| r[2] == "range.xlsx" && r[6] == a[1]));
     base("badword.xlsx", &["--set", &a[0], "V2", "也许"]);
     expect("badword.xlsx", "[V2 泄露国家秘密]: \"也许\" 不是 是/否");
     base("nodesc.xlsx", &["--set", &a[0], "V8", "是"]);
@@ -399,11 +405,11 @@ fn each_validation_problem_has_its_message() {
         "reg2.xlsx",
         "reg2.xlsx: 不是 audit 生成的检查表(缺少隐藏工作表 _audit)",
     );
-    // Problem rows are not taken; the good rows of the same workbook are.
+    // Refused files leave nothing; bare.xlsx, the last accepted copy of the workbook, is its
+    // current version.
     let ans = w.csv("c/answers.csv");
-    assert!(!ans.iter().any(|r| r[0] == "range.xlsx" && r[4] == a[0]));
-    assert!(ans.iter().any(|r| r[0] == "range.xlsx" && r[4] == a[1]));
-    assert!(!ans.iter().any(|r| r[0] == "other.xlsx"));
+    assert!(!ans.iter().any(|r| r[2] == "other.xlsx"));
+    assert!(ans.iter().skip(1).all(|r| r[2] == "bare.xlsx"));
 }
 
 #[test]
@@ -414,9 +420,28 @@ fn conflicts_prefer_and_recollecting_a_corrected_workbook() {
     let w = Workdir::new();
     campaign(&w, 500, 12, 2);
     let a = ids_of(&w, WB1);
-    w.python(&[WB1, "zhang.xlsx", "--all-pass", "2020-03-25"]);
-    w.python(&[
-        WB1,
+    // The office re-assigns every account to 李 after 张 got his workbook: both are genuine.
+    std::fs::copy(w.path(WB1), w.path("zhang_blank.xlsx")).unwrap();
+    let all: Vec<String> = ids_of(&w, WB1).into_iter().chain(ids_of(&w, WB2)).collect();
+    let mut assign = String::from("账号ID,检查人\n");
+    for id in &all {
+        assign.push_str(&format!("{id},李\n"));
+    }
+    std::fs::write(w.path("assign.csv"), assign).unwrap();
+    w.run(&[
+        "sheet",
+        "--campaign",
+        "c",
+        "--force",
+        "--assign",
+        "assign.csv",
+    ])
+    .ok();
+    let li_wb = "c/sheets/c_李.xlsx";
+    let li_row = ids_of(&w, li_wb).iter().position(|x| x == &a[0]).unwrap() + 2;
+    w.python(&["zhang_blank.xlsx", "zhang.xlsx", "--all-pass", "2020-03-25"]);
+    let li_v6 = [
+        li_wb,
         "li.xlsx",
         "--all-pass",
         "2020-03-25",
@@ -428,12 +453,13 @@ fn conflicts_prefer_and_recollecting_a_corrected_workbook() {
         &a[0],
         "问题描述",
         "两周未更新",
-    ]);
+    ];
+    w.python(&li_v6);
     w.run(&["collect", "--campaign", "c", "zhang.xlsx", "li.xlsx"])
         .ok()
         .stdout_has("冲突 1 个")
         .stdout_has(&format!(
-            "冲突: 账号 {} 在 li.xlsx 第 2 行 与 zhang.xlsx 第 2 行 中的答案不同",
+            "冲突: 账号 {} 在 li.xlsx 第 {li_row} 行 与 zhang.xlsx 第 2 行 中的答案不同",
             a[0]
         ));
     assert_eq!(w.csv("c/conflicts.csv").len(), 3);
@@ -446,45 +472,61 @@ fn conflicts_prefer_and_recollecting_a_corrected_workbook() {
     w.run(&["collect", "--campaign", "c", "--prefer", "nobody.xlsx"])
         .fails()
         .stderr_has("--prefer \"nobody.xlsx\": 没有收到过这个文件");
-    w.run(&["collect", "--campaign", "c", "--prefer", "li.xlsx"])
+    // A path works as well as a bare name.
+    let li_path = w.path("li.xlsx").display().to_string();
+    w.run(&["collect", "--campaign", "c", "--prefer", &li_path])
         .ok()
-        .stdout_has("--prefer li.xlsx: 解决了 1 个冲突")
+        .stdout_has("解决了 1 个冲突")
         .stdout_has("冲突 0 个");
     let res = w.csv("c/results.csv");
     assert!(res.iter().any(|r| r[0] == a[0]
         && r.contains(&"不合格".to_string())
         && r.contains(&"li.xlsx".to_string())));
-    // zhang sends a corrected workbook: only zhang's answers are replaced.
-    w.python(&[
-        WB1,
-        "zhang.xlsx",
+    // 李 re-sends a corrected version that still disagrees with 张: the decision was made on
+    // the old version, so the conflict is open again (issue #8, case 6).
+    let li_v7 = [
+        li_wb,
+        "li_v3.xlsx",
         "--all-pass",
         "2020-03-26",
         "--set",
-        &a[1],
+        &a[0],
         "V7",
         "是",
         "--set",
-        &a[1],
+        &a[0],
         "问题描述",
         "无互动",
-    ]);
-    // a[1] now differs between li (pass) and zhang (V7): a new conflict, listed, not silently won.
-    w.run(&["collect", "--campaign", "c", "zhang.xlsx"])
+    ];
+    w.python(&li_v7);
+    w.run(&["collect", "--campaign", "c", "li_v3.xlsx"])
         .ok()
         .stdout_has("冲突 1 个")
-        .stdout_has(&format!("冲突: 账号 {} 在", a[1]));
+        .stdout_has(&format!("冲突: 账号 {} 在", a[0]));
+    // 张 re-sends under another file name: it replaces his workbook, it is not counted twice
+    // (issue #8, case 10).
+    w.python(&[
+        "zhang_blank.xlsx",
+        "zhang_corrected.xlsx",
+        "--all-pass",
+        "2020-03-27",
+    ]);
+    w.run(&["collect", "--campaign", "c", "zhang_corrected.xlsx"])
+        .ok();
     let ans = w.csv("c/answers.csv");
-    let zhang: Vec<&Vec<String>> = ans.iter().filter(|r| r[0] == "zhang.xlsx").collect();
-    let li: Vec<&Vec<String>> = ans.iter().filter(|r| r[0] == "li.xlsx").collect();
-    assert_eq!((zhang.len(), li.len()), (6, 6));
-    assert!(zhang.iter().all(|r| r.last().unwrap() == "2020-03-26"));
-    assert!(li.iter().all(|r| r.last().unwrap() == "2020-03-25"));
+    let zhang: Vec<&Vec<String>> = ans.iter().filter(|r| r[2].starts_with("zhang")).collect();
+    let li: Vec<&Vec<String>> = ans.iter().filter(|r| r[2].starts_with("li")).collect();
+    assert_eq!((zhang.len(), li.len()), (6, 12));
+    assert!(zhang.iter().all(|r| r[2] == "zhang_corrected.xlsx"));
+    assert!(li.iter().all(|r| r[2] == "li_v3.xlsx"));
+    w.run(&["status", "--campaign", "c"])
+        .ok()
+        .stdout_has("李: 12 / 12");
     w.run(&["collect", "--campaign", "c"])
         .fails()
         .stderr_has("请给出要收回的检查表文件");
     let inbox = std::fs::read_dir(w.path("c/inbox")).unwrap().count();
-    assert_eq!(inbox, 3, "both versions of zhang.xlsx are kept");
+    assert_eq!(inbox, 4, "every version received is kept");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! conflicts, and verdicts. Pure: cells in, answers and problems out.
 
 pub mod assign;
+pub mod tables;
 
 use crate::indicators::{verdict, Answer, Catalog, Kind, Verdict};
 use calamine::Data;
@@ -110,15 +111,35 @@ pub fn parse_date(v: &Data) -> Result<Option<chrono::NaiveDate>, String> {
 /// One account's answer as read from one workbook row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RowAnswer {
+    /// The signed id of the workbook it came from: the workbook's identity.
+    pub workbook: String,
+    /// The inspector the workbook was made for.
+    pub inspector: String,
+    /// The file name it came back under (for people; not an identity).
     pub source: String,
+    /// SHA-256 of that returned file: the version.
     pub source_sha256: String,
-    pub workbook_inspector: String,
+    /// The sample the workbook was made from; answers of an earlier sample are set aside.
+    pub sample_sha256: String,
+    /// Row in the workbook.
     pub row: u32,
+    /// The account.
     pub id: String,
+    /// One value per indicator, in catalog order.
     pub values: Vec<u32>,
+    /// 问题描述.
     pub description: String,
+    /// 检查人 as filled.
     pub checker: String,
+    /// 检查日期, YYYY-MM-DD.
     pub date: String,
+}
+
+impl RowAnswer {
+    /// "workbook:version", what a resolution is made against.
+    pub fn version_key(&self) -> String {
+        format!("{}:{}", self.workbook, self.source_sha256)
+    }
 }
 
 /// A problem in a returned workbook, with where it is.
@@ -157,15 +178,25 @@ pub struct RowCells<'a> {
     pub date: &'a Data,
 }
 
-/// A checked row: indicator values, 问题描述, 检查人, 检查日期.
-pub type Checked = (Vec<u32>, String, String, String);
+/// A checked row as filled in: what [`read_row`] accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedRow {
+    /// One value per indicator.
+    pub values: Vec<u32>,
+    /// 问题描述.
+    pub description: String,
+    /// 检查人.
+    pub checker: String,
+    /// 检查日期, YYYY-MM-DD.
+    pub date: String,
+}
 
 /// Validate one row. Returns `Ok(None)` for a row not yet checked (all blank).
 pub fn read_row(
     cat: &Catalog,
     source: &str,
     cells: &RowCells<'_>,
-) -> Result<Option<Checked>, Vec<Problem>> {
+) -> Result<Option<CheckedRow>, Vec<Problem>> {
     let mut problems = Vec::new();
     let problem = |col: &str, msg: String| Problem {
         source: source.to_string(),
@@ -242,75 +273,118 @@ pub fn read_row(
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(Some((
+    Ok(Some(CheckedRow {
         values,
         description,
         checker,
-        date.unwrap_or_default(),
-    )))
+        date: date.unwrap_or_default(),
+    }))
 }
 
 /// The merged outcome for one sampled account.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Result_ {
+pub struct AccountResult {
+    /// The answer that counts.
     pub answer: RowAnswer,
+    /// Its verdict.
     pub verdict: Verdict,
 }
 
+/// Two or more workbooks disagree on an account.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Conflict {
+    /// The account.
     pub id: String,
+    /// Every answer for it.
     pub answers: Vec<RowAnswer>,
 }
 
-/// Merge answers from every workbook: one per account, conflicts where two sources disagree on
-/// any indicator, unless that account's conflict was resolved for one source (`prefer` holds
-/// (account id, source file) pairs).
+/// A conflict resolved with `--prefer`: for this account, this workbook's answer wins, as long
+/// as the answers in play are exactly the versions it was decided on.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Resolution {
+    /// The account.
+    pub id: String,
+    /// The preferred workbook id.
+    pub workbook: String,
+    /// The sorted "workbook:version" keys of every answer when it was decided.
+    pub versions: Vec<String>,
+}
+
+/// Everything the answers say, for the current sample.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Merged {
+    /// One result per checked account.
+    pub results: BTreeMap<String, AccountResult>,
+    /// Accounts whose answers disagree and are not resolved.
+    pub conflicts: Vec<Conflict>,
+    /// Answer rows of an earlier sample's workbooks: kept, not counted.
+    pub set_aside: usize,
+}
+
+/// The sorted version keys of a set of answers.
+pub fn versions_of<'a>(answers: impl Iterator<Item = &'a RowAnswer>) -> Vec<String> {
+    let mut v: Vec<String> = answers.map(RowAnswer::version_key).collect();
+    v.sort();
+    v
+}
+
+/// Merge answers of the current sample (`sample_sha256`) from every workbook: one result per
+/// account; a conflict where two workbooks disagree on any indicator, unless a resolution was
+/// made against exactly the versions now in play (a newer disagreeing version reopens it).
 pub fn merge(
     cat: &Catalog,
     answers: &[RowAnswer],
-    prefer: &[(String, String)],
-) -> (BTreeMap<String, Result_>, Vec<Conflict>) {
+    resolved: &[Resolution],
+    sample_sha256: &str,
+) -> Merged {
     let mut by_id: BTreeMap<&str, Vec<&RowAnswer>> = BTreeMap::new();
+    let mut set_aside = 0;
     for a in answers {
-        by_id.entry(a.id.as_str()).or_default().push(a);
+        if a.sample_sha256 == sample_sha256 {
+            by_id.entry(a.id.as_str()).or_default().push(a);
+        } else {
+            set_aside += 1;
+        }
     }
-    let mut results = BTreeMap::new();
-    let mut conflicts = Vec::new();
+    let mut merged = Merged {
+        set_aside,
+        ..Merged::default()
+    };
     for (id, list) in by_id {
         let first = list[0];
-        let agree = list.iter().all(|a| a.values == first.values);
-        let chosen = if agree {
+        let chosen = if list.iter().all(|a| a.values == first.values) {
             Some(first)
         } else {
-            prefer
+            let now = versions_of(list.iter().copied());
+            resolved
                 .iter()
-                .filter(|(pid, _)| pid == id)
-                .find_map(|(_, src)| list.iter().find(|a| &a.source == src).copied())
+                .find(|r| r.id == id && r.versions == now)
+                .and_then(|r| list.iter().find(|a| a.workbook == r.workbook).copied())
         };
         match chosen {
             Some(a) => {
-                let v = verdict(
+                let verdict = verdict(
                     cat,
                     &Answer {
                         values: a.values.clone(),
                     },
                 );
-                results.insert(
+                merged.results.insert(
                     id.to_string(),
-                    Result_ {
+                    AccountResult {
                         answer: a.clone(),
-                        verdict: v,
+                        verdict,
                     },
                 );
             }
-            None => conflicts.push(Conflict {
+            None => merged.conflicts.push(Conflict {
                 id: id.to_string(),
                 answers: list.into_iter().cloned().collect(),
             }),
         }
     }
-    (results, conflicts)
+    merged
 }
 
 /// The value as the sheet shows it: 是/否 for veto items, the count for deductions.

@@ -1,11 +1,11 @@
 //! `audit demo [--out DIR]`: a whole campaign on built-in generated data, with simulated answers.
 
-use crate::campaign::{self, Campaign};
+use crate::campaign::{self, Access, Campaign};
 use crate::cli::{AllocationArg, DemoArgs, ImportArgs, ReportArgs, SampleArgs, SheetArgs};
 use crate::demo_data::{generate, next_quarter};
 use crate::indicators::{Catalog, Kind};
-use crate::io::sheet::{build, Fill, SheetSpec};
 use crate::sampling::{below, stratum_rng};
+use crate::workbook::{build, Fill, SheetSpec};
 use anyhow::{bail, Result};
 use std::collections::HashMap;
 use std::path::Path;
@@ -110,10 +110,14 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         strict: false,
         force: false,
         encoding: None,
+        period: None,
     })?;
-    let mut camp = Campaign::open(&dir)?;
-    camp.manifest.simulated = true;
-    camp.save()?;
+    {
+        let mut camp = Campaign::open(&dir, Access::Write)?;
+        camp.manifest.simulated = true;
+        let txn = camp.begin()?;
+        camp.commit(txn)?;
+    }
     step(&format!(
         "{name}: 分层抽样(政府账号必查{})",
         if previous.is_some() {
@@ -147,13 +151,18 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         catalog: None,
         force: false,
     };
-    super::sheet::run(&sheet_args)?;
-    let mut camp = Campaign::open(&dir)?;
+    let mut camp = Campaign::open(&dir, Access::Write)?;
+    let issued = super::sheet::write_sheets(&mut camp, &sheet_args, None)?;
+    println!(
+        "  已生成 {} 份检查表: {}",
+        issued.len(),
+        camp.path(campaign::SHEETS_DIR).display()
+    );
     step(&format!("{name}: 模拟检查员填写并交回(模拟数据)"));
     let (sample, _) = camp.sample()?;
     let cat = camp.catalog()?;
     let again: Vec<String> = match previous {
-        Some(p) => super::sample::previous_results(p)?
+        Some(p) => super::sample::previous_results(&camp, p)?
             .into_iter()
             .filter(|(_, ok)| !ok)
             .map(|(id, _)| id)
@@ -161,38 +170,17 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         None => Vec::new(),
     };
     let fills = simulate(&cat, &sample.accounts, seed, fail, &again, date);
-    let sheets = camp.manifest.sheets.clone().expect("just written");
     let by_id = sample.by_id();
-    let returned = dir.join("模拟交回");
+    let returned = out.join(format!("{name}_模拟交回"));
     let mut files = Vec::new();
-    let groups: Vec<(String, Vec<String>)> = {
-        // Rebuild the same assignment the sheets used, from their hidden id lists.
-        let mut g = Vec::new();
-        for w in &sheets.workbooks {
-            let (rows, _) =
-                crate::io::read::read_all(&camp.path(&w.file), Some(crate::io::sheet::SHEET_META))
-                    .map_err(|e| anyhow::anyhow!(e))?;
-            let ids: Vec<String> = rows
-                .iter()
-                .skip_while(|(_, c)| {
-                    c.first().map(String::as_str) != Some(crate::io::sheet::META_IDS)
-                })
-                .skip(1)
-                .filter_map(|(_, c)| c.first().cloned())
-                .collect();
-            g.push((w.inspector.clone(), ids));
-        }
-        g
-    };
-    for (inspector, ids) in &groups {
+    for wb in &issued {
         let bytes = build(&SheetSpec {
-            campaign: &camp.manifest.name,
-            inspector,
-            deadline: sheets.deadline.as_deref(),
+            meta: &wb.meta,
+            deadline: Some(deadline),
             catalog: &cat,
-            sample_sha256: &sheets.sample_sha256,
-            catalog_sha256: &sheets.catalog_sha256,
-            accounts: ids
+            accounts: wb
+                .meta
+                .ids
                 .iter()
                 .filter_map(|id| by_id.get(id.as_str()).copied())
                 .collect(),
@@ -200,16 +188,18 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
             simulated: true,
             created: &camp.manifest.created,
         })?;
-        let path = returned.join(super::sheet::workbook_name(name, inspector));
-        campaign::write_atomic(&path, &bytes)?;
+        let file = wb.entry.file.rsplit('/').next().unwrap_or(&wb.entry.file);
+        let path = returned.join(file);
+        crate::io::output::write_atomic(&path, &bytes)?;
         files.push(path);
     }
     println!("  模拟交回 {} 份: {}", files.len(), returned.display());
     step(&format!("{name}: 收回检查表"));
-    let problems = super::collect::collect(&mut camp, &files, &[])?;
-    if !problems.is_empty() {
-        bail!("模拟检查表收回时出现问题: {}", problems[0]);
+    let collected = super::collect::collect(&mut camp, &files, &[])?;
+    if let Some(p) = collected.problems.first() {
+        bail!("模拟检查表收回时出现问题: {p}");
     }
+    drop(camp);
     step(&format!("{name}: 生成报告"));
     super::report::run(&ReportArgs {
         campaign: dir.clone(),
@@ -227,30 +217,56 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
     Ok(())
 }
 
-pub fn run(args: &DemoArgs) -> Result<i32> {
-    let out = &args.out;
-    let targets = [
-        out.join(PREV),
-        out.join(CUR),
+/// With `--force`, clear the demo's earlier outputs: a campaign only when its manifest says it
+/// is simulated, a file only when the folder carries the demo's marker; anything else is
+/// refused, naming it.
+fn clear_previous_demo(out: &Path, force: bool) -> Result<()> {
+    let campaigns = [out.join(PREV), out.join(CUR)];
+    let files = [
         out.join("台账_2019Q4.xlsx"),
         out.join("台账_2020Q1.xlsx"),
+        out.join(format!("{PREV}_模拟交回")),
+        out.join(format!("{CUR}_模拟交回")),
     ];
-    if targets.iter().any(|p| p.exists()) {
-        if !args.force {
-            bail!(
-                "{} 中已有演示项目;加 --force 重新生成,或用 --out 指定其他目录",
-                out.display()
-            );
-        }
-        for p in &targets {
-            if p.is_dir() {
-                std::fs::remove_dir_all(p)?;
-            } else if p.exists() {
-                std::fs::remove_file(p)?;
-            }
+    if !campaigns.iter().chain(&files).any(|p| p.exists()) {
+        return Ok(());
+    }
+    if !force {
+        bail!(
+            "{} 中已有演示项目;加 --force 重新生成,或用 --out 指定其他目录",
+            out.display()
+        );
+    }
+    for c in campaigns.iter().filter(|c| c.exists()) {
+        let simulated = Campaign::open(c, Access::Write).map(|camp| camp.manifest.simulated);
+        if !matches!(simulated, Ok(true)) {
+            bail!("{} 不是 audit demo 生成的演示项目(清单未标明模拟数据),不会删除;请用 --out 指定其他目录", c.display());
         }
     }
+    let own = out.join(crate::io::output::MARKER).is_file();
+    if let Some(f) = files.iter().find(|f| f.exists() && !own) {
+        bail!(
+            "{} 不是 audit demo 生成的文件,不会删除;请用 --out 指定其他目录",
+            f.display()
+        );
+    }
+    for p in campaigns.iter().chain(&files).filter(|p| p.exists()) {
+        let removed = if p.is_dir() {
+            std::fs::remove_dir_all(p)
+        } else {
+            std::fs::remove_file(p)
+        };
+        removed.map_err(|e| anyhow::anyhow!("无法删除 {}: {e}", p.display()))?;
+    }
+    Ok(())
+}
+
+/// Run `audit demo`.
+pub fn run(args: &DemoArgs) -> Result<i32> {
+    let out = &args.out;
+    clear_previous_demo(out, args.force)?;
     std::fs::create_dir_all(out)?;
+    crate::io::output::write_atomic(&out.join(crate::io::output::MARKER), b"audit demo\n")?;
     println!("audit 演示:用内置生成的江苏式台账跑完两个季度的检查抽查。检查结果为模拟数据,所有输出均已标明。");
     step("生成演示台账(上季度 6381 个左右在用账号;本季度减少到约 6030 个)");
     let prev = generate(6650, 2019);

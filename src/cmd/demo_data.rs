@@ -1,8 +1,8 @@
 //! `audit demo-data --accounts N --seed S --out FILE.xlsx|.csv`
 
-use crate::campaign::{guard_overwrite, write_atomic};
 use crate::cli::DemoDataArgs;
 use crate::demo_data::{generate, DemoAccount, HEADER};
+use crate::io::output::{guard_overwrite, write_atomic};
 use anyhow::{bail, Context, Result};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use std::path::Path;
@@ -51,7 +51,7 @@ pub fn write_registry(path: &Path, title: &str, accounts: &[DemoAccount]) -> Res
                     }
                 }
             }
-            crate::campaign::write_atomic_file(path, |tmp| {
+            crate::io::output::write_atomic_file(path, |tmp| {
                 wb.save(tmp)
                     .with_context(|| format!("无法写入 {}", tmp.display()))
             })

@@ -4,6 +4,7 @@ use crate::campaign::{self, Campaign, RegistryEntry};
 use crate::cli::ImportArgs;
 use crate::io::read::{for_each_row, CsvEncoding, ReadError};
 use crate::io::write::csv_bytes;
+use crate::registry::RegistryDiff;
 use crate::registry::{self, Field, HeaderMap, Registry, RegistryBuilder, Reject};
 use crate::report::makeup;
 use anyhow::{anyhow, bail, Context, Result};
@@ -122,6 +123,83 @@ pub fn read_registry(
     })
 }
 
+/// The registry_changes.csv rows: added, gone, type and owner changes.
+fn changes_table(prev: &Registry, cur: &Registry, d: &RegistryDiff) -> Vec<Vec<String>> {
+    let (now, old) = (cur.by_id(), prev.by_id());
+    let name_of = |id: &str| {
+        now.get(id)
+            .or(old.get(id))
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    };
+    let row = |id: &str, what: &str, a: &str, b: &str| {
+        vec![id.to_string(), name_of(id), what.into(), a.into(), b.into()]
+    };
+    let mut rows = Vec::new();
+    for id in &d.added {
+        rows.push(row(id, "新增", "", ""));
+    }
+    for id in &d.gone {
+        let status = now.get(id.as_str()).map(|a| a.status.clone());
+        rows.push(row(
+            id,
+            "减少",
+            "正常",
+            status.as_deref().unwrap_or("已移出台账"),
+        ));
+    }
+    for (id, a, b) in &d.type_changed {
+        rows.push(row(id, "类型变更", a, b));
+    }
+    for (id, a, b) in &d.owner_changed {
+        rows.push(row(id, "开设主体变更", a, b));
+    }
+    rows
+}
+
+/// The rejects.csv bytes.
+fn rejects_bytes(file: &str, imp: &Imported) -> Result<Vec<u8>> {
+    let header: Vec<String> = ["源文件", "工作表", "行号", "原因", "说明", "原始内容"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let rows: Vec<Vec<String>> = imp
+        .rejects
+        .iter()
+        .map(|r| {
+            vec![
+                file.to_string(),
+                imp.sheet.clone().unwrap_or_default(),
+                r.row.to_string(),
+                r.reason.label().to_string(),
+                r.detail.clone(),
+                r.cells.join(" | "),
+            ]
+        })
+        .collect();
+    csv_bytes(&header, &rows)
+}
+
+/// Refuse an input file that is one of the campaign's own files: import never writes over it.
+fn refuse_own_file(input: &Path, dir: &Path) -> Result<()> {
+    let (Ok(input), Ok(dir)) = (input.canonicalize(), dir.canonicalize()) else {
+        return Ok(());
+    };
+    if input.starts_with(&dir) {
+        bail!(
+            "{}: 输入文件在项目目录 {} 之内,导入会覆盖项目文件;请把台账放在项目目录之外",
+            input.display(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+fn parse_period(p: &str) -> Result<String> {
+    campaign::period_from_name(p)
+        .ok_or_else(|| anyhow!("--period \"{p}\" 应为 年份+季度,例如 2020Q1"))
+}
+
 pub fn run(args: &ImportArgs) -> Result<i32> {
     let encoding = match &args.encoding {
         None => None,
@@ -130,21 +208,22 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
                 .ok_or_else(|| anyhow!("--encoding \"{s}\" 无法识别;可用 utf-8、gbk、gb18030"))?,
         ),
     };
-    let mut camp = Campaign::open_or_create(&args.campaign)?;
-    if camp.manifest.registry.is_some() && !args.force {
-        bail!(
-            "{} 已导入台账;如需重新导入请加 --force(之后请重新抽样)",
-            args.campaign.display()
-        );
-    }
-    let previous = match &args.previous {
-        Some(p) => Some(
-            Campaign::open(p)?
-                .registry()
-                .with_context(|| format!("无法读取上期项目 {}", p.display()))?,
-        ),
-        None => None,
+    let period = args.period.as_deref().map(parse_period).transpose()?;
+    refuse_own_file(&args.file, &args.campaign)?;
+    let refuse_reimport = |camp: &Campaign| {
+        if camp.manifest.registry.is_some() && !args.force {
+            bail!(
+                "{} 已导入台账;如需重新导入请加 --force(之后请重新抽样)",
+                args.campaign.display()
+            );
+        }
+        Ok(())
     };
+    if args.campaign.join(campaign::MANIFEST).is_file() {
+        // Refuse early, before a long read; checked again under the lock below.
+        refuse_reimport(&Campaign::open(&args.campaign, campaign::Access::Read)?)?;
+    }
+    // The registry is read before the campaign folder is created, so a bad file leaves nothing.
     let imp = read_registry(&args.file, args.sheet.as_deref(), encoding)?;
     if imp.registry.accounts.is_empty() {
         for r in imp.rejects.iter().take(10) {
@@ -156,30 +235,7 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
             imp.rejects.len()
         );
     }
-    let source_sha = campaign::sha256_file(&args.file)?;
-
     let file = args.file.display().to_string();
-    let mut rej_header: Vec<String> = ["源文件", "工作表", "行号", "原因", "说明"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    rej_header.push("原始内容".into());
-    let rej_rows: Vec<Vec<String>> = imp
-        .rejects
-        .iter()
-        .map(|r| {
-            vec![
-                file.clone(),
-                imp.sheet.clone().unwrap_or_default(),
-                r.row.to_string(),
-                r.reason.label().to_string(),
-                r.detail.clone(),
-                r.cells.join(" | "),
-            ]
-        })
-        .collect();
-    let rej_bytes = csv_bytes(&rej_header, &rej_rows)?;
-
     if args.strict && !imp.rejects.is_empty() {
         for r in &imp.rejects {
             eprintln!("  {file} 第 {} 行: {}", r.row, r.detail);
@@ -189,69 +245,34 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
             imp.rejects.len()
         );
     }
+    let mut camp = Campaign::open_or_create(&args.campaign, period.clone())?;
+    refuse_reimport(&camp)?;
+    if period.is_some() {
+        camp.manifest.period = period;
+    }
+    let previous = match &args.previous {
+        Some(p) => {
+            let prev = campaign::records::open_previous(&camp, std::slice::from_ref(p))?;
+            let reg = prev[0].registry();
+            Some(reg.with_context(|| format!("无法读取上期项目 {}", p.display()))?)
+        }
+        None => None,
+    };
     let diff = previous.as_ref().map(|p| registry::diff(p, &imp.registry));
-    std::fs::create_dir_all(&camp.dir)
-        .with_context(|| format!("无法创建 {}", camp.dir.display()))?;
+    let mut txn = camp.begin()?;
     if let (Some(prev), Some(d)) = (&previous, &diff) {
-        let cur = imp.registry.by_id();
-        let old = prev.by_id();
-        let mut rows = Vec::new();
-        let name_of = |id: &str| {
-            cur.get(id)
-                .or(old.get(id))
-                .map(|a| a.name.clone())
-                .unwrap_or_default()
-        };
-        for id in &d.added {
-            rows.push(vec![
-                id.clone(),
-                name_of(id),
-                "新增".into(),
-                String::new(),
-                String::new(),
-            ]);
-        }
-        for id in &d.gone {
-            let now = cur
-                .get(id.as_str())
-                .map(|a| a.status.clone())
-                .unwrap_or_else(|| "已移出台账".into());
-            rows.push(vec![
-                id.clone(),
-                name_of(id),
-                "减少".into(),
-                "正常".into(),
-                now,
-            ]);
-        }
-        for (id, a, b) in &d.type_changed {
-            rows.push(vec![
-                id.clone(),
-                name_of(id),
-                "类型变更".into(),
-                a.clone(),
-                b.clone(),
-            ]);
-        }
-        for (id, a, b) in &d.owner_changed {
-            rows.push(vec![
-                id.clone(),
-                name_of(id),
-                "开设主体变更".into(),
-                a.clone(),
-                b.clone(),
-            ]);
-        }
         let header: Vec<String> = ["账号ID", "名称", "变化", "原值", "新值"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        campaign::write_atomic(&camp.path(campaign::CHANGES), &csv_bytes(&header, &rows)?)?;
+        let rows = changes_table(prev, &imp.registry, d);
+        txn.put(campaign::CHANGES, &csv_bytes(&header, &rows)?)?;
     }
-    let registry_sha256 = campaign::write_atomic_with(&camp.path(campaign::REGISTRY), |w| {
-        crate::io::write::write_registry_csv(w, &imp.registry)
+    let registry_sha256 = txn.put_with(campaign::REGISTRY, |w| {
+        crate::io::write::write_registry_csv(w, &imp.registry).map_err(std::io::Error::other)
     })?;
-    campaign::write_atomic(&camp.path(campaign::REJECTS), &rej_bytes)?;
+    txn.put(campaign::REJECTS, &rejects_bytes(&file, &imp)?)?;
+    camp.secret_or_create(&mut txn)?;
     let stale_sample = camp.manifest.sample.is_some();
     camp.manifest.registry = Some(RegistryEntry {
         source_file: args
@@ -259,7 +280,7 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default(),
-        source_sha256: source_sha,
+        source_sha256: campaign::sha256_file(&args.file)?,
         sheet: imp.sheet.clone(),
         encoding: imp.encoding.map(|e| e.to_string()),
         header_row: imp.header_row,
@@ -273,9 +294,27 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
         imported_at: campaign::now(),
         previous: args.previous.as_ref().map(|p| p.display().to_string()),
     });
-    camp.save()?;
+    camp.commit(txn)?;
+    print_summary(
+        args,
+        &camp,
+        &imp,
+        previous.as_ref(),
+        diff.as_ref(),
+        stale_sample,
+    );
+    Ok(0)
+}
 
-    // Summary.
+fn print_summary(
+    args: &ImportArgs,
+    camp: &Campaign,
+    imp: &Imported,
+    previous: Option<&Registry>,
+    diff: Option<&RegistryDiff>,
+    stale_sample: bool,
+) {
+    let file = args.file.display().to_string();
     println!(
         "已导入 {file}{}:读取 {} 行(表头在第 {} 行),导入 {} 个账号,拒收 {} 行,跳过空行 {} 行",
         imp.sheet
@@ -302,7 +341,7 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
     for t in makeup::makeup(&imp.registry) {
         println!("{}", t.render());
     }
-    if let (Some(prev), Some(d)) = (&previous, &diff) {
+    if let (Some(prev), Some(d)) = (previous, diff) {
         for t in makeup::change(prev, &imp.registry, d) {
             println!("{}", t.render());
         }
@@ -353,5 +392,4 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
             eprintln!("  {file} 第 {} 行: {}", r.row, r.detail);
         }
     }
-    Ok(0)
 }

@@ -1,8 +1,8 @@
 //! `audit indicators [--write FILE] [--catalog FILE]`
 
-use crate::campaign::{guard_overwrite, write_atomic};
 use crate::cli::IndicatorsArgs;
 use crate::indicators::{Catalog, Kind, DEFAULT_CATALOG};
+use crate::io::output::{guard_overwrite, write_atomic};
 use anyhow::{anyhow, Context, Result};
 use std::path::Path;
 

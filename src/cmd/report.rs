@@ -1,6 +1,6 @@
 //! `audit report --campaign DIR [--previous DIR ...] [--out DIR] [--allow-incomplete]`
 
-use crate::campaign::{self, write_atomic, Campaign};
+use crate::campaign::{self, Access, Campaign};
 use crate::cli::ReportArgs;
 use crate::registry;
 use crate::report::draft::{self, DraftInput};
@@ -11,55 +11,85 @@ use anyhow::{bail, Context, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Load what the report needs from a campaign folder. Accounts in conflict count as unchecked.
-pub fn load(dir: &Path) -> Result<(CampaignData, usize)> {
-    let camp = Campaign::open(dir)?;
+/// Load what the report needs from an open campaign. Accounts in conflict count as unchecked.
+pub fn load(camp: &Campaign) -> Result<(CampaignData, usize)> {
     let registry = camp.registry()?;
     let (sample, info) = camp.sample()?;
-    let design = camp.manifest.sample.clone().expect("sample() checked it");
-    let catalog = camp.catalog()?;
-    let answers = super::collect::load_answers(&camp, &catalog)?;
-    let prefer = camp
+    let design = camp
         .manifest
-        .collect
-        .as_ref()
-        .map(|c| c.preferences())
-        .unwrap_or_default();
-    let (results, conflicts) = crate::answers::merge(&catalog, &answers, &prefer);
-    let outcomes: HashMap<String, Outcome> = results
+        .sample
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("{}: 尚未抽样", camp.dir.display()))?;
+    let catalog = camp.catalog()?;
+    let merged = camp.merged(&catalog)?;
+    let outcomes: HashMap<String, Outcome> = merged
+        .results
         .into_iter()
         .map(|(id, r)| {
-            (
-                id,
-                Outcome {
-                    values: r.answer.values,
-                    verdict: r.verdict,
-                },
-            )
+            let outcome = Outcome {
+                values: r.answer.values,
+                verdict: r.verdict,
+            };
+            (id, outcome)
         })
         .collect();
     let strata = info
         .iter()
         .map(|i| {
-            (
-                i.stratum.clone(),
-                i.reason != crate::sampling::Reason::Random.label(),
-            )
+            let certainty = i.reason != crate::sampling::Reason::Random.label();
+            (i.stratum.clone(), certainty)
         })
         .collect();
-    Ok((
-        CampaignData {
-            name: camp.manifest.name.clone(),
-            registry,
-            sample: sample.accounts,
-            strata,
-            design,
-            catalog,
-            outcomes,
-            simulated: camp.manifest.simulated,
-        },
-        conflicts.len(),
-    ))
+    let data = CampaignData {
+        name: camp.manifest.name.clone(),
+        registry,
+        sample: sample.accounts,
+        strata,
+        design,
+        catalog,
+        outcomes,
+        simulated: camp.manifest.simulated,
+    };
+    Ok((data, merged.conflicts.len()))
+}
+
+/// Where the report goes: the campaign's own report/ folder, or a folder outside the campaign.
+/// A folder inside the campaign's files (or the campaign itself, or a folder holding it) is
+/// refused, so the report can never replace the record.
+fn target(camp: &Campaign, out: Option<&Path>) -> Result<Option<PathBuf>> {
+    let Some(out) = out else {
+        return Ok(None);
+    };
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Resolve what exists (symlinks, ..), keep the rest as given.
+        match (
+            p.parent().and_then(|d| d.canonicalize().ok()),
+            p.file_name(),
+        ) {
+            (Some(d), Some(n)) => d.join(n),
+            _ => p,
+        }
+    };
+    let (out_abs, dir_abs) = (
+        abs(out),
+        camp.dir.canonicalize().unwrap_or_else(|_| abs(&camp.dir)),
+    );
+    if out_abs == dir_abs.join(campaign::REPORT_DIR) {
+        return Ok(None);
+    }
+    if out_abs.starts_with(&dir_abs) || dir_abs.starts_with(&out_abs) {
+        bail!(
+            "--out {}: 位于项目目录 {} 之内或包含它;报告只能写到项目的 report/ 或项目之外的目录",
+            out.display(),
+            camp.dir.display()
+        );
+    }
+    Ok(Some(out.to_path_buf()))
 }
 
 fn chinese_date(s: &str) -> String {
@@ -190,34 +220,108 @@ pub fn build(
     }
 }
 
+/// Write every report file into `dir` (a fresh folder that is swapped in afterwards).
+fn write_files(dir: &Path, built: &Built, cur: &CampaignData, created: &str) -> Result<()> {
+    let put = |name: &str, bytes: &[u8]| -> Result<()> {
+        let path = dir.join(name);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).with_context(|| format!("无法创建 {}", p.display()))?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+    };
+    let annex_heading = format!("{}检查抽查存在\"单项否决\"问题政务新媒体名单", cur.name);
+    put(crate::io::output::MARKER, b"audit\n")?;
+    put(
+        "report.xlsx",
+        &write::report_xlsx(
+            &built.tables,
+            &built.annex,
+            &built.banners,
+            built.cities,
+            created,
+        )?,
+    )?;
+    put(
+        "annex.xlsx",
+        &write::annex_xlsx(&built.annex, &annex_heading, &built.banners, created)?,
+    )?;
+    let md = write::markdown(&draft::markdown(&built.paras), &built.tables, &built.annex);
+    put("通报草稿.md", md.as_bytes())?;
+    put(
+        "通报草稿.docx",
+        &write::docx(&built.paras, &built.annex, &annex_heading)?,
+    )?;
+    for t in built.tables.iter().chain(std::iter::once(&built.annex)) {
+        put(&format!("csv/{}.csv", t.name), &write::csv(t)?)?;
+    }
+    Ok(())
+}
+
+/// Put the report in the campaign's report/ folder, in one commit with nothing else.
+fn commit_into_campaign(
+    camp: &mut Campaign,
+    force: bool,
+    fill: impl FnOnce(&Path) -> Result<()>,
+) -> Result<PathBuf> {
+    let out = camp.path(campaign::REPORT_DIR);
+    crate::io::output::guard_output_dir(&out, force)?;
+    let mut txn = camp.begin()?;
+    let staged = txn.staged_path(campaign::REPORT_DIR);
+    std::fs::create_dir_all(&staged).with_context(|| format!("无法创建 {}", staged.display()))?;
+    fill(&staged)?;
+    txn.put_dir(campaign::REPORT_DIR, |_| Ok(()))?;
+    camp.commit(txn)?;
+    Ok(out)
+}
+
+fn refuse_incomplete(cur: &CampaignData, conflicts: usize) -> Result<()> {
+    let unchecked = cur.unchecked();
+    let ids: Vec<String> = unchecked
+        .iter()
+        .take(20)
+        .map(|a| format!("{} {}", a.id, a.name))
+        .collect();
+    bail!(
+        "还有 {} 个样本账号未检查{}:{}{};收齐后再出报告,或加 --allow-incomplete 出一份标明\"未完成\"的报告",
+        unchecked.len(),
+        if conflicts > 0 { format!("(其中 {conflicts} 个答案冲突)") } else { String::new() },
+        ids.join("、"),
+        if unchecked.len() > 20 { "……" } else { "" }
+    )
+}
+
+fn rectify_by(arg: Option<&str>) -> Result<Option<String>> {
+    let Some(d) = arg else {
+        return Ok(None);
+    };
+    let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+        .map_err(|_| anyhow::anyhow!("--rectify-by \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
+    Ok(Some(format!(
+        "{}月{}日",
+        chrono::Datelike::month(&date),
+        chrono::Datelike::day(&date)
+    )))
+}
+
+/// Run `audit report`.
 pub fn run(args: &ReportArgs) -> Result<i32> {
-    let camp = Campaign::open(&args.campaign)?;
-    let (cur, conflicts) = load(&args.campaign)?;
+    let mut camp = Campaign::open(&args.campaign, Access::Write)?;
+    let external = target(&camp, args.out.as_deref())?;
+    let (cur, conflicts) = load(&camp)?;
+    let previous_camps = campaign::records::open_previous(&camp, &args.previous)?;
     let mut previous = Vec::new();
-    for p in &args.previous {
+    for p in &previous_camps {
         previous.push(
             load(p)
-                .with_context(|| format!("无法读取上期项目 {}", p.display()))?
+                .with_context(|| format!("无法读取上期项目 {}", p.dir.display()))?
                 .0,
         );
     }
-    let unchecked = cur.unchecked();
-    let incomplete = !unchecked.is_empty();
+    let incomplete = !cur.unchecked().is_empty();
     if incomplete && !args.allow_incomplete {
-        let ids: Vec<String> = unchecked
-            .iter()
-            .take(20)
-            .map(|a| format!("{} {}", a.id, a.name))
-            .collect();
-        bail!(
-            "还有 {} 个样本账号未检查{}:{}{};收齐后再出报告,或加 --allow-incomplete 出一份标明\"未完成\"的报告",
-            unchecked.len(),
-            if conflicts > 0 { format!("(其中 {conflicts} 个答案冲突)") } else { String::new() },
-            ids.join("、"),
-            if unchecked.len() > 20 { "……" } else { "" }
-        );
+        refuse_incomplete(&cur, conflicts)?;
     }
-    let verify_status = match super::verify::verify(&camp) {
+    let verify_status = match campaign::verify::verify(&camp) {
         Ok(v) if v.ok() => "通过".to_string(),
         Ok(v) => format!("未通过({} 处不一致)", v.problems.len()),
         Err(e) => format!("无法核验: {e}"),
@@ -228,97 +332,24 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
         .as_ref()
         .map(|r| chinese_date(&r.imported_at))
         .unwrap_or_default();
-    let rectify_by = match &args.rectify_by {
-        None => None,
-        Some(d) => {
-            let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| anyhow::anyhow!("--rectify-by \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
-            Some(format!(
-                "{}月{}日",
-                chrono::Datelike::month(&date),
-                chrono::Datelike::day(&date)
-            ))
-        }
-    };
     let built = build(
         &cur,
         &previous,
         incomplete,
         &verify_status,
         as_of,
-        rectify_by,
+        rectify_by(args.rectify_by.as_deref())?,
     );
-
-    let out: PathBuf = args
-        .out
-        .clone()
-        .unwrap_or_else(|| camp.path(campaign::REPORT_DIR));
-    if out.exists() && !args.force {
-        bail!("{} 已存在;如需覆盖旧报告请加 --force", out.display());
-    }
-    // Build everything in a temp folder beside the target, then swap it in.
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let tmp = parent.join(format!(".report.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| -> Result<()> {
-        let annex_heading = format!("{}检查抽查存在\"单项否决\"问题政务新媒体名单", cur.name);
-        write_atomic(
-            &tmp.join("report.xlsx"),
-            &write::report_xlsx(
-                &built.tables,
-                &built.annex,
-                &built.banners,
-                built.cities,
-                &camp.manifest.created,
-            )?,
-        )?;
-        write_atomic(
-            &tmp.join("annex.xlsx"),
-            &write::annex_xlsx(
-                &built.annex,
-                &annex_heading,
-                &built.banners,
-                &camp.manifest.created,
-            )?,
-        )?;
-        let md = write::markdown(&draft::markdown(&built.paras), &built.tables, &built.annex);
-        write_atomic(&tmp.join("通报草稿.md"), md.as_bytes())?;
-        write_atomic(
-            &tmp.join("通报草稿.docx"),
-            &write::docx(&built.paras, &built.annex, &annex_heading)?,
-        )?;
-        for t in built.tables.iter().chain(std::iter::once(&built.annex)) {
-            write_atomic(
-                &tmp.join("csv").join(format!("{}.csv", t.name)),
-                &write::csv(t)?,
-            )?;
+    let created = camp.manifest.created.clone();
+    let fill = |dir: &Path| write_files(dir, &built, &cur, &created);
+    let out = match external {
+        Some(out) => {
+            crate::io::output::replace_output_dir(&out, args.force, fill)?;
+            out
         }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    // Swap: the old report is moved aside first, so a failure never leaves neither.
-    let old = parent.join(format!(".report.old-{}", std::process::id()));
-    if out.exists() {
-        std::fs::rename(&out, &old).with_context(|| format!("无法替换 {}", out.display()))?;
-    }
-    if let Err(e) = std::fs::rename(&tmp, &out) {
-        if old.exists() {
-            let _ = std::fs::rename(&old, &out);
-        }
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e).with_context(|| format!("无法写入 {}", out.display()));
-    }
-    if old.exists() {
-        let _ = std::fs::remove_dir_all(&old);
-    }
-
+        None => commit_into_campaign(&mut camp, args.force, fill)?,
+    };
+    let unchecked = cur.unchecked();
     println!("{}", built.summary);
     for name in ["合格率_开设主体", "合格率_类型"] {
         if let Some(t) = built.tables.iter().find(|t| t.name == name) {

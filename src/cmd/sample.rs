@@ -1,9 +1,9 @@
 //! `audit sample --campaign DIR (--size N | --rate R) [options]`
 
-use crate::campaign::{self, guard_overwrite, write_atomic, Campaign};
+use crate::campaign::{self, Access, Campaign};
 use crate::cli::{AllocationArg, SampleArgs};
 use crate::io::read::read_all;
-use crate::io::write::{csv_bytes, read_plain_csv};
+use crate::io::write::csv_bytes;
 use crate::registry::{normalize, Column, Field, Registry};
 use crate::sampling::{self, AllocationSpec, Design, Drawn, Spec};
 use anyhow::{anyhow, bail, Context, Result};
@@ -33,26 +33,10 @@ pub fn read_id_list(path: &Path) -> Result<Vec<String>> {
     )
 }
 
-/// Results of an earlier campaign: (id, qualified) for every checked account.
-pub fn previous_results(dir: &Path) -> Result<Vec<(String, bool)>> {
-    let camp = Campaign::open(dir)?;
-    let path = camp.path(campaign::RESULTS);
-    if !path.exists() {
-        bail!(
-            "{}: 上期项目没有检查结果(results.csv);请先在该项目中运行 audit collect",
-            dir.display()
-        );
-    }
-    let (header, rows) = read_plain_csv(&path)?;
-    let id = header.iter().position(|h| h == "账号ID");
-    let verdict = header.iter().position(|h| h == "结论");
-    let (Some(id), Some(verdict)) = (id, verdict) else {
-        bail!("{}: 缺少 账号ID 或 结论 列", path.display());
-    };
-    Ok(rows
-        .iter()
-        .filter_map(|r| Some((r.get(id)?.clone(), r.get(verdict)? == "合格")))
-        .collect())
+/// Results of an earlier campaign (checked against `cur`): (id, qualified) per checked account.
+pub fn previous_results(cur: &Campaign, dir: &Path) -> Result<Vec<(String, bool)>> {
+    let prev = campaign::records::open_previous(cur, &[dir.to_path_buf()])?;
+    Ok(prev[0].previous_results()?)
 }
 
 /// Canonicalise a stratum value typed by a person (a quota file), by column.
@@ -186,18 +170,21 @@ pub fn allocation_table(d: &Drawn) -> String {
 }
 
 pub fn run(args: &SampleArgs) -> Result<i32> {
-    let mut camp = Campaign::open(&args.campaign)?;
+    let mut camp = Campaign::open(&args.campaign, Access::Write)?;
     let reg = camp.registry()?;
     let sample_path = camp.path(campaign::SAMPLE);
-    if !args.dry_run {
-        guard_overwrite(&sample_path, args.force, "样本")?;
+    if !args.dry_run && camp.manifest.sample.is_some() && !args.force {
+        bail!(
+            "{} 已存在(样本);如确需重新抽样,请加 --force(已收回的答案将不再计入)",
+            sample_path.display()
+        );
     }
     let exclude = match &args.exclude {
         Some(p) => read_id_list(p)?,
         None => Vec::new(),
     };
     let recheck = match &args.recheck {
-        Some(p) if p.is_dir() => previous_results(p)?
+        Some(p) if p.is_dir() => previous_results(&camp, p)?
             .into_iter()
             .filter(|(_, ok)| !ok)
             .map(|(id, _)| id)
@@ -224,7 +211,7 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
             let prev = args.previous.as_ref().ok_or_else(|| {
                 anyhow!("--allocation neyman 需要 --previous DIR(上期项目,用其不合格率)")
             })?;
-            let results = previous_results(prev)?;
+            let results = previous_results(&camp, prev)?;
             let by_id = reg.by_id();
             let cols: Vec<Column> = args
                 .strata
@@ -320,9 +307,7 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
 
     let (header, rows) = sampling::sample_table(&reg, &drawn);
     let bytes = csv_bytes(&header, &rows)?;
-    let design_dir = camp.path(campaign::DESIGN_DIR);
-    let id_header = vec!["账号ID".to_string()];
-    let as_rows = |ids: &[String]| ids.iter().map(|i| vec![i.clone()]).collect::<Vec<_>>();
+    let mut txn = camp.begin()?;
     let mut design = Design {
         algorithm: sampling::ALGORITHM.into(),
         seed,
@@ -350,22 +335,8 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
         strata: drawn.strata.clone(),
         ..Default::default()
     };
-    if !recheck.is_empty() {
-        let f = format!("{}/recheck_ids.csv", campaign::DESIGN_DIR);
-        write_atomic(
-            &design_dir.join("recheck_ids.csv"),
-            &csv_bytes(&id_header, &as_rows(&recheck))?,
-        )?;
-        design.recheck_ids_file = Some(f);
-    }
-    if !exclude.is_empty() {
-        let f = format!("{}/exclude_ids.csv", campaign::DESIGN_DIR);
-        write_atomic(
-            &design_dir.join("exclude_ids.csv"),
-            &csv_bytes(&id_header, &as_rows(&exclude))?,
-        )?;
-        design.exclude_ids_file = Some(f);
-    }
+    design.recheck_ids_file = stage_ids(&mut txn, "recheck_ids.csv", &recheck)?;
+    design.exclude_ids_file = stage_ids(&mut txn, "exclude_ids.csv", &exclude)?;
     if let Some(q) = &args.quota {
         let f = format!(
             "{}/quota{}",
@@ -375,17 +346,29 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
                 .unwrap_or_default()
         );
         let bytes = std::fs::read(q).with_context(|| format!("无法读取 {}", q.display()))?;
-        write_atomic(&camp.path(&f), &bytes)?;
+        txn.put(&f, &bytes)?;
         design.quota_file = Some(f);
     }
-    write_atomic(&sample_path, &bytes)?;
-    if camp.manifest.sheets.is_some() {
-        eprintln!("警告: 已重新抽样,之前生成的检查表已过期,请重新运行 audit sheet --force");
-    }
+    txn.put(campaign::SAMPLE, &bytes)?;
+    let resampled = camp.manifest.sheets.is_some();
     camp.manifest.sample = Some(design);
-    camp.save()?;
+    camp.commit(txn)?;
+    if resampled {
+        eprintln!("警告: 已重新抽样,之前生成的检查表和按旧样本收回的答案已过期(答案保留在 inbox/ 与 answers.csv,但不再计入结果);请重新运行 audit sheet --force");
+    }
     println!("样本: {}({} 个账号)", sample_path.display(), rows.len());
     Ok(0)
+}
+
+/// Stage an id list under design/ and return its name, or `None` for an empty list.
+fn stage_ids(txn: &mut campaign::Txn, name: &str, ids: &[String]) -> Result<Option<String>> {
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let f = format!("{}/{name}", campaign::DESIGN_DIR);
+    let rows: Vec<Vec<String>> = ids.iter().map(|i| vec![i.clone()]).collect();
+    txn.put(&f, &csv_bytes(&["账号ID".to_string()], &rows)?)?;
+    Ok(Some(f))
 }
 
 fn preview(ids: &[String]) -> String {

@@ -1,11 +1,11 @@
 //! `audit sheet --campaign DIR [--inspectors N | --assign FILE] [--deadline DATE] [--catalog FILE]`
 
 use crate::answers::assign::{self, Item};
-use crate::campaign::{self, write_atomic, Campaign, SheetsEntry, WorkbookEntry};
+use crate::campaign::{self, Access, Campaign, SheetsEntry, WorkbookEntry};
 use crate::cli::SheetArgs;
 use crate::io::read::read_all;
-use crate::io::sheet::{build, Fill, SheetSpec};
 use crate::registry::Field;
+use crate::workbook::{build, Fill, Meta, SheetSpec};
 use anyhow::{anyhow, bail, Result};
 use std::collections::HashMap;
 use std::path::Path;
@@ -64,18 +64,121 @@ fn read_assign(path: &Path) -> Result<(HashMap<String, String>, HashMap<String, 
     Ok((by_id, by_region))
 }
 
-pub fn workbook_name(campaign: &str, inspector: &str) -> String {
-    let safe: String = format!("{campaign}_{inspector}")
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                '_'
-            } else {
-                c
+/// A file name for each inspector's workbook: characters Windows forbids become "_", and names
+/// that would still collide (also ignoring case, as Windows does) get a numbered suffix.
+pub fn workbook_names(campaign: &str, inspectors: &[&str]) -> Vec<String> {
+    let mut used = std::collections::HashSet::new();
+    inspectors
+        .iter()
+        .map(|inspector| {
+            let safe: String = format!("{campaign}_{inspector}")
+                .chars()
+                .map(|c| {
+                    if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+                        || c.is_control()
+                    {
+                        '_'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let mut name = format!("{safe}.xlsx");
+            let mut k = 2;
+            while !used.insert(name.to_lowercase()) {
+                name = format!("{safe}_{k}.xlsx");
+                k += 1;
             }
+            name
+        })
+        .collect()
+}
+
+/// A workbook made by [`write_sheets`]: its manifest entry and its signed hidden sheet.
+pub struct Issued {
+    /// The manifest entry.
+    pub entry: WorkbookEntry,
+    /// The signed hidden sheet.
+    pub meta: Meta,
+}
+
+/// Group the sample's accounts by inspector, from `--assign` or `--inspectors`.
+fn assignment(
+    sample: &crate::registry::Registry,
+    args: &SheetArgs,
+) -> Result<Vec<(String, Vec<String>)>> {
+    let items: Vec<Item> = sample
+        .accounts
+        .iter()
+        .map(|a| Item {
+            id: &a.id,
+            region: &a.region,
         })
         .collect();
-    format!("{safe}.xlsx")
+    match (&args.assign, args.inspectors) {
+        (Some(p), _) => {
+            let (by_id, by_region) = read_assign(p)?;
+            assign::by_mapping(&items, &by_id, &by_region).map_err(|missing| {
+                anyhow!(
+                    "{}: {} 个样本账号没有分配检查人: {}",
+                    p.display(),
+                    missing.len(),
+                    missing
+                        .iter()
+                        .take(10)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+        }
+        (None, n) => {
+            let n = n.unwrap_or(1);
+            if n == 0 || n > items.len().max(1) {
+                bail!("--inspectors {n} 应在 1 到样本量 {} 之间", items.len());
+            }
+            Ok(assign::balanced(&items, n))
+        }
+    }
+}
+
+/// Refuse to regenerate over a workbook that is not exactly as the tool wrote it (an inspector
+/// may have filled it in place), and list the old ones to remove.
+fn old_workbooks(camp: &Campaign, keep: &[WorkbookEntry]) -> Result<Vec<String>> {
+    let mut remove = Vec::new();
+    let old = camp.manifest.sheets.iter().flat_map(|s| s.workbooks.iter());
+    for w in old {
+        let path = camp.path(&w.file);
+        if !path.exists() {
+            continue;
+        }
+        if w.sha256.is_empty() || campaign::sha256_file(&path)? != w.sha256 {
+            bail!(
+                "{} 在生成后被改动过(可能已在其中填写),为免丢失不会覆盖或删除;请先把它移出 {} 目录(填好的检查表用 audit collect 收回)",
+                path.display(),
+                campaign::SHEETS_DIR
+            );
+        }
+        if !keep.iter().any(|e| e.file == w.file) {
+            remove.push(w.file.clone());
+        }
+    }
+    for e in keep {
+        let path = camp.path(&e.file);
+        let ours = camp
+            .manifest
+            .sheets
+            .iter()
+            .flat_map(|s| s.workbooks.iter())
+            .any(|w| w.file == e.file);
+        if path.exists() && !ours {
+            bail!(
+                "{} 不是 audit 生成的检查表,不会覆盖;请先把它移走",
+                path.display()
+            );
+        }
+    }
+    Ok(remove)
 }
 
 /// Write the workbooks. `fills` pre-fills answers (used by `audit demo` to simulate inspectors).
@@ -83,7 +186,7 @@ pub fn write_sheets(
     camp: &mut Campaign,
     args: &SheetArgs,
     fills: Option<&HashMap<String, Fill>>,
-) -> Result<Vec<WorkbookEntry>> {
+) -> Result<Vec<Issued>> {
     let (sample, _) = camp.sample()?;
     let (catalog, catalog_text) = super::indicators::load(args.catalog.as_deref())?;
     let catalog_sha = campaign::sha256_hex(catalog_text.as_bytes());
@@ -101,13 +204,12 @@ pub fn write_sheets(
                 old.workbooks.len()
             );
         }
-        if camp
+        let received = camp
             .manifest
             .collect
             .as_ref()
-            .is_some_and(|c| !c.received.is_empty())
-            && old.catalog_sha256 != catalog_sha
-        {
+            .is_some_and(|c| !c.received.is_empty());
+        if received && old.catalog_sha256 != catalog_sha {
             bail!("本项目已收回检查结果,不能再更换指标目录");
         }
     }
@@ -115,97 +217,81 @@ pub fn write_sheets(
         chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| anyhow!("--deadline \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
     }
-    let items: Vec<Item> = sample
-        .accounts
-        .iter()
-        .map(|a| Item {
-            id: &a.id,
-            region: &a.region,
-        })
-        .collect();
-    let groups = match (&args.assign, args.inspectors) {
-        (Some(p), _) => {
-            let (by_id, by_region) = read_assign(p)?;
-            assign::by_mapping(&items, &by_id, &by_region).map_err(|missing| {
-                anyhow!(
-                    "{}: {} 个样本账号没有分配检查人: {}",
-                    p.display(),
-                    missing.len(),
-                    missing
-                        .iter()
-                        .take(10)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })?
-        }
-        (None, n) => {
-            let n = n.unwrap_or(1);
-            if n == 0 || n > items.len().max(1) {
-                bail!("--inspectors {n} 应在 1 到样本量 {} 之间", items.len());
-            }
-            assign::balanced(&items, n)
-        }
-    };
+    let groups = assignment(&sample, args)?;
+    let mut txn = camp.begin()?;
+    let secret = camp.secret_or_create(&mut txn)?;
     let by_id = sample.by_id();
-    let dir = camp.path(campaign::SHEETS_DIR);
-    let mut entries = Vec::new();
+    let inspectors: Vec<&str> = groups.iter().map(|(i, _)| i.as_str()).collect();
+    let names = workbook_names(&camp.manifest.name, &inspectors);
+    let mut issued = Vec::new();
     let mut outputs = Vec::new();
-    for (inspector, ids) in &groups {
-        let accounts = ids
-            .iter()
-            .filter_map(|id| by_id.get(id.as_str()).copied())
-            .collect();
+    for ((inspector, ids), name) in groups.iter().zip(&names) {
+        let workbook_id = secret.sign(
+            format!(
+                "workbook-id\n{}\n{sample_sha}\n{catalog_sha}\n{inspector}",
+                camp.manifest.id
+            )
+            .as_bytes(),
+        )[..16]
+            .to_string();
+        let meta = Meta {
+            campaign: camp.manifest.name.clone(),
+            campaign_id: camp.manifest.id.clone(),
+            sample_sha256: sample_sha.clone(),
+            catalog_sha256: catalog_sha.clone(),
+            workbook_id,
+            inspector: inspector.clone(),
+            ids: ids.clone(),
+            signature: String::new(),
+        }
+        .signed(&secret);
         let bytes = build(&SheetSpec {
-            campaign: &camp.manifest.name,
-            inspector,
+            meta: &meta,
             deadline: args.deadline.as_deref(),
             catalog: &catalog,
-            sample_sha256: &sample_sha,
-            catalog_sha256: &catalog_sha,
-            accounts,
+            accounts: ids
+                .iter()
+                .filter_map(|id| by_id.get(id.as_str()).copied())
+                .collect(),
             fills,
             simulated: camp.manifest.simulated,
             created: &camp.manifest.created,
         })?;
-        let name = workbook_name(&camp.manifest.name, inspector);
-        outputs.push((dir.join(&name), bytes));
-        entries.push(WorkbookEntry {
+        let entry = WorkbookEntry {
+            id: meta.workbook_id.clone(),
             inspector: inspector.clone(),
             file: format!("{}/{name}", campaign::SHEETS_DIR),
             accounts: ids.len() as u64,
-        });
+            sha256: campaign::sha256_hex(&bytes),
+        };
+        outputs.push((entry.file.clone(), bytes));
+        issued.push(Issued { entry, meta });
     }
-    // Everything is built before anything is written; old workbooks no longer listed go away.
-    if let Some(old) = &camp.manifest.sheets {
-        for w in &old.workbooks {
-            if !entries.iter().any(|e| e.file == w.file) {
-                let _ = std::fs::remove_file(camp.path(&w.file));
-            }
-        }
+    let entries: Vec<WorkbookEntry> = issued.iter().map(|i| i.entry.clone()).collect();
+    for old in old_workbooks(camp, &entries)? {
+        txn.remove(&old);
     }
-    for (path, bytes) in &outputs {
-        write_atomic(path, bytes)?;
+    for (file, bytes) in &outputs {
+        txn.put(file, bytes)?;
     }
-    write_atomic(&camp.path(campaign::CATALOG), catalog_text.as_bytes())?;
+    txn.put(campaign::CATALOG, catalog_text.as_bytes())?;
     camp.manifest.sheets = Some(SheetsEntry {
         created: campaign::now(),
         deadline: args.deadline.clone(),
         catalog_file: campaign::CATALOG.into(),
         catalog_sha256: catalog_sha,
         sample_sha256: sample_sha,
-        workbooks: entries.clone(),
+        workbooks: entries,
     });
-    camp.save()?;
-    Ok(entries)
+    camp.commit(txn)?;
+    Ok(issued)
 }
 
 pub fn run(args: &SheetArgs) -> Result<i32> {
-    let mut camp = Campaign::open(&args.campaign)?;
-    let entries = write_sheets(&mut camp, args, None)?;
-    println!("已生成 {} 份检查表:", entries.len());
-    for e in &entries {
+    let mut camp = Campaign::open(&args.campaign, Access::Write)?;
+    let issued = write_sheets(&mut camp, args, None)?;
+    println!("已生成 {} 份检查表:", issued.len());
+    for e in issued.iter().map(|i| &i.entry) {
         println!(
             "  {}  {} 个账号  {}",
             e.inspector,

@@ -1,43 +1,61 @@
 //! `audit status --campaign DIR`: where the campaign stands.
 
-use crate::campaign::{self, Campaign};
+use crate::answers::Merged;
+use crate::campaign::{self, Access, Campaign, WorkbookEntry};
 use anyhow::Result;
+use std::collections::HashSet;
 use std::path::Path;
 
-pub fn run(dir: &Path) -> Result<i32> {
-    let camp = Campaign::open(dir)?;
+/// Each current workbook with the number of its accounts checked (by workbook id, so a copy
+/// re-sent under another name is not counted twice).
+pub fn per_workbook<'a>(camp: &'a Campaign, m: &Merged) -> Vec<(&'a WorkbookEntry, usize)> {
+    let Some(sheets) = &camp.manifest.sheets else {
+        return Vec::new();
+    };
+    sheets
+        .workbooks
+        .iter()
+        .map(|w| {
+            let ids: HashSet<&str> = m
+                .results
+                .values()
+                .map(|r| &r.answer)
+                .chain(m.conflicts.iter().flat_map(|c| c.answers.iter()))
+                .filter(|a| a.workbook == w.id)
+                .map(|a| a.id.as_str())
+                .collect();
+            (w, ids.len())
+        })
+        .collect()
+}
+
+fn print_registry_and_sample(dir: &Path, camp: &Campaign) -> Result<bool> {
     let m = &camp.manifest;
+    let demo = if m.simulated {
+        " 【演示:模拟数据】"
+    } else {
+        ""
+    };
+    println!("项目: {}(创建于 {}){demo}", m.name, m.created);
+    let Some(r) = &m.registry else {
+        println!(
+            "台账: 未导入 → audit import FILE --campaign {}",
+            dir.display()
+        );
+        return Ok(false);
+    };
     println!(
-        "项目: {}(创建于 {}){}",
-        m.name,
-        m.created,
-        if m.simulated {
-            " 【演示:模拟数据】"
-        } else {
-            ""
-        }
+        "台账: {} 个账号(状态正常 {} 个),来自 {},拒收 {} 行",
+        r.imported, r.active, r.source_file, r.rejected
     );
-    match &m.registry {
-        Some(r) => println!(
-            "台账: {} 个账号(状态正常 {} 个),来自 {},拒收 {} 行",
-            r.imported, r.active, r.source_file, r.rejected
-        ),
-        None => {
-            println!(
-                "台账: 未导入 → audit import FILE --campaign {}",
-                dir.display()
-            );
-            return Ok(0);
-        }
-    }
     let Some(d) = &m.sample else {
         println!(
             "样本: 未抽样 → audit sample --campaign {} --size N",
             dir.display()
         );
-        return Ok(0);
+        return Ok(false);
     };
-    let verify = match super::verify::verify(&camp) {
+    let verify = match campaign::verify::verify(camp) {
         Ok(v) if v.ok() => "核验通过".to_string(),
         Ok(v) => format!(
             "核验未通过({} 处不一致,运行 audit verify 查看)",
@@ -50,6 +68,16 @@ pub fn run(dir: &Path) -> Result<i32> {
         "样本: {n} 个(必查 {}),种子 {},{}",
         d.certainty, d.seed, verify
     );
+    Ok(true)
+}
+
+/// Run `audit status`.
+pub fn run(dir: &Path) -> Result<i32> {
+    let camp = Campaign::open(dir, Access::Read)?;
+    if !print_registry_and_sample(dir, &camp)? {
+        return Ok(0);
+    }
+    let m = &camp.manifest;
     let Some(s) = &m.sheets else {
         println!(
             "检查表: 未生成 → audit sheet --campaign {} --inspectors N",
@@ -64,57 +92,58 @@ pub fn run(dir: &Path) -> Result<i32> {
         .map(|c| c.received.clone())
         .unwrap_or_default();
     println!("已收回: {} 份", received.len());
-    let (sample, _) = camp.sample()?;
+    let sample_size: u64 = m
+        .sample
+        .iter()
+        .flat_map(|d| d.strata.iter())
+        .map(|s| s.total)
+        .sum();
     let cat = camp.catalog()?;
-    let answers = super::collect::load_answers(&camp, &cat)?;
-    let prefer = m
-        .collect
-        .as_ref()
-        .map(|c| c.preferences())
-        .unwrap_or_default();
-    let (results, conflicts) = crate::answers::merge(&cat, &answers, &prefer);
-    println!("已检查: {} / {}", results.len(), sample.accounts.len());
-    for w in &s.workbooks {
-        let got = answers
-            .iter()
-            .filter(|a| a.workbook_inspector == w.inspector)
-            .map(|a| &a.id)
-            .collect::<std::collections::HashSet<_>>()
-            .len();
-        let back = received.iter().any(|r| r.inspector == w.inspector);
+    let merged = camp.merged(&cat)?;
+    println!("已检查: {} / {sample_size}", merged.results.len());
+    if s.sample_sha256
+        != m.sample
+            .as_ref()
+            .map(|d| d.sample_sha256.clone())
+            .unwrap_or_default()
+    {
+        println!("注意: 检查表是按旧样本生成的,请运行 audit sheet --force 重新生成");
+    }
+    for (w, got) in per_workbook(&camp, &merged) {
+        let back = received.iter().any(|r| r.workbook == w.id);
+        let note = if back { "" } else { "(未收回)" };
+        println!("  {}: {got} / {}{note}", w.inspector, w.accounts);
+    }
+    if merged.set_aside > 0 {
         println!(
-            "  {}: {} / {}{}",
-            w.inspector,
-            got,
-            w.accounts,
-            if back { "" } else { "(未收回)" }
+            "按旧样本收回的答案: {} 条,已搁置(保留在 inbox/,不计入结果)",
+            merged.set_aside
         );
     }
-    println!(
-        "冲突: {} 个{}",
-        conflicts.len(),
-        if conflicts.is_empty() {
-            String::new()
-        } else {
-            format!("(见 {})", camp.path(campaign::CONFLICTS).display())
-        }
-    );
-    if let Some(deadline) = s
-        .deadline
-        .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-    {
-        let today = chrono::Local::now().date_naive();
-        let days = (deadline - today).num_days();
-        if days >= 0 {
-            println!("截止日期: {deadline},还有 {days} 天");
-        } else {
-            println!("截止日期: {deadline},已逾期 {} 天", -days);
-        }
-    }
+    let where_ = if merged.conflicts.is_empty() {
+        String::new()
+    } else {
+        format!("(见 {})", camp.path(campaign::CONFLICTS).display())
+    };
+    println!("冲突: {} 个{where_}", merged.conflicts.len());
+    print_deadline(s.deadline.as_deref());
     let report = camp.path(campaign::REPORT_DIR);
     if report.exists() {
         println!("报告: {}", report.display());
     }
     Ok(0)
+}
+
+fn print_deadline(deadline: Option<&str>) {
+    let Some(deadline) =
+        deadline.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    else {
+        return;
+    };
+    let days = (deadline - chrono::Local::now().date_naive()).num_days();
+    if days >= 0 {
+        println!("截止日期: {deadline},还有 {days} 天");
+    } else {
+        println!("截止日期: {deadline},已逾期 {} 天", -days);
+    }
 }

@@ -1,4 +1,5 @@
 //! Edge modules: everything that touches spreadsheet and CSV files.
+pub mod output;
 pub mod read;
-pub mod sheet;
+
 pub mod write;

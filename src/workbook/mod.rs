@@ -1,4 +1,10 @@
-//! The inspector workbook: 说明, 检查表 and a hidden _audit sheet. Also reads its layout back.
+//! The inspector workbook: 说明, 检查表 and a signed hidden _audit sheet ([`meta`]); its
+//! layout is written here and read back by [`read`].
+
+pub mod meta;
+pub mod read;
+
+pub use meta::Meta;
 
 use crate::indicators::{Catalog, Kind};
 use crate::registry::Account;
@@ -17,36 +23,38 @@ pub const COL_DESCRIPTION: &str = "问题描述";
 pub const COL_CHECKER: &str = "检查人";
 pub const COL_DATE: &str = "检查日期";
 
-/// Meta keys in the hidden sheet.
-pub const META_CAMPAIGN: &str = "项目";
-pub const META_SAMPLE: &str = "样本指纹";
-pub const META_CATALOG: &str = "指标目录指纹";
-pub const META_INSPECTOR: &str = "检查人";
-pub const META_IDS: &str = "账号ID列表";
-
 /// A pre-filled answer (used by `audit demo` to simulate inspectors).
 #[derive(Clone, Debug)]
 pub struct Fill {
+    /// One value per indicator.
     pub values: Vec<u32>,
+    /// 问题描述.
     pub description: String,
+    /// 检查人.
     pub checker: String,
+    /// 检查日期.
     pub date: chrono::NaiveDate,
 }
 
+/// Everything one workbook is made from.
 pub struct SheetSpec<'a> {
-    pub campaign: &'a str,
-    pub inspector: &'a str,
+    /// The signed hidden-sheet contents (campaign, inspector, fingerprints, account ids).
+    pub meta: &'a Meta,
+    /// The return deadline shown in 说明.
     pub deadline: Option<&'a str>,
+    /// The indicators.
     pub catalog: &'a Catalog,
-    pub sample_sha256: &'a str,
-    pub catalog_sha256: &'a str,
+    /// The accounts, in the order of `meta.ids`.
     pub accounts: Vec<&'a Account>,
+    /// Pre-filled answers by account id (the demo's simulated inspectors).
     pub fills: Option<&'a HashMap<String, Fill>>,
+    /// The campaign is a demo: 说明 says the answers are simulated.
     pub simulated: bool,
     /// The campaign's creation time, stamped into the workbook (same inputs, same bytes).
     pub created: &'a str,
 }
 
+/// The header of an indicator's column: "V1 名称".
 pub fn indicator_header(code: &str, name: &str) -> String {
     format!("{code} {name}")
 }
@@ -73,12 +81,13 @@ pub fn identity_cells(a: &Account) -> [String; 7] {
     identity(a)
 }
 
+/// The workbook's bytes.
 pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
     let cat = spec.catalog;
     let mut wb = Workbook::new();
     crate::io::write::stamp(
         &mut wb,
-        &format!("检查表 {} {}", spec.campaign, spec.inspector),
+        &format!("检查表 {} {}", spec.meta.campaign, spec.meta.inspector),
         spec.created,
     )?;
     let hf = crate::io::write::header_format();
@@ -102,13 +111,13 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
         ws.write_string_with_format(
             0,
             0,
-            format!("政务新媒体检查抽查 检查表({})", spec.campaign),
+            format!("政务新媒体检查抽查 检查表({})", spec.meta.campaign),
             &title,
         )?;
         let mut r = 2;
         let lines: Vec<(String, String)> = vec![
-            ("项目".into(), spec.campaign.to_string()),
-            ("检查人".into(), spec.inspector.to_string()),
+            ("项目".into(), spec.meta.campaign.to_string()),
+            ("检查人".into(), spec.meta.inspector.to_string()),
             ("账号数".into(), spec.accounts.len().to_string()),
             (
                 "截止日期".into(),
@@ -254,7 +263,12 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
                 }
                 None => {
                     ws.write_blank(r, desc_col, &input_text)?;
-                    ws.write_string_with_format(r, desc_col + 1, spec.inspector, &input_text)?;
+                    ws.write_string_with_format(
+                        r,
+                        desc_col + 1,
+                        &spec.meta.inspector,
+                        &input_text,
+                    )?;
                     ws.write_blank(r, desc_col + 2, &input_date)?;
                 }
             }
@@ -315,23 +329,18 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
         ws.protect_with_options(&opts);
     }
 
-    // _audit (hidden): what the workbook belongs to.
+    // _audit (hidden): what the workbook belongs to, signed.
     {
         let ws = wb.add_worksheet();
         ws.set_name(SHEET_META)?;
-        let rows = [
-            (META_CAMPAIGN, spec.campaign.to_string()),
-            (META_SAMPLE, spec.sample_sha256.to_string()),
-            (META_CATALOG, spec.catalog_sha256.to_string()),
-            (META_INSPECTOR, spec.inspector.to_string()),
-        ];
-        for (r, (k, v)) in rows.iter().enumerate() {
+        let fields = spec.meta.fields();
+        for (r, (k, v)) in fields.iter().enumerate() {
             ws.write_string(r as u32, 0, *k)?;
-            ws.write_string(r as u32, 1, v)?;
+            ws.write_string(r as u32, 1, *v)?;
         }
-        ws.write_string(rows.len() as u32, 0, META_IDS)?;
-        for (i, a) in spec.accounts.iter().enumerate() {
-            ws.write_string((rows.len() + 1 + i) as u32, 0, &a.id)?;
+        ws.write_string(fields.len() as u32, 0, meta::META_IDS)?;
+        for (i, id) in spec.meta.ids.iter().enumerate() {
+            ws.write_string((fields.len() + 1 + i) as u32, 0, id)?;
         }
         ws.set_hidden(true);
     }

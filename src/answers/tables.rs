@@ -1,0 +1,139 @@
+//! The tables collect writes: results.csv (one row per checked account) and conflicts.csv.
+
+use super::{value_label, AccountResult, Conflict};
+use crate::campaign::SampleInfo;
+use crate::indicators::Catalog;
+use crate::registry::Registry;
+use std::collections::BTreeMap;
+
+/// Results as table rows (results.csv).
+pub fn results_table(
+    cat: &Catalog,
+    sample: &Registry,
+    info: &[SampleInfo],
+    results: &BTreeMap<String, AccountResult>,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header: Vec<String> = [
+        "账号ID",
+        "名称",
+        "类型",
+        "开设主体",
+        "层级",
+        "地区",
+        "主体类别",
+        "开设主体分组",
+        "分层",
+        "入样方式",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(
+        cat.indicators
+            .iter()
+            .map(|i| crate::workbook::indicator_header(&i.code, &i.name)),
+    );
+    header.extend(
+        [
+            "扣分",
+            "得分",
+            "单项否决问题",
+            "结论",
+            "检查人",
+            "检查日期",
+            "问题描述",
+            "来源文件",
+            "行号",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    let mut rows = Vec::new();
+    for (a, inf) in sample.accounts.iter().zip(info) {
+        let Some(r) = results.get(&a.id) else {
+            continue;
+        };
+        let mut row = vec![
+            a.id.clone(),
+            a.name.clone(),
+            a.account_type.clone(),
+            a.owner.clone(),
+            a.level.clone(),
+            a.region.clone(),
+            a.owner_kind.clone(),
+            a.owner_group().to_string(),
+            inf.stratum.clone(),
+            inf.reason.clone(),
+        ];
+        row.extend(
+            cat.indicators
+                .iter()
+                .zip(&r.answer.values)
+                .map(|(i, v)| value_label(i.kind, *v)),
+        );
+        let vetoes: Vec<String> = r
+            .verdict
+            .veto_hits
+            .iter()
+            .filter_map(|c| cat.get(c))
+            .map(|i| i.name.clone())
+            .collect();
+        row.extend([
+            r.verdict.deduction.to_string(),
+            r.verdict.score.to_string(),
+            vetoes.join(";"),
+            r.verdict.label().to_string(),
+            r.answer.checker.clone(),
+            r.answer.date.clone(),
+            r.answer.description.clone(),
+            r.answer.source.clone(),
+            r.answer.row.to_string(),
+        ]);
+        rows.push(row);
+    }
+    (header, rows)
+}
+
+/// Conflicts as table rows (conflicts.csv): one row per disagreeing answer.
+pub fn conflicts_table(
+    cat: &Catalog,
+    sample: &Registry,
+    conflicts: &[Conflict],
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header: Vec<String> = ["账号ID", "名称", "检查表ID", "来源文件", "行号"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    header.extend(
+        cat.indicators
+            .iter()
+            .map(|i| crate::workbook::indicator_header(&i.code, &i.name)),
+    );
+    header.push("问题描述".into());
+    let by_id = sample.by_id();
+    let mut rows = Vec::new();
+    for c in conflicts {
+        let name = by_id
+            .get(c.id.as_str())
+            .map(|x| x.name.clone())
+            .unwrap_or_default();
+        for a in &c.answers {
+            let mut r = vec![
+                c.id.clone(),
+                name.clone(),
+                a.workbook.clone(),
+                a.source.clone(),
+                a.row.to_string(),
+            ];
+            r.extend(
+                cat.indicators
+                    .iter()
+                    .zip(&a.values)
+                    .map(|(i, v)| value_label(i.kind, *v)),
+            );
+            r.push(a.description.clone());
+            rows.push(r);
+        }
+    }
+    (header, rows)
+}

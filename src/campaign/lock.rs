@@ -1,0 +1,100 @@
+//! The campaign lock: an OS advisory lock on `DIR/.audit.lock`, held for a command's whole run.
+//!
+//! The OS releases it when the process ends, however it ends, so there is never a stale lock to
+//! remove by hand. std's `File::lock` family is `flock` on Unix and `LockFileEx` on Windows.
+
+use super::StoreError;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+/// The lock file's name inside the campaign folder.
+pub const LOCK_FILE: &str = ".audit.lock";
+
+/// Shared for commands that only read, exclusive for commands that change the campaign.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockMode {
+    /// Readers (status, verify, a report's `--previous`): many at once, no writer meanwhile.
+    Shared,
+    /// Writers (import, sample, sheet, collect, report): one at a time.
+    Exclusive,
+}
+
+/// A held lock; dropping it (or the process ending) releases it.
+#[derive(Debug)]
+pub struct CampaignLock {
+    _file: File,
+    /// The mode held.
+    pub mode: LockMode,
+}
+
+impl CampaignLock {
+    /// Take the lock on the campaign folder `dir` (which must exist). With `wait`, block until
+    /// the other command ends; otherwise fail at once, naming the holder's process id if known.
+    pub fn acquire(dir: &Path, mode: LockMode, wait: bool) -> Result<CampaignLock, StoreError> {
+        let path = dir.join(LOCK_FILE);
+        let io = |e: std::io::Error| StoreError::io(&path, e);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io)?;
+        let attempt = match (mode, wait) {
+            (LockMode::Shared, true) => file.lock_shared().map_err(TryLockError::Error),
+            (LockMode::Exclusive, true) => file.lock().map_err(TryLockError::Error),
+            (LockMode::Shared, false) => file.try_lock_shared(),
+            (LockMode::Exclusive, false) => file.try_lock(),
+        };
+        match attempt {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(StoreError::Busy {
+                    dir: dir.to_path_buf(),
+                    pid: holder_pid(&mut file),
+                })
+            }
+            Err(TryLockError::Error(e)) => return Err(io(e)),
+        }
+        if mode == LockMode::Exclusive {
+            // Best effort: lets a second command name who holds the campaign.
+            let _ = file.set_len(0).and_then(|()| {
+                file.seek(SeekFrom::Start(0))?;
+                write!(file, "{}", std::process::id())
+            });
+        }
+        Ok(CampaignLock { _file: file, mode })
+    }
+}
+
+/// The process id the current holder wrote, if it can be read (Windows refuses reads of a
+/// locked range, so there the message goes without it).
+fn holder_pid(file: &mut File) -> Option<u32> {
+    let mut s = String::new();
+    file.seek(SeekFrom::Start(0)).ok()?;
+    file.read_to_string(&mut s).ok()?;
+    s.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_exclusive_lock_is_refused_with_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = CampaignLock::acquire(dir.path(), LockMode::Exclusive, false).unwrap();
+        let err = CampaignLock::acquire(dir.path(), LockMode::Exclusive, false).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("正被另一个 audit 命令使用"), "{msg}");
+        assert!(msg.contains(&std::process::id().to_string()), "{msg}");
+        assert!(CampaignLock::acquire(dir.path(), LockMode::Shared, false).is_err());
+        drop(held);
+        let a = CampaignLock::acquire(dir.path(), LockMode::Shared, false).unwrap();
+        let b = CampaignLock::acquire(dir.path(), LockMode::Shared, false).unwrap();
+        assert!(CampaignLock::acquire(dir.path(), LockMode::Exclusive, false).is_err());
+        drop((a, b));
+        CampaignLock::acquire(dir.path(), LockMode::Exclusive, false).unwrap();
+    }
+}

@@ -1,0 +1,336 @@
+//! Typed reads of the campaign's files, and the schema of each file the tool reads back.
+//! Columns are found by their header name, never by position.
+
+use super::{Access, Campaign, StoreError, ANSWERS, CATALOG, SAMPLE};
+use crate::answers::{self, Merged, RowAnswer};
+use crate::indicators::Catalog;
+use crate::registry::Registry;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Design columns of one sampled account (the sample file's last columns).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SampleInfo {
+    /// The stratum key, as written.
+    pub stratum: String,
+    /// Why it is in the sample (random, take-all, re-check).
+    pub reason: String,
+}
+
+/// The fixed columns of answers.csv before the indicators.
+const ANSWER_LEAD: [&str; 7] = [
+    "检查表ID",
+    "检查表检查人",
+    "来源文件",
+    "文件SHA256",
+    "样本指纹",
+    "行号",
+    "账号ID",
+];
+/// The fixed columns of answers.csv after the indicators.
+const ANSWER_TAIL: [&str; 3] = ["问题描述", "检查人", "检查日期"];
+
+/// The header of answers.csv for a catalog.
+pub fn answers_header(cat: &Catalog) -> Vec<String> {
+    let mut h: Vec<String> = ANSWER_LEAD.iter().map(|s| s.to_string()).collect();
+    h.extend(
+        cat.indicators
+            .iter()
+            .map(|i| crate::workbook::indicator_header(&i.code, &i.name)),
+    );
+    h.extend(ANSWER_TAIL.iter().map(|s| s.to_string()));
+    h
+}
+
+/// One answers.csv row.
+pub fn answer_row(cat: &Catalog, a: &RowAnswer) -> Vec<String> {
+    let mut r = vec![
+        a.workbook.clone(),
+        a.inspector.clone(),
+        a.source.clone(),
+        a.source_sha256.clone(),
+        a.sample_sha256.clone(),
+        a.row.to_string(),
+        a.id.clone(),
+    ];
+    r.extend(
+        cat.indicators
+            .iter()
+            .zip(&a.values)
+            .map(|(i, v)| answers::value_label(i.kind, *v)),
+    );
+    r.extend([a.description.clone(), a.checker.clone(), a.date.clone()]);
+    r
+}
+
+/// Column positions by header name, with a clear error for a missing one.
+struct Columns<'a> {
+    path: &'a Path,
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Columns<'a> {
+    fn new(path: &'a Path, header: &'a [String]) -> Columns<'a> {
+        let index = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.as_str(), i))
+            .collect();
+        Columns { path, index }
+    }
+
+    fn get(&self, name: &str) -> Result<usize, StoreError> {
+        self.index
+            .get(name)
+            .copied()
+            .ok_or_else(|| StoreError::Corrupt {
+                path: self.path.to_path_buf(),
+                detail: format!("缺少列 \"{name}\""),
+            })
+    }
+}
+
+fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), StoreError> {
+    crate::io::write::read_plain_csv(path).map_err(|e| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: format!("{e:#}"),
+    })
+}
+
+fn parse_answers(path: &Path, cat: &Catalog) -> Result<Vec<RowAnswer>, StoreError> {
+    let (header, rows) = read_csv(path)?;
+    let cols = Columns::new(path, &header);
+    let lead: Vec<usize> = ANSWER_LEAD
+        .iter()
+        .map(|n| cols.get(n))
+        .collect::<Result<_, _>>()?;
+    let tail: Vec<usize> = ANSWER_TAIL
+        .iter()
+        .map(|n| cols.get(n))
+        .collect::<Result<_, _>>()?;
+    let inds: Vec<usize> = cat
+        .indicators
+        .iter()
+        .map(|i| cols.get(&crate::workbook::indicator_header(&i.code, &i.name)))
+        .collect::<Result<_, _>>()?;
+    let corrupt = |line: usize, detail: String| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: format!("第 {line} 行: {detail}"),
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let cell = |c: usize| r.get(c).cloned().unwrap_or_default();
+        let mut values = Vec::with_capacity(inds.len());
+        for (ind, c) in cat.indicators.iter().zip(&inds) {
+            let v = answers::value_from_label(ind.kind, &cell(*c))
+                .ok_or_else(|| corrupt(i + 2, format!("值 \"{}\" 无法识别", cell(*c))))?;
+            values.push(v);
+        }
+        out.push(RowAnswer {
+            workbook: cell(lead[0]),
+            inspector: cell(lead[1]),
+            source: cell(lead[2]),
+            source_sha256: cell(lead[3]),
+            sample_sha256: cell(lead[4]),
+            row: cell(lead[5])
+                .parse()
+                .map_err(|_| corrupt(i + 2, "行号".into()))?,
+            id: cell(lead[6]),
+            values,
+            description: cell(tail[0]),
+            checker: cell(tail[1]),
+            date: cell(tail[2]),
+        });
+    }
+    Ok(out)
+}
+
+impl Campaign {
+    /// The imported registry.
+    pub fn registry(&self) -> Result<Registry, StoreError> {
+        let entry = self.manifest.registry.as_ref().ok_or_else(|| {
+            StoreError::Missing(format!(
+                "{}: 尚未导入台账;请先运行 audit import FILE --campaign {}",
+                self.dir.display(),
+                self.dir.display()
+            ))
+        })?;
+        let path = self.path(&entry.file);
+        let (header, rows) = read_csv(&path)?;
+        Registry::from_canonical(&header, &rows)
+            .map_err(|detail| StoreError::Corrupt { path, detail })
+    }
+
+    /// The sample: its accounts (as a registry) and each one's stratum and selection reason.
+    pub fn sample(&self) -> Result<(Registry, Vec<SampleInfo>), StoreError> {
+        if self.manifest.sample.is_none() {
+            return Err(StoreError::Missing(format!(
+                "{}: 尚未抽样;请先运行 audit sample --campaign {}",
+                self.dir.display(),
+                self.dir.display()
+            )));
+        }
+        let path = self.path(SAMPLE);
+        let (header, rows) = read_csv(&path)?;
+        let k = crate::sampling::SAMPLE_COLUMNS.len();
+        let corrupt = |detail: String| StoreError::Corrupt {
+            path: path.clone(),
+            detail,
+        };
+        if header.len() < k
+            || header[header.len() - k..] != crate::sampling::SAMPLE_COLUMNS.map(String::from)
+        {
+            return Err(corrupt("不是 audit 生成的样本文件".into()));
+        }
+        let cut = header.len() - k;
+        let cols = Columns::new(&path, &header);
+        let (stratum, reason) = (cols.get("分层")?, cols.get("入样方式")?);
+        let mut reg_rows = Vec::with_capacity(rows.len());
+        let mut info = Vec::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            if r.len() != header.len() {
+                return Err(corrupt(format!("第 {} 行列数不对", i + 2)));
+            }
+            reg_rows.push(r[..cut].to_vec());
+            info.push(SampleInfo {
+                stratum: r[stratum].clone(),
+                reason: r[reason].clone(),
+            });
+        }
+        let reg = Registry::from_canonical(&header[..cut], &reg_rows).map_err(corrupt)?;
+        Ok((reg, info))
+    }
+
+    /// The catalog fixed for this campaign at sheet time, refused if it was edited since.
+    pub fn catalog(&self) -> Result<Catalog, StoreError> {
+        let path = self.path(CATALOG);
+        let Some(sheets) = &self.manifest.sheets else {
+            return Err(StoreError::Missing(format!(
+                "{}: 尚未生成检查表(缺少 {CATALOG});请先运行 audit sheet",
+                self.dir.display()
+            )));
+        };
+        let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
+        if super::sha256_hex(&bytes) != sheets.catalog_sha256 {
+            return Err(StoreError::CatalogChanged { path });
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        Catalog::parse(&text, &path.display().to_string()).map_err(|detail| StoreError::Corrupt {
+            path: path.clone(),
+            detail,
+        })
+    }
+
+    /// Every answer row kept (the latest version of every workbook, of any sample).
+    pub fn answers(&self, cat: &Catalog) -> Result<Vec<RowAnswer>, StoreError> {
+        let path = self.path(ANSWERS);
+        if !path.exists() {
+            return Ok(Vec::new());
+        }
+        parse_answers(&path, cat)
+    }
+
+    /// The current results: answers of the current sample merged, with conflicts and the
+    /// number of rows set aside because they belong to an earlier sample.
+    pub fn merged(&self, cat: &Catalog) -> Result<Merged, StoreError> {
+        let answers = self.answers(cat)?;
+        let sample_sha = self
+            .manifest
+            .sample
+            .as_ref()
+            .map(|d| d.sample_sha256.clone())
+            .unwrap_or_default();
+        let resolved = self
+            .manifest
+            .collect
+            .as_ref()
+            .map(|c| c.resolved.clone())
+            .unwrap_or_default();
+        Ok(answers::merge(cat, &answers, &resolved, &sample_sha))
+    }
+
+    /// Results of this campaign as a previous one: (id, qualified) for every checked account.
+    pub fn previous_results(&self) -> Result<Vec<(String, bool)>, StoreError> {
+        let cat = self.catalog()?;
+        let merged = self.merged(&cat)?;
+        Ok(merged
+            .results
+            .into_iter()
+            .map(|(id, r)| (id, r.verdict.qualified))
+            .collect())
+    }
+
+    /// Refuse a `--previous` campaign that is this one, a copy of it, or not earlier.
+    pub fn check_previous(&self, prev: &Campaign) -> Result<(), StoreError> {
+        let refuse = |why: String| {
+            Err(StoreError::Missing(format!(
+                "--previous {}: {why}",
+                prev.dir.display()
+            )))
+        };
+        let same_dir = match (self.dir.canonicalize(), prev.dir.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same_dir || (!self.manifest.id.is_empty() && self.manifest.id == prev.manifest.id) {
+            return refuse("就是本项目(或其副本),上期项目必须是另一个项目".into());
+        }
+        match (&prev.manifest.period, &self.manifest.period) {
+            (Some(p), Some(c)) if p >= c => {
+                return refuse(format!("期次 {p} 不早于本期 {c}"));
+            }
+            (Some(_), Some(_)) => {}
+            _ => {
+                if let (Some(p), Some(c)) = (drawn_at(prev), drawn_at(self)) {
+                    if p > c {
+                        return refuse("抽样时间晚于本期,上期项目应是更早的一期".into());
+                    }
+                }
+            }
+        }
+        if let (Ok(pc), Ok(cc)) = (prev.catalog(), self.catalog()) {
+            for i in &pc.indicators {
+                if let Some(c) = cc.get(&i.code) {
+                    if c.name != i.name {
+                        return refuse(format!(
+                            "指标 {} 在上期为 \"{}\",本期为 \"{}\",同一代码含义不同,无法比较",
+                            i.code, i.name, c.name
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn drawn_at(c: &Campaign) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let d = c.manifest.sample.as_ref()?;
+    chrono::DateTime::parse_from_rfc3339(&d.drawn_at).ok()
+}
+
+/// Open each `--previous` campaign for reading and check it against `cur` and the ones before
+/// it (given from the most recent back).
+pub fn open_previous(
+    cur: &Campaign,
+    dirs: &[std::path::PathBuf],
+) -> Result<Vec<Campaign>, StoreError> {
+    let mut out: Vec<Campaign> = Vec::new();
+    for d in dirs {
+        if let (Ok(a), Ok(b)) = (d.canonicalize(), cur.dir.canonicalize()) {
+            if a == b {
+                return Err(StoreError::Missing(format!(
+                    "--previous {}: 就是本项目(或其副本),上期项目必须是另一个项目",
+                    d.display()
+                )));
+            }
+        }
+        let prev = Campaign::open(d, Access::Read)?;
+        match out.last() {
+            Some(later) => later.check_previous(&prev)?,
+            None => cur.check_previous(&prev)?,
+        }
+        out.push(prev);
+    }
+    Ok(out)
+}

@@ -1,0 +1,149 @@
+//! Re-deriving the sample from the registry and the recorded design (`audit verify`).
+
+use super::{Campaign, StoreError};
+use crate::sampling::{self, AllocationSpec, Spec};
+use std::collections::{BTreeMap, HashMap};
+
+fn read_csv(path: &std::path::Path) -> Result<(Vec<String>, Vec<Vec<String>>), StoreError> {
+    crate::io::write::read_plain_csv(path).map_err(|e| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: format!("{e:#}"),
+    })
+}
+
+/// Outcome of a verification, for `status` and `report`.
+pub struct Verification {
+    /// Every difference found, for people.
+    pub problems: Vec<String>,
+}
+
+impl Verification {
+    /// No difference.
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Re-draw the sample from the registry and the recorded design, and compare with sample.csv.
+pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
+    let design = camp.manifest.sample.as_ref().ok_or_else(|| {
+        StoreError::Missing(format!(
+            "{}: 尚未抽样;请先运行 audit sample",
+            camp.dir.display()
+        ))
+    })?;
+    let mut problems = Vec::new();
+    if design.algorithm != sampling::ALGORITHM {
+        return Err(StoreError::Missing(format!(
+            "样本由抽样算法 {} 生成,本版本为 {};请用生成它的版本核验",
+            design.algorithm,
+            sampling::ALGORITHM
+        )));
+    }
+    let reg = camp.registry()?;
+    let reg_sha = super::sha256_file(&camp.path(super::REGISTRY))?;
+    if reg_sha != design.registry_sha256 {
+        problems.push("台账 registry.csv 在抽样后被修改(SHA-256 不一致)".to_string());
+    }
+    let ids = |f: &Option<String>| -> Result<Vec<String>, StoreError> {
+        match f {
+            None => Ok(Vec::new()),
+            Some(f) => Ok(read_csv(&camp.path(f))?
+                .1
+                .into_iter()
+                .filter_map(|r| r.into_iter().next())
+                .collect()),
+        }
+    };
+    let allocation = match design.allocation.as_str() {
+        "proportional" => AllocationSpec::Proportional,
+        "equal" => AllocationSpec::Equal,
+        "neyman" => AllocationSpec::Neyman {
+            fail_rates: design
+                .strata
+                .iter()
+                .filter_map(|s| Some((s.key.clone(), s.fail_rate?)))
+                .collect::<HashMap<_, _>>(),
+            overall: 0.5,
+        },
+        "quota" => AllocationSpec::Quota(
+            design
+                .strata
+                .iter()
+                .map(|s| (s.key.clone(), s.total))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+        other => {
+            return Err(StoreError::Missing(format!(
+                "清单中的分配方法 \"{other}\" 无法识别"
+            )))
+        }
+    };
+    let spec = Spec {
+        strata: design.strata_columns.clone(),
+        size: if design.allocation == "quota" {
+            None
+        } else {
+            Some(design.requested_size)
+        },
+        allocation,
+        rate: None,
+        min_per_stratum: design.min_per_stratum,
+        take_all: design.take_all.clone(),
+        recheck: ids(&design.recheck_ids_file)?,
+        exclude: ids(&design.exclude_ids_file)?,
+        seed: design.seed,
+    };
+    let drawn = sampling::draw(&reg, &spec)
+        .map_err(|e| StoreError::Missing(format!("按记录的设计重新抽样失败: {e}")))?;
+    if drawn.strata != design.strata {
+        problems.push("按台账和记录的设计重新计算的各层样本量与清单记录不一致".to_string());
+    }
+    let (header, rows) = sampling::sample_table(&reg, &drawn);
+    let path = camp.path(super::SAMPLE);
+    if !path.exists() {
+        problems.push(format!("{} 不存在", path.display()));
+        return Ok(Verification { problems });
+    }
+    let (fheader, frows) = read_csv(&path)?;
+    if fheader != header {
+        problems.push(format!("{}: 表头与重新抽样的结果不同", path.display()));
+    }
+    let derived: BTreeMap<&str, &Vec<String>> = rows.iter().map(|r| (r[0].as_str(), r)).collect();
+    let mut seen = HashMap::new();
+    for (i, r) in frows.iter().enumerate() {
+        let line = i + 2;
+        let id = r.first().map(String::as_str).unwrap_or("");
+        if let Some(prev) = seen.insert(id.to_string(), line) {
+            problems.push(format!("第 {line} 行: 账号 {id} 与第 {prev} 行重复"));
+            continue;
+        }
+        match derived.get(id) {
+            None => problems.push(format!(
+                "第 {line} 行: 账号 {id} 是手工添加的(重新抽样中没有它)"
+            )),
+            Some(d) => {
+                for (c, h) in header.iter().enumerate() {
+                    let got = r.get(c).map(String::as_str).unwrap_or("");
+                    if got != d[c] {
+                        problems.push(format!(
+                            "第 {line} 行: 账号 {id} 的 \"{h}\" 被改动(应为 \"{}\",现为 \"{got}\")",
+                            d[c]
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for (id, _) in derived.iter().filter(|(id, _)| !seen.contains_key(**id)) {
+        problems.push(format!("账号 {id} 应在样本中,但已被删除"));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
+    if problems.is_empty() && super::sha256_hex(&bytes) != design.sample_sha256 {
+        problems.push(format!(
+            "{}: 内容相同但字节与记录的 SHA-256 不同(可能被另存过)",
+            path.display()
+        ));
+    }
+    Ok(Verification { problems })
+}

@@ -1,0 +1,292 @@
+//! Reading a returned inspector workbook: the signed hidden sheet first, then every row.
+//! Workbook-level faults refuse the whole file; row faults are listed and the good rows kept.
+
+use super::meta::Meta;
+use super::{identity_cells, ID_COLUMNS, SHEET_MAIN, SHEET_META};
+use crate::answers::{self, Problem, RowAnswer, RowCells};
+use crate::campaign::Secret;
+use crate::indicators::Catalog;
+use crate::io::read::{data_text, read_all, read_typed, ReadError};
+use crate::registry::Account;
+use calamine::Data;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// What a returned workbook must match.
+pub struct Expected<'a> {
+    /// The campaign's name.
+    pub campaign: &'a str,
+    /// The campaign's id.
+    pub campaign_id: &'a str,
+    /// The campaign's signing key.
+    pub secret: &'a Secret,
+    /// The current sample's fingerprint.
+    pub sample_sha256: &'a str,
+    /// The catalog's fingerprint.
+    pub catalog_sha256: &'a str,
+    /// The catalog.
+    pub catalog: &'a Catalog,
+    /// The sampled accounts by id.
+    pub sample: &'a HashMap<&'a str, &'a Account>,
+}
+
+/// A returned workbook that passed the workbook-level checks.
+pub struct Returned {
+    /// Its verified hidden sheet.
+    pub meta: Meta,
+    /// SHA-256 of the file: the version.
+    pub sha256: String,
+    /// The file's bytes, to keep in the inbox.
+    pub bytes: Vec<u8>,
+    /// Rows taken.
+    pub answers: Vec<RowAnswer>,
+    /// Rows refused, with the reason.
+    pub problems: Vec<Problem>,
+}
+
+/// The columns of 检查表 by role.
+struct Layout {
+    identity: Vec<usize>,
+    indicators: Vec<usize>,
+    description: usize,
+    checker: usize,
+    date: usize,
+}
+
+/// Read one returned workbook. `Err` refuses the whole file with one problem.
+pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Problem> {
+    let whole = |message: String| Problem {
+        source: path.display().to_string(),
+        row: None,
+        id: None,
+        column: None,
+        message,
+    };
+    if matches!(crate::io::read::extension(path).as_str(), "csv" | "txt") {
+        return Err(whole(
+            "不是 audit 生成的检查表(应为 .xlsx、.ods 或 .xls 工作簿)".into(),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| whole(format!("无法读取: {e}")))?;
+    let sha256 = crate::campaign::sha256_hex(&bytes);
+    let meta = read_meta(path).map_err(whole)?;
+    check_meta(&meta, exp).map_err(whole)?;
+    let rows = read_typed(path, SHEET_MAIN).map_err(|e| whole(e.to_string()))?;
+    let Some((_, header)) = rows.first() else {
+        return Err(whole(format!("工作表 {SHEET_MAIN} 为空")));
+    };
+    let layout = locate(header, exp.catalog).map_err(whole)?;
+    let source = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let ids = meta.ids.clone();
+    let mut reader = RowReader {
+        display: path.display().to_string(),
+        version: RowAnswer {
+            workbook: meta.workbook_id.clone(),
+            inspector: meta.inspector.clone(),
+            source,
+            source_sha256: sha256.clone(),
+            sample_sha256: meta.sample_sha256.clone(),
+            row: 0,
+            id: String::new(),
+            values: Vec::new(),
+            description: String::new(),
+            checker: String::new(),
+            date: String::new(),
+        },
+        mine: ids.iter().map(String::as_str).collect(),
+        seen: HashMap::new(),
+        answers: Vec::new(),
+        problems: Vec::new(),
+    };
+    for (row, cells) in rows.iter().skip(1) {
+        reader.row(*row, cells, &layout, exp);
+    }
+    reader.deleted_rows(&ids);
+    let (answers, problems) = (reader.answers, reader.problems);
+    Ok(Returned {
+        meta,
+        sha256,
+        bytes,
+        answers,
+        problems,
+    })
+}
+
+/// The hidden sheet, or why the file is not one of ours.
+pub fn read_meta(path: &Path) -> Result<Meta, String> {
+    let (rows, _) = read_all(path, Some(SHEET_META)).map_err(|e| match e {
+        ReadError::MissingSheet { .. } => {
+            format!("不是 audit 生成的检查表(缺少隐藏工作表 {SHEET_META})")
+        }
+        other => other.to_string(),
+    })?;
+    Meta::from_rows(&rows).ok_or_else(|| {
+        format!("不是 audit 生成的检查表(隐藏工作表 {SHEET_META} 内容不完整,或由旧版本生成)")
+    })
+}
+
+fn check_meta(meta: &Meta, exp: &Expected<'_>) -> Result<(), String> {
+    if meta.campaign_id != exp.campaign_id {
+        return Err(format!(
+            "这份检查表属于项目 \"{}\"(ID {}),不是本项目 \"{}\"",
+            meta.campaign, meta.campaign_id, exp.campaign
+        ));
+    }
+    if !meta.verify(exp.secret) {
+        return Err("检查表的隐藏校验信息被改动,不能收回".into());
+    }
+    if meta.sample_sha256 != exp.sample_sha256 {
+        return Err(
+            "这份检查表是按旧样本生成的(样本指纹不一致),已过期;请使用重新生成的检查表".into(),
+        );
+    }
+    if meta.catalog_sha256 != exp.catalog_sha256 {
+        return Err("这份检查表使用的指标目录与本项目不同(指标目录指纹不一致)".into());
+    }
+    Ok(())
+}
+
+fn locate(header: &[Data], cat: &Catalog) -> Result<Layout, String> {
+    let header: Vec<String> = header
+        .iter()
+        .map(|d| crate::text::clean(&data_text(d)))
+        .collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| format!("工作表 {SHEET_MAIN} 缺少列 \"{name}\""))
+    };
+    let identity = ID_COLUMNS
+        .iter()
+        .map(|n| col(n))
+        .collect::<Result<_, _>>()?;
+    let mut indicators = Vec::new();
+    for ind in &cat.indicators {
+        let prefix = format!("{} ", ind.code);
+        indicators.push(
+            header
+                .iter()
+                .position(|h| h.starts_with(&prefix) || *h == ind.code)
+                .ok_or_else(|| {
+                    format!(
+                        "工作表 {SHEET_MAIN} 缺少指标列 \"{} {}\"",
+                        ind.code, ind.name
+                    )
+                })?,
+        );
+    }
+    Ok(Layout {
+        identity,
+        indicators,
+        description: col(super::COL_DESCRIPTION)?,
+        checker: col(super::COL_CHECKER)?,
+        date: col(super::COL_DATE)?,
+    })
+}
+
+/// Row-by-row state of one workbook.
+struct RowReader<'a> {
+    display: String,
+    /// The fields every answer of this workbook version shares.
+    version: RowAnswer,
+    mine: HashSet<&'a str>,
+    seen: HashMap<String, u32>,
+    answers: Vec<RowAnswer>,
+    problems: Vec<Problem>,
+}
+
+impl RowReader<'_> {
+    fn problem(&mut self, row: Option<u32>, id: Option<&str>, column: Option<&str>, msg: String) {
+        self.problems.push(Problem {
+            source: self.display.clone(),
+            row,
+            id: id.map(str::to_string),
+            column: column.map(str::to_string),
+            message: msg,
+        });
+    }
+
+    fn row(&mut self, row: u32, cells: &[Data], layout: &Layout, exp: &Expected<'_>) {
+        let cell = |c: usize| cells.get(c).cloned().unwrap_or(Data::Empty);
+        let text = |c: usize| crate::text::clean(&data_text(&cell(c)));
+        let id = crate::text::clean_id(&text(layout.identity[0]));
+        if id.is_empty() {
+            let blank = cells
+                .iter()
+                .all(|c| matches!(c, Data::Empty) || data_text(c).trim().is_empty());
+            if !blank {
+                self.problem(Some(row), None, Some("账号ID"), "账号ID为空".into());
+            }
+            return;
+        }
+        if let Some(prev) = self.seen.insert(id.clone(), row) {
+            self.problem(Some(row), Some(&id), None, format!("与第 {prev} 行重复"));
+            return;
+        }
+        let Some(account) = exp.sample.get(id.as_str()) else {
+            let msg = "未知账号ID:不在本项目的样本中".into();
+            self.problem(Some(row), Some(&id), Some("账号ID"), msg);
+            return;
+        };
+        if !self.mine.contains(id.as_str()) {
+            let msg = format!("该账号不属于这份检查表(检查人 {})", self.version.inspector);
+            self.problem(Some(row), Some(&id), Some("账号ID"), msg);
+            return;
+        }
+        let expected = identity_cells(account);
+        let altered: Vec<String> = ID_COLUMNS
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(j, _)| text(layout.identity[*j]) != crate::text::clean(&expected[*j]))
+            .map(|(j, name)| {
+                let got = text(layout.identity[j]);
+                format!("{name}(应为 \"{}\",现为 \"{got}\")", expected[j])
+            })
+            .collect();
+        if !altered.is_empty() {
+            let msg = format!("账号信息被改动: {}", altered.join(";"));
+            self.problem(Some(row), Some(&id), None, msg);
+            return;
+        }
+        let ind: Vec<Data> = layout.indicators.iter().map(|c| cell(*c)).collect();
+        let (d, ch, dt) = (
+            cell(layout.description),
+            cell(layout.checker),
+            cell(layout.date),
+        );
+        let rc = RowCells {
+            row,
+            id: id.clone(),
+            indicators: ind.iter().collect(),
+            description: &d,
+            checker: &ch,
+            date: &dt,
+        };
+        match answers::read_row(exp.catalog, &self.display, &rc) {
+            Ok(None) => {}
+            Ok(Some(c)) => self.answers.push(RowAnswer {
+                row,
+                id,
+                values: c.values,
+                description: c.description,
+                checker: c.checker,
+                date: c.date,
+                ..self.version.clone()
+            }),
+            Err(ps) => self.problems.extend(ps),
+        }
+    }
+
+    fn deleted_rows(&mut self, ids: &[String]) {
+        for id in ids {
+            if !self.seen.contains_key(id) {
+                self.problem(None, Some(id), None, "该账号的行被删除了".into());
+            }
+        }
+    }
+}
