@@ -1,5 +1,5 @@
 mod common;
-use common::{campaign, need_openpyxl, need_soffice, Workdir};
+use common::{campaign, Workdir};
 
 fn ids_of(w: &Workdir, sheet: &str) -> Vec<String> {
     use calamine::{open_workbook_auto, Reader};
@@ -149,10 +149,8 @@ fn formula_injection_is_written_as_text() {
 }
 
 #[test]
+#[ignore = "needs python3 with openpyxl and LibreOffice (soffice); CI runs it with --include-ignored"]
 fn fill_round_trip_verdicts_and_libreoffice() {
-    if !need_openpyxl() {
-        return;
-    }
     let w = Workdir::new();
     campaign(&w, 500, 20, 2);
     let a = ids_of(&w, WB1);
@@ -257,9 +255,6 @@ fn fill_round_trip_verdicts_and_libreoffice() {
         .to_string_lossy()
         .ends_with("-f1.xlsx")));
 
-    if !need_soffice() {
-        return;
-    }
     // The second workbook goes through LibreOffice, as an office suite would save it: to .xlsx
     // and to .ods.
     let b = ids_of(&w, WB2);
@@ -293,10 +288,8 @@ fn fill_round_trip_verdicts_and_libreoffice() {
 }
 
 #[test]
+#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn each_validation_problem_has_its_message() {
-    if !need_openpyxl() {
-        return;
-    }
     let w = Workdir::new();
     campaign(&w, 500, 16, 2);
     let a = ids_of(&w, WB1);
@@ -405,18 +398,16 @@ fn each_validation_problem_has_its_message() {
         "reg2.xlsx",
         "reg2.xlsx: 不是 audit 生成的检查表(缺少隐藏工作表 _audit)",
     );
-    // Refused files leave nothing; bare.xlsx, the last accepted copy of the workbook, is its
-    // current version.
+    // Refused files leave nothing: every answer comes from a copy whose hidden sheet was intact.
     let ans = w.csv("c/answers.csv");
-    assert!(!ans.iter().any(|r| r[2] == "other.xlsx"));
-    assert!(ans.iter().skip(1).all(|r| r[2] == "bare.xlsx"));
+    let refused = ["other.xlsx", "old.xlsx", "cat.xlsx", "who.xlsx", "plain.xlsx", "reg2.xlsx"];
+    assert!(ans.len() > 1);
+    assert!(!ans.iter().any(|r| refused.contains(&r[2].as_str())));
 }
 
 #[test]
+#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn conflicts_prefer_and_recollecting_a_corrected_workbook() {
-    if !need_openpyxl() {
-        return;
-    }
     let w = Workdir::new();
     campaign(&w, 500, 12, 2);
     let a = ids_of(&w, WB1);
@@ -530,10 +521,8 @@ fn conflicts_prefer_and_recollecting_a_corrected_workbook() {
 }
 
 #[test]
+#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn two_inspectors_files_with_the_same_name_are_both_kept() {
-    if !need_openpyxl() {
-        return;
-    }
     let w = Workdir::new();
     campaign(&w, 500, 12, 2);
     std::fs::create_dir_all(w.path("a")).unwrap();

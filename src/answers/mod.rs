@@ -72,11 +72,8 @@ pub fn parse_count(v: &Data, max: u32) -> Result<Option<u32>, String> {
 
 /// Parse a date cell (a date, an Excel serial, or text such as 2020-03-25, 2020/3/25, 2020年3月25日).
 pub fn parse_date(v: &Data) -> Result<Option<chrono::NaiveDate>, String> {
-    let from_serial = |f: f64| {
-        chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
-            .and_then(|b| b.checked_add_signed(chrono::Duration::days(f.floor() as i64)))
-            .ok_or_else(|| format!("{f} 不是有效日期"))
-    };
+    let from_serial =
+        |f: f64| crate::io::read::excel_serial_date(f).ok_or_else(|| format!("{f} 不是有效日期"));
     let d = match v {
         Data::Empty => return Ok(None),
         Data::DateTime(d) => from_serial(d.as_f64())?,
@@ -441,5 +438,15 @@ mod tests {
         assert_eq!(parse_date(&Data::String("2020/3/25".into())), Ok(Some(d)));
         assert_eq!(parse_date(&Data::Float(43915.0)), Ok(Some(d)));
         assert!(parse_date(&Data::String("上周".into())).is_err());
+        // Huge serials in a date cell are an error on that cell, not a crash (issue #9, case 1).
+        for f in [1e12, -1e12, 1e308, f64::NAN] {
+            let d = Data::DateTime(calamine::ExcelDateTime::new(
+                f,
+                calamine::ExcelDateTimeType::DateTime,
+                false,
+            ));
+            assert!(parse_date(&d).is_err(), "{f}");
+        }
+        assert_eq!(crate::io::read::excel_serial_date(1e12), None);
     }
 }

@@ -315,14 +315,28 @@ pub struct Campaign {
 
 impl Campaign {
     /// Open an existing campaign, locked for `access`, after finishing or discarding whatever
-    /// a killed command left half done.
+    /// a killed command left half done. Waits for another command only with `--wait`.
     pub fn open(dir: &Path, access: Access) -> Result<Campaign, StoreError> {
+        Campaign::open_with(dir, access, WAIT.load(Ordering::SeqCst))
+    }
+
+    /// [`Campaign::open`], never waiting: for campaigns read on the side (`--previous`), so two
+    /// commands that each hold their own campaign cannot wait for each other forever.
+    pub fn open_no_wait(dir: &Path, access: Access) -> Result<Campaign, StoreError> {
+        Campaign::open_with(dir, access, false)
+    }
+
+    fn open_with(dir: &Path, access: Access, wait: bool) -> Result<Campaign, StoreError> {
+        if dir.is_dir() && !dir.join(MANIFEST).is_file() && txn::needs_recovery(dir) {
+            // A first import killed after its commit point: finish it before looking.
+            drop(lock_and_recover(dir, Access::Write, wait)?);
+        }
         if !dir.join(MANIFEST).is_file() {
             return Err(StoreError::NotCampaign {
                 dir: dir.to_path_buf(),
             });
         }
-        let lock = lock_and_recover(dir, access)?;
+        let lock = lock_and_recover(dir, access, wait)?;
         let manifest = read_manifest(dir)?;
         Ok(Campaign {
             dir: dir.to_path_buf(),
@@ -332,31 +346,39 @@ impl Campaign {
     }
 
     /// Open a campaign for import: an existing one, or a new one in a missing or empty folder.
-    /// A folder that holds other files is refused, so nothing of the user's is overwritten.
+    /// A folder that holds other files is refused, so nothing of the user's is overwritten. The
+    /// lock is taken before the manifest is looked for, so two first imports cannot both start
+    /// a new campaign.
     pub fn open_or_create(dir: &Path, period: Option<String>) -> Result<Campaign, StoreError> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(StoreError::ForeignFolder {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let wait = WAIT.load(Ordering::SeqCst);
         if dir.is_dir() && txn::needs_recovery(dir) {
             // A first import killed after its commit point: finish it before looking.
-            drop(lock_and_recover(dir, Access::Write)?);
+            drop(lock_and_recover(dir, Access::Write, wait)?);
         }
-        if dir.join(MANIFEST).is_file() {
-            return Campaign::open(dir, Access::Write);
-        }
-        if dir.exists() {
-            let entries = std::fs::read_dir(dir).map_err(|e| StoreError::io(dir, e))?;
-            let foreign = entries
-                .filter_map(|e| e.ok())
-                .any(|e| e.file_name() != lock::LOCK_FILE && e.file_name() != txn::STAGING_DIR);
-            if foreign {
-                return Err(StoreError::ForeignFolder {
-                    dir: dir.to_path_buf(),
-                });
-            }
+        if dir.is_dir() && !dir.join(MANIFEST).is_file() && has_foreign_files(dir)? {
+            return Err(StoreError::ForeignFolder {
+                dir: dir.to_path_buf(),
+            });
         }
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
-        let lock = lock_and_recover(dir, Access::Write)?;
+        let lock = lock_and_recover(dir, Access::Write, wait)?;
+        if dir.join(MANIFEST).is_file() {
+            let manifest = read_manifest(dir)?;
+            return Ok(Campaign {
+                dir: dir.to_path_buf(),
+                manifest,
+                _lock: lock,
+            });
+        }
         let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
+            .canonicalize()
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
             .unwrap_or_else(|| "campaign".into());
         let period = period.or_else(|| period_from_name(&name));
         Ok(Campaign {
@@ -421,8 +443,7 @@ impl Campaign {
 
 /// Take the lock; if a killed command left a journal or staging behind, deal with it under the
 /// exclusive lock first (a reader takes it briefly, then goes back to sharing).
-fn lock_and_recover(dir: &Path, access: Access) -> Result<CampaignLock, StoreError> {
-    let wait = WAIT.load(Ordering::SeqCst);
+fn lock_and_recover(dir: &Path, access: Access, wait: bool) -> Result<CampaignLock, StoreError> {
     if access == Access::Write {
         let lock = CampaignLock::acquire(dir, LockMode::Exclusive, wait)?;
         txn::recover(dir)?;
@@ -437,6 +458,21 @@ fn lock_and_recover(dir: &Path, access: Access) -> Result<CampaignLock, StoreErr
     txn::recover(dir)?;
     drop(excl);
     CampaignLock::acquire(dir, LockMode::Shared, wait)
+}
+
+/// Whether a folder without a manifest holds anything but what the store itself leaves.
+fn has_foreign_files(dir: &Path) -> Result<bool, StoreError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| StoreError::io(dir, e))?;
+    let ours = [
+        lock::LOCK_FILE,
+        txn::STAGING_DIR,
+        txn::JOURNAL,
+        txn::JOURNAL_TMP,
+        txn::TRASH_DIR,
+    ];
+    Ok(entries
+        .filter_map(|e| e.ok())
+        .any(|e| !ours.iter().any(|o| e.file_name() == *o)))
 }
 
 fn read_manifest(dir: &Path) -> Result<Manifest, StoreError> {

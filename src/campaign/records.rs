@@ -325,7 +325,7 @@ pub fn open_previous(
                 )));
             }
         }
-        let prev = Campaign::open(d, Access::Read)?;
+        let prev = Campaign::open_no_wait(d, Access::Read)?;
         match out.last() {
             Some(later) => later.check_previous(&prev)?,
             None => cur.check_previous(&prev)?,

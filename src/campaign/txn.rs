@@ -23,7 +23,8 @@ pub const STAGING_DIR: &str = ".audit-staging";
 pub const TRASH_DIR: &str = ".audit-trash";
 /// The committed list of moves.
 pub const JOURNAL: &str = ".audit-journal";
-const JOURNAL_TMP: &str = ".audit-journal.tmp";
+/// The journal while it is written (not yet committed).
+pub const JOURNAL_TMP: &str = ".audit-journal.tmp";
 /// Exit code of an injected fault.
 pub const FAULT_EXIT: i32 = 86;
 

@@ -1,11 +1,12 @@
 //! `audit collect --campaign DIR FILE...`: read filled workbooks into answers and results.
 
-use crate::answers::{self, tables, Merged, Problem, Resolution};
+use crate::answers::{self, tables, Merged, Problem, Resolution, RowAnswer};
 use crate::campaign::{self, records, Access, Campaign, ReceivedEntry, StoreError, Txn};
 use crate::cli::CollectArgs;
 use crate::io::write::csv_bytes;
 use crate::workbook::read::{read_returned, Expected, Returned};
 use anyhow::{anyhow, bail, Result};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// What one collect run did.
@@ -16,6 +17,8 @@ pub struct Collected {
     pub merged: Merged,
     /// One line per `--prefer`.
     pub preferred: Vec<String>,
+    /// Earlier answers kept because the new copy left their rows blank or had them refused.
+    pub kept_earlier: usize,
 }
 
 /// Ingest `files` and apply `prefer`, committing answers, results, conflicts, the inbox copies
@@ -55,6 +58,7 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
     };
     let mut txn = camp.begin()?;
     let mut problems = Vec::new();
+    let mut kept_earlier = 0;
     for f in files {
         if !f.is_file() {
             problems.push(Problem {
@@ -70,9 +74,7 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
             Err(p) => problems.push(p),
             Ok(wb) => {
                 let received = keep(&mut txn, f, &wb)?;
-                // A workbook is its signed id: a re-sent copy, under any name, replaces it.
-                answers_all.retain(|a| a.workbook != wb.meta.workbook_id);
-                answers_all.extend(wb.answers);
+                kept_earlier += replace_answers(&mut answers_all, wb.answers, &wb.meta.workbook_id);
                 problems.extend(wb.problems);
                 entry.received.retain(|r| r.workbook != received.workbook);
                 entry.received.push(received);
@@ -119,7 +121,20 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         problems,
         merged,
         preferred,
+        kept_earlier,
     })
+}
+
+/// Put a workbook version's answers in place of that workbook's earlier ones. A workbook is its
+/// signed id, so a copy re-sent under any name replaces it, account by account: a row left
+/// blank or refused in the new copy never erases an answer already taken. Returns how many
+/// earlier answers were kept that way.
+fn replace_answers(all: &mut Vec<RowAnswer>, new: Vec<RowAnswer>, workbook: &str) -> usize {
+    let answered: HashSet<String> = new.iter().map(|a| a.id.clone()).collect();
+    all.retain(|a| a.workbook != workbook || !answered.contains(&a.id));
+    let kept = all.iter().filter(|a| a.workbook == workbook).count();
+    all.extend(new);
+    kept
 }
 
 /// Stage the inbox copy of an accepted workbook and describe it for the manifest.
@@ -181,6 +196,12 @@ fn print_progress(camp: &Campaign, c: &Collected, sample_size: usize) {
         m.results.len(),
         m.conflicts.len()
     );
+    if c.kept_earlier > 0 {
+        println!(
+            "保留了 {} 个账号在较早交回版本中的答案(新交回的文件中这些行为空或有问题)",
+            c.kept_earlier
+        );
+    }
     if m.set_aside > 0 {
         println!(
             "另有 {} 条按旧样本收回的答案未计入(样本已重新抽取)",

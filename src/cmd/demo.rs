@@ -265,6 +265,13 @@ fn clear_previous_demo(out: &Path, force: bool) -> Result<()> {
 pub fn run(args: &DemoArgs) -> Result<i32> {
     let out = &args.out;
     clear_previous_demo(out, args.force)?;
+    if out.exists() && !crate::io::output::is_own_or_empty(out) {
+        bail!(
+            "{} 已存在,且不是 audit demo 的输出目录(没有 {} 标记);为免混入你的文件,请用 --out 指定一个新的或空的目录",
+            out.display(),
+            crate::io::output::MARKER
+        );
+    }
     std::fs::create_dir_all(out)?;
     crate::io::output::write_atomic(&out.join(crate::io::output::MARKER), b"audit demo\n")?;
     println!("audit 演示:用内置生成的江苏式台账跑完两个季度的检查抽查。检查结果为模拟数据,所有输出均已标明。");

@@ -250,6 +250,8 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
     if period.is_some() {
         camp.manifest.period = period;
     }
+    // Imported data is real data, whatever the folder held before (the demo marks its own).
+    camp.manifest.simulated = false;
     let previous = match &args.previous {
         Some(p) => {
             let prev = campaign::records::open_previous(&camp, std::slice::from_ref(p))?;

@@ -89,6 +89,17 @@ fn target(camp: &Campaign, out: Option<&Path>) -> Result<Option<PathBuf>> {
             camp.dir.display()
         );
     }
+    // Nor inside any other campaign: its report/ is that campaign's record.
+    if let Some(other) = out_abs
+        .ancestors()
+        .find(|a| a.join(campaign::MANIFEST).is_file())
+    {
+        bail!(
+            "--out {}: 位于另一个检查抽查项目 {} 之内;请写到项目之外的目录",
+            out.display(),
+            other.display()
+        );
+    }
     Ok(Some(out.to_path_buf()))
 }
 

@@ -94,6 +94,23 @@ pub fn workbook_names(campaign: &str, inspectors: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// A workbook's id: keyed by the campaign's secret over everything that makes it this
+/// workbook, its account list included, so a re-assigned workbook is a different workbook.
+fn workbook_id(
+    secret: &crate::campaign::Secret,
+    campaign_id: &str,
+    sample_sha: &str,
+    catalog_sha: &str,
+    inspector: &str,
+    ids: &[String],
+) -> String {
+    let text = format!(
+        "workbook-id\n{campaign_id}\n{sample_sha}\n{catalog_sha}\n{inspector}\n{}",
+        ids.join("\n")
+    );
+    secret.sign(text.as_bytes())[..16].to_string()
+}
+
 /// A workbook made by [`write_sheets`]: its manifest entry and its signed hidden sheet.
 pub struct Issued {
     /// The manifest entry.
@@ -199,7 +216,7 @@ pub fn write_sheets(
     if let Some(old) = &camp.manifest.sheets {
         if !args.force {
             bail!(
-                "{} 已生成检查表({} 份);重新生成会使已发出的检查表作废,如确需重新生成请加 --force",
+                "{} 已生成检查表({} 份);如确需重新生成请加 --force(样本和指标目录不变时,已发出的检查表交回后仍会收录)",
                 camp.dir.display(),
                 old.workbooks.len()
             );
@@ -226,14 +243,14 @@ pub fn write_sheets(
     let mut issued = Vec::new();
     let mut outputs = Vec::new();
     for ((inspector, ids), name) in groups.iter().zip(&names) {
-        let workbook_id = secret.sign(
-            format!(
-                "workbook-id\n{}\n{sample_sha}\n{catalog_sha}\n{inspector}",
-                camp.manifest.id
-            )
-            .as_bytes(),
-        )[..16]
-            .to_string();
+        let workbook_id = workbook_id(
+            &secret,
+            &camp.manifest.id,
+            &sample_sha,
+            &catalog_sha,
+            inspector,
+            ids,
+        );
         let meta = Meta {
             campaign: camp.manifest.name.clone(),
             campaign_id: camp.manifest.id.clone(),

@@ -102,7 +102,10 @@ where
     }
     let old = parent.join(format!(".{name}.audit-old-{}", std::process::id()));
     if out.exists() {
-        std::fs::rename(out, &old).with_context(|| format!("无法替换 {}", out.display()))?;
+        if let Err(e) = std::fs::rename(out, &old) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e).with_context(|| format!("无法替换 {}", out.display()));
+        }
     }
     if let Err(e) = std::fs::rename(&tmp, out) {
         if old.exists() {

@@ -254,17 +254,25 @@ pub fn float_text(f: f64) -> String {
     }
 }
 
+/// The date of an Excel serial day number; `None` outside Excel's own range (1900-01-01 to
+/// 9999-12-31), so a huge number in a date-formatted cell is an error, never a crash.
+pub fn excel_serial_date(serial: f64) -> Option<chrono::NaiveDate> {
+    if !serial.is_finite() || !(0.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    base.checked_add_signed(chrono::Duration::try_days(serial.floor() as i64)?)
+}
+
 fn excel_date_text(serial: f64, is_datetime: bool) -> String {
-    let days = serial.floor() as i64;
-    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date");
-    let Some(date) = base.checked_add_signed(chrono::Duration::days(days)) else {
+    let Some(date) = excel_serial_date(serial) else {
         return float_text(serial);
     };
     let secs = ((serial - serial.floor()) * 86400.0).round() as i64;
     if !is_datetime || secs == 0 {
         date.format("%Y-%m-%d").to_string()
     } else {
-        let t = date.and_hms_opt(0, 0, 0).expect("midnight") + chrono::Duration::seconds(secs);
+        let t = date.and_time(chrono::NaiveTime::MIN) + chrono::Duration::seconds(secs);
         t.format("%Y-%m-%d %H:%M:%S").to_string()
     }
 }

@@ -93,37 +93,67 @@ impl Meta {
         ]
     }
 
-    /// Read the hidden sheet's rows back; `None` when they are not ours (no signature row).
-    pub fn from_rows(rows: &[(u32, Vec<String>)]) -> Option<Meta> {
+    /// Read the hidden sheet's rows back, strictly: only our keys, each once, nothing in other
+    /// cells, a signature in the form we write. Anything else is [`MetaError::Tampered`].
+    pub fn from_rows(rows: &[(u32, Vec<String>)]) -> Result<Meta, MetaError> {
         let mut m = Meta::default();
+        let mut seen = std::collections::HashSet::new();
         let mut in_ids = false;
-        let mut signed = false;
         for (_, cells) in rows {
+            let used: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
             let key = cells.first().cloned().unwrap_or_default();
             if in_ids {
-                if !key.is_empty() {
-                    m.ids.push(key);
+                match (used.len(), key.is_empty()) {
+                    (0, _) => {}
+                    (1, false) => m.ids.push(key),
+                    _ => return Err(MetaError::Tampered),
                 }
                 continue;
             }
-            let value = cells.get(1).cloned().unwrap_or_default();
-            match key.as_str() {
-                META_CAMPAIGN => m.campaign = value,
-                META_CAMPAIGN_ID => m.campaign_id = value,
-                META_SAMPLE => m.sample_sha256 = value,
-                META_CATALOG => m.catalog_sha256 = value,
-                META_WORKBOOK => m.workbook_id = value,
-                META_INSPECTOR => m.inspector = value,
-                META_SIGNATURE => {
-                    m.signature = value;
-                    signed = true;
-                }
-                META_IDS => in_ids = true,
-                _ => {}
+            if used.is_empty() {
+                continue;
             }
+            let value = cells.get(1).cloned().unwrap_or_default();
+            if cells.iter().skip(2).any(|c| !c.is_empty()) || !seen.insert(key.clone()) {
+                return Err(MetaError::Tampered);
+            }
+            let slot = match key.as_str() {
+                META_CAMPAIGN => &mut m.campaign,
+                META_CAMPAIGN_ID => &mut m.campaign_id,
+                META_SAMPLE => &mut m.sample_sha256,
+                META_CATALOG => &mut m.catalog_sha256,
+                META_WORKBOOK => &mut m.workbook_id,
+                META_INSPECTOR => &mut m.inspector,
+                META_SIGNATURE => &mut m.signature,
+                META_IDS if value.is_empty() => {
+                    in_ids = true;
+                    continue;
+                }
+                _ => return Err(MetaError::Tampered),
+            };
+            *slot = value;
         }
-        signed.then_some(m)
+        if !seen.contains(META_SIGNATURE) {
+            return Err(MetaError::NotOurs);
+        }
+        let canonical = m.signature.len() == 64
+            && m.signature
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !canonical || !in_ids || seen.len() != 8 {
+            return Err(MetaError::Tampered);
+        }
+        Ok(m)
     }
+}
+
+/// Why a hidden sheet cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetaError {
+    /// No signature at all: not a workbook this version of the tool made.
+    NotOurs,
+    /// Ours, but something was added, removed or changed.
+    Tampered,
 }
 
 #[cfg(test)]
@@ -158,6 +188,20 @@ mod tests {
             .map(|(i, r)| (i as u32 + 1, r))
             .collect();
         assert_eq!(Meta::from_rows(&rows).unwrap(), m);
+        // Additions the signature does not cover are refused too.
+        let mut extra = rows.clone();
+        extra.insert(1, (99, vec!["备注".into(), "x".into()]));
+        assert_eq!(Meta::from_rows(&extra), Err(MetaError::Tampered));
+        let mut twice = rows.clone();
+        twice.insert(0, (99, vec![META_INSPECTOR.into(), "某人".into()]));
+        assert_eq!(Meta::from_rows(&twice), Err(MetaError::Tampered));
+        let mut col_c = rows.clone();
+        col_c[0].1.push("x".into());
+        assert_eq!(Meta::from_rows(&col_c), Err(MetaError::Tampered));
+        let mut upper = rows.clone();
+        upper[6].1[1] = m.signature.to_uppercase();
+        assert_eq!(Meta::from_rows(&upper), Err(MetaError::Tampered));
+        assert_eq!(Meta::from_rows(&rows[..6]), Err(MetaError::NotOurs));
         for edit in [
             |m: &mut Meta| m.inspector = "检查员02".into(),
             |m: &mut Meta| m.ids.push("A3".into()),

@@ -1,7 +1,10 @@
 //! Reading a returned inspector workbook: the signed hidden sheet first, then every row.
 //! Workbook-level faults refuse the whole file; row faults are listed and the good rows kept.
 
-use super::meta::Meta;
+use super::meta::{Meta, MetaError};
+
+/// The refusal of a workbook whose hidden sheet does not match its signature.
+const TAMPERED: &str = "检查表的隐藏校验信息被改动,不能收回";
 use super::{identity_cells, ID_COLUMNS, SHEET_MAIN, SHEET_META};
 use crate::answers::{self, Problem, RowAnswer, RowCells};
 use crate::campaign::Secret;
@@ -123,8 +126,11 @@ pub fn read_meta(path: &Path) -> Result<Meta, String> {
         }
         other => other.to_string(),
     })?;
-    Meta::from_rows(&rows).ok_or_else(|| {
-        format!("不是 audit 生成的检查表(隐藏工作表 {SHEET_META} 内容不完整,或由旧版本生成)")
+    Meta::from_rows(&rows).map_err(|e| match e {
+        MetaError::NotOurs => {
+            format!("不是 audit 生成的检查表(隐藏工作表 {SHEET_META} 没有签名,或由旧版本生成)")
+        }
+        MetaError::Tampered => TAMPERED.to_string(),
     })
 }
 
@@ -136,7 +142,7 @@ fn check_meta(meta: &Meta, exp: &Expected<'_>) -> Result<(), String> {
         ));
     }
     if !meta.verify(exp.secret) {
-        return Err("检查表的隐藏校验信息被改动,不能收回".into());
+        return Err(TAMPERED.into());
     }
     if meta.sample_sha256 != exp.sample_sha256 {
         return Err(

@@ -133,7 +133,7 @@ impl Workdir {
             .args(args)
             .current_dir(self.dir.path())
             .output()
-            .expect("python3");
+            .expect("python3 is needed for this #[ignore]d test (with: pip install openpyxl)");
         assert!(
             out.status.success(),
             "xlsx_edit.py failed: {}",
@@ -153,46 +153,13 @@ impl Workdir {
             .args(["--headless", "--convert-to", fmt, "--outdir", outdir, file])
             .current_dir(self.dir.path())
             .output()
-            .expect("soffice");
+            .expect("LibreOffice (soffice) is needed for this #[ignore]d test");
         assert!(
             out.status.success(),
             "soffice failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
-}
-
-fn have(cmd: &str, arg: &str) -> bool {
-    Command::new(cmd)
-        .arg(arg)
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
-/// Tests that need openpyxl run everywhere CI runs (.ci/run installs it); on a developer machine
-/// without it they are skipped with a note.
-pub fn need_openpyxl() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import openpyxl"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    require(ok, "python3 with openpyxl")
-}
-
-pub fn need_soffice() -> bool {
-    require(have("soffice", "--version"), "LibreOffice (soffice)")
-}
-
-fn require(ok: bool, what: &str) -> bool {
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("{what} is required in CI (.ci/run installs it)");
-        }
-        eprintln!("skipped: {what} not installed");
-    }
-    ok
 }
 
 /// Build a campaign: demo registry of `n` accounts, imported, sampled (seed 7), sheets for `k`.
