@@ -42,7 +42,11 @@ fn prepare(bin: &Path, dir: &Path, registry: &Path) -> Vec<String> {
     let reg = registry.display().to_string();
     run(bin, dir, &["import", &reg, "--campaign", "c"]);
     let n = (INSPECTORS as u64 * PER_WORKBOOK).to_string();
-    run(bin, dir, &["sample", "--campaign", "c", "--size", &n, "--seed", "1"]);
+    run(
+        bin,
+        dir,
+        &["sample", "--campaign", "c", "--size", &n, "--seed", "1"],
+    );
     let k = INSPECTORS.to_string();
     run(bin, dir, &["sheet", "--campaign", "c", "--inspectors", &k]);
     let helper = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helpers/xlsx_edit.py");
@@ -85,7 +89,15 @@ fn main() {
     run(
         &current,
         scratch.path(),
-        &["demo-data", "--accounts", &ACCOUNTS.to_string(), "--seed", "5", "--out", "reg.csv"],
+        &[
+            "demo-data",
+            "--accounts",
+            &ACCOUNTS.to_string(),
+            "--seed",
+            "5",
+            "--out",
+            "reg.csv",
+        ],
     );
     let bins = [("baseline", baseline), ("current", current)];
     let mut prepared = Vec::new();
@@ -103,7 +115,10 @@ fn main() {
             let fresh = dir.join(format!("run{round}"));
             copy_dir(&dir.join("c"), &fresh.join("c"));
             let mut args = vec!["collect", "--campaign", "c"];
-            let abs: Vec<String> = files.iter().map(|f| dir.join(f).display().to_string()).collect();
+            let abs: Vec<String> = files
+                .iter()
+                .map(|f| dir.join(f).display().to_string())
+                .collect();
             args.extend(abs.iter().map(String::as_str));
             collect[i].push(run(bin, &fresh, &args));
             report[i].push(run(bin, &fresh, &["report", "--campaign", "c"]));
@@ -112,7 +127,10 @@ fn main() {
     let (cb, cc) = (median(collect[0].clone()), median(collect[1].clone()));
     let (rb, rc) = (median(report[0].clone()), median(report[1].clone()));
     println!("collect {INSPECTORS} workbooks × {PER_WORKBOOK} rows: baseline {cb:.2} s, current {cc:.2} s, ratio {:.3}", cc / cb);
-    println!("report on {ACCOUNTS} accounts: baseline {rb:.2} s, current {rc:.2} s, ratio {:.3}", rc / rb);
+    println!(
+        "report on {ACCOUNTS} accounts: baseline {rb:.2} s, current {rc:.2} s, ratio {:.3}",
+        rc / rb
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {

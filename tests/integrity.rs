@@ -613,65 +613,45 @@ fn a_kill_at_any_step_leaves_the_old_state_or_the_new() {
     ])
     .ok();
     let c = "{C}";
+    // (the command swept, from a copy of "c" as it stands; then what brings "c" to the next
+    // stage). The first import starts from no folder at all.
+    let stages: [(&[&str], &[&str]); 8] = [
+        (
+            &["import", "reg.xlsx", "--campaign", c],
+            &["import", "reg.xlsx", "--campaign", "c"],
+        ),
+        (&["import", "reg2.xlsx", "--campaign", c, "--force"], &[]),
+        (
+            &["sample", "--campaign", c, "--size", "12", "--seed", "7"],
+            &["sample", "--campaign", "c", "--size", "12", "--seed", "7"],
+        ),
+        (
+            &["sheet", "--campaign", c, "--inspectors", "2"],
+            &["sheet", "--campaign", "c", "--inspectors", "2"],
+        ),
+        (
+            &["sheet", "--campaign", c, "--inspectors", "3", "--force"],
+            &[],
+        ),
+        (
+            &["collect", "--campaign", c, "r1.xlsx", "r2.xlsx"],
+            &["collect", "--campaign", "c", "r1.xlsx", "r2.xlsx"],
+        ),
+        (&["report", "--campaign", c], &["report", "--campaign", "c"]),
+        (&["report", "--campaign", c, "--force"], &[]),
+    ];
     let mut steps = Vec::new();
-    steps.push(sweep(
-        &w,
-        "none",
-        &["import", "reg.xlsx", "--campaign", c],
-        &manifest_matches_files,
-    ));
-    w.run(&["import", "reg.xlsx", "--campaign", "c"]).ok();
-    steps.push(sweep(
-        &w,
-        "c",
-        &["import", "reg2.xlsx", "--campaign", c, "--force"],
-        &manifest_matches_files,
-    ));
-    steps.push(sweep(
-        &w,
-        "c",
-        &["sample", "--campaign", c, "--size", "12", "--seed", "7"],
-        &manifest_matches_files,
-    ));
-    w.run(&["sample", "--campaign", "c", "--size", "12", "--seed", "7"])
-        .ok();
-    steps.push(sweep(
-        &w,
-        "c",
-        &["sheet", "--campaign", c, "--inspectors", "2"],
-        &manifest_matches_files,
-    ));
-    w.run(&["sheet", "--campaign", "c", "--inspectors", "2"])
-        .ok();
-    steps.push(sweep(
-        &w,
-        "c",
-        &["sheet", "--campaign", c, "--inspectors", "3", "--force"],
-        &manifest_matches_files,
-    ));
-    fill_all_pass(&w, WB1, "r1.xlsx");
-    fill_all_pass(&w, WB2, "r2.xlsx");
-    steps.push(sweep(
-        &w,
-        "c",
-        &["collect", "--campaign", c, "r1.xlsx", "r2.xlsx"],
-        &manifest_matches_files,
-    ));
-    w.run(&["collect", "--campaign", "c", "r1.xlsx", "r2.xlsx"])
-        .ok();
-    steps.push(sweep(
-        &w,
-        "c",
-        &["report", "--campaign", c],
-        &manifest_matches_files,
-    ));
-    w.run(&["report", "--campaign", "c"]).ok();
-    steps.push(sweep(
-        &w,
-        "c",
-        &["report", "--campaign", c, "--force"],
-        &manifest_matches_files,
-    ));
+    for (i, (swept, next)) in stages.iter().enumerate() {
+        if swept[0] == "collect" {
+            fill_all_pass(&w, WB1, "r1.xlsx");
+            fill_all_pass(&w, WB2, "r2.xlsx");
+        }
+        let base = if i == 0 { "none" } else { "c" };
+        steps.push(sweep(&w, base, swept, &manifest_matches_files));
+        if !next.is_empty() {
+            w.run(next).ok();
+        }
+    }
     // Every command has several durable steps, each of them was interrupted once.
     assert!(steps.iter().all(|&n| n >= 3), "{steps:?}");
 }

@@ -400,7 +400,14 @@ fn each_validation_problem_has_its_message() {
     );
     // Refused files leave nothing: every answer comes from a copy whose hidden sheet was intact.
     let ans = w.csv("c/answers.csv");
-    let refused = ["other.xlsx", "old.xlsx", "cat.xlsx", "who.xlsx", "plain.xlsx", "reg2.xlsx"];
+    let refused = [
+        "other.xlsx",
+        "old.xlsx",
+        "cat.xlsx",
+        "who.xlsx",
+        "plain.xlsx",
+        "reg2.xlsx",
+    ];
     assert!(ans.len() > 1);
     assert!(!ans.iter().any(|r| refused.contains(&r[2].as_str())));
 }

@@ -392,6 +392,15 @@ pub fn value_label(kind: Kind, v: u32) -> String {
     }
 }
 
+/// Every indicator's value as the sheet shows it, in catalog order.
+pub fn value_labels(cat: &Catalog, values: &[u32]) -> Vec<String> {
+    cat.indicators
+        .iter()
+        .zip(values)
+        .map(|(i, v)| value_label(i.kind, *v))
+        .collect()
+}
+
 /// Parse a stored value back (answers.csv / results.csv).
 pub fn value_from_label(kind: Kind, s: &str) -> Option<u32> {
     match kind {

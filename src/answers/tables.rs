@@ -1,6 +1,6 @@
 //! The tables collect writes: results.csv (one row per checked account) and conflicts.csv.
 
-use super::{value_label, AccountResult, Conflict};
+use super::{AccountResult, Conflict};
 use crate::campaign::SampleInfo;
 use crate::indicators::Catalog;
 use crate::registry::Registry;
@@ -65,12 +65,7 @@ pub fn results_table(
             inf.stratum.clone(),
             inf.reason.clone(),
         ];
-        row.extend(
-            cat.indicators
-                .iter()
-                .zip(&r.answer.values)
-                .map(|(i, v)| value_label(i.kind, *v)),
-        );
+        row.extend(super::value_labels(cat, &r.answer.values));
         let vetoes: Vec<String> = r
             .verdict
             .veto_hits
@@ -125,12 +120,7 @@ pub fn conflicts_table(
                 a.source.clone(),
                 a.row.to_string(),
             ];
-            r.extend(
-                cat.indicators
-                    .iter()
-                    .zip(&a.values)
-                    .map(|(i, v)| value_label(i.kind, *v)),
-            );
+            r.extend(super::value_labels(cat, &a.values));
             r.push(a.description.clone());
             rows.push(r);
         }

@@ -194,6 +194,16 @@ pub struct Manifest {
     pub collect: Option<CollectEntry>,
 }
 
+impl Manifest {
+    /// The current sample's fingerprint ("" before a sample is drawn).
+    pub fn sample_sha256(&self) -> &str {
+        self.sample
+            .as_ref()
+            .map(|d| d.sample_sha256.as_str())
+            .unwrap_or_default()
+    }
+}
+
 /// How the registry was imported.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct RegistryEntry {

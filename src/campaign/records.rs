@@ -53,12 +53,7 @@ pub fn answer_row(cat: &Catalog, a: &RowAnswer) -> Vec<String> {
         a.row.to_string(),
         a.id.clone(),
     ];
-    r.extend(
-        cat.indicators
-            .iter()
-            .zip(&a.values)
-            .map(|(i, v)| answers::value_label(i.kind, *v)),
-    );
+    r.extend(answers::value_labels(cat, &a.values));
     r.extend([a.description.clone(), a.checker.clone(), a.date.clone()]);
     r
 }
@@ -234,19 +229,14 @@ impl Campaign {
     /// number of rows set aside because they belong to an earlier sample.
     pub fn merged(&self, cat: &Catalog) -> Result<Merged, StoreError> {
         let answers = self.answers(cat)?;
-        let sample_sha = self
-            .manifest
-            .sample
-            .as_ref()
-            .map(|d| d.sample_sha256.clone())
-            .unwrap_or_default();
+        let sample_sha = self.manifest.sample_sha256();
         let resolved = self
             .manifest
             .collect
             .as_ref()
             .map(|c| c.resolved.clone())
             .unwrap_or_default();
-        Ok(answers::merge(cat, &answers, &resolved, &sample_sha))
+        Ok(answers::merge(cat, &answers, &resolved, sample_sha))
     }
 
     /// Results of this campaign as a previous one: (id, qualified) for every checked account.

@@ -38,12 +38,7 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
             camp.dir.display()
         ))
     })?;
-    let sample_sha = camp
-        .manifest
-        .sample
-        .as_ref()
-        .map(|d| d.sample_sha256.clone())
-        .unwrap_or_default();
+    let sample_sha = camp.manifest.sample_sha256().to_string();
     let mut answers_all = camp.answers(&cat)?;
     let mut entry = camp.manifest.collect.clone().unwrap_or_default();
     let by_id = sample.by_id();

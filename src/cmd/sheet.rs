@@ -207,12 +207,7 @@ pub fn write_sheets(
     let (sample, _) = camp.sample()?;
     let (catalog, catalog_text) = super::indicators::load(args.catalog.as_deref())?;
     let catalog_sha = campaign::sha256_hex(catalog_text.as_bytes());
-    let sample_sha = camp
-        .manifest
-        .sample
-        .as_ref()
-        .map(|d| d.sample_sha256.clone())
-        .unwrap_or_default();
+    let sample_sha = camp.manifest.sample_sha256().to_string();
     if let Some(old) = &camp.manifest.sheets {
         if !args.force {
             bail!(
