@@ -149,6 +149,48 @@ fn formula_injection_is_written_as_text() {
 }
 
 #[test]
+fn csv_outputs_neutralise_formulas_and_round_trip() {
+    let w = Workdir::new();
+    std::fs::write(
+        w.path("r.csv"),
+        "账号ID,名称,类型,开设主体,层级,地区,备注\n\
+         A1,=HYPERLINK(\"http://x\"),微信,@SUM(A1),市级,南京,'=quoted\n\
+         A2,+cmd|' /C calc'!A0,微博,-2+3,市级,南京,-3.5\n",
+    )
+    .unwrap();
+    w.run(&["import", "r.csv", "--campaign", "c"]).ok();
+    // Issue #9, case 5: no cell of a CSV we write starts a formula; plain numbers stay numbers;
+    // our own leading quote is added once more so that reading back is exact.
+    let reg = w.read("c/registry.csv");
+    for cell in [
+        "'=HYPERLINK(\"\"http://x\"\")",
+        "'@SUM(A1)",
+        "'+cmd|' /C calc'!A0",
+        "'-2+3",
+        "''=quoted",
+        ",-3.5",
+    ] {
+        assert!(reg.contains(cell), "{cell} in\n{reg}");
+    }
+    w.run(&["sample", "--campaign", "c", "--rate", "1", "--seed", "1"])
+        .ok();
+    w.run(&["verify", "--campaign", "c"])
+        .ok()
+        .stdout_has("核验通过");
+    let sample = w.read("c/sample.csv");
+    assert!(sample.contains("'=HYPERLINK") && sample.contains("''=quoted"));
+    // Read back by the tool, the values are the registry's own.
+    w.run(&["sheet", "--campaign", "c"]).ok();
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut wb = open_workbook_auto(w.path("c/sheets/c_检查员01.xlsx")).unwrap();
+    let r = wb.worksheet_range("检查表").unwrap();
+    assert_eq!(
+        r.get((1, 1)),
+        Some(&Data::String("=HYPERLINK(\"http://x\")".into()))
+    );
+}
+
+#[test]
 #[ignore = "needs python3 with openpyxl and LibreOffice (soffice); CI runs it with --include-ignored"]
 fn fill_round_trip_verdicts_and_libreoffice() {
     let w = Workdir::new();

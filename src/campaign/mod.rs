@@ -130,9 +130,16 @@ impl StoreError {
     }
 }
 
-/// Windows reports a file held open by Excel as a sharing or lock violation (os error 32, 33).
+/// Windows reports a file held open by Excel as a sharing or lock violation.
 fn is_in_use(e: &std::io::Error) -> bool {
-    cfg!(windows) && matches!(e.raw_os_error(), Some(32) | Some(33))
+    cfg!(windows) && is_sharing_violation(e.raw_os_error())
+}
+
+/// ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33): the codes `MoveFileExW` and
+/// `CreateFileW` give for a file another program holds open. (On Unix the same numbers mean
+/// other things, hence the `cfg!(windows)` in [`is_in_use`].)
+fn is_sharing_violation(code: Option<i32>) -> bool {
+    matches!(code, Some(32) | Some(33))
 }
 
 /// Rename `from` over `to`. std's rename replaces an existing file on Unix and Windows alike
@@ -520,6 +527,28 @@ fn restrict_to_owner(_path: &Path) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_open_in_excel_gets_a_clear_message() {
+        assert!(is_sharing_violation(Some(32)) && is_sharing_violation(Some(33)));
+        assert!(!is_sharing_violation(Some(2)) && !is_sharing_violation(None));
+        let msg = StoreError::FileInUse {
+            path: PathBuf::from("sheets/检查表.xlsx"),
+        }
+        .to_string();
+        assert!(msg.contains("文件被其他程序占用(可能在 Excel 中打开),请关闭后重试"));
+        // On Linux a code 32 (EPIPE) is not a sharing violation.
+        let e = std::io::Error::from_raw_os_error(32);
+        assert_eq!(is_in_use(&e), cfg!(windows));
+    }
+
+    #[test]
+    fn manifest_paths_use_forward_slashes_and_join_on_any_system() {
+        // Files are recorded as "sheets/x.xlsx" and joined onto the folder; Windows accepts "/".
+        let p = Path::new("C").join(format!("{SHEETS_DIR}/x.xlsx"));
+        assert_eq!(p.file_name().unwrap(), "x.xlsx");
+        assert_eq!(p.parent().unwrap().file_name().unwrap(), SHEETS_DIR);
+    }
 
     #[test]
     fn periods_from_folder_names() {

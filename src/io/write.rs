@@ -4,16 +4,65 @@ use anyhow::{Context, Result};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 use std::path::Path;
 
-/// CSV bytes, UTF-8 with BOM so that Excel on a Chinese Windows opens it correctly.
+/// Whether a cell would be read as a formula by Excel or LibreOffice when the CSV is opened
+/// (OWASP's rule: it begins with = + - @, a tab or a carriage return), or is one of our own
+/// guarded cells (a `'` before such a start), which must be guarded again to round-trip.
+/// A plain number ("-3.2") is never a formula and is left alone.
+fn needs_guard(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => s.parse::<f64>().is_err(),
+        Some(b'\'') => needs_guard(&s[1..]),
+        _ => false,
+    }
+}
+
+/// A cell as written to a CSV: a leading `'` keeps a formula-like text as text.
+///
+/// ```
+/// use audit::io::write::{guard_cell, unguard_cell};
+/// assert_eq!(guard_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+/// assert_eq!(guard_cell("-3.2"), "-3.2");
+/// assert_eq!(unguard_cell(guard_cell("'=1").into_owned()), "'=1");
+/// ```
+pub fn guard_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if needs_guard(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Undo [`guard_cell`] exactly, for the CSV files the tool reads back.
+pub fn unguard_cell(s: String) -> String {
+    if s.starts_with('\'') && needs_guard(&s[1..]) {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// Write one record, every cell guarded; no allocation for the ordinary cell.
+fn write_guarded<'a, W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    cells: impl Iterator<Item = &'a str>,
+) -> csv::Result<()> {
+    for c in cells {
+        w.write_field(guard_cell(c).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
+}
+
+/// CSV bytes, UTF-8 with BOM so that Excel on a Chinese Windows opens it correctly, CRLF line
+/// ends, and every formula-like cell guarded ([`guard_cell`]).
 pub fn csv_bytes(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
-        w.write_record(header)?;
+        write_guarded(&mut w, header.iter().map(String::as_str))?;
         for r in rows {
-            w.write_record(r)?;
+            write_guarded(&mut w, r.iter().map(String::as_str))?;
         }
         w.flush()?;
     }
@@ -29,9 +78,9 @@ pub fn write_registry_csv(
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
-    w.write_record(reg.canonical_header())?;
+    write_guarded(&mut w, reg.canonical_header().iter().map(String::as_str))?;
     for a in &reg.accounts {
-        w.write_record(crate::registry::Registry::canonical_fields(a))?;
+        write_guarded(&mut w, crate::registry::Registry::canonical_fields(a))?;
     }
     w.flush()?;
     Ok(())
@@ -44,7 +93,7 @@ pub fn registry_csv_bytes(reg: &crate::registry::Registry) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Read a CSV this tool wrote (UTF-8, optional BOM): header and rows.
+/// Read a CSV this tool wrote (UTF-8, optional BOM): header and rows, guards undone.
 pub fn read_plain_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
     let bytes = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -56,12 +105,12 @@ pub fn read_plain_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
         .headers()
         .with_context(|| format!("{}: 无法读取表头", path.display()))?
         .iter()
-        .map(|s| s.to_string())
+        .map(|s| unguard_cell(s.to_string()))
         .collect();
     let mut rows = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.with_context(|| format!("{}: 第 {} 行格式错误", path.display(), i + 2))?;
-        rows.push(rec.iter().map(|s| s.to_string()).collect());
+        rows.push(rec.iter().map(|s| unguard_cell(s.to_string())).collect());
     }
     Ok((header, rows))
 }
