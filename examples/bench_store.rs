@@ -83,7 +83,9 @@ fn main() {
     let baseline = PathBuf::from(
         std::env::var("AUDIT_BASELINE").expect("set AUDIT_BASELINE to an earlier audit binary"),
     );
-    let current = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/audit");
+    let current = std::env::var("AUDIT_CURRENT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/audit"));
     let scratch = tempfile::tempdir().expect("temp dir");
     let registry = scratch.path().join("reg.csv");
     run(

@@ -124,6 +124,17 @@ fn demo_runs_a_whole_campaign_and_labels_it_simulated() {
         "{m}"
     );
     w.run(&["verify", "--campaign", "n"]).ok();
+    // A real campaign's notice never quotes a demo's simulated figures as last quarter's.
+    w.run(&[
+        "report",
+        "--campaign",
+        "n",
+        "--previous",
+        "d/2019Q4",
+        "--allow-incomplete",
+    ])
+    .fails()
+    .stderr_has("--previous d/2019Q4: 是演示项目(检查结果为模拟数据),不能与真实项目比较");
 }
 
 #[test]

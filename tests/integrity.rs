@@ -56,6 +56,68 @@ fn collected(w: &Workdir) {
 
 #[test]
 #[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
+fn an_old_copy_collected_again_never_undoes_a_correction() {
+    let w = Workdir::new();
+    campaign(&w, 400, 12, 2);
+    let a = ids_of_wb1(&w);
+    std::fs::create_dir_all(w.path("交回")).unwrap();
+    // The first copy has a problem row; the correction comes under a name that sorts first.
+    let old = [
+        WB1,
+        "交回/检查员01.xlsx",
+        "--all-pass",
+        "2020-03-25",
+        "--set",
+        &a[0],
+        "D1",
+        "n:9",
+    ];
+    w.python(&old);
+    w.run(&["collect", "--campaign", "c", "交回/检查员01.xlsx"])
+        .fails()
+        .stderr_has("9 超出范围");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let fixed = [
+        WB1,
+        "交回/检查员01(更正).xlsx",
+        "--all-pass",
+        "2020-03-26",
+        "--set",
+        &a[0],
+        "D1",
+        "n:1",
+        "--set",
+        &a[0],
+        "问题描述",
+        "更正",
+    ];
+    w.python(&fixed);
+    // The README's glob, again and again: the old copy is skipped, not re-applied or re-reported.
+    for _ in 0..2 {
+        w.run(&[
+            "collect",
+            "--campaign",
+            "c",
+            "交回/检查员01(更正).xlsx",
+            "交回/检查员01.xlsx",
+        ])
+        .ok()
+        .stdout_has("已收回过、未改动的文件");
+        let res = w.csv("c/results.csv");
+        let row = res.iter().find(|r| r[0] == a[0]).unwrap();
+        assert!(row.contains(&"更正".to_string()), "{row:?}");
+    }
+}
+
+fn ids_of_wb1(w: &Workdir) -> Vec<String> {
+    use calamine::{open_workbook_auto, Reader};
+    let mut wb = open_workbook_auto(w.path(WB1)).unwrap();
+    let r = wb.worksheet_range("检查表").unwrap();
+    r.rows().skip(1).map(|row| row[0].to_string()).collect()
+}
+
+#[test]
+#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn a_blank_copy_never_erases_answers() {
     let w = Workdir::new();
     collected(&w);
@@ -100,6 +162,13 @@ fn report_out_never_replaces_what_the_tool_did_not_write() {
         .stderr_has("out 已存在;如需用新结果替换它请加 --force");
     w.run(&["report", "--campaign", "c", "--out", "out", "--force"])
         .ok();
+    // A document saved into the report folder, or a draft edited in place, stops --force.
+    std::fs::write(w.path("out/通报修改稿.docx"), "mine").unwrap();
+    w.run(&["report", "--campaign", "c", "--out", "out", "--force"])
+        .fails()
+        .stderr_has("通报修改稿.docx");
+    assert_eq!(w.read("out/通报修改稿.docx"), "mine");
+    std::fs::remove_file(w.path("out/通报修改稿.docx")).unwrap();
     // Nor into another campaign's report/ (issue #8 attack: it is that campaign's record).
     w.run(&["demo-data", "--accounts", "60", "--out", "reg60.csv"])
         .ok();
@@ -118,6 +187,13 @@ fn report_out_never_replaces_what_the_tool_did_not_write() {
     w.run(&["report", "--campaign", "c"]).ok();
     w.run(&["report", "--campaign", "c", "--force"]).ok();
     assert!(w.exists("c/report/report.xlsx"));
+    std::fs::write(w.path("c/report/通报草稿.md"), "edited").unwrap();
+    w.run(&["report", "--campaign", "c", "--force"])
+        .fails()
+        .stderr_has("写出后被改动过的文件: 通报草稿.md");
+    assert_eq!(w.read("c/report/通报草稿.md"), "edited");
+    std::fs::remove_file(w.path("c/report/通报草稿.md")).unwrap();
+
     let leftovers: Vec<String> = std::fs::read_dir(w.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
@@ -134,9 +210,14 @@ fn demo_force_and_import_never_delete_real_files() {
         .ok();
     w.run(&["import", "reg.csv", "--campaign", "d/2020Q1"]).ok();
     let before = snapshot(&w.path("d"));
-    w.run(&["demo", "--out", "d", "--force"])
-        .fails()
-        .stderr_has("不是 audit demo 生成的演示项目(清单未标明模拟数据),不会删除");
+    for args in [
+        &["demo", "--out", "d"][..],
+        &["demo", "--out", "d", "--force"],
+    ] {
+        w.run(args)
+            .fails()
+            .stderr_has("不是 audit demo 生成的演示项目(清单未标明模拟数据),不会覆盖或删除");
+    }
     assert_eq!(snapshot(&w.path("d")), before);
     // The demo never marks a user's folder as its own (which would let --force empty it).
     std::fs::create_dir_all(w.path("ud/docs")).unwrap();
@@ -225,7 +306,9 @@ fn forged_or_relabelled_workbooks_are_refused() {
     std::fs::copy(other.path("theirs.xlsx"), w.path("theirs.xlsx")).unwrap();
     w.run(&["collect", "--campaign", "c", "theirs.xlsx"])
         .fails()
-        .stderr_has("theirs.xlsx: 这份检查表属于项目 \"c\"(ID");
+        .stderr_has(
+            "theirs.xlsx: 这份检查表不是本项目 \"c\" 生成的(隐藏信息中的项目为 \"c\",项目ID 不符)",
+        );
 }
 
 #[test]

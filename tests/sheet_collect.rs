@@ -149,6 +149,41 @@ fn formula_injection_is_written_as_text() {
 }
 
 #[test]
+#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
+fn hostile_returned_workbooks_are_errors_not_crashes() {
+    let w = Workdir::new();
+    campaign(&w, 500, 12, 2);
+    // Issue #9, case 2: one stray value at XFD1048576 (the reader used to build a dense range).
+    w.python(&[
+        WB1,
+        "stray.xlsx",
+        "--all-pass",
+        "2020-03-25",
+        "--cell",
+        "1048576",
+        "16384",
+        "x",
+    ]);
+    w.run(&["collect", "--campaign", "c", "stray.xlsx"])
+        .ok()
+        .stdout_has("已检查 6 / 12");
+    // Case 1: a huge number in the date column (date-formatted) is a problem on that cell.
+    w.python(&[
+        WB2,
+        "date.xlsx",
+        "--all-pass",
+        "2020-03-25",
+        "--set",
+        &ids_of(&w, WB2)[0],
+        "检查日期",
+        "n:1000000000000",
+    ]);
+    w.run(&["collect", "--campaign", "c", "date.xlsx"])
+        .fails()
+        .stderr_has("[检查日期]: 1000000000000 不是有效日期");
+}
+
+#[test]
 fn csv_outputs_neutralise_formulas_and_round_trip() {
     let w = Workdir::new();
     std::fs::write(

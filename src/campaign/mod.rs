@@ -287,6 +287,9 @@ pub struct CollectEntry {
     /// The latest version received of each workbook.
     #[serde(default)]
     pub received: Vec<ReceivedEntry>,
+    /// SHA-256 of every copy ever taken: the same copy sent again is skipped.
+    #[serde(default)]
+    pub seen: Vec<String>,
 }
 
 /// The latest version received of one workbook.

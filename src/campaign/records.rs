@@ -265,6 +265,7 @@ impl Campaign {
         if same_dir || (!self.manifest.id.is_empty() && self.manifest.id == prev.manifest.id) {
             return refuse("就是本项目(或其副本),上期项目必须是另一个项目".into());
         }
+
         match (&prev.manifest.period, &self.manifest.period) {
             (Some(p), Some(c)) if p >= c => {
                 return refuse(format!("期次 {p} 不早于本期 {c}"));

@@ -6,7 +6,7 @@ use crate::cli::CollectArgs;
 use crate::io::write::csv_bytes;
 use crate::workbook::read::{read_returned, Expected, Returned};
 use anyhow::{anyhow, bail, Result};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// What one collect run did.
@@ -19,6 +19,12 @@ pub struct Collected {
     pub preferred: Vec<String>,
     /// Earlier answers kept because the new copy left their rows blank or had them refused.
     pub kept_earlier: usize,
+    /// Sampled accounts with no answer yet (conflicts not included), in sample order.
+    pub unchecked: Vec<String>,
+    /// The sample size.
+    pub sample_size: usize,
+    /// Files skipped because that very copy was collected before.
+    pub already: Vec<String>,
 }
 
 /// Ingest `files` and apply `prefer`, committing answers, results, conflicts, the inbox copies
@@ -51,52 +57,16 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         catalog: &cat,
         sample: &by_id,
     };
+    let mut read = read_files(files, &exp, &entry.seen);
     let mut txn = camp.begin()?;
-    let mut problems = Vec::new();
-    let mut kept_earlier = 0;
-    for f in files {
-        if !f.is_file() {
-            problems.push(Problem {
-                source: f.display().to_string(),
-                row: None,
-                id: None,
-                column: None,
-                message: "文件不存在".into(),
-            });
-            continue;
-        }
-        match read_returned(f, &exp) {
-            Err(p) => problems.push(p),
-            Ok(wb) => {
-                let received = keep(&mut txn, f, &wb)?;
-                kept_earlier += replace_answers(&mut answers_all, wb.answers, &wb.meta.workbook_id);
-                problems.extend(wb.problems);
-                entry.received.retain(|r| r.workbook != received.workbook);
-                entry.received.push(received);
-            }
-        }
-    }
-    answers_all.sort_by(|a, b| a.source.cmp(&b.source).then(a.row.cmp(&b.row)));
-    let mut preferred = Vec::new();
-    for p in prefer {
-        let before = answers::merge(&cat, &answers_all, &entry.resolved, &sample_sha);
-        let workbook = preferred_workbook(p, &entry.received)?;
-        let mut n = 0;
-        for c in before
-            .conflicts
-            .iter()
-            .filter(|c| c.answers.iter().any(|a| a.workbook == workbook))
-        {
-            entry.resolved.retain(|r| r.id != c.id);
-            entry.resolved.push(Resolution {
-                id: c.id.clone(),
-                workbook: workbook.clone(),
-                versions: answers::versions_of(c.answers.iter()),
-            });
-            n += 1;
-        }
-        preferred.push(format!("--prefer {p}: 解决了 {n} 个冲突"));
-    }
+    let kept_earlier = take(
+        &mut txn,
+        read.fresh,
+        &mut entry,
+        &mut answers_all,
+        &mut read.problems,
+    )?;
+    let preferred = apply_prefer(prefer, &cat, &answers_all, &mut entry, &sample_sha)?;
     let merged = answers::merge(&cat, &answers_all, &entry.resolved, &sample_sha);
     let rows: Vec<Vec<String>> = answers_all
         .iter()
@@ -112,23 +82,162 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
     txn.put(campaign::CONFLICTS, &csv_bytes(&ch, &cr)?)?;
     camp.manifest.collect = Some(entry);
     camp.commit(txn)?;
+    let in_conflict: HashSet<&str> = merged.conflicts.iter().map(|c| c.id.as_str()).collect();
+    let unchecked = sample
+        .accounts
+        .iter()
+        .filter(|a| !merged.results.contains_key(&a.id) && !in_conflict.contains(a.id.as_str()))
+        .map(|a| a.id.clone())
+        .collect();
     Ok(Collected {
-        problems,
+        problems: read.problems,
         merged,
         preferred,
         kept_earlier,
+        unchecked,
+        sample_size: sample.accounts.len(),
+        already: read.already,
     })
 }
 
-/// Put a workbook version's answers in place of that workbook's earlier ones. A workbook is its
-/// signed id, so a copy re-sent under any name replaces it, account by account: a row left
+/// A returned workbook that passed its checks and was not collected before.
+struct Fresh<'a> {
+    modified: std::time::SystemTime,
+    order: usize,
+    file: &'a Path,
+    workbook: Returned,
+}
+
+/// What reading the given files found.
+struct FilesRead<'a> {
+    /// New copies, oldest saved first.
+    fresh: Vec<Fresh<'a>>,
+    /// Files that are a copy collected before.
+    already: Vec<String>,
+    problems: Vec<Problem>,
+}
+
+fn read_files<'a>(files: &'a [PathBuf], exp: &Expected<'_>, seen: &[String]) -> FilesRead<'a> {
+    let mut read = FilesRead {
+        fresh: Vec::new(),
+        already: Vec::new(),
+        problems: Vec::new(),
+    };
+    for (order, f) in files.iter().enumerate() {
+        if !f.is_file() {
+            read.problems.push(Problem {
+                source: f.display().to_string(),
+                row: None,
+                id: None,
+                column: None,
+                message: "文件不存在".into(),
+            });
+            continue;
+        }
+        match read_returned(f, exp) {
+            Err(p) => read.problems.push(p),
+            // The very same copy was taken before: applying it again could undo a later
+            // correction (a glob lists old and new copies in name order), and its problems
+            // were reported then.
+            Ok(wb) if seen.contains(&wb.sha256) => read.already.push(f.display().to_string()),
+            Ok(workbook) => {
+                let modified = std::fs::metadata(f).and_then(|m| m.modified());
+                read.fresh.push(Fresh {
+                    modified: modified.unwrap_or(std::time::UNIX_EPOCH),
+                    order,
+                    file: f,
+                    workbook,
+                });
+            }
+        }
+    }
+    // Of two new copies of one workbook, the one saved last wins, whatever their order here.
+    read.fresh.sort_by_key(|f| (f.modified, f.order));
+    read
+}
+
+/// Stage the new copies in the inbox and put their answers in place; returns how many earlier
+/// answers of those workbooks were kept (their rows blank or refused in the new copy).
+fn take(
+    txn: &mut Txn,
+    fresh: Vec<Fresh<'_>>,
+    entry: &mut crate::campaign::CollectEntry,
+    answers_all: &mut Vec<RowAnswer>,
+    problems: &mut Vec<Problem>,
+) -> Result<usize> {
+    let mut incoming: HashMap<(String, String), RowAnswer> = HashMap::new();
+    let mut touched = HashSet::new();
+    for f in fresh {
+        let wb = f.workbook;
+        touched.insert(wb.meta.workbook_id.clone());
+        let received = keep(txn, f.file, &wb)?;
+        for a in wb.answers {
+            incoming.insert((a.workbook.clone(), a.id.clone()), a);
+        }
+        problems.extend(wb.problems);
+        entry.seen.push(received.sha256.clone());
+        entry.received.retain(|r| r.workbook != received.workbook);
+        entry.received.push(received);
+    }
+    let kept = replace_answers(answers_all, incoming, &touched);
+    answers_all.sort_by(|a, b| a.source.cmp(&b.source).then(a.row.cmp(&b.row)));
+    Ok(kept)
+}
+
+/// Record each `--prefer` against the conflicts it settles; one line per option for the user.
+fn apply_prefer(
+    prefer: &[String],
+    cat: &crate::indicators::Catalog,
+    answers_all: &[RowAnswer],
+    entry: &mut crate::campaign::CollectEntry,
+    sample_sha: &str,
+) -> Result<Vec<String>> {
+    let mut lines = Vec::new();
+    for p in prefer {
+        let before = answers::merge(cat, answers_all, &entry.resolved, sample_sha);
+        let workbook = preferred_workbook(p, &entry.received)?;
+        let settled: Vec<_> = before
+            .conflicts
+            .iter()
+            .filter(|c| c.answers.iter().any(|a| a.workbook == workbook))
+            .collect();
+        for c in &settled {
+            entry.resolved.retain(|r| r.id != c.id);
+            entry.resolved.push(Resolution {
+                id: c.id.clone(),
+                workbook: workbook.clone(),
+                versions: answers::versions_of(c.answers.iter()),
+            });
+        }
+        lines.push(format!("--prefer {p}: 解决了 {} 个冲突", settled.len()));
+    }
+    Ok(lines)
+}
+
+/// Put the answers just received in place of the same workbooks' earlier ones. A workbook is
+/// its signed id, so a copy re-sent under any name replaces it, account by account: a row left
 /// blank or refused in the new copy never erases an answer already taken. Returns how many
-/// earlier answers were kept that way.
-fn replace_answers(all: &mut Vec<RowAnswer>, new: Vec<RowAnswer>, workbook: &str) -> usize {
-    let answered: HashSet<String> = new.iter().map(|a| a.id.clone()).collect();
-    all.retain(|a| a.workbook != workbook || !answered.contains(&a.id));
-    let kept = all.iter().filter(|a| a.workbook == workbook).count();
-    all.extend(new);
+/// earlier answers of the `touched` workbooks (those received now) were kept that way. One pass,
+/// whatever the number of files.
+fn replace_answers(
+    all: &mut Vec<RowAnswer>,
+    incoming: HashMap<(String, String), RowAnswer>,
+    touched: &HashSet<String>,
+) -> usize {
+    let mut by_workbook: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (w, id) in incoming.keys() {
+        by_workbook.entry(w).or_default().insert(id);
+    }
+    let mut kept = 0;
+    all.retain(|a| {
+        let replaced = by_workbook
+            .get(a.workbook.as_str())
+            .is_some_and(|ids| ids.contains(a.id.as_str()));
+        kept += usize::from(!replaced && touched.contains(&a.workbook));
+        !replaced
+    });
+    drop(by_workbook);
+    all.extend(incoming.into_values());
     kept
 }
 
@@ -139,7 +248,7 @@ fn keep(txn: &mut Txn, f: &Path, wb: &Returned) -> Result<ReceivedEntry> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let inbox_file = format!("{}/{}-{}", campaign::INBOX_DIR, &wb.sha256[..12], source);
-    txn.put(&inbox_file, &wb.bytes)?;
+    txn.put_copy(&inbox_file, &wb.bytes)?;
     Ok(ReceivedEntry {
         workbook: wb.meta.workbook_id.clone(),
         source,
@@ -185,6 +294,13 @@ fn print_progress(camp: &Campaign, c: &Collected, sample_size: usize) {
     for line in &c.preferred {
         println!("{line}");
     }
+    if !c.already.is_empty() {
+        println!(
+            "已收回过、未改动的文件 {} 份,跳过(不会覆盖之后的更正): {}",
+            c.already.len(),
+            c.already.join(", ")
+        );
+    }
     let m = &c.merged;
     println!(
         "已检查 {} / {sample_size} 个样本账号;冲突 {} 个",
@@ -228,23 +344,10 @@ pub fn run(args: &CollectArgs) -> Result<i32> {
     }
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
     let collected = collect(&mut camp, &args.files, &args.prefer)?;
-    let sample_size = camp
-        .manifest
-        .sample
-        .as_ref()
-        .map(|d| d.strata.iter().map(|s| s.total).sum::<u64>())
-        .unwrap_or(0) as usize;
-    print_progress(&camp, &collected, sample_size);
-    let sample = camp.sample()?.0;
-    let m = &collected.merged;
-    let missing: Vec<&str> = sample
-        .accounts
-        .iter()
-        .map(|a| a.id.as_str())
-        .filter(|id| !m.results.contains_key(*id) && !m.conflicts.iter().any(|c| c.id == *id))
-        .collect();
+    print_progress(&camp, &collected, collected.sample_size);
+    let missing = &collected.unchecked;
     if !missing.is_empty() {
-        let shown: Vec<&str> = missing.iter().take(15).copied().collect();
+        let shown: Vec<&str> = missing.iter().take(15).map(String::as_str).collect();
         let more = if missing.len() > 15 { ", ……" } else { "" };
         println!("尚未检查 {} 个: {}{more}", missing.len(), shown.join(", "));
     }

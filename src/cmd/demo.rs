@@ -217,18 +217,43 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Whether a file under the demo folder is one the demo writes (a registry or a returned
+/// workbook); campaigns are judged by their manifest instead.
+fn is_demo_file(rel: &str) -> bool {
+    [PREV, CUR]
+        .iter()
+        .any(|q| rel == format!("台账_{q}.xlsx") || rel.starts_with(&format!("{q}_模拟交回/")))
+}
+
+/// Record the demo's own files in the folder's marker.
+fn seal_demo(out: &Path) -> Result<()> {
+    let files: Vec<String> = crate::io::output::files_under(out)?
+        .into_iter()
+        .filter(|f| is_demo_file(f))
+        .collect();
+    crate::io::output::seal_files(out, &files)
+}
+
 /// With `--force`, clear the demo's earlier outputs: a campaign only when its manifest says it
-/// is simulated, a file only when the folder carries the demo's marker; anything else is
-/// refused, naming it.
+/// is simulated, a file only when the marker lists it unchanged; anything else is refused, by
+/// name, and nothing is deleted.
 fn clear_previous_demo(out: &Path, force: bool) -> Result<()> {
     let campaigns = [out.join(PREV), out.join(CUR)];
-    let files = [
-        out.join("台账_2019Q4.xlsx"),
-        out.join("台账_2020Q1.xlsx"),
-        out.join(format!("{PREV}_模拟交回")),
-        out.join(format!("{CUR}_模拟交回")),
-    ];
-    if !campaigns.iter().chain(&files).any(|p| p.exists()) {
+    for c in campaigns.iter().filter(|c| c.exists()) {
+        let simulated = Campaign::open(c, Access::Read).map(|camp| camp.manifest.simulated);
+        if !matches!(simulated, Ok(true)) {
+            bail!("{} 不是 audit demo 生成的演示项目(清单未标明模拟数据),不会覆盖或删除;请用 --out 指定其他目录", c.display());
+        }
+    }
+    let files: Vec<String> = if out.is_dir() {
+        crate::io::output::files_under(out)?
+            .into_iter()
+            .filter(|f| is_demo_file(f))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if files.is_empty() && !campaigns.iter().any(|c| c.exists()) {
         return Ok(());
     }
     if !force {
@@ -237,26 +262,22 @@ fn clear_previous_demo(out: &Path, force: bool) -> Result<()> {
             out.display()
         );
     }
-    for c in campaigns.iter().filter(|c| c.exists()) {
-        let simulated = Campaign::open(c, Access::Write).map(|camp| camp.manifest.simulated);
-        if !matches!(simulated, Ok(true)) {
-            bail!("{} 不是 audit demo 生成的演示项目(清单未标明模拟数据),不会删除;请用 --out 指定其他目录", c.display());
-        }
-    }
-    let own = out.join(crate::io::output::MARKER).is_file();
-    if let Some(f) = files.iter().find(|f| f.exists() && !own) {
+    let foreign = crate::io::output::foreign_files(out)?;
+    if let Some(f) = files.iter().find(|f| foreign.contains(f)) {
         bail!(
-            "{} 不是 audit demo 生成的文件,不会删除;请用 --out 指定其他目录",
-            f.display()
+            "{} 不是 audit demo 写的、或写出后被改动过,不会删除;请用 --out 指定其他目录",
+            out.join(f).display()
         );
     }
-    for p in campaigns.iter().chain(&files).filter(|p| p.exists()) {
-        let removed = if p.is_dir() {
-            std::fs::remove_dir_all(p)
-        } else {
-            std::fs::remove_file(p)
-        };
-        removed.map_err(|e| anyhow::anyhow!("无法删除 {}: {e}", p.display()))?;
+    for c in campaigns.iter().filter(|c| c.exists()) {
+        std::fs::remove_dir_all(c).map_err(|e| anyhow::anyhow!("无法删除 {}: {e}", c.display()))?;
+    }
+    for f in &files {
+        let p = out.join(f);
+        std::fs::remove_file(&p).map_err(|e| anyhow::anyhow!("无法删除 {}: {e}", p.display()))?;
+        if let Some(parent) = p.parent().filter(|d| *d != out) {
+            let _ = std::fs::remove_dir(parent); // only when empty
+        }
     }
     Ok(())
 }
@@ -273,7 +294,7 @@ pub fn run(args: &DemoArgs) -> Result<i32> {
         );
     }
     std::fs::create_dir_all(out)?;
-    crate::io::output::write_atomic(&out.join(crate::io::output::MARKER), b"audit demo\n")?;
+    seal_demo(out)?;
     println!("audit 演示:用内置生成的江苏式台账跑完两个季度的检查抽查。检查结果为模拟数据,所有输出均已标明。");
     step("生成演示台账(上季度 6381 个左右在用账号;本季度减少到约 6030 个)");
     let prev = generate(6650, 2019);
@@ -294,6 +315,7 @@ pub fn run(args: &DemoArgs) -> Result<i32> {
         &cur,
     )?;
     println!("  {}\n  {}", prev_file.display(), cur_file.display());
+    seal_demo(out)?;
     let d = |m: u32, day: u32| {
         chrono::NaiveDate::from_ymd_opt(if m >= 10 { 2019 } else { 2020 }, m, day)
             .expect("valid date")
@@ -310,6 +332,7 @@ pub fn run(args: &DemoArgs) -> Result<i32> {
             deadline: "2019-12-27",
         },
     )?;
+    seal_demo(out)?;
     let prev_dir = out.join(PREV);
     campaign_round(
         out,
@@ -323,6 +346,7 @@ pub fn run(args: &DemoArgs) -> Result<i32> {
             deadline: "2020-03-27",
         },
     )?;
+    seal_demo(out)?;
     println!(
         "\n演示完成。本季度报告: {}",
         out.join(CUR).join(campaign::REPORT_DIR).display()

@@ -23,6 +23,8 @@ pub struct Imported {
     pub sheet: Option<String>,
     pub encoding: Option<CsvEncoding>,
     pub cells_beyond_limit: u64,
+    /// The header of the column the account ids came from.
+    pub id_column: String,
 }
 
 /// Read and validate a registry file (no campaign involved).
@@ -36,23 +38,23 @@ pub fn read_registry(
     let mut builder: Option<RegistryBuilder> = None;
     let mut any_row = false;
     let pb = super::progress("读取台账");
-    let info = for_each_row(path, sheet, encoding, |row, cells| {
+    let info = for_each_row(path, sheet, encoding, |r| {
         any_row = true;
         if let Some(b) = builder.as_mut() {
-            b.push(row, cells);
+            b.push(r.number, r.cells, r.lossy);
             if b.rows_read % 20_000 == 0 {
                 pb.set_message(format!("已读取 {} 行", b.rows_read));
                 pb.tick();
             }
             return Ok(true);
         }
-        match HeaderMap::detect(row, cells) {
+        match HeaderMap::detect(r.number, r.cells) {
             Ok(h) => {
                 builder = Some(RegistryBuilder::new(h));
                 Ok(true)
             }
             Err(_) => {
-                pending.push((row, cells.to_vec()));
+                pending.push((r.number, r.cells.to_vec()));
                 Ok(pending.len() < HEADER_SCAN_ROWS)
             }
         }
@@ -105,6 +107,11 @@ pub fn read_registry(
         );
     };
     let header_row = builder.header().row;
+    let id_column = builder
+        .header()
+        .column(Field::Id)
+        .and_then(|c| builder.header().headers.get(c).cloned())
+        .unwrap_or_default();
     let rows_read = builder.rows_read;
     let blank_rows = builder.blank_rows;
     let (registry, rejects) = builder.finish();
@@ -120,6 +127,7 @@ pub fn read_registry(
         sheet: info.sheet,
         encoding: info.encoding,
         cells_beyond_limit: info.cells_beyond_limit,
+        id_column,
     })
 }
 
@@ -329,6 +337,7 @@ fn print_summary(
         imp.rejects.len(),
         imp.blank_rows
     );
+    println!("账号ID 取自列 \"{}\"", imp.id_column);
     if let Some(e) = imp.encoding {
         println!("CSV 编码: {e}");
     }

@@ -241,7 +241,6 @@ fn write_files(dir: &Path, built: &Built, cur: &CampaignData, created: &str) -> 
         std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))
     };
     let annex_heading = format!("{}检查抽查存在\"单项否决\"问题政务新媒体名单", cur.name);
-    put(crate::io::output::MARKER, b"audit\n")?;
     put(
         "report.xlsx",
         &write::report_xlsx(
@@ -280,6 +279,7 @@ fn commit_into_campaign(
     let staged = txn.staged_path(campaign::REPORT_DIR);
     std::fs::create_dir_all(&staged).with_context(|| format!("无法创建 {}", staged.display()))?;
     fill(&staged)?;
+    crate::io::output::seal(&staged)?;
     txn.put_dir(campaign::REPORT_DIR, |_| Ok(()))?;
     camp.commit(txn)?;
     Ok(out)
@@ -318,8 +318,17 @@ fn rectify_by(arg: Option<&str>) -> Result<Option<String>> {
 pub fn run(args: &ReportArgs) -> Result<i32> {
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
     let external = target(&camp, args.out.as_deref())?;
-    let (cur, conflicts) = load(&camp)?;
     let previous_camps = campaign::records::open_previous(&camp, &args.previous)?;
+    // The notice would quote the simulated figures as last quarter's.
+    if let Some(p) = previous_camps.iter().find(|p| p.manifest.simulated) {
+        if !camp.manifest.simulated {
+            bail!(
+                "--previous {}: 是演示项目(检查结果为模拟数据),不能与真实项目比较",
+                p.dir.display()
+            );
+        }
+    }
+    let (cur, conflicts) = load(&camp)?;
     let mut previous = Vec::new();
     for p in &previous_camps {
         previous.push(

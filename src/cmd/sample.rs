@@ -170,7 +170,13 @@ pub fn allocation_table(d: &Drawn) -> String {
 }
 
 pub fn run(args: &SampleArgs) -> Result<i32> {
-    let mut camp = Campaign::open(&args.campaign, Access::Write)?;
+    // A dry run changes nothing: it shares the campaign with other readers.
+    let access = if args.dry_run {
+        Access::Read
+    } else {
+        Access::Write
+    };
+    let mut camp = Campaign::open(&args.campaign, access)?;
     let reg = camp.registry()?;
     let sample_path = camp.path(campaign::SAMPLE);
     if !args.dry_run && camp.manifest.sample.is_some() && !args.force {

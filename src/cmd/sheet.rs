@@ -284,7 +284,7 @@ pub fn write_sheets(
         txn.remove(&old);
     }
     for (file, bytes) in &outputs {
-        txn.put(file, bytes)?;
+        txn.put_copy(file, bytes)?;
     }
     txn.put(campaign::CATALOG, catalog_text.as_bytes())?;
     camp.manifest.sheets = Some(SheetsEntry {

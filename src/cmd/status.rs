@@ -3,7 +3,7 @@
 use crate::answers::Merged;
 use crate::campaign::{self, Access, Campaign, WorkbookEntry};
 use anyhow::Result;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// Each current workbook with the number of its accounts checked (by workbook id, so a copy
@@ -12,20 +12,15 @@ pub fn per_workbook<'a>(camp: &'a Campaign, m: &Merged) -> Vec<(&'a WorkbookEntr
     let Some(sheets) = &camp.manifest.sheets else {
         return Vec::new();
     };
+    let mut by_workbook: HashMap<&str, HashSet<&str>> = HashMap::new();
+    let answers = m.results.values().map(|r| &r.answer);
+    for a in answers.chain(m.conflicts.iter().flat_map(|c| c.answers.iter())) {
+        by_workbook.entry(&a.workbook).or_default().insert(&a.id);
+    }
     sheets
         .workbooks
         .iter()
-        .map(|w| {
-            let ids: HashSet<&str> = m
-                .results
-                .values()
-                .map(|r| &r.answer)
-                .chain(m.conflicts.iter().flat_map(|c| c.answers.iter()))
-                .filter(|a| a.workbook == w.id)
-                .map(|a| a.id.as_str())
-                .collect();
-            (w, ids.len())
-        })
+        .map(|w| (w, by_workbook.get(w.id.as_str()).map_or(0, HashSet::len)))
         .collect()
 }
 

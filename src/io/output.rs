@@ -1,12 +1,85 @@
 //! Files and folders the tool writes outside a campaign: written whole (temp file + rename),
-//! and an output folder is replaced only when it is the tool's own (it carries a marker file)
-//! or empty, so `--force` can never delete a user's documents.
+//! and an output folder is replaced only when it is the tool's own and untouched: its marker
+//! file lists every file the tool wrote there with its SHA-256, and `--force` refuses a folder
+//! holding anything else (a document someone saved there, a draft edited in place). So `--force`
+//! can never delete a user's work.
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
-/// The marker file in every output folder the tool writes (report folders, the demo folder).
+/// The marker file in every output folder the tool writes (report folders, the demo folder):
+/// one line per file written, "SHA256  relative/path".
 pub const MARKER: &str = ".audit-output";
+
+/// Every file under `dir` (relative paths with "/"), leaving out the marker and whole campaign
+/// folders (they have their own rules, see `campaign`).
+pub fn files_under(dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).with_context(|| format!("无法读取 {}", d.display()))?;
+        for e in entries {
+            let p = e
+                .with_context(|| format!("无法读取 {}", d.display()))?
+                .path();
+            if p.is_dir() {
+                if !p.join(crate::campaign::MANIFEST).is_file() {
+                    stack.push(p);
+                }
+            } else if p != dir.join(MARKER) {
+                let rel = p.strip_prefix(dir).unwrap_or(&p);
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().to_string())
+                    .collect();
+                out.push(parts.join("/"));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Record every file now under `dir` (outside campaigns) in its marker.
+pub fn seal(dir: &Path) -> Result<()> {
+    seal_files(dir, &files_under(dir)?)
+}
+
+/// Record just these files (relative to `dir`) in its marker: what the tool wrote there.
+pub fn seal_files(dir: &Path, files: &[String]) -> Result<()> {
+    let mut text = String::new();
+    for rel in files {
+        let sha = crate::campaign::sha256_file(&dir.join(rel))?;
+        text.push_str(&format!("{sha}  {rel}\n"));
+    }
+    std::fs::write(dir.join(MARKER), text)
+        .with_context(|| format!("无法写入 {}", dir.join(MARKER).display()))
+}
+
+/// Files under `dir` that the tool did not write there, or that changed since: everything, if
+/// the folder has no marker.
+pub fn foreign_files(dir: &Path) -> Result<Vec<String>> {
+    let listed: std::collections::HashMap<String, String> =
+        match std::fs::read_to_string(dir.join(MARKER)) {
+            Ok(text) => text
+                .lines()
+                .filter_map(|l| l.split_once("  "))
+                .map(|(sha, rel)| (rel.to_string(), sha.to_string()))
+                .collect(),
+            Err(_) => Default::default(),
+        };
+    let mut foreign = Vec::new();
+    for rel in files_under(dir)? {
+        let ours = match listed.get(&rel) {
+            Some(sha) => crate::campaign::sha256_file(&dir.join(&rel))? == *sha,
+            None => false,
+        };
+        if !ours {
+            foreign.push(rel);
+        }
+    }
+    Ok(foreign)
+}
 
 /// Produce `path` through a temp file in the same folder and a rename, so a reader never sees
 /// half a file and a failure leaves the old one intact. `fill` writes the temp file.
@@ -75,6 +148,16 @@ pub fn guard_output_dir(out: &Path, force: bool) -> Result<()> {
     if !force && out.join(MARKER).is_file() {
         bail!("{} 已存在;如需用新结果替换它请加 --force", out.display());
     }
+    let foreign = foreign_files(out)?;
+    if !foreign.is_empty() {
+        let shown: Vec<&str> = foreign.iter().take(10).map(String::as_str).collect();
+        bail!(
+            "{} 中有不是 audit 写的、或写出后被改动过的文件: {}{};为免丢失不会替换,请先把它们移走或另存",
+            out.display(),
+            shown.join(", "),
+            if foreign.len() > 10 { " ……" } else { "" }
+        );
+    }
     Ok(())
 }
 
@@ -94,9 +177,7 @@ where
     remove_own_leftovers(&parent, &name);
     let tmp = parent.join(format!(".{name}.audit-new-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).with_context(|| format!("无法创建 {}", tmp.display()))?;
-    std::fs::write(tmp.join(MARKER), "audit\n")
-        .with_context(|| format!("无法写入 {}", tmp.display()))?;
-    if let Err(e) = fill(&tmp) {
+    if let Err(e) = fill(&tmp).and_then(|()| seal(&tmp)) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
@@ -155,6 +236,28 @@ mod tests {
         std::fs::write(&file, "x").unwrap();
         assert!(replace_output_dir(&file, true, |_| Ok(())).is_err());
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+    }
+
+    #[test]
+    fn a_file_added_or_edited_in_an_own_folder_stops_the_replacement() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("r");
+        replace_output_dir(&out, false, |p| Ok(std::fs::write(p.join("草稿.md"), "1")?)).unwrap();
+        std::fs::write(out.join("修改稿.docx"), "mine").unwrap();
+        let err = replace_output_dir(&out, true, |_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("修改稿.docx"), "{err}");
+        std::fs::remove_file(out.join("修改稿.docx")).unwrap();
+        std::fs::write(out.join("草稿.md"), "edited").unwrap();
+        let err = replace_output_dir(&out, true, |_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("草稿.md"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("草稿.md")).unwrap(),
+            "edited"
+        );
     }
 
     #[test]

@@ -110,9 +110,55 @@ fn open_book(path: &Path) -> Result<Sheets<std::io::BufReader<std::fs::File>>, R
     })
 }
 
-/// Read every row of `path` (the named sheet, or the first one), calling `on_row(row_number,
-/// cells)` with 1-based spreadsheet row numbers (CSV: record numbers, the first record is 1).
-/// Rows with no cells at all are not reported. Returning `Ok(false)` from `on_row` stops early.
+/// Whether a numeric cell lost digits: Excel keeps 15 significant digits, so an integer of 16 or
+/// more (an 18-digit code typed into a number cell) is no longer what was typed.
+pub fn is_lossy_number(f: f64) -> bool {
+    f.is_finite() && f.abs() >= 1e15
+}
+
+/// One row as read: its 1-based number, its cells as text, and the columns whose cell was a
+/// number too long to be exact ([`is_lossy_number`]).
+pub struct RowRead<'a> {
+    /// 1-based spreadsheet row (CSV: record number).
+    pub number: u32,
+    /// Cell texts; trailing empty cells are not included.
+    pub cells: &'a [String],
+    /// Columns (0-based) whose number lost digits.
+    pub lossy: &'a [usize],
+}
+
+/// The sheet to read: the one named, or the first visible one (a hidden sheet is often a stale
+/// copy; it is read only when named).
+fn pick_sheet(
+    wb: &Sheets<std::io::BufReader<std::fs::File>>,
+    sheet: Option<&str>,
+    file: &str,
+) -> Result<String, ReadError> {
+    let names = wb.sheet_names();
+    if let Some(s) = sheet {
+        return names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| ReadError::MissingSheet {
+                file: file.to_string(),
+                sheet: s.to_string(),
+                available: names.join(", "),
+            });
+    }
+    wb.sheets_metadata()
+        .iter()
+        .find(|m| m.visible == calamine::SheetVisible::Visible)
+        .map(|m| m.name.clone())
+        .ok_or_else(|| ReadError::Corrupt {
+            file: file.to_string(),
+            detail: "工作簿中没有可见的工作表".into(),
+        })
+}
+
+/// Read every row of `path` (the named sheet, or the first visible one), calling `on_row` with
+/// 1-based spreadsheet row numbers (CSV: record numbers, the first record is 1). Rows with no
+/// cells at all are not reported. Returning `Ok(false)` from `on_row` stops early.
 pub fn for_each_row<F>(
     path: &Path,
     sheet: Option<&str>,
@@ -120,35 +166,14 @@ pub fn for_each_row<F>(
     mut on_row: F,
 ) -> Result<ReadInfo, ReadError>
 where
-    F: FnMut(u32, &[String]) -> Result<bool, ReadError>,
+    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
 {
     if is_csv(path) {
         return read_csv(path, encoding, on_row);
     }
     let file = file_label(path);
     let mut wb = open_book(path)?;
-    let names = wb.sheet_names();
-    let name = match sheet {
-        Some(s) => match names.iter().find(|n| n.as_str() == s) {
-            Some(n) => n.clone(),
-            None => {
-                return Err(ReadError::MissingSheet {
-                    file,
-                    sheet: s.to_string(),
-                    available: names.join(", "),
-                })
-            }
-        },
-        None => match names.first() {
-            Some(n) => n.clone(),
-            None => {
-                return Err(ReadError::Corrupt {
-                    file,
-                    detail: "工作簿中没有工作表".into(),
-                })
-            }
-        },
-    };
+    let name = pick_sheet(&wb, sheet, &file)?;
     let mut info = ReadInfo {
         sheet: Some(name.clone()),
         ..Default::default()
@@ -165,6 +190,7 @@ where
         // One reusable buffer per column: a million rows cost no per-cell allocation here.
         let mut current: Option<u32> = None;
         let mut cells: Vec<String> = Vec::new();
+        let mut lossy: Vec<usize> = Vec::new();
         let mut used = 0usize;
         loop {
             let cell = reader.next_cell().map_err(|e| ReadError::Corrupt {
@@ -175,13 +201,19 @@ where
             let (r, c) = cell.get_position();
             if current != Some(r) {
                 if let Some(prev) = current {
-                    if used > 0 && !on_row(prev + 1, &cells[..used])? {
+                    let row = RowRead {
+                        number: prev + 1,
+                        cells: &cells[..used],
+                        lossy: &lossy,
+                    };
+                    if used > 0 && !on_row(&row)? {
                         return Ok(info);
                     }
                 }
                 for s in &mut cells[..used] {
                     s.clear();
                 }
+                lossy.clear();
                 used = 0;
                 current = Some(r);
             }
@@ -198,6 +230,11 @@ where
             if cells.len() <= c {
                 cells.resize(c + 1, String::new());
             }
+            if let DataRef::Float(f) = cell.get_value() {
+                if is_lossy_number(*f) {
+                    lossy.push(c);
+                }
+            }
             append_data_ref(&mut cells[c], cell.get_value());
             if !cells[c].is_empty() {
                 used = used.max(c + 1);
@@ -205,7 +242,11 @@ where
         }
         if let Some(prev) = current {
             if used > 0 {
-                on_row(prev + 1, &cells[..used])?;
+                on_row(&RowRead {
+                    number: prev + 1,
+                    cells: &cells[..used],
+                    lossy: &lossy,
+                })?;
             }
         }
         return Ok(info);
@@ -218,6 +259,7 @@ where
     info.declared_rows = Some(range.height() as u64);
     for (i, row) in range.rows().enumerate() {
         let mut cells: Vec<String> = Vec::new();
+        let mut lossy: Vec<usize> = Vec::new();
         for (j, v) in row.iter().enumerate() {
             let c = c0 as usize + j;
             if c >= MAX_COLUMNS {
@@ -225,6 +267,9 @@ where
                     info.cells_beyond_limit += 1;
                 }
                 continue;
+            }
+            if matches!(v, Data::Float(f) if is_lossy_number(*f)) {
+                lossy.push(c);
             }
             let text = data_text(v);
             if text.is_empty() {
@@ -238,7 +283,12 @@ where
         if cells.is_empty() {
             continue;
         }
-        if !on_row(r0 + i as u32 + 1, &cells)? {
+        let row = RowRead {
+            number: r0 + i as u32 + 1,
+            cells: &cells,
+            lossy: &lossy,
+        };
+        if !on_row(&row)? {
             break;
         }
     }
@@ -368,7 +418,7 @@ fn read_csv<F>(
     mut on_row: F,
 ) -> Result<ReadInfo, ReadError>
 where
-    F: FnMut(u32, &[String]) -> Result<bool, ReadError>,
+    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
 {
     let file = file_label(path);
     let bytes = std::fs::read(path).map_err(|e| ReadError::Open {
@@ -421,7 +471,12 @@ where
         if cells.is_empty() {
             continue;
         }
-        if !on_row(n, &cells)? {
+        let row = RowRead {
+            number: n,
+            cells: &cells,
+            lossy: &[],
+        };
+        if !on_row(&row)? {
             break;
         }
     }
@@ -437,16 +492,22 @@ pub fn read_all(
     sheet: Option<&str>,
 ) -> Result<(Vec<NumberedRow>, ReadInfo), ReadError> {
     let mut rows = Vec::new();
-    let info = for_each_row(path, sheet, None, |n, cells| {
-        rows.push((n, cells.to_vec()));
+    let info = for_each_row(path, sheet, None, |row| {
+        rows.push((row.number, row.cells.to_vec()));
         Ok(true)
     })?;
     Ok((rows, info))
 }
 
-/// Read a whole sheet of a calamine workbook as typed cells (for filled inspector workbooks,
-/// where a number, a date or a boolean must be told apart from text).
-pub fn read_typed(path: &Path, sheet: &str) -> Result<Vec<(u32, Vec<Data>)>, ReadError> {
+/// Read a whole sheet of a workbook as typed cells (for filled inspector workbooks, where a
+/// number, a date or a boolean must be told apart from text). Rows are 1-based; empty rows are
+/// left out. A `.xlsx` is streamed and kept sparse, so a stray cell far away costs nothing; more
+/// than `max_rows` non-empty rows is refused rather than read into memory.
+pub fn read_typed(
+    path: &Path,
+    sheet: &str,
+    max_rows: usize,
+) -> Result<Vec<(u32, Vec<Data>)>, ReadError> {
     let file = file_label(path);
     let mut wb = open_book(path)?;
     let names = wb.sheet_names();
@@ -457,16 +518,50 @@ pub fn read_typed(path: &Path, sheet: &str) -> Result<Vec<(u32, Vec<Data>)>, Rea
             available: names.join(", "),
         });
     }
-    let range = wb.worksheet_range(sheet).map_err(|e| ReadError::Corrupt {
+    let corrupt = |e: calamine::Error| ReadError::Corrupt {
         file: file.clone(),
         detail: e.to_string(),
-    })?;
+    };
+    let too_many = || {
+        ReadError::Other(format!(
+            "{file}: 工作表 \"{sheet}\" 的行数超过 {max_rows} 行,不像 audit 生成的检查表"
+        ))
+    };
+    let mut out: Vec<(u32, Vec<Data>)> = Vec::new();
+    let mut put = |r: u32, c: usize, v: Data| -> Result<(), ReadError> {
+        if c >= MAX_COLUMNS || matches!(v, Data::Empty) {
+            return Ok(());
+        }
+        if out.last().map(|(n, _)| *n) != Some(r + 1) {
+            if out.len() >= max_rows {
+                return Err(too_many());
+            }
+            out.push((r + 1, Vec::new()));
+        }
+        if let Some((_, row)) = out.last_mut() {
+            if row.len() <= c {
+                row.resize(c + 1, Data::Empty);
+            }
+            row[c] = v;
+        }
+        Ok(())
+    };
+    if let Sheets::Xlsx(ref mut xlsx) = wb {
+        let mut reader = xlsx
+            .worksheet_cells_reader(sheet)
+            .map_err(|e| corrupt(e.into()))?;
+        while let Some(cell) = reader.next_cell().map_err(|e| corrupt(e.into()))? {
+            let (r, c) = cell.get_position();
+            put(r, c as usize, cell.get_value().clone().into())?;
+        }
+        return Ok(out);
+    }
+    let range = wb.worksheet_range(sheet).map_err(corrupt)?;
     let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut out = Vec::new();
     for (i, row) in range.rows().enumerate() {
-        let mut cells = vec![Data::Empty; c0 as usize];
-        cells.extend(row.iter().take(MAX_COLUMNS).cloned());
-        out.push((r0 + i as u32 + 1, cells));
+        for (j, v) in row.iter().enumerate() {
+            put(r0 + i as u32, c0 as usize + j, v.clone())?;
+        }
     }
     Ok(out)
 }

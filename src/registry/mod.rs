@@ -306,6 +306,10 @@ pub enum RejectReason {
     UnknownOwnerKind,
     DuplicateId,
     TotalRow,
+    /// An id stored as a number with more than 15 digits (Excel dropped the rest).
+    LossyId,
+    /// A cell longer than Excel's 32,767-character limit.
+    CellTooLong,
 }
 
 impl RejectReason {
@@ -318,6 +322,8 @@ impl RejectReason {
             RejectReason::UnknownOwnerKind => "主体类别无法识别",
             RejectReason::DuplicateId => "账号ID重复",
             RejectReason::TotalRow => "合计/总计行",
+            RejectReason::LossyId => "编号精度丢失",
+            RejectReason::CellTooLong => "单元格过长",
         }
     }
 }
@@ -340,6 +346,11 @@ pub struct HeaderMap {
 }
 
 impl HeaderMap {
+    /// The column a field was found in.
+    pub fn column(&self, f: Field) -> Option<usize> {
+        self.fields.iter().find(|(g, _)| *g == f).map(|(_, i)| *i)
+    }
+
     /// Try a row as the header: it must name every required field.
     pub fn detect(row: u32, cells: &[String]) -> Result<HeaderMap, Vec<Field>> {
         let mut fields: Vec<(Field, usize)> = Vec::new();
@@ -349,11 +360,22 @@ impl HeaderMap {
             if h.is_empty() {
                 continue;
             }
+            let taken = |f: Field| fields.iter().position(|(g, _)| *g == f);
             match Field::from_header(&h) {
-                Some(f) if !fields.iter().any(|(g, _)| *g == f) => fields.push((f, i)),
-                _ => extras.push((h, i)),
+                Some(f) => match taken(f) {
+                    None => fields.push((f, i)),
+                    // 账号ID beats a bare 编号 (often a serial 1, 2, 3…) wherever they stand.
+                    Some(k) if f == Field::Id && id_rank(&h) < id_rank(&cells[fields[k].1]) => {
+                        let (_, old) = fields[k];
+                        extras.push((clean(&cells[old]), old));
+                        fields[k] = (f, i);
+                    }
+                    Some(_) => extras.push((h, i)),
+                },
+                None => extras.push((h, i)),
             }
         }
+        extras.sort_by_key(|(_, i)| *i);
         let missing: Vec<Field> = Field::ALL
             .into_iter()
             .filter(|f| f.required() && !fields.iter().any(|(g, _)| g == f))
@@ -369,6 +391,25 @@ impl HeaderMap {
             Err(missing)
         }
     }
+}
+
+/// How strongly a header names the account id: lower wins. A bare 编号 is often a row serial.
+fn id_rank(header: &str) -> usize {
+    let k = match_key(header);
+    ["账号id", "备案编号", "账号编号", "id", "编号"]
+        .iter()
+        .position(|a| match_key(a) == k)
+        .unwrap_or(usize::MAX)
+}
+
+/// Excel's limit on the characters in one cell: a longer cell cannot be written back into the
+/// inspectors' workbooks.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// An id Excel wrote in scientific notation ("1.10101E+17"): its digits are gone.
+fn is_scientific(id: &str) -> bool {
+    let upper = id.to_ascii_uppercase();
+    upper.contains("E+") && upper.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// Memo of raw spelling → canonical value, per vocabulary: exports repeat a handful of spellings
@@ -446,8 +487,9 @@ impl RegistryBuilder {
         &self.header
     }
 
-    /// Add one data row (1-based spreadsheet row number).
-    pub fn push(&mut self, row: u32, cells: &[String]) {
+    /// Add one data row (1-based spreadsheet row number); `lossy` lists the columns whose cell
+    /// was a number with more than 15 digits.
+    pub fn push(&mut self, row: u32, cells: &[String], lossy: &[usize]) {
         self.rows_read += 1;
         if cells
             .iter()
@@ -465,6 +507,27 @@ impl RegistryBuilder {
         if is_total_row(cells) {
             self.rejects
                 .push(reject(RejectReason::TotalRow, "合计/总计行不是账号".into()));
+            return;
+        }
+        if let Some(c) = cells
+            .iter()
+            .position(|c| c.chars().count() > MAX_CELL_CHARS)
+        {
+            let detail = format!(
+                "第 {} 列超过 Excel 单元格上限 {MAX_CELL_CHARS} 个字符,无法写入检查表",
+                c + 1
+            );
+            self.rejects.push(reject(RejectReason::CellTooLong, detail));
+            return;
+        }
+        let id_col = self.header.column(Field::Id);
+        if id_col.is_some_and(|c| lossy.contains(&c))
+            || id_col
+                .and_then(|c| cells.get(c))
+                .is_some_and(|v| is_scientific(v))
+        {
+            let detail = "编号超过15位数字,Excel 已丢失精度,请把该列设为文本后重新导出".into();
+            self.rejects.push(reject(RejectReason::LossyId, detail));
             return;
         }
         let get = |f: Field| -> String {
@@ -746,6 +809,7 @@ mod tests {
                 "",
                 "x",
             ]),
+            &[],
         );
         b.push(
             4,
@@ -758,6 +822,7 @@ mod tests {
                 "南京市",
                 "",
             ]),
+            &[],
         );
         b.push(
             5,
@@ -770,10 +835,11 @@ mod tests {
                 "南京市",
                 "",
             ]),
+            &[],
         );
-        b.push(6, &s(&["14", "x", "传真", "y", "县级", "南京", ""]));
-        b.push(7, &s(&["合计", "", "", "", "", "", ""]));
-        b.push(8, &s(&["", "", ""]));
+        b.push(6, &s(&["14", "x", "传真", "y", "县级", "南京", ""]), &[]);
+        b.push(7, &s(&["合计", "", "", "", "", "", ""]), &[]);
+        b.push(8, &s(&["", "", ""]), &[]);
         assert_eq!(b.blank_rows, 1);
         let (reg, rejects) = b.finish();
         assert_eq!(reg.accounts.len(), 1);

@@ -74,7 +74,9 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
     let sha256 = crate::campaign::sha256_hex(&bytes);
     let meta = read_meta(path).map_err(whole)?;
     check_meta(&meta, exp).map_err(whole)?;
-    let rows = read_typed(path, SHEET_MAIN).map_err(|e| whole(e.to_string()))?;
+    // Our rows, a header, and room for rows an inspector added by mistake (reported).
+    let max_rows = meta.ids.len() + 1001;
+    let rows = read_typed(path, SHEET_MAIN, max_rows).map_err(|e| whole(e.to_string()))?;
     let Some((_, header)) = rows.first() else {
         return Err(whole(format!("工作表 {SHEET_MAIN} 为空")));
     };
@@ -136,9 +138,10 @@ pub fn read_meta(path: &Path) -> Result<Meta, String> {
 
 fn check_meta(meta: &Meta, exp: &Expected<'_>) -> Result<(), String> {
     if meta.campaign_id != exp.campaign_id {
+        // Either another campaign's workbook or an edited one: its signature cannot tell which.
         return Err(format!(
-            "这份检查表属于项目 \"{}\"(ID {}),不是本项目 \"{}\"",
-            meta.campaign, meta.campaign_id, exp.campaign
+            "这份检查表不是本项目 \"{}\" 生成的(隐藏信息中的项目为 \"{}\",项目ID 不符),或其隐藏校验信息被改动,不能收回",
+            exp.campaign, meta.campaign
         ));
     }
     if !meta.verify(exp.secret) {

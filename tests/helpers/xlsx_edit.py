@@ -1,7 +1,7 @@
 """Fill or tamper with an inspector workbook the way a person would, with openpyxl.
 
 usage: xlsx_edit.py SRC DST [--all-pass DATE] [--set ID HEADER VALUE]... [--delete ID]...
-                     [--meta KEY VALUE]... [--add-row ID]
+                     [--meta KEY VALUE]... [--add-row ID] [--cell ROW COL VALUE]...
 VALUE: "" clears; n:3 a number; d:2020-03-25 a date; b:true a boolean; otherwise text.
 HEADER matches a header cell exactly or by its code prefix (e.g. V8).
 """
@@ -56,6 +56,9 @@ while i < len(rest):
     elif a == "--delete":
         ws.delete_rows(row_of(rest[i + 1]))
         i += 2
+    elif a == "--cell":
+        ws.cell(int(rest[i + 1]), int(rest[i + 2])).value = value(rest[i + 3])
+        i += 4
     elif a == "--add-row":
         ws.cell(ws.max_row + 1, 1).value = rest[i + 1]
         i += 2
