@@ -95,10 +95,10 @@ pub struct SampleArgs {
     #[arg(long)]
     pub campaign: PathBuf,
     /// 样本量 n(含必查账号)
-    #[arg(long, conflicts_with = "rate")]
+    #[arg(long, conflicts_with = "rate", allow_negative_numbers = true, value_parser = parse_size)]
     pub size: Option<u64>,
     /// 抽样比例,0 < R <= 1(n = 向上取整(R × 抽样框))
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_rate)]
     pub rate: Option<f64>,
     /// 分层变量(台账列名,逗号分隔)
     #[arg(long, default_value = "level,type", value_delimiter = ',')]
@@ -130,6 +130,9 @@ pub struct SampleArgs {
     /// 只显示分配表,不写文件
     #[arg(long)]
     pub dry_run: bool,
+    /// 必查条件、排除名单、回头看名单或配额没有选中任何账号时,只警告而不报错
+    #[arg(long)]
+    pub allow_empty: bool,
     /// 覆盖已有样本
     #[arg(long)]
     pub force: bool,
@@ -232,4 +235,22 @@ pub struct DemoDataArgs {
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,
+}
+
+/// `--size`: a whole number of at least 1, refused in our words (negative numbers included).
+fn parse_size(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<i128>() {
+        Ok(n) if n >= 1 && n <= u64::MAX as i128 => Ok(n as u64),
+        _ => Err(format!("样本量应为正整数,收到 \"{s}\"")),
+    }
+}
+
+/// `--rate`: a proportion above 0 and at most 1, refused in our words.
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if r > 0.0 && r <= 1.0 => Ok(r),
+        _ => Err(format!(
+            "抽样比例应大于 0 且不超过 1(如 0.05 表示 5%),收到 \"{s}\""
+        )),
+    }
 }

@@ -38,6 +38,33 @@ pub fn clean_id(s: &str) -> String {
     clean(&fold_width(s))
 }
 
+/// Whether XML 1.0 allows the character in text (tab, newline, CR, and from U+0020 on, but
+/// U+FFFE and U+FFFF): a registry cell may hold control characters that would make a .docx
+/// unreadable.
+pub fn xml_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
+/// Text for one line of Markdown (a table cell or a paragraph): newlines become spaces, `|` is
+/// escaped, characters XML forbids are dropped.
+///
+/// ```
+/// assert_eq!(audit::text::markdown_inline("a|b\nc\u{b}"), "a\\|b c");
+/// ```
+pub fn markdown_inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\r' => {}
+            '\n' => out.push(' '),
+            '|' => out.push_str("\\|"),
+            c if xml_allowed(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Display width in terminal/Excel columns: CJK and full-width characters count 2.
 pub fn display_width(s: &str) -> usize {
     s.chars().map(char_width).sum()

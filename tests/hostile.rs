@@ -136,3 +136,45 @@ fn a_huge_number_in_a_date_cell_is_text_not_a_crash() {
     let reg = w.csv("c/registry.csv");
     assert!(reg[1].contains(&"1000000000000".to_string()), "{reg:?}");
 }
+
+#[test]
+fn a_csv_with_one_gbk_line_is_blamed_on_that_line() {
+    let w = Workdir::new();
+    let mut bytes = "账号ID,名称,类型,开设主体,层级,地区\nA1,甲,微信,某局,市级,南京\nA2,乙,微信,某局,市级,南京\n"
+        .as_bytes()
+        .to_vec();
+    let (gbk, _, _) = encoding_rs::GBK.encode("A3,丙,微信,某局,市级,南京\n");
+    bytes.extend_from_slice(&gbk);
+    std::fs::write(w.path("mixed.csv"), bytes).unwrap();
+    w.run(&["import", "mixed.csv", "--campaign", "c"])
+        .fails()
+        .stderr_has("mixed.csv: CSV 不是 UTF-8 编码,第 4 行附近无法解码");
+    assert!(!w.exists("c"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_report_folder_that_is_a_link_loop_is_named() {
+    let w = Workdir::new();
+    std::fs::write(
+        w.path("reg.csv"),
+        "账号ID,名称,类型,开设主体,层级,地区\nA1,甲,微信,某局,市级,南京\n",
+    )
+    .unwrap();
+    w.run(&["import", "reg.csv", "--campaign", "c"]).ok();
+    w.run(&["sample", "--campaign", "c", "--rate", "1", "--seed", "1"])
+        .ok();
+    w.run(&["sheet", "--campaign", "c"]).ok();
+    std::os::unix::fs::symlink(w.path("loop"), w.path("loop")).unwrap();
+    w.run(&[
+        "report",
+        "--campaign",
+        "c",
+        "--out",
+        "loop",
+        "--allow-incomplete",
+        "--force",
+    ])
+    .fails()
+    .stderr_has("loop 是一个无法解析的链接(指向不存在的位置,或循环指向自身)");
+}

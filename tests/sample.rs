@@ -209,6 +209,7 @@ fn quota_allocation_and_its_errors() {
         "层级,类型,n\n省级,微信,5\n市级,微信,10\n县级,微博,7\n",
     )
     .unwrap();
+    // A quota that leaves strata out is refused, listing them (issue #9, case 10) …
     w.run(&[
         "sample",
         "--campaign",
@@ -218,7 +219,23 @@ fn quota_allocation_and_its_errors() {
         "--seed",
         "2",
     ])
-    .ok();
+    .fails()
+    .stderr_has("配额文件没有给出这些分层的样本数: 县级/其他、县级/微信");
+    assert!(!w.exists("c/sample.csv"));
+    // … unless that is meant.
+    w.run(&[
+        "sample",
+        "--campaign",
+        "c",
+        "--quota",
+        "quota.csv",
+        "--seed",
+        "2",
+        "--allow-empty",
+    ])
+    .ok()
+    .stderr_has("警告: 配额文件没有给出这些分层的样本数");
+    w.run(&["verify", "--campaign", "c"]).ok();
     let s = strata(&w);
     let total = |k: &str| s.iter().find(|x| x.0 == k).map(|x| x.4).unwrap();
     assert_eq!(
@@ -302,13 +319,32 @@ fn bad_inputs_are_clear_errors_and_write_nothing() {
     .stderr_has("台账中没有列 \"colour\"");
     w.run(&["sample", "--campaign", "c", "--rate", "1.5"])
         .fails()
-        .stderr_has("--rate 1.5 应在 0 到 1 之间");
+        .stderr_has("抽样比例应大于 0 且不超过 1(如 0.05 表示 5%),收到 \"1.5\"");
+    // Negative numbers are refused in our words, not taken for options (issue #9, case 13).
+    w.run(&["sample", "--campaign", "c", "--rate", "-0.1"])
+        .fails()
+        .stderr_has("收到 \"-0.1\"");
+    w.run(&["sample", "--campaign", "c", "--size", "-5"])
+        .fails()
+        .stderr_has("样本量应为正整数,收到 \"-5\"");
+    // A take-all rule that matches nothing lists the values the column has (case 10).
+    w.run(&[
+        "sample",
+        "--campaign",
+        "c",
+        "--size",
+        "20",
+        "--take-all",
+        "owner_kind=政府府",
+    ])
+    .fails()
+    .stderr_has("--take-all \"owner_kind=政府府\" 在抽样框中没有匹配的账号;该列现有的值: ");
     w.run(&["sample", "--campaign", "c"])
         .fails()
         .stderr_has("请用 --size N 或 --rate R 给出样本量");
     w.run(&["sample", "--campaign", "c", "--size", "0"])
         .fails()
-        .stderr_has("样本量应大于 0");
+        .stderr_has("样本量应为正整数,收到 \"0\"");
     w.run(&["sample", "--campaign", "nowhere", "--size", "5"])
         .fails()
         .stderr_has("不是检查抽查项目目录");

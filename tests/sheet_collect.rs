@@ -181,6 +181,55 @@ fn hostile_returned_workbooks_are_errors_not_crashes() {
     w.run(&["collect", "--campaign", "c", "date.xlsx"])
         .fails()
         .stderr_has("[检查日期]: 1000000000000 不是有效日期");
+    // Case 11: a date in the future, and a date cell with more than a date.
+    let b = ids_of(&w, WB2);
+    let dates = [
+        WB2,
+        "dates.xlsx",
+        "--all-pass",
+        "2020-03-25",
+        "--set",
+        &b[0],
+        "检查日期",
+        "d:2099-01-01",
+        "--set",
+        &b[1],
+        "检查日期",
+        "2020-03-20 垃圾",
+    ];
+    w.python(&dates);
+    w.run(&["collect", "--campaign", "c", "dates.xlsx"])
+        .fails()
+        .stderr_has("[检查日期]: 检查日期 2099-01-01 不在 2000-01-01 至")
+        .stderr_has("\"2020-03-20 垃圾\" 不是日期(单元格中只能填日期");
+    // A copied indicator column: one of the two answers would go unread.
+    w.python(&[
+        WB2,
+        "twice.xlsx",
+        "--all-pass",
+        "2020-03-25",
+        "--cell",
+        "1",
+        "30",
+        "V1 再填一次",
+    ]);
+    w.run(&["collect", "--campaign", "c", "twice.xlsx"])
+        .fails()
+        .stderr_has("twice.xlsx: 工作表 检查表 中指标 V1 有两列: 第 8 列");
+    // Case 13: a formula saved without its value (openpyxl does not compute).
+    w.python(&[
+        WB2,
+        "formula.xlsx",
+        "--all-pass",
+        "2020-03-25",
+        "--set",
+        &b[2],
+        "V1",
+        "=\"否\"",
+    ]);
+    w.run(&["collect", "--campaign", "c", "formula.xlsx"])
+        .fails()
+        .stderr_has("公式未计算,请在 Excel 中打开并保存后再交回");
 }
 
 #[test]

@@ -84,7 +84,16 @@ pub fn parse_date(v: &Data) -> Result<Option<chrono::NaiveDate>, String> {
             if t.is_empty() {
                 return Ok(None);
             }
-            let t = t.split(['T', ' ']).next().unwrap_or("").to_string();
+            // A date, optionally with a time; nothing else may stand in the cell.
+            let (t, rest) = t.split_once(['T', ' ']).unwrap_or((t.as_str(), ""));
+            let time_ok = rest.is_empty()
+                || chrono::NaiveTime::parse_from_str(rest.trim(), "%H:%M:%S").is_ok()
+                || chrono::NaiveTime::parse_from_str(rest.trim(), "%H:%M").is_ok();
+            if !time_ok {
+                return Err(format!(
+                    "\"{s}\" 不是日期(单元格中只能填日期,例如 2020-03-25)"
+                ));
+            }
             let norm = t
                 .replace(['年', '月', '/', '.'], "-")
                 .trim_end_matches('日')
@@ -103,6 +112,33 @@ pub fn parse_date(v: &Data) -> Result<Option<chrono::NaiveDate>, String> {
         return Err(format!("{d} 不是合理的检查日期"));
     }
     Ok(Some(d))
+}
+
+/// The inspection dates a campaign accepts: not before its quarter began (when the period is
+/// known), and not in the future.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateRange {
+    /// The first date accepted.
+    pub earliest: chrono::NaiveDate,
+    /// The last date accepted (today, when collecting).
+    pub latest: chrono::NaiveDate,
+}
+
+impl DateRange {
+    /// From the campaign's period ("2020Q1" → from 2020-01-01) up to `today`.
+    pub fn for_period(period: Option<&str>, today: chrono::NaiveDate) -> DateRange {
+        let start = period.and_then(|p| {
+            let year: i32 = p.get(..4)?.parse().ok()?;
+            let quarter: u32 = p.get(5..6)?.parse().ok()?;
+            chrono::NaiveDate::from_ymd_opt(year, 3 * quarter - 2, 1)
+        });
+        DateRange {
+            earliest: start
+                .or(chrono::NaiveDate::from_ymd_opt(2000, 1, 1))
+                .unwrap_or_default(),
+            latest: today,
+        }
+    }
 }
 
 /// One account's answer as read from one workbook row.
@@ -193,6 +229,7 @@ pub fn read_row(
     cat: &Catalog,
     source: &str,
     cells: &RowCells<'_>,
+    dates: &DateRange,
 ) -> Result<Option<CheckedRow>, Vec<Problem>> {
     let mut problems = Vec::new();
     let problem = |col: &str, msg: String| Problem {
@@ -221,6 +258,14 @@ pub fn read_row(
     let description = text(cells.description);
     let checker = text(cells.checker);
     let date = match parse_date(cells.date) {
+        Ok(Some(d)) if d < dates.earliest || d > dates.latest => {
+            let msg = format!(
+                "检查日期 {d} 不在 {} 至 {} 之间",
+                dates.earliest, dates.latest
+            );
+            problems.push(problem("检查日期", msg));
+            Some(String::new())
+        }
         Ok(d) => d.map(|d| d.format("%Y-%m-%d").to_string()),
         Err(e) => {
             problems.push(problem("检查日期", e));
@@ -447,6 +492,17 @@ mod tests {
         assert_eq!(parse_date(&Data::String("2020/3/25".into())), Ok(Some(d)));
         assert_eq!(parse_date(&Data::Float(43915.0)), Ok(Some(d)));
         assert!(parse_date(&Data::String("上周".into())).is_err());
+        // Only a date (and a time) may stand in the cell (issue #9, case 11).
+        assert!(parse_date(&Data::String("2020-03-20 垃圾".into())).is_err());
+        assert_eq!(
+            parse_date(&Data::String("2020-03-25 10:30".into())),
+            Ok(Some(d))
+        );
+        let q = DateRange::for_period(Some("2020Q2"), d);
+        assert_eq!(
+            q.earliest,
+            chrono::NaiveDate::from_ymd_opt(2020, 4, 1).unwrap()
+        );
         // Huge serials in a date cell are an error on that cell, not a crash (issue #9, case 1).
         for f in [1e12, -1e12, 1e308, f64::NAN] {
             let d = Data::DateTime(calamine::ExcelDateTime::new(

@@ -56,6 +56,10 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         catalog_sha256: &sheets.catalog_sha256,
         catalog: &cat,
         sample: &by_id,
+        dates: answers::DateRange::for_period(
+            camp.manifest.period.as_deref(),
+            chrono::Local::now().date_naive(),
+        ),
     };
     let mut read = read_files(files, &exp, &entry.seen);
     let mut txn = camp.begin()?;

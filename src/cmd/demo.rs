@@ -140,6 +140,7 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         exclude: None,
         seed: Some(seed),
         dry_run: false,
+        allow_empty: false,
         force: false,
     })?;
     step(&format!("{name}: 生成检查表"));

@@ -274,6 +274,17 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
         seed,
     };
     let drawn = sampling::draw(&reg, &spec).map_err(|e| anyhow!(e))?;
+    let empty = sampling::empty_selections(&reg, &spec);
+    if !empty.is_empty() && !args.allow_empty {
+        bail!("{};如确实如此,请加 --allow-empty", empty.join(";"));
+    }
+    for e in &empty {
+        eprintln!("警告: {e}");
+    }
+
+    if drawn.size == 0 {
+        bail!("样本量为 0:没有抽到任何账号,请检查 --size、--rate 或配额");
+    }
 
     println!(
         "抽样框: {} 个状态正常的账号{};必查 {} 个;样本量 {};种子 {seed}{}",

@@ -130,6 +130,12 @@ pub fn is_own_or_empty(dir: &Path) -> bool {
 
 /// Refuse to touch `out` unless it is missing, or (with `force`) the tool's own or empty.
 pub fn guard_output_dir(out: &Path, force: bool) -> Result<()> {
+    if out.symlink_metadata().is_ok() && std::fs::metadata(out).is_err() {
+        bail!(
+            "{} 是一个无法解析的链接(指向不存在的位置,或循环指向自身);请换一个输出目录",
+            out.display()
+        );
+    }
     if !out.exists() {
         return Ok(());
     }

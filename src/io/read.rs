@@ -368,8 +368,15 @@ pub fn decode_csv(
     forced: Option<CsvEncoding>,
 ) -> Result<(String, CsvEncoding), ReadError> {
     let file = file_label(path);
+    let has_bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let enc = forced.unwrap_or(if std::str::from_utf8(body).is_ok() {
+    // UTF-8 when it all decodes, or when a BOM or Chinese text that decodes as UTF-8 comes
+    // before the first bad byte: then that line is the fault, not the file's encoding.
+    let utf8 = match std::str::from_utf8(body) {
+        Ok(_) => true,
+        Err(e) => has_bom || !body[..e.valid_up_to()].is_ascii(),
+    };
+    let enc = forced.unwrap_or(if utf8 {
         CsvEncoding::Utf8
     } else {
         CsvEncoding::Gb18030
@@ -503,11 +510,7 @@ pub fn read_all(
 /// number, a date or a boolean must be told apart from text). Rows are 1-based; empty rows are
 /// left out. A `.xlsx` is streamed and kept sparse, so a stray cell far away costs nothing; more
 /// than `max_rows` non-empty rows is refused rather than read into memory.
-pub fn read_typed(
-    path: &Path,
-    sheet: &str,
-    max_rows: usize,
-) -> Result<Vec<(u32, Vec<Data>)>, ReadError> {
+pub fn read_typed(path: &Path, sheet: &str, max_rows: usize) -> Result<TypedSheet, ReadError> {
     let file = file_label(path);
     let mut wb = open_book(path)?;
     let names = wb.sheet_names();
@@ -546,15 +549,37 @@ pub fn read_typed(
         }
         Ok(())
     };
+    let mut uncached = std::collections::HashSet::new();
     if let Sheets::Xlsx(ref mut xlsx) = wb {
         let mut reader = xlsx
             .worksheet_cells_reader(sheet)
             .map_err(|e| corrupt(e.into()))?;
+        let mut valued = std::collections::HashSet::new();
         while let Some(cell) = reader.next_cell().map_err(|e| corrupt(e.into()))? {
             let (r, c) = cell.get_position();
-            put(r, c as usize, cell.get_value().clone().into())?;
+            let v: Data = cell.get_value().clone().into();
+            if !data_text(&v).is_empty() {
+                valued.insert((r + 1, c as usize));
+            }
+            put(r, c as usize, v)?;
         }
-        return Ok(out);
+        drop(reader);
+        // A formula saved by a program that does not compute (openpyxl, some exports) has no
+        // value: say so rather than read the cell as blank.
+        let mut reader = xlsx
+            .worksheet_cells_reader(sheet)
+            .map_err(|e| corrupt(e.into()))?;
+        while let Some(cell) = reader.next_formula().map_err(|e| corrupt(e.into()))? {
+            let (r, c) = cell.get_position();
+            let at = (r + 1, c as usize);
+            if !cell.get_value().is_empty() && !valued.contains(&at) && uncached.len() < max_rows {
+                uncached.insert(at);
+            }
+        }
+        return Ok(TypedSheet {
+            rows: out,
+            uncached,
+        });
     }
     let range = wb.worksheet_range(sheet).map_err(corrupt)?;
     let (r0, c0) = range.start().unwrap_or((0, 0));
@@ -563,5 +588,16 @@ pub fn read_typed(
             put(r0 + i as u32, c0 as usize + j, v.clone())?;
         }
     }
-    Ok(out)
+    Ok(TypedSheet {
+        rows: out,
+        uncached,
+    })
+}
+
+/// A sheet read as typed cells.
+pub struct TypedSheet {
+    /// Non-empty rows, 1-based, with their cells.
+    pub rows: Vec<(u32, Vec<Data>)>,
+    /// (row, column) of formula cells saved without a computed value (.xlsx).
+    pub uncached: std::collections::HashSet<(u32, usize)>,
 }

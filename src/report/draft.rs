@@ -223,14 +223,19 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     out
 }
 
+/// A paragraph's text on one line ("|" is harmless outside tables, so only lines are joined).
+fn markdown_text(t: &str) -> String {
+    crate::text::markdown_inline(t).replace("\\|", "|")
+}
+
 pub fn markdown(paras: &[Para]) -> String {
     let mut s = String::new();
     for p in paras {
         match p {
-            Para::Title(t) => s.push_str(&format!("# {t}\n\n")),
-            Para::Heading(t) => s.push_str(&format!("## {t}\n\n")),
-            Para::Body(t) => s.push_str(&format!("{t}\n\n")),
-            Para::Warning(t) => s.push_str(&format!("> **{t}**\n\n")),
+            Para::Title(t) => s.push_str(&format!("# {}\n\n", markdown_text(t))),
+            Para::Heading(t) => s.push_str(&format!("## {}\n\n", markdown_text(t))),
+            Para::Body(t) => s.push_str(&format!("{}\n\n", markdown_text(t))),
+            Para::Warning(t) => s.push_str(&format!("> **{}**\n\n", markdown_text(t))),
         }
     }
     s

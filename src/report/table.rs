@@ -100,7 +100,7 @@ impl Table {
 
     /// Markdown rendering.
     pub fn markdown(&self) -> String {
-        let esc = |s: &str| s.replace('|', "\\|");
+        let esc = |s: &str| crate::text::markdown_inline(s);
         let mut s = format!(
             "### {}\n\n| {} |\n|{}|\n",
             self.title,

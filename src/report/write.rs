@@ -193,11 +193,20 @@ pub fn markdown(paras_md: &str, tables: &[Table], annex: &Table) -> String {
     s
 }
 
+/// Text for an XML element: escaped, and characters XML 1.0 forbids dropped (a control
+/// character in an account name would otherwise make the .docx unreadable).
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().filter(|c| crate::text::xml_allowed(*c)) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn run(text: &str, bold: bool, size_half_points: u32, color: Option<&str>) -> String {
@@ -285,4 +294,38 @@ pub fn docx(paras: &[Para], annex: &Table, annex_heading: &str) -> Result<Vec<u8
         z.finish()?;
     }
     Ok(buf.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hostile_annex() -> Table {
+        let mut t = Table::new("附件", "附件", &["序号", "名称"]);
+        t.rows
+            .push(vec![Cell::Int(1), Cell::Text("甲\u{b}乙\u{1}".into())]);
+        t.rows
+            .push(vec![Cell::Int(2), Cell::Text("换\n行|名称".into())]);
+        t
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_docx() {
+        // Issue #9, case 6: LibreOffice refused a .docx with \x0b in a name.
+        let bytes = docx(&[Para::Body("正文\u{1}".into())], &hostile_annex(), "附件").unwrap();
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        assert!(xml.chars().all(crate::text::xml_allowed));
+        assert!(xml.contains("甲乙") && xml.contains("正文"));
+    }
+
+    #[test]
+    fn a_newline_or_bar_in_a_name_keeps_the_markdown_table_whole() {
+        let md = hostile_annex().markdown();
+        let rows: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
+        assert_eq!(rows.len(), 4, "{md}");
+        assert!(rows[3].contains("换 行\\|名称"), "{md}");
+    }
 }

@@ -221,6 +221,83 @@ fn column_key(c: &Column) -> &'static str {
     }
 }
 
+/// Selections that select nothing, which would otherwise pass silently: a `--take-all` rule no
+/// frame account matches (listing the values the column has), an exclusion or re-check list none
+/// of whose ids is in the frame, and strata a quota leaves out. Plain sentences for the user.
+pub fn empty_selections(reg: &Registry, spec: &Spec) -> Vec<String> {
+    let mut problems = Vec::new();
+    let exclude: HashSet<&str> = spec.exclude.iter().map(String::as_str).collect();
+    let frame: Vec<&Account> = reg
+        .accounts
+        .iter()
+        .filter(|a| a.is_active() && !exclude.contains(a.id.as_str()))
+        .collect();
+    for text in &spec.take_all {
+        let Ok(rule) = TakeAll::parse(text, reg) else {
+            continue; // draw() reports the malformed rule
+        };
+        if frame.iter().any(|a| rule.matches(reg, a)) {
+            continue;
+        }
+        let mut found: Vec<&str> = frame.iter().map(|a| reg.value(a, &rule.column)).collect();
+        found.sort();
+        found.dedup();
+        let shown: Vec<&str> = found.iter().take(20).copied().collect();
+        let mut msg = format!(
+            "--take-all \"{text}\" 在抽样框中没有匹配的账号;该列现有的值: {}",
+            shown.join("、")
+        );
+        if rule.column == Column::Field(crate::registry::Field::OwnerKind)
+            && reg.accounts.iter().all(|a| a.raw[3].is_empty())
+        {
+            msg.push_str("(台账没有 主体类别 列,全部按 部门 处理)");
+        }
+        problems.push(msg);
+    }
+    let ids: HashSet<&str> = reg.accounts.iter().map(|a| a.id.as_str()).collect();
+    if !spec.exclude.is_empty() && !spec.exclude.iter().any(|id| ids.contains(id.as_str())) {
+        problems.push(format!(
+            "排除名单中的 {} 个账号ID都不在台账中",
+            spec.exclude.len()
+        ));
+    }
+    let frame_ids: HashSet<&str> = frame.iter().map(|a| a.id.as_str()).collect();
+    if !spec.recheck.is_empty()
+        && !spec
+            .recheck
+            .iter()
+            .any(|id| frame_ids.contains(id.as_str()))
+    {
+        problems.push(format!(
+            "回头看名单中的 {} 个账号都不在本期抽样框中",
+            spec.recheck.len()
+        ));
+    }
+    if let AllocationSpec::Quota(q) = &spec.allocation {
+        let columns: Vec<Column> = spec.strata.iter().filter_map(|s| reg.column(s)).collect();
+        let mut missing: Vec<String> = frame
+            .iter()
+            .map(|a| {
+                columns
+                    .iter()
+                    .map(|c| reg.value(a, c).to_string())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|k| !q.contains_key(k))
+            .map(|k| k.join("/"))
+            .collect();
+        missing.sort();
+        missing.dedup();
+        if !missing.is_empty() {
+            problems.push(format!(
+                "配额文件没有给出这些分层的样本数: {}",
+                missing.join("、")
+            ));
+        }
+    }
+    problems
+}
+
 /// Draw the sample. Errors are plain sentences for the user.
 pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
     if spec.strata.is_empty() {

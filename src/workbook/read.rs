@@ -31,6 +31,8 @@ pub struct Expected<'a> {
     pub catalog: &'a Catalog,
     /// The sampled accounts by id.
     pub sample: &'a HashMap<&'a str, &'a Account>,
+    /// The inspection dates accepted.
+    pub dates: answers::DateRange,
 }
 
 /// A returned workbook that passed the workbook-level checks.
@@ -76,7 +78,8 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
     check_meta(&meta, exp).map_err(whole)?;
     // Our rows, a header, and room for rows an inspector added by mistake (reported).
     let max_rows = meta.ids.len() + 1001;
-    let rows = read_typed(path, SHEET_MAIN, max_rows).map_err(|e| whole(e.to_string()))?;
+    let sheet = read_typed(path, SHEET_MAIN, max_rows).map_err(|e| whole(e.to_string()))?;
+    let rows = sheet.rows;
     let Some((_, header)) = rows.first() else {
         return Err(whole(format!("工作表 {SHEET_MAIN} 为空")));
     };
@@ -102,6 +105,7 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
             date: String::new(),
         },
         mine: ids.iter().map(String::as_str).collect(),
+        uncached: sheet.uncached,
         seen: HashMap::new(),
         answers: Vec::new(),
         problems: Vec::new(),
@@ -176,17 +180,29 @@ fn locate(header: &[Data], cat: &Catalog) -> Result<Layout, String> {
     let mut indicators = Vec::new();
     for ind in &cat.indicators {
         let prefix = format!("{} ", ind.code);
-        indicators.push(
-            header
-                .iter()
-                .position(|h| h.starts_with(&prefix) || *h == ind.code)
-                .ok_or_else(|| {
-                    format!(
-                        "工作表 {SHEET_MAIN} 缺少指标列 \"{} {}\"",
-                        ind.code, ind.name
-                    )
-                })?,
-        );
+        let found: Vec<usize> = (0..header.len())
+            .filter(|&c| header[c].starts_with(&prefix) || header[c] == ind.code)
+            .collect();
+        match found.as_slice() {
+            [] => {
+                return Err(format!(
+                    "工作表 {SHEET_MAIN} 缺少指标列 \"{} {}\"",
+                    ind.code, ind.name
+                ))
+            }
+            [c] => indicators.push(*c),
+            [a, b, ..] => {
+                // A copied column would leave one of the two answers unread.
+                return Err(format!(
+                    "工作表 {SHEET_MAIN} 中指标 {} 有两列: 第 {} 列 \"{}\" 与第 {} 列 \"{}\";请删去多余的一列",
+                    ind.code,
+                    a + 1,
+                    header[*a],
+                    b + 1,
+                    header[*b]
+                ));
+            }
+        }
     }
     Ok(Layout {
         identity,
@@ -203,6 +219,8 @@ struct RowReader<'a> {
     /// The fields every answer of this workbook version shares.
     version: RowAnswer,
     mine: HashSet<&'a str>,
+    /// Formula cells without a computed value.
+    uncached: HashSet<(u32, usize)>,
     seen: HashMap<String, u32>,
     answers: Vec<RowAnswer>,
     problems: Vec<Problem>,
@@ -262,6 +280,18 @@ impl RowReader<'_> {
             self.problem(Some(row), Some(&id), None, msg);
             return;
         }
+        let answer_cols = layout.indicators.iter().chain([&layout.date]);
+        if let Some(c) = answer_cols
+            .into_iter()
+            .find(|c| self.uncached.contains(&(row, **c)))
+        {
+            let msg = format!(
+                "第 {} 列是公式,但没有计算结果;公式未计算,请在 Excel 中打开并保存后再交回",
+                c + 1
+            );
+            self.problem(Some(row), Some(&id), None, msg);
+            return;
+        }
         let ind: Vec<Data> = layout.indicators.iter().map(|c| cell(*c)).collect();
         let (d, ch, dt) = (
             cell(layout.description),
@@ -276,7 +306,7 @@ impl RowReader<'_> {
             checker: &ch,
             date: &dt,
         };
-        match answers::read_row(exp.catalog, &self.display, &rc) {
+        match answers::read_row(exp.catalog, &self.display, &rc, &exp.dates) {
             Ok(None) => {}
             Ok(Some(c)) => self.answers.push(RowAnswer {
                 row,
