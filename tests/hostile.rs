@@ -178,3 +178,94 @@ fn a_report_folder_that_is_a_link_loop_is_named() {
     .fails()
     .stderr_has("loop 是一个无法解析的链接(指向不存在的位置,或循环指向自身)");
 }
+
+/// A zip with the given parts.
+fn zip_file(path: &std::path::Path, parts: &[(&str, Vec<u8>)]) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in parts {
+        z.start_file(*name, opts).unwrap();
+        std::io::Write::write_all(&mut z, data).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+#[test]
+fn a_shared_strings_bomb_is_refused_before_it_is_read() {
+    // Issue #9, case 4: a small .xlsx whose shared strings inflate past the cap.
+    let w = Workdir::new();
+    let chunk = "<si><t>a</t></si>".repeat(4096);
+    let mut z = zip::ZipWriter::new(std::fs::File::create(w.path("bomb.xlsx")).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    z.start_file("[Content_Types].xml", opts).unwrap();
+    std::io::Write::write_all(&mut z, b"<Types/>").unwrap();
+    z.start_file("xl/sharedStrings.xml", opts).unwrap();
+    for _ in 0..(300 << 20) / chunk.len() {
+        std::io::Write::write_all(&mut z, chunk.as_bytes()).unwrap();
+    }
+    z.finish().unwrap();
+    assert!(std::fs::metadata(w.path("bomb.xlsx")).unwrap().len() < 5 << 20);
+    w.run(&["import", "bomb.xlsx", "--campaign", "c"])
+        .fails()
+        .stderr_has("bomb.xlsx: 文件中的 xl/sharedStrings.xml 解压后达 256 MB 以上");
+    assert!(!w.exists("c"));
+}
+
+#[test]
+fn an_ods_spanning_millions_of_cells_is_refused() {
+    // Issue #9, case 3: a 1 KB .ods with one value at XFD1048576.
+    let w = Workdir::new();
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="台账"><table:table-row><table:table-cell office:value-type="string"><text:p>账号ID</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16383"/><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    zip_file(
+        &w.path("far.ods"),
+        &[
+            (
+                "mimetype",
+                b"application/vnd.oasis.opendocument.spreadsheet".to_vec(),
+            ),
+            ("content.xml", content.as_bytes().to_vec()),
+        ],
+    );
+    w.run(&["import", "far.ods", "--campaign", "c"])
+        .fails()
+        .stderr_has("far.ods: 工作表 \"台账\" 的使用范围达 1048576 行 × 16384 列");
+    assert!(!w.exists("c"));
+}
+
+#[test]
+fn a_workbook_pointing_past_its_shared_strings_is_an_error() {
+    // Found by examples/fuzz_readers: calamine 0.31 indexes the shared-string table without a
+    // check and panics; the reader turns that into an error on the file.
+    let w = Workdir::new();
+    let mut wb = Workbook::new();
+    write_rows(
+        wb.add_worksheet(),
+        &HEADER,
+        &[["A1", "甲", "微信", "某局", "市级", "南京"]],
+    );
+    let bytes = wb.save_to_buffer().unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut parts = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        if f.name() == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(data).unwrap();
+            assert!(xml.contains("<v>0</v>"), "{xml}");
+            data = xml.replacen("<v>0</v>", "<v>99999</v>", 1).into_bytes();
+        }
+        parts.push((f.name().to_string(), data));
+    }
+    let refs: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    zip_file(&w.path("broken.xlsx"), &refs);
+    w.run(&["import", "broken.xlsx", "--campaign", "c"])
+        .fails()
+        .stderr_has(
+            "broken.xlsx: 不是可读取的电子表格,或文件已损坏 (文件内部结构异常(引用了不存在的内容))",
+        );
+    assert!(!w.exists("c"));
+}

@@ -104,6 +104,7 @@ fn open_book(path: &Path) -> Result<Sheets<std::io::BufReader<std::fs::File>>, R
             detail: e.to_string(),
         });
     }
+    super::guard::check_workbook(path, &ext)?;
     open_workbook_auto(path).map_err(|e| ReadError::Corrupt {
         file,
         detail: e.to_string(),
@@ -156,6 +157,22 @@ fn pick_sheet(
         })
 }
 
+/// Run a read that goes through calamine, turning a panic inside it into an error on the file.
+/// calamine trusts some indices in the file (a shared-string number beyond the table panics in
+/// 0.31, found by `examples/fuzz_readers`); a hostile file must give an error, never a crash.
+fn contained<T>(path: &Path, read: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    std::panic::set_hook(quiet);
+    result.unwrap_or_else(|_| {
+        Err(ReadError::Corrupt {
+            file: file_label(path),
+            detail: "文件内部结构异常(引用了不存在的内容)".into(),
+        })
+    })
+}
+
 /// Read every row of `path` (the named sheet, or the first visible one), calling `on_row` with
 /// 1-based spreadsheet row numbers (CSV: record numbers, the first record is 1). Rows with no
 /// cells at all are not reported. Returning `Ok(false)` from `on_row` stops early.
@@ -163,7 +180,7 @@ pub fn for_each_row<F>(
     path: &Path,
     sheet: Option<&str>,
     encoding: Option<CsvEncoding>,
-    mut on_row: F,
+    on_row: F,
 ) -> Result<ReadInfo, ReadError>
 where
     F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
@@ -171,6 +188,13 @@ where
     if is_csv(path) {
         return read_csv(path, encoding, on_row);
     }
+    contained(path, || read_book_rows(path, sheet, on_row))
+}
+
+fn read_book_rows<F>(path: &Path, sheet: Option<&str>, mut on_row: F) -> Result<ReadInfo, ReadError>
+where
+    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
+{
     let file = file_label(path);
     let mut wb = open_book(path)?;
     let name = pick_sheet(&wb, sheet, &file)?;
@@ -511,6 +535,10 @@ pub fn read_all(
 /// left out. A `.xlsx` is streamed and kept sparse, so a stray cell far away costs nothing; more
 /// than `max_rows` non-empty rows is refused rather than read into memory.
 pub fn read_typed(path: &Path, sheet: &str, max_rows: usize) -> Result<TypedSheet, ReadError> {
+    contained(path, || read_typed_sheet(path, sheet, max_rows))
+}
+
+fn read_typed_sheet(path: &Path, sheet: &str, max_rows: usize) -> Result<TypedSheet, ReadError> {
     let file = file_label(path);
     let mut wb = open_book(path)?;
     let names = wb.sheet_names();
