@@ -269,3 +269,24 @@ fn a_workbook_pointing_past_its_shared_strings_is_an_error() {
         );
     assert!(!w.exists("c"));
 }
+
+#[test]
+#[ignore = "needs LibreOffice (soffice); CI runs it with --include-ignored"]
+fn xls_and_ods_with_a_far_cell_are_refused_not_allocated() {
+    // Issue #9, case 3: saved by an office suite, one value at IV65536 (.xls's last cell).
+    let w = Workdir::new();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    write_rows(ws, &HEADER, &[["A1", "甲", "微信", "某局", "市级", "南京"]]);
+    ws.write_string(65535, 255, "x").unwrap();
+    wb.save(w.path("far.xlsx")).unwrap();
+    w.soffice("far.xlsx", "xls", "out");
+    w.soffice("far.xlsx", "ods", "out");
+    w.run(&["import", "out/far.xls", "--campaign", "c"])
+        .fails()
+        .stderr_has("far.xls: 工作表的使用范围达 65536 行 × 256 列");
+    w.run(&["import", "out/far.ods", "--campaign", "c"])
+        .fails()
+        .stderr_has("far.ods: 工作表 \"Sheet1\" 的使用范围达 65536 行 × 256 列");
+    assert!(!w.exists("c"));
+}

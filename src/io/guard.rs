@@ -4,7 +4,8 @@
 //! millions of cells (calamine builds a dense range for .ods).
 //!
 //! `.xlsx` sheets themselves are streamed by our readers, so their size costs time, not memory.
-//! `.xls` is not checked here yet (its used range is read by calamine from the BIFF records).
+//! For `.xls`, the BIFF records are scanned: calamine reserves room for the range a DIMENSIONS
+//! record claims and then builds the range its cells span.
 
 use super::read::ReadError;
 use quick_xml::events::{BytesStart, Event};
@@ -20,8 +21,11 @@ pub const MAX_DENSE_CELLS: u64 = 8_000_000;
 /// No part of a workbook may claim to inflate to more than this.
 pub const MAX_PART: u64 = 4 << 30;
 
-/// Refuse a zip-based workbook (xlsx, xlsm, xlsb, ods) that would inflate beyond the caps.
+/// Refuse a workbook that would make calamine allocate beyond the caps.
 pub fn check_workbook(path: &Path, ext: &str) -> Result<(), ReadError> {
+    if ext == "xls" {
+        return check_xls(path);
+    }
     if !matches!(ext, "xlsx" | "xlsm" | "xlsb" | "ods") {
         return Ok(());
     }
@@ -66,6 +70,130 @@ pub fn check_workbook(path: &Path, ext: &str) -> Result<(), ReadError> {
         }
     }
     Ok(())
+}
+
+/// The most of an .xls Workbook stream read for the scan (a real one is a few tens of MB).
+const MAX_XLS_STREAM: u64 = 512 << 20;
+
+fn check_xls(path: &Path) -> Result<(), ReadError> {
+    let file = path.display().to_string();
+    // Not a compound file: calamine says so in its own words.
+    let Ok(mut cf) = cfb::open(path) else {
+        return Ok(());
+    };
+    let name = ["/Workbook", "/Book"].into_iter().find(|n| cf.exists(n));
+    let Some(mut stream) = name.and_then(|n| cf.open_stream(n).ok()) else {
+        return Ok(());
+    };
+    let mut data = Vec::new();
+    (&mut stream)
+        .take(MAX_XLS_STREAM)
+        .read_to_end(&mut data)
+        .map_err(|e| ReadError::Corrupt {
+            file: file.clone(),
+            detail: e.to_string(),
+        })?;
+    match largest_xls_sheet(&data) {
+        Some((rows, cols)) if rows.saturating_mul(cols) > MAX_DENSE_CELLS => Err(ReadError::Other(format!(
+            "{file}: 工作表的使用范围达 {rows} 行 × {cols} 列(可能有远处的零散单元格,或尺寸记录异常),读取会占用过多内存;请删去多余的单元格,或另存为 .xlsx 后再导入"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn u16_at(d: &[u8], i: usize) -> Option<i64> {
+    d.get(i..i + 2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]) as i64)
+}
+
+fn u32_at(d: &[u8], i: usize) -> Option<i64> {
+    d.get(i..i + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as i64)
+}
+
+/// Keep the larger of two (rows, columns) extents. A non-positive span wraps in calamine's u32
+/// arithmetic: it counts as the whole range.
+fn widen(largest: &mut Option<(u64, u64)>, rows: i64, cols: i64) {
+    let rows = if rows <= 0 {
+        u32::MAX as u64
+    } else {
+        rows as u64
+    };
+    let cols = if cols <= 0 {
+        u32::MAX as u64
+    } else {
+        cols as u64
+    };
+    if largest.is_none_or(|(r, c)| r.saturating_mul(c) < rows.saturating_mul(cols)) {
+        *largest = Some((rows, cols));
+    }
+}
+
+/// The extent a DIMENSIONS record makes calamine reserve, with its arithmetic.
+fn declared_extent(data: &[u8]) -> Option<(i64, i64)> {
+    let (rf, rl, cf, cl) = match data.len() {
+        10 => (
+            u16_at(data, 0)?,
+            u16_at(data, 2)?,
+            u16_at(data, 4)?,
+            u16_at(data, 6)?,
+        ),
+        14 => (
+            u32_at(data, 0)?,
+            u32_at(data, 4)?,
+            u16_at(data, 8)?,
+            u16_at(data, 10)?,
+        ),
+        _ => return None,
+    };
+    let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+    (rl >= 1 && cl >= 1).then(|| (rl - 1 - rf + 1, cl - 1 - cf + 1))
+}
+
+/// (row, first column, last column) of a cell record calamine turns into cells.
+fn cell_position(typ: u16, data: &[u8]) -> Option<(i64, i64, i64)> {
+    match typ {
+        0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+            Some((u16_at(data, 0)?, u16_at(data, 2)?, u16_at(data, 2)?))
+        }
+        0x00BD if data.len() >= 6 => Some((
+            u16_at(data, 0)?,
+            u16_at(data, 2)?,
+            u16_at(data, data.len() - 2)?,
+        )),
+        _ => None,
+    }
+}
+
+/// The largest (rows, columns) an .xls sheet asks for: the range its DIMENSIONS record
+/// declares (calamine reserves it) and the range its cell records span. `None` for a stream
+/// with no sheet.
+fn largest_xls_sheet(stream: &[u8]) -> Option<(u64, u64)> {
+    let mut largest: Option<(u64, u64)> = None;
+    let mut span: Option<(i64, i64, i64, i64)> = None; // rows min..max, columns min..max
+    let mut at = 0;
+    while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+        let end = (at + 4 + len as usize).min(stream.len());
+        let data = &stream[(at + 4).min(end)..end];
+        at += 4 + len as usize;
+        match typ as u16 {
+            0x0809 => span = None,
+            0x0200 => {
+                if let Some((rows, cols)) = declared_extent(data) {
+                    widen(&mut largest, rows, cols);
+                }
+            }
+            t => {
+                if let Some((row, c0, c1)) = cell_position(t, data) {
+                    let (r0, r1, a, b) = span.unwrap_or((row, row, c0, c1));
+                    let s = (r0.min(row), r1.max(row), a.min(c0), b.max(c1));
+                    span = Some(s);
+                    widen(&mut largest, s.1 - s.0 + 1, s.3 - s.2 + 1);
+                }
+            }
+        }
+    }
+    largest
 }
 
 fn too_big(file: &str, part: &str, bytes: u64) -> ReadError {
@@ -188,6 +316,36 @@ mod tests {
 
     fn scan(xml: &str) -> Option<(String, u64, u64)> {
         largest_ods_table(std::io::BufReader::new(xml.as_bytes())).unwrap()
+    }
+
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend((data.len() as u16).to_le_bytes());
+        r.extend(data);
+        r
+    }
+
+    #[test]
+    fn xls_extent_from_cells_and_from_a_lying_dimensions_record() {
+        let mut number = vec![0u8; 14];
+        number[..2].copy_from_slice(&9u16.to_le_bytes()); // row 9
+        number[2..4].copy_from_slice(&3u16.to_le_bytes()); // col 3
+        let mut far = number.clone();
+        far[..2].copy_from_slice(&65535u16.to_le_bytes());
+        far[2..4].copy_from_slice(&255u16.to_le_bytes());
+        let bof = record(0x0809, &[0; 16]);
+        let sheet = [bof.clone(), record(0x0203, &number), record(0x000A, &[])].concat();
+        assert_eq!(largest_xls_sheet(&sheet), Some((1, 1)));
+        let stray = [bof.clone(), record(0x0203, &number), record(0x0203, &far)].concat();
+        assert_eq!(largest_xls_sheet(&stray), Some((65527, 253)));
+        // DIMENSIONS claiming 4 billion rows (BIFF8 rows are u32).
+        let mut dims = vec![0u8; 14];
+        dims[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+        dims[10..12].copy_from_slice(&10u16.to_le_bytes());
+        let lying = [bof, record(0x0200, &dims)].concat();
+        assert_eq!(largest_xls_sheet(&lying), Some((u32::MAX as u64, 10)));
+        // A truncated stream ends the scan quietly.
+        assert_eq!(largest_xls_sheet(&stray[..stray.len() - 16]), Some((1, 1)));
     }
 
     #[test]
