@@ -288,12 +288,12 @@ fn main() {
     let t = std::time::Instant::now();
     let out = run(n, seed, &dir);
     println!(
-        "{} executions (seed {seed}) in {:.0} s: {} accepted, {} panics, peak heap {} MB",
+        "{} executions (seed {seed}) in {:.0} s: {} accepted, {} panics, peak heap {} KB",
         out.executions,
         t.elapsed().as_secs_f64(),
         out.accepted,
         out.panics.len(),
-        out.peak_heap >> 20
+        out.peak_heap >> 10
     );
     for p in out.panics.iter().take(5) {
         println!("  panic: {p}");

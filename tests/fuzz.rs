@@ -8,7 +8,11 @@ mod fuzz_readers;
 #[test]
 fn thousands_of_mutated_inputs_never_panic_nor_balloon() {
     let dir = tempfile::tempdir().unwrap();
+    // The counter counts: a known allocation shows in the peak.
+    let probe = vec![1u8; 8 << 20];
     let out = fuzz_readers::run(3000, 1, dir.path());
+    assert!(out.peak_heap >= probe.len(), "{} bytes", out.peak_heap);
+    drop(probe);
     assert_eq!(out.executions, 3000);
     assert!(out.panics.is_empty(), "{:#?}", out.panics);
     assert!(
