@@ -200,6 +200,13 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
     if let Some(p) = collected.problems.first() {
         bail!("模拟检查表收回时出现问题: {p}");
     }
+    println!(
+        "  收回 {} 份,已检查 {} / {} 个样本账号;冲突 {} 个",
+        files.len(),
+        collected.merged.results.len(),
+        collected.sample_size,
+        collected.merged.conflicts.len()
+    );
     drop(camp);
     step(&format!("{name}: 生成报告"));
     super::report::run(&ReportArgs {
