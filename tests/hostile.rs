@@ -290,3 +290,15 @@ fn xls_and_ods_with_a_far_cell_are_refused_not_allocated() {
         .stderr_has("far.ods: 工作表 \"Sheet1\" 的使用范围达 65536 行 × 256 列");
     assert!(!w.exists("c"));
 }
+
+#[test]
+fn a_csv_over_a_gigabyte_is_refused_unread() {
+    let w = Workdir::new();
+    let f = std::fs::File::create(w.path("huge.csv")).unwrap();
+    // Sparse: the size is claimed, nothing is written.
+    f.set_len((1 << 30) + 1).unwrap();
+    w.run(&["import", "huge.csv", "--campaign", "c"])
+        .fails()
+        .stderr_has("huge.csv: CSV 文件超过 1024 MB");
+    assert!(!w.exists("c"));
+}

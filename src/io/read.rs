@@ -12,6 +12,9 @@ use std::path::Path;
 /// Cells beyond this column (1-based) are ignored and counted; no registry is that wide.
 pub const MAX_COLUMNS: usize = 512;
 
+/// The largest CSV read (a million-account registry is about 150 MB).
+pub const MAX_CSV_BYTES: u64 = 1 << 30;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("{file}: 无法打开: {detail}")]
@@ -452,6 +455,13 @@ where
     F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
 {
     let file = file_label(path);
+    // The whole file is decoded in memory (about twice its size): bound it.
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES) {
+        return Err(ReadError::Other(format!(
+            "{file}: CSV 文件超过 {} MB,不像一份台账;如确是,请分成几份或另存为 .xlsx 后导入",
+            MAX_CSV_BYTES >> 20
+        )));
+    }
     let bytes = std::fs::read(path).map_err(|e| ReadError::Open {
         file: file.clone(),
         detail: e.to_string(),
