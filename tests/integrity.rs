@@ -2,7 +2,7 @@
 //! destroyed, forged or silently stale), the fault-injection sweep and the concurrency test.
 
 mod common;
-use common::{campaign, Workdir};
+use common::{campaign, ids_of, Workdir};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -59,7 +59,7 @@ fn collected(w: &Workdir) {
 fn an_old_copy_collected_again_never_undoes_a_correction() {
     let w = Workdir::new();
     campaign(&w, 400, 12, 2);
-    let a = ids_of_wb1(&w);
+    let a = ids_of(&w, WB1);
     std::fs::create_dir_all(w.path("交回")).unwrap();
     // The first copy has a problem row; the correction comes under a name that sorts first.
     let old = [
@@ -107,13 +107,6 @@ fn an_old_copy_collected_again_never_undoes_a_correction() {
         let row = res.iter().find(|r| r[0] == a[0]).unwrap();
         assert!(row.contains(&"更正".to_string()), "{row:?}");
     }
-}
-
-fn ids_of_wb1(w: &Workdir) -> Vec<String> {
-    use calamine::{open_workbook_auto, Reader};
-    let mut wb = open_workbook_auto(w.path(WB1)).unwrap();
-    let r = wb.worksheet_range("检查表").unwrap();
-    r.rows().skip(1).map(|row| row[0].to_string()).collect()
 }
 
 #[test]

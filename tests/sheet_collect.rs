@@ -1,12 +1,5 @@
 mod common;
-use common::{campaign, Workdir};
-
-fn ids_of(w: &Workdir, sheet: &str) -> Vec<String> {
-    use calamine::{open_workbook_auto, Reader};
-    let mut wb = open_workbook_auto(w.path(sheet)).unwrap();
-    let r = wb.worksheet_range("检查表").unwrap();
-    r.rows().skip(1).map(|row| row[0].to_string()).collect()
-}
+use common::{campaign, ids_of, Workdir};
 
 const WB1: &str = "c/sheets/c_检查员01.xlsx";
 const WB2: &str = "c/sheets/c_检查员02.xlsx";

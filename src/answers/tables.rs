@@ -28,11 +28,7 @@ pub fn results_table(
     .iter()
     .map(|s| s.to_string())
     .collect();
-    header.extend(
-        cat.indicators
-            .iter()
-            .map(|i| crate::workbook::indicator_header(&i.code, &i.name)),
-    );
+    header.extend(crate::workbook::indicator_headers(cat));
     header.extend(
         [
             "扣分",
@@ -99,11 +95,7 @@ pub fn conflicts_table(
         .iter()
         .map(|s| s.to_string())
         .collect();
-    header.extend(
-        cat.indicators
-            .iter()
-            .map(|i| crate::workbook::indicator_header(&i.code, &i.name)),
-    );
+    header.extend(crate::workbook::indicator_headers(cat));
     header.push("问题描述".into());
     let by_id = sample.by_id();
     let mut rows = Vec::new();

@@ -33,11 +33,7 @@ const ANSWER_TAIL: [&str; 3] = ["问题描述", "检查人", "检查日期"];
 /// The header of answers.csv for a catalog.
 pub fn answers_header(cat: &Catalog) -> Vec<String> {
     let mut h: Vec<String> = ANSWER_LEAD.iter().map(|s| s.to_string()).collect();
-    h.extend(
-        cat.indicators
-            .iter()
-            .map(|i| crate::workbook::indicator_header(&i.code, &i.name)),
-    );
+    h.extend(crate::workbook::indicator_headers(cat));
     h.extend(ANSWER_TAIL.iter().map(|s| s.to_string()));
     h
 }

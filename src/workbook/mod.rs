@@ -59,6 +59,13 @@ pub fn indicator_header(code: &str, name: &str) -> String {
     format!("{code} {name}")
 }
 
+/// Every indicator's column header, in catalog order.
+pub fn indicator_headers(cat: &Catalog) -> impl Iterator<Item = String> + '_ {
+    cat.indicators
+        .iter()
+        .map(|i| indicator_header(&i.code, &i.name))
+}
+
 fn identity(a: &Account) -> [String; 7] {
     let region = if a.level == "省级" {
         "省本级".to_string()
@@ -205,11 +212,7 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
             .set_border(FormatBorder::Thin)
             .set_num_format("yyyy-mm-dd");
         let mut headers: Vec<String> = ID_COLUMNS.iter().map(|s| s.to_string()).collect();
-        headers.extend(
-            cat.indicators
-                .iter()
-                .map(|i| indicator_header(&i.code, &i.name)),
-        );
+        headers.extend(indicator_headers(cat));
         headers.extend(
             [COL_DESCRIPTION, COL_CHECKER, COL_DATE]
                 .iter()

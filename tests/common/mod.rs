@@ -196,3 +196,11 @@ pub fn campaign(w: &Workdir, n: u64, size: u64, k: usize) {
     ])
     .ok();
 }
+
+/// The account ids of a workbook's 检查表, in row order.
+pub fn ids_of(w: &Workdir, sheet: &str) -> Vec<String> {
+    use calamine::{open_workbook_auto, Reader};
+    let mut wb = open_workbook_auto(w.path(sheet)).unwrap();
+    let r = wb.worksheet_range("检查表").unwrap();
+    r.rows().skip(1).map(|row| row[0].to_string()).collect()
+}
