@@ -117,9 +117,47 @@ fn a_blank_copy_never_erases_answers() {
     let before = w.read("c/answers.csv");
     // The blank workbooks themselves, sent back by mistake.
     w.run(&["collect", "--campaign", "c", WB1, WB2])
+        .fails()
+        .stdout_has("已检查 12 / 12")
+        .stderr_has("c_检查员01.xlsx: 比已收回的同一检查表 r1.xlsx 保存得更早,未采用");
+    assert_eq!(w.read("c/answers.csv"), before);
+    // A blank copy saved after the filled one (re-saved by mistake) is taken, and still erases
+    // nothing: its blank rows keep the answers.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::copy(w.path(WB1), w.path("blank-again.xlsx")).unwrap();
+    w.run(&["collect", "--campaign", "c", "blank-again.xlsx"])
         .ok()
         .stdout_has("已检查 12 / 12")
-        .stdout_has("保留了 12 个账号在较早交回版本中的答案");
+        .stdout_has("保留了 6 个账号在较早交回版本中的答案");
+
+    // Two new copies of one workbook saved at the same moment cannot be ordered: neither wins.
+    let t = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    for (name, v) in [("tie-a.xlsx", "是"), ("tie-b.xlsx", "否")] {
+        w.python(&[
+            WB2,
+            name,
+            "--all-pass",
+            "2020-03-27",
+            "--set",
+            &ids_of(&w, WB2)[0],
+            "V6",
+            v,
+            "--set",
+            &ids_of(&w, WB2)[0],
+            "问题描述",
+            "x",
+        ]);
+        std::fs::File::options()
+            .write(true)
+            .open(w.path(name))
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    }
+    let before = w.read("c/answers.csv");
+    w.run(&["collect", "--campaign", "c", "tie-a.xlsx", "tie-b.xlsx"])
+        .fails()
+        .stderr_has("保存时间相同,无法判断哪份较新,均未采用");
     assert_eq!(w.read("c/answers.csv"), before);
 }
 

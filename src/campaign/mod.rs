@@ -312,6 +312,10 @@ pub struct ReceivedEntry {
     pub rows_accepted: u64,
     /// Problems found in it.
     pub problems: u64,
+    /// The file's modification time (nanoseconds since 1970): a copy saved earlier than the one
+    /// taken is not applied over it.
+    #[serde(default)]
+    pub modified: Option<i64>,
 }
 
 /// How a command uses the campaign: readers share it, a writer has it alone.

@@ -62,10 +62,15 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         ),
     };
     let mut read = read_files(files, &exp, &entry.seen);
+    let fresh = in_order(
+        std::mem::take(&mut read.fresh),
+        &entry.received,
+        &mut read.problems,
+    );
     let mut txn = camp.begin()?;
     let kept_earlier = take(
         &mut txn,
-        read.fresh,
+        fresh,
         &mut entry,
         &mut answers_all,
         &mut read.problems,
@@ -106,7 +111,8 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
 
 /// A returned workbook that passed its checks and was not collected before.
 struct Fresh<'a> {
-    modified: std::time::SystemTime,
+    /// Nanoseconds since 1970 (0 when the file system does not say).
+    modified: i64,
     order: usize,
     file: &'a Path,
     workbook: Returned,
@@ -145,9 +151,10 @@ fn read_files<'a>(files: &'a [PathBuf], exp: &Expected<'_>, seen: &[String]) -> 
             // were reported then.
             Ok(wb) if seen.contains(&wb.sha256) => read.already.push(f.display().to_string()),
             Ok(workbook) => {
-                let modified = std::fs::metadata(f).and_then(|m| m.modified());
+                let modified = std::fs::metadata(f).and_then(|m| m.modified()).ok();
+                let since = modified.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
                 read.fresh.push(Fresh {
-                    modified: modified.unwrap_or(std::time::UNIX_EPOCH),
+                    modified: since.map_or(0, |d| d.as_nanos() as i64),
                     order,
                     file: f,
                     workbook,
@@ -158,6 +165,54 @@ fn read_files<'a>(files: &'a [PathBuf], exp: &Expected<'_>, seen: &[String]) -> 
     // Of two new copies of one workbook, the one saved last wins, whatever their order here.
     read.fresh.sort_by_key(|f| (f.modified, f.order));
     read
+}
+
+/// Keep the copies that can be ordered: a copy saved no later than the copy of its workbook
+/// already taken is not applied over it, and copies of one workbook saved at the same time
+/// cannot be told apart, so none of them is taken. Both are reported.
+fn in_order<'a>(
+    fresh: Vec<Fresh<'a>>,
+    received: &[ReceivedEntry],
+    problems: &mut Vec<Problem>,
+) -> Vec<Fresh<'a>> {
+    let whole = |f: &Fresh<'_>, message: String| Problem {
+        source: f.file.display().to_string(),
+        row: None,
+        id: None,
+        column: None,
+        message,
+    };
+    let mut times: HashMap<&str, Vec<i64>> = HashMap::new();
+    for f in &fresh {
+        times
+            .entry(f.workbook.meta.workbook_id.as_str())
+            .or_default()
+            .push(f.modified);
+    }
+    let tied: HashSet<String> = times
+        .iter()
+        .filter(|(_, t)| (1..t.len()).any(|i| t[i] == t[i - 1]))
+        .map(|(w, _)| w.to_string())
+        .collect();
+    let mut kept = Vec::new();
+    for f in fresh {
+        let id = &f.workbook.meta.workbook_id;
+        let taken = received.iter().find(|r| &r.workbook == id);
+        if tied.contains(id) {
+            let msg =
+                "同一检查表有几份副本的保存时间相同,无法判断哪份较新,均未采用;请只交回最新的一份";
+            problems.push(whole(&f, msg.into()));
+        } else if let Some(r) = taken.filter(|r| r.modified.is_some_and(|m| f.modified <= m)) {
+            let msg = format!(
+                "比已收回的同一检查表 {} 保存得更早,未采用;如确要以这份为准,请重新保存后交回",
+                r.source
+            );
+            problems.push(whole(&f, msg));
+        } else {
+            kept.push(f);
+        }
+    }
+    kept
 }
 
 /// Stage the new copies in the inbox and put their answers in place; returns how many earlier
@@ -174,7 +229,8 @@ fn take(
     for f in fresh {
         let wb = f.workbook;
         touched.insert(wb.meta.workbook_id.clone());
-        let received = keep(txn, f.file, &wb)?;
+        let mut received = keep(txn, f.file, &wb)?;
+        received.modified = Some(f.modified);
         for a in wb.answers {
             incoming.insert((a.workbook.clone(), a.id.clone()), a);
         }
@@ -262,6 +318,7 @@ fn keep(txn: &mut Txn, f: &Path, wb: &Returned) -> Result<ReceivedEntry> {
         collected_at: campaign::now(),
         rows_accepted: wb.answers.len() as u64,
         problems: wb.problems.len() as u64,
+        modified: None,
     })
 }
 

@@ -60,10 +60,11 @@ pub fn check_workbook(path: &Path, ext: &str) -> Result<(), ReadError> {
     if ext == "ods" {
         if let Ok(entry) = zip.by_name("content.xml") {
             let reader = std::io::BufReader::new(entry);
-            if let Some((table, rows, cols)) = largest_ods_table(reader).map_err(corrupt)? {
-                if rows.saturating_mul(cols) > MAX_DENSE_CELLS {
+            if let Some(t) = largest_ods_table(reader).map_err(corrupt)? {
+                if t.rows.saturating_mul(t.cols) > MAX_DENSE_CELLS || t.bytes > MAX_ODS_BYTES {
                     return Err(ReadError::Other(format!(
-                        "{file}: 工作表 \"{table}\" 的使用范围达 {rows} 行 × {cols} 列(可能有远处的零散单元格或整行整列的重复值),读取会占用过多内存;请删去多余的单元格,或另存为 .xlsx 后再导入"
+                        "{file}: 工作表 \"{}\" 的使用范围达 {} 行 × {} 列、展开后约 {} MB 文字(可能有远处的零散单元格或整行整列的重复值),读取会占用过多内存;请删去多余的单元格,或另存为 .xlsx 后再导入",
+                        t.name, t.rows, t.cols, t.bytes >> 20
                     )));
                 }
             }
@@ -177,7 +178,9 @@ fn largest_xls_sheet(stream: &[u8]) -> Option<(u64, u64)> {
         let data = &stream[(at + 4).min(end)..end];
         at += 4 + len as usize;
         match typ as u16 {
-            0x0809 => span = None,
+            // calamine reads a sheet from its start to its EOF record, whatever stands between
+            // (a BOF inside a sheet does not end it), so only EOF ends a span.
+            0x000A => span = None,
             0x0200 => {
                 if let Some((rows, cols)) = declared_extent(data) {
                     widen(&mut largest, rows, cols);
@@ -208,22 +211,43 @@ fn inflated_size<R: Read>(entry: R, limit: u64) -> std::io::Result<u64> {
     std::io::copy(&mut entry.take(limit), &mut std::io::sink())
 }
 
-/// The used range of each table in an .ods content.xml, streamed: (table name, rows, columns)
-/// of the largest. A cell counts when it holds a value or text; repeats count in full, as
-/// calamine expands them.
-fn largest_ods_table<R: std::io::BufRead>(src: R) -> Result<Option<(String, u64, u64)>, String> {
+/// What an .ods table will cost calamine: the rows and columns of its used range, and the bytes
+/// of its cell text once repeats are expanded (a 4 KB string repeated over 7M cells is 28 GB).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OdsExtent {
+    /// The table's name.
+    pub name: String,
+    /// Rows of the used range.
+    pub rows: u64,
+    /// Columns of the used range.
+    pub cols: u64,
+    /// Cell text bytes after expansion, plus a per-cell overhead.
+    pub bytes: u64,
+}
+
+/// Bytes calamine spends on a cell besides its text.
+const CELL_OVERHEAD: u64 = 32;
+/// The most text an .ods may expand to.
+pub const MAX_ODS_BYTES: u64 = 512 << 20;
+
+/// The costliest table of an .ods content.xml, streamed. Names are matched as calamine matches
+/// them (qualified: `table:table-row`, `text:s`); a cell counts when it holds a value or text;
+/// repeats count in full, as calamine expands them.
+fn largest_ods_table<R: std::io::BufRead>(src: R) -> Result<Option<OdsExtent>, String> {
     let mut xml = quick_xml::Reader::from_reader(src);
     let mut buf = Vec::new();
-    let mut best: Option<(String, u64, u64)> = None;
+    let mut best: Option<OdsExtent> = None;
     let mut t = OdsTable::default();
     loop {
         let ev = xml.read_event_into(&mut buf).map_err(|e| e.to_string())?;
         match ev {
+            Event::Start(ref e) if e.name().as_ref() == b"table:table" => {
+                t = OdsTable::named(attr(e, b"table:name"));
+            }
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(ev, Event::Empty(_));
-                match e.local_name().as_ref() {
-                    b"table" => t = OdsTable::named(attr(e, b"table:name")),
-                    b"table-row" => {
+                match e.name().as_ref() {
+                    b"table:table-row" => {
                         t.row_repeat = repeat(e, b"table:number-rows-repeated");
                         t.col = 0;
                         t.row_used = false;
@@ -231,32 +255,43 @@ fn largest_ods_table<R: std::io::BufRead>(src: R) -> Result<Option<(String, u64,
                             t.end_row();
                         }
                     }
-                    b"table-cell" | b"covered-table-cell" => {
+                    b"table:table-cell" | b"table:covered-table-cell" => {
                         let n = repeat(e, b"table:number-columns-repeated");
-                        // A value, or content (text) inside: calamine will make a cell of it.
-                        if e.try_get_attribute(b"office:value-type")
+                        let valued = e
+                            .try_get_attribute(b"office:value-type")
                             .ok()
                             .flatten()
-                            .is_some()
-                            || !empty
-                        {
-                            t.max_col = t.max_col.max(t.col.saturating_add(n));
-                            t.row_used = true;
-                        }
+                            .is_some();
+                        t.cell = Some(OdsCell {
+                            repeat: n,
+                            text: attr(e, b"office:string-value").len() as u64,
+                            used: valued || !empty,
+                        });
                         t.col = t.col.saturating_add(n);
+                        if empty {
+                            t.end_cell();
+                        }
+                    }
+                    b"text:s" => {
+                        if let Some(c) = t.cell.as_mut() {
+                            c.text = c.text.saturating_add(repeat(e, b"text:c"));
+                        }
                     }
                     _ => {}
                 }
             }
-            Event::End(ref e) => match e.local_name().as_ref() {
-                b"table-row" => t.end_row(),
-                b"table" => {
-                    let size = (t.name.clone(), t.max_row, t.max_col);
-                    if best
-                        .as_ref()
-                        .is_none_or(|b| b.1.saturating_mul(b.2) < size.1.saturating_mul(size.2))
-                    {
-                        best = Some(size);
+            Event::Text(ref text) => {
+                if let Some(c) = t.cell.as_mut() {
+                    c.text = c.text.saturating_add(text.len() as u64);
+                }
+            }
+            Event::End(ref e) => match e.name().as_ref() {
+                b"table:table-cell" | b"table:covered-table-cell" => t.end_cell(),
+                b"table:table-row" => t.end_row(),
+                b"table:table" => {
+                    let ext = t.extent();
+                    if best.as_ref().is_none_or(|b| costlier(&ext, b)) {
+                        best = Some(ext);
                     }
                 }
                 _ => {}
@@ -266,6 +301,17 @@ fn largest_ods_table<R: std::io::BufRead>(src: R) -> Result<Option<(String, u64,
         }
         buf.clear();
     }
+}
+
+fn costlier(a: &OdsExtent, b: &OdsExtent) -> bool {
+    (a.rows.saturating_mul(a.cols), a.bytes) > (b.rows.saturating_mul(b.cols), b.bytes)
+}
+
+/// The cell being read.
+struct OdsCell {
+    repeat: u64,
+    text: u64,
+    used: bool,
 }
 
 /// Running state of one table while scanning.
@@ -279,6 +325,8 @@ struct OdsTable {
     col: u64,
     max_row: u64,
     max_col: u64,
+    bytes: u64,
+    cell: Option<OdsCell>,
 }
 
 impl OdsTable {
@@ -289,12 +337,35 @@ impl OdsTable {
         }
     }
 
+    fn end_cell(&mut self) {
+        let Some(c) = self.cell.take() else {
+            return;
+        };
+        if c.used || c.text > 0 {
+            self.max_col = self.max_col.max(self.col);
+            self.row_used = true;
+            let cells = self.row_repeat.max(1).saturating_mul(c.repeat);
+            self.bytes = self
+                .bytes
+                .saturating_add(cells.saturating_mul(c.text.saturating_add(CELL_OVERHEAD)));
+        }
+    }
+
     fn end_row(&mut self) {
         self.row = self.row.saturating_add(self.row_repeat);
         if self.row_used {
             self.max_row = self.row;
         }
         self.row_used = false;
+    }
+
+    fn extent(&self) -> OdsExtent {
+        OdsExtent {
+            name: self.name.clone(),
+            rows: self.max_row,
+            cols: self.max_col,
+            bytes: self.bytes,
+        }
     }
 }
 
@@ -315,7 +386,31 @@ mod tests {
     use super::*;
 
     fn scan(xml: &str) -> Option<(String, u64, u64)> {
-        largest_ods_table(std::io::BufReader::new(xml.as_bytes())).unwrap()
+        largest_ods_table(std::io::BufReader::new(xml.as_bytes()))
+            .unwrap()
+            .map(|t| (t.name, t.rows, t.cols))
+    }
+
+    fn bytes(xml: &str) -> u64 {
+        largest_ods_table(std::io::BufReader::new(xml.as_bytes()))
+            .unwrap()
+            .map_or(0, |t| t.bytes)
+    }
+
+    #[test]
+    fn ods_text_is_counted_as_calamine_expands_it() {
+        // A 4 KB string repeated over 7M cells (an attack run took 23 GB).
+        let big = "Z".repeat(4096);
+        let repeated = format!(
+            r#"<table:table table:name="R"><table:table-row table:number-rows-repeated="7000"><table:table-cell office:value-type="string" office:string-value="{big}" table:number-columns-repeated="1000"/></table:table-row></table:table>"#
+        );
+        assert!(bytes(&repeated) > 28_000_000_000);
+        // Runs of spaces written as text:s.
+        let spaces = r#"<table:table table:name="S"><table:table-row><table:table-cell><text:p>甲<text:s text:c="65535"></text:s><text:s text:c="65535"></text:s></text:p></table:table-cell></table:table-row></table:table>"#;
+        assert!(bytes(spaces) > 131_000);
+        // Another namespace's "table" element does not reset the count.
+        let reset = r#"<table:table table:name="T"><table:table-row table:number-rows-repeated="100000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="1000"/></table:table-row><table:table-row><table:table-cell><text:p>a<foo:table/></text:p></table:table-cell></table:table-row></table:table>"#;
+        assert_eq!(scan(reset), Some(("T".into(), 100_001, 1000)));
     }
 
     fn record(typ: u16, data: &[u8]) -> Vec<u8> {
@@ -344,6 +439,16 @@ mod tests {
         dims[10..12].copy_from_slice(&10u16.to_le_bytes());
         let lying = [bof, record(0x0200, &dims)].concat();
         assert_eq!(largest_xls_sheet(&lying), Some((u32::MAX as u64, 10)));
+        // A BOF inside a sheet does not end it for calamine, nor for the scan (an attack run
+        // used one to hide a far cell: 137 GB requested).
+        let hidden = [
+            record(0x0809, &[0; 16]),
+            record(0x0203, &number),
+            record(0x0809, &[0; 16]),
+            record(0x0203, &far),
+        ]
+        .concat();
+        assert_eq!(largest_xls_sheet(&hidden), Some((65527, 253)));
         // A truncated stream ends the scan quietly.
         assert_eq!(largest_xls_sheet(&stray[..stray.len() - 16]), Some((1, 1)));
     }

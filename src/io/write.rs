@@ -10,7 +10,9 @@ use std::path::Path;
 /// A plain number ("-3.2") is never a formula and is left alone.
 fn needs_guard(s: &str) -> bool {
     match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => s.parse::<f64>().is_err(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
+            !s.parse::<f64>().is_ok_and(f64::is_finite)
+        }
         Some(b'\'') => needs_guard(&s[1..]),
         _ => false,
     }

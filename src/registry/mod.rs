@@ -406,10 +406,16 @@ fn id_rank(header: &str) -> usize {
 /// inspectors' workbooks.
 pub const MAX_CELL_CHARS: usize = 32_767;
 
-/// An id Excel wrote in scientific notation ("1.10101E+17"): its digits are gone.
+/// An id Excel wrote in scientific notation ("1.10101E+17", "1.10101e17", "1E5"): its digits
+/// are gone. Checked on the id as it will be stored (trimmed, full-width folded).
 fn is_scientific(id: &str) -> bool {
-    let upper = id.to_ascii_uppercase();
-    upper.contains("E+") && upper.chars().next().is_some_and(|c| c.is_ascii_digit())
+    let Some((mantissa, exponent)) = id.split_once(['e', 'E']) else {
+        return false;
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+    let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction) && digits(exponent)
 }
 
 /// Memo of raw spelling → canonical value, per vocabulary: exports repeat a handful of spellings
@@ -524,7 +530,7 @@ impl RegistryBuilder {
         if id_col.is_some_and(|c| lossy.contains(&c))
             || id_col
                 .and_then(|c| cells.get(c))
-                .is_some_and(|v| is_scientific(v))
+                .is_some_and(|v| is_scientific(&clean_id(v)))
         {
             let detail = "编号超过15位数字,Excel 已丢失精度,请把该列设为文本后重新导出".into();
             self.rejects.push(reject(RejectReason::LossyId, detail));
@@ -779,6 +785,17 @@ mod tests {
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn scientific_ids() {
+        for id in ["1.10101E+17", "1.10101e17", "1E5", "1.10101E-3"] {
+            assert!(is_scientific(id), "{id}");
+        }
+        assert!(is_scientific(&clean_id(" １．１E＋１７ ")));
+        for id in ["JS001", "E5", "1.5", "320100", "3E-区"] {
+            assert!(!is_scientific(id), "{id}");
+        }
     }
 
     #[test]
