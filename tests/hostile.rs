@@ -302,3 +302,24 @@ fn a_csv_over_a_gigabyte_is_refused_unread() {
         .stderr_has("huge.csv: CSV 文件超过 1024 MB");
     assert!(!w.exists("c"));
 }
+
+#[test]
+fn a_giant_text_node_in_a_sheet_is_refused_before_it_is_read() {
+    // From the third attack run: one 1.5 GB inline string in a 1.5 MB file cost 3 GB. Here 5 MB.
+    let w = Workdir::new();
+    let sheet = format!(
+        r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{}</t></is></c></row></sheetData></worksheet>"#,
+        "x".repeat(5 << 20)
+    );
+    zip_file(
+        &w.path("token.xlsx"),
+        &[
+            ("[Content_Types].xml", b"<Types/>".to_vec()),
+            ("xl/worksheets/sheet1.xml", sheet.into_bytes()),
+        ],
+    );
+    w.run(&["import", "token.xlsx", "--campaign", "c"])
+        .fails()
+        .stderr_has("token.xlsx: xl/worksheets/sheet1.xml 中有一段超过 4 MB 的单元格内容或标记");
+    assert!(!w.exists("c"));
+}

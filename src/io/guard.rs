@@ -20,6 +20,9 @@ pub const MAX_SHARED_STRINGS: u64 = 256 << 20;
 pub const MAX_DENSE_CELLS: u64 = 8_000_000;
 /// No part of a workbook may claim to inflate to more than this.
 pub const MAX_PART: u64 = 4 << 30;
+/// The longest text node or tag a worksheet may hold. Excel's longest cell (32,767 characters)
+/// is about 100 KB of XML; calamine holds a whole text node in memory before we see it.
+pub const MAX_TOKEN: u64 = 4 << 20;
 
 /// Refuse a workbook that would make calamine allocate beyond the caps.
 pub fn check_workbook(path: &Path, ext: &str) -> Result<(), ReadError> {
@@ -46,6 +49,22 @@ pub fn check_workbook(path: &Path, ext: &str) -> Result<(), ReadError> {
         let entry = zip.by_index(i).map_err(|e| corrupt(e.to_string()))?;
         if entry.size() > MAX_PART {
             return Err(too_big(&file, entry.name(), entry.size()));
+        }
+    }
+    let sheets: Vec<String> = zip
+        .file_names()
+        .filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"))
+        .map(str::to_string)
+        .collect();
+    for name in &sheets {
+        if let Ok(entry) = zip.by_name(name) {
+            let longest = longest_token(entry, MAX_TOKEN).map_err(|e| corrupt(e.to_string()))?;
+            if longest > MAX_TOKEN {
+                return Err(ReadError::Other(format!(
+                    "{file}: {name} 中有一段超过 {} MB 的单元格内容或标记(Excel 单元格最多 32767 个字符),可能是损坏或恶意构造的文件",
+                    MAX_TOKEN >> 20
+                )));
+            }
         }
     }
     for name in ["xl/sharedStrings.xml", "xl/sharedStrings.bin"] {
@@ -204,6 +223,35 @@ fn too_big(file: &str, part: &str, bytes: u64) -> ReadError {
         "{file}: 文件中的 {part} 解压后达 {} MB 以上,可能是损坏或恶意构造的文件;如确为真实台账,请另存为 CSV 后导入",
         bytes >> 20
     ))
+}
+
+/// The longest run of bytes between markup characters (`<`, `>`) in a stream: the longest text
+/// node or tag. Stops as soon as a run passes `limit`. The data is read, never kept.
+fn longest_token<R: Read>(mut src: R, limit: u64) -> std::io::Result<u64> {
+    let mut buf = vec![0u8; 1 << 18];
+    let (mut run, mut longest) = (0u64, 0u64);
+    loop {
+        let n = src.read(&mut buf)?;
+        if n == 0 {
+            return Ok(longest.max(run));
+        }
+        let mut last = None;
+        for at in memchr::memchr2_iter(b'<', b'>', &buf[..n]) {
+            let gap = match last {
+                None => run + at as u64,
+                Some(prev) => (at - prev - 1) as u64,
+            };
+            longest = longest.max(gap);
+            last = Some(at);
+        }
+        run = match last {
+            None => run + n as u64,
+            Some(prev) => (n - prev - 1) as u64,
+        };
+        if run.max(longest) > limit {
+            return Ok(run.max(longest));
+        }
+    }
 }
 
 /// Bytes a zip entry inflates to, counted up to `limit` (the data is read, never kept).
@@ -395,6 +443,14 @@ mod tests {
         largest_ods_table(std::io::BufReader::new(xml.as_bytes()))
             .unwrap()
             .map_or(0, |t| t.bytes)
+    }
+
+    #[test]
+    fn longest_token_finds_a_giant_text_node() {
+        let xml = format!("<c><is><t>{}</t></is></c>", "x".repeat(100));
+        assert_eq!(longest_token(xml.as_bytes(), 1000).unwrap(), 100);
+        let big = format!("<t>{}", "x".repeat(200_000));
+        assert!(longest_token(big.as_bytes(), 1000).unwrap() > 1000);
     }
 
     #[test]

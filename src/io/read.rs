@@ -262,6 +262,9 @@ where
                     lossy.push(c);
                 }
             }
+            // The same cell written twice (a hostile file did it 1.5M times) replaces, never
+            // accumulates.
+            cells[c].clear();
             append_data_ref(&mut cells[c], cell.get_value());
             if !cells[c].is_empty() {
                 used = used.max(c + 1);
