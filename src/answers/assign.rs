@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 /// An account to assign: (id, region).
 pub struct Item<'a> {
+    /// The account id.
     pub id: &'a str,
+    /// Its region, which keeps a city's accounts with one inspector.
     pub region: &'a str,
 }
 

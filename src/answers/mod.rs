@@ -178,10 +178,15 @@ impl RowAnswer {
 /// A problem in a returned workbook, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// The file, as given.
     pub source: String,
+    /// The spreadsheet row, when the problem is in one.
     pub row: Option<u32>,
+    /// The account, when known.
     pub id: Option<String>,
+    /// The column header, when the problem is in one cell.
     pub column: Option<String>,
+    /// What is wrong, for the user.
     pub message: String,
 }
 
@@ -203,11 +208,17 @@ impl std::fmt::Display for Problem {
 
 /// The typed cells of one data row, by role.
 pub struct RowCells<'a> {
+    /// The spreadsheet row.
     pub row: u32,
+    /// The account id in it.
     pub id: String,
+    /// One cell per indicator, in catalog order.
     pub indicators: Vec<&'a Data>,
+    /// 问题描述.
     pub description: &'a Data,
+    /// 检查人.
     pub checker: &'a Data,
+    /// 检查日期.
     pub date: &'a Data,
 }
 

@@ -14,14 +14,23 @@ use std::path::Path;
 /// Rows scanned for the header before giving up.
 const HEADER_SCAN_ROWS: usize = 50;
 
+/// A registry file as read and checked, before anything is written.
 pub struct Imported {
+    /// The accounts taken.
     pub registry: Registry,
+    /// The rows refused, with the reason.
     pub rejects: Vec<Reject>,
+    /// The row the header was found in.
     pub header_row: u32,
+    /// Data rows read.
     pub rows_read: u64,
+    /// Blank rows skipped.
     pub blank_rows: u64,
+    /// The sheet read (workbooks).
     pub sheet: Option<String>,
+    /// The encoding used (CSV).
     pub encoding: Option<CsvEncoding>,
+    /// Cells dropped beyond the column limit.
     pub cells_beyond_limit: u64,
     /// The header of the column the account ids came from.
     pub id_column: String,
@@ -208,6 +217,7 @@ fn parse_period(p: &str) -> Result<String> {
         .ok_or_else(|| anyhow!("--period \"{p}\" 应为 年份+季度,例如 2020Q1"))
 }
 
+/// Run `audit import`.
 pub fn run(args: &ImportArgs) -> Result<i32> {
     let encoding = match &args.encoding {
         None => None,

@@ -57,6 +57,7 @@ fn canonical_value(reg: &Registry, col: &Column, v: &str) -> String {
     }
 }
 
+/// Read a quota file: the strata columns and `n`, one row per stratum, values canonicalised.
 pub fn read_quota(
     path: &Path,
     reg: &Registry,
@@ -123,6 +124,7 @@ pub fn read_quota(
     Ok(out)
 }
 
+/// The allocation as a plain-text table for the terminal.
 pub fn allocation_table(d: &Drawn) -> String {
     let header: Vec<String> = [
         "分层",
@@ -169,6 +171,7 @@ pub fn allocation_table(d: &Drawn) -> String {
     crate::text::render_table(&header, &rows)
 }
 
+/// Run `audit sample`.
 pub fn run(args: &SampleArgs) -> Result<i32> {
     // A dry run changes nothing: it shares the campaign with other readers.
     let access = if args.dry_run {

@@ -299,6 +299,7 @@ pub fn write_sheets(
     Ok(issued)
 }
 
+/// Run `audit sheet`.
 pub fn run(args: &SheetArgs) -> Result<i32> {
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
     let issued = write_sheets(&mut camp, args, None)?;

@@ -49,6 +49,7 @@ pub enum CsvEncoding {
 }
 
 impl CsvEncoding {
+    /// Parse an `--encoding` value (utf-8, gbk, gb18030 and their spellings).
     pub fn parse(s: &str) -> Option<Self> {
         match s.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
             "utf8" | "utf8bom" => Some(Self::Utf8),
@@ -84,6 +85,7 @@ fn file_label(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// The file extension, lower-cased ("" when none): what decides the reader.
 pub fn extension(path: &Path) -> String {
     path.extension()
         .and_then(|e| e.to_str())

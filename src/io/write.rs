@@ -117,6 +117,7 @@ pub fn read_plain_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
     Ok((header, rows))
 }
 
+/// The header cell format shared by every table the tool writes.
 pub fn header_format() -> Format {
     Format::new()
         .set_bold()

@@ -15,12 +15,19 @@ use rust_xlsxwriter::{
 };
 use std::collections::HashMap;
 
+/// The sheet inspectors fill in, one row per account.
 pub const SHEET_MAIN: &str = "检查表";
+/// The sheet that explains how to fill in and defines every indicator.
 pub const SHEET_HELP: &str = "说明";
+/// The hidden, signed sheet: what the workbook belongs to (see [`meta`]).
 pub const SHEET_META: &str = "_audit";
+/// The locked identity columns of 检查表, in order; checked when the workbook comes back.
 pub const ID_COLUMNS: [&str; 7] = ["账号ID", "名称", "类型", "开设主体", "层级", "地区", "平台"];
+/// The evidence column, required when a problem is marked.
 pub const COL_DESCRIPTION: &str = "问题描述";
+/// The inspector who checked the row.
 pub const COL_CHECKER: &str = "检查人";
+/// The inspection date.
 pub const COL_DATE: &str = "检查日期";
 
 /// A pre-filled answer (used by `audit demo` to simulate inspectors).
