@@ -769,3 +769,42 @@ fn a_kill_at_any_step_leaves_the_old_state_or_the_new() {
     // Every command has several durable steps, each of them was interrupted once.
     assert!(steps.iter().all(|&n| n >= 3), "{steps:?}");
 }
+
+#[test]
+fn a_refused_first_import_leaves_no_folder_and_collect_expands_wildcards() {
+    let w = Workdir::new();
+    w.run(&[
+        "demo-data",
+        "--accounts",
+        "200",
+        "--seed",
+        "3",
+        "--out",
+        "reg.csv",
+    ])
+    .ok();
+    w.run(&[
+        "import",
+        "reg.csv",
+        "--campaign",
+        "2020Q1",
+        "--previous",
+        "2019Q4",
+    ])
+    .fails()
+    .stderr_has("2019Q4 不是检查抽查项目目录");
+    assert!(!w.exists("2020Q1"), "a refusal creates nothing");
+    w.run(&["import", "reg.csv", "--campaign", "c"]).ok();
+    w.run(&["sample", "--campaign", "c", "--size", "12", "--seed", "7"])
+        .ok();
+    w.run(&["sheet", "--campaign", "c", "--inspectors", "2"])
+        .ok();
+    // cmd.exe and PowerShell pass the pattern as it is; collect expands it.
+    w.run(&["collect", "--campaign", "c", "c/sheets/*.XLSX"])
+        .ok()
+        .stdout_has("采用 c/sheets/c_检查员01.xlsx(检查人 检查员01)")
+        .stdout_has("采用 c/sheets/c_检查员02.xlsx(检查人 检查员02)");
+    w.run(&["collect", "--campaign", "c", "c/none/*.xlsx"])
+        .fails()
+        .stderr_has("c/none/*.xlsx: 文件不存在");
+}

@@ -50,10 +50,13 @@ impl CampaignLock {
         match attempt {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
+                // Only writers record their pid: when readers hold the campaign (a shared lock
+                // would still be granted), the pid in the file is an old writer's.
+                let readers = mode == LockMode::Exclusive && shared_free(&path);
                 return Err(StoreError::Busy {
                     dir: dir.to_path_buf(),
-                    pid: holder_pid(&mut file),
-                })
+                    pid: if readers { None } else { holder_pid(&mut file) },
+                });
             }
             Err(TryLockError::Error(e)) => return Err(io(e)),
         }
@@ -66,6 +69,11 @@ impl CampaignLock {
         }
         Ok(CampaignLock { _file: file, mode })
     }
+}
+
+/// Whether a shared lock could be taken now (so the holders are readers).
+fn shared_free(path: &Path) -> bool {
+    std::fs::File::open(path).is_ok_and(|f| f.try_lock_shared().is_ok())
 }
 
 /// The process id the current holder wrote, if it can be read (Windows refuses reads of a
@@ -93,7 +101,12 @@ mod tests {
         drop(held);
         let a = CampaignLock::acquire(dir.path(), LockMode::Shared, false).unwrap();
         let b = CampaignLock::acquire(dir.path(), LockMode::Shared, false).unwrap();
-        assert!(CampaignLock::acquire(dir.path(), LockMode::Exclusive, false).is_err());
+        let err = CampaignLock::acquire(dir.path(), LockMode::Exclusive, false).unwrap_err();
+        // Readers hold it: the pid left by the earlier writer is not named.
+        assert!(
+            !err.to_string().contains(&std::process::id().to_string()),
+            "{err}"
+        );
         drop((a, b));
         CampaignLock::acquire(dir.path(), LockMode::Exclusive, false).unwrap();
     }

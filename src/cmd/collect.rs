@@ -25,6 +25,8 @@ pub struct Collected {
     pub sample_size: usize,
     /// Files skipped because that very copy was collected before.
     pub already: Vec<String>,
+    /// The copies taken in this run, "file(检查人 X)", in the order applied.
+    pub taken: Vec<String>,
 }
 
 /// Ingest `files` and apply `prefer`, committing answers, results, conflicts, the inbox copies
@@ -68,7 +70,7 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         &mut read.problems,
     );
     let mut txn = camp.begin()?;
-    let kept_earlier = take(
+    let (kept_earlier, taken) = take(
         &mut txn,
         fresh,
         &mut entry,
@@ -106,6 +108,7 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         unchecked,
         sample_size: sample.accounts.len(),
         already: read.already,
+        taken,
     })
 }
 
@@ -216,21 +219,28 @@ fn in_order<'a>(
 }
 
 /// Stage the new copies in the inbox and put their answers in place; returns how many earlier
-/// answers of those workbooks were kept (their rows blank or refused in the new copy).
+/// answers of those workbooks were kept (their rows blank or refused in the new copy), and the
+/// copies taken, for the user.
 fn take(
     txn: &mut Txn,
     fresh: Vec<Fresh<'_>>,
     entry: &mut crate::campaign::CollectEntry,
     answers_all: &mut Vec<RowAnswer>,
     problems: &mut Vec<Problem>,
-) -> Result<usize> {
+) -> Result<(usize, Vec<String>)> {
     let mut incoming: HashMap<(String, String), RowAnswer> = HashMap::new();
     let mut touched = HashSet::new();
+    let mut taken = Vec::new();
     for f in fresh {
         let wb = f.workbook;
         touched.insert(wb.meta.workbook_id.clone());
         let mut received = keep(txn, f.file, &wb)?;
         received.modified = Some(f.modified);
+        taken.push(format!(
+            "{}(检查人 {})",
+            f.file.display(),
+            received.inspector
+        ));
         for a in wb.answers {
             incoming.insert((a.workbook.clone(), a.id.clone()), a);
         }
@@ -241,7 +251,7 @@ fn take(
     }
     let kept = replace_answers(answers_all, incoming, &touched);
     answers_all.sort_by(|a, b| a.source.cmp(&b.source).then(a.row.cmp(&b.row)));
-    Ok(kept)
+    Ok((kept, taken))
 }
 
 /// Record each `--prefer` against the conflicts it settles; one line per option for the user.
@@ -355,6 +365,9 @@ fn print_progress(camp: &Campaign, c: &Collected, sample_size: usize) {
     for line in &c.preferred {
         println!("{line}");
     }
+    for t in &c.taken {
+        println!("采用 {t}");
+    }
     if !c.already.is_empty() {
         println!(
             "已收回过、未改动的文件 {} 份,跳过(不会覆盖之后的更正): {}",
@@ -404,7 +417,8 @@ pub fn run(args: &CollectArgs) -> Result<i32> {
         bail!("请给出要收回的检查表文件,例如 audit collect --campaign DIR 返回/*.xlsx");
     }
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
-    let collected = collect(&mut camp, &args.files, &args.prefer)?;
+    let files = crate::io::read::expand_wildcards(&args.files);
+    let collected = collect(&mut camp, &files, &args.prefer)?;
     print_progress(&camp, &collected, collected.sample_size);
     let missing = &collected.unchecked;
     if !missing.is_empty() {

@@ -228,18 +228,12 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
     };
     let period = args.period.as_deref().map(parse_period).transpose()?;
     refuse_own_file(&args.file, &args.campaign)?;
-    let refuse_reimport = |camp: &Campaign| {
-        if camp.manifest.registry.is_some() && !args.force {
-            bail!(
-                "{} 已导入台账;如需重新导入请加 --force(之后请重新抽样)",
-                args.campaign.display()
-            );
-        }
-        Ok(())
-    };
     if args.campaign.join(campaign::MANIFEST).is_file() {
         // Refuse early, before a long read; checked again under the lock below.
-        refuse_reimport(&Campaign::open(&args.campaign, campaign::Access::Read)?)?;
+        refuse_reimport(
+            &Campaign::open(&args.campaign, campaign::Access::Read)?,
+            args,
+        )?;
     }
     // The registry is read before the campaign folder is created, so a bad file leaves nothing.
     let imp = read_registry(&args.file, args.sheet.as_deref(), encoding)?;
@@ -263,8 +257,37 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
             imp.rejects.len()
         );
     }
+    let created = !args.campaign.exists();
+    let result = commit_import(args, &imp, period);
+    if result.is_err() && created {
+        // A refusal leaves nothing: the folder this run created goes again, if only our own
+        // lock and staging are in it.
+        let dir = &args.campaign;
+        for ours in [campaign::lock::LOCK_FILE, campaign::txn::STAGING_DIR] {
+            let p = dir.join(ours);
+            let _ = std::fs::remove_file(&p).or_else(|_| std::fs::remove_dir_all(&p));
+        }
+        let _ = std::fs::remove_dir(dir);
+    }
+    result
+}
+
+/// A campaign that has a registry takes another only with --force.
+fn refuse_reimport(camp: &Campaign, args: &ImportArgs) -> Result<()> {
+    if camp.manifest.registry.is_some() && !args.force {
+        bail!(
+            "{} 已导入台账;如需重新导入请加 --force(之后请重新抽样)",
+            args.campaign.display()
+        );
+    }
+    Ok(())
+}
+
+/// Write the imported registry into the campaign (created if new) in one commit.
+fn commit_import(args: &ImportArgs, imp: &Imported, period: Option<String>) -> Result<i32> {
+    let file = args.file.display().to_string();
     let mut camp = Campaign::open_or_create(&args.campaign, period.clone())?;
-    refuse_reimport(&camp)?;
+    refuse_reimport(&camp, args)?;
     if period.is_some() {
         camp.manifest.period = period;
     }
@@ -291,7 +314,7 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
     let registry_sha256 = txn.put_with(campaign::REGISTRY, |w| {
         crate::io::write::write_registry_csv(w, &imp.registry).map_err(std::io::Error::other)
     })?;
-    txn.put(campaign::REJECTS, &rejects_bytes(&file, &imp)?)?;
+    txn.put(campaign::REJECTS, &rejects_bytes(&file, imp)?)?;
     camp.secret_or_create(&mut txn)?;
     let stale_sample = camp.manifest.sample.is_some();
     camp.manifest.registry = Some(RegistryEntry {
@@ -318,7 +341,7 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
     print_summary(
         args,
         &camp,
-        &imp,
+        imp,
         previous.as_ref(),
         diff.as_ref(),
         stale_sample,

@@ -116,6 +116,65 @@ fn open_book(path: &Path) -> Result<Sheets<std::io::BufReader<std::fs::File>>, R
     })
 }
 
+/// Expand `*` and `?` in the file name of each path, as a Unix shell would: cmd.exe and
+/// PowerShell hand `D:\交回\*.xlsx` to the program as it is. A pattern matching nothing is
+/// kept, so the caller reports it as a missing file; matches come in name order.
+pub fn expand_wildcards(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if p.exists() || !name.contains(['*', '?']) {
+            out.push(p.clone());
+            continue;
+        }
+        let dir = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .filter(|e| wildcard_match(&name, &e.file_name().to_string_lossy()))
+            .map(|e| dir.join(e.file_name()))
+            .filter(|f| f.is_file())
+            .collect();
+        found.sort();
+        if found.is_empty() {
+            out.push(p.clone());
+        }
+        out.extend(found);
+    }
+    out
+}
+
+/// `*` matches any run of characters, `?` one character (case-insensitive, as on Windows).
+fn wildcard_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let n: Vec<char> = name.to_lowercase().chars().collect();
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < n.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|c| *c == '*')
+}
+
 /// Whether a numeric cell lost digits: Excel keeps 15 significant digits, so an integer of 16 or
 /// more (an 18-digit code typed into a number cell) is no longer what was typed.
 pub fn is_lossy_number(f: f64) -> bool {
@@ -643,4 +702,27 @@ pub struct TypedSheet {
     pub rows: Vec<(u32, Vec<Data>)>,
     /// (row, column) of formula cells saved without a computed value (.xlsx).
     pub uncached: std::collections::HashSet<(u32, usize)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_as_a_shell_would_expand_them() {
+        assert!(wildcard_match("*.xlsx", "检查员01.XLSX"));
+        assert!(wildcard_match("检查员0?.xlsx", "检查员01.xlsx"));
+        assert!(!wildcard_match("*.xlsx", "a.xls"));
+        assert!(wildcard_match("a*b*c", "axxbyyc"));
+        let d = tempfile::tempdir().unwrap();
+        for f in ["b.xlsx", "a.xlsx", "c.csv"] {
+            std::fs::write(d.path().join(f), "x").unwrap();
+        }
+        let got = expand_wildcards(&[d.path().join("*.xlsx"), d.path().join("none*.xlsx")]);
+        let names: Vec<String> = got
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+            .collect();
+        assert_eq!(names, ["a.xlsx", "b.xlsx", "none*.xlsx"]);
+    }
 }
