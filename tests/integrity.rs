@@ -773,19 +773,10 @@ fn a_kill_at_any_step_leaves_the_old_state_or_the_new() {
 #[test]
 fn a_refused_first_import_leaves_no_folder_and_collect_expands_wildcards() {
     let w = Workdir::new();
-    w.run(&[
-        "demo-data",
-        "--accounts",
-        "200",
-        "--seed",
-        "3",
-        "--out",
-        "reg.csv",
-    ])
-    .ok();
+    campaign(&w, 200, 12, 2);
     w.run(&[
         "import",
-        "reg.csv",
+        "reg.xlsx",
         "--campaign",
         "2020Q1",
         "--previous",
@@ -794,11 +785,6 @@ fn a_refused_first_import_leaves_no_folder_and_collect_expands_wildcards() {
     .fails()
     .stderr_has("2019Q4 不是检查抽查项目目录");
     assert!(!w.exists("2020Q1"), "a refusal creates nothing");
-    w.run(&["import", "reg.csv", "--campaign", "c"]).ok();
-    w.run(&["sample", "--campaign", "c", "--size", "12", "--seed", "7"])
-        .ok();
-    w.run(&["sheet", "--campaign", "c", "--inspectors", "2"])
-        .ok();
     // cmd.exe and PowerShell pass the pattern as it is; collect expands it.
     w.run(&["collect", "--campaign", "c", "c/sheets/*.XLSX"])
         .ok()

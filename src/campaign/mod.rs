@@ -351,10 +351,7 @@ impl Campaign {
     }
 
     fn open_with(dir: &Path, access: Access, wait: bool) -> Result<Campaign, StoreError> {
-        if dir.is_dir() && !dir.join(MANIFEST).is_file() && txn::needs_recovery(dir) {
-            // A first import killed after its commit point: finish it before looking.
-            drop(lock_and_recover(dir, Access::Write, wait)?);
-        }
+        finish_killed_first_import(dir, wait)?;
         if !dir.join(MANIFEST).is_file() {
             return Err(StoreError::NotCampaign {
                 dir: dir.to_path_buf(),
@@ -380,10 +377,7 @@ impl Campaign {
             });
         }
         let wait = WAIT.load(Ordering::SeqCst);
-        if dir.is_dir() && txn::needs_recovery(dir) {
-            // A first import killed after its commit point: finish it before looking.
-            drop(lock_and_recover(dir, Access::Write, wait)?);
-        }
+        finish_killed_first_import(dir, wait)?;
         if dir.is_dir() && !dir.join(MANIFEST).is_file() && has_foreign_files(dir)? {
             return Err(StoreError::ForeignFolder {
                 dir: dir.to_path_buf(),
@@ -482,6 +476,15 @@ fn lock_and_recover(dir: &Path, access: Access, wait: bool) -> Result<CampaignLo
     txn::recover(dir)?;
     drop(excl);
     CampaignLock::acquire(dir, LockMode::Shared, wait)
+}
+
+/// A first import killed after its commit point leaves a journal but no manifest yet: finish
+/// it (under the exclusive lock) before deciding whether the folder is a campaign.
+fn finish_killed_first_import(dir: &Path, wait: bool) -> Result<(), StoreError> {
+    if dir.is_dir() && !dir.join(MANIFEST).is_file() && txn::needs_recovery(dir) {
+        drop(lock_and_recover(dir, Access::Write, wait)?);
+    }
+    Ok(())
 }
 
 /// Whether a folder without a manifest holds anything but what the store itself leaves.

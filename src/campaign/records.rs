@@ -81,7 +81,8 @@ impl<'a> Columns<'a> {
     }
 }
 
-fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), StoreError> {
+/// A CSV the store wrote, header and rows; a file that does not parse is corrupt.
+pub(crate) fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), StoreError> {
     crate::io::write::read_plain_csv(path).map_err(|e| StoreError::Corrupt {
         path: path.to_path_buf(),
         detail: format!("{e:#}"),

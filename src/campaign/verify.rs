@@ -4,12 +4,7 @@ use super::{Campaign, StoreError};
 use crate::sampling::{self, AllocationSpec, Spec};
 use std::collections::{BTreeMap, HashMap};
 
-fn read_csv(path: &std::path::Path) -> Result<(Vec<String>, Vec<Vec<String>>), StoreError> {
-    crate::io::write::read_plain_csv(path).map_err(|e| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        detail: format!("{e:#}"),
-    })
-}
+use super::records::read_csv;
 
 /// Outcome of a verification, for `status` and `report`.
 pub struct Verification {
