@@ -112,8 +112,8 @@ pub struct SampleArgs {
     /// 上期项目:其各层不合格率用于 Neyman 分配
     #[arg(long)]
     pub previous: Option<PathBuf>,
-    /// 每层最少样本数(该层账号足够时)
-    #[arg(long, default_value_t = 1)]
+    /// 每层最少随机样本数(该层账号足够时;默认 2,使每层方差可估计)
+    #[arg(long, default_value_t = 2)]
     pub min_per_stratum: u64,
     /// 必查条件 列=值[|值…](可多次给出),如 owner_kind=政府
     #[arg(long = "take-all")]

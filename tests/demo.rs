@@ -69,24 +69,49 @@ fn demo_runs_a_whole_campaign_and_labels_it_simulated() {
     }
     let est = w.csv("d/2020Q1/report/csv/加权估计.csv");
     let row = est.iter().find(|r| r[0] == "全省").unwrap();
+    let col = |name: &str| est[0].iter().position(|h| h == name).unwrap();
+    let (raw, rate, lower, upper) = (
+        col("样本合格率(未加权)"),
+        col("加权估计合格率"),
+        col("95%置信区间下限"),
+        col("95%置信区间上限"),
+    );
     let pct = |s: &str| s.trim_end_matches('%').parse::<f64>().unwrap() / 100.0;
-    let reported = pct(&row[3]);
+    let reported = pct(&row[rate]);
     assert!(
         (num / den - reported).abs() < 0.0006,
         "hand {} vs reported {}",
         num / den,
-        row[3]
+        row[rate]
     );
     assert!(
-        0.0 <= pct(&row[4])
-            && pct(&row[4]) <= reported
-            && reported <= pct(&row[5])
-            && pct(&row[5]) <= 1.0
+        0.0 <= pct(&row[lower])
+            && pct(&row[lower]) <= reported
+            && reported <= pct(&row[upper])
+            && pct(&row[upper]) <= 1.0
     );
     assert_ne!(
-        row[2], row[3],
+        row[raw], row[rate],
         "the raw and the weighted rate differ in this design"
     );
+
+    // Issue #10, case 8: 2020Q1 re-checks last quarter's failures, so every rate table shows the
+    // rate without them, the quarter-on-quarter table compares like with like, and the draft
+    // says how many re-checks were among the checked accounts.
+    let overall = w.csv("d/2020Q1/report/csv/合格率_总体.csv");
+    assert_eq!(overall[0].last().unwrap(), "合格率(不含回头看)");
+    let qoq = w.csv("d/2020Q1/report/csv/环比.csv");
+    assert!(
+        qoq[0]
+            .iter()
+            .any(|h| h == "比2019Q4变化(不含回头看,百分点)"),
+        "{:?}",
+        qoq[0]
+    );
+    assert!(md.contains("已检查的账号中回头看(上期不合格)账号"), "{md}");
+    // The whole frame is covered and every interval says how it was obtained.
+    assert!(row[col("推算账号数")].parse::<u64>().is_ok());
+    assert!(!est[0].join("").contains("未覆盖"));
 
     // Neyman allocation from last quarter's fail rates.
     w.run(&["import", "d/台账_2020Q1.xlsx", "--campaign", "n"])

@@ -369,6 +369,8 @@ fn an_edited_catalog_and_a_new_sample_are_never_silently_used() {
         "c",
         "--size",
         "14",
+        "--min-per-stratum",
+        "1",
         "--seed",
         "8",
         "--force",
@@ -452,8 +454,18 @@ fn workbook_names_never_collide() {
     ])
     .ok();
     w.run(&["import", "reg.csv", "--campaign", "c"]).ok();
-    w.run(&["sample", "--campaign", "c", "--size", "12", "--seed", "7"])
-        .ok();
+    w.run(&[
+        "sample",
+        "--campaign",
+        "c",
+        "--size",
+        "12",
+        "--min-per-stratum",
+        "1",
+        "--seed",
+        "7",
+    ])
+    .ok();
     let ids = w.csv("c/sample.csv");
     let mut assign = String::from("账号ID,检查人\n");
     for (i, r) in ids.iter().skip(1).enumerate() {
@@ -482,10 +494,20 @@ fn a_held_campaign_is_refused_at_once_and_waited_for_with_wait() {
         .unwrap();
     lock.try_lock().unwrap();
     let before = snapshot(&w.path("c"));
-    w.run(&["sample", "--campaign", "c", "--size", "12", "--seed", "1"])
-        .fails()
-        .stderr_has("项目 c 正被另一个 audit 命令使用")
-        .stderr_has("请稍后再试");
+    w.run(&[
+        "sample",
+        "--campaign",
+        "c",
+        "--size",
+        "12",
+        "--min-per-stratum",
+        "1",
+        "--seed",
+        "1",
+    ])
+    .fails()
+    .stderr_has("项目 c 正被另一个 audit 命令使用")
+    .stderr_has("请稍后再试");
     w.run(&["status", "--campaign", "c"])
         .fails()
         .stderr_has("正被另一个 audit 命令使用");
@@ -513,6 +535,8 @@ fn a_held_campaign_is_refused_at_once_and_waited_for_with_wait() {
             "c",
             "--size",
             "12",
+            "--min-per-stratum",
+            "1",
             "--seed",
             "1",
         ])
@@ -736,8 +760,28 @@ fn a_kill_at_any_step_leaves_the_old_state_or_the_new() {
         ),
         (&["import", "reg2.xlsx", "--campaign", c, "--force"], &[]),
         (
-            &["sample", "--campaign", c, "--size", "12", "--seed", "7"],
-            &["sample", "--campaign", "c", "--size", "12", "--seed", "7"],
+            &[
+                "sample",
+                "--campaign",
+                c,
+                "--size",
+                "12",
+                "--min-per-stratum",
+                "1",
+                "--seed",
+                "7",
+            ],
+            &[
+                "sample",
+                "--campaign",
+                "c",
+                "--size",
+                "12",
+                "--min-per-stratum",
+                "1",
+                "--seed",
+                "7",
+            ],
         ),
         (
             &["sheet", "--campaign", c, "--inspectors", "2"],

@@ -228,13 +228,15 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
     // A census: the weighted estimate equals the raw rate and the interval is the point.
     let e = table(&w, "加权估计");
     assert_eq!(
-        row(&e, "全省")[..6],
-        s(&["全省", "28", "75%", "75%", "75%", "75%"])[..]
+        row(&e, "全省")[..7],
+        s(&["全省", "28", "28", "75%", "75%", "75%", "75%"])[..]
     );
     assert_eq!(
-        row(&e, "其他")[..6],
-        s(&["其他", "4", "0%", "0%", "0%", "0%"])[..]
+        row(&e, "其他")[..7],
+        s(&["其他", "4", "4", "0%", "0%", "0%", "0%"])[..]
     );
+
+    assert_eq!(row(&e, "全省")[9], "全部检查");
 
     let change = table(&w, "台账变化_汇总");
     assert_eq!(row(&change, "净变化"), s(&["净变化", "0"]));

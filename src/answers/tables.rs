@@ -59,7 +59,7 @@ pub fn results_table(
             a.owner_kind.clone(),
             a.owner_group().to_string(),
             inf.stratum.clone(),
-            inf.reason.clone(),
+            inf.reason.label().to_string(),
         ];
         row.extend(super::value_labels(cat, &r.answer.values));
         let vetoes: Vec<String> = r

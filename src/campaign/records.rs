@@ -14,8 +14,10 @@ pub struct SampleInfo {
     /// The stratum key, as written.
     pub stratum: String,
     /// Why it is in the sample (random, take-all, re-check).
-    pub reason: String,
+    pub reason: crate::sampling::Reason,
 }
+
+pub use crate::sampling::PreviousResult;
 
 /// The fixed columns of answers.csv before the indicators.
 const ANSWER_LEAD: [&str; 7] = [
@@ -153,6 +155,19 @@ impl Campaign {
             .map_err(|detail| StoreError::Corrupt { path, detail })
     }
 
+    /// The ids of a list the design recorded (re-check or exclusion), in file order; none when
+    /// the design recorded no such list.
+    pub fn id_list(&self, file: &Option<String>) -> Result<Vec<String>, StoreError> {
+        match file {
+            None => Ok(Vec::new()),
+            Some(f) => Ok(read_csv(&self.path(f))?
+                .1
+                .into_iter()
+                .filter_map(|r| r.into_iter().next())
+                .collect()),
+        }
+    }
+
     /// The sample: its accounts (as a registry) and each one's stratum and selection reason.
     pub fn sample(&self) -> Result<(Registry, Vec<SampleInfo>), StoreError> {
         if self.manifest.sample.is_none() {
@@ -164,16 +179,13 @@ impl Campaign {
         }
         let path = self.path(SAMPLE);
         let (header, rows) = read_csv(&path)?;
-        let k = crate::sampling::SAMPLE_COLUMNS.len();
         let corrupt = |detail: String| StoreError::Corrupt {
             path: path.clone(),
             detail,
         };
-        if header.len() < k
-            || header[header.len() - k..] != crate::sampling::SAMPLE_COLUMNS.map(String::from)
-        {
+        let Some(k) = crate::sampling::design_columns(&header) else {
             return Err(corrupt("不是 audit 生成的样本文件".into()));
-        }
+        };
         let cut = header.len() - k;
         let cols = Columns::new(&path, &header);
         let (stratum, reason) = (cols.get("分层")?, cols.get("入样方式")?);
@@ -184,9 +196,16 @@ impl Campaign {
                 return Err(corrupt(format!("第 {} 行列数不对", i + 2)));
             }
             reg_rows.push(r[..cut].to_vec());
+            let why = crate::sampling::Reason::from_label(&r[reason]).ok_or_else(|| {
+                corrupt(format!(
+                    "第 {} 行入样方式 \"{}\" 无法识别",
+                    i + 2,
+                    r[reason]
+                ))
+            })?;
             info.push(SampleInfo {
                 stratum: r[stratum].clone(),
-                reason: r[reason].clone(),
+                reason: why,
             });
         }
         let reg = Registry::from_canonical(&header[..cut], &reg_rows).map_err(corrupt)?;
@@ -237,13 +256,24 @@ impl Campaign {
     }
 
     /// Results of this campaign as a previous one: (id, qualified) for every checked account.
-    pub fn previous_results(&self) -> Result<Vec<(String, bool)>, StoreError> {
+    pub fn previous_results(&self) -> Result<Vec<PreviousResult>, StoreError> {
         let cat = self.catalog()?;
         let merged = self.merged(&cat)?;
+        let (sample, info) = self.sample()?;
+        let reasons: std::collections::HashMap<&str, crate::sampling::Reason> = sample
+            .accounts
+            .iter()
+            .zip(&info)
+            .map(|(a, i)| (a.id.as_str(), i.reason))
+            .collect();
         Ok(merged
             .results
             .into_iter()
-            .map(|(id, r)| (id, r.verdict.qualified))
+            .map(|(id, r)| PreviousResult {
+                random: reasons.get(id.as_str()) == Some(&crate::sampling::Reason::Random),
+                qualified: r.verdict.qualified,
+                id,
+            })
             .collect())
     }
 

@@ -4,8 +4,6 @@ use super::{Campaign, StoreError};
 use crate::sampling::{self, AllocationSpec, Spec};
 use std::collections::{BTreeMap, HashMap};
 
-use super::records::read_csv;
-
 /// Outcome of a verification, for `status` and `report`.
 pub struct Verification {
     /// Every difference found, for people.
@@ -40,16 +38,7 @@ pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
     if reg_sha != design.registry_sha256 {
         problems.push("台账 registry.csv 在抽样后被修改(SHA-256 不一致)".to_string());
     }
-    let ids = |f: &Option<String>| -> Result<Vec<String>, StoreError> {
-        match f {
-            None => Ok(Vec::new()),
-            Some(f) => Ok(read_csv(&camp.path(f))?
-                .1
-                .into_iter()
-                .filter_map(|r| r.into_iter().next())
-                .collect()),
-        }
-    };
+    let ids = |f: &Option<String>| camp.id_list(f);
     let allocation = match design.allocation.as_str() {
         "proportional" => AllocationSpec::Proportional,
         "equal" => AllocationSpec::Equal,
@@ -100,7 +89,7 @@ pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
         problems.push(format!("{} 不存在", path.display()));
         return Ok(Verification { problems });
     }
-    let (fheader, frows) = read_csv(&path)?;
+    let (fheader, frows) = super::records::read_csv(&path)?;
     if fheader != header {
         problems.push(format!("{}: 表头与重新抽样的结果不同", path.display()));
     }

@@ -134,7 +134,7 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         allocation: AllocationArg::Proportional,
         quota: None,
         previous: None,
-        min_per_stratum: 1,
+        min_per_stratum: 2,
         take_all: vec!["owner_kind=政府".into()],
         recheck: previous.map(Path::to_path_buf),
         exclude: None,
@@ -165,8 +165,8 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
     let again: Vec<String> = match previous {
         Some(p) => super::sample::previous_results(&camp, p)?
             .into_iter()
-            .filter(|(_, ok)| !ok)
-            .map(|(id, _)| id)
+            .filter(|r| !r.qualified)
+            .map(|r| r.id)
             .collect(),
         None => Vec::new(),
     };

@@ -33,18 +33,23 @@ pub fn load(camp: &Campaign) -> Result<(CampaignData, usize)> {
             (id, outcome)
         })
         .collect();
-    let strata = info
-        .iter()
-        .map(|i| {
-            let certainty = i.reason != crate::sampling::Reason::Random.label();
-            (i.stratum.clone(), certainty)
+    let marks = info
+        .into_iter()
+        .map(|i| tables::SampleMark {
+            stratum: i.stratum,
+            reason: i.reason,
         })
+        .collect();
+    let excluded = camp
+        .id_list(&design.exclude_ids_file)?
+        .into_iter()
         .collect();
     let data = CampaignData {
         name: camp.manifest.name.clone(),
         registry,
         sample: sample.accounts,
-        strata,
+        marks,
+        excluded,
         design,
         catalog,
         outcomes,
@@ -174,15 +179,9 @@ pub fn build(
         .unwrap_or(0);
     let repeat_count = repeat.rows.len();
     tables.push(repeat);
-    let est = tables::estimates(cur);
-    let overall_est = est
-        .rows
-        .first()
-        .and_then(|r| match (r.get(3), r.get(4), r.get(5)) {
-            (Some(Cell::Pct(a)), Some(Cell::Pct(b)), Some(Cell::Pct(c))) => Some((*a, *b, *c)),
-            _ => None,
-        });
-    tables.push(est);
+    let est = tables::estimate_groups(cur);
+    let overall_est = est.overall().map(|e| (e.rate, e.lower, e.upper));
+    tables.push(tables::estimates(&est));
     let annex = tables::annex(cur);
     let paras = draft::draft(&DraftInput {
         current: cur,

@@ -1,5 +1,6 @@
 //! `audit sample --campaign DIR (--size N | --rate R) [options]`
 
+use crate::campaign::records::PreviousResult;
 use crate::campaign::{self, Access, Campaign};
 use crate::cli::{AllocationArg, SampleArgs};
 use crate::io::read::read_all;
@@ -7,7 +8,7 @@ use crate::io::write::csv_bytes;
 use crate::registry::{normalize, Column, Field, Registry};
 use crate::sampling::{self, AllocationSpec, Design, Drawn, Spec};
 use anyhow::{anyhow, bail, Context, Result};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Read a list of ids from a CSV/xlsx with an id column (账号ID / 编号 / id …).
@@ -33,8 +34,8 @@ pub fn read_id_list(path: &Path) -> Result<Vec<String>> {
     )
 }
 
-/// Results of an earlier campaign (checked against `cur`): (id, qualified) per checked account.
-pub fn previous_results(cur: &Campaign, dir: &Path) -> Result<Vec<(String, bool)>> {
+/// Results of an earlier campaign (checked against `cur`), one per checked account.
+pub fn previous_results(cur: &Campaign, dir: &Path) -> Result<Vec<PreviousResult>> {
     let prev = campaign::records::open_previous(cur, &[dir.to_path_buf()])?;
     Ok(prev[0].previous_results()?)
 }
@@ -195,8 +196,8 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
     let recheck = match &args.recheck {
         Some(p) if p.is_dir() => previous_results(&camp, p)?
             .into_iter()
-            .filter(|(_, ok)| !ok)
-            .map(|(id, _)| id)
+            .filter(|r| !r.qualified)
+            .map(|r| r.id)
             .collect(),
         Some(p) => read_id_list(p)?,
         None => Vec::new(),
@@ -221,41 +222,8 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
                 anyhow!("--allocation neyman 需要 --previous DIR(上期项目,用其不合格率)")
             })?;
             let results = previous_results(&camp, prev)?;
-            let by_id = reg.by_id();
-            let cols: Vec<Column> = args
-                .strata
-                .iter()
-                .map(|s| {
-                    reg.column(s)
-                        .ok_or_else(|| anyhow!("分层列 \"{s}\" 不在台账中"))
-                })
-                .collect::<Result<_>>()?;
-            let mut per: HashMap<Vec<String>, (u64, u64)> = HashMap::new();
-            let (mut fails, mut checked) = (0u64, 0u64);
-            for (id, ok) in &results {
-                checked += 1;
-                fails += u64::from(!ok);
-                if let Some(a) = by_id.get(id.as_str()) {
-                    let key: Vec<String> =
-                        cols.iter().map(|c| reg.value(a, c).to_string()).collect();
-                    let e = per.entry(key).or_default();
-                    e.0 += u64::from(!ok);
-                    e.1 += 1;
-                }
-            }
-            if checked == 0 {
-                bail!(
-                    "{}: 上期没有已检查的账号,无法计算 Neyman 分配",
-                    prev.display()
-                );
-            }
-            AllocationSpec::Neyman {
-                fail_rates: per
-                    .into_iter()
-                    .map(|(k, (f, n))| (k, f as f64 / n as f64))
-                    .collect(),
-                overall: fails as f64 / checked as f64,
-            }
+            sampling::neyman_from(&reg, &args.strata, &results)
+                .map_err(|e| anyhow!("{}: {e}", prev.display()))?
         }
     };
     let (seed, seed_source) = match args.seed {
@@ -276,8 +244,13 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
         exclude: exclude.clone(),
         seed,
     };
-    let drawn = sampling::draw(&reg, &spec).map_err(|e| anyhow!(e))?;
+    // A selection that selects nothing is usually the user's slip and often the cause of an
+    // allocation error too: name it first.
     let empty = sampling::empty_selections(&reg, &spec);
+    let drawn = match sampling::draw(&reg, &spec) {
+        Err(e) if !empty.is_empty() => bail!("{};{e}", empty.join(";")),
+        other => other.map_err(|e| anyhow!(e))?,
+    };
     if !empty.is_empty() && !args.allow_empty {
         bail!("{};如确实如此,请加 --allow-empty", empty.join(";"));
     }
@@ -317,6 +290,16 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
             "提示: 回头看名单中 {} 个账号不在本期抽样框中(已关停、注销、停更或被排除): {}",
             drawn.recheck_outside_frame.len(),
             preview(&drawn.recheck_outside_frame)
+        );
+    }
+    let unsampled = drawn.unsampled_strata();
+    if !unsampled.is_empty() {
+        let accounts: u64 = unsampled.iter().map(|s| s.random_frame()).sum();
+        let names: Vec<String> = unsampled.iter().map(|s| s.key.join("/")).collect();
+        eprintln!(
+            "警告: {} 层没有随机样本({}),加权估计将不覆盖这些层的 {accounts} 个账号;如需覆盖,请增大 --size 或 --min-per-stratum,或调整配额",
+            unsampled.len(),
+            preview(&names)
         );
     }
     print!("{}", allocation_table(&drawn));

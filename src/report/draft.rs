@@ -99,9 +99,15 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     if gov {
         s.push_str(",包括代表主体为省、市、县(市、区)政府的政务新媒体和省级部门单位开设的政务新媒体,以及其他单位主体开设的政务新媒体");
     }
+    let rechecks = c.rechecks_checked();
     if certainty > 0 {
+        let of_which = if rechecks > 0 {
+            format!(",已检查的账号中回头看(上期不合格)账号{rechecks}个")
+        } else {
+            String::new()
+        };
         s.push_str(&format!(
-            "(其中必查{certainty}个,分层随机抽取{}个)",
+            "(其中必查{certainty}个,分层随机抽取{}个{of_which})",
             n_sampled as u64 - certainty
         ));
     }

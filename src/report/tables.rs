@@ -4,9 +4,9 @@ use super::table::{Cell, Table};
 use crate::indicators::{Catalog, Kind, Verdict};
 use crate::registry::normalize::{region_rank, JIANGSU_CITIES, LEVELS, PROVINCE_REGION};
 use crate::registry::{Account, Registry, OWNER_GROUP_CITY, OWNER_GROUP_PROVINCE};
-use crate::sampling::Design;
-use crate::stats::{estimate, Obs, StratumFrame};
-use std::collections::HashMap;
+use crate::sampling::{Design, Reason};
+use crate::stats::{estimate, Estimate, IntervalMethod, Obs, StratumFrame, Uncovered};
+use std::collections::{HashMap, HashSet};
 
 /// The notice prints types in this order.
 pub const TYPE_ORDER: [&str; 4] = ["微博", "微信", "移动客户端", "其他"];
@@ -25,12 +25,23 @@ pub struct CampaignData {
     pub registry: Registry,
     /// Sampled accounts, in sample order.
     pub sample: Vec<Account>,
-    /// Stratum key (joined with "/") and whether the account was a certainty unit, per sampled account.
-    pub strata: Vec<(String, bool)>,
+    /// Stratum and selection reason of each sampled account, in sample order.
+    pub marks: Vec<SampleMark>,
+    /// Accounts the design excluded from the frame.
+    pub excluded: HashSet<String>,
     pub design: Design,
     pub catalog: Catalog,
     pub outcomes: HashMap<String, Outcome>,
     pub simulated: bool,
+}
+
+/// Where a sampled account sits in the design.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SampleMark {
+    /// Stratum key, its values joined with "/".
+    pub stratum: String,
+    /// Why the account is in the sample.
+    pub reason: Reason,
 }
 
 /// Counts for a group.
@@ -86,6 +97,39 @@ impl CampaignData {
         t
     }
 
+    /// As `tally`, leaving out the accounts taken as 回头看 (re-checks).
+    pub fn tally_without_rechecks<F: Fn(&Account) -> bool>(&self, pred: F) -> Tally {
+        let mut t = Tally::default();
+        for (a, m) in self.sample.iter().zip(&self.marks) {
+            if let (Some(o), false) = (self.outcomes.get(&a.id), m.reason.is_recheck()) {
+                if pred(a) {
+                    t.checked += 1;
+                    t.qualified += u64::from(o.verdict.qualified);
+                }
+            }
+        }
+        t
+    }
+
+    /// Checked accounts that were taken as 回头看.
+    pub fn rechecks_checked(&self) -> u64 {
+        self.sample
+            .iter()
+            .zip(&self.marks)
+            .filter(|(a, m)| m.reason.is_recheck() && self.outcomes.contains_key(&a.id))
+            .count() as u64
+    }
+
+    /// Frame accounts (active, not excluded) for which `pred` holds.
+    pub fn frame_count<F: Fn(&Account) -> bool>(&self, pred: F) -> u64 {
+        self.registry
+            .accounts
+            .iter()
+            .filter(|a| a.is_active() && !self.excluded.contains(&a.id) && pred(a))
+            .count() as u64
+    }
+
+    /// Sampled accounts not (yet) checked.
     pub fn unchecked(&self) -> Vec<&Account> {
         self.sample
             .iter()
@@ -112,83 +156,123 @@ impl CampaignData {
     }
 }
 
-fn rate_table(name: &str, title: &str, key: &str, rows: Vec<(String, Tally)>) -> Table {
-    let mut headers = vec![key];
+/// The heading of the rate without re-checks, shown wherever the campaign has re-checked
+/// accounts: re-checks fail far more often, so the notice's rate (qualified / checked) mixes two
+/// populations.
+pub const RATE_WITHOUT_RECHECKS: &str = "合格率(不含回头看)";
+
+fn rate_without(c: &CampaignData, pred: &dyn Fn(&Account) -> bool) -> Cell {
+    rate_cell(c.tally_without_rechecks(pred))
+}
+
+fn rate_table(
+    c: &CampaignData,
+    name: &str,
+    title: &str,
+    keys: &[&str],
+    groups: Vec<Group>,
+) -> Table {
+    let rechecks = c.rechecks_checked() > 0;
+    let mut headers = keys.to_vec();
     headers.extend(RATE_HEADERS);
+    if rechecks {
+        headers.push(RATE_WITHOUT_RECHECKS);
+    }
     let mut t = Table::new(name, title, &headers);
-    for (k, tally) in rows {
-        let mut r = vec![Cell::Text(k)];
-        r.extend(tally.cells());
+    for (k, pred) in groups {
+        let mut r: Vec<Cell> = k.splitn(keys.len(), '\t').map(Cell::text).collect();
+        r.extend(c.tally(&pred).cells());
+        if rechecks {
+            r.push(rate_without(c, &pred));
+        }
         t.rows.push(r);
+    }
+    if rechecks {
+        t.notes.push(format!(
+            "本期已检查账号中有 {} 个为回头看(上期不合格)账号;{RATE_WITHOUT_RECHECKS} 只计其余账号,便于与没有回头看的季度比较。",
+            c.rechecks_checked()
+        ));
     }
     t
 }
 
 pub fn pass_overall(c: &CampaignData) -> Table {
-    rate_table(
-        "合格率_总体",
-        "总体合格率",
-        "范围",
-        vec![("全省".into(), c.tally(|_| true))],
-    )
+    let groups: Vec<Group> = vec![("全省".into(), Box::new(|_| true))];
+    rate_table(c, "合格率_总体", "总体合格率", &["范围"], groups)
 }
 
 pub fn pass_by_owner_group(c: &CampaignData) -> Table {
-    let mut rows = vec![(
+    let mut groups: Vec<Group> = vec![(
         OWNER_GROUP_PROVINCE.to_string(),
-        c.tally(|a| a.owner_group() == OWNER_GROUP_PROVINCE),
+        Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_PROVINCE),
     )];
     for city in c.cities() {
-        rows.push((
-            format!("  {city}"),
-            c.tally(|a| a.owner_group() == OWNER_GROUP_CITY && a.region == city),
+        let label = format!("  {city}");
+        groups.push((
+            label,
+            Box::new(move |a: &Account| a.owner_group() == OWNER_GROUP_CITY && a.region == city),
         ));
     }
-    rows.push((
+    groups.push((
         format!("{OWNER_GROUP_CITY}合计"),
-        c.tally(|a| a.owner_group() == OWNER_GROUP_CITY),
+        Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_CITY),
     ));
-    rows.push(("全省".into(), c.tally(|_| true)));
+    groups.push(("全省".into(), Box::new(|_| true)));
     let mut t = rate_table(
+        c,
         "合格率_开设主体",
         "合格率:按开设主体(设区市含本级及所辖县(市、区)、乡镇(街道))",
-        "开设主体",
-        rows,
+        &["开设主体"],
+        groups,
     );
     t.notes.push("\"—\" 表示该组没有被检查的账号。".into());
     t
 }
 
 pub fn pass_by_level(c: &CampaignData) -> Table {
-    let rows = LEVELS
+    let groups: Vec<Group> = LEVELS
         .iter()
-        .map(|l| (l.to_string(), c.tally(|a| a.level == *l)))
+        .map(|l| -> Group { (l.to_string(), Box::new(move |a: &Account| a.level == *l)) })
         .collect();
-    rate_table("合格率_层级", "合格率:按层级", "层级", rows)
+    rate_table(c, "合格率_层级", "合格率:按层级", &["层级"], groups)
 }
 
 pub fn pass_by_type(c: &CampaignData) -> Table {
-    let rows = TYPE_ORDER
+    let groups: Vec<Group> = TYPE_ORDER
         .iter()
-        .map(|t| (t.to_string(), c.tally(|a| a.account_type == *t)))
+        .map(|t| -> Group {
+            (
+                t.to_string(),
+                Box::new(move |a: &Account| a.account_type == *t),
+            )
+        })
         .collect();
-    rate_table("合格率_类型", "合格率:按政务新媒体类型", "类型", rows)
+    rate_table(
+        c,
+        "合格率_类型",
+        "合格率:按政务新媒体类型",
+        &["类型"],
+        groups,
+    )
 }
 
 pub fn pass_by_level_type(c: &CampaignData) -> Table {
-    let mut t = Table::new(
-        "合格率_层级类型",
-        "合格率:层级 × 类型",
-        &["层级", "类型", "检查数", "合格", "不合格", "合格率"],
-    );
+    let mut groups: Vec<Group> = Vec::new();
     for l in LEVELS {
         for ty in TYPE_ORDER {
-            let mut r = vec![Cell::text(l), Cell::text(ty)];
-            r.extend(c.tally(|a| a.level == l && a.account_type == ty).cells());
-            t.rows.push(r);
+            groups.push((
+                format!("{l}\t{ty}"),
+                Box::new(move |a: &Account| a.level == l && a.account_type == ty),
+            ));
         }
     }
-    t
+    rate_table(
+        c,
+        "合格率_层级类型",
+        "合格率:层级 × 类型",
+        &["层级", "类型"],
+        groups,
+    )
 }
 
 /// Accounts with problem `j` (veto hit, or a deduction count above 0) among those checked.
@@ -274,11 +358,22 @@ pub fn qoq_groups() -> Vec<Group> {
     g
 }
 
+/// Pass rates now and in each earlier campaign, with the change in points. Where any of them
+/// re-checked last quarter's failures, the rates without re-checks follow, compared like with
+/// like.
 pub fn quarter_on_quarter(c: &CampaignData, previous: &[CampaignData]) -> Table {
+    let like = c.rechecks_checked() > 0 || previous.iter().any(|p| p.rechecks_checked() > 0);
     let mut headers: Vec<String> = vec!["范围".into(), format!("本期({})", c.name)];
     for p in previous {
         headers.push(p.name.clone());
         headers.push(format!("比{}变化(百分点)", p.name));
+    }
+    if like {
+        headers.push(format!("本期{RATE_WITHOUT_RECHECKS}"));
+        for p in previous {
+            headers.push(format!("{}{RATE_WITHOUT_RECHECKS}", p.name));
+            headers.push(format!("比{}变化(不含回头看,百分点)", p.name));
+        }
     }
     let mut t = Table {
         name: "环比".into(),
@@ -289,20 +384,41 @@ pub fn quarter_on_quarter(c: &CampaignData, previous: &[CampaignData]) -> Table 
             "--previous 按时间由近到远给出,第一个为上季度。变化 = 本期合格率 − 该期合格率。".into(),
         ],
     };
+    if like {
+        t.notes.push(format!(
+            "回头看账号是上期不合格的账号,合格率明显偏低;{RATE_WITHOUT_RECHECKS} 各期都只计回头看以外的账号,变化按同口径计算。"
+        ));
+    }
     for (label, pred) in qoq_groups() {
-        let now = c.tally(&pred);
-        let mut r = vec![Cell::Text(label), rate_cell(now)];
-        for p in previous {
-            let then = p.tally(&pred);
-            r.push(rate_cell(then));
-            r.push(match (now.rate(), then.rate()) {
-                (Some(a), Some(b)) => Cell::Points(a - b),
-                _ => Cell::text("—"),
-            });
+        let mut r = vec![Cell::Text(label)];
+        r.extend(change_cells(c, previous, |x| x.tally(&pred)));
+        if like {
+            r.extend(change_cells(c, previous, |x| {
+                x.tally_without_rechecks(&pred)
+            }));
         }
         t.rows.push(r);
     }
     t
+}
+
+/// The rate now, then for each earlier campaign its rate and the change in points.
+fn change_cells(
+    c: &CampaignData,
+    previous: &[CampaignData],
+    tally: impl Fn(&CampaignData) -> Tally,
+) -> Vec<Cell> {
+    let now = tally(c);
+    let mut r = vec![rate_cell(now)];
+    for p in previous {
+        let then = tally(p);
+        r.push(rate_cell(then));
+        r.push(match (now.rate(), then.rate()) {
+            (Some(a), Some(b)) => Cell::Points(a - b),
+            _ => Cell::text("—"),
+        });
+    }
+    r
 }
 
 fn rate_cell(t: Tally) -> Cell {
@@ -397,7 +513,7 @@ pub fn repeat_offenders(c: &CampaignData, previous: &[CampaignData]) -> Table {
 }
 
 /// The stratum frames and observations for the weighted estimator.
-fn design_obs(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<String, usize>) {
+fn design_frames(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<String, usize>) {
     let frames = c
         .design
         .strata
@@ -416,70 +532,161 @@ fn design_obs(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<String, usize>) {
     (frames, index)
 }
 
-pub fn estimates(c: &CampaignData) -> Table {
-    let mut t = Table::new(
-        "加权估计",
-        "抽样框(全部状态正常的账号)合格率的设计加权估计(分层抽样,有限总体校正,95%置信区间)",
-        &[
-            "范围",
-            "检查数",
-            "样本合格率(未加权)",
-            "加权估计合格率",
-            "95%置信区间下限",
-            "95%置信区间上限",
-            "标准误",
-            "推算账号数",
-        ],
-    );
-    let (frames, index) = design_obs(c);
+/// The checked sample as the estimator sees it, with `pred` marking the domain.
+fn observations<F: Fn(&Account) -> bool>(
+    c: &CampaignData,
+    index: &HashMap<String, usize>,
+    pred: F,
+) -> Vec<Obs> {
+    c.sample
+        .iter()
+        .zip(&c.marks)
+        .filter_map(|(a, m)| {
+            let o = c.outcomes.get(&a.id)?;
+            Some(Obs {
+                stratum: *index.get(&m.stratum)?,
+                certainty: m.reason != Reason::Random,
+                in_domain: pred(a),
+                qualified: o.verdict.qualified,
+            })
+        })
+        .collect()
+}
+
+/// One group's weighted estimate beside its raw counts.
+#[derive(Clone, Debug)]
+pub struct EstimateRow {
+    /// The group, as the report names it (全省, 设区市, 微博, 县级 …).
+    pub label: String,
+    /// Raw counts of the checked accounts of the group.
+    pub raw: Tally,
+    /// The weighted estimate; None when no account of the group was checked.
+    pub estimate: Option<Estimate>,
+}
+
+/// The design-weighted estimates of a campaign, as data for the tables and the draft.
+#[derive(Clone, Debug)]
+pub struct Estimates {
+    /// 全省 first, then owner groups, types and levels.
+    pub rows: Vec<EstimateRow>,
+    /// The part of the frame the checked sample does not cover.
+    pub uncovered: Uncovered,
+    /// Frame size (active, not excluded accounts).
+    pub frame: u64,
+}
+
+impl Estimates {
+    /// The whole frame's estimate (全省).
+    pub fn overall(&self) -> Option<&Estimate> {
+        self.rows.first().and_then(|r| r.estimate.as_ref())
+    }
+}
+
+/// Weighted estimates for the report's groups.
+pub fn estimate_groups(c: &CampaignData) -> Estimates {
+    let (frames, index) = design_frames(c);
     let mut groups = qoq_groups();
     for l in LEVELS {
         groups.push((l.to_string(), Box::new(move |a: &Account| a.level == l)));
     }
-    for (label, pred) in groups {
-        let obs: Vec<Obs> = c
-            .sample
-            .iter()
-            .zip(&c.strata)
-            .filter_map(|(a, (key, certain))| {
-                let o = c.outcomes.get(&a.id)?;
-                Some(Obs {
-                    stratum: *index.get(key)?,
-                    certainty: *certain,
-                    in_domain: pred(a),
-                    qualified: o.verdict.qualified,
-                })
-            })
-            .collect();
-        let raw = c.tally(&pred);
-        match estimate(&frames, &obs) {
-            Some(e) => t.rows.push(vec![
-                Cell::Text(label),
-                Cell::Int(e.n as i64),
-                Cell::Rate {
-                    num: raw.qualified,
-                    den: raw.checked,
-                },
-                Cell::Pct(e.rate),
-                Cell::Pct(e.lower),
-                Cell::Pct(e.upper),
-                Cell::Num(e.std_err * 100.0, 2),
-                Cell::Num(e.population, 0),
-            ]),
-            None => t.rows.push(vec![
-                Cell::Text(label),
-                Cell::Int(0),
-                Cell::text("—"),
-                Cell::text("—"),
-                Cell::text("—"),
-                Cell::text("—"),
-                Cell::text("—"),
-                Cell::text("—"),
-            ]),
-        }
+    let rows = groups
+        .into_iter()
+        .map(|(label, pred)| EstimateRow {
+            raw: c.tally(&pred),
+            estimate: estimate(
+                &frames,
+                &observations(c, &index, &pred),
+                c.frame_count(&pred),
+            ),
+            label,
+        })
+        .collect();
+    let certainty: Vec<u64> = c.design.strata.iter().map(|s| s.certainty).collect();
+    Estimates {
+        rows,
+        uncovered: crate::stats::uncovered(&frames, &certainty, &observations(c, &index, |_| true)),
+        frame: c.frame_count(|_| true),
     }
-    t.notes.push("加权估计: 每个随机入样账号的权重为 (N_h − 必查数)/该层已检查的随机样本数,必查(含回头看)账号权重为 1;方差按分层无放回抽样线性化并作有限总体校正。".into());
-    t.notes.push("置信区间: Korn–Graubard 法(以设计效应调整有效样本量后的 Clopper–Pearson 区间),始终在 0–100% 之内,合格率为 0% 或 100% 时同样有效;某组全部账号都已检查时区间即为该值。标准误以百分点计。".into());
+}
+
+/// "未覆盖 K 层、N 个账号" when part of the frame has no checked sample.
+pub fn uncovered_phrase(u: &Uncovered) -> Option<String> {
+    (u.accounts > 0).then(|| format!("未覆盖 {} 层、{} 个账号", u.strata, u.accounts))
+}
+
+fn method_label(m: IntervalMethod) -> &'static str {
+    match m {
+        IntervalMethod::Census => "全部检查",
+        IntervalMethod::KornGraubard => "Korn–Graubard",
+        IntervalMethod::ClopperPearson => "Clopper–Pearson(按检查数)",
+    }
+}
+
+fn estimate_cells(row: &EstimateRow) -> Vec<Cell> {
+    let raw = if row.raw.checked == 0 {
+        Cell::text("—")
+    } else {
+        Cell::Rate {
+            num: row.raw.qualified,
+            den: row.raw.checked,
+        }
+    };
+    let Some(e) = &row.estimate else {
+        let mut r = vec![
+            Cell::Text(row.label.clone()),
+            Cell::Int(0),
+            Cell::Int(0),
+            raw,
+        ];
+        r.extend((0..6).map(|_| Cell::text("—")));
+        return r;
+    };
+    vec![
+        Cell::Text(row.label.clone()),
+        Cell::Int(e.n as i64),
+        Cell::Int(e.random_n as i64),
+        raw,
+        Cell::Pct(e.rate),
+        Cell::Pct(e.lower),
+        Cell::Pct(e.upper),
+        Cell::Num(e.std_err * 100.0, 1),
+        Cell::Int(e.population.round() as i64),
+        Cell::text(method_label(e.method)),
+    ]
+}
+
+/// The estimates as the report's table.
+pub fn estimates(est: &Estimates) -> Table {
+    let scope = match uncovered_phrase(&est.uncovered) {
+        None => "抽样框(全部状态正常的账号)".to_string(),
+        Some(p) => format!("抽样框中有样本覆盖的部分({p})"),
+    };
+    let mut t = Table::new(
+        "加权估计",
+        &format!("{scope}合格率的设计加权估计(分层抽样,有限总体校正,95%置信区间)"),
+        &[
+            "范围",
+            "检查数",
+            "其中随机样本",
+            "样本合格率(未加权)",
+            "加权估计合格率",
+            "95%置信区间下限",
+            "95%置信区间上限",
+            "标准误(百分点)",
+            "推算账号数",
+            "区间方法",
+        ],
+    );
+    t.rows = est.rows.iter().map(estimate_cells).collect();
+    if let Some(p) = uncovered_phrase(&est.uncovered) {
+        t.notes.push(format!(
+            "覆盖范围: 抽样框 {} 个账号中{p}(这些层没有已检查的随机样本,或必查账号未检查),估计只代表其余 {} 个账号。",
+            est.frame,
+            est.frame - est.uncovered.accounts.min(est.frame)
+        ));
+    }
+    t.notes.push("加权估计: 每个随机入样账号的权重为 (N_h − 必查数)/该层已检查的随机样本数,必查(含回头看)账号权重为 1;方差按分层无放回抽样线性化并作有限总体校正;只有 1 个已检查随机样本的层按 R survey 包 lonely.psu = \"adjust\" 的规则计入方差。".into());
+    t.notes.push("置信区间: Korn–Graubard 法(R 的 svyciprop(method = \"beta\") 在子总体上的算法:以设计效应和自由度调整有效样本量后的 Clopper–Pearson 区间),始终在 0–100% 之内;没有可用的设计方差时(合格率为 0% 或 100%,或该组只有必查账号)按该组检查数取 Clopper–Pearson 区间;只有该组抽样框内全部账号都已检查时区间才是该值本身。".into());
     t
 }
 
@@ -524,8 +731,8 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
         let checked = c
             .sample
             .iter()
-            .zip(&c.strata)
-            .filter(|(a, (k, _))| *k == key && c.outcomes.contains_key(&a.id))
+            .zip(&c.marks)
+            .filter(|(a, m)| m.stratum == key && c.outcomes.contains_key(&a.id))
             .count();
         t.rows.push(vec![
             Cell::Text(key),

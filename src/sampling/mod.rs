@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Bump when the draw or the sample file's bytes change on purpose.
-pub const ALGORITHM: &str = "audit-chacha20-fisher-yates-v1";
+/// Bump when the draw or the sample file's bytes change on purpose. v2: exact optimal allocation
+/// (Wright) for proportional and Neyman, and sample.csv's design columns 抽样框层大小/层样本量/必查数.
+pub const ALGORITHM: &str = "audit-chacha20-fisher-yates-v2";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct Design {
@@ -63,6 +64,11 @@ pub struct StratumDesign {
 }
 
 impl StratumDesign {
+    /// N_h − c_h: the stratum's units the random draw was made from.
+    pub fn random_frame(&self) -> u64 {
+        self.population.saturating_sub(self.certainty)
+    }
+
     /// Design weight of a randomly drawn unit: (N_h − c_h) / n_h.
     pub fn random_weight(&self) -> f64 {
         if self.random == 0 {
@@ -143,6 +149,57 @@ impl AllocationSpec {
     }
 }
 
+/// One checked account of an earlier campaign, for re-checks and Neyman allocation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreviousResult {
+    /// The account id.
+    pub id: String,
+    /// Its verdict.
+    pub qualified: bool,
+    /// It was drawn at random (not taken with certainty), so it stands for its stratum.
+    pub random: bool,
+}
+
+/// Neyman allocation from an earlier quarter's verdicts: the fail rate of each stratum (and
+/// overall) among its **random** units only. Take-all and re-check units were chosen for what
+/// they are (re-checks fail far more often), so they do not stand for their stratum.
+pub fn neyman_from(
+    reg: &Registry,
+    strata: &[String],
+    results: &[PreviousResult],
+) -> Result<AllocationSpec, String> {
+    let cols: Vec<Column> = strata
+        .iter()
+        .map(|s| {
+            reg.column(s)
+                .ok_or_else(|| format!("分层列 \"{s}\" 不在台账中"))
+        })
+        .collect::<Result<_, _>>()?;
+    let by_id = reg.by_id();
+    let mut per: HashMap<Vec<String>, (u64, u64)> = HashMap::new();
+    let (mut fails, mut checked) = (0u64, 0u64);
+    for r in results.iter().filter(|r| r.random) {
+        checked += 1;
+        fails += u64::from(!r.qualified);
+        if let Some(a) = by_id.get(r.id.as_str()) {
+            let key: Vec<String> = cols.iter().map(|c| reg.value(a, c).to_string()).collect();
+            let e = per.entry(key).or_default();
+            e.0 += u64::from(!r.qualified);
+            e.1 += 1;
+        }
+    }
+    if checked == 0 {
+        return Err("上期没有已检查的随机样本账号,无法计算 Neyman 分配".into());
+    }
+    Ok(AllocationSpec::Neyman {
+        fail_rates: per
+            .into_iter()
+            .map(|(k, (f, n))| (k, f as f64 / n as f64))
+            .collect(),
+        overall: fails as f64 / checked as f64,
+    })
+}
+
 /// Floor and ceiling for Neyman fail rates, so 0% and 100% strata are still sampled.
 pub const NEYMAN_FLOOR: f64 = 0.05;
 
@@ -169,6 +226,25 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, for parsing a label back.
+    pub const ALL: [Reason; 4] = [
+        Reason::Random,
+        Reason::TakeAll,
+        Reason::Recheck,
+        Reason::TakeAllAndRecheck,
+    ];
+
+    /// The reason a label in sample.csv's 入样方式 column names.
+    pub fn from_label(label: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.label() == label)
+    }
+
+    /// Taken because it failed last time (回头看), alone or with a take-all rule.
+    pub fn is_recheck(self) -> bool {
+        matches!(self, Reason::Recheck | Reason::TakeAllAndRecheck)
+    }
+
+    /// The label sample.csv and the workbooks show.
     pub fn label(self) -> &'static str {
         match self {
             Reason::Random => "随机",
@@ -490,8 +566,14 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
                 }
                 AllocationSpec::Quota(_) => unreachable!("handled above"),
             };
-            let random =
-                allocate::allocate(&available, &weights, size - certainty, spec.min_per_stratum)?;
+            let n = size - certainty;
+            let random = match alloc {
+                AllocationSpec::Equal => {
+                    allocate::largest_remainder(&available, &weights, n, spec.min_per_stratum)
+                }
+                _ => allocate::exact_optimal(&available, &weights, n, spec.min_per_stratum),
+            }
+            .map_err(|e| e.to_string())?;
             (random, size, rates)
         }
     };
@@ -551,6 +633,16 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
         certainty,
         size,
     })
+}
+
+impl Drawn {
+    /// Strata with units to draw from but no random draw: no estimate can speak for them.
+    pub fn unsampled_strata(&self) -> Vec<&StratumDesign> {
+        self.strata
+            .iter()
+            .filter(|s| s.random_frame() > 0 && s.random == 0)
+            .collect()
+    }
 }
 
 /// A ChaCha20 generator keyed by the seed and the stratum key.
@@ -613,8 +705,9 @@ pub fn sample_table(reg: &Registry, drawn: &Drawn) -> (Vec<String>, Vec<Vec<Stri
             let s = &drawn.strata[u.stratum];
             let mut r = Registry::canonical_row(a);
             r.push(s.key.join("/"));
-            r.push(s.population.to_string());
-            r.push(s.total.to_string());
+            r.push(s.population.saturating_sub(s.certainty).to_string());
+            r.push(s.random.to_string());
+            r.push(s.certainty.to_string());
             r.push(format!("{:.6}", u.probability));
             r.push(format!("{:.6}", u.weight));
             r.push(u.reason.label().to_string());
@@ -624,7 +717,22 @@ pub fn sample_table(reg: &Registry, drawn: &Drawn) -> (Vec<String>, Vec<Vec<Stri
     (header, rows)
 }
 
-pub const SAMPLE_COLUMNS: [&str; 6] = [
+/// The design columns sample.csv carries after the registry's: the stratum, its random frame
+/// (N_h − c_h, certainty units excluded), its random draws n_h and its certainty units c_h, so
+/// that n_h / (N_h − c_h) is the 入样概率 printed beside a random unit.
+pub const SAMPLE_COLUMNS: [&str; 7] = [
+    "分层",
+    "抽样框层大小",
+    "层样本量",
+    "必查数",
+    "入样概率",
+    "设计权重",
+    "入样方式",
+];
+
+/// The design columns of samples drawn by `audit-chacha20-fisher-yates-v1`, still read back
+/// (an earlier quarter given as --previous or --recheck).
+pub const SAMPLE_COLUMNS_V1: [&str; 6] = [
     "分层",
     "层内账号数N_h",
     "层内样本数n_h",
@@ -632,6 +740,24 @@ pub const SAMPLE_COLUMNS: [&str; 6] = [
     "设计权重",
     "入样方式",
 ];
+
+/// How many trailing design columns a sample file's header has, if it is one of ours.
+pub fn design_columns(header: &[String]) -> Option<usize> {
+    let ends_with = |cols: &[&str]| {
+        header.len() >= cols.len()
+            && header[header.len() - cols.len()..]
+                .iter()
+                .zip(cols)
+                .all(|(h, c)| h == c)
+    };
+    if ends_with(&SAMPLE_COLUMNS) {
+        Some(SAMPLE_COLUMNS.len())
+    } else if ends_with(&SAMPLE_COLUMNS_V1) {
+        Some(SAMPLE_COLUMNS_V1.len())
+    } else {
+        None
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -677,5 +803,45 @@ mod tests {
             let f = c as f64 / 4000.0;
             assert!((f - 0.25).abs() < 0.04, "{f}");
         }
+    }
+
+    /// Issue #10, case 5: 县级/微信 failed 11 of 96 checked accounts, but only 1 of its 27
+    /// random units; Neyman must use 1/27.
+    #[test]
+    fn neyman_rates_come_from_random_units_only() {
+        let mut reg = Registry::default();
+        let mut results = Vec::new();
+        for i in 0..96 {
+            reg.accounts.push(Account {
+                id: format!("A{i:03}"),
+                level: "县级".into(),
+                account_type: "微信".into(),
+                status: "正常".into(),
+                ..Account::default()
+            });
+            // 27 random units, one failed; 69 certainty units, ten failed.
+            let random = i < 27;
+            let qualified = if random { i != 0 } else { i >= 37 };
+            results.push(PreviousResult {
+                id: format!("A{i:03}"),
+                qualified,
+                random,
+            });
+        }
+        let strata = vec!["level".to_string(), "type".to_string()];
+        let AllocationSpec::Neyman {
+            fail_rates,
+            overall,
+        } = neyman_from(&reg, &strata, &results).unwrap()
+        else {
+            panic!("not neyman")
+        };
+        let key = vec!["县级".to_string(), "微信".to_string()];
+        assert!((fail_rates[&key] - 1.0 / 27.0).abs() < 1e-12);
+        assert!((overall - 1.0 / 27.0).abs() < 1e-12);
+        for r in &mut results {
+            r.random = false;
+        }
+        assert!(neyman_from(&reg, &strata, &results).is_err());
     }
 }

@@ -162,7 +162,8 @@ impl Workdir {
     }
 }
 
-/// Build a campaign: demo registry of `n` accounts, imported, sampled (seed 7), sheets for `k`.
+/// Build a campaign: demo registry of `n` accounts, imported, sampled (seed 7, at least one per
+/// stratum), sheets for `k`.
 pub fn campaign(w: &Workdir, n: u64, size: u64, k: usize) {
     w.run(&[
         "demo-data",
@@ -183,6 +184,9 @@ pub fn campaign(w: &Workdir, n: u64, size: u64, k: usize) {
         &size.to_string(),
         "--seed",
         "7",
+        // Small test campaigns: one random unit per stratum is enough here.
+        "--min-per-stratum",
+        "1",
     ])
     .ok();
     w.run(&[
