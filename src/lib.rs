@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod demo_data;
 pub mod indicators;
 pub mod io;
+pub mod profile;
 pub mod registry;
 pub mod report;
 pub mod sampling;

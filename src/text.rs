@@ -159,6 +159,177 @@ pub fn points(diff: f64) -> String {
     s.trim_end_matches('%').to_string()
 }
 
+/// Chinese text's half-width punctuation made full-width, the way a notice prints it.
+///
+/// - `,` `:` `;` `?` `!` become `，：；？！` when the character before or after is CJK (an
+///   ideograph, kana, CJK or full-width punctuation, or the curly quotes, `…` and `—` that
+///   Chinese text uses); `,` and `:` between two ASCII digits stay (`1,234`, `10:30`).
+/// - `(` `)` become `（）` when the pair encloses a CJK character; unmatched brackets stay.
+/// - Straight double quotes pair up in order (1st opens, 2nd closes, …); a pair whose quoted
+///   text holds a CJK character becomes `“…”`; an odd last quote stays.
+/// - `.` becomes `。` at the end of a sentence (followed by the end, a blank or a CJK
+///   character, not part of `..`) whose text since the previous sentence end holds CJK: so
+///   `91.3%.` ends as `91.3%。` while `91.3`, `v1.2` and English sentences keep their dots.
+/// - URLs (`http://`, `https://`, `ftp://`, `www.` up to a blank or non-ASCII character, less
+///   trailing punctuation) and ASCII-only spans are never touched.
+///
+/// ```
+/// use audit::text::fullwidth_punct;
+/// assert_eq!(
+///     fullwidth_punct("全省共抽查(含回头看)1,234个,合格率为91.3%."),
+///     "全省共抽查（含回头看）1,234个，合格率为91.3%。"
+/// );
+/// assert_eq!(fullwidth_punct(r#"整治"指尖上的形式主义":截至10:30"#), "整治“指尖上的形式主义”：截至10:30");
+/// assert_eq!(fullwidth_punct("Hello, world (v1.2)."), "Hello, world (v1.2).");
+/// assert_eq!(fullwidth_punct("详见https://www.gov.cn/a?b=1,2."), "详见https://www.gov.cn/a?b=1,2。");
+/// ```
+pub fn fullwidth_punct(s: &str) -> String {
+    let orig: Vec<char> = s.chars().collect();
+    let url = url_mask(&orig);
+    let mut c = orig.clone();
+    pair_brackets(&mut c, &orig, &url);
+    pair_quotes(&mut c, &orig, &url);
+    for i in 0..c.len() {
+        if url[i] {
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| c[j]);
+        let next = c.get(i + 1).copied();
+        c[i] = match c[i] {
+            ch @ (',' | ':' | ';' | '?' | '!') => punct_mark(ch, prev, next),
+            '.' if sentence_end(&c, i) => '。',
+            ch => ch,
+        };
+    }
+    c.into_iter().collect()
+}
+
+/// Characters of Chinese (CJK) text, for [`fullwidth_punct`].
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF        // radicals
+        | 0x3000..=0x30FF      // CJK symbols and punctuation, kana
+        | 0x3100..=0x9FFF      // bopomofo … CJK extension A, unified ideographs
+        | 0xF900..=0xFAFF      // compatibility ideographs
+        | 0xFE30..=0xFE4F      // CJK compatibility forms
+        | 0xFF00..=0xFFEF      // full-width forms
+        | 0x20000..=0x3FFFF)   // extensions B and on
+        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—')
+}
+
+fn punct_mark(ch: char, prev: Option<char>, next: Option<char>) -> char {
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    if matches!(ch, ',' | ':') && digit(prev) && digit(next) {
+        return ch;
+    }
+    if !(prev.is_some_and(is_cjk) || next.is_some_and(is_cjk)) {
+        return ch;
+    }
+    match ch {
+        ',' => '，',
+        ':' => '：',
+        ';' => '；',
+        '?' => '？',
+        _ => '！',
+    }
+}
+
+/// Whether the `.` at `i` ends a Chinese sentence.
+fn sentence_end(c: &[char], i: usize) -> bool {
+    let next = c.get(i + 1).copied();
+    if !next.is_none_or(|n| n.is_whitespace() || is_cjk(n)) {
+        return false;
+    }
+    let Some(prev) = i.checked_sub(1).map(|j| c[j]) else {
+        return false;
+    };
+    if prev == '.' || prev.is_whitespace() {
+        return false;
+    }
+    // Back to the previous sentence end: a full stop, or `.!?` followed by a blank.
+    let mut j = i;
+    while j > 0 {
+        j -= 1;
+        let ends = matches!(c[j], '。' | '！' | '？' | '\n')
+            || (matches!(c[j], '.' | '!' | '?') && c.get(j + 1).is_some_and(|n| n.is_whitespace()));
+        if ends {
+            return false;
+        }
+        if is_cjk(c[j]) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Which characters belong to a URL, so that no punctuation inside one is changed.
+fn url_mask(c: &[char]) -> Vec<bool> {
+    let mut mask = vec![false; c.len()];
+    let starts_at = |i: usize| {
+        ["http://", "https://", "ftp://", "www."].iter().any(|p| {
+            let p: Vec<char> = p.chars().collect();
+            c.len() >= i + p.len()
+                && c[i..i + p.len()]
+                    .iter()
+                    .zip(&p)
+                    .all(|(a, b)| a.to_ascii_lowercase() == *b)
+        })
+    };
+    let mut i = 0;
+    while i < c.len() {
+        if (i == 0 || !c[i - 1].is_ascii_alphanumeric()) && starts_at(i) {
+            let mut end = i;
+            while end < c.len() && c[end].is_ascii_graphic() {
+                end += 1;
+            }
+            while end > i && matches!(c[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | ')' | '"') {
+                end -= 1;
+            }
+            mask[i..end].iter_mut().for_each(|m| *m = true);
+            i = end.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    mask
+}
+
+/// `(` `)` pairs that enclose CJK text become `（` `）`.
+fn pair_brackets(c: &mut [char], orig: &[char], url: &[bool]) {
+    let mut open = Vec::new();
+    for i in 0..orig.len() {
+        if url[i] {
+            continue;
+        }
+        match orig[i] {
+            '(' => open.push(i),
+            ')' => {
+                if let Some(o) = open.pop() {
+                    if orig[o + 1..i].iter().any(|&x| is_cjk(x)) {
+                        c[o] = '（';
+                        c[i] = '）';
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Straight double quotes, paired in order, become `“` `”` around CJK text.
+fn pair_quotes(c: &mut [char], orig: &[char], url: &[bool]) {
+    let quotes: Vec<usize> = (0..orig.len())
+        .filter(|&i| orig[i] == '"' && !url[i])
+        .collect();
+    for pair in quotes.chunks_exact(2) {
+        let (o, e) = (pair[0], pair[1]);
+        if orig[o + 1..e].iter().any(|&x| is_cjk(x)) {
+            c[o] = '“';
+            c[e] = '”';
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +354,69 @@ mod tests {
         assert_eq!(match_key(" Owner Kind "), "ownerkind");
         assert_eq!(match_key("县（市、区）"), "县(市、区)");
         assert_eq!(display_width("南京a"), 5);
+    }
+
+    #[test]
+    fn fullwidth_punct_converts_chinese_punctuation() {
+        let f = fullwidth_punct;
+        assert_eq!(
+            f("全省共抽查(含回头看)1,234个,合格率为91.3%."),
+            "全省共抽查（含回头看）1,234个，合格率为91.3%。"
+        );
+        assert_eq!(f("县(市、区)政府"), "县（市、区）政府");
+        assert_eq!(f("一是;二是:三是?什么!"), "一是；二是：三是？什么！");
+        assert_eq!(f("真的吗?!"), "真的吗？！");
+        assert_eq!(f("使用Excel.然后"), "使用Excel。然后");
+        assert_eq!(
+            f("整治\"指尖上的形式主义\"和\"僵尸\"账号"),
+            "整治“指尖上的形式主义”和“僵尸”账号"
+        );
+        assert_eq!(f("“日审核、月提醒”,是"), "“日审核、月提醒”，是");
+        assert_eq!(f("(一)总体情况"), "（一）总体情况");
+        assert_eq!(f("抽查(含(回头看))"), "抽查（含（回头看））");
+    }
+
+    #[test]
+    fn fullwidth_punct_leaves_numbers_ascii_and_urls() {
+        let f = fullwidth_punct;
+        for s in [
+            "1,234",
+            "10:30",
+            "91.3%",
+            "Hello, world: (a) ok? yes! \"quoted\".",
+            "v1.2.3",
+            "e.g. this",
+            "https://www.gov.cn/a?b=1,2&c=(x)",
+            "{\"a\":\"b\"}",
+            "",
+        ] {
+            assert_eq!(f(s), s, "{s}");
+        }
+        assert_eq!(f("时间:10:30,共1,234个"), "时间：10:30，共1,234个");
+        assert_eq!(
+            f("详见https://www.gov.cn/a?b=1,2."),
+            "详见https://www.gov.cn/a?b=1,2。"
+        );
+        assert_eq!(f("网址:www.gov.cn,请"), "网址：www.gov.cn，请");
+        assert_eq!(
+            f("中文。This is English. 中文"),
+            "中文。This is English. 中文"
+        );
+        assert_eq!(f("全省(N=219)共"), "全省(N=219)共");
+        assert_eq!(f("等等..."), "等等...");
+        assert_eq!(f("第3.5条"), "第3.5条");
+        assert_eq!(f("他说\"你好"), "他说\"你好");
+        assert_eq!(f("抽查(含回头看"), "抽查(含回头看");
+    }
+
+    #[test]
+    fn fullwidth_punct_is_idempotent() {
+        let s = "全省共抽查(含回头看)1,234个,合格率为91.3%.其中\"僵尸\"账号:3个;详见www.gov.cn.";
+        let once = fullwidth_punct(s);
+        assert_eq!(fullwidth_punct(&once), once);
+        assert_eq!(
+            once,
+            "全省共抽查（含回头看）1,234个，合格率为91.3%。其中“僵尸”账号：3个；详见www.gov.cn。"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Report tables (pure) and their writers.
 pub mod draft;
+pub mod gongwen;
 pub mod makeup;
 pub mod table;
 pub mod tables;

@@ -1,0 +1,437 @@
+//! A province profile: the settings that differ between provinces, read from a small TOML file
+//! or built in.
+//!
+//! ```toml
+//! province = "贵州"
+//! prefecture_label = "市(州)"     # the owner-group label for prefecture-level units
+//! rate_decimals = 2               # pass rates and shares: 90.87%; trailing zeros dropped
+//! [types]
+//! order = ["微信", "微博", "抖音", "今日头条", "其他"]
+//! [types.aliases]                 # spelling in the registry -> reported type
+//! "微信公众号" = "微信"
+//! [regions.aliases]               # local names the division data lacks -> prefecture
+//! "经开区" = "贵阳"
+//! ```
+//!
+//! Only `province` is required; a missing key takes the value of [`Profile::builtin`]. A
+//! `[types]` table replaces the built-in scheme whole (its `order` is then required and must
+//! contain "其他").
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use super::divisions::{province, Province};
+use super::rate::format_share;
+use super::resolve::{Region, RegionAliases, RegionError};
+use super::types::TypeScheme;
+
+/// Why a profile was refused; each message names the key to fix.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ProfileError {
+    /// Not valid TOML, an unknown or missing key, or a value of the wrong type.
+    #[error("画像配置{}: {detail}", line.map(|l| format!("第 {l} 行")).unwrap_or_default())]
+    Syntax {
+        /// 1-based line of the problem, when known.
+        line: Option<usize>,
+        /// What is wrong.
+        detail: String,
+    },
+    /// `province` names no province.
+    #[error("province: “{name}”不是已知的省份(可写“贵州”或“贵州省”)")]
+    UnknownProvince {
+        /// The value given.
+        name: String,
+    },
+    /// `prefecture_label` is blank.
+    #[error("prefecture_label 不能为空")]
+    EmptyLabel,
+    /// `rate_decimals` is outside 0..=4.
+    #[error("rate_decimals 须在 0 到 4 之间,现为 {value}")]
+    RateDecimals {
+        /// The value given.
+        value: i64,
+    },
+    /// `[types] order` is empty.
+    #[error("[types] order 不能为空")]
+    EmptyOrder,
+    /// A type name or alias spelling is blank.
+    #[error("[types] 中有空的类型名或别名")]
+    EmptyType,
+    /// A type appears twice in `[types] order`.
+    #[error("[types] order 中“{name}”重复")]
+    DuplicateType {
+        /// The repeated type.
+        name: String,
+    },
+    /// `[types] order` lacks "其他", which unlisted platforms are reported under.
+    #[error("[types] order 须包含“其他”:未列出的平台都归入此类")]
+    MissingOther,
+    /// A `[types.aliases]` entry points at a type not in the order.
+    #[error("[types.aliases] “{alias}”指向“{target}”,但“{target}”不在 [types] order 中")]
+    TypeAliasTarget {
+        /// The registry spelling.
+        alias: String,
+        /// The type it points at.
+        target: String,
+    },
+    /// One spelling maps to two types (also when an alias spells a type of the order).
+    #[error("[types.aliases] “{alias}”既指向“{first}”又指向“{second}”")]
+    TypeAliasConflict {
+        /// The registry spelling.
+        alias: String,
+        /// The type it already maps to.
+        first: String,
+        /// The other type.
+        second: String,
+    },
+    /// A `[regions.aliases]` entry points at something that is not a prefecture of the province.
+    #[error("[regions.aliases] “{alias}”指向“{target}”,但它不是{province}的{label}")]
+    RegionAliasTarget {
+        /// The local name.
+        alias: String,
+        /// The prefecture it points at.
+        target: String,
+        /// The profile's province, e.g. "贵州省".
+        province: String,
+        /// The profile's prefecture label, e.g. "市(州)".
+        label: String,
+    },
+    /// A `[regions.aliases]` key is blank.
+    #[error("[regions.aliases] 中有空的地区名")]
+    EmptyRegionAlias,
+}
+
+/// The settings of one province: which divisions its registry rows resolve against, how its
+/// tables label and order groups and types, and how many decimals its rates print with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// The province (from the vendored division data; `province` in the TOML).
+    pub province: &'static Province,
+    /// The owner-group label for prefecture-level units, e.g. "设区市", "市(州)".
+    pub prefecture_label: String,
+    /// Decimals of pass rates and shares (0..=4); trailing zeros are dropped.
+    pub rate_decimals: u8,
+    /// Reported account types and the registry spellings of each.
+    pub types: TypeScheme,
+    /// Local names the division data lacks, mapped to prefectures of `province`.
+    pub region_aliases: RegionAliases,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    province: String,
+    prefecture_label: Option<String>,
+    rate_decimals: Option<i64>,
+    types: Option<RawTypes>,
+    regions: Option<RawRegions>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTypes {
+    order: Vec<String>,
+    #[serde(default)]
+    aliases: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegions {
+    #[serde(default)]
+    aliases: BTreeMap<String, String>,
+}
+
+impl Profile {
+    /// Read a profile from TOML text (see the module docs for the keys). Unknown keys are
+    /// refused, so a misspelt key is never silently ignored.
+    pub fn parse(text: &str) -> Result<Profile, ProfileError> {
+        let raw: RawProfile = toml::from_str(text).map_err(|e| syntax_error(&e, text))?;
+        let province = province(&raw.province).ok_or_else(|| ProfileError::UnknownProvince {
+            name: raw.province.clone(),
+        })?;
+        let mut profile = Profile::builtin(province);
+        if let Some(label) = raw.prefecture_label {
+            let label = label.trim();
+            if label.is_empty() {
+                return Err(ProfileError::EmptyLabel);
+            }
+            profile.prefecture_label = label.to_string();
+        }
+        if let Some(value) = raw.rate_decimals {
+            profile.rate_decimals = u8::try_from(value)
+                .ok()
+                .filter(|d| *d <= 4)
+                .ok_or(ProfileError::RateDecimals { value })?;
+        }
+        if let Some(types) = raw.types {
+            profile.types = TypeScheme::new(types.order, types.aliases)?;
+        }
+        if let Some(regions) = raw.regions {
+            profile.region_aliases = profile.region_aliases_from(regions.aliases)?;
+        }
+        Ok(profile)
+    }
+
+    /// Check `[regions.aliases]` targets against the province and store them by short name.
+    fn region_aliases_from(
+        &self,
+        raw: BTreeMap<String, String>,
+    ) -> Result<RegionAliases, ProfileError> {
+        let mut aliases = RegionAliases::new();
+        for (local, target) in raw {
+            if local.trim().is_empty() {
+                return Err(ProfileError::EmptyRegionAlias);
+            }
+            let Some(prefecture) = self.province.prefecture(&target) else {
+                return Err(ProfileError::RegionAliasTarget {
+                    alias: local,
+                    target,
+                    province: self.province.name.clone(),
+                    label: self.prefecture_label.clone(),
+                });
+            };
+            aliases.insert(&local, &prefecture.short);
+        }
+        Ok(aliases)
+    }
+
+    /// The profile used when none is given: the province's usual label for its
+    /// prefecture-level units (see [`default_prefecture_label`]), one decimal as in the
+    /// notices, the Jiangsu 2020 type scheme ([`TypeScheme::jiangsu_2020`]) and no region
+    /// aliases.
+    pub fn builtin(province: &'static Province) -> Profile {
+        Profile {
+            province,
+            prefecture_label: default_prefecture_label(province).to_string(),
+            rate_decimals: 1,
+            types: TypeScheme::jiangsu_2020(),
+            region_aliases: RegionAliases::new(),
+        }
+    }
+
+    /// Resolve a registry row's 所属地区 against the profile's province and region aliases (see
+    /// [`Province::resolve`]).
+    pub fn resolve(&self, region: &str, owner: &str) -> Result<Region, RegionError> {
+        self.province.resolve(region, owner, &self.region_aliases)
+    }
+
+    /// `num / den` as a percentage number with the profile's decimals (see [`format_share`]).
+    pub fn share(&self, num: u64, den: u64) -> String {
+        format_share(num, den, self.rate_decimals)
+    }
+}
+
+/// The usual label for a province's prefecture-level units, as its notices group owners:
+/// "区" for 北京, 天津 and 上海 (their districts) and "区县" for 重庆; "盟市" for 内蒙古;
+/// "市县" for 海南 (whose 市县 the province administers directly); otherwise "设区市" when every
+/// unit is a city, else the city label with the other kinds present: "市(州)" with autonomous
+/// prefectures, "市(地)" with 地区, "市(地、州)" with both. A profile can set its own.
+pub fn default_prefecture_label(province: &Province) -> &'static str {
+    match province.short.as_str() {
+        "北京" | "天津" | "上海" => return "区",
+        "重庆" => return "区县",
+        "内蒙古" => return "盟市",
+        "海南" => return "市县",
+        _ => {}
+    }
+    let has = |suffix: &str| {
+        province
+            .prefectures
+            .iter()
+            .any(|d| d.name.ends_with(suffix))
+    };
+    match (has("地区"), has("自治州")) {
+        (false, false) => "设区市",
+        (false, true) => "市(州)",
+        (true, false) => "市(地)",
+        (true, true) => "市(地、州)",
+    }
+}
+
+/// A TOML or serde error in Chinese where the message is one we know (unknown or missing key, a
+/// value of the wrong type), with its line.
+fn syntax_error(error: &toml::de::Error, text: &str) -> ProfileError {
+    let message = error.message().trim();
+    let span = error.span().map(|s| s.start.min(text.len()));
+    let line = span.map(|start| text[..start].matches('\n').count() + 1);
+    let detail = if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (key, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
+        let allowed = quoted(expected).join("、");
+        format!("未知的键{}(可用的键: {allowed})", quoted(key).join(""))
+    } else if let Some(rest) = message.strip_prefix("missing field ") {
+        format!("缺少键{}", quoted(rest).join(""))
+    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let key = line
+            .and_then(|l| text.lines().nth(l - 1))
+            .and_then(|l| l.split_once('='))
+            .map(|(key, _)| format!("键“{}”的", key.trim().trim_matches('"')))
+            .unwrap_or_default();
+        format!(
+            "{key}值类型不对: 应为{},实际为{}",
+            kind(expected),
+            kind(found)
+        )
+    } else {
+        message.to_string()
+    };
+    ProfileError::Syntax { line, detail }
+}
+
+/// The `backticked` words of a serde message, in Chinese quotes.
+fn quoted(s: &str) -> Vec<String> {
+    s.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|k| format!("“{k}”"))
+        .collect()
+}
+
+/// A serde type description ("i64", "a string", "string \"2\"") with its type word in Chinese.
+fn kind(s: &str) -> String {
+    let s = s.trim_start_matches("a ").trim_start_matches("an ");
+    let (word, value) = s.split_once(' ').unwrap_or((s, ""));
+    let word = match word {
+        "i64" | "u8" | "integer" => "整数",
+        "string" | "str" => "字符串",
+        "sequence" | "array" => "数组",
+        "map" | "table" | "struct" => "表",
+        "boolean" | "bool" => "布尔值",
+        "float" | "f64" => "小数",
+        other => other,
+    };
+    if value.is_empty() {
+        word.to_string()
+    } else {
+        format!("{word} {value}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GUIZHOU: &str = r#"
+province = "贵州"
+prefecture_label = "市(州)"     # the owner-group label for prefecture-level units
+rate_decimals = 2               # pass rates and shares: 90.87%; trailing zeros dropped
+[types]
+order = ["微信", "微博", "抖音", "今日头条", "其他"]
+[types.aliases]                 # spelling in the registry -> reported type
+"微信公众号" = "微信"
+"新浪微博" = "微博"
+"抖音短视频" = "抖音"
+"头条号" = "今日头条"
+[regions.aliases]               # local names the division data lacks -> prefecture
+"经开区" = "贵阳"
+"#;
+
+    #[test]
+    fn parses_the_example() {
+        let p = Profile::parse(GUIZHOU).unwrap();
+        assert_eq!(p.province.name, "贵州省");
+        assert_eq!(p.prefecture_label, "市(州)");
+        assert_eq!(p.rate_decimals, 2);
+        assert_eq!(
+            p.types.order(),
+            ["微信", "微博", "抖音", "今日头条", "其他"]
+        );
+        assert_eq!(p.types.classify("头条号"), "今日头条");
+        assert_eq!(p.types.classify("快手"), "其他");
+        assert_eq!(p.types.rank("抖音"), 2);
+        assert_eq!(p.region_aliases.get("经开区"), Some("贵阳"));
+        let region = p.resolve("经开区", "").unwrap();
+        assert_eq!(region.prefecture.as_deref(), Some("贵阳"));
+        assert_eq!(p.share(9087, 10000), "90.87");
+    }
+
+    #[test]
+    fn missing_keys_take_the_builtin_values() {
+        let p = Profile::parse("province = \"江苏省\"").unwrap();
+        assert_eq!(p, Profile::builtin(province("江苏").unwrap()));
+        assert_eq!(p.prefecture_label, "设区市");
+        assert_eq!(p.rate_decimals, 1);
+        assert_eq!(p.types, TypeScheme::jiangsu_2020());
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_by_name() {
+        let err = Profile::parse("province = \"贵州\"\nrate_decimal = 2\n").unwrap_err();
+        let ProfileError::Syntax { line, detail } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(*line, Some(2));
+        assert!(detail.contains("未知的键“rate_decimal”"), "{detail}");
+        assert!(detail.contains("“rate_decimals”"), "{detail}");
+        assert!(err.to_string().starts_with("画像配置第 2 行: "), "{err}");
+        let err = Profile::parse("province = \"贵州\"\n[types]\norders = [\"其他\"]\n");
+        assert!(err.unwrap_err().to_string().contains("“orders”"));
+        let err = Profile::parse("rate_decimals = 1\n").unwrap_err();
+        assert!(err.to_string().contains("缺少键“province”"), "{err}");
+        let err = Profile::parse("province = \"贵州\"\nrate_decimals = \"2\"\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "画像配置第 2 行: 键“rate_decimals”的值类型不对: 应为整数,实际为字符串 \"2\""
+        );
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let with = |extra: &str| Profile::parse(&format!("province = \"贵州\"\n{extra}\n"));
+        assert_eq!(
+            with("rate_decimals = 5"),
+            Err(ProfileError::RateDecimals { value: 5 })
+        );
+        assert_eq!(
+            with("rate_decimals = -1"),
+            Err(ProfileError::RateDecimals { value: -1 })
+        );
+        assert!(with("rate_decimals = 4").is_ok());
+        assert_eq!(
+            with("prefecture_label = \" \""),
+            Err(ProfileError::EmptyLabel)
+        );
+        assert_eq!(
+            Profile::parse("province = \"火星\""),
+            Err(ProfileError::UnknownProvince {
+                name: "火星".into()
+            })
+        );
+        let err =
+            with("[types]\norder = [\"微信\", \"其他\"]\n[types.aliases]\n\"抖音\" = \"短视频\"");
+        assert_eq!(
+            err,
+            Err(ProfileError::TypeAliasTarget {
+                alias: "抖音".into(),
+                target: "短视频".into()
+            })
+        );
+        assert_eq!(with("[types]\norder = []"), Err(ProfileError::EmptyOrder));
+        assert_eq!(
+            with("[types]\norder = [\"微信\"]"),
+            Err(ProfileError::MissingOther)
+        );
+        let err = with("[regions.aliases]\n\"经开区\" = \"南京\"").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "[regions.aliases] “经开区”指向“南京”,但它不是贵州省的市(州)"
+        );
+    }
+
+    #[test]
+    fn builtin_labels() {
+        let label = |name: &str| default_prefecture_label(province(name).unwrap());
+        assert_eq!(label("江苏"), "设区市");
+        assert_eq!(label("浙江"), "设区市");
+        assert_eq!(label("贵州"), "市(州)");
+        assert_eq!(label("黑龙江"), "市(地)");
+        assert_eq!(label("新疆"), "市(地、州)");
+        assert_eq!(label("内蒙古"), "盟市");
+        assert_eq!(label("上海"), "区");
+        assert_eq!(label("重庆"), "区县");
+        assert_eq!(label("海南"), "市县");
+    }
+}
