@@ -207,6 +207,12 @@ pub struct ReportArgs {
     /// 整改情况报送截止日期 YYYY-MM-DD(草稿中写作 4月10日)
     #[arg(long)]
     pub rectify_by: Option<String>,
+    /// 通报的主送机关,如 "各设区市人民政府,省各有关部门"(默认留【】待填)
+    #[arg(long)]
+    pub to: Option<String>,
+    /// 通报的发文机关署名,如 "江苏省人民政府办公厅"(默认留【】待填)
+    #[arg(long)]
+    pub issuer: Option<String>,
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,

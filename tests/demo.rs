@@ -108,7 +108,10 @@ fn demo_runs_a_whole_campaign_and_labels_it_simulated() {
         "{:?}",
         qoq[0]
     );
-    assert!(md.contains("已检查的账号中回头看(上期不合格)账号"), "{md}");
+    assert!(
+        md.contains("已检查的账号中回头看（上期不合格）账号"),
+        "{md}"
+    );
     // The whole frame is covered and every interval says how it was obtained.
     assert!(row[col("推算账号数")].parse::<u64>().is_ok());
     assert!(!est[0].join("").contains("未覆盖"));

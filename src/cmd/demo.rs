@@ -220,6 +220,8 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
                 .format("%Y-%m-%d")
                 .to_string(),
         ),
+        to: Some("各设区市人民政府,省各有关部门".into()),
+        issuer: None,
         force: false,
     })?;
     Ok(())

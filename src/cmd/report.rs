@@ -231,7 +231,13 @@ pub fn build(
 }
 
 /// Write every report file into `dir` (a fresh folder that is swapped in afterwards).
-fn write_files(dir: &Path, built: &Built, cur: &CampaignData, created: &str) -> Result<()> {
+fn write_files(
+    dir: &Path,
+    built: &Built,
+    cur: &CampaignData,
+    created: &str,
+    parties: &write::NoticeParties,
+) -> Result<()> {
     let put = |name: &str, bytes: &[u8]| -> Result<()> {
         let path = dir.join(name);
         if let Some(p) = path.parent() {
@@ -258,7 +264,7 @@ fn write_files(dir: &Path, built: &Built, cur: &CampaignData, created: &str) -> 
     put("通报草稿.md", md.as_bytes())?;
     put(
         "通报草稿.docx",
-        &write::docx(&built.paras, &built.annex, &annex_heading)?,
+        &write::docx(&built.paras, &built.annex, &annex_heading, parties)?,
     )?;
     for t in built.tables.iter().chain(std::iter::once(&built.annex)) {
         put(&format!("csv/{}.csv", t.name), &write::csv(t)?)?;
@@ -360,7 +366,11 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
         rectify_by(args.rectify_by.as_deref())?,
     );
     let created = camp.manifest.created.clone();
-    let fill = |dir: &Path| write_files(dir, &built, &cur, &created);
+    let parties = write::NoticeParties {
+        to: args.to.clone(),
+        issuer: args.issuer.clone(),
+    };
+    let fill = |dir: &Path| write_files(dir, &built, &cur, &created, &parties);
     let out = match external {
         Some(out) => {
             crate::io::output::replace_output_dir(&out, args.force, fill)?;

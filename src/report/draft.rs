@@ -11,6 +11,8 @@ pub enum Para {
     Heading(String),
     Body(String),
     Warning(String),
+    /// 附件说明, "附件:…名单": placed after the body, before 署名, in the .docx.
+    Attachment(String),
 }
 
 pub struct DraftInput<'a> {
@@ -222,7 +224,7 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
         "各设区市、省各有关部门请将政务新媒体检查抽查情况和对本次通报的政务新媒体整改情况,于{}前提交至全省政务新媒体备案检查系统。",
         input.rectify_by.clone().unwrap_or_else(|| "【 月 日】".into())
     )));
-    out.push(Para::Body(format!(
+    out.push(Para::Attachment(format!(
         "附件:{}检查抽查存在\"单项否决\"问题政务新媒体名单",
         c.name
     )));
@@ -234,14 +236,16 @@ fn markdown_text(t: &str) -> String {
     crate::text::markdown_inline(t).replace("\\|", "|")
 }
 
+/// The draft as Markdown, in the same full-width punctuation as the .docx it mirrors.
 pub fn markdown(paras: &[Para]) -> String {
     let mut s = String::new();
+    let text = |t: &str| markdown_text(&crate::text::fullwidth_punct(t));
     for p in paras {
         match p {
-            Para::Title(t) => s.push_str(&format!("# {}\n\n", markdown_text(t))),
-            Para::Heading(t) => s.push_str(&format!("## {}\n\n", markdown_text(t))),
-            Para::Body(t) => s.push_str(&format!("{}\n\n", markdown_text(t))),
-            Para::Warning(t) => s.push_str(&format!("> **{}**\n\n", markdown_text(t))),
+            Para::Title(t) => s.push_str(&format!("# {}\n\n", text(t))),
+            Para::Heading(t) => s.push_str(&format!("## {}\n\n", text(t))),
+            Para::Body(t) | Para::Attachment(t) => s.push_str(&format!("{}\n\n", text(t))),
+            Para::Warning(t) => s.push_str(&format!("> **{}**\n\n", text(t))),
         }
     }
     s

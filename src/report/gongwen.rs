@@ -31,10 +31,12 @@
 //! Linux CJK setups have (仿宋_GB2312 → 仿宋, 楷体_GB2312 → 楷体, 黑体 → SimHei, 方正小标宋简体 →
 //! 宋体), and LibreOffice substitutes from its own table where neither is installed.
 //!
-//! LibreOffice (7.4 seen) does not lay out Word's character grid with a negative `charSpace`
-//! the way Word and WPS do: it breaks lines of Chinese text as if each character took two grid
-//! cells, so its rendering (and a PDF made with it) has 13–28 characters a line and more pages.
-//! Word and WPS, where these notices are edited, lay 28 a line.
+//! 28 characters a line come from the characters themselves, not from Word's character grid:
+//! the grid is `lines` only (22 lines of fixed pitch) and every run is condensed by 0.25 pt, so a
+//! 16 pt character takes 15.75 pt and 28 of them (441 pt) fill the 442.2 pt line. A
+//! `linesAndChars` grid with a negative `charSpace` did the same in Word and WPS, but LibreOffice
+//! (7.4 seen) laid it out with 13–28 characters a line; the condensed text is the same in all
+//! three.
 
 use crate::text::{display_width, xml_allowed};
 use std::io::Write;
@@ -143,8 +145,13 @@ const BODY_SZ: u32 = 32;
 /// Normal style's font size, in 1/4096 pt. Wanted: 8844 / 28 = 315.86 twips = 15.793 pt; Normal
 /// is 16 pt; (15.793 − 16) × 4096 = −848.46, rounded down to −849 so that 28 characters
 /// (28 × 315.85 = 8843.9 twips) fit. Integer form: (8844 × 4096 − 28 × 20 × 16 × 4096) / 560.
+#[cfg(test)]
 const CHAR_SPACE: i64 =
     (TEXT_W as i64 * 4096 - CHARS * 20 * (BODY_SZ as i64 / 2) * 4096).div_euclid(CHARS * 20);
+/// Character spacing of every run, in twentieths of a point: −0.25 pt, so a 3号 character
+/// takes 315 twips and 28 of them (8820) fit the 8844-twip line while 29 (9135) do not. This is
+/// `CHAR_SPACE` (−849/4096 pt) rounded to what run spacing can express.
+const CONDENSE: i64 = (TEXT_W as i64).div_euclid(CHARS) - (BODY_SZ as i64 / 2) * 20;
 /// Title size: 2号 = 22 pt.
 const TITLE_SZ: u32 = 44;
 /// Table size: 小4 = 12 pt.
@@ -346,7 +353,7 @@ fn section_xml() -> String {
             "w:header=\"851\" w:footer=\"{f}\" w:gutter=\"0\"/>",
             "<w:pgNumType w:start=\"1\"/>",
             "<w:cols w:space=\"425\"/>",
-            "<w:docGrid w:type=\"linesAndChars\" w:linePitch=\"{lp}\" w:charSpace=\"{cs}\"/>",
+            "<w:docGrid w:type=\"lines\" w:linePitch=\"{lp}\"/>",
             "</w:sectPr>"
         ),
         pw = PAGE_W,
@@ -357,7 +364,6 @@ fn section_xml() -> String {
         l = MARGIN_LEFT,
         f = FOOTER_DIST,
         lp = LINE_PITCH,
-        cs = CHAR_SPACE,
     )
 }
 
@@ -695,7 +701,8 @@ fn table_footer_styles() -> [String; 5] {
 }
 
 fn styles_xml() -> String {
-    let defaults = rpr(FANGSONG, TNR, BODY_SZ, "").replace(
+    let condense = format!("<w:spacing w:val=\"{CONDENSE}\"/>");
+    let defaults = rpr(FANGSONG, TNR, BODY_SZ, &condense).replace(
         "</w:rPr>",
         "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:rPr>",
     );
@@ -935,6 +942,9 @@ mod tests {
         let pitch = (BODY_SZ as i64 / 2) * 4096 + CHAR_SPACE;
         assert!(CHARS * pitch * 20 <= TEXT_W as i64 * 4096);
         assert!(CHARS * (pitch + 1) * 20 > TEXT_W as i64 * 4096);
+        assert_eq!(CONDENSE, -5);
+        let condensed = (BODY_SZ as i64 / 2) * 20 + CONDENSE;
+        assert!(CHARS * condensed <= TEXT_W as i64 && (CHARS + 1) * condensed > TEXT_W as i64);
         assert_eq!(FOOTER_DIST, 1267);
     }
 
@@ -951,9 +961,8 @@ mod tests {
         ] {
             assert_eq!(attr(&doc, "w:pgMar", &format!("w:{side}")), v, "{side}");
         }
-        assert_eq!(attr(&doc, "w:docGrid", "w:type"), "linesAndChars");
+        assert_eq!(attr(&doc, "w:docGrid", "w:type"), "lines");
         assert_eq!(attr(&doc, "w:docGrid", "w:linePitch"), "579");
-        assert_eq!(attr(&doc, "w:docGrid", "w:charSpace"), "-849");
         let styles = part(&notice_docx(&sample()).unwrap(), "word/styles.xml");
         let normal = style_el(&styles, "Normal");
         assert!(normal.contains("w:default=\"1\""));

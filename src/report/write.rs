@@ -1,10 +1,10 @@
 //! Writers: tables and the draft to xlsx, CSV, Markdown and docx bytes.
 
 use super::draft::Para;
+use super::gongwen::{self, AnnexTable, Block, Notice};
 use super::table::{Cell, Table};
 use anyhow::Result;
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet};
-use std::io::Write;
 
 pub fn csv(t: &Table) -> Result<Vec<u8>> {
     crate::io::write::csv_bytes(&t.headers, &t.display_rows())
@@ -193,107 +193,73 @@ pub fn markdown(paras_md: &str, tables: &[Table], annex: &Table) -> String {
     s
 }
 
-/// Text for an XML element: escaped, and characters XML 1.0 forbids dropped (a control
-/// character in an account name would otherwise make the .docx unreadable).
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().filter(|c| crate::text::xml_allowed(*c)) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// Who the notice is from and to: `report --issuer` and `--to`, with 【】 placeholders for the
+/// writer where they were not given.
+#[derive(Clone, Debug, Default)]
+pub struct NoticeParties {
+    /// 主送机关, e.g. "各设区市人民政府，省各有关部门".
+    pub to: Option<String>,
+    /// 发文机关署名, e.g. "江苏省人民政府办公厅".
+    pub issuer: Option<String>,
 }
 
-fn run(text: &str, bold: bool, size_half_points: u32, color: Option<&str>) -> String {
-    format!(
-        "<w:r><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" w:eastAsia=\"宋体\"/>{}{}<w:sz w:val=\"{size_half_points}\"/><w:szCs w:val=\"{size_half_points}\"/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r>",
-        if bold { "<w:b/>" } else { "" },
-        color.map(|c| format!("<w:color w:val=\"{c}\"/>")).unwrap_or_default(),
-        esc(text)
-    )
-}
-
-fn para_xml(p: &Para) -> String {
+fn block(p: &Para) -> Block {
+    let text = |t: &str| crate::text::fullwidth_punct(t);
     match p {
-        Para::Title(t) => format!("<w:p><w:pPr><w:jc w:val=\"center\"/><w:spacing w:after=\"240\"/></w:pPr>{}</w:p>", run(t, true, 36, None)),
-        Para::Heading(t) => format!("<w:p><w:pPr><w:spacing w:before=\"120\" w:after=\"120\"/></w:pPr>{}</w:p>", run(t, true, 30, None)),
-        Para::Body(t) => format!("<w:p><w:pPr><w:ind w:firstLine=\"640\"/><w:spacing w:line=\"360\" w:lineRule=\"auto\"/></w:pPr>{}</w:p>", run(t, false, 30, None)),
-        Para::Warning(t) => format!("<w:p>{}</w:p>", run(t, true, 28, Some("C00000"))),
+        // The draft's headings are "(一)…": second-level in GB/T 9704's scheme.
+        Para::Heading(t) if t.starts_with('(') || t.starts_with('（') => Block::Heading2(text(t)),
+        Para::Heading(t) | Para::Title(t) => Block::Heading1(text(t)),
+        Para::Body(t) => Block::Body(text(t)),
+        Para::Warning(t) => Block::Warning(text(t)),
+        Para::Attachment(t) => Block::Body(text(t)),
     }
 }
 
-fn table_xml(t: &Table) -> String {
-    let mut s = String::from("<w:tbl><w:tblPr><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblBorders>");
-    for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
-        s.push_str(&format!(
-            "<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
-        ));
-    }
-    s.push_str("</w:tblBorders></w:tblPr><w:tblGrid>");
-    for _ in &t.headers {
-        s.push_str("<w:gridCol/>");
-    }
-    s.push_str("</w:tblGrid>");
-    let row = |cells: Vec<String>, bold: bool| {
-        let mut r = String::from("<w:tr>");
-        if bold {
-            r = String::from("<w:tr><w:trPr><w:tblHeader/></w:trPr>");
-        }
-        for c in cells {
-            r.push_str(&format!(
-                "<w:tc><w:tcPr><w:tcW w:w=\"0\" w:type=\"auto\"/></w:tcPr><w:p>{}</w:p></w:tc>",
-                run(&c, bold, 21, None)
-            ));
-        }
-        r.push_str("</w:tr>");
-        r
+/// The draft notice as an official document (GB/T 9704-2012, see `gongwen`): title, 主送机关,
+/// the draft's paragraphs in full-width punctuation, 附件说明, 署名 and 成文日期, then the annex.
+pub fn docx(
+    paras: &[Para],
+    annex: &Table,
+    annex_heading: &str,
+    parties: &NoticeParties,
+) -> Result<Vec<u8>> {
+    let title = paras
+        .iter()
+        .find_map(|p| match p {
+            Para::Title(t) => Some(crate::text::fullwidth_punct(t)),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let to = parties.to.as_deref().unwrap_or("【主送机关】");
+    let notice = Notice {
+        title,
+        to: format!(
+            "{}：",
+            crate::text::fullwidth_punct(to.trim_end_matches([':', '：']))
+        ),
+        body: paras
+            .iter()
+            .filter(|p| !matches!(p, Para::Title(_)))
+            .map(block)
+            .collect(),
+        attachment: Some(format!(
+            "附件：{}",
+            crate::text::fullwidth_punct(annex_heading)
+        )),
+        issuer: parties
+            .issuer
+            .clone()
+            .unwrap_or_else(|| "【发文机关署名】".into()),
+        date: "【成文日期 年 月 日】".into(),
+        annex: Some((
+            crate::text::fullwidth_punct(annex_heading),
+            AnnexTable {
+                headers: annex.headers.clone(),
+                rows: annex.display_rows(),
+            },
+        )),
     };
-    s.push_str(&row(t.headers.clone(), true));
-    for r in t.display_rows() {
-        s.push_str(&row(r, false));
-    }
-    s.push_str("</w:tbl>");
-    s
-}
-
-/// A minimal, valid .docx (WordprocessingML): the draft paragraphs, then the annex table.
-pub fn docx(paras: &[Para], annex: &Table, annex_heading: &str) -> Result<Vec<u8>> {
-    let mut body = String::new();
-    for p in paras {
-        body.push_str(&para_xml(p));
-    }
-    body.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
-    body.push_str(&para_xml(&Para::Heading("附件".into())));
-    body.push_str(&para_xml(&Para::Title(annex_heading.to_string())));
-    body.push_str(&table_xml(annex));
-    body.push_str("<w:p/>");
-    let document = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>{body}<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1440\" w:right=\"1440\" w:bottom=\"1440\" w:left=\"1440\" w:header=\"720\" w:footer=\"720\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
-    );
-    let content_types = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
-    let rels = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut z = zip::ZipWriter::new(&mut buf);
-        let opts = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .last_modified_time(zip::DateTime::default());
-        for (name, data) in [
-            ("[Content_Types].xml", content_types),
-            ("_rels/.rels", rels),
-            ("word/document.xml", document.as_str()),
-        ] {
-            z.start_file(name, opts)?;
-            z.write_all(data.as_bytes())?;
-        }
-        z.finish()?;
-    }
-    Ok(buf.into_inner())
+    Ok(gongwen::notice_docx(&notice)?)
 }
 
 #[cfg(test)]
@@ -312,7 +278,8 @@ mod tests {
     #[test]
     fn control_characters_never_reach_the_docx() {
         // Issue #9, case 6: LibreOffice refused a .docx with \x0b in a name.
-        let bytes = docx(&[Para::Body("正文\u{1}".into())], &hostile_annex(), "附件").unwrap();
+        let paras = [Para::Title("标题".into()), Para::Body("正文\u{1}".into())];
+        let bytes = docx(&paras, &hostile_annex(), "附件", &NoticeParties::default()).unwrap();
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut xml = String::new();
         std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml)
