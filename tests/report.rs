@@ -429,6 +429,7 @@ fn docx_and_xlsx_open_in_libreoffice() {
     ] {
         assert!(txt.contains(part), "lacks {part}: {txt}");
     }
+    assert_eq!(txt.matches("附件：").count(), 1, "附件说明 once: {txt}");
     w.run(&[
         "report",
         "--campaign",

@@ -239,13 +239,14 @@ pub fn docx(
         ),
         body: paras
             .iter()
-            .filter(|p| !matches!(p, Para::Title(_)))
+            .filter(|p| !matches!(p, Para::Title(_) | Para::Attachment(_)))
             .map(block)
             .collect(),
-        attachment: Some(format!(
-            "附件：{}",
-            crate::text::fullwidth_punct(annex_heading)
-        )),
+        // 附件说明 once, in its place after the body (GB/T 9704 7.3.4).
+        attachment: paras.iter().find_map(|p| match p {
+            Para::Attachment(t) => Some(crate::text::fullwidth_punct(t)),
+            _ => None,
+        }),
         issuer: parties
             .issuer
             .clone()
