@@ -45,6 +45,9 @@ fn child(mode: &str, file: &Path, dir: &Path) {
                 force: true,
                 encoding: None,
                 period: None,
+                province: None,
+                profile: None,
+                as_of: None,
             })
             .expect("import");
             assert_eq!(code, 0);

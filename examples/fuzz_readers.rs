@@ -100,7 +100,8 @@ fn returned_workbook(dir: &Path) -> Vec<u8> {
         "账号ID,名称,类型,开设主体,层级,地区\nA1,甲,微信,某局,市级,南京\nA2,乙,微博,某局,县级,苏州\n",
     )
     .expect("seed registry");
-    let imported = audit::cmd::import::read_registry(&reg, None, None).expect("seed registry");
+    let imported =
+        audit::cmd::import::read_registry(&reg, None, None, None).expect("seed registry");
     let cat = audit::indicators::Catalog::builtin();
     let accounts: Vec<&audit::registry::Account> = imported.registry.accounts.iter().collect();
     let meta = audit::workbook::Meta {
@@ -222,7 +223,7 @@ fn read(path: &Path, returned_workbook: bool) -> bool {
         let sheet = audit::io::read::read_typed(path, audit::workbook::SHEET_MAIN, 10_000).is_ok();
         meta && sheet
     } else {
-        audit::cmd::import::read_registry(path, None, None).is_ok()
+        audit::cmd::import::read_registry(path, None, None, None).is_ok()
     }
 }
 

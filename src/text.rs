@@ -136,6 +136,28 @@ pub fn percent(num: u64, den: u64) -> String {
     format_tenths(tenths as i128)
 }
 
+/// A quarter in words: "2020Q1" → "2020年第一季度". Anything else is returned as given.
+///
+/// ```
+/// assert_eq!(audit::text::period_words("2020Q1"), "2020年第一季度");
+/// assert_eq!(audit::text::period_words("2019Q4"), "2019年第四季度");
+/// assert_eq!(audit::text::period_words("春季"), "春季");
+/// ```
+pub fn period_words(period: &str) -> String {
+    let q = match period.as_bytes() {
+        [_, _, _, _, b'Q', q] => *q,
+        _ => return period.to_string(),
+    };
+    let word = match q {
+        b'1' => "一",
+        b'2' => "二",
+        b'3' => "三",
+        b'4' => "四",
+        _ => return period.to_string(),
+    };
+    format!("{}年第{word}季度", &period[..4])
+}
+
 /// Format a value in tenths (e.g. 855 → "85.5%", 900 → "90%").
 pub fn format_tenths(tenths: i128) -> String {
     let sign = if tenths < 0 { "-" } else { "" };

@@ -49,9 +49,16 @@ fn title_rows_type_variants_full_width_duplicates_and_footer() {
         ("泰州发布", "泰州市人民政府")
     );
     assert_eq!(get("320100")[1], "数字编号账号");
-    // Extra columns kept verbatim, in order.
-    assert_eq!(reg[0][14..], ["序号".to_string(), "备注".to_string()]);
-    assert_eq!(get("JS001")[15], "政府门户");
+    // The county column, then extra columns kept verbatim, in order.
+    assert_eq!(
+        reg[0][14..],
+        [
+            "县(市、区)".to_string(),
+            "序号".to_string(),
+            "备注".to_string()
+        ]
+    );
+    assert_eq!(get("JS001")[16], "政府门户");
     // Rejects name the file, sheet, row and reason; both duplicate copies are rejected.
     let rej = w.csv("c/rejects.csv");
     let rows: Vec<(String, String, String)> = rej[1..]

@@ -36,6 +36,8 @@ pub const SAMPLE: &str = "sample.csv";
 pub const DESIGN_DIR: &str = "design";
 /// The indicator catalog fixed at sheet time.
 pub const CATALOG: &str = "catalog.toml";
+/// The province profile given to import with --profile, kept for the campaign.
+pub const PROFILE: &str = "profile.toml";
 /// The inspector workbooks.
 pub const SHEETS_DIR: &str = "sheets";
 /// Every accepted returned workbook, by checksum.
@@ -188,6 +190,12 @@ pub struct Manifest {
     pub created: String,
     /// The tool version that last wrote the manifest.
     pub tool_version: String,
+    /// The province, full name ("江苏省"); campaigns from before provinces existed are Jiangsu's.
+    #[serde(default)]
+    pub province: Option<String>,
+    /// SHA-256 of profile.toml, when import was given --profile.
+    #[serde(default)]
+    pub profile_sha256: Option<String>,
     /// Set by `audit demo`: the inspection answers are simulated, and every output says so.
     #[serde(default)]
     pub simulated: bool,
@@ -240,6 +248,13 @@ pub struct RegistryEntry {
     pub sha256: String,
     /// When.
     pub imported_at: String,
+    /// The date the registry counts to (YYYY-MM-DD): --as-of, the title row's 截至, or the day
+    /// of import.
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// Where `as_of` came from: "--as-of", "台账标题行" or "导入日期".
+    #[serde(default)]
+    pub as_of_from: Option<String>,
     /// The previous campaign compared with, if any.
     pub previous: Option<String>,
 }

@@ -232,6 +232,33 @@ impl Campaign {
         })
     }
 
+    /// The campaign's province profile: profile.toml (hash-checked) when import was given one,
+    /// else the built-in profile of its province (Jiangsu for campaigns from before provinces).
+    pub fn profile(&self) -> Result<crate::profile::Profile, StoreError> {
+        use crate::profile::{province, Profile};
+        if let Some(sha) = &self.manifest.profile_sha256 {
+            let path = self.path(super::PROFILE);
+            let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
+            if &super::sha256_hex(&bytes) != sha {
+                return Err(StoreError::Corrupt {
+                    path,
+                    detail: "导入后被改动过(SHA-256 不一致);请用 import --profile 重新导入".into(),
+                });
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            return Profile::parse(&text).map_err(|e| StoreError::Corrupt {
+                path: path.clone(),
+                detail: e.to_string(),
+            });
+        }
+        let name = self.manifest.province.as_deref().unwrap_or("江苏省");
+        let p = province(name).ok_or_else(|| StoreError::Corrupt {
+            path: self.path(super::MANIFEST),
+            detail: format!("province = \"{name}\" 不是已知的省份"),
+        })?;
+        Ok(Profile::builtin(p))
+    }
+
     /// Every answer row kept (the latest version of every workbook, of any sample).
     pub fn answers(&self, cat: &Catalog) -> Result<Vec<RowAnswer>, StoreError> {
         let path = self.path(ANSWERS);

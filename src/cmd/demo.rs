@@ -111,6 +111,9 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         force: false,
         encoding: None,
         period: None,
+        province: None,
+        profile: None,
+        as_of: None,
     })?;
     {
         let mut camp = Campaign::open(&dir, Access::Write)?;

@@ -4,12 +4,84 @@ use crate::campaign::{self, Campaign, RegistryEntry};
 use crate::cli::ImportArgs;
 use crate::io::read::{for_each_row, CsvEncoding, ReadError};
 use crate::io::write::csv_bytes;
+use crate::profile::Profile;
 use crate::registry::RegistryDiff;
 use crate::registry::{self, Field, HeaderMap, Registry, RegistryBuilder, Reject};
 use crate::report::makeup;
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
+
+/// The province of a registry given no --province or --profile: the one its title rows name,
+/// else the one most of its regions belong to; otherwise a clear request for --province.
+fn choose_province(
+    file: &str,
+    title: &registry::title::TitleFacts,
+    builder: &RegistryBuilder,
+) -> Result<(Profile, &'static str)> {
+    if let Some(p) = title.province {
+        return Ok((Profile::builtin(p), "台账标题行"));
+    }
+    let regions = builder.raw_regions();
+    match crate::profile::infer_province(&regions) {
+        Ok(p) => Ok((Profile::builtin(p), "所属地区推断")),
+        // No region to place (all rows provincial or refused): the province only names things.
+        Err(crate::profile::InferError::NothingResolvable) if regions.is_empty() => {
+            let js = crate::profile::province("江苏").expect("vendored divisions hold Jiangsu");
+            Ok((Profile::builtin(js), "默认(台账中没有地区)"))
+        }
+        Err(e) => bail!("{file}: {e},例如 --province 江苏"),
+    }
+}
+
+/// A profile named on the command line.
+pub struct GivenProfile {
+    /// The profile.
+    pub profile: Profile,
+    /// "--profile" or "--province".
+    pub from: &'static str,
+    /// The --profile file's bytes, kept in the campaign.
+    pub text: Option<Vec<u8>>,
+}
+
+/// The profile named on the command line: --profile FILE (its text kept for the campaign), or
+/// the built-in one of --province. Both given must agree.
+pub fn given_profile(args: &ImportArgs) -> Result<Option<GivenProfile>> {
+    let named = match &args.province {
+        Some(n) => Some(
+            crate::profile::province(n)
+                .ok_or_else(|| anyhow!("--province \"{n}\" 不是已知的省份;可写 江苏 或 江苏省"))?,
+        ),
+        None => None,
+    };
+    let Some(path) = &args.profile else {
+        return Ok(named.map(|p| GivenProfile {
+            profile: Profile::builtin(p),
+            from: "--province",
+            text: None,
+        }));
+    };
+    let bytes =
+        std::fs::read(path).with_context(|| format!("无法读取画像文件 {}", path.display()))?;
+    let text = String::from_utf8(bytes.clone())
+        .map_err(|_| anyhow!("{}: 画像文件应为 UTF-8 编码的 TOML", path.display()))?;
+    let profile = Profile::parse(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    if let Some(p) = named {
+        if p.code != profile.province.code {
+            bail!(
+                "--province {} 与画像文件 {} 的 province = {} 不一致",
+                p.name,
+                path.display(),
+                profile.province.name
+            );
+        }
+    }
+    Ok(Some(GivenProfile {
+        profile,
+        from: "--profile",
+        text: Some(bytes),
+    }))
+}
 
 /// Rows scanned for the header before giving up.
 const HEADER_SCAN_ROWS: usize = 50;
@@ -34,6 +106,12 @@ pub struct Imported {
     pub cells_beyond_limit: u64,
     /// The header of the column the account ids came from.
     pub id_column: String,
+    /// The province profile the regions were resolved with.
+    pub profile: Profile,
+    /// How the province was found (for the summary), e.g. "--province", "标题行".
+    pub province_from: &'static str,
+    /// The 截至 date the title rows give.
+    pub title_as_of: Option<chrono::NaiveDate>,
 }
 
 /// Read and validate a registry file (no campaign involved).
@@ -41,6 +119,7 @@ pub fn read_registry(
     path: &Path,
     sheet: Option<&str>,
     encoding: Option<CsvEncoding>,
+    given: Option<(Profile, &'static str)>,
 ) -> Result<Imported> {
     let file = path.display().to_string();
     let mut pending: Vec<(u32, Vec<String>)> = Vec::new();
@@ -123,6 +202,14 @@ pub fn read_registry(
         .unwrap_or_default();
     let rows_read = builder.rows_read;
     let blank_rows = builder.blank_rows;
+    let title =
+        registry::title::title_facts(&pending.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>());
+    let mut builder = builder;
+    let (profile, province_from) = match given {
+        Some(g) => g,
+        None => choose_province(&file, &title, &builder)?,
+    };
+    builder.place(&profile);
     let (registry, rejects) = builder.finish();
     if registry.accounts.is_empty() && rejects.is_empty() {
         bail!("{file}{sheet_label}: 第 {header_row} 行表头下没有账号数据");
@@ -137,6 +224,9 @@ pub fn read_registry(
         encoding: info.encoding,
         cells_beyond_limit: info.cells_beyond_limit,
         id_column,
+        profile,
+        province_from,
+        title_as_of: title.as_of,
     })
 }
 
@@ -235,8 +325,22 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
             args,
         )?;
     }
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| anyhow!("--as-of \"{d}\" 应为 YYYY-MM-DD,例如 2020-03-20"))
+        })
+        .transpose()?;
+    let given = given_profile(args)?;
+    let kept_profile = given.as_ref().and_then(|g| g.text.clone());
+    let known = match given {
+        Some(g) => Some((g.profile, g.from)),
+        None => earlier_profile(args)?,
+    };
     // The registry is read before the campaign folder is created, so a bad file leaves nothing.
-    let imp = read_registry(&args.file, args.sheet.as_deref(), encoding)?;
+    let imp = read_registry(&args.file, args.sheet.as_deref(), encoding, known)?;
     if imp.registry.accounts.is_empty() {
         for r in imp.rejects.iter().take(10) {
             eprintln!("  {} 第 {} 行: {}", args.file.display(), r.row, r.detail);
@@ -258,7 +362,15 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
         );
     }
     let created = !args.campaign.exists();
-    let result = commit_import(args, &imp, period);
+    let dates = match (as_of, imp.title_as_of) {
+        (Some(d), _) => (d, "--as-of"),
+        (None, Some(d)) => (d, "台账标题行"),
+        (None, None) => {
+            eprintln!("提示: 台账标题行中没有\"截至X年X月X日\",统计截止日期按导入当天记;如需指定请加 --as-of YYYY-MM-DD");
+            (chrono::Local::now().date_naive(), "导入日期")
+        }
+    };
+    let result = commit_import(args, &imp, period, dates, kept_profile.as_deref());
     if result.is_err() && created {
         // A refusal leaves nothing: the folder this run created goes again, if only our own
         // lock and staging are in it.
@@ -270,6 +382,27 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
         let _ = std::fs::remove_dir(dir);
     }
     result
+}
+
+/// The province of a re-import or of the previous quarter, when neither --province nor
+/// --profile is given: a campaign keeps its province.
+fn earlier_profile(args: &ImportArgs) -> Result<Option<(Profile, &'static str)>> {
+    for (dir, from) in [
+        (Some(&args.campaign), "本项目"),
+        (args.previous.as_ref(), "上期项目"),
+    ] {
+        let Some(dir) = dir else { continue };
+        if !dir.join(campaign::MANIFEST).is_file() {
+            continue;
+        }
+        // A campaign read on the side is never waited for (two commands could hold each
+        // other's); our own is checked again under the write lock.
+        let camp = Campaign::open_no_wait(dir, campaign::Access::Read)?;
+        if camp.manifest.province.is_some() {
+            return Ok(Some((camp.profile()?, from)));
+        }
+    }
+    Ok(None)
 }
 
 /// A campaign that has a registry takes another only with --force.
@@ -284,7 +417,13 @@ fn refuse_reimport(camp: &Campaign, args: &ImportArgs) -> Result<()> {
 }
 
 /// Write the imported registry into the campaign (created if new) in one commit.
-fn commit_import(args: &ImportArgs, imp: &Imported, period: Option<String>) -> Result<i32> {
+fn commit_import(
+    args: &ImportArgs,
+    imp: &Imported,
+    period: Option<String>,
+    (as_of, as_of_from): (chrono::NaiveDate, &str),
+    profile_text: Option<&[u8]>,
+) -> Result<i32> {
     let file = args.file.display().to_string();
     let mut camp = Campaign::open_or_create(&args.campaign, period.clone())?;
     refuse_reimport(&camp, args)?;
@@ -315,6 +454,15 @@ fn commit_import(args: &ImportArgs, imp: &Imported, period: Option<String>) -> R
         crate::io::write::write_registry_csv(w, &imp.registry).map_err(std::io::Error::other)
     })?;
     txn.put(campaign::REJECTS, &rejects_bytes(&file, imp)?)?;
+    camp.manifest.province = Some(imp.profile.province.name.clone());
+    if let Some(text) = profile_text {
+        txn.put(campaign::PROFILE, text)?;
+        camp.manifest.profile_sha256 = Some(campaign::sha256_hex(text));
+    } else if camp.manifest.profile_sha256.is_some() && args.province.is_some() {
+        // --province alone replaces an earlier --profile.
+        txn.remove(campaign::PROFILE);
+        camp.manifest.profile_sha256 = None;
+    }
     camp.secret_or_create(&mut txn)?;
     let stale_sample = camp.manifest.sample.is_some();
     camp.manifest.registry = Some(RegistryEntry {
@@ -335,6 +483,8 @@ fn commit_import(args: &ImportArgs, imp: &Imported, period: Option<String>) -> R
         file: campaign::REGISTRY.into(),
         sha256: registry_sha256,
         imported_at: campaign::now(),
+        as_of: Some(as_of.format("%Y-%m-%d").to_string()),
+        as_of_from: Some(as_of_from.to_string()),
         previous: args.previous.as_ref().map(|p| p.display().to_string()),
     });
     camp.commit(txn)?;
@@ -371,6 +521,20 @@ fn print_summary(
         imp.blank_rows
     );
     println!("账号ID 取自列 \"{}\"", imp.id_column);
+    println!(
+        "省份: {}(依据: {});{}",
+        imp.profile.province.name,
+        imp.province_from,
+        camp.manifest
+            .registry
+            .as_ref()
+            .and_then(|r| Some(format!(
+                "统计截止: {}(依据: {})",
+                r.as_of.as_deref()?,
+                r.as_of_from.as_deref()?
+            )))
+            .unwrap_or_default()
+    );
     if let Some(e) = imp.encoding {
         println!("CSV 编码: {e}");
     }

@@ -44,12 +44,15 @@ pub fn load(camp: &Campaign) -> Result<(CampaignData, usize)> {
         .id_list(&design.exclude_ids_file)?
         .into_iter()
         .collect();
+    let profile = camp.profile()?;
     let data = CampaignData {
         name: camp.manifest.name.clone(),
+        period: camp.manifest.period.clone(),
         registry,
         sample: sample.accounts,
         marks,
         excluded,
+        profile,
         design,
         catalog,
         outcomes,
@@ -190,7 +193,6 @@ pub fn build(
         as_of,
         rectify_by,
         incomplete,
-        estimate: overall_est,
         repeat_offenders: repeat_count,
         max_streak,
     });
@@ -245,7 +247,10 @@ fn write_files(
         }
         std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))
     };
-    let annex_heading = format!("{}检查抽查存在\"单项否决\"问题政务新媒体名单", cur.name);
+    let annex_heading = format!(
+        "{}检查抽查存在\"单项否决\"问题政务新媒体名单",
+        cur.display_name()
+    );
     put(
         "report.xlsx",
         &write::report_xlsx(
@@ -261,6 +266,15 @@ fn write_files(
         &write::annex_xlsx(&built.annex, &annex_heading, &built.banners, created)?,
     )?;
     let md = write::markdown(&draft::markdown(&built.paras), &built.tables, &built.annex);
+    let design: Vec<&Table> = built
+        .tables
+        .iter()
+        .filter(|t| ["样本设计", "样本分层", "加权估计"].contains(&t.name.as_str()))
+        .collect();
+    put(
+        "抽样说明.md",
+        write::sampling_note(&cur.display_name(), &design, &built.banners).as_bytes(),
+    )?;
     put("通报草稿.md", md.as_bytes())?;
     put(
         "通报草稿.docx",
@@ -355,7 +369,7 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
         .manifest
         .registry
         .as_ref()
-        .map(|r| chinese_date(&r.imported_at))
+        .map(|r| chinese_date(r.as_of.as_deref().unwrap_or(&r.imported_at)))
         .unwrap_or_default();
     let built = build(
         &cur,

@@ -2,6 +2,8 @@
 //! Pure: rows come in as text, accounts and rejects go out.
 
 pub mod normalize;
+pub mod place;
+pub mod title;
 
 use crate::text::{clean, clean_id, match_key};
 use std::collections::{HashMap, HashSet};
@@ -114,6 +116,9 @@ pub struct Account {
     pub platform: String,
     /// Original texts of the normalised fields: type, level, region, owner_kind, status.
     pub raw: [String; 5],
+    /// The county-level division (县(市、区)) the region names, e.g. "昆山市"; empty when the
+    /// registry gives only the city, or for provincial accounts.
+    pub county: String,
     /// Every other column, verbatim, in the order of `Registry::extra_headers`.
     pub extra: Vec<String>,
 }
@@ -176,6 +181,10 @@ pub struct Registry {
     pub accounts: Vec<Account>,
 }
 
+/// Header of the county column of the canonical CSV, after the raw labels. Registries imported
+/// before it existed lack it and are still read.
+pub const COUNTY_LABEL: &str = "县(市、区)";
+
 /// Raw header labels of the canonical CSV, after the extras are appended.
 pub const RAW_LABELS: [&str; 5] = [
     "类型原文",
@@ -216,6 +225,7 @@ impl Registry {
     pub fn canonical_header(&self) -> Vec<String> {
         let mut h: Vec<String> = Field::ALL.iter().map(|f| f.label().to_string()).collect();
         h.extend(RAW_LABELS.iter().map(|s| s.to_string()));
+        h.push(COUNTY_LABEL.to_string());
         h.extend(self.extra_headers.iter().cloned());
         h
     }
@@ -226,12 +236,14 @@ impl Registry {
             .iter()
             .map(move |f| a.get(*f))
             .chain(a.raw.iter().map(String::as_str))
+            .chain(std::iter::once(a.county.as_str()))
             .chain(a.extra.iter().map(String::as_str))
     }
 
     pub fn canonical_row(a: &Account) -> Vec<String> {
         let mut r: Vec<String> = Field::ALL.iter().map(|f| a.get(*f).to_string()).collect();
         r.extend(a.raw.iter().cloned());
+        r.push(a.county.clone());
         r.extend(a.extra.iter().cloned());
         r
     }
@@ -255,7 +267,9 @@ impl Registry {
                 expected.join(",")
             ));
         }
-        let extra_headers = header[fixed..].to_vec();
+        let has_county = header.get(fixed).is_some_and(|h| h == COUNTY_LABEL);
+        let extras_from = fixed + usize::from(has_county);
+        let extra_headers = header[extras_from..].to_vec();
         let mut accounts = Vec::with_capacity(rows.len());
         for (i, r) in rows.iter().enumerate() {
             if r.len() != header.len() {
@@ -278,7 +292,8 @@ impl Registry {
                 status: g(7),
                 platform: g(8),
                 raw: [g(9), g(10), g(11), g(12), g(13)],
-                extra: r[fixed..].to_vec(),
+                county: if has_county { g(fixed) } else { String::new() },
+                extra: r[extras_from..].to_vec(),
             });
         }
         Ok(Registry {
@@ -310,6 +325,12 @@ pub enum RejectReason {
     LossyId,
     /// A cell longer than Excel's 32,767-character limit.
     CellTooLong,
+    /// 所属地区 belongs to another province.
+    ForeignRegion,
+    /// 所属地区 is a name two prefectures share and the owner does not settle it.
+    AmbiguousRegion,
+    /// 所属地区 is no division of any province.
+    UnknownRegion,
 }
 
 impl RejectReason {
@@ -324,6 +345,9 @@ impl RejectReason {
             RejectReason::TotalRow => "合计/总计行",
             RejectReason::LossyId => "编号精度丢失",
             RejectReason::CellTooLong => "单元格过长",
+            RejectReason::ForeignRegion => "不属于本省",
+            RejectReason::AmbiguousRegion => "地区有歧义",
+            RejectReason::UnknownRegion => "地区无法识别",
         }
     }
 }
@@ -655,9 +679,37 @@ impl RegistryBuilder {
                 status: status.to_string(),
                 platform,
                 raw: [type_raw, level_raw, region_raw, kind_raw, status_raw],
+                county: String::new(),
                 extra,
             },
         ));
+    }
+
+    /// The distinct 所属地区 texts of non-provincial accounts, for guessing the province.
+    pub fn raw_regions(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .accounts
+            .iter()
+            .filter(|(_, a)| a.level != "省级")
+            .map(|(_, a)| a.raw[2].as_str())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Resolve every account's region through the province profile; rows whose region does not
+    /// resolve become rejects.
+    pub fn place(&mut self, profile: &crate::profile::Profile) {
+        let mut cache = place::RegionCache::default();
+        let mut kept = Vec::with_capacity(self.accounts.len());
+        for (row, mut a) in std::mem::take(&mut self.accounts) {
+            match place::place(&mut a, profile, &mut cache) {
+                Ok(()) => kept.push((row, a)),
+                Err(e) => self.rejects.push(place::reject(row, &a, &e)),
+            }
+        }
+        self.accounts = kept;
     }
 
     /// Reject every copy of a duplicated id, and return the registry and the rejects by row.

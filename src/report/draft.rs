@@ -2,6 +2,8 @@
 //! phrasing, with our numbers. Pure text.
 
 use super::tables::{problem_count, CampaignData, Tally, TYPE_ORDER};
+use crate::indicators::Kind;
+use crate::registry::Account;
 use crate::registry::{RegistryDiff, OWNER_GROUP_CITY, OWNER_GROUP_PROVINCE};
 use crate::text::{percent, points};
 
@@ -24,8 +26,6 @@ pub struct DraftInput<'a> {
     /// Rectification deadline, e.g. "4月10日"; None leaves a marked blank.
     pub rectify_by: Option<String>,
     pub incomplete: bool,
-    /// Weighted estimate of the overall pass rate: (rate, lower, upper).
-    pub estimate: Option<(f64, f64, f64)>,
     pub repeat_offenders: usize,
     pub max_streak: usize,
 }
@@ -54,7 +54,7 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     let mut out = Vec::new();
     out.push(Para::Title(format!(
         "关于{}政务新媒体检查抽查情况的通报(草稿)",
-        c.name
+        c.display_name()
     )));
     if input.incomplete {
         out.push(Para::Warning(
@@ -71,10 +71,11 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     let count =
         |f: &dyn Fn(&crate::registry::Account) -> bool| active.iter().filter(|a| f(a)).count();
     out.push(Para::Body(format!(
-        "截至{},全省政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,省级部门单位及其内设机构、双重管理单位及其内设机构开设政务新媒体{}个,设区市政府及其部门开设政务新媒体{}个,县(市、区)政府及其部门、所属乡镇(街道)开设政务新媒体{}个。按政务新媒体类型分,微信{}个,微博{}个,移动客户端{}个,其他类型{}个。",
+        "截至{},全省政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,省级部门单位及其内设机构、双重管理单位及其内设机构开设政务新媒体{}个,{}政府及其部门开设政务新媒体{}个,县(市、区)政府及其部门、所属乡镇(街道)开设政务新媒体{}个。按政务新媒体类型分,微信{}个,微博{}个,移动客户端{}个,其他类型{}个。",
         input.as_of,
         active.len(),
         count(&|a| a.level == "省级"),
+        c.city_label(),
         count(&|a| a.level == "市级"),
         count(&|a| a.level == "县级"),
         count(&|a| a.account_type == "微信"),
@@ -126,7 +127,10 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
         "此次检查抽查中,全省政务新媒体总体合格率为{}。从开设主体看,{};{}。从政务新媒体类型看,",
         rate(all).unwrap_or_else(|| "—".into()),
         fmt_rate(group(OWNER_GROUP_PROVINCE), "省级部门单位政务新媒体"),
-        fmt_rate(group(OWNER_GROUP_CITY), "设区市政务新媒体"),
+        fmt_rate(
+            group(OWNER_GROUP_CITY),
+            &format!("{}政务新媒体", c.city_label())
+        ),
     ));
     let types: Vec<String> = TYPE_ORDER
         .iter()
@@ -152,59 +156,9 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
             )));
         }
     }
-    if let Some((r, l, u)) = input.estimate {
-        out.push(Para::Body(format!(
-            "按抽样设计加权推算,全省备案政务新媒体总体合格率约为{}(95%置信区间{}至{})。",
-            crate::text::percent_f(r),
-            crate::text::percent_f(l),
-            crate::text::percent_f(u)
-        )));
-    }
 
     out.push(Para::Heading("(二)检查抽查发现的问题".into()));
-    let mut items: Vec<(u64, usize)> = c
-        .catalog
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(j, _)| (problem_count(c, j, |_| true).0, j))
-        .filter(|(h, _)| *h > 0)
-        .collect();
-    items.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    if items.is_empty() {
-        out.push(Para::Body("本次检查抽查未发现指标所列问题。".into()));
-    } else {
-        out.push(Para::Body(
-            "在本次检查抽查中,发现我省政务新媒体存在以下突出问题:".into(),
-        ));
-        for (k, (_, j)) in items.iter().enumerate() {
-            let ind = &c.catalog.indicators[*j];
-            let ord = ORDINALS.get(k).copied().unwrap_or("另");
-            let (ph, pn) = problem_count(c, *j, |a| a.owner_group() == OWNER_GROUP_PROVINCE);
-            let (ch, cn) = problem_count(c, *j, |a| a.owner_group() == OWNER_GROUP_CITY);
-            let mut s = format!(
-                "{ord}是{}问题。根据检查抽查结果,",
-                ind.head.trim_end_matches("问题")
-            );
-            let mut parts = Vec::new();
-            if ph > 0 {
-                parts.push(format!(
-                    "省级部门{ph}个政务新媒体,{},占省级检查抽查总数{}。",
-                    ind.name,
-                    percent(ph, pn)
-                ));
-            }
-            if ch > 0 {
-                parts.push(format!(
-                    "设区市中,{ch}个政务新媒体{},占设区市检查抽查总数{}。",
-                    ind.name,
-                    percent(ch, cn)
-                ));
-            }
-            s.push_str(&parts.join(""));
-            out.push(Para::Body(s));
-        }
-    }
+    out.extend(problem_section(c));
     let vetoed = c
         .checked()
         .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
@@ -220,14 +174,148 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
             input.repeat_offenders, 2, input.max_streak
         )));
     }
+    out.push(Para::Heading("(三)下一步工作要求".into()));
+    out.push(Para::Body(
+        "【由起草人填写:针对上述问题提出清理整合、整改落实、监管机制等方面的工作要求。】".into(),
+    ));
     out.push(Para::Body(format!(
-        "各设区市、省各有关部门请将政务新媒体检查抽查情况和对本次通报的政务新媒体整改情况,于{}前提交至全省政务新媒体备案检查系统。",
+        "各{}、省各有关部门请将政务新媒体检查抽查情况和对本次通报的政务新媒体整改情况,于{}前提交至全省政务新媒体备案检查系统。",
+        c.city_label(),
         input.rectify_by.clone().unwrap_or_else(|| "【 月 日】".into())
     )));
     out.push(Para::Attachment(format!(
         "附件:{}检查抽查存在\"单项否决\"问题政务新媒体名单",
-        c.name
+        c.display_name()
     )));
+    out
+}
+
+/// Indicators grouped by their 问题 heading (catalog order), veto groups first, then by how
+/// many accounts each group caught.
+struct ProblemGroup<'a> {
+    head: &'a str,
+    indicators: Vec<usize>,
+    veto: bool,
+    hits: u64,
+}
+
+fn problem_groups(c: &CampaignData) -> Vec<ProblemGroup<'_>> {
+    let mut groups: Vec<ProblemGroup<'_>> = Vec::new();
+    for (j, ind) in c.catalog.indicators.iter().enumerate() {
+        let head = ind.head.trim_end_matches("问题");
+        let at = match groups.iter().position(|g| g.head == head) {
+            Some(at) => at,
+            None => {
+                groups.push(ProblemGroup {
+                    head,
+                    indicators: Vec::new(),
+                    veto: false,
+                    hits: 0,
+                });
+                groups.len() - 1
+            }
+        };
+        groups[at].indicators.push(j);
+        groups[at].veto |= ind.kind == Kind::Veto;
+    }
+    for g in &mut groups {
+        g.hits = group_count(c, &g.indicators, |_| true).0;
+    }
+    groups.retain(|g| g.hits > 0);
+    // Stable: equal counts keep the catalog's order.
+    groups.sort_by(|a, b| b.veto.cmp(&a.veto).then(b.hits.cmp(&a.hits)));
+    groups
+}
+
+/// Accounts for which `pred` holds with a problem under any of `indicators`, and those checked.
+fn group_count<F: Fn(&Account) -> bool>(
+    c: &CampaignData,
+    indicators: &[usize],
+    pred: F,
+) -> (u64, u64) {
+    let (mut hit, mut n) = (0, 0);
+    for (_, o) in c.checked().filter(|(a, _)| pred(a)) {
+        n += 1;
+        hit += u64::from(
+            indicators
+                .iter()
+                .any(|j| o.values.get(*j).copied().unwrap_or(0) > 0),
+        );
+    }
+    (hit, n)
+}
+
+/// The names of a group's indicators that caught someone, joined: "未在规定时限内做出有效回复、…".
+fn hit_names(c: &CampaignData, g: &ProblemGroup<'_>) -> String {
+    let names: Vec<&str> = g
+        .indicators
+        .iter()
+        .filter(|j| problem_count(c, **j, |_| true).0 > 0)
+        .map(|j| c.catalog.indicators[*j].name.as_str())
+        .collect();
+    names.join("、")
+}
+
+/// 检查抽查发现的问题, grouped as the notice does: one item per veto group with hits (counts and
+/// shares by owner group), then one item for all deduction findings.
+fn problem_section(c: &CampaignData) -> Vec<Para> {
+    let groups = problem_groups(c);
+    if groups.is_empty() {
+        return vec![Para::Body("本次检查抽查未发现指标所列问题。".into())];
+    }
+    let outstanding = groups.iter().any(|g| g.veto && g.hits >= 2);
+    let mut out = vec![Para::Body(format!(
+        "在本次检查抽查中,发现我省政务新媒体存在以下{}问题:",
+        if outstanding { "突出" } else { "" }
+    ))];
+    let city = c.city_label();
+    let mut k = 0;
+    for g in groups.iter().filter(|g| g.veto) {
+        let ord = ORDINALS.get(k).copied().unwrap_or("另");
+        k += 1;
+        let names = hit_names(c, g);
+        let (ph, pn) = group_count(c, &g.indicators, |a| {
+            a.owner_group() == OWNER_GROUP_PROVINCE
+        });
+        let (ch, cn) = group_count(c, &g.indicators, |a| a.owner_group() == OWNER_GROUP_CITY);
+        let mut s = format!("{ord}是{}问题。根据检查抽查结果,", g.head);
+        if ph > 0 {
+            s.push_str(&format!(
+                "省级部门{ph}个政务新媒体{names},占省级检查抽查总数{}。",
+                percent(ph, pn)
+            ));
+        }
+        if ch > 0 {
+            s.push_str(&format!(
+                "{city}中,{ch}个政务新媒体{names},占{city}检查抽查总数{}。",
+                percent(ch, cn)
+            ));
+        }
+        out.push(Para::Body(s));
+    }
+    let deductions: Vec<&ProblemGroup<'_>> = groups.iter().filter(|g| !g.veto).collect();
+    if !deductions.is_empty() {
+        let ord = ORDINALS.get(k).copied().unwrap_or("另");
+        let all: Vec<usize> = deductions
+            .iter()
+            .flat_map(|g| g.indicators.clone())
+            .collect();
+        let quoted: Vec<String> = deductions
+            .iter()
+            .flat_map(|g| {
+                hit_names(c, g)
+                    .split('、')
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let (n, checked) = group_count(c, &all, |_| true);
+        out.push(Para::Body(format!(
+            "{ord}是规范管理仍有短板。对照规范指标,{}等问题仍有发生,共涉及{n}个政务新媒体,占检查抽查总数{}。",
+            quoted.join(""),
+            percent(n, checked)
+        )));
+    }
     out
 }
 

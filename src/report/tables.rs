@@ -2,7 +2,8 @@
 
 use super::table::{Cell, Table};
 use crate::indicators::{Catalog, Kind, Verdict};
-use crate::registry::normalize::{region_rank, JIANGSU_CITIES, LEVELS, PROVINCE_REGION};
+use crate::profile::Profile;
+use crate::registry::normalize::{LEVELS, PROVINCE_REGION};
 use crate::registry::{Account, Registry, OWNER_GROUP_CITY, OWNER_GROUP_PROVINCE};
 use crate::sampling::{Design, Reason};
 use crate::stats::{estimate, Estimate, IntervalMethod, Obs, StratumFrame, Uncovered};
@@ -21,7 +22,10 @@ pub struct Outcome {
 /// Everything the report needs from one campaign.
 #[derive(Clone, Debug)]
 pub struct CampaignData {
+    /// The campaign's name (its folder's).
     pub name: String,
+    /// The quarter, "2020Q1", when known.
+    pub period: Option<String>,
     pub registry: Registry,
     /// Sampled accounts, in sample order.
     pub sample: Vec<Account>,
@@ -29,6 +33,8 @@ pub struct CampaignData {
     pub marks: Vec<SampleMark>,
     /// Accounts the design excluded from the frame.
     pub excluded: HashSet<String>,
+    /// The campaign's province profile: its prefectures' order, their group label.
+    pub profile: Profile,
     pub design: Design,
     pub catalog: Catalog,
     pub outcomes: HashMap<String, Outcome>,
@@ -137,9 +143,16 @@ impl CampaignData {
             .collect()
     }
 
-    /// Regions of 设区市 in the province's order: the 13 cities, then any other region seen.
+    /// The province's prefecture-level units (short names) in official code order, then any
+    /// other region seen (campaigns imported before regions were resolved), by name.
     pub fn cities(&self) -> Vec<String> {
-        let mut v: Vec<String> = JIANGSU_CITIES.iter().map(|s| s.to_string()).collect();
+        let official: Vec<String> = self
+            .profile
+            .province
+            .prefectures
+            .iter()
+            .map(|d| d.short.clone())
+            .collect();
         let mut extra: Vec<String> = self
             .registry
             .accounts
@@ -147,12 +160,54 @@ impl CampaignData {
             .chain(&self.sample)
             .filter(|a| a.level != "省级" && !a.region.is_empty() && a.region != PROVINCE_REGION)
             .map(|a| a.region.clone())
-            .filter(|r| !JIANGSU_CITIES.contains(&r.as_str()))
+            .filter(|r| !official.contains(r))
             .collect();
-        extra.sort_by_key(|r| region_rank(r));
+        extra.sort();
         extra.dedup();
-        v.extend(extra);
-        v
+        official.into_iter().chain(extra).collect()
+    }
+
+    /// How texts name the campaign: its quarter in words ("2020年第一季度"), else its name.
+    pub fn display_name(&self) -> String {
+        match &self.period {
+            Some(p) => crate::text::period_words(p),
+            None => self.name.clone(),
+        }
+    }
+
+    /// The owner-group label of prefecture-level units: 设区市, 市(州) …
+    pub fn city_label(&self) -> &str {
+        &self.profile.prefecture_label
+    }
+
+    /// Sort key of an account's place: provincial departments, then prefectures in code order,
+    /// then other regions by name.
+    pub fn place_rank(&self, a: &Account) -> (usize, String) {
+        if a.level == "省级" || a.region == PROVINCE_REGION {
+            return (0, String::new());
+        }
+        match self
+            .profile
+            .province
+            .prefectures
+            .iter()
+            .position(|d| d.short == a.region)
+        {
+            Some(i) => (1 + i, String::new()),
+            None => (usize::MAX, a.region.clone()),
+        }
+    }
+
+    /// An account's 地区/部门 for the annex: the owner for provincial accounts, else the
+    /// prefecture's official name (南京市, 黔东南苗族侗族自治州).
+    pub fn place_name(&self, a: &Account) -> String {
+        if a.level == "省级" {
+            return a.owner.clone();
+        }
+        match self.profile.province.prefecture(&a.region) {
+            Some(d) => d.name.clone(),
+            None => a.region.clone(),
+        }
     }
 }
 
@@ -214,14 +269,17 @@ pub fn pass_by_owner_group(c: &CampaignData) -> Table {
         ));
     }
     groups.push((
-        format!("{OWNER_GROUP_CITY}合计"),
+        format!("{}合计", c.city_label()),
         Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_CITY),
     ));
     groups.push(("全省".into(), Box::new(|_| true)));
     let mut t = rate_table(
         c,
         "合格率_开设主体",
-        "合格率:按开设主体(设区市含本级及所辖县(市、区)、乡镇(街道))",
+        &format!(
+            "合格率:按开设主体({}含本级及所辖县(市、区)、乡镇(街道))",
+            c.city_label()
+        ),
         &["开设主体"],
         groups,
     );
@@ -289,6 +347,8 @@ pub fn problem_count<F: Fn(&Account) -> bool>(c: &CampaignData, j: usize, pred: 
 }
 
 pub fn problems(c: &CampaignData) -> Table {
+    let city = c.city_label().to_string();
+    let city_share = format!("占{city}检查数");
     let mut t = Table::new(
         "问题统计",
         "问题统计:各指标存在问题的账号数及占检查数的比例",
@@ -299,8 +359,8 @@ pub fn problems(c: &CampaignData) -> Table {
             "类型",
             "省级部门单位",
             "占省级检查数",
-            "设区市",
-            "占设区市检查数",
+            &city,
+            &city_share,
             "全省",
             "占全省检查数",
         ],
@@ -340,7 +400,7 @@ pub fn problems(c: &CampaignData) -> Table {
 /// A named group of accounts.
 pub type Group = (String, Box<dyn Fn(&Account) -> bool>);
 
-pub fn qoq_groups() -> Vec<Group> {
+pub fn qoq_groups(c: &CampaignData) -> Vec<Group> {
     let mut g: Vec<Group> = vec![
         ("全省".into(), Box::new(|_| true)),
         (
@@ -348,7 +408,7 @@ pub fn qoq_groups() -> Vec<Group> {
             Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_PROVINCE),
         ),
         (
-            OWNER_GROUP_CITY.into(),
+            c.city_label().into(),
             Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_CITY),
         ),
     ];
@@ -389,7 +449,7 @@ pub fn quarter_on_quarter(c: &CampaignData, previous: &[CampaignData]) -> Table 
             "回头看账号是上期不合格的账号,合格率明显偏低;{RATE_WITHOUT_RECHECKS} 各期都只计回头看以外的账号,变化按同口径计算。"
         ));
     }
-    for (label, pred) in qoq_groups() {
+    for (label, pred) in qoq_groups(c) {
         let mut r = vec![Cell::Text(label)];
         r.extend(change_cells(c, previous, |x| x.tally(&pred)));
         if like {
@@ -585,7 +645,7 @@ impl Estimates {
 /// Weighted estimates for the report's groups.
 pub fn estimate_groups(c: &CampaignData) -> Estimates {
     let (frames, index) = design_frames(c);
-    let mut groups = qoq_groups();
+    let mut groups = qoq_groups(c);
     for l in LEVELS {
         groups.push((l.to_string(), Box::new(move |a: &Account| a.level == l)));
     }
@@ -763,17 +823,11 @@ pub fn annex(c: &CampaignData) -> Table {
         .checked()
         .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
         .collect();
-    list.sort_by_key(|(a, _)| {
-        if a.level == "省级" {
-            (0, String::new())
-        } else {
-            region_rank(&a.region)
-        }
-    });
+    list.sort_by_key(|(a, _)| c.place_rank(a));
     for (i, (a, o)) in list.iter().enumerate() {
         t.rows.push(vec![
             Cell::Int(i as i64 + 1),
-            Cell::text(a.region_or_department()),
+            Cell::text(c.place_name(a)),
             Cell::text(a.name.clone()),
             Cell::text(a.account_type.clone()),
             Cell::text(a.owner.clone()),

@@ -193,6 +193,21 @@ pub fn markdown(paras_md: &str, tables: &[Table], annex: &Table) -> String {
     s
 }
 
+/// 抽样说明: the sample design and the design-weighted estimates, for the office's own use; the
+/// notice itself reports only the raw rates, as the published notices do.
+pub fn sampling_note(period: &str, tables: &[&Table], banners: &[String]) -> String {
+    let mut s = format!("# {period}检查抽查抽样说明(内部使用)\n\n");
+    for b in banners {
+        s.push_str(&format!("> **{}**\n\n", crate::text::markdown_inline(b)));
+    }
+    s.push_str("本说明记录样本如何抽取,以及按抽样设计加权推算的全部备案账号合格率。通报正文使用已检查账号的合格率(合格数/检查数);加权估计回答\"全省备案账号中合格的比例大约是多少\",附 95% 置信区间。\n\n");
+    for t in tables {
+        s.push_str(&t.markdown());
+        s.push('\n');
+    }
+    s
+}
+
 /// Who the notice is from and to: `report --issuer` and `--to`, with 【】 placeholders for the
 /// writer where they were not given.
 #[derive(Clone, Debug, Default)]
