@@ -319,12 +319,12 @@ pub fn run(args: &DemoArgs) -> Result<i32> {
     let cur_file = out.join("台账_2020Q1.xlsx");
     super::demo_data::write_registry(
         &prev_file,
-        "2019年第四季度江苏省政务新媒体备案台账(演示数据)",
+        "2019年第四季度江苏省政务新媒体备案台账(演示数据,截至2019年12月20日)",
         &prev,
     )?;
     super::demo_data::write_registry(
         &cur_file,
-        "2020年第一季度江苏省政务新媒体备案台账(演示数据)",
+        "2020年第一季度江苏省政务新媒体备案台账(演示数据,截至2020年3月20日)",
         &cur,
     )?;
     println!("  {}\n  {}", prev_file.display(), cur_file.display());

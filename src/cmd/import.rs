@@ -122,6 +122,11 @@ pub fn read_registry(
     given: Option<(Profile, &'static str)>,
 ) -> Result<Imported> {
     let file = path.display().to_string();
+    // A profile's own type scheme classifies as rows arrive; the default keeps the built-in tables.
+    let custom_types = given
+        .as_ref()
+        .map(|(p, _)| p.types.clone())
+        .filter(|t| *t != crate::profile::TypeScheme::jiangsu_2020());
     let mut pending: Vec<(u32, Vec<String>)> = Vec::new();
     let mut builder: Option<RegistryBuilder> = None;
     let mut any_row = false;
@@ -138,7 +143,11 @@ pub fn read_registry(
         }
         match HeaderMap::detect(r.number, r.cells) {
             Ok(h) => {
-                builder = Some(RegistryBuilder::new(h));
+                let b = RegistryBuilder::new(h);
+                builder = Some(match custom_types.clone() {
+                    Some(scheme) => b.with_types(scheme),
+                    None => b,
+                });
                 Ok(true)
             }
             Err(_) => {
@@ -546,11 +555,18 @@ fn print_summary(
         );
     }
     println!();
-    for t in makeup::makeup(&imp.registry) {
+    let types: Vec<&str> = imp
+        .profile
+        .types
+        .order()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    for t in makeup::makeup(&imp.registry, &types) {
         println!("{}", t.render());
     }
     if let (Some(prev), Some(d)) = (previous, diff) {
-        for t in makeup::change(prev, &imp.registry, d) {
+        for t in makeup::change(prev, &imp.registry, d, &types) {
             println!("{}", t.render());
         }
         let shown: Vec<String> = d

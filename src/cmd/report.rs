@@ -132,6 +132,7 @@ pub struct Built {
     pub paras: Vec<draft::Para>,
     pub banners: Vec<String>,
     pub cities: usize,
+    pub city_label: String,
     pub summary: String,
 }
 
@@ -154,12 +155,19 @@ pub fn build(
     if cur.simulated {
         banners.push("【演示】检查结果为 audit demo 模拟生成,不是真实检查结论。".into());
     }
-    let mut tables = makeup::makeup(&cur.registry);
+    let types: Vec<&str> = cur
+        .profile
+        .types
+        .order()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let mut tables = makeup::makeup(&cur.registry, &types);
     let diff = previous
         .first()
         .map(|p| registry::diff(&p.registry, &cur.registry));
     if let (Some(p), Some(d)) = (previous.first(), &diff) {
-        tables.extend(makeup::change(&p.registry, &cur.registry, d));
+        tables.extend(makeup::change(&p.registry, &cur.registry, d, &types));
     }
     tables.extend(tables::sample_design(cur, verify_status));
     let by_owner = tables::pass_by_owner_group(cur);
@@ -185,7 +193,10 @@ pub fn build(
     let est = tables::estimate_groups(cur);
     let overall_est = est.overall().map(|e| (e.rate, e.lower, e.upper));
     tables.push(tables::estimates(&est));
-    let annex = tables::annex(cur);
+    let mut annex = tables::annex(cur);
+    for t in tables.iter_mut().chain(std::iter::once(&mut annex)) {
+        t.decimals = cur.profile.rate_decimals;
+    }
     let paras = draft::draft(&DraftInput {
         current: cur,
         previous,
@@ -228,6 +239,7 @@ pub fn build(
         paras,
         banners,
         cities,
+        city_label: cur.city_label().to_string(),
         summary,
     }
 }
@@ -257,7 +269,7 @@ fn write_files(
             &built.tables,
             &built.annex,
             &built.banners,
-            built.cities,
+            (built.cities, &built.city_label),
             created,
         )?,
     )?;

@@ -488,6 +488,7 @@ pub struct RegistryBuilder {
     rejects: Vec<Reject>,
     pub rows_read: u64,
     pub blank_rows: u64,
+    types: Option<crate::profile::TypeScheme>,
 }
 
 fn is_total_row(cells: &[String]) -> bool {
@@ -510,7 +511,16 @@ impl RegistryBuilder {
             rejects: Vec::new(),
             rows_read: 0,
             blank_rows: 0,
+            types: None,
         }
+    }
+
+    /// Classify account types by a profile's own scheme (微信/微博/抖音/今日头条/其他 …)
+    /// instead of the built-in 微信/微博/移动客户端/其他 tables: every spelling maps to a
+    /// reported type (else 其他) and the original is kept as the platform.
+    pub fn with_types(mut self, scheme: crate::profile::TypeScheme) -> Self {
+        self.types = Some(scheme);
+        self
     }
 
     pub fn header(&self) -> &HeaderMap {
@@ -607,14 +617,20 @@ impl RegistryBuilder {
             ));
             return;
         }
-        let Some(account_type) = self.cache.get(1, &type_raw, normalize::account_type) else {
-            self.rejects.push(reject(
-                RejectReason::UnknownType,
-                format!(
-                    "类型 \"{type_raw}\" 无法识别(应为 微信/微博/移动客户端/其他 或其常见写法)"
-                ),
-            ));
-            return;
+        let account_type: String = match &self.types {
+            Some(scheme) => scheme.classify(&type_raw).to_string(),
+            None => match self.cache.get(1, &type_raw, normalize::account_type) {
+                Some(t) => t.to_string(),
+                None => {
+                    self.rejects.push(reject(
+                        RejectReason::UnknownType,
+                        format!(
+                            "类型 \"{type_raw}\" 无法识别(应为 微信/微博/移动客户端/其他 或其常见写法)"
+                        ),
+                    ));
+                    return;
+                }
+            },
         };
         let Some(level) = level else {
             self.rejects.push(reject(
@@ -652,7 +668,7 @@ impl RegistryBuilder {
             }
         };
         let mut platform = get(Field::Platform);
-        if platform.is_empty() && account_type == "其他" {
+        if platform.is_empty() && (account_type == "其他" || self.types.is_some()) {
             platform = type_raw.clone();
         }
         let region = if region_raw.is_empty() {
@@ -671,7 +687,7 @@ impl RegistryBuilder {
             Account {
                 id,
                 name,
-                account_type: account_type.to_string(),
+                account_type,
                 owner,
                 level: level.to_string(),
                 region,

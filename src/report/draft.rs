@@ -1,11 +1,11 @@
 //! The notice draft (通报草稿): the 总体情况 and 检查抽查发现的问题 paragraphs, in the notice's own
 //! phrasing, with our numbers. Pure text.
 
-use super::tables::{problem_count, CampaignData, Tally, TYPE_ORDER};
+use super::table::Cell;
+use super::tables::{problem_count, CampaignData, Tally};
 use crate::indicators::Kind;
 use crate::registry::Account;
 use crate::registry::{RegistryDiff, OWNER_GROUP_CITY, OWNER_GROUP_PROVINCE};
-use crate::text::{percent, points};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Para {
@@ -32,14 +32,15 @@ pub struct DraftInput<'a> {
 
 const ORDINALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 
-fn rate(t: Tally) -> Option<String> {
-    (t.checked > 0).then(|| percent(t.qualified, t.checked))
+fn rate(c: &CampaignData, t: Tally) -> Option<String> {
+    (t.checked > 0).then(|| c.pct(t.qualified, t.checked))
 }
 
 /// "比上季度提升8.2个百分点" / "下降…" / "与上季度持平".
-pub fn change_phrase(now: f64, before: f64) -> String {
+pub fn change_phrase(now: f64, before: f64, decimals: u8) -> String {
     let d = now - before;
-    let p = points(d.abs());
+    let p = Cell::Points(d.abs()).display_with(decimals);
+    let p = p.trim_start_matches('+').to_string();
     if p == "0" {
         "与上季度持平".to_string()
     } else if d > 0.0 {
@@ -71,17 +72,27 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     let count =
         |f: &dyn Fn(&crate::registry::Account) -> bool| active.iter().filter(|a| f(a)).count();
     out.push(Para::Body(format!(
-        "截至{},全省政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,省级部门单位及其内设机构、双重管理单位及其内设机构开设政务新媒体{}个,{}政府及其部门开设政务新媒体{}个,县(市、区)政府及其部门、所属乡镇(街道)开设政务新媒体{}个。按政务新媒体类型分,微信{}个,微博{}个,移动客户端{}个,其他类型{}个。",
+        "截至{},全省政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,省级部门单位及其内设机构、双重管理单位及其内设机构开设政务新媒体{}个,{}政府及其部门开设政务新媒体{}个,县(市、区)政府及其部门、所属乡镇(街道)开设政务新媒体{}个。按政务新媒体类型分,{}。",
         input.as_of,
         active.len(),
         count(&|a| a.level == "省级"),
         c.city_label(),
         count(&|a| a.level == "市级"),
         count(&|a| a.level == "县级"),
-        count(&|a| a.account_type == "微信"),
-        count(&|a| a.account_type == "微博"),
-        count(&|a| a.account_type == "移动客户端"),
-        count(&|a| a.account_type == "其他"),
+        c.profile
+            .types
+            .order()
+            .iter()
+            .map(|t| {
+                let n = count(&|a| &a.account_type == t);
+                if t == crate::profile::OTHER {
+                    format!("其他类型{n}个")
+                } else {
+                    format!("{t}{n}个")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(","),
     )));
     if let Some(d) = input.diff {
         let net = d.net();
@@ -90,7 +101,7 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
                 "本季度,全省政务新媒体数量{}{}个,占全省政务新媒体总量的{}。",
                 if net < 0 { "减少" } else { "增加" },
                 net.unsigned_abs(),
-                percent(net.unsigned_abs(), d.previous_active)
+                c.pct(net.unsigned_abs(), d.previous_active)
             )));
         }
     }
@@ -119,28 +130,29 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
         s.push_str(&format!("截至目前已完成检查{}个。", all.checked));
     }
     let group = |g: &str| c.tally(|a| a.owner_group() == g);
-    let fmt_rate = |t: Tally, label: &str| match rate(t) {
+    let fmt_rate = |t: Tally, label: &str| match rate(c, t) {
         Some(r) => format!("{label}合格率{r}"),
         None => format!("{label}本次未抽查"),
     };
     s.push_str(&format!(
         "此次检查抽查中,全省政务新媒体总体合格率为{}。从开设主体看,{};{}。从政务新媒体类型看,",
-        rate(all).unwrap_or_else(|| "—".into()),
+        rate(c, all).unwrap_or_else(|| "—".into()),
         fmt_rate(group(OWNER_GROUP_PROVINCE), "省级部门单位政务新媒体"),
         fmt_rate(
             group(OWNER_GROUP_CITY),
             &format!("{}政务新媒体", c.city_label())
         ),
     ));
-    let types: Vec<String> = TYPE_ORDER
+    let types: Vec<String> = c
+        .rate_types()
         .iter()
         .map(|t| {
-            let label = if *t == "其他" {
+            let label = if t == crate::profile::OTHER {
                 "其他类型政务新媒体".to_string()
             } else {
                 t.to_string()
             };
-            fmt_rate(c.tally(|a| a.account_type == *t), &label)
+            fmt_rate(c.tally(|a| &a.account_type == t), &label)
         })
         .collect();
     s.push_str(&types.join(","));
@@ -150,9 +162,9 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
         if let Some(before) = p.tally(|_| true).rate() {
             out.push(Para::Body(format!(
                 "本季度全省政务新媒体总体合格率为{},{}(上季度为{})。",
-                rate(all).unwrap_or_default(),
-                change_phrase(now, before),
-                crate::text::percent_f(before)
+                rate(c, all).unwrap_or_default(),
+                change_phrase(now, before, c.profile.rate_decimals),
+                Cell::Pct(before).display_with(c.profile.rate_decimals)
             )));
         }
     }
@@ -245,12 +257,13 @@ fn group_count<F: Fn(&Account) -> bool>(
     (hit, n)
 }
 
-/// The names of a group's indicators that caught someone, joined: "未在规定时限内做出有效回复、…".
-fn hit_names(c: &CampaignData, g: &ProblemGroup<'_>) -> String {
+/// The names of a group's indicators that caught an account for which `pred` holds, joined:
+/// "未在规定时限内做出有效回复、…".
+fn hit_names<F: Fn(&Account) -> bool>(c: &CampaignData, g: &ProblemGroup<'_>, pred: F) -> String {
     let names: Vec<&str> = g
         .indicators
         .iter()
-        .filter(|j| problem_count(c, **j, |_| true).0 > 0)
+        .filter(|j| problem_count(c, **j, &pred).0 > 0)
         .map(|j| c.catalog.indicators[*j].name.as_str())
         .collect();
     names.join("、")
@@ -273,22 +286,23 @@ fn problem_section(c: &CampaignData) -> Vec<Para> {
     for g in groups.iter().filter(|g| g.veto) {
         let ord = ORDINALS.get(k).copied().unwrap_or("另");
         k += 1;
-        let names = hit_names(c, g);
         let (ph, pn) = group_count(c, &g.indicators, |a| {
             a.owner_group() == OWNER_GROUP_PROVINCE
         });
         let (ch, cn) = group_count(c, &g.indicators, |a| a.owner_group() == OWNER_GROUP_CITY);
         let mut s = format!("{ord}是{}问题。根据检查抽查结果,", g.head);
         if ph > 0 {
+            let names = hit_names(c, g, |a| a.owner_group() == OWNER_GROUP_PROVINCE);
             s.push_str(&format!(
                 "省级部门{ph}个政务新媒体{names},占省级检查抽查总数{}。",
-                percent(ph, pn)
+                c.pct(ph, pn)
             ));
         }
         if ch > 0 {
+            let names = hit_names(c, g, |a| a.owner_group() == OWNER_GROUP_CITY);
             s.push_str(&format!(
                 "{city}中,{ch}个政务新媒体{names},占{city}检查抽查总数{}。",
-                percent(ch, cn)
+                c.pct(ch, cn)
             ));
         }
         out.push(Para::Body(s));
@@ -303,7 +317,7 @@ fn problem_section(c: &CampaignData) -> Vec<Para> {
         let quoted: Vec<String> = deductions
             .iter()
             .flat_map(|g| {
-                hit_names(c, g)
+                hit_names(c, g, |_| true)
                     .split('、')
                     .map(|n| format!("\"{n}\""))
                     .collect::<Vec<_>>()
@@ -313,7 +327,7 @@ fn problem_section(c: &CampaignData) -> Vec<Para> {
         out.push(Para::Body(format!(
             "{ord}是规范管理仍有短板。对照规范指标,{}等问题仍有发生,共涉及{n}个政务新媒体,占检查抽查总数{}。",
             quoted.join(""),
-            percent(n, checked)
+            c.pct(n, checked)
         )));
     }
     out
@@ -345,8 +359,8 @@ mod tests {
 
     #[test]
     fn change_phrases() {
-        assert_eq!(change_phrase(0.90, 0.818), "比上季度提升8.2个百分点");
-        assert_eq!(change_phrase(0.80, 0.85), "比上季度下降5个百分点");
-        assert_eq!(change_phrase(0.80, 0.80), "与上季度持平");
+        assert_eq!(change_phrase(0.90, 0.818, 1), "比上季度提升8.2个百分点");
+        assert_eq!(change_phrase(0.80, 0.85, 1), "比上季度下降5个百分点");
+        assert_eq!(change_phrase(0.80, 0.80, 1), "与上季度持平");
     }
 }

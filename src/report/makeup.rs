@@ -1,7 +1,7 @@
 //! Registry make-up and change tables (used by `import` and `report`).
 
 use super::table::{count_share, Cell, Table};
-use crate::registry::normalize::{LEVELS, STATUSES, TYPES};
+use crate::registry::normalize::{LEVELS, STATUSES};
 use crate::registry::{Account, Registry, RegistryDiff};
 
 fn counts_in_order(
@@ -21,7 +21,9 @@ fn counts_in_order(
 }
 
 /// Active accounts by level, by type, and all accounts by status.
-pub fn makeup(reg: &Registry) -> Vec<Table> {
+/// The registry's make-up by level, by reported type (in `types` order, the profile's scheme)
+/// and by status.
+pub fn makeup(reg: &Registry, types: &[&str]) -> Vec<Table> {
     let active: Vec<&Account> = reg.active().collect();
     let all: Vec<&Account> = reg.accounts.iter().collect();
     vec![
@@ -35,7 +37,7 @@ pub fn makeup(reg: &Registry) -> Vec<Table> {
             "台账_类型",
             "台账构成(状态正常的账号):按类型",
             "类型",
-            &counts_in_order(&active, &TYPES, |a| &a.account_type),
+            &counts_in_order(&active, types, |a| &a.account_type),
         ),
         count_share(
             "台账_状态",
@@ -47,7 +49,12 @@ pub fn makeup(reg: &Registry) -> Vec<Table> {
 }
 
 /// The change against a previous registry: added and gone by level and type, net and percent.
-pub fn change(previous: &Registry, current: &Registry, d: &RegistryDiff) -> Vec<Table> {
+pub fn change(
+    previous: &Registry,
+    current: &Registry,
+    d: &RegistryDiff,
+    types: &[&str],
+) -> Vec<Table> {
     let prev = previous.by_id();
     let cur = current.by_id();
     let added: Vec<&Account> = d
@@ -103,7 +110,7 @@ pub fn change(previous: &Registry, current: &Registry, d: &RegistryDiff) -> Vec<
             "台账变化:按类型",
             "台账变化_类型",
             "类型",
-            &TYPES,
+            types,
             |a| &a.account_type,
         ),
     ];

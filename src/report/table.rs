@@ -25,14 +25,32 @@ impl Cell {
         Cell::Text(s.into())
     }
 
+    /// The cell as text, rates with one decimal.
     pub fn display(&self) -> String {
+        self.display_with(1)
+    }
+
+    /// The cell as text, rates, shares and points with `decimals` decimals (trailing zeros
+    /// dropped), as the province profile asks.
+    pub fn display_with(&self, decimals: u8) -> String {
+        use crate::profile::{format_rate, format_share};
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(i) => i.to_string(),
-            Cell::Rate { num, den } => percent(*num, *den),
-            Cell::Pct(p) => percent_f(*p),
+            Cell::Rate { num, den } if decimals == 1 => percent(*num, *den),
+            Cell::Rate { den: 0, .. } => "—".to_string(),
+            Cell::Rate { num, den } => format!("{}%", format_share(*num, *den, decimals)),
+            Cell::Pct(p) if decimals == 1 => percent_f(*p),
+            Cell::Pct(p) => format!("{}%", format_rate(*p, decimals)),
             Cell::Points(p) => {
-                let s = crate::text::points(*p);
+                let s = if decimals == 1 {
+                    crate::text::points(*p)
+                } else if *p < 0.0 {
+                    format!("-{}", format_rate(-*p, decimals))
+                } else {
+                    format_rate(*p, decimals)
+                };
+                let s = if s == "-0" { "0".to_string() } else { s };
                 if *p > 0.0 && s != "0" {
                     format!("+{s}")
                 } else {
@@ -65,6 +83,8 @@ pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
     pub notes: Vec<String>,
+    /// Decimals of rates, shares and points (the province profile's `rate_decimals`).
+    pub decimals: u8,
 }
 
 impl Table {
@@ -75,13 +95,14 @@ impl Table {
             headers: headers.iter().map(|s| s.to_string()).collect(),
             rows: Vec::new(),
             notes: Vec::new(),
+            decimals: 1,
         }
     }
 
     pub fn display_rows(&self) -> Vec<Vec<String>> {
         self.rows
             .iter()
-            .map(|r| r.iter().map(Cell::display).collect())
+            .map(|r| r.iter().map(|c| c.display_with(self.decimals)).collect())
             .collect()
     }
 

@@ -175,6 +175,21 @@ impl CampaignData {
         }
     }
 
+    /// A share as the profile prints it: "85.5%", or with its `rate_decimals` ("90.87%").
+    pub fn pct(&self, num: u64, den: u64) -> String {
+        Cell::Rate { num, den }.display_with(self.profile.rate_decimals)
+    }
+
+    /// Reported types in the order the pass-rate tables and the draft list them: the notice's
+    /// 微博/微信/移动客户端/其他 under the default scheme, the profile's order otherwise.
+    pub fn rate_types(&self) -> Vec<String> {
+        if self.profile.types == crate::profile::TypeScheme::jiangsu_2020() {
+            TYPE_ORDER.iter().map(|t| t.to_string()).collect()
+        } else {
+            self.profile.types.order().to_vec()
+        }
+    }
+
     /// The owner-group label of prefecture-level units: 设区市, 市(州) …
     pub fn city_label(&self) -> &str {
         &self.profile.prefecture_label
@@ -296,13 +311,12 @@ pub fn pass_by_level(c: &CampaignData) -> Table {
 }
 
 pub fn pass_by_type(c: &CampaignData) -> Table {
-    let groups: Vec<Group> = TYPE_ORDER
-        .iter()
+    let groups: Vec<Group> = c
+        .rate_types()
+        .into_iter()
         .map(|t| -> Group {
-            (
-                t.to_string(),
-                Box::new(move |a: &Account| a.account_type == *t),
-            )
+            let label = t.clone();
+            (label, Box::new(move |a: &Account| a.account_type == t))
         })
         .collect();
     rate_table(
@@ -317,7 +331,7 @@ pub fn pass_by_type(c: &CampaignData) -> Table {
 pub fn pass_by_level_type(c: &CampaignData) -> Table {
     let mut groups: Vec<Group> = Vec::new();
     for l in LEVELS {
-        for ty in TYPE_ORDER {
+        for ty in c.rate_types() {
             groups.push((
                 format!("{l}\t{ty}"),
                 Box::new(move |a: &Account| a.level == l && a.account_type == ty),
@@ -412,8 +426,8 @@ pub fn qoq_groups(c: &CampaignData) -> Vec<Group> {
             Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_CITY),
         ),
     ];
-    for t in TYPE_ORDER {
-        g.push((t.into(), Box::new(move |a: &Account| a.account_type == t)));
+    for t in c.rate_types() {
+        g.push((t.clone(), Box::new(move |a: &Account| a.account_type == t)));
     }
     g
 }
@@ -443,6 +457,7 @@ pub fn quarter_on_quarter(c: &CampaignData, previous: &[CampaignData]) -> Table 
         notes: vec![
             "--previous 按时间由近到远给出,第一个为上季度。变化 = 本期合格率 − 该期合格率。".into(),
         ],
+        decimals: 1,
     };
     if like {
         t.notes.push(format!(
@@ -522,6 +537,7 @@ pub fn repeat_offenders(c: &CampaignData, previous: &[CampaignData]) -> Table {
         headers,
         rows: Vec::new(),
         notes: Vec::new(),
+        decimals: 1,
     };
     let mut found: Vec<(usize, Vec<Cell>)> = Vec::new();
     for (a, o) in c.checked() {

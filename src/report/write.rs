@@ -38,13 +38,20 @@ fn put_table(
     let border = Format::new().set_border(FormatBorder::Thin);
     let pct = Format::new()
         .set_border(FormatBorder::Thin)
-        .set_num_format("0.0%");
+        .set_num_format(match t.decimals {
+            0 => "0%".to_string(),
+            d => format!("0.{}%", "0".repeat(usize::from(d))),
+        });
     let num0 = Format::new()
         .set_border(FormatBorder::Thin)
         .set_num_format("0");
+    let points = match t.decimals {
+        0 => "0".to_string(),
+        d => format!("0.{}", "0".repeat(usize::from(d))),
+    };
     let num1 = Format::new()
         .set_border(FormatBorder::Thin)
-        .set_num_format("+0.0;-0.0;0");
+        .set_num_format(format!("+{points};-{points};0"));
     let num2 = Format::new()
         .set_border(FormatBorder::Thin)
         .set_num_format("0.00");
@@ -129,7 +136,7 @@ pub fn report_xlsx(
     tables: &[Table],
     annex: &Table,
     banners: &[String],
-    cities: usize,
+    (cities, city_label): (usize, &str),
     created: &str,
 ) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
@@ -147,7 +154,7 @@ pub fn report_xlsx(
             add_bar_chart(
                 ws,
                 &name,
-                "各设区市政务新媒体合格率",
+                &format!("各{city_label}政务新媒体合格率"),
                 first + 1,
                 first + cities as u32,
                 4,
