@@ -135,6 +135,7 @@ fn returned_workbook(dir: &Path) -> Vec<u8> {
         fills: Some(&fills),
         simulated: false,
         created: "2020-03-20T00:00:00+08:00",
+        finding: Vec::new(),
     })
     .expect("seed workbook")
 }

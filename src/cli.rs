@@ -178,6 +178,10 @@ pub struct SheetArgs {
     /// 指标目录(TOML);默认内置目录
     #[arg(long)]
     pub catalog: Option<PathBuf>,
+    /// 检查表中显示的台账列(逗号分隔),帮助找到账号,如 账号链接,微信号;
+    /// 默认:表头含 链接、网址、URL、微信号、账号 的列
+    #[arg(long, value_delimiter = ',')]
+    pub show: Option<Vec<String>>,
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,

@@ -242,3 +242,80 @@ fn a_profile_campaign_reports_by_its_scheme_with_two_decimals() {
         "{md}"
     );
 }
+
+/// Issue #14, case 6: inspectors see the registry's link columns, and accounts sharing name and
+/// type in one workbook are flagged.
+#[test]
+fn workbooks_show_what_finds_an_account() {
+    use calamine::{open_workbook_auto, Reader};
+    let w = Workdir::new();
+    write(
+        &w,
+        "reg.csv",
+        "\
+账号ID,名称,类型,开设主体,层级,所属地区,账号链接,微信号,粉丝数
+A1,江苏发布,微信,江苏省人民政府办公厅,省级,,https://mp.weixin.qq.com/a,jsfb,10
+A2,江苏发布,微信,江苏省交通运输厅,省级,,https://mp.weixin.qq.com/b,jsjt,20
+A3,南京发布,微博,南京市人民政府,市级,南京市,https://weibo.com/njfb,,30
+",
+    );
+    w.run(&["import", "reg.csv", "--campaign", "c", "--province", "江苏"])
+        .ok();
+    w.run(&["sample", "--campaign", "c", "--rate", "1", "--seed", "1"])
+        .ok();
+    w.run(&[
+        "sheet",
+        "--campaign",
+        "c",
+        "--inspectors",
+        "1",
+        "--show",
+        "粉丝",
+    ])
+    .fails()
+    .stderr_has("--show \"粉丝\" 不是台账中的列;可显示的列: 账号链接、微信号、粉丝数");
+    w.run(&["sheet", "--campaign", "c", "--inspectors", "1"])
+        .ok();
+    let mut wb = open_workbook_auto(w.path("c/sheets/c_检查员01.xlsx")).unwrap();
+    let r = wb.worksheet_range("检查表").unwrap();
+    let header: Vec<String> = r
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let n = header.len();
+    assert_eq!(header[n - 3..], ["账号链接", "微信号", "备注"]);
+    let rows: Vec<Vec<String>> = r
+        .rows()
+        .skip(1)
+        .map(|row| row.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let a1 = rows.iter().find(|r| r[0] == "A1").unwrap();
+    assert_eq!(a1[n - 3], "https://mp.weixin.qq.com/a");
+    assert!(a1[n - 1].contains("2 个同名同类型账号"), "{a1:?}");
+    let a3 = rows.iter().find(|r| r[0] == "A3").unwrap();
+    assert_eq!(a3[n - 1], "");
+    w.run(&[
+        "sheet",
+        "--campaign",
+        "c",
+        "--inspectors",
+        "1",
+        "--show",
+        "粉丝数",
+        "--force",
+    ])
+    .ok();
+    let mut wb = open_workbook_auto(w.path("c/sheets/c_检查员01.xlsx")).unwrap();
+    let r = wb.worksheet_range("检查表").unwrap();
+    let header: Vec<String> = r
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(header[header.len() - 2..], ["粉丝数", "备注"]);
+}

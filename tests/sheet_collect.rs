@@ -34,9 +34,10 @@ fn sheets_are_balanced_protected_and_carry_their_fingerprint() {
             ["账号ID", "名称", "类型", "开设主体", "层级", "地区", "平台"]
         );
         assert_eq!(header[7], "V1 严重表述错误");
+        // The demo registry has no link columns: the answers, then 备注.
         assert_eq!(
-            header[header.len() - 3..],
-            ["问题描述", "检查人", "检查日期"]
+            header[header.len() - 4..],
+            ["问题描述", "检查人", "检查日期", "备注"]
         );
         sizes.push(r.height() - 1);
         let m = wb.worksheet_range("_audit").unwrap();

@@ -154,6 +154,7 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         deadline: Some(deadline.into()),
         catalog: None,
         force: false,
+        show: None,
     };
     let mut camp = Campaign::open(&dir, Access::Write)?;
     let issued = super::sheet::write_sheets(&mut camp, &sheet_args, None)?;
@@ -191,6 +192,7 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
             fills: Some(&fills),
             simulated: true,
             created: &camp.manifest.created,
+            finding: crate::workbook::default_finding_columns(&sample.extra_headers),
         })?;
         let file = wb.entry.file.rsplit('/').next().unwrap_or(&wb.entry.file);
         let path = returned.join(file);

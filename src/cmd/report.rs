@@ -417,7 +417,7 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
         }
     }
     println!("报告: {}", out.display());
-    println!("  report.xlsx(各表与图表)、annex.xlsx(附件名单)、通报草稿.md / 通报草稿.docx、csv/(各表 CSV)");
+    println!("  report.xlsx(各表与图表)、annex.xlsx(附件名单)、通报草稿.md / 通报草稿.docx、抽样说明.md(内部使用)、csv/(各表 CSV)");
     if incomplete {
         eprintln!("警告: 报告未完成,{} 个样本账号尚未检查", unchecked.len());
     }

@@ -4,11 +4,42 @@ use crate::answers::assign::{self, Item};
 use crate::campaign::{self, Access, Campaign, SheetsEntry, WorkbookEntry};
 use crate::cli::SheetArgs;
 use crate::io::read::read_all;
-use crate::registry::Field;
+use crate::registry::{Field, Registry};
 use crate::workbook::{build, Fill, Meta, SheetSpec};
 use anyhow::{anyhow, bail, Result};
 use std::collections::HashMap;
 use std::path::Path;
+
+/// The registry columns `--show` names (each must exist), or the default ones.
+fn finding_columns(sample: &Registry, show: Option<&[String]>) -> Result<Vec<(String, usize)>> {
+    let Some(names) = show else {
+        return Ok(crate::workbook::default_finding_columns(
+            &sample.extra_headers,
+        ));
+    };
+    names
+        .iter()
+        .map(|n| crate::text::clean(n))
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            match sample
+                .extra_headers
+                .iter()
+                .position(|h| crate::text::match_key(h) == crate::text::match_key(&n))
+            {
+                Some(i) => Ok((sample.extra_headers[i].clone(), i)),
+                None => bail!(
+                    "--show \"{n}\" 不是台账中的列;可显示的列: {}",
+                    if sample.extra_headers.is_empty() {
+                        "(台账没有其他列)".to_string()
+                    } else {
+                        sample.extra_headers.join("、")
+                    }
+                ),
+            }
+        })
+        .collect()
+}
 
 /// Parse a CSV/xlsx mapping id or region (地区) to an inspector name (检查人).
 fn read_assign(path: &Path) -> Result<(HashMap<String, String>, HashMap<String, String>)> {
@@ -230,6 +261,7 @@ pub fn write_sheets(
             .map_err(|_| anyhow!("--deadline \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
     }
     let groups = assignment(&sample, args)?;
+    let finding = finding_columns(&sample, args.show.as_deref())?;
     let mut txn = camp.begin()?;
     let secret = camp.secret_or_create(&mut txn)?;
     let by_id = sample.by_id();
@@ -268,6 +300,7 @@ pub fn write_sheets(
             fills,
             simulated: camp.manifest.simulated,
             created: &camp.manifest.created,
+            finding: finding.clone(),
         })?;
         let entry = WorkbookEntry {
             id: meta.workbook_id.clone(),

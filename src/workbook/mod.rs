@@ -59,6 +59,48 @@ pub struct SheetSpec<'a> {
     pub simulated: bool,
     /// The campaign's creation time, stamped into the workbook (same inputs, same bytes).
     pub created: &'a str,
+    /// Registry columns shown after the answer columns to help find an account (账号链接,
+    /// 微信号 …): each header with its index into `Account::extra`.
+    pub finding: Vec<(String, usize)>,
+}
+
+/// The header of the last column: notes for the inspector (accounts sharing name and type).
+pub const COL_NOTE: &str = "备注";
+
+/// Default finding columns: registry columns whose header names a link, a URL, a WeChat id or an
+/// account handle.
+pub fn default_finding_columns(extra_headers: &[String]) -> Vec<(String, usize)> {
+    extra_headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| {
+            let k = h.to_lowercase();
+            ["链接", "网址", "url", "微信号", "账号"]
+                .iter()
+                .any(|w| k.contains(w))
+        })
+        .map(|(i, h)| (h.clone(), i))
+        .collect()
+}
+
+/// For each account, a note when another account of the same workbook has the same name and
+/// type ("江苏发布" ×8): the inspector must tell them apart by owner or link.
+pub fn duplicate_notes(accounts: &[&Account]) -> Vec<String> {
+    let mut count: HashMap<(&str, &str), usize> = HashMap::new();
+    for a in accounts {
+        *count
+            .entry((a.name.as_str(), a.account_type.as_str()))
+            .or_default() += 1;
+    }
+    accounts
+        .iter()
+        .map(
+            |a| match count[&(a.name.as_str(), a.account_type.as_str())] {
+                1 => String::new(),
+                n => format!("本表有 {n} 个同名同类型账号,请按开设主体和链接核对"),
+            },
+        )
+        .collect()
 }
 
 /// The header of an indicator's column: "V1 名称".
@@ -225,6 +267,9 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
                 .iter()
                 .map(|s| s.to_string()),
         );
+        headers.extend(spec.finding.iter().map(|(h, _)| h.clone()));
+        headers.push(COL_NOTE.to_string());
+        let notes = duplicate_notes(&spec.accounts);
         for (c, h) in headers.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, h, &hf)?;
         }
@@ -239,6 +284,14 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
                 ws.write_string_with_format(r, c as u16, v, &locked)?;
             }
             id_rows.push(cells.to_vec());
+            // Finding columns and the note: locked, after the answers, never read back.
+            let mut c = desc_col + 3;
+            for (_, i) in &spec.finding {
+                let v = a.extra.get(*i).map(String::as_str).unwrap_or("");
+                ws.write_string_with_format(r, c, v, &locked)?;
+                c += 1;
+            }
+            ws.write_string_with_format(r, c, &notes[i], &locked)?;
             let fill = spec.fills.and_then(|f| f.get(&a.id));
             for (j, ind) in cat.indicators.iter().enumerate() {
                 let c = first_ind + j as u16;
@@ -322,6 +375,10 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
         ws.set_column_width(desc_col, 40)?;
         ws.set_column_width(desc_col + 1, 12)?;
         ws.set_column_width(desc_col + 2, 13)?;
+        for j in 0..spec.finding.len() as u16 {
+            ws.set_column_width(desc_col + 3 + j, 24)?;
+        }
+        ws.set_column_width(desc_col + 3 + spec.finding.len() as u16, 30)?;
         ws.set_freeze_panes(1, 2)?;
         ws.set_landscape();
         ws.set_paper_size(9);
