@@ -16,6 +16,7 @@ pub mod report;
 pub mod sampling;
 pub mod stats;
 pub mod text;
+pub mod vocab;
 pub mod workbook;
 
 use clap::Parser;

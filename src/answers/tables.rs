@@ -54,10 +54,10 @@ pub fn results_table(
             a.name.clone(),
             a.account_type.clone(),
             a.owner.clone(),
-            a.level.clone(),
+            a.level.label().to_string(),
             a.region.clone(),
-            a.owner_kind.clone(),
-            a.owner_group().to_string(),
+            a.owner_kind.label().to_string(),
+            a.owner_group().default_label().to_string(),
             inf.stratum.clone(),
             inf.reason.label().to_string(),
         ];

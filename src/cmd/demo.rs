@@ -32,7 +32,7 @@ fn simulate(
         if a.account_type == "移动客户端" {
             p *= 3;
         }
-        if a.level == "省级" {
+        if a.level == crate::vocab::Level::Province {
             p = p * 3 / 2;
         }
         if again.contains(&a.id) {

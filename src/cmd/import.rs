@@ -256,13 +256,8 @@ fn changes_table(prev: &Registry, cur: &Registry, d: &RegistryDiff) -> Vec<Vec<S
         rows.push(row(id, "新增", "", ""));
     }
     for id in &d.gone {
-        let status = now.get(id.as_str()).map(|a| a.status.clone());
-        rows.push(row(
-            id,
-            "减少",
-            "正常",
-            status.as_deref().unwrap_or("已移出台账"),
-        ));
+        let status = now.get(id.as_str()).map(|a| a.status.label());
+        rows.push(row(id, "减少", "正常", status.unwrap_or("已移出台账")));
     }
     for (id, a, b) in &d.type_changed {
         rows.push(row(id, "类型变更", a, b));

@@ -6,6 +6,7 @@ pub mod place;
 pub mod title;
 
 use crate::text::{clean, clean_id, match_key};
+pub use crate::vocab::{Level, OwnerGroup, OwnerKind, Status};
 use std::collections::{HashMap, HashSet};
 
 /// A canonical field of the registry.
@@ -106,13 +107,13 @@ pub struct Account {
     pub account_type: String,
     pub owner: String,
     /// 省级 / 市级 / 县级
-    pub level: String,
+    pub level: Level,
     /// 省本级 or a city name without 市
     pub region: String,
     /// 政府 / 部门 / 其他单位
-    pub owner_kind: String,
+    pub owner_kind: OwnerKind,
     /// 正常 / 停更 / 关停 / 注销
-    pub status: String,
+    pub status: Status,
     pub platform: String,
     /// Original texts of the normalised fields: type, level, region, owner_kind, status.
     pub raw: [String; 5],
@@ -124,30 +125,14 @@ pub struct Account {
 }
 
 impl Account {
+    /// In operation (正常): only these accounts form the sampling frame.
     pub fn is_active(&self) -> bool {
-        self.status == "正常"
+        self.status == Status::Active
     }
 
-    /// 省级部门单位 or 设区市 (a city's own and its counties' accounts).
-    pub fn owner_group(&self) -> &'static str {
-        if self.level == "省级" {
-            OWNER_GROUP_PROVINCE
-        } else {
-            OWNER_GROUP_CITY
-        }
-    }
-
-    /// 地区/部门 as the annex prints it: the department for provincial accounts, else the city.
-    pub fn region_or_department(&self) -> String {
-        if self.level == "省级" {
-            self.owner.clone()
-        } else if self.region.is_empty() {
-            String::new()
-        } else if normalize::JIANGSU_CITIES.contains(&self.region.as_str()) {
-            format!("{}市", self.region)
-        } else {
-            self.region.clone()
-        }
+    /// 省级部门单位 or the prefecture group (a city's own and its counties' accounts).
+    pub fn owner_group(&self) -> OwnerGroup {
+        OwnerGroup::of(self.level)
     }
 
     pub fn get(&self, f: Field) -> &str {
@@ -156,17 +141,17 @@ impl Account {
             Field::Name => &self.name,
             Field::Type => &self.account_type,
             Field::Owner => &self.owner,
-            Field::Level => &self.level,
+            Field::Level => self.level.label(),
             Field::Region => &self.region,
-            Field::OwnerKind => &self.owner_kind,
-            Field::Status => &self.status,
+            Field::OwnerKind => self.owner_kind.label(),
+            Field::Status => self.status.label(),
             Field::Platform => &self.platform,
         }
     }
 }
 
+/// The label of the provincial owner group in every table and the draft.
 pub const OWNER_GROUP_PROVINCE: &str = "省级部门单位";
-pub const OWNER_GROUP_CITY: &str = "设区市";
 
 /// A column of the registry by which accounts can be grouped: a canonical field or an extra one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -281,15 +266,19 @@ impl Registry {
                 ));
             }
             let g = |k: usize| r[k].clone();
+            let bad = |what: &str, v: &str| format!("第 {} 行{what} \"{v}\" 无法识别", i + 2);
+            let level = Level::parse(&r[4]).ok_or_else(|| bad("层级", &r[4]))?;
+            let owner_kind = OwnerKind::parse(&r[6]).ok_or_else(|| bad("主体类别", &r[6]))?;
+            let status = Status::parse(&r[7]).ok_or_else(|| bad("状态", &r[7]))?;
             accounts.push(Account {
                 id: g(0),
                 name: g(1),
                 account_type: g(2),
                 owner: g(3),
-                level: g(4),
+                level,
                 region: g(5),
-                owner_kind: g(6),
-                status: g(7),
+                owner_kind,
+                status,
                 platform: g(8),
                 raw: [g(9), g(10), g(11), g(12), g(13)],
                 county: if has_county { g(fixed) } else { String::new() },
@@ -689,10 +678,10 @@ impl RegistryBuilder {
                 name,
                 account_type,
                 owner,
-                level: level.to_string(),
+                level: Level::parse(level).unwrap_or_default(),
                 region,
-                owner_kind: owner_kind.to_string(),
-                status: status.to_string(),
+                owner_kind: OwnerKind::parse(owner_kind).unwrap_or_default(),
+                status: Status::parse(status).unwrap_or_default(),
                 platform,
                 raw: [type_raw, level_raw, region_raw, kind_raw, status_raw],
                 county: String::new(),
@@ -706,7 +695,7 @@ impl RegistryBuilder {
         let mut v: Vec<&str> = self
             .accounts
             .iter()
-            .filter(|(_, a)| a.level != "省级")
+            .filter(|(_, a)| a.level != Level::Province)
             .map(|(_, a)| a.raw[2].as_str())
             .collect();
         v.sort_unstable();

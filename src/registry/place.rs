@@ -47,7 +47,7 @@ pub fn place(
     profile: &Profile,
     cache: &mut RegionCache,
 ) -> Result<(), RegionError> {
-    if a.level == "省级" {
+    if a.level == crate::vocab::Level::Province {
         a.region = PROVINCE_REGION.to_string();
         a.county.clear();
         return Ok(());
@@ -82,7 +82,7 @@ mod tests {
 
     fn account(level: &str, region: &str, owner: &str) -> Account {
         Account {
-            level: level.into(),
+            level: crate::vocab::Level::parse(level).unwrap(),
             owner: owner.into(),
             raw: [
                 String::new(),

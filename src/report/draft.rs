@@ -5,7 +5,7 @@ use super::table::Cell;
 use super::tables::{problem_count, CampaignData, Tally};
 use crate::indicators::Kind;
 use crate::registry::Account;
-use crate::registry::{RegistryDiff, OWNER_GROUP_CITY, OWNER_GROUP_PROVINCE};
+use crate::registry::{Level, OwnerGroup, RegistryDiff};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Para {
@@ -75,10 +75,10 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
         "截至{},全省政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,省级部门单位及其内设机构、双重管理单位及其内设机构开设政务新媒体{}个,{}政府及其部门开设政务新媒体{}个,县(市、区)政府及其部门、所属乡镇(街道)开设政务新媒体{}个。按政务新媒体类型分,{}。",
         input.as_of,
         active.len(),
-        count(&|a| a.level == "省级"),
+        count(&|a| a.level == Level::Province),
         c.city_label(),
-        count(&|a| a.level == "市级"),
-        count(&|a| a.level == "县级"),
+        count(&|a| a.level == Level::City),
+        count(&|a| a.level == Level::County),
         c.profile
             .types
             .order()
@@ -129,7 +129,7 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     if input.incomplete {
         s.push_str(&format!("截至目前已完成检查{}个。", all.checked));
     }
-    let group = |g: &str| c.tally(|a| a.owner_group() == g);
+    let group = |g: OwnerGroup| c.tally(|a| a.owner_group() == g);
     let fmt_rate = |t: Tally, label: &str| match rate(c, t) {
         Some(r) => format!("{label}合格率{r}"),
         None => format!("{label}本次未抽查"),
@@ -137,9 +137,9 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     s.push_str(&format!(
         "此次检查抽查中,全省政务新媒体总体合格率为{}。从开设主体看,{};{}。从政务新媒体类型看,",
         rate(c, all).unwrap_or_else(|| "—".into()),
-        fmt_rate(group(OWNER_GROUP_PROVINCE), "省级部门单位政务新媒体"),
+        fmt_rate(group(OwnerGroup::Provincial), "省级部门单位政务新媒体"),
         fmt_rate(
-            group(OWNER_GROUP_CITY),
+            group(OwnerGroup::Prefecture),
             &format!("{}政务新媒体", c.city_label())
         ),
     ));
@@ -287,19 +287,21 @@ fn problem_section(c: &CampaignData) -> Vec<Para> {
         let ord = ORDINALS.get(k).copied().unwrap_or("另");
         k += 1;
         let (ph, pn) = group_count(c, &g.indicators, |a| {
-            a.owner_group() == OWNER_GROUP_PROVINCE
+            a.owner_group() == OwnerGroup::Provincial
         });
-        let (ch, cn) = group_count(c, &g.indicators, |a| a.owner_group() == OWNER_GROUP_CITY);
+        let (ch, cn) = group_count(c, &g.indicators, |a| {
+            a.owner_group() == OwnerGroup::Prefecture
+        });
         let mut s = format!("{ord}是{}问题。根据检查抽查结果,", g.head);
         if ph > 0 {
-            let names = hit_names(c, g, |a| a.owner_group() == OWNER_GROUP_PROVINCE);
+            let names = hit_names(c, g, |a| a.owner_group() == OwnerGroup::Provincial);
             s.push_str(&format!(
                 "省级部门{ph}个政务新媒体{names},占省级检查抽查总数{}。",
                 c.pct(ph, pn)
             ));
         }
         if ch > 0 {
-            let names = hit_names(c, g, |a| a.owner_group() == OWNER_GROUP_CITY);
+            let names = hit_names(c, g, |a| a.owner_group() == OwnerGroup::Prefecture);
             s.push_str(&format!(
                 "{city}中,{ch}个政务新媒体{names},占{city}检查抽查总数{}。",
                 c.pct(ch, cn)

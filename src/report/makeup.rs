@@ -31,7 +31,7 @@ pub fn makeup(reg: &Registry, types: &[&str]) -> Vec<Table> {
             "台账_层级",
             "台账构成(状态正常的账号):按层级",
             "层级",
-            &counts_in_order(&active, &LEVELS, |a| &a.level),
+            &counts_in_order(&active, &LEVELS, |a| a.level.label()),
         ),
         count_share(
             "台账_类型",
@@ -43,7 +43,7 @@ pub fn makeup(reg: &Registry, types: &[&str]) -> Vec<Table> {
             "台账_状态",
             "台账全部账号:按状态",
             "状态",
-            &counts_in_order(&all, &STATUSES, |a| &a.status),
+            &counts_in_order(&all, &STATUSES, |a| a.status.label()),
         ),
     ]
 }
@@ -104,7 +104,7 @@ pub fn change(
             "台账变化_层级",
             "层级",
             &LEVELS,
-            |a| &a.level,
+            |a| a.level.label(),
         ),
         by(
             "台账变化:按类型",

@@ -3,8 +3,8 @@
 use super::table::{Cell, Table};
 use crate::indicators::{Catalog, Kind, Verdict};
 use crate::profile::Profile;
-use crate::registry::normalize::{LEVELS, PROVINCE_REGION};
-use crate::registry::{Account, Registry, OWNER_GROUP_CITY, OWNER_GROUP_PROVINCE};
+use crate::registry::normalize::PROVINCE_REGION;
+use crate::registry::{Account, Level, OwnerGroup, Registry, OWNER_GROUP_PROVINCE};
 use crate::sampling::{Design, Reason};
 use crate::stats::{estimate, Estimate, IntervalMethod, Obs, StratumFrame, Uncovered};
 use std::collections::{HashMap, HashSet};
@@ -158,7 +158,9 @@ impl CampaignData {
             .accounts
             .iter()
             .chain(&self.sample)
-            .filter(|a| a.level != "省级" && !a.region.is_empty() && a.region != PROVINCE_REGION)
+            .filter(|a| {
+                a.level != Level::Province && !a.region.is_empty() && a.region != PROVINCE_REGION
+            })
             .map(|a| a.region.clone())
             .filter(|r| !official.contains(r))
             .collect();
@@ -198,7 +200,7 @@ impl CampaignData {
     /// Sort key of an account's place: provincial departments, then prefectures in code order,
     /// then other regions by name.
     pub fn place_rank(&self, a: &Account) -> (usize, String) {
-        if a.level == "省级" || a.region == PROVINCE_REGION {
+        if a.level == Level::Province || a.region == PROVINCE_REGION {
             return (0, String::new());
         }
         match self
@@ -216,7 +218,7 @@ impl CampaignData {
     /// An account's 地区/部门 for the annex: the owner for provincial accounts, else the
     /// prefecture's official name (南京市, 黔东南苗族侗族自治州).
     pub fn place_name(&self, a: &Account) -> String {
-        if a.level == "省级" {
+        if a.level == Level::Province {
             return a.owner.clone();
         }
         match self.profile.province.prefecture(&a.region) {
@@ -274,18 +276,20 @@ pub fn pass_overall(c: &CampaignData) -> Table {
 pub fn pass_by_owner_group(c: &CampaignData) -> Table {
     let mut groups: Vec<Group> = vec![(
         OWNER_GROUP_PROVINCE.to_string(),
-        Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_PROVINCE),
+        Box::new(|a: &Account| a.owner_group() == OwnerGroup::Provincial),
     )];
     for city in c.cities() {
         let label = format!("  {city}");
         groups.push((
             label,
-            Box::new(move |a: &Account| a.owner_group() == OWNER_GROUP_CITY && a.region == city),
+            Box::new(move |a: &Account| {
+                a.owner_group() == OwnerGroup::Prefecture && a.region == city
+            }),
         ));
     }
     groups.push((
         format!("{}合计", c.city_label()),
-        Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_CITY),
+        Box::new(|a: &Account| a.owner_group() == OwnerGroup::Prefecture),
     ));
     groups.push(("全省".into(), Box::new(|_| true)));
     let mut t = rate_table(
@@ -303,9 +307,14 @@ pub fn pass_by_owner_group(c: &CampaignData) -> Table {
 }
 
 pub fn pass_by_level(c: &CampaignData) -> Table {
-    let groups: Vec<Group> = LEVELS
-        .iter()
-        .map(|l| -> Group { (l.to_string(), Box::new(move |a: &Account| a.level == *l)) })
+    let groups: Vec<Group> = Level::ALL
+        .into_iter()
+        .map(|l| -> Group {
+            (
+                l.label().to_string(),
+                Box::new(move |a: &Account| a.level == l),
+            )
+        })
         .collect();
     rate_table(c, "合格率_层级", "合格率:按层级", &["层级"], groups)
 }
@@ -330,10 +339,10 @@ pub fn pass_by_type(c: &CampaignData) -> Table {
 
 pub fn pass_by_level_type(c: &CampaignData) -> Table {
     let mut groups: Vec<Group> = Vec::new();
-    for l in LEVELS {
+    for l in Level::ALL {
         for ty in c.rate_types() {
             groups.push((
-                format!("{l}\t{ty}"),
+                format!("{}\t{ty}", l.label()),
                 Box::new(move |a: &Account| a.level == l && a.account_type == ty),
             ));
         }
@@ -380,8 +389,8 @@ pub fn problems(c: &CampaignData) -> Table {
         ],
     );
     for (j, ind) in c.catalog.indicators.iter().enumerate() {
-        let p = problem_count(c, j, |a| a.owner_group() == OWNER_GROUP_PROVINCE);
-        let s = problem_count(c, j, |a| a.owner_group() == OWNER_GROUP_CITY);
+        let p = problem_count(c, j, |a| a.owner_group() == OwnerGroup::Provincial);
+        let s = problem_count(c, j, |a| a.owner_group() == OwnerGroup::Prefecture);
         let all = problem_count(c, j, |_| true);
         let share = |(h, n): (u64, u64)| {
             if n == 0 {
@@ -419,11 +428,11 @@ pub fn qoq_groups(c: &CampaignData) -> Vec<Group> {
         ("全省".into(), Box::new(|_| true)),
         (
             OWNER_GROUP_PROVINCE.into(),
-            Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_PROVINCE),
+            Box::new(|a: &Account| a.owner_group() == OwnerGroup::Provincial),
         ),
         (
             c.city_label().into(),
-            Box::new(|a: &Account| a.owner_group() == OWNER_GROUP_CITY),
+            Box::new(|a: &Account| a.owner_group() == OwnerGroup::Prefecture),
         ),
     ];
     for t in c.rate_types() {
@@ -662,8 +671,11 @@ impl Estimates {
 pub fn estimate_groups(c: &CampaignData) -> Estimates {
     let (frames, index) = design_frames(c);
     let mut groups = qoq_groups(c);
-    for l in LEVELS {
-        groups.push((l.to_string(), Box::new(move |a: &Account| a.level == l)));
+    for l in Level::ALL {
+        groups.push((
+            l.label().to_string(),
+            Box::new(move |a: &Account| a.level == l),
+        ));
     }
     let rows = groups
         .into_iter()

@@ -814,9 +814,9 @@ mod tests {
         for i in 0..96 {
             reg.accounts.push(Account {
                 id: format!("A{i:03}"),
-                level: "县级".into(),
+                level: crate::vocab::Level::County,
                 account_type: "微信".into(),
-                status: "正常".into(),
+                status: crate::vocab::Status::Active,
                 ..Account::default()
             });
             // 27 random units, one failed; 69 certainty units, ten failed.

@@ -116,7 +116,7 @@ pub fn indicator_headers(cat: &Catalog) -> impl Iterator<Item = String> + '_ {
 }
 
 fn identity(a: &Account) -> [String; 7] {
-    let region = if a.level == "省级" {
+    let region = if a.level == crate::vocab::Level::Province {
         "省本级".to_string()
     } else {
         a.region.clone()
@@ -126,7 +126,7 @@ fn identity(a: &Account) -> [String; 7] {
         a.name.clone(),
         a.account_type.clone(),
         a.owner.clone(),
-        a.level.clone(),
+        a.level.label().to_string(),
         region,
         a.platform.clone(),
     ]
