@@ -4,7 +4,7 @@ use crate::campaign::{self, Access, Campaign};
 use crate::cli::ReportArgs;
 use crate::registry;
 use crate::report::draft::{self, DraftInput};
-use crate::report::table::{Cell, Table};
+use crate::report::table::Table;
 use crate::report::tables::{self, CampaignData, Outcome};
 use crate::report::{makeup, write};
 use anyhow::{bail, Context, Result};
@@ -178,18 +178,10 @@ pub fn build(
     tables.push(tables::pass_by_level_type(cur));
     tables.push(tables::problems(cur));
     tables.push(tables::quarter_on_quarter(cur, previous));
-    let repeat = tables::repeat_offenders(cur, previous);
-    let max_streak = repeat
-        .rows
-        .iter()
-        .filter_map(|r| match r.get(4) {
-            Some(Cell::Int(k)) => Some(*k as usize),
-            _ => None,
-        })
-        .max()
-        .unwrap_or(0);
-    let repeat_count = repeat.rows.len();
-    tables.push(repeat);
+    let offenders = tables::repeat_offender_list(cur, previous);
+    let max_streak = offenders.iter().map(|f| f.streak).max().unwrap_or(0);
+    let repeat_count = offenders.len();
+    tables.push(tables::repeat_offenders(cur, previous, &offenders));
     let est = tables::estimate_groups(cur);
     let overall_est = est.overall().map(|e| (e.rate, e.lower, e.upper));
     tables.push(tables::estimates(&est));

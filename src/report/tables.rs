@@ -251,11 +251,11 @@ fn rate_table(
         headers.push(RATE_WITHOUT_RECHECKS);
     }
     let mut t = Table::new(name, title, &headers);
-    for (k, pred) in groups {
-        let mut r: Vec<Cell> = k.splitn(keys.len(), '\t').map(Cell::text).collect();
-        r.extend(c.tally(&pred).cells());
+    for g in groups {
+        let mut r: Vec<Cell> = g.keys.iter().map(Cell::text).collect();
+        r.extend(c.tally(&g.member).cells());
         if rechecks {
-            r.push(rate_without(c, &pred));
+            r.push(rate_without(c, &g.member));
         }
         t.rows.push(r);
     }
@@ -269,29 +269,23 @@ fn rate_table(
 }
 
 pub fn pass_overall(c: &CampaignData) -> Table {
-    let groups: Vec<Group> = vec![("全省".into(), Box::new(|_| true))];
+    let groups = vec![Group::new("全省", |_| true)];
     rate_table(c, "合格率_总体", "总体合格率", &["范围"], groups)
 }
 
 pub fn pass_by_owner_group(c: &CampaignData) -> Table {
-    let mut groups: Vec<Group> = vec![(
-        OWNER_GROUP_PROVINCE.to_string(),
-        Box::new(|a: &Account| a.owner_group() == OwnerGroup::Provincial),
-    )];
+    let mut groups = vec![Group::new(OWNER_GROUP_PROVINCE, |a| {
+        a.owner_group() == OwnerGroup::Provincial
+    })];
     for city in c.cities() {
-        let label = format!("  {city}");
-        groups.push((
-            label,
-            Box::new(move |a: &Account| {
-                a.owner_group() == OwnerGroup::Prefecture && a.region == city
-            }),
-        ));
+        groups.push(Group::new(format!("  {city}"), move |a| {
+            a.owner_group() == OwnerGroup::Prefecture && a.region == city
+        }));
     }
-    groups.push((
-        format!("{}合计", c.city_label()),
-        Box::new(|a: &Account| a.owner_group() == OwnerGroup::Prefecture),
-    ));
-    groups.push(("全省".into(), Box::new(|_| true)));
+    groups.push(Group::new(format!("{}合计", c.city_label()), |a| {
+        a.owner_group() == OwnerGroup::Prefecture
+    }));
+    groups.push(Group::new("全省", |_| true));
     let mut t = rate_table(
         c,
         "合格率_开设主体",
@@ -307,26 +301,18 @@ pub fn pass_by_owner_group(c: &CampaignData) -> Table {
 }
 
 pub fn pass_by_level(c: &CampaignData) -> Table {
-    let groups: Vec<Group> = Level::ALL
+    let groups = Level::ALL
         .into_iter()
-        .map(|l| -> Group {
-            (
-                l.label().to_string(),
-                Box::new(move |a: &Account| a.level == l),
-            )
-        })
+        .map(|l| Group::new(l.label(), move |a| a.level == l))
         .collect();
     rate_table(c, "合格率_层级", "合格率:按层级", &["层级"], groups)
 }
 
 pub fn pass_by_type(c: &CampaignData) -> Table {
-    let groups: Vec<Group> = c
+    let groups = c
         .rate_types()
         .into_iter()
-        .map(|t| -> Group {
-            let label = t.clone();
-            (label, Box::new(move |a: &Account| a.account_type == t))
-        })
+        .map(|t| Group::new(t.clone(), move |a| a.account_type == t))
         .collect();
     rate_table(
         c,
@@ -341,10 +327,10 @@ pub fn pass_by_level_type(c: &CampaignData) -> Table {
     let mut groups: Vec<Group> = Vec::new();
     for l in Level::ALL {
         for ty in c.rate_types() {
-            groups.push((
-                format!("{}\t{ty}", l.label()),
-                Box::new(move |a: &Account| a.level == l && a.account_type == ty),
-            ));
+            groups.push(Group {
+                keys: vec![l.label().to_string(), ty.clone()],
+                member: Box::new(move |a: &Account| a.level == l && a.account_type == ty),
+            });
         }
     }
     rate_table(
@@ -419,24 +405,42 @@ pub fn problems(c: &CampaignData) -> Table {
     t
 }
 
-/// Groups compared quarter on quarter.
-/// A named group of accounts.
-pub type Group = (String, Box<dyn Fn(&Account) -> bool>);
+/// A group of accounts a table reports on: its key cells (one per key column) and who is in it.
+pub struct Group {
+    /// The row's key cells, e.g. ["县级", "微信"].
+    pub keys: Vec<String>,
+    /// Membership.
+    pub member: Box<dyn Fn(&Account) -> bool>,
+}
 
+impl Group {
+    /// A group with one key cell.
+    pub fn new(label: impl Into<String>, member: impl Fn(&Account) -> bool + 'static) -> Group {
+        Group {
+            keys: vec![label.into()],
+            member: Box::new(member),
+        }
+    }
+
+    /// The group's label: its key cells joined.
+    pub fn label(&self) -> String {
+        self.keys.join("/")
+    }
+}
+
+/// Groups compared quarter on quarter.
 pub fn qoq_groups(c: &CampaignData) -> Vec<Group> {
-    let mut g: Vec<Group> = vec![
-        ("全省".into(), Box::new(|_| true)),
-        (
-            OWNER_GROUP_PROVINCE.into(),
-            Box::new(|a: &Account| a.owner_group() == OwnerGroup::Provincial),
-        ),
-        (
-            c.city_label().into(),
-            Box::new(|a: &Account| a.owner_group() == OwnerGroup::Prefecture),
-        ),
+    let mut g = vec![
+        Group::new("全省", |_| true),
+        Group::new(OWNER_GROUP_PROVINCE, |a| {
+            a.owner_group() == OwnerGroup::Provincial
+        }),
+        Group::new(c.city_label(), |a| {
+            a.owner_group() == OwnerGroup::Prefecture
+        }),
     ];
     for t in c.rate_types() {
-        g.push((t.clone(), Box::new(move |a: &Account| a.account_type == t)));
+        g.push(Group::new(t.clone(), move |a| a.account_type == t));
     }
     g
 }
@@ -473,12 +477,12 @@ pub fn quarter_on_quarter(c: &CampaignData, previous: &[CampaignData]) -> Table 
             "回头看账号是上期不合格的账号,合格率明显偏低;{RATE_WITHOUT_RECHECKS} 各期都只计回头看以外的账号,变化按同口径计算。"
         ));
     }
-    for (label, pred) in qoq_groups(c) {
-        let mut r = vec![Cell::Text(label)];
-        r.extend(change_cells(c, previous, |x| x.tally(&pred)));
+    for g in qoq_groups(c) {
+        let mut r = vec![Cell::Text(g.label())];
+        r.extend(change_cells(c, previous, |x| x.tally(&g.member)));
         if like {
             r.extend(change_cells(c, previous, |x| {
-                x.tally_without_rechecks(&pred)
+                x.tally_without_rechecks(&g.member)
             }));
         }
         t.rows.push(r);
@@ -531,65 +535,73 @@ fn veto_names(cat: &Catalog, v: &Verdict) -> String {
 }
 
 /// Accounts unqualified now and in the k−1 campaigns right before (k ≥ 2).
-pub fn repeat_offenders(c: &CampaignData, previous: &[CampaignData]) -> Table {
-    let mut headers: Vec<String> = ["账号ID", "名称", "开设主体", "类型", "连续不合格次数"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    headers.push(format!("{} 问题", c.name));
-    for p in previous {
-        headers.push(format!("{} 问题", p.name));
-    }
-    let mut t = Table {
-        name: "连续不合格".into(),
-        title: "连续多次检查不合格的政务新媒体".into(),
-        headers,
-        rows: Vec::new(),
-        notes: Vec::new(),
-        decimals: 1,
-    };
-    let mut found: Vec<(usize, Vec<Cell>)> = Vec::new();
-    for (a, o) in c.checked() {
-        if o.verdict.qualified {
-            continue;
-        }
+/// An account unqualified now and in the campaigns right before.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RepeatOffender {
+    /// The account as sampled now.
+    pub account: Account,
+    /// Consecutive unqualified campaigns, this one included (≥ 2).
+    pub streak: usize,
+    /// What was found now, then in each earlier campaign (合格 / 未抽查 where it was not).
+    pub history: Vec<String>,
+}
+
+/// Accounts unqualified now and in the k−1 campaigns right before (k ≥ 2), longest streak first.
+pub fn repeat_offender_list(c: &CampaignData, previous: &[CampaignData]) -> Vec<RepeatOffender> {
+    let mut found = Vec::new();
+    for (a, o) in c.checked().filter(|(_, o)| !o.verdict.qualified) {
         let mut streak = 1;
-        let mut cols = vec![Cell::text(veto_names(&c.catalog, &o.verdict))];
+        let mut history = vec![veto_names(&c.catalog, &o.verdict)];
         let mut broken = false;
         for p in previous {
-            match p.outcomes.get(&a.id) {
-                Some(po) if !broken && !po.verdict.qualified => {
-                    streak += 1;
-                    cols.push(Cell::text(veto_names(&p.catalog, &po.verdict)));
-                }
-                Some(po) => {
-                    broken = true;
-                    cols.push(Cell::text(if po.verdict.qualified {
-                        "合格".to_string()
-                    } else {
-                        veto_names(&p.catalog, &po.verdict)
-                    }));
-                }
-                None => {
-                    broken = true;
-                    cols.push(Cell::text("未抽查"));
-                }
+            let then = p.outcomes.get(&a.id);
+            match then {
+                Some(po) if !broken && !po.verdict.qualified => streak += 1,
+                _ => broken = true,
             }
+            history.push(match then {
+                Some(po) if po.verdict.qualified => "合格".to_string(),
+                Some(po) => veto_names(&p.catalog, &po.verdict),
+                None => "未抽查".to_string(),
+            });
         }
         if streak >= 2 {
-            let mut r = vec![
-                Cell::text(a.id.clone()),
-                Cell::text(a.name.clone()),
-                Cell::text(a.owner.clone()),
-                Cell::text(a.account_type.clone()),
-                Cell::Int(streak as i64),
-            ];
-            r.extend(cols);
-            found.push((streak, r));
+            found.push(RepeatOffender {
+                account: a.clone(),
+                streak,
+                history,
+            });
         }
     }
-    found.sort_by_key(|f| std::cmp::Reverse(f.0));
-    t.rows = found.into_iter().map(|(_, r)| r).collect();
+    found.sort_by_key(|f| std::cmp::Reverse(f.streak));
+    found
+}
+
+/// The repeat offenders as the report's table.
+pub fn repeat_offenders(
+    c: &CampaignData,
+    previous: &[CampaignData],
+    list: &[RepeatOffender],
+) -> Table {
+    let mut headers = vec!["账号ID", "名称", "开设主体", "类型", "连续不合格次数"];
+    let problems: Vec<String> = std::iter::once(c)
+        .chain(previous)
+        .map(|x| format!("{} 问题", x.name))
+        .collect();
+    headers.extend(problems.iter().map(String::as_str));
+    let mut t = Table::new("连续不合格", "连续多次检查不合格的政务新媒体", &headers);
+    for f in list {
+        let a = &f.account;
+        let mut r = vec![
+            Cell::text(a.id.clone()),
+            Cell::text(a.name.clone()),
+            Cell::text(a.owner.clone()),
+            Cell::text(a.account_type.clone()),
+            Cell::Int(f.streak as i64),
+        ];
+        r.extend(f.history.iter().map(Cell::text));
+        t.rows.push(r);
+    }
     if previous.is_empty() {
         t.notes
             .push("未提供 --previous,无法判断连续不合格。".into());
@@ -672,21 +684,18 @@ pub fn estimate_groups(c: &CampaignData) -> Estimates {
     let (frames, index) = design_frames(c);
     let mut groups = qoq_groups(c);
     for l in Level::ALL {
-        groups.push((
-            l.label().to_string(),
-            Box::new(move |a: &Account| a.level == l),
-        ));
+        groups.push(Group::new(l.label(), move |a| a.level == l));
     }
     let rows = groups
         .into_iter()
-        .map(|(label, pred)| EstimateRow {
-            raw: c.tally(&pred),
+        .map(|g| EstimateRow {
+            raw: c.tally(&g.member),
             estimate: estimate(
                 &frames,
-                &observations(c, &index, &pred),
-                c.frame_count(&pred),
+                &observations(c, &index, &g.member),
+                c.frame_count(&g.member),
             ),
-            label,
+            label: g.label(),
         })
         .collect();
     let certainty: Vec<u64> = c.design.strata.iter().map(|s| s.certainty).collect();

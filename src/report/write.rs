@@ -215,6 +215,18 @@ pub fn sampling_note(period: &str, tables: &[&Table], banners: &[String]) -> Str
     s
 }
 
+/// A title too long for one line of 2号 (about 20 characters) breaks where the meaning does:
+/// before "检查抽查" ("关于2020年第一季度政务新媒体" / "检查抽查情况的通报"), never inside a word.
+fn break_title(title: &str) -> String {
+    const LINE: usize = 20;
+    match title.find("检查抽查") {
+        Some(at) if title.chars().count() > LINE && title[..at].chars().count() <= LINE => {
+            format!("{}\n{}", &title[..at], &title[at..])
+        }
+        _ => title.to_string(),
+    }
+}
+
 /// Who the notice is from and to: `report --issuer` and `--to`, with 【】 placeholders for the
 /// writer where they were not given.
 #[derive(Clone, Debug, Default)]
@@ -248,7 +260,7 @@ pub fn docx(
     let title = paras
         .iter()
         .find_map(|p| match p {
-            Para::Title(t) => Some(crate::text::fullwidth_punct(t)),
+            Para::Title(t) => Some(break_title(&crate::text::fullwidth_punct(t))),
             _ => None,
         })
         .unwrap_or_default();
@@ -309,6 +321,15 @@ mod tests {
             .unwrap();
         assert!(xml.chars().all(crate::text::xml_allowed));
         assert!(xml.contains("甲乙") && xml.contains("正文"));
+    }
+
+    #[test]
+    fn a_long_title_breaks_before_the_subject() {
+        assert_eq!(
+            break_title("关于2020年第一季度政务新媒体检查抽查情况的通报（草稿）"),
+            "关于2020年第一季度政务新媒体\n检查抽查情况的通报（草稿）"
+        );
+        assert_eq!(break_title("关于检查抽查的通报"), "关于检查抽查的通报");
     }
 
     #[test]
