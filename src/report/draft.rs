@@ -68,6 +68,45 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
         ));
     }
     out.push(Para::Heading("(一)总体情况".into()));
+    out.extend(overview(input));
+
+    out.push(Para::Heading("(二)检查抽查发现的问题".into()));
+    out.extend(problem_section(c));
+    let vetoed = c
+        .checked()
+        .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
+        .count();
+    if vetoed > 0 {
+        out.push(Para::Body(format!(
+            "本次检查抽查共发现{vetoed}个政务新媒体存在\"单项否决\"问题,名单见附件。"
+        )));
+    }
+    if input.repeat_offenders > 0 {
+        out.push(Para::Body(format!(
+            "部分单位不合格政务新媒体反复出现,{}个政务新媒体连续{}次以上为不合格政务新媒体(最多连续{}次)。",
+            input.repeat_offenders, 2, input.max_streak
+        )));
+    }
+    out.push(Para::Heading("(三)下一步工作要求".into()));
+    out.push(Para::Body(
+        "【由起草人填写:针对上述问题提出清理整合、整改落实、监管机制等方面的工作要求。】".into(),
+    ));
+    out.push(Para::Body(format!(
+        "各{}、省各有关部门请将政务新媒体检查抽查情况和对本次通报的政务新媒体整改情况,于{}前提交至全省政务新媒体备案检查系统。",
+        c.city_label(),
+        input.rectify_by.clone().unwrap_or_else(|| "【 月 日】".into())
+    )));
+    out.push(Para::Attachment(format!(
+        "附件:{}检查抽查存在\"单项否决\"问题政务新媒体名单",
+        c.display_name()
+    )));
+    out
+}
+
+/// (一)总体情况: the registry's make-up, its change, the sample, the pass rates and their change.
+fn overview(input: &DraftInput<'_>) -> Vec<Para> {
+    let c = input.current;
+    let mut out = Vec::new();
     let active: Vec<_> = c.registry.active().collect();
     let count =
         |f: &dyn Fn(&crate::registry::Account) -> bool| active.iter().filter(|a| f(a)).count();
@@ -168,37 +207,6 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
             )));
         }
     }
-
-    out.push(Para::Heading("(二)检查抽查发现的问题".into()));
-    out.extend(problem_section(c));
-    let vetoed = c
-        .checked()
-        .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
-        .count();
-    if vetoed > 0 {
-        out.push(Para::Body(format!(
-            "本次检查抽查共发现{vetoed}个政务新媒体存在\"单项否决\"问题,名单见附件。"
-        )));
-    }
-    if input.repeat_offenders > 0 {
-        out.push(Para::Body(format!(
-            "部分单位不合格政务新媒体反复出现,{}个政务新媒体连续{}次以上为不合格政务新媒体(最多连续{}次)。",
-            input.repeat_offenders, 2, input.max_streak
-        )));
-    }
-    out.push(Para::Heading("(三)下一步工作要求".into()));
-    out.push(Para::Body(
-        "【由起草人填写:针对上述问题提出清理整合、整改落实、监管机制等方面的工作要求。】".into(),
-    ));
-    out.push(Para::Body(format!(
-        "各{}、省各有关部门请将政务新媒体检查抽查情况和对本次通报的政务新媒体整改情况,于{}前提交至全省政务新媒体备案检查系统。",
-        c.city_label(),
-        input.rectify_by.clone().unwrap_or_else(|| "【 月 日】".into())
-    )));
-    out.push(Para::Attachment(format!(
-        "附件:{}检查抽查存在\"单项否决\"问题政务新媒体名单",
-        c.display_name()
-    )));
     out
 }
 

@@ -137,279 +137,279 @@ pub fn identity_cells(a: &Account) -> [String; 7] {
     identity(a)
 }
 
-/// The workbook's bytes.
+/// The workbook's bytes: 说明, 检查表 and the hidden, signed _audit sheet.
 pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
-    let cat = spec.catalog;
     let mut wb = Workbook::new();
     crate::io::write::stamp(
         &mut wb,
         &format!("检查表 {} {}", spec.meta.campaign, spec.meta.inspector),
         spec.created,
     )?;
+    write_help(&mut wb, spec)?;
+    write_main(&mut wb, spec)?;
+    write_meta(&mut wb, spec)?;
+    Ok(wb.save_to_buffer()?)
+}
+
+/// 说明: the campaign, the deadline, how to fill in, every indicator's definition.
+fn write_help(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
+    let cat = spec.catalog;
     let hf = crate::io::write::header_format();
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let bold = Format::new().set_bold();
-
-    // 说明
-    {
-        let ws = wb.add_worksheet();
-        ws.set_name(SHEET_HELP)?;
-        for (c, w) in [10.0, 40.0, 26.0, 26.0, 64.0].iter().enumerate() {
-            ws.set_column_width(c as u16, *w)?;
-        }
-        ws.set_landscape();
-        ws.set_paper_size(9);
-        ws.set_print_fit_to_pages(1, 0);
-        let line = Format::new()
-            .set_text_wrap()
-            .set_align(FormatAlign::VerticalCenter);
-        let title = Format::new().set_bold().set_font_size(16);
-        ws.write_string_with_format(
-            0,
-            0,
-            format!("政务新媒体检查抽查 检查表({})", spec.meta.campaign),
-            &title,
-        )?;
-        let mut r = 2;
-        let lines: Vec<(String, String)> = vec![
-            ("项目".into(), spec.meta.campaign.to_string()),
-            ("检查人".into(), spec.meta.inspector.to_string()),
-            ("账号数".into(), spec.accounts.len().to_string()),
-            (
-                "截止日期".into(),
-                spec.deadline.unwrap_or("(未设定)").to_string(),
-            ),
-        ];
-        for (k, v) in lines {
-            ws.write_string_with_format(r, 0, k, &bold)?;
-            ws.write_string(r, 1, v)?;
-            r += 1;
-        }
-        if spec.simulated {
-            let red = Format::new().set_bold().set_font_color(0xC00000);
-            ws.write_string_with_format(
-                r,
-                0,
-                "注意:本工作簿由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。",
-                &red,
-            )?;
-            r += 1;
-        }
-        r += 1;
-        ws.write_string_with_format(r, 0, "填写方法", &bold)?;
-        r += 1;
-        let how = [
-            "1. 在\"检查表\"工作表中逐个检查账号,每行一个账号;白色单元格可填写,灰色的账号信息已锁定,请勿改动。",
-            "2. 单项否决指标(V 开头)从下拉框选择 是/否:\"是\"表示发现该问题。任一项为\"是\"即判定为不合格。",
-            &format!(
-                "3. 扣分指标(D 开头)填写发现的次数(0 表示没有问题),得分 = 100 − Σ次数×每次扣分,低于 {} 分为不合格。",
-                cat.pass_mark
-            ),
-            "4. 凡是标记了问题(否决项为\"是\"或扣分次数大于 0),必须在\"问题描述\"中写明证据(截图编号、链接、时间等)。",
-            "5. 每行的所有指标都要填写,并填写检查日期;尚未检查的行保持全部空白。",
-            "6. 不要删除、插入或调换行,不要修改文件中隐藏的工作表;填好后保存为 .xlsx 发回。",
-        ];
-        for l in how {
-            ws.merge_range(r, 0, r, 4, l, &line)?;
-            ws.set_row_height(r, 20)?;
-            r += 1;
-        }
-        r += 1;
-        ws.write_string_with_format(r, 0, "指标说明", &bold)?;
-        r += 1;
-        for (c, h) in ["代码", "指标", "类型", "类别", "说明"].iter().enumerate() {
-            ws.write_string_with_format(r, c as u16, *h, &hf)?;
-        }
-        r += 1;
-        for i in &cat.indicators {
-            ws.write_string_with_format(r, 0, &i.code, &wrap)?;
-            ws.write_string_with_format(r, 1, &i.name, &wrap)?;
-            let kind = match i.kind {
-                Kind::Veto => "单项否决(是/否)".to_string(),
-                Kind::Deduct => format!(
-                    "扣分:每次 {} 分,最多 {} 次",
-                    i.points.unwrap_or(0),
-                    i.max.unwrap_or(0)
-                ),
-            };
-            ws.write_string_with_format(r, 2, kind, &wrap)?;
-            ws.write_string_with_format(r, 3, &i.head, &wrap)?;
-            ws.write_string_with_format(r, 4, &i.description, &wrap)?;
-            ws.set_row_height(r, 30)?;
-            r += 1;
-        }
-        ws.set_active(true);
+    let ws = wb.add_worksheet();
+    ws.set_name(SHEET_HELP)?;
+    for (c, w) in [10.0, 40.0, 26.0, 26.0, 64.0].iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
     }
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    let line = Format::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+    let title = Format::new().set_bold().set_font_size(16);
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("政务新媒体检查抽查 检查表({})", spec.meta.campaign),
+        &title,
+    )?;
+    let mut r = 2;
+    let lines: Vec<(String, String)> = vec![
+        ("项目".into(), spec.meta.campaign.to_string()),
+        ("检查人".into(), spec.meta.inspector.to_string()),
+        ("账号数".into(), spec.accounts.len().to_string()),
+        (
+            "截止日期".into(),
+            spec.deadline.unwrap_or("(未设定)").to_string(),
+        ),
+    ];
+    for (k, v) in lines {
+        ws.write_string_with_format(r, 0, k, &bold)?;
+        ws.write_string(r, 1, v)?;
+        r += 1;
+    }
+    if spec.simulated {
+        let red = Format::new().set_bold().set_font_color(0xC00000);
+        ws.write_string_with_format(
+            r,
+            0,
+            "注意:本工作簿由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。",
+            &red,
+        )?;
+        r += 1;
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, "填写方法", &bold)?;
+    r += 1;
+    let how = [
+        "1. 在\"检查表\"工作表中逐个检查账号,每行一个账号;白色单元格可填写,灰色的账号信息已锁定,请勿改动。",
+        "2. 单项否决指标(V 开头)从下拉框选择 是/否:\"是\"表示发现该问题。任一项为\"是\"即判定为不合格。",
+        &format!(
+            "3. 扣分指标(D 开头)填写发现的次数(0 表示没有问题),得分 = 100 − Σ次数×每次扣分,低于 {} 分为不合格。",
+            cat.pass_mark
+        ),
+        "4. 凡是标记了问题(否决项为\"是\"或扣分次数大于 0),必须在\"问题描述\"中写明证据(截图编号、链接、时间等)。",
+        "5. 每行的所有指标都要填写,并填写检查日期;尚未检查的行保持全部空白。",
+        "6. 不要删除、插入或调换行,不要修改文件中隐藏的工作表;填好后保存为 .xlsx 发回。",
+    ];
+    for l in how {
+        ws.merge_range(r, 0, r, 4, l, &line)?;
+        ws.set_row_height(r, 20)?;
+        r += 1;
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, "指标说明", &bold)?;
+    r += 1;
+    for (c, h) in ["代码", "指标", "类型", "类别", "说明"].iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, *h, &hf)?;
+    }
+    r += 1;
+    for i in &cat.indicators {
+        ws.write_string_with_format(r, 0, &i.code, &wrap)?;
+        ws.write_string_with_format(r, 1, &i.name, &wrap)?;
+        let kind = match i.kind {
+            Kind::Veto => "单项否决(是/否)".to_string(),
+            Kind::Deduct => format!(
+                "扣分:每次 {} 分,最多 {} 次",
+                i.points.unwrap_or(0),
+                i.max.unwrap_or(0)
+            ),
+        };
+        ws.write_string_with_format(r, 2, kind, &wrap)?;
+        ws.write_string_with_format(r, 3, &i.head, &wrap)?;
+        ws.write_string_with_format(r, 4, &i.description, &wrap)?;
+        ws.set_row_height(r, 30)?;
+        r += 1;
+    }
+    ws.set_active(true);
+    Ok(())
+}
 
-    // 检查表
-    {
-        let ws = wb.add_worksheet();
-        ws.set_name(SHEET_MAIN)?;
-        let locked = Format::new()
-            .set_background_color(0xF2F2F2)
-            .set_border(FormatBorder::Thin);
-        let input = Format::new()
-            .set_unlocked()
-            .set_border(FormatBorder::Thin)
-            .set_align(FormatAlign::Center);
-        let input_text = Format::new()
-            .set_unlocked()
-            .set_border(FormatBorder::Thin)
-            .set_text_wrap();
-        let input_date = Format::new()
-            .set_unlocked()
-            .set_border(FormatBorder::Thin)
-            .set_num_format("yyyy-mm-dd");
-        let mut headers: Vec<String> = ID_COLUMNS.iter().map(|s| s.to_string()).collect();
-        headers.extend(indicator_headers(cat));
-        headers.extend(
-            [COL_DESCRIPTION, COL_CHECKER, COL_DATE]
-                .iter()
-                .map(|s| s.to_string()),
-        );
-        headers.extend(spec.finding.iter().map(|(h, _)| h.clone()));
-        headers.push(COL_NOTE.to_string());
-        let notes = duplicate_notes(&spec.accounts);
-        for (c, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &hf)?;
+/// 检查表: locked identity columns, validated answer cells, the finding columns and 备注.
+fn write_main(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
+    let cat = spec.catalog;
+    let hf = crate::io::write::header_format();
+    let ws = wb.add_worksheet();
+    ws.set_name(SHEET_MAIN)?;
+    let locked = Format::new()
+        .set_background_color(0xF2F2F2)
+        .set_border(FormatBorder::Thin);
+    let input = Format::new()
+        .set_unlocked()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center);
+    let input_text = Format::new()
+        .set_unlocked()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
+    let input_date = Format::new()
+        .set_unlocked()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("yyyy-mm-dd");
+    let mut headers: Vec<String> = ID_COLUMNS.iter().map(|s| s.to_string()).collect();
+    headers.extend(indicator_headers(cat));
+    headers.extend(
+        [COL_DESCRIPTION, COL_CHECKER, COL_DATE]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    headers.extend(spec.finding.iter().map(|(h, _)| h.clone()));
+    headers.push(COL_NOTE.to_string());
+    let notes = duplicate_notes(&spec.accounts);
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &hf)?;
+    }
+    ws.set_row_height(0, 54)?;
+    let first_ind = ID_COLUMNS.len() as u16;
+    let desc_col = first_ind + cat.indicators.len() as u16;
+    let mut id_rows: Vec<Vec<String>> = Vec::new();
+    for (i, a) in spec.accounts.iter().enumerate() {
+        let r = i as u32 + 1;
+        let cells = identity(a);
+        for (c, v) in cells.iter().enumerate() {
+            ws.write_string_with_format(r, c as u16, v, &locked)?;
         }
-        ws.set_row_height(0, 54)?;
-        let first_ind = ID_COLUMNS.len() as u16;
-        let desc_col = first_ind + cat.indicators.len() as u16;
-        let mut id_rows: Vec<Vec<String>> = Vec::new();
-        for (i, a) in spec.accounts.iter().enumerate() {
-            let r = i as u32 + 1;
-            let cells = identity(a);
-            for (c, v) in cells.iter().enumerate() {
-                ws.write_string_with_format(r, c as u16, v, &locked)?;
-            }
-            id_rows.push(cells.to_vec());
-            // Finding columns and the note: locked, after the answers, never read back.
-            let mut c = desc_col + 3;
-            for (_, i) in &spec.finding {
-                let v = a.extra.get(*i).map(String::as_str).unwrap_or("");
-                ws.write_string_with_format(r, c, v, &locked)?;
-                c += 1;
-            }
-            ws.write_string_with_format(r, c, &notes[i], &locked)?;
-            let fill = spec.fills.and_then(|f| f.get(&a.id));
-            for (j, ind) in cat.indicators.iter().enumerate() {
-                let c = first_ind + j as u16;
-                match fill {
-                    Some(f) => {
-                        let v = f.values.get(j).copied().unwrap_or(0);
-                        match ind.kind {
-                            Kind::Veto => ws.write_string_with_format(
-                                r,
-                                c,
-                                if v > 0 { "是" } else { "否" },
-                                &input,
-                            )?,
-                            Kind::Deduct => ws.write_number_with_format(r, c, v as f64, &input)?,
-                        };
-                    }
-                    None => {
-                        ws.write_blank(r, c, &input)?;
-                    }
-                }
-            }
+        id_rows.push(cells.to_vec());
+        // Finding columns and the note: locked, after the answers, never read back.
+        let mut c = desc_col + 3;
+        for (_, i) in &spec.finding {
+            let v = a.extra.get(*i).map(String::as_str).unwrap_or("");
+            ws.write_string_with_format(r, c, v, &locked)?;
+            c += 1;
+        }
+        ws.write_string_with_format(r, c, &notes[i], &locked)?;
+        let fill = spec.fills.and_then(|f| f.get(&a.id));
+        for (j, ind) in cat.indicators.iter().enumerate() {
+            let c = first_ind + j as u16;
             match fill {
                 Some(f) => {
-                    ws.write_string_with_format(r, desc_col, &f.description, &input_text)?;
-                    ws.write_string_with_format(r, desc_col + 1, &f.checker, &input_text)?;
-                    let d = ExcelDateTime::from_ymd(
-                        chrono::Datelike::year(&f.date) as u16,
-                        chrono::Datelike::month(&f.date) as u8,
-                        chrono::Datelike::day(&f.date) as u8,
-                    )?;
-                    ws.write_datetime_with_format(r, desc_col + 2, &d, &input_date)?;
+                    let v = f.values.get(j).copied().unwrap_or(0);
+                    match ind.kind {
+                        Kind::Veto => ws.write_string_with_format(
+                            r,
+                            c,
+                            if v > 0 { "是" } else { "否" },
+                            &input,
+                        )?,
+                        Kind::Deduct => ws.write_number_with_format(r, c, v as f64, &input)?,
+                    };
                 }
                 None => {
-                    ws.write_blank(r, desc_col, &input_text)?;
-                    ws.write_string_with_format(
-                        r,
-                        desc_col + 1,
-                        &spec.meta.inspector,
-                        &input_text,
-                    )?;
-                    ws.write_blank(r, desc_col + 2, &input_date)?;
+                    ws.write_blank(r, c, &input)?;
                 }
             }
         }
-        let last = spec.accounts.len() as u32;
-        if last > 0 {
-            for (j, ind) in cat.indicators.iter().enumerate() {
-                let c = first_ind + j as u16;
-                let dv = match ind.kind {
-                    Kind::Veto => DataValidation::new()
-                        .allow_list_strings(&["是", "否"])?
-                        .set_error_title("请选择 是 或 否")?
-                        .set_error_message("单项否决指标只能填写 是 或 否(是 = 发现问题)。")?,
-                    Kind::Deduct => DataValidation::new()
-                        .allow_whole_number(DataValidationRule::Between(
-                            0,
-                            ind.max.unwrap_or(0) as i32,
-                        ))
-                        .set_error_title("请填写整数")?
-                        .set_error_message(format!(
-                            "请填写 0 到 {} 的整数(发现问题的次数)。",
-                            ind.max.unwrap_or(0)
-                        ))?,
-                };
-                ws.add_data_validation(1, c, last, c, &dv)?;
+        match fill {
+            Some(f) => {
+                ws.write_string_with_format(r, desc_col, &f.description, &input_text)?;
+                ws.write_string_with_format(r, desc_col + 1, &f.checker, &input_text)?;
+                let d = ExcelDateTime::from_ymd(
+                    chrono::Datelike::year(&f.date) as u16,
+                    chrono::Datelike::month(&f.date) as u8,
+                    chrono::Datelike::day(&f.date) as u8,
+                )?;
+                ws.write_datetime_with_format(r, desc_col + 2, &d, &input_date)?;
             }
-            let dv = DataValidation::new()
-                .allow_date(DataValidationRule::Between(
-                    ExcelDateTime::from_ymd(2000, 1, 1)?,
-                    ExcelDateTime::from_ymd(2100, 12, 31)?,
-                ))
-                .set_error_title("请填写日期")?
-                .set_error_message("检查日期应为日期,例如 2020-03-25。")?;
-            ws.add_data_validation(1, desc_col + 2, last, desc_col + 2, &dv)?;
-            ws.autofilter(0, 0, last, desc_col + 2)?;
+            None => {
+                ws.write_blank(r, desc_col, &input_text)?;
+                ws.write_string_with_format(r, desc_col + 1, &spec.meta.inspector, &input_text)?;
+                ws.write_blank(r, desc_col + 2, &input_date)?;
+            }
         }
-        crate::io::write::autofit(ws, &headers[..first_ind as usize], &id_rows)?;
-        for j in 0..cat.indicators.len() as u16 {
-            ws.set_column_width(first_ind + j, 11)?;
-        }
-        ws.set_column_width(desc_col, 40)?;
-        ws.set_column_width(desc_col + 1, 12)?;
-        ws.set_column_width(desc_col + 2, 13)?;
-        for j in 0..spec.finding.len() as u16 {
-            ws.set_column_width(desc_col + 3 + j, 24)?;
-        }
-        ws.set_column_width(desc_col + 3 + spec.finding.len() as u16, 30)?;
-        ws.set_freeze_panes(1, 2)?;
-        ws.set_landscape();
-        ws.set_paper_size(9);
-        ws.set_repeat_rows(0, 0)?;
-        ws.set_print_fit_to_pages(1, 0);
-        let opts = ProtectionOptions {
-            select_locked_cells: true,
-            select_unlocked_cells: true,
-            format_columns: true,
-            format_rows: true,
-            sort: true,
-            use_autofilter: true,
-            ..ProtectionOptions::default()
-        };
-        ws.protect_with_options(&opts);
     }
+    let last = spec.accounts.len() as u32;
+    if last > 0 {
+        for (j, ind) in cat.indicators.iter().enumerate() {
+            let c = first_ind + j as u16;
+            let dv = match ind.kind {
+                Kind::Veto => DataValidation::new()
+                    .allow_list_strings(&["是", "否"])?
+                    .set_error_title("请选择 是 或 否")?
+                    .set_error_message("单项否决指标只能填写 是 或 否(是 = 发现问题)。")?,
+                Kind::Deduct => DataValidation::new()
+                    .allow_whole_number(DataValidationRule::Between(0, ind.max.unwrap_or(0) as i32))
+                    .set_error_title("请填写整数")?
+                    .set_error_message(format!(
+                        "请填写 0 到 {} 的整数(发现问题的次数)。",
+                        ind.max.unwrap_or(0)
+                    ))?,
+            };
+            ws.add_data_validation(1, c, last, c, &dv)?;
+        }
+        let dv = DataValidation::new()
+            .allow_date(DataValidationRule::Between(
+                ExcelDateTime::from_ymd(2000, 1, 1)?,
+                ExcelDateTime::from_ymd(2100, 12, 31)?,
+            ))
+            .set_error_title("请填写日期")?
+            .set_error_message("检查日期应为日期,例如 2020-03-25。")?;
+        ws.add_data_validation(1, desc_col + 2, last, desc_col + 2, &dv)?;
+        ws.autofilter(0, 0, last, desc_col + 2)?;
+    }
+    crate::io::write::autofit(ws, &headers[..first_ind as usize], &id_rows)?;
+    for j in 0..cat.indicators.len() as u16 {
+        ws.set_column_width(first_ind + j, 11)?;
+    }
+    ws.set_column_width(desc_col, 40)?;
+    ws.set_column_width(desc_col + 1, 12)?;
+    ws.set_column_width(desc_col + 2, 13)?;
+    for j in 0..spec.finding.len() as u16 {
+        ws.set_column_width(desc_col + 3 + j, 24)?;
+    }
+    ws.set_column_width(desc_col + 3 + spec.finding.len() as u16, 30)?;
+    ws.set_freeze_panes(1, 2)?;
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_print_fit_to_pages(1, 0);
+    let opts = ProtectionOptions {
+        select_locked_cells: true,
+        select_unlocked_cells: true,
+        format_columns: true,
+        format_rows: true,
+        sort: true,
+        use_autofilter: true,
+        ..ProtectionOptions::default()
+    };
+    ws.protect_with_options(&opts);
+    Ok(())
+}
 
-    // _audit (hidden): what the workbook belongs to, signed.
-    {
-        let ws = wb.add_worksheet();
-        ws.set_name(SHEET_META)?;
-        let fields = spec.meta.fields();
-        for (r, (k, v)) in fields.iter().enumerate() {
-            ws.write_string(r as u32, 0, *k)?;
-            ws.write_string(r as u32, 1, *v)?;
-        }
-        ws.write_string(fields.len() as u32, 0, meta::META_IDS)?;
-        for (i, id) in spec.meta.ids.iter().enumerate() {
-            ws.write_string((fields.len() + 1 + i) as u32, 0, id)?;
-        }
-        ws.set_hidden(true);
+/// _audit (hidden): what the workbook belongs to, signed.
+fn write_meta(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
+    let ws = wb.add_worksheet();
+    ws.set_name(SHEET_META)?;
+    let fields = spec.meta.fields();
+    for (r, (k, v)) in fields.iter().enumerate() {
+        ws.write_string(r as u32, 0, *k)?;
+        ws.write_string(r as u32, 1, *v)?;
     }
-    Ok(wb.save_to_buffer()?)
+    ws.write_string(fields.len() as u32, 0, meta::META_IDS)?;
+    for (i, id) in spec.meta.ids.iter().enumerate() {
+        ws.write_string((fields.len() + 1 + i) as u32, 0, id)?;
+    }
+    ws.set_hidden(true);
+    Ok(())
 }
