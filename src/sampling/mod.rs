@@ -432,11 +432,49 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
         .cloned()
         .collect();
 
-    // Strata, in a stable order (levels and types in the notice's order, regions in the province's).
+    let strata = stratify(reg, &columns, &frame, &take_all, &recheck);
+    let certainty: u64 = strata.iter().map(|s| s.certain.len() as u64).sum();
+    let frame_size = frame.len() as u64;
+    let (random, size, fail_rates) = allocation(spec, &strata, frame_size, certainty)?;
+    let (designs, mut units) = draw_strata(spec.seed, &strata, &random, &fail_rates);
+    units.sort_by(|a, b| {
+        a.stratum
+            .cmp(&b.stratum)
+            .then_with(|| reg.accounts[a.account].id.cmp(&reg.accounts[b.account].id))
+    });
+    Ok(Drawn {
+        strata: designs,
+        units,
+        frame_size,
+        excluded_found,
+        excluded_unknown,
+        recheck_outside_frame,
+        certainty,
+        size,
+    })
+}
+
+/// A stratum of the frame: its key, the units the random draw is made from (sorted by id), and
+/// the certainty units with their reason.
+struct BuiltStratum {
+    key: Vec<String>,
+    rest: Vec<usize>,
+    certain: Vec<(usize, Reason)>,
+}
+
+/// The frame's strata, in a stable order (levels and types in the notice's order, regions in
+/// the province's), each split into random and certainty units.
+fn stratify(
+    reg: &Registry,
+    columns: &[Column],
+    frame: &[usize],
+    take_all: &[TakeAll],
+    recheck: &HashSet<&str>,
+) -> Vec<BuiltStratum> {
     let col_names: Vec<&str> = columns.iter().map(|c| column_key(c)).collect();
     type Ranked = BTreeMap<Vec<(usize, String)>, (Vec<String>, Vec<usize>)>;
     let mut by_key: Ranked = BTreeMap::new();
-    for &i in &frame {
+    for &i in frame {
         let a = &reg.accounts[i];
         let key: Vec<String> = columns
             .iter()
@@ -456,10 +494,7 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
             .1
             .push(i);
     }
-    // (key, non-certainty members, certainty members with their reason)
-    type Built = (Vec<String>, Vec<usize>, Vec<(usize, Reason)>);
-    let mut strata: Vec<Built> = Vec::new();
-    let mut certainty = 0u64;
+    let mut strata: Vec<BuiltStratum> = Vec::new();
     for (_, (key, mut members)) in by_key {
         members.sort_by(|a, b| reg.accounts[*a].id.cmp(&reg.accounts[*b].id));
         let mut rest = Vec::new();
@@ -475,25 +510,29 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
                 (false, false) => rest.push(i),
             }
         }
-        certainty += certain.len() as u64;
-        strata.push((key, rest, certain));
+        strata.push(BuiltStratum { key, rest, certain });
     }
-    let frame_size = frame.len() as u64;
+    strata
+}
 
-    // Allocation of the random part.
-    let available: Vec<u64> = strata
-        .iter()
-        .map(|(_, rest, _)| rest.len() as u64)
-        .collect();
-    let (random, size, fail_rates): (Vec<u64>, u64, Vec<Option<f64>>) = match &spec.allocation {
+/// The random draws per stratum, the total sample size and (Neyman) the fail rate used.
+#[allow(clippy::type_complexity)]
+fn allocation(
+    spec: &Spec,
+    strata: &[BuiltStratum],
+    frame_size: u64,
+    certainty: u64,
+) -> Result<(Vec<u64>, u64, Vec<Option<f64>>), String> {
+    let available: Vec<u64> = strata.iter().map(|s| s.rest.len() as u64).collect();
+    let result = match &spec.allocation {
         AllocationSpec::Quota(q) => {
             for k in q.keys() {
-                if !strata.iter().any(|(key, _, _)| key == k) {
+                if !strata.iter().any(|s| &s.key == k) {
                     return Err(format!("配额中的分层 \"{}\" 在抽样框中不存在", k.join("/")));
                 }
             }
             let mut random = Vec::new();
-            for (key, rest, certain) in &strata {
+            for BuiltStratum { key, rest, certain } in strata {
                 let n = q.get(key).copied().unwrap_or(0);
                 let c = certain.len() as u64;
                 let total = rest.len() as u64 + c;
@@ -553,9 +592,9 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
                 } => {
                     let mut w = Vec::new();
                     let mut r = Vec::new();
-                    for ((key, _, _), m) in strata.iter().zip(&available) {
+                    for (s, m) in strata.iter().zip(&available) {
                         let p = fail_rates
-                            .get(key)
+                            .get(&s.key)
                             .copied()
                             .unwrap_or(*overall)
                             .clamp(NEYMAN_FLOOR, 1.0 - NEYMAN_FLOOR);
@@ -577,11 +616,19 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
             (random, size, rates)
         }
     };
+    Ok(result)
+}
 
-    // The draw.
+/// The draw: every certainty unit, and n_h random units per stratum by the seeded shuffle.
+fn draw_strata(
+    seed: u64,
+    strata: &[BuiltStratum],
+    random: &[u64],
+    fail_rates: &[Option<f64>],
+) -> (Vec<StratumDesign>, Vec<Unit>) {
     let mut units = Vec::new();
     let mut designs = Vec::new();
-    for (h, ((key, rest, certain), n)) in strata.iter().zip(&random).enumerate() {
+    for (h, (BuiltStratum { key, rest, certain }, n)) in strata.iter().zip(random).enumerate() {
         let population = (rest.len() + certain.len()) as u64;
         let d = StratumDesign {
             key: key.clone(),
@@ -601,7 +648,7 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
                 weight: 1.0,
             });
         }
-        let picked = pick(spec.seed, key, rest.len(), *n as usize);
+        let picked = pick(seed, key, rest.len(), *n as usize);
         let p = if rest.is_empty() {
             0.0
         } else {
@@ -618,21 +665,7 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
         }
         designs.push(d);
     }
-    units.sort_by(|a, b| {
-        a.stratum
-            .cmp(&b.stratum)
-            .then_with(|| reg.accounts[a.account].id.cmp(&reg.accounts[b.account].id))
-    });
-    Ok(Drawn {
-        strata: designs,
-        units,
-        frame_size,
-        excluded_found,
-        excluded_unknown,
-        recheck_outside_frame,
-        certainty,
-        size,
-    })
+    (designs, units)
 }
 
 impl Drawn {
