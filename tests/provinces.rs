@@ -92,7 +92,7 @@ fn jiangsu_regions_resolve_and_the_city_table_is_the_provinces() {
         "宿迁",
     ];
     let mut expected = vec!["省级部门单位".to_string()];
-    expected.extend(cities.iter().map(|c| format!("  {c}")));
+    expected.extend(cities.iter().map(|c| c.to_string()));
     expected.extend(["设区市合计".to_string(), "全省".to_string()]);
     assert_eq!(first_column(&t), expected);
     let md = w.read("2020Q1/report/通报草稿.md");
@@ -228,7 +228,7 @@ fn a_profile_campaign_reports_by_its_scheme_with_two_decimals() {
     let by_owner = w.csv("gz/report/csv/合格率_开设主体.csv");
     let rows = first_column(&by_owner);
     assert_eq!(rows[0], "省级部门单位");
-    assert_eq!(rows[1], "  贵阳");
+    assert_eq!(rows[1], "贵阳");
     assert_eq!(rows[rows.len() - 2], "市(州)合计");
     assert_eq!(rows.len(), 1 + 9 + 2, "{rows:?}");
     let provincial = &by_owner[1];

@@ -439,8 +439,14 @@ fn commit_import(
     let previous = match &args.previous {
         Some(p) => {
             let prev = campaign::records::open_previous(&camp, std::slice::from_ref(p))?;
-            let reg = prev[0].registry();
-            Some(reg.with_context(|| format!("无法读取上期项目 {}", p.display()))?)
+            let mut reg = prev[0]
+                .registry()
+                .with_context(|| format!("无法读取上期项目 {}", p.display()))?;
+            // Compare like with like when the type scheme changed between the quarters.
+            if prev[0].profile()?.types != imp.profile.types {
+                reg.reclassify_types(&imp.profile.types);
+            }
+            Some(reg)
         }
         None => None,
     };
@@ -557,11 +563,14 @@ fn print_summary(
         .iter()
         .map(String::as_str)
         .collect();
-    for t in makeup::makeup(&imp.registry, &types) {
+    let decimals = imp.profile.rate_decimals;
+    for mut t in makeup::makeup(&imp.registry, &types) {
+        t.decimals = decimals;
         println!("{}", t.render());
     }
     if let (Some(prev), Some(d)) = (previous, diff) {
-        for t in makeup::change(prev, &imp.registry, d, &types) {
+        for mut t in makeup::change(prev, &imp.registry, d, &types) {
+            t.decimals = decimals;
             println!("{}", t.render());
         }
         let shown: Vec<String> = d

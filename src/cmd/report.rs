@@ -4,7 +4,7 @@ use crate::campaign::{self, Access, Campaign};
 use crate::cli::ReportArgs;
 use crate::registry;
 use crate::report::draft::{self, DraftInput};
-use crate::report::table::Table;
+use crate::report::table::{Cell, Table};
 use crate::report::tables::{self, CampaignData, Outcome};
 use crate::report::{makeup, write};
 use anyhow::{bail, Context, Result};
@@ -199,6 +199,7 @@ pub fn build(
         repeat_offenders: repeat_count,
         max_streak,
     });
+    let pct = |p: f64| Cell::Pct(p).display_with(cur.profile.rate_decimals);
     let all = cur.tally(|_| true);
     let mut summary = format!(
         "{}: 样本 {} 个,已检查 {} 个,合格 {} 个,总体合格率 {}",
@@ -206,14 +207,14 @@ pub fn build(
         cur.sample.len(),
         all.checked,
         all.qualified,
-        crate::text::percent(all.qualified, all.checked)
+        cur.pct(all.qualified, all.checked)
     );
     if let Some((r, l, u)) = overall_est {
         summary.push_str(&format!(
             ";加权估计 {}(95% 区间 {}–{})",
-            crate::text::percent_f(r),
-            crate::text::percent_f(l),
-            crate::text::percent_f(u)
+            pct(r),
+            pct(l),
+            pct(u)
         ));
     }
     summary.push_str(&format!(
@@ -354,11 +355,17 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
     let (cur, conflicts) = load(&camp)?;
     let mut previous = Vec::new();
     for p in &previous_camps {
-        previous.push(
-            load(p)
-                .with_context(|| format!("无法读取上期项目 {}", p.dir.display()))?
-                .0,
-        );
+        let mut data = load(p)
+            .with_context(|| format!("无法读取上期项目 {}", p.dir.display()))?
+            .0;
+        // Types compare like with like when the scheme changed between the quarters.
+        if data.profile.types != cur.profile.types {
+            data.registry.reclassify_types(&cur.profile.types);
+            for a in &mut data.sample {
+                a.account_type = crate::registry::classify_type(&cur.profile.types, &a.raw[0]);
+            }
+        }
+        previous.push(data);
     }
     let incomplete = !cur.unchecked().is_empty();
     if incomplete && !args.allow_incomplete {

@@ -11,7 +11,9 @@ use std::path::Path;
 fn needs_guard(s: &str) -> bool {
     match s.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
-            !s.parse::<f64>().is_ok_and(f64::is_finite)
+            // A number, or a percentage ("-5.3%"), is data Excel reads as such, never a formula.
+            let number = s.strip_suffix('%').unwrap_or(s);
+            !number.parse::<f64>().is_ok_and(f64::is_finite)
         }
         Some(b'\'') => needs_guard(&s[1..]),
         _ => false,
@@ -24,6 +26,8 @@ fn needs_guard(s: &str) -> bool {
 /// use audit::io::write::{guard_cell, unguard_cell};
 /// assert_eq!(guard_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
 /// assert_eq!(guard_cell("-3.2"), "-3.2");
+/// assert_eq!(guard_cell("-5.3%"), "-5.3%");
+/// assert_eq!(guard_cell("-5%%"), "'-5%%");
 /// assert_eq!(unguard_cell(guard_cell("'=1").into_owned()), "'=1");
 /// ```
 pub fn guard_cell(s: &str) -> std::borrow::Cow<'_, str> {

@@ -291,12 +291,32 @@ impl Registry {
         })
     }
 
+    /// Re-read every account's type from its original text under another type scheme, so that
+    /// a quarter imported under one scheme compares with one under another (类型原文 is kept).
+    pub fn reclassify_types(&mut self, scheme: &crate::profile::TypeScheme) {
+        for a in &mut self.accounts {
+            a.account_type = classify_type(scheme, &a.raw[0]);
+        }
+    }
+
     pub fn by_id(&self) -> HashMap<&str, &Account> {
         self.accounts.iter().map(|a| (a.id.as_str(), a)).collect()
     }
 
     pub fn active(&self) -> impl Iterator<Item = &Account> {
         self.accounts.iter().filter(|a| a.is_active())
+    }
+}
+
+/// The reported type of a registry spelling: the built-in tables under the default scheme
+/// (其他 when they do not know it), the profile's own scheme otherwise.
+pub fn classify_type(scheme: &crate::profile::TypeScheme, raw: &str) -> String {
+    if *scheme == crate::profile::TypeScheme::jiangsu_2020() {
+        normalize::account_type(raw)
+            .unwrap_or(crate::profile::OTHER)
+            .to_string()
+    } else {
+        scheme.classify(raw).to_string()
     }
 }
 

@@ -93,6 +93,37 @@ pub fn account_type(raw: &str) -> Option<&'static str> {
     } else if OTHER.contains(&k.as_str()) {
         Some("其他")
     } else {
+        by_keyword(&k)
+    }
+}
+
+/// Spellings the lists do not hold ("抖音短视频", "新浪微博账号", "微信公众平台账号"), by the
+/// platform word they contain; other platforms first, so 微信小程序 and 微信视频号 are 其他.
+fn by_keyword(k: &str) -> Option<&'static str> {
+    const OTHER: &[&str] = &[
+        "抖音",
+        "头条",
+        "快手",
+        "视频号",
+        "小程序",
+        "百家号",
+        "小红书",
+        "哔哩",
+        "bilibili",
+        "douyin",
+        "kuaishou",
+        "toutiao",
+        "西瓜",
+    ];
+    if OTHER.iter().any(|w| k.contains(w)) {
+        Some("其他")
+    } else if k.contains("微博") || k.contains("weibo") {
+        Some("微博")
+    } else if k.contains("微信") || k.contains("公众号") || k.contains("wechat") {
+        Some("微信")
+    } else if k.contains("客户端") || k.contains("app") {
+        Some("移动客户端")
+    } else {
         None
     }
 }
@@ -284,10 +315,23 @@ mod tests {
         for s in ["新浪微博", "Weibo"] {
             assert_eq!(account_type(s), Some("微博"));
         }
+        assert_eq!(account_type("新浪微博账号"), Some("微博"));
+        assert_eq!(account_type("微信公众平台账号"), Some("微信"));
+        assert_eq!(account_type("政务APP"), Some("移动客户端"));
+        assert_eq!(account_type("传真"), None);
         for s in ["APP", "App", "客户端"] {
             assert_eq!(account_type(s), Some("移动客户端"));
         }
-        for s in ["抖音", "今日头条", "头条号", "快手", "小程序", "百家号"] {
+        for s in [
+            "抖音",
+            "今日头条",
+            "头条号",
+            "快手",
+            "小程序",
+            "百家号",
+            "抖音短视频",
+            "微信视频号",
+        ] {
             assert_eq!(account_type(s), Some("其他"));
         }
         assert_eq!(account_type("传真"), None);

@@ -4,7 +4,7 @@
 //! or ambiguous names are refused with a reason a filer can act on. Pure.
 
 use super::normalize::PROVINCE_REGION;
-use super::{Account, Registry, Reject, RejectReason};
+use super::{Account, Reject, RejectReason};
 use crate::profile::{Profile, Region, RegionError};
 use std::collections::HashMap;
 
@@ -65,8 +65,19 @@ pub fn reject(row: u32, a: &Account, e: &RegionError) -> Reject {
         RegionError::Ambiguous { .. } => RejectReason::AmbiguousRegion,
         RegionError::Unknown { .. } => RejectReason::UnknownRegion,
     };
-    let mut cells = Registry::canonical_row(a);
-    cells.truncate(super::Field::ALL.len());
+    // What the filer wrote, not our normalisation: the raw texts in the canonical order.
+    let [ty, level, region, kind, status] = &a.raw;
+    let mut cells = vec![
+        a.id.clone(),
+        a.name.clone(),
+        ty.clone(),
+        a.owner.clone(),
+        level.clone(),
+        region.clone(),
+        kind.clone(),
+        status.clone(),
+    ];
+    cells.extend(a.extra.iter().cloned());
     Reject {
         row,
         reason,

@@ -278,7 +278,7 @@ pub fn pass_by_owner_group(c: &CampaignData) -> Table {
         a.owner_group() == OwnerGroup::Provincial
     })];
     for city in c.cities() {
-        groups.push(Group::new(format!("  {city}"), move |a| {
+        groups.push(Group::new(city.clone(), move |a| {
             a.owner_group() == OwnerGroup::Prefecture && a.region == city
         }));
     }
