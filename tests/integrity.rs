@@ -838,3 +838,42 @@ fn a_refused_first_import_leaves_no_folder_and_collect_expands_wildcards() {
         .fails()
         .stderr_has("c/none/*.xlsx: 文件不存在");
 }
+
+/// From an attack: two imports racing into a folder neither found made. Exactly one makes it;
+/// the other is refused and never takes away the winner's lock or staging.
+#[test]
+fn two_first_imports_at_once_leave_one_whole_campaign() {
+    let w = Workdir::new();
+    w.copy_fixture("current.csv");
+    let bin = assert_cmd::cargo::cargo_bin("audit");
+    for i in 0..12 {
+        let dir = format!("race{i}");
+        let spawn = || {
+            std::process::Command::new(&bin)
+                .args([
+                    "import",
+                    "current.csv",
+                    "--campaign",
+                    &dir,
+                    "--period",
+                    "2020Q1",
+                ])
+                .current_dir(w.dir.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        assert!(a.status.success() || b.status.success(), "one import wins");
+        for o in [&a, &b] {
+            assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+        }
+        assert!(
+            w.exists(&format!("{dir}/registry.csv")),
+            "round {i}: the winner's registry is there"
+        );
+        w.run(&["status", "--campaign", &dir]).ok();
+    }
+}

@@ -153,7 +153,8 @@ fn a_profile_sets_types_label_and_order() {
         "gz.toml",
     ])
     .ok()
-    .stdout_has("省份: 贵州省(依据: --profile)");
+    .stdout_has("省份: 贵州省(依据: --profile)")
+    .stderr_has("已归入 其他: 快手 1 个");
     assert!(w.exists("gz/profile.toml"));
     let rej = w.csv("gz/rejects.csv");
     assert_eq!(rej.len(), 2, "{rej:?}");
@@ -318,4 +319,74 @@ A3,南京发布,微博,南京市人民政府,市级,南京市,https://weibo.com/
         .map(|c| c.to_string())
         .collect();
     assert_eq!(header[header.len() - 2..], ["粉丝数", "备注"]);
+}
+
+/// From an attack on the province work: a wrong province, another province's previous quarter,
+/// a hand-edited province and an impossible title date are each refused or named.
+#[test]
+fn wrong_provinces_and_dates_are_refused() {
+    let w = Workdir::new();
+    write(&w, "js.csv", JIANGSU);
+    w.run(&[
+        "import",
+        "js.csv",
+        "--campaign",
+        "wrong",
+        "--province",
+        "上海",
+    ])
+    .fails()
+    .stderr_has("省份可能不对");
+    assert!(
+        !w.exists("wrong"),
+        "a refused first import leaves no folder"
+    );
+    w.run(&["import", "js.csv", "--campaign", "2020Q1"]).ok();
+    write(&w, "gz.toml", GUIZHOU_PROFILE);
+    write(&w, "gz.csv", GUIZHOU);
+    w.run(&[
+        "import",
+        "gz.csv",
+        "--campaign",
+        "gz",
+        "--profile",
+        "gz.toml",
+        "--previous",
+        "2020Q1",
+    ])
+    .fails()
+    .stderr_has("上期项目是江苏省的,本期台账是贵州省的");
+    // A hand-edited province no longer matches the registry's regions.
+    w.run(&[
+        "sample",
+        "--campaign",
+        "2020Q1",
+        "--rate",
+        "1",
+        "--min-per-stratum",
+        "1",
+    ])
+    .ok();
+    w.run(&["sheet", "--campaign", "2020Q1", "--inspectors", "1"])
+        .ok();
+    let m = w.read("2020Q1/campaign.toml");
+    write(
+        &w,
+        "2020Q1/campaign.toml",
+        &m.replace("province = \"江苏省\"", "province = \"上海市\""),
+    );
+    w.run(&["report", "--campaign", "2020Q1", "--allow-incomplete"])
+        .fails()
+        .stderr_has("不是上海市的")
+        .stderr_has("可能被改动过");
+    write(&w, "2020Q1/campaign.toml", &m);
+    // An impossible 截至 date is named, not taken for none.
+    write(
+        &w,
+        "bad_date.csv",
+        &JIANGSU.replace("截至2020年3月20日", "截至2020年2月30日"),
+    );
+    w.run(&["import", "bad_date.csv", "--campaign", "d"])
+        .ok()
+        .stderr_has("标题行中的截至日期\"2020年2月30日\"不是有效日期");
 }

@@ -349,10 +349,41 @@ pub struct Campaign {
     pub dir: PathBuf,
     /// The manifest as read (changed in memory, written by [`Campaign::commit`]).
     pub manifest: Manifest,
+    /// This command created the folder (an atomic mkdir), so a refused first import may take
+    /// it away again; a racing command that found it made never may.
+    created: bool,
     _lock: CampaignLock,
 }
 
+/// Create `dir` (and its parents) and say whether this call made it: `create_dir` is atomic,
+/// so of two commands racing to make it exactly one is told it did.
+fn create_dir_new(dir: &Path) -> Result<bool, StoreError> {
+    if dir.is_dir() {
+        return Ok(false);
+    }
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
+    }
+    match std::fs::create_dir(dir) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(StoreError::io(dir, e)),
+    }
+}
+
 impl Campaign {
+    /// Undo a first import that was refused: when this command created the folder and nothing
+    /// was committed, remove its staging, its lock and the folder, while still holding the
+    /// lock. A folder someone else created, or one with a manifest, is left as it is.
+    pub fn abandon_if_created(self) {
+        if !self.created || self.dir.join(MANIFEST).exists() {
+            return;
+        }
+        let _ = std::fs::remove_dir_all(self.dir.join(txn::STAGING_DIR));
+        let _ = std::fs::remove_file(self.dir.join(lock::LOCK_FILE));
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+
     /// Open an existing campaign, locked for `access`, after finishing or discarding whatever
     /// a killed command left half done. Waits for another command only with `--wait`.
     pub fn open(dir: &Path, access: Access) -> Result<Campaign, StoreError> {
@@ -377,6 +408,7 @@ impl Campaign {
         Ok(Campaign {
             dir: dir.to_path_buf(),
             manifest,
+            created: false,
             _lock: lock,
         })
     }
@@ -398,13 +430,14 @@ impl Campaign {
                 dir: dir.to_path_buf(),
             });
         }
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        let created = create_dir_new(dir)?;
         let lock = lock_and_recover(dir, Access::Write, wait)?;
         if dir.join(MANIFEST).is_file() {
             let manifest = read_manifest(dir)?;
             return Ok(Campaign {
                 dir: dir.to_path_buf(),
                 manifest,
+                created: false,
                 _lock: lock,
             });
         }
@@ -424,6 +457,7 @@ impl Campaign {
                 tool_version: env!("CARGO_PKG_VERSION").to_string(),
                 ..Default::default()
             },
+            created,
             _lock: lock,
         })
     }

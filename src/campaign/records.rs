@@ -238,7 +238,14 @@ impl Campaign {
         use crate::profile::{province, Profile};
         if let Some(sha) = &self.manifest.profile_sha256 {
             let path = self.path(super::PROFILE);
-            let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
+            let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => StoreError::Corrupt {
+                    path: path.clone(),
+                    detail: "画像文件缺失(导入时用了 --profile);请用 import --profile 重新导入"
+                        .into(),
+                },
+                _ => StoreError::io(&path, e),
+            })?;
             if &super::sha256_hex(&bytes) != sha {
                 return Err(StoreError::Corrupt {
                     path,

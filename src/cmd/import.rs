@@ -112,6 +112,77 @@ pub struct Imported {
     pub province_from: &'static str,
     /// The 截至 date the title rows give.
     pub title_as_of: Option<chrono::NaiveDate>,
+    /// The text after 截至 in the title rows when it is no valid date.
+    pub title_as_of_text: Option<String>,
+}
+
+/// A reject's detail as printed on the console: a 10,000-character cell is cut, the file keeps it.
+fn short(detail: &str) -> String {
+    const MAX: usize = 200;
+    if detail.chars().count() <= MAX {
+        detail.to_string()
+    } else {
+        format!("{}……", detail.chars().take(MAX).collect::<String>())
+    }
+}
+
+/// Spellings a profile's own type scheme does not list, each with its count: they were filed
+/// under 其他, which the user may not have meant (微信服务号 under a scheme that lists only
+/// 微信公众号).
+fn unlisted_types(imp: &Imported) -> Vec<(String, usize)> {
+    let scheme = &imp.profile.types;
+    if *scheme == crate::profile::TypeScheme::jiangsu_2020() {
+        return Vec::new();
+    }
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in imp
+        .registry
+        .accounts
+        .iter()
+        .filter(|a| !scheme.knows(&a.raw[0]))
+    {
+        *counts.entry(a.raw[0].as_str()).or_default() += 1;
+    }
+    let mut v: Vec<(String, usize)> = counts
+        .into_iter()
+        .map(|(k, n)| (k.to_string(), n))
+        .collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v
+}
+
+/// An as-of date far from the campaign's quarter is most likely a typo: say so.
+fn warn_implausible_as_of(as_of: chrono::NaiveDate, period: Option<&str>) {
+    use chrono::Datelike;
+    let far = match period.and_then(|p| p.get(..4)?.parse::<i32>().ok()) {
+        Some(year) => (as_of.year() - year).abs() > 1,
+        None => as_of.year() < 2000 || as_of > chrono::Local::now().date_naive(),
+    };
+    if far {
+        eprintln!(
+            "警告: 统计截止日期 {as_of} 与本期 {} 相距很远,请核对(可用 --as-of 指定)",
+            period.unwrap_or("(未知期次)")
+        );
+    }
+}
+
+/// Most rows of another province mean the province is wrong, not the rows.
+fn refuse_wrong_province(args: &ImportArgs, imp: &Imported) -> Result<()> {
+    let foreign = imp
+        .rejects
+        .iter()
+        .filter(|r| r.reason == registry::RejectReason::ForeignRegion)
+        .count();
+    if foreign > imp.registry.accounts.len() {
+        bail!(
+            "{}: {} 行的所属地区不属于{}(只导入 {} 个账号);省份可能不对,请用 --province 或 --profile 指定正确的省份",
+            args.file.display(),
+            foreign,
+            imp.profile.province.name,
+            imp.registry.accounts.len()
+        );
+    }
+    Ok(())
 }
 
 /// Read and validate a registry file (no campaign involved).
@@ -236,6 +307,7 @@ pub fn read_registry(
         profile,
         province_from,
         title_as_of: title.as_of,
+        title_as_of_text: title.unreadable_as_of.clone(),
     })
 }
 
@@ -347,7 +419,12 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
     let imp = read_registry(&args.file, args.sheet.as_deref(), encoding, known)?;
     if imp.registry.accounts.is_empty() {
         for r in imp.rejects.iter().take(10) {
-            eprintln!("  {} 第 {} 行: {}", args.file.display(), r.row, r.detail);
+            eprintln!(
+                "  {} 第 {} 行: {}",
+                args.file.display(),
+                r.row,
+                short(&r.detail)
+            );
         }
         bail!(
             "{}: 没有可导入的账号,全部 {} 行都被拒收;未写入任何内容",
@@ -358,32 +435,42 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
     let file = args.file.display().to_string();
     if args.strict && !imp.rejects.is_empty() {
         for r in &imp.rejects {
-            eprintln!("  {file} 第 {} 行: {}", r.row, r.detail);
+            eprintln!("  {file} 第 {} 行: {}", r.row, short(&r.detail));
         }
         bail!(
             "{file}: {} 行被拒收,--strict 模式下不导入任何内容",
             imp.rejects.len()
         );
     }
-    let created = !args.campaign.exists();
     let dates = match (as_of, imp.title_as_of) {
         (Some(d), _) => (d, "--as-of"),
         (None, Some(d)) => (d, "台账标题行"),
         (None, None) => {
-            eprintln!("提示: 台账标题行中没有\"截至X年X月X日\",统计截止日期按导入当天记;如需指定请加 --as-of YYYY-MM-DD");
+            match &imp.title_as_of_text {
+                Some(t) => eprintln!("警告: 台账标题行中的截至日期\"{t}\"不是有效日期,统计截止日期按导入当天记;请加 --as-of YYYY-MM-DD"),
+                None => eprintln!("提示: 台账标题行中没有\"截至X年X月X日\",统计截止日期按导入当天记;如需指定请加 --as-of YYYY-MM-DD"),
+            }
             (chrono::Local::now().date_naive(), "导入日期")
         }
     };
-    let result = commit_import(args, &imp, period, dates, kept_profile.as_deref());
-    if result.is_err() && created {
-        // A refusal leaves nothing: the folder this run created goes again, if only our own
-        // lock and staging are in it.
-        let dir = &args.campaign;
-        for ours in [campaign::lock::LOCK_FILE, campaign::txn::STAGING_DIR] {
-            let p = dir.join(ours);
-            let _ = std::fs::remove_file(&p).or_else(|_| std::fs::remove_dir_all(&p));
-        }
-        let _ = std::fs::remove_dir(dir);
+    let folder_period = args
+        .campaign
+        .file_name()
+        .and_then(|n| campaign::period_from_name(&n.to_string_lossy()));
+    warn_implausible_as_of(dates.0, period.as_deref().or(folder_period.as_deref()));
+    refuse_wrong_province(args, &imp)?;
+    let mut camp = Campaign::open_or_create(&args.campaign, period.clone())?;
+    let result = commit_import(
+        &mut camp,
+        args,
+        &imp,
+        period,
+        dates,
+        kept_profile.as_deref(),
+    );
+    if result.is_err() {
+        // A refusal leaves nothing: a folder this run created goes again.
+        camp.abandon_if_created();
     }
     result
 }
@@ -422,6 +509,7 @@ fn refuse_reimport(camp: &Campaign, args: &ImportArgs) -> Result<()> {
 
 /// Write the imported registry into the campaign (created if new) in one commit.
 fn commit_import(
+    camp: &mut Campaign,
     args: &ImportArgs,
     imp: &Imported,
     period: Option<String>,
@@ -429,8 +517,7 @@ fn commit_import(
     profile_text: Option<&[u8]>,
 ) -> Result<i32> {
     let file = args.file.display().to_string();
-    let mut camp = Campaign::open_or_create(&args.campaign, period.clone())?;
-    refuse_reimport(&camp, args)?;
+    refuse_reimport(camp, args)?;
     if period.is_some() {
         camp.manifest.period = period;
     }
@@ -438,12 +525,21 @@ fn commit_import(
     camp.manifest.simulated = false;
     let previous = match &args.previous {
         Some(p) => {
-            let prev = campaign::records::open_previous(&camp, std::slice::from_ref(p))?;
+            let prev = campaign::records::open_previous(camp, std::slice::from_ref(p))?;
             let mut reg = prev[0]
                 .registry()
                 .with_context(|| format!("无法读取上期项目 {}", p.display()))?;
+            let prev_profile = prev[0].profile()?;
+            if prev_profile.province.code != imp.profile.province.code {
+                bail!(
+                    "--previous {}: 上期项目是{}的,本期台账是{}的;上期项目应是同一省份的上一期",
+                    p.display(),
+                    prev_profile.province.name,
+                    imp.profile.province.name
+                );
+            }
             // Compare like with like when the type scheme changed between the quarters.
-            if prev[0].profile()?.types != imp.profile.types {
+            if prev_profile.types != imp.profile.types {
                 reg.reclassify_types(&imp.profile.types);
             }
             Some(reg)
@@ -500,7 +596,7 @@ fn commit_import(
     camp.commit(txn)?;
     print_summary(
         args,
-        &camp,
+        camp,
         imp,
         previous.as_ref(),
         diff.as_ref(),
@@ -531,6 +627,18 @@ fn print_summary(
         imp.blank_rows
     );
     println!("账号ID 取自列 \"{}\"", imp.id_column);
+    let unlisted = unlisted_types(imp);
+    if !unlisted.is_empty() {
+        let shown: Vec<String> = unlisted
+            .iter()
+            .take(10)
+            .map(|(t, n)| format!("{} {n} 个", short(t)))
+            .collect();
+        eprintln!(
+            "提示: 这些类型写法不在画像的 [types] 中,已归入 其他: {};如有误请在 [types.aliases] 中列出后重新导入",
+            shown.join("、")
+        );
+    }
     println!(
         "省份: {}(依据: {});{}",
         imp.profile.province.name,
@@ -617,7 +725,7 @@ fn print_summary(
             camp.path(campaign::REJECTS).display()
         );
         for r in imp.rejects.iter().take(10) {
-            eprintln!("  {file} 第 {} 行: {}", r.row, r.detail);
+            eprintln!("  {file} 第 {} 行: {}", r.row, short(&r.detail));
         }
     }
 }

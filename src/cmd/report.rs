@@ -45,6 +45,7 @@ pub fn load(camp: &Campaign) -> Result<(CampaignData, usize)> {
         .into_iter()
         .collect();
     let profile = camp.profile()?;
+    check_regions(camp, &registry, &profile)?;
     let data = CampaignData {
         name: camp.manifest.name.clone(),
         period: camp.manifest.period.clone(),
@@ -59,6 +60,38 @@ pub fn load(camp: &Campaign) -> Result<(CampaignData, usize)> {
         simulated: camp.manifest.simulated,
     };
     Ok((data, merged.conflicts.len()))
+}
+
+/// The registry's regions must be the province's: a hand-edited `province` (or a swapped
+/// profile) would otherwise print another province's empty city table.
+fn check_regions(
+    camp: &Campaign,
+    registry: &registry::Registry,
+    profile: &crate::profile::Profile,
+) -> Result<()> {
+    if camp.manifest.province.is_none() {
+        return Ok(()); // imported before regions were resolved
+    }
+    let mut stray: Vec<&str> = registry
+        .accounts
+        .iter()
+        .map(|a| a.region.as_str())
+        .filter(|r| {
+            *r != registry::normalize::PROVINCE_REGION && profile.province.prefecture(r).is_none()
+        })
+        .collect();
+    stray.sort_unstable();
+    stray.dedup();
+    if !stray.is_empty() {
+        bail!(
+            "{}: 台账中的地区 {} 不是{}的{};campaign.toml 的 province 或 profile.toml 可能被改动过,请重新导入台账",
+            camp.dir.display(),
+            stray.iter().take(5).copied().collect::<Vec<_>>().join("、"),
+            profile.province.name,
+            profile.prefecture_label
+        );
+    }
+    Ok(())
 }
 
 /// Where the report goes: the campaign's own report/ folder, or a folder outside the campaign.

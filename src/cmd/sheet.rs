@@ -17,10 +17,18 @@ fn finding_columns(sample: &Registry, show: Option<&[String]>) -> Result<Vec<(St
             &sample.extra_headers,
         ));
     };
-    names
+    let mut names: Vec<String> = names
         .iter()
         .map(|n| crate::text::clean(n))
         .filter(|n| !n.is_empty())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(crate::text::match_key(n)));
+    if let Some(n) = names.iter().find(|n| Field::from_header(n).is_some()) {
+        bail!("--show \"{n}\" 已是检查表的账号信息列,无需再显示");
+    }
+    names
+        .into_iter()
         .map(|n| {
             match sample
                 .extra_headers

@@ -101,6 +101,17 @@ pub enum ProfileError {
     /// A `[regions.aliases]` key is blank.
     #[error("[regions.aliases] 中有空的地区名")]
     EmptyRegionAlias,
+    /// A `[regions.aliases]` key is already a division of the province: an alias may name what
+    /// the data lacks, never move a real place to another prefecture.
+    #[error("[regions.aliases] “{alias}”已是{province}的地区(属于{actual}),不能再指向其他地区")]
+    AliasShadows {
+        /// The local name.
+        alias: String,
+        /// The profile's province.
+        province: String,
+        /// The prefecture the name already resolves to.
+        actual: String,
+    },
 }
 
 /// The settings of one province: which divisions its registry rows resolve against, how its
@@ -184,6 +195,19 @@ impl Profile {
         for (local, target) in raw {
             if local.trim().is_empty() {
                 return Err(ProfileError::EmptyRegionAlias);
+            }
+            if let Ok(r) = self.province.resolve(&local, "", &RegionAliases::new()) {
+                if let Some(actual) = r.prefecture.filter(|p| {
+                    self.province
+                        .prefecture(&target)
+                        .is_none_or(|t| &t.short != p)
+                }) {
+                    return Err(ProfileError::AliasShadows {
+                        alias: local,
+                        province: self.province.name.clone(),
+                        actual,
+                    });
+                }
             }
             let Some(prefecture) = self.province.prefecture(&target) else {
                 return Err(ProfileError::RegionAliasTarget {
@@ -328,6 +352,17 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
 [regions.aliases]               # local names the division data lacks -> prefecture
 "经开区" = "贵阳"
 "#;
+
+    /// An alias may name what the division data lacks, never move a real place.
+    #[test]
+    fn an_alias_cannot_move_a_real_place() {
+        let e = Profile::parse("province = \"江苏\"\n[regions.aliases]\n\"南京\" = \"无锡\"\n")
+            .unwrap_err();
+        assert!(matches!(e, ProfileError::AliasShadows { .. }), "{e}");
+        assert!(e.to_string().contains("已是江苏省的地区"), "{e}");
+        // Pointing a real name at its own prefecture is harmless.
+        Profile::parse("province = \"江苏\"\n[regions.aliases]\n\"昆山\" = \"苏州\"\n").unwrap();
+    }
 
     #[test]
     fn parses_the_example() {

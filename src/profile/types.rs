@@ -104,6 +104,11 @@ impl TypeScheme {
             .unwrap_or(OTHER)
     }
 
+    /// Whether the scheme lists this spelling (as a type or an alias); an unlisted one is 其他.
+    pub fn knows(&self, raw: &str) -> bool {
+        self.spellings.contains_key(&fold_key(raw))
+    }
+
     /// Position of a reported type in the order, for sorting table rows; a type not in the order
     /// sorts after all of them.
     pub fn rank(&self, reported: &str) -> usize {

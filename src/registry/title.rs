@@ -11,6 +11,8 @@ pub struct TitleFacts {
     pub province: Option<&'static Province>,
     /// The date after 截至/截止.
     pub as_of: Option<NaiveDate>,
+    /// The text after 截至/截止 when it is no valid date ("2020年2月30日"), to say so.
+    pub unreadable_as_of: Option<String>,
 }
 
 /// Read the title rows above the header.
@@ -18,15 +20,32 @@ pub fn title_facts(rows: &[Vec<String>]) -> TitleFacts {
     let text: String = rows
         .iter()
         .flatten()
-        .map(|c| crate::text::clean(c))
+        .map(|c| crate::text::clean(&crate::text::fold_width(c)))
         .collect();
     let named: Vec<&'static Province> = provinces()
         .iter()
         .filter(|p| text.contains(p.name.as_str()))
         .collect();
+    let as_of = as_of_date(&text);
+    let unreadable_as_of = match as_of {
+        Some(_) => None,
+        None => ["截至", "截止"].iter().find_map(|k| {
+            let rest = &text[text.find(k)? + k.len()..];
+            let date_like = |c: &char| c.is_ascii_digit() || "年月日-./ :：".contains(*c);
+            Some(
+                rest.chars()
+                    .take_while(date_like)
+                    .take(16)
+                    .collect::<String>(),
+            )
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+        }),
+    };
     TitleFacts {
         province: (named.len() == 1).then(|| named[0]),
-        as_of: as_of_date(&text),
+        as_of,
+        unreadable_as_of,
     }
 }
 
@@ -88,5 +107,13 @@ mod tests {
         );
         assert_eq!(as_of_date("截至2020年13月40日"), None);
         assert_eq!(title_facts(&[row("政务新媒体台账")]), TitleFacts::default());
+        // Full-width digits are read; an impossible date is reported, not taken for none.
+        let f = title_facts(&[row("截至２０２０年３月２０日")]);
+        assert_eq!(f.as_of, NaiveDate::from_ymd_opt(2020, 3, 20));
+        let f = title_facts(&[row("截至2020年2月30日")]);
+        assert_eq!(
+            (f.as_of, f.unreadable_as_of.as_deref()),
+            (None, Some("2020年2月30日"))
+        );
     }
 }
