@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// 政务新媒体季度检查抽查工具
 #[derive(Parser, Debug)]
 #[command(
     name = "audit",
@@ -15,10 +16,12 @@ pub struct Cli {
     /// 项目正被另一个 audit 命令使用时等待它结束,而不是立即报错
     #[arg(long, global = true)]
     pub wait: bool,
+    /// 要执行的命令
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// audit 的子命令
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// 导入备案台账(Excel/CSV)到项目目录 — import the registry
@@ -43,6 +46,7 @@ pub enum Command {
     DemoData(DemoDataArgs),
 }
 
+/// 导入备案台账的参数
 #[derive(Args, Debug)]
 #[command(after_help = "例: audit import 台账.xlsx --campaign 2020Q1 --previous 2019Q4")]
 pub struct ImportArgs {
@@ -80,6 +84,7 @@ pub struct ImportArgs {
     pub as_of: Option<String>,
 }
 
+/// 只需项目目录的命令(verify、status)的参数
 #[derive(Args, Debug)]
 pub struct CampaignArgs {
     /// 项目目录(检查抽查项目的文件夹)
@@ -87,14 +92,20 @@ pub struct CampaignArgs {
     pub campaign: PathBuf,
 }
 
+/// 样本分配方法
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AllocationArg {
+    /// 按比例分配:各层随机样本数与该层必查以外的账号数成比例
     Proportional,
+    /// 等量分配:各层随机样本数相同(账号不足的层全部抽取)
     Equal,
+    /// Neyman 分配:按各层账号数和上期不合格率(需 --previous)
     Neyman,
+    /// 配额分配:各层样本数由 --quota 文件给出
     Quota,
 }
 
+/// 分层抽样的参数
 #[derive(Args, Debug)]
 #[command(
     after_help = "例: audit sample --campaign 2020Q1 --size 219 --strata level,type --take-all owner_kind=政府 --recheck 2019Q4 --seed 20200320"
@@ -147,6 +158,7 @@ pub struct SampleArgs {
     pub force: bool,
 }
 
+/// 指标目录命令的参数
 #[derive(Args, Debug)]
 pub struct IndicatorsArgs {
     /// 把指标目录(TOML)写到此文件以便修改
@@ -160,6 +172,7 @@ pub struct IndicatorsArgs {
     pub force: bool,
 }
 
+/// 生成检查表的参数
 #[derive(Args, Debug)]
 #[command(after_help = "例: audit sheet --campaign 2020Q1 --inspectors 4 --deadline 2020-03-31")]
 pub struct SheetArgs {
@@ -187,6 +200,7 @@ pub struct SheetArgs {
     pub force: bool,
 }
 
+/// 收回检查表的参数
 #[derive(Args, Debug)]
 #[command(after_help = "例: audit collect --campaign 2020Q1 返回/*.xlsx")]
 pub struct CollectArgs {
@@ -200,6 +214,7 @@ pub struct CollectArgs {
     pub prefer: Vec<String>,
 }
 
+/// 生成合格率表和通报草稿的参数
 #[derive(Args, Debug)]
 #[command(
     after_help = "例: audit report --campaign 2020Q1 --previous 2019Q4 --previous 2019Q3\n--previous 按时间由近到远给出:第一个是上季度。"
@@ -231,6 +246,7 @@ pub struct ReportArgs {
     pub force: bool,
 }
 
+/// 演示流程的参数
 #[derive(Args, Debug)]
 pub struct DemoArgs {
     /// 演示项目放在哪个目录
@@ -241,11 +257,14 @@ pub struct DemoArgs {
     pub force: bool,
 }
 
+/// 生成演示台账的参数
 #[derive(Args, Debug)]
 #[command(after_help = "例: audit demo-data --accounts 6030 --seed 1 --out 台账.xlsx")]
 pub struct DemoDataArgs {
+    /// 演示台账的账号数
     #[arg(long, default_value_t = 6030)]
     pub accounts: u64,
+    /// 随机种子(同一种子生成同一台账)
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// 输出文件 .xlsx 或 .csv

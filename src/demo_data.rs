@@ -8,6 +8,7 @@ use crate::registry::normalize::JIANGSU_CITIES;
 use crate::sampling::below;
 use rand_chacha::ChaCha20Rng;
 
+/// Header row of the generated registry, in the column order of `DemoAccount::row`.
 pub const HEADER: [&str; 11] = [
     "序号",
     "账号ID",
@@ -22,21 +23,33 @@ pub const HEADER: [&str; 11] = [
     "粉丝数",
 ];
 
+/// One generated registry row, in the raw spellings real exports use.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DemoAccount {
+    /// 账号ID, e.g. JS0000001.
     pub id: String,
+    /// 名称, built from the owner and the type.
     pub name: String,
+    /// 类型 as an export might spell it (公众号, 新浪微博, APP, 抖音 …).
     pub type_raw: String,
+    /// 开设主体.
     pub owner: String,
+    /// 层级 in one of its spellings: 省级, 设区市, 县(市、区), 乡镇(街道) …
     pub level_raw: String,
+    /// 地区, e.g. 南京市; empty for provincial accounts.
     pub region: String,
+    /// 主体类别: 政府, 部门 or 其他单位.
     pub owner_kind: String,
+    /// 状态: mostly 正常, a few percent 停更/关停/注销.
     pub status: String,
+    /// 开设时间, YYYY-MM-DD.
     pub opened: String,
+    /// 粉丝数.
     pub followers: u64,
 }
 
 impl DemoAccount {
+    /// The account as a registry row under `HEADER`, with `serial` as its 序号.
     pub fn row(&self, serial: u64) -> Vec<String> {
         vec![
             serial.to_string(),

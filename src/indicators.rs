@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
+/// How an indicator counts against an account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -12,14 +13,20 @@ pub enum Kind {
     Deduct,
 }
 
+/// One check indicator: an `[[indicator]]` entry of the catalog.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
+    /// Short unique code, e.g. V1; names the indicator in workbooks and answers.
     pub code: String,
+    /// The indicator's name, as inspectors and the notice see it.
     pub name: String,
+    /// The notice's problem heading it is reported under, e.g. 安全、泄密事故等严重问题.
     pub head: String,
+    /// A longer explanation for inspectors; optional.
     #[serde(default)]
     pub description: String,
+    /// veto (单项否决) or deduct (扣分).
     pub kind: Kind,
     /// Deduct only: points per occurrence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,13 +36,16 @@ pub struct Indicator {
     pub max: Option<u32>,
 }
 
+/// The indicator catalog: a TOML file, the built-in default unless --catalog is given.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalog {
+    /// The catalog's title.
     pub name: String,
     /// Unqualified when 100 − deductions falls below this.
     #[serde(default = "default_pass_mark")]
     pub pass_mark: u32,
+    /// The indicators, in order; answers hold one value per indicator in this order.
     #[serde(rename = "indicator")]
     pub indicators: Vec<Indicator>,
 }
@@ -44,9 +54,11 @@ fn default_pass_mark() -> u32 {
     60
 }
 
+/// The built-in catalog's TOML: the 国办秘函〔2019〕19号 vetoes plus example deductions.
 pub const DEFAULT_CATALOG: &str = include_str!("default_catalog.toml");
 
 impl Catalog {
+    /// The built-in catalog, parsed.
     pub fn builtin() -> Catalog {
         Catalog::parse(DEFAULT_CATALOG, "内置指标目录").expect("the built-in catalog is valid")
     }
@@ -128,14 +140,17 @@ impl Catalog {
         Ok(cat)
     }
 
+    /// The catalog serialised back to TOML (it parses back to the same catalog).
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// The 单项否决 indicators, in catalog order.
     pub fn vetoes(&self) -> impl Iterator<Item = &Indicator> {
         self.indicators.iter().filter(|i| i.kind == Kind::Veto)
     }
 
+    /// The indicator with this code.
     pub fn get(&self, code: &str) -> Option<&Indicator> {
         self.indicators.iter().find(|i| i.code == code)
     }
@@ -144,19 +159,25 @@ impl Catalog {
 /// One account's answers: per indicator (in catalog order) 0/1 for veto, a count for deduct.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
+    /// 0/1 per veto, an occurrence count per deduct, in catalog order.
     pub values: Vec<u32>,
 }
 
+/// The pass rule's outcome for one account.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
+    /// Points deducted: occurrences × points, summed over the deduct indicators.
     pub deduction: u32,
+    /// 100 − deduction; can fall below 0.
     pub score: i64,
     /// Codes of the veto items hit.
     pub veto_hits: Vec<String>,
+    /// 合格: no veto hit and the score at or above the pass mark.
     pub qualified: bool,
 }
 
 impl Verdict {
+    /// 合格 or 不合格, as the tables and workbooks print it.
     pub fn label(&self) -> &'static str {
         if self.qualified {
             "合格"

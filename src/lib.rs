@@ -3,6 +3,8 @@
 //! The domain core (`registry`, `sampling`, `indicators`, `answers`, `stats`, `report`) does no
 //! file I/O; `io` and `campaign` are the edges; `cmd` holds one thin module per subcommand.
 
+#![warn(missing_docs)]
+
 pub mod answers;
 pub mod campaign;
 pub mod cli;

@@ -60,6 +60,7 @@ pub fn write_registry(path: &Path, title: &str, accounts: &[DemoAccount]) -> Res
     }
 }
 
+/// Run `audit demo-data`.
 pub fn run(args: &DemoDataArgs) -> Result<i32> {
     guard_overwrite(&args.out, args.force, "输出文件")?;
     if args.accounts == 0 {

@@ -6,6 +6,7 @@ use crate::io::output::{guard_overwrite, write_atomic};
 use anyhow::{anyhow, Context, Result};
 use std::path::Path;
 
+/// Load the catalog at `path` (the built-in one when None), with its text for --write.
 pub fn load(path: Option<&Path>) -> Result<(Catalog, String)> {
     match path {
         None => Ok((Catalog::builtin(), DEFAULT_CATALOG.to_string())),
@@ -18,6 +19,7 @@ pub fn load(path: Option<&Path>) -> Result<(Catalog, String)> {
     }
 }
 
+/// Run `audit indicators`.
 pub fn run(args: &IndicatorsArgs) -> Result<i32> {
     let (cat, text) = load(args.catalog.as_deref())?;
     if let Some(out) = &args.write {

@@ -159,13 +159,21 @@ fn chinese_date(s: &str) -> String {
     }
 }
 
+/// Everything `audit report` computes before writing: tables, annex, draft and summary.
 pub struct Built {
+    /// The report's tables, in report.xlsx order (annex apart).
     pub tables: Vec<Table>,
+    /// 附件: the accounts with 单项否决 problems.
     pub annex: Table,
+    /// The notice draft's paragraphs.
     pub paras: Vec<draft::Para>,
+    /// Warnings shown above every table (【未完成】, 【演示】).
     pub banners: Vec<String>,
+    /// Number of prefecture-level units: the rows of the owner-group chart in report.xlsx.
     pub cities: usize,
+    /// The profile's name for prefecture-level units (设区市, 市(州) …).
     pub city_label: String,
+    /// The one-line summary printed to the terminal.
     pub summary: String,
 }
 

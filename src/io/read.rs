@@ -15,28 +15,62 @@ pub const MAX_COLUMNS: usize = 512;
 /// The largest CSV read (a million-account registry is about 150 MB).
 pub const MAX_CSV_BYTES: u64 = 1 << 30;
 
+/// Why a table could not be read; every message names the file and says what to do, in Chinese.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    /// The file could not be opened (missing, unreadable, locked).
     #[error("{file}: 无法打开: {detail}")]
-    Open { file: String, detail: String },
+    Open {
+        /// The file, as displayed.
+        file: String,
+        /// The underlying error.
+        detail: String,
+    },
+    /// The file opened but is no workbook the reader understands, or is damaged.
     #[error("{file}: 不是可读取的电子表格,或文件已损坏 ({detail})")]
-    Corrupt { file: String, detail: String },
+    Corrupt {
+        /// The file, as displayed.
+        file: String,
+        /// The reader's error.
+        detail: String,
+    },
+    /// The extension is none the readers handle (.xlsx .xlsm .xlsb .xls .ods .csv).
     #[error("{file}: 不支持的文件类型 \"{ext}\" (支持 .xlsx .xlsm .xlsb .xls .ods .csv)")]
-    UnsupportedType { file: String, ext: String },
+    UnsupportedType {
+        /// The file, as displayed.
+        file: String,
+        /// Its extension, lower-cased.
+        ext: String,
+    },
+    /// The sheet asked for (--sheet) is not in the workbook.
     #[error("{file}: 没有名为 \"{sheet}\" 的工作表;现有工作表: {available}")]
     MissingSheet {
+        /// The file, as displayed.
         file: String,
+        /// The sheet name asked for.
         sheet: String,
+        /// The workbook's sheet names, listed for the user.
         available: String,
     },
+    /// A CSV that does not decode in the encoding used (detected or given by --encoding).
     #[error("{file}: CSV 不是 {encoding} 编码,第 {line} 行附近无法解码;可用 --encoding 指定 utf-8 / gbk / gb18030")]
     Encoding {
+        /// The file, as displayed.
         file: String,
+        /// The encoding tried, e.g. UTF-8.
         encoding: String,
+        /// 1-based line near the first undecodable bytes.
         line: usize,
     },
+    /// A CSV the parser rejects (unbalanced quotes and the like) or with binary content.
     #[error("{file}: CSV 格式错误: {detail}")]
-    Csv { file: String, detail: String },
+    Csv {
+        /// The file, as displayed.
+        file: String,
+        /// The parser's error.
+        detail: String,
+    },
+    /// Any other failure (e.g. a CSV above [`MAX_CSV_BYTES`]), already worded for the user.
     #[error("{0}")]
     Other(String),
 }
@@ -44,7 +78,9 @@ pub enum ReadError {
 /// The text encoding of a CSV file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CsvEncoding {
+    /// UTF-8, with or without a BOM.
     Utf8,
+    /// GB18030, a superset of GBK and GB2312: what Excel on Chinese Windows saves CSV in.
     Gb18030,
 }
 

@@ -12,18 +12,28 @@ use std::collections::{HashMap, HashSet};
 /// A canonical field of the registry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
+    /// 账号ID: the registry's identifier of the account, unique after import.
     Id,
+    /// 名称: the account's name on its platform.
     Name,
+    /// 类型: the platform type, normalised to 微信/微博/移动客户端/其他 (or the profile's scheme).
     Type,
+    /// 开设主体: the unit that opened and runs the account.
     Owner,
+    /// 层级: 省级/市级/县级.
     Level,
+    /// 地区: 省本级 or the prefecture-level city the account belongs to.
     Region,
+    /// 主体类别: 政府/部门/其他单位; optional, a missing column means 部门.
     OwnerKind,
+    /// 状态: 正常/停更/关停/注销; optional, a missing column means 正常.
     Status,
+    /// 平台: the concrete platform when the type alone does not name it (e.g. 抖音 under 其他).
     Platform,
 }
 
 impl Field {
+    /// Every field, in the column order of the canonical CSV.
     pub const ALL: [Field; 9] = [
         Field::Id,
         Field::Name,
@@ -36,6 +46,7 @@ impl Field {
         Field::Platform,
     ];
 
+    /// The English key used on the command line (`--strata level,type`, `--take-all owner_kind=政府`).
     pub fn key(self) -> &'static str {
         match self {
             Field::Id => "id",
@@ -79,6 +90,7 @@ impl Field {
         }
     }
 
+    /// Whether an import header must name this field; 主体类别, 状态 and 平台 may be absent.
     pub fn required(self) -> bool {
         matches!(
             self,
@@ -101,10 +113,13 @@ impl Field {
 /// One registered account.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Account {
+    /// 账号ID, cleaned (trimmed, full-width characters folded); unique after import.
     pub id: String,
+    /// 名称 as registered.
     pub name: String,
     /// 微信 / 微博 / 移动客户端 / 其他
     pub account_type: String,
+    /// 开设主体: the unit that opened and runs the account.
     pub owner: String,
     /// 省级 / 市级 / 县级
     pub level: Level,
@@ -114,6 +129,7 @@ pub struct Account {
     pub owner_kind: OwnerKind,
     /// 正常 / 停更 / 关停 / 注销
     pub status: Status,
+    /// 平台: the original type text when the type is 其他 or a profile scheme classified it, else as given.
     pub platform: String,
     /// Original texts of the normalised fields: type, level, region, owner_kind, status.
     pub raw: [String; 5],
@@ -135,6 +151,7 @@ impl Account {
         OwnerGroup::of(self.level)
     }
 
+    /// The canonical text of a field (the vocabulary label for level, owner kind and status).
     pub fn get(&self, f: Field) -> &str {
         match f {
             Field::Id => &self.id,
@@ -156,13 +173,19 @@ pub const OWNER_GROUP_PROVINCE: &str = "省级部门单位";
 /// A column of the registry by which accounts can be grouped: a canonical field or an extra one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Column {
+    /// One of the canonical fields.
     Field(Field),
+    /// An extra column, by its index in `Registry::extra_headers`.
     Extra(usize),
 }
 
+/// An imported registry (备案台账): every account, whatever its status, and the headers of the
+/// columns kept verbatim.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Registry {
+    /// Headers of the non-canonical columns in their original order; `Account::extra` follows it.
     pub extra_headers: Vec<String>,
+    /// Every imported account, active or not, in registry row order.
     pub accounts: Vec<Account>,
 }
 
@@ -192,6 +215,7 @@ impl Registry {
             .map(Column::Extra)
     }
 
+    /// An account's text in a column, canonical or extra (empty when the extra cell is missing).
     pub fn value<'a>(&self, a: &'a Account, c: &Column) -> &'a str {
         match c {
             Column::Field(f) => a.get(*f),
@@ -199,6 +223,7 @@ impl Registry {
         }
     }
 
+    /// The header a column is shown under: a field's Chinese label or the extra column's own header.
     pub fn column_label(&self, c: &Column) -> String {
         match c {
             Column::Field(f) => f.label().to_string(),
@@ -225,6 +250,7 @@ impl Registry {
             .chain(a.extra.iter().map(String::as_str))
     }
 
+    /// The canonical CSV row of an account, owned (`canonical_fields` borrows instead).
     pub fn canonical_row(a: &Account) -> Vec<String> {
         let mut r: Vec<String> = Field::ALL.iter().map(|f| a.get(*f).to_string()).collect();
         r.extend(a.raw.iter().cloned());
@@ -299,10 +325,12 @@ impl Registry {
         }
     }
 
+    /// Accounts by 账号ID, for matching sample, answers and earlier campaigns.
     pub fn by_id(&self) -> HashMap<&str, &Account> {
         self.accounts.iter().map(|a| (a.id.as_str(), a)).collect()
     }
 
+    /// Accounts in operation (正常): the sampling frame before exclusions.
     pub fn active(&self) -> impl Iterator<Item = &Account> {
         self.accounts.iter().filter(|a| a.is_active())
     }
@@ -323,12 +351,19 @@ pub fn classify_type(scheme: &crate::profile::TypeScheme, raw: &str) -> String {
 /// Why a row was not imported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RejectReason {
+    /// A required value (账号ID, 名称, 类型, 开设主体, 层级; 地区 below 省级) is empty.
     MissingValue,
+    /// 类型 is no known spelling of the built-in types.
     UnknownType,
+    /// 层级 is no known spelling of 省级/市级/县级.
     UnknownLevel,
+    /// 状态 is no known spelling of 正常/停更/关停/注销.
     UnknownStatus,
+    /// 主体类别 is no known spelling of 政府/部门/其他单位.
     UnknownOwnerKind,
+    /// The 账号ID occurs on more than one row; every copy is rejected.
     DuplicateId,
+    /// A 合计/总计/小计 row, not an account.
     TotalRow,
     /// An id stored as a number with more than 15 digits (Excel dropped the rest).
     LossyId,
@@ -343,6 +378,7 @@ pub enum RejectReason {
 }
 
 impl RejectReason {
+    /// The reason in Chinese, as the rejects list and the import summary show it.
     pub fn label(self) -> &'static str {
         match self {
             RejectReason::MissingValue => "缺少必填值",
@@ -361,20 +397,29 @@ impl RejectReason {
     }
 }
 
+/// A registry row that was not imported, kept so the office can correct its registry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reject {
+    /// 1-based spreadsheet row number.
     pub row: u32,
+    /// Why the row was rejected.
     pub reason: RejectReason,
+    /// A plain Chinese explanation for the user, naming the offending value.
     pub detail: String,
+    /// The row's cells as read (canonical fields only, for duplicate ids).
     pub cells: Vec<String>,
 }
 
 /// Where the header was found and what each column means.
 #[derive(Clone, Debug)]
 pub struct HeaderMap {
+    /// 1-based row the header was found on (title rows above it are skipped).
     pub row: u32,
+    /// Canonical fields and the 0-based column each was found in.
     pub fields: Vec<(Field, usize)>,
+    /// Other non-empty headers and their columns, kept as extra columns, in column order.
     pub extras: Vec<(String, usize)>,
+    /// Every cell of the header row, cleaned.
     pub headers: Vec<String>,
 }
 
@@ -495,7 +540,9 @@ pub struct RegistryBuilder {
     cache: Cache,
     accounts: Vec<(u32, Account)>,
     rejects: Vec<Reject>,
+    /// Data rows pushed so far, blank ones included.
     pub rows_read: u64,
+    /// Rows skipped because every cell was blank.
     pub blank_rows: u64,
     types: Option<crate::profile::TypeScheme>,
 }
@@ -512,6 +559,7 @@ fn is_total_row(cells: &[String]) -> bool {
 }
 
 impl RegistryBuilder {
+    /// A builder reading rows under `header`, with the built-in type tables.
     pub fn new(header: HeaderMap) -> Self {
         RegistryBuilder {
             header,
@@ -532,6 +580,7 @@ impl RegistryBuilder {
         self
     }
 
+    /// The header map the rows are read by.
     pub fn header(&self) -> &HeaderMap {
         &self.header
     }
@@ -806,7 +855,9 @@ impl RegistryBuilder {
 /// How the registry changed against a previous one.
 #[derive(Clone, Debug, Default)]
 pub struct RegistryDiff {
+    /// Active (正常) accounts in the previous registry.
     pub previous_active: u64,
+    /// Active (正常) accounts in this registry.
     pub current_active: u64,
     /// Active now, absent or not active before.
     pub added: Vec<String>,
@@ -819,11 +870,14 @@ pub struct RegistryDiff {
 }
 
 impl RegistryDiff {
+    /// Net change in active accounts, current minus previous (negative when the registry shrank).
     pub fn net(&self) -> i64 {
         self.current_active as i64 - self.previous_active as i64
     }
 }
 
+/// Compare two quarters' registries by 账号ID: active accounts added and gone, types and owners
+/// changed (for the registry make-up's 环比 tables and the draft).
 pub fn diff(previous: &Registry, current: &Registry) -> RegistryDiff {
     let prev = previous.by_id();
     let cur = current.by_id();

@@ -2,9 +2,13 @@
 
 use crate::text::match_key;
 
+/// Canonical account types of the default scheme, in the order strata sort.
 pub const TYPES: [&str; 4] = ["微信", "微博", "移动客户端", "其他"];
+/// Canonical levels, 省级 first, in the order strata sort.
 pub const LEVELS: [&str; 3] = ["省级", "市级", "县级"];
+/// Canonical statuses; only 正常 accounts enter the sampling frame.
 pub const STATUSES: [&str; 4] = ["正常", "停更", "关停", "注销"];
+/// Canonical owner kinds; 政府 marks accounts that represent a government itself.
 pub const OWNER_KINDS: [&str; 3] = ["政府", "部门", "其他单位"];
 
 /// Platform type → 微信 / 微博 / 移动客户端 / 其他. `None` when the spelling is unknown.

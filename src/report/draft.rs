@@ -7,26 +7,38 @@ use crate::indicators::Kind;
 use crate::registry::Account;
 use crate::registry::{Level, OwnerGroup, RegistryDiff};
 
+/// One paragraph of the notice draft, by its role in the layout.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Para {
+    /// The notice's title.
     Title(String),
+    /// A section heading, e.g. (一)总体情况.
     Heading(String),
+    /// A body paragraph.
     Body(String),
+    /// A 【未完成】 or 【演示】 warning that must not reach a real notice.
     Warning(String),
     /// 附件说明, "附件:…名单": placed after the body, before 署名, in the .docx.
     Attachment(String),
 }
 
+/// What the draft is written from: this campaign, earlier ones and the registry facts.
 pub struct DraftInput<'a> {
+    /// The campaign reported on.
     pub current: &'a CampaignData,
+    /// Earlier campaigns, most recent first (环比 and 连续不合格).
     pub previous: &'a [CampaignData],
+    /// The registry's change against the previous quarter, if there is one.
     pub diff: Option<&'a RegistryDiff>,
     /// 截至 date of the registry, e.g. "2020年3月20日".
     pub as_of: String,
     /// Rectification deadline, e.g. "4月10日"; None leaves a marked blank.
     pub rectify_by: Option<String>,
+    /// Some sampled accounts are not yet checked; the draft warns that its numbers are partial.
     pub incomplete: bool,
+    /// Accounts unqualified now and in the campaign(s) right before (连续不合格).
     pub repeat_offenders: usize,
+    /// The longest run of consecutive unqualified campaigns among them.
     pub max_streak: usize,
 }
 
@@ -50,6 +62,7 @@ pub fn change_phrase(now: f64, before: f64, decimals: u8) -> String {
     }
 }
 
+/// The draft's paragraphs: title, any warnings, 总体情况 and 检查抽查发现的问题.
 pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     let c = input.current;
     let mut out = Vec::new();

@@ -2,13 +2,18 @@
 
 use crate::text::{percent, percent_f};
 
+/// One table cell, typed so each writer formats it (numbers in xlsx, text elsewhere).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
+    /// Plain text.
     Text(String),
+    /// A whole number (a count).
     Int(i64),
     /// A rate as num/den, printed "85.5%" and stored in xlsx as a number with a % format.
     Rate {
+        /// Numerator, e.g. qualified accounts.
         num: u64,
+        /// Denominator, e.g. checked accounts; 0 prints "—".
         den: u64,
     },
     /// A proportion 0..1 (estimates, interval bounds).
@@ -17,10 +22,12 @@ pub enum Cell {
     Points(f64),
     /// A plain number with fixed decimals.
     Num(f64, usize),
+    /// An empty cell.
     Empty,
 }
 
 impl Cell {
+    /// A text cell.
     pub fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
     }
@@ -75,19 +82,25 @@ impl Cell {
     }
 }
 
+/// A report table: title, headers, typed rows and notes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     /// Short name: the xlsx sheet name and the CSV file stem.
     pub name: String,
+    /// The title printed above the table.
     pub title: String,
+    /// Column headers.
     pub headers: Vec<String>,
+    /// Data rows, one cell per header.
     pub rows: Vec<Vec<Cell>>,
+    /// Notes printed under the table (注: …).
     pub notes: Vec<String>,
     /// Decimals of rates, shares and points (the province profile's `rate_decimals`).
     pub decimals: u8,
 }
 
 impl Table {
+    /// An empty table with one-decimal rates.
     pub fn new(name: &str, title: &str, headers: &[&str]) -> Table {
         Table {
             name: name.to_string(),
@@ -99,6 +112,7 @@ impl Table {
         }
     }
 
+    /// The rows as text, with the table's decimals.
     pub fn display_rows(&self) -> Vec<Vec<String>> {
         self.rows
             .iter()

@@ -15,7 +15,9 @@ pub const TYPE_ORDER: [&str; 4] = ["微博", "微信", "移动客户端", "其�
 /// One checked account.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
+    /// The inspector's answers: one value per indicator, in catalog order.
     pub values: Vec<u32>,
+    /// The verdict under the campaign's catalog.
     pub verdict: Verdict,
 }
 
@@ -26,6 +28,7 @@ pub struct CampaignData {
     pub name: String,
     /// The quarter, "2020Q1", when known.
     pub period: Option<String>,
+    /// The campaign's registry, every status.
     pub registry: Registry,
     /// Sampled accounts, in sample order.
     pub sample: Vec<Account>,
@@ -35,9 +38,13 @@ pub struct CampaignData {
     pub excluded: HashSet<String>,
     /// The campaign's province profile: its prefectures' order, their group label.
     pub profile: Profile,
+    /// The recorded sample design.
     pub design: Design,
+    /// The indicator catalog the answers were given under.
     pub catalog: Catalog,
+    /// Outcomes of the checked accounts by 账号ID; sampled accounts not yet checked are absent.
     pub outcomes: HashMap<String, Outcome>,
+    /// Set by `audit demo`: the answers are simulated, and every output says so.
     pub simulated: bool,
 }
 
@@ -53,19 +60,24 @@ pub struct SampleMark {
 /// Counts for a group.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
+    /// Accounts checked.
     pub checked: u64,
+    /// Of them, qualified (合格).
     pub qualified: u64,
 }
 
 impl Tally {
+    /// Checked accounts not qualified.
     pub fn unqualified(&self) -> u64 {
         self.checked - self.qualified
     }
 
+    /// Pass rate qualified / checked; None when nothing was checked.
     pub fn rate(&self) -> Option<f64> {
         (self.checked > 0).then(|| self.qualified as f64 / self.checked as f64)
     }
 
+    /// The 检查数, 合格, 不合格, 合格率 cells under `RATE_HEADERS` (合格率 "—" when nothing was checked).
     pub fn cells(&self) -> Vec<Cell> {
         vec![
             Cell::Int(self.checked as i64),
@@ -83,15 +95,18 @@ impl Tally {
     }
 }
 
+/// Headers of the four tally columns every pass-rate table has.
 pub const RATE_HEADERS: [&str; 4] = ["检查数", "合格", "不合格", "合格率"];
 
 impl CampaignData {
+    /// Checked sampled accounts with their outcomes, in sample order.
     pub fn checked(&self) -> impl Iterator<Item = (&Account, &Outcome)> {
         self.sample
             .iter()
             .filter_map(|a| self.outcomes.get(&a.id).map(|o| (a, o)))
     }
 
+    /// Checked and qualified counts among the checked accounts for which `pred` holds.
     pub fn tally<F: Fn(&Account) -> bool>(&self, pred: F) -> Tally {
         let mut t = Tally::default();
         for (a, o) in self.checked() {
@@ -268,11 +283,14 @@ fn rate_table(
     t
 }
 
+/// 合格率_总体: the province-wide pass rate.
 pub fn pass_overall(c: &CampaignData) -> Table {
     let groups = vec![Group::new("全省", |_| true)];
     rate_table(c, "合格率_总体", "总体合格率", &["范围"], groups)
 }
 
+/// 合格率_开设主体: pass rate of 省级部门单位, each prefecture, the prefectures together and the
+/// province.
 pub fn pass_by_owner_group(c: &CampaignData) -> Table {
     let mut groups = vec![Group::new(OWNER_GROUP_PROVINCE, |a| {
         a.owner_group() == OwnerGroup::Provincial
@@ -300,6 +318,7 @@ pub fn pass_by_owner_group(c: &CampaignData) -> Table {
     t
 }
 
+/// 合格率_层级: pass rate by 省级/市级/县级.
 pub fn pass_by_level(c: &CampaignData) -> Table {
     let groups = Level::ALL
         .into_iter()
@@ -308,6 +327,7 @@ pub fn pass_by_level(c: &CampaignData) -> Table {
     rate_table(c, "合格率_层级", "合格率:按层级", &["层级"], groups)
 }
 
+/// 合格率_类型: pass rate by account type, in the notice's type order.
 pub fn pass_by_type(c: &CampaignData) -> Table {
     let groups = c
         .rate_types()
@@ -323,6 +343,7 @@ pub fn pass_by_type(c: &CampaignData) -> Table {
     )
 }
 
+/// 合格率_层级类型: pass rate by level × type.
 pub fn pass_by_level_type(c: &CampaignData) -> Table {
     let mut groups: Vec<Group> = Vec::new();
     for l in Level::ALL {
@@ -355,6 +376,8 @@ pub fn problem_count<F: Fn(&Account) -> bool>(c: &CampaignData, j: usize, pred: 
     (hit, n)
 }
 
+/// 问题统计: accounts hit by each indicator, provincial and prefecture groups, with their shares
+/// of the accounts checked.
 pub fn problems(c: &CampaignData) -> Table {
     let city = c.city_label().to_string();
     let city_share = format!("占{city}检查数");
@@ -787,6 +810,8 @@ pub fn estimates(est: &Estimates) -> Table {
     t
 }
 
+/// 样本设计 and 样本分层: the recorded design, and per stratum N_h, certainty units, n_h, the
+/// random weight and the accounts checked.
 pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
     let mut s = Table::new("样本设计", "抽样设计", &["项目", "内容"]);
     let d = &c.design;

@@ -6,6 +6,7 @@ use super::table::{Cell, Table};
 use anyhow::Result;
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet};
 
+/// A table as CSV bytes, cells as displayed.
 pub fn csv(t: &Table) -> Result<Vec<u8>> {
     crate::io::write::csv_bytes(&t.headers, &t.display_rows())
 }
@@ -189,6 +190,7 @@ pub fn annex_xlsx(
     Ok(wb.save_to_buffer()?)
 }
 
+/// The Markdown report: the draft, then every table under 附表 and the annex under 附件.
 pub fn markdown(paras_md: &str, tables: &[Table], annex: &Table) -> String {
     let mut s = paras_md.to_string();
     s.push_str("---\n\n## 附表\n\n");

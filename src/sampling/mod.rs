@@ -20,35 +20,60 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// (Wright) for proportional and Neyman, and sample.csv's design columns 抽样框层大小/层样本量/必查数.
 pub const ALGORITHM: &str = "audit-chacha20-fisher-yates-v2";
 
+/// The recorded sample design, kept in the campaign manifest: enough to redraw the sample and
+/// verify it byte for byte (`audit verify`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct Design {
+    /// The draw algorithm's version (`ALGORITHM` when the sample was drawn).
     pub algorithm: String,
+    /// Seed of the stratum generators; with the registry and this design it reproduces the sample.
     pub seed: u64,
     /// "given" or "os"
     pub seed_source: String,
+    /// Stratification columns as given to --strata (keys or headers).
     pub strata_columns: Vec<String>,
+    /// Allocation method: proportional, equal, neyman or quota.
     pub allocation: String,
+    /// Total sample size n, certainty units included.
     pub requested_size: u64,
+    /// Minimum random draws per stratum (--min-per-stratum).
     pub min_per_stratum: u64,
+    /// --take-all rules as written, e.g. owner_kind=政府.
     pub take_all: Vec<String>,
+    /// The --recheck source (回头看: a previous campaign or an id list), if any.
     pub recheck_source: Option<String>,
+    /// Campaign-relative file with the 回头看 ids actually used, if any.
     pub recheck_ids_file: Option<String>,
+    /// The --exclude file given, if any.
     pub exclude_source: Option<String>,
+    /// Campaign-relative file with the excluded ids actually used, if any.
     pub exclude_ids_file: Option<String>,
+    /// Campaign-relative copy of the --quota file, if quota allocation was used.
     pub quota_file: Option<String>,
+    /// The --previous campaign whose fail rates fed Neyman allocation, if any.
     pub previous: Option<String>,
+    /// SHA-256 of the registry the sample was drawn from, so a changed registry is noticed.
     pub registry_sha256: String,
+    /// Campaign-relative name of the sample file (sample.csv).
     pub sample_file: String,
+    /// SHA-256 of the sample file's bytes as written.
     pub sample_sha256: String,
+    /// Frame size N: active accounts not excluded.
     pub frame_size: u64,
+    /// Active accounts removed from the frame by the exclusion list.
     pub excluded: u64,
+    /// Certainty units (必查 and 回头看) in the sample.
     pub certainty: u64,
+    /// When the sample was drawn (RFC 3339).
     pub drawn_at: String,
+    /// Per-stratum design, in stratum order.
     pub strata: Vec<StratumDesign>,
 }
 
+/// One stratum's part of the design: its size, certainty units and draw.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct StratumDesign {
+    /// The stratum's values, one per stratification column, e.g. ["县级", "微信"].
     pub key: Vec<String>,
     /// N_h: frame units in the stratum.
     pub population: u64,
@@ -56,6 +81,7 @@ pub struct StratumDesign {
     pub certainty: u64,
     /// Random draw size from the N_h − certainty other units.
     pub random: u64,
+    /// Stratum sample size: certainty plus random units.
     pub total: u64,
     /// Every non-certainty unit was taken.
     pub taken_whole: bool,
@@ -82,13 +108,18 @@ impl StratumDesign {
 /// `COLUMN=VALUE[|VALUE…]` or `COLUMN!=VALUE[|VALUE…]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TakeAll {
+    /// The rule as the user wrote it, for messages and the design record.
     pub text: String,
+    /// The registry column the rule tests.
     pub column: Column,
+    /// Accepted values, cleaned and width-folded; any one matches.
     pub values: Vec<String>,
+    /// A `!=` rule: matches accounts whose value is none of `values`.
     pub negate: bool,
 }
 
 impl TakeAll {
+    /// Parse a `--take-all` rule against the registry's columns; errors are sentences for the user.
     pub fn parse(text: &str, reg: &Registry) -> Result<TakeAll, String> {
         let (col, vals, negate) = if let Some((c, v)) = text.split_once("!=") {
             (c, v, true)
@@ -119,19 +150,25 @@ impl TakeAll {
         })
     }
 
+    /// Whether the rule takes this account with certainty (必查).
     pub fn matches(&self, reg: &Registry, a: &Account) -> bool {
         let v = crate::text::fold_width(reg.value(a, &self.column));
         self.values.contains(&v) != self.negate
     }
 }
 
+/// How the random part of the sample is spread over the strata (--allocation).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AllocationSpec {
+    /// n_h proportional to the stratum's non-certainty units.
     Proportional,
+    /// The same n_h in every stratum, as far as its units allow.
     Equal,
     /// Fail rate per stratum key (missing strata use `overall`).
     Neyman {
+        /// Previous fail rate per stratum key, among random units only.
         fail_rates: HashMap<Vec<String>, f64>,
+        /// Overall previous fail rate, for strata without one of their own.
         overall: f64,
     },
     /// Total sample per stratum key (certainty units included).
@@ -139,6 +176,7 @@ pub enum AllocationSpec {
 }
 
 impl AllocationSpec {
+    /// The method's name, as --allocation spells it and the design records it.
     pub fn name(&self) -> &'static str {
         match self {
             AllocationSpec::Proportional => "proportional",
@@ -203,25 +241,39 @@ pub fn neyman_from(
 /// Floor and ceiling for Neyman fail rates, so 0% and 100% strata are still sampled.
 pub const NEYMAN_FLOOR: f64 = 0.05;
 
+/// What the draw is asked for: strata, allocation, size and the certainty and exclusion lists.
 #[derive(Clone, Debug)]
 pub struct Spec {
+    /// Stratification columns (keys or headers), e.g. level, type.
     pub strata: Vec<String>,
+    /// How the random draws are allocated.
     pub allocation: AllocationSpec,
     /// Total n (certainty included); None with quota allocation.
     pub size: Option<u64>,
+    /// Sampling rate 0 < R ≤ 1 when no size is given: n = ⌈R × frame⌉.
     pub rate: Option<f64>,
+    /// Minimum random draws per stratum when its units allow (2 keeps its variance estimable).
     pub min_per_stratum: u64,
+    /// --take-all rules, unparsed.
     pub take_all: Vec<String>,
+    /// 账号IDs to re-check (回头看), taken with certainty when in the frame.
     pub recheck: Vec<String>,
+    /// 账号IDs removed from the frame before the draw.
     pub exclude: Vec<String>,
+    /// Seed of the stratum generators.
     pub seed: u64,
 }
 
+/// Why a unit is in the sample (sample.csv's 入样方式).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reason {
+    /// 随机: drawn at random within its stratum.
     Random,
+    /// 必查: matched a --take-all rule.
     TakeAll,
+    /// 回头看: failed in an earlier campaign and is re-checked.
     Recheck,
+    /// Both 必查 and 回头看.
     TakeAllAndRecheck,
 }
 
@@ -255,24 +307,39 @@ impl Reason {
     }
 }
 
+/// One sampled account.
 #[derive(Clone, Debug)]
 pub struct Unit {
+    /// Index into `Registry::accounts`.
     pub account: usize,
+    /// Index into `Drawn::strata`.
     pub stratum: usize,
+    /// Why the account was selected.
     pub reason: Reason,
+    /// Inclusion probability: 1 for certainty units, n_h / (N_h − c_h) for random ones.
     pub probability: f64,
+    /// Design weight: 1 for certainty units, (N_h − c_h) / n_h for random ones.
     pub weight: f64,
 }
 
+/// The outcome of a draw: the per-stratum design, the units, and what the user should be told.
 #[derive(Clone, Debug)]
 pub struct Drawn {
+    /// Per-stratum design, in stratum order.
     pub strata: Vec<StratumDesign>,
+    /// The sample, by stratum then 账号ID.
     pub units: Vec<Unit>,
+    /// Frame size N: active accounts not excluded.
     pub frame_size: u64,
+    /// Active accounts removed from the frame by the exclusion list.
     pub excluded_found: u64,
+    /// Excluded ids not in the registry at all (likely typos or stale lists).
     pub excluded_unknown: Vec<String>,
+    /// 回头看 ids not in this frame (closed, excluded or gone), hence not taken.
     pub recheck_outside_frame: Vec<String>,
+    /// Certainty units (必查 and 回头看) in the sample.
     pub certainty: u64,
+    /// Total sample size n, certainty units included.
     pub size: u64,
 }
 
