@@ -5,8 +5,35 @@
 //! a few percent non-active, a sprinkle of accounts that represent a government itself (政府).
 
 use crate::registry::normalize::JIANGSU_CITIES;
-use crate::sampling::below;
+use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
+use sha2::{Digest, Sha256};
+
+/// The demo's own seeded generator: ChaCha20 keyed by SHA-256 of the seed and a label. A frozen
+/// copy of the sampler's derivation, so the demo data (and its answers) stay the same when the
+/// sampler is versioned.
+pub fn demo_rng(seed: u64, key: &[String]) -> ChaCha20Rng {
+    let mut h = Sha256::new();
+    h.update(b"audit-sample-v1\0");
+    h.update(seed.to_le_bytes());
+    for k in key {
+        h.update([0x1f]);
+        h.update(k.as_bytes());
+    }
+    let digest: [u8; 32] = h.finalize().into();
+    ChaCha20Rng::from_seed(digest)
+}
+
+/// A uniform integer in 0..bound (bound > 0), by rejection: no modulo bias.
+pub fn below(rng: &mut ChaCha20Rng, bound: u64) -> u64 {
+    let zone = u64::MAX - (u64::MAX % bound + 1) % bound;
+    loop {
+        let x = rng.next_u64();
+        if x <= zone {
+            return x % bound;
+        }
+    }
+}
 
 /// Header row of the generated registry, in the column order of `DemoAccount::row`.
 pub const HEADER: [&str; 11] = [
@@ -267,7 +294,7 @@ fn suffix(kind: &str) -> &'static str {
 
 /// Generate `n` accounts for seed `seed`. The same (n, seed) always gives the same accounts.
 pub fn generate(n: u64, seed: u64) -> Vec<DemoAccount> {
-    let mut rng = crate::sampling::stratum_rng(seed, &["demo-data".to_string()]);
+    let mut rng = demo_rng(seed, &["demo-data".to_string()]);
     (0..n).map(|i| account(&mut rng, i + 1, "JS")).collect()
 }
 
@@ -383,7 +410,7 @@ fn account(rng: &mut ChaCha20Rng, serial: u64, prefix: &str) -> DemoAccount {
 /// A later quarter of the same registry: `closed` of the active accounts are shut or deregistered
 /// or dropped, `added` new ones appear, and a few change type or owner. Deterministic.
 pub fn next_quarter(prev: &[DemoAccount], seed: u64, closed: u64, added: u64) -> Vec<DemoAccount> {
-    let mut rng = crate::sampling::stratum_rng(seed, &["demo-next".to_string()]);
+    let mut rng = demo_rng(seed, &["demo-next".to_string()]);
     let mut out: Vec<DemoAccount> = prev.to_vec();
     let active: Vec<usize> = (0..out.len())
         .filter(|i| out[*i].status == "正常")

@@ -4,7 +4,7 @@ use crate::campaign::{self, Access, Campaign};
 use crate::cli::{AllocationArg, DemoArgs, ImportArgs, ReportArgs, SampleArgs, SheetArgs};
 use crate::demo_data::{generate, next_quarter};
 use crate::indicators::{Catalog, Kind};
-use crate::sampling::{below, stratum_rng};
+use crate::demo_data::{below, demo_rng};
 use crate::workbook::{build, Fill, SheetSpec};
 use anyhow::{bail, Result};
 use std::collections::HashMap;
@@ -26,7 +26,7 @@ fn simulate(
     let mut out = HashMap::new();
     let code_idx = |c: &str| cat.indicators.iter().position(|i| i.code == c);
     for a in accounts {
-        let mut rng = stratum_rng(seed, std::slice::from_ref(&a.id));
+        let mut rng = demo_rng(seed, std::slice::from_ref(&a.id));
         let mut values = vec![0u32; cat.indicators.len()];
         let mut p = fail_per_10000;
         if a.account_type == "移动客户端" {
