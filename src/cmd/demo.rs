@@ -2,9 +2,9 @@
 
 use crate::campaign::{self, Access, Campaign};
 use crate::cli::{AllocationArg, DemoArgs, ImportArgs, ReportArgs, SampleArgs, SheetArgs};
+use crate::demo_data::{below, demo_rng};
 use crate::demo_data::{generate, next_quarter};
 use crate::indicators::{Catalog, Kind};
-use crate::demo_data::{below, demo_rng};
 use crate::workbook::{build, Fill, SheetSpec};
 use anyhow::{bail, Result};
 use std::collections::HashMap;
