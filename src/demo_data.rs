@@ -5,35 +5,16 @@
 //! a few percent non-active, a sprinkle of accounts that represent a government itself (政府).
 
 use crate::registry::normalize::JIANGSU_CITIES;
-use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
-use sha2::{Digest, Sha256};
 
-/// The demo's own seeded generator: ChaCha20 keyed by SHA-256 of the seed and a label. A frozen
-/// copy of the sampler's derivation, so the demo data (and its answers) stay the same when the
-/// sampler is versioned.
+/// The demo's own seeded generator. Its domain label is the one the demo used when it borrowed
+/// the sampler's generator, kept so the demo data stays byte for byte what it was; the sampler
+/// may change its own label without touching it.
 pub fn demo_rng(seed: u64, key: &[String]) -> ChaCha20Rng {
-    let mut h = Sha256::new();
-    h.update(b"audit-sample-v1\0");
-    h.update(seed.to_le_bytes());
-    for k in key {
-        h.update([0x1f]);
-        h.update(k.as_bytes());
-    }
-    let digest: [u8; 32] = h.finalize().into();
-    ChaCha20Rng::from_seed(digest)
+    crate::rng::keyed(b"audit-sample-v1\0", seed, key)
 }
 
-/// A uniform integer in 0..bound (bound > 0), by rejection: no modulo bias.
-pub fn below(rng: &mut ChaCha20Rng, bound: u64) -> u64 {
-    let zone = u64::MAX - (u64::MAX % bound + 1) % bound;
-    loop {
-        let x = rng.next_u64();
-        if x <= zone {
-            return x % bound;
-        }
-    }
-}
+pub use crate::rng::below;
 
 /// Header row of the generated registry, in the column order of `DemoAccount::row`.
 pub const HEADER: [&str; 11] = [

@@ -15,6 +15,7 @@ pub mod io;
 pub mod profile;
 pub mod registry;
 pub mod report;
+pub mod rng;
 pub mod sampling;
 pub mod stats;
 pub mod text;

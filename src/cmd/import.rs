@@ -664,20 +664,14 @@ fn print_summary(
         );
     }
     println!();
-    let types: Vec<&str> = imp
-        .profile
-        .types
-        .order()
-        .iter()
-        .map(String::as_str)
-        .collect();
+    let types = imp.profile.types.order();
     let decimals = imp.profile.rate_decimals;
-    for mut t in makeup::makeup(&imp.registry, &types) {
+    for mut t in makeup::makeup(&imp.registry, types) {
         t.decimals = decimals;
         println!("{}", t.render());
     }
     if let (Some(prev), Some(d)) = (previous, diff) {
-        for mut t in makeup::change(prev, &imp.registry, d, &types) {
+        for mut t in makeup::change(prev, &imp.registry, d, types) {
             t.decimals = decimals;
             println!("{}", t.render());
         }

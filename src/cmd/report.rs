@@ -196,19 +196,13 @@ pub fn build(
     if cur.simulated {
         banners.push("【演示】检查结果为 audit demo 模拟生成,不是真实检查结论。".into());
     }
-    let types: Vec<&str> = cur
-        .profile
-        .types
-        .order()
-        .iter()
-        .map(String::as_str)
-        .collect();
-    let mut tables = makeup::makeup(&cur.registry, &types);
+    let types = cur.profile.types.order();
+    let mut tables = makeup::makeup(&cur.registry, types);
     let diff = previous
         .first()
         .map(|p| registry::diff(&p.registry, &cur.registry));
     if let (Some(p), Some(d)) = (previous.first(), &diff) {
-        tables.extend(makeup::change(&p.registry, &cur.registry, d, &types));
+        tables.extend(makeup::change(&p.registry, &cur.registry, d, types));
     }
     tables.extend(tables::sample_design(cur, verify_status));
     let by_owner = tables::pass_by_owner_group(cur);

@@ -23,7 +23,8 @@ fn counts_in_order(
 /// Active accounts by level, by type, and all accounts by status.
 /// The registry's make-up by level, by reported type (in `types` order, the profile's scheme)
 /// and by status.
-pub fn makeup(reg: &Registry, types: &[&str]) -> Vec<Table> {
+pub fn makeup(reg: &Registry, types: &[String]) -> Vec<Table> {
+    let types: Vec<&str> = types.iter().map(String::as_str).collect();
     let active: Vec<&Account> = reg.active().collect();
     let all: Vec<&Account> = reg.accounts.iter().collect();
     vec![
@@ -37,7 +38,7 @@ pub fn makeup(reg: &Registry, types: &[&str]) -> Vec<Table> {
             "台账_类型",
             "台账构成(状态正常的账号):按类型",
             "类型",
-            &counts_in_order(&active, types, |a| &a.account_type),
+            &counts_in_order(&active, &types, |a| &a.account_type),
         ),
         count_share(
             "台账_状态",
@@ -53,8 +54,9 @@ pub fn change(
     previous: &Registry,
     current: &Registry,
     d: &RegistryDiff,
-    types: &[&str],
+    types: &[String],
 ) -> Vec<Table> {
+    let types: Vec<&str> = types.iter().map(String::as_str).collect();
     let prev = previous.by_id();
     let cur = current.by_id();
     let added: Vec<&Account> = d
@@ -110,7 +112,7 @@ pub fn change(
             "台账变化:按类型",
             "台账变化_类型",
             "类型",
-            types,
+            &types,
             |a| &a.account_type,
         ),
     ];

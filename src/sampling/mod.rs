@@ -10,10 +10,8 @@ pub mod allocate;
 
 use crate::registry::normalize::{region_rank, LEVELS, TYPES};
 use crate::registry::{Account, Column, Registry};
-use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Bump when the draw or the sample file's bytes change on purpose. v2: exact optimal allocation
@@ -745,29 +743,12 @@ impl Drawn {
     }
 }
 
-/// A ChaCha20 generator keyed by the seed and the stratum key.
+/// A ChaCha20 generator keyed by the seed and the stratum key (domain "audit-sample-v1").
 pub fn stratum_rng(seed: u64, key: &[String]) -> ChaCha20Rng {
-    let mut h = Sha256::new();
-    h.update(b"audit-sample-v1\0");
-    h.update(seed.to_le_bytes());
-    for k in key {
-        h.update([0x1f]);
-        h.update(k.as_bytes());
-    }
-    let digest: [u8; 32] = h.finalize().into();
-    ChaCha20Rng::from_seed(digest)
+    crate::rng::keyed(b"audit-sample-v1\0", seed, key)
 }
 
-/// Uniform integer in 0..bound by rejection (no modulo bias). `bound` > 0.
-pub fn below(rng: &mut ChaCha20Rng, bound: u64) -> u64 {
-    let zone = u64::MAX - (u64::MAX % bound + 1) % bound;
-    loop {
-        let x = rng.next_u64();
-        if x <= zone {
-            return x % bound;
-        }
-    }
-}
+pub use crate::rng::below;
 
 /// Choose `n` of `m` positions: partial Fisher–Yates on a ChaCha20 stream. Returned in draw order.
 pub fn pick(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
