@@ -53,9 +53,35 @@ pub fn place(
         return Ok(());
     }
     let r = cache.resolve(profile, &a.raw[2], &a.owner)?;
+    refuse_two_cities(profile, &a.raw[2], &r)?;
     a.region = r.prefecture.unwrap_or_else(|| PROVINCE_REGION.to_string());
     a.county = r.county.unwrap_or_default();
     Ok(())
+}
+
+/// A region that names a second prefecture after the one it resolved to ("南京;无锡",
+/// "南京市玄武区无锡市") is ambiguous, not the first one.
+fn refuse_two_cities(profile: &Profile, raw: &str, r: &Region) -> Result<(), RegionError> {
+    let Some(found) = &r.prefecture else {
+        return Ok(());
+    };
+    let inside_county = |name: &str| r.county.as_deref().is_some_and(|c| c.contains(name));
+    let others: Vec<String> = profile
+        .province
+        .prefectures
+        .iter()
+        .filter(|d| &d.short != found && raw.contains(d.short.as_str()) && !inside_county(&d.short))
+        .map(|d| d.short.clone())
+        .collect();
+    if others.is_empty() {
+        return Ok(());
+    }
+    let mut candidates = vec![found.clone()];
+    candidates.extend(others);
+    Err(RegionError::Ambiguous {
+        name: raw.trim().to_string(),
+        candidates,
+    })
 }
 
 /// The reject for a region that did not resolve.
@@ -135,6 +161,11 @@ mod tests {
         let e = place(&mut a, &p, &mut cache).unwrap_err();
         assert_eq!(reject(9, &a, &e).reason, RejectReason::ForeignRegion);
         assert!(e.to_string().contains("不属于江苏省"), "{e}");
+        for two in ["南京;无锡", "南京市玄武区无锡市"] {
+            let mut a = account("县级", two, "某局");
+            let e = place(&mut a, &p, &mut cache).unwrap_err();
+            assert!(matches!(e, RegionError::Ambiguous { .. }), "{two}: {e}");
+        }
         let mut a = account("省级", "南京市", "江苏省公安厅");
         place(&mut a, &p, &mut cache).unwrap();
         assert_eq!(a.region, PROVINCE_REGION);
