@@ -50,6 +50,7 @@ fn main() {
             recheck: Vec::new(),
             exclude: Vec::new(),
             seed: 20200320 + rep,
+            region_order: Vec::new(),
         };
         let t = Instant::now();
         let drawn = sampling::draw(&reg, &spec).expect("draw");

@@ -1,6 +1,6 @@
 //! Assigning sampled accounts to inspectors: balanced by count, a region's accounts kept together.
 
-use crate::registry::normalize::region_rank;
+use crate::registry::normalize::region_rank_in;
 use std::collections::HashMap;
 
 /// An account to assign: (id, region).
@@ -14,12 +14,12 @@ pub struct Item<'a> {
 /// Split `items` over `k` inspectors named 检查员01…: accounts ordered by region (the province's
 /// order) then id, cut into k consecutive runs whose sizes differ by at most one. A region is
 /// split only where it does not fit, so each inspector gets whole regions wherever possible.
-pub fn balanced(items: &[Item<'_>], k: usize) -> Vec<(String, Vec<String>)> {
+pub fn balanced(items: &[Item<'_>], k: usize, regions: &[String]) -> Vec<(String, Vec<String>)> {
     let k = k.max(1);
     let mut order: Vec<&Item> = items.iter().collect();
     order.sort_by(|a, b| {
-        region_rank(a.region)
-            .cmp(&region_rank(b.region))
+        region_rank_in(regions, a.region)
+            .cmp(&region_rank_in(regions, b.region))
             .then(a.id.cmp(b.id))
     });
     let n = order.len();
@@ -81,11 +81,11 @@ mod tests {
             .iter()
             .map(|(i, r)| Item { id: i, region: r })
             .collect();
-        let g = balanced(&items, 3);
+        let g = balanced(&items, 3, &[]);
         assert_eq!(g[0].1, vec!["p1", "p2"]);
         assert_eq!(g[1].1, vec!["a1", "a2"]);
         assert_eq!(g[2].1, vec!["b1", "b2"]);
-        let g = balanced(&items, 4);
+        let g = balanced(&items, 4, &[]);
         let sizes: Vec<usize> = g.iter().map(|x| x.1.len()).collect();
         assert_eq!(sizes, vec![2, 2, 1, 1]);
     }

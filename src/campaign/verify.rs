@@ -77,6 +77,7 @@ pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
         recheck: ids(&design.recheck_ids_file)?,
         exclude: ids(&design.exclude_ids_file)?,
         seed: design.seed,
+        region_order: camp.profile()?.prefecture_order(),
     };
     let drawn = sampling::draw(&reg, &spec)
         .map_err(|e| StoreError::Missing(format!("按记录的设计重新抽样失败: {e}")))?;

@@ -243,6 +243,7 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
         recheck: recheck.clone(),
         exclude: exclude.clone(),
         seed,
+        region_order: camp.profile()?.prefecture_order(),
     };
     // A selection that selects nothing is usually the user's slip and often the cause of an
     // allocation error too: name it first.

@@ -162,6 +162,7 @@ pub struct Issued {
 fn assignment(
     sample: &crate::registry::Registry,
     args: &SheetArgs,
+    region_order: &[String],
 ) -> Result<Vec<(String, Vec<String>)>> {
     let items: Vec<Item> = sample
         .accounts
@@ -193,7 +194,7 @@ fn assignment(
             if n == 0 || n > items.len().max(1) {
                 bail!("--inspectors {n} 应在 1 到样本量 {} 之间", items.len());
             }
-            Ok(assign::balanced(&items, n))
+            Ok(assign::balanced(&items, n, region_order))
         }
     }
 }
@@ -268,7 +269,7 @@ pub fn write_sheets(
         chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| anyhow!("--deadline \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
     }
-    let groups = assignment(&sample, args)?;
+    let groups = assignment(&sample, args, &camp.profile()?.prefecture_order())?;
     let finding = finding_columns(&sample, args.show.as_deref())?;
     let mut txn = camp.begin()?;
     let secret = camp.secret_or_create(&mut txn)?;

@@ -236,6 +236,16 @@ impl Profile {
         }
     }
 
+    /// The province's prefecture-level units (short names) in official code order: the order of
+    /// every city table and of region strata.
+    pub fn prefecture_order(&self) -> Vec<String> {
+        self.province
+            .prefectures
+            .iter()
+            .map(|d| d.short.clone())
+            .collect()
+    }
+
     /// Resolve a registry row's 所属地区 against the profile's province and region aliases (see
     /// [`Province::resolve`]).
     pub fn resolve(&self, region: &str, owner: &str) -> Result<Region, RegionError> {

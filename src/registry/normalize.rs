@@ -296,15 +296,26 @@ pub fn region(raw: &str, level: &str) -> String {
     }
 }
 
-/// Sort key for regions: 省本级 first, then the province's cities in order, then others by name.
-pub fn region_rank(region: &str) -> (usize, String) {
+/// Sort key for regions: 省本级 first, then the province's prefectures in `order` (short names,
+/// official code order), then others by name. An empty `order` means Jiangsu's.
+pub fn region_rank_in(order: &[String], region: &str) -> (usize, String) {
     if region == PROVINCE_REGION {
         return (0, String::new());
     }
-    match JIANGSU_CITIES.iter().position(|c| *c == region) {
+    let at = if order.is_empty() {
+        JIANGSU_CITIES.iter().position(|c| *c == region)
+    } else {
+        order.iter().position(|c| c == region)
+    };
+    match at {
         Some(i) => (1 + i, String::new()),
-        None => (100, region.to_string()),
+        None => (usize::MAX, region.to_string()),
     }
+}
+
+/// [`region_rank_in`] with Jiangsu's order.
+pub fn region_rank(region: &str) -> (usize, String) {
+    region_rank_in(&[], region)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 
 pub mod allocate;
 
-use crate::registry::normalize::{region_rank, LEVELS, TYPES};
+use crate::registry::normalize::{region_rank_in, LEVELS, TYPES};
 use crate::registry::{Account, Column, Registry};
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
@@ -260,6 +260,9 @@ pub struct Spec {
     pub exclude: Vec<String>,
     /// Seed of the stratum generators.
     pub seed: u64,
+    /// The province's prefectures (short names) in official code order: region strata sort so.
+    /// Empty means Jiangsu's order.
+    pub region_order: Vec<String>,
 }
 
 /// Why a unit is in the sample (sample.csv's 入样方式).
@@ -341,7 +344,7 @@ pub struct Drawn {
     pub size: u64,
 }
 
-fn rank_value(col: &str, v: &str) -> (usize, String) {
+fn rank_value(col: &str, v: &str, region_order: &[String]) -> (usize, String) {
     let pos = |list: &[&str]| list.iter().position(|x| *x == v);
     match col {
         "level" => pos(&LEVELS)
@@ -350,7 +353,7 @@ fn rank_value(col: &str, v: &str) -> (usize, String) {
         "type" => pos(&TYPES)
             .map(|i| (i, String::new()))
             .unwrap_or((99, v.into())),
-        "region" => region_rank(v),
+        "region" => region_rank_in(region_order, v),
         _ => (0, v.to_string()),
     }
 }
@@ -497,7 +500,13 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
         .cloned()
         .collect();
 
-    let strata = stratify(reg, &columns, &frame, &take_all, &recheck);
+    let strata = stratify(
+        reg,
+        &columns,
+        &frame,
+        (&take_all, &recheck),
+        &spec.region_order,
+    );
     let certainty: u64 = strata.iter().map(|s| s.certain.len() as u64).sum();
     let frame_size = frame.len() as u64;
     let (random, size, fail_rates) = allocation(spec, &strata, frame_size, certainty)?;
@@ -533,8 +542,8 @@ fn stratify(
     reg: &Registry,
     columns: &[Column],
     frame: &[usize],
-    take_all: &[TakeAll],
-    recheck: &HashSet<&str>,
+    (take_all, recheck): (&[TakeAll], &HashSet<&str>),
+    region_order: &[String],
 ) -> Vec<BuiltStratum> {
     let col_names: Vec<&str> = columns.iter().map(|c| column_key(c)).collect();
     type Ranked = BTreeMap<Vec<(usize, String)>, (Vec<String>, Vec<usize>)>;
@@ -549,7 +558,7 @@ fn stratify(
             .iter()
             .zip(&col_names)
             .map(|(v, c)| {
-                let (r, s) = rank_value(c, v);
+                let (r, s) = rank_value(c, v, region_order);
                 (r, if s.is_empty() { v.clone() } else { s })
             })
             .collect();
