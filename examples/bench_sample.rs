@@ -19,7 +19,7 @@ fn main() {
     if !canonical.exists() {
         let accounts = audit::demo_data::generate(n, 2);
         audit::cmd::demo_data::write_registry(&src, "基准", &accounts).expect("write");
-        let imp = audit::cmd::import::read_registry(&src, None, None, None).expect("import");
+        let imp = audit::io::registry_file::read(&src, None, None, None, &|_| {}).expect("import");
         let rows: Vec<Vec<String>> = imp
             .registry
             .accounts

@@ -101,7 +101,7 @@ fn returned_workbook(dir: &Path) -> Vec<u8> {
     )
     .expect("seed registry");
     let imported =
-        audit::cmd::import::read_registry(&reg, None, None, None).expect("seed registry");
+        audit::io::registry_file::read(&reg, None, None, None, &|_| {}).expect("seed registry");
     let cat = audit::indicators::Catalog::builtin();
     let accounts: Vec<&audit::registry::Account> = imported.registry.accounts.iter().collect();
     let meta = audit::workbook::Meta {
@@ -224,7 +224,7 @@ fn read(path: &Path, returned_workbook: bool) -> bool {
         let sheet = audit::io::read::read_typed(path, audit::workbook::SHEET_MAIN, 10_000).is_ok();
         meta && sheet
     } else {
-        audit::cmd::import::read_registry(path, None, None, None).is_ok()
+        audit::io::registry_file::read(path, None, None, None, &|_| {}).is_ok()
     }
 }
 

@@ -2,37 +2,16 @@
 
 use crate::campaign::{self, Campaign, RegistryEntry};
 use crate::cli::ImportArgs;
-use crate::io::read::{for_each_row, CsvEncoding, ReadError};
+use crate::io::read::CsvEncoding;
+use crate::io::registry_file::{self, Imported};
 use crate::io::write::csv_bytes;
 use crate::profile::Profile;
 use crate::registry::RegistryDiff;
-use crate::registry::{self, Field, HeaderMap, Registry, RegistryBuilder, Reject};
+use crate::registry::{self, Registry};
 use crate::report::makeup;
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// The province of a registry given no --province or --profile: the one its title rows name,
-/// else the one most of its regions belong to; otherwise a clear request for --province.
-fn choose_province(
-    file: &str,
-    title: &registry::title::TitleFacts,
-    builder: &RegistryBuilder,
-) -> Result<(Profile, &'static str)> {
-    if let Some(p) = title.province {
-        return Ok((Profile::builtin(p), "台账标题行"));
-    }
-    let regions = builder.raw_regions();
-    match crate::profile::infer_province(&regions) {
-        Ok(p) => Ok((Profile::builtin(p), "所属地区推断")),
-        // No region to place (all rows provincial or refused): the province only names things.
-        Err(crate::profile::InferError::NothingResolvable) if regions.is_empty() => {
-            let js = crate::profile::province("江苏").expect("vendored divisions hold Jiangsu");
-            Ok((Profile::builtin(js), "默认(台账中没有地区)"))
-        }
-        Err(e) => bail!("{file}: {e},例如 --province 江苏"),
-    }
-}
 
 /// A profile named on the command line.
 pub struct GivenProfile {
@@ -81,39 +60,6 @@ pub fn given_profile(args: &ImportArgs) -> Result<Option<GivenProfile>> {
         from: "--profile",
         text: Some(bytes),
     }))
-}
-
-/// Rows scanned for the header before giving up.
-const HEADER_SCAN_ROWS: usize = 50;
-
-/// A registry file as read and checked, before anything is written.
-pub struct Imported {
-    /// The accounts taken.
-    pub registry: Registry,
-    /// The rows refused, with the reason.
-    pub rejects: Vec<Reject>,
-    /// The row the header was found in.
-    pub header_row: u32,
-    /// Data rows read.
-    pub rows_read: u64,
-    /// Blank rows skipped.
-    pub blank_rows: u64,
-    /// The sheet read (workbooks).
-    pub sheet: Option<String>,
-    /// The encoding used (CSV).
-    pub encoding: Option<CsvEncoding>,
-    /// Cells dropped beyond the column limit.
-    pub cells_beyond_limit: u64,
-    /// The header of the column the account ids came from.
-    pub id_column: String,
-    /// The province profile the regions were resolved with.
-    pub profile: Profile,
-    /// How the province was found (for the summary), e.g. "--province", "标题行".
-    pub province_from: &'static str,
-    /// The 截至 date the title rows give.
-    pub title_as_of: Option<chrono::NaiveDate>,
-    /// The text after 截至 in the title rows when it is no valid date.
-    pub title_as_of_text: Option<String>,
 }
 
 /// A reject's detail as printed on the console: a 10,000-character cell is cut, the file keeps it.
@@ -183,132 +129,6 @@ fn refuse_wrong_province(args: &ImportArgs, imp: &Imported) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// Read and validate a registry file (no campaign involved).
-pub fn read_registry(
-    path: &Path,
-    sheet: Option<&str>,
-    encoding: Option<CsvEncoding>,
-    given: Option<(Profile, &'static str)>,
-) -> Result<Imported> {
-    let file = path.display().to_string();
-    // A profile's own type scheme classifies as rows arrive; the default keeps the built-in tables.
-    let custom_types = given
-        .as_ref()
-        .map(|(p, _)| p.types.clone())
-        .filter(|t| *t != crate::profile::TypeScheme::jiangsu_2020());
-    let mut pending: Vec<(u32, Vec<String>)> = Vec::new();
-    let mut builder: Option<RegistryBuilder> = None;
-    let mut any_row = false;
-    let pb = super::progress("读取台账");
-    let info = for_each_row(path, sheet, encoding, |r| {
-        any_row = true;
-        if let Some(b) = builder.as_mut() {
-            b.push(r.number, r.cells, r.lossy);
-            if b.rows_read % 20_000 == 0 {
-                pb.set_message(format!("已读取 {} 行", b.rows_read));
-                pb.tick();
-            }
-            return Ok(true);
-        }
-        match HeaderMap::detect(r.number, r.cells) {
-            Ok(h) => {
-                let b = RegistryBuilder::new(h);
-                builder = Some(match custom_types.clone() {
-                    Some(scheme) => b.with_types(scheme),
-                    None => b,
-                });
-                Ok(true)
-            }
-            Err(_) => {
-                pending.push((r.number, r.cells.to_vec()));
-                Ok(pending.len() < HEADER_SCAN_ROWS)
-            }
-        }
-    })
-    .map_err(|e: ReadError| anyhow!(e))?;
-    pb.finish_and_clear();
-    let sheet_label = info
-        .sheet
-        .as_ref()
-        .map(|s| format!(" 工作表 \"{s}\""))
-        .unwrap_or_default();
-    if !any_row {
-        if info.sheet.is_some() {
-            bail!("{file}{sheet_label}: 工作表为空,没有任何数据");
-        }
-        bail!("{file}: 文件为空,没有任何数据");
-    }
-    let Some(builder) = builder else {
-        // Report the row that came closest to being the header.
-        let best = pending
-            .iter()
-            .max_by_key(|(_, cells)| {
-                cells
-                    .iter()
-                    .filter(|c| Field::from_header(c).is_some())
-                    .count()
-            })
-            .cloned()
-            .unwrap_or_default();
-        let missing = match HeaderMap::detect(best.0, &best.1) {
-            Err(m) => m,
-            Ok(_) => Vec::new(),
-        };
-        let missing: Vec<String> = missing
-            .iter()
-            .map(|f| format!("{}({})", f.label(), f.key()))
-            .collect();
-        let found: Vec<String> = best
-            .1
-            .iter()
-            .map(|c| crate::text::clean(c))
-            .filter(|c| !c.is_empty())
-            .collect();
-        bail!(
-            "{file}{sheet_label}: 前 {} 行中找不到表头,缺少必需的列: {};最接近表头的第 {} 行为: {}",
-            pending.len(),
-            missing.join("、"),
-            best.0,
-            found.join(", ")
-        );
-    };
-    let header_row = builder.header().row;
-    let id_column = builder
-        .header()
-        .column(Field::Id)
-        .and_then(|c| builder.header().headers.get(c).cloned())
-        .unwrap_or_default();
-    let rows_read = builder.rows_read;
-    let blank_rows = builder.blank_rows;
-    let title =
-        registry::title::title_facts(&pending.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>());
-    let mut builder = builder;
-    let (profile, province_from) = match given {
-        Some(g) => g,
-        None => choose_province(&file, &title, &builder)?,
-    };
-    builder.place(&profile);
-    let (registry, rejects) = builder.finish();
-    if registry.accounts.is_empty() && rejects.is_empty() {
-        bail!("{file}{sheet_label}: 第 {header_row} 行表头下没有账号数据");
-    }
-    Ok(Imported {
-        registry,
-        rejects,
-        header_row,
-        rows_read,
-        blank_rows,
-        sheet: info.sheet,
-        encoding: info.encoding,
-        cells_beyond_limit: info.cells_beyond_limit,
-        id_column,
-        profile,
-        province_from,
-        title_as_of: title.as_of,
-        title_as_of_text: title.unreadable_as_of.clone(),
-    })
 }
 
 /// The registry_changes.csv rows: added, gone, type and owner changes.
@@ -416,7 +236,12 @@ pub fn run(args: &ImportArgs) -> Result<i32> {
         None => earlier_profile(args)?,
     };
     // The registry is read before the campaign folder is created, so a bad file leaves nothing.
-    let imp = read_registry(&args.file, args.sheet.as_deref(), encoding, known)?;
+    let pb = super::progress("读取台账");
+    let imp = registry_file::read(&args.file, args.sheet.as_deref(), encoding, known, &|n| {
+        pb.set_message(format!("已读取 {n} 行"));
+        pb.tick();
+    })?;
+    pb.finish_and_clear();
     if imp.registry.accounts.is_empty() {
         for r in imp.rejects.iter().take(10) {
             eprintln!(

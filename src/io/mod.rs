@@ -2,5 +2,6 @@
 pub mod guard;
 pub mod output;
 pub mod read;
+pub mod registry_file;
 
 pub mod write;
