@@ -14,6 +14,101 @@ use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// Why a sample cannot be drawn; each message is a sentence for the user naming the option.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SampleError {
+    /// A `--take-all` rule is not `列=值`.
+    #[error("--take-all \"{0}\" 格式错误:应为 列=值,例如 owner_kind=政府 或 level=省级|市级")]
+    TakeAllFormat(String),
+    /// A `--take-all` rule names a column the registry lacks.
+    #[error("--take-all \"{text}\": 台账中没有列 \"{column}\"")]
+    TakeAllColumn {
+        /// The rule.
+        text: String,
+        /// The column it names.
+        column: String,
+    },
+    /// A `--take-all` rule has no value.
+    #[error("--take-all \"{0}\": 缺少值")]
+    TakeAllNoValue(String),
+    /// Neyman allocation found no checked random unit last quarter.
+    #[error("上期没有已检查的随机样本账号,无法计算 Neyman 分配")]
+    NoRandomHistory,
+    /// `--strata` is empty.
+    #[error("--strata 不能为空")]
+    NoStrata,
+    /// A stratification column the registry lacks.
+    #[error("分层列 \"{name}\" 不在台账中;可用的列: {known}")]
+    UnknownStratumColumn {
+        /// The column asked for.
+        name: String,
+        /// The columns there are.
+        known: String,
+    },
+    /// No active, non-excluded account.
+    #[error("抽样框为空:台账中没有状态为正常且未被排除的账号")]
+    EmptyFrame,
+    /// A quota names a stratum the frame lacks.
+    #[error("配额中的分层 \"{0}\" 在抽样框中不存在")]
+    QuotaUnknownStratum(String),
+    /// A quota asks for more than the stratum holds.
+    #[error("配额中分层 \"{key}\" 的 n={n} 超过该层账号数 {total}")]
+    QuotaOverStratum {
+        /// The stratum.
+        key: String,
+        /// The quota.
+        n: u64,
+        /// Its units.
+        total: u64,
+    },
+    /// A quota is below the stratum's certainty units.
+    #[error("配额中分层 \"{key}\" 的 n={n} 小于该层必查账号数 {certainty}")]
+    QuotaBelowCertainty {
+        /// The stratum.
+        key: String,
+        /// The quota.
+        n: u64,
+        /// Its certainty units.
+        certainty: u64,
+    },
+    /// `--size` disagrees with the quotas' total.
+    #[error("--size {size} 与配额合计 {total} 不一致")]
+    SizeQuotaMismatch {
+        /// --size.
+        size: u64,
+        /// The quotas' total.
+        total: u64,
+    },
+    /// `--rate` outside (0, 1].
+    #[error("--rate {0} 应在 0 到 1 之间(不含 0)")]
+    RateOutOfRange(f64),
+    /// Neither `--size` nor `--rate`.
+    #[error("请用 --size N 或 --rate R 给出样本量")]
+    NoSize,
+    /// A sample of 0.
+    #[error("样本量应大于 0")]
+    ZeroSize,
+    /// More than the frame holds.
+    #[error("样本量 {size} 大于抽样框 {frame} 个账号")]
+    SizeExceedsFrame {
+        /// The sample size.
+        size: u64,
+        /// The frame.
+        frame: u64,
+    },
+    /// Fewer than the certainty units.
+    #[error("样本量 {size} 小于必查账号数 {certainty}(--take-all / --recheck);请增大 --size")]
+    SizeBelowCertainty {
+        /// The sample size.
+        size: u64,
+        /// The certainty units.
+        certainty: u64,
+    },
+    /// The random part cannot be allocated.
+    #[error(transparent)]
+    Allocation(#[from] allocate::AllocationError),
+}
+
 /// Bump when the draw or the sample file's bytes change on purpose. v2: exact optimal allocation
 /// (Wright) for proportional and Neyman, and sample.csv's design columns 抽样框层大小/层样本量/必查数.
 pub const ALGORITHM: &str = "audit-chacha20-fisher-yates-v2";
@@ -118,27 +213,26 @@ pub struct TakeAll {
 
 impl TakeAll {
     /// Parse a `--take-all` rule against the registry's columns; errors are sentences for the user.
-    pub fn parse(text: &str, reg: &Registry) -> Result<TakeAll, String> {
+    pub fn parse(text: &str, reg: &Registry) -> Result<TakeAll, SampleError> {
         let (col, vals, negate) = if let Some((c, v)) = text.split_once("!=") {
             (c, v, true)
         } else if let Some((c, v)) = text.split_once('=') {
             (c, v, false)
         } else {
-            return Err(format!(
-                "--take-all \"{text}\" 格式错误:应为 列=值,例如 owner_kind=政府 或 level=省级|市级"
-            ));
+            return Err(SampleError::TakeAllFormat(text.to_string()));
         };
         let col = col.trim();
-        let column = reg
-            .column(col)
-            .ok_or_else(|| format!("--take-all \"{text}\": 台账中没有列 \"{col}\""))?;
+        let column = reg.column(col).ok_or_else(|| SampleError::TakeAllColumn {
+            text: text.to_string(),
+            column: col.to_string(),
+        })?;
         let values: Vec<String> = vals
             .split('|')
             .map(|v| crate::text::clean(&crate::text::fold_width(v)))
             .filter(|v| !v.is_empty())
             .collect();
         if values.is_empty() {
-            return Err(format!("--take-all \"{text}\": 缺少值"));
+            return Err(SampleError::TakeAllNoValue(text.to_string()));
         }
         Ok(TakeAll {
             text: text.to_string(),
@@ -203,12 +297,15 @@ pub fn neyman_from(
     reg: &Registry,
     strata: &[String],
     results: &[PreviousResult],
-) -> Result<AllocationSpec, String> {
+) -> Result<AllocationSpec, SampleError> {
     let cols: Vec<Column> = strata
         .iter()
         .map(|s| {
             reg.column(s)
-                .ok_or_else(|| format!("分层列 \"{s}\" 不在台账中"))
+                .ok_or_else(|| SampleError::UnknownStratumColumn {
+                    name: s.clone(),
+                    known: reg.canonical_header().join(", "),
+                })
         })
         .collect::<Result<_, _>>()?;
     let by_id = reg.by_id();
@@ -225,7 +322,7 @@ pub fn neyman_from(
         }
     }
     if checked == 0 {
-        return Err("上期没有已检查的随机样本账号,无法计算 Neyman 分配".into());
+        return Err(SampleError::NoRandomHistory);
     }
     Ok(AllocationSpec::Neyman {
         fail_rates: per
@@ -443,9 +540,9 @@ pub fn empty_selections(reg: &Registry, spec: &Spec) -> Vec<String> {
 }
 
 /// Draw the sample. Errors are plain sentences for the user.
-pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
+pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
     if spec.strata.is_empty() {
-        return Err("--strata 不能为空".into());
+        return Err(SampleError::NoStrata);
     }
     let columns: Vec<Column> = spec
         .strata
@@ -457,7 +554,10 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
                     .map(|f| f.key().to_string())
                     .collect();
                 known.extend(reg.extra_headers.iter().cloned());
-                format!("分层列 \"{s}\" 不在台账中;可用的列: {}", known.join(", "))
+                SampleError::UnknownStratumColumn {
+                    name: s.clone(),
+                    known: known.join(", "),
+                }
             })
         })
         .collect::<Result<_, _>>()?;
@@ -490,7 +590,7 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, String> {
         .cloned()
         .collect();
     if frame.is_empty() {
-        return Err("抽样框为空:台账中没有状态为正常且未被排除的账号".into());
+        return Err(SampleError::EmptyFrame);
     }
     let frame_ids: HashSet<&str> = frame.iter().map(|i| reg.accounts[*i].id.as_str()).collect();
     let recheck_outside_frame: Vec<String> = spec
@@ -596,13 +696,13 @@ fn allocation(
     strata: &[BuiltStratum],
     frame_size: u64,
     certainty: u64,
-) -> Result<(Vec<u64>, u64, Vec<Option<f64>>), String> {
+) -> Result<(Vec<u64>, u64, Vec<Option<f64>>), SampleError> {
     let available: Vec<u64> = strata.iter().map(|s| s.rest.len() as u64).collect();
     let result = match &spec.allocation {
         AllocationSpec::Quota(q) => {
             for k in q.keys() {
                 if !strata.iter().any(|s| &s.key == k) {
-                    return Err(format!("配额中的分层 \"{}\" 在抽样框中不存在", k.join("/")));
+                    return Err(SampleError::QuotaUnknownStratum(k.join("/")));
                 }
             }
             let mut random = Vec::new();
@@ -611,23 +711,28 @@ fn allocation(
                 let c = certain.len() as u64;
                 let total = rest.len() as u64 + c;
                 if n > total {
-                    return Err(format!(
-                        "配额中分层 \"{}\" 的 n={n} 超过该层账号数 {total}",
-                        key.join("/")
-                    ));
+                    return Err(SampleError::QuotaOverStratum {
+                        key: key.join("/"),
+                        n,
+                        total,
+                    });
                 }
                 if n < c {
-                    return Err(format!(
-                        "配额中分层 \"{}\" 的 n={n} 小于该层必查账号数 {c}",
-                        key.join("/")
-                    ));
+                    return Err(SampleError::QuotaBelowCertainty {
+                        key: key.join("/"),
+                        n,
+                        certainty: c,
+                    });
                 }
                 random.push(n - c);
             }
             let size: u64 = random.iter().sum::<u64>() + certainty;
             if let Some(s) = spec.size {
                 if s != size {
-                    return Err(format!("--size {s} 与配额合计 {size} 不一致"));
+                    return Err(SampleError::SizeQuotaMismatch {
+                        size: s,
+                        total: size,
+                    });
                 }
             }
             (random, size, vec![None; strata.len()])
@@ -637,22 +742,23 @@ fn allocation(
                 (Some(n), _) => n,
                 (None, Some(r)) => {
                     if !(r > 0.0 && r <= 1.0) {
-                        return Err(format!("--rate {r} 应在 0 到 1 之间(不含 0)"));
+                        return Err(SampleError::RateOutOfRange(r));
                     }
                     ((r * frame_size as f64) - 1e-9).ceil().max(1.0) as u64
                 }
-                (None, None) => return Err("请用 --size N 或 --rate R 给出样本量".into()),
+                (None, None) => return Err(SampleError::NoSize),
             };
             if size == 0 {
-                return Err("样本量应大于 0".into());
+                return Err(SampleError::ZeroSize);
             }
             if size > frame_size {
-                return Err(format!("样本量 {size} 大于抽样框 {frame_size} 个账号"));
+                return Err(SampleError::SizeExceedsFrame {
+                    size,
+                    frame: frame_size,
+                });
             }
             if size < certainty {
-                return Err(format!(
-                    "样本量 {size} 小于必查账号数 {certainty}(--take-all / --recheck);请增大 --size"
-                ));
+                return Err(SampleError::SizeBelowCertainty { size, certainty });
             }
             let (weights, rates): (Vec<f64>, Vec<Option<f64>>) = match alloc {
                 AllocationSpec::Proportional => (
@@ -685,8 +791,7 @@ fn allocation(
                     allocate::largest_remainder(&available, &weights, n, spec.min_per_stratum)
                 }
                 _ => allocate::exact_optimal(&available, &weights, n, spec.min_per_stratum),
-            }
-            .map_err(|e| e.to_string())?;
+            }?;
             (random, size, rates)
         }
     };
