@@ -189,43 +189,8 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
             sample_path.display()
         );
     }
-    let exclude = match &args.exclude {
-        Some(p) => read_id_list(p)?,
-        None => Vec::new(),
-    };
-    let recheck = match &args.recheck {
-        Some(p) if p.is_dir() => previous_results(&camp, p)?
-            .into_iter()
-            .filter(|r| !r.qualified)
-            .map(|r| r.id)
-            .collect(),
-        Some(p) => read_id_list(p)?,
-        None => Vec::new(),
-    };
-    let allocation_arg = if args.quota.is_some() {
-        AllocationArg::Quota
-    } else {
-        args.allocation
-    };
-    let allocation = match allocation_arg {
-        AllocationArg::Proportional => AllocationSpec::Proportional,
-        AllocationArg::Equal => AllocationSpec::Equal,
-        AllocationArg::Quota => {
-            let q = args
-                .quota
-                .as_ref()
-                .ok_or_else(|| anyhow!("--allocation quota 需要 --quota FILE"))?;
-            AllocationSpec::Quota(read_quota(q, &reg, &args.strata)?)
-        }
-        AllocationArg::Neyman => {
-            let prev = args.previous.as_ref().ok_or_else(|| {
-                anyhow!("--allocation neyman 需要 --previous DIR(上期项目,用其不合格率)")
-            })?;
-            let results = previous_results(&camp, prev)?;
-            sampling::neyman_from(&reg, &args.strata, &results)
-                .map_err(|e| anyhow!("{}: {e}", prev.display()))?
-        }
-    };
+    let (exclude, recheck) = id_lists(args, &camp)?;
+    let allocation = allocation_spec(args, &camp, &reg)?;
     let (seed, seed_source) = match args.seed {
         Some(s) => (s, "given"),
         None => {
@@ -240,8 +205,8 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
         rate: args.rate,
         min_per_stratum: args.min_per_stratum,
         take_all: args.take_all.clone(),
-        recheck: recheck.clone(),
-        exclude: exclude.clone(),
+        recheck,
+        exclude,
         seed,
         region_order: camp.profile()?.prefecture_order(),
     };
@@ -263,6 +228,68 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
         bail!("样本量为 0:没有抽到任何账号,请检查 --size、--rate 或配额");
     }
 
+    print_draw(&drawn, seed, seed_source);
+    print!("{}", allocation_table(&drawn));
+    if args.dry_run {
+        println!("(--dry-run: 未写入任何文件)");
+        return Ok(0);
+    }
+
+    let accounts = commit_sample(&mut camp, args, &reg, &spec, &drawn, (seed, seed_source))?;
+    println!("样本: {}({accounts} 个账号)", sample_path.display());
+    Ok(0)
+}
+
+/// The exclusion list and the re-check list (an earlier campaign's unqualified accounts, or a
+/// file of ids).
+fn id_lists(args: &SampleArgs, camp: &Campaign) -> Result<(Vec<String>, Vec<String>)> {
+    let exclude = match &args.exclude {
+        Some(p) => read_id_list(p)?,
+        None => Vec::new(),
+    };
+    let recheck = match &args.recheck {
+        Some(p) if p.is_dir() => previous_results(camp, p)?
+            .into_iter()
+            .filter(|r| !r.qualified)
+            .map(|r| r.id)
+            .collect(),
+        Some(p) => read_id_list(p)?,
+        None => Vec::new(),
+    };
+    Ok((exclude, recheck))
+}
+
+/// The allocation the options ask for: a quota file, Neyman from the previous quarter, or
+/// proportional / equal.
+fn allocation_spec(args: &SampleArgs, camp: &Campaign, reg: &Registry) -> Result<AllocationSpec> {
+    let allocation_arg = if args.quota.is_some() {
+        AllocationArg::Quota
+    } else {
+        args.allocation
+    };
+    Ok(match allocation_arg {
+        AllocationArg::Proportional => AllocationSpec::Proportional,
+        AllocationArg::Equal => AllocationSpec::Equal,
+        AllocationArg::Quota => {
+            let q = args
+                .quota
+                .as_ref()
+                .ok_or_else(|| anyhow!("--allocation quota 需要 --quota FILE"))?;
+            AllocationSpec::Quota(read_quota(q, reg, &args.strata)?)
+        }
+        AllocationArg::Neyman => {
+            let prev = args.previous.as_ref().ok_or_else(|| {
+                anyhow!("--allocation neyman 需要 --previous DIR(上期项目,用其不合格率)")
+            })?;
+            let results = previous_results(camp, prev)?;
+            sampling::neyman_from(reg, &args.strata, &results)
+                .map_err(|e| anyhow!("{}: {e}", prev.display()))?
+        }
+    })
+}
+
+/// What the draw found, for the user: the frame, the certainty units, and anything left out.
+fn print_draw(drawn: &Drawn, seed: u64, seed_source: &str) {
     println!(
         "抽样框: {} 个状态正常的账号{};必查 {} 个;样本量 {};种子 {seed}{}",
         drawn.frame_size,
@@ -303,13 +330,19 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
             preview(&names)
         );
     }
-    print!("{}", allocation_table(&drawn));
-    if args.dry_run {
-        println!("(--dry-run: 未写入任何文件)");
-        return Ok(0);
-    }
+}
 
-    let (header, rows) = sampling::sample_table(&reg, &drawn);
+/// Write sample.csv, the id lists, the quota file and the design into the campaign in one
+/// commit; the number of sampled accounts.
+fn commit_sample(
+    camp: &mut Campaign,
+    args: &SampleArgs,
+    reg: &Registry,
+    spec: &Spec,
+    drawn: &Drawn,
+    (seed, seed_source): (u64, &str),
+) -> Result<usize> {
+    let (header, rows) = sampling::sample_table(reg, drawn);
     let bytes = csv_bytes(&header, &rows)?;
     let mut txn = camp.begin()?;
     let mut design = Design {
@@ -339,8 +372,8 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
         strata: drawn.strata.clone(),
         ..Default::default()
     };
-    design.recheck_ids_file = stage_ids(&mut txn, "recheck_ids.csv", &recheck)?;
-    design.exclude_ids_file = stage_ids(&mut txn, "exclude_ids.csv", &exclude)?;
+    design.recheck_ids_file = stage_ids(&mut txn, "recheck_ids.csv", &spec.recheck)?;
+    design.exclude_ids_file = stage_ids(&mut txn, "exclude_ids.csv", &spec.exclude)?;
     if let Some(q) = &args.quota {
         let f = format!(
             "{}/quota{}",
@@ -360,8 +393,7 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
     if resampled {
         eprintln!("警告: 已重新抽样,之前生成的检查表和按旧样本收回的答案已过期(答案保留在 inbox/ 与 answers.csv,但不再计入结果);请重新运行 audit sheet --force");
     }
-    println!("样本: {}({} 个账号)", sample_path.display(), rows.len());
-    Ok(0)
+    Ok(rows.len())
 }
 
 /// Stage an id list under design/ and return its name, or `None` for an empty list.
