@@ -596,16 +596,22 @@ impl RegistryBuilder {
             self.blank_rows += 1;
             return;
         }
-        let reject = |reason: RejectReason, detail: String| Reject {
-            row,
-            reason,
-            detail,
-            cells: cells.to_vec(),
-        };
+        match self.screen(cells, lossy).and_then(|()| self.account(cells)) {
+            Ok(a) => self.accounts.push((row, a)),
+            Err((reason, detail)) => self.rejects.push(Reject {
+                row,
+                reason,
+                detail,
+                cells: cells.to_vec(),
+            }),
+        }
+    }
+
+    /// Rows that are no account or cannot be kept as they are: a 合计 row, a cell over Excel's
+    /// limit, an id Excel has already damaged.
+    fn screen(&self, cells: &[String], lossy: &[usize]) -> Result<(), (RejectReason, String)> {
         if is_total_row(cells) {
-            self.rejects
-                .push(reject(RejectReason::TotalRow, "合计/总计行不是账号".into()));
-            return;
+            return Err((RejectReason::TotalRow, "合计/总计行不是账号".into()));
         }
         if let Some(c) = cells
             .iter()
@@ -615,8 +621,7 @@ impl RegistryBuilder {
                 "第 {} 列超过 Excel 单元格上限 {MAX_CELL_CHARS} 个字符,无法写入检查表",
                 c + 1
             );
-            self.rejects.push(reject(RejectReason::CellTooLong, detail));
-            return;
+            return Err((RejectReason::CellTooLong, detail));
         }
         let id_col = self.header.column(Field::Id);
         if id_col.is_some_and(|c| lossy.contains(&c))
@@ -625,9 +630,13 @@ impl RegistryBuilder {
                 .is_some_and(|v| is_scientific(&clean_id(v)))
         {
             let detail = "编号超过15位数字,Excel 已丢失精度,请把该列设为文本后重新导出".into();
-            self.rejects.push(reject(RejectReason::LossyId, detail));
-            return;
+            return Err((RejectReason::LossyId, detail));
         }
+        Ok(())
+    }
+
+    /// One account from a row's cells (normalised, the originals kept), or why not.
+    fn account(&mut self, cells: &[String]) -> Result<Account, (RejectReason, String)> {
         let get = |f: Field| -> String {
             self.header
                 .fields
@@ -669,33 +678,24 @@ impl RegistryBuilder {
             missing.push(Field::Region.label());
         }
         if !missing.is_empty() {
-            self.rejects.push(reject(
+            return Err((
                 RejectReason::MissingValue,
                 format!("缺少 {}", missing.join("、")),
             ));
-            return;
         }
         let account_type: String = match &self.types {
             Some(scheme) => scheme.classify(&type_raw).to_string(),
             None => match self.cache.get(1, &type_raw, normalize::account_type) {
                 Some(t) => t.to_string(),
                 None => {
-                    self.rejects.push(reject(
-                        RejectReason::UnknownType,
-                        format!(
+                    return Err((RejectReason::UnknownType, format!(
                             "类型 \"{type_raw}\" 无法识别(应为 微信/微博/移动客户端/其他 或其常见写法)"
-                        ),
-                    ));
-                    return;
+                        )));
                 }
             },
         };
         let Some(level) = level else {
-            self.rejects.push(reject(
-                RejectReason::UnknownLevel,
-                format!("层级 \"{level_raw}\" 无法识别(应为 省级/市级/县级 或 设区市、县(市、区)、乡镇(街道) 等)"),
-            ));
-            return;
+            return Err((RejectReason::UnknownLevel, format!("层级 \"{level_raw}\" 无法识别(应为 省级/市级/县级 或 设区市、县(市、区)、乡镇(街道) 等)")));
         };
         let status = if status_raw.is_empty() {
             "正常"
@@ -703,11 +703,10 @@ impl RegistryBuilder {
             match self.cache.get(2, &status_raw, normalize::status) {
                 Some(s) => s,
                 None => {
-                    self.rejects.push(reject(
+                    return Err((
                         RejectReason::UnknownStatus,
                         format!("状态 \"{status_raw}\" 无法识别(应为 正常/停更/关停/注销)"),
                     ));
-                    return;
                 }
             }
         };
@@ -717,11 +716,10 @@ impl RegistryBuilder {
             match self.cache.get(3, &kind_raw, normalize::owner_kind) {
                 Some(s) => s,
                 None => {
-                    self.rejects.push(reject(
+                    return Err((
                         RejectReason::UnknownOwnerKind,
                         format!("主体类别 \"{kind_raw}\" 无法识别(应为 政府/部门/其他单位)"),
                     ));
-                    return;
                 }
             }
         };
@@ -740,23 +738,20 @@ impl RegistryBuilder {
             .iter()
             .map(|(_, i)| cells.get(*i).cloned().unwrap_or_default())
             .collect();
-        self.accounts.push((
-            row,
-            Account {
-                id,
-                name,
-                account_type,
-                owner,
-                level: Level::parse(level).unwrap_or_default(),
-                region,
-                owner_kind: OwnerKind::parse(owner_kind).unwrap_or_default(),
-                status: Status::parse(status).unwrap_or_default(),
-                platform,
-                raw: [type_raw, level_raw, region_raw, kind_raw, status_raw],
-                county: String::new(),
-                extra,
-            },
-        ));
+        Ok(Account {
+            id,
+            name,
+            account_type,
+            owner,
+            level: Level::parse(level).unwrap_or_default(),
+            region,
+            owner_kind: OwnerKind::parse(owner_kind).unwrap_or_default(),
+            status: Status::parse(status).unwrap_or_default(),
+            platform,
+            raw: [type_raw, level_raw, region_raw, kind_raw, status_raw],
+            county: String::new(),
+            extra,
+        })
     }
 
     /// The distinct 所属地区 texts of non-provincial accounts, for guessing the province.
