@@ -23,10 +23,13 @@ impl RegionCache {
         region: &str,
         owner: &str,
     ) -> Result<Region, RegionError> {
+        let checked = |r: Result<Region, RegionError>| {
+            r.and_then(|r| refuse_two_cities(profile, region, &r).map(|()| r))
+        };
         let plain = match self.by_text.get(region) {
             Some(r) => r.clone(),
             None => {
-                let r = profile.resolve(region, "");
+                let r = checked(profile.resolve(region, ""));
                 if self.by_text.len() < 10_000 {
                     self.by_text.insert(region.to_string(), r.clone());
                 }
@@ -34,7 +37,7 @@ impl RegionCache {
             }
         };
         match plain {
-            Err(RegionError::Ambiguous { .. }) => profile.resolve(region, owner),
+            Err(RegionError::Ambiguous { .. }) => checked(profile.resolve(region, owner)),
             other => other,
         }
     }
@@ -53,7 +56,6 @@ pub fn place(
         return Ok(());
     }
     let r = cache.resolve(profile, &a.raw[2], &a.owner)?;
-    refuse_two_cities(profile, &a.raw[2], &r)?;
     a.region = r.prefecture.unwrap_or_else(|| PROVINCE_REGION.to_string());
     a.county = r.county.unwrap_or_default();
     Ok(())
