@@ -112,6 +112,7 @@ fn returned_workbook(dir: &Path) -> Vec<u8> {
         workbook_id: "w".into(),
         inspector: "检查员".into(),
         ids: accounts.iter().map(|a| a.id.clone()).collect(),
+        prefills: Vec::new(),
         signature: String::new(),
     }
     .signed(&audit::campaign::Secret::generate());

@@ -195,6 +195,12 @@ pub struct SheetArgs {
     /// 默认:表头含 链接、网址、URL、微信号、账号 的列
     #[arg(long, value_delimiter = ',')]
     pub show: Option<Vec<String>>,
+    /// 监测数据导出(.xlsx/.xls/.ods/.csv):按 最近更新时间、超期未回复数、互动功能 等列预填单项否决指标
+    #[arg(long)]
+    pub monitor: Option<PathBuf>,
+    /// 监测时间 YYYY-MM-DD(监测数据没有 监测时间 列,或某行为空时使用)
+    #[arg(long, requires = "monitor")]
+    pub monitor_at: Option<String>,
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,

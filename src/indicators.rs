@@ -34,6 +34,31 @@ pub struct Indicator {
     /// Deduct only: the largest count an inspector may enter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<u32>,
+    /// Veto only: the rule that pre-fills this item from a monitoring export
+    /// (`audit sheet --monitor`); none means inspectors answer it unaided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitor: Option<MonitorRule>,
+}
+
+/// How a monitoring export answers a veto item: `monitor = { rule = "no_update", days = 14 }`.
+/// Rules are data in the catalog so a province can change the threshold without a new build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+pub enum MonitorRule {
+    /// 是 when the last post is `days` or more days before the monitoring time
+    /// (监测时间点前2周内无更新: 14).
+    NoUpdate {
+        /// The window in days.
+        days: u32,
+    },
+    /// 是 when the messages left unanswered past the time limit exceed `above`
+    /// (未在规定时限内对留言做出有效回复: 0).
+    Unanswered {
+        /// The largest count that still passes.
+        above: u32,
+    },
+    /// 是 when the export says the interaction function is 异常 (未提供有效互动功能).
+    Interaction,
 }
 
 /// The indicator catalog: a TOML file, the built-in default unless --catalog is given.
@@ -111,6 +136,18 @@ impl Catalog {
             }
             if i.name.trim().is_empty() {
                 return Err(format!("{file}{at}: 指标 {} 的字段 name 为空", i.code));
+            }
+            if i.monitor.is_some() && i.kind != Kind::Veto {
+                return Err(format!(
+                    "{file}{at}: 指标 {} 是扣分指标,监测预填规则 monitor 只能用于 veto(单项否决)指标",
+                    i.code
+                ));
+            }
+            if matches!(i.monitor, Some(MonitorRule::NoUpdate { days: 0 })) {
+                return Err(format!(
+                    "{file}{at}: 指标 {} 的 monitor 规则 no_update 的 days 必须为正整数",
+                    i.code
+                ));
             }
             match i.kind {
                 Kind::Veto => {
@@ -218,6 +255,36 @@ mod tests {
         assert_eq!(c.pass_mark, 60);
         let again = Catalog::parse(&c.to_toml(), "x").unwrap();
         assert_eq!(again, c);
+        let rules: Vec<(&str, MonitorRule)> = c
+            .indicators
+            .iter()
+            .filter_map(|i| Some((i.code.as_str(), i.monitor?)))
+            .collect();
+        assert_eq!(
+            rules,
+            vec![
+                ("V6", MonitorRule::NoUpdate { days: 14 }),
+                ("V7", MonitorRule::Interaction),
+                ("V8", MonitorRule::Unanswered { above: 0 }),
+            ]
+        );
+    }
+
+    #[test]
+    fn monitor_rule_only_on_vetoes() {
+        let base = "name = \"x\"\n[[indicator]]\ncode = \"D\"\nname = \"n\"\nhead = \"h\"\n";
+        let e = Catalog::parse(
+            &format!("{base}kind = \"deduct\"\npoints = 5\nmax = 2\nmonitor = {{ rule = \"interaction\" }}\n"),
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(e.contains("只能用于 veto"), "{e}");
+        let e = Catalog::parse(
+            &format!("{base}kind = \"veto\"\nmonitor = {{ rule = \"sometimes\" }}\n"),
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(e.contains("c.toml 第 7 行"), "{e}");
     }
 
     #[test]

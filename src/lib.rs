@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod demo_data;
 pub mod indicators;
 pub mod io;
+pub mod monitor;
 pub mod profile;
 pub mod registry;
 pub mod report;

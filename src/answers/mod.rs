@@ -166,6 +166,8 @@ pub struct RowAnswer {
     pub checker: String,
     /// 检查日期, YYYY-MM-DD.
     pub date: String,
+    /// The answers that were pre-filled from monitoring data, and whether each was kept.
+    pub prefill: Vec<crate::monitor::PrefillCheck>,
 }
 
 impl RowAnswer {

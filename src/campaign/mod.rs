@@ -40,6 +40,10 @@ pub const CATALOG: &str = "catalog.toml";
 pub const PROFILE: &str = "profile.toml";
 /// The inspector workbooks.
 pub const SHEETS_DIR: &str = "sheets";
+/// Every answer pre-filled from monitoring data, with its evidence (`sheet --monitor`).
+pub const MONITOR_PREFILL: &str = "monitor_prefill.csv";
+/// The rows of the monitoring export that matched no sampled account.
+pub const MONITOR_UNMATCHED: &str = "monitor_unmatched.csv";
 /// Every accepted returned workbook, by checksum.
 pub const INBOX_DIR: &str = "inbox";
 /// Every accepted answer row (all versions of all workbooks).
@@ -107,6 +111,13 @@ pub enum StoreError {
     #[error("{}: 指标目录在生成检查表后被改动(SHA-256 与清单记录不一致),不能据此收回或出报告;请恢复原文件", path.display())]
     CatalogChanged {
         /// The catalog file.
+        path: PathBuf,
+    },
+    /// A file where the tool would write one of its outputs, which the tool did not write or
+    /// which was changed since: it is neither replaced nor removed.
+    #[error("{}: 不是 audit 写的,或写出后被改动过,为免丢失不会覆盖或删除;请先把它移出项目目录", path.display())]
+    NotOurs {
+        /// The file.
         path: PathBuf,
     },
     /// A step that needs an earlier one.
@@ -274,6 +285,35 @@ pub struct SheetsEntry {
     pub sample_sha256: String,
     /// One entry per workbook.
     pub workbooks: Vec<WorkbookEntry>,
+    /// The monitoring export the workbooks were pre-filled from (`--monitor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitor: Option<MonitorEntry>,
+}
+
+/// A monitoring export used to pre-fill the workbooks, and the two files the pre-fill wrote.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct MonitorEntry {
+    /// The export as given on the command line.
+    pub source: String,
+    /// Its SHA-256.
+    pub source_sha256: String,
+    /// `--monitor-at`, when given.
+    pub monitor_at: Option<String>,
+    /// The monitoring columns the export had, "最近更新时间、未回复数".
+    #[serde(default)]
+    pub columns: String,
+    /// Data rows read.
+    pub rows: u64,
+    /// Sampled accounts matched.
+    pub matched: u64,
+    /// Rows that matched none (listed in [`MONITOR_UNMATCHED`]).
+    pub unmatched: u64,
+    /// Answers pre-filled (listed in [`MONITOR_PREFILL`]).
+    pub prefilled: u64,
+    /// SHA-256 of [`MONITOR_PREFILL`] as written: a later run replaces it only if unchanged.
+    pub prefill_sha256: String,
+    /// SHA-256 of [`MONITOR_UNMATCHED`] as written.
+    pub unmatched_sha256: String,
 }
 
 /// One issued workbook.
@@ -465,6 +505,33 @@ impl Campaign {
     /// A path inside the campaign (for messages and reading; writes go through a [`Txn`]).
     pub fn path(&self, rel: &str) -> PathBuf {
         self.dir.join(rel)
+    }
+
+    /// Refuse to replace or remove `rel` unless it is absent or exactly as the tool wrote it
+    /// (`recorded`: the SHA-256 the manifest holds for it; none means the tool never wrote it).
+    pub fn check_own(&self, rel: &str, recorded: Option<&str>) -> Result<(), StoreError> {
+        let path = self.path(rel);
+        if !path.exists() {
+            return Ok(());
+        }
+        match recorded {
+            Some(sha) if sha256_file(&path)? == sha => Ok(()),
+            _ => Err(StoreError::NotOurs { path }),
+        }
+    }
+
+    /// Stage one of the tool's own outputs in place of `rel` (see [`Campaign::check_own`]);
+    /// returns the SHA-256 of the bytes, for the manifest.
+    pub fn put_own(
+        &self,
+        txn: &mut Txn,
+        rel: &str,
+        bytes: &[u8],
+        recorded: Option<&str>,
+    ) -> Result<String, StoreError> {
+        self.check_own(rel, recorded)?;
+        txn.put(rel, bytes)?;
+        Ok(sha256_hex(bytes))
     }
 
     /// Start a change.

@@ -31,12 +31,16 @@ const ANSWER_LEAD: [&str; 7] = [
 ];
 /// The fixed columns of answers.csv after the indicators.
 const ANSWER_TAIL: [&str; 3] = ["问题描述", "检查人", "检查日期"];
+/// The last column of answers.csv: pre-filled answers and what became of them ("V6:是→否").
+/// Files written before pre-fill existed lack it; their answers had none.
+const ANSWER_PREFILL: &str = "监测预填";
 
 /// The header of answers.csv for a catalog.
 pub fn answers_header(cat: &Catalog) -> Vec<String> {
     let mut h: Vec<String> = ANSWER_LEAD.iter().map(|s| s.to_string()).collect();
     h.extend(crate::workbook::indicator_headers(cat));
     h.extend(ANSWER_TAIL.iter().map(|s| s.to_string()));
+    h.push(ANSWER_PREFILL.to_string());
     h
 }
 
@@ -53,6 +57,7 @@ pub fn answer_row(cat: &Catalog, a: &RowAnswer) -> Vec<String> {
     ];
     r.extend(answers::value_labels(cat, &a.values));
     r.extend([a.description.clone(), a.checker.clone(), a.date.clone()]);
+    r.push(crate::monitor::checks_text(&a.prefill));
     r
 }
 
@@ -107,6 +112,7 @@ fn parse_answers(path: &Path, cat: &Catalog) -> Result<Vec<RowAnswer>, StoreErro
         .iter()
         .map(|i| cols.get(&crate::workbook::indicator_header(&i.code, &i.name)))
         .collect::<Result<_, _>>()?;
+    let prefill = cols.get(ANSWER_PREFILL).ok();
     let corrupt = |line: usize, detail: String| StoreError::Corrupt {
         path: path.to_path_buf(),
         detail: format!("第 {line} 行: {detail}"),
@@ -134,6 +140,11 @@ fn parse_answers(path: &Path, cat: &Catalog) -> Result<Vec<RowAnswer>, StoreErro
             description: cell(tail[0]),
             checker: cell(tail[1]),
             date: cell(tail[2]),
+            prefill: match prefill {
+                None => Vec::new(),
+                Some(c) => crate::monitor::parse_checks(&cell(c))
+                    .ok_or_else(|| corrupt(i + 2, format!("监测预填 \"{}\" 无法识别", cell(c))))?,
+            },
         });
     }
     Ok(out)

@@ -381,6 +381,19 @@ fn print_progress(camp: &Campaign, c: &Collected, sample_size: usize) {
         m.results.len(),
         m.conflicts.len()
     );
+    let pre = crate::monitor::PrefillTally::total(
+        m.results.values().flat_map(|r| r.answer.prefill.iter()),
+    );
+    if pre.prefilled > 0 {
+        println!(
+            "监测预填: 已核实 {} 项,保留 {} 项,改动 {} 项(是→否 {},否→是 {})",
+            pre.prefilled,
+            pre.kept,
+            pre.changed(),
+            pre.yes_to_no,
+            pre.no_to_yes
+        );
+    }
     if c.kept_earlier > 0 {
         println!(
             "保留了 {} 个账号在较早交回版本中的答案(新交回的文件中这些行为空或有问题)",

@@ -155,6 +155,8 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         catalog: None,
         force: false,
         show: None,
+        monitor: None,
+        monitor_at: None,
     };
     let mut camp = Campaign::open(&dir, Access::Write)?;
     let issued = super::sheet::write_sheets(&mut camp, &sheet_args, None)?;

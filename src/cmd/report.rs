@@ -29,6 +29,7 @@ pub fn load(camp: &Campaign) -> Result<(CampaignData, usize)> {
             let outcome = Outcome {
                 values: r.answer.values,
                 verdict: r.verdict,
+                prefill: r.answer.prefill,
             };
             (id, outcome)
         })
@@ -212,6 +213,7 @@ pub fn build(
     tables.push(tables::pass_by_type(cur));
     tables.push(tables::pass_by_level_type(cur));
     tables.push(tables::problems(cur));
+    tables.extend(tables::prefill_check(cur));
     tables.push(tables::quarter_on_quarter(cur, previous));
     let offenders = tables::repeat_offender_list(cur, previous);
     let max_streak = offenders.iter().map(|f| f.streak).max().unwrap_or(0);

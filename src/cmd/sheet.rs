@@ -4,6 +4,7 @@ use crate::answers::assign::{self, Item};
 use crate::campaign::{self, Access, Campaign, SheetsEntry, WorkbookEntry};
 use crate::cli::SheetArgs;
 use crate::io::read::read_all;
+use crate::io::write::csv_bytes;
 use crate::registry::{Field, Registry};
 use crate::workbook::{build, Fill, Meta, SheetSpec};
 use anyhow::{anyhow, bail, Result};
@@ -150,6 +151,21 @@ fn workbook_id(
     secret.sign(text.as_bytes())[..16].to_string()
 }
 
+/// The pre-fills of one workbook's accounts, in its row order.
+fn workbook_prefills(
+    all: &[crate::monitor::Prefill],
+    ids: &[String],
+) -> Vec<crate::monitor::Prefill> {
+    let mut by_id: HashMap<&str, Vec<&crate::monitor::Prefill>> = HashMap::new();
+    for p in all {
+        by_id.entry(p.id.as_str()).or_default().push(p);
+    }
+    ids.iter()
+        .flat_map(|id| by_id.remove(id.as_str()).unwrap_or_default())
+        .cloned()
+        .collect()
+}
+
 /// A workbook made by [`write_sheets`]: its manifest entry and its signed hidden sheet.
 pub struct Issued {
     /// The manifest entry.
@@ -238,6 +254,95 @@ fn old_workbooks(camp: &Campaign, keep: &[WorkbookEntry]) -> Result<Vec<String>>
     Ok(remove)
 }
 
+/// A monitoring export read and applied to the sample (`--monitor`).
+pub struct Monitored {
+    /// The pre-fills and the rows that matched nothing.
+    pub plan: crate::monitor::Plan,
+    /// The manifest's record of it (the output checksums are filled in when staged).
+    pub entry: campaign::MonitorEntry,
+}
+
+/// Read `--monitor` and pre-fill the sample's veto items by the catalog's rules.
+fn monitored(
+    args: &SheetArgs,
+    catalog: &crate::indicators::Catalog,
+    sample: &Registry,
+    profile: &crate::profile::Profile,
+) -> Result<Option<Monitored>> {
+    let Some(path) = &args.monitor else {
+        return Ok(None);
+    };
+    if !catalog.indicators.iter().any(|i| i.monitor.is_some()) {
+        bail!("--monitor: 指标目录中没有带监测预填规则(monitor)的指标,无法预填");
+    }
+    let at = match &args.monitor_at {
+        None => None,
+        Some(t) => Some(
+            chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .map_err(|_| anyhow!("--monitor-at \"{t}\" 不是 YYYY-MM-DD 格式的日期"))?,
+        ),
+    };
+    let file = crate::io::monitor_file::read(path)?;
+    let rows = file.rows.len() as u64;
+    let columns = crate::io::monitor_file::column_labels(&file.columns);
+    let types = &profile.types;
+    let classify = |t: &str| types.classify(t).to_string();
+    let plan = crate::monitor::plan(catalog, &sample.accounts, file.rows, at, classify)
+        .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    let entry = campaign::MonitorEntry {
+        source: path.display().to_string(),
+        source_sha256: campaign::sha256_file(path)?,
+        monitor_at: args.monitor_at.clone(),
+        rows,
+        matched: plan.matched as u64,
+        unmatched: plan.unmatched.len() as u64,
+        prefilled: plan.prefills.len() as u64,
+        columns,
+        ..Default::default()
+    };
+    Ok(Some(Monitored { plan, entry }))
+}
+
+/// Stage monitor_prefill.csv and monitor_unmatched.csv (or remove the earlier run's when this
+/// one has no export), replacing only files the tool wrote and nobody changed.
+fn stage_monitor(
+    camp: &Campaign,
+    txn: &mut crate::campaign::Txn,
+    catalog: &crate::indicators::Catalog,
+    monitored: Option<&Monitored>,
+) -> Result<Option<campaign::MonitorEntry>> {
+    let old = camp
+        .manifest
+        .sheets
+        .as_ref()
+        .and_then(|s| s.monitor.as_ref());
+    let files = [
+        (
+            campaign::MONITOR_PREFILL,
+            old.map(|m| m.prefill_sha256.as_str()),
+        ),
+        (
+            campaign::MONITOR_UNMATCHED,
+            old.map(|m| m.unmatched_sha256.as_str()),
+        ),
+    ];
+    let Some(m) = monitored else {
+        for (rel, sha) in files {
+            camp.check_own(rel, sha)?;
+            if camp.path(rel).exists() {
+                txn.remove(rel);
+            }
+        }
+        return Ok(None);
+    };
+    let (ph, pr) = crate::monitor::prefill_table(catalog, &m.plan.prefills);
+    let (uh, ur) = crate::monitor::unmatched_table(&m.plan.unmatched);
+    let mut entry = m.entry.clone();
+    entry.prefill_sha256 = camp.put_own(txn, files[0].0, &csv_bytes(&ph, &pr)?, files[0].1)?;
+    entry.unmatched_sha256 = camp.put_own(txn, files[1].0, &csv_bytes(&uh, &ur)?, files[1].1)?;
+    Ok(Some(entry))
+}
+
 /// Write the workbooks. `fills` pre-fills answers (used by `audit demo` to simulate inspectors).
 pub fn write_sheets(
     camp: &mut Campaign,
@@ -269,8 +374,10 @@ pub fn write_sheets(
         chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| anyhow!("--deadline \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
     }
-    let groups = assignment(&sample, args, &camp.profile()?.prefecture_order())?;
+    let profile = camp.profile()?;
+    let groups = assignment(&sample, args, &profile.prefecture_order())?;
     let finding = finding_columns(&sample, args.show.as_deref())?;
+    let monitored = monitored(args, &catalog, &sample, &profile)?;
     let mut txn = camp.begin()?;
     let secret = camp.secret_or_create(&mut txn)?;
     let by_id = sample.by_id();
@@ -295,6 +402,10 @@ pub fn write_sheets(
             workbook_id,
             inspector: inspector.clone(),
             ids: ids.clone(),
+            prefills: monitored
+                .as_ref()
+                .map(|m| workbook_prefills(&m.plan.prefills, ids))
+                .unwrap_or_default(),
             signature: String::new(),
         }
         .signed(&secret);
@@ -329,6 +440,7 @@ pub fn write_sheets(
         txn.put_copy(file, bytes)?;
     }
     txn.put(campaign::CATALOG, catalog_text.as_bytes())?;
+    let monitor = stage_monitor(camp, &mut txn, &catalog, monitored.as_ref())?;
     camp.manifest.sheets = Some(SheetsEntry {
         created: campaign::now(),
         deadline: args.deadline.clone(),
@@ -336,9 +448,29 @@ pub fn write_sheets(
         catalog_sha256: catalog_sha,
         sample_sha256: sample_sha,
         workbooks: entries,
+        monitor,
     });
     camp.commit(txn)?;
     Ok(issued)
+}
+
+fn print_monitor(camp: &Campaign, m: &campaign::MonitorEntry) {
+    println!(
+        "监测数据 {}(列: {}): {} 行,匹配样本账号 {} 个,预填 {} 项(黄色单元格,依据见\"预填依据\"列,记录在 {})",
+        m.source,
+        m.columns,
+        m.rows,
+        m.matched,
+        m.prefilled,
+        camp.path(campaign::MONITOR_PREFILL).display()
+    );
+    if m.unmatched > 0 {
+        println!(
+            "  {} 行未匹配到样本账号(不在样本中、同名无法区分等),见 {}",
+            m.unmatched,
+            camp.path(campaign::MONITOR_UNMATCHED).display()
+        );
+    }
 }
 
 /// Run `audit sheet`.
@@ -353,6 +485,14 @@ pub fn run(args: &SheetArgs) -> Result<i32> {
             e.accounts,
             camp.path(&e.file).display()
         );
+    }
+    if let Some(m) = camp
+        .manifest
+        .sheets
+        .as_ref()
+        .and_then(|s| s.monitor.as_ref())
+    {
+        print_monitor(&camp, m);
     }
     println!(
         "指标目录已固定在 {}(本项目之后不能再悄悄更换)",

@@ -1,5 +1,6 @@
 //! Edge modules: everything that touches spreadsheet and CSV files.
 pub mod guard;
+pub mod monitor_file;
 pub mod output;
 pub mod read;
 pub mod registry_file;

@@ -19,6 +19,8 @@ pub struct Outcome {
     pub values: Vec<u32>,
     /// The verdict under the campaign's catalog.
     pub verdict: Verdict,
+    /// Answers pre-filled from monitoring data, and whether the inspector kept them.
+    pub prefill: Vec<crate::monitor::PrefillCheck>,
 }
 
 /// Everything the report needs from one campaign.
@@ -426,6 +428,57 @@ pub fn problems(c: &CampaignData) -> Table {
         ]);
     }
     t
+}
+
+/// 监测预填核对: per pre-filled item, how many answers the monitoring data pre-filled and how
+/// many inspectors kept or changed; none when nothing was pre-filled.
+pub fn prefill_check(c: &CampaignData) -> Option<Table> {
+    let tally = crate::monitor::tally(&c.catalog, c.checked().map(|(_, o)| o.prefill.as_slice()));
+    if tally.is_empty() {
+        return None;
+    }
+    let mut t = Table::new(
+        "监测预填",
+        "监测预填核对:根据监测数据预填的答案及检查人核实结果(已检查账号)",
+        &[
+            "代码",
+            "指标",
+            "预填数",
+            "预填为\"是\"",
+            "保留",
+            "是→否",
+            "否→是",
+            "保留比例",
+        ],
+    );
+    let mut total = crate::monitor::PrefillTally::default();
+    let row = |code: String, name: String, x: &crate::monitor::PrefillTally| {
+        vec![
+            Cell::text(code),
+            Cell::text(name),
+            Cell::Int(x.prefilled as i64),
+            Cell::Int(x.prefilled_yes as i64),
+            Cell::Int(x.kept as i64),
+            Cell::Int(x.yes_to_no as i64),
+            Cell::Int(x.no_to_yes as i64),
+            Cell::Rate {
+                num: x.kept as u64,
+                den: x.prefilled as u64,
+            },
+        ]
+    };
+    for (ind, x) in &tally {
+        t.rows.push(row(ind.code.clone(), ind.name.clone(), x));
+        total.prefilled += x.prefilled;
+        total.prefilled_yes += x.prefilled_yes;
+        total.kept += x.kept;
+        total.yes_to_no += x.yes_to_no;
+        total.no_to_yes += x.no_to_yes;
+    }
+    t.rows.push(row("合计".into(), String::new(), &total));
+    t.notes
+        .push("预填依据见项目目录的 monitor_prefill.csv;改动的答案以检查人核实的结果为准。".into());
+    Some(t)
 }
 
 /// A group of accounts a table reports on: its key cells (one per key column) and who is in it.

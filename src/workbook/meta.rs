@@ -6,6 +6,7 @@
 //! seen when the workbook comes back.
 
 use crate::campaign::Secret;
+use crate::monitor::Prefill;
 
 /// Keys of the hidden sheet.
 pub const META_CAMPAIGN: &str = "项目";
@@ -23,6 +24,8 @@ pub const META_INSPECTOR: &str = "检查人";
 pub const META_SIGNATURE: &str = "签名";
 /// Marks the start of the account list.
 pub const META_IDS: &str = "账号ID列表";
+/// The header of the hidden pre-fill sheet: what the monitoring data pre-filled.
+pub const PREFILL_HEADER: [&str; 4] = ["账号ID", "指标", "预填值", "依据"];
 
 /// What a workbook belongs to.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,6 +44,9 @@ pub struct Meta {
     pub inspector: String,
     /// The accounts in it, in order.
     pub ids: Vec<String>,
+    /// Answers pre-filled from monitoring data (`sheet --monitor`), so that collect can tell a
+    /// kept pre-fill from an inspector's own answer; signed with the rest.
+    pub prefills: Vec<Prefill>,
     /// HMAC-SHA256 (hex) of [`Meta::payload`].
     pub signature: String,
 }
@@ -65,6 +71,17 @@ impl Meta {
         for id in &self.ids {
             s.push('\n');
             s.push_str(id);
+        }
+        // Only a pre-filled workbook carries this part, so earlier workbooks keep their
+        // signatures. Tabs cannot occur in a cleaned id, a code or our evidence text.
+        if !self.prefills.is_empty() {
+            s.push_str(&format!("\nprefill {}", self.prefills.len()));
+            for p in &self.prefills {
+                s.push_str(&format!(
+                    "\n{}\t{}\t{}\t{}",
+                    p.id, p.code, p.value, p.evidence
+                ));
+            }
         }
         s.into_bytes()
     }
@@ -147,6 +164,45 @@ impl Meta {
     }
 }
 
+/// The rows of the hidden pre-fill sheet: the header, then one row per pre-filled answer.
+pub fn prefill_rows(prefills: &[Prefill]) -> Vec<[String; 4]> {
+    let header = PREFILL_HEADER.map(String::from);
+    std::iter::once(header)
+        .chain(prefills.iter().map(|p| {
+            [
+                p.id.clone(),
+                p.code.clone(),
+                crate::answers::value_label(crate::indicators::Kind::Veto, p.value),
+                p.evidence.clone(),
+            ]
+        }))
+        .collect()
+}
+
+/// Read the hidden pre-fill sheet back, strictly: our header, then rows of exactly four cells
+/// with a value of 是 or 否. Anything else is [`MetaError::Tampered`].
+pub fn prefills_from_rows(rows: &[(u32, Vec<String>)]) -> Result<Vec<Prefill>, MetaError> {
+    let Some((_, header)) = rows.first() else {
+        return Err(MetaError::Tampered);
+    };
+    if header.len() != 4 || header.iter().zip(PREFILL_HEADER).any(|(h, e)| h != e) {
+        return Err(MetaError::Tampered);
+    }
+    rows[1..]
+        .iter()
+        .map(|(_, r)| match r.as_slice() {
+            [id, code, value, evidence] if !id.is_empty() && !code.is_empty() => Ok(Prefill {
+                id: id.clone(),
+                code: code.clone(),
+                value: crate::answers::value_from_label(crate::indicators::Kind::Veto, value)
+                    .ok_or(MetaError::Tampered)?,
+                evidence: evidence.clone(),
+            }),
+            _ => Err(MetaError::Tampered),
+        })
+        .collect()
+}
+
 /// Why a hidden sheet cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MetaError {
@@ -169,8 +225,42 @@ mod tests {
             workbook_id: "w1".into(),
             inspector: "检查员01".into(),
             ids: vec!["A1".into(), "A2".into()],
+            prefills: Vec::new(),
             signature: String::new(),
         }
+    }
+
+    #[test]
+    fn prefills_are_signed_and_read_back_strictly() {
+        let key = Secret::generate();
+        let plain = meta().signed(&key);
+        let mut m = meta();
+        m.prefills = vec![Prefill {
+            id: "A1".into(),
+            code: "V6".into(),
+            value: 1,
+            evidence: "最后更新 2020-02-28,距监测时间 2020-03-22 23 天".into(),
+        }];
+        let m = m.signed(&key);
+        assert_ne!(m.signature, plain.signature);
+        let rows: Vec<(u32, Vec<String>)> = prefill_rows(&m.prefills)
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (i as u32 + 1, r.to_vec()))
+            .collect();
+        assert_eq!(prefills_from_rows(&rows).unwrap(), m.prefills);
+        let mut flipped = m.clone();
+        flipped.prefills[0].value = 0;
+        assert!(!flipped.verify(&key));
+        let mut dropped = m.clone();
+        dropped.prefills.clear();
+        assert!(!dropped.verify(&key), "removing the pre-fill sheet is seen");
+        let mut bad = rows.clone();
+        bad[1].1[2] = "可能".into();
+        assert_eq!(prefills_from_rows(&bad), Err(MetaError::Tampered));
+        bad = rows.clone();
+        bad[1].1.push("x".into());
+        assert_eq!(prefills_from_rows(&bad), Err(MetaError::Tampered));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod read;
 pub use meta::Meta;
 
 use crate::indicators::{Catalog, Kind};
+use crate::monitor::Prefill;
 use crate::registry::Account;
 use anyhow::Result;
 use rust_xlsxwriter::{
@@ -21,6 +22,10 @@ pub const SHEET_MAIN: &str = "检查表";
 pub const SHEET_HELP: &str = "说明";
 /// The hidden, signed sheet: what the workbook belongs to (see [`meta`]).
 pub const SHEET_META: &str = "_audit";
+/// The hidden, signed sheet of pre-filled answers (only in a workbook made with `--monitor`).
+pub const SHEET_PREFILL: &str = "_audit_prefill";
+/// The evidence of pre-filled answers (only in a workbook made with `--monitor`).
+pub const COL_EVIDENCE: &str = "预填依据";
 /// The locked identity columns of 检查表, in order; checked when the workbook comes back.
 pub const ID_COLUMNS: [&str; 7] = ["账号ID", "名称", "类型", "开设主体", "层级", "地区", "平台"];
 /// The evidence column, required when a problem is marked.
@@ -214,7 +219,9 @@ fn write_help(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
         "5. 每行的所有指标都要填写,并填写检查日期;尚未检查的行保持全部空白。",
         "6. 不要删除、插入或调换行,不要修改文件中隐藏的工作表;填好后保存为 .xlsx 发回。",
     ];
-    for l in how {
+    let prefilled = "7. 黄色单元格是根据监测数据预填的答案,依据见\"预填依据\"列。请逐项核实:相符的保留,不符的直接改正;保留预填的\"是\"时问题描述可不填,以预填依据为证据。";
+    let extra = (!spec.meta.prefills.is_empty()).then_some(prefilled);
+    for l in how.into_iter().chain(extra) {
         ws.merge_range(r, 0, r, 4, l, &line)?;
         ws.set_row_height(r, 20)?;
         r += 1;
@@ -247,138 +254,269 @@ fn write_help(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
     Ok(())
 }
 
-/// 检查表: locked identity columns, validated answer cells, the finding columns and 备注.
-fn write_main(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
-    let cat = spec.catalog;
-    let hf = crate::io::write::header_format();
-    let ws = wb.add_worksheet();
-    ws.set_name(SHEET_MAIN)?;
-    let locked = Format::new()
-        .set_background_color(0xF2F2F2)
-        .set_border(FormatBorder::Thin);
-    let input = Format::new()
-        .set_unlocked()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center);
-    let input_text = Format::new()
-        .set_unlocked()
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap();
-    let input_date = Format::new()
-        .set_unlocked()
-        .set_border(FormatBorder::Thin)
-        .set_num_format("yyyy-mm-dd");
+/// The cell formats of 检查表.
+struct MainFormats {
+    header: Format,
+    locked: Format,
+    input: Format,
+    input_text: Format,
+    input_date: Format,
+    /// An answer pre-filled from monitoring data: the inspector confirms or changes it.
+    prefilled: Format,
+    /// The pre-fill's evidence: locked, wrapped.
+    evidence: Format,
+}
+
+impl MainFormats {
+    fn new() -> MainFormats {
+        let input = Format::new()
+            .set_unlocked()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::Center);
+        MainFormats {
+            header: crate::io::write::header_format(),
+            locked: Format::new()
+                .set_background_color(0xF2F2F2)
+                .set_border(FormatBorder::Thin),
+            prefilled: input.clone().set_background_color(PREFILL_COLOR),
+            input,
+            input_text: Format::new()
+                .set_unlocked()
+                .set_border(FormatBorder::Thin)
+                .set_text_wrap(),
+            input_date: Format::new()
+                .set_unlocked()
+                .set_border(FormatBorder::Thin)
+                .set_num_format("yyyy-mm-dd"),
+            evidence: Format::new()
+                .set_background_color(PREFILL_COLOR)
+                .set_border(FormatBorder::Thin)
+                .set_text_wrap(),
+        }
+    }
+}
+
+/// The fill colour of pre-filled answers and their evidence (a light yellow that prints grey).
+pub const PREFILL_COLOR: u32 = 0xFFF2CC;
+
+/// Where each part of 检查表 starts.
+struct MainColumns {
+    first_indicator: u16,
+    description: u16,
+    /// 预填依据, when the workbook has pre-filled answers.
+    evidence: Option<u16>,
+    first_finding: u16,
+    note: u16,
+}
+
+impl MainColumns {
+    fn new(spec: &SheetSpec<'_>) -> MainColumns {
+        let first_indicator = ID_COLUMNS.len() as u16;
+        let description = first_indicator + spec.catalog.indicators.len() as u16;
+        let evidence = (!spec.meta.prefills.is_empty()).then_some(description + 3);
+        let first_finding = description + 3 + u16::from(evidence.is_some());
+        MainColumns {
+            first_indicator,
+            description,
+            evidence,
+            first_finding,
+            note: first_finding + spec.finding.len() as u16,
+        }
+    }
+}
+
+fn main_headers(spec: &SheetSpec<'_>, cols: &MainColumns) -> Vec<String> {
     let mut headers: Vec<String> = ID_COLUMNS.iter().map(|s| s.to_string()).collect();
-    headers.extend(indicator_headers(cat));
-    headers.extend(
-        [COL_DESCRIPTION, COL_CHECKER, COL_DATE]
-            .iter()
-            .map(|s| s.to_string()),
-    );
+    headers.extend(indicator_headers(spec.catalog));
+    headers.extend([COL_DESCRIPTION, COL_CHECKER, COL_DATE].map(String::from));
+    if cols.evidence.is_some() {
+        headers.push(COL_EVIDENCE.to_string());
+    }
     headers.extend(spec.finding.iter().map(|(h, _)| h.clone()));
     headers.push(COL_NOTE.to_string());
-    let notes = duplicate_notes(&spec.accounts);
+    headers
+}
+
+/// 检查表: locked identity columns, validated answer cells (pre-filled ones coloured, with
+/// their evidence), the finding columns and 备注.
+fn write_main(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
+    let fmt = MainFormats::new();
+    let cols = MainColumns::new(spec);
+    let ws = wb.add_worksheet();
+    ws.set_name(SHEET_MAIN)?;
+    let headers = main_headers(spec, &cols);
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &hf)?;
+        ws.write_string_with_format(0, c as u16, h, &fmt.header)?;
     }
     ws.set_row_height(0, 54)?;
-    let first_ind = ID_COLUMNS.len() as u16;
-    let desc_col = first_ind + cat.indicators.len() as u16;
+    let notes = duplicate_notes(&spec.accounts);
+    let prefills = prefills_by_account(&spec.meta.prefills);
     let mut id_rows: Vec<Vec<String>> = Vec::new();
     for (i, a) in spec.accounts.iter().enumerate() {
         let r = i as u32 + 1;
         let cells = identity(a);
         for (c, v) in cells.iter().enumerate() {
-            ws.write_string_with_format(r, c as u16, v, &locked)?;
+            ws.write_string_with_format(r, c as u16, v, &fmt.locked)?;
         }
         id_rows.push(cells.to_vec());
         // Finding columns and the note: locked, after the answers, never read back.
-        let mut c = desc_col + 3;
-        for (_, i) in &spec.finding {
-            let v = a.extra.get(*i).map(String::as_str).unwrap_or("");
-            ws.write_string_with_format(r, c, v, &locked)?;
-            c += 1;
+        for (j, (_, x)) in spec.finding.iter().enumerate() {
+            let v = a.extra.get(*x).map(String::as_str).unwrap_or("");
+            ws.write_string_with_format(r, cols.first_finding + j as u16, v, &fmt.locked)?;
         }
-        ws.write_string_with_format(r, c, &notes[i], &locked)?;
+        ws.write_string_with_format(r, cols.note, &notes[i], &fmt.locked)?;
+        let pre = prefills
+            .get(a.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let fill = spec.fills.and_then(|f| f.get(&a.id));
-        for (j, ind) in cat.indicators.iter().enumerate() {
-            let c = first_ind + j as u16;
-            match fill {
-                Some(f) => {
-                    let v = f.values.get(j).copied().unwrap_or(0);
-                    match ind.kind {
-                        Kind::Veto => ws.write_string_with_format(
-                            r,
-                            c,
-                            if v > 0 { "是" } else { "否" },
-                            &input,
-                        )?,
-                        Kind::Deduct => ws.write_number_with_format(r, c, v as f64, &input)?,
-                    };
-                }
-                None => {
-                    ws.write_blank(r, c, &input)?;
-                }
+        write_answers(ws, spec, &cols, &fmt, r, fill, pre)?;
+    }
+    add_validations(ws, spec.catalog, &cols, spec.accounts.len() as u32)?;
+    crate::io::write::autofit(ws, &headers[..cols.first_indicator as usize], &id_rows)?;
+    set_main_widths(ws, spec, &cols)?;
+    finish_main(ws)
+}
+
+/// Pre-fills grouped by account.
+fn prefills_by_account(prefills: &[Prefill]) -> HashMap<&str, Vec<&Prefill>> {
+    let mut by: HashMap<&str, Vec<&Prefill>> = HashMap::new();
+    for p in prefills {
+        by.entry(p.id.as_str()).or_default().push(p);
+    }
+    by
+}
+
+/// One row's answer cells: blank for the inspector, pre-filled from monitoring data (coloured),
+/// or filled by the demo's simulated inspector.
+fn write_answers(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    spec: &SheetSpec<'_>,
+    cols: &MainColumns,
+    fmt: &MainFormats,
+    r: u32,
+    fill: Option<&Fill>,
+    pre: &[&Prefill],
+) -> Result<()> {
+    for (j, ind) in spec.catalog.indicators.iter().enumerate() {
+        let c = cols.first_indicator + j as u16;
+        let prefilled = pre.iter().find(|p| p.code == ind.code);
+        let format = if prefilled.is_some() {
+            &fmt.prefilled
+        } else {
+            &fmt.input
+        };
+        let value = fill
+            .map(|f| f.values.get(j).copied().unwrap_or(0))
+            .or(prefilled.map(|p| p.value));
+        match (value, ind.kind) {
+            (None, _) => ws.write_blank(r, c, format)?,
+            (Some(v), Kind::Veto) => {
+                ws.write_string_with_format(r, c, if v > 0 { "是" } else { "否" }, format)?
             }
-        }
-        match fill {
-            Some(f) => {
-                ws.write_string_with_format(r, desc_col, &f.description, &input_text)?;
-                ws.write_string_with_format(r, desc_col + 1, &f.checker, &input_text)?;
-                let d = ExcelDateTime::from_ymd(
-                    chrono::Datelike::year(&f.date) as u16,
-                    chrono::Datelike::month(&f.date) as u8,
-                    chrono::Datelike::day(&f.date) as u8,
-                )?;
-                ws.write_datetime_with_format(r, desc_col + 2, &d, &input_date)?;
-            }
-            None => {
-                ws.write_blank(r, desc_col, &input_text)?;
-                ws.write_string_with_format(r, desc_col + 1, &spec.meta.inspector, &input_text)?;
-                ws.write_blank(r, desc_col + 2, &input_date)?;
-            }
+            (Some(v), Kind::Deduct) => ws.write_number_with_format(r, c, v as f64, format)?,
+        };
+    }
+    if let Some(c) = cols.evidence {
+        let text: Vec<String> = pre
+            .iter()
+            .map(|p| format!("{}:{}", p.code, p.evidence))
+            .collect();
+        let format = if text.is_empty() {
+            &fmt.locked
+        } else {
+            &fmt.evidence
+        };
+        ws.write_string_with_format(r, c, text.join("\n"), format)?;
+        if text.len() > 1 {
+            // One line per pre-filled item; spreadsheet programs do not grow the row themselves.
+            ws.set_row_height(r, 15.0 * text.len() as f64)?;
         }
     }
-    let last = spec.accounts.len() as u32;
-    if last > 0 {
-        for (j, ind) in cat.indicators.iter().enumerate() {
-            let c = first_ind + j as u16;
-            let dv = match ind.kind {
-                Kind::Veto => DataValidation::new()
-                    .allow_list_strings(&["是", "否"])?
-                    .set_error_title("请选择 是 或 否")?
-                    .set_error_message("单项否决指标只能填写 是 或 否(是 = 发现问题)。")?,
-                Kind::Deduct => DataValidation::new()
-                    .allow_whole_number(DataValidationRule::Between(0, ind.max.unwrap_or(0) as i32))
-                    .set_error_title("请填写整数")?
-                    .set_error_message(format!(
-                        "请填写 0 到 {} 的整数(发现问题的次数)。",
-                        ind.max.unwrap_or(0)
-                    ))?,
-            };
-            ws.add_data_validation(1, c, last, c, &dv)?;
+    let d = cols.description;
+    match fill {
+        Some(f) => {
+            ws.write_string_with_format(r, d, &f.description, &fmt.input_text)?;
+            ws.write_string_with_format(r, d + 1, &f.checker, &fmt.input_text)?;
+            let date = ExcelDateTime::from_ymd(
+                chrono::Datelike::year(&f.date) as u16,
+                chrono::Datelike::month(&f.date) as u8,
+                chrono::Datelike::day(&f.date) as u8,
+            )?;
+            ws.write_datetime_with_format(r, d + 2, &date, &fmt.input_date)?;
         }
-        let dv = DataValidation::new()
-            .allow_date(DataValidationRule::Between(
-                ExcelDateTime::from_ymd(2000, 1, 1)?,
-                ExcelDateTime::from_ymd(2100, 12, 31)?,
-            ))
-            .set_error_title("请填写日期")?
-            .set_error_message("检查日期应为日期,例如 2020-03-25。")?;
-        ws.add_data_validation(1, desc_col + 2, last, desc_col + 2, &dv)?;
-        ws.autofilter(0, 0, last, desc_col + 2)?;
+        None => {
+            ws.write_blank(r, d, &fmt.input_text)?;
+            ws.write_string_with_format(r, d + 1, &spec.meta.inspector, &fmt.input_text)?;
+            ws.write_blank(r, d + 2, &fmt.input_date)?;
+        }
     }
-    crate::io::write::autofit(ws, &headers[..first_ind as usize], &id_rows)?;
-    for j in 0..cat.indicators.len() as u16 {
-        ws.set_column_width(first_ind + j, 11)?;
+    Ok(())
+}
+
+/// Dropdowns for veto items, whole-number limits for deductions, a date for 检查日期.
+fn add_validations(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    cat: &Catalog,
+    cols: &MainColumns,
+    last: u32,
+) -> Result<()> {
+    if last == 0 {
+        return Ok(());
     }
-    ws.set_column_width(desc_col, 40)?;
-    ws.set_column_width(desc_col + 1, 12)?;
-    ws.set_column_width(desc_col + 2, 13)?;
+    for (j, ind) in cat.indicators.iter().enumerate() {
+        let c = cols.first_indicator + j as u16;
+        let dv = match ind.kind {
+            Kind::Veto => DataValidation::new()
+                .allow_list_strings(&["是", "否"])?
+                .set_error_title("请选择 是 或 否")?
+                .set_error_message("单项否决指标只能填写 是 或 否(是 = 发现问题)。")?,
+            Kind::Deduct => DataValidation::new()
+                .allow_whole_number(DataValidationRule::Between(0, ind.max.unwrap_or(0) as i32))
+                .set_error_title("请填写整数")?
+                .set_error_message(format!(
+                    "请填写 0 到 {} 的整数(发现问题的次数)。",
+                    ind.max.unwrap_or(0)
+                ))?,
+        };
+        ws.add_data_validation(1, c, last, c, &dv)?;
+    }
+    let date_col = cols.description + 2;
+    let dv = DataValidation::new()
+        .allow_date(DataValidationRule::Between(
+            ExcelDateTime::from_ymd(2000, 1, 1)?,
+            ExcelDateTime::from_ymd(2100, 12, 31)?,
+        ))
+        .set_error_title("请填写日期")?
+        .set_error_message("检查日期应为日期,例如 2020-03-25。")?;
+    ws.add_data_validation(1, date_col, last, date_col, &dv)?;
+    ws.autofilter(0, 0, last, date_col)?;
+    Ok(())
+}
+
+fn set_main_widths(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    spec: &SheetSpec<'_>,
+    cols: &MainColumns,
+) -> Result<()> {
+    for j in 0..spec.catalog.indicators.len() as u16 {
+        ws.set_column_width(cols.first_indicator + j, 11)?;
+    }
+    ws.set_column_width(cols.description, 40)?;
+    ws.set_column_width(cols.description + 1, 12)?;
+    ws.set_column_width(cols.description + 2, 13)?;
+    if let Some(c) = cols.evidence {
+        ws.set_column_width(c, 44)?;
+    }
     for j in 0..spec.finding.len() as u16 {
-        ws.set_column_width(desc_col + 3 + j, 24)?;
+        ws.set_column_width(cols.first_finding + j, 24)?;
     }
-    ws.set_column_width(desc_col + 3 + spec.finding.len() as u16, 30)?;
+    ws.set_column_width(cols.note, 30)?;
+    Ok(())
+}
+
+/// Freeze, print set-up and protection: identity cells locked, answer cells open.
+fn finish_main(ws: &mut rust_xlsxwriter::Worksheet) -> Result<()> {
     ws.set_freeze_panes(1, 2)?;
     ws.set_landscape();
     ws.set_paper_size(9);
@@ -411,5 +549,15 @@ fn write_meta(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
         ws.write_string((fields.len() + 1 + i) as u32, 0, id)?;
     }
     ws.set_hidden(true);
+    if !spec.meta.prefills.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name(SHEET_PREFILL)?;
+        for (r, row) in meta::prefill_rows(&spec.meta.prefills).iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, v)?;
+            }
+        }
+        ws.set_hidden(true);
+    }
     Ok(())
 }

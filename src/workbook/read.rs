@@ -1,11 +1,12 @@
 //! Reading a returned inspector workbook: the signed hidden sheet first, then every row.
 //! Workbook-level faults refuse the whole file; row faults are listed and the good rows kept.
 
-use super::meta::{Meta, MetaError};
+use super::meta::{prefills_from_rows, Meta, MetaError};
+use crate::monitor::{Prefill, PrefillCheck};
 
 /// The refusal of a workbook whose hidden sheet does not match its signature.
 const TAMPERED: &str = "检查表的隐藏校验信息被改动,不能收回";
-use super::{identity_cells, ID_COLUMNS, SHEET_MAIN, SHEET_META};
+use super::{identity_cells, ID_COLUMNS, SHEET_MAIN, SHEET_META, SHEET_PREFILL};
 use crate::answers::{self, Problem, RowAnswer, RowCells};
 use crate::campaign::Secret;
 use crate::indicators::Catalog;
@@ -89,6 +90,7 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let ids = meta.ids.clone();
+    let meta_prefills = meta.prefills.clone();
     let mut reader = RowReader {
         display: path.display().to_string(),
         version: RowAnswer {
@@ -103,8 +105,10 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
             description: String::new(),
             checker: String::new(),
             date: String::new(),
+            prefill: Vec::new(),
         },
         mine: ids.iter().map(String::as_str).collect(),
+        prefills: by_account(&meta_prefills),
         uncached: sheet.uncached,
         seen: HashMap::new(),
         answers: Vec::new(),
@@ -132,12 +136,29 @@ pub fn read_meta(path: &Path) -> Result<Meta, String> {
         }
         other => other.to_string(),
     })?;
-    Meta::from_rows(&rows).map_err(|e| match e {
+    let mut meta = Meta::from_rows(&rows).map_err(|e| match e {
         MetaError::NotOurs => {
             format!("不是 audit 生成的检查表(隐藏工作表 {SHEET_META} 没有签名,或由旧版本生成)")
         }
         MetaError::Tampered => TAMPERED.to_string(),
-    })
+    })?;
+    // A workbook without pre-fills has no such sheet; one whose sheet was removed no longer
+    // matches its signature, which covers the pre-fills.
+    meta.prefills = match read_all(path, Some(SHEET_PREFILL)) {
+        Ok((rows, _)) => prefills_from_rows(&rows).map_err(|_| TAMPERED.to_string())?,
+        Err(ReadError::MissingSheet { .. }) => Vec::new(),
+        Err(other) => return Err(other.to_string()),
+    };
+    Ok(meta)
+}
+
+/// Pre-fills by account.
+fn by_account(prefills: &[Prefill]) -> HashMap<String, Vec<Prefill>> {
+    let mut by: HashMap<String, Vec<Prefill>> = HashMap::new();
+    for p in prefills {
+        by.entry(p.id.clone()).or_default().push(p.clone());
+    }
+    by
 }
 
 fn check_meta(meta: &Meta, exp: &Expected<'_>) -> Result<(), String> {
@@ -219,6 +240,8 @@ struct RowReader<'a> {
     /// The fields every answer of this workbook version shares.
     version: RowAnswer,
     mine: HashSet<&'a str>,
+    /// What the monitoring data pre-filled, by account.
+    prefills: HashMap<String, Vec<Prefill>>,
     /// Formula cells without a computed value.
     uncached: HashSet<(u32, usize)>,
     seen: HashMap<String, u32>,
@@ -293,11 +316,25 @@ impl RowReader<'_> {
             return;
         }
         let ind: Vec<Data> = layout.indicators.iter().map(|c| cell(*c)).collect();
-        let (d, ch, dt) = (
+        let (mut d, ch, dt) = (
             cell(layout.description),
             cell(layout.checker),
             cell(layout.date),
         );
+        let pre = self.prefills.get(&id).cloned().unwrap_or_default();
+        if !pre.is_empty() {
+            let pre = Prefilled {
+                cat: exp.catalog,
+                prefills: &pre,
+                indicators: &ind,
+            };
+            if pre.untouched(&d, &dt) {
+                return;
+            }
+            if let Some(evidence) = pre.kept_evidence().filter(|_| is_blank(&d)) {
+                d = Data::String(evidence);
+            }
+        }
         let rc = RowCells {
             row,
             id: id.clone(),
@@ -309,6 +346,7 @@ impl RowReader<'_> {
         match answers::read_row(exp.catalog, &self.display, &rc, &exp.dates) {
             Ok(None) => {}
             Ok(Some(c)) => self.answers.push(RowAnswer {
+                prefill: checks(exp.catalog, &pre, &c.values),
                 row,
                 id,
                 values: c.values,
@@ -328,4 +366,70 @@ impl RowReader<'_> {
             }
         }
     }
+}
+
+fn is_blank(d: &Data) -> bool {
+    crate::text::clean(&data_text(d)).is_empty()
+}
+
+/// One row's pre-filled answers beside what the row now holds.
+struct Prefilled<'a> {
+    cat: &'a Catalog,
+    prefills: &'a [Prefill],
+    indicators: &'a [Data],
+}
+
+impl Prefilled<'_> {
+    /// The value now in the pre-filled item's cell (`None` when blank or unreadable).
+    fn current(&self, p: &Prefill) -> Option<u32> {
+        let j = self.cat.indicators.iter().position(|i| i.code == p.code)?;
+        answers::parse_yes_no(self.indicators.get(j)?)
+            .ok()
+            .flatten()
+    }
+
+    /// Nothing but the pre-fill is in the row: the inspector has not checked it yet.
+    fn untouched(&self, description: &Data, date: &Data) -> bool {
+        let prefilled = |code: &str| self.prefills.iter().any(|p| p.code == code);
+        let others_blank = self
+            .cat
+            .indicators
+            .iter()
+            .zip(self.indicators)
+            .all(|(i, v)| prefilled(&i.code) || is_blank(v));
+        others_blank
+            && is_blank(description)
+            && is_blank(date)
+            && self
+                .prefills
+                .iter()
+                .all(|p| matches!(self.current(p), Some(v) if v == p.value))
+    }
+
+    /// The evidence of the pre-filled 是 answers the inspector kept: it stands as the problem
+    /// description when the inspector wrote none.
+    fn kept_evidence(&self) -> Option<String> {
+        let kept: Vec<String> = self
+            .prefills
+            .iter()
+            .filter(|p| p.value > 0 && self.current(p) == Some(p.value))
+            .map(|p| format!("{}:{}", p.code, p.evidence))
+            .collect();
+        (!kept.is_empty()).then(|| format!("监测数据预填 {}", kept.join(";")))
+    }
+}
+
+/// What became of each pre-filled answer in the accepted row.
+fn checks(cat: &Catalog, prefills: &[Prefill], values: &[u32]) -> Vec<PrefillCheck> {
+    prefills
+        .iter()
+        .filter_map(|p| {
+            let j = cat.indicators.iter().position(|i| i.code == p.code)?;
+            Some(PrefillCheck {
+                code: p.code.clone(),
+                prefilled: p.value,
+                answered: *values.get(j)?,
+            })
+        })
+        .collect()
 }
