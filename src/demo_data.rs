@@ -4,6 +4,8 @@
 //! Shares follow the reference notice: levels 375/1446/4209 and types 3886/1486/167/491 of 6,030,
 //! a few percent non-active, a sprinkle of accounts that represent a government itself (政府).
 
+pub mod monitor;
+
 use crate::registry::normalize::JIANGSU_CITIES;
 use rand_chacha::ChaCha20Rng;
 

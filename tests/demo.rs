@@ -7,7 +7,16 @@ fn demo_runs_a_whole_campaign_and_labels_it_simulated() {
     let r = w.run(&["demo", "--out", "d"]);
     r.ok()
         .stdout_has("演示完成。本季度报告: d/2020Q1/report")
-        .stdout_has("模拟");
+        .stdout_has("模拟")
+        .stdout_has("监测数据(模拟): d/2020Q1_监测数据.xlsx")
+        .stdout_has("监测预填核实: 保留");
+    // The generated monitoring export pre-filled the workbooks; some pre-fills were changed.
+    let prefill = w.csv("d/2020Q1/report/csv/监测预填.csv");
+    let total = prefill.last().unwrap();
+    assert_eq!(total[0], "合计");
+    let (n, kept): (u64, u64) = (total[2].parse().unwrap(), total[4].parse().unwrap());
+    assert!(n > 400 && kept < n && kept > n * 8 / 10, "{total:?}");
+    assert_eq!(w.csv("d/2020Q1/monitor_unmatched.csv").len(), 2);
     for f in [
         "report.xlsx",
         "annex.xlsx",
@@ -219,15 +228,28 @@ fn indicators_print_write_and_reject_a_bad_catalog() {
         ),
     )
     .unwrap();
-    w.run(&["indicators", "--catalog", "bad.toml"]).fails().stderr_has("bad.toml 第 72 行 (points = \"ten\"): 指标目录格式错误: invalid type: string \"ten\", expected u32");
+    let bad = w.read("bad.toml");
+    let line = bad.lines().position(|l| l == "points = \"ten\"").unwrap() + 1;
+    w.run(&["indicators", "--catalog", "bad.toml"]).fails().stderr_has(&format!("bad.toml 第 {line} 行 (points = \"ten\"): 指标目录格式错误: invalid type: string \"ten\", expected u32"));
     std::fs::write(
         w.path("dup.toml"),
         text.replacen("code = \"V2\"", "code = \"V1\"", 1),
     )
     .unwrap();
+    let dup = w.read("dup.toml");
+    let line = dup.lines().filter(|l| *l == "code = \"V1\"").count();
+    assert_eq!(line, 2);
+    let second = dup
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "code = \"V1\"")
+        .nth(1)
+        .unwrap()
+        .0
+        + 1;
     w.run(&["indicators", "--catalog", "dup.toml"])
         .fails()
-        .stderr_has("dup.toml 第 18 行: 字段 code \"V1\" 重复");
+        .stderr_has(&format!("dup.toml 第 {second} 行: 字段 code \"V1\" 重复"));
     // A campaign keeps the catalog it was given at sheet time.
     let custom = text.replace("pass_mark = 60", "pass_mark = 80");
     std::fs::write(w.path("strict.toml"), &custom).unwrap();

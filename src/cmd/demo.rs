@@ -91,22 +91,75 @@ struct Round<'a> {
 }
 
 fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
-    let Round {
-        name,
-        registry_file,
-        previous,
-        seed,
-        fail,
-        date,
-        deadline,
-    } = *round;
-    let dir = out.join(name);
-    step(&format!("{name}: 导入台账"));
-    super::import::run(&ImportArgs {
-        file: registry_file.to_path_buf(),
+    let dir = out.join(round.name);
+    import_step(&dir, round)?;
+    sample_step(&dir, round)?;
+    let mut camp = Campaign::open(&dir, Access::Write)?;
+    let (sample, _) = camp.sample()?;
+    let cat = Catalog::builtin();
+    let again: Vec<String> = match round.previous {
+        Some(p) => super::sample::previous_results(&camp, p)?
+            .into_iter()
+            .filter(|r| !r.qualified)
+            .map(|r| r.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    let fills = simulate(
+        &cat,
+        &sample.accounts,
+        round.seed,
+        round.fail,
+        &again,
+        round.date,
+    );
+    let monitor = write_monitoring(out, round, &cat, &sample.accounts, &fills)?;
+    step(&format!("{}: 生成检查表(按监测数据预填)", round.name));
+    let sheet_args = SheetArgs {
         campaign: dir.clone(),
+        inspectors: Some(4),
+        assign: None,
+        deadline: Some(round.deadline.into()),
+        catalog: None,
+        force: false,
+        show: None,
+        monitor: Some(monitor),
+        monitor_at: None,
+    };
+    let issued = super::sheet::write_sheets(&mut camp, &sheet_args, None)?;
+    println!(
+        "  已生成 {} 份检查表: {}",
+        issued.len(),
+        camp.path(campaign::SHEETS_DIR).display()
+    );
+    if let Some(m) = camp
+        .manifest
+        .sheets
+        .as_ref()
+        .and_then(|s| s.monitor.as_ref())
+    {
+        println!(
+            "  监测数据预填 {} 项(匹配样本账号 {} 个,未匹配 {} 行)",
+            m.prefilled, m.matched, m.unmatched
+        );
+    }
+    step(&format!(
+        "{}: 模拟检查员核实预填、填写并交回(模拟数据)",
+        round.name
+    ));
+    let files = write_returned(out, round, &camp, &issued, &fills)?;
+    collect_step(&mut camp, round, &files)?;
+    drop(camp);
+    report_step(&dir, round)
+}
+
+fn import_step(dir: &Path, round: &Round<'_>) -> Result<()> {
+    step(&format!("{}: 导入台账", round.name));
+    super::import::run(&ImportArgs {
+        file: round.registry_file.to_path_buf(),
+        campaign: dir.to_path_buf(),
         sheet: None,
-        previous: previous.map(Path::to_path_buf),
+        previous: round.previous.map(Path::to_path_buf),
         strict: false,
         force: false,
         encoding: None,
@@ -115,22 +168,25 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         profile: None,
         as_of: None,
     })?;
-    {
-        let mut camp = Campaign::open(&dir, Access::Write)?;
-        camp.manifest.simulated = true;
-        let txn = camp.begin()?;
-        camp.commit(txn)?;
-    }
+    let mut camp = Campaign::open(dir, Access::Write)?;
+    camp.manifest.simulated = true;
+    let txn = camp.begin()?;
+    camp.commit(txn)?;
+    Ok(())
+}
+
+fn sample_step(dir: &Path, round: &Round<'_>) -> Result<()> {
     step(&format!(
-        "{name}: 分层抽样(政府账号必查{})",
-        if previous.is_some() {
+        "{}: 分层抽样(政府账号必查{})",
+        round.name,
+        if round.previous.is_some() {
             ",上期不合格账号回头看"
         } else {
             ""
         }
     ));
     super::sample::run(&SampleArgs {
-        campaign: dir.clone(),
+        campaign: dir.to_path_buf(),
         size: Some(219),
         rate: None,
         strata: vec!["level".into(), "type".into()],
@@ -139,51 +195,74 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         previous: None,
         min_per_stratum: 2,
         take_all: vec!["owner_kind=政府".into()],
-        recheck: previous.map(Path::to_path_buf),
+        recheck: round.previous.map(Path::to_path_buf),
         exclude: None,
-        seed: Some(seed),
+        seed: Some(round.seed),
         dry_run: false,
         allow_empty: false,
         force: false,
     })?;
-    step(&format!("{name}: 生成检查表"));
-    let sheet_args = SheetArgs {
-        campaign: dir.clone(),
-        inspectors: Some(4),
-        assign: None,
-        deadline: Some(deadline.into()),
-        catalog: None,
-        force: false,
-        show: None,
-        monitor: None,
-        monitor_at: None,
-    };
-    let mut camp = Campaign::open(&dir, Access::Write)?;
-    let issued = super::sheet::write_sheets(&mut camp, &sheet_args, None)?;
-    println!(
-        "  已生成 {} 份检查表: {}",
-        issued.len(),
-        camp.path(campaign::SHEETS_DIR).display()
-    );
-    step(&format!("{name}: 模拟检查员填写并交回(模拟数据)"));
+    Ok(())
+}
+
+/// The monitoring platform's export for the sampled accounts (plus a few accounts outside the
+/// sample, as a real export has), two days before the check.
+fn write_monitoring(
+    out: &Path,
+    round: &Round<'_>,
+    cat: &Catalog,
+    sample: &[crate::registry::Account],
+    fills: &HashMap<String, Fill>,
+) -> Result<std::path::PathBuf> {
+    let at = round.date - chrono::Duration::days(2);
+    let with_truth: Vec<(&crate::registry::Account, &[u32])> = sample
+        .iter()
+        .filter_map(|a| Some((a, fills.get(&a.id)?.values.as_slice())))
+        .collect();
+    let mut rows = crate::demo_data::monitor::rows(cat, &with_truth, at, round.seed);
+    rows.push(vec![
+        "JS9999999".into(),
+        "已注销的示例账号".into(),
+        "微信".into(),
+        "2019-06-30 10:00".into(),
+        String::new(),
+        String::new(),
+        "异常".into(),
+        format!("{at} 09:00"),
+    ]);
+    let header: Vec<String> = crate::demo_data::monitor::HEADER.map(String::from).to_vec();
+    let title = format!("政务新媒体监测数据导出(演示数据,监测时间 {at})");
+    let bytes = crate::io::write::table_xlsx(
+        &title,
+        "监测数据",
+        &header,
+        &rows,
+        "2020-01-01T00:00:00+00:00",
+    )?;
+    let path = out.join(format!("{}_监测数据.xlsx", round.name));
+    crate::io::output::write_atomic(&path, &bytes)?;
+    println!("  监测数据(模拟): {}", path.display());
+    Ok(path)
+}
+
+/// The workbooks as the simulated inspectors return them: every row filled, pre-fills kept
+/// where the inspector agrees and changed where the monitoring data was wrong.
+fn write_returned(
+    out: &Path,
+    round: &Round<'_>,
+    camp: &Campaign,
+    issued: &[super::sheet::Issued],
+    fills: &HashMap<String, Fill>,
+) -> Result<Vec<std::path::PathBuf>> {
     let (sample, _) = camp.sample()?;
     let cat = camp.catalog()?;
-    let again: Vec<String> = match previous {
-        Some(p) => super::sample::previous_results(&camp, p)?
-            .into_iter()
-            .filter(|r| !r.qualified)
-            .map(|r| r.id)
-            .collect(),
-        None => Vec::new(),
-    };
-    let fills = simulate(&cat, &sample.accounts, seed, fail, &again, date);
     let by_id = sample.by_id();
-    let returned = out.join(format!("{name}_模拟交回"));
+    let returned = out.join(format!("{}_模拟交回", round.name));
     let mut files = Vec::new();
-    for wb in &issued {
+    for wb in issued {
         let bytes = build(&SheetSpec {
             meta: &wb.meta,
-            deadline: Some(deadline),
+            deadline: Some(round.deadline),
             catalog: &cat,
             accounts: wb
                 .meta
@@ -191,7 +270,7 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
                 .iter()
                 .filter_map(|id| by_id.get(id.as_str()).copied())
                 .collect(),
-            fills: Some(&fills),
+            fills: Some(fills),
             simulated: true,
             created: &camp.manifest.created,
             finding: crate::workbook::default_finding_columns(&sample.extra_headers),
@@ -202,8 +281,16 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         files.push(path);
     }
     println!("  模拟交回 {} 份: {}", files.len(), returned.display());
-    step(&format!("{name}: 收回检查表"));
-    let collected = super::collect::collect(&mut camp, &files, &[])?;
+    Ok(files)
+}
+
+fn collect_step(
+    camp: &mut Campaign,
+    round: &Round<'_>,
+    files: &[std::path::PathBuf],
+) -> Result<()> {
+    step(&format!("{}: 收回检查表", round.name));
+    let collected = super::collect::collect(camp, files, &[])?;
     if let Some(p) = collected.problems.first() {
         bail!("模拟检查表收回时出现问题: {p}");
     }
@@ -214,16 +301,31 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         collected.sample_size,
         collected.merged.conflicts.len()
     );
-    drop(camp);
-    step(&format!("{name}: 生成报告"));
+    let pre = crate::monitor::PrefillTally::total(
+        collected
+            .merged
+            .results
+            .values()
+            .flat_map(|r| r.answer.prefill.iter()),
+    );
+    println!(
+        "  监测预填核实: 保留 {} 项,改动 {} 项",
+        pre.kept,
+        pre.changed()
+    );
+    Ok(())
+}
+
+fn report_step(dir: &Path, round: &Round<'_>) -> Result<()> {
+    step(&format!("{}: 生成报告", round.name));
     super::report::run(&ReportArgs {
-        campaign: dir.clone(),
-        previous: previous.map(Path::to_path_buf).into_iter().collect(),
+        campaign: dir.to_path_buf(),
+        previous: round.previous.map(Path::to_path_buf).into_iter().collect(),
         out: None,
         allow_incomplete: false,
         // The notice asks for rectification reports three weeks after the check (3月20日 → 4月10日).
         rectify_by: Some(
-            (date + chrono::Duration::days(21))
+            (round.date + chrono::Duration::days(21))
                 .format("%Y-%m-%d")
                 .to_string(),
         ),
@@ -237,9 +339,11 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
 /// Whether a file under the demo folder is one the demo writes (a registry or a returned
 /// workbook); campaigns are judged by their manifest instead.
 fn is_demo_file(rel: &str) -> bool {
-    [PREV, CUR]
-        .iter()
-        .any(|q| rel == format!("台账_{q}.xlsx") || rel.starts_with(&format!("{q}_模拟交回/")))
+    [PREV, CUR].iter().any(|q| {
+        rel == format!("台账_{q}.xlsx")
+            || rel == format!("{q}_监测数据.xlsx")
+            || rel.starts_with(&format!("{q}_模拟交回/"))
+    })
 }
 
 /// Record the demo's own files in the folder's marker.

@@ -498,10 +498,16 @@ pub fn decode_csv(
     let has_bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // UTF-8 when it all decodes, or when a BOM or Chinese text that decodes as UTF-8 comes
-    // before the first bad byte: then that line is the fault, not the file's encoding.
+    // before the first bad byte: then that line is the fault, not the file's encoding. GBK text
+    // can begin with bytes that are valid UTF-8 too ("某" is C4 B3, a Latin letter in UTF-8), so
+    // only CJK characters in that prefix count as Chinese.
     let utf8 = match std::str::from_utf8(body) {
         Ok(_) => true,
-        Err(e) => has_bom || !body[..e.valid_up_to()].is_ascii(),
+        Err(e) => {
+            has_bom
+                || std::str::from_utf8(&body[..e.valid_up_to()])
+                    .is_ok_and(|s| s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)))
+        }
     };
     let enc = forced.unwrap_or(if utf8 {
         CsvEncoding::Utf8
@@ -760,5 +766,24 @@ mod tests {
             .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
             .collect();
         assert_eq!(names, ["a.xlsx", "b.xlsx", "none*.xlsx"]);
+    }
+
+    #[test]
+    fn gbk_that_begins_like_utf8_is_still_gbk() {
+        let p = Path::new("m.csv");
+        // "某" is C4 B3 in GBK: valid UTF-8 for "ĳ", then the next character is not.
+        let (gbk, _, _) = encoding_rs::GBK.encode("某监测平台,账号ID\r\n");
+        let (text, enc) = decode_csv(p, &gbk, None).unwrap();
+        assert_eq!(
+            (text.as_str(), enc),
+            ("某监测平台,账号ID\r\n", CsvEncoding::Gb18030)
+        );
+        // UTF-8 Chinese with one broken line is still reported as UTF-8 with that line.
+        let mut bad = "名称,类型\n江苏发布,微博\n".as_bytes().to_vec();
+        bad.extend_from_slice(&[0xC4, 0x0A]);
+        match decode_csv(p, &bad, None) {
+            Err(ReadError::Encoding { line, .. }) => assert_eq!(line, 3),
+            other => panic!("{other:?}"),
+        }
     }
 }

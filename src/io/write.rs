@@ -175,3 +175,30 @@ pub fn stamp(wb: &mut rust_xlsxwriter::Workbook, title: &str, created: &str) -> 
     wb.set_properties(&props);
     Ok(())
 }
+
+/// A one-sheet workbook: a title row, a header and rows of text (written as strings, never as
+/// formulas), columns fitted to their content.
+pub fn table_xlsx(
+    title: &str,
+    sheet: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+    created: &str,
+) -> Result<Vec<u8>> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    stamp(&mut wb, title, created)?;
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    ws.write_string_with_format(0, 0, title, &Format::new().set_bold().set_font_size(14))?;
+    let hf = header_format();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(1, c as u16, h, &hf)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 2, c as u16, v)?;
+        }
+    }
+    autofit(ws, header, rows)?;
+    Ok(wb.save_to_buffer()?)
+}

@@ -1,7 +1,9 @@
 """Fill or tamper with an inspector workbook the way a person would, with openpyxl.
 
-usage: xlsx_edit.py SRC DST [--all-pass DATE] [--set ID HEADER VALUE]... [--delete ID]...
-                     [--meta KEY VALUE]... [--add-row ID] [--cell ROW COL VALUE]...
+usage: xlsx_edit.py SRC DST [--all-pass DATE] [--fill-blank DATE] [--set ID HEADER VALUE]...
+                     [--delete ID]... [--meta KEY VALUE]... [--add-row ID] [--cell ROW COL VALUE]...
+                     [--sheet-cell SHEET ROW COL VALUE]...
+--fill-blank answers only the blank indicator cells (pre-filled answers are kept).
 VALUE: "" clears; n:3 a number; d:2020-03-25 a date; b:true a boolean; otherwise text.
 HEADER matches a header cell exactly or by its code prefix (e.g. V8).
 """
@@ -50,6 +52,19 @@ while i < len(rest):
                     ws.cell(r, c).value = "否" if h[0] == "V" else 0
             ws.cell(r, col("检查日期")).value = d
         i += 2
+    elif a == "--fill-blank":
+        d = datetime.date.fromisoformat(rest[i + 1])
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(r, 1).value is None:
+                continue
+            for c, h in enumerate(hdr, start=1):
+                if h and len(h) > 1 and h[0] in "VD" and h[1].isdigit() and ws.cell(r, c).value is None:
+                    ws.cell(r, c).value = "否" if h[0] == "V" else 0
+            ws.cell(r, col("检查日期")).value = d
+        i += 2
+    elif a == "--sheet-cell":
+        wb[rest[i + 1]].cell(int(rest[i + 2]), int(rest[i + 3])).value = value(rest[i + 4])
+        i += 5
     elif a == "--set":
         ws.cell(row_of(rest[i + 1]), col(rest[i + 2])).value = value(rest[i + 3])
         i += 4
