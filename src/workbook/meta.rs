@@ -73,14 +73,14 @@ impl Meta {
             s.push_str(id);
         }
         // Only a pre-filled workbook carries this part, so earlier workbooks keep their
-        // signatures. Tabs cannot occur in a cleaned id, a code or our evidence text.
+        // signatures. Each text is prefixed by its length, so no field can run into another.
         if !self.prefills.is_empty() {
             s.push_str(&format!("\nprefill {}", self.prefills.len()));
             for p in &self.prefills {
-                s.push_str(&format!(
-                    "\n{}\t{}\t{}\t{}",
-                    p.id, p.code, p.value, p.evidence
-                ));
+                for field in [&p.id, &p.code, &p.evidence] {
+                    s.push_str(&format!("\n{}:{field}", field.len()));
+                }
+                s.push_str(&format!("\n{}", p.value));
             }
         }
         s.into_bytes()
