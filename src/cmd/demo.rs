@@ -1,10 +1,11 @@
 //! `audit demo [--out DIR]`: a whole campaign on built-in generated data, with simulated answers.
 
 use crate::campaign::{self, Access, Campaign};
-use crate::cli::{AllocationArg, DemoArgs, ImportArgs, ReportArgs, SampleArgs, SheetArgs};
+use crate::cli::{AllocationArg, DemoArgs, ImportArgs, ReportArgs, SampleArgs};
 use crate::demo_data::{below, demo_rng};
 use crate::demo_data::{generate, next_quarter};
 use crate::indicators::{Catalog, Kind};
+use crate::workbook::issue::{issue, Assignment, IssueRequest, Issued, MonitorInput};
 use crate::workbook::{build, Fill, SheetSpec};
 use anyhow::{bail, Result};
 use std::collections::HashMap;
@@ -115,18 +116,20 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
     );
     let monitor = write_monitoring(out, round, &cat, &sample.accounts, &fills)?;
     step(&format!("{}: 生成检查表(按监测数据预填)", round.name));
-    let sheet_args = SheetArgs {
-        campaign: dir.clone(),
-        inspectors: Some(4),
-        assign: None,
+    let request = IssueRequest {
+        assignment: Assignment::Balanced { inspectors: 4 },
         deadline: Some(round.deadline.into()),
-        catalog: None,
-        force: false,
+        catalog: (cat.clone(), crate::indicators::DEFAULT_CATALOG.to_string()),
         show: None,
-        monitor: Some(monitor),
-        monitor_at: None,
+        monitor: Some(MonitorInput {
+            source: monitor.display().to_string(),
+            sha256: campaign::sha256_file(&monitor)?,
+            file: crate::io::monitor_file::read(&monitor)?,
+            at: None,
+        }),
+        force: false,
     };
-    let issued = super::sheet::write_sheets(&mut camp, &sheet_args, None)?;
+    let issued = issue(&mut camp, &request)?;
     println!(
         "  已生成 {} 份检查表: {}",
         issued.len(),
@@ -251,7 +254,7 @@ fn write_returned(
     out: &Path,
     round: &Round<'_>,
     camp: &Campaign,
-    issued: &[super::sheet::Issued],
+    issued: &[Issued],
     fills: &HashMap<String, Fill>,
 ) -> Result<Vec<std::path::PathBuf>> {
     let (sample, _) = camp.sample()?;

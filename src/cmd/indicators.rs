@@ -1,27 +1,13 @@
 //! `audit indicators [--write FILE] [--catalog FILE]`
 
 use crate::cli::IndicatorsArgs;
-use crate::indicators::{Catalog, Kind, DEFAULT_CATALOG};
+use crate::indicators::Kind;
 use crate::io::output::{guard_overwrite, write_atomic};
-use anyhow::{anyhow, Context, Result};
-use std::path::Path;
-
-/// Load the catalog at `path` (the built-in one when None), with its text for --write.
-pub fn load(path: Option<&Path>) -> Result<(Catalog, String)> {
-    match path {
-        None => Ok((Catalog::builtin(), DEFAULT_CATALOG.to_string())),
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("无法读取指标目录 {}", p.display()))?;
-            let cat = Catalog::parse(&text, &p.display().to_string()).map_err(|e| anyhow!(e))?;
-            Ok((cat, text))
-        }
-    }
-}
+use anyhow::Result;
 
 /// Run `audit indicators`.
 pub fn run(args: &IndicatorsArgs) -> Result<i32> {
-    let (cat, text) = load(args.catalog.as_deref())?;
+    let (cat, text) = crate::io::catalog_file::load(args.catalog.as_deref())?;
     if let Some(out) = &args.write {
         guard_overwrite(out, args.force, "指标目录")?;
         write_atomic(out, text.as_bytes())?;

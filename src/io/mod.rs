@@ -1,4 +1,6 @@
 //! Edge modules: everything that touches spreadsheet and CSV files.
+pub mod assign_file;
+pub mod catalog_file;
 pub mod guard;
 pub mod monitor_file;
 pub mod output;
