@@ -8,6 +8,7 @@
 
 pub mod lock;
 pub mod records;
+pub mod report_data;
 pub mod secret;
 pub mod txn;
 pub mod verify;
@@ -123,6 +124,10 @@ pub enum StoreError {
     /// A step that needs an earlier one.
     #[error("{0}")]
     Missing(String),
+    /// A request that would harm the record (a report written into the campaign's files, a
+    /// registry whose regions are not the recorded province's).
+    #[error("{0}")]
+    Refused(String),
     /// A bug: a value the store made cannot be written.
     #[error("内部错误: {0}")]
     Internal(String),

@@ -3,7 +3,7 @@
 use super::draft::Para;
 use super::gongwen::{self, AnnexTable, Block, Notice};
 use super::table::{Cell, Table};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet};
 
 /// A table as CSV bytes, cells as displayed.
@@ -297,6 +297,65 @@ pub fn docx(
         )),
     };
     Ok(gongwen::notice_docx(&notice)?)
+}
+
+/// Write every report file into `dir` (a fresh folder that is swapped in afterwards): report.xlsx,
+/// annex.xlsx, the draft as Markdown and .docx, 抽样说明.md and one CSV per table.
+pub fn write_report(
+    dir: &std::path::Path,
+    built: &super::build::Built,
+    cur: &super::tables::CampaignData,
+    created: &str,
+    parties: &NoticeParties,
+) -> Result<()> {
+    let put = |name: &str, bytes: &[u8]| -> Result<()> {
+        let path = dir.join(name);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).with_context(|| format!("无法创建 {}", p.display()))?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+    };
+    let annex_heading = format!(
+        "{}检查抽查存在\"单项否决\"问题政务新媒体名单",
+        cur.display_name()
+    );
+    put(
+        "report.xlsx",
+        &report_xlsx(
+            &built.tables,
+            &built.annex,
+            &built.banners,
+            (built.cities, &built.city_label),
+            created,
+        )?,
+    )?;
+    put(
+        "annex.xlsx",
+        &annex_xlsx(&built.annex, &annex_heading, &built.banners, created)?,
+    )?;
+    let md = markdown(
+        &super::draft::markdown(&built.paras),
+        &built.tables,
+        &built.annex,
+    );
+    let design: Vec<&Table> = built
+        .tables
+        .iter()
+        .filter(|t| ["样本设计", "样本分层", "加权估计"].contains(&t.name.as_str()))
+        .collect();
+    put(
+        "抽样说明.md",
+        sampling_note(&cur.display_name(), &design, &built.banners).as_bytes(),
+    )?;
+    put("通报草稿.md", md.as_bytes())?;
+    put(
+        "通报草稿.docx",
+        &docx(&built.paras, &built.annex, &annex_heading, parties)?,
+    )?;
+    for t in built.tables.iter().chain(std::iter::once(&built.annex)) {
+        put(&format!("csv/{}.csv", t.name), &csv(t)?)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
