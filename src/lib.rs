@@ -13,6 +13,7 @@ pub mod demo_data;
 pub mod indicators;
 pub mod io;
 pub mod profile;
+pub mod rectify;
 pub mod registry;
 pub mod report;
 pub mod rng;

@@ -288,6 +288,7 @@ pub fn write_sheets(
             ids,
         );
         let meta = Meta {
+            kind: crate::workbook::meta::MetaKind::Inspection,
             campaign: camp.manifest.name.clone(),
             campaign_id: camp.manifest.id.clone(),
             sample_sha256: sample_sha.clone(),

@@ -141,6 +141,12 @@ pub fn read_meta(path: &Path) -> Result<Meta, String> {
 }
 
 fn check_meta(meta: &Meta, exp: &Expected<'_>) -> Result<(), String> {
+    if meta.kind != super::meta::MetaKind::Inspection {
+        return Err(format!(
+            "这是整改反馈表(责任单位 {}),不是检查表;请用 audit rectify collect 收回",
+            meta.inspector
+        ));
+    }
     if meta.campaign_id != exp.campaign_id {
         // Either another campaign's workbook or an edited one: its signature cannot tell which.
         return Err(format!(
