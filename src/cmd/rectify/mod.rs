@@ -3,6 +3,7 @@
 //! [`crate::campaign::rectify`]; the workbook in [`crate::workbook::rectify`].
 
 pub mod collect;
+pub mod recheck;
 pub mod sheets;
 pub mod status;
 
