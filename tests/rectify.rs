@@ -212,6 +212,25 @@ fn the_wrong_kind_and_a_forged_hidden_sheet_are_refused() {
     w.run(&["rectify", "collect", "--campaign", PREV, "伪造.xlsx"])
         .fails()
         .stderr_has("整改反馈表的隐藏校验信息被改动,不能收回");
+    // Hostile files: a clear refusal each, never a crash.
+    std::fs::write(w.path("乱码.xlsx"), b"PK\x03\x04 not really a zip").unwrap();
+    let bytes = w.bytes(NANJING);
+    std::fs::write(w.path("截断.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
+    std::fs::write(w.path("表.csv"), "账号ID,整改结果\nJS1,已整改\n").unwrap();
+    let run = w.run(&[
+        "rectify",
+        "collect",
+        "--campaign",
+        PREV,
+        "乱码.xlsx",
+        "截断.xlsx",
+        "表.csv",
+        "无此文件.xlsx",
+    ]);
+    run.fails()
+        .stderr_has("发现 4 个问题")
+        .stderr_has("表.csv: 不是 audit 生成的整改反馈表")
+        .stderr_has("无此文件.xlsx: 文件不存在");
     // Nothing was taken.
     w.run(&[
         "rectify",
@@ -339,6 +358,26 @@ fn a_full_rectification_round_feeds_the_next_quarters_recheck() {
             wuxi[0]
         ))
         .stderr_has("\"差不多了\" 不是整改结果(应为 已整改、已关停、已注销、整改中 之一)");
+    let changzhou = of_unit("常州市");
+    let rows_cz = sheet_rows(
+        &w,
+        "d/2019Q4/rectify/sheets/2019Q4_整改_常州市.xlsx",
+        "整改反馈表",
+    );
+    py(&[
+        "d/2019Q4/rectify/sheets/2019Q4_整改_常州市.xlsx",
+        "回/常州.xlsx",
+        "--set",
+        &changzhou[0],
+        "名称",
+        "改过的名字",
+    ]);
+    w.run(&["rectify", "collect", "--campaign", PREV, "回/常州.xlsx"])
+        .fails()
+        .stderr_has(&format!(
+            "回/常州.xlsx 第 2 行 账号 {}: 账号信息被改动: 整改反馈表!B2 名称(应为 \"{}\",现为 \"改过的名字\")",
+            changzhou[0], rows_cz[1][1]
+        ));
     let taken = nanjing.len() + wuxi.len() - 1;
     run.stdout_has(&format!("已报送 {taken} / {}", record.len() - 1));
     // The same copies again: skipped.

@@ -191,6 +191,33 @@ pub fn group_by_unit(listed: &[Listed]) -> Vec<RectifyRow> {
         .collect()
 }
 
+/// The annex, as accounts with their responsible unit: a provincial account's owner, else
+/// its prefecture (which reports for its own and its counties' accounts).
+pub fn annex_listed(c: &crate::report::tables::CampaignData) -> Vec<Listed> {
+    crate::report::tables::annex_accounts(c)
+        .into_iter()
+        .map(|(a, o)| Listed {
+            unit: c.place_name(a),
+            rank: c.place_rank(a).0,
+            id: a.id.clone(),
+            name: a.name.clone(),
+            account_type: a.account_type.clone(),
+            owner: a.owner.clone(),
+            problems: crate::report::tables::veto_names(&c.catalog, &o.verdict),
+        })
+        .collect()
+}
+
+/// Replies already collected stay with their accounts when the workbooks are regenerated.
+pub fn carry_replies(rows: &mut [RectifyRow], old: &[RectifyRow]) {
+    for r in rows.iter_mut() {
+        if let Some(o) = old.iter().find(|o| o.id == r.id && o.outcome.is_some()) {
+            let unit = std::mem::take(&mut r.unit);
+            *r = RectifyRow { unit, ..o.clone() };
+        }
+    }
+}
+
 /// The units of a record in record order, each with its rows.
 pub fn units(rows: &[RectifyRow]) -> Vec<(&str, Vec<&RectifyRow>)> {
     let mut out: Vec<(&str, Vec<&RectifyRow>)> = Vec::new();

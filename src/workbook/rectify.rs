@@ -438,21 +438,7 @@ impl Rows<'_> {
             self.problem(Some(row), Some(&id), Some(at), msg);
             return;
         }
-        let want = identity_cells(expected);
-        let altered: Vec<String> = (1..ID_COLUMNS.len())
-            .filter(|&j| text(layout.identity[j]) != crate::text::clean(&want[j]))
-            .map(|j| {
-                let c = layout.identity[j];
-                format!(
-                    "{}(应为 \"{}\",现为 \"{}\")",
-                    Self::cell_name(row, c, ID_COLUMNS[j]),
-                    want[j],
-                    text(c)
-                )
-            })
-            .collect();
-        if !altered.is_empty() {
-            let msg = format!("账号信息被改动: {}", altered.join(";"));
+        if let Some(msg) = altered(row, &identity_cells(expected), layout, &text) {
             self.problem(Some(row), Some(&id), None, msg);
             return;
         }
@@ -474,6 +460,28 @@ impl Rows<'_> {
             }
         }
     }
+}
+
+/// "账号信息被改动: …" naming every identity cell that differs from the record, if any.
+fn altered(
+    row: u32,
+    want: &[String; 5],
+    layout: &Layout,
+    text: &dyn Fn(usize) -> String,
+) -> Option<String> {
+    let changed: Vec<String> = (1..ID_COLUMNS.len())
+        .filter(|&j| text(layout.identity[j]) != crate::text::clean(&want[j]))
+        .map(|j| {
+            let c = layout.identity[j];
+            format!(
+                "{}(应为 \"{}\",现为 \"{}\")",
+                Rows::cell_name(row, c, ID_COLUMNS[j]),
+                want[j],
+                text(c)
+            )
+        })
+        .collect();
+    (!changed.is_empty()).then(|| format!("账号信息被改动: {}", changed.join(";")))
 }
 
 /// Validate the four cells a unit fills in (in [`FILL_COLUMNS`] order). `Ok(None)` for a row

@@ -4,28 +4,11 @@ use super::{parse_day, refuse_foreign};
 use crate::campaign::rectify::{self as store, RectifyEntry, RectifyWorkbook};
 use crate::campaign::{self, Access, Campaign, Secret};
 use crate::cli::RectifySheetsArgs;
-use crate::rectify::{group_by_unit, units, Listed, RectifyRow};
-use crate::report::tables::{annex_accounts, veto_names, CampaignData};
+use crate::rectify::{annex_listed, carry_replies, group_by_unit, units, RectifyRow};
+use crate::report::tables::CampaignData;
 use crate::workbook::meta::{Meta, MetaKind};
 use crate::workbook::rectify::{build, RectifySpec};
 use anyhow::{bail, Result};
-
-/// The annex, as accounts with their responsible unit: a provincial account's owner, else
-/// its prefecture (which reports for its own and its counties' accounts).
-pub fn annex_listed(c: &CampaignData) -> Vec<Listed> {
-    annex_accounts(c)
-        .into_iter()
-        .map(|(a, o)| Listed {
-            unit: c.place_name(a),
-            rank: c.place_rank(a).0,
-            id: a.id.clone(),
-            name: a.name.clone(),
-            account_type: a.account_type.clone(),
-            owner: a.owner.clone(),
-            problems: veto_names(&c.catalog, &o.verdict),
-        })
-        .collect()
-}
 
 /// A unit's workbook id, keyed by the campaign's secret over what makes it this workbook.
 fn workbook_id(secret: &Secret, camp: &Campaign, unit: &str, ids: &[&str]) -> String {
@@ -47,16 +30,6 @@ fn check_complete(c: &CampaignData, conflicts: usize, allow: bool) -> Result<()>
         );
     }
     Ok(())
-}
-
-/// Replies already collected stay with their accounts when the workbooks are regenerated.
-fn carry_replies(rows: &mut [RectifyRow], old: &[RectifyRow]) {
-    for r in rows.iter_mut() {
-        if let Some(o) = old.iter().find(|o| o.id == r.id && o.outcome.is_some()) {
-            let unit = std::mem::take(&mut r.unit);
-            *r = RectifyRow { unit, ..o.clone() };
-        }
-    }
 }
 
 /// A workbook made for a unit, with its bytes.
