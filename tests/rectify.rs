@@ -384,6 +384,12 @@ fn a_full_rectification_round_feeds_the_next_quarters_recheck() {
     w.run(&["rectify", "collect", "--campaign", PREV, "回/南京.xlsx"])
         .ok()
         .stdout_has("已收回过、未改动的文件 1 份");
+    w.run(&["status", "--campaign", PREV])
+        .ok()
+        .stdout_has(&format!(
+            "已报送 {taken} / {} 个应整改账号",
+            record.len() - 1
+        ));
     let rec = w.csv("d/2019Q4/rectify/整改记录.csv");
     let row = rec.iter().find(|r| r[1] == still_running).unwrap();
     assert_eq!(row[7], "已关停");
