@@ -150,6 +150,13 @@ pub fn run(args: &RectifyCollectArgs) -> Result<i32> {
     for line in &taken {
         println!("{line}");
     }
+    let deadline = super::parse_day(
+        "campaign.toml 中的 deadline",
+        &camp.rectify_entry()?.deadline,
+    )?;
+    if !taken.is_empty() && today > deadline {
+        println!("(已过报送截止日期 {deadline},以上为逾期报送)");
+    }
     if !already.is_empty() {
         println!(
             "已收回过、未改动的文件 {} 份,跳过: {}",
