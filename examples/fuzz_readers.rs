@@ -105,6 +105,7 @@ fn returned_workbook(dir: &Path) -> Vec<u8> {
     let cat = audit::indicators::Catalog::builtin();
     let accounts: Vec<&audit::registry::Account> = imported.registry.accounts.iter().collect();
     let meta = audit::workbook::Meta {
+        kind: audit::workbook::meta::MetaKind::Inspection,
         campaign: "fuzz".into(),
         campaign_id: "0".into(),
         sample_sha256: "s".into(),

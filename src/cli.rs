@@ -10,7 +10,7 @@ use std::path::PathBuf;
     version,
     about = "政务新媒体季度检查抽查工具:导入台账、分层抽样、生成检查表、汇总结果、生成通报",
     long_about = None,
-    after_help = "一次检查抽查的流程:\n  audit import 台账.xlsx --campaign 2020Q1\n  audit sample --campaign 2020Q1 --size 219 --take-all owner_kind=政府\n  audit sheet --campaign 2020Q1 --inspectors 4 --deadline 2020-03-31\n  audit collect --campaign 2020Q1 交回/*.xlsx\n  audit report --campaign 2020Q1 --previous 2019Q4\n\n先试一试: audit demo"
+    after_help = "一次检查抽查的流程:\n  audit import 台账.xlsx --campaign 2020Q1\n  audit sample --campaign 2020Q1 --size 219 --take-all owner_kind=政府\n  audit sheet --campaign 2020Q1 --inspectors 4 --deadline 2020-03-31\n  audit collect --campaign 2020Q1 交回/*.xlsx\n  audit report --campaign 2020Q1 --previous 2019Q4\n  audit rectify sheets --campaign 2020Q1 --deadline 2020-04-10\n\n先试一试: audit demo"
 )]
 pub struct Cli {
     /// 项目正被另一个 audit 命令使用时等待它结束,而不是立即报错
@@ -40,6 +40,8 @@ pub enum Command {
     Status(CampaignArgs),
     /// 生成合格率表、问题统计、附件名单、环比、加权估计和通报草稿 — the report
     Report(ReportArgs),
+    /// 整改跟踪:给各责任单位的整改反馈表、收回、整改情况统计 — rectification after the notice
+    Rectify(RectifyArgs),
     /// 用内置演示数据跑完整个流程(检查结果为模拟) — the demo
     Demo(DemoArgs),
     /// 生成演示台账(测试与基准用) — generate a demo registry
@@ -218,6 +220,69 @@ pub struct CollectArgs {
     /// 冲突时以此文件的答案为准(文件名或路径,可多次给出)
     #[arg(long)]
     pub prefer: Vec<String>,
+}
+
+/// 整改跟踪的参数
+#[derive(Args, Debug)]
+#[command(
+    after_help = "通报印发后:\n  audit rectify sheets --campaign 2020Q1 --deadline 2020-04-10\n  audit rectify collect --campaign 2020Q1 整改反馈/*.xlsx\n  audit rectify status --campaign 2020Q1\n下季度抽样时 audit sample --recheck 2020Q1 会按整改记录决定回头看的账号和原因。"
+)]
+pub struct RectifyArgs {
+    /// 整改跟踪的步骤
+    #[command(subcommand)]
+    pub command: RectifyCommand,
+}
+
+/// 整改跟踪的步骤
+#[derive(Subcommand, Debug)]
+pub enum RectifyCommand {
+    /// 为每个责任单位生成整改反馈表(DIR/rectify/sheets/) — one workbook per responsible unit
+    Sheets(RectifySheetsArgs),
+    /// 收回填好的整改反馈表 — collect the units' replies
+    Collect(RectifyCollectArgs),
+    /// 各责任单位整改情况,写出 整改情况.xlsx — per-unit status and a drafted paragraph
+    Status(RectifyStatusArgs),
+}
+
+/// 生成整改反馈表的参数
+#[derive(Args, Debug)]
+#[command(after_help = "例: audit rectify sheets --campaign 2020Q1 --deadline 2020-04-10")]
+pub struct RectifySheetsArgs {
+    /// 项目目录(已出通报的检查抽查项目)
+    #[arg(long)]
+    pub campaign: PathBuf,
+    /// 整改情况报送截止日期 YYYY-MM-DD
+    #[arg(long)]
+    pub deadline: String,
+    /// 尚有样本账号未检查或有冲突时也生成(名单可能不全)
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// 重新生成(只替换 audit 生成且未改动的整改反馈表;已收回的整改情况保留)
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// 收回整改反馈表的参数
+#[derive(Args, Debug)]
+#[command(after_help = "例: audit rectify collect --campaign 2020Q1 整改反馈/*.xlsx")]
+pub struct RectifyCollectArgs {
+    /// 项目目录
+    #[arg(long)]
+    pub campaign: PathBuf,
+    /// 责任单位交回的整改反馈表(.xlsx/.ods/.xls)
+    pub files: Vec<PathBuf>,
+}
+
+/// 整改情况统计的参数
+#[derive(Args, Debug)]
+#[command(after_help = "例: audit rectify status --campaign 2020Q1 --as-of 2020-04-12")]
+pub struct RectifyStatusArgs {
+    /// 项目目录
+    #[arg(long)]
+    pub campaign: PathBuf,
+    /// 统计截至日期 YYYY-MM-DD(默认今天);晚于报送截止日期时未报送的计为逾期未报
+    #[arg(long)]
+    pub as_of: Option<String>,
 }
 
 /// 生成合格率表和通报草稿的参数

@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod io;
 pub mod monitor;
 pub mod profile;
+pub mod rectify;
 pub mod registry;
 pub mod report;
 pub mod rng;

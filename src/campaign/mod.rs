@@ -8,6 +8,7 @@
 
 pub mod lock;
 pub mod records;
+pub mod rectify;
 pub mod report_data;
 pub mod secret;
 pub mod txn;
@@ -223,6 +224,9 @@ pub struct Manifest {
     pub sheets: Option<SheetsEntry>,
     /// What came back.
     pub collect: Option<CollectEntry>,
+    /// The rectification round after the notice (整改跟踪), once started.
+    #[serde(default)]
+    pub rectify: Option<rectify::RectifyEntry>,
 }
 
 impl Manifest {

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod demo_data;
 pub mod import;
 pub mod indicators;
+pub mod rectify;
 pub mod report;
 pub mod sample;
 pub mod sheet;
@@ -25,6 +26,7 @@ pub fn dispatch(cmd: Command) -> Result<i32> {
         Command::Collect(a) => collect::run(&a),
         Command::Report(a) => report::run(&a),
         Command::Status(a) => status::run(&a.campaign),
+        Command::Rectify(a) => rectify::run(&a),
         Command::Demo(a) => demo::run(&a),
         Command::DemoData(a) => demo_data::run(&a),
     }

@@ -189,7 +189,11 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
             sample_path.display()
         );
     }
-    let (exclude, recheck) = id_lists(args, &camp)?;
+    let IdLists {
+        exclude,
+        recheck,
+        reasons,
+    } = id_lists(args, &camp, &reg)?;
     let allocation = allocation_spec(args, &camp, &reg)?;
     let (seed, seed_source) = match args.seed {
         Some(s) => (s, "given"),
@@ -229,34 +233,46 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
     }
 
     print_draw(&drawn, seed, seed_source);
+    if let Some(plan) = &reasons {
+        super::rectify::recheck::print_plan(plan, &reg);
+    }
     print!("{}", allocation_table(&drawn));
     if args.dry_run {
         println!("(--dry-run: 未写入任何文件)");
         return Ok(0);
     }
 
-    let accounts = commit_sample(&mut camp, args, &reg, &spec, &drawn, (seed, seed_source))?;
+    let draw = (&spec, &drawn, reasons.as_ref());
+    let accounts = commit_sample(&mut camp, args, &reg, draw, (seed, seed_source))?;
     println!("样本: {}({accounts} 个账号)", sample_path.display());
     Ok(0)
 }
 
-/// The exclusion list and the re-check list (an earlier campaign's unqualified accounts, or a
-/// file of ids).
-fn id_lists(args: &SampleArgs, camp: &Campaign) -> Result<(Vec<String>, Vec<String>)> {
+/// The id lists a sample is drawn with.
+struct IdLists {
+    exclude: Vec<String>,
+    recheck: Vec<String>,
+    /// Why each re-check is taken, when `--recheck DIR` has a rectification record.
+    reasons: Option<crate::rectify::RecheckPlan>,
+}
+
+/// The exclusion list and the re-check list (an earlier campaign's unqualified accounts, with
+/// their rectification record when it has one, or a file of ids).
+fn id_lists(args: &SampleArgs, camp: &Campaign, reg: &Registry) -> Result<IdLists> {
     let exclude = match &args.exclude {
         Some(p) => read_id_list(p)?,
         None => Vec::new(),
     };
-    let recheck = match &args.recheck {
-        Some(p) if p.is_dir() => previous_results(camp, p)?
-            .into_iter()
-            .filter(|r| !r.qualified)
-            .map(|r| r.id)
-            .collect(),
-        Some(p) => read_id_list(p)?,
-        None => Vec::new(),
+    let (recheck, reasons) = match &args.recheck {
+        Some(p) if p.is_dir() => super::rectify::recheck::from_campaign(camp, p, reg)?,
+        Some(p) => (read_id_list(p)?, None),
+        None => (Vec::new(), None),
     };
-    Ok((exclude, recheck))
+    Ok(IdLists {
+        exclude,
+        recheck,
+        reasons,
+    })
 }
 
 /// The allocation the options ask for: a quota file, Neyman from the previous quarter, or
@@ -338,8 +354,7 @@ fn commit_sample(
     camp: &mut Campaign,
     args: &SampleArgs,
     reg: &Registry,
-    spec: &Spec,
-    drawn: &Drawn,
+    (spec, drawn, reasons): (&Spec, &Drawn, Option<&crate::rectify::RecheckPlan>),
     (seed, seed_source): (u64, &str),
 ) -> Result<usize> {
     let (header, rows) = sampling::sample_table(reg, drawn);
@@ -372,7 +387,17 @@ fn commit_sample(
         strata: drawn.strata.clone(),
         ..Default::default()
     };
-    design.recheck_ids_file = stage_ids(&mut txn, "recheck_ids.csv", &spec.recheck)?;
+    design.recheck_ids_file = match reasons {
+        // With the previous campaign's rectification record, each re-check carries its reason.
+        Some(plan) if !plan.rechecks.is_empty() => {
+            let f = format!("{}/recheck_ids.csv", campaign::DESIGN_DIR);
+            let header = ["账号ID".to_string(), "回头看原因".to_string()];
+            let rows = super::rectify::recheck::reason_rows(plan);
+            txn.put(&f, &csv_bytes(&header, &rows)?)?;
+            Some(f)
+        }
+        _ => stage_ids(&mut txn, "recheck_ids.csv", &spec.recheck)?,
+    };
     design.exclude_ids_file = stage_ids(&mut txn, "exclude_ids.csv", &spec.exclude)?;
     if let Some(q) = &args.quota {
         let f = format!(

@@ -126,6 +126,16 @@ pub fn run(dir: &Path) -> Result<i32> {
     if report.exists() {
         println!("报告: {}", report.display());
     }
+    if let Some(r) = &camp.manifest.rectify {
+        let rows = camp.rectify_rows()?;
+        let reported = rows.iter().filter(|x| x.outcome.is_some()).count();
+        println!(
+            "整改: {} 个责任单位,已报送 {reported} / {} 个应整改账号,报送截止 {}(详见 audit rectify status)",
+            r.workbooks.len(),
+            rows.len(),
+            r.deadline
+        );
+    }
     Ok(0)
 }
 

@@ -596,7 +596,9 @@ fn rate_cell(t: Tally) -> Cell {
     }
 }
 
-fn veto_names(cat: &Catalog, v: &Verdict) -> String {
+/// The annex's 存在问题: the veto items hit, by name ("内容不更新;互动回应差"), or the score
+/// when it alone failed the account.
+pub fn veto_names(cat: &Catalog, v: &Verdict) -> String {
     let names: Vec<String> = v
         .veto_hits
         .iter()
@@ -926,6 +928,18 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
     vec![s, t]
 }
 
+/// The accounts the annex lists: checked accounts with a single-veto problem, provincial
+/// departments first, then cities in the province's order, the sample's order within each.
+/// `rectify sheets` takes its list from here too, so the units report on exactly the annex.
+pub fn annex_accounts(c: &CampaignData) -> Vec<(&Account, &Outcome)> {
+    let mut list: Vec<(&Account, &Outcome)> = c
+        .checked()
+        .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
+        .collect();
+    list.sort_by_key(|(a, _)| c.place_rank(a));
+    list
+}
+
 /// The annex: accounts with single-veto problems. Provincial departments first, then cities in the
 /// province's order; within each, the sample's order (stratum, then id).
 pub fn annex(c: &CampaignData) -> Table {
@@ -934,12 +948,7 @@ pub fn annex(c: &CampaignData) -> Table {
         "存在\"单项否决\"问题政务新媒体名单",
         &["序号", "地区/部门", "名称", "类型", "开设主体", "存在问题"],
     );
-    let mut list: Vec<(&Account, &Outcome)> = c
-        .checked()
-        .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
-        .collect();
-    list.sort_by_key(|(a, _)| c.place_rank(a));
-    for (i, (a, o)) in list.iter().enumerate() {
+    for (i, (a, o)) in annex_accounts(c).iter().enumerate() {
         t.rows.push(vec![
             Cell::Int(i as i64 + 1),
             Cell::text(c.place_name(a)),

@@ -190,6 +190,37 @@ pub fn annex_xlsx(
     Ok(wb.save_to_buffer()?)
 }
 
+/// 整改情况.xlsx: the drafted paragraph and the per-unit table on the first sheet, every
+/// account's reply on the second, both printable.
+pub fn rectify_status_xlsx(
+    paragraph: &str,
+    status: &Table,
+    detail: &Table,
+    banners: &[String],
+    created: &str,
+) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    crate::io::write::stamp(&mut wb, "政务新媒体整改情况", created)?;
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(&status.name))?;
+    let bold = Format::new().set_bold().set_font_size(12);
+    let wrap = Format::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    ws.write_string_with_format(0, 0, "通报段落(草稿)", &bold)?;
+    let last_col = status.headers.len().saturating_sub(1).max(1) as u16;
+    ws.merge_range(1, 0, 1, last_col, paragraph, &wrap)?;
+    ws.set_row_height(1, 96)?;
+    let (header_row, _, _) = put_table(ws, status, banners, 3)?;
+    printable(ws, header_row)?;
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(&detail.name))?;
+    let (header_row, _, _) = put_table(ws, detail, banners, 0)?;
+    printable(ws, header_row)?;
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    Ok(wb.save_to_buffer()?)
+}
+
 /// The Markdown report: the draft, then every table under 附表 and the annex under 附件.
 pub fn markdown(paras_md: &str, tables: &[Table], annex: &Table) -> String {
     let mut s = paras_md.to_string();

@@ -232,6 +232,7 @@ fn make_workbooks(
     let mut out = Vec::new();
     for ((inspector, ids), name) in groups.iter().zip(&names) {
         let meta = Meta {
+            kind: super::meta::MetaKind::Inspection,
             campaign: camp.manifest.name.clone(),
             campaign_id: camp.manifest.id.clone(),
             sample_sha256: sample_sha.clone(),

@@ -26,10 +26,30 @@ pub const META_SIGNATURE: &str = "签名";
 pub const META_IDS: &str = "账号ID列表";
 /// The header of the hidden pre-fill sheet: what the monitoring data pre-filled.
 pub const PREFILL_HEADER: [&str; 4] = ["账号ID", "指标", "预填值", "依据"];
+/// The kind of workbook; written only in rectification workbooks (an inspector workbook has
+/// no such row, so its bytes are as before).
+pub const META_KIND: &str = "表类型";
+/// The value of [`META_KIND`] in a rectification workbook.
+pub const KIND_RECTIFY: &str = "整改反馈表";
+/// The responsible unit, in place of [`META_INSPECTOR`] in a rectification workbook.
+pub const META_UNIT: &str = "责任单位";
+
+/// Which workbook a hidden sheet belongs to. The kind is part of the signed payload, so a
+/// workbook of one kind can never pass as the other.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MetaKind {
+    /// An inspector workbook (检查表), filled by an inspector.
+    #[default]
+    Inspection,
+    /// A rectification workbook (整改反馈表), filled by a responsible unit.
+    Rectification,
+}
 
 /// What a workbook belongs to.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Meta {
+    /// Inspector or rectification workbook.
+    pub kind: MetaKind,
     /// The campaign's name.
     pub campaign: String,
     /// The campaign's random id.
@@ -40,7 +60,7 @@ pub struct Meta {
     pub catalog_sha256: String,
     /// The workbook's id: its identity when it comes back under any file name.
     pub workbook_id: String,
-    /// The inspector it is for.
+    /// The inspector it is for (the responsible unit, for a rectification workbook).
     pub inspector: String,
     /// The accounts in it, in order.
     pub ids: Vec<String>,
@@ -55,7 +75,10 @@ impl Meta {
     /// The signed bytes: a version tag, then every field and every id on its own line. Ids and
     /// names cannot contain a newline once cleaned, so the fields cannot be shifted.
     pub fn payload(&self) -> Vec<u8> {
-        let mut s = String::from("audit-workbook-v1\n");
+        let mut s = String::from(match self.kind {
+            MetaKind::Inspection => "audit-workbook-v1\n",
+            MetaKind::Rectification => "audit-rectify-v1\n",
+        });
         for f in [
             &self.campaign,
             &self.campaign_id,
@@ -97,17 +120,27 @@ impl Meta {
         secret.verify(&self.payload(), &self.signature)
     }
 
-    /// The key/value rows, in the order written.
-    pub fn fields(&self) -> [(&'static str, &str); 7] {
-        [
-            (META_CAMPAIGN, &self.campaign),
+    /// The key/value rows, in the order written. An inspector workbook's are the seven it
+    /// always had; a rectification workbook starts with [`META_KIND`] and names its unit.
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        let mut f = Vec::with_capacity(8);
+        if self.kind == MetaKind::Rectification {
+            f.push((META_KIND, KIND_RECTIFY));
+        }
+        let who = match self.kind {
+            MetaKind::Inspection => META_INSPECTOR,
+            MetaKind::Rectification => META_UNIT,
+        };
+        f.extend([
+            (META_CAMPAIGN, self.campaign.as_str()),
             (META_CAMPAIGN_ID, &self.campaign_id),
             (META_SAMPLE, &self.sample_sha256),
             (META_CATALOG, &self.catalog_sha256),
             (META_WORKBOOK, &self.workbook_id),
-            (META_INSPECTOR, &self.inspector),
+            (who, &self.inspector),
             (META_SIGNATURE, &self.signature),
-        ]
+        ]);
+        f
     }
 
     /// Read the hidden sheet's rows back, strictly: only our keys, each once, nothing in other
@@ -140,7 +173,11 @@ impl Meta {
                 META_SAMPLE => &mut m.sample_sha256,
                 META_CATALOG => &mut m.catalog_sha256,
                 META_WORKBOOK => &mut m.workbook_id,
-                META_INSPECTOR => &mut m.inspector,
+                META_INSPECTOR | META_UNIT => &mut m.inspector,
+                META_KIND if value == KIND_RECTIFY => {
+                    m.kind = MetaKind::Rectification;
+                    continue;
+                }
                 META_SIGNATURE => &mut m.signature,
                 META_IDS if value.is_empty() => {
                     in_ids = true;
@@ -157,7 +194,13 @@ impl Meta {
             && m.signature
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if !canonical || !in_ids || seen.len() != 8 {
+        // Each kind names its signer with its own key, and only a rectification workbook
+        // has a kind row.
+        let (who, keys) = match m.kind {
+            MetaKind::Inspection => (META_INSPECTOR, 8),
+            MetaKind::Rectification => (META_UNIT, 9),
+        };
+        if !canonical || !in_ids || seen.len() != keys || !seen.contains(who) {
             return Err(MetaError::Tampered);
         }
         Ok(m)
@@ -218,6 +261,7 @@ mod tests {
 
     fn meta() -> Meta {
         Meta {
+            kind: MetaKind::Inspection,
             campaign: "2020Q1".into(),
             campaign_id: "abc".into(),
             sample_sha256: "s".into(),
@@ -303,5 +347,47 @@ mod tests {
             edit(&mut x);
             assert!(!x.verify(&key));
         }
+    }
+
+    fn rows_of(m: &Meta) -> Vec<(u32, Vec<String>)> {
+        m.fields()
+            .iter()
+            .map(|(k, v)| vec![k.to_string(), v.to_string()])
+            .chain(std::iter::once(vec![META_IDS.to_string()]))
+            .chain(m.ids.iter().map(|i| vec![i.clone()]))
+            .enumerate()
+            .map(|(i, r)| (i as u32 + 1, r))
+            .collect()
+    }
+
+    #[test]
+    fn a_rectification_workbook_cannot_pass_as_an_inspector_workbook() {
+        let key = Secret::generate();
+        let insp = meta().signed(&key);
+        let mut rect = meta();
+        rect.kind = MetaKind::Rectification;
+        rect.inspector = "南京市".into();
+        let rect = rect.signed(&key);
+        // The inspector workbook's hidden sheet is exactly the seven rows it always had.
+        assert_eq!(insp.fields().len(), 7);
+        assert_eq!(insp.fields()[5].0, META_INSPECTOR);
+        let back = Meta::from_rows(&rows_of(&rect)).unwrap();
+        assert_eq!(back, rect);
+        assert!(back.verify(&key));
+        // Same fields under the other kind: the signature no longer holds.
+        let mut as_insp = rect.clone();
+        as_insp.kind = MetaKind::Inspection;
+        assert!(!as_insp.verify(&key));
+        // Removing the kind row (and so relabelling the workbook) is refused outright.
+        let mut rows = rows_of(&rect);
+        rows.remove(0);
+        assert_eq!(Meta::from_rows(&rows), Err(MetaError::Tampered));
+        // A kind row added to an inspector workbook is refused too.
+        let mut rows = rows_of(&insp);
+        rows.insert(0, (0, vec![META_KIND.into(), KIND_RECTIFY.into()]));
+        assert_eq!(Meta::from_rows(&rows), Err(MetaError::Tampered));
+        let mut rows = rows_of(&rect);
+        rows[0].1[1] = "别的表".into();
+        assert_eq!(Meta::from_rows(&rows), Err(MetaError::Tampered));
     }
 }

@@ -4,6 +4,7 @@
 pub mod issue;
 pub mod meta;
 pub mod read;
+pub mod rectify;
 
 pub use meta::Meta;
 
@@ -153,7 +154,7 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
     )?;
     write_help(&mut wb, spec)?;
     write_main(&mut wb, spec)?;
-    write_meta(&mut wb, spec)?;
+    write_meta(&mut wb, spec.meta)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -536,24 +537,25 @@ fn finish_main(ws: &mut rust_xlsxwriter::Worksheet) -> Result<()> {
     Ok(())
 }
 
-/// _audit (hidden): what the workbook belongs to, signed.
-fn write_meta(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
+/// _audit (hidden): what the workbook belongs to, signed (inspector and rectification
+/// workbooks alike).
+pub(crate) fn write_meta(wb: &mut Workbook, meta: &Meta) -> Result<()> {
     let ws = wb.add_worksheet();
     ws.set_name(SHEET_META)?;
-    let fields = spec.meta.fields();
+    let fields = meta.fields();
     for (r, (k, v)) in fields.iter().enumerate() {
         ws.write_string(r as u32, 0, *k)?;
         ws.write_string(r as u32, 1, *v)?;
     }
     ws.write_string(fields.len() as u32, 0, meta::META_IDS)?;
-    for (i, id) in spec.meta.ids.iter().enumerate() {
+    for (i, id) in meta.ids.iter().enumerate() {
         ws.write_string((fields.len() + 1 + i) as u32, 0, id)?;
     }
     ws.set_hidden(true);
-    if !spec.meta.prefills.is_empty() {
+    if !meta.prefills.is_empty() {
         let ws = wb.add_worksheet();
         ws.set_name(SHEET_PREFILL)?;
-        for (r, row) in meta::prefill_rows(&spec.meta.prefills).iter().enumerate() {
+        for (r, row) in meta::prefill_rows(&meta.prefills).iter().enumerate() {
             for (c, v) in row.iter().enumerate() {
                 ws.write_string(r as u32, c as u16, v)?;
             }

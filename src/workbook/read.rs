@@ -162,6 +162,12 @@ fn by_account(prefills: &[Prefill]) -> HashMap<String, Vec<Prefill>> {
 }
 
 fn check_meta(meta: &Meta, exp: &Expected<'_>) -> Result<(), String> {
+    if meta.kind != super::meta::MetaKind::Inspection {
+        return Err(format!(
+            "这是整改反馈表(责任单位 {}),不是检查表;请用 audit rectify collect 收回",
+            meta.inspector
+        ));
+    }
     if meta.campaign_id != exp.campaign_id {
         // Either another campaign's workbook or an edited one: its signature cannot tell which.
         return Err(format!(

@@ -1,0 +1,97 @@
+//! `audit rectify status --campaign DIR [--as-of DATE]`: per unit, what was to be rectified and
+//! what was reported; written as rectify/整改情况.xlsx (and .csv) with a drafted paragraph.
+
+use super::{parse_day, refuse_foreign};
+use crate::campaign::rectify::{self as store, OutputFile};
+use crate::campaign::{self, Access, Campaign};
+use crate::cli::RectifyStatusArgs;
+use crate::rectify::status::{detail_table, past_deadline};
+use crate::rectify::{draft_paragraph, status_table, unit_status};
+use anyhow::Result;
+
+/// Stage an output, refusing to replace a file there that the tool did not write as it is.
+fn stage_output(
+    camp: &Campaign,
+    txn: &mut campaign::Txn,
+    outputs: &mut Vec<OutputFile>,
+    file: &str,
+    bytes: &[u8],
+) -> Result<()> {
+    let known = outputs
+        .iter()
+        .find(|o| o.file == file)
+        .map(|o| o.sha256.clone());
+    refuse_foreign(camp, file, known.as_deref())?;
+    txn.put(file, bytes)?;
+    outputs.retain(|o| o.file != file);
+    outputs.push(OutputFile {
+        file: file.to_string(),
+        sha256: campaign::sha256_hex(bytes),
+    });
+    Ok(())
+}
+
+/// Run `audit rectify status`.
+pub fn run(args: &RectifyStatusArgs) -> Result<i32> {
+    let as_of = match &args.as_of {
+        Some(d) => parse_day("--as-of", d)?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let mut camp = Campaign::open(&args.campaign, Access::Write)?;
+    let mut entry = camp.rectify_entry()?.clone();
+    let deadline = parse_day("campaign.toml 中的 deadline", &entry.deadline)?;
+    let rows = camp.rectify_rows()?;
+    let statuses = unit_status(&rows, deadline, as_of);
+    let table = status_table(&statuses);
+    let paragraph = draft_paragraph(&statuses, deadline, as_of);
+    let banners: Vec<String> = if camp.manifest.simulated {
+        vec!["【演示:模拟数据】检查结果为模拟数据,不是真实检查结论。".into()]
+    } else {
+        Vec::new()
+    };
+    let xlsx = crate::report::write::rectify_status_xlsx(
+        &paragraph,
+        &table,
+        &detail_table(&rows, deadline, as_of),
+        &banners,
+        &camp.manifest.created,
+    )?;
+    let csv = crate::report::write::csv(&table)?;
+    let mut txn = camp.begin()?;
+    let mut outputs = std::mem::take(&mut entry.outputs);
+    stage_output(
+        &camp,
+        &mut txn,
+        &mut outputs,
+        store::RECTIFY_STATUS_XLSX,
+        &xlsx,
+    )?;
+    stage_output(
+        &camp,
+        &mut txn,
+        &mut outputs,
+        store::RECTIFY_STATUS_CSV,
+        &csv,
+    )?;
+    entry.outputs = outputs;
+    camp.manifest.rectify = Some(entry);
+    camp.commit(txn)?;
+    for b in &banners {
+        println!("{b}");
+    }
+    let late = if past_deadline(deadline, as_of) {
+        "已过报送截止日期"
+    } else {
+        "未到报送截止日期"
+    };
+    println!("截至 {as_of}(报送截止 {deadline},{late})");
+    print!("{}", table.render());
+    println!();
+    println!("{paragraph}");
+    println!();
+    println!(
+        "整改情况: {}",
+        camp.path(store::RECTIFY_STATUS_XLSX).display()
+    );
+    Ok(0)
+}
