@@ -294,7 +294,7 @@ fn collect_step(
     files: &[std::path::PathBuf],
 ) -> Result<()> {
     step(&format!("{}: 收回检查表", round.name));
-    let collected = super::collect::collect(camp, files, &[])?;
+    let collected = crate::workbook::collect::collect(camp, files, &[])?;
     if let Some(p) = collected.problems.first() {
         bail!("模拟检查表收回时出现问题: {p}");
     }

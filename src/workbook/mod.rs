@@ -1,6 +1,7 @@
 //! The inspector workbook: 说明, 检查表 and a signed hidden _audit sheet ([`meta`]); its
 //! layout is written here and read back by [`read`].
 
+pub mod collect;
 pub mod issue;
 pub mod meta;
 pub mod read;
