@@ -1,7 +1,7 @@
 //! `audit demo [--out DIR]`: a whole campaign on built-in generated data, with simulated answers.
 
 use crate::campaign::{self, Access, Campaign};
-use crate::cli::{AllocationArg, DemoArgs, ImportArgs, SampleArgs};
+use crate::cli::{DemoArgs, ImportArgs};
 use crate::demo_data::{below, demo_rng};
 use crate::demo_data::{generate, next_quarter};
 use crate::indicators::{Catalog, Kind};
@@ -100,7 +100,7 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
     let (sample, _) = camp.sample()?;
     let cat = Catalog::builtin();
     let again: Vec<String> = match round.previous {
-        Some(p) => super::sample::previous_results(&camp, p)?
+        Some(p) => crate::campaign::draw::previous_results(&camp, p)?
             .into_iter()
             .filter(|r| !r.qualified)
             .map(|r| r.id)
@@ -189,23 +189,35 @@ fn sample_step(dir: &Path, round: &Round<'_>) -> Result<()> {
             ""
         }
     ));
-    super::sample::run(&SampleArgs {
-        campaign: dir.to_path_buf(),
-        size: Some(219),
-        rate: None,
-        strata: vec!["level".into(), "type".into()],
-        allocation: AllocationArg::Proportional,
-        quota: None,
-        previous: None,
-        min_per_stratum: 2,
-        take_all: vec!["owner_kind=政府".into()],
-        recheck: round.previous.map(Path::to_path_buf),
-        exclude: None,
-        seed: Some(round.seed),
-        dry_run: false,
-        allow_empty: false,
-        force: false,
-    })?;
+    let mut camp = Campaign::open(dir, Access::Write)?;
+    let outcome = crate::campaign::draw::draw(
+        &mut camp,
+        &crate::campaign::draw::DrawRequest {
+            strata: vec!["level".into(), "type".into()],
+            allocation: crate::campaign::draw::Allocation::Proportional,
+            size: Some(219),
+            rate: None,
+            min_per_stratum: 2,
+            take_all: vec!["owner_kind=政府".into()],
+            recheck: round.previous.map(Path::to_path_buf),
+            exclude: None,
+            previous: None,
+            seed: Some(round.seed),
+            dry_run: false,
+            allow_empty: false,
+            force: false,
+        },
+    )?;
+    let d = &outcome.drawn;
+    println!(
+        "  抽样框 {} 个状态正常的账号;{} 层;必查 {} 个(含回头看);样本量 {};种子 {}",
+        d.frame_size,
+        d.strata.len(),
+        d.certainty,
+        d.size,
+        outcome.seed
+    );
+    println!("  样本: {}", camp.path(campaign::SAMPLE).display());
     Ok(())
 }
 

@@ -2,8 +2,10 @@
 pub mod assign_file;
 pub mod catalog_file;
 pub mod guard;
+pub mod id_list;
 pub mod monitor_file;
 pub mod output;
+pub mod quota_file;
 pub mod read;
 pub mod registry_file;
 

@@ -314,6 +314,14 @@ pub fn recheck_plan(
     plan
 }
 
+/// The re-check list's rows with their reason (回头看原因), for design/recheck_ids.csv.
+pub fn reason_rows(plan: &RecheckPlan) -> Vec<Vec<String>> {
+    plan.rechecks
+        .iter()
+        .map(|(id, r)| vec![id.clone(), r.label().to_string()])
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

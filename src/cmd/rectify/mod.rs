@@ -3,7 +3,6 @@
 //! [`crate::campaign::rectify`]; the workbook in [`crate::workbook::rectify`].
 
 pub mod collect;
-pub mod recheck;
 pub mod sheets;
 pub mod status;
 
