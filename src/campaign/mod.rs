@@ -6,6 +6,7 @@
 //! of several files lands whole or not at all (see [`txn`]). File names and the schemas of the
 //! files read back live here ([`records`]).
 
+pub mod import;
 pub mod lock;
 pub mod records;
 pub mod secret;

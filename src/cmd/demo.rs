@@ -1,7 +1,7 @@
 //! `audit demo [--out DIR]`: a whole campaign on built-in generated data, with simulated answers.
 
 use crate::campaign::{self, Access, Campaign};
-use crate::cli::{AllocationArg, DemoArgs, ImportArgs, ReportArgs, SampleArgs, SheetArgs};
+use crate::cli::{AllocationArg, DemoArgs, ReportArgs, SampleArgs, SheetArgs};
 use crate::demo_data::{below, demo_rng};
 use crate::demo_data::{generate, next_quarter};
 use crate::indicators::{Catalog, Kind};
@@ -102,19 +102,14 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
     } = *round;
     let dir = out.join(name);
     step(&format!("{name}: 导入台账"));
-    super::import::run(&ImportArgs {
-        file: registry_file.to_path_buf(),
-        campaign: dir.clone(),
-        sheet: None,
-        previous: previous.map(Path::to_path_buf),
-        strict: false,
-        force: false,
-        encoding: None,
-        period: None,
-        province: None,
-        profile: None,
-        as_of: None,
-    })?;
+    let imported = crate::campaign::import::import(
+        &crate::campaign::import::ImportRequest {
+            previous: previous.map(Path::to_path_buf),
+            ..crate::campaign::import::ImportRequest::new(registry_file, &dir)
+        },
+        &mut super::import::Console::new(),
+    )?;
+    super::import::print_summary(&imported);
     {
         let mut camp = Campaign::open(&dir, Access::Write)?;
         camp.manifest.simulated = true;
