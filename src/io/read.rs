@@ -291,7 +291,9 @@ where
     contained(path, || read_book_rows(path, sheet, on_row))
 }
 
-fn read_book_rows<F>(path: &Path, sheet: Option<&str>, mut on_row: F) -> Result<ReadInfo, ReadError>
+/// Read a workbook's rows (see [`for_each_row`]): an .xlsx cell by cell, any other workbook
+/// through calamine's whole-sheet range.
+fn read_book_rows<F>(path: &Path, sheet: Option<&str>, on_row: F) -> Result<ReadInfo, ReadError>
 where
     F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
 {
@@ -303,110 +305,135 @@ where
         ..Default::default()
     };
     if let Sheets::Xlsx(ref mut xlsx) = wb {
-        let mut reader = xlsx
-            .worksheet_cells_reader(&name)
-            .map_err(|e| ReadError::Corrupt {
-                file: file.clone(),
-                detail: e.to_string(),
-            })?;
-        let dims = reader.dimensions();
-        info.declared_rows = Some(dims.end.0 as u64 + 1);
-        // One reusable buffer per column: a million rows cost no per-cell allocation here.
-        let mut current: Option<u32> = None;
-        let mut cells: Vec<String> = Vec::new();
-        let mut lossy: Vec<usize> = Vec::new();
-        let mut used = 0usize;
-        loop {
-            let cell = reader.next_cell().map_err(|e| ReadError::Corrupt {
-                file: file.clone(),
-                detail: e.to_string(),
-            })?;
-            let Some(cell) = cell else { break };
-            let (r, c) = cell.get_position();
-            if current != Some(r) {
-                if let Some(prev) = current {
-                    let row = RowRead {
-                        number: prev + 1,
-                        cells: &cells[..used],
-                        lossy: &lossy,
-                    };
-                    if used > 0 && !on_row(&row)? {
-                        return Ok(info);
-                    }
-                }
-                for s in &mut cells[..used] {
-                    s.clear();
-                }
-                lossy.clear();
-                used = 0;
-                current = Some(r);
-            }
-            let c = c as usize;
-            if c >= MAX_COLUMNS {
-                if !matches!(cell.get_value(), DataRef::Empty) {
-                    info.cells_beyond_limit += 1;
-                }
-                continue;
-            }
-            if matches!(cell.get_value(), DataRef::Empty) {
-                continue;
-            }
-            if cells.len() <= c {
-                cells.resize(c + 1, String::new());
-            }
-            if let DataRef::Float(f) = cell.get_value() {
-                if is_lossy_number(*f) {
-                    lossy.push(c);
-                }
-            }
-            // The same cell written twice (a hostile file did it 1.5M times) replaces, never
-            // accumulates.
-            cells[c].clear();
-            append_data_ref(&mut cells[c], cell.get_value());
-            if !cells[c].is_empty() {
-                used = used.max(c + 1);
-            }
-        }
-        if let Some(prev) = current {
-            if used > 0 {
-                on_row(&RowRead {
-                    number: prev + 1,
-                    cells: &cells[..used],
-                    lossy: &lossy,
-                })?;
-            }
-        }
+        read_xlsx_cells(xlsx, &name, &file, &mut info, on_row)?;
         return Ok(info);
     }
-    let range = wb.worksheet_range(&name).map_err(|e| ReadError::Corrupt {
-        file: file.clone(),
+    let range = wb.worksheet_range(&name).map_err(|e| corrupt(&file, e))?;
+    read_range_rows(&range, &mut info, on_row)?;
+    Ok(info)
+}
+
+/// A reader's error on a damaged workbook, with the file.
+fn corrupt(file: &str, e: impl fmt::Display) -> ReadError {
+    ReadError::Corrupt {
+        file: file.to_string(),
         detail: e.to_string(),
-    })?;
+    }
+}
+
+/// One row's cells as the streaming .xlsx reader gathers them. One reusable buffer per column:
+/// a million rows cost no per-cell allocation here.
+#[derive(Default)]
+struct RowBuffer {
+    /// Cell texts by column; only the first `used` are this row's.
+    cells: Vec<String>,
+    /// Columns whose number lost digits.
+    lossy: Vec<usize>,
+    /// One past the last non-empty column of this row.
+    used: usize,
+}
+
+impl RowBuffer {
+    /// The row as handed to the caller.
+    fn row(&self, number: u32) -> RowRead<'_> {
+        RowRead {
+            number,
+            cells: &self.cells[..self.used],
+            lossy: &self.lossy,
+        }
+    }
+
+    /// Start the next row, keeping the buffers' capacity.
+    fn clear(&mut self) {
+        for s in &mut self.cells[..self.used] {
+            s.clear();
+        }
+        self.lossy.clear();
+        self.used = 0;
+    }
+
+    /// Take a cell's value (an empty cell changes nothing).
+    fn set(&mut self, c: usize, value: &DataRef<'_>) {
+        if matches!(value, DataRef::Empty) {
+            return;
+        }
+        if self.cells.len() <= c {
+            self.cells.resize(c + 1, String::new());
+        }
+        if let DataRef::Float(f) = value {
+            if is_lossy_number(*f) {
+                self.lossy.push(c);
+            }
+        }
+        // The same cell written twice (a hostile file did it 1.5M times) replaces, never
+        // accumulates.
+        self.cells[c].clear();
+        append_data_ref(&mut self.cells[c], value);
+        if !self.cells[c].is_empty() {
+            self.used = self.used.max(c + 1);
+        }
+    }
+}
+
+/// Stream an .xlsx sheet's cells into rows, so that a stray far cell (say at XFD1048576) never
+/// makes us allocate rows × columns. Rows with no cells are not reported.
+fn read_xlsx_cells<F>(
+    xlsx: &mut calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+    name: &str,
+    file: &str,
+    info: &mut ReadInfo,
+    mut on_row: F,
+) -> Result<(), ReadError>
+where
+    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
+{
+    let mut reader = xlsx
+        .worksheet_cells_reader(name)
+        .map_err(|e| corrupt(file, e))?;
+    info.declared_rows = Some(reader.dimensions().end.0 as u64 + 1);
+    let mut current: Option<u32> = None;
+    let mut buffer = RowBuffer::default();
+    while let Some(cell) = reader.next_cell().map_err(|e| corrupt(file, e))? {
+        let (r, c) = cell.get_position();
+        if current != Some(r) {
+            if let Some(prev) = current {
+                if buffer.used > 0 && !on_row(&buffer.row(prev + 1))? {
+                    return Ok(());
+                }
+            }
+            buffer.clear();
+            current = Some(r);
+        }
+        let c = c as usize;
+        if c >= MAX_COLUMNS {
+            if !matches!(cell.get_value(), DataRef::Empty) {
+                info.cells_beyond_limit += 1;
+            }
+            continue;
+        }
+        buffer.set(c, cell.get_value());
+    }
+    if let Some(prev) = current {
+        if buffer.used > 0 {
+            on_row(&buffer.row(prev + 1))?;
+        }
+    }
+    Ok(())
+}
+
+/// Hand a whole-sheet range (.xls, .xlsb, .ods) to `on_row` row by row, skipping empty rows.
+fn read_range_rows<F>(
+    range: &calamine::Range<Data>,
+    info: &mut ReadInfo,
+    mut on_row: F,
+) -> Result<(), ReadError>
+where
+    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
+{
     let (r0, c0) = range.start().unwrap_or((0, 0));
     info.declared_rows = Some(range.height() as u64);
     for (i, row) in range.rows().enumerate() {
-        let mut cells: Vec<String> = Vec::new();
-        let mut lossy: Vec<usize> = Vec::new();
-        for (j, v) in row.iter().enumerate() {
-            let c = c0 as usize + j;
-            if c >= MAX_COLUMNS {
-                if !matches!(v, Data::Empty) {
-                    info.cells_beyond_limit += 1;
-                }
-                continue;
-            }
-            if matches!(v, Data::Float(f) if is_lossy_number(*f)) {
-                lossy.push(c);
-            }
-            let text = data_text(v);
-            if text.is_empty() {
-                continue;
-            }
-            if cells.len() <= c {
-                cells.resize(c + 1, String::new());
-            }
-            cells[c] = text;
-        }
+        let (cells, lossy) = range_row_cells(row, c0 as usize, info);
         if cells.is_empty() {
             continue;
         }
@@ -419,7 +446,35 @@ where
             break;
         }
     }
-    Ok(info)
+    Ok(())
+}
+
+/// One range row's cell texts by column (from column `c0`) and its lossy numbers; cells beyond
+/// [`MAX_COLUMNS`] are counted in `info` and dropped.
+fn range_row_cells(row: &[Data], c0: usize, info: &mut ReadInfo) -> (Vec<String>, Vec<usize>) {
+    let mut cells: Vec<String> = Vec::new();
+    let mut lossy: Vec<usize> = Vec::new();
+    for (j, v) in row.iter().enumerate() {
+        let c = c0 + j;
+        if c >= MAX_COLUMNS {
+            if !matches!(v, Data::Empty) {
+                info.cells_beyond_limit += 1;
+            }
+            continue;
+        }
+        if matches!(v, Data::Float(f) if is_lossy_number(*f)) {
+            lossy.push(c);
+        }
+        let text = data_text(v);
+        if text.is_empty() {
+            continue;
+        }
+        if cells.len() <= c {
+            cells.resize(c + 1, String::new());
+        }
+        cells[c] = text;
+    }
+    (cells, lossy)
 }
 
 /// Text of a float as a spreadsheet shows it: integers without ".0".
