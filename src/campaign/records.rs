@@ -289,6 +289,28 @@ impl Campaign {
         Ok(answers::merge(cat, &answers, &resolved, sample_sha))
     }
 
+    /// Each current workbook with the number of its accounts checked (by workbook id, so a copy
+    /// re-sent under another name is not counted twice); conflicting answers count too. For
+    /// `status` and `collect`'s progress lines.
+    pub fn checked_per_workbook(&self, m: &Merged) -> Vec<(&super::WorkbookEntry, usize)> {
+        let Some(sheets) = &self.manifest.sheets else {
+            return Vec::new();
+        };
+        let mut by_workbook: HashMap<&str, std::collections::HashSet<&str>> = HashMap::new();
+        let answers = m.results.values().map(|r| &r.answer);
+        for a in answers.chain(m.conflicts.iter().flat_map(|c| c.answers.iter())) {
+            by_workbook.entry(&a.workbook).or_default().insert(&a.id);
+        }
+        sheets
+            .workbooks
+            .iter()
+            .map(|w| {
+                let checked = by_workbook.get(w.id.as_str()).map_or(0, |ids| ids.len());
+                (w, checked)
+            })
+            .collect()
+    }
+
     /// Results of this campaign as a previous one: (id, qualified) for every checked account.
     pub fn previous_results(&self) -> Result<Vec<PreviousResult>, StoreError> {
         let cat = self.catalog()?;

@@ -1,29 +1,17 @@
 //! `audit status --campaign DIR`: where the campaign stands.
 
 use crate::answers::Merged;
-use crate::campaign::{self, Access, Campaign, WorkbookEntry};
+use crate::campaign::{self, Access, Campaign, SheetsEntry, WorkbookEntry};
 use anyhow::Result;
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-/// Each current workbook with the number of its accounts checked (by workbook id, so a copy
-/// re-sent under another name is not counted twice).
+/// Each current workbook with the number of its accounts checked; kept for `collect`, which
+/// prints the same progress (see [`Campaign::checked_per_workbook`]).
 pub fn per_workbook<'a>(camp: &'a Campaign, m: &Merged) -> Vec<(&'a WorkbookEntry, usize)> {
-    let Some(sheets) = &camp.manifest.sheets else {
-        return Vec::new();
-    };
-    let mut by_workbook: HashMap<&str, HashSet<&str>> = HashMap::new();
-    let answers = m.results.values().map(|r| &r.answer);
-    for a in answers.chain(m.conflicts.iter().flat_map(|c| c.answers.iter())) {
-        by_workbook.entry(&a.workbook).or_default().insert(&a.id);
-    }
-    sheets
-        .workbooks
-        .iter()
-        .map(|w| (w, by_workbook.get(w.id.as_str()).map_or(0, HashSet::len)))
-        .collect()
+    camp.checked_per_workbook(m)
 }
 
+/// The registry and sample lines; false when a step is missing (its line says what to run).
 fn print_registry_and_sample(dir: &Path, camp: &Campaign) -> Result<bool> {
     let m = &camp.manifest;
     let demo = if m.simulated {
@@ -72,14 +60,26 @@ pub fn run(dir: &Path) -> Result<i32> {
     if !print_registry_and_sample(dir, &camp)? {
         return Ok(0);
     }
-    let m = &camp.manifest;
-    let Some(s) = &m.sheets else {
+    let Some(sheets) = &camp.manifest.sheets else {
         println!(
             "检查表: 未生成 → audit sheet --campaign {} --inspectors N",
             dir.display()
         );
         return Ok(0);
     };
+    print_collection(&camp, sheets)?;
+    print_deadline(sheets.deadline.as_deref());
+    let report = camp.path(campaign::REPORT_DIR);
+    if report.exists() {
+        println!("报告: {}", report.display());
+    }
+    Ok(0)
+}
+
+/// The workbooks sent and received, accounts checked (in all and per workbook), answers set
+/// aside and conflicts.
+fn print_collection(camp: &Campaign, s: &SheetsEntry) -> Result<()> {
+    let m = &camp.manifest;
     println!("检查表: 已发出 {} 份", s.workbooks.len());
     let received = m
         .collect
@@ -104,7 +104,7 @@ pub fn run(dir: &Path) -> Result<i32> {
     {
         println!("注意: 检查表是按旧样本生成的,请运行 audit sheet --force 重新生成");
     }
-    for (w, got) in per_workbook(&camp, &merged) {
+    for (w, got) in camp.checked_per_workbook(&merged) {
         let back = received.iter().any(|r| r.workbook == w.id);
         let note = if back { "" } else { "(未收回)" };
         println!("  {}: {got} / {}{note}", w.inspector, w.accounts);
@@ -121,14 +121,10 @@ pub fn run(dir: &Path) -> Result<i32> {
         format!("(见 {})", camp.path(campaign::CONFLICTS).display())
     };
     println!("冲突: {} 个{where_}", merged.conflicts.len());
-    print_deadline(s.deadline.as_deref());
-    let report = camp.path(campaign::REPORT_DIR);
-    if report.exists() {
-        println!("报告: {}", report.display());
-    }
-    Ok(0)
+    Ok(())
 }
 
+/// Days left to the deadline, or days overdue.
 fn print_deadline(deadline: Option<&str>) {
     let Some(deadline) =
         deadline.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
