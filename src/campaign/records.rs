@@ -151,8 +151,10 @@ impl Campaign {
         })?;
         let path = self.path(&entry.file);
         let (header, rows) = read_csv(&path)?;
-        Registry::from_canonical(&header, &rows)
-            .map_err(|detail| StoreError::Corrupt { path, detail })
+        Registry::from_canonical(&header, &rows).map_err(|e| StoreError::Corrupt {
+            path,
+            detail: e.to_string(),
+        })
     }
 
     /// The ids of a list the design recorded (re-check or exclusion), in file order; none when
@@ -208,7 +210,8 @@ impl Campaign {
                 reason: why,
             });
         }
-        let reg = Registry::from_canonical(&header[..cut], &reg_rows).map_err(corrupt)?;
+        let reg = Registry::from_canonical(&header[..cut], &reg_rows)
+            .map_err(|e| corrupt(e.to_string()))?;
         Ok((reg, info))
     }
 

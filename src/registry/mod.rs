@@ -202,6 +202,38 @@ pub const RAW_LABELS: [&str; 5] = [
     "状态原文",
 ];
 
+/// Why registry.csv (or the registry columns of sample.csv) cannot be read back: the file is
+/// not what the tool wrote. Each message names the line; the store adds the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CanonicalError {
+    /// The header does not begin with the canonical columns.
+    #[error("表头不是 audit 的标准台账格式(应以 {expected} 开头)")]
+    Header {
+        /// The columns it should begin with, comma-separated.
+        expected: String,
+    },
+    /// A line with another number of cells than the header.
+    #[error("第 {line} 行有 {cells} 列,表头有 {header} 列")]
+    Width {
+        /// The line in the file (the header is line 1).
+        line: usize,
+        /// Its cells.
+        cells: usize,
+        /// The header's cells.
+        header: usize,
+    },
+    /// A level, owner kind or status that is none of the canonical labels.
+    #[error("第 {line} 行{what} \"{value}\" 无法识别")]
+    Value {
+        /// The line in the file (the header is line 1).
+        line: usize,
+        /// 层级, 主体类别 or 状态.
+        what: &'static str,
+        /// The text found.
+        value: String,
+    },
+}
+
 impl Registry {
     /// Resolve a column name (English key, Chinese header or an extra column's header).
     pub fn column(&self, name: &str) -> Option<Column> {
@@ -259,8 +291,12 @@ impl Registry {
         r
     }
 
-    /// Rebuild from the canonical CSV rows (header first). Errors name the row.
-    pub fn from_canonical(header: &[String], rows: &[Vec<String>]) -> Result<Registry, String> {
+    /// Rebuild from the canonical CSV rows (header first). Errors name the row; the store adds
+    /// the file.
+    pub fn from_canonical(
+        header: &[String],
+        rows: &[Vec<String>],
+    ) -> Result<Registry, CanonicalError> {
         let fixed = Field::ALL.len() + RAW_LABELS.len();
         let expected: Vec<&str> = Field::ALL
             .iter()
@@ -273,10 +309,9 @@ impl Registry {
                 .map(String::as_str)
                 .ne(expected.iter().copied())
         {
-            return Err(format!(
-                "表头不是 audit 的标准台账格式(应以 {} 开头)",
-                expected.join(",")
-            ));
+            return Err(CanonicalError::Header {
+                expected: expected.join(","),
+            });
         }
         let has_county = header.get(fixed).is_some_and(|h| h == COUNTY_LABEL);
         let extras_from = fixed + usize::from(has_county);
@@ -284,15 +319,18 @@ impl Registry {
         let mut accounts = Vec::with_capacity(rows.len());
         for (i, r) in rows.iter().enumerate() {
             if r.len() != header.len() {
-                return Err(format!(
-                    "第 {} 行有 {} 列,表头有 {} 列",
-                    i + 2,
-                    r.len(),
-                    header.len()
-                ));
+                return Err(CanonicalError::Width {
+                    line: i + 2,
+                    cells: r.len(),
+                    header: header.len(),
+                });
             }
             let g = |k: usize| r[k].clone();
-            let bad = |what: &str, v: &str| format!("第 {} 行{what} \"{v}\" 无法识别", i + 2);
+            let bad = |what: &'static str, v: &str| CanonicalError::Value {
+                line: i + 2,
+                what,
+                value: v.to_string(),
+            };
             let level = Level::parse(&r[4]).ok_or_else(|| bad("层级", &r[4]))?;
             let owner_kind = OwnerKind::parse(&r[6]).ok_or_else(|| bad("主体类别", &r[6]))?;
             let status = Status::parse(&r[7]).ok_or_else(|| bad("状态", &r[7]))?;
