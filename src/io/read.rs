@@ -321,6 +321,12 @@ fn corrupt(file: &str, e: impl fmt::Display) -> ReadError {
     }
 }
 
+/// A typed read's error on a damaged .xlsx, worded as calamine's own error ("Xlsx error: …")
+/// like the whole-sheet read's.
+fn xlsx_corrupt(file: &str, e: calamine::XlsxError) -> ReadError {
+    corrupt(file, calamine::Error::from(e))
+}
+
 /// One row's cells as the streaming .xlsx reader gathers them. One reusable buffer per column:
 /// a million rows cost no per-cell allocation here.
 #[derive(Default)]
@@ -610,23 +616,7 @@ where
     F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
 {
     let file = file_label(path);
-    // The whole file is decoded in memory (about twice its size): bound it.
-    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES) {
-        return Err(ReadError::Other(format!(
-            "{file}: CSV 文件超过 {} MB,不像一份台账;如确是,请分成几份或另存为 .xlsx 后导入",
-            MAX_CSV_BYTES >> 20
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Open {
-        file: file.clone(),
-        detail: e.to_string(),
-    })?;
-    if bytes.contains(&0) {
-        return Err(ReadError::Csv {
-            file,
-            detail: "文件含有二进制内容,不是文本 CSV".into(),
-        });
-    }
+    let bytes = read_csv_bytes(path, &file)?;
     let (text, enc) = decode_csv(path, &bytes, encoding)?;
     let mut info = ReadInfo {
         encoding: Some(enc),
@@ -651,19 +641,7 @@ where
             }
         }
         n += 1;
-        cells.clear();
-        for (i, f) in record.iter().enumerate() {
-            if i >= MAX_COLUMNS {
-                if !f.is_empty() {
-                    info.cells_beyond_limit += 1;
-                }
-                continue;
-            }
-            cells.push(f.to_string());
-        }
-        while cells.last().is_some_and(|c| c.is_empty()) {
-            cells.pop();
-        }
+        record_cells(&record, &mut cells, &mut info);
         if cells.is_empty() {
             continue;
         }
@@ -677,6 +655,46 @@ where
         }
     }
     Ok(info)
+}
+
+/// A CSV file's bytes, refused when too large to decode in memory or when it is binary.
+fn read_csv_bytes(path: &Path, file: &str) -> Result<Vec<u8>, ReadError> {
+    // The whole file is decoded in memory (about twice its size): bound it.
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES) {
+        return Err(ReadError::Other(format!(
+            "{file}: CSV 文件超过 {} MB,不像一份台账;如确是,请分成几份或另存为 .xlsx 后导入",
+            MAX_CSV_BYTES >> 20
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Open {
+        file: file.to_string(),
+        detail: e.to_string(),
+    })?;
+    if bytes.contains(&0) {
+        return Err(ReadError::Csv {
+            file: file.to_string(),
+            detail: "文件含有二进制内容,不是文本 CSV".into(),
+        });
+    }
+    Ok(bytes)
+}
+
+/// A CSV record's cells into `cells` (reused across records), trailing empty cells dropped;
+/// cells beyond [`MAX_COLUMNS`] are counted in `info` and dropped.
+fn record_cells(record: &csv::StringRecord, cells: &mut Vec<String>, info: &mut ReadInfo) {
+    cells.clear();
+    for (i, f) in record.iter().enumerate() {
+        if i >= MAX_COLUMNS {
+            if !f.is_empty() {
+                info.cells_beyond_limit += 1;
+            }
+            continue;
+        }
+        cells.push(f.to_string());
+    }
+    while cells.last().is_some_and(|c| c.is_empty()) {
+        cells.pop();
+    }
 }
 
 /// A row's 1-based number and its cells.
@@ -714,77 +732,115 @@ fn read_typed_sheet(path: &Path, sheet: &str, max_rows: usize) -> Result<TypedSh
             available: names.join(", "),
         });
     }
-    let corrupt = |e: calamine::Error| ReadError::Corrupt {
-        file: file.clone(),
-        detail: e.to_string(),
+    let mut rows = TypedRows {
+        rows: Vec::new(),
+        max_rows,
+        file: &file,
+        sheet,
     };
-    let too_many = || {
-        ReadError::Other(format!(
-            "{file}: 工作表 \"{sheet}\" 的行数超过 {max_rows} 行,不像 audit 生成的检查表"
-        ))
-    };
-    let mut out: Vec<(u32, Vec<Data>)> = Vec::new();
-    let mut put = |r: u32, c: usize, v: Data| -> Result<(), ReadError> {
+    if let Sheets::Xlsx(ref mut xlsx) = wb {
+        let valued = read_xlsx_typed(xlsx, sheet, &mut rows)?;
+        let uncached = uncached_formulas(xlsx, sheet, &file, &valued, max_rows)?;
+        return Ok(TypedSheet {
+            rows: rows.rows,
+            uncached,
+        });
+    }
+    let range = wb.worksheet_range(sheet).map_err(|e| corrupt(&file, e))?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (i, row) in range.rows().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            rows.put(r0 + i as u32, c0 as usize + j, v.clone())?;
+        }
+    }
+    Ok(TypedSheet {
+        rows: rows.rows,
+        uncached: std::collections::HashSet::new(),
+    })
+}
+
+/// The typed rows of a sheet as they are gathered, bounded in number.
+struct TypedRows<'a> {
+    /// Non-empty rows, 1-based, with their cells.
+    rows: Vec<(u32, Vec<Data>)>,
+    /// More rows than this and the sheet is refused.
+    max_rows: usize,
+    /// The file, for the refusal.
+    file: &'a str,
+    /// The sheet, for the refusal.
+    sheet: &'a str,
+}
+
+impl TypedRows<'_> {
+    /// Take a cell (0-based row `r`, column `c`); empty cells and those beyond [`MAX_COLUMNS`]
+    /// are dropped. Cells arrive row by row.
+    fn put(&mut self, r: u32, c: usize, v: Data) -> Result<(), ReadError> {
         if c >= MAX_COLUMNS || matches!(v, Data::Empty) {
             return Ok(());
         }
-        if out.last().map(|(n, _)| *n) != Some(r + 1) {
-            if out.len() >= max_rows {
-                return Err(too_many());
+        if self.rows.last().map(|(n, _)| *n) != Some(r + 1) {
+            if self.rows.len() >= self.max_rows {
+                return Err(ReadError::Other(format!(
+                    "{}: 工作表 \"{}\" 的行数超过 {} 行,不像 audit 生成的检查表",
+                    self.file, self.sheet, self.max_rows
+                )));
             }
-            out.push((r + 1, Vec::new()));
+            self.rows.push((r + 1, Vec::new()));
         }
-        if let Some((_, row)) = out.last_mut() {
+        if let Some((_, row)) = self.rows.last_mut() {
             if row.len() <= c {
                 row.resize(c + 1, Data::Empty);
             }
             row[c] = v;
         }
         Ok(())
-    };
+    }
+}
+
+/// Stream an .xlsx sheet's cell values into `rows`; returns the (1-based row, column) of every
+/// cell that has a value, for [`uncached_formulas`].
+fn read_xlsx_typed(
+    xlsx: &mut calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+    rows: &mut TypedRows<'_>,
+) -> Result<std::collections::HashSet<(u32, usize)>, ReadError> {
+    let file = rows.file;
+    let mut reader = xlsx
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| xlsx_corrupt(file, e))?;
+    let mut valued = std::collections::HashSet::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| xlsx_corrupt(file, e))? {
+        let (r, c) = cell.get_position();
+        let v: Data = cell.get_value().clone().into();
+        if !data_text(&v).is_empty() {
+            valued.insert((r + 1, c as usize));
+        }
+        rows.put(r, c as usize, v)?;
+    }
+    Ok(valued)
+}
+
+/// Formula cells with no value: a formula saved by a program that does not compute (openpyxl,
+/// some exports) has none, and is reported rather than read as blank. At most `max_rows`.
+fn uncached_formulas(
+    xlsx: &mut calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+    file: &str,
+    valued: &std::collections::HashSet<(u32, usize)>,
+    max_rows: usize,
+) -> Result<std::collections::HashSet<(u32, usize)>, ReadError> {
+    let mut reader = xlsx
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| xlsx_corrupt(file, e))?;
     let mut uncached = std::collections::HashSet::new();
-    if let Sheets::Xlsx(ref mut xlsx) = wb {
-        let mut reader = xlsx
-            .worksheet_cells_reader(sheet)
-            .map_err(|e| corrupt(e.into()))?;
-        let mut valued = std::collections::HashSet::new();
-        while let Some(cell) = reader.next_cell().map_err(|e| corrupt(e.into()))? {
-            let (r, c) = cell.get_position();
-            let v: Data = cell.get_value().clone().into();
-            if !data_text(&v).is_empty() {
-                valued.insert((r + 1, c as usize));
-            }
-            put(r, c as usize, v)?;
-        }
-        drop(reader);
-        // A formula saved by a program that does not compute (openpyxl, some exports) has no
-        // value: say so rather than read the cell as blank.
-        let mut reader = xlsx
-            .worksheet_cells_reader(sheet)
-            .map_err(|e| corrupt(e.into()))?;
-        while let Some(cell) = reader.next_formula().map_err(|e| corrupt(e.into()))? {
-            let (r, c) = cell.get_position();
-            let at = (r + 1, c as usize);
-            if !cell.get_value().is_empty() && !valued.contains(&at) && uncached.len() < max_rows {
-                uncached.insert(at);
-            }
-        }
-        return Ok(TypedSheet {
-            rows: out,
-            uncached,
-        });
-    }
-    let range = wb.worksheet_range(sheet).map_err(corrupt)?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    for (i, row) in range.rows().enumerate() {
-        for (j, v) in row.iter().enumerate() {
-            put(r0 + i as u32, c0 as usize + j, v.clone())?;
+    while let Some(cell) = reader.next_formula().map_err(|e| xlsx_corrupt(file, e))? {
+        let (r, c) = cell.get_position();
+        let at = (r + 1, c as usize);
+        if !cell.get_value().is_empty() && !valued.contains(&at) && uncached.len() < max_rows {
+            uncached.insert(at);
         }
     }
-    Ok(TypedSheet {
-        rows: out,
-        uncached,
-    })
+    Ok(uncached)
 }
 
 /// A sheet read as typed cells.
