@@ -82,7 +82,8 @@ pub enum ImportError {
         /// The profile file.
         path: PathBuf,
         /// What is wrong with it (named `error`, not `source`: the message already says it).
-        error: ProfileError,
+        /// Boxed: it is large, and would make every import result as large.
+        error: Box<ProfileError>,
     },
     /// `--province` and the `--profile` file name different provinces.
     #[error("--province {given} 与画像文件 {} 的 province = {in_profile} 不一致", path.display())]
@@ -276,7 +277,7 @@ fn given_profile(req: &ImportRequest) -> Result<Option<GivenProfile>, ImportErro
         .map_err(|_| ImportError::ProfileNotUtf8 { path: path.clone() })?;
     let profile = Profile::parse(text).map_err(|error| ImportError::ProfileInvalid {
         path: path.clone(),
-        error,
+        error: Box::new(error),
     })?;
     if let Some(p) = named {
         if p.code != profile.province.code {
@@ -616,4 +617,77 @@ fn rejects_rows(file: &str, imp: &Imported) -> Vec<Vec<String>> {
             ]
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keeps the notices, to check what the user would have been told.
+    #[derive(Default)]
+    struct Recorder(Vec<Notice>);
+
+    impl Observer for Recorder {
+        fn notice(&mut self, notice: &Notice) {
+            self.0.push(notice.clone());
+        }
+    }
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name)
+    }
+
+    /// The library API alone (no clap types) imports, tells the missing 截至 date, refuses a
+    /// second import without --force and takes it with.
+    #[test]
+    fn imports_through_the_typed_request() {
+        let tmp = tempfile::tempdir().unwrap();
+        // A folder not named for a quarter: today is then a plausible as-of date.
+        let (file, dir) = (fixture("current.csv"), tmp.path().join("c"));
+        let mut told = Recorder::default();
+        let outcome = import(&ImportRequest::new(&file, &dir), &mut told).unwrap();
+        assert!(!outcome.imported.registry.accounts.is_empty());
+        assert!(outcome.registry_path.is_file() && outcome.rejects_path.is_file());
+        assert_eq!(outcome.as_of_from, "导入日期");
+        assert_eq!(told.0, [Notice::AsOfMissing]);
+        let first = outcome.summary().into_iter().next();
+        assert!(
+            matches!(&first, Some(SummaryLine::Out(l)) if l.starts_with("已导入 ")),
+            "{first:?}"
+        );
+        let again = import(&ImportRequest::new(&file, &dir), &mut ()).err();
+        assert!(
+            matches!(again, Some(ImportError::AlreadyImported { .. })),
+            "{again:?}"
+        );
+        let forced = ImportRequest {
+            force: true,
+            as_of: chrono::NaiveDate::from_ymd_opt(2020, 3, 20),
+            ..ImportRequest::new(&file, &dir)
+        };
+        let outcome = import(&forced, &mut ()).unwrap();
+        assert_eq!(
+            (outcome.as_of.as_str(), outcome.as_of_from),
+            ("2020-03-20", "--as-of")
+        );
+    }
+
+    /// A refused first import leaves no folder, and the refusal is typed.
+    #[test]
+    fn a_refused_first_import_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("c");
+        let req = ImportRequest {
+            province: Some("火星".into()),
+            ..ImportRequest::new(&fixture("current.csv"), &dir)
+        };
+        let err = import(&req, &mut ()).err();
+        assert!(
+            matches!(&err, Some(ImportError::UnknownProvince(p)) if p == "火星"),
+            "{err:?}"
+        );
+        assert!(!dir.exists());
+    }
 }
