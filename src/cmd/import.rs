@@ -12,15 +12,21 @@ pub(crate) struct Console {
 }
 
 impl Console {
-    /// A console with the "读取台账" spinner (shown only on a terminal).
+    /// A console with no spinner yet: it appears when the file is read, so that a quick refusal
+    /// leaves no spinner line above the error.
     pub(crate) fn new() -> Console {
         Console {
-            spinner: super::progress("读取台账"),
+            spinner: indicatif::ProgressBar::hidden(),
         }
     }
 }
 
 impl import::Observer for Console {
+    fn read_started(&mut self) {
+        // Shown only on a terminal.
+        self.spinner = super::progress("读取台账");
+    }
+
     fn rows_read(&self, rows: u64) {
         self.spinner.set_message(format!("已读取 {rows} 行"));
         self.spinner.tick();

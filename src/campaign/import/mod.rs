@@ -169,6 +169,8 @@ pub enum ImportError {
 /// What an import reports while it runs. The command shows a spinner and prints the notices; a
 /// benchmark ignores both (the unit type `()` does nothing).
 pub trait Observer {
+    /// The file is about to be read (after the quick checks that may refuse at once).
+    fn read_started(&mut self) {}
     /// Rows read so far, told now and then while the file is read.
     fn rows_read(&self, _rows: u64) {}
     /// The file has been read; nothing more to count.
@@ -323,6 +325,7 @@ fn read_registry(
     known: Option<(Profile, &'static str)>,
     observer: &mut dyn Observer,
 ) -> Result<Imported, ImportError> {
+    observer.read_started();
     let progress = |n: u64| observer.rows_read(n);
     let read = registry_file::read(
         &req.file,
