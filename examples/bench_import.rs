@@ -36,21 +36,13 @@ fn child(mode: &str, file: &Path, dir: &Path) {
             assert!(range.height() > 1);
         }
         "import" => {
-            let code = audit::cmd::import::run(&audit::cli::ImportArgs {
-                file: file.to_path_buf(),
-                campaign: dir.to_path_buf(),
-                sheet: None,
-                previous: None,
-                strict: false,
+            let request = audit::campaign::import::ImportRequest {
                 force: true,
-                encoding: None,
-                period: None,
-                province: None,
-                profile: None,
-                as_of: None,
-            })
-            .expect("import");
-            assert_eq!(code, 0);
+                ..audit::campaign::import::ImportRequest::new(file, dir)
+            };
+            let outcome = audit::campaign::import::import(&request, &mut ()).expect("import");
+            // The summary is part of what `audit import` does; make it, as the command would.
+            assert!(!outcome.summary().is_empty());
         }
         _ => unreachable!(),
     }
@@ -92,7 +84,7 @@ fn main() {
     if !file.exists() {
         let t = Instant::now();
         let accounts = audit::demo_data::generate(rows, 1);
-        audit::cmd::demo_data::write_registry(&file, "基准测试台账", &accounts).expect("write");
+        audit::io::demo_registry::write_registry(&file, "基准测试台账", &accounts).expect("write");
         eprintln!(
             "generated {rows} rows in {:.1}s: {}",
             t.elapsed().as_secs_f64(),

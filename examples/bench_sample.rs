@@ -18,7 +18,7 @@ fn main() {
     let canonical = tmp.join("registry.csv");
     if !canonical.exists() {
         let accounts = audit::demo_data::generate(n, 2);
-        audit::cmd::demo_data::write_registry(&src, "基准", &accounts).expect("write");
+        audit::io::demo_registry::write_registry(&src, "基准", &accounts).expect("write");
         let imp = audit::io::registry_file::read(&src, None, None, None, &|_| {}).expect("import");
         let rows: Vec<Vec<String>> = imp
             .registry

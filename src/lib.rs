@@ -8,7 +8,7 @@
 pub mod answers;
 pub mod campaign;
 pub mod cli;
-pub mod cmd;
+mod cmd;
 pub mod demo_data;
 pub mod indicators;
 pub mod io;

@@ -2,7 +2,7 @@
 //! destroyed, forged or silently stale), the fault-injection sweep and the concurrency test.
 
 mod common;
-use common::{campaign, ids_of, Workdir};
+use common::{campaign, demo_data, ids_of, sample, Workdir};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -169,7 +169,7 @@ fn report_out_never_replaces_what_the_tool_did_not_write() {
     let before = snapshot(&w.path("c"));
     // Case 1: a user's folder, the campaign itself, a folder holding it, a file.
     std::fs::create_dir_all(w.path("docs")).unwrap();
-    std::fs::write(w.path("docs/合同.docx"), "mine").unwrap();
+    w.write("docs/合同.docx", "mine");
     w.run(&["report", "--campaign", "c", "--out", "docs", "--force"])
         .fails()
         .stderr_has("docs 已存在,且不是 audit 生成的输出目录");
@@ -179,7 +179,7 @@ fn report_out_never_replaces_what_the_tool_did_not_write() {
             .fails()
             .stderr_has("位于项目目录 c 之内或包含它");
     }
-    std::fs::write(w.path("note.txt"), "mine").unwrap();
+    w.write("note.txt", "mine");
     w.run(&["report", "--campaign", "c", "--out", "note.txt", "--force"])
         .fails()
         .stderr_has("note.txt 已存在且不是目录");
@@ -194,15 +194,14 @@ fn report_out_never_replaces_what_the_tool_did_not_write() {
     w.run(&["report", "--campaign", "c", "--out", "out", "--force"])
         .ok();
     // A document saved into the report folder, or a draft edited in place, stops --force.
-    std::fs::write(w.path("out/通报修改稿.docx"), "mine").unwrap();
+    w.write("out/通报修改稿.docx", "mine");
     w.run(&["report", "--campaign", "c", "--out", "out", "--force"])
         .fails()
         .stderr_has("通报修改稿.docx");
     assert_eq!(w.read("out/通报修改稿.docx"), "mine");
     std::fs::remove_file(w.path("out/通报修改稿.docx")).unwrap();
     // Nor into another campaign's report/ (issue #8 attack: it is that campaign's record).
-    w.run(&["demo-data", "--accounts", "60", "--out", "reg60.csv"])
-        .ok();
+    demo_data(&w, 60, None, "reg60.csv");
     w.run(&["import", "reg60.csv", "--campaign", "other"]).ok();
     w.run(&[
         "report",
@@ -218,7 +217,7 @@ fn report_out_never_replaces_what_the_tool_did_not_write() {
     w.run(&["report", "--campaign", "c"]).ok();
     w.run(&["report", "--campaign", "c", "--force"]).ok();
     assert!(w.exists("c/report/report.xlsx"));
-    std::fs::write(w.path("c/report/通报草稿.md"), "edited").unwrap();
+    w.write("c/report/通报草稿.md", "edited");
     w.run(&["report", "--campaign", "c", "--force"])
         .fails()
         .stderr_has("写出后被改动过的文件: 通报草稿.md");
@@ -237,8 +236,7 @@ fn report_out_never_replaces_what_the_tool_did_not_write() {
 fn demo_force_and_import_never_delete_real_files() {
     let w = Workdir::new();
     // Case 2: a real campaign where the demo would go.
-    w.run(&["demo-data", "--accounts", "60", "--out", "reg.csv"])
-        .ok();
+    demo_data(&w, 60, None, "reg.csv");
     w.run(&["import", "reg.csv", "--campaign", "d/2020Q1"]).ok();
     let before = snapshot(&w.path("d"));
     for args in [
@@ -252,7 +250,7 @@ fn demo_force_and_import_never_delete_real_files() {
     assert_eq!(snapshot(&w.path("d")), before);
     // The demo never marks a user's folder as its own (which would let --force empty it).
     std::fs::create_dir_all(w.path("ud/docs")).unwrap();
-    std::fs::write(w.path("ud/docs/总结.docx"), "mine").unwrap();
+    w.write("ud/docs/总结.docx", "mine");
     w.run(&["demo", "--out", "ud"])
         .fails()
         .stderr_has("ud 已存在,且不是 audit demo 的输出目录");
@@ -260,7 +258,7 @@ fn demo_force_and_import_never_delete_real_files() {
     assert_eq!(w.read("ud/docs/总结.docx"), "mine");
     // Case 4: a folder with other files, and an input inside the campaign.
     std::fs::create_dir_all(w.path("mine")).unwrap();
-    std::fs::write(w.path("mine/registry.csv"), "my own file").unwrap();
+    w.write("mine/registry.csv", "my own file");
     w.run(&["import", "reg.csv", "--campaign", "mine"])
         .fails()
         .stderr_has("mine 中已有其他文件,但不是 audit 项目");
@@ -351,7 +349,7 @@ fn an_edited_catalog_and_a_new_sample_are_never_silently_used() {
     let cat = w.read("c/catalog.toml");
     let edited = cat.replacen("pass_mark = 60", "pass_mark = 99", 1);
     assert_ne!(cat, edited);
-    std::fs::write(w.path("c/catalog.toml"), &edited).unwrap();
+    w.write("c/catalog.toml", &edited);
     for cmd in [
         vec!["collect", "--campaign", "c", "r1.xlsx"],
         vec!["report", "--campaign", "c"],
@@ -361,22 +359,11 @@ fn an_edited_catalog_and_a_new_sample_are_never_silently_used() {
             .fails()
             .stderr_has("catalog.toml: 指标目录在生成检查表后被改动");
     }
-    std::fs::write(w.path("c/catalog.toml"), &cat).unwrap();
+    w.write("c/catalog.toml", &cat);
     // Case 8: a new sample sets the old answers aside, everywhere.
-    w.run(&[
-        "sample",
-        "--campaign",
-        "c",
-        "--size",
-        "14",
-        "--min-per-stratum",
-        "1",
-        "--seed",
-        "8",
-        "--force",
-    ])
-    .ok()
-    .stderr_has("按旧样本收回的答案已过期");
+    sample(&w, "c", 14, 8, &["--force"])
+        .ok()
+        .stderr_has("按旧样本收回的答案已过期");
     w.run(&["status", "--campaign", "c"])
         .ok()
         .stdout_has("已检查: 0 / 14")
@@ -407,16 +394,7 @@ fn previous_must_be_another_earlier_campaign() {
         .fails()
         .stderr_has("--previous copy: 就是本项目(或其副本)");
     // Case 9 with periods: a later quarter is not a previous one.
-    w.run(&[
-        "demo-data",
-        "--accounts",
-        "400",
-        "--seed",
-        "3",
-        "--out",
-        "reg2.xlsx",
-    ])
-    .ok();
+    demo_data(&w, 400, Some(3), "reg2.xlsx");
     w.run(&["import", "reg2.xlsx", "--campaign", "2020Q1"]).ok();
     w.run(&[
         "import",
@@ -443,36 +421,16 @@ fn previous_must_be_another_earlier_campaign() {
 #[test]
 fn workbook_names_never_collide() {
     let w = Workdir::new();
-    w.run(&[
-        "demo-data",
-        "--accounts",
-        "200",
-        "--seed",
-        "3",
-        "--out",
-        "reg.csv",
-    ])
-    .ok();
+    demo_data(&w, 200, Some(3), "reg.csv");
     w.run(&["import", "reg.csv", "--campaign", "c"]).ok();
-    w.run(&[
-        "sample",
-        "--campaign",
-        "c",
-        "--size",
-        "12",
-        "--min-per-stratum",
-        "1",
-        "--seed",
-        "7",
-    ])
-    .ok();
+    sample(&w, "c", 12, 7, &[]).ok();
     let ids = w.csv("c/sample.csv");
     let mut assign = String::from("账号ID,检查人\n");
     for (i, r) in ids.iter().skip(1).enumerate() {
         let who = ["王/五", "王_五", "王:五"][i % 3];
         assign.push_str(&format!("{},{who}\n", r[0]));
     }
-    std::fs::write(w.path("assign.csv"), assign).unwrap();
+    w.write("assign.csv", &assign);
     w.run(&["sheet", "--campaign", "c", "--assign", "assign.csv"])
         .ok();
     // Case 11: three inspectors, three files.
@@ -484,8 +442,7 @@ fn workbook_names_never_collide() {
 #[test]
 fn a_held_campaign_is_refused_at_once_and_waited_for_with_wait() {
     let w = Workdir::new();
-    w.run(&["demo-data", "--accounts", "100", "--out", "reg.csv"])
-        .ok();
+    demo_data(&w, 100, None, "reg.csv");
     w.run(&["import", "reg.csv", "--campaign", "c"]).ok();
     let lock = std::fs::OpenOptions::new()
         .read(true)
@@ -494,20 +451,10 @@ fn a_held_campaign_is_refused_at_once_and_waited_for_with_wait() {
         .unwrap();
     lock.try_lock().unwrap();
     let before = snapshot(&w.path("c"));
-    w.run(&[
-        "sample",
-        "--campaign",
-        "c",
-        "--size",
-        "12",
-        "--min-per-stratum",
-        "1",
-        "--seed",
-        "1",
-    ])
-    .fails()
-    .stderr_has("项目 c 正被另一个 audit 命令使用")
-    .stderr_has("请稍后再试");
+    sample(&w, "c", 12, 1, &[])
+        .fails()
+        .stderr_has("项目 c 正被另一个 audit 命令使用")
+        .stderr_has("请稍后再试");
     w.run(&["status", "--campaign", "c"])
         .fails()
         .stderr_has("正被另一个 audit 命令使用");
@@ -526,8 +473,8 @@ fn a_held_campaign_is_refused_at_once_and_waited_for_with_wait() {
     .fails()
     .stderr_has("项目 c 正被另一个 audit 命令使用");
     // --wait blocks until the holder lets go.
-    let bin = assert_cmd::cargo::cargo_bin("audit");
-    let child = std::process::Command::new(bin)
+    let child = w
+        .command()
         .args([
             "--wait",
             "sample",
@@ -540,7 +487,6 @@ fn a_held_campaign_is_refused_at_once_and_waited_for_with_wait() {
             "--seed",
             "1",
         ])
-        .current_dir(w.dir.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -564,12 +510,11 @@ fn two_collects_at_once_lose_nothing() {
     campaign(&w, 400, 12, 2);
     fill_all_pass(&w, WB1, "r1.xlsx");
     fill_all_pass(&w, WB2, "r2.xlsx");
-    let bin = assert_cmd::cargo::cargo_bin("audit");
     for trial in 0..20 {
         let dir = w.path(&format!("t{trial}"));
         copy_dir(&w.path("c"), &dir);
         let run = |f: &str| {
-            std::process::Command::new(&bin)
+            w.command()
                 .args(["--wait", "collect", "--campaign"])
                 .arg(&dir)
                 .arg(w.path(f))
@@ -599,7 +544,6 @@ fn sweep(w: &Workdir, base: &str, args: &[&str], check: &dyn Fn(&Path)) -> u64 {
     if args[0] != "collect" && !args.contains(&"--force") {
         rerun_args.push("--force");
     }
-    let bin = assert_cmd::cargo::cargo_bin("audit");
     for k in 1..200u64 {
         let dir = w.path(&format!("f{k}"));
         let _ = std::fs::remove_dir_all(&dir);
@@ -607,7 +551,7 @@ fn sweep(w: &Workdir, base: &str, args: &[&str], check: &dyn Fn(&Path)) -> u64 {
             copy_dir(&w.path(base), &dir);
         }
         let run = |fault: Option<u64>| {
-            let mut c = std::process::Command::new(&bin);
+            let mut c = w.command();
             let args = if fault.is_some() {
                 args
             } else {
@@ -617,7 +561,6 @@ fn sweep(w: &Workdir, base: &str, args: &[&str], check: &dyn Fn(&Path)) -> u64 {
                 args.iter()
                     .map(|a| a.replace("{C}", &dir.display().to_string())),
             );
-            c.current_dir(w.dir.path());
             if let Some(k) = fault {
                 c.env("AUDIT_FAULT_AFTER", k.to_string());
             }
@@ -631,7 +574,8 @@ fn sweep(w: &Workdir, base: &str, args: &[&str], check: &dyn Fn(&Path)) -> u64 {
         }
         assert_eq!(out.status.code(), Some(86), "k={k}: {stderr}");
         if dir.join("campaign.toml").exists() {
-            let st = std::process::Command::new(&bin)
+            let st = w
+                .command()
                 .args(["status", "--campaign"])
                 .arg(&dir)
                 .output()
@@ -730,26 +674,8 @@ fn manifest_matches_files(dir: &Path) {
 #[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn a_kill_at_any_step_leaves_the_old_state_or_the_new() {
     let w = Workdir::new();
-    w.run(&[
-        "demo-data",
-        "--accounts",
-        "400",
-        "--seed",
-        "3",
-        "--out",
-        "reg.xlsx",
-    ])
-    .ok();
-    w.run(&[
-        "demo-data",
-        "--accounts",
-        "420",
-        "--seed",
-        "4",
-        "--out",
-        "reg2.xlsx",
-    ])
-    .ok();
+    demo_data(&w, 400, Some(3), "reg.xlsx");
+    demo_data(&w, 420, Some(4), "reg2.xlsx");
     let c = "{C}";
     // (the command swept, from a copy of "c" as it stands; then what brings "c" to the next
     // stage). The first import starts from no folder at all.
@@ -845,11 +771,10 @@ fn a_refused_first_import_leaves_no_folder_and_collect_expands_wildcards() {
 fn two_first_imports_at_once_leave_one_whole_campaign() {
     let w = Workdir::new();
     w.copy_fixture("current.csv");
-    let bin = assert_cmd::cargo::cargo_bin("audit");
     for i in 0..12 {
         let dir = format!("race{i}");
         let spawn = || {
-            std::process::Command::new(&bin)
+            w.command()
                 .args([
                     "import",
                     "current.csv",
@@ -858,7 +783,6 @@ fn two_first_imports_at_once_leave_one_whole_campaign() {
                     "--period",
                     "2020Q1",
                 ])
-                .current_dir(w.dir.path())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
                 .spawn()

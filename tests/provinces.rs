@@ -2,11 +2,7 @@
 //! the city table in the province's own order, a profile's type scheme, label and decimals.
 
 mod common;
-use common::Workdir;
-
-fn write(w: &Workdir, name: &str, text: &str) {
-    std::fs::write(w.path(name), text).unwrap();
-}
+use common::{sample_all_one_sheet, sheet_rows, Workdir};
 
 fn first_column(rows: &[Vec<String>]) -> Vec<String> {
     rows[1..].iter().map(|r| r[0].clone()).collect()
@@ -33,7 +29,7 @@ JS10,海门发布,微信,海门市人民政府,县级,海门市,政府,正常
 #[test]
 fn jiangsu_regions_resolve_and_the_city_table_is_the_provinces() {
     let w = Workdir::new();
-    write(&w, "js.csv", JIANGSU);
+    w.write("js.csv", JIANGSU);
     w.run(&["import", "js.csv", "--campaign", "2020Q1"])
         .ok()
         .stdout_has("省份: 江苏省(依据: 台账标题行)")
@@ -59,20 +55,7 @@ fn jiangsu_regions_resolve_and_the_city_table_is_the_provinces() {
     assert_eq!(place("JS09"), ("南京".into(), "".into()));
     assert_eq!(place("JS10").0, "南通");
 
-    w.run(&[
-        "sample",
-        "--campaign",
-        "2020Q1",
-        "--rate",
-        "1",
-        "--min-per-stratum",
-        "1",
-        "--seed",
-        "1",
-    ])
-    .ok();
-    w.run(&["sheet", "--campaign", "2020Q1", "--inspectors", "1"])
-        .ok();
+    sample_all_one_sheet(&w, "2020Q1", &["--min-per-stratum", "1", "--seed", "1"]);
     w.run(&["report", "--campaign", "2020Q1", "--allow-incomplete"])
         .ok();
     let t = w.csv("2020Q1/report/csv/合格率_开设主体.csv");
@@ -137,24 +120,31 @@ GZ08,经开发布,快手,贵阳经济技术开发区管委会,县级,经开区,�
 GZ09,杭州发布,微信公众号,杭州市人民政府,市级,杭州市,政府,正常
 ";
 
-/// Issue #14, case 8: a province with autonomous prefectures, its own type scheme (by
-/// platform), the label 市(州) and two-decimal rates, by configuration alone.
-#[test]
-fn a_profile_sets_types_label_and_order() {
-    let w = Workdir::new();
-    write(&w, "gz.toml", GUIZHOU_PROFILE);
-    write(&w, "gz.csv", GUIZHOU);
-    w.run(&[
+/// Import the Guizhou registry into `gz` with its profile (plus `extra` arguments).
+fn import_guizhou(w: &Workdir, extra: &[&str]) -> common::Run {
+    w.write("gz.toml", GUIZHOU_PROFILE);
+    w.write("gz.csv", GUIZHOU);
+    let mut args = vec![
         "import",
         "gz.csv",
         "--campaign",
         "gz",
         "--profile",
         "gz.toml",
-    ])
-    .ok()
-    .stdout_has("省份: 贵州省(依据: --profile)")
-    .stderr_has("已归入 其他: 快手 1 个");
+    ];
+    args.extend_from_slice(extra);
+    w.run(&args)
+}
+
+/// Issue #14, case 8: a province with autonomous prefectures, its own type scheme (by
+/// platform), the label 市(州) and two-decimal rates, by configuration alone.
+#[test]
+fn a_profile_sets_types_label_and_order() {
+    let w = Workdir::new();
+    import_guizhou(&w, &[])
+        .ok()
+        .stdout_has("省份: 贵州省(依据: --profile)")
+        .stderr_has("已归入 其他: 快手 1 个");
     assert!(w.exists("gz/profile.toml"));
     let rej = w.csv("gz/rejects.csv");
     assert_eq!(rej.len(), 2, "{rej:?}");
@@ -173,15 +163,14 @@ fn a_profile_sets_types_label_and_order() {
     assert_eq!(row("GZ07")[5], "黔东南州");
     // A profile edited after import is refused, not silently used.
     let kept = w.read("gz/profile.toml");
-    write(
-        &w,
+    w.write(
         "gz/profile.toml",
         &kept.replace("rate_decimals = 2", "rate_decimals = 1"),
     );
     w.run(&["import", "gz.csv", "--campaign", "gz2", "--previous", "gz"])
         .fails()
         .stderr_has("profile.toml");
-    write(&w, "gz/profile.toml", &kept);
+    w.write("gz/profile.toml", &kept);
 }
 
 /// The profile's scheme, label and decimals reach every table and the draft.
@@ -189,21 +178,8 @@ fn a_profile_sets_types_label_and_order() {
 #[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn a_profile_campaign_reports_by_its_scheme_with_two_decimals() {
     let w = Workdir::new();
-    write(&w, "gz.toml", GUIZHOU_PROFILE);
-    write(&w, "gz.csv", GUIZHOU);
-    w.run(&[
-        "import",
-        "gz.csv",
-        "--campaign",
-        "gz",
-        "--profile",
-        "gz.toml",
-    ])
-    .ok();
-    w.run(&["sample", "--campaign", "gz", "--rate", "1", "--seed", "1"])
-        .ok();
-    w.run(&["sheet", "--campaign", "gz", "--inspectors", "1"])
-        .ok();
+    import_guizhou(&w, &[]).ok();
+    sample_all_one_sheet(&w, "gz", &["--seed", "1"]);
     // Two of the three provincial accounts pass: 66.67%.
     w.python(&[
         "gz/sheets/gz_检查员01.xlsx",
@@ -248,10 +224,8 @@ fn a_profile_campaign_reports_by_its_scheme_with_two_decimals() {
 /// type in one workbook are flagged.
 #[test]
 fn workbooks_show_what_finds_an_account() {
-    use calamine::{open_workbook_auto, Reader};
     let w = Workdir::new();
-    write(
-        &w,
+    w.write(
         "reg.csv",
         "\
 账号ID,名称,类型,开设主体,层级,所属地区,账号链接,微信号,粉丝数
@@ -277,22 +251,10 @@ A3,南京发布,微博,南京市人民政府,市级,南京市,https://weibo.com/
     .stderr_has("--show \"粉丝\" 不是台账中的列;可显示的列: 账号链接、微信号、粉丝数");
     w.run(&["sheet", "--campaign", "c", "--inspectors", "1"])
         .ok();
-    let mut wb = open_workbook_auto(w.path("c/sheets/c_检查员01.xlsx")).unwrap();
-    let r = wb.worksheet_range("检查表").unwrap();
-    let header: Vec<String> = r
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let table = sheet_rows(&w, "c/sheets/c_检查员01.xlsx");
+    let (header, rows) = (&table[0], &table[1..]);
     let n = header.len();
     assert_eq!(header[n - 3..], ["账号链接", "微信号", "备注"]);
-    let rows: Vec<Vec<String>> = r
-        .rows()
-        .skip(1)
-        .map(|row| row.iter().map(|c| c.to_string()).collect())
-        .collect();
     let a1 = rows.iter().find(|r| r[0] == "A1").unwrap();
     assert_eq!(a1[n - 3], "https://mp.weixin.qq.com/a");
     assert!(a1[n - 1].contains("2 个同名同类型账号"), "{a1:?}");
@@ -309,15 +271,7 @@ A3,南京发布,微博,南京市人民政府,市级,南京市,https://weibo.com/
         "--force",
     ])
     .ok();
-    let mut wb = open_workbook_auto(w.path("c/sheets/c_检查员01.xlsx")).unwrap();
-    let r = wb.worksheet_range("检查表").unwrap();
-    let header: Vec<String> = r
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let header = &sheet_rows(&w, "c/sheets/c_检查员01.xlsx")[0];
     assert_eq!(header[header.len() - 2..], ["粉丝数", "备注"]);
 }
 
@@ -326,7 +280,7 @@ A3,南京发布,微博,南京市人民政府,市级,南京市,https://weibo.com/
 #[test]
 fn wrong_provinces_and_dates_are_refused() {
     let w = Workdir::new();
-    write(&w, "js.csv", JIANGSU);
+    w.write("js.csv", JIANGSU);
     w.run(&[
         "import",
         "js.csv",
@@ -342,36 +296,13 @@ fn wrong_provinces_and_dates_are_refused() {
         "a refused first import leaves no folder"
     );
     w.run(&["import", "js.csv", "--campaign", "2020Q1"]).ok();
-    write(&w, "gz.toml", GUIZHOU_PROFILE);
-    write(&w, "gz.csv", GUIZHOU);
-    w.run(&[
-        "import",
-        "gz.csv",
-        "--campaign",
-        "gz",
-        "--profile",
-        "gz.toml",
-        "--previous",
-        "2020Q1",
-    ])
-    .fails()
-    .stderr_has("上期项目是江苏省的,本期台账是贵州省的");
+    import_guizhou(&w, &["--previous", "2020Q1"])
+        .fails()
+        .stderr_has("上期项目是江苏省的,本期台账是贵州省的");
     // A hand-edited province no longer matches the registry's regions.
-    w.run(&[
-        "sample",
-        "--campaign",
-        "2020Q1",
-        "--rate",
-        "1",
-        "--min-per-stratum",
-        "1",
-    ])
-    .ok();
-    w.run(&["sheet", "--campaign", "2020Q1", "--inspectors", "1"])
-        .ok();
+    sample_all_one_sheet(&w, "2020Q1", &["--min-per-stratum", "1"]);
     let m = w.read("2020Q1/campaign.toml");
-    write(
-        &w,
+    w.write(
         "2020Q1/campaign.toml",
         &m.replace("province = \"江苏省\"", "province = \"上海市\""),
     );
@@ -379,10 +310,9 @@ fn wrong_provinces_and_dates_are_refused() {
         .fails()
         .stderr_has("不是上海市的")
         .stderr_has("可能被改动过");
-    write(&w, "2020Q1/campaign.toml", &m);
+    w.write("2020Q1/campaign.toml", &m);
     // An impossible 截至 date is named, not taken for none.
-    write(
-        &w,
+    w.write(
         "bad_date.csv",
         &JIANGSU.replace("截至2020年3月20日", "截至2020年2月30日"),
     );

@@ -7,6 +7,7 @@
 //! files read back live here ([`records`]).
 
 pub mod draw;
+pub mod import;
 pub mod lock;
 pub mod records;
 pub mod rectify;

@@ -162,8 +162,10 @@ impl Campaign {
         })?;
         let path = self.path(&entry.file);
         let (header, rows) = read_csv(&path)?;
-        Registry::from_canonical(&header, &rows)
-            .map_err(|detail| StoreError::Corrupt { path, detail })
+        Registry::from_canonical(&header, &rows).map_err(|e| StoreError::Corrupt {
+            path,
+            detail: e.to_string(),
+        })
     }
 
     /// The ids of a list the design recorded (re-check or exclusion), in file order; none when
@@ -219,7 +221,8 @@ impl Campaign {
                 reason: why,
             });
         }
-        let reg = Registry::from_canonical(&header[..cut], &reg_rows).map_err(corrupt)?;
+        let reg = Registry::from_canonical(&header[..cut], &reg_rows)
+            .map_err(|e| corrupt(e.to_string()))?;
         Ok((reg, info))
     }
 
@@ -298,6 +301,28 @@ impl Campaign {
             .map(|c| c.resolved.clone())
             .unwrap_or_default();
         Ok(answers::merge(cat, &answers, &resolved, sample_sha))
+    }
+
+    /// Each current workbook with the number of its accounts checked (by workbook id, so a copy
+    /// re-sent under another name is not counted twice); conflicting answers count too. For
+    /// `status` and `collect`'s progress lines.
+    pub fn checked_per_workbook(&self, m: &Merged) -> Vec<(&super::WorkbookEntry, usize)> {
+        let Some(sheets) = &self.manifest.sheets else {
+            return Vec::new();
+        };
+        let mut by_workbook: HashMap<&str, std::collections::HashSet<&str>> = HashMap::new();
+        let answers = m.results.values().map(|r| &r.answer);
+        for a in answers.chain(m.conflicts.iter().flat_map(|c| c.answers.iter())) {
+            by_workbook.entry(&a.workbook).or_default().insert(&a.id);
+        }
+        sheets
+            .workbooks
+            .iter()
+            .map(|w| {
+                let checked = by_workbook.get(w.id.as_str()).map_or(0, |ids| ids.len());
+                (w, checked)
+            })
+            .collect()
     }
 
     /// Results of this campaign as a previous one: (id, qualified) for every checked account.

@@ -38,6 +38,36 @@ pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
     if reg_sha != design.registry_sha256 {
         problems.push("台账 registry.csv 在抽样后被修改(SHA-256 不一致)".to_string());
     }
+    let spec = recorded_spec(camp, design)?;
+    let drawn = sampling::draw(&reg, &spec)
+        .map_err(|e| StoreError::Missing(format!("按记录的设计重新抽样失败: {e}")))?;
+    if drawn.strata != design.strata {
+        problems.push("按台账和记录的设计重新计算的各层样本量与清单记录不一致".to_string());
+    }
+    let (header, rows) = sampling::sample_table(&reg, &drawn);
+    let path = camp.path(super::SAMPLE);
+    if !path.exists() {
+        problems.push(format!("{} 不存在", path.display()));
+        return Ok(Verification { problems });
+    }
+    let (fheader, frows) = super::records::read_csv(&path)?;
+    if fheader != header {
+        problems.push(format!("{}: 表头与重新抽样的结果不同", path.display()));
+    }
+    compare_rows(&header, &rows, &frows, &mut problems);
+    let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
+    if problems.is_empty() && super::sha256_hex(&bytes) != design.sample_sha256 {
+        problems.push(format!(
+            "{}: 内容相同但字节与记录的 SHA-256 不同(可能被另存过)",
+            path.display()
+        ));
+    }
+    Ok(Verification { problems })
+}
+
+/// The sampling spec the manifest records: the same allocation, strata, take-all rules, lists
+/// and seed the sample was drawn with.
+fn recorded_spec(camp: &Campaign, design: &sampling::Design) -> Result<Spec, StoreError> {
     let ids = |f: &Option<String>| camp.id_list(f);
     let allocation = match design.allocation.as_str() {
         "proportional" => AllocationSpec::Proportional,
@@ -63,7 +93,7 @@ pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
             )))
         }
     };
-    let spec = Spec {
+    Ok(Spec {
         strata: design.strata_columns.clone(),
         size: if design.allocation == "quota" {
             None
@@ -78,25 +108,21 @@ pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
         exclude: ids(&design.exclude_ids_file)?,
         seed: design.seed,
         region_order: camp.profile()?.prefecture_order(),
-    };
-    let drawn = sampling::draw(&reg, &spec)
-        .map_err(|e| StoreError::Missing(format!("按记录的设计重新抽样失败: {e}")))?;
-    if drawn.strata != design.strata {
-        problems.push("按台账和记录的设计重新计算的各层样本量与清单记录不一致".to_string());
-    }
-    let (header, rows) = sampling::sample_table(&reg, &drawn);
-    let path = camp.path(super::SAMPLE);
-    if !path.exists() {
-        problems.push(format!("{} 不存在", path.display()));
-        return Ok(Verification { problems });
-    }
-    let (fheader, frows) = super::records::read_csv(&path)?;
-    if fheader != header {
-        problems.push(format!("{}: 表头与重新抽样的结果不同", path.display()));
-    }
-    let derived: BTreeMap<&str, &Vec<String>> = rows.iter().map(|r| (r[0].as_str(), r)).collect();
+    })
+}
+
+/// Compare sample.csv's rows (`file_rows`, data from line 2) with the re-drawn ones, by account
+/// id: duplicated, added, changed and deleted rows each become a problem naming the line.
+fn compare_rows(
+    header: &[String],
+    derived_rows: &[Vec<String>],
+    file_rows: &[Vec<String>],
+    problems: &mut Vec<String>,
+) {
+    let derived: BTreeMap<&str, &Vec<String>> =
+        derived_rows.iter().map(|r| (r[0].as_str(), r)).collect();
     let mut seen = HashMap::new();
-    for (i, r) in frows.iter().enumerate() {
+    for (i, r) in file_rows.iter().enumerate() {
         let line = i + 2;
         let id = r.first().map(String::as_str).unwrap_or("");
         if let Some(prev) = seen.insert(id.to_string(), line) {
@@ -123,12 +149,4 @@ pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
     for (id, _) in derived.iter().filter(|(id, _)| !seen.contains_key(**id)) {
         problems.push(format!("账号 {id} 应在样本中,但已被删除"));
     }
-    let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
-    if problems.is_empty() && super::sha256_hex(&bytes) != design.sample_sha256 {
-        problems.push(format!(
-            "{}: 内容相同但字节与记录的 SHA-256 不同(可能被另存过)",
-            path.display()
-        ));
-    }
-    Ok(Verification { problems })
 }

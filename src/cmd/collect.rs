@@ -50,7 +50,7 @@ fn print_progress(camp: &Campaign, c: &Collected, sample_size: usize) {
             m.set_aside
         );
     }
-    for (w, got) in super::status::per_workbook(camp, m) {
+    for (w, got) in camp.checked_per_workbook(m) {
         println!("  {}: {got} / {}", w.inspector, w.accounts);
     }
     for conflict in &m.conflicts {

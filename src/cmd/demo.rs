@@ -1,7 +1,7 @@
 //! `audit demo [--out DIR]`: a whole campaign on built-in generated data, with simulated answers.
 
 use crate::campaign::{self, Access, Campaign};
-use crate::cli::{DemoArgs, ImportArgs};
+use crate::cli::DemoArgs;
 use crate::demo_data::{below, demo_rng};
 use crate::demo_data::{generate, next_quarter};
 use crate::indicators::{Catalog, Kind};
@@ -159,19 +159,14 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
 
 fn import_step(dir: &Path, round: &Round<'_>) -> Result<()> {
     step(&format!("{}: 导入台账", round.name));
-    super::import::run(&ImportArgs {
-        file: round.registry_file.to_path_buf(),
-        campaign: dir.to_path_buf(),
-        sheet: None,
-        previous: round.previous.map(Path::to_path_buf),
-        strict: false,
-        force: false,
-        encoding: None,
-        period: None,
-        province: None,
-        profile: None,
-        as_of: None,
-    })?;
+    let imported = crate::campaign::import::import(
+        &crate::campaign::import::ImportRequest {
+            previous: round.previous.map(Path::to_path_buf),
+            ..crate::campaign::import::ImportRequest::new(round.registry_file, dir)
+        },
+        &mut super::import::Console::new(),
+    )?;
+    super::import::print_summary(&imported);
     let mut camp = Campaign::open(dir, Access::Write)?;
     camp.manifest.simulated = true;
     let txn = camp.begin()?;

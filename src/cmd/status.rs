@@ -1,29 +1,10 @@
 //! `audit status --campaign DIR`: where the campaign stands.
 
-use crate::answers::Merged;
-use crate::campaign::{self, Access, Campaign, WorkbookEntry};
+use crate::campaign::{self, Access, Campaign, SheetsEntry};
 use anyhow::Result;
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-/// Each current workbook with the number of its accounts checked (by workbook id, so a copy
-/// re-sent under another name is not counted twice).
-pub fn per_workbook<'a>(camp: &'a Campaign, m: &Merged) -> Vec<(&'a WorkbookEntry, usize)> {
-    let Some(sheets) = &camp.manifest.sheets else {
-        return Vec::new();
-    };
-    let mut by_workbook: HashMap<&str, HashSet<&str>> = HashMap::new();
-    let answers = m.results.values().map(|r| &r.answer);
-    for a in answers.chain(m.conflicts.iter().flat_map(|c| c.answers.iter())) {
-        by_workbook.entry(&a.workbook).or_default().insert(&a.id);
-    }
-    sheets
-        .workbooks
-        .iter()
-        .map(|w| (w, by_workbook.get(w.id.as_str()).map_or(0, HashSet::len)))
-        .collect()
-}
-
+/// The registry and sample lines; false when a step is missing (its line says what to run).
 fn print_registry_and_sample(dir: &Path, camp: &Campaign) -> Result<bool> {
     let m = &camp.manifest;
     let demo = if m.simulated {
@@ -72,14 +53,36 @@ pub fn run(dir: &Path) -> Result<i32> {
     if !print_registry_and_sample(dir, &camp)? {
         return Ok(0);
     }
-    let m = &camp.manifest;
-    let Some(s) = &m.sheets else {
+    let Some(sheets) = &camp.manifest.sheets else {
         println!(
             "检查表: 未生成 → audit sheet --campaign {} --inspectors N",
             dir.display()
         );
         return Ok(0);
     };
+    print_collection(&camp, sheets)?;
+    print_deadline(sheets.deadline.as_deref());
+    let report = camp.path(campaign::REPORT_DIR);
+    if report.exists() {
+        println!("报告: {}", report.display());
+    }
+    if let Some(r) = &camp.manifest.rectify {
+        let rows = camp.rectify_rows()?;
+        let reported = rows.iter().filter(|x| x.outcome.is_some()).count();
+        println!(
+            "整改: {} 个责任单位,已报送 {reported} / {} 个应整改账号,报送截止 {}(详见 audit rectify status)",
+            r.workbooks.len(),
+            rows.len(),
+            r.deadline
+        );
+    }
+    Ok(0)
+}
+
+/// The workbooks sent and received, accounts checked (in all and per workbook), answers set
+/// aside and conflicts.
+fn print_collection(camp: &Campaign, s: &SheetsEntry) -> Result<()> {
+    let m = &camp.manifest;
     println!("检查表: 已发出 {} 份", s.workbooks.len());
     let received = m
         .collect
@@ -104,7 +107,7 @@ pub fn run(dir: &Path) -> Result<i32> {
     {
         println!("注意: 检查表是按旧样本生成的,请运行 audit sheet --force 重新生成");
     }
-    for (w, got) in per_workbook(&camp, &merged) {
+    for (w, got) in camp.checked_per_workbook(&merged) {
         let back = received.iter().any(|r| r.workbook == w.id);
         let note = if back { "" } else { "(未收回)" };
         println!("  {}: {got} / {}{note}", w.inspector, w.accounts);
@@ -121,24 +124,10 @@ pub fn run(dir: &Path) -> Result<i32> {
         format!("(见 {})", camp.path(campaign::CONFLICTS).display())
     };
     println!("冲突: {} 个{where_}", merged.conflicts.len());
-    print_deadline(s.deadline.as_deref());
-    let report = camp.path(campaign::REPORT_DIR);
-    if report.exists() {
-        println!("报告: {}", report.display());
-    }
-    if let Some(r) = &camp.manifest.rectify {
-        let rows = camp.rectify_rows()?;
-        let reported = rows.iter().filter(|x| x.outcome.is_some()).count();
-        println!(
-            "整改: {} 个责任单位,已报送 {reported} / {} 个应整改账号,报送截止 {}(详见 audit rectify status)",
-            r.workbooks.len(),
-            rows.len(),
-            r.deadline
-        );
-    }
-    Ok(0)
+    Ok(())
 }
 
+/// Days left to the deadline, or days overdue.
 fn print_deadline(deadline: Option<&str>) {
     let Some(deadline) =
         deadline.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())

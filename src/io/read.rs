@@ -291,7 +291,9 @@ where
     contained(path, || read_book_rows(path, sheet, on_row))
 }
 
-fn read_book_rows<F>(path: &Path, sheet: Option<&str>, mut on_row: F) -> Result<ReadInfo, ReadError>
+/// Read a workbook's rows (see [`for_each_row`]): an .xlsx cell by cell, any other workbook
+/// through calamine's whole-sheet range.
+fn read_book_rows<F>(path: &Path, sheet: Option<&str>, on_row: F) -> Result<ReadInfo, ReadError>
 where
     F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
 {
@@ -303,110 +305,141 @@ where
         ..Default::default()
     };
     if let Sheets::Xlsx(ref mut xlsx) = wb {
-        let mut reader = xlsx
-            .worksheet_cells_reader(&name)
-            .map_err(|e| ReadError::Corrupt {
-                file: file.clone(),
-                detail: e.to_string(),
-            })?;
-        let dims = reader.dimensions();
-        info.declared_rows = Some(dims.end.0 as u64 + 1);
-        // One reusable buffer per column: a million rows cost no per-cell allocation here.
-        let mut current: Option<u32> = None;
-        let mut cells: Vec<String> = Vec::new();
-        let mut lossy: Vec<usize> = Vec::new();
-        let mut used = 0usize;
-        loop {
-            let cell = reader.next_cell().map_err(|e| ReadError::Corrupt {
-                file: file.clone(),
-                detail: e.to_string(),
-            })?;
-            let Some(cell) = cell else { break };
-            let (r, c) = cell.get_position();
-            if current != Some(r) {
-                if let Some(prev) = current {
-                    let row = RowRead {
-                        number: prev + 1,
-                        cells: &cells[..used],
-                        lossy: &lossy,
-                    };
-                    if used > 0 && !on_row(&row)? {
-                        return Ok(info);
-                    }
-                }
-                for s in &mut cells[..used] {
-                    s.clear();
-                }
-                lossy.clear();
-                used = 0;
-                current = Some(r);
-            }
-            let c = c as usize;
-            if c >= MAX_COLUMNS {
-                if !matches!(cell.get_value(), DataRef::Empty) {
-                    info.cells_beyond_limit += 1;
-                }
-                continue;
-            }
-            if matches!(cell.get_value(), DataRef::Empty) {
-                continue;
-            }
-            if cells.len() <= c {
-                cells.resize(c + 1, String::new());
-            }
-            if let DataRef::Float(f) = cell.get_value() {
-                if is_lossy_number(*f) {
-                    lossy.push(c);
-                }
-            }
-            // The same cell written twice (a hostile file did it 1.5M times) replaces, never
-            // accumulates.
-            cells[c].clear();
-            append_data_ref(&mut cells[c], cell.get_value());
-            if !cells[c].is_empty() {
-                used = used.max(c + 1);
-            }
-        }
-        if let Some(prev) = current {
-            if used > 0 {
-                on_row(&RowRead {
-                    number: prev + 1,
-                    cells: &cells[..used],
-                    lossy: &lossy,
-                })?;
-            }
-        }
+        read_xlsx_cells(xlsx, &name, &file, &mut info, on_row)?;
         return Ok(info);
     }
-    let range = wb.worksheet_range(&name).map_err(|e| ReadError::Corrupt {
-        file: file.clone(),
+    let range = wb.worksheet_range(&name).map_err(|e| corrupt(&file, e))?;
+    read_range_rows(&range, &mut info, on_row)?;
+    Ok(info)
+}
+
+/// A reader's error on a damaged workbook, with the file.
+fn corrupt(file: &str, e: impl fmt::Display) -> ReadError {
+    ReadError::Corrupt {
+        file: file.to_string(),
         detail: e.to_string(),
-    })?;
+    }
+}
+
+/// A typed read's error on a damaged .xlsx, worded as calamine's own error ("Xlsx error: …")
+/// like the whole-sheet read's.
+fn xlsx_corrupt(file: &str, e: calamine::XlsxError) -> ReadError {
+    corrupt(file, calamine::Error::from(e))
+}
+
+/// One row's cells as the streaming .xlsx reader gathers them. One reusable buffer per column:
+/// a million rows cost no per-cell allocation here.
+#[derive(Default)]
+struct RowBuffer {
+    /// Cell texts by column; only the first `used` are this row's.
+    cells: Vec<String>,
+    /// Columns whose number lost digits.
+    lossy: Vec<usize>,
+    /// One past the last non-empty column of this row.
+    used: usize,
+}
+
+impl RowBuffer {
+    /// The row as handed to the caller.
+    fn row(&self, number: u32) -> RowRead<'_> {
+        RowRead {
+            number,
+            cells: &self.cells[..self.used],
+            lossy: &self.lossy,
+        }
+    }
+
+    /// Start the next row, keeping the buffers' capacity.
+    fn clear(&mut self) {
+        for s in &mut self.cells[..self.used] {
+            s.clear();
+        }
+        self.lossy.clear();
+        self.used = 0;
+    }
+
+    /// Take a cell's value (an empty cell changes nothing).
+    fn set(&mut self, c: usize, value: &DataRef<'_>) {
+        if matches!(value, DataRef::Empty) {
+            return;
+        }
+        if self.cells.len() <= c {
+            self.cells.resize(c + 1, String::new());
+        }
+        if let DataRef::Float(f) = value {
+            if is_lossy_number(*f) {
+                self.lossy.push(c);
+            }
+        }
+        // The same cell written twice (a hostile file did it 1.5M times) replaces, never
+        // accumulates.
+        self.cells[c].clear();
+        append_data_ref(&mut self.cells[c], value);
+        if !self.cells[c].is_empty() {
+            self.used = self.used.max(c + 1);
+        }
+    }
+}
+
+/// Stream an .xlsx sheet's cells into rows, so that a stray far cell (say at XFD1048576) never
+/// makes us allocate rows × columns. Rows with no cells are not reported.
+fn read_xlsx_cells<F>(
+    xlsx: &mut calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+    name: &str,
+    file: &str,
+    info: &mut ReadInfo,
+    mut on_row: F,
+) -> Result<(), ReadError>
+where
+    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
+{
+    let mut reader = xlsx
+        .worksheet_cells_reader(name)
+        .map_err(|e| corrupt(file, e))?;
+    info.declared_rows = Some(reader.dimensions().end.0 as u64 + 1);
+    let mut current: Option<u32> = None;
+    let mut buffer = RowBuffer::default();
+    while let Some(cell) = reader.next_cell().map_err(|e| corrupt(file, e))? {
+        let (r, c) = cell.get_position();
+        if current != Some(r) {
+            if let Some(prev) = current {
+                if buffer.used > 0 && !on_row(&buffer.row(prev + 1))? {
+                    return Ok(());
+                }
+            }
+            buffer.clear();
+            current = Some(r);
+        }
+        let c = c as usize;
+        if c >= MAX_COLUMNS {
+            if !matches!(cell.get_value(), DataRef::Empty) {
+                info.cells_beyond_limit += 1;
+            }
+            continue;
+        }
+        buffer.set(c, cell.get_value());
+    }
+    if let Some(prev) = current {
+        if buffer.used > 0 {
+            on_row(&buffer.row(prev + 1))?;
+        }
+    }
+    Ok(())
+}
+
+/// Hand a whole-sheet range (.xls, .xlsb, .ods) to `on_row` row by row, skipping empty rows.
+fn read_range_rows<F>(
+    range: &calamine::Range<Data>,
+    info: &mut ReadInfo,
+    mut on_row: F,
+) -> Result<(), ReadError>
+where
+    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
+{
     let (r0, c0) = range.start().unwrap_or((0, 0));
     info.declared_rows = Some(range.height() as u64);
     for (i, row) in range.rows().enumerate() {
-        let mut cells: Vec<String> = Vec::new();
-        let mut lossy: Vec<usize> = Vec::new();
-        for (j, v) in row.iter().enumerate() {
-            let c = c0 as usize + j;
-            if c >= MAX_COLUMNS {
-                if !matches!(v, Data::Empty) {
-                    info.cells_beyond_limit += 1;
-                }
-                continue;
-            }
-            if matches!(v, Data::Float(f) if is_lossy_number(*f)) {
-                lossy.push(c);
-            }
-            let text = data_text(v);
-            if text.is_empty() {
-                continue;
-            }
-            if cells.len() <= c {
-                cells.resize(c + 1, String::new());
-            }
-            cells[c] = text;
-        }
+        let (cells, lossy) = range_row_cells(row, c0 as usize, info);
         if cells.is_empty() {
             continue;
         }
@@ -419,7 +452,35 @@ where
             break;
         }
     }
-    Ok(info)
+    Ok(())
+}
+
+/// One range row's cell texts by column (from column `c0`) and its lossy numbers; cells beyond
+/// [`MAX_COLUMNS`] are counted in `info` and dropped.
+fn range_row_cells(row: &[Data], c0: usize, info: &mut ReadInfo) -> (Vec<String>, Vec<usize>) {
+    let mut cells: Vec<String> = Vec::new();
+    let mut lossy: Vec<usize> = Vec::new();
+    for (j, v) in row.iter().enumerate() {
+        let c = c0 + j;
+        if c >= MAX_COLUMNS {
+            if !matches!(v, Data::Empty) {
+                info.cells_beyond_limit += 1;
+            }
+            continue;
+        }
+        if matches!(v, Data::Float(f) if is_lossy_number(*f)) {
+            lossy.push(c);
+        }
+        let text = data_text(v);
+        if text.is_empty() {
+            continue;
+        }
+        if cells.len() <= c {
+            cells.resize(c + 1, String::new());
+        }
+        cells[c] = text;
+    }
+    (cells, lossy)
 }
 
 /// Text of a float as a spreadsheet shows it: integers without ".0".
@@ -561,23 +622,7 @@ where
     F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
 {
     let file = file_label(path);
-    // The whole file is decoded in memory (about twice its size): bound it.
-    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES) {
-        return Err(ReadError::Other(format!(
-            "{file}: CSV 文件超过 {} MB,不像一份台账;如确是,请分成几份或另存为 .xlsx 后导入",
-            MAX_CSV_BYTES >> 20
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Open {
-        file: file.clone(),
-        detail: e.to_string(),
-    })?;
-    if bytes.contains(&0) {
-        return Err(ReadError::Csv {
-            file,
-            detail: "文件含有二进制内容,不是文本 CSV".into(),
-        });
-    }
+    let bytes = read_csv_bytes(path, &file)?;
     let (text, enc) = decode_csv(path, &bytes, encoding)?;
     let mut info = ReadInfo {
         encoding: Some(enc),
@@ -602,19 +647,7 @@ where
             }
         }
         n += 1;
-        cells.clear();
-        for (i, f) in record.iter().enumerate() {
-            if i >= MAX_COLUMNS {
-                if !f.is_empty() {
-                    info.cells_beyond_limit += 1;
-                }
-                continue;
-            }
-            cells.push(f.to_string());
-        }
-        while cells.last().is_some_and(|c| c.is_empty()) {
-            cells.pop();
-        }
+        record_cells(&record, &mut cells, &mut info);
         if cells.is_empty() {
             continue;
         }
@@ -628,6 +661,46 @@ where
         }
     }
     Ok(info)
+}
+
+/// A CSV file's bytes, refused when too large to decode in memory or when it is binary.
+fn read_csv_bytes(path: &Path, file: &str) -> Result<Vec<u8>, ReadError> {
+    // The whole file is decoded in memory (about twice its size): bound it.
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES) {
+        return Err(ReadError::Other(format!(
+            "{file}: CSV 文件超过 {} MB,不像一份台账;如确是,请分成几份或另存为 .xlsx 后导入",
+            MAX_CSV_BYTES >> 20
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Open {
+        file: file.to_string(),
+        detail: e.to_string(),
+    })?;
+    if bytes.contains(&0) {
+        return Err(ReadError::Csv {
+            file: file.to_string(),
+            detail: "文件含有二进制内容,不是文本 CSV".into(),
+        });
+    }
+    Ok(bytes)
+}
+
+/// A CSV record's cells into `cells` (reused across records), trailing empty cells dropped;
+/// cells beyond [`MAX_COLUMNS`] are counted in `info` and dropped.
+fn record_cells(record: &csv::StringRecord, cells: &mut Vec<String>, info: &mut ReadInfo) {
+    cells.clear();
+    for (i, f) in record.iter().enumerate() {
+        if i >= MAX_COLUMNS {
+            if !f.is_empty() {
+                info.cells_beyond_limit += 1;
+            }
+            continue;
+        }
+        cells.push(f.to_string());
+    }
+    while cells.last().is_some_and(|c| c.is_empty()) {
+        cells.pop();
+    }
 }
 
 /// A row's 1-based number and its cells.
@@ -665,77 +738,115 @@ fn read_typed_sheet(path: &Path, sheet: &str, max_rows: usize) -> Result<TypedSh
             available: names.join(", "),
         });
     }
-    let corrupt = |e: calamine::Error| ReadError::Corrupt {
-        file: file.clone(),
-        detail: e.to_string(),
+    let mut rows = TypedRows {
+        rows: Vec::new(),
+        max_rows,
+        file: &file,
+        sheet,
     };
-    let too_many = || {
-        ReadError::Other(format!(
-            "{file}: 工作表 \"{sheet}\" 的行数超过 {max_rows} 行,不像 audit 生成的检查表"
-        ))
-    };
-    let mut out: Vec<(u32, Vec<Data>)> = Vec::new();
-    let mut put = |r: u32, c: usize, v: Data| -> Result<(), ReadError> {
+    if let Sheets::Xlsx(ref mut xlsx) = wb {
+        let valued = read_xlsx_typed(xlsx, sheet, &mut rows)?;
+        let uncached = uncached_formulas(xlsx, sheet, &file, &valued, max_rows)?;
+        return Ok(TypedSheet {
+            rows: rows.rows,
+            uncached,
+        });
+    }
+    let range = wb.worksheet_range(sheet).map_err(|e| corrupt(&file, e))?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (i, row) in range.rows().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            rows.put(r0 + i as u32, c0 as usize + j, v.clone())?;
+        }
+    }
+    Ok(TypedSheet {
+        rows: rows.rows,
+        uncached: std::collections::HashSet::new(),
+    })
+}
+
+/// The typed rows of a sheet as they are gathered, bounded in number.
+struct TypedRows<'a> {
+    /// Non-empty rows, 1-based, with their cells.
+    rows: Vec<(u32, Vec<Data>)>,
+    /// More rows than this and the sheet is refused.
+    max_rows: usize,
+    /// The file, for the refusal.
+    file: &'a str,
+    /// The sheet, for the refusal.
+    sheet: &'a str,
+}
+
+impl TypedRows<'_> {
+    /// Take a cell (0-based row `r`, column `c`); empty cells and those beyond [`MAX_COLUMNS`]
+    /// are dropped. Cells arrive row by row.
+    fn put(&mut self, r: u32, c: usize, v: Data) -> Result<(), ReadError> {
         if c >= MAX_COLUMNS || matches!(v, Data::Empty) {
             return Ok(());
         }
-        if out.last().map(|(n, _)| *n) != Some(r + 1) {
-            if out.len() >= max_rows {
-                return Err(too_many());
+        if self.rows.last().map(|(n, _)| *n) != Some(r + 1) {
+            if self.rows.len() >= self.max_rows {
+                return Err(ReadError::Other(format!(
+                    "{}: 工作表 \"{}\" 的行数超过 {} 行,不像 audit 生成的检查表",
+                    self.file, self.sheet, self.max_rows
+                )));
             }
-            out.push((r + 1, Vec::new()));
+            self.rows.push((r + 1, Vec::new()));
         }
-        if let Some((_, row)) = out.last_mut() {
+        if let Some((_, row)) = self.rows.last_mut() {
             if row.len() <= c {
                 row.resize(c + 1, Data::Empty);
             }
             row[c] = v;
         }
         Ok(())
-    };
+    }
+}
+
+/// Stream an .xlsx sheet's cell values into `rows`; returns the (1-based row, column) of every
+/// cell that has a value, for [`uncached_formulas`].
+fn read_xlsx_typed(
+    xlsx: &mut calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+    rows: &mut TypedRows<'_>,
+) -> Result<std::collections::HashSet<(u32, usize)>, ReadError> {
+    let file = rows.file;
+    let mut reader = xlsx
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| xlsx_corrupt(file, e))?;
+    let mut valued = std::collections::HashSet::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| xlsx_corrupt(file, e))? {
+        let (r, c) = cell.get_position();
+        let v: Data = cell.get_value().clone().into();
+        if !data_text(&v).is_empty() {
+            valued.insert((r + 1, c as usize));
+        }
+        rows.put(r, c as usize, v)?;
+    }
+    Ok(valued)
+}
+
+/// Formula cells with no value: a formula saved by a program that does not compute (openpyxl,
+/// some exports) has none, and is reported rather than read as blank. At most `max_rows`.
+fn uncached_formulas(
+    xlsx: &mut calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+    file: &str,
+    valued: &std::collections::HashSet<(u32, usize)>,
+    max_rows: usize,
+) -> Result<std::collections::HashSet<(u32, usize)>, ReadError> {
+    let mut reader = xlsx
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| xlsx_corrupt(file, e))?;
     let mut uncached = std::collections::HashSet::new();
-    if let Sheets::Xlsx(ref mut xlsx) = wb {
-        let mut reader = xlsx
-            .worksheet_cells_reader(sheet)
-            .map_err(|e| corrupt(e.into()))?;
-        let mut valued = std::collections::HashSet::new();
-        while let Some(cell) = reader.next_cell().map_err(|e| corrupt(e.into()))? {
-            let (r, c) = cell.get_position();
-            let v: Data = cell.get_value().clone().into();
-            if !data_text(&v).is_empty() {
-                valued.insert((r + 1, c as usize));
-            }
-            put(r, c as usize, v)?;
-        }
-        drop(reader);
-        // A formula saved by a program that does not compute (openpyxl, some exports) has no
-        // value: say so rather than read the cell as blank.
-        let mut reader = xlsx
-            .worksheet_cells_reader(sheet)
-            .map_err(|e| corrupt(e.into()))?;
-        while let Some(cell) = reader.next_formula().map_err(|e| corrupt(e.into()))? {
-            let (r, c) = cell.get_position();
-            let at = (r + 1, c as usize);
-            if !cell.get_value().is_empty() && !valued.contains(&at) && uncached.len() < max_rows {
-                uncached.insert(at);
-            }
-        }
-        return Ok(TypedSheet {
-            rows: out,
-            uncached,
-        });
-    }
-    let range = wb.worksheet_range(sheet).map_err(corrupt)?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    for (i, row) in range.rows().enumerate() {
-        for (j, v) in row.iter().enumerate() {
-            put(r0 + i as u32, c0 as usize + j, v.clone())?;
+    while let Some(cell) = reader.next_formula().map_err(|e| xlsx_corrupt(file, e))? {
+        let (r, c) = cell.get_position();
+        let at = (r + 1, c as usize);
+        if !cell.get_value().is_empty() && !valued.contains(&at) && uncached.len() < max_rows {
+            uncached.insert(at);
         }
     }
-    Ok(TypedSheet {
-        rows: out,
-        uncached,
-    })
+    Ok(uncached)
 }
 
 /// A sheet read as typed cells.

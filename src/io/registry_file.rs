@@ -128,7 +128,80 @@ pub fn read(
         .as_ref()
         .map(|(p, _)| p.types.clone())
         .filter(|t| *t != crate::profile::TypeScheme::jiangsu_2020());
-    let mut pending: Vec<(u32, Vec<String>)> = Vec::new();
+    let scan = scan_rows(path, sheet, encoding, custom_types, progress)?;
+    let place = format!(
+        "{file}{}",
+        scan.info
+            .sheet
+            .as_ref()
+            .map(|s| format!(" 工作表 \"{s}\""))
+            .unwrap_or_default()
+    );
+    if !scan.any_row {
+        let what = if scan.info.sheet.is_some() {
+            "工作表"
+        } else {
+            "文件"
+        };
+        return Err(RegistryFileError::Empty { place, what });
+    }
+    let Some(mut builder) = scan.builder else {
+        return Err(no_header(place, &scan.before_header));
+    };
+    let header_row = builder.header().row;
+    let id_column = id_column(builder.header());
+    let (rows_read, blank_rows) = (builder.rows_read, builder.blank_rows);
+    let title_rows: Vec<Vec<String>> = scan.before_header.into_iter().map(|(_, c)| c).collect();
+    let title = title_facts(&title_rows);
+    let (profile, province_from) = match given {
+        Some(g) => g,
+        None => choose_province(&file, &title, &builder)?,
+    };
+    builder.place(&profile);
+    let (registry, rejects) = builder.finish();
+    if registry.accounts.is_empty() && rejects.is_empty() {
+        return Err(RegistryFileError::NoData { place, header_row });
+    }
+    Ok(Imported {
+        registry,
+        rejects,
+        header_row,
+        rows_read,
+        blank_rows,
+        sheet: scan.info.sheet,
+        encoding: scan.info.encoding,
+        cells_beyond_limit: scan.info.cells_beyond_limit,
+        id_column,
+        profile,
+        province_from,
+        title_as_of: title.as_of,
+        title_as_of_text: title.unreadable_as_of,
+    })
+}
+
+/// What one pass over the file found.
+struct Scan {
+    /// The reader's facts (sheet, encoding, cells dropped).
+    info: super::read::ReadInfo,
+    /// Whether the file had any row at all.
+    any_row: bool,
+    /// The rows under the header, checked; None when no header was found.
+    builder: Option<RegistryBuilder>,
+    /// The rows above the header (title rows), or every row scanned when none was found.
+    before_header: Vec<(u32, Vec<String>)>,
+}
+
+/// One pass over the file: rows are kept until one is the header (at most
+/// [`HEADER_SCAN_ROWS`]), every later row goes to the builder as it arrives, so a million rows
+/// are never held as text.
+fn scan_rows(
+    path: &Path,
+    sheet: Option<&str>,
+    encoding: Option<CsvEncoding>,
+    custom_types: Option<crate::profile::TypeScheme>,
+    progress: &dyn Fn(u64),
+) -> Result<Scan, RegistryFileError> {
+    let mut before_header: Vec<(u32, Vec<String>)> = Vec::new();
     let mut builder: Option<RegistryBuilder> = None;
     let mut any_row = false;
     let info = for_each_row(path, sheet, encoding, |r| {
@@ -150,95 +223,55 @@ pub fn read(
                 Ok(true)
             }
             Err(_) => {
-                pending.push((r.number, r.cells.to_vec()));
-                Ok(pending.len() < HEADER_SCAN_ROWS)
+                before_header.push((r.number, r.cells.to_vec()));
+                Ok(before_header.len() < HEADER_SCAN_ROWS)
             }
         }
     })?;
-    let sheet_label = info
-        .sheet
-        .as_ref()
-        .map(|s| format!(" 工作表 \"{s}\""))
-        .unwrap_or_default();
-    if !any_row {
-        return Err(RegistryFileError::Empty {
-            place: format!("{file}{sheet_label}"),
-            what: if info.sheet.is_some() {
-                "工作表"
-            } else {
-                "文件"
-            },
-        });
-    }
-    let Some(builder) = builder else {
-        // Report the row that came closest to being the header.
-        let best = pending
-            .iter()
-            .max_by_key(|(_, cells)| {
-                cells
-                    .iter()
-                    .filter(|c| Field::from_header(c).is_some())
-                    .count()
-            })
-            .cloned()
-            .unwrap_or_default();
-        let missing = match HeaderMap::detect(best.0, &best.1) {
-            Err(m) => m,
-            Ok(_) => Vec::new(),
-        };
-        let missing: Vec<String> = missing
-            .iter()
-            .map(|f| format!("{}({})", f.label(), f.key()))
-            .collect();
-        let found: Vec<String> = best
-            .1
-            .iter()
-            .map(|c| crate::text::clean(c))
-            .filter(|c| !c.is_empty())
-            .collect();
-        return Err(RegistryFileError::NoHeader {
-            place: format!("{file}{sheet_label}"),
-            scanned: pending.len(),
-            missing: missing.join("、"),
-            closest_row: best.0,
-            found: found.join(", "),
-        });
-    };
-    let header_row = builder.header().row;
-    let id_column = builder
-        .header()
-        .column(Field::Id)
-        .and_then(|c| builder.header().headers.get(c).cloned())
-        .unwrap_or_default();
-    let rows_read = builder.rows_read;
-    let blank_rows = builder.blank_rows;
-    let title = title_facts(&pending.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>());
-    let mut builder = builder;
-    let (profile, province_from) = match given {
-        Some(g) => g,
-        None => choose_province(&file, &title, &builder)?,
-    };
-    builder.place(&profile);
-    let (registry, rejects) = builder.finish();
-    if registry.accounts.is_empty() && rejects.is_empty() {
-        return Err(RegistryFileError::NoData {
-            place: format!("{file}{sheet_label}"),
-            header_row,
-        });
-    }
-    Ok(Imported {
-        registry,
-        rejects,
-        header_row,
-        rows_read,
-        blank_rows,
-        sheet: info.sheet,
-        encoding: info.encoding,
-        cells_beyond_limit: info.cells_beyond_limit,
-        id_column,
-        profile,
-        province_from,
-        title_as_of: title.as_of,
-        title_as_of_text: title.unreadable_as_of.clone(),
+    Ok(Scan {
+        info,
+        any_row,
+        builder,
+        before_header,
     })
+}
+
+/// The header of the column the account ids come from, for the summary.
+fn id_column(header: &HeaderMap) -> String {
+    header
+        .column(Field::Id)
+        .and_then(|c| header.headers.get(c).cloned())
+        .unwrap_or_default()
+}
+
+/// No row scanned is the header: name the row that came closest, what it lacks and what it has.
+fn no_header(place: String, scanned: &[(u32, Vec<String>)]) -> RegistryFileError {
+    let best = scanned
+        .iter()
+        .max_by_key(|(_, cells)| {
+            cells
+                .iter()
+                .filter(|c| Field::from_header(c).is_some())
+                .count()
+        })
+        .cloned()
+        .unwrap_or_default();
+    let missing = HeaderMap::detect(best.0, &best.1).err().unwrap_or_default();
+    let missing: Vec<String> = missing
+        .iter()
+        .map(|f| format!("{}({})", f.label(), f.key()))
+        .collect();
+    let found: Vec<String> = best
+        .1
+        .iter()
+        .map(|c| crate::text::clean(c))
+        .filter(|c| !c.is_empty())
+        .collect();
+    RegistryFileError::NoHeader {
+        place,
+        scanned: scanned.len(),
+        missing: missing.join("、"),
+        closest_row: best.0,
+        found: found.join(", "),
+    }
 }

@@ -202,6 +202,38 @@ pub const RAW_LABELS: [&str; 5] = [
     "状态原文",
 ];
 
+/// Why registry.csv (or the registry columns of sample.csv) cannot be read back: the file is
+/// not what the tool wrote. Each message names the line; the store adds the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CanonicalError {
+    /// The header does not begin with the canonical columns.
+    #[error("表头不是 audit 的标准台账格式(应以 {expected} 开头)")]
+    Header {
+        /// The columns it should begin with, comma-separated.
+        expected: String,
+    },
+    /// A line with another number of cells than the header.
+    #[error("第 {line} 行有 {cells} 列,表头有 {header} 列")]
+    Width {
+        /// The line in the file (the header is line 1).
+        line: usize,
+        /// Its cells.
+        cells: usize,
+        /// The header's cells.
+        header: usize,
+    },
+    /// A level, owner kind or status that is none of the canonical labels.
+    #[error("第 {line} 行{what} \"{value}\" 无法识别")]
+    Value {
+        /// The line in the file (the header is line 1).
+        line: usize,
+        /// 层级, 主体类别 or 状态.
+        what: &'static str,
+        /// The text found.
+        value: String,
+    },
+}
+
 impl Registry {
     /// Resolve a column name (English key, Chinese header or an extra column's header).
     pub fn column(&self, name: &str) -> Option<Column> {
@@ -259,8 +291,12 @@ impl Registry {
         r
     }
 
-    /// Rebuild from the canonical CSV rows (header first). Errors name the row.
-    pub fn from_canonical(header: &[String], rows: &[Vec<String>]) -> Result<Registry, String> {
+    /// Rebuild from the canonical CSV rows (header first). Errors name the row; the store adds
+    /// the file.
+    pub fn from_canonical(
+        header: &[String],
+        rows: &[Vec<String>],
+    ) -> Result<Registry, CanonicalError> {
         let fixed = Field::ALL.len() + RAW_LABELS.len();
         let expected: Vec<&str> = Field::ALL
             .iter()
@@ -273,10 +309,9 @@ impl Registry {
                 .map(String::as_str)
                 .ne(expected.iter().copied())
         {
-            return Err(format!(
-                "表头不是 audit 的标准台账格式(应以 {} 开头)",
-                expected.join(",")
-            ));
+            return Err(CanonicalError::Header {
+                expected: expected.join(","),
+            });
         }
         let has_county = header.get(fixed).is_some_and(|h| h == COUNTY_LABEL);
         let extras_from = fixed + usize::from(has_county);
@@ -284,15 +319,18 @@ impl Registry {
         let mut accounts = Vec::with_capacity(rows.len());
         for (i, r) in rows.iter().enumerate() {
             if r.len() != header.len() {
-                return Err(format!(
-                    "第 {} 行有 {} 列,表头有 {} 列",
-                    i + 2,
-                    r.len(),
-                    header.len()
-                ));
+                return Err(CanonicalError::Width {
+                    line: i + 2,
+                    cells: r.len(),
+                    header: header.len(),
+                });
             }
             let g = |k: usize| r[k].clone();
-            let bad = |what: &str, v: &str| format!("第 {} 行{what} \"{v}\" 无法识别", i + 2);
+            let bad = |what: &'static str, v: &str| CanonicalError::Value {
+                line: i + 2,
+                what,
+                value: v.to_string(),
+            };
             let level = Level::parse(&r[4]).ok_or_else(|| bad("层级", &r[4]))?;
             let owner_kind = OwnerKind::parse(&r[6]).ok_or_else(|| bad("主体类别", &r[6]))?;
             let status = Status::parse(&r[7]).ok_or_else(|| bad("状态", &r[7]))?;
@@ -534,6 +572,22 @@ impl Cache {
     }
 }
 
+/// A row refused: why, and a sentence for the user naming the value.
+type RowResult<T> = Result<T, (RejectReason, String)>;
+
+/// A row's canonical fields as written, cleaned but not yet normalised.
+struct RawRow {
+    id: String,
+    name: String,
+    type_raw: String,
+    owner: String,
+    level_raw: String,
+    region_raw: String,
+    kind_raw: String,
+    status_raw: String,
+    platform: String,
+}
+
 /// Builds a registry from data rows, collecting rejects. Feed rows in order, then `finish`.
 pub struct RegistryBuilder {
     header: HeaderMap,
@@ -635,95 +689,29 @@ impl RegistryBuilder {
         Ok(())
     }
 
-    /// One account from a row's cells (normalised, the originals kept), or why not.
-    fn account(&mut self, cells: &[String]) -> Result<Account, (RejectReason, String)> {
-        let get = |f: Field| -> String {
-            self.header
-                .fields
-                .iter()
-                .find(|(g, _)| *g == f)
-                .and_then(|(_, i)| cells.get(*i))
-                .map(|s| clean(s))
-                .unwrap_or_default()
-        };
-        let id = {
-            let raw = get(Field::Id);
-            if raw.is_ascii() {
-                raw
-            } else {
-                clean_id(&raw)
-            }
-        };
-        let name = get(Field::Name);
-        let type_raw = get(Field::Type);
-        let owner = get(Field::Owner);
-        let level_raw = get(Field::Level);
-        let region_raw = get(Field::Region);
-        let kind_raw = get(Field::OwnerKind);
-        let status_raw = get(Field::Status);
-        let mut missing = Vec::new();
-        for (f, v) in [
-            (Field::Id, &id),
-            (Field::Name, &name),
-            (Field::Type, &type_raw),
-            (Field::Owner, &owner),
-            (Field::Level, &level_raw),
-        ] {
-            if v.is_empty() {
-                missing.push(f.label());
-            }
-        }
-        let level = self.cache.get(0, &level_raw, normalize::level);
-        if region_raw.is_empty() && level.is_some_and(|l| l != "省级") {
-            missing.push(Field::Region.label());
-        }
-        if !missing.is_empty() {
-            return Err((
-                RejectReason::MissingValue,
-                format!("缺少 {}", missing.join("、")),
-            ));
-        }
-        let account_type: String = match &self.types {
-            Some(scheme) => scheme.classify(&type_raw).to_string(),
-            None => match self.cache.get(1, &type_raw, normalize::account_type) {
-                Some(t) => t.to_string(),
-                None => {
-                    return Err((RejectReason::UnknownType, format!(
-                            "类型 \"{type_raw}\" 无法识别(应为 微信/微博/移动客户端/其他 或其常见写法)"
-                        )));
-                }
-            },
-        };
+    /// One account from a row's cells (normalised, the originals kept), or why not. The checks
+    /// run in the order the user is told about them: missing values, type, level, status, kind.
+    fn account(&mut self, cells: &[String]) -> RowResult<Account> {
+        let raw = self.raw_row(cells);
+        let level = self.level_if_complete(&raw)?;
+        let account_type = self.account_type(&raw.type_raw)?;
         let Some(level) = level else {
-            return Err((RejectReason::UnknownLevel, format!("层级 \"{level_raw}\" 无法识别(应为 省级/市级/县级 或 设区市、县(市、区)、乡镇(街道) 等)")));
+            return Err((RejectReason::UnknownLevel, format!("层级 \"{}\" 无法识别(应为 省级/市级/县级 或 设区市、县(市、区)、乡镇(街道) 等)", raw.level_raw)));
         };
-        let status = if status_raw.is_empty() {
-            "正常"
-        } else {
-            match self.cache.get(2, &status_raw, normalize::status) {
-                Some(s) => s,
-                None => {
-                    return Err((
-                        RejectReason::UnknownStatus,
-                        format!("状态 \"{status_raw}\" 无法识别(应为 正常/停更/关停/注销)"),
-                    ));
-                }
-            }
-        };
-        let owner_kind = if kind_raw.is_empty() {
-            "部门"
-        } else {
-            match self.cache.get(3, &kind_raw, normalize::owner_kind) {
-                Some(s) => s,
-                None => {
-                    return Err((
-                        RejectReason::UnknownOwnerKind,
-                        format!("主体类别 \"{kind_raw}\" 无法识别(应为 政府/部门/其他单位)"),
-                    ));
-                }
-            }
-        };
-        let mut platform = get(Field::Platform);
+        let status = self.status(&raw.status_raw)?;
+        let owner_kind = self.owner_kind(&raw.kind_raw)?;
+        let RawRow {
+            id,
+            name,
+            type_raw,
+            owner,
+            level_raw,
+            region_raw,
+            kind_raw,
+            status_raw,
+            mut platform,
+        } = raw;
+        // An unlisted type (其他) or a profile's own scheme keeps the spelling as the platform.
         if platform.is_empty() && (account_type == "其他" || self.types.is_some()) {
             platform = type_raw.clone();
         }
@@ -752,6 +740,107 @@ impl RegistryBuilder {
             county: String::new(),
             extra,
         })
+    }
+
+    /// A row's canonical fields, cleaned but not yet normalised. A non-ASCII id also has its
+    /// full-width digits and letters folded ([`clean_id`]); an ASCII one needs no more.
+    fn raw_row(&self, cells: &[String]) -> RawRow {
+        let get = |f: Field| -> String {
+            self.header
+                .fields
+                .iter()
+                .find(|(g, _)| *g == f)
+                .and_then(|(_, i)| cells.get(*i))
+                .map(|s| clean(s))
+                .unwrap_or_default()
+        };
+        let id = get(Field::Id);
+        RawRow {
+            id: if id.is_ascii() { id } else { clean_id(&id) },
+            name: get(Field::Name),
+            type_raw: get(Field::Type),
+            owner: get(Field::Owner),
+            level_raw: get(Field::Level),
+            region_raw: get(Field::Region),
+            kind_raw: get(Field::OwnerKind),
+            status_raw: get(Field::Status),
+            platform: get(Field::Platform),
+        }
+    }
+
+    /// The normalised level (None when not recognised), once every required value is there; a
+    /// region is required below the provincial level.
+    fn level_if_complete(&mut self, raw: &RawRow) -> RowResult<Option<&'static str>> {
+        let mut missing = Vec::new();
+        for (f, v) in [
+            (Field::Id, &raw.id),
+            (Field::Name, &raw.name),
+            (Field::Type, &raw.type_raw),
+            (Field::Owner, &raw.owner),
+            (Field::Level, &raw.level_raw),
+        ] {
+            if v.is_empty() {
+                missing.push(f.label());
+            }
+        }
+        let level = self.cache.get(0, &raw.level_raw, normalize::level);
+        if raw.region_raw.is_empty() && level.is_some_and(|l| l != "省级") {
+            missing.push(Field::Region.label());
+        }
+        if !missing.is_empty() {
+            return Err((
+                RejectReason::MissingValue,
+                format!("缺少 {}", missing.join("、")),
+            ));
+        }
+        Ok(level)
+    }
+
+    /// The reported type: by the profile's own scheme (never refused, else 其他), or by the
+    /// built-in tables, which refuse a spelling they do not know.
+    fn account_type(&mut self, type_raw: &str) -> RowResult<String> {
+        if let Some(scheme) = &self.types {
+            return Ok(scheme.classify(type_raw).to_string());
+        }
+        match self.cache.get(1, type_raw, normalize::account_type) {
+            Some(t) => Ok(t.to_string()),
+            None => Err((
+                RejectReason::UnknownType,
+                format!(
+                    "类型 \"{type_raw}\" 无法识别(应为 微信/微博/移动客户端/其他 或其常见写法)"
+                ),
+            )),
+        }
+    }
+
+    /// The status; an empty cell means 正常 (exports leave it blank for active accounts).
+    fn status(&mut self, status_raw: &str) -> RowResult<&'static str> {
+        if status_raw.is_empty() {
+            return Ok("正常");
+        }
+        self.cache
+            .get(2, status_raw, normalize::status)
+            .ok_or_else(|| {
+                (
+                    RejectReason::UnknownStatus,
+                    format!("状态 \"{status_raw}\" 无法识别(应为 正常/停更/关停/注销)"),
+                )
+            })
+    }
+
+    /// The owner kind; an empty cell means 部门, by far the most common.
+    fn owner_kind(&mut self, kind_raw: &str) -> RowResult<&'static str> {
+        if kind_raw.is_empty() {
+            return Ok("部门");
+        }
+        self.cache
+            .get(3, kind_raw, normalize::owner_kind)
+            .ok_or_else(|| {
+                (
+                    RejectReason::UnknownOwnerKind,
+                    format!("主体类别 \"{kind_raw}\" 无法识别(应为 政府/部门/其他单位)"),
+                )
+            })
     }
 
     /// The distinct 所属地区 texts of non-provincial accounts, for guessing the province.

@@ -97,6 +97,19 @@ impl Workdir {
         run
     }
 
+    /// Write `text` to `name` in the scratch dir (a registry, a profile, an edited file).
+    pub fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.path(name), text).unwrap_or_else(|e| panic!("write {name}: {e}"));
+    }
+
+    /// The audit binary, to run in the scratch dir as a child the test manages itself (races,
+    /// waits, injected faults).
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(assert_cmd::cargo::cargo_bin("audit"));
+        c.current_dir(self.dir.path());
+        c
+    }
+
     pub fn read(&self, p: &str) -> String {
         let bytes = std::fs::read(self.path(p)).unwrap_or_else(|e| panic!("read {p}: {e}"));
         String::from_utf8(bytes)
@@ -162,33 +175,43 @@ impl Workdir {
     }
 }
 
+/// A demo registry of `accounts` accounts at `out` (.xlsx or .csv), with `--seed` when given.
+pub fn demo_data(w: &Workdir, accounts: u64, seed: Option<u64>, out: &str) {
+    let accounts = accounts.to_string();
+    let seed = seed.map(|s| s.to_string());
+    let mut args = vec!["demo-data", "--accounts", &accounts];
+    if let Some(s) = &seed {
+        args.extend(["--seed", s]);
+    }
+    args.extend(["--out", out]);
+    w.run(&args).ok();
+}
+
+/// Run `sample` on `campaign` for `size` accounts with `seed` and one random unit per stratum
+/// (enough for small test campaigns), plus `extra` arguments; the caller checks the outcome.
+pub fn sample(w: &Workdir, campaign: &str, size: u64, seed: u64, extra: &[&str]) -> Run {
+    let (size, seed) = (size.to_string(), seed.to_string());
+    let mut args = vec![
+        "sample",
+        "--campaign",
+        campaign,
+        "--size",
+        &size,
+        "--min-per-stratum",
+        "1",
+        "--seed",
+        &seed,
+    ];
+    args.extend_from_slice(extra);
+    w.run(&args)
+}
+
 /// Build a campaign: demo registry of `n` accounts, imported, sampled (seed 7, at least one per
 /// stratum), sheets for `k`.
 pub fn campaign(w: &Workdir, n: u64, size: u64, k: usize) {
-    w.run(&[
-        "demo-data",
-        "--accounts",
-        &n.to_string(),
-        "--seed",
-        "3",
-        "--out",
-        "reg.xlsx",
-    ])
-    .ok();
+    demo_data(w, n, Some(3), "reg.xlsx");
     w.run(&["import", "reg.xlsx", "--campaign", "c"]).ok();
-    w.run(&[
-        "sample",
-        "--campaign",
-        "c",
-        "--size",
-        &size.to_string(),
-        "--seed",
-        "7",
-        // Small test campaigns: one random unit per stratum is enough here.
-        "--min-per-stratum",
-        "1",
-    ])
-    .ok();
+    sample(w, "c", size, 7, &[]).ok();
     w.run(&[
         "sheet",
         "--campaign",
@@ -201,10 +224,30 @@ pub fn campaign(w: &Workdir, n: u64, size: u64, k: usize) {
     .ok();
 }
 
-/// The account ids of a workbook's 检查表, in row order.
-pub fn ids_of(w: &Workdir, sheet: &str) -> Vec<String> {
+/// Sample every account of `campaign` (`--rate 1`, seed 1, plus `extra`) and make one workbook.
+pub fn sample_all_one_sheet(w: &Workdir, campaign: &str, extra: &[&str]) {
+    let mut args = vec!["sample", "--campaign", campaign, "--rate", "1"];
+    args.extend_from_slice(extra);
+    w.run(&args).ok();
+    w.run(&["sheet", "--campaign", campaign, "--inspectors", "1"])
+        .ok();
+}
+
+/// Every row of a workbook's 检查表 as text, the header first.
+pub fn sheet_rows(w: &Workdir, sheet: &str) -> Vec<Vec<String>> {
     use calamine::{open_workbook_auto, Reader};
     let mut wb = open_workbook_auto(w.path(sheet)).unwrap();
     let r = wb.worksheet_range("检查表").unwrap();
-    r.rows().skip(1).map(|row| row[0].to_string()).collect()
+    r.rows()
+        .map(|row| row.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+/// The account ids of a workbook's 检查表, in row order.
+pub fn ids_of(w: &Workdir, sheet: &str) -> Vec<String> {
+    sheet_rows(w, sheet)
+        .into_iter()
+        .skip(1)
+        .map(|row| row[0].clone())
+        .collect()
 }
