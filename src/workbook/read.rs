@@ -412,9 +412,37 @@ impl Prefilled<'_> {
                 .all(|p| matches!(self.current(p), Some(v) if v == p.value))
     }
 
+    /// Whether the inspector marked a problem of their own: a veto item or a deduction that is
+    /// not a pre-filled 是 kept as it was (an unreadable cell counts, read_row reports it).
+    fn own_problem(&self) -> bool {
+        self.cat
+            .indicators
+            .iter()
+            .zip(self.indicators)
+            .any(|(ind, cell)| {
+                let value = match ind.kind {
+                    crate::indicators::Kind::Veto => answers::parse_yes_no(cell),
+                    crate::indicators::Kind::Deduct => answers::parse_count(cell, ind.max.unwrap_or(0)),
+                };
+                let kept_yes = self
+                    .prefills
+                    .iter()
+                    .any(|p| p.code == ind.code && p.value > 0 && self.current(p) == Some(1));
+                match value {
+                    Ok(Some(v)) => v > 0 && !kept_yes,
+                    Ok(None) => false,
+                    Err(_) => true,
+                }
+            })
+    }
+
     /// The evidence of the pre-filled 是 answers the inspector kept: it stands as the problem
-    /// description when the inspector wrote none.
+    /// description when the inspector wrote none and marked no problem of their own (a problem
+    /// the monitoring data did not give needs the inspector's evidence).
     fn kept_evidence(&self) -> Option<String> {
+        if self.own_problem() {
+            return None;
+        }
         let kept: Vec<String> = self
             .prefills
             .iter()
