@@ -185,9 +185,9 @@ fn bad_exports_are_named_and_change_nothing() {
         format!("{head}{},2020-03-01,很多,2020-03-22\n", s[0].id),
     )
     .unwrap();
-    sheet("bad.csv", &[])
-        .fails()
-        .stderr_has("bad.csv 第 2 行 [超期未回复数]: \"很多\" 无法识别,应为不小于 0 的整数");
+    sheet("bad.csv", &[]).fails().stderr_has(
+        "bad.csv 第 2 行 [超期未回复数]: \"很多\" 无法识别,应为 0 到 1000000 之间的整数",
+    );
     std::fs::write(
         w.path("date.csv"),
         format!("{head}{},上周五,0,2020-03-22\n", s[0].id),
@@ -195,12 +195,50 @@ fn bad_exports_are_named_and_change_nothing() {
     .unwrap();
     sheet("date.csv", &[])
         .fails()
-        .stderr_has("第 2 行 [最近更新时间]: \"上周五\" 无法识别,应为日期");
+        .stderr_has("第 2 行 [最近更新时间]: \"上周五\" 无法识别,应为 日期");
+    std::fs::write(
+        w.path("huge.csv"),
+        format!("{head}{},2020-03-01,99999999999,2020-03-22\n", s[0].id),
+    )
+    .unwrap();
+    sheet("huge.csv", &[]).fails().stderr_has(
+        "huge.csv 第 2 行 [超期未回复数]: \"99999999999\" 无法识别,应为 0 到 1000000 之间的整数",
+    );
+    std::fs::write(
+        w.path("future.csv"),
+        format!("{head}{},2099-03-01,0,2020-03-22\n", s[0].id),
+    )
+    .unwrap();
+    sheet("future.csv", &[])
+        .fails()
+        .stderr_has("future.csv 第 2 行 [最近更新时间]: 2099-03-01 晚于今天");
+    std::fs::write(
+        w.path("dup.csv"),
+        format!(
+            "账号ID,最后发布时间,最近更新时间,监测时间\n{},2020-03-06,2020-01-01,2020-03-22\n",
+            s[0].id
+        ),
+    )
+    .unwrap();
+    sheet("dup.csv", &[]).fails().stderr_has(
+        "dup.csv 第 1 行表头: 第 2 列 \"最后发布时间\" 与第 3 列 \"最近更新时间\" 都是最近更新时间,无法确定用哪一列",
+    );
+    std::fs::write(
+        w.path("notype.csv"),
+        "账号名称,最后发布时间,监测时间\n江苏发布,2020-03-01,2020-03-22\n",
+    )
+    .unwrap();
+    sheet("notype.csv", &[])
+        .fails()
+        .stderr_has("需要 账号ID 列(或 名称 与 类型 两列)");
     std::fs::write(
         w.path("notime.csv"),
         format!("账号ID,最近更新时间\n{},2020-03-01\n", s[0].id),
     )
     .unwrap();
+    sheet("notime.csv", &["--monitor-at", "2099-03-22"])
+        .fails()
+        .stderr_has("--monitor-at 2099-03-22 晚于今天");
     sheet("notime.csv", &[])
         .fails()
         .stderr_has("notime.csv: 监测数据第 2 行没有监测时间")
@@ -329,17 +367,37 @@ fn kept_and_changed_prefills_are_counted_and_reported() {
     assert_eq!(table[4][..7], ["合计", "", "7", "3", "5", "1", "1"]);
     // A problem of the inspector's own still needs its evidence, kept pre-fills or not.
     w.python(&[
-        WB1, "own.xlsx", "--fill-blank", "2020-03-25", "--set", &s[1].id, "V1", "是",
+        WB1,
+        "own.xlsx",
+        "--fill-blank",
+        "2020-03-25",
+        "--set",
+        &s[1].id,
+        "V1",
+        "是",
     ]);
     w.run(&["collect", "--campaign", "c", "own.xlsx"])
         .fails()
-        .stderr_has(&format!("账号 {} [问题描述]: 标记了问题但未填写问题描述(证据)", s[1].id));
+        .stderr_has(&format!(
+            "账号 {} [问题描述]: 标记了问题但未填写问题描述(证据)",
+            s[1].id
+        ));
     w.python(&[
-        WB1, "deduct.xlsx", "--fill-blank", "2020-03-25", "--set", &s[1].id, "D2", "n:1",
+        WB1,
+        "deduct.xlsx",
+        "--fill-blank",
+        "2020-03-25",
+        "--set",
+        &s[1].id,
+        "D2",
+        "n:1",
     ]);
     w.run(&["collect", "--campaign", "c", "deduct.xlsx"])
         .fails()
-        .stderr_has(&format!("账号 {} [问题描述]: 标记了问题但未填写问题描述(证据)", s[1].id));
+        .stderr_has(&format!(
+            "账号 {} [问题描述]: 标记了问题但未填写问题描述(证据)",
+            s[1].id
+        ));
     // A pre-fill changed in the hidden sheet breaks the signature.
     w.python(&[
         WB1,

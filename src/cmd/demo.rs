@@ -125,7 +125,7 @@ fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         monitor: Some(MonitorInput {
             source: monitor.display().to_string(),
             sha256: campaign::sha256_file(&monitor)?,
-            file: crate::io::monitor_file::read(&monitor)?,
+            file: crate::io::monitor_file::read(&monitor, chrono::Local::now().date_naive())?,
             at: None,
         }),
         force: false,

@@ -18,20 +18,18 @@ pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
             inspectors: args.inspectors.unwrap_or(1),
         },
     };
+    let today = chrono::Local::now().date_naive();
     let monitor = match &args.monitor {
         None => None,
         Some(path) => {
             let at = args
                 .monitor_at
                 .as_deref()
-                .map(|t| {
-                    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                        .map_err(|_| anyhow!("--monitor-at \"{t}\" 不是 YYYY-MM-DD 格式的日期"))
-                })
+                .map(|t| monitor_at(t, today))
                 .transpose()?;
             Some(MonitorInput {
                 source: path.display().to_string(),
-                file: crate::io::monitor_file::read(path)?,
+                file: crate::io::monitor_file::read(path, today)?,
                 sha256: campaign::sha256_file(path)?,
                 at,
             })
@@ -45,6 +43,18 @@ pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
         monitor,
         force: args.force,
     })
+}
+
+/// `--monitor-at`: a date, not after today.
+fn monitor_at(text: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
+    let d = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| anyhow!("--monitor-at \"{text}\" 不是 YYYY-MM-DD 格式的日期"))?;
+    if d > today {
+        return Err(anyhow!(
+            "--monitor-at {d} 晚于今天({today}),监测时间不会在将来"
+        ));
+    }
+    Ok(d)
 }
 
 /// Run `audit sheet`.
@@ -85,6 +95,12 @@ fn print_monitor(camp: &Campaign, m: &MonitorEntry) {
         m.prefilled,
         camp.path(campaign::MONITOR_PREFILL).display()
     );
+    if m.matched == 0 {
+        eprintln!(
+            "警告: 监测数据 {} 没有匹配到任何样本账号,检查表未预填;请确认它是本期样本所在地区的导出,且有 账号ID 列(或 名称 与 类型)",
+            m.source
+        );
+    }
     if m.unmatched > 0 {
         println!(
             "  {} 行未匹配到样本账号(不在样本中、同名无法区分等),见 {}",

@@ -6,7 +6,6 @@ use super::read::{for_each_row, ReadError, RowRead};
 use crate::monitor::cells::{self, Column};
 use crate::monitor::Observation;
 use crate::registry::Field;
-use std::collections::HashMap;
 use std::path::Path;
 
 /// Rows scanned for the header before giving up.
@@ -20,15 +19,47 @@ pub enum MonitorFileError {
     #[error(transparent)]
     Read(#[from] ReadError),
     /// No header row among the first rows.
-    #[error("{file}: 前 {HEADER_SCAN_ROWS} 行中找不到监测数据的表头:需要 账号ID 或 名称 列,以及至少一列监测数据({columns})")]
+    #[error("{file}: 前 {HEADER_SCAN_ROWS} 行中找不到监测数据的表头:需要 账号ID 列(或 名称 与 类型 两列),以及至少一列监测数据({columns})")]
     NoHeader {
         /// The file.
         file: String,
         /// The monitoring columns accepted.
         columns: String,
     },
+    /// Two columns of the header mean the same thing: which one holds the data is a guess.
+    #[error("{file} 第 {row} 行表头: 第 {first} 列 \"{first_header}\" 与第 {second} 列 \"{second_header}\" 都是{meaning},无法确定用哪一列;请删去多余的一列")]
+    DuplicateColumn {
+        /// The file.
+        file: String,
+        /// The header's row.
+        row: u32,
+        /// The first column (1-based).
+        first: usize,
+        /// Its header.
+        first_header: String,
+        /// The second column (1-based).
+        second: usize,
+        /// Its header.
+        second_header: String,
+        /// What both mean.
+        meaning: String,
+    },
+    /// A date after today: a monitoring time or a last post cannot lie in the future.
+    #[error("{file} 第 {row} 行 [{column}]: {date} 晚于今天({today}),监测数据不会有将来的日期")]
+    Future {
+        /// The file.
+        file: String,
+        /// The row.
+        row: u32,
+        /// The column's header as written.
+        column: String,
+        /// The date.
+        date: chrono::NaiveDate,
+        /// Today.
+        today: chrono::NaiveDate,
+    },
     /// A cell holds none of the values its column accepts.
-    #[error("{file} 第 {row} 行 [{column}]: \"{value}\" 无法识别,应为{expected}")]
+    #[error("{file} 第 {row} 行 [{column}]: \"{value}\" 无法识别,应为 {expected}")]
     BadCell {
         /// The file.
         file: String,
@@ -52,28 +83,82 @@ struct Layout {
     headers: Vec<String>,
 }
 
-impl Layout {
-    /// The layout a row describes, when it is a header: a key column and a monitoring column.
-    fn from_row(cells: &[String]) -> Option<Layout> {
-        let find = |f: Field| cells.iter().position(|h| Field::from_header(h) == Some(f));
-        let mut monitoring: Vec<(Column, usize)> = Vec::new();
-        for (i, h) in cells.iter().enumerate() {
-            match Column::from_header(h) {
-                Some(c) if !monitoring.iter().any(|(k, _)| *k == c) => monitoring.push((c, i)),
-                _ => {}
+/// What a header cell means to the reader: a key field or a monitoring column.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Meaning {
+    Key(Field),
+    Monitoring(Column),
+}
+
+impl Meaning {
+    fn of(header: &str) -> Option<Meaning> {
+        match Field::from_header(header) {
+            Some(f @ (Field::Id | Field::Name | Field::Type | Field::Platform)) => {
+                Some(Meaning::Key(f))
             }
+            _ => Column::from_header(header).map(Meaning::Monitoring),
         }
+    }
+
+    fn label(self) -> String {
+        match self {
+            Meaning::Key(f) => f.label().to_string(),
+            Meaning::Monitoring(c) => c.label().to_string(),
+        }
+    }
+}
+
+impl Layout {
+    /// The layout a row describes, when it is a header: an id (or a name and a type) and a
+    /// monitoring column. Two columns meaning the same thing are an error: the reader would
+    /// have to guess which one holds the data.
+    fn from_row(
+        row: u32,
+        cells: &[String],
+        file: &str,
+    ) -> Result<Option<Layout>, MonitorFileError> {
+        let mut seen: Vec<(Meaning, usize)> = Vec::new();
+        for (i, h) in cells.iter().enumerate() {
+            let Some(m) = Meaning::of(h) else { continue };
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == m) {
+                return Err(MonitorFileError::DuplicateColumn {
+                    file: file.to_string(),
+                    row,
+                    first: first + 1,
+                    first_header: cells[*first].clone(),
+                    second: i + 1,
+                    second_header: h.clone(),
+                    meaning: m.label(),
+                });
+            }
+            seen.push((m, i));
+        }
+        let find = |f: Field| {
+            seen.iter()
+                .find(|(m, _)| *m == Meaning::Key(f))
+                .map(|(_, i)| *i)
+        };
+        let monitoring: Vec<(Column, usize)> = seen
+            .iter()
+            .filter_map(|(m, i)| match m {
+                Meaning::Monitoring(c) => Some((*c, *i)),
+                Meaning::Key(_) => None,
+            })
+            .collect();
         let (id, name) = (find(Field::Id), find(Field::Name));
-        if (id.is_none() && name.is_none()) || monitoring.is_empty() {
-            return None;
+        // Matching by name needs the type too: many accounts share a name across platforms.
+        let account_type = find(Field::Type).or(find(Field::Platform));
+        let keyed = id.is_some() || (name.is_some() && account_type.is_some());
+        if !keyed || monitoring.is_empty() {
+            return Ok(None);
         }
-        Some(Layout {
+        Ok(Some(Layout {
             id,
             name,
-            account_type: find(Field::Type),
+            account_type,
             monitoring,
             headers: cells.to_vec(),
-        })
+        }))
     }
 
     /// One data row as an observation, or the first cell that cannot be read.
@@ -82,6 +167,7 @@ impl Layout {
         row: u32,
         cells: &[String],
         file: &str,
+        today: chrono::NaiveDate,
     ) -> Result<Observation, MonitorFileError> {
         let text = |c: Option<usize>| {
             c.and_then(|c| cells.get(c))
@@ -104,9 +190,21 @@ impl Layout {
                 value: value.clone(),
                 expected: column.expected(),
             };
+            let date = || -> Result<Option<chrono::NaiveDate>, MonitorFileError> {
+                match cells::date(&value).map_err(|_| bad())? {
+                    Some(d) if d > today => Err(MonitorFileError::Future {
+                        file: file.to_string(),
+                        row,
+                        column: self.headers[c].clone(),
+                        date: d,
+                        today,
+                    }),
+                    d => Ok(d),
+                }
+            };
             match column {
-                Column::LastPost => obs.last_post = cells::date(&value).map_err(|_| bad())?,
-                Column::MonitoredAt => obs.monitored_at = cells::date(&value).map_err(|_| bad())?,
+                Column::LastPost => obs.last_post = date()?,
+                Column::MonitoredAt => obs.monitored_at = date()?,
                 Column::Messages => obs.messages = cells::count(&value).map_err(|_| bad())?,
                 Column::Unanswered => obs.unanswered = cells::count(&value).map_err(|_| bad())?,
                 Column::Interaction => {
@@ -122,14 +220,15 @@ impl Layout {
 pub struct MonitorFile {
     /// One observation per data row, in file order.
     pub rows: Vec<Observation>,
-    /// The monitoring columns found.
-    pub columns: Vec<Column>,
+    /// The monitoring columns found, as the file heads them.
+    pub columns: Vec<String>,
     /// The header's row.
     pub header_row: u32,
 }
 
 /// Read a monitoring export: the first sheet of a workbook, or a CSV in any supported encoding.
-pub fn read(path: &Path) -> Result<MonitorFile, MonitorFileError> {
+/// Dates after `today` are refused.
+pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<MonitorFile, MonitorFileError> {
     let file = path.display().to_string();
     let mut layout: Option<(u32, Layout)> = None;
     let mut rows = Vec::new();
@@ -137,8 +236,14 @@ pub fn read(path: &Path) -> Result<MonitorFile, MonitorFileError> {
     for_each_row(path, None, None, |r: &RowRead<'_>| {
         match &layout {
             None if r.number > HEADER_SCAN_ROWS => return Ok(false),
-            None => layout = Layout::from_row(r.cells).map(|l| (r.number, l)),
-            Some((_, l)) => match l.observation(r.number, r.cells, &file) {
+            None => match Layout::from_row(r.number, r.cells, &file) {
+                Ok(l) => layout = l.map(|l| (r.number, l)),
+                Err(e) => {
+                    failed = Some(e);
+                    return Ok(false);
+                }
+            },
+            Some((_, l)) => match l.observation(r.number, r.cells, &file, today) {
                 Ok(o) => rows.push(o),
                 Err(e) => {
                     failed = Some(e);
@@ -158,7 +263,11 @@ pub fn read(path: &Path) -> Result<MonitorFile, MonitorFileError> {
             columns: columns.join("、"),
         });
     };
-    let columns = layout.monitoring.iter().map(|(c, _)| *c).collect();
+    let columns = layout
+        .monitoring
+        .iter()
+        .map(|(_, i)| layout.headers[*i].clone())
+        .collect();
     // Blank key rows (a totals line, a note under the table) are not observations.
     rows.retain(|o: &Observation| !(o.id.is_empty() && o.name.is_empty() && is_empty(o)));
     Ok(MonitorFile {
@@ -174,14 +283,4 @@ fn is_empty(o: &Observation) -> bool {
         && o.unanswered.is_none()
         && o.interaction.is_none()
         && o.monitored_at.is_none()
-}
-
-/// The monitoring columns found, in the README's order, for the summary line.
-pub fn column_labels(columns: &[Column]) -> String {
-    let labels: HashMap<Column, &str> = columns.iter().map(|c| (*c, c.label())).collect();
-    Column::ALL
-        .iter()
-        .filter_map(|c| labels.get(c).copied())
-        .collect::<Vec<_>>()
-        .join("、")
 }

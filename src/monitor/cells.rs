@@ -79,7 +79,7 @@ impl Column {
     pub fn expected(self) -> &'static str {
         match self {
             Column::LastPost | Column::MonitoredAt => "日期,例如 2020-03-20 或 2020/3/20 10:30",
-            Column::Messages | Column::Unanswered => "不小于 0 的整数",
+            Column::Messages | Column::Unanswered => "0 到 1000000 之间的整数",
             Column::Interaction => "正常 或 异常",
         }
     }
@@ -121,8 +121,19 @@ pub fn date(text: &str) -> Result<Option<NaiveDate>, BadValue> {
     }
 }
 
-/// A count: digits, optionally followed by 条 or 次. `Ok(None)` for a blank cell.
+/// The largest count taken: more messages than this for one account is a misread column.
+pub const MAX_COUNT: u32 = 1_000_000;
+
+/// A count: digits, optionally followed by 条 or 次, up to [`MAX_COUNT`]. `Ok(None)` for a
+/// blank cell.
 pub fn count(text: &str) -> Result<Option<u32>, BadValue> {
+    match any_count(text)? {
+        Some(n) if n > MAX_COUNT => Err(BadValue),
+        n => Ok(n),
+    }
+}
+
+fn any_count(text: &str) -> Result<Option<u32>, BadValue> {
     let t = crate::text::clean(&crate::text::fold_width(text));
     if t.is_empty() {
         return Ok(None);

@@ -507,7 +507,7 @@ fn stage_monitor(
         source: input.source.clone(),
         source_sha256: input.sha256.clone(),
         monitor_at: input.at.map(|d| d.to_string()),
-        columns: crate::io::monitor_file::column_labels(&input.file.columns),
+        columns: input.file.columns.join("、"),
         rows: input.file.rows.len() as u64,
         matched: plan.matched as u64,
         unmatched: plan.unmatched.len() as u64,

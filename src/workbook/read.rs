@@ -422,7 +422,9 @@ impl Prefilled<'_> {
             .any(|(ind, cell)| {
                 let value = match ind.kind {
                     crate::indicators::Kind::Veto => answers::parse_yes_no(cell),
-                    crate::indicators::Kind::Deduct => answers::parse_count(cell, ind.max.unwrap_or(0)),
+                    crate::indicators::Kind::Deduct => {
+                        answers::parse_count(cell, ind.max.unwrap_or(0))
+                    }
                 };
                 let kept_yes = self
                     .prefills
