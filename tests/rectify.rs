@@ -577,3 +577,54 @@ fn sweep(w: &Workdir, args: &[&str], rerun_extra: &[&str]) {
     }
     panic!("{args:?} never completed");
 }
+
+#[test]
+#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
+fn copies_are_taken_by_when_they_were_saved() {
+    let w = Workdir::new();
+    demo_with_sheets(&w);
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helpers/rectify_fill.py");
+    let fill = |dst: &str, outcome: &str, saved: u64| {
+        let out = std::process::Command::new("python3")
+            .arg(&script)
+            .args([NANJING, dst, "--all", outcome, "d:2020-01-10"])
+            .current_dir(w.dir.path())
+            .output()
+            .expect("python3 with openpyxl");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(saved);
+        let f = std::fs::File::options()
+            .write(true)
+            .open(w.path(dst))
+            .unwrap();
+        f.set_modified(at).unwrap();
+    };
+    let collect = |file: &str| w.run(&["rectify", "collect", "--campaign", PREV, file]);
+    fill("new.xlsx", "已整改", 1_700_000_000);
+    fill("old.xlsx", "整改中", 1_600_000_000);
+    collect("new.xlsx").ok();
+    // An older copy in a later run is not applied over the newer one.
+    collect("old.xlsx")
+        .fails()
+        .stderr_has("old.xlsx: 比已收回的同一整改反馈表 new.xlsx 保存得更早,未采用");
+    let record = w.csv("d/2019Q4/rectify/整改记录.csv");
+    let nanjing: Vec<&Vec<String>> = record.iter().filter(|r| r[0] == "南京市").collect();
+    assert!(nanjing.iter().all(|r| r[7] == "已整改"), "{nanjing:?}");
+    // Two new copies saved at the same moment cannot be ordered: neither is taken.
+    fill("a.xlsx", "整改中", 1_800_000_000);
+    fill("b.xlsx", "已注销", 1_800_000_000);
+    w.run(&["rectify", "collect", "--campaign", PREV, "a.xlsx", "b.xlsx"])
+        .fails()
+        .stderr_has("a.xlsx: 同一整改反馈表有几份副本的保存时间相同,无法判断哪份较新,均未采用")
+        .stderr_has("b.xlsx: 同一整改反馈表有几份副本的保存时间相同");
+    let record = w.csv("d/2019Q4/rectify/整改记录.csv");
+    assert!(record
+        .iter()
+        .filter(|r| r[0] == "南京市")
+        .all(|r| r[7] == "已整改"));
+}

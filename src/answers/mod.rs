@@ -2,6 +2,7 @@
 //! conflicts, and verdicts. Pure: cells in, answers and problems out.
 
 pub mod assign;
+pub mod order;
 pub mod tables;
 
 use crate::indicators::{verdict, Answer, Catalog, Kind, Verdict};
@@ -190,6 +191,19 @@ pub struct Problem {
     pub column: Option<String>,
     /// What is wrong, for the user.
     pub message: String,
+}
+
+impl Problem {
+    /// A problem with a whole file.
+    pub fn whole(file: &std::path::Path, message: String) -> Problem {
+        Problem {
+            source: file.display().to_string(),
+            row: None,
+            id: None,
+            column: None,
+            message,
+        }
+    }
 }
 
 impl std::fmt::Display for Problem {

@@ -77,6 +77,10 @@ pub struct RectifyReceived {
     pub replies: u64,
     /// Problems found in it.
     pub problems: u64,
+    /// When the copy was saved (nanoseconds since 1970): a copy saved no later is not applied
+    /// over it. Absent in records from before this was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<i64>,
 }
 
 /// A file the tool wrote, with its SHA-256.

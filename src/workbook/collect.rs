@@ -4,6 +4,7 @@
 //! manifest committed together. `audit collect` and the demo both call [`collect`].
 
 use super::read::{read_returned, Expected, Returned};
+use crate::answers::order::partition;
 use crate::answers::{self, tables, Merged, Problem, Resolution, RowAnswer};
 use crate::campaign::{self, records, Campaign, ReceivedEntry, StoreError, Txn};
 use crate::io::write::csv_bytes;
@@ -204,42 +205,16 @@ fn in_order<'a>(
     received: &[ReceivedEntry],
     problems: &mut Vec<Problem>,
 ) -> Vec<Fresh<'a>> {
-    let whole = |f: &Fresh<'_>, message: String| Problem {
-        source: f.file.display().to_string(),
-        row: None,
-        id: None,
-        column: None,
-        message,
-    };
-    let mut times: HashMap<&str, Vec<i64>> = HashMap::new();
-    for f in &fresh {
-        times
-            .entry(f.workbook.meta.workbook_id.as_str())
-            .or_default()
-            .push(f.modified);
-    }
-    let tied: HashSet<String> = times
-        .iter()
-        .filter(|(_, t)| (1..t.len()).any(|i| t[i] == t[i - 1]))
-        .map(|(w, _)| w.to_string())
-        .collect();
-    let mut kept = Vec::new();
-    for f in fresh {
-        let id = &f.workbook.meta.workbook_id;
-        let taken = received.iter().find(|r| &r.workbook == id);
-        if tied.contains(id) {
-            let msg =
-                "同一检查表有几份副本的保存时间相同,无法判断哪份较新,均未采用;请只交回最新的一份";
-            problems.push(whole(&f, msg.into()));
-        } else if let Some(r) = taken.filter(|r| r.modified.is_some_and(|m| f.modified <= m)) {
-            let msg = format!(
-                "比已收回的同一检查表 {} 保存得更早,未采用;如确要以这份为准,请重新保存后交回",
-                r.source
-            );
-            problems.push(whole(&f, msg));
-        } else {
-            kept.push(f);
-        }
+    let (kept, skipped) = partition(
+        fresh,
+        |f| (f.workbook.meta.workbook_id.clone(), f.modified),
+        |w| {
+            let r = received.iter().find(|r| r.workbook == w)?;
+            Some((r.modified?, r.source.clone()))
+        },
+    );
+    for (f, skip) in skipped {
+        problems.push(Problem::whole(f.file, skip.message("检查表", "交回")));
     }
     kept
 }

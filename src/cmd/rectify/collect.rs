@@ -1,5 +1,6 @@
 //! `audit rectify collect --campaign DIR FILE...`: take the units' replies into the record.
 
+use crate::answers::order::partition;
 use crate::answers::{DateRange, Problem};
 use crate::campaign::rectify::{self as store, RectifyEntry, RectifyReceived};
 use crate::campaign::{self, Access, Campaign, Txn};
@@ -7,6 +8,7 @@ use crate::cli::RectifyCollectArgs;
 use crate::rectify::RectifyRow;
 use crate::workbook::rectify::{read_returned, RectifyExpected, RectifyReturned};
 use anyhow::{anyhow, bail, Result};
+use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -56,8 +58,35 @@ fn read_files(
             }
         }
     }
-    fresh.sort_by_key(|f| f.modified); // stable: equal times keep the order given
+    fresh.sort_by_key(|f| f.modified); // the one saved last is applied last, and wins
     fresh
+}
+
+/// The local date a copy was saved, from its modification time (none when unknown).
+fn saved_on(modified: i64) -> Option<NaiveDate> {
+    let t = chrono::DateTime::from_timestamp_nanos(modified).with_timezone(&chrono::Local);
+    (modified > 0).then(|| t.date_naive())
+}
+
+/// Keep the copies that can be ordered (see [`crate::answers::order`]): the others are
+/// reported and not taken.
+fn in_order(
+    fresh: Vec<Fresh>,
+    received: &[RectifyReceived],
+    problems: &mut Vec<Problem>,
+) -> Vec<Fresh> {
+    let (kept, skipped) = partition(
+        fresh,
+        |f| (f.workbook.meta.workbook_id.clone(), f.modified),
+        |w| {
+            let r = received.iter().find(|r| r.workbook == w)?;
+            Some((r.modified?, r.source.clone()))
+        },
+    );
+    for (f, skip) in skipped {
+        problems.push(Problem::whole(&f.file, skip.message("整改反馈表", "报送")));
+    }
+    kept
 }
 
 /// Apply each copy's replies to the record (a row left blank keeps an earlier reply), keep the
@@ -68,7 +97,7 @@ fn take(
     rows: &mut [RectifyRow],
     entry: &mut RectifyEntry,
     problems: &mut Vec<Problem>,
-) -> Result<Vec<String>> {
+) -> Result<Vec<(String, Option<NaiveDate>)>> {
     let index: HashMap<String, usize> = rows
         .iter()
         .enumerate()
@@ -90,11 +119,14 @@ fn take(
         }
         let inbox_file = format!("{}/{}-{source}", store::RECTIFY_INBOX_DIR, &wb.sha256[..12]);
         txn.put_copy(&inbox_file, &wb.bytes)?;
-        lines.push(format!(
-            "采用 {}(责任单位 {}):报送 {} 个账号",
-            f.file.display(),
-            wb.meta.inspector,
-            wb.replies.len()
+        lines.push((
+            format!(
+                "采用 {}(责任单位 {}):报送 {} 个账号",
+                f.file.display(),
+                wb.meta.inspector,
+                wb.replies.len()
+            ),
+            saved_on(f.modified),
         ));
         entry.seen.push(wb.sha256.clone());
         entry.received.retain(|r| r.workbook != wb.meta.workbook_id);
@@ -107,6 +139,7 @@ fn take(
             collected_at: at,
             replies: wb.replies.len() as u64,
             problems: wb.problems.len() as u64,
+            modified: Some(f.modified),
         });
         problems.extend(wb.problems);
     }
@@ -140,22 +173,24 @@ pub fn run(args: &RectifyCollectArgs) -> Result<i32> {
             record: &record,
             dates: DateRange::for_period(camp.manifest.period.as_deref(), today),
         };
-        read_files(&files, &exp, &entry.seen, &mut already, &mut problems)
+        let fresh = read_files(&files, &exp, &entry.seen, &mut already, &mut problems);
+        in_order(fresh, &entry.received, &mut problems)
     };
     let mut txn = camp.begin()?;
     let taken = take(&mut txn, fresh, &mut rows, &mut entry, &mut problems)?;
     store::stage_record(&mut txn, &rows)?;
     camp.manifest.rectify = Some(entry);
     camp.commit(txn)?;
-    for line in &taken {
-        println!("{line}");
-    }
     let deadline = super::parse_day(
         "campaign.toml 中的 deadline",
         &camp.rectify_entry()?.deadline,
     )?;
-    if !taken.is_empty() && today > deadline {
-        println!("(已过报送截止日期 {deadline},以上为逾期报送)");
+    for (line, saved) in &taken {
+        // Late by when the unit saved its reply, not by when the office collects it.
+        match saved.filter(|d| *d > deadline) {
+            Some(d) => println!("{line}(保存于 {d},晚于报送截止日期 {deadline},为逾期报送)"),
+            None => println!("{line}"),
+        }
     }
     if !already.is_empty() {
         println!(
