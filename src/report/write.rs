@@ -162,9 +162,9 @@ pub fn report_xlsx(
                 7,
             )?;
         }
-        if std::ptr::eq(t, annex) {
-            printable(ws, header_row)?;
-        }
+        // Every sheet prints on A4 landscape, as wide as one page: the office prints tables
+        // for the meeting, not only the annex.
+        printable(ws, header_row)?;
         ws.set_freeze_panes(header_row + 1, 0)?;
     }
     Ok(wb.save_to_buffer()?)

@@ -87,6 +87,10 @@ fn write_help(wb: &mut Workbook, spec: &RectifySpec<'_>) -> Result<()> {
     ws.set_name(super::SHEET_HELP)?;
     ws.set_column_width(0, 16)?;
     ws.set_column_width(1, 90)?;
+    // One page wide when printed: the title and the instructions must not break mid-line.
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
     ws.write_string_with_format(
         0,
         0,
