@@ -5,6 +5,7 @@
 //! a few percent non-active, a sprinkle of accounts that represent a government itself (政府).
 
 pub mod monitor;
+pub mod simulate;
 
 use crate::registry::normalize::JIANGSU_CITIES;
 use rand_chacha::ChaCha20Rng;
