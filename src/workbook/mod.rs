@@ -6,6 +6,7 @@ pub mod issue;
 pub mod meta;
 pub mod read;
 pub mod rectify;
+pub mod rectify_collect;
 
 pub use meta::Meta;
 

@@ -1,0 +1,207 @@
+//! Collecting the units' rectification replies into the record: each file read and verified
+//! ([`super::rectify::read_returned`]), copies ordered by when they were saved (as in
+//! [`super::collect`]), replies applied account by account, the record, inbox copies and the
+//! manifest committed together.
+
+use super::rectify::{read_returned, RectifyExpected, RectifyReturned};
+use crate::answers::order::partition;
+use crate::answers::{DateRange, Problem};
+use crate::campaign::rectify::{self as store, RectifyEntry, RectifyReceived};
+use crate::campaign::{self, Campaign, Txn};
+use crate::rectify::RectifyRow;
+use anyhow::{anyhow, Result};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// A copy taken: the line for the user, and the day it was saved.
+pub struct TakenCopy {
+    /// "采用 FILE(责任单位 U):报送 N 个账号".
+    pub line: String,
+    /// The local date it was saved, when known: a copy saved after the deadline is late.
+    pub saved: Option<NaiveDate>,
+}
+
+/// What one `rectify collect` run did.
+pub struct RepliesCollected {
+    /// The copies taken, in the order applied.
+    pub taken: Vec<TakenCopy>,
+    /// Files that are a copy taken before (skipped).
+    pub already: Vec<String>,
+    /// Problems in the files (their good rows were taken).
+    pub problems: Vec<Problem>,
+    /// The record now.
+    pub rows: Vec<RectifyRow>,
+}
+
+/// Read `files`, take what can be taken and commit the record.
+pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<RepliesCollected> {
+    let mut entry = camp.rectify_entry()?.clone();
+    let mut rows = camp.rectify_rows()?;
+    let secret = camp.secret()?.ok_or_else(|| {
+        anyhow!(
+            "{}: 缺少项目密钥 secret.key,无法核验整改反馈表",
+            camp.dir.display()
+        )
+    })?;
+    let today = chrono::Local::now().date_naive();
+    let (mut already, mut problems) = (Vec::new(), Vec::new());
+    let fresh = {
+        let record: HashMap<&str, &RectifyRow> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
+        let exp = RectifyExpected {
+            campaign: &camp.manifest.name,
+            campaign_id: &camp.manifest.id,
+            secret: &secret,
+            sample_sha256: &entry.sample_sha256,
+            record: &record,
+            dates: DateRange::for_period(camp.manifest.period.as_deref(), today),
+        };
+        let fresh = read_files(files, &exp, &entry.seen, &mut already, &mut problems);
+        in_order(fresh, &entry.received, &mut problems)
+    };
+    let mut txn = camp.begin()?;
+    let taken = take(&mut txn, fresh, &mut rows, &mut entry, &mut problems)?;
+    store::stage_record(&mut txn, &rows)?;
+    camp.manifest.rectify = Some(entry);
+    camp.commit(txn)?;
+    Ok(RepliesCollected {
+        taken,
+        already,
+        problems,
+        rows,
+    })
+}
+
+/// A returned workbook that passed its checks and was not collected before.
+struct Fresh {
+    /// Nanoseconds since 1970 (0 when the file system does not say).
+    modified: i64,
+    file: PathBuf,
+    workbook: RectifyReturned,
+}
+
+/// Read every file; copies already taken are listed in `already`, refusals in `problems`.
+/// New copies come back oldest saved first, so the one saved last wins.
+fn read_files(
+    files: &[PathBuf],
+    exp: &RectifyExpected<'_>,
+    seen: &[String],
+    already: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Fresh> {
+    let mut fresh = Vec::new();
+    for f in files {
+        if !f.is_file() {
+            problems.push(Problem {
+                source: f.display().to_string(),
+                row: None,
+                id: None,
+                column: None,
+                message: "文件不存在".into(),
+            });
+            continue;
+        }
+        match read_returned(f, exp) {
+            Err(p) => problems.push(p),
+            Ok(wb) if seen.contains(&wb.sha256) => already.push(f.display().to_string()),
+            Ok(workbook) => {
+                let modified = std::fs::metadata(f)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos() as i64);
+                fresh.push(Fresh {
+                    modified,
+                    file: f.clone(),
+                    workbook,
+                });
+            }
+        }
+    }
+    fresh.sort_by_key(|f| f.modified); // the one saved last is applied last, and wins
+    fresh
+}
+
+/// The local date a copy was saved, from its modification time (none when unknown).
+fn saved_on(modified: i64) -> Option<NaiveDate> {
+    let t = chrono::DateTime::from_timestamp_nanos(modified).with_timezone(&chrono::Local);
+    (modified > 0).then(|| t.date_naive())
+}
+
+/// Keep the copies that can be ordered (see [`crate::answers::order`]): the others are
+/// reported and not taken.
+fn in_order(
+    fresh: Vec<Fresh>,
+    received: &[RectifyReceived],
+    problems: &mut Vec<Problem>,
+) -> Vec<Fresh> {
+    let (kept, skipped) = partition(
+        fresh,
+        |f| (f.workbook.meta.workbook_id.clone(), f.modified),
+        |w| {
+            let r = received.iter().find(|r| r.workbook == w)?;
+            Some((r.modified?, r.source.clone()))
+        },
+    );
+    for (f, skip) in skipped {
+        problems.push(Problem::whole(&f.file, skip.message("整改反馈表", "报送")));
+    }
+    kept
+}
+
+/// Apply each copy's replies to the record (a row left blank keeps an earlier reply), keep the
+/// copy in the inbox, and note it in the manifest entry; one line per copy for the user.
+fn take(
+    txn: &mut Txn,
+    fresh: Vec<Fresh>,
+    rows: &mut [RectifyRow],
+    entry: &mut RectifyEntry,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<TakenCopy>, anyhow::Error> {
+    let index: HashMap<String, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    let mut lines = Vec::new();
+    for f in fresh {
+        let wb = f.workbook;
+        let source = f
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let at = campaign::now();
+        for (id, reply) in &wb.replies {
+            if let Some(&i) = index.get(id) {
+                rows[i].apply(reply, &source, &wb.sha256, &at);
+            }
+        }
+        let inbox_file = format!("{}/{}-{source}", store::RECTIFY_INBOX_DIR, &wb.sha256[..12]);
+        txn.put_copy(&inbox_file, &wb.bytes)?;
+        lines.push(TakenCopy {
+            line: format!(
+                "采用 {}(责任单位 {}):报送 {} 个账号",
+                f.file.display(),
+                wb.meta.inspector,
+                wb.replies.len()
+            ),
+            saved: saved_on(f.modified),
+        });
+        entry.seen.push(wb.sha256.clone());
+        entry.received.retain(|r| r.workbook != wb.meta.workbook_id);
+        entry.received.push(RectifyReceived {
+            workbook: wb.meta.workbook_id.clone(),
+            unit: wb.meta.inspector.clone(),
+            source,
+            sha256: wb.sha256.clone(),
+            inbox_file,
+            collected_at: at,
+            replies: wb.replies.len() as u64,
+            problems: wb.problems.len() as u64,
+            modified: Some(f.modified),
+        });
+        problems.extend(wb.problems);
+    }
+    Ok(lines)
+}
