@@ -222,7 +222,7 @@ fn mutate_inside_zip(rng: &mut ChaCha8Rng, bytes: &[u8]) -> Option<Vec<u8>> {
 /// Read one input with the reader its seed belongs to; `Ok(true)` when accepted.
 fn read(path: &Path, returned_workbook: bool) -> bool {
     if returned_workbook {
-        let meta = audit::workbook::read::read_meta(path).is_ok();
+        let meta = audit::workbook::read::read_meta(path, "检查表").is_ok();
         let sheet = audit::io::read::read_typed(path, audit::workbook::SHEET_MAIN, 10_000).is_ok();
         meta && sheet
     } else {

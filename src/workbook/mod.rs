@@ -174,9 +174,6 @@ fn write_help(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
-    let line = Format::new()
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter);
     let title = Format::new().set_bold().set_font_size(16);
     ws.write_string_with_format(
         0,
@@ -184,8 +181,7 @@ fn write_help(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
         format!("政务新媒体检查抽查 检查表({})", spec.meta.campaign),
         &title,
     )?;
-    let mut r = 2;
-    let lines: Vec<(String, String)> = vec![
+    let facts: Vec<(String, String)> = vec![
         ("项目".into(), spec.meta.campaign.to_string()),
         ("检查人".into(), spec.meta.inspector.to_string()),
         ("账号数".into(), spec.accounts.len().to_string()),
@@ -194,42 +190,29 @@ fn write_help(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
             spec.deadline.unwrap_or("(未设定)").to_string(),
         ),
     ];
-    for (k, v) in lines {
-        ws.write_string_with_format(r, 0, k, &bold)?;
-        ws.write_string(r, 1, v)?;
-        r += 1;
-    }
-    if spec.simulated {
-        let red = Format::new().set_bold().set_font_color(0xC00000);
-        ws.write_string_with_format(
-            r,
-            0,
-            "注意:本工作簿由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。",
-            &red,
-        )?;
-        r += 1;
-    }
-    r += 1;
-    ws.write_string_with_format(r, 0, "填写方法", &bold)?;
-    r += 1;
-    let how = [
+    let pass = format!(
+        "3. 扣分指标(D 开头)填写发现的次数(0 表示没有问题),得分 = 100 − Σ次数×每次扣分,低于 {} 分为不合格。",
+        cat.pass_mark
+    );
+    let mut how = vec![
         "1. 在\"检查表\"工作表中逐个检查账号,每行一个账号;白色单元格可填写,灰色的账号信息已锁定,请勿改动。",
         "2. 单项否决指标(V 开头)从下拉框选择 是/否:\"是\"表示发现该问题。任一项为\"是\"即判定为不合格。",
-        &format!(
-            "3. 扣分指标(D 开头)填写发现的次数(0 表示没有问题),得分 = 100 − Σ次数×每次扣分,低于 {} 分为不合格。",
-            cat.pass_mark
-        ),
+        &pass,
         "4. 凡是标记了问题(否决项为\"是\"或扣分次数大于 0),必须在\"问题描述\"中写明证据(截图编号、链接、时间等)。",
         "5. 每行的所有指标都要填写,并填写检查日期;尚未检查的行保持全部空白。",
         "6. 不要删除、插入或调换行,不要修改文件中隐藏的工作表;填好后保存为 .xlsx 发回。",
     ];
-    let prefilled = "7. 黄色单元格是根据监测数据预填的答案,依据见\"预填依据\"列。请逐项核实:相符的保留,不符的直接改正;保留预填的\"是\"时问题描述可不填,以预填依据为证据。";
-    let extra = (!spec.meta.prefills.is_empty()).then_some(prefilled);
-    for l in how.into_iter().chain(extra) {
-        ws.merge_range(r, 0, r, 4, l, &line)?;
-        ws.set_row_height(r, 20)?;
-        r += 1;
+    if !spec.meta.prefills.is_empty() {
+        how.push("7. 黄色单元格是根据监测数据预填的答案,依据见\"预填依据\"列。请逐项核实:相符的保留,不符的直接改正;保留预填的\"是\"时问题描述可不填,以预填依据为证据。");
     }
+    let intro = Intro {
+        facts: &facts,
+        simulated: spec.simulated,
+        how: &how,
+        width: 5,
+        line_height: 20.0,
+    };
+    let mut r = intro.write(ws)?;
     r += 1;
     ws.write_string_with_format(r, 0, "指标说明", &bold)?;
     r += 1;
@@ -339,6 +322,57 @@ fn main_headers(spec: &SheetSpec<'_>, cols: &MainColumns) -> Vec<String> {
     headers.extend(spec.finding.iter().map(|(h, _)| h.clone()));
     headers.push(COL_NOTE.to_string());
     headers
+}
+
+/// The top of a 说明 sheet: the workbook's facts, the demo warning when simulated, and the
+/// numbered instructions, each merged across `width` columns. Shared by the inspector and the
+/// rectification workbook.
+pub(crate) struct Intro<'a> {
+    /// (label, value) rows from row 3 on.
+    pub facts: &'a [(String, String)],
+    /// The campaign is a demo: say its answers are simulated.
+    pub simulated: bool,
+    /// The numbered instructions under 填写方法.
+    pub how: &'a [&'a str],
+    /// Columns each instruction is merged across.
+    pub width: u16,
+    /// Row height of an instruction.
+    pub line_height: f64,
+}
+
+impl Intro<'_> {
+    /// Write from row 3 on; returns the next free row.
+    pub(crate) fn write(&self, ws: &mut rust_xlsxwriter::Worksheet) -> Result<u32> {
+        let bold = Format::new().set_bold();
+        let line = Format::new()
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        let mut r = 2;
+        for (k, v) in self.facts {
+            ws.write_string_with_format(r, 0, k, &bold)?;
+            ws.write_string(r, 1, v)?;
+            r += 1;
+        }
+        if self.simulated {
+            let red = Format::new().set_bold().set_font_color(0xC00000);
+            ws.write_string_with_format(
+                r,
+                0,
+                "注意:本工作簿由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。",
+                &red,
+            )?;
+            r += 1;
+        }
+        r += 1;
+        ws.write_string_with_format(r, 0, "填写方法", &bold)?;
+        r += 1;
+        for l in self.how {
+            ws.merge_range(r, 0, r, self.width - 1, l, &line)?;
+            ws.set_row_height(r, self.line_height)?;
+            r += 1;
+        }
+        Ok(r)
+    }
 }
 
 /// 检查表: locked identity columns, validated answer cells (pre-filled ones coloured, with

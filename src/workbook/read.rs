@@ -61,21 +61,12 @@ struct Layout {
 
 /// Read one returned workbook. `Err` refuses the whole file with one problem.
 pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Problem> {
-    let whole = |message: String| Problem {
-        source: path.display().to_string(),
-        row: None,
-        id: None,
-        column: None,
-        message,
-    };
-    if matches!(crate::io::read::extension(path).as_str(), "csv" | "txt") {
-        return Err(whole(
-            "不是 audit 生成的检查表(应为 .xlsx、.ods 或 .xls 工作簿)".into(),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| whole(format!("无法读取: {e}")))?;
-    let sha256 = crate::campaign::sha256_hex(&bytes);
-    let meta = read_meta(path).map_err(whole)?;
+    let whole = |message: String| Problem::whole(path, message);
+    let SignedFile {
+        bytes,
+        sha256,
+        meta,
+    } = signed_file(path, "检查表")?;
     check_meta(&meta, exp).map_err(whole)?;
     // Our rows, a header, and room for rows an inspector added by mistake (reported).
     let max_rows = meta.ids.len() + 1001;
@@ -128,24 +119,56 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
     })
 }
 
-/// The hidden sheet, or why the file is not one of ours.
-pub fn read_meta(path: &Path) -> Result<Meta, String> {
+/// A returned workbook's bytes, their SHA-256 (the version) and its hidden sheet, not yet
+/// checked against the campaign.
+pub struct SignedFile {
+    /// The file's bytes, to keep in the inbox.
+    pub bytes: Vec<u8>,
+    /// Their SHA-256.
+    pub sha256: String,
+    /// The hidden sheet as read (its signature is checked by the caller).
+    pub meta: Meta,
+}
+
+/// Open a returned workbook (`what`: 检查表 or 整改反馈表): a CSV is refused, the bytes read and
+/// hashed, the hidden sheet read.
+pub fn signed_file(path: &Path, what: &str) -> Result<SignedFile, Problem> {
+    let whole = |message: String| Problem::whole(path, message);
+    if matches!(crate::io::read::extension(path).as_str(), "csv" | "txt") {
+        return Err(whole(format!(
+            "不是 audit 生成的{what}(应为 .xlsx、.ods 或 .xls 工作簿)"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| whole(format!("无法读取: {e}")))?;
+    let sha256 = crate::campaign::sha256_hex(&bytes);
+    let meta = read_meta(path, what).map_err(whole)?;
+    Ok(SignedFile {
+        bytes,
+        sha256,
+        meta,
+    })
+}
+
+/// The hidden sheet (and the pre-fill sheet, when there is one), or why the file is not one of
+/// ours; `what` names the kind of workbook expected (检查表, 整改反馈表) in the messages.
+pub fn read_meta(path: &Path, what: &str) -> Result<Meta, String> {
+    let tampered = || format!("{what}的隐藏校验信息被改动,不能收回");
     let (rows, _) = read_all(path, Some(SHEET_META)).map_err(|e| match e {
         ReadError::MissingSheet { .. } => {
-            format!("不是 audit 生成的检查表(缺少隐藏工作表 {SHEET_META})")
+            format!("不是 audit 生成的{what}(缺少隐藏工作表 {SHEET_META})")
         }
         other => other.to_string(),
     })?;
     let mut meta = Meta::from_rows(&rows).map_err(|e| match e {
         MetaError::NotOurs => {
-            format!("不是 audit 生成的检查表(隐藏工作表 {SHEET_META} 没有签名,或由旧版本生成)")
+            format!("不是 audit 生成的{what}(隐藏工作表 {SHEET_META} 没有签名,或由旧版本生成)")
         }
-        MetaError::Tampered => TAMPERED.to_string(),
+        MetaError::Tampered => tampered(),
     })?;
     // A workbook without pre-fills has no such sheet; one whose sheet was removed no longer
     // matches its signature, which covers the pre-fills.
     meta.prefills = match read_all(path, Some(SHEET_PREFILL)) {
-        Ok((rows, _)) => prefills_from_rows(&rows).map_err(|_| TAMPERED.to_string())?,
+        Ok((rows, _)) => prefills_from_rows(&rows).map_err(|_| tampered())?,
         Err(ReadError::MissingSheet { .. }) => Vec::new(),
         Err(other) => return Err(other.to_string()),
     };

@@ -3,17 +3,16 @@
 //! 佐证材料), with a signed hidden sheet of the rectification kind ([`MetaKind::Rectification`]).
 //! Written by [`build`], read back by [`read_returned`].
 
-use super::meta::{Meta, MetaError, MetaKind};
-use super::SHEET_META;
+use super::meta::{Meta, MetaKind};
 use crate::answers::{parse_date, DateRange, Problem};
 use crate::campaign::Secret;
-use crate::io::read::{data_text, read_all, read_typed, ReadError};
+use crate::io::read::{data_text, read_typed};
 use crate::rectify::{Outcome, RectifyRow, Reply};
 use anyhow::Result;
 use calamine::Data;
 use rust_xlsxwriter::{
-    DataValidation, DataValidationRule, ExcelDateTime, Format, FormatAlign, FormatBorder,
-    ProtectionOptions, Workbook,
+    DataValidation, DataValidationRule, ExcelDateTime, Format, FormatBorder, ProtectionOptions,
+    Workbook,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -79,10 +78,6 @@ pub fn build(spec: &RectifySpec<'_>) -> Result<Vec<u8>> {
 
 /// 说明: the unit, the deadline, how to fill in.
 fn write_help(wb: &mut Workbook, spec: &RectifySpec<'_>) -> Result<()> {
-    let bold = Format::new().set_bold();
-    let line = Format::new()
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter);
     let ws = wb.add_worksheet();
     ws.set_name(super::SHEET_HELP)?;
     ws.set_column_width(0, 16)?;
@@ -97,31 +92,12 @@ fn write_help(wb: &mut Workbook, spec: &RectifySpec<'_>) -> Result<()> {
         format!("政务新媒体检查抽查 整改情况反馈表({})", spec.campaign_title),
         &Format::new().set_bold().set_font_size(16),
     )?;
-    let facts = [
-        ("项目", spec.meta.campaign.clone()),
-        ("责任单位", spec.meta.inspector.clone()),
-        ("应整改账号数", spec.rows.len().to_string()),
-        ("报送截止日期", spec.deadline.to_string()),
+    let facts: Vec<(String, String)> = vec![
+        ("项目".into(), spec.meta.campaign.clone()),
+        ("责任单位".into(), spec.meta.inspector.clone()),
+        ("应整改账号数".into(), spec.rows.len().to_string()),
+        ("报送截止日期".into(), spec.deadline.to_string()),
     ];
-    let mut r = 2;
-    for (k, v) in facts {
-        ws.write_string_with_format(r, 0, k, &bold)?;
-        ws.write_string(r, 1, v)?;
-        r += 1;
-    }
-    if spec.simulated {
-        let red = Format::new().set_bold().set_font_color(0xC00000);
-        ws.write_string_with_format(
-            r,
-            0,
-            "注意:本工作簿由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。",
-            &red,
-        )?;
-        r += 1;
-    }
-    r += 1;
-    ws.write_string_with_format(r, 0, "填写方法", &bold)?;
-    r += 1;
     let how = [
         "1. \"整改反馈表\"中每行是本单位在通报附件中被列出的一个账号及其存在的问题;灰色的账号信息已锁定,请勿改动。",
         "2. 每个账号填写 整改措施(做了什么)、整改结果(下拉选择 已整改/已关停/已注销/整改中)、完成日期,佐证材料填写链接、截图编号或文号。",
@@ -129,11 +105,14 @@ fn write_help(wb: &mut Workbook, spec: &RectifySpec<'_>) -> Result<()> {
         "4. 报已关停、已注销的账号,下季度将与新的备案台账核对:仍在运行的会被回头看并通报。",
         "5. 不要删除、插入或调换行,不要修改文件中隐藏的工作表;填好后保存为 .xlsx,在截止日期前报送。",
     ];
-    for l in how {
-        ws.merge_range(r, 0, r, 1, l, &line)?;
-        ws.set_row_height(r, 30)?;
-        r += 1;
+    super::Intro {
+        facts: &facts,
+        simulated: spec.simulated,
+        how: &how,
+        width: 2,
+        line_height: 30.0,
     }
+    .write(ws)?;
     ws.set_active(true);
     Ok(())
 }
@@ -251,21 +230,12 @@ pub struct RectifyReturned {
 
 /// Read one returned rectification workbook. `Err` refuses the whole file with one problem.
 pub fn read_returned(path: &Path, exp: &RectifyExpected<'_>) -> Result<RectifyReturned, Problem> {
-    let whole = |message: String| Problem {
-        source: path.display().to_string(),
-        row: None,
-        id: None,
-        column: None,
-        message,
-    };
-    if matches!(crate::io::read::extension(path).as_str(), "csv" | "txt") {
-        return Err(whole(
-            "不是 audit 生成的整改反馈表(应为 .xlsx、.ods 或 .xls 工作簿)".into(),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| whole(format!("无法读取: {e}")))?;
-    let sha256 = crate::campaign::sha256_hex(&bytes);
-    let meta = read_meta(path).map_err(whole)?;
+    let whole = |message: String| Problem::whole(path, message);
+    let super::read::SignedFile {
+        bytes,
+        sha256,
+        meta,
+    } = super::read::signed_file(path, "整改反馈表")?;
     check_meta(&meta, exp).map_err(whole)?;
     let sheet =
         read_typed(path, SHEET_RECTIFY, meta.ids.len() + 1001).map_err(|e| whole(e.to_string()))?;
@@ -297,22 +267,6 @@ pub fn read_returned(path: &Path, exp: &RectifyExpected<'_>) -> Result<RectifyRe
         bytes,
         replies,
         problems,
-    })
-}
-
-/// The hidden sheet, or why the file is not a rectification workbook of ours.
-fn read_meta(path: &Path) -> Result<Meta, String> {
-    let (rows, _) = read_all(path, Some(SHEET_META)).map_err(|e| match e {
-        ReadError::MissingSheet { .. } => {
-            format!("不是 audit 生成的整改反馈表(缺少隐藏工作表 {SHEET_META})")
-        }
-        other => other.to_string(),
-    })?;
-    Meta::from_rows(&rows).map_err(|e| match e {
-        MetaError::NotOurs => {
-            format!("不是 audit 生成的整改反馈表(隐藏工作表 {SHEET_META} 没有签名)")
-        }
-        MetaError::Tampered => TAMPERED.to_string(),
     })
 }
 
