@@ -3,8 +3,8 @@
 //! workbook, `--prefer` decisions recorded, and answers, results, conflicts, inbox copies and the
 //! manifest committed together. `audit collect` and the demo both call [`collect`].
 
+use super::copies::{in_order, read_copies, NewCopy};
 use super::read::{read_returned, Expected, Returned};
-use crate::answers::order::partition;
 use crate::answers::{self, tables, Merged, Problem, Resolution, RowAnswer};
 use crate::campaign::{self, records, Campaign, ReceivedEntry, StoreError, Txn};
 use crate::io::write::csv_bytes;
@@ -90,10 +90,20 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
             chrono::Local::now().date_naive(),
         ),
     };
-    let mut read = read_files(files, &exp, &entry.seen);
+    let mut read = read_copies(
+        files,
+        &entry.seen,
+        |f| read_returned(f, &exp),
+        |w| &w.sha256,
+    );
     let fresh = in_order(
         std::mem::take(&mut read.fresh),
-        &entry.received,
+        |w| &w.meta.workbook_id,
+        |w| {
+            let r = entry.received.iter().find(|r| r.workbook == w)?;
+            Some((r.modified?, r.source.clone()))
+        },
+        ("检查表", "交回"),
         &mut read.problems,
     );
     let mut txn = camp.begin()?;
@@ -139,92 +149,12 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
     })
 }
 
-/// A returned workbook that passed its checks and was not collected before.
-struct Fresh<'a> {
-    /// Nanoseconds since 1970 (0 when the file system does not say).
-    modified: i64,
-    order: usize,
-    file: &'a Path,
-    workbook: Returned,
-}
-
-/// What reading the given files found.
-struct FilesRead<'a> {
-    /// New copies, oldest saved first.
-    fresh: Vec<Fresh<'a>>,
-    /// Files that are a copy collected before.
-    already: Vec<String>,
-    problems: Vec<Problem>,
-}
-
-fn read_files<'a>(files: &'a [PathBuf], exp: &Expected<'_>, seen: &[String]) -> FilesRead<'a> {
-    let mut read = FilesRead {
-        fresh: Vec::new(),
-        already: Vec::new(),
-        problems: Vec::new(),
-    };
-    for (order, f) in files.iter().enumerate() {
-        if !f.is_file() {
-            read.problems.push(Problem {
-                source: f.display().to_string(),
-                row: None,
-                id: None,
-                column: None,
-                message: "文件不存在".into(),
-            });
-            continue;
-        }
-        match read_returned(f, exp) {
-            Err(p) => read.problems.push(p),
-            // The very same copy was taken before: applying it again could undo a later
-            // correction (a glob lists old and new copies in name order), and its problems
-            // were reported then.
-            Ok(wb) if seen.contains(&wb.sha256) => read.already.push(f.display().to_string()),
-            Ok(workbook) => {
-                let modified = std::fs::metadata(f).and_then(|m| m.modified()).ok();
-                let since = modified.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
-                read.fresh.push(Fresh {
-                    modified: since.map_or(0, |d| d.as_nanos() as i64),
-                    order,
-                    file: f,
-                    workbook,
-                });
-            }
-        }
-    }
-    // Of two new copies of one workbook, the one saved last wins, whatever their order here.
-    read.fresh.sort_by_key(|f| (f.modified, f.order));
-    read
-}
-
-/// Keep the copies that can be ordered: a copy saved no later than the copy of its workbook
-/// already taken is not applied over it, and copies of one workbook saved at the same time
-/// cannot be told apart, so none of them is taken. Both are reported.
-fn in_order<'a>(
-    fresh: Vec<Fresh<'a>>,
-    received: &[ReceivedEntry],
-    problems: &mut Vec<Problem>,
-) -> Vec<Fresh<'a>> {
-    let (kept, skipped) = partition(
-        fresh,
-        |f| (f.workbook.meta.workbook_id.clone(), f.modified),
-        |w| {
-            let r = received.iter().find(|r| r.workbook == w)?;
-            Some((r.modified?, r.source.clone()))
-        },
-    );
-    for (f, skip) in skipped {
-        problems.push(Problem::whole(f.file, skip.message("检查表", "交回")));
-    }
-    kept
-}
-
 /// Stage the new copies in the inbox and put their answers in place; returns how many earlier
 /// answers of those workbooks were kept (their rows blank or refused in the new copy), and the
 /// copies taken, for the user.
 fn take(
     txn: &mut Txn,
-    fresh: Vec<Fresh<'_>>,
+    fresh: Vec<NewCopy<Returned>>,
     entry: &mut crate::campaign::CollectEntry,
     answers_all: &mut Vec<RowAnswer>,
     problems: &mut Vec<Problem>,
@@ -235,7 +165,7 @@ fn take(
     for f in fresh {
         let wb = f.workbook;
         touched.insert(wb.meta.workbook_id.clone());
-        let mut received = keep(txn, f.file, &wb)?;
+        let mut received = keep(txn, &f.file, &wb)?;
         received.modified = Some(f.modified);
         taken.push(format!(
             "{}(检查人 {})",

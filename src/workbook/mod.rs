@@ -2,6 +2,7 @@
 //! layout is written here and read back by [`read`].
 
 pub mod collect;
+pub mod copies;
 pub mod issue;
 pub mod meta;
 pub mod read;

@@ -3,8 +3,8 @@
 //! [`super::collect`]), replies applied account by account, the record, inbox copies and the
 //! manifest committed together.
 
+use super::copies::{in_order, read_copies, NewCopy};
 use super::rectify::{read_returned, RectifyExpected, RectifyReturned};
-use crate::answers::order::partition;
 use crate::answers::{DateRange, Problem};
 use crate::campaign::rectify::{self as store, RectifyEntry, RectifyReceived};
 use crate::campaign::{self, Campaign, Txn};
@@ -45,8 +45,7 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
         )
     })?;
     let today = chrono::Local::now().date_naive();
-    let (mut already, mut problems) = (Vec::new(), Vec::new());
-    let fresh = {
+    let (fresh, already, mut problems) = {
         let record: HashMap<&str, &RectifyRow> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
         let exp = RectifyExpected {
             campaign: &camp.manifest.name,
@@ -56,8 +55,24 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
             record: &record,
             dates: DateRange::for_period(camp.manifest.period.as_deref(), today),
         };
-        let fresh = read_files(files, &exp, &entry.seen, &mut already, &mut problems);
-        in_order(fresh, &entry.received, &mut problems)
+        let read = read_copies(
+            files,
+            &entry.seen,
+            |f| read_returned(f, &exp),
+            |w| &w.sha256,
+        );
+        let mut problems = read.problems;
+        let fresh = in_order(
+            read.fresh,
+            |w| &w.meta.workbook_id,
+            |w| {
+                let r = entry.received.iter().find(|r| r.workbook == w)?;
+                Some((r.modified?, r.source.clone()))
+            },
+            ("整改反馈表", "报送"),
+            &mut problems,
+        );
+        (fresh, read.already, problems)
     };
     let mut txn = camp.begin()?;
     let taken = take(&mut txn, fresh, &mut rows, &mut entry, &mut problems)?;
@@ -72,88 +87,17 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
     })
 }
 
-/// A returned workbook that passed its checks and was not collected before.
-struct Fresh {
-    /// Nanoseconds since 1970 (0 when the file system does not say).
-    modified: i64,
-    file: PathBuf,
-    workbook: RectifyReturned,
-}
-
-/// Read every file; copies already taken are listed in `already`, refusals in `problems`.
-/// New copies come back oldest saved first, so the one saved last wins.
-fn read_files(
-    files: &[PathBuf],
-    exp: &RectifyExpected<'_>,
-    seen: &[String],
-    already: &mut Vec<String>,
-    problems: &mut Vec<Problem>,
-) -> Vec<Fresh> {
-    let mut fresh = Vec::new();
-    for f in files {
-        if !f.is_file() {
-            problems.push(Problem {
-                source: f.display().to_string(),
-                row: None,
-                id: None,
-                column: None,
-                message: "文件不存在".into(),
-            });
-            continue;
-        }
-        match read_returned(f, exp) {
-            Err(p) => problems.push(p),
-            Ok(wb) if seen.contains(&wb.sha256) => already.push(f.display().to_string()),
-            Ok(workbook) => {
-                let modified = std::fs::metadata(f)
-                    .and_then(|m| m.modified())
-                    .ok()
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos() as i64);
-                fresh.push(Fresh {
-                    modified,
-                    file: f.clone(),
-                    workbook,
-                });
-            }
-        }
-    }
-    fresh.sort_by_key(|f| f.modified); // the one saved last is applied last, and wins
-    fresh
-}
-
 /// The local date a copy was saved, from its modification time (none when unknown).
 fn saved_on(modified: i64) -> Option<NaiveDate> {
     let t = chrono::DateTime::from_timestamp_nanos(modified).with_timezone(&chrono::Local);
     (modified > 0).then(|| t.date_naive())
 }
 
-/// Keep the copies that can be ordered (see [`crate::answers::order`]): the others are
-/// reported and not taken.
-fn in_order(
-    fresh: Vec<Fresh>,
-    received: &[RectifyReceived],
-    problems: &mut Vec<Problem>,
-) -> Vec<Fresh> {
-    let (kept, skipped) = partition(
-        fresh,
-        |f| (f.workbook.meta.workbook_id.clone(), f.modified),
-        |w| {
-            let r = received.iter().find(|r| r.workbook == w)?;
-            Some((r.modified?, r.source.clone()))
-        },
-    );
-    for (f, skip) in skipped {
-        problems.push(Problem::whole(&f.file, skip.message("整改反馈表", "报送")));
-    }
-    kept
-}
-
 /// Apply each copy's replies to the record (a row left blank keeps an earlier reply), keep the
 /// copy in the inbox, and note it in the manifest entry; one line per copy for the user.
 fn take(
     txn: &mut Txn,
-    fresh: Vec<Fresh>,
+    fresh: Vec<NewCopy<RectifyReturned>>,
     rows: &mut [RectifyRow],
     entry: &mut RectifyEntry,
     problems: &mut Vec<Problem>,
