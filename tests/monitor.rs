@@ -166,6 +166,18 @@ fn prefills_follow_the_rules_at_each_boundary() {
     w.run(&["collect", "--campaign", "c", "asis.xlsx"])
         .ok()
         .stdout_has("已检查 0 / 12 个样本账号");
+    // answers.csv edited by hand (or saved from Excel) is refused, not taken as answers.
+    let mut answers = w.read("c/answers.csv");
+    answers.push_str("x,y,z,0,0,2,JS0000001\r\n");
+    std::fs::write(w.path("c/answers.csv"), answers).unwrap();
+    for cmd in [
+        &["status", "--campaign", "c"][..],
+        &["collect", "--campaign", "c", "asis.xlsx"],
+    ] {
+        w.run(cmd).fails().stderr_has(
+            "answers.csv: 文件已损坏或被改动: 写入后被改动过(SHA-256 与清单记录不一致)",
+        );
+    }
 }
 
 #[test]

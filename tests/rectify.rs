@@ -127,6 +127,13 @@ fn nothing_reported_after_the_deadline_is_all_overdue() {
     w.run(&["rectify", "status", "--campaign", PREV])
         .fails()
         .stderr_has("整改情况.csv 在生成后被改动过");
+    // The record itself edited by hand is refused, not counted.
+    let mut record = w.read("d/2019Q4/rectify/整改记录.csv");
+    record = record.replacen(",,,,", ",手工,已注销,2020-01-05,", 1);
+    std::fs::write(w.path("d/2019Q4/rectify/整改记录.csv"), record).unwrap();
+    w.run(&["rectify", "status", "--campaign", PREV])
+        .fails()
+        .stderr_has("整改记录.csv: 文件已损坏或被改动: 写入后被改动过");
 }
 
 #[test]

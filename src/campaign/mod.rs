@@ -356,6 +356,10 @@ pub struct CollectEntry {
     /// SHA-256 of every copy ever taken: the same copy sent again is skipped.
     #[serde(default)]
     pub seen: Vec<String>,
+    /// SHA-256 of answers.csv as collect last wrote it: a file edited since (by hand, or opened
+    /// and saved in Excel) is refused rather than taken as answers. Absent in older campaigns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers_sha256: Option<String>,
 }
 
 /// The latest version received of one workbook.

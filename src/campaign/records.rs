@@ -88,6 +88,28 @@ impl<'a> Columns<'a> {
     }
 }
 
+/// Refuse a record file whose bytes are no longer those the tool wrote (`recorded`; none for
+/// campaigns from before it was recorded): hand edits, or a save from Excel, would otherwise be
+/// taken as the office's answers.
+pub(crate) fn check_unchanged(
+    path: &Path,
+    recorded: Option<&String>,
+    writer: &str,
+) -> Result<(), StoreError> {
+    let Some(sha) = recorded else {
+        return Ok(());
+    };
+    if &super::sha256_file(path)? != sha {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!(
+                "写入后被改动过(SHA-256 与清单记录不一致);这个文件只能由 {writer} 写入,请恢复原文件(收回的工作簿都保存在项目目录中,可重新收回)"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// A CSV the store wrote, header and rows; a file that does not parse is corrupt.
 pub(crate) fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), StoreError> {
     crate::io::write::read_plain_csv(path).map_err(|e| StoreError::Corrupt {
@@ -286,6 +308,12 @@ impl Campaign {
         if !path.exists() {
             return Ok(Vec::new());
         }
+        let recorded = self
+            .manifest
+            .collect
+            .as_ref()
+            .and_then(|c| c.answers_sha256.as_ref());
+        check_unchanged(&path, recorded, "audit collect")?;
         parse_answers(&path, cat)
     }
 

@@ -41,6 +41,9 @@ pub struct RectifyEntry {
     /// The status outputs last written, with their SHA-256: only these are ever replaced.
     #[serde(default)]
     pub outputs: Vec<OutputFile>,
+    /// SHA-256 of the record as the tool last wrote it: a record edited since is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_sha256: Option<String>,
 }
 
 /// One unit's workbook.
@@ -144,6 +147,8 @@ impl Campaign {
     pub fn rectify_rows(&self) -> Result<Vec<RectifyRow>, StoreError> {
         let entry = self.rectify_entry()?;
         let path = self.path(&entry.record_file);
+        let writer = "audit rectify sheets / rectify collect";
+        super::records::check_unchanged(&path, entry.record_sha256.as_ref(), writer)?;
         let (header, rows) = super::records::read_csv(&path)?;
         let header = csv::StringRecord::from(header);
         rows.into_iter()
@@ -169,8 +174,10 @@ impl Campaign {
 }
 
 /// Stage the record.
-pub fn stage_record(txn: &mut Txn, rows: &[RectifyRow]) -> Result<(), StoreError> {
-    txn.put(RECTIFY_RECORD, &record_bytes(rows)?)
+pub fn stage_record(txn: &mut Txn, rows: &[RectifyRow]) -> Result<String, StoreError> {
+    let bytes = record_bytes(rows)?;
+    txn.put(RECTIFY_RECORD, &bytes)?;
+    Ok(super::sha256_hex(&bytes))
 }
 
 #[cfg(test)]

@@ -120,10 +120,9 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         .iter()
         .map(|a| records::answer_row(&cat, a))
         .collect();
-    txn.put(
-        campaign::ANSWERS,
-        &csv_bytes(&records::answers_header(&cat), &rows)?,
-    )?;
+    let answers_bytes = csv_bytes(&records::answers_header(&cat), &rows)?;
+    entry.answers_sha256 = Some(campaign::sha256_hex(&answers_bytes));
+    txn.put(campaign::ANSWERS, &answers_bytes)?;
     let (rh, rr) = tables::results_table(&cat, &sample, &info, &merged.results);
     txn.put(campaign::RESULTS, &csv_bytes(&rh, &rr)?)?;
     let (ch, cr) = tables::conflicts_table(&cat, &sample, &merged.conflicts);

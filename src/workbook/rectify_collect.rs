@@ -76,7 +76,7 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
     };
     let mut txn = camp.begin()?;
     let taken = take(&mut txn, fresh, &mut rows, &mut entry, &mut problems)?;
-    store::stage_record(&mut txn, &rows)?;
+    entry.record_sha256 = Some(store::stage_record(&mut txn, &rows)?);
     camp.manifest.rectify = Some(entry);
     camp.commit(txn)?;
     Ok(RepliesCollected {

@@ -142,7 +142,7 @@ pub fn run(args: &RectifySheetsArgs) -> Result<i32> {
     let issued = issue(&camp, &secret, &rows, &data.display_name(), &args.deadline)?;
     let old_books = old.as_ref().map(|o| o.workbooks.as_slice()).unwrap_or(&[]);
     stage_workbooks(&camp, &mut txn, old_books, &issued)?;
-    store::stage_record(&mut txn, &rows)?;
+    let record_sha256 = Some(store::stage_record(&mut txn, &rows)?);
     let kept = old.unwrap_or_default();
     camp.manifest.rectify = Some(RectifyEntry {
         created: campaign::now(),
@@ -150,6 +150,7 @@ pub fn run(args: &RectifySheetsArgs) -> Result<i32> {
         sample_sha256: camp.manifest.sample_sha256().to_string(),
         record_file: store::RECTIFY_RECORD.into(),
         workbooks: issued.iter().map(|(w, _)| w.clone()).collect(),
+        record_sha256,
         ..kept
     });
     camp.commit(txn)?;
