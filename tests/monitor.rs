@@ -217,6 +217,17 @@ fn bad_exports_are_named_and_change_nothing() {
         "huge.csv 第 2 行 [超期未回复数]: \"99999999999\" 无法识别,应为 0 到 1000000 之间的整数",
     );
     std::fs::write(
+        w.path("swap.csv"),
+        format!(
+            "账号ID,留言数,超期未回复数,监测时间\n{},1,5,2020-03-22\n",
+            s[0].id
+        ),
+    )
+    .unwrap();
+    sheet("swap.csv", &[])
+        .fails()
+        .stderr_has("swap.csv 第 2 行: 超期未回复数 5 大于留言数 1");
+    std::fs::write(
         w.path("future.csv"),
         format!("{head}{},2099-03-01,0,2020-03-22\n", s[0].id),
     )

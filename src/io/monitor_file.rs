@@ -58,6 +58,20 @@ pub enum MonitorFileError {
         /// Today.
         today: chrono::NaiveDate,
     },
+    /// More messages unanswered than received: the columns are mixed up.
+    #[error(
+        "{file} 第 {row} 行: 超期未回复数 {unanswered} 大于留言数 {messages},两列可能对调或错位"
+    )]
+    MoreUnansweredThanMessages {
+        /// The file.
+        file: String,
+        /// The row.
+        row: u32,
+        /// 超期未回复数.
+        unanswered: u32,
+        /// 留言数.
+        messages: u32,
+    },
     /// A cell holds none of the values its column accepts.
     #[error("{file} 第 {row} 行 [{column}]: \"{value}\" 无法识别,应为 {expected}")]
     BadCell {
@@ -210,6 +224,16 @@ impl Layout {
                 Column::Interaction => {
                     obs.interaction = cells::interaction(&value).map_err(|_| bad())?
                 }
+            }
+        }
+        if let (Some(unanswered), Some(messages)) = (obs.unanswered, obs.messages) {
+            if unanswered > messages {
+                return Err(MonitorFileError::MoreUnansweredThanMessages {
+                    file: file.to_string(),
+                    row,
+                    unanswered,
+                    messages,
+                });
             }
         }
         Ok(obs)

@@ -38,6 +38,20 @@ impl UnitStatus {
     }
 }
 
+/// The record as it stood on `as_of`: a reply collected after that day counts as not yet
+/// reported, so a status for an earlier date does not count replies that came later.
+pub fn as_of_view(mut rows: Vec<RectifyRow>, as_of: NaiveDate) -> Vec<RectifyRow> {
+    for r in &mut rows {
+        let collected = chrono::DateTime::parse_from_rfc3339(&r.collected_at)
+            .ok()
+            .map(|t| t.date_naive());
+        if collected.is_some_and(|d| d > as_of) {
+            r.outcome = None;
+        }
+    }
+    rows
+}
+
 /// Whether `as_of` is after the deadline (the deadline day itself is still in time).
 pub fn past_deadline(deadline: NaiveDate, as_of: NaiveDate) -> bool {
     as_of > deadline
@@ -239,6 +253,26 @@ pub fn draft_paragraph(statuses: &[UnitStatus], deadline: NaiveDate, as_of: Naiv
 mod tests {
     use super::super::{group_by_unit, Listed, Reply};
     use super::*;
+
+    #[test]
+    fn a_reply_collected_after_the_as_of_day_is_not_yet_reported() {
+        let row = |at: &str| RectifyRow {
+            id: at.into(),
+            outcome: Some(super::super::Outcome::Rectified),
+            collected_at: at.into(),
+            ..RectifyRow::default()
+        };
+        let rows = vec![
+            row("2020-04-08T10:00:00+08:00"),
+            row("2020-04-12T09:00:00+08:00"),
+        ];
+        let day = NaiveDate::from_ymd_opt(2020, 4, 10).unwrap();
+        let seen: Vec<bool> = as_of_view(rows, day)
+            .iter()
+            .map(|r| r.outcome.is_some())
+            .collect();
+        assert_eq!(seen, vec![true, false]);
+    }
 
     fn record() -> Vec<RectifyRow> {
         let l = |unit: &str, rank, id: &str| Listed {

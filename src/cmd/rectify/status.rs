@@ -40,7 +40,7 @@ pub fn run(args: &RectifyStatusArgs) -> Result<i32> {
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
     let mut entry = camp.rectify_entry()?.clone();
     let deadline = parse_day("campaign.toml 中的 deadline", &entry.deadline)?;
-    let rows = camp.rectify_rows()?;
+    let rows = crate::rectify::status::as_of_view(camp.rectify_rows()?, as_of);
     let statuses = unit_status(&rows, deadline, as_of);
     let table = status_table(&statuses);
     let paragraph = draft_paragraph(&statuses, deadline, as_of);
