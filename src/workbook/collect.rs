@@ -3,7 +3,7 @@
 //! workbook, `--prefer` decisions recorded, and answers, results, conflicts, inbox copies and the
 //! manifest committed together. `audit collect` and the demo both call [`collect`].
 
-use super::copies::{in_order, read_copies, NewCopy};
+use super::copies::{in_order, read_copies, CopiesRead, NewCopy};
 use super::read::{read_returned, Expected, Returned};
 use crate::answers::{self, tables, Merged, Problem, Resolution, RowAnswer};
 use crate::campaign::{self, records, Campaign, ReceivedEntry, StoreError, Txn};
@@ -90,43 +90,19 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
             chrono::Local::now().date_naive(),
         ),
     };
-    let mut read = read_copies(
-        files,
-        &entry.seen,
-        |f| read_returned(f, &exp),
-        |w| &w.sha256,
-    );
-    let fresh = in_order(
-        std::mem::take(&mut read.fresh),
-        |w| &w.meta.workbook_id,
-        |w| {
-            let r = entry.received.iter().find(|r| r.workbook == w)?;
-            Some((r.modified?, r.source.clone()))
-        },
-        ("检查表", "交回"),
-        &mut read.problems,
-    );
+    let mut read = read_new_copies(files, &exp, &entry);
     let mut txn = camp.begin()?;
     let (kept_earlier, taken) = take(
         &mut txn,
-        fresh,
+        std::mem::take(&mut read.fresh),
         &mut entry,
         &mut answers_all,
         &mut read.problems,
     )?;
     let preferred = apply_prefer(prefer, &cat, &answers_all, &mut entry, &sample_sha)?;
     let merged = answers::merge(&cat, &answers_all, &entry.resolved, &sample_sha);
-    let rows: Vec<Vec<String>> = answers_all
-        .iter()
-        .map(|a| records::answer_row(&cat, a))
-        .collect();
-    let answers_bytes = csv_bytes(&records::answers_header(&cat), &rows)?;
+    let answers_bytes = stage_tables(&mut txn, &cat, &answers_all, (&sample, &info), &merged)?;
     entry.answers_sha256 = Some(campaign::sha256_hex(&answers_bytes));
-    txn.put(campaign::ANSWERS, &answers_bytes)?;
-    let (rh, rr) = tables::results_table(&cat, &sample, &info, &merged.results);
-    txn.put(campaign::RESULTS, &csv_bytes(&rh, &rr)?)?;
-    let (ch, cr) = tables::conflicts_table(&cat, &sample, &merged.conflicts);
-    txn.put(campaign::CONFLICTS, &csv_bytes(&ch, &cr)?)?;
     camp.manifest.collect = Some(entry);
     camp.commit(txn)?;
     let in_conflict: HashSet<&str> = merged.conflicts.iter().map(|c| c.id.as_str()).collect();
@@ -146,6 +122,48 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         already: read.already,
         taken,
     })
+}
+
+/// The given files read, new copies in the order they were saved (see [`super::copies`]).
+fn read_new_copies(
+    files: &[PathBuf],
+    exp: &Expected<'_>,
+    entry: &crate::campaign::CollectEntry,
+) -> CopiesRead<Returned> {
+    let mut read = read_copies(files, &entry.seen, |f| read_returned(f, exp), |w| &w.sha256);
+    read.fresh = in_order(
+        std::mem::take(&mut read.fresh),
+        |w| &w.meta.workbook_id,
+        |w| {
+            let r = entry.received.iter().find(|r| r.workbook == w)?;
+            Some((r.modified?, r.source.clone()))
+        },
+        ("检查表", "交回"),
+        &mut read.problems,
+    );
+    read
+}
+
+/// Stage answers.csv, results.csv and conflicts.csv; returns answers.csv's bytes, whose
+/// SHA-256 the manifest records.
+fn stage_tables(
+    txn: &mut Txn,
+    cat: &crate::indicators::Catalog,
+    answers_all: &[RowAnswer],
+    (sample, info): (&crate::registry::Registry, &[records::SampleInfo]),
+    merged: &Merged,
+) -> Result<Vec<u8>> {
+    let rows: Vec<Vec<String>> = answers_all
+        .iter()
+        .map(|a| records::answer_row(cat, a))
+        .collect();
+    let answers_bytes = csv_bytes(&records::answers_header(cat), &rows)?;
+    txn.put(campaign::ANSWERS, &answers_bytes)?;
+    let (rh, rr) = tables::results_table(cat, sample, info, &merged.results);
+    txn.put(campaign::RESULTS, &csv_bytes(&rh, &rr)?)?;
+    let (ch, cr) = tables::conflicts_table(cat, sample, &merged.conflicts);
+    txn.put(campaign::CONFLICTS, &csv_bytes(&ch, &cr)?)?;
+    Ok(answers_bytes)
 }
 
 /// Stage the new copies in the inbox and put their answers in place; returns how many earlier

@@ -289,61 +289,12 @@ impl RowReader<'_> {
         });
     }
 
+    /// One row of 检查表: its account checked against the workbook, then its answers read.
     fn row(&mut self, row: u32, cells: &[Data], layout: &Layout, exp: &Expected<'_>) {
         let cell = |c: usize| cells.get(c).cloned().unwrap_or(Data::Empty);
-        let text = |c: usize| crate::text::clean(&data_text(&cell(c)));
-        let id = crate::text::clean_id(&text(layout.identity[0]));
-        if id.is_empty() {
-            let blank = cells
-                .iter()
-                .all(|c| matches!(c, Data::Empty) || data_text(c).trim().is_empty());
-            if !blank {
-                self.problem(Some(row), None, Some("账号ID"), "账号ID为空".into());
-            }
-            return;
-        }
-        if let Some(prev) = self.seen.insert(id.clone(), row) {
-            self.problem(Some(row), Some(&id), None, format!("与第 {prev} 行重复"));
-            return;
-        }
-        let Some(account) = exp.sample.get(id.as_str()) else {
-            let msg = "未知账号ID:不在本项目的样本中".into();
-            self.problem(Some(row), Some(&id), Some("账号ID"), msg);
+        let Some(id) = self.account_of(row, cells, layout, exp) else {
             return;
         };
-        if !self.mine.contains(id.as_str()) {
-            let msg = format!("该账号不属于这份检查表(检查人 {})", self.version.inspector);
-            self.problem(Some(row), Some(&id), Some("账号ID"), msg);
-            return;
-        }
-        let expected = identity_cells(account);
-        let altered: Vec<String> = ID_COLUMNS
-            .iter()
-            .enumerate()
-            .skip(1)
-            .filter(|(j, _)| text(layout.identity[*j]) != crate::text::clean(&expected[*j]))
-            .map(|(j, name)| {
-                let got = text(layout.identity[j]);
-                format!("{name}(应为 \"{}\",现为 \"{got}\")", expected[j])
-            })
-            .collect();
-        if !altered.is_empty() {
-            let msg = format!("账号信息被改动: {}", altered.join(";"));
-            self.problem(Some(row), Some(&id), None, msg);
-            return;
-        }
-        let answer_cols = layout.indicators.iter().chain([&layout.date]);
-        if let Some(c) = answer_cols
-            .into_iter()
-            .find(|c| self.uncached.contains(&(row, **c)))
-        {
-            let msg = format!(
-                "第 {} 列是公式,但没有计算结果;公式未计算,请在 Excel 中打开并保存后再交回",
-                c + 1
-            );
-            self.problem(Some(row), Some(&id), None, msg);
-            return;
-        }
         let ind: Vec<Data> = layout.indicators.iter().map(|c| cell(*c)).collect();
         let (mut d, ch, dt) = (
             cell(layout.description),
@@ -386,6 +337,64 @@ impl RowReader<'_> {
             }),
             Err(ps) => self.problems.extend(ps),
         }
+    }
+
+    /// The row's account id when the row may be read: a known account of this workbook, its
+    /// identity cells as written, no uncomputed formula among its answers. Otherwise the
+    /// problem is recorded (a blank row is none) and `None` returned.
+    fn account_of(
+        &mut self,
+        row: u32,
+        cells: &[Data],
+        layout: &Layout,
+        exp: &Expected<'_>,
+    ) -> Option<String> {
+        let text = |c: usize| crate::text::clean(&data_text(cells.get(c).unwrap_or(&Data::Empty)));
+        let id = crate::text::clean_id(&text(layout.identity[0]));
+        let refuse = |this: &mut Self, column: Option<&str>, msg: String| {
+            this.problem(Some(row), Some(&id), column, msg);
+            None
+        };
+        if id.is_empty() {
+            let blank = cells.iter().all(|c| data_text(c).trim().is_empty());
+            if !blank {
+                self.problem(Some(row), None, Some("账号ID"), "账号ID为空".into());
+            }
+            return None;
+        }
+        if let Some(prev) = self.seen.insert(id.clone(), row) {
+            return refuse(self, None, format!("与第 {prev} 行重复"));
+        }
+        let Some(account) = exp.sample.get(id.as_str()) else {
+            return refuse(self, Some("账号ID"), "未知账号ID:不在本项目的样本中".into());
+        };
+        if !self.mine.contains(id.as_str()) {
+            let msg = format!("该账号不属于这份检查表(检查人 {})", self.version.inspector);
+            return refuse(self, Some("账号ID"), msg);
+        }
+        let expected = identity_cells(account);
+        let altered: Vec<String> = ID_COLUMNS
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(j, _)| text(layout.identity[*j]) != crate::text::clean(&expected[*j]))
+            .map(|(j, name)| {
+                let got = text(layout.identity[j]);
+                format!("{name}(应为 \"{}\",现为 \"{got}\")", expected[j])
+            })
+            .collect();
+        if !altered.is_empty() {
+            return refuse(self, None, format!("账号信息被改动: {}", altered.join(";")));
+        }
+        let mut answer_cols = layout.indicators.iter().chain([&layout.date]);
+        if let Some(c) = answer_cols.find(|c| self.uncached.contains(&(row, **c))) {
+            let msg = format!(
+                "第 {} 列是公式,但没有计算结果;公式未计算,请在 Excel 中打开并保存后再交回",
+                c + 1
+            );
+            return refuse(self, None, msg);
+        }
+        Some(id)
     }
 
     fn deleted_rows(&mut self, ids: &[String]) {
