@@ -141,7 +141,7 @@ pub fn signed_file(path: &Path, what: &str) -> Result<SignedFile, Problem> {
     }
     let bytes = std::fs::read(path).map_err(|e| whole(format!("无法读取: {e}")))?;
     let sha256 = crate::campaign::sha256_hex(&bytes);
-    let meta = read_meta(path, what).map_err(whole)?;
+    let meta = read_meta(path, what).map_err(|e| whole(e.to_string()))?;
     Ok(SignedFile {
         bytes,
         sha256,
@@ -149,20 +149,44 @@ pub fn signed_file(path: &Path, what: &str) -> Result<SignedFile, Problem> {
     })
 }
 
+/// Why a returned file's hidden sheet cannot be used; `what` names the kind of workbook
+/// expected (检查表, 整改反馈表).
+#[derive(Debug, thiserror::Error)]
+pub enum MetaReadError {
+    /// No hidden sheet: not a workbook of ours.
+    #[error("不是 audit 生成的{what}(缺少隐藏工作表 {SHEET_META})")]
+    NoSheet {
+        /// The kind expected.
+        what: String,
+    },
+    /// A hidden sheet without a signature: not ours, or from an old version.
+    #[error("不是 audit 生成的{what}(隐藏工作表 {SHEET_META} 没有签名,或由旧版本生成)")]
+    Unsigned {
+        /// The kind expected.
+        what: String,
+    },
+    /// Ours, but something in the hidden sheets was added, removed or changed.
+    #[error("{what}的隐藏校验信息被改动,不能收回")]
+    Tampered {
+        /// The kind expected.
+        what: String,
+    },
+    /// The file could not be read.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+}
+
 /// The hidden sheet (and the pre-fill sheet, when there is one), or why the file is not one of
 /// ours; `what` names the kind of workbook expected (检查表, 整改反馈表) in the messages.
-pub fn read_meta(path: &Path, what: &str) -> Result<Meta, String> {
-    let tampered = || format!("{what}的隐藏校验信息被改动,不能收回");
+pub fn read_meta(path: &Path, what: &str) -> Result<Meta, MetaReadError> {
+    let what = what.to_string();
+    let tampered = || MetaReadError::Tampered { what: what.clone() };
     let (rows, _) = read_all(path, Some(SHEET_META)).map_err(|e| match e {
-        ReadError::MissingSheet { .. } => {
-            format!("不是 audit 生成的{what}(缺少隐藏工作表 {SHEET_META})")
-        }
-        other => other.to_string(),
+        ReadError::MissingSheet { .. } => MetaReadError::NoSheet { what: what.clone() },
+        other => other.into(),
     })?;
     let mut meta = Meta::from_rows(&rows).map_err(|e| match e {
-        MetaError::NotOurs => {
-            format!("不是 audit 生成的{what}(隐藏工作表 {SHEET_META} 没有签名,或由旧版本生成)")
-        }
+        MetaError::NotOurs => MetaReadError::Unsigned { what: what.clone() },
         MetaError::Tampered => tampered(),
     })?;
     // A workbook without pre-fills has no such sheet; one whose sheet was removed no longer
@@ -170,7 +194,7 @@ pub fn read_meta(path: &Path, what: &str) -> Result<Meta, String> {
     meta.prefills = match read_all(path, Some(SHEET_PREFILL)) {
         Ok((rows, _)) => prefills_from_rows(&rows).map_err(|_| tampered())?,
         Err(ReadError::MissingSheet { .. }) => Vec::new(),
-        Err(other) => return Err(other.to_string()),
+        Err(other) => return Err(other.into()),
     };
     Ok(meta)
 }
