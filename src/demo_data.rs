@@ -283,97 +283,28 @@ pub fn generate(n: u64, seed: u64) -> Vec<DemoAccount> {
 }
 
 fn account(rng: &mut ChaCha20Rng, serial: u64, prefix: &str) -> DemoAccount {
+    // Every draw from `rng` below happens in the order it always has: the demo registry for a
+    // seed must not change.
     let (kind, raw) = type_raw(rng);
     let lv = below(rng, 6030);
     let ci = below(rng, 13) as usize;
-    let city = JIANGSU_CITIES[ci];
-    let (mut owner, mut name, level_raw, region, mut owner_kind);
-    if lv < 375 {
-        let (d, short) = pick(rng, &PROV_DEPTS);
-        owner = d.to_string();
-        name = format!("{short}{}", suffix(kind));
-        level_raw = "省级".to_string();
-        region = String::new();
-        owner_kind = "部门";
-        if chance(rng, 1200) {
-            owner = format!("{d}{}", pick(rng, &["办公室", "宣传处", "直属机关党委"]));
-        }
-        if chance(rng, 300) {
-            owner = "江苏省人民政府办公厅".into();
-            name = format!("江苏发布{}", suffix(kind));
-            owner_kind = "政府";
-        }
+    let Owner {
+        owner,
+        mut name,
+        level_raw,
+        region,
+        owner_kind,
+    } = if lv < 375 {
+        provincial(rng, kind)
     } else if lv < 375 + 1446 {
-        let (d, short) = pick(rng, &CITY_DEPTS);
-        owner = format!("{city}市{d}");
-        name = format!("{city}{short}{}", suffix(kind));
-        level_raw = pick(rng, &["设区市", "市级"]).to_string();
-        region = format!("{city}市");
-        owner_kind = "部门";
-        let r = below(rng, 10_000);
-        if r < 250 {
-            owner = format!("{city}市人民政府");
-            name = format!("{city}发布{}", suffix(kind));
-            owner_kind = "政府";
-        } else if r < 1050 {
-            let u = pick(rng, &UNITS);
-            owner = format!("{city}市{u}");
-            name = format!("{city}{u}{}", suffix(kind));
-            owner_kind = "其他单位";
-        }
+        municipal(rng, kind, JIANGSU_CITIES[ci])
     } else {
-        let county = pick(rng, COUNTIES[ci]);
-        let stem = county.trim_end_matches(['区', '县', '市']);
-        let stem = if stem.chars().count() < 2 {
-            *county
-        } else {
-            stem
-        };
-        region = format!("{city}市");
-        owner_kind = "部门";
-        if chance(rng, 3500) {
-            let town = pick(rng, &TOWNS);
-            owner = format!("{county}{town}");
-            name = format!("{stem}{town}{}", suffix(kind));
-            level_raw = "乡镇(街道)".to_string();
-            if chance(rng, 150) {
-                owner = format!(
-                    "{county}{}人民政府",
-                    town.trim_end_matches("街道").trim_end_matches('镇')
-                );
-                owner_kind = "政府";
-            }
-        } else {
-            let (d, short) = pick(rng, &CITY_DEPTS);
-            owner = format!("{county}{d}");
-            name = format!("{stem}{short}{}", suffix(kind));
-            level_raw = pick(rng, &["县(市、区)", "县级", "县（市、区）"]).to_string();
-            let r = below(rng, 10_000);
-            if r < 180 {
-                owner = format!("{county}人民政府");
-                name = format!("{stem}发布{}", suffix(kind));
-                owner_kind = "政府";
-            } else if r < 980 {
-                let u = pick(rng, &UNITS);
-                owner = format!("{county}{u}");
-                name = format!("{stem}{u}{}", suffix(kind));
-                owner_kind = "其他单位";
-            }
-        }
-    }
+        county_level(rng, kind, ci)
+    };
     if kind == "微信" && chance(rng, 800) {
         name = format!("{name}服务号");
     }
-    let s = below(rng, 10_000);
-    let status = if s < 9600 {
-        "正常"
-    } else if s < 9800 {
-        "停更"
-    } else if s < 9950 {
-        "关停"
-    } else {
-        "注销"
-    };
+    let status = status(rng);
     let year = 2013 + below(rng, 7);
     let month = 1 + below(rng, 12);
     let day = 1 + below(rng, 28);
@@ -388,6 +319,132 @@ fn account(rng: &mut ChaCha20Rng, serial: u64, prefix: &str) -> DemoAccount {
         status: status.to_string(),
         opened: format!("{year}-{month:02}-{day:02}"),
         followers: below(rng, 200_000),
+    }
+}
+
+/// Who opened a demo account and what it is called, by level.
+struct Owner {
+    /// 开设主体.
+    owner: String,
+    /// The account's name (before any 服务号 suffix).
+    name: String,
+    /// 层级 as a real export spells it.
+    level_raw: String,
+    /// 所属地区: the city, or empty for provincial accounts.
+    region: String,
+    /// 主体类别: 政府, 部门 or 其他单位.
+    owner_kind: &'static str,
+}
+
+/// A provincial department's account (now and then one of its offices', or 江苏发布).
+fn provincial(rng: &mut ChaCha20Rng, kind: &str) -> Owner {
+    let (d, short) = pick(rng, &PROV_DEPTS);
+    let mut o = Owner {
+        owner: d.to_string(),
+        name: format!("{short}{}", suffix(kind)),
+        level_raw: "省级".to_string(),
+        region: String::new(),
+        owner_kind: "部门",
+    };
+    if chance(rng, 1200) {
+        o.owner = format!("{d}{}", pick(rng, &["办公室", "宣传处", "直属机关党委"]));
+    }
+    if chance(rng, 300) {
+        o.owner = "江苏省人民政府办公厅".into();
+        o.name = format!("江苏发布{}", suffix(kind));
+        o.owner_kind = "政府";
+    }
+    o
+}
+
+/// A city department's account, or the city government's, or a city unit's.
+fn municipal(rng: &mut ChaCha20Rng, kind: &str, city: &str) -> Owner {
+    let (d, short) = pick(rng, &CITY_DEPTS);
+    let mut o = Owner {
+        owner: format!("{city}市{d}"),
+        name: format!("{city}{short}{}", suffix(kind)),
+        level_raw: pick(rng, &["设区市", "市级"]).to_string(),
+        region: format!("{city}市"),
+        owner_kind: "部门",
+    };
+    let r = below(rng, 10_000);
+    if r < 250 {
+        o.owner = format!("{city}市人民政府");
+        o.name = format!("{city}发布{}", suffix(kind));
+        o.owner_kind = "政府";
+    } else if r < 1050 {
+        let u = pick(rng, &UNITS);
+        o.owner = format!("{city}市{u}");
+        o.name = format!("{city}{u}{}", suffix(kind));
+        o.owner_kind = "其他单位";
+    }
+    o
+}
+
+/// An account of a county of city `ci`: a town's (乡镇/街道) or a county department's,
+/// government's or unit's.
+fn county_level(rng: &mut ChaCha20Rng, kind: &str, ci: usize) -> Owner {
+    let city = JIANGSU_CITIES[ci];
+    let county = pick(rng, COUNTIES[ci]);
+    let stem = county.trim_end_matches(['区', '县', '市']);
+    // A one-character stem ("沛") reads wrong in a name; keep the full county name then.
+    let stem = if stem.chars().count() < 2 {
+        *county
+    } else {
+        stem
+    };
+    let region = format!("{city}市");
+    if chance(rng, 3500) {
+        let town = pick(rng, &TOWNS);
+        let mut o = Owner {
+            owner: format!("{county}{town}"),
+            name: format!("{stem}{town}{}", suffix(kind)),
+            level_raw: "乡镇(街道)".to_string(),
+            region,
+            owner_kind: "部门",
+        };
+        if chance(rng, 150) {
+            o.owner = format!(
+                "{county}{}人民政府",
+                town.trim_end_matches("街道").trim_end_matches('镇')
+            );
+            o.owner_kind = "政府";
+        }
+        return o;
+    }
+    let (d, short) = pick(rng, &CITY_DEPTS);
+    let mut o = Owner {
+        owner: format!("{county}{d}"),
+        name: format!("{stem}{short}{}", suffix(kind)),
+        level_raw: pick(rng, &["县(市、区)", "县级", "县（市、区）"]).to_string(),
+        region,
+        owner_kind: "部门",
+    };
+    let r = below(rng, 10_000);
+    if r < 180 {
+        o.owner = format!("{county}人民政府");
+        o.name = format!("{stem}发布{}", suffix(kind));
+        o.owner_kind = "政府";
+    } else if r < 980 {
+        let u = pick(rng, &UNITS);
+        o.owner = format!("{county}{u}");
+        o.name = format!("{stem}{u}{}", suffix(kind));
+        o.owner_kind = "其他单位";
+    }
+    o
+}
+
+/// 状态: mostly 正常, a few 停更, 关停 or 注销.
+fn status(rng: &mut ChaCha20Rng) -> &'static str {
+    let s = below(rng, 10_000);
+    if s < 9600 {
+        "正常"
+    } else if s < 9800 {
+        "停更"
+    } else if s < 9950 {
+        "关停"
+    } else {
+        "注销"
     }
 }
 

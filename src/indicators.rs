@@ -89,90 +89,36 @@ impl Catalog {
     }
 
     /// Parse and check a catalog; errors name the file, the line and the field.
-    pub fn parse(text: &str, file: &str) -> Result<Catalog, String> {
-        let cat: Catalog = toml::from_str(text).map_err(|e| {
-            let at = e
-                .span()
-                .map(|sp| {
-                    let line = text[..sp.start.min(text.len())].matches('\n').count() + 1;
-                    let content = text.lines().nth(line - 1).unwrap_or("").trim();
-                    format!(" 第 {line} 行 ({content})")
-                })
-                .unwrap_or_default();
-            format!("{file}{at}: 指标目录格式错误: {}", e.message())
-        })?;
-        // The line of the n-th (0-based) `code = "X"` entry.
-        let line_of = |code: &str, nth: usize| {
-            text.lines()
-                .enumerate()
-                .filter(|(_, l)| {
-                    l.trim_start().starts_with("code") && l.contains(&format!("\"{code}\""))
-                })
-                .nth(nth)
-                .map(|(p, _)| format!(" 第 {} 行", p + 1))
-                .unwrap_or_default()
-        };
+    pub fn parse(text: &str, file: &str) -> Result<Catalog, CatalogError> {
+        let cat: Catalog = toml::from_str(text).map_err(|e| syntax_error(text, file, &e))?;
         if cat.indicators.is_empty() {
-            return Err(format!("{file}: 指标目录中没有任何 [[indicator]]"));
+            return Err(CatalogError::NoIndicators { file: file.into() });
         }
         if cat.pass_mark > 100 {
-            return Err(format!(
-                "{file}: pass_mark = {} 应在 0..100 之间",
-                cat.pass_mark
-            ));
+            return Err(CatalogError::PassMark {
+                file: file.into(),
+                pass_mark: cat.pass_mark,
+            });
         }
         let mut seen = HashSet::new();
         for i in &cat.indicators {
-            let at = line_of(&i.code, 0);
+            let at = Place {
+                file: file.into(),
+                line: line_of(text, &i.code, 0),
+            };
             if i.code.trim().is_empty() || i.code.chars().any(|c| c.is_whitespace()) {
-                return Err(format!(
-                    "{file}{at}: 字段 code \"{}\" 不能为空或含空格",
-                    i.code
-                ));
+                let code = i.code.clone();
+                return Err(CatalogError::BadCode { at, code });
             }
             if !seen.insert(i.code.clone()) {
-                let at = line_of(&i.code, 1);
-                return Err(format!("{file}{at}: 字段 code \"{}\" 重复", i.code));
+                let at = Place {
+                    file: file.into(),
+                    line: line_of(text, &i.code, 1),
+                };
+                let code = i.code.clone();
+                return Err(CatalogError::DuplicateCode { at, code });
             }
-            if i.name.trim().is_empty() {
-                return Err(format!("{file}{at}: 指标 {} 的字段 name 为空", i.code));
-            }
-            if i.monitor.is_some() && i.kind != Kind::Veto {
-                return Err(format!(
-                    "{file}{at}: 指标 {} 是扣分指标,监测预填规则 monitor 只能用于 veto(单项否决)指标",
-                    i.code
-                ));
-            }
-            if matches!(i.monitor, Some(MonitorRule::NoUpdate { days: 0 })) {
-                return Err(format!(
-                    "{file}{at}: 指标 {} 的 monitor 规则 no_update 的 days 必须为正整数",
-                    i.code
-                ));
-            }
-            match i.kind {
-                Kind::Veto => {
-                    if i.points.is_some() || i.max.is_some() {
-                        return Err(format!(
-                            "{file}{at}: 指标 {} 是 veto(单项否决),不应有字段 points 或 max",
-                            i.code
-                        ));
-                    }
-                }
-                Kind::Deduct => {
-                    if i.points.is_none_or(|p| p == 0) {
-                        return Err(format!(
-                            "{file}{at}: 指标 {} 是 deduct(扣分),字段 points 必须为正整数",
-                            i.code
-                        ));
-                    }
-                    if i.max.is_none_or(|m| m == 0) {
-                        return Err(format!(
-                            "{file}{at}: 指标 {} 是 deduct(扣分),字段 max 必须为正整数",
-                            i.code
-                        ));
-                    }
-                }
-            }
+            check_indicator(i, at)?;
         }
         Ok(cat)
     }
@@ -190,6 +136,188 @@ impl Catalog {
     /// The indicator with this code.
     pub fn get(&self, code: &str) -> Option<&Indicator> {
         self.indicators.iter().find(|i| i.code == code)
+    }
+}
+
+/// Where in a catalog file a problem is: the file and, when it could be found, the line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The catalog file (or 内置指标目录).
+    pub file: String,
+    /// The 1-based line of the indicator's `code = "…"`, when found.
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(n) = self.line {
+            write!(f, " 第 {n} 行")?;
+        }
+        Ok(())
+    }
+}
+
+/// The line a TOML error points at: its number and its (trimmed) text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceLine {
+    /// 1-based.
+    pub number: usize,
+    /// The line's text, trimmed.
+    pub content: String,
+}
+
+/// Why a catalog is not valid. Each message names the file and, where it can, the line and
+/// the field, in the words inspectors' coordinators read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogError {
+    /// Not TOML, or not a catalog's shape (an unknown field, a wrong value): toml's message.
+    #[error("{file}{}: 指标目录格式错误: {message}", syntax_at(.line))]
+    Syntax {
+        /// The catalog file.
+        file: String,
+        /// The line the error points at, when toml gives a place.
+        line: Option<SourceLine>,
+        /// toml's message.
+        message: String,
+    },
+    /// No `[[indicator]]` at all.
+    #[error("{file}: 指标目录中没有任何 [[indicator]]")]
+    NoIndicators {
+        /// The catalog file.
+        file: String,
+    },
+    /// `pass_mark` above 100.
+    #[error("{file}: pass_mark = {pass_mark} 应在 0..100 之间")]
+    PassMark {
+        /// The catalog file.
+        file: String,
+        /// The value given.
+        pass_mark: u32,
+    },
+    /// A `code` empty or containing white space.
+    #[error("{at}: 字段 code \"{code}\" 不能为空或含空格")]
+    BadCode {
+        /// Where.
+        at: Place,
+        /// The code as given.
+        code: String,
+    },
+    /// A `code` used twice (the place is the second use).
+    #[error("{at}: 字段 code \"{code}\" 重复")]
+    DuplicateCode {
+        /// Where.
+        at: Place,
+        /// The code.
+        code: String,
+    },
+    /// An empty `name`.
+    #[error("{at}: 指标 {code} 的字段 name 为空")]
+    EmptyName {
+        /// Where.
+        at: Place,
+        /// The indicator's code.
+        code: String,
+    },
+    /// A `monitor` rule on a deduct indicator.
+    #[error("{at}: 指标 {code} 是扣分指标,监测预填规则 monitor 只能用于 veto(单项否决)指标")]
+    MonitorOnDeduct {
+        /// Where.
+        at: Place,
+        /// The indicator's code.
+        code: String,
+    },
+    /// `monitor = { rule = "no_update", days = 0 }`.
+    #[error("{at}: 指标 {code} 的 monitor 规则 no_update 的 days 必须为正整数")]
+    NoUpdateDays {
+        /// Where.
+        at: Place,
+        /// The indicator's code.
+        code: String,
+    },
+    /// `points` or `max` on a veto indicator.
+    #[error("{at}: 指标 {code} 是 veto(单项否决),不应有字段 points 或 max")]
+    VetoWithPoints {
+        /// Where.
+        at: Place,
+        /// The indicator's code.
+        code: String,
+    },
+    /// A deduct indicator's `points` or `max` missing or 0.
+    #[error("{at}: 指标 {code} 是 deduct(扣分),字段 {field} 必须为正整数")]
+    DeductField {
+        /// Where.
+        at: Place,
+        /// The indicator's code.
+        code: String,
+        /// `points` or `max`.
+        field: &'static str,
+    },
+}
+
+/// " 第 N 行 (text)" for a syntax error with a place, else nothing.
+fn syntax_at(line: &Option<SourceLine>) -> String {
+    line.as_ref()
+        .map(|l| format!(" 第 {} 行 ({})", l.number, l.content))
+        .unwrap_or_default()
+}
+
+/// A TOML error as a [`CatalogError::Syntax`], with the line its span starts on.
+fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> CatalogError {
+    let line = e.span().map(|sp| {
+        let number = text[..sp.start.min(text.len())].matches('\n').count() + 1;
+        let content = text
+            .lines()
+            .nth(number - 1)
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        SourceLine { number, content }
+    });
+    CatalogError::Syntax {
+        file: file.into(),
+        line,
+        message: e.message().to_string(),
+    }
+}
+
+/// The line of the n-th (0-based) `code = "X"` entry: serde does not keep spans for the
+/// checks made after parsing, so the text is searched.
+fn line_of(text: &str, code: &str, nth: usize) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("code") && l.contains(&format!("\"{code}\"")))
+        .nth(nth)
+        .map(|(p, _)| p + 1)
+}
+
+/// The checks on one indicator's own fields (its code already checked).
+fn check_indicator(i: &Indicator, at: Place) -> Result<(), CatalogError> {
+    let code = i.code.clone();
+    if i.name.trim().is_empty() {
+        return Err(CatalogError::EmptyName { at, code });
+    }
+    if i.monitor.is_some() && i.kind != Kind::Veto {
+        return Err(CatalogError::MonitorOnDeduct { at, code });
+    }
+    if matches!(i.monitor, Some(MonitorRule::NoUpdate { days: 0 })) {
+        return Err(CatalogError::NoUpdateDays { at, code });
+    }
+    match i.kind {
+        Kind::Veto if i.points.is_some() || i.max.is_some() => {
+            Err(CatalogError::VetoWithPoints { at, code })
+        }
+        Kind::Veto => Ok(()),
+        Kind::Deduct => {
+            let field = if i.points.is_none_or(|p| p == 0) {
+                "points"
+            } else if i.max.is_none_or(|m| m == 0) {
+                "max"
+            } else {
+                return Ok(());
+            };
+            Err(CatalogError::DeductField { at, code, field })
+        }
     }
 }
 
@@ -277,13 +405,15 @@ mod tests {
             &format!("{base}kind = \"deduct\"\npoints = 5\nmax = 2\nmonitor = {{ rule = \"interaction\" }}\n"),
             "c.toml",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("只能用于 veto"), "{e}");
         let e = Catalog::parse(
             &format!("{base}kind = \"veto\"\nmonitor = {{ rule = \"sometimes\" }}\n"),
             "c.toml",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("c.toml 第 7 行"), "{e}");
     }
 
@@ -314,10 +444,36 @@ mod tests {
 
     #[test]
     fn malformed_catalog_names_line_and_field() {
-        let e = Catalog::parse("name = \"x\"\n[[indicator]]\ncode = \"A\"\nname = \"n\"\nhead = \"h\"\nkind = \"sometimes\"\n", "c.toml").unwrap_err();
+        let e = Catalog::parse("name = \"x\"\n[[indicator]]\ncode = \"A\"\nname = \"n\"\nhead = \"h\"\nkind = \"sometimes\"\n", "c.toml").unwrap_err().to_string();
         assert!(e.contains("c.toml 第 6 行"), "{e}");
         assert!(e.contains("sometimes"), "{e}");
-        let e = Catalog::parse("name = \"x\"\n[[indicator]]\ncode = \"A\"\nname = \"n\"\nhead = \"h\"\nkind = \"deduct\"\n", "c.toml").unwrap_err();
+        let e = Catalog::parse("name = \"x\"\n[[indicator]]\ncode = \"A\"\nname = \"n\"\nhead = \"h\"\nkind = \"deduct\"\n", "c.toml").unwrap_err().to_string();
         assert!(e.contains("第 3 行") && e.contains("points"), "{e}");
+    }
+
+    #[test]
+    fn catalog_errors_print_exactly_as_before_the_error_enum() {
+        let base = "name = \"x\"\n[[indicator]]\ncode = \"A\"\nname = \"n\"\nhead = \"h\"\n";
+        let e = |extra: &str| {
+            Catalog::parse(&format!("{base}{extra}"), "c.toml")
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            e("kind = \"deduct\"\npoints = 5\n"),
+            "c.toml 第 3 行: 指标 A 是 deduct(扣分),字段 max 必须为正整数"
+        );
+        assert_eq!(
+            e("kind = \"veto\"\nmax = 2\n"),
+            "c.toml 第 3 行: 指标 A 是 veto(单项否决),不应有字段 points 或 max"
+        );
+        assert!(e("kind = \"sometimes\"\n")
+            .starts_with("c.toml 第 6 行 (kind = \"sometimes\"): 指标目录格式错误: "));
+        assert_eq!(
+            e("kind = \"veto\"\n[[indicator]]\ncode = \"A\"\nname = \"m\"\nhead = \"h\"\nkind = \"veto\"\n"),
+            "c.toml 第 8 行: 字段 code \"A\" 重复"
+        );
+        let none = Catalog::parse("name = \"x\"\nindicator = []\n", "c.toml").unwrap_err();
+        assert_eq!(none.to_string(), "c.toml: 指标目录中没有任何 [[indicator]]");
     }
 }

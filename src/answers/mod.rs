@@ -259,58 +259,23 @@ pub fn read_row(
     dates: &DateRange,
 ) -> Result<Option<CheckedRow>, Vec<Problem>> {
     let mut problems = Vec::new();
-    let problem = |col: &str, msg: String| Problem {
-        source: source.to_string(),
-        row: Some(cells.row),
-        id: Some(cells.id.clone()),
-        column: Some(col.to_string()),
-        message: msg,
-    };
-    let mut values: Vec<Option<u32>> = Vec::new();
-    for (ind, v) in cat.indicators.iter().zip(&cells.indicators) {
-        let col = format!("{} {}", ind.code, ind.name);
-        let parsed = match ind.kind {
-            Kind::Veto => parse_yes_no(v),
-            Kind::Deduct => parse_count(v, ind.max.unwrap_or(0)),
-        };
-        match parsed {
-            Ok(x) => values.push(x),
-            Err(e) => {
-                problems.push(problem(&col, e));
-                values.push(Some(0));
-            }
-        }
-    }
+    let problem = |col: &str, msg: String| row_problem(source, cells, Some(col), msg);
+    let values = indicator_values(cat, source, cells, &mut problems);
     let text = |d: &Data| crate::text::clean(&crate::io::read::data_text(d));
     let description = text(cells.description);
     let checker = text(cells.checker);
-    let date = match parse_date(cells.date) {
-        Ok(Some(d)) if d < dates.earliest || d > dates.latest => {
-            let msg = format!(
-                "检查日期 {d} 不在 {} 至 {} 之间",
-                dates.earliest, dates.latest
-            );
-            problems.push(problem("检查日期", msg));
-            Some(String::new())
-        }
-        Ok(d) => d.map(|d| d.format("%Y-%m-%d").to_string()),
-        Err(e) => {
-            problems.push(problem("检查日期", e));
-            Some(String::new())
-        }
-    };
+    let date = checked_date(source, cells, dates, &mut problems);
     let filled = values.iter().filter(|v| v.is_some()).count();
     if filled == 0 && problems.is_empty() {
         if description.is_empty() && date.is_none() {
             return Ok(None);
         }
-        return Err(vec![Problem {
-            source: source.to_string(),
-            row: Some(cells.row),
-            id: Some(cells.id.clone()),
-            column: None,
-            message: "只填写了问题描述或检查日期,指标未填写(半填行)".into(),
-        }]);
+        return Err(vec![row_problem(
+            source,
+            cells,
+            None,
+            "只填写了问题描述或检查日期,指标未填写(半填行)".into(),
+        )]);
     }
     if filled < values.len() {
         let missing: Vec<String> = cat
@@ -320,13 +285,8 @@ pub fn read_row(
             .filter(|(_, v)| v.is_none())
             .map(|(i, _)| i.code.clone())
             .collect();
-        problems.push(Problem {
-            source: source.to_string(),
-            row: Some(cells.row),
-            id: Some(cells.id.clone()),
-            column: None,
-            message: format!("半填行: 指标 {} 未填写", missing.join("、")),
-        });
+        let msg = format!("半填行: 指标 {} 未填写", missing.join("、"));
+        problems.push(row_problem(source, cells, None, msg));
     }
     let values: Vec<u32> = values.into_iter().map(|v| v.unwrap_or(0)).collect();
     let has_problem = values.iter().any(|v| *v > 0);
@@ -348,6 +308,73 @@ pub fn read_row(
         checker,
         date: date.unwrap_or_default(),
     }))
+}
+
+/// A problem with this row, in `column` when it concerns one cell.
+fn row_problem(
+    source: &str,
+    cells: &RowCells<'_>,
+    column: Option<&str>,
+    message: String,
+) -> Problem {
+    Problem {
+        source: source.to_string(),
+        row: Some(cells.row),
+        id: Some(cells.id.clone()),
+        column: column.map(str::to_string),
+        message,
+    }
+}
+
+/// Each indicator cell's value (none when blank); an invalid cell is reported and counts as 0
+/// so the row's other checks still run.
+fn indicator_values(
+    cat: &Catalog,
+    source: &str,
+    cells: &RowCells<'_>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Option<u32>> {
+    let mut values: Vec<Option<u32>> = Vec::new();
+    for (ind, v) in cat.indicators.iter().zip(&cells.indicators) {
+        let parsed = match ind.kind {
+            Kind::Veto => parse_yes_no(v),
+            Kind::Deduct => parse_count(v, ind.max.unwrap_or(0)),
+        };
+        match parsed {
+            Ok(x) => values.push(x),
+            Err(e) => {
+                let col = format!("{} {}", ind.code, ind.name);
+                problems.push(row_problem(source, cells, Some(&col), e));
+                values.push(Some(0));
+            }
+        }
+    }
+    values
+}
+
+/// 检查日期 as YYYY-MM-DD, none when blank; a date that is invalid or outside the campaign's
+/// range is reported and stands as an empty (but present) date.
+fn checked_date(
+    source: &str,
+    cells: &RowCells<'_>,
+    dates: &DateRange,
+    problems: &mut Vec<Problem>,
+) -> Option<String> {
+    match parse_date(cells.date) {
+        Ok(Some(d)) if d < dates.earliest || d > dates.latest => {
+            let msg = format!(
+                "检查日期 {d} 不在 {} 至 {} 之间",
+                dates.earliest, dates.latest
+            );
+            problems.push(row_problem(source, cells, Some("检查日期"), msg));
+            Some(String::new())
+        }
+        Ok(d) => d.map(|d| d.format("%Y-%m-%d").to_string()),
+        Err(e) => {
+            problems.push(row_problem(source, cells, Some("检查日期"), e));
+            Some(String::new())
+        }
+    }
 }
 
 /// The merged outcome for one sampled account.

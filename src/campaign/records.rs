@@ -262,9 +262,9 @@ impl Campaign {
             return Err(StoreError::CatalogChanged { path });
         }
         let text = String::from_utf8_lossy(&bytes);
-        Catalog::parse(&text, &path.display().to_string()).map_err(|detail| StoreError::Corrupt {
+        Catalog::parse(&text, &path.display().to_string()).map_err(|e| StoreError::Corrupt {
             path: path.clone(),
-            detail,
+            detail: e.to_string(),
         })
     }
 

@@ -1,6 +1,6 @@
 //! Reading an indicator catalog file (`--catalog`), or the built-in one.
 
-use crate::indicators::{Catalog, DEFAULT_CATALOG};
+use crate::indicators::{Catalog, CatalogError, DEFAULT_CATALOG};
 use std::path::Path;
 
 /// Why a catalog file could not be used; the message names the file (and line, when parsing).
@@ -15,8 +15,8 @@ pub enum CatalogFileError {
         source: std::io::Error,
     },
     /// The file is not a valid catalog.
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(#[from] CatalogError),
 }
 
 /// The catalog at `path` (the built-in one when none), with its text, which is what a campaign
@@ -30,6 +30,6 @@ pub fn load(path: Option<&Path>) -> Result<(Catalog, String), CatalogFileError> 
         file: file.clone(),
         source,
     })?;
-    let cat = Catalog::parse(&text, &file).map_err(CatalogFileError::Invalid)?;
+    let cat = Catalog::parse(&text, &file)?;
     Ok((cat, text))
 }

@@ -14,92 +14,96 @@ pub const OWNER_KINDS: [&str; 3] = ["政府", "部门", "其他单位"];
 /// Platform type → 微信 / 微博 / 移动客户端 / 其他. `None` when the spelling is unknown.
 pub fn account_type(raw: &str) -> Option<&'static str> {
     let k = match_key(raw);
-    const WECHAT: &[&str] = &[
-        "微信",
-        "微信公众号",
-        "微信服务号",
-        "微信订阅号",
-        "公众号",
-        "服务号",
-        "订阅号",
-        "微信号",
-        "微信公众平台",
-        "wechat",
-        "weixin",
-        "wechat公众号",
-    ];
-    const WEIBO: &[&str] = &[
-        "微博",
-        "新浪微博",
-        "腾讯微博",
-        "政务微博",
-        "weibo",
-        "sinaweibo",
-        "新浪",
-    ];
-    const CLIENT: &[&str] = &[
-        "移动客户端",
-        "客户端",
-        "app",
-        "手机app",
-        "移动app",
-        "手机客户端",
-        "移动应用",
-        "移动端",
-        "移动客户端(app)",
-        "客户端(app)",
-    ];
-    const OTHER: &[&str] = &[
-        "其他",
-        "其它",
-        "抖音",
-        "今日头条",
-        "头条",
-        "头条号",
-        "快手",
-        "小程序",
-        "微信小程序",
-        "支付宝小程序",
-        "百家号",
-        "视频号",
-        "微信视频号",
-        "哔哩哔哩",
-        "b站",
-        "bilibili",
-        "人民号",
-        "网易号",
-        "企鹅号",
-        "一点号",
-        "澎湃号",
-        "搜狐号",
-        "新华号",
-        "强国号",
-        "学习强国",
-        "西瓜视频",
-        "小红书",
-        "知乎",
-        "大鱼号",
-        "douyin",
-        "toutiao",
-        "kuaishou",
-        "other",
-        "others",
-        "政务号",
-        "抖音号",
-        "快手号",
-    ];
-    if WECHAT.contains(&k.as_str()) {
-        Some("微信")
-    } else if WEIBO.contains(&k.as_str()) {
-        Some("微博")
-    } else if CLIENT.contains(&k.as_str()) {
-        Some("移动客户端")
-    } else if OTHER.contains(&k.as_str()) {
-        Some("其他")
-    } else {
-        by_keyword(&k)
-    }
+    SPELLINGS
+        .iter()
+        .find(|(_, spellings)| spellings.contains(&k.as_str()))
+        .map(|(canonical, _)| *canonical)
+        .or_else(|| by_keyword(&k))
 }
+
+/// Each canonical type with the spellings (as [`match_key`] folds them) that mean it; the first
+/// list holding a spelling wins.
+const SPELLINGS: [(&str, &[&str]); 4] = [
+    ("微信", WECHAT),
+    ("微博", WEIBO),
+    ("移动客户端", CLIENT),
+    ("其他", OTHER),
+];
+
+const WECHAT: &[&str] = &[
+    "微信",
+    "微信公众号",
+    "微信服务号",
+    "微信订阅号",
+    "公众号",
+    "服务号",
+    "订阅号",
+    "微信号",
+    "微信公众平台",
+    "wechat",
+    "weixin",
+    "wechat公众号",
+];
+const WEIBO: &[&str] = &[
+    "微博",
+    "新浪微博",
+    "腾讯微博",
+    "政务微博",
+    "weibo",
+    "sinaweibo",
+    "新浪",
+];
+const CLIENT: &[&str] = &[
+    "移动客户端",
+    "客户端",
+    "app",
+    "手机app",
+    "移动app",
+    "手机客户端",
+    "移动应用",
+    "移动端",
+    "移动客户端(app)",
+    "客户端(app)",
+];
+const OTHER: &[&str] = &[
+    "其他",
+    "其它",
+    "抖音",
+    "今日头条",
+    "头条",
+    "头条号",
+    "快手",
+    "小程序",
+    "微信小程序",
+    "支付宝小程序",
+    "百家号",
+    "视频号",
+    "微信视频号",
+    "哔哩哔哩",
+    "b站",
+    "bilibili",
+    "人民号",
+    "网易号",
+    "企鹅号",
+    "一点号",
+    "澎湃号",
+    "搜狐号",
+    "新华号",
+    "强国号",
+    "学习强国",
+    "西瓜视频",
+    "小红书",
+    "知乎",
+    "大鱼号",
+    "douyin",
+    "toutiao",
+    "kuaishou",
+    "other",
+    "others",
+    "政务号",
+    "抖音号",
+    "快手号",
+];
 
 /// Spellings the lists do not hold ("抖音短视频", "新浪微博账号", "微信公众平台账号"), by the
 /// platform word they contain; other platforms first, so 微信小程序 and 微信视频号 are 其他.

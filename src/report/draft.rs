@@ -119,11 +119,23 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
 /// (一)总体情况: the registry's make-up, its change, the sample, the pass rates and their change.
 fn overview(input: &DraftInput<'_>) -> Vec<Para> {
     let c = input.current;
-    let mut out = Vec::new();
+    let mut out = vec![holdings(input)];
+    out.extend(net_change(input));
+    let all = c.tally(|_| true);
+    let mut s = sample_sentence(input, all);
+    s.push_str(&rates_sentence(c, all));
+    out.push(Para::Body(s));
+    out.extend(rate_trend(input, all));
+    out
+}
+
+/// How many accounts the province holds, by owner level and by type.
+fn holdings(input: &DraftInput<'_>) -> Para {
+    let c = input.current;
     let active: Vec<_> = c.registry.active().collect();
     let count =
         |f: &dyn Fn(&crate::registry::Account) -> bool| active.iter().filter(|a| f(a)).count();
-    out.push(Para::Body(format!(
+    Para::Body(format!(
         "截至{},全省政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,省级部门单位及其内设机构、双重管理单位及其内设机构开设政务新媒体{}个,{}政府及其部门开设政务新媒体{}个,县(市、区)政府及其部门、所属乡镇(街道)开设政务新媒体{}个。按政务新媒体类型分,{}。",
         input.as_of,
         active.len(),
@@ -145,19 +157,28 @@ fn overview(input: &DraftInput<'_>) -> Vec<Para> {
             })
             .collect::<Vec<_>>()
             .join(","),
-    )));
-    if let Some(d) = input.diff {
-        let net = d.net();
-        if net != 0 {
-            out.push(Para::Body(format!(
-                "本季度,全省政务新媒体数量{}{}个,占全省政务新媒体总量的{}。",
-                if net < 0 { "减少" } else { "增加" },
-                net.unsigned_abs(),
-                c.pct(net.unsigned_abs(), d.previous_active)
-            )));
-        }
+    ))
+}
+
+/// The quarter's net change in accounts, when there is a registry diff and it is not zero.
+fn net_change(input: &DraftInput<'_>) -> Option<Para> {
+    let d = input.diff?;
+    let net = d.net();
+    if net == 0 {
+        return None;
     }
-    let all = c.tally(|_| true);
+    Some(Para::Body(format!(
+        "本季度,全省政务新媒体数量{}{}个,占全省政务新媒体总量的{}。",
+        if net < 0 { "减少" } else { "增加" },
+        net.unsigned_abs(),
+        input.current.pct(net.unsigned_abs(), d.previous_active)
+    )))
+}
+
+/// How many accounts were sampled (certainty and re-check units named) and, while the
+/// campaign is incomplete, how many have been checked so far.
+fn sample_sentence(input: &DraftInput<'_>, all: Tally) -> String {
+    let c = input.current;
     let n_sampled = c.sample.len();
     let certainty = c.design.certainty;
     let gov = c.design.take_all.iter().any(|t| t.contains("政府"));
@@ -181,12 +202,17 @@ fn overview(input: &DraftInput<'_>) -> Vec<Para> {
     if input.incomplete {
         s.push_str(&format!("截至目前已完成检查{}个。", all.checked));
     }
+    s
+}
+
+/// The pass rates: overall, by owner group and by account type.
+fn rates_sentence(c: &CampaignData, all: Tally) -> String {
     let group = |g: OwnerGroup| c.tally(|a| a.owner_group() == g);
     let fmt_rate = |t: Tally, label: &str| match rate(c, t) {
         Some(r) => format!("{label}合格率{r}"),
         None => format!("{label}本次未抽查"),
     };
-    s.push_str(&format!(
+    let mut s = format!(
         "此次检查抽查中,全省政务新媒体总体合格率为{}。从开设主体看,{};{}。从政务新媒体类型看,",
         rate(c, all).unwrap_or_else(|| "—".into()),
         fmt_rate(group(OwnerGroup::Provincial), "省级部门单位政务新媒体"),
@@ -194,7 +220,7 @@ fn overview(input: &DraftInput<'_>) -> Vec<Para> {
             group(OwnerGroup::Prefecture),
             &format!("{}政务新媒体", c.city_label())
         ),
-    ));
+    );
     let types: Vec<String> = c
         .rate_types()
         .iter()
@@ -209,18 +235,20 @@ fn overview(input: &DraftInput<'_>) -> Vec<Para> {
         .collect();
     s.push_str(&types.join(","));
     s.push('。');
-    out.push(Para::Body(s));
-    if let (Some(p), Some(now)) = (input.previous.first(), all.rate()) {
-        if let Some(before) = p.tally(|_| true).rate() {
-            out.push(Para::Body(format!(
-                "本季度全省政务新媒体总体合格率为{},{}(上季度为{})。",
-                rate(c, all).unwrap_or_default(),
-                change_phrase(now, before, c.profile.rate_decimals),
-                Cell::Pct(before).display_with(c.profile.rate_decimals)
-            )));
-        }
-    }
-    out
+    s
+}
+
+/// The overall rate against last quarter's, when both have one.
+fn rate_trend(input: &DraftInput<'_>, all: Tally) -> Option<Para> {
+    let c = input.current;
+    let now = all.rate()?;
+    let before = input.previous.first()?.tally(|_| true).rate()?;
+    Some(Para::Body(format!(
+        "本季度全省政务新媒体总体合格率为{},{}(上季度为{})。",
+        rate(c, all).unwrap_or_default(),
+        change_phrase(now, before, c.profile.rate_decimals),
+        Cell::Pct(before).display_with(c.profile.rate_decimals)
+    )))
 }
 
 /// Indicators grouped by their 问题 heading (catalog order), veto groups first, then by how
@@ -302,58 +330,70 @@ fn problem_section(c: &CampaignData) -> Vec<Para> {
         "在本次检查抽查中,发现我省政务新媒体存在以下{}问题:",
         if outstanding { "突出" } else { "" }
     ))];
-    let city = c.city_label();
     let mut k = 0;
     for g in groups.iter().filter(|g| g.veto) {
         let ord = ORDINALS.get(k).copied().unwrap_or("另");
         k += 1;
-        let (ph, pn) = group_count(c, &g.indicators, |a| {
-            a.owner_group() == OwnerGroup::Provincial
-        });
-        let (ch, cn) = group_count(c, &g.indicators, |a| {
-            a.owner_group() == OwnerGroup::Prefecture
-        });
-        let mut s = format!("{ord}是{}问题。根据检查抽查结果,", g.head);
-        if ph > 0 {
-            let names = hit_names(c, g, |a| a.owner_group() == OwnerGroup::Provincial);
-            s.push_str(&format!(
-                "省级部门{ph}个政务新媒体{names},占省级检查抽查总数{}。",
-                c.pct(ph, pn)
-            ));
-        }
-        if ch > 0 {
-            let names = hit_names(c, g, |a| a.owner_group() == OwnerGroup::Prefecture);
-            s.push_str(&format!(
-                "{city}中,{ch}个政务新媒体{names},占{city}检查抽查总数{}。",
-                c.pct(ch, cn)
-            ));
-        }
-        out.push(Para::Body(s));
+        out.push(veto_item(c, g, ord));
     }
-    let deductions: Vec<&ProblemGroup<'_>> = groups.iter().filter(|g| !g.veto).collect();
-    if !deductions.is_empty() {
-        let ord = ORDINALS.get(k).copied().unwrap_or("另");
-        let all: Vec<usize> = deductions
-            .iter()
-            .flat_map(|g| g.indicators.clone())
-            .collect();
-        let quoted: Vec<String> = deductions
-            .iter()
-            .flat_map(|g| {
-                hit_names(c, g, |_| true)
-                    .split('、')
-                    .map(|n| format!("\"{n}\""))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let (n, checked) = group_count(c, &all, |_| true);
-        out.push(Para::Body(format!(
-            "{ord}是规范管理仍有短板。对照规范指标,{}等问题仍有发生,共涉及{n}个政务新媒体,占检查抽查总数{}。",
-            quoted.join(""),
-            c.pct(n, checked)
-        )));
-    }
+    let ord = ORDINALS.get(k).copied().unwrap_or("另");
+    out.extend(deduction_item(c, &groups, ord));
     out
+}
+
+/// One veto group's item: how many accounts it caught among the provincial departments and
+/// among the cities, with the indicators that caught them and their share.
+fn veto_item(c: &CampaignData, g: &ProblemGroup<'_>, ord: &str) -> Para {
+    let city = c.city_label();
+    let (ph, pn) = group_count(c, &g.indicators, |a| {
+        a.owner_group() == OwnerGroup::Provincial
+    });
+    let (ch, cn) = group_count(c, &g.indicators, |a| {
+        a.owner_group() == OwnerGroup::Prefecture
+    });
+    let mut s = format!("{ord}是{}问题。根据检查抽查结果,", g.head);
+    if ph > 0 {
+        let names = hit_names(c, g, |a| a.owner_group() == OwnerGroup::Provincial);
+        s.push_str(&format!(
+            "省级部门{ph}个政务新媒体{names},占省级检查抽查总数{}。",
+            c.pct(ph, pn)
+        ));
+    }
+    if ch > 0 {
+        let names = hit_names(c, g, |a| a.owner_group() == OwnerGroup::Prefecture);
+        s.push_str(&format!(
+            "{city}中,{ch}个政务新媒体{names},占{city}检查抽查总数{}。",
+            c.pct(ch, cn)
+        ));
+    }
+    Para::Body(s)
+}
+
+/// The one item for all deduction groups with hits, quoting the indicators that caught any.
+fn deduction_item(c: &CampaignData, groups: &[ProblemGroup<'_>], ord: &str) -> Option<Para> {
+    let deductions: Vec<&ProblemGroup<'_>> = groups.iter().filter(|g| !g.veto).collect();
+    if deductions.is_empty() {
+        return None;
+    }
+    let all: Vec<usize> = deductions
+        .iter()
+        .flat_map(|g| g.indicators.clone())
+        .collect();
+    let quoted: Vec<String> = deductions
+        .iter()
+        .flat_map(|g| {
+            hit_names(c, g, |_| true)
+                .split('、')
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let (n, checked) = group_count(c, &all, |_| true);
+    Some(Para::Body(format!(
+        "{ord}是规范管理仍有短板。对照规范指标,{}等问题仍有发生,共涉及{n}个政务新媒体,占检查抽查总数{}。",
+        quoted.join(""),
+        c.pct(n, checked)
+    )))
 }
 
 /// A paragraph's text on one line ("|" is harmless outside tables, so only lines are joined).

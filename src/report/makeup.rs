@@ -59,90 +59,105 @@ pub fn change(
     let types: Vec<&str> = types.iter().map(String::as_str).collect();
     let prev = previous.by_id();
     let cur = current.by_id();
-    let added: Vec<&Account> = d
-        .added
-        .iter()
-        .filter_map(|id| cur.get(id.as_str()).copied())
-        .collect();
-    let gone: Vec<&Account> = d
-        .gone
-        .iter()
-        .filter_map(|id| prev.get(id.as_str()).copied())
-        .collect();
-    let by = |title: &str, name: &str, label: &str, order: &[&str], key: fn(&Account) -> &str| {
-        let a = counts_in_order(&added, order, key);
-        let g = counts_in_order(&gone, order, key);
-        let pa = counts_in_order(&previous.active().collect::<Vec<_>>(), order, key);
-        let ca = counts_in_order(&current.active().collect::<Vec<_>>(), order, key);
-        let mut t = Table::new(
-            name,
-            title,
-            &[
-                label,
-                "上期",
-                "新增",
-                "减少(撤销或停用)",
-                "本期",
-                "净变化",
-                "变化率",
-            ],
-        );
-        let mut tot = [0u64; 4];
-        for i in 0..order.len() {
-            let (p, ad, go, c) = (pa[i].1, a[i].1, g[i].1, ca[i].1);
-            tot[0] += p;
-            tot[1] += ad;
-            tot[2] += go;
-            tot[3] += c;
-            t.rows.push(change_row(order[i], p, ad, go, c));
-        }
-        t.rows
-            .push(change_row("合计", tot[0], tot[1], tot[2], tot[3]));
-        t
+    let sides = Sides {
+        previous: previous.active().collect(),
+        current: current.active().collect(),
+        added: d
+            .added
+            .iter()
+            .filter_map(|id| cur.get(id.as_str()).copied())
+            .collect(),
+        gone: d
+            .gone
+            .iter()
+            .filter_map(|id| prev.get(id.as_str()).copied())
+            .collect(),
     };
-    let mut t = vec![
-        by(
-            "台账变化:按层级",
-            "台账变化_层级",
-            "层级",
+    vec![
+        change_by(
+            &sides,
+            ["台账变化:按层级", "台账变化_层级", "层级"],
             &LEVELS,
             |a| a.level.label(),
         ),
-        by(
-            "台账变化:按类型",
-            "台账变化_类型",
-            "类型",
+        change_by(
+            &sides,
+            ["台账变化:按类型", "台账变化_类型", "类型"],
             &types,
             |a| &a.account_type,
         ),
-    ];
-    let mut s = Table::new("台账变化_汇总", "台账变化汇总", &["项目", "数量"]);
-    s.rows.push(vec![
-        Cell::text("上期正常账号"),
-        Cell::Int(d.previous_active as i64),
-    ]);
-    s.rows.push(vec![
-        Cell::text("本期正常账号"),
-        Cell::Int(d.current_active as i64),
-    ]);
-    s.rows
-        .push(vec![Cell::text("新增"), Cell::Int(d.added.len() as i64)]);
-    s.rows.push(vec![
-        Cell::text("减少(撤销或停用)"),
-        Cell::Int(d.gone.len() as i64),
-    ]);
-    s.rows.push(vec![Cell::text("净变化"), Cell::Int(d.net())]);
-    s.rows.push(vec![
-        Cell::text("类型变更"),
-        Cell::Int(d.type_changed.len() as i64),
-    ]);
-    s.rows.push(vec![
-        Cell::text("开设主体变更"),
-        Cell::Int(d.owner_changed.len() as i64),
-    ]);
-    s.notes.push(change_sentence(d));
-    t.push(s);
+        change_summary(d),
+    ]
+}
+
+/// The accounts a change table counts: both registries' active ones, the added and the gone.
+struct Sides<'a> {
+    /// The previous registry's active accounts.
+    previous: Vec<&'a Account>,
+    /// The current registry's active accounts.
+    current: Vec<&'a Account>,
+    /// Accounts new in the current registry.
+    added: Vec<&'a Account>,
+    /// Accounts of the previous registry revoked, stopped or missing now.
+    gone: Vec<&'a Account>,
+}
+
+/// One change table by a vocabulary (`order`, values of `key`), with a 合计 row;
+/// `[title, name, label]` are the table's title, its sheet name and its first column's header.
+fn change_by(
+    sides: &Sides<'_>,
+    [title, name, label]: [&str; 3],
+    order: &[&str],
+    key: fn(&Account) -> &str,
+) -> Table {
+    let a = counts_in_order(&sides.added, order, key);
+    let g = counts_in_order(&sides.gone, order, key);
+    let pa = counts_in_order(&sides.previous, order, key);
+    let ca = counts_in_order(&sides.current, order, key);
+    let mut t = Table::new(
+        name,
+        title,
+        &[
+            label,
+            "上期",
+            "新增",
+            "减少(撤销或停用)",
+            "本期",
+            "净变化",
+            "变化率",
+        ],
+    );
+    let mut tot = [0u64; 4];
+    for i in 0..order.len() {
+        let (p, ad, go, c) = (pa[i].1, a[i].1, g[i].1, ca[i].1);
+        tot[0] += p;
+        tot[1] += ad;
+        tot[2] += go;
+        tot[3] += c;
+        t.rows.push(change_row(order[i], p, ad, go, c));
+    }
+    t.rows
+        .push(change_row("合计", tot[0], tot[1], tot[2], tot[3]));
     t
+}
+
+/// 台账变化汇总: the diff's counts, one row each, and the sentence the notice uses.
+fn change_summary(d: &RegistryDiff) -> Table {
+    let mut s = Table::new("台账变化_汇总", "台账变化汇总", &["项目", "数量"]);
+    let rows = [
+        ("上期正常账号", d.previous_active as i64),
+        ("本期正常账号", d.current_active as i64),
+        ("新增", d.added.len() as i64),
+        ("减少(撤销或停用)", d.gone.len() as i64),
+        ("净变化", d.net()),
+        ("类型变更", d.type_changed.len() as i64),
+        ("开设主体变更", d.owner_changed.len() as i64),
+    ];
+    for (label, n) in rows {
+        s.rows.push(vec![Cell::text(label), Cell::Int(n)]);
+    }
+    s.notes.push(change_sentence(d));
+    s
 }
 
 fn change_row(label: &str, p: u64, a: u64, g: u64, c: u64) -> Vec<Cell> {

@@ -114,8 +114,57 @@ pub fn largest_remainder(
     n: u64,
     min_per_stratum: u64,
 ) -> Result<Vec<u64>, AllocationError> {
-    let k = available.len();
     let mins = bounds(available, n, min_per_stratum)?;
+    let Quotas { quotas, fixed } = quotas(available, weights, n, &mins);
+    // Largest remainder; ties go to the earlier stratum.
+    let mut sizes: Vec<u64> = quotas.iter().map(|q| (q + 1e-9).floor() as u64).collect();
+    for h in 0..available.len() {
+        sizes[h] = sizes[h].min(available[h]).max(mins[h]);
+    }
+    let mut short = n as i64 - sizes.iter().sum::<u64>() as i64;
+    let order = remainder_order(&quotas, &sizes);
+    while short > 0 {
+        // Free strata take the extra units first; fixed ones only when no free one can.
+        let progressed = add_round(&order, &mut sizes, available, &mut short, |h| {
+            fixed[h].is_none()
+        }) || add_round(&order, &mut sizes, available, &mut short, |_| true);
+        if !progressed {
+            break;
+        }
+    }
+    while short < 0 {
+        let mut progressed = false;
+        for &h in order.iter().rev() {
+            if short == 0 {
+                break;
+            }
+            if sizes[h] > mins[h] {
+                sizes[h] -= 1;
+                short += 1;
+                progressed = true;
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
+    debug_assert_eq!(sizes.iter().sum::<u64>(), n, "the bounds were checked");
+    Ok(sizes)
+}
+
+/// The exact (fractional) quota of each stratum, and which strata ended up pinned at their
+/// minimum or their cap while the quotas were shared out.
+struct Quotas {
+    /// Per stratum, its share of `n`; a pinned stratum's is its pinned size.
+    quotas: Vec<f64>,
+    /// Per stratum, `Some(size)` when pinned (empty, at its cap or at its minimum).
+    fixed: Vec<Option<u64>>,
+}
+
+/// Shares `n` among the strata by weight, pinning strata whose share exceeds their
+/// population or falls below their minimum and re-sharing the rest until none does.
+fn quotas(available: &[u64], weights: &[f64], n: u64, mins: &[u64]) -> Quotas {
+    let k = available.len();
     // Fixed strata (at their min or their cap) and the free ones sharing the rest.
     let mut fixed: Vec<Option<u64>> = vec![None; k];
     for h in 0..k {
@@ -123,7 +172,7 @@ pub fn largest_remainder(
             fixed[h] = Some(0);
         }
     }
-    let quotas = loop {
+    loop {
         let fixed_sum: u64 = fixed.iter().flatten().sum();
         let rest = n.saturating_sub(fixed_sum) as f64;
         let free: Vec<usize> = (0..k).filter(|h| fixed[*h].is_none()).collect();
@@ -164,15 +213,13 @@ pub fn largest_remainder(
                 q[h] = f as f64;
             }
         }
-        break q;
-    };
-    // Largest remainder; ties go to the earlier stratum.
-    let mut sizes: Vec<u64> = quotas.iter().map(|q| (q + 1e-9).floor() as u64).collect();
-    for h in 0..k {
-        sizes[h] = sizes[h].min(available[h]).max(mins[h]);
+        return Quotas { quotas: q, fixed };
     }
-    let mut short = n as i64 - sizes.iter().sum::<u64>() as i64;
-    let mut order: Vec<usize> = (0..k).collect();
+}
+
+/// Strata by descending remainder (quota minus rounded size); ties go to the earlier stratum.
+fn remainder_order(quotas: &[f64], sizes: &[u64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..quotas.len()).collect();
     order.sort_by(|a, b| {
         let ra = quotas[*a] - sizes[*a] as f64;
         let rb = quotas[*b] - sizes[*b] as f64;
@@ -180,52 +227,30 @@ pub fn largest_remainder(
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(a.cmp(b))
     });
-    while short > 0 {
-        let mut progressed = false;
-        for &h in &order {
-            if short == 0 {
-                break;
-            }
-            if sizes[h] < available[h] && fixed[h].is_none() {
-                sizes[h] += 1;
-                short -= 1;
-                progressed = true;
-            }
-        }
-        if !progressed {
-            for &h in &order {
-                if short == 0 {
-                    break;
-                }
-                if sizes[h] < available[h] {
-                    sizes[h] += 1;
-                    short -= 1;
-                    progressed = true;
-                }
-            }
-        }
-        if !progressed {
+    order
+}
+
+/// One pass down `order` giving a unit to each stratum `eligible` and below its population,
+/// until `short` is 0; whether any stratum took one.
+fn add_round(
+    order: &[usize],
+    sizes: &mut [u64],
+    available: &[u64],
+    short: &mut i64,
+    eligible: impl Fn(usize) -> bool,
+) -> bool {
+    let mut progressed = false;
+    for &h in order {
+        if *short == 0 {
             break;
         }
-    }
-    while short < 0 {
-        let mut progressed = false;
-        for &h in order.iter().rev() {
-            if short == 0 {
-                break;
-            }
-            if sizes[h] > mins[h] {
-                sizes[h] -= 1;
-                short += 1;
-                progressed = true;
-            }
-        }
-        if !progressed {
-            break;
+        if sizes[h] < available[h] && eligible(h) {
+            sizes[h] += 1;
+            *short -= 1;
+            progressed = true;
         }
     }
-    debug_assert_eq!(sizes.iter().sum::<u64>(), n, "the bounds were checked");
-    Ok(sizes)
+    progressed
 }
 
 #[cfg(test)]

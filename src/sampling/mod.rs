@@ -473,28 +473,11 @@ pub fn empty_selections(reg: &Registry, spec: &Spec) -> Vec<String> {
         .iter()
         .filter(|a| a.is_active() && !exclude.contains(a.id.as_str()))
         .collect();
-    for text in &spec.take_all {
-        let Ok(rule) = TakeAll::parse(text, reg) else {
-            continue; // draw() reports the malformed rule
-        };
-        if frame.iter().any(|a| rule.matches(reg, a)) {
-            continue;
-        }
-        let mut found: Vec<&str> = frame.iter().map(|a| reg.value(a, &rule.column)).collect();
-        found.sort();
-        found.dedup();
-        let shown: Vec<&str> = found.iter().take(20).copied().collect();
-        let mut msg = format!(
-            "--take-all \"{text}\" 在抽样框中没有匹配的账号;该列现有的值: {}",
-            shown.join("、")
-        );
-        if rule.column == Column::Field(crate::registry::Field::OwnerKind)
-            && reg.accounts.iter().all(|a| a.raw[3].is_empty())
-        {
-            msg.push_str("(台账没有 主体类别 列,全部按 部门 处理)");
-        }
-        problems.push(msg);
-    }
+    problems.extend(
+        spec.take_all
+            .iter()
+            .filter_map(|text| take_all_unmatched(reg, &frame, text)),
+    );
     let ids: HashSet<&str> = reg.accounts.iter().map(|a| a.id.as_str()).collect();
     if !spec.exclude.is_empty() && !spec.exclude.iter().any(|id| ids.contains(id.as_str())) {
         problems.push(format!(
@@ -515,90 +498,84 @@ pub fn empty_selections(reg: &Registry, spec: &Spec) -> Vec<String> {
         ));
     }
     if let AllocationSpec::Quota(q) = &spec.allocation {
-        let columns: Vec<Column> = spec.strata.iter().filter_map(|s| reg.column(s)).collect();
-        let mut missing: Vec<String> = frame
-            .iter()
-            .map(|a| {
-                columns
-                    .iter()
-                    .map(|c| reg.value(a, c).to_string())
-                    .collect::<Vec<_>>()
-            })
-            .filter(|k| !q.contains_key(k))
-            .map(|k| k.join("/"))
-            .collect();
-        missing.sort();
-        missing.dedup();
-        if !missing.is_empty() {
-            problems.push(format!(
-                "配额文件没有给出这些分层的样本数: {}",
-                missing.join("、")
-            ));
-        }
+        problems.extend(quota_missing(reg, spec, &frame, q));
     }
     problems
 }
 
+/// The sentence for a --take-all rule no frame account matches, listing (up to 20 of) the
+/// values its column has; none when the rule matches or is malformed (draw() reports that).
+fn take_all_unmatched(reg: &Registry, frame: &[&Account], text: &str) -> Option<String> {
+    let rule = TakeAll::parse(text, reg).ok()?;
+    if frame.iter().any(|a| rule.matches(reg, a)) {
+        return None;
+    }
+    let mut found: Vec<&str> = frame.iter().map(|a| reg.value(a, &rule.column)).collect();
+    found.sort();
+    found.dedup();
+    let shown: Vec<&str> = found.iter().take(20).copied().collect();
+    let mut msg = format!(
+        "--take-all \"{text}\" 在抽样框中没有匹配的账号;该列现有的值: {}",
+        shown.join("、")
+    );
+    if rule.column == Column::Field(crate::registry::Field::OwnerKind)
+        && reg.accounts.iter().all(|a| a.raw[3].is_empty())
+    {
+        msg.push_str("(台账没有 主体类别 列,全部按 部门 处理)");
+    }
+    Some(msg)
+}
+
+/// The sentence naming the frame's strata a quota file gives no size for, if any.
+fn quota_missing(
+    reg: &Registry,
+    spec: &Spec,
+    frame: &[&Account],
+    q: &BTreeMap<Vec<String>, u64>,
+) -> Option<String> {
+    let columns: Vec<Column> = spec.strata.iter().filter_map(|s| reg.column(s)).collect();
+    let mut missing: Vec<String> = frame
+        .iter()
+        .map(|a| {
+            columns
+                .iter()
+                .map(|c| reg.value(a, c).to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|k| !q.contains_key(k))
+        .map(|k| k.join("/"))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "配额文件没有给出这些分层的样本数: {}",
+        missing.join("、")
+    ))
+}
+
 /// Draw the sample. Errors are plain sentences for the user.
 pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
-    if spec.strata.is_empty() {
-        return Err(SampleError::NoStrata);
-    }
-    let columns: Vec<Column> = spec
-        .strata
-        .iter()
-        .map(|s| {
-            reg.column(s).ok_or_else(|| {
-                let mut known: Vec<String> = crate::registry::Field::ALL
-                    .iter()
-                    .map(|f| f.key().to_string())
-                    .collect();
-                known.extend(reg.extra_headers.iter().cloned());
-                SampleError::UnknownStratumColumn {
-                    name: s.clone(),
-                    known: known.join(", "),
-                }
-            })
-        })
-        .collect::<Result<_, _>>()?;
+    let columns = strata_columns(reg, spec)?;
     let take_all: Vec<TakeAll> = spec
         .take_all
         .iter()
         .map(|t| TakeAll::parse(t, reg))
         .collect::<Result<_, _>>()?;
-    let exclude: HashSet<&str> = spec.exclude.iter().map(String::as_str).collect();
     let recheck: HashSet<&str> = spec.recheck.iter().map(String::as_str).collect();
-
-    // Frame: active accounts not excluded.
-    let mut frame: Vec<usize> = Vec::new();
-    let mut excluded_found = 0u64;
-    for (i, a) in reg.accounts.iter().enumerate() {
-        if !a.is_active() {
-            continue;
-        }
-        if exclude.contains(a.id.as_str()) {
-            excluded_found += 1;
-            continue;
-        }
-        frame.push(i);
-    }
+    let Frame {
+        frame,
+        excluded_found,
+    } = frame(reg, &spec.exclude);
     let ids: HashSet<&str> = reg.accounts.iter().map(|a| a.id.as_str()).collect();
-    let excluded_unknown: Vec<String> = spec
-        .exclude
-        .iter()
-        .filter(|id| !ids.contains(id.as_str()))
-        .cloned()
-        .collect();
+    let excluded_unknown = not_in(&spec.exclude, &ids);
     if frame.is_empty() {
         return Err(SampleError::EmptyFrame);
     }
     let frame_ids: HashSet<&str> = frame.iter().map(|i| reg.accounts[*i].id.as_str()).collect();
-    let recheck_outside_frame: Vec<String> = spec
-        .recheck
-        .iter()
-        .filter(|id| !frame_ids.contains(id.as_str()))
-        .cloned()
-        .collect();
+    let recheck_outside_frame = not_in(&spec.recheck, &frame_ids);
 
     let strata = stratify(
         reg,
@@ -609,7 +586,11 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
     );
     let certainty: u64 = strata.iter().map(|s| s.certain.len() as u64).sum();
     let frame_size = frame.len() as u64;
-    let (random, size, fail_rates) = allocation(spec, &strata, frame_size, certainty)?;
+    let Allocation {
+        random,
+        size,
+        fail_rates,
+    } = allocation(spec, &strata, frame_size, certainty)?;
     let (designs, mut units) = draw_strata(spec.seed, &strata, &random, &fail_rates);
     units.sort_by(|a, b| {
         a.stratum
@@ -626,6 +607,66 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
         certainty,
         size,
     })
+}
+
+/// The ids of `list` that `known` lacks, in list order.
+fn not_in(list: &[String], known: &HashSet<&str>) -> Vec<String> {
+    list.iter()
+        .filter(|id| !known.contains(id.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// The registry columns named by --strata; an unknown name lists the columns there are.
+fn strata_columns(reg: &Registry, spec: &Spec) -> Result<Vec<Column>, SampleError> {
+    if spec.strata.is_empty() {
+        return Err(SampleError::NoStrata);
+    }
+    spec.strata
+        .iter()
+        .map(|s| {
+            reg.column(s).ok_or_else(|| {
+                let mut known: Vec<String> = crate::registry::Field::ALL
+                    .iter()
+                    .map(|f| f.key().to_string())
+                    .collect();
+                known.extend(reg.extra_headers.iter().cloned());
+                SampleError::UnknownStratumColumn {
+                    name: s.clone(),
+                    known: known.join(", "),
+                }
+            })
+        })
+        .collect()
+}
+
+/// The sampling frame and how many accounts the exclusion list took out of it.
+struct Frame {
+    /// Indexes into the registry's accounts: the active ones not excluded, in registry order.
+    frame: Vec<usize>,
+    /// Active accounts left out because the exclusion list names them.
+    excluded_found: u64,
+}
+
+/// Frame: active accounts not excluded.
+fn frame(reg: &Registry, exclude: &[String]) -> Frame {
+    let exclude: HashSet<&str> = exclude.iter().map(String::as_str).collect();
+    let mut frame: Vec<usize> = Vec::new();
+    let mut excluded_found = 0u64;
+    for (i, a) in reg.accounts.iter().enumerate() {
+        if !a.is_active() {
+            continue;
+        }
+        if exclude.contains(a.id.as_str()) {
+            excluded_found += 1;
+            continue;
+        }
+        frame.push(i);
+    }
+    Frame {
+        frame,
+        excluded_found,
+    }
 }
 
 /// A stratum of the frame: its key, the units the random draw is made from (sorted by id), and
@@ -689,113 +730,156 @@ fn stratify(
     strata
 }
 
+/// What the allocation decided: the random draws per stratum and the total sample size.
+struct Allocation {
+    /// Per stratum, how many units the random draw takes (certainty units not counted).
+    random: Vec<u64>,
+    /// The whole sample: the random draws plus every certainty unit.
+    size: u64,
+    /// Per stratum, the fail rate Neyman allocation used (none for other methods).
+    fail_rates: Vec<Option<f64>>,
+}
+
 /// The random draws per stratum, the total sample size and (Neyman) the fail rate used.
-#[allow(clippy::type_complexity)]
 fn allocation(
     spec: &Spec,
     strata: &[BuiltStratum],
     frame_size: u64,
     certainty: u64,
-) -> Result<(Vec<u64>, u64, Vec<Option<f64>>), SampleError> {
+) -> Result<Allocation, SampleError> {
+    if let AllocationSpec::Quota(q) = &spec.allocation {
+        return quota_allocation(q, spec.size, strata, certainty);
+    }
+    let size = sample_size(spec, frame_size, certainty)?;
     let available: Vec<u64> = strata.iter().map(|s| s.rest.len() as u64).collect();
-    let result = match &spec.allocation {
-        AllocationSpec::Quota(q) => {
-            for k in q.keys() {
-                if !strata.iter().any(|s| &s.key == k) {
-                    return Err(SampleError::QuotaUnknownStratum(k.join("/")));
-                }
-            }
-            let mut random = Vec::new();
-            for BuiltStratum { key, rest, certain } in strata {
-                let n = q.get(key).copied().unwrap_or(0);
-                let c = certain.len() as u64;
-                let total = rest.len() as u64 + c;
-                if n > total {
-                    return Err(SampleError::QuotaOverStratum {
-                        key: key.join("/"),
-                        n,
-                        total,
-                    });
-                }
-                if n < c {
-                    return Err(SampleError::QuotaBelowCertainty {
-                        key: key.join("/"),
-                        n,
-                        certainty: c,
-                    });
-                }
-                random.push(n - c);
-            }
-            let size: u64 = random.iter().sum::<u64>() + certainty;
-            if let Some(s) = spec.size {
-                if s != size {
-                    return Err(SampleError::SizeQuotaMismatch {
-                        size: s,
-                        total: size,
-                    });
-                }
-            }
-            (random, size, vec![None; strata.len()])
+    let Weights { weights, rates } = weights(&spec.allocation, strata, &available);
+    let n = size - certainty;
+    let random = match spec.allocation {
+        AllocationSpec::Equal => {
+            allocate::largest_remainder(&available, &weights, n, spec.min_per_stratum)
         }
-        alloc => {
-            let size = match (spec.size, spec.rate) {
-                (Some(n), _) => n,
-                (None, Some(r)) => {
-                    if !(r > 0.0 && r <= 1.0) {
-                        return Err(SampleError::RateOutOfRange(r));
-                    }
-                    ((r * frame_size as f64) - 1e-9).ceil().max(1.0) as u64
-                }
-                (None, None) => return Err(SampleError::NoSize),
-            };
-            if size == 0 {
-                return Err(SampleError::ZeroSize);
-            }
-            if size > frame_size {
-                return Err(SampleError::SizeExceedsFrame {
-                    size,
-                    frame: frame_size,
-                });
-            }
-            if size < certainty {
-                return Err(SampleError::SizeBelowCertainty { size, certainty });
-            }
-            let (weights, rates): (Vec<f64>, Vec<Option<f64>>) = match alloc {
-                AllocationSpec::Proportional => (
-                    available.iter().map(|m| *m as f64).collect(),
-                    vec![None; strata.len()],
-                ),
-                AllocationSpec::Equal => (vec![1.0; strata.len()], vec![None; strata.len()]),
-                AllocationSpec::Neyman {
-                    fail_rates,
-                    overall,
-                } => {
-                    let mut w = Vec::new();
-                    let mut r = Vec::new();
-                    for (s, m) in strata.iter().zip(&available) {
-                        let p = fail_rates
-                            .get(&s.key)
-                            .copied()
-                            .unwrap_or(*overall)
-                            .clamp(NEYMAN_FLOOR, 1.0 - NEYMAN_FLOOR);
-                        w.push(*m as f64 * (p * (1.0 - p)).sqrt());
-                        r.push(Some(p));
-                    }
-                    (w, r)
-                }
-                AllocationSpec::Quota(_) => unreachable!("handled above"),
-            };
-            let n = size - certainty;
-            let random = match alloc {
-                AllocationSpec::Equal => {
-                    allocate::largest_remainder(&available, &weights, n, spec.min_per_stratum)
-                }
-                _ => allocate::exact_optimal(&available, &weights, n, spec.min_per_stratum),
-            }?;
-            (random, size, rates)
+        _ => allocate::exact_optimal(&available, &weights, n, spec.min_per_stratum),
+    }?;
+    Ok(Allocation {
+        random,
+        size,
+        fail_rates: rates,
+    })
+}
+
+/// A quota file's allocation: each stratum's quota less its certainty units, checked against
+/// the stratum and (when given) the requested sample size.
+fn quota_allocation(
+    q: &BTreeMap<Vec<String>, u64>,
+    requested: Option<u64>,
+    strata: &[BuiltStratum],
+    certainty: u64,
+) -> Result<Allocation, SampleError> {
+    for k in q.keys() {
+        if !strata.iter().any(|s| &s.key == k) {
+            return Err(SampleError::QuotaUnknownStratum(k.join("/")));
         }
+    }
+    let mut random = Vec::new();
+    for BuiltStratum { key, rest, certain } in strata {
+        let n = q.get(key).copied().unwrap_or(0);
+        let c = certain.len() as u64;
+        let total = rest.len() as u64 + c;
+        if n > total {
+            return Err(SampleError::QuotaOverStratum {
+                key: key.join("/"),
+                n,
+                total,
+            });
+        }
+        if n < c {
+            return Err(SampleError::QuotaBelowCertainty {
+                key: key.join("/"),
+                n,
+                certainty: c,
+            });
+        }
+        random.push(n - c);
+    }
+    let size: u64 = random.iter().sum::<u64>() + certainty;
+    if let Some(s) = requested {
+        if s != size {
+            return Err(SampleError::SizeQuotaMismatch {
+                size: s,
+                total: size,
+            });
+        }
+    }
+    Ok(Allocation {
+        random,
+        size,
+        fail_rates: vec![None; strata.len()],
+    })
+}
+
+/// The sample size from --size or --rate, checked against the frame and the certainty units.
+fn sample_size(spec: &Spec, frame_size: u64, certainty: u64) -> Result<u64, SampleError> {
+    let size = match (spec.size, spec.rate) {
+        (Some(n), _) => n,
+        (None, Some(r)) => {
+            if !(r > 0.0 && r <= 1.0) {
+                return Err(SampleError::RateOutOfRange(r));
+            }
+            ((r * frame_size as f64) - 1e-9).ceil().max(1.0) as u64
+        }
+        (None, None) => return Err(SampleError::NoSize),
     };
-    Ok(result)
+    if size == 0 {
+        return Err(SampleError::ZeroSize);
+    }
+    if size > frame_size {
+        return Err(SampleError::SizeExceedsFrame {
+            size,
+            frame: frame_size,
+        });
+    }
+    if size < certainty {
+        return Err(SampleError::SizeBelowCertainty { size, certainty });
+    }
+    Ok(size)
+}
+
+/// The per-stratum weights an allocation method shares the random draws by.
+struct Weights {
+    /// Per stratum, its weight.
+    weights: Vec<f64>,
+    /// Per stratum, the fail rate behind a Neyman weight (none for other methods).
+    rates: Vec<Option<f64>>,
+}
+
+/// The weights of a proportional, equal or Neyman allocation (a quota file has none).
+fn weights(alloc: &AllocationSpec, strata: &[BuiltStratum], available: &[u64]) -> Weights {
+    let (weights, rates) = match alloc {
+        AllocationSpec::Proportional => (
+            available.iter().map(|m| *m as f64).collect(),
+            vec![None; strata.len()],
+        ),
+        AllocationSpec::Equal => (vec![1.0; strata.len()], vec![None; strata.len()]),
+        AllocationSpec::Neyman {
+            fail_rates,
+            overall,
+        } => {
+            let mut w = Vec::new();
+            let mut r = Vec::new();
+            for (s, m) in strata.iter().zip(available) {
+                let p = fail_rates
+                    .get(&s.key)
+                    .copied()
+                    .unwrap_or(*overall)
+                    .clamp(NEYMAN_FLOOR, 1.0 - NEYMAN_FLOOR);
+                w.push(*m as f64 * (p * (1.0 - p)).sqrt());
+                r.push(Some(p));
+            }
+            (w, r)
+        }
+        AllocationSpec::Quota(_) => unreachable!("quota files are allocated by quota_allocation"),
+    };
+    Weights { weights, rates }
 }
 
 /// The draw: every certainty unit, and n_h random units per stratum by the seeded shuffle.
