@@ -4,8 +4,6 @@
 use crate::campaign::draw::{draw, Allocation, DrawOutcome, DrawRequest, SeedSource};
 use crate::campaign::{self, Access, Campaign};
 use crate::cli::{AllocationArg, SampleArgs};
-use crate::rectify::{RecheckPlan, RecheckReason};
-use crate::registry::Registry;
 use crate::sampling::Drawn;
 use anyhow::{anyhow, Result};
 
@@ -74,56 +72,11 @@ fn print_outcome(o: &DrawOutcome) {
     }
     print_draw(&o.drawn, o.seed, o.seed_source);
     if let Some(plan) = &o.recheck_plan {
-        print_plan(plan, &o.registry);
+        for line in plan.summary(&o.registry) {
+            println!("{line}");
+        }
     }
-    print!("{}", allocation_table(&o.drawn));
-}
-
-/// The allocation as a plain-text table for the terminal.
-pub fn allocation_table(d: &Drawn) -> String {
-    let header: Vec<String> = [
-        "分层",
-        "N_h",
-        "必查",
-        "随机n_h",
-        "合计",
-        "抽样比",
-        "整层抽取",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let mut rows: Vec<Vec<String>> = d
-        .strata
-        .iter()
-        .map(|s| {
-            vec![
-                s.key.join("/"),
-                s.population.to_string(),
-                s.certainty.to_string(),
-                s.random.to_string(),
-                s.total.to_string(),
-                crate::text::percent(s.total, s.population),
-                if s.taken_whole || s.total == s.population {
-                    "是".into()
-                } else {
-                    String::new()
-                },
-            ]
-        })
-        .collect();
-    let c: u64 = d.strata.iter().map(|s| s.certainty).sum();
-    let r: u64 = d.strata.iter().map(|s| s.random).sum();
-    rows.push(vec![
-        "合计".into(),
-        d.frame_size.to_string(),
-        c.to_string(),
-        r.to_string(),
-        (c + r).to_string(),
-        crate::text::percent(c + r, d.frame_size),
-        String::new(),
-    ]);
-    crate::text::render_table(&header, &rows)
+    print!("{}", o.drawn.allocation_table());
 }
 
 /// What the draw found, for the user: the frame, the certainty units, and anything left out.
@@ -172,41 +125,6 @@ fn print_draw(drawn: &Drawn, seed: u64, seed_source: SeedSource) {
 
 /// What the plan decided, for the user: counts by reason, the accounts reported shut but still
 /// running (named, they go into the next notice), and those confirmed gone.
-fn print_plan(plan: &RecheckPlan, reg: &Registry) {
-    let counts: Vec<String> = RecheckReason::ALL
-        .iter()
-        .map(|r| (r, plan.rechecks.iter().filter(|(_, x)| x == r).count()))
-        .filter(|(_, n)| *n > 0)
-        .map(|(r, n)| format!("{} {n} 个", r.label()))
-        .collect();
-    println!(
-        "回头看(按上期整改记录): {} 个 — {}",
-        plan.rechecks.len(),
-        if counts.is_empty() {
-            "无".to_string()
-        } else {
-            counts.join(",")
-        }
-    );
-    let by_id = reg.by_id();
-    for (id, _) in plan
-        .rechecks
-        .iter()
-        .filter(|(_, r)| *r == RecheckReason::ClosedButActive)
-    {
-        let name = by_id.get(id.as_str()).map_or("", |a| a.name.as_str());
-        println!(
-            "  {}: {id} {name} 在本期台账中仍为正常状态",
-            RecheckReason::ClosedButActive.label()
-        );
-    }
-    if !plan.confirmed_gone.is_empty() {
-        println!(
-            "报已关停/注销、本期台账中确已不在运行的 {} 个账号不再回头看",
-            plan.confirmed_gone.len()
-        );
-    }
-}
 fn preview(ids: &[String]) -> String {
     let mut s = ids.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
     if ids.len() > 10 {

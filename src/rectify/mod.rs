@@ -322,6 +322,44 @@ pub fn reason_rows(plan: &RecheckPlan) -> Vec<Vec<String>> {
         .collect()
 }
 
+impl RecheckPlan {
+    /// What the plan decided, for the user: counts by reason, the accounts reported shut but
+    /// still running (named: they go into the next notice), and those confirmed gone.
+    pub fn summary(&self, reg: &crate::registry::Registry) -> Vec<String> {
+        let counts: Vec<String> = RecheckReason::ALL
+            .iter()
+            .map(|r| (r, self.rechecks.iter().filter(|(_, x)| x == r).count()))
+            .filter(|(_, n)| *n > 0)
+            .map(|(r, n)| format!("{} {n} 个", r.label()))
+            .collect();
+        let counts = if counts.is_empty() {
+            "无".to_string()
+        } else {
+            counts.join(",")
+        };
+        let mut lines = vec![format!(
+            "回头看(按上期整改记录): {} 个 — {counts}",
+            self.rechecks.len()
+        )];
+        let by_id = reg.by_id();
+        let closed = RecheckReason::ClosedButActive;
+        for (id, _) in self.rechecks.iter().filter(|(_, r)| *r == closed) {
+            let name = by_id.get(id.as_str()).map_or("", |a| a.name.as_str());
+            lines.push(format!(
+                "  {}: {id} {name} 在本期台账中仍为正常状态",
+                closed.label()
+            ));
+        }
+        if !self.confirmed_gone.is_empty() {
+            lines.push(format!(
+                "报已关停/注销、本期台账中确已不在运行的 {} 个账号不再回头看",
+                self.confirmed_gone.len()
+            ));
+        }
+        lines
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -972,6 +972,56 @@ pub fn pick(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
     out
 }
 
+impl Drawn {
+    /// The allocation as a plain-text table for the terminal.
+    pub fn allocation_table(&self) -> String {
+        let d = self;
+        let header: Vec<String> = [
+            "分层",
+            "N_h",
+            "必查",
+            "随机n_h",
+            "合计",
+            "抽样比",
+            "整层抽取",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut rows: Vec<Vec<String>> = d
+            .strata
+            .iter()
+            .map(|s| {
+                vec![
+                    s.key.join("/"),
+                    s.population.to_string(),
+                    s.certainty.to_string(),
+                    s.random.to_string(),
+                    s.total.to_string(),
+                    crate::text::percent(s.total, s.population),
+                    if s.taken_whole || s.total == s.population {
+                        "是".into()
+                    } else {
+                        String::new()
+                    },
+                ]
+            })
+            .collect();
+        let c: u64 = d.strata.iter().map(|s| s.certainty).sum();
+        let r: u64 = d.strata.iter().map(|s| s.random).sum();
+        rows.push(vec![
+            "合计".into(),
+            d.frame_size.to_string(),
+            c.to_string(),
+            r.to_string(),
+            (c + r).to_string(),
+            crate::text::percent(c + r, d.frame_size),
+            String::new(),
+        ]);
+        crate::text::render_table(&header, &rows)
+    }
+}
+
 /// The sample file: registry columns plus the design columns, one row per sampled account.
 pub fn sample_table(reg: &Registry, drawn: &Drawn) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header = reg.canonical_header();
