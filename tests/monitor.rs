@@ -307,7 +307,7 @@ fn only_the_tools_own_monitor_files_are_replaced() {
     std::fs::write(w.path("c/monitor_unmatched.csv"), "我的笔记\n").unwrap();
     run(&monitored)
         .fails()
-        .stderr_has("monitor_unmatched.csv: 不是 audit 写的");
+        .stderr_has("monitor_unmatched.csv 不是 audit 生成的文件,不会覆盖");
     assert_eq!(w.read("c/monitor_unmatched.csv"), "我的笔记\n");
     std::fs::remove_file(w.path("c/monitor_unmatched.csv")).unwrap();
     run(&monitored).ok();
@@ -322,7 +322,7 @@ fn only_the_tools_own_monitor_files_are_replaced() {
     std::fs::write(w.path("c/monitor_prefill.csv"), "改过\n").unwrap();
     run(&[])
         .fails()
-        .stderr_has("monitor_prefill.csv: 不是 audit 写的,或写出后被改动过");
+        .stderr_has("monitor_prefill.csv 在生成后被改动过");
     assert_eq!(w.read("c/monitor_prefill.csv"), "改过\n");
 }
 

@@ -117,10 +117,17 @@ pub enum StoreError {
         /// The catalog file.
         path: PathBuf,
     },
-    /// A file where the tool would write one of its outputs, which the tool did not write or
-    /// which was changed since: it is neither replaced nor removed.
-    #[error("{}: 不是 audit 写的,或写出后被改动过,为免丢失不会覆盖或删除;请先把它移出项目目录", path.display())]
+    /// A file where the tool would write one of its outputs, which the tool did not write: it
+    /// is neither replaced nor removed.
+    #[error("{} 不是 audit 生成的文件,不会覆盖;请先把它移走", path.display())]
     NotOurs {
+        /// The file.
+        path: PathBuf,
+    },
+    /// One of the tool's outputs changed since it was written (someone may have filled or
+    /// edited it): it is neither replaced nor removed.
+    #[error("{} 在生成后被改动过(可能已在其中填写或编辑),为免丢失不会覆盖或删除;请先把它移走", path.display())]
+    ChangedSince {
         /// The file.
         path: PathBuf,
     },
@@ -531,7 +538,8 @@ impl Campaign {
         }
         match recorded {
             Some(sha) if sha256_file(&path)? == sha => Ok(()),
-            _ => Err(StoreError::NotOurs { path }),
+            Some(_) => Err(StoreError::ChangedSince { path }),
+            None => Err(StoreError::NotOurs { path }),
         }
     }
 

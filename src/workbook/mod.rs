@@ -8,6 +8,7 @@ pub mod meta;
 pub mod read;
 pub mod rectify;
 pub mod rectify_collect;
+pub mod rectify_issue;
 
 pub use meta::Meta;
 

@@ -1,166 +1,32 @@
 //! `audit rectify sheets --campaign DIR --deadline DATE`: one workbook per responsible unit.
 
-use super::{parse_day, refuse_foreign};
-use crate::campaign::rectify::{self as store, RectifyEntry, RectifyWorkbook};
-use crate::campaign::{self, Access, Campaign, Secret};
+use super::parse_day;
+use crate::campaign::{Access, Campaign};
 use crate::cli::RectifySheetsArgs;
-use crate::rectify::{annex_listed, carry_replies, group_by_unit, units, RectifyRow};
-use crate::report::tables::CampaignData;
-use crate::workbook::meta::{Meta, MetaKind};
-use crate::workbook::rectify::{build, RectifySpec};
-use anyhow::{bail, Result};
-
-/// A unit's workbook id, keyed by the campaign's secret over what makes it this workbook.
-fn workbook_id(secret: &Secret, camp: &Campaign, unit: &str, ids: &[&str]) -> String {
-    let text = format!(
-        "rectify-workbook-id\n{}\n{}\n{unit}\n{}",
-        camp.manifest.id,
-        camp.manifest.sample_sha256(),
-        ids.join("\n")
-    );
-    secret.sign(text.as_bytes())[..16].to_string()
-}
-
-/// Refuse while the annex may still change: unchecked sampled accounts or open conflicts.
-fn check_complete(c: &CampaignData, conflicts: usize, allow: bool) -> Result<()> {
-    let unchecked = c.unchecked().len();
-    if (unchecked > 0 || conflicts > 0) && !allow {
-        bail!(
-            "还有 {unchecked} 个样本账号未检查、{conflicts} 个冲突,通报附件名单尚不完整;请先收回全部检查表(audit collect),或加 --allow-incomplete"
-        );
-    }
-    Ok(())
-}
-
-/// A workbook made for a unit, with its bytes.
-type Issued = (RectifyWorkbook, Vec<u8>);
-
-/// One signed workbook per unit of the record.
-fn issue(
-    camp: &Campaign,
-    secret: &Secret,
-    rows: &[RectifyRow],
-    title: &str,
-    deadline: &str,
-) -> Result<Vec<Issued>> {
-    let groups = units(rows);
-    let labels: Vec<String> = groups.iter().map(|(u, _)| format!("整改_{u}")).collect();
-    let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
-    let names = crate::workbook::issue::workbook_names(&camp.manifest.name, &label_refs);
-    let catalog_sha = camp
-        .manifest
-        .sheets
-        .as_ref()
-        .map(|s| s.catalog_sha256.clone())
-        .unwrap_or_default();
-    let mut issued = Vec::new();
-    for ((unit, list), name) in groups.iter().zip(&names) {
-        let ids: Vec<&str> = list.iter().map(|r| r.id.as_str()).collect();
-        let meta = Meta {
-            kind: MetaKind::Rectification,
-            campaign: camp.manifest.name.clone(),
-            campaign_id: camp.manifest.id.clone(),
-            sample_sha256: camp.manifest.sample_sha256().to_string(),
-            catalog_sha256: catalog_sha.clone(),
-            workbook_id: workbook_id(secret, camp, unit, &ids),
-            inspector: unit.to_string(),
-            ids: ids.iter().map(|s| s.to_string()).collect(),
-            prefills: Vec::new(),
-            signature: String::new(),
-        }
-        .signed(secret);
-        let bytes = build(&RectifySpec {
-            meta: &meta,
-            campaign_title: title,
-            deadline,
-            rows: list.clone(),
-            simulated: camp.manifest.simulated,
-            created: &camp.manifest.created,
-        })?;
-        let entry = RectifyWorkbook {
-            id: meta.workbook_id.clone(),
-            unit: unit.to_string(),
-            file: format!("{}/{name}", store::RECTIFY_SHEETS_DIR),
-            accounts: ids.len() as u64,
-            sha256: campaign::sha256_hex(&bytes),
-        };
-        issued.push((entry, bytes));
-    }
-    Ok(issued)
-}
-
-/// Stage the new workbooks and remove old ones no longer issued, refusing to replace any file
-/// that is not exactly as the tool wrote it.
-fn stage_workbooks(
-    camp: &Campaign,
-    txn: &mut campaign::Txn,
-    old_books: &[RectifyWorkbook],
-    issued: &[Issued],
-) -> Result<()> {
-    for w in old_books {
-        refuse_foreign(camp, &w.file, Some(&w.sha256))?;
-        if !issued.iter().any(|(n, _)| n.file == w.file) {
-            txn.remove(&w.file);
-        }
-    }
-    for (w, bytes) in issued {
-        if !old_books.iter().any(|o| o.file == w.file) {
-            refuse_foreign(camp, &w.file, None)?;
-        }
-        txn.put_copy(&w.file, bytes)?;
-    }
-    Ok(())
-}
+use crate::workbook::rectify_issue::{issue_rectify, RectifyRequest};
+use anyhow::Result;
 
 /// Run `audit rectify sheets`.
 pub fn run(args: &RectifySheetsArgs) -> Result<i32> {
     let deadline = parse_day("--deadline", &args.deadline)?;
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
-    let (data, conflicts) = crate::campaign::report_data::report_data(&camp)?;
-    check_complete(&data, conflicts, args.allow_incomplete)?;
-    let old = camp.manifest.rectify.clone();
-    if let (Some(o), false) = (&old, args.force) {
-        bail!(
-            "{} 已生成整改反馈表({} 份);如确需重新生成请加 --force(已收回的整改情况会保留)",
-            camp.dir.display(),
-            o.workbooks.len()
-        );
-    }
-    let listed = annex_listed(&data);
-    if listed.is_empty() {
+    let request = RectifyRequest {
+        deadline,
+        allow_incomplete: args.allow_incomplete,
+        force: args.force,
+    };
+    let issued = issue_rectify(&mut camp, &request)?;
+    if issued.workbooks.is_empty() {
         println!("本期通报附件名单为空(没有存在单项否决问题的账号),无需整改,未生成整改反馈表。");
         return Ok(0);
     }
-    let mut rows = group_by_unit(&listed);
-    if old.is_some() {
-        carry_replies(&mut rows, &camp.rectify_rows()?);
-    } else {
-        refuse_foreign(&camp, store::RECTIFY_RECORD, None)?;
-    }
-    let mut txn = camp.begin()?;
-    let secret = camp.secret_or_create(&mut txn)?;
-    let issued = issue(&camp, &secret, &rows, &data.display_name(), &args.deadline)?;
-    let old_books = old.as_ref().map(|o| o.workbooks.as_slice()).unwrap_or(&[]);
-    stage_workbooks(&camp, &mut txn, old_books, &issued)?;
-    let record_sha256 = Some(store::stage_record(&mut txn, &rows)?);
-    let kept = old.unwrap_or_default();
-    camp.manifest.rectify = Some(RectifyEntry {
-        created: campaign::now(),
-        deadline: deadline.format("%Y-%m-%d").to_string(),
-        sample_sha256: camp.manifest.sample_sha256().to_string(),
-        record_file: store::RECTIFY_RECORD.into(),
-        workbooks: issued.iter().map(|(w, _)| w.clone()).collect(),
-        record_sha256,
-        ..kept
-    });
-    camp.commit(txn)?;
     println!(
         "已为 {} 个责任单位生成整改反馈表(应整改账号 {} 个,报送截止 {}):",
-        issued.len(),
-        rows.len(),
+        issued.workbooks.len(),
+        issued.accounts,
         args.deadline
     );
-    for (w, _) in &issued {
+    for w in &issued.workbooks {
         println!(
             "  {}  {} 个账号  {}",
             w.unit,

@@ -1,7 +1,7 @@
 //! `audit rectify status --campaign DIR [--as-of DATE]`: per unit, what was to be rectified and
 //! what was reported; written as rectify/整改情况.xlsx (and .csv) with a drafted paragraph.
 
-use super::{parse_day, refuse_foreign};
+use super::parse_day;
 use crate::campaign::rectify::{self as store, OutputFile};
 use crate::campaign::{self, Access, Campaign};
 use crate::cli::RectifyStatusArgs;
@@ -21,7 +21,7 @@ fn stage_output(
         .iter()
         .find(|o| o.file == file)
         .map(|o| o.sha256.clone());
-    refuse_foreign(camp, file, known.as_deref())?;
+    camp.check_own(file, known.as_deref())?;
     txn.put(file, bytes)?;
     outputs.retain(|o| o.file != file);
     outputs.push(OutputFile {
