@@ -389,38 +389,16 @@ fn kept_and_changed_prefills_are_counted_and_reported() {
     );
     assert_eq!(table[4][..7], ["合计", "", "7", "3", "5", "1", "1"]);
     // A problem of the inspector's own still needs its evidence, kept pre-fills or not.
-    w.python(&[
-        WB1,
-        "own.xlsx",
-        "--fill-blank",
-        "2020-03-25",
-        "--set",
-        &s[1].id,
-        "V1",
-        "是",
-    ]);
-    w.run(&["collect", "--campaign", "c", "own.xlsx"])
-        .fails()
-        .stderr_has(&format!(
-            "账号 {} [问题描述]: 标记了问题但未填写问题描述(证据)",
-            s[1].id
-        ));
-    w.python(&[
-        WB1,
-        "deduct.xlsx",
-        "--fill-blank",
-        "2020-03-25",
-        "--set",
-        &s[1].id,
-        "D2",
-        "n:1",
-    ]);
-    w.run(&["collect", "--campaign", "c", "deduct.xlsx"])
-        .fails()
-        .stderr_has(&format!(
-            "账号 {} [问题描述]: 标记了问题但未填写问题描述(证据)",
-            s[1].id
-        ));
+    for (file, code, value) in [("own.xlsx", "V1", "是"), ("deduct.xlsx", "D2", "n:1")] {
+        let set = ["--set", &s[1].id, code, value];
+        w.python(&[&[WB1, file, "--fill-blank", "2020-03-25"][..], &set].concat());
+        w.run(&["collect", "--campaign", "c", file])
+            .fails()
+            .stderr_has(&format!(
+                "账号 {} [问题描述]: 标记了问题但未填写问题描述(证据)",
+                s[1].id
+            ));
+    }
     // A pre-fill changed in the hidden sheet breaks the signature.
     w.python(&[
         WB1,

@@ -555,8 +555,9 @@ fn set_main_widths(
     Ok(())
 }
 
-/// Freeze, print set-up and protection: identity cells locked, answer cells open.
-fn finish_main(ws: &mut rust_xlsxwriter::Worksheet) -> Result<()> {
+/// Freeze, print set-up and protection: identity cells locked, answer cells open (the inspector
+/// and the rectification workbook alike).
+pub(crate) fn finish_main(ws: &mut rust_xlsxwriter::Worksheet) -> Result<()> {
     ws.set_freeze_panes(1, 2)?;
     ws.set_landscape();
     ws.set_paper_size(9);

@@ -11,8 +11,7 @@ use crate::rectify::{Outcome, RectifyRow, Reply};
 use anyhow::Result;
 use calamine::Data;
 use rust_xlsxwriter::{
-    DataValidation, DataValidationRule, ExcelDateTime, Format, FormatBorder, ProtectionOptions,
-    Workbook,
+    DataValidation, DataValidationRule, ExcelDateTime, Format, FormatBorder, Workbook,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -180,22 +179,7 @@ fn write_main(wb: &mut Workbook, spec: &RectifySpec<'_>) -> Result<()> {
     for (j, w) in [40.0, 12.0, 13.0, 30.0].iter().enumerate() {
         ws.set_column_width(first_fill + j as u16, *w)?;
     }
-    ws.set_freeze_panes(1, 2)?;
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_repeat_rows(0, 0)?;
-    ws.set_print_fit_to_pages(1, 0);
-    let opts = ProtectionOptions {
-        select_locked_cells: true,
-        select_unlocked_cells: true,
-        format_columns: true,
-        format_rows: true,
-        sort: true,
-        use_autofilter: true,
-        ..ProtectionOptions::default()
-    };
-    ws.protect_with_options(&opts);
-    Ok(())
+    super::finish_main(ws)
 }
 
 /// What a returned rectification workbook must match.
