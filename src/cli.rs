@@ -10,7 +10,7 @@ use std::path::PathBuf;
     version,
     about = "政务新媒体季度检查抽查工具:导入台账、分层抽样、生成检查表、汇总结果、生成通报",
     long_about = None,
-    after_help = "一次检查抽查的流程:\n  audit import 台账.xlsx --campaign 2020Q1\n  audit sample --campaign 2020Q1 --size 219 --take-all owner_kind=政府\n  audit sheet --campaign 2020Q1 --inspectors 4 --deadline 2020-03-31\n  audit collect --campaign 2020Q1 交回/*.xlsx\n  audit report --campaign 2020Q1 --previous 2019Q4\n  audit rectify sheets --campaign 2020Q1 --deadline 2020-04-10\n\n先试一试: audit demo"
+    after_help = "一次检查抽查的流程:\n  audit import 台账.xlsx --campaign 2020Q1\n  audit sample --campaign 2020Q1 --size 219 --take-all owner_kind=政府\n  audit sheet --campaign 2020Q1 --inspectors 4 --deadline 2020-03-31 --monitor 监测数据.xlsx\n  audit collect --campaign 2020Q1 交回/*.xlsx\n  audit report --campaign 2020Q1 --previous 2019Q4\n  audit rectify sheets --campaign 2020Q1 --deadline 2020-04-10\n\n先试一试: audit demo"
 )]
 pub struct Cli {
     /// 项目正被另一个 audit 命令使用时等待它结束,而不是立即报错
@@ -176,7 +176,9 @@ pub struct IndicatorsArgs {
 
 /// 生成检查表的参数
 #[derive(Args, Debug)]
-#[command(after_help = "例: audit sheet --campaign 2020Q1 --inspectors 4 --deadline 2020-03-31")]
+#[command(
+    after_help = "例: audit sheet --campaign 2020Q1 --inspectors 4 --deadline 2020-03-31\n按监测数据预填: audit sheet --campaign 2020Q1 --inspectors 4 --monitor 监测数据.xlsx --monitor-at 2020-03-18"
+)]
 pub struct SheetArgs {
     /// 项目目录(检查抽查项目的文件夹)
     #[arg(long)]

@@ -178,6 +178,11 @@ fn prefills_follow_the_rules_at_each_boundary() {
             "answers.csv: 文件已损坏或被改动: 写入后被改动过(SHA-256 与清单记录不一致)",
         );
     }
+    // Nor is a missing one taken as "nothing answered yet".
+    std::fs::remove_file(w.path("c/answers.csv")).unwrap();
+    w.run(&["status", "--campaign", "c"])
+        .fails()
+        .stderr_has("answers.csv: 文件已损坏或被改动: 文件缺失(清单记录它由 audit collect 写入)");
 }
 
 #[test]

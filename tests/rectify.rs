@@ -127,6 +127,16 @@ fn nothing_reported_after_the_deadline_is_all_overdue() {
     w.run(&["rectify", "status", "--campaign", PREV])
         .fails()
         .stderr_has("整改情况.csv 在生成后被改动过");
+    w.run(&[
+        "rectify",
+        "status",
+        "--campaign",
+        PREV,
+        "--as-of",
+        "2099-01-01",
+    ])
+    .fails()
+    .stderr_has("--as-of 2099-01-01 晚于今天");
     // The record itself edited by hand is refused, not counted.
     let mut record = w.read("d/2019Q4/rectify/整改记录.csv");
     record = record.replacen(",,,,", ",手工,已注销,2020-01-05,", 1);
@@ -629,4 +639,34 @@ fn copies_are_taken_by_when_they_were_saved() {
         .iter()
         .filter(|r| r[0] == "南京市")
         .all(|r| r[7] == "已整改"));
+    // An answer corrected after the rectification workbooks were made: the annex gains an
+    // account the record lacks, and status says the record is out of date.
+    let results = w.csv("d/2019Q4/results.csv");
+    let passed = results
+        .iter()
+        .find(|r| r.contains(&"合格".to_string()))
+        .unwrap()[0]
+        .clone();
+    let book = std::fs::read_dir(w.path("d/2019Q4_模拟交回"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| common::ids_of(&w, p.to_str().unwrap()).contains(&passed))
+        .unwrap();
+    let book = book.to_str().unwrap().to_string();
+    w.python(&[
+        &book,
+        "fix.xlsx",
+        "--set",
+        &passed,
+        "V1",
+        "是",
+        "--set",
+        &passed,
+        "问题描述",
+        "复核发现表述错误",
+    ]);
+    w.run(&["collect", "--campaign", PREV, "fix.xlsx"]).ok();
+    w.run(&["rectify", "status", "--campaign", PREV])
+        .ok()
+        .stderr_has("通报附件名单新增 1 个、移出 0 个账号,整改记录已过时");
 }

@@ -99,15 +99,19 @@ pub(crate) fn check_unchanged(
     let Some(sha) = recorded else {
         return Ok(());
     };
-    if &super::sha256_file(path)? != sha {
-        return Err(StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail: format!(
-                "写入后被改动过(SHA-256 与清单记录不一致);这个文件只能由 {writer} 写入,请恢复原文件(收回的工作簿都保存在项目目录中,可重新收回)"
-            ),
-        });
-    }
-    Ok(())
+    let detail = if !path.exists() {
+        format!("文件缺失(清单记录它由 {writer} 写入);请从备份恢复原文件")
+    } else if &super::sha256_file(path)? != sha {
+        format!(
+            "写入后被改动过(SHA-256 与清单记录不一致);这个文件只能由 {writer} 写入,请从备份恢复原文件"
+        )
+    } else {
+        return Ok(());
+    };
+    Err(StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail,
+    })
 }
 
 /// A CSV the store wrote, header and rows; a file that does not parse is corrupt.
@@ -305,15 +309,15 @@ impl Campaign {
     /// Every answer row kept (the latest version of every workbook, of any sample).
     pub fn answers(&self, cat: &Catalog) -> Result<Vec<RowAnswer>, StoreError> {
         let path = self.path(ANSWERS);
-        if !path.exists() {
-            return Ok(Vec::new());
-        }
         let recorded = self
             .manifest
             .collect
             .as_ref()
             .and_then(|c| c.answers_sha256.as_ref());
         check_unchanged(&path, recorded, "audit collect")?;
+        if !path.exists() {
+            return Ok(Vec::new());
+        }
         parse_answers(&path, cat)
     }
 

@@ -11,6 +11,22 @@ use crate::report::tables::CampaignData;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 
+/// When the annex no longer matches the rectification record (answers changed after `rectify
+/// sheets`), a warning naming how many accounts came in or went out; none when they match.
+pub fn stale_record(camp: &Campaign, rows: &[RectifyRow]) -> Result<Option<String>> {
+    let (data, _) = crate::campaign::report_data::report_data(camp)?;
+    let annex: std::collections::HashSet<String> =
+        annex_listed(&data).into_iter().map(|l| l.id).collect();
+    let record: std::collections::HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let added = annex.difference(&record).count();
+    let gone = record.difference(&annex).count();
+    Ok((added + gone > 0).then(|| {
+        format!(
+            "整改反馈表生成后检查结果有变化:通报附件名单新增 {added} 个、移出 {gone} 个账号,整改记录已过时;请运行 audit rectify sheets --force 更新(已收回的整改情况会保留)"
+        )
+    }))
+}
+
 /// What `audit rectify sheets` asks for.
 pub struct RectifyRequest {
     /// The date the units report by.

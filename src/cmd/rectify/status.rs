@@ -33,14 +33,22 @@ fn stage_output(
 
 /// Run `audit rectify status`.
 pub fn run(args: &RectifyStatusArgs) -> Result<i32> {
+    let today = chrono::Local::now().date_naive();
     let as_of = match &args.as_of {
         Some(d) => parse_day("--as-of", d)?,
-        None => chrono::Local::now().date_naive(),
+        None => today,
     };
+    if as_of > today {
+        anyhow::bail!("--as-of {as_of} 晚于今天({today}),整改情况只能统计到今天");
+    }
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
     let mut entry = camp.rectify_entry()?.clone();
     let deadline = parse_day("campaign.toml 中的 deadline", &entry.deadline)?;
-    let rows = crate::rectify::status::as_of_view(camp.rectify_rows()?, as_of);
+    let record = camp.rectify_rows()?;
+    if let Some(warning) = crate::workbook::rectify_issue::stale_record(&camp, &record)? {
+        eprintln!("警告: {warning}");
+    }
+    let rows = crate::rectify::status::as_of_view(record, as_of);
     let statuses = unit_status(&rows, deadline, as_of);
     let table = status_table(&statuses);
     let paragraph = draft_paragraph(&statuses, deadline, as_of);
