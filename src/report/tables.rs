@@ -85,14 +85,7 @@ impl Tally {
             Cell::Int(self.checked as i64),
             Cell::Int(self.qualified as i64),
             Cell::Int(self.unqualified() as i64),
-            if self.checked == 0 {
-                Cell::text("—")
-            } else {
-                Cell::Rate {
-                    num: self.qualified,
-                    den: self.checked,
-                }
-            },
+            rate_cell(*self),
         ]
     }
 }
