@@ -27,19 +27,6 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let t = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &t);
-        } else {
-            std::fs::copy(&p, &t).unwrap();
-        }
-    }
-}
-
 fn fill_all_pass(w: &Workdir, from: &str, to: &str) {
     w.python(&[from, to, "--all-pass", "2020-03-25"]);
 }
@@ -389,7 +376,7 @@ fn previous_must_be_another_earlier_campaign() {
     w.run(&["report", "--campaign", "c", "--previous", "c"])
         .fails()
         .stderr_has("--previous c: 就是本项目(或其副本)");
-    copy_dir(&w.path("c"), &w.path("copy"));
+    common::copy_dir(&w.path("c"), &w.path("copy"));
     w.run(&["report", "--campaign", "c", "--previous", "copy"])
         .fails()
         .stderr_has("--previous copy: 就是本项目(或其副本)");
@@ -512,7 +499,7 @@ fn two_collects_at_once_lose_nothing() {
     fill_all_pass(&w, WB2, "r2.xlsx");
     for trial in 0..20 {
         let dir = w.path(&format!("t{trial}"));
-        copy_dir(&w.path("c"), &dir);
+        common::copy_dir(&w.path("c"), &dir);
         let run = |f: &str| {
             w.command()
                 .args(["--wait", "collect", "--campaign"])
@@ -536,69 +523,14 @@ fn two_collects_at_once_lose_nothing() {
     }
 }
 
-/// Run `args` with a fault after every possible step, from a copy of `base` each time; after
-/// each fault the campaign must read back whole (old or new) and a rerun must complete (with
-/// `--force` where the command takes it, since the fault may have come after the commit).
+/// Run `args` with a fault after every possible step (see [`common::fault_sweep`]); the rerun
+/// adds `--force` where the command takes it, since the fault may have come after the commit.
 fn sweep(w: &Workdir, base: &str, args: &[&str], check: &dyn Fn(&Path)) -> u64 {
     let mut rerun_args: Vec<&str> = args.to_vec();
     if args[0] != "collect" && !args.contains(&"--force") {
         rerun_args.push("--force");
     }
-    for k in 1..200u64 {
-        let dir = w.path(&format!("f{k}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        if w.path(base).exists() {
-            copy_dir(&w.path(base), &dir);
-        }
-        let run = |fault: Option<u64>| {
-            let mut c = w.command();
-            let args = if fault.is_some() {
-                args
-            } else {
-                &rerun_args[..]
-            };
-            c.args(
-                args.iter()
-                    .map(|a| a.replace("{C}", &dir.display().to_string())),
-            );
-            if let Some(k) = fault {
-                c.env("AUDIT_FAULT_AFTER", k.to_string());
-            }
-            c.output().unwrap()
-        };
-        let out = run(Some(k));
-        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        if out.status.code() == Some(0) {
-            return k - 1; // every step before k was tried
-        }
-        assert_eq!(out.status.code(), Some(86), "k={k}: {stderr}");
-        if dir.join("campaign.toml").exists() {
-            let st = w
-                .command()
-                .args(["status", "--campaign"])
-                .arg(&dir)
-                .output()
-                .unwrap();
-            assert!(
-                st.status.success(),
-                "k={k}: status after the fault: {}",
-                String::from_utf8_lossy(&st.stderr)
-            );
-            for leftover in [".audit-staging", ".audit-journal", ".audit-trash"] {
-                assert!(!dir.join(leftover).exists(), "k={k}: {leftover} left");
-            }
-            check(&dir);
-        }
-        let again = run(None);
-        assert!(
-            again.status.success(),
-            "k={k}: rerun: {}",
-            String::from_utf8_lossy(&again.stderr)
-        );
-        check(&dir);
-    }
-    panic!("{args:?} never completed");
+    common::fault_sweep(w, base, args, &rerun_args, check)
 }
 
 /// Every file the manifest records a SHA-256 for has exactly that content.

@@ -473,19 +473,6 @@ fn a_full_rectification_round_feeds_the_next_quarters_recheck() {
     w.run(&["verify", "--campaign", "n"]).ok();
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 /// What the manifest says about rectification matches the files: the record is there and
 /// every workbook and output has the recorded SHA-256.
 fn rectify_files_match(dir: &std::path::Path) {
@@ -545,49 +532,10 @@ fn a_kill_at_any_step_of_rectify_leaves_the_old_state_or_the_new() {
 }
 
 fn sweep(w: &Workdir, args: &[&str], rerun_extra: &[&str]) {
-    let bin = assert_cmd::cargo::cargo_bin("audit");
-    for k in 1..100u64 {
-        let dir = w.path(&format!("k{k}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        copy_dir(&w.path(PREV), &dir);
-        let run = |fault: Option<u64>, extra: &[&str]| {
-            let mut c = std::process::Command::new(&bin);
-            c.args(args).arg("--campaign").arg(&dir).args(extra);
-            if let Some(k) = fault {
-                c.env("AUDIT_FAULT_AFTER", k.to_string());
-            }
-            c.output().unwrap()
-        };
-        let out = run(Some(k), &[]);
-        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        if out.status.code() == Some(0) {
-            assert!(k > 3, "{args:?}: only {k} steps");
-            return;
-        }
-        assert_eq!(out.status.code(), Some(86), "{args:?} k={k}: {stderr}");
-        let st = std::process::Command::new(&bin)
-            .args(["status", "--campaign"])
-            .arg(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            st.status.success(),
-            "{args:?} k={k}: status after the fault"
-        );
-        for leftover in [".audit-staging", ".audit-journal", ".audit-trash"] {
-            assert!(!dir.join(leftover).exists(), "k={k}: {leftover} left");
-        }
-        rectify_files_match(&dir);
-        let again = run(None, rerun_extra);
-        assert!(
-            again.status.success(),
-            "{args:?} k={k}: rerun: {}",
-            String::from_utf8_lossy(&again.stderr)
-        );
-        rectify_files_match(&dir);
-    }
-    panic!("{args:?} never completed");
+    let args: Vec<&str> = args.iter().copied().chain(["--campaign", "{C}"]).collect();
+    let rerun: Vec<&str> = args.iter().chain(rerun_extra).copied().collect();
+    let steps = common::fault_sweep(w, PREV, &args, &rerun, &|d| rectify_files_match(d));
+    assert!(steps > 2, "{args:?}: only {steps} steps");
 }
 
 #[test]

@@ -251,3 +251,81 @@ pub fn ids_of(w: &Workdir, sheet: &str) -> Vec<String> {
         .map(|row| row[0].clone())
         .collect()
 }
+
+/// Copy a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let t = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &t);
+        } else {
+            std::fs::copy(&p, &t).unwrap();
+        }
+    }
+}
+
+/// Run `args` (`{C}` stands for the campaign) with a fault after every possible step
+/// (`AUDIT_FAULT_AFTER=k`), from a fresh copy of `base` each time. After each fault the campaign
+/// must read back whole (`status` works, no staging left, `check` passes) and `rerun_args` must
+/// complete. Returns the number of steps faulted.
+pub fn fault_sweep(
+    w: &Workdir,
+    base: &str,
+    args: &[&str],
+    rerun_args: &[&str],
+    check: &dyn Fn(&Path),
+) -> u64 {
+    for k in 1..200u64 {
+        let dir = w.path(&format!("f{k}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        if w.path(base).exists() {
+            copy_dir(&w.path(base), &dir);
+        }
+        let run = |fault: Option<u64>| {
+            let mut c = w.command();
+            let args = if fault.is_some() { args } else { rerun_args };
+            c.args(
+                args.iter()
+                    .map(|a| a.replace("{C}", &dir.display().to_string())),
+            );
+            if let Some(k) = fault {
+                c.env("AUDIT_FAULT_AFTER", k.to_string());
+            }
+            c.output().unwrap()
+        };
+        let out = run(Some(k));
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        if out.status.code() == Some(0) {
+            return k - 1; // every step before k was tried
+        }
+        assert_eq!(out.status.code(), Some(86), "{args:?} k={k}: {stderr}");
+        if dir.join("campaign.toml").exists() {
+            let st = w
+                .command()
+                .args(["status", "--campaign"])
+                .arg(&dir)
+                .output()
+                .unwrap();
+            assert!(
+                st.status.success(),
+                "{args:?} k={k}: status after the fault: {}",
+                String::from_utf8_lossy(&st.stderr)
+            );
+            for leftover in [".audit-staging", ".audit-journal", ".audit-trash"] {
+                assert!(!dir.join(leftover).exists(), "k={k}: {leftover} left");
+            }
+            check(&dir);
+        }
+        let again = run(None);
+        assert!(
+            again.status.success(),
+            "{args:?} k={k}: rerun: {}",
+            String::from_utf8_lossy(&again.stderr)
+        );
+        check(&dir);
+    }
+    panic!("{args:?} never completed");
+}
