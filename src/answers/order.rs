@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 /// A new copy: the workbook it is a copy of, and when it was saved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Copy<'a> {
+pub struct SavedCopy<'a> {
     /// The workbook's signed id.
     pub workbook: &'a str,
     /// Nanoseconds since 1970 (0 when the file system does not say).
@@ -29,7 +29,7 @@ pub enum Skip {
 /// For each copy, `None` to take it or why not. `earlier(workbook)` gives the save time and file
 /// name of the copy of that workbook taken before, when its time is known.
 pub fn order(
-    copies: &[Copy<'_>],
+    copies: &[SavedCopy<'_>],
     earlier: impl Fn(&str) -> Option<(i64, String)>,
 ) -> Vec<Option<Skip>> {
     let mut times: HashMap<&str, Vec<i64>> = HashMap::new();
@@ -72,39 +72,13 @@ impl Skip {
     }
 }
 
-/// Split `items` (sorted oldest saved first) into those to take and those skipped, with why;
-/// `key` gives an item's workbook id and save time.
-pub fn partition<T>(
-    items: Vec<T>,
-    key: impl Fn(&T) -> (String, i64),
-    earlier: impl Fn(&str) -> Option<(i64, String)>,
-) -> (Vec<T>, Vec<(T, Skip)>) {
-    let keys: Vec<(String, i64)> = items.iter().map(&key).collect();
-    let copies: Vec<Copy<'_>> = keys
-        .iter()
-        .map(|(w, m)| Copy {
-            workbook: w,
-            modified: *m,
-        })
-        .collect();
-    let skips = order(&copies, earlier);
-    let (mut kept, mut skipped) = (Vec::new(), Vec::new());
-    for (item, skip) in items.into_iter().zip(skips) {
-        match skip {
-            None => kept.push(item),
-            Some(s) => skipped.push((item, s)),
-        }
-    }
-    (kept, skipped)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn last_saved_wins_ties_and_older_copies_are_skipped() {
-        let c = |workbook, modified| Copy { workbook, modified };
+        let c = |workbook, modified| SavedCopy { workbook, modified };
         let copies = [c("a", 5), c("b", 7), c("b", 7), c("c", 3), c("d", 9)];
         let earlier = |w: &str| match w {
             "c" => Some((4, "c_v2.xlsx".to_string())),

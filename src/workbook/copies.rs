@@ -2,7 +2,7 @@
 //! (a copy taken before is skipped, a missing or refused file is a problem), then ordered by when
 //! it was saved (see [`crate::answers::order`]).
 
-use crate::answers::order::partition;
+use crate::answers::order::{order, SavedCopy};
 use crate::answers::Problem;
 use std::path::{Path, PathBuf};
 
@@ -83,13 +83,22 @@ pub fn in_order<W>(
     (what, send): (&str, &str),
     problems: &mut Vec<Problem>,
 ) -> Vec<NewCopy<W>> {
-    let (kept, skipped) = partition(
-        fresh,
-        |f| (id(&f.workbook).to_string(), f.modified),
-        earlier,
-    );
-    for (f, skip) in skipped {
-        problems.push(Problem::whole(&f.file, skip.message(what, send)));
+    let ids: Vec<String> = fresh.iter().map(|f| id(&f.workbook).to_string()).collect();
+    let saved: Vec<SavedCopy<'_>> = ids
+        .iter()
+        .zip(&fresh)
+        .map(|(w, f)| SavedCopy {
+            workbook: w,
+            modified: f.modified,
+        })
+        .collect();
+    let skips = order(&saved, earlier);
+    let mut kept = Vec::new();
+    for (f, skip) in fresh.into_iter().zip(skips) {
+        match skip {
+            None => kept.push(f),
+            Some(skip) => problems.push(Problem::whole(&f.file, skip.message(what, send))),
+        }
     }
     kept
 }
