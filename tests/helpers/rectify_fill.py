@@ -4,8 +4,12 @@ usage: rectify_fill.py SRC DST [--all OUTCOME DATE] [--set ID HEADER VALUE]... [
 --all fills every row: 整改措施 "已按要求整改", 整改结果 OUTCOME, 完成日期 DATE (d:YYYY-MM-DD or text).
 VALUE: "" clears; n:3 a number; d:2020-04-08 a date; otherwise text.
 """
-import datetime, sys
+import os, sys
 import openpyxl
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import xlsx_common as common
+from xlsx_common import value
 
 args = sys.argv[1:]
 src, dst, rest = args[0], args[1], args[2:]
@@ -14,25 +18,7 @@ ws = wb["整改反馈表"]
 hdr = [c.value for c in ws[1]]
 
 def col(h):
-    for i, x in enumerate(hdr):
-        if x == h:
-            return i + 1
-    raise SystemExit("no column " + h)
-
-def row_of(id_):
-    for r in range(2, ws.max_row + 1):
-        if str(ws.cell(r, 1).value) == id_:
-            return r
-    raise SystemExit("no row " + id_)
-
-def value(v):
-    if v == "":
-        return None
-    if v.startswith("n:"):
-        return float(v[2:]) if "." in v[2:] else int(v[2:])
-    if v.startswith("d:"):
-        return datetime.date.fromisoformat(v[2:])
-    return v
+    return common.col(hdr, h)
 
 i = 0
 while i < len(rest):
@@ -46,13 +32,10 @@ while i < len(rest):
             ws.cell(r, col("完成日期")).value = value(rest[i + 2])
         i += 3
     elif a == "--set":
-        ws.cell(row_of(rest[i + 1]), col(rest[i + 2])).value = value(rest[i + 3])
+        ws.cell(common.row_of(ws, rest[i + 1]), col(rest[i + 2])).value = value(rest[i + 3])
         i += 4
     elif a == "--meta":
-        m = wb["_audit"]
-        for r in range(1, m.max_row + 1):
-            if m.cell(r, 1).value == rest[i + 1]:
-                m.cell(r, 2).value = rest[i + 2]
+        common.set_meta(wb, rest[i + 1], rest[i + 2])
         i += 3
     else:
         raise SystemExit("unknown option " + a)

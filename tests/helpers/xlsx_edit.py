@@ -7,8 +7,12 @@ usage: xlsx_edit.py SRC DST [--all-pass DATE] [--fill-blank DATE] [--set ID HEAD
 VALUE: "" clears; n:3 a number; d:2020-03-25 a date; b:true a boolean; otherwise text.
 HEADER matches a header cell exactly or by its code prefix (e.g. V8).
 """
-import datetime, sys
+import datetime, os, sys
 import openpyxl
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import xlsx_common as common
+from xlsx_common import value
 
 args = sys.argv[1:]
 src, dst, rest = args[0], args[1], args[2:]
@@ -17,27 +21,11 @@ ws = wb["检查表"]
 hdr = [c.value for c in ws[1]]
 
 def col(h):
-    for i, x in enumerate(hdr):
-        if x == h or (x and x.split(" ")[0] == h):
-            return i + 1
-    raise SystemExit("no column " + h)
+    return common.col(hdr, h, by_code=True)
+
 
 def row_of(id_):
-    for r in range(2, ws.max_row + 1):
-        if str(ws.cell(r, 1).value) == id_:
-            return r
-    raise SystemExit("no row " + id_)
-
-def value(v):
-    if v == "":
-        return None
-    if v.startswith("n:"):
-        return float(v[2:]) if "." in v[2:] else int(v[2:])
-    if v.startswith("d:"):
-        return datetime.date.fromisoformat(v[2:])
-    if v.startswith("b:"):
-        return v[2:] == "true"
-    return v
+    return common.row_of(ws, id_)
 
 i = 0
 while i < len(rest):
@@ -78,10 +66,7 @@ while i < len(rest):
         ws.cell(ws.max_row + 1, 1).value = rest[i + 1]
         i += 2
     elif a == "--meta":
-        m = wb["_audit"]
-        for r in range(1, m.max_row + 1):
-            if m.cell(r, 1).value == rest[i + 1]:
-                m.cell(r, 2).value = rest[i + 2]
+        common.set_meta(wb, rest[i + 1], rest[i + 2])
         i += 3
     else:
         raise SystemExit("unknown option " + a)
