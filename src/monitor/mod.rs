@@ -118,10 +118,7 @@ pub fn match_sample(
     rows: Vec<Observation>,
     classify: impl Fn(&str) -> String,
 ) -> Matching {
-    let ids: HashMap<&str, &str> = sample
-        .iter()
-        .map(|a| (a.id.as_str(), a.id.as_str()))
-        .collect();
+    let ids: std::collections::HashSet<&str> = sample.iter().map(|a| a.id.as_str()).collect();
     let mut by_name: HashMap<(String, String), Vec<&str>> = HashMap::new();
     for a in sample {
         let key = (crate::text::match_key(&a.name), a.account_type.clone());
@@ -131,9 +128,11 @@ pub fn match_sample(
     let mut first_row: HashMap<String, u32> = HashMap::new();
     for obs in rows {
         let found = if !obs.id.is_empty() {
-            ids.get(obs.id.as_str())
-                .map(|id| id.to_string())
-                .ok_or(UnmatchedReason::NotSampled)
+            if ids.contains(obs.id.as_str()) {
+                Ok(obs.id.clone())
+            } else {
+                Err(UnmatchedReason::NotSampled)
+            }
         } else if obs.name.is_empty() {
             Err(UnmatchedReason::NoKey)
         } else {

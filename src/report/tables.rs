@@ -444,7 +444,8 @@ pub fn prefill_check(c: &CampaignData) -> Option<Table> {
             "保留比例",
         ],
     );
-    let mut total = crate::monitor::PrefillTally::default();
+    let total =
+        crate::monitor::PrefillTally::total(c.checked().flat_map(|(_, o)| o.prefill.iter()));
     let row = |code: String, name: String, x: &crate::monitor::PrefillTally| {
         vec![
             Cell::text(code),
@@ -462,11 +463,6 @@ pub fn prefill_check(c: &CampaignData) -> Option<Table> {
     };
     for (ind, x) in &tally {
         t.rows.push(row(ind.code.clone(), ind.name.clone(), x));
-        total.prefilled += x.prefilled;
-        total.prefilled_yes += x.prefilled_yes;
-        total.kept += x.kept;
-        total.yes_to_no += x.yes_to_no;
-        total.no_to_yes += x.no_to_yes;
     }
     t.rows.push(row("合计".into(), String::new(), &total));
     t.notes
