@@ -36,11 +36,11 @@ fn child(mode: &str, file: &Path, dir: &Path) {
             assert!(range.height() > 1);
         }
         "import" => {
-            let request = audit::campaign::import::ImportRequest {
+            let request = audit::ops::import::ImportRequest {
                 force: true,
-                ..audit::campaign::import::ImportRequest::new(file, dir)
+                ..audit::ops::import::ImportRequest::new(file, dir)
             };
-            let outcome = audit::campaign::import::import(&request, &mut ()).expect("import");
+            let outcome = audit::ops::import::import(&request, &mut ()).expect("import");
             // The summary is part of what `audit import` does; make it, as the command would.
             assert!(!outcome.summary().is_empty());
         }
@@ -83,8 +83,9 @@ fn main() {
     let file: PathBuf = tmp.join("registry.xlsx");
     if !file.exists() {
         let t = Instant::now();
-        let accounts = audit::demo_data::generate(rows, 1);
-        audit::io::demo_registry::write_registry(&file, "基准测试台账", &accounts).expect("write");
+        let accounts = audit::domain::demo_data::generate(rows, 1);
+        audit::formats::demo_registry::write_registry(&file, "基准测试台账", &accounts)
+            .expect("write");
         eprintln!(
             "generated {rows} rows in {:.1}s: {}",
             t.elapsed().as_secs_f64(),

@@ -3,8 +3,8 @@
 //!
 //!   cargo run --release --example bench_sample [-- ACCOUNTS]
 
-use audit::registry::Registry;
-use audit::sampling::{self, AllocationSpec, Spec};
+use audit::domain::registry::Registry;
+use audit::domain::sampling::{self, AllocationSpec, Spec};
 use std::time::Instant;
 
 fn main() {
@@ -17,9 +17,10 @@ fn main() {
     let src = tmp.join("registry_export.csv");
     let canonical = tmp.join("registry.csv");
     if !canonical.exists() {
-        let accounts = audit::demo_data::generate(n, 2);
-        audit::io::demo_registry::write_registry(&src, "基准", &accounts).expect("write");
-        let imp = audit::io::registry_file::read(&src, None, None, None, &|_| {}).expect("import");
+        let accounts = audit::domain::demo_data::generate(n, 2);
+        audit::formats::demo_registry::write_registry(&src, "基准", &accounts).expect("write");
+        let imp =
+            audit::formats::registry_file::read(&src, None, None, None, &|_| {}).expect("import");
         let rows: Vec<Vec<String>> = imp
             .registry
             .accounts
@@ -27,7 +28,7 @@ fn main() {
             .map(Registry::canonical_row)
             .collect();
         let bytes =
-            audit::io::write::csv_bytes(&imp.registry.canonical_header(), &rows).expect("csv");
+            audit::formats::write::csv_bytes(&imp.registry.canonical_header(), &rows).expect("csv");
         std::fs::write(&canonical, bytes).expect("write");
     }
     let reps = 5;
@@ -37,7 +38,7 @@ fn main() {
     let mut size = 0;
     for rep in 0..reps {
         let t = Instant::now();
-        let (header, rows) = audit::io::write::read_plain_csv(&canonical).expect("read");
+        let (header, rows) = audit::formats::write::read_plain_csv(&canonical).expect("read");
         let reg = Registry::from_canonical(&header, &rows).expect("parse");
         read.push(t.elapsed().as_secs_f64());
         let spec = Spec {
@@ -55,7 +56,7 @@ fn main() {
         let t = Instant::now();
         let drawn = sampling::draw(&reg, &spec).expect("draw");
         let (h, r) = sampling::sample_table(&reg, &drawn);
-        let bytes = audit::io::write::csv_bytes(&h, &r).expect("csv");
+        let bytes = audit::formats::write::csv_bytes(&h, &r).expect("csv");
         draw.push(t.elapsed().as_secs_f64());
         strata = drawn.strata.len();
         size = bytes.len();

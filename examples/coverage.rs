@@ -18,8 +18,11 @@ fn main() {
     };
     let (campaigns, size, seed) = (arg(1, 10_000), arg(2, 219), arg(3, 2020));
     let started = std::time::Instant::now();
-    let rows = audit::stats::coverage::study(campaigns, size, seed);
-    print!("{}", audit::stats::coverage::markdown(&rows, campaigns));
+    let rows = audit::domain::stats::coverage::study(campaigns, size, seed);
+    print!(
+        "{}",
+        audit::domain::stats::coverage::markdown(&rows, campaigns)
+    );
     let worst = rows
         .iter()
         .map(|r| r.kg_coverage)

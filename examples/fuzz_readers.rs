@@ -100,12 +100,13 @@ fn returned_workbook(dir: &Path) -> Vec<u8> {
         "账号ID,名称,类型,开设主体,层级,地区\nA1,甲,微信,某局,市级,南京\nA2,乙,微博,某局,县级,苏州\n",
     )
     .expect("seed registry");
-    let imported =
-        audit::io::registry_file::read(&reg, None, None, None, &|_| {}).expect("seed registry");
-    let cat = audit::indicators::Catalog::builtin();
-    let accounts: Vec<&audit::registry::Account> = imported.registry.accounts.iter().collect();
-    let meta = audit::workbook::Meta {
-        kind: audit::workbook::meta::MetaKind::Inspection,
+    let imported = audit::formats::registry_file::read(&reg, None, None, None, &|_| {})
+        .expect("seed registry");
+    let cat = audit::domain::indicators::Catalog::builtin();
+    let accounts: Vec<&audit::domain::registry::Account> =
+        imported.registry.accounts.iter().collect();
+    let meta = audit::formats::workbook::Meta {
+        kind: audit::formats::workbook::meta::MetaKind::Inspection,
         campaign: "fuzz".into(),
         campaign_id: "0".into(),
         sample_sha256: "s".into(),
@@ -116,11 +117,11 @@ fn returned_workbook(dir: &Path) -> Vec<u8> {
         prefills: Vec::new(),
         signature: String::new(),
     }
-    .signed(&audit::campaign::Secret::generate());
-    let fills: std::collections::HashMap<String, audit::workbook::Fill> = accounts
+    .signed(&audit::store::Secret::generate());
+    let fills: std::collections::HashMap<String, audit::formats::workbook::Fill> = accounts
         .iter()
         .map(|a| {
-            let fill = audit::workbook::Fill {
+            let fill = audit::formats::workbook::Fill {
                 values: vec![0; cat.indicators.len()],
                 description: String::new(),
                 checker: "检查员".into(),
@@ -129,7 +130,7 @@ fn returned_workbook(dir: &Path) -> Vec<u8> {
             (a.id.clone(), fill)
         })
         .collect();
-    audit::workbook::build(&audit::workbook::SheetSpec {
+    audit::formats::workbook::build(&audit::formats::workbook::SheetSpec {
         meta: &meta,
         deadline: None,
         catalog: &cat,
@@ -222,11 +223,13 @@ fn mutate_inside_zip(rng: &mut ChaCha8Rng, bytes: &[u8]) -> Option<Vec<u8>> {
 /// Read one input with the reader its seed belongs to; `Ok(true)` when accepted.
 fn read(path: &Path, returned_workbook: bool) -> bool {
     if returned_workbook {
-        let meta = audit::workbook::read::read_meta(path, "检查表").is_ok();
-        let sheet = audit::io::read::read_typed(path, audit::workbook::SHEET_MAIN, 10_000).is_ok();
+        let meta = audit::formats::workbook::read::read_meta(path, "检查表").is_ok();
+        let sheet =
+            audit::formats::read::read_typed(path, audit::formats::workbook::SHEET_MAIN, 10_000)
+                .is_ok();
         meta && sheet
     } else {
-        audit::io::registry_file::read(path, None, None, None, &|_| {}).is_ok()
+        audit::formats::registry_file::read(path, None, None, None, &|_| {}).is_ok()
     }
 }
 

@@ -5,24 +5,12 @@
 
 #![warn(missing_docs)]
 
-pub mod answers;
-pub mod campaign;
 pub mod cli;
 mod cmd;
-pub mod demo_data;
-pub mod indicators;
-pub mod io;
-pub mod monitor;
-pub mod profile;
-pub mod rectify;
-pub mod registry;
-pub mod report;
-pub mod rng;
-pub mod sampling;
-pub mod stats;
-pub mod text;
-pub mod vocab;
-pub mod workbook;
+pub mod domain;
+pub mod formats;
+pub mod ops;
+pub mod store;
 
 use clap::Parser;
 
@@ -40,7 +28,7 @@ where
             return code;
         }
     };
-    campaign::set_wait(cli.wait);
+    store::set_wait(cli.wait);
     match cmd::dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {

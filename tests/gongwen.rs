@@ -4,8 +4,8 @@
 
 mod common;
 
-use audit::report::gongwen::{notice_docx, AnnexTable, Block, Notice};
-use audit::text::fullwidth_punct;
+use audit::domain::text::fullwidth_punct;
+use audit::formats::gongwen::{notice_docx, AnnexTable, Block, Notice};
 use common::Workdir;
 use std::process::Command;
 

@@ -87,7 +87,7 @@ fn assignment_file_by_region_and_id() {
     .fails()
     .stderr_has("个样本账号没有分配检查人");
     let mut lines = vec!["地区,账号ID,检查人".to_string(), "省本级,,张三".to_string()];
-    for city in audit::registry::normalize::JIANGSU_CITIES {
+    for city in audit::domain::registry::normalize::JIANGSU_CITIES {
         lines.push(format!("{city}市,,李四"));
     }
     let first = ids_of(&w, "c/sheets/c_检查员01.xlsx")[0].clone();

@@ -1,8 +1,8 @@
 //! `audit collect --campaign DIR FILE... [--prefer FILE]`
 
-use crate::campaign::{self, Access, Campaign};
 use crate::cli::CollectArgs;
-use crate::workbook::collect::{collect, Collected};
+use crate::ops::collect::{collect, Collected};
+use crate::store::{self, Access, Campaign};
 use anyhow::{bail, Result};
 
 fn print_progress(camp: &Campaign, c: &Collected, sample_size: usize) {
@@ -25,7 +25,7 @@ fn print_progress(camp: &Campaign, c: &Collected, sample_size: usize) {
         m.results.len(),
         m.conflicts.len()
     );
-    let pre = crate::monitor::PrefillTally::total(
+    let pre = crate::domain::monitor::PrefillTally::total(
         m.results.values().flat_map(|r| r.answer.prefill.iter()),
     );
     if pre.prefilled > 0 {
@@ -65,7 +65,7 @@ fn print_progress(camp: &Campaign, c: &Collected, sample_size: usize) {
             srcs.join(" 与 ")
         );
     }
-    println!("结果: {}", camp.path(campaign::RESULTS).display());
+    println!("结果: {}", camp.path(store::RESULTS).display());
 }
 
 /// Run `audit collect`.
@@ -74,7 +74,7 @@ pub fn run(args: &CollectArgs) -> Result<i32> {
         bail!("请给出要收回的检查表文件,例如 audit collect --campaign DIR 返回/*.xlsx");
     }
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
-    let files = crate::io::read::expand_wildcards(&args.files);
+    let files = crate::formats::read::expand_wildcards(&args.files);
     let collected = collect(&mut camp, &files, &args.prefer)?;
     print_progress(&camp, &collected, collected.sample_size);
     let missing = &collected.unchecked;

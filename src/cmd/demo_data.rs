@@ -1,12 +1,12 @@
 //! `audit demo-data --accounts N --seed S --out FILE.xlsx|.csv`
 
 use crate::cli::DemoDataArgs;
-use crate::demo_data::generate;
-use crate::io::output::guard_overwrite;
+use crate::domain::demo_data::generate;
+use crate::store::output::guard_overwrite;
 use anyhow::{bail, Result};
 
 /// Kept here for `audit demo`, which writes its registries the same way.
-pub use crate::io::demo_registry::write_registry;
+pub use crate::formats::demo_registry::write_registry;
 
 /// Run `audit demo-data`.
 pub fn run(args: &DemoDataArgs) -> Result<i32> {

@@ -1,9 +1,9 @@
 //! `audit import FILE --campaign DIR`: parse the options, import through
-//! [`crate::campaign::import`], print the summary.
+//! [`crate::ops::import`], print the summary.
 
-use crate::campaign::import::{self, ImportOutcome, ImportRequest, Notice, SummaryLine};
 use crate::cli::ImportArgs;
-use crate::io::read::CsvEncoding;
+use crate::formats::read::CsvEncoding;
+use crate::ops::import::{self, ImportOutcome, ImportRequest, Notice, SummaryLine};
 use anyhow::{anyhow, Result};
 
 /// The console while an import runs: a spinner counting rows, notices to stderr.
@@ -64,7 +64,7 @@ fn request(args: &ImportArgs) -> Result<ImportRequest> {
     let period = match &args.period {
         None => None,
         Some(p) => Some(
-            crate::campaign::period_from_name(p)
+            crate::store::period_from_name(p)
                 .ok_or_else(|| anyhow!("--period \"{p}\" 应为 年份+季度,例如 2020Q1"))?,
         ),
     };

@@ -1,13 +1,13 @@
 //! `audit indicators [--write FILE] [--catalog FILE]`
 
 use crate::cli::IndicatorsArgs;
-use crate::indicators::Kind;
-use crate::io::output::{guard_overwrite, write_atomic};
+use crate::domain::indicators::Kind;
+use crate::store::output::{guard_overwrite, write_atomic};
 use anyhow::Result;
 
 /// Run `audit indicators`.
 pub fn run(args: &IndicatorsArgs) -> Result<i32> {
-    let (cat, text) = crate::io::catalog_file::load(args.catalog.as_deref())?;
+    let (cat, text) = crate::formats::catalog_file::load(args.catalog.as_deref())?;
     if let Some(out) = &args.write {
         guard_overwrite(out, args.force, "指标目录")?;
         write_atomic(out, text.as_bytes())?;
@@ -47,6 +47,6 @@ pub fn run(args: &IndicatorsArgs) -> Result<i32> {
             ]
         })
         .collect();
-    print!("{}", crate::text::render_table(&header, &rows));
+    print!("{}", crate::domain::text::render_table(&header, &rows));
     Ok(0)
 }

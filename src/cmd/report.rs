@@ -1,10 +1,10 @@
 //! `audit report --campaign DIR [--previous DIR ...] [--out DIR] [--allow-incomplete]
 //! [--rectify-by DATE] [--to TEXT] [--issuer TEXT] [--force]`
 
-use crate::campaign::{Access, Campaign};
 use crate::cli::ReportArgs;
-use crate::report::make::{make, Made, ReportRequest};
-use crate::report::write::NoticeParties;
+use crate::formats::report_files::NoticeParties;
+use crate::ops::report::{make, Made, ReportRequest};
+use crate::store::{Access, Campaign};
 use anyhow::Result;
 
 fn rectify_by(arg: Option<&str>) -> Result<Option<String>> {

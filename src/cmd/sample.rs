@@ -1,10 +1,10 @@
 //! `audit sample --campaign DIR (--size N | --rate R) [--strata …] [--allocation …] [--quota FILE]
 //! [--take-all …] [--recheck PREV|FILE] [--exclude FILE] [--seed S] [--dry-run] [--force]`
 
-use crate::campaign::draw::{draw, Allocation, DrawOutcome, DrawRequest, SeedSource};
-use crate::campaign::{self, Access, Campaign};
 use crate::cli::{AllocationArg, SampleArgs};
-use crate::sampling::Drawn;
+use crate::domain::sampling::Drawn;
+use crate::ops::draw::{draw, Allocation, DrawOutcome, DrawRequest, SeedSource};
+use crate::store::{self, Access, Campaign};
 use anyhow::{anyhow, Result};
 
 /// The request `audit sample`'s arguments make.
@@ -57,10 +57,7 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
             if outcome.resampled {
                 eprintln!("警告: 已重新抽样,之前生成的检查表和按旧样本收回的答案已过期(答案保留在 inbox/ 与 answers.csv,但不再计入结果);请重新运行 audit sheet --force");
             }
-            println!(
-                "样本: {}({n} 个账号)",
-                camp.path(campaign::SAMPLE).display()
-            );
+            println!("样本: {}({n} 个账号)", camp.path(store::SAMPLE).display());
         }
     }
     Ok(0)

@@ -1,9 +1,9 @@
 //! `audit sheet --campaign DIR [--inspectors N | --assign FILE] [--deadline DATE] [--catalog FILE]
 //! [--show COL,…] [--monitor FILE [--monitor-at DATE]]`
 
-use crate::campaign::{self, Access, Campaign, MonitorEntry};
 use crate::cli::SheetArgs;
-use crate::workbook::issue::{issue, Assignment, IssueRequest, MonitorInput};
+use crate::ops::issue::{issue, Assignment, IssueRequest, MonitorInput};
+use crate::store::{self, Access, Campaign, MonitorEntry};
 use anyhow::{anyhow, Result};
 
 /// The request `audit sheet`'s arguments make: the catalog, the assignment and the monitoring
@@ -12,7 +12,7 @@ pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
     let assignment = match &args.assign {
         Some(p) => Assignment::Mapping {
             source: p.display().to_string(),
-            map: crate::io::assign_file::read(p)?,
+            map: crate::formats::assign_file::read(p)?,
         },
         None => Assignment::Balanced {
             inspectors: args.inspectors.unwrap_or(1),
@@ -29,8 +29,8 @@ pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
                 .transpose()?;
             Some(MonitorInput {
                 source: path.display().to_string(),
-                file: crate::io::monitor_file::read(path, today)?,
-                sha256: campaign::sha256_file(path)?,
+                file: crate::formats::monitor_file::read(path, today)?,
+                sha256: store::sha256_file(path)?,
                 at,
             })
         }
@@ -38,7 +38,7 @@ pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
     Ok(IssueRequest {
         assignment,
         deadline: args.deadline.clone(),
-        catalog: crate::io::catalog_file::load(args.catalog.as_deref())?,
+        catalog: crate::formats::catalog_file::load(args.catalog.as_deref())?,
         show: args.show.clone(),
         monitor,
         force: args.force,
@@ -80,7 +80,7 @@ pub fn run(args: &SheetArgs) -> Result<i32> {
     }
     println!(
         "指标目录已固定在 {}(本项目之后不能再悄悄更换)",
-        camp.path(campaign::CATALOG).display()
+        camp.path(store::CATALOG).display()
     );
     Ok(0)
 }
@@ -93,7 +93,7 @@ fn print_monitor(camp: &Campaign, m: &MonitorEntry) {
         m.rows,
         m.matched,
         m.prefilled,
-        camp.path(campaign::MONITOR_PREFILL).display()
+        camp.path(store::MONITOR_PREFILL).display()
     );
     if m.matched == 0 {
         eprintln!(
@@ -105,7 +105,7 @@ fn print_monitor(camp: &Campaign, m: &MonitorEntry) {
         println!(
             "  {} 行未匹配到样本账号(不在样本中、同名无法区分等),见 {}",
             m.unmatched,
-            camp.path(campaign::MONITOR_UNMATCHED).display()
+            camp.path(store::MONITOR_UNMATCHED).display()
         );
     }
 }

@@ -1,6 +1,6 @@
 //! `audit status --campaign DIR`: where the campaign stands.
 
-use crate::campaign::{self, Access, Campaign, SheetsEntry};
+use crate::store::{self, Access, Campaign, SheetsEntry};
 use anyhow::Result;
 use std::path::Path;
 
@@ -31,7 +31,7 @@ fn print_registry_and_sample(dir: &Path, camp: &Campaign) -> Result<bool> {
         );
         return Ok(false);
     };
-    let verify = match campaign::verify::verify(camp) {
+    let verify = match crate::ops::verify::verify(camp) {
         Ok(v) if v.ok() => "核验通过".to_string(),
         Ok(v) => format!(
             "核验未通过({} 处不一致,运行 audit verify 查看)",
@@ -62,7 +62,7 @@ pub fn run(dir: &Path) -> Result<i32> {
     };
     print_collection(&camp, sheets)?;
     print_deadline(sheets.deadline.as_deref());
-    let report = camp.path(campaign::REPORT_DIR);
+    let report = camp.path(store::REPORT_DIR);
     if report.exists() {
         println!("报告: {}", report.display());
     }
@@ -121,7 +121,7 @@ fn print_collection(camp: &Campaign, s: &SheetsEntry) -> Result<()> {
     let where_ = if merged.conflicts.is_empty() {
         String::new()
     } else {
-        format!("(见 {})", camp.path(campaign::CONFLICTS).display())
+        format!("(见 {})", camp.path(store::CONFLICTS).display())
     };
     println!("冲突: {} 个{where_}", merged.conflicts.len());
     Ok(())

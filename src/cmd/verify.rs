@@ -1,6 +1,7 @@
 //! `audit verify --campaign DIR`: re-derive the sample from the registry and the recorded design.
 
-use crate::campaign::{self, verify::verify, Access, Campaign};
+use crate::ops::verify::verify;
+use crate::store::{self, Access, Campaign};
 use anyhow::Result;
 use std::path::Path;
 
@@ -14,7 +15,7 @@ pub fn run(dir: &Path) -> Result<i32> {
     if v.ok() {
         println!(
             "核验通过: {} 与台账 + 设计(种子 {},{} 分配,算法 {})重新抽样的结果逐字节一致",
-            camp.path(campaign::SAMPLE).display(),
+            camp.path(store::SAMPLE).display(),
             design.seed,
             design.allocation,
             design.algorithm

@@ -4,10 +4,10 @@
 mod outside;
 mod round;
 
-use crate::campaign;
 use crate::cli::DemoArgs;
-use crate::demo_data::{generate, next_quarter};
-use crate::io::demo_folder;
+use crate::domain::demo_data::{generate, next_quarter};
+use crate::ops::demo_folder;
+use crate::store;
 use anyhow::{bail, Result};
 use round::{campaign_round, step, Round};
 
@@ -19,11 +19,11 @@ const QUARTERS: [&str; 2] = [PREV, CUR];
 pub fn run(args: &DemoArgs) -> Result<i32> {
     let out = &args.out;
     demo_folder::clear(out, &QUARTERS, args.force)?;
-    if out.exists() && !crate::io::output::is_own_or_empty(out) {
+    if out.exists() && !crate::store::output::is_own_or_empty(out) {
         bail!(
             "{} 已存在,且不是 audit demo 的输出目录(没有 {} 标记);为免混入你的文件,请用 --out 指定一个新的或空的目录",
             out.display(),
-            crate::io::output::MARKER
+            crate::store::output::MARKER
         );
     }
     std::fs::create_dir_all(out)?;
@@ -37,12 +37,12 @@ pub fn run(args: &DemoArgs) -> Result<i32> {
     let cur = next_quarter(&prev, 2020, closed, added);
     let prev_file = out.join("台账_2019Q4.xlsx");
     let cur_file = out.join("台账_2020Q1.xlsx");
-    crate::io::demo_registry::write_registry(
+    crate::formats::demo_registry::write_registry(
         &prev_file,
         "2019年第四季度江苏省政务新媒体备案台账(演示数据,截至2019年12月20日)",
         &prev,
     )?;
-    crate::io::demo_registry::write_registry(
+    crate::formats::demo_registry::write_registry(
         &cur_file,
         "2020年第一季度江苏省政务新媒体备案台账(演示数据,截至2020年3月20日)",
         &cur,
@@ -82,7 +82,7 @@ pub fn run(args: &DemoArgs) -> Result<i32> {
     demo_folder::seal(out, &QUARTERS)?;
     println!(
         "\n演示完成。本季度报告: {}",
-        out.join(CUR).join(campaign::REPORT_DIR).display()
+        out.join(CUR).join(store::REPORT_DIR).display()
     );
     println!("  打开 report.xlsx 查看各表与图表,通报草稿.docx 为通报初稿,annex.xlsx 为附件名单。");
     Ok(0)

@@ -2,10 +2,10 @@
 //! inspectors send back.
 
 use super::round::Round;
-use crate::campaign::Campaign;
-use crate::indicators::Catalog;
-use crate::workbook::issue::Issued;
-use crate::workbook::{build, Fill, SheetSpec};
+use crate::domain::indicators::Catalog;
+use crate::formats::workbook::{build, Fill, SheetSpec};
+use crate::ops::issue::Issued;
+use crate::store::Campaign;
 use anyhow::Result;
 use std::collections::HashMap;
 use std::path::Path;
@@ -16,15 +16,15 @@ pub fn write_monitoring(
     out: &Path,
     round: &Round<'_>,
     cat: &Catalog,
-    sample: &[crate::registry::Account],
+    sample: &[crate::domain::registry::Account],
     fills: &HashMap<String, Fill>,
 ) -> Result<std::path::PathBuf> {
     let at = round.date - chrono::Duration::days(2);
-    let with_truth: Vec<(&crate::registry::Account, &[u32])> = sample
+    let with_truth: Vec<(&crate::domain::registry::Account, &[u32])> = sample
         .iter()
         .filter_map(|a| Some((a, fills.get(&a.id)?.values.as_slice())))
         .collect();
-    let mut rows = crate::demo_data::monitor::rows(cat, &with_truth, at, round.seed);
+    let mut rows = crate::domain::demo_data::monitor::rows(cat, &with_truth, at, round.seed);
     rows.push(vec![
         "JS9999999".into(),
         "已注销的示例账号".into(),
@@ -35,9 +35,11 @@ pub fn write_monitoring(
         "异常".into(),
         format!("{at} 09:00"),
     ]);
-    let header: Vec<String> = crate::demo_data::monitor::HEADER.map(String::from).to_vec();
+    let header: Vec<String> = crate::domain::demo_data::monitor::HEADER
+        .map(String::from)
+        .to_vec();
     let title = format!("政务新媒体监测数据导出(演示数据,监测时间 {at})");
-    let bytes = crate::io::write::table_xlsx(
+    let bytes = crate::formats::write::table_xlsx(
         &title,
         "监测数据",
         &header,
@@ -45,7 +47,7 @@ pub fn write_monitoring(
         "2020-01-01T00:00:00+00:00",
     )?;
     let path = out.join(format!("{}_监测数据.xlsx", round.name));
-    crate::io::output::write_atomic(&path, &bytes)?;
+    crate::store::output::write_atomic(&path, &bytes)?;
     println!("  监测数据(模拟): {}", path.display());
     Ok(path)
 }
@@ -78,11 +80,11 @@ pub fn write_returned(
             fills: Some(fills),
             simulated: true,
             created: &camp.manifest.created,
-            finding: crate::workbook::default_finding_columns(&sample.extra_headers),
+            finding: crate::formats::workbook::default_finding_columns(&sample.extra_headers),
         })?;
         let file = wb.entry.file.rsplit('/').next().unwrap_or(&wb.entry.file);
         let path = returned.join(file);
-        crate::io::output::write_atomic(&path, &bytes)?;
+        crate::store::output::write_atomic(&path, &bytes)?;
         files.push(path);
     }
     println!("  模拟交回 {} 份: {}", files.len(), returned.display());

@@ -3,10 +3,10 @@
 //! library's operations, with a banner per step.
 
 use super::outside::{write_monitoring, write_returned};
-use crate::campaign::{self, Access, Campaign};
-use crate::demo_data::simulate;
-use crate::indicators::Catalog;
-use crate::workbook::issue::{issue, Assignment, IssueRequest, MonitorInput};
+use crate::domain::demo_data::simulate;
+use crate::domain::indicators::Catalog;
+use crate::ops::issue::{issue, Assignment, IssueRequest, MonitorInput};
+use crate::store::{self, Access, Campaign};
 use anyhow::{bail, Result};
 use chrono::Datelike;
 use std::path::Path;
@@ -37,7 +37,7 @@ pub fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
     let (sample, _) = camp.sample()?;
     let cat = Catalog::builtin();
     let again: Vec<String> = match round.previous {
-        Some(p) => crate::campaign::draw::previous_results(&camp, p)?
+        Some(p) => crate::ops::draw::previous_results(&camp, p)?
             .into_iter()
             .filter(|r| !r.qualified)
             .map(|r| r.id)
@@ -57,12 +57,15 @@ pub fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
     let request = IssueRequest {
         assignment: Assignment::Balanced { inspectors: 4 },
         deadline: Some(round.deadline.into()),
-        catalog: (cat.clone(), crate::indicators::DEFAULT_CATALOG.to_string()),
+        catalog: (
+            cat.clone(),
+            crate::domain::indicators::DEFAULT_CATALOG.to_string(),
+        ),
         show: None,
         monitor: Some(MonitorInput {
             source: monitor.display().to_string(),
-            sha256: campaign::sha256_file(&monitor)?,
-            file: crate::io::monitor_file::read(&monitor, chrono::Local::now().date_naive())?,
+            sha256: store::sha256_file(&monitor)?,
+            file: crate::formats::monitor_file::read(&monitor, chrono::Local::now().date_naive())?,
             at: None,
         }),
         force: false,
@@ -71,7 +74,7 @@ pub fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
     println!(
         "  已生成 {} 份检查表: {}",
         issued.len(),
-        camp.path(campaign::SHEETS_DIR).display()
+        camp.path(store::SHEETS_DIR).display()
     );
     if let Some(m) = camp
         .manifest
@@ -96,10 +99,10 @@ pub fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
 
 fn import_step(dir: &Path, round: &Round<'_>) -> Result<()> {
     step(&format!("{}: 导入台账", round.name));
-    let imported = crate::campaign::import::import(
-        &crate::campaign::import::ImportRequest {
+    let imported = crate::ops::import::import(
+        &crate::ops::import::ImportRequest {
             previous: round.previous.map(Path::to_path_buf),
-            ..crate::campaign::import::ImportRequest::new(round.registry_file, dir)
+            ..crate::ops::import::ImportRequest::new(round.registry_file, dir)
         },
         &mut crate::cmd::import::Console::new(),
     )?;
@@ -122,11 +125,11 @@ fn sample_step(dir: &Path, round: &Round<'_>) -> Result<()> {
         }
     ));
     let mut camp = Campaign::open(dir, Access::Write)?;
-    let outcome = crate::campaign::draw::draw(
+    let outcome = crate::ops::draw::draw(
         &mut camp,
-        &crate::campaign::draw::DrawRequest {
+        &crate::ops::draw::DrawRequest {
             strata: vec!["level".into(), "type".into()],
-            allocation: crate::campaign::draw::Allocation::Proportional,
+            allocation: crate::ops::draw::Allocation::Proportional,
             size: Some(219),
             rate: None,
             min_per_stratum: 2,
@@ -149,7 +152,7 @@ fn sample_step(dir: &Path, round: &Round<'_>) -> Result<()> {
         d.size,
         outcome.seed
     );
-    println!("  样本: {}", camp.path(campaign::SAMPLE).display());
+    println!("  样本: {}", camp.path(store::SAMPLE).display());
     Ok(())
 }
 
@@ -159,7 +162,7 @@ fn collect_step(
     files: &[std::path::PathBuf],
 ) -> Result<()> {
     step(&format!("{}: 收回检查表", round.name));
-    let collected = crate::workbook::collect::collect(camp, files, &[])?;
+    let collected = crate::ops::collect::collect(camp, files, &[])?;
     if let Some(p) = collected.problems.first() {
         bail!("模拟检查表收回时出现问题: {p}");
     }
@@ -170,7 +173,7 @@ fn collect_step(
         collected.sample_size,
         collected.merged.conflicts.len()
     );
-    let pre = crate::monitor::PrefillTally::total(
+    let pre = crate::domain::monitor::PrefillTally::total(
         collected
             .merged
             .results
@@ -190,14 +193,14 @@ fn report_step(dir: &Path, round: &Round<'_>) -> Result<()> {
     let mut camp = Campaign::open(dir, Access::Write)?;
     // The notice asks for rectification reports three weeks after the check (3月20日 → 4月10日).
     let by = round.date + chrono::Duration::days(21);
-    let made = crate::report::make::make(
+    let made = crate::ops::report::make(
         &mut camp,
-        &crate::report::make::ReportRequest {
+        &crate::ops::report::ReportRequest {
             previous: round.previous.map(Path::to_path_buf).into_iter().collect(),
             out: None,
             allow_incomplete: false,
             rectify_by: Some(format!("{}月{}日", by.month(), by.day())),
-            parties: crate::report::write::NoticeParties {
+            parties: crate::formats::report_files::NoticeParties {
                 to: Some("各设区市人民政府,省各有关部门".into()),
                 issuer: None,
             },

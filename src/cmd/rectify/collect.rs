@@ -1,9 +1,9 @@
 //! `audit rectify collect --campaign DIR FILE...`: take the units' replies into the record.
 
-use crate::campaign::rectify as store;
-use crate::campaign::{Access, Campaign};
 use crate::cli::RectifyCollectArgs;
-use crate::workbook::rectify_collect::collect_replies;
+use crate::ops::rectify_collect::collect_replies;
+use crate::store::rectify_record as store;
+use crate::store::{Access, Campaign};
 use anyhow::{bail, Result};
 
 /// Run `audit rectify collect`.
@@ -12,7 +12,7 @@ pub fn run(args: &RectifyCollectArgs) -> Result<i32> {
         bail!("请给出要收回的整改反馈表文件,例如 audit rectify collect --campaign DIR 整改反馈/*.xlsx");
     }
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
-    let files = crate::io::read::expand_wildcards(&args.files);
+    let files = crate::formats::read::expand_wildcards(&args.files);
     let collected = collect_replies(&mut camp, &files)?;
     let deadline = super::parse_day(
         "campaign.toml 中的 deadline",

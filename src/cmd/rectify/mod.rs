@@ -1,6 +1,6 @@
 //! `audit rectify sheets|collect|status`: rectification tracking after the notice (整改跟踪).
-//! The grouping, validation and counting live in [`crate::rectify`]; the files in
-//! [`crate::campaign::rectify`]; the workbook in [`crate::workbook::rectify`].
+//! The grouping, validation and counting live in [`crate::domain::rectify`]; the files in
+//! [`crate::store::rectify_record`]; the workbook in [`crate::formats::workbook::rectify`].
 
 pub mod collect;
 pub mod sheets;

@@ -1,9 +1,9 @@
 //! `audit rectify sheets --campaign DIR --deadline DATE`: one workbook per responsible unit.
 
 use super::parse_day;
-use crate::campaign::{Access, Campaign};
 use crate::cli::RectifySheetsArgs;
-use crate::workbook::rectify_issue::{issue_rectify, RectifyRequest};
+use crate::ops::rectify_issue::{issue_rectify, RectifyRequest};
+use crate::store::{Access, Campaign};
 use anyhow::Result;
 
 /// Run `audit rectify sheets`.

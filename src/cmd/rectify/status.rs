@@ -2,17 +2,17 @@
 //! what was reported; written as rectify/整改情况.xlsx (and .csv) with a drafted paragraph.
 
 use super::parse_day;
-use crate::campaign::rectify::{self as store, OutputFile};
-use crate::campaign::{self, Access, Campaign};
 use crate::cli::RectifyStatusArgs;
-use crate::rectify::status::{detail_table, past_deadline};
-use crate::rectify::{draft_paragraph, status_table, unit_status};
+use crate::domain::rectify::status::{detail_table, past_deadline};
+use crate::domain::rectify::{draft_paragraph, status_table, unit_status};
+use crate::store::rectify_record::{self as record, OutputFile};
+use crate::store::{self, Access, Campaign};
 use anyhow::Result;
 
 /// Stage an output, refusing to replace a file there that the tool did not write as it is.
 fn stage_output(
     camp: &Campaign,
-    txn: &mut campaign::Txn,
+    txn: &mut store::Txn,
     outputs: &mut Vec<OutputFile>,
     file: &str,
     bytes: &[u8],
@@ -26,7 +26,7 @@ fn stage_output(
     outputs.retain(|o| o.file != file);
     outputs.push(OutputFile {
         file: file.to_string(),
-        sha256: campaign::sha256_hex(bytes),
+        sha256: store::sha256_hex(bytes),
     });
     Ok(())
 }
@@ -45,10 +45,10 @@ pub fn run(args: &RectifyStatusArgs) -> Result<i32> {
     let mut entry = camp.rectify_entry()?.clone();
     let deadline = parse_day("campaign.toml 中的 deadline", &entry.deadline)?;
     let record = camp.rectify_rows()?;
-    if let Some(warning) = crate::workbook::rectify_issue::stale_record(&camp, &record)? {
+    if let Some(warning) = crate::ops::rectify_issue::stale_record(&camp, &record)? {
         eprintln!("警告: {warning}");
     }
-    let rows = crate::rectify::status::as_of_view(record, as_of);
+    let rows = crate::domain::rectify::status::as_of_view(record, as_of);
     let statuses = unit_status(&rows, deadline, as_of);
     let table = status_table(&statuses);
     let paragraph = draft_paragraph(&statuses, deadline, as_of);
@@ -57,28 +57,28 @@ pub fn run(args: &RectifyStatusArgs) -> Result<i32> {
     } else {
         Vec::new()
     };
-    let xlsx = crate::report::write::rectify_status_xlsx(
+    let xlsx = crate::formats::report_files::rectify_status_xlsx(
         &paragraph,
         &table,
         &detail_table(&rows, deadline, as_of),
         &banners,
         &camp.manifest.created,
     )?;
-    let csv = crate::report::write::csv(&table)?;
+    let csv = crate::formats::report_files::csv(&table)?;
     let mut txn = camp.begin()?;
     let mut outputs = std::mem::take(&mut entry.outputs);
     stage_output(
         &camp,
         &mut txn,
         &mut outputs,
-        store::RECTIFY_STATUS_XLSX,
+        record::RECTIFY_STATUS_XLSX,
         &xlsx,
     )?;
     stage_output(
         &camp,
         &mut txn,
         &mut outputs,
-        store::RECTIFY_STATUS_CSV,
+        record::RECTIFY_STATUS_CSV,
         &csv,
     )?;
     entry.outputs = outputs;
@@ -99,7 +99,7 @@ pub fn run(args: &RectifyStatusArgs) -> Result<i32> {
     println!();
     println!(
         "整改情况: {}",
-        camp.path(store::RECTIFY_STATUS_XLSX).display()
+        camp.path(record::RECTIFY_STATUS_XLSX).display()
     );
     Ok(0)
 }

@@ -1,0 +1,571 @@
+//! Answers from filled inspection sheets: cell parsing, row validation, merging across workbooks,
+//! conflicts, and verdicts. Pure: cells in, answers and problems out.
+
+pub mod order;
+pub mod tables;
+
+use crate::domain::indicators::{verdict, Answer, Catalog, Kind, Verdict};
+use calamine::Data;
+use std::collections::BTreeMap;
+
+/// Parse a yes/no cell: 是/否, Y/N, 1/0, √/×, TRUE/FALSE (and 有/无). `Ok(None)` when blank.
+pub fn parse_yes_no(v: &Data) -> Result<Option<u32>, String> {
+    match v {
+        Data::Empty => Ok(None),
+        Data::Bool(b) => Ok(Some(u32::from(*b))),
+        Data::Int(1) => Ok(Some(1)),
+        Data::Int(0) => Ok(Some(0)),
+        Data::Float(f) if *f == 1.0 => Ok(Some(1)),
+        Data::Float(f) if *f == 0.0 => Ok(Some(0)),
+        Data::String(s) => {
+            let k = crate::domain::text::match_key(s);
+            match k.as_str() {
+                "" => Ok(None),
+                "是" | "y" | "yes" | "1" | "√" | "✓" | "✔" | "true" | "有" | "t" => {
+                    Ok(Some(1))
+                }
+                "否" | "n" | "no" | "0" | "×" | "✗" | "✘" | "x" | "false" | "无" | "f" => {
+                    Ok(Some(0))
+                }
+                _ => Err(format!(
+                    "\"{s}\" 不是 是/否(可填 是/否、Y/N、1/0、√/×、TRUE/FALSE)"
+                )),
+            }
+        }
+        other => Err(format!(
+            "\"{}\" 不是 是/否",
+            crate::formats::read::data_text(other)
+        )),
+    }
+}
+
+/// Parse a whole-number count in 0..=max. `Ok(None)` when blank.
+pub fn parse_count(v: &Data, max: u32) -> Result<Option<u32>, String> {
+    let n: f64 = match v {
+        Data::Empty => return Ok(None),
+        Data::Int(i) => *i as f64,
+        Data::Float(f) => *f,
+        Data::Bool(_) => return Err("应为 0 到上限之间的整数".into()),
+        Data::String(s) => {
+            let t = crate::domain::text::clean(&crate::domain::text::fold_width(s));
+            if t.is_empty() {
+                return Ok(None);
+            }
+            t.parse::<f64>()
+                .map_err(|_| format!("\"{s}\" 不是整数(应为 0 到 {max})"))?
+        }
+        other => {
+            return Err(format!(
+                "\"{}\" 不是整数(应为 0 到 {max})",
+                crate::formats::read::data_text(other)
+            ))
+        }
+    };
+    if n.fract() != 0.0 || n < 0.0 || n > max as f64 {
+        return Err(format!(
+            "{} 超出范围(应为 0 到 {max} 的整数)",
+            crate::formats::read::float_text(n)
+        ));
+    }
+    Ok(Some(n as u32))
+}
+
+/// Parse a date cell (a date, an Excel serial, or text such as 2020-03-25, 2020/3/25, 2020年3月25日).
+pub fn parse_date(v: &Data) -> Result<Option<chrono::NaiveDate>, String> {
+    let from_serial = |f: f64| {
+        crate::formats::read::excel_serial_date(f).ok_or_else(|| format!("{f} 不是有效日期"))
+    };
+    let d = match v {
+        Data::Empty => return Ok(None),
+        Data::DateTime(d) => from_serial(d.as_f64())?,
+        Data::Float(f) if (20000.0..80000.0).contains(f) => from_serial(*f)?,
+        Data::Int(i) if (20000..80000).contains(i) => from_serial(*i as f64)?,
+        Data::DateTimeIso(s) | Data::String(s) => {
+            let t = crate::domain::text::clean(&crate::domain::text::fold_width(s));
+            if t.is_empty() {
+                return Ok(None);
+            }
+            // A date, optionally with a time; nothing else may stand in the cell.
+            let (t, rest) = t.split_once(['T', ' ']).unwrap_or((t.as_str(), ""));
+            let time_ok = rest.is_empty()
+                || chrono::NaiveTime::parse_from_str(rest.trim(), "%H:%M:%S").is_ok()
+                || chrono::NaiveTime::parse_from_str(rest.trim(), "%H:%M").is_ok();
+            if !time_ok {
+                return Err(format!(
+                    "\"{s}\" 不是日期(单元格中只能填日期,例如 2020-03-25)"
+                ));
+            }
+            let norm = t
+                .replace(['年', '月', '/', '.'], "-")
+                .trim_end_matches('日')
+                .to_string();
+            chrono::NaiveDate::parse_from_str(&norm, "%Y-%m-%d")
+                .map_err(|_| format!("\"{s}\" 不是日期(应为 2020-03-25 这样的日期)"))?
+        }
+        other => {
+            return Err(format!(
+                "\"{}\" 不是日期",
+                crate::formats::read::data_text(other)
+            ))
+        }
+    };
+    if !(2000..=2100).contains(&chrono::Datelike::year(&d)) {
+        return Err(format!("{d} 不是合理的检查日期"));
+    }
+    Ok(Some(d))
+}
+
+/// The inspection dates a campaign accepts: not before its quarter began (when the period is
+/// known), and not in the future.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateRange {
+    /// The first date accepted.
+    pub earliest: chrono::NaiveDate,
+    /// The last date accepted (today, when collecting).
+    pub latest: chrono::NaiveDate,
+}
+
+impl DateRange {
+    /// From the campaign's period ("2020Q1" → from 2020-01-01) up to `today`.
+    pub fn for_period(period: Option<&str>, today: chrono::NaiveDate) -> DateRange {
+        let start = period.and_then(|p| {
+            let year: i32 = p.get(..4)?.parse().ok()?;
+            let quarter: u32 = p.get(5..6)?.parse().ok()?;
+            chrono::NaiveDate::from_ymd_opt(year, 3 * quarter - 2, 1)
+        });
+        DateRange {
+            earliest: start
+                .or(chrono::NaiveDate::from_ymd_opt(2000, 1, 1))
+                .unwrap_or_default(),
+            latest: today,
+        }
+    }
+}
+
+/// One account's answer as read from one workbook row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowAnswer {
+    /// The signed id of the workbook it came from: the workbook's identity.
+    pub workbook: String,
+    /// The inspector the workbook was made for.
+    pub inspector: String,
+    /// The file name it came back under (for people; not an identity).
+    pub source: String,
+    /// SHA-256 of that returned file: the version.
+    pub source_sha256: String,
+    /// The sample the workbook was made from; answers of an earlier sample are set aside.
+    pub sample_sha256: String,
+    /// Row in the workbook.
+    pub row: u32,
+    /// The account.
+    pub id: String,
+    /// One value per indicator, in catalog order.
+    pub values: Vec<u32>,
+    /// 问题描述.
+    pub description: String,
+    /// 检查人 as filled.
+    pub checker: String,
+    /// 检查日期, YYYY-MM-DD.
+    pub date: String,
+    /// The answers that were pre-filled from monitoring data, and whether each was kept.
+    pub prefill: Vec<crate::domain::monitor::PrefillCheck>,
+}
+
+impl RowAnswer {
+    /// "workbook:version", what a resolution is made against.
+    pub fn version_key(&self) -> String {
+        format!("{}:{}", self.workbook, self.source_sha256)
+    }
+}
+
+/// A problem in a returned workbook, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The file, as given.
+    pub source: String,
+    /// The spreadsheet row, when the problem is in one.
+    pub row: Option<u32>,
+    /// The account, when known.
+    pub id: Option<String>,
+    /// The column header, when the problem is in one cell.
+    pub column: Option<String>,
+    /// What is wrong, for the user.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with a whole file.
+    pub fn whole(file: &std::path::Path, message: String) -> Problem {
+        Problem {
+            source: file.display().to_string(),
+            row: None,
+            id: None,
+            column: None,
+            message,
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.source)?;
+        if let Some(r) = self.row {
+            write!(f, " 第 {r} 行")?;
+        }
+        if let Some(id) = &self.id {
+            write!(f, " 账号 {id}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, " [{c}]")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// The typed cells of one data row, by role.
+pub struct RowCells<'a> {
+    /// The spreadsheet row.
+    pub row: u32,
+    /// The account id in it.
+    pub id: String,
+    /// One cell per indicator, in catalog order.
+    pub indicators: Vec<&'a Data>,
+    /// 问题描述.
+    pub description: &'a Data,
+    /// 检查人.
+    pub checker: &'a Data,
+    /// 检查日期.
+    pub date: &'a Data,
+}
+
+/// A checked row as filled in: what [`read_row`] accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedRow {
+    /// One value per indicator.
+    pub values: Vec<u32>,
+    /// 问题描述.
+    pub description: String,
+    /// 检查人.
+    pub checker: String,
+    /// 检查日期, YYYY-MM-DD.
+    pub date: String,
+}
+
+/// Validate one row. Returns `Ok(None)` for a row not yet checked (all blank).
+pub fn read_row(
+    cat: &Catalog,
+    source: &str,
+    cells: &RowCells<'_>,
+    dates: &DateRange,
+) -> Result<Option<CheckedRow>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let problem = |col: &str, msg: String| row_problem(source, cells, Some(col), msg);
+    let values = indicator_values(cat, source, cells, &mut problems);
+    let text = |d: &Data| crate::domain::text::clean(&crate::formats::read::data_text(d));
+    let description = text(cells.description);
+    let checker = text(cells.checker);
+    let date = checked_date(source, cells, dates, &mut problems);
+    let filled = values.iter().filter(|v| v.is_some()).count();
+    if filled == 0 && problems.is_empty() {
+        if description.is_empty() && date.is_none() {
+            return Ok(None);
+        }
+        return Err(vec![row_problem(
+            source,
+            cells,
+            None,
+            "只填写了问题描述或检查日期,指标未填写(半填行)".into(),
+        )]);
+    }
+    if filled < values.len() {
+        let missing: Vec<String> = cat
+            .indicators
+            .iter()
+            .zip(&values)
+            .filter(|(_, v)| v.is_none())
+            .map(|(i, _)| i.code.clone())
+            .collect();
+        let msg = format!("半填行: 指标 {} 未填写", missing.join("、"));
+        problems.push(row_problem(source, cells, None, msg));
+    }
+    let values: Vec<u32> = values.into_iter().map(|v| v.unwrap_or(0)).collect();
+    let has_problem = values.iter().any(|v| *v > 0);
+    if has_problem && description.is_empty() && problems.is_empty() {
+        problems.push(problem(
+            "问题描述",
+            "标记了问题但未填写问题描述(证据)".into(),
+        ));
+    }
+    if date.is_none() && problems.is_empty() {
+        problems.push(problem("检查日期", "已填写指标但缺少检查日期".into()));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Some(CheckedRow {
+        values,
+        description,
+        checker,
+        date: date.unwrap_or_default(),
+    }))
+}
+
+/// A problem with this row, in `column` when it concerns one cell.
+fn row_problem(
+    source: &str,
+    cells: &RowCells<'_>,
+    column: Option<&str>,
+    message: String,
+) -> Problem {
+    Problem {
+        source: source.to_string(),
+        row: Some(cells.row),
+        id: Some(cells.id.clone()),
+        column: column.map(str::to_string),
+        message,
+    }
+}
+
+/// Each indicator cell's value (none when blank); an invalid cell is reported and counts as 0
+/// so the row's other checks still run.
+fn indicator_values(
+    cat: &Catalog,
+    source: &str,
+    cells: &RowCells<'_>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Option<u32>> {
+    let mut values: Vec<Option<u32>> = Vec::new();
+    for (ind, v) in cat.indicators.iter().zip(&cells.indicators) {
+        let parsed = match ind.kind {
+            Kind::Veto => parse_yes_no(v),
+            Kind::Deduct => parse_count(v, ind.max.unwrap_or(0)),
+        };
+        match parsed {
+            Ok(x) => values.push(x),
+            Err(e) => {
+                let col = format!("{} {}", ind.code, ind.name);
+                problems.push(row_problem(source, cells, Some(&col), e));
+                values.push(Some(0));
+            }
+        }
+    }
+    values
+}
+
+/// 检查日期 as YYYY-MM-DD, none when blank; a date that is invalid or outside the campaign's
+/// range is reported and stands as an empty (but present) date.
+fn checked_date(
+    source: &str,
+    cells: &RowCells<'_>,
+    dates: &DateRange,
+    problems: &mut Vec<Problem>,
+) -> Option<String> {
+    match parse_date(cells.date) {
+        Ok(Some(d)) if d < dates.earliest || d > dates.latest => {
+            let msg = format!(
+                "检查日期 {d} 不在 {} 至 {} 之间",
+                dates.earliest, dates.latest
+            );
+            problems.push(row_problem(source, cells, Some("检查日期"), msg));
+            Some(String::new())
+        }
+        Ok(d) => d.map(|d| d.format("%Y-%m-%d").to_string()),
+        Err(e) => {
+            problems.push(row_problem(source, cells, Some("检查日期"), e));
+            Some(String::new())
+        }
+    }
+}
+
+/// The merged outcome for one sampled account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountResult {
+    /// The answer that counts.
+    pub answer: RowAnswer,
+    /// Its verdict.
+    pub verdict: Verdict,
+}
+
+/// Two or more workbooks disagree on an account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    /// The account.
+    pub id: String,
+    /// Every answer for it.
+    pub answers: Vec<RowAnswer>,
+}
+
+/// A conflict resolved with `--prefer`: for this account, this workbook's answer wins, as long
+/// as the answers in play are exactly the versions it was decided on.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Resolution {
+    /// The account.
+    pub id: String,
+    /// The preferred workbook id.
+    pub workbook: String,
+    /// The sorted "workbook:version" keys of every answer when it was decided.
+    pub versions: Vec<String>,
+}
+
+/// Everything the answers say, for the current sample.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Merged {
+    /// One result per checked account.
+    pub results: BTreeMap<String, AccountResult>,
+    /// Accounts whose answers disagree and are not resolved.
+    pub conflicts: Vec<Conflict>,
+    /// Answer rows of an earlier sample's workbooks: kept, not counted.
+    pub set_aside: usize,
+}
+
+/// The sorted version keys of a set of answers.
+pub fn versions_of<'a>(answers: impl Iterator<Item = &'a RowAnswer>) -> Vec<String> {
+    let mut v: Vec<String> = answers.map(RowAnswer::version_key).collect();
+    v.sort();
+    v
+}
+
+/// Merge answers of the current sample (`sample_sha256`) from every workbook: one result per
+/// account; a conflict where two workbooks disagree on any indicator, unless a resolution was
+/// made against exactly the versions now in play (a newer disagreeing version reopens it).
+pub fn merge(
+    cat: &Catalog,
+    answers: &[RowAnswer],
+    resolved: &[Resolution],
+    sample_sha256: &str,
+) -> Merged {
+    let mut by_id: BTreeMap<&str, Vec<&RowAnswer>> = BTreeMap::new();
+    let mut set_aside = 0;
+    for a in answers {
+        if a.sample_sha256 == sample_sha256 {
+            by_id.entry(a.id.as_str()).or_default().push(a);
+        } else {
+            set_aside += 1;
+        }
+    }
+    let mut merged = Merged {
+        set_aside,
+        ..Merged::default()
+    };
+    for (id, list) in by_id {
+        let first = list[0];
+        let chosen = if list.iter().all(|a| a.values == first.values) {
+            Some(first)
+        } else {
+            let now = versions_of(list.iter().copied());
+            resolved
+                .iter()
+                .find(|r| r.id == id && r.versions == now)
+                .and_then(|r| list.iter().find(|a| a.workbook == r.workbook).copied())
+        };
+        match chosen {
+            Some(a) => {
+                let verdict = verdict(
+                    cat,
+                    &Answer {
+                        values: a.values.clone(),
+                    },
+                );
+                merged.results.insert(
+                    id.to_string(),
+                    AccountResult {
+                        answer: a.clone(),
+                        verdict,
+                    },
+                );
+            }
+            None => merged.conflicts.push(Conflict {
+                id: id.to_string(),
+                answers: list.into_iter().cloned().collect(),
+            }),
+        }
+    }
+    merged
+}
+
+/// The value as the sheet shows it: 是/否 for veto items, the count for deductions.
+pub fn value_label(kind: Kind, v: u32) -> String {
+    match kind {
+        Kind::Veto => if v > 0 { "是" } else { "否" }.to_string(),
+        Kind::Deduct => v.to_string(),
+    }
+}
+
+/// Every indicator's value as the sheet shows it, in catalog order.
+pub fn value_labels(cat: &Catalog, values: &[u32]) -> Vec<String> {
+    cat.indicators
+        .iter()
+        .zip(values)
+        .map(|(i, v)| value_label(i.kind, *v))
+        .collect()
+}
+
+/// Parse a stored value back (answers.csv / results.csv).
+pub fn value_from_label(kind: Kind, s: &str) -> Option<u32> {
+    match kind {
+        Kind::Veto => match s {
+            "是" => Some(1),
+            "否" => Some(0),
+            _ => None,
+        },
+        Kind::Deduct => s.parse().ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yes_no_spellings() {
+        for s in ["是", "Y", "yes", "1", "√", "TRUE", " 是 "] {
+            assert_eq!(parse_yes_no(&Data::String(s.into())), Ok(Some(1)), "{s}");
+        }
+        for s in ["否", "N", "0", "×", "false"] {
+            assert_eq!(parse_yes_no(&Data::String(s.into())), Ok(Some(0)), "{s}");
+        }
+        assert_eq!(parse_yes_no(&Data::Bool(true)), Ok(Some(1)));
+        assert_eq!(parse_yes_no(&Data::Float(0.0)), Ok(Some(0)));
+        assert_eq!(parse_yes_no(&Data::Empty), Ok(None));
+        assert!(parse_yes_no(&Data::String("也许".into())).is_err());
+    }
+
+    #[test]
+    fn counts_and_dates() {
+        assert_eq!(parse_count(&Data::Float(2.0), 4), Ok(Some(2)));
+        assert_eq!(parse_count(&Data::String("３".into()), 4), Ok(Some(3)));
+        assert!(parse_count(&Data::Float(2.5), 4).is_err());
+        assert!(parse_count(&Data::Int(5), 4)
+            .unwrap_err()
+            .contains("超出范围"));
+        let d = chrono::NaiveDate::from_ymd_opt(2020, 3, 25).unwrap();
+        assert_eq!(
+            parse_date(&Data::String("2020年3月25日".into())),
+            Ok(Some(d))
+        );
+        assert_eq!(parse_date(&Data::String("2020/3/25".into())), Ok(Some(d)));
+        assert_eq!(parse_date(&Data::Float(43915.0)), Ok(Some(d)));
+        assert!(parse_date(&Data::String("上周".into())).is_err());
+        // Only a date (and a time) may stand in the cell (issue #9, case 11).
+        assert!(parse_date(&Data::String("2020-03-20 垃圾".into())).is_err());
+        assert_eq!(
+            parse_date(&Data::String("2020-03-25 10:30".into())),
+            Ok(Some(d))
+        );
+        let q = DateRange::for_period(Some("2020Q2"), d);
+        assert_eq!(
+            q.earliest,
+            chrono::NaiveDate::from_ymd_opt(2020, 4, 1).unwrap()
+        );
+        // Huge serials in a date cell are an error on that cell, not a crash (issue #9, case 1).
+        for f in [1e12, -1e12, 1e308, f64::NAN] {
+            let d = Data::DateTime(calamine::ExcelDateTime::new(
+                f,
+                calamine::ExcelDateTimeType::DateTime,
+                false,
+            ));
+            assert!(parse_date(&d).is_err(), "{f}");
+        }
+        assert_eq!(crate::formats::read::excel_serial_date(1e12), None);
+    }
+}

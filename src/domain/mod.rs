@@ -1,0 +1,18 @@
+//! The domain core: pure functions of plain values. No file I/O, no spreadsheet library, nothing
+//! from the layers above (`store`, `formats`, `ops`, `cmd`). Named `domain` rather than `core` so
+//! it never shadows the `core` crate.
+
+pub mod answers;
+pub mod assignment;
+pub mod demo_data;
+pub mod indicators;
+pub mod monitor;
+pub mod profile;
+pub mod rectify;
+pub mod registry;
+pub mod report;
+pub mod rng;
+pub mod sampling;
+pub mod stats;
+pub mod text;
+pub mod vocab;

@@ -1,0 +1,213 @@
+use super::*;
+use crate::domain::indicators::Catalog;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn at(code: &str, fills: &[Prefill]) -> Option<(u32, String)> {
+    fills
+        .iter()
+        .find(|p| p.code == code)
+        .map(|p| (p.value, p.evidence.clone()))
+}
+
+#[test]
+fn no_update_boundary_is_fourteen_days() {
+    let cat = Catalog::builtin();
+    let obs = |last: &str| Observation {
+        row: 2,
+        last_post: Some(d(last)),
+        monitored_at: Some(d("2020-03-22")),
+        ..Observation::default()
+    };
+    let thirteen = prefills(&cat, "a", &obs("2020-03-09"), None).unwrap();
+    assert_eq!(
+        at("V6", &thirteen),
+        Some((0, "最后更新 2020-03-09,距监测时间 2020-03-22 13 天".into()))
+    );
+    let fourteen = prefills(&cat, "a", &obs("2020-03-08"), None).unwrap();
+    assert_eq!(at("V6", &fourteen).unwrap().0, 1);
+    let later = prefills(&cat, "a", &obs("2020-03-25"), None).unwrap();
+    assert_eq!(at("V6", &later).unwrap().0, 0);
+    assert!(at("V8", &thirteen).is_none(), "no evidence, no pre-fill");
+}
+
+#[test]
+fn monitoring_time_from_row_or_default_or_error() {
+    let cat = Catalog::builtin();
+    let obs = Observation {
+        row: 7,
+        last_post: Some(d("2020-02-28")),
+        ..Observation::default()
+    };
+    assert_eq!(
+        prefills(&cat, "a", &obs, None).unwrap_err(),
+        MissingTime { row: 7 }
+    );
+    let f = prefills(&cat, "a", &obs, Some(d("2020-03-22"))).unwrap();
+    assert_eq!(
+        at("V6", &f),
+        Some((1, "最后更新 2020-02-28,距监测时间 2020-03-22 23 天".into()))
+    );
+    // Interaction and unanswered need no time.
+    let obs = Observation {
+        row: 8,
+        interaction: Some(Interaction::Broken),
+        ..Observation::default()
+    };
+    assert_eq!(
+        at("V7", &prefills(&cat, "a", &obs, None).unwrap()),
+        Some((1, "互动功能异常".into()))
+    );
+}
+
+#[test]
+fn unanswered_boundary_is_zero() {
+    let cat = Catalog::builtin();
+    let obs = |n: Option<u32>, m: Option<u32>| Observation {
+        unanswered: n,
+        messages: m,
+        ..Observation::default()
+    };
+    let f = |o: Observation| at("V8", &prefills(&cat, "a", &o, None).unwrap());
+    assert_eq!(
+        f(obs(Some(0), Some(12))),
+        Some((0, "超期未回复留言 0 条(收到留言 12 条)".into()))
+    );
+    assert_eq!(
+        f(obs(Some(1), None)),
+        Some((1, "超期未回复留言 1 条".into()))
+    );
+    assert_eq!(
+        f(obs(None, Some(0))),
+        Some((0, "监测期内没有收到留言".into()))
+    );
+    assert_eq!(f(obs(None, Some(5))), None);
+}
+
+fn account(id: &str, name: &str, t: &str) -> Account {
+    Account {
+        id: id.into(),
+        name: name.into(),
+        account_type: t.into(),
+        ..Account::default()
+    }
+}
+
+#[test]
+fn matching_by_id_then_name_and_type() {
+    let sample = vec![
+        account("A1", "江苏发布", "微博"),
+        account("A2", "江苏发布", "微信"),
+        account("A3", "南京发布", "微信"),
+        account("A4", "南京发布", "微信"),
+    ];
+    let row = |row: u32, id: &str, name: &str, t: &str| Observation {
+        row,
+        id: id.into(),
+        name: name.into(),
+        account_type: t.into(),
+        ..Observation::default()
+    };
+    let rows = vec![
+        row(2, "A1", "", ""),
+        row(3, "", "江苏发布", "微信公众号"),
+        row(4, "", "南京发布", "微信"),
+        row(5, "Z9", "", ""),
+        row(6, "", "", ""),
+        row(7, "A1", "", ""),
+        row(8, "", "苏州发布", "微信"),
+    ];
+    let classify = |t: &str| {
+        crate::domain::profile::TypeScheme::jiangsu_2020()
+            .classify(t)
+            .to_string()
+    };
+    let m = match_sample(&sample, rows, classify);
+    let mut got: Vec<(&str, u32)> = m.matched.iter().map(|(k, v)| (k.as_str(), v.row)).collect();
+    got.sort();
+    assert_eq!(got, vec![("A1", 2), ("A2", 3)]);
+    let reasons: Vec<(u32, UnmatchedReason)> = m
+        .unmatched
+        .iter()
+        .map(|u| (u.observation.row, u.reason.clone()))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            (4, UnmatchedReason::AmbiguousName { count: 2 }),
+            (5, UnmatchedReason::NotSampled),
+            (6, UnmatchedReason::NoKey),
+            (7, UnmatchedReason::Duplicate { first_row: 2 }),
+            (8, UnmatchedReason::NoSuchName),
+        ]
+    );
+}
+
+#[test]
+fn cells_are_read_leniently_but_not_guessed() {
+    use cells::{count, date, interaction};
+    for t in [
+        "2020-02-28",
+        "2020/2/28 10:30",
+        "2020年2月28日",
+        "2020.2.28",
+        "2020-02-28T08:00:00",
+        "43889",
+        "２０２０－０２－２８",
+    ] {
+        assert_eq!(date(t), Ok(Some(d("2020-02-28"))), "{t}");
+    }
+    assert_eq!(date(" "), Ok(None));
+    for bad in ["上周", "2020-02-30", "12", "2020-02-28 下午"] {
+        assert!(date(bad).is_err(), "{bad}");
+    }
+    assert_eq!(count("12条"), Ok(Some(12)));
+    assert_eq!(count("3.0"), Ok(Some(3)));
+    assert!(count("-1").is_err() && count("很多").is_err() && count("1.5").is_err());
+    assert_eq!(interaction("异常"), Ok(Some(Interaction::Broken)));
+    assert_eq!(interaction(" 正常 "), Ok(Some(Interaction::Normal)));
+    assert!(interaction("还行").is_err());
+}
+
+#[test]
+fn checks_round_trip_and_tally() {
+    let checks = vec![
+        PrefillCheck {
+            code: "V6".into(),
+            prefilled: 1,
+            answered: 1,
+        },
+        PrefillCheck {
+            code: "V8".into(),
+            prefilled: 0,
+            answered: 1,
+        },
+    ];
+    let text = checks_text(&checks);
+    assert_eq!(text, "V6:是→是;V8:否→是");
+    assert_eq!(parse_checks(&text), Some(checks.clone()));
+    assert_eq!(parse_checks(""), Some(vec![]));
+    assert_eq!(parse_checks("V6:也许→是"), None);
+    let other = vec![PrefillCheck {
+        code: "V6".into(),
+        prefilled: 1,
+        answered: 0,
+    }];
+    let cat = Catalog::builtin();
+    let t = tally(&cat, [checks.as_slice(), other.as_slice()].into_iter());
+    let codes: Vec<&str> = t.iter().map(|(i, _)| i.code.as_str()).collect();
+    assert_eq!(codes, vec!["V6", "V8"]);
+    assert_eq!(
+        t[0].1,
+        PrefillTally {
+            prefilled: 2,
+            prefilled_yes: 2,
+            kept: 1,
+            yes_to_no: 1,
+            no_to_yes: 0
+        }
+    );
+    assert_eq!(t[1].1.changed(), 1);
+}

@@ -1,0 +1,32 @@
+//! Province profiles as data: the administrative divisions of every province (vendored from the
+//! National Bureau of Statistics' 统计用区划代码 2023, see data/divisions/README.md), the
+//! resolution of a registry row's 所属地区 to the prefecture it is counted under, and the
+//! per-province settings of a campaign (group label, rate decimals, account types, local region
+//! names) read from a small TOML file.
+//!
+//! Everything here is pure: the division data is compiled in and parsed at first use.
+//!
+//! ```
+//! use audit::domain::profile::{province, Profile};
+//!
+//! let jiangsu = province("江苏").unwrap();
+//! let profile = Profile::builtin(jiangsu);
+//! let region = profile.resolve("昆山市", "昆山市人民政府").unwrap();
+//! assert_eq!(region.prefecture.as_deref(), Some("苏州"));
+//! assert_eq!(profile.types.classify("微信公众号"), "微信");
+//! assert_eq!(profile.share(197, 219), "90");
+//! ```
+#![warn(missing_docs)]
+
+mod config;
+mod divisions;
+mod names;
+mod rate;
+mod resolve;
+mod types;
+
+pub use config::{default_prefecture_label, Profile, ProfileError};
+pub use divisions::{province, provinces, Division, Province};
+pub use rate::{format_rate, format_share};
+pub use resolve::{infer_province, InferError, Region, RegionAliases, RegionError};
+pub use types::{TypeScheme, OTHER};

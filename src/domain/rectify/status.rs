@@ -1,0 +1,345 @@
+//! Counting the replies per responsible unit, the tables of 整改情况.xlsx, and the drafted
+//! paragraph for the follow-up notice.
+
+use super::{units, Outcome, RectifyRow};
+use crate::domain::report::table::{Cell, Table};
+use chrono::{Datelike, NaiveDate};
+
+/// One responsible unit's replies.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnitStatus {
+    /// The unit.
+    pub unit: String,
+    /// Accounts it must rectify (应整改).
+    pub listed: u64,
+    /// Accounts it reported on (已报送).
+    pub reported: u64,
+    /// Reported 已整改.
+    pub rectified: u64,
+    /// Reported 已关停 or 已注销.
+    pub gone: u64,
+    /// Reported 整改中.
+    pub in_progress: u64,
+    /// Accounts not reported on (未报送).
+    pub unreported: u64,
+    /// Of those, overdue (逾期未报): the unreported ones once the deadline has passed.
+    pub overdue: u64,
+}
+
+impl UnitStatus {
+    fn add(&mut self, o: &UnitStatus) {
+        self.listed += o.listed;
+        self.reported += o.reported;
+        self.rectified += o.rectified;
+        self.gone += o.gone;
+        self.in_progress += o.in_progress;
+        self.unreported += o.unreported;
+        self.overdue += o.overdue;
+    }
+}
+
+/// The record as it stood on `as_of`: a reply collected after that day counts as not yet
+/// reported, so a status for an earlier date does not count replies that came later.
+pub fn as_of_view(mut rows: Vec<RectifyRow>, as_of: NaiveDate) -> Vec<RectifyRow> {
+    for r in &mut rows {
+        let collected = chrono::DateTime::parse_from_rfc3339(&r.collected_at)
+            .ok()
+            .map(|t| t.date_naive());
+        if collected.is_some_and(|d| d > as_of) {
+            r.outcome = None;
+        }
+    }
+    rows
+}
+
+/// Whether `as_of` is after the deadline (the deadline day itself is still in time).
+pub fn past_deadline(deadline: NaiveDate, as_of: NaiveDate) -> bool {
+    as_of > deadline
+}
+
+/// Per unit, in record order: what it must rectify and what it reported by `as_of`.
+pub fn unit_status(rows: &[RectifyRow], deadline: NaiveDate, as_of: NaiveDate) -> Vec<UnitStatus> {
+    let late = past_deadline(deadline, as_of);
+    units(rows)
+        .into_iter()
+        .map(|(unit, list)| {
+            let mut s = UnitStatus {
+                unit: unit.to_string(),
+                listed: list.len() as u64,
+                ..UnitStatus::default()
+            };
+            for r in list {
+                match r.outcome {
+                    None => s.unreported += 1,
+                    Some(o) => {
+                        s.reported += 1;
+                        match o {
+                            Outcome::Rectified => s.rectified += 1,
+                            Outcome::Closed | Outcome::Deregistered => s.gone += 1,
+                            Outcome::InProgress => s.in_progress += 1,
+                        }
+                    }
+                }
+            }
+            if late {
+                s.overdue = s.unreported;
+            }
+            s
+        })
+        .collect()
+}
+
+/// The sum over every unit.
+pub fn total(statuses: &[UnitStatus]) -> UnitStatus {
+    let mut t = UnitStatus {
+        unit: "合计".into(),
+        ..UnitStatus::default()
+    };
+    for s in statuses {
+        t.add(s);
+    }
+    t
+}
+
+/// The per-unit table (整改情况), with a 合计 row.
+pub fn status_table(statuses: &[UnitStatus]) -> Table {
+    let mut t = Table::new(
+        "整改情况",
+        "各责任单位整改情况",
+        &[
+            "序号",
+            "责任单位",
+            "应整改",
+            "已报送",
+            "已整改",
+            "已关停/注销",
+            "整改中",
+            "未报送",
+            "逾期未报",
+        ],
+    );
+    let int = |n: u64| Cell::Int(n as i64);
+    let row = |seq: Cell, s: &UnitStatus| {
+        vec![
+            seq,
+            Cell::text(s.unit.clone()),
+            int(s.listed),
+            int(s.reported),
+            int(s.rectified),
+            int(s.gone),
+            int(s.in_progress),
+            int(s.unreported),
+            int(s.overdue),
+        ]
+    };
+    for (i, s) in statuses.iter().enumerate() {
+        t.rows.push(row(Cell::Int(i as i64 + 1), s));
+    }
+    t.rows.push(row(Cell::Empty, &total(statuses)));
+    t
+}
+
+/// Whether a row was reported, and if not whether it is overdue: 已报送 / 未报送 / 逾期未报.
+pub fn reply_state(r: &RectifyRow, late: bool) -> &'static str {
+    match (r.outcome.is_some(), late) {
+        (true, _) => "已报送",
+        (false, false) => "未报送",
+        (false, true) => "逾期未报",
+    }
+}
+
+/// The per-account table (整改明细), in record order.
+pub fn detail_table(rows: &[RectifyRow], deadline: NaiveDate, as_of: NaiveDate) -> Table {
+    let mut t = Table::new(
+        "整改明细",
+        "整改明细",
+        &[
+            "序号",
+            "责任单位",
+            "账号ID",
+            "名称",
+            "类型",
+            "开设主体",
+            "存在问题",
+            "报送情况",
+            "整改结果",
+            "整改措施",
+            "完成日期",
+            "佐证材料",
+        ],
+    );
+    let late = past_deadline(deadline, as_of);
+    for (i, r) in rows.iter().enumerate() {
+        t.rows.push(vec![
+            Cell::Int(i as i64 + 1),
+            Cell::text(r.unit.clone()),
+            Cell::text(r.id.clone()),
+            Cell::text(r.name.clone()),
+            Cell::text(r.account_type.clone()),
+            Cell::text(r.owner.clone()),
+            Cell::text(r.problems.clone()),
+            Cell::text(reply_state(r, late)),
+            Cell::text(r.outcome.map(Outcome::label).unwrap_or("")),
+            Cell::text(r.measures.clone()),
+            Cell::text(r.completed.clone()),
+            Cell::text(r.evidence.clone()),
+        ]);
+    }
+    t
+}
+
+/// "2020年4月12日".
+pub fn date_words(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// "4月10日" when in the year of `as_of`, else with the year.
+fn short_date(d: NaiveDate, as_of: NaiveDate) -> String {
+    if d.year() == as_of.year() {
+        format!("{}月{}日", d.month(), d.day())
+    } else {
+        date_words(d)
+    }
+}
+
+/// The paragraph for the follow-up notice, in the notice's full-width punctuation: "截至…，
+/// 应整改政务新媒体N个，已报送M个……逾期未报送整改情况的单位：……".
+pub fn draft_paragraph(statuses: &[UnitStatus], deadline: NaiveDate, as_of: NaiveDate) -> String {
+    let t = total(statuses);
+    let mut s = format!(
+        "截至{}，{}个责任单位应整改政务新媒体{}个，已报送整改情况{}个",
+        date_words(as_of),
+        statuses.len(),
+        t.listed,
+        t.reported
+    );
+    if t.reported > 0 {
+        s.push_str(&format!(
+            "（已整改{}个，已关停或注销{}个，整改中{}个）",
+            t.rectified, t.gone, t.in_progress
+        ));
+    }
+    s.push_str(&format!("，未报送{}个。", t.unreported));
+    let missing: Vec<&UnitStatus> = statuses.iter().filter(|u| u.unreported > 0).collect();
+    let names = |list: &[&UnitStatus]| {
+        list.iter()
+            .map(|u| format!("{}（{}个）", u.unit, u.unreported))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    if missing.is_empty() {
+        s.push_str("各责任单位均已报送整改情况。");
+    } else if past_deadline(deadline, as_of) {
+        s.push_str(&format!(
+            "逾期未报送整改情况的单位：{}，请于【 月 日】前补报。",
+            names(&missing)
+        ));
+    } else {
+        s.push_str(&format!(
+            "报送截止日期为{}，尚未报送的单位：{}。",
+            short_date(deadline, as_of),
+            names(&missing)
+        ));
+    }
+    if t.in_progress > 0 || t.gone > 0 {
+        s.push_str(
+            "下季度检查抽查将对整改中的账号回头看，并核实报已关停、注销的账号是否确已停止运行。",
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{group_by_unit, Listed, Reply};
+    use super::*;
+
+    #[test]
+    fn a_reply_collected_after_the_as_of_day_is_not_yet_reported() {
+        let row = |at: &str| RectifyRow {
+            id: at.into(),
+            outcome: Some(super::super::Outcome::Rectified),
+            collected_at: at.into(),
+            ..RectifyRow::default()
+        };
+        let rows = vec![
+            row("2020-04-08T10:00:00+08:00"),
+            row("2020-04-12T09:00:00+08:00"),
+        ];
+        let day = NaiveDate::from_ymd_opt(2020, 4, 10).unwrap();
+        let seen: Vec<bool> = as_of_view(rows, day)
+            .iter()
+            .map(|r| r.outcome.is_some())
+            .collect();
+        assert_eq!(seen, vec![true, false]);
+    }
+
+    fn record() -> Vec<RectifyRow> {
+        let l = |unit: &str, rank, id: &str| Listed {
+            unit: unit.into(),
+            rank,
+            id: id.into(),
+            name: id.into(),
+            account_type: "微信".into(),
+            owner: unit.into(),
+            problems: "内容不更新".into(),
+        };
+        let mut rows = group_by_unit(&[
+            l("省教育厅", 0, "P1"),
+            l("南京市", 1, "N1"),
+            l("南京市", 1, "N2"),
+            l("苏州市", 5, "S1"),
+        ]);
+        let reply = |o| Reply {
+            measures: "已恢复更新".into(),
+            outcome: o,
+            completed: "2020-04-08".into(),
+            evidence: String::new(),
+        };
+        rows[0].apply(&reply(Outcome::Rectified), "a.xlsx", "s", "t");
+        rows[1].apply(&reply(Outcome::Closed), "b.xlsx", "s", "t");
+        rows[2].apply(&reply(Outcome::InProgress), "b.xlsx", "s", "t");
+        rows
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn counts_per_unit_and_overdue_only_after_the_deadline() {
+        let rows = record();
+        let before = unit_status(&rows, d("2020-04-10"), d("2020-04-10"));
+        assert_eq!(before.len(), 3);
+        assert_eq!(
+            (before[1].listed, before[1].reported, before[1].gone),
+            (2, 2, 1)
+        );
+        assert_eq!((before[2].unreported, before[2].overdue), (1, 0));
+        let after = unit_status(&rows, d("2020-04-10"), d("2020-04-11"));
+        assert_eq!(after[2].overdue, 1);
+        let t = status_table(&after);
+        assert_eq!(t.rows.len(), 4);
+        assert_eq!(t.rows[3][1], Cell::text("合计"));
+        assert_eq!(t.rows[3][2], Cell::Int(4));
+        assert_eq!(t.rows[3][8], Cell::Int(1));
+        let detail = detail_table(&rows, d("2020-04-10"), d("2020-04-11"));
+        assert_eq!(detail.rows[3][7], Cell::text("逾期未报"));
+    }
+
+    #[test]
+    fn the_paragraph_names_the_late_units() {
+        let rows = record();
+        let late = unit_status(&rows, d("2020-04-10"), d("2020-04-12"));
+        let p = draft_paragraph(&late, d("2020-04-10"), d("2020-04-12"));
+        assert!(p.starts_with("截至2020年4月12日，3个责任单位应整改政务新媒体4个，已报送整改情况3个（已整改1个，已关停或注销1个，整改中1个），未报送1个。"), "{p}");
+        assert!(p.contains("逾期未报送整改情况的单位：苏州市（1个）"), "{p}");
+        let early = unit_status(&rows, d("2020-04-10"), d("2020-04-01"));
+        let p = draft_paragraph(&early, d("2020-04-10"), d("2020-04-01"));
+        assert!(
+            p.contains("报送截止日期为4月10日，尚未报送的单位：苏州市（1个）。"),
+            "{p}"
+        );
+        assert!(!p.contains('!') && !p.contains(','), "full-width only: {p}");
+    }
+}

@@ -1,0 +1,138 @@
+//! The report as data: every table, the annex, the draft's paragraphs and the summary line,
+//! computed from plain values; the writers in [`super::write`] render them.
+
+use super::draft::{self, DraftInput};
+use super::figures::{self, CampaignData};
+use super::makeup;
+use super::table::{Cell, Table};
+use crate::domain::registry;
+
+/// "2020-03-20…" as 2020年3月20日 (the 截至 date of the draft); other text as it is.
+pub fn chinese_date(s: &str) -> String {
+    let d = s
+        .get(..10)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    match d {
+        Some(d) => format!(
+            "{}年{}月{}日",
+            chrono::Datelike::year(&d),
+            chrono::Datelike::month(&d),
+            chrono::Datelike::day(&d)
+        ),
+        None => s.to_string(),
+    }
+}
+
+/// Everything `audit report` computes before writing: tables, annex, draft and summary.
+pub struct Built {
+    /// The report's tables, in report.xlsx order (annex apart).
+    pub tables: Vec<Table>,
+    /// 附件: the accounts with 单项否决 problems.
+    pub annex: Table,
+    /// The notice draft's paragraphs.
+    pub paras: Vec<draft::Para>,
+    /// Warnings shown above every table (【未完成】, 【演示】).
+    pub banners: Vec<String>,
+    /// Number of prefecture-level units: the rows of the owner-group chart in report.xlsx.
+    pub cities: usize,
+    /// The profile's name for prefecture-level units (设区市, 市(州) …).
+    pub city_label: String,
+    /// The one-line summary printed to the terminal.
+    pub summary: String,
+}
+
+/// Compute every table and the draft (pure apart from the verify status passed in).
+pub fn build(
+    cur: &CampaignData,
+    previous: &[CampaignData],
+    incomplete: bool,
+    verify_status: &str,
+    as_of: String,
+    rectify_by: Option<String>,
+) -> Built {
+    let mut banners = Vec::new();
+    if incomplete {
+        banners.push(format!(
+            "【未完成】{} 个样本账号尚未检查,本表只反映已检查的账号。",
+            cur.unchecked().len()
+        ));
+    }
+    if cur.simulated {
+        banners.push("【演示】检查结果为 audit demo 模拟生成,不是真实检查结论。".into());
+    }
+    let types = cur.profile.types.order();
+    let mut tables = makeup::makeup(&cur.registry, types);
+    let diff = previous
+        .first()
+        .map(|p| registry::diff(&p.registry, &cur.registry));
+    if let (Some(p), Some(d)) = (previous.first(), &diff) {
+        tables.extend(makeup::change(&p.registry, &cur.registry, d, types));
+    }
+    tables.extend(figures::sample_design(cur, verify_status));
+    let by_owner = figures::pass_by_owner_group(cur);
+    tables.push(figures::pass_overall(cur));
+    tables.push(by_owner);
+    tables.push(figures::pass_by_level(cur));
+    tables.push(figures::pass_by_type(cur));
+    tables.push(figures::pass_by_level_type(cur));
+    tables.push(figures::problems(cur));
+    tables.extend(figures::prefill_check(cur));
+    tables.push(figures::quarter_on_quarter(cur, previous));
+    let offenders = figures::repeat_offender_list(cur, previous);
+    let max_streak = offenders.iter().map(|f| f.streak).max().unwrap_or(0);
+    let repeat_count = offenders.len();
+    tables.push(figures::repeat_offenders(cur, previous, &offenders));
+    let est = figures::estimate_groups(cur);
+    let overall_est = est.overall().map(|e| (e.rate, e.lower, e.upper));
+    tables.push(figures::estimates(&est));
+    let mut annex = figures::annex(cur);
+    for t in tables.iter_mut().chain(std::iter::once(&mut annex)) {
+        t.decimals = cur.profile.rate_decimals;
+    }
+    let paras = draft::draft(&DraftInput {
+        current: cur,
+        previous,
+        diff: diff.as_ref(),
+        as_of,
+        rectify_by,
+        incomplete,
+        repeat_offenders: repeat_count,
+        max_streak,
+    });
+    let pct = |p: f64| Cell::Pct(p).display_with(cur.profile.rate_decimals);
+    let all = cur.tally(|_| true);
+    let mut summary = format!(
+        "{}: 样本 {} 个,已检查 {} 个,合格 {} 个,总体合格率 {}",
+        cur.name,
+        cur.sample.len(),
+        all.checked,
+        all.qualified,
+        cur.pct(all.qualified, all.checked)
+    );
+    if let Some((r, l, u)) = overall_est {
+        summary.push_str(&format!(
+            ";加权估计 {}(95% 区间 {}–{})",
+            pct(r),
+            pct(l),
+            pct(u)
+        ));
+    }
+    summary.push_str(&format!(
+        ";单项否决 {} 个;连续不合格 {} 个",
+        annex.rows.len(),
+        repeat_count
+    ));
+    if incomplete {
+        summary.push_str("(未完成)");
+    }
+    let cities = cur.cities().len();
+    Built {
+        tables,
+        annex,
+        paras,
+        banners,
+        cities,
+        city_label: cur.city_label().to_string(),
+        summary,
+    }
+}

@@ -1,0 +1,430 @@
+//! The notice draft (通报草稿): the 总体情况 and 检查抽查发现的问题 paragraphs, in the notice's own
+//! phrasing, with our numbers. Pure text.
+
+use super::figures::{problem_count, CampaignData, Tally};
+use super::table::Cell;
+use crate::domain::indicators::Kind;
+use crate::domain::registry::Account;
+use crate::domain::registry::{Level, OwnerGroup, RegistryDiff};
+
+/// One paragraph of the notice draft, by its role in the layout.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Para {
+    /// The notice's title.
+    Title(String),
+    /// A section heading, e.g. (一)总体情况.
+    Heading(String),
+    /// A body paragraph.
+    Body(String),
+    /// A 【未完成】 or 【演示】 warning that must not reach a real notice.
+    Warning(String),
+    /// 附件说明, "附件:…名单": placed after the body, before 署名, in the .docx.
+    Attachment(String),
+}
+
+/// What the draft is written from: this campaign, earlier ones and the registry facts.
+pub struct DraftInput<'a> {
+    /// The campaign reported on.
+    pub current: &'a CampaignData,
+    /// Earlier campaigns, most recent first (环比 and 连续不合格).
+    pub previous: &'a [CampaignData],
+    /// The registry's change against the previous quarter, if there is one.
+    pub diff: Option<&'a RegistryDiff>,
+    /// 截至 date of the registry, e.g. "2020年3月20日".
+    pub as_of: String,
+    /// Rectification deadline, e.g. "4月10日"; None leaves a marked blank.
+    pub rectify_by: Option<String>,
+    /// Some sampled accounts are not yet checked; the draft warns that its numbers are partial.
+    pub incomplete: bool,
+    /// Accounts unqualified now and in the campaign(s) right before (连续不合格).
+    pub repeat_offenders: usize,
+    /// The longest run of consecutive unqualified campaigns among them.
+    pub max_streak: usize,
+}
+
+const ORDINALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+fn rate(c: &CampaignData, t: Tally) -> Option<String> {
+    (t.checked > 0).then(|| c.pct(t.qualified, t.checked))
+}
+
+/// "比上季度提升8.2个百分点" / "下降…" / "与上季度持平".
+pub fn change_phrase(now: f64, before: f64, decimals: u8) -> String {
+    let d = now - before;
+    let p = Cell::Points(d.abs()).display_with(decimals);
+    let p = p.trim_start_matches('+').to_string();
+    if p == "0" {
+        "与上季度持平".to_string()
+    } else if d > 0.0 {
+        format!("比上季度提升{p}个百分点")
+    } else {
+        format!("比上季度下降{p}个百分点")
+    }
+}
+
+/// The draft's paragraphs: title, any warnings, 总体情况 and 检查抽查发现的问题.
+pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
+    let c = input.current;
+    let mut out = Vec::new();
+    out.push(Para::Title(format!(
+        "关于{}政务新媒体检查抽查情况的通报(草稿)",
+        c.display_name()
+    )));
+    if input.incomplete {
+        out.push(Para::Warning(
+            "【未完成】仍有样本账号未检查,以下数字只反映已检查的账号,不可作为正式通报。".into(),
+        ));
+    }
+    if c.simulated {
+        out.push(Para::Warning(
+            "【演示】本草稿由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。".into(),
+        ));
+    }
+    out.push(Para::Heading("(一)总体情况".into()));
+    out.extend(overview(input));
+
+    out.push(Para::Heading("(二)检查抽查发现的问题".into()));
+    out.extend(problem_section(c));
+    let vetoed = c
+        .checked()
+        .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
+        .count();
+    if vetoed > 0 {
+        out.push(Para::Body(format!(
+            "本次检查抽查共发现{vetoed}个政务新媒体存在\"单项否决\"问题,名单见附件。"
+        )));
+    }
+    if input.repeat_offenders > 0 {
+        out.push(Para::Body(format!(
+            "部分单位不合格政务新媒体反复出现,{}个政务新媒体连续{}次以上为不合格政务新媒体(最多连续{}次)。",
+            input.repeat_offenders, 2, input.max_streak
+        )));
+    }
+    out.push(Para::Heading("(三)下一步工作要求".into()));
+    out.push(Para::Body(
+        "【由起草人填写:针对上述问题提出清理整合、整改落实、监管机制等方面的工作要求。】".into(),
+    ));
+    out.push(Para::Body(format!(
+        "各{}、省各有关部门请将政务新媒体检查抽查情况和对本次通报的政务新媒体整改情况,于{}前提交至全省政务新媒体备案检查系统。",
+        c.city_label(),
+        input.rectify_by.clone().unwrap_or_else(|| "【 月 日】".into())
+    )));
+    out.push(Para::Attachment(format!(
+        "附件:{}检查抽查存在\"单项否决\"问题政务新媒体名单",
+        c.display_name()
+    )));
+    out
+}
+
+/// (一)总体情况: the registry's make-up, its change, the sample, the pass rates and their change.
+fn overview(input: &DraftInput<'_>) -> Vec<Para> {
+    let c = input.current;
+    let mut out = vec![holdings(input)];
+    out.extend(net_change(input));
+    let all = c.tally(|_| true);
+    let mut s = sample_sentence(input, all);
+    s.push_str(&rates_sentence(c, all));
+    out.push(Para::Body(s));
+    out.extend(rate_trend(input, all));
+    out
+}
+
+/// How many accounts the province holds, by owner level and by type.
+fn holdings(input: &DraftInput<'_>) -> Para {
+    let c = input.current;
+    let active: Vec<_> = c.registry.active().collect();
+    let count = |f: &dyn Fn(&crate::domain::registry::Account) -> bool| {
+        active.iter().filter(|a| f(a)).count()
+    };
+    Para::Body(format!(
+        "截至{},全省政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,省级部门单位及其内设机构、双重管理单位及其内设机构开设政务新媒体{}个,{}政府及其部门开设政务新媒体{}个,县(市、区)政府及其部门、所属乡镇(街道)开设政务新媒体{}个。按政务新媒体类型分,{}。",
+        input.as_of,
+        active.len(),
+        count(&|a| a.level == Level::Province),
+        c.city_label(),
+        count(&|a| a.level == Level::City),
+        count(&|a| a.level == Level::County),
+        c.profile
+            .types
+            .order()
+            .iter()
+            .map(|t| {
+                let n = count(&|a| &a.account_type == t);
+                if t == crate::domain::profile::OTHER {
+                    format!("其他类型{n}个")
+                } else {
+                    format!("{t}{n}个")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+    ))
+}
+
+/// The quarter's net change in accounts, when there is a registry diff and it is not zero.
+fn net_change(input: &DraftInput<'_>) -> Option<Para> {
+    let d = input.diff?;
+    let net = d.net();
+    if net == 0 {
+        return None;
+    }
+    Some(Para::Body(format!(
+        "本季度,全省政务新媒体数量{}{}个,占全省政务新媒体总量的{}。",
+        if net < 0 { "减少" } else { "增加" },
+        net.unsigned_abs(),
+        input.current.pct(net.unsigned_abs(), d.previous_active)
+    )))
+}
+
+/// How many accounts were sampled (certainty and re-check units named) and, while the
+/// campaign is incomplete, how many have been checked so far.
+fn sample_sentence(input: &DraftInput<'_>, all: Tally) -> String {
+    let c = input.current;
+    let n_sampled = c.sample.len();
+    let certainty = c.design.certainty;
+    let gov = c.design.take_all.iter().any(|t| t.contains("政府"));
+    let mut s = format!("本次共选取{n_sampled}个政务新媒体进行检查抽查");
+    if gov {
+        s.push_str(",包括代表主体为省、市、县(市、区)政府的政务新媒体和省级部门单位开设的政务新媒体,以及其他单位主体开设的政务新媒体");
+    }
+    let rechecks = c.rechecks_checked();
+    if certainty > 0 {
+        let of_which = if rechecks > 0 {
+            format!(",已检查的账号中回头看(上期不合格)账号{rechecks}个")
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            "(其中必查{certainty}个,分层随机抽取{}个{of_which})",
+            n_sampled as u64 - certainty
+        ));
+    }
+    s.push('。');
+    if input.incomplete {
+        s.push_str(&format!("截至目前已完成检查{}个。", all.checked));
+    }
+    s
+}
+
+/// The pass rates: overall, by owner group and by account type.
+fn rates_sentence(c: &CampaignData, all: Tally) -> String {
+    let group = |g: OwnerGroup| c.tally(|a| a.owner_group() == g);
+    let fmt_rate = |t: Tally, label: &str| match rate(c, t) {
+        Some(r) => format!("{label}合格率{r}"),
+        None => format!("{label}本次未抽查"),
+    };
+    let mut s = format!(
+        "此次检查抽查中,全省政务新媒体总体合格率为{}。从开设主体看,{};{}。从政务新媒体类型看,",
+        rate(c, all).unwrap_or_else(|| "—".into()),
+        fmt_rate(group(OwnerGroup::Provincial), "省级部门单位政务新媒体"),
+        fmt_rate(
+            group(OwnerGroup::Prefecture),
+            &format!("{}政务新媒体", c.city_label())
+        ),
+    );
+    let types: Vec<String> = c
+        .rate_types()
+        .iter()
+        .map(|t| {
+            let label = if t == crate::domain::profile::OTHER {
+                "其他类型政务新媒体".to_string()
+            } else {
+                t.to_string()
+            };
+            fmt_rate(c.tally(|a| &a.account_type == t), &label)
+        })
+        .collect();
+    s.push_str(&types.join(","));
+    s.push('。');
+    s
+}
+
+/// The overall rate against last quarter's, when both have one.
+fn rate_trend(input: &DraftInput<'_>, all: Tally) -> Option<Para> {
+    let c = input.current;
+    let now = all.rate()?;
+    let before = input.previous.first()?.tally(|_| true).rate()?;
+    Some(Para::Body(format!(
+        "本季度全省政务新媒体总体合格率为{},{}(上季度为{})。",
+        rate(c, all).unwrap_or_default(),
+        change_phrase(now, before, c.profile.rate_decimals),
+        Cell::Pct(before).display_with(c.profile.rate_decimals)
+    )))
+}
+
+/// Indicators grouped by their 问题 heading (catalog order), veto groups first, then by how
+/// many accounts each group caught.
+struct ProblemGroup<'a> {
+    head: &'a str,
+    indicators: Vec<usize>,
+    veto: bool,
+    hits: u64,
+}
+
+fn problem_groups(c: &CampaignData) -> Vec<ProblemGroup<'_>> {
+    let mut groups: Vec<ProblemGroup<'_>> = Vec::new();
+    for (j, ind) in c.catalog.indicators.iter().enumerate() {
+        let head = ind.head.trim_end_matches("问题");
+        let at = match groups.iter().position(|g| g.head == head) {
+            Some(at) => at,
+            None => {
+                groups.push(ProblemGroup {
+                    head,
+                    indicators: Vec::new(),
+                    veto: false,
+                    hits: 0,
+                });
+                groups.len() - 1
+            }
+        };
+        groups[at].indicators.push(j);
+        groups[at].veto |= ind.kind == Kind::Veto;
+    }
+    for g in &mut groups {
+        g.hits = group_count(c, &g.indicators, |_| true).0;
+    }
+    groups.retain(|g| g.hits > 0);
+    // Stable: equal counts keep the catalog's order.
+    groups.sort_by(|a, b| b.veto.cmp(&a.veto).then(b.hits.cmp(&a.hits)));
+    groups
+}
+
+/// Accounts for which `pred` holds with a problem under any of `indicators`, and those checked.
+fn group_count<F: Fn(&Account) -> bool>(
+    c: &CampaignData,
+    indicators: &[usize],
+    pred: F,
+) -> (u64, u64) {
+    let (mut hit, mut n) = (0, 0);
+    for (_, o) in c.checked().filter(|(a, _)| pred(a)) {
+        n += 1;
+        hit += u64::from(
+            indicators
+                .iter()
+                .any(|j| o.values.get(*j).copied().unwrap_or(0) > 0),
+        );
+    }
+    (hit, n)
+}
+
+/// The names of a group's indicators that caught an account for which `pred` holds, joined:
+/// "未在规定时限内做出有效回复、…".
+fn hit_names<F: Fn(&Account) -> bool>(c: &CampaignData, g: &ProblemGroup<'_>, pred: F) -> String {
+    let names: Vec<&str> = g
+        .indicators
+        .iter()
+        .filter(|j| problem_count(c, **j, &pred).0 > 0)
+        .map(|j| c.catalog.indicators[*j].name.as_str())
+        .collect();
+    names.join("、")
+}
+
+/// 检查抽查发现的问题, grouped as the notice does: one item per veto group with hits (counts and
+/// shares by owner group), then one item for all deduction findings.
+fn problem_section(c: &CampaignData) -> Vec<Para> {
+    let groups = problem_groups(c);
+    if groups.is_empty() {
+        return vec![Para::Body("本次检查抽查未发现指标所列问题。".into())];
+    }
+    let outstanding = groups.iter().any(|g| g.veto && g.hits >= 2);
+    let mut out = vec![Para::Body(format!(
+        "在本次检查抽查中,发现我省政务新媒体存在以下{}问题:",
+        if outstanding { "突出" } else { "" }
+    ))];
+    let mut k = 0;
+    for g in groups.iter().filter(|g| g.veto) {
+        let ord = ORDINALS.get(k).copied().unwrap_or("另");
+        k += 1;
+        out.push(veto_item(c, g, ord));
+    }
+    let ord = ORDINALS.get(k).copied().unwrap_or("另");
+    out.extend(deduction_item(c, &groups, ord));
+    out
+}
+
+/// One veto group's item: how many accounts it caught among the provincial departments and
+/// among the cities, with the indicators that caught them and their share.
+fn veto_item(c: &CampaignData, g: &ProblemGroup<'_>, ord: &str) -> Para {
+    let city = c.city_label();
+    let (ph, pn) = group_count(c, &g.indicators, |a| {
+        a.owner_group() == OwnerGroup::Provincial
+    });
+    let (ch, cn) = group_count(c, &g.indicators, |a| {
+        a.owner_group() == OwnerGroup::Prefecture
+    });
+    let mut s = format!("{ord}是{}问题。根据检查抽查结果,", g.head);
+    if ph > 0 {
+        let names = hit_names(c, g, |a| a.owner_group() == OwnerGroup::Provincial);
+        s.push_str(&format!(
+            "省级部门{ph}个政务新媒体{names},占省级检查抽查总数{}。",
+            c.pct(ph, pn)
+        ));
+    }
+    if ch > 0 {
+        let names = hit_names(c, g, |a| a.owner_group() == OwnerGroup::Prefecture);
+        s.push_str(&format!(
+            "{city}中,{ch}个政务新媒体{names},占{city}检查抽查总数{}。",
+            c.pct(ch, cn)
+        ));
+    }
+    Para::Body(s)
+}
+
+/// The one item for all deduction groups with hits, quoting the indicators that caught any.
+fn deduction_item(c: &CampaignData, groups: &[ProblemGroup<'_>], ord: &str) -> Option<Para> {
+    let deductions: Vec<&ProblemGroup<'_>> = groups.iter().filter(|g| !g.veto).collect();
+    if deductions.is_empty() {
+        return None;
+    }
+    let all: Vec<usize> = deductions
+        .iter()
+        .flat_map(|g| g.indicators.clone())
+        .collect();
+    let quoted: Vec<String> = deductions
+        .iter()
+        .flat_map(|g| {
+            hit_names(c, g, |_| true)
+                .split('、')
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let (n, checked) = group_count(c, &all, |_| true);
+    Some(Para::Body(format!(
+        "{ord}是规范管理仍有短板。对照规范指标,{}等问题仍有发生,共涉及{n}个政务新媒体,占检查抽查总数{}。",
+        quoted.join(""),
+        c.pct(n, checked)
+    )))
+}
+
+/// A paragraph's text on one line ("|" is harmless outside tables, so only lines are joined).
+fn markdown_text(t: &str) -> String {
+    crate::domain::text::markdown_inline(t).replace("\\|", "|")
+}
+
+/// The draft as Markdown, in the same full-width punctuation as the .docx it mirrors.
+pub fn markdown(paras: &[Para]) -> String {
+    let mut s = String::new();
+    let text = |t: &str| markdown_text(&crate::domain::text::fullwidth_punct(t));
+    for p in paras {
+        match p {
+            Para::Title(t) => s.push_str(&format!("# {}\n\n", text(t))),
+            Para::Heading(t) => s.push_str(&format!("## {}\n\n", text(t))),
+            Para::Body(t) | Para::Attachment(t) => s.push_str(&format!("{}\n\n", text(t))),
+            Para::Warning(t) => s.push_str(&format!("> **{}**\n\n", text(t))),
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn change_phrases() {
+        assert_eq!(change_phrase(0.90, 0.818, 1), "比上季度提升8.2个百分点");
+        assert_eq!(change_phrase(0.80, 0.85, 1), "比上季度下降5个百分点");
+        assert_eq!(change_phrase(0.80, 0.80, 1), "与上季度持平");
+    }
+}

@@ -1,0 +1,444 @@
+//! Text normalisation shared by every reader: width folding, trimming, header keys.
+
+/// Fold full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space to ASCII.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Characters treated as blank around a value: ASCII whitespace, U+3000, NBSP, BOM, zero-width.
+pub fn is_blank_char(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{3000}' | '\u{00A0}' | '\u{FEFF}' | '\u{200B}')
+}
+
+/// Trim ASCII and full-width spaces and NBSP from both ends.
+pub fn clean(s: &str) -> String {
+    s.trim_matches(is_blank_char).to_string()
+}
+
+/// A key for case-, whitespace- and width-insensitive matching.
+pub fn match_key(s: &str) -> String {
+    fold_width(s)
+        .chars()
+        .filter(|c| !is_blank_char(*c))
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+/// Normalise an id: trimmed, full-width digits and letters folded, inner blanks kept.
+pub fn clean_id(s: &str) -> String {
+    if s.is_ascii() {
+        return s.trim().to_string();
+    }
+    clean(&fold_width(s))
+}
+
+/// Whether XML 1.0 allows the character in text (tab, newline, CR, and from U+0020 on, but
+/// U+FFFE and U+FFFF): a registry cell may hold control characters that would make a .docx
+/// unreadable.
+pub fn xml_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
+/// Text for one line of Markdown (a table cell or a paragraph): newlines become spaces, `|` is
+/// escaped, characters XML forbids are dropped.
+///
+/// ```
+/// assert_eq!(audit::domain::text::markdown_inline("a|b\nc\u{b}"), "a\\|b c");
+/// ```
+pub fn markdown_inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\r' => {}
+            '\n' => out.push(' '),
+            '|' => out.push_str("\\|"),
+            c if xml_allowed(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Display width in terminal/Excel columns: CJK and full-width characters count 2.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    let u = c as u32;
+    if (0x1100..=0x115F).contains(&u)
+        || (0x2E80..=0xA4CF).contains(&u)
+        || (0xAC00..=0xD7A3).contains(&u)
+        || (0xF900..=0xFAFF).contains(&u)
+        || (0xFE30..=0xFE4F).contains(&u)
+        || (0xFF00..=0xFF60).contains(&u)
+        || (0xFFE0..=0xFFE6).contains(&u)
+        || (0x20000..=0x3FFFD).contains(&u)
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// Pad to a display width (for plain-text tables with CJK text).
+pub fn pad(s: &str, width: usize) -> String {
+    let w = display_width(s);
+    let mut out = s.to_string();
+    for _ in w..width {
+        out.push(' ');
+    }
+    out
+}
+
+/// Render rows as an aligned plain-text table.
+pub fn render_table(headers: &[String], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if i < widths.len() {
+                widths[i] = widths[i].max(display_width(c));
+            }
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: &[String], out: &mut String| {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| pad(c, widths.get(i).copied().unwrap_or(0)))
+            .collect();
+        out.push_str(parts.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(headers, &mut out);
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    line(&rule, &mut out);
+    for r in rows {
+        line(r, &mut out);
+    }
+    out
+}
+
+/// Percentage with one decimal and a trailing ".0" dropped: 197/219 → "90%", 65/76 → "85.5%".
+/// Rounded half up on exact integer arithmetic, so no float drift.
+pub fn percent(num: u64, den: u64) -> String {
+    if den == 0 {
+        return "—".to_string();
+    }
+    let tenths = (num as u128 * 2000 + den as u128) / (den as u128 * 2);
+    format_tenths(tenths as i128)
+}
+
+/// A quarter in words: "2020Q1" → "2020年第一季度". Anything else is returned as given.
+///
+/// ```
+/// assert_eq!(audit::domain::text::period_words("2020Q1"), "2020年第一季度");
+/// assert_eq!(audit::domain::text::period_words("2019Q4"), "2019年第四季度");
+/// assert_eq!(audit::domain::text::period_words("春季"), "春季");
+/// ```
+pub fn period_words(period: &str) -> String {
+    let q = match period.as_bytes() {
+        [_, _, _, _, b'Q', q] => *q,
+        _ => return period.to_string(),
+    };
+    let word = match q {
+        b'1' => "一",
+        b'2' => "二",
+        b'3' => "三",
+        b'4' => "四",
+        _ => return period.to_string(),
+    };
+    format!("{}年第{word}季度", &period[..4])
+}
+
+/// Format a value in tenths (e.g. 855 → "85.5%", 900 → "90%").
+pub fn format_tenths(tenths: i128) -> String {
+    let sign = if tenths < 0 { "-" } else { "" };
+    let t = tenths.abs();
+    if t % 10 == 0 {
+        format!("{sign}{}%", t / 10)
+    } else {
+        format!("{sign}{}.{}%", t / 10, t % 10)
+    }
+}
+
+/// A float rate (0..1) printed the same way ("90%", "85.5%").
+pub fn percent_f(rate: f64) -> String {
+    let tenths = (rate * 1000.0 + if rate >= 0.0 { 0.5 } else { -0.5 }).trunc() as i128;
+    format_tenths(tenths)
+}
+
+/// Percentage points with one decimal and ".0" dropped, without the % sign.
+pub fn points(diff: f64) -> String {
+    let s = percent_f(diff);
+    s.trim_end_matches('%').to_string()
+}
+
+/// Chinese text's half-width punctuation made full-width, the way a notice prints it.
+///
+/// - `,` `:` `;` `?` `!` become `，：；？！` when the character before or after is CJK (an
+///   ideograph, kana, CJK or full-width punctuation, or the curly quotes, `…` and `—` that
+///   Chinese text uses); `,` and `:` between two ASCII digits stay (`1,234`, `10:30`).
+/// - `(` `)` become `（）` when the pair encloses a CJK character; unmatched brackets stay.
+/// - Straight double quotes pair up in order (1st opens, 2nd closes, …); a pair whose quoted
+///   text holds a CJK character becomes `“…”`; an odd last quote stays.
+/// - `.` becomes `。` at the end of a sentence (followed by the end, a blank or a CJK
+///   character, not part of `..`) whose text since the previous sentence end holds CJK: so
+///   `91.3%.` ends as `91.3%。` while `91.3`, `v1.2` and English sentences keep their dots.
+/// - URLs (`http://`, `https://`, `ftp://`, `www.` up to a blank or non-ASCII character, less
+///   trailing punctuation) and ASCII-only spans are never touched.
+///
+/// ```
+/// use audit::domain::text::fullwidth_punct;
+/// assert_eq!(
+///     fullwidth_punct("全省共抽查(含回头看)1,234个,合格率为91.3%."),
+///     "全省共抽查（含回头看）1,234个，合格率为91.3%。"
+/// );
+/// assert_eq!(fullwidth_punct(r#"整治"指尖上的形式主义":截至10:30"#), "整治“指尖上的形式主义”：截至10:30");
+/// assert_eq!(fullwidth_punct("Hello, world (v1.2)."), "Hello, world (v1.2).");
+/// assert_eq!(fullwidth_punct("详见https://www.gov.cn/a?b=1,2."), "详见https://www.gov.cn/a?b=1,2。");
+/// ```
+pub fn fullwidth_punct(s: &str) -> String {
+    let orig: Vec<char> = s.chars().collect();
+    let url = url_mask(&orig);
+    let mut c = orig.clone();
+    pair_brackets(&mut c, &orig, &url);
+    pair_quotes(&mut c, &orig, &url);
+    for i in 0..c.len() {
+        if url[i] {
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| c[j]);
+        let next = c.get(i + 1).copied();
+        c[i] = match c[i] {
+            ch @ (',' | ':' | ';' | '?' | '!') => punct_mark(ch, prev, next),
+            '.' if sentence_end(&c, i) => '。',
+            ch => ch,
+        };
+    }
+    c.into_iter().collect()
+}
+
+/// Characters of Chinese (CJK) text, for [`fullwidth_punct`].
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF        // radicals
+        | 0x3000..=0x30FF      // CJK symbols and punctuation, kana
+        | 0x3100..=0x9FFF      // bopomofo … CJK extension A, unified ideographs
+        | 0xF900..=0xFAFF      // compatibility ideographs
+        | 0xFE30..=0xFE4F      // CJK compatibility forms
+        | 0xFF00..=0xFFEF      // full-width forms
+        | 0x20000..=0x3FFFF)   // extensions B and on
+        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—')
+}
+
+fn punct_mark(ch: char, prev: Option<char>, next: Option<char>) -> char {
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    if matches!(ch, ',' | ':') && digit(prev) && digit(next) {
+        return ch;
+    }
+    if !(prev.is_some_and(is_cjk) || next.is_some_and(is_cjk)) {
+        return ch;
+    }
+    match ch {
+        ',' => '，',
+        ':' => '：',
+        ';' => '；',
+        '?' => '？',
+        _ => '！',
+    }
+}
+
+/// Whether the `.` at `i` ends a Chinese sentence.
+fn sentence_end(c: &[char], i: usize) -> bool {
+    let next = c.get(i + 1).copied();
+    if !next.is_none_or(|n| n.is_whitespace() || is_cjk(n)) {
+        return false;
+    }
+    let Some(prev) = i.checked_sub(1).map(|j| c[j]) else {
+        return false;
+    };
+    if prev == '.' || prev.is_whitespace() {
+        return false;
+    }
+    // Back to the previous sentence end: a full stop, or `.!?` followed by a blank.
+    let mut j = i;
+    while j > 0 {
+        j -= 1;
+        let ends = matches!(c[j], '。' | '！' | '？' | '\n')
+            || (matches!(c[j], '.' | '!' | '?') && c.get(j + 1).is_some_and(|n| n.is_whitespace()));
+        if ends {
+            return false;
+        }
+        if is_cjk(c[j]) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Which characters belong to a URL, so that no punctuation inside one is changed.
+fn url_mask(c: &[char]) -> Vec<bool> {
+    let mut mask = vec![false; c.len()];
+    let starts_at = |i: usize| {
+        ["http://", "https://", "ftp://", "www."].iter().any(|p| {
+            let p: Vec<char> = p.chars().collect();
+            c.len() >= i + p.len()
+                && c[i..i + p.len()]
+                    .iter()
+                    .zip(&p)
+                    .all(|(a, b)| a.to_ascii_lowercase() == *b)
+        })
+    };
+    let mut i = 0;
+    while i < c.len() {
+        if (i == 0 || !c[i - 1].is_ascii_alphanumeric()) && starts_at(i) {
+            let mut end = i;
+            while end < c.len() && c[end].is_ascii_graphic() {
+                end += 1;
+            }
+            while end > i && matches!(c[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | ')' | '"') {
+                end -= 1;
+            }
+            mask[i..end].iter_mut().for_each(|m| *m = true);
+            i = end.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    mask
+}
+
+/// `(` `)` pairs that enclose CJK text become `（` `）`.
+fn pair_brackets(c: &mut [char], orig: &[char], url: &[bool]) {
+    let mut open = Vec::new();
+    for i in 0..orig.len() {
+        if url[i] {
+            continue;
+        }
+        match orig[i] {
+            '(' => open.push(i),
+            ')' => {
+                if let Some(o) = open.pop() {
+                    if orig[o + 1..i].iter().any(|&x| is_cjk(x)) {
+                        c[o] = '（';
+                        c[i] = '）';
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Straight double quotes, paired in order, become `“` `”` around CJK text.
+fn pair_quotes(c: &mut [char], orig: &[char], url: &[bool]) {
+    let quotes: Vec<usize> = (0..orig.len())
+        .filter(|&i| orig[i] == '"' && !url[i])
+        .collect();
+    for pair in quotes.chunks_exact(2) {
+        let (o, e) = (pair[0], pair[1]);
+        if orig[o + 1..e].iter().any(|&x| is_cjk(x)) {
+            c[o] = '“';
+            c[e] = '”';
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notice_rates() {
+        assert_eq!(percent(197, 219), "90%");
+        assert_eq!(percent(65, 76), "85.5%");
+        assert_eq!(percent(351, 6381), "5.5%");
+        assert_eq!(percent(0, 5), "0%");
+        assert_eq!(percent(5, 5), "100%");
+        assert_eq!(percent(1, 0), "—");
+        assert_eq!(percent_f(0.855263), "85.5%");
+        assert_eq!(points(0.082), "8.2");
+        assert_eq!(points(-0.05), "-5");
+    }
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold_width("ＡＢ１２３"), "AB123");
+        assert_eq!(clean("\u{3000} 名称\u{00A0}"), "名称");
+        assert_eq!(match_key(" Owner Kind "), "ownerkind");
+        assert_eq!(match_key("县（市、区）"), "县(市、区)");
+        assert_eq!(display_width("南京a"), 5);
+    }
+
+    #[test]
+    fn fullwidth_punct_converts_chinese_punctuation() {
+        let f = fullwidth_punct;
+        assert_eq!(
+            f("全省共抽查(含回头看)1,234个,合格率为91.3%."),
+            "全省共抽查（含回头看）1,234个，合格率为91.3%。"
+        );
+        assert_eq!(f("县(市、区)政府"), "县（市、区）政府");
+        assert_eq!(f("一是;二是:三是?什么!"), "一是；二是：三是？什么！");
+        assert_eq!(f("真的吗?!"), "真的吗？！");
+        assert_eq!(f("使用Excel.然后"), "使用Excel。然后");
+        assert_eq!(
+            f("整治\"指尖上的形式主义\"和\"僵尸\"账号"),
+            "整治“指尖上的形式主义”和“僵尸”账号"
+        );
+        assert_eq!(f("“日审核、月提醒”,是"), "“日审核、月提醒”，是");
+        assert_eq!(f("(一)总体情况"), "（一）总体情况");
+        assert_eq!(f("抽查(含(回头看))"), "抽查（含（回头看））");
+    }
+
+    #[test]
+    fn fullwidth_punct_leaves_numbers_ascii_and_urls() {
+        let f = fullwidth_punct;
+        for s in [
+            "1,234",
+            "10:30",
+            "91.3%",
+            "Hello, world: (a) ok? yes! \"quoted\".",
+            "v1.2.3",
+            "e.g. this",
+            "https://www.gov.cn/a?b=1,2&c=(x)",
+            "{\"a\":\"b\"}",
+            "",
+        ] {
+            assert_eq!(f(s), s, "{s}");
+        }
+        assert_eq!(f("时间:10:30,共1,234个"), "时间：10:30，共1,234个");
+        assert_eq!(
+            f("详见https://www.gov.cn/a?b=1,2."),
+            "详见https://www.gov.cn/a?b=1,2。"
+        );
+        assert_eq!(f("网址:www.gov.cn,请"), "网址：www.gov.cn，请");
+        assert_eq!(
+            f("中文。This is English. 中文"),
+            "中文。This is English. 中文"
+        );
+        assert_eq!(f("全省(N=219)共"), "全省(N=219)共");
+        assert_eq!(f("等等..."), "等等...");
+        assert_eq!(f("第3.5条"), "第3.5条");
+        assert_eq!(f("他说\"你好"), "他说\"你好");
+        assert_eq!(f("抽查(含回头看"), "抽查(含回头看");
+    }
+
+    #[test]
+    fn fullwidth_punct_is_idempotent() {
+        let s = "全省共抽查(含回头看)1,234个,合格率为91.3%.其中\"僵尸\"账号:3个;详见www.gov.cn.";
+        let once = fullwidth_punct(s);
+        assert_eq!(fullwidth_punct(&once), once);
+        assert_eq!(
+            once,
+            "全省共抽查（含回头看）1,234个，合格率为91.3%。其中“僵尸”账号：3个；详见www.gov.cn。"
+        );
+    }
+}

@@ -1,0 +1,35 @@
+//! Reading an indicator catalog file (`--catalog`), or the built-in one.
+
+use crate::domain::indicators::{Catalog, CatalogError, DEFAULT_CATALOG};
+use std::path::Path;
+
+/// Why a catalog file could not be used; the message names the file (and line, when parsing).
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogFileError {
+    /// The file could not be read.
+    #[error("无法读取指标目录 {file}: {source}")]
+    Read {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a valid catalog.
+    #[error(transparent)]
+    Invalid(#[from] CatalogError),
+}
+
+/// The catalog at `path` (the built-in one when none), with its text, which is what a campaign
+/// keeps and fingerprints.
+pub fn load(path: Option<&Path>) -> Result<(Catalog, String), CatalogFileError> {
+    let Some(p) = path else {
+        return Ok((Catalog::builtin(), DEFAULT_CATALOG.to_string()));
+    };
+    let file = p.display().to_string();
+    let text = std::fs::read_to_string(p).map_err(|source| CatalogFileError::Read {
+        file: file.clone(),
+        source,
+    })?;
+    let cat = Catalog::parse(&text, &file)?;
+    Ok((cat, text))
+}

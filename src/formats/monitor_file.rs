@@ -1,0 +1,310 @@
+//! Reading a monitoring export (监测数据) for `audit sheet --monitor`: the header found among
+//! title rows by alias, each row turned into an [`Observation`]. Any format and encoding the
+//! registry reader takes; rows are streamed and only what the pre-fill needs is kept.
+
+use super::read::{for_each_row, ReadError, RowRead};
+use crate::domain::monitor::cells::{self, Column};
+use crate::domain::monitor::Observation;
+use crate::domain::registry::Field;
+use std::path::Path;
+
+/// Rows scanned for the header before giving up.
+const HEADER_SCAN_ROWS: u32 = 30;
+
+/// Why a monitoring export could not be read; each message names the file, and the row and
+/// column where one cell is at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum MonitorFileError {
+    /// The spreadsheet or CSV reader refused the file.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// No header row among the first rows.
+    #[error("{file}: 前 {HEADER_SCAN_ROWS} 行中找不到监测数据的表头:需要 账号ID 列(或 名称 与 类型 两列),以及至少一列监测数据({columns})")]
+    NoHeader {
+        /// The file.
+        file: String,
+        /// The monitoring columns accepted.
+        columns: String,
+    },
+    /// Two columns of the header mean the same thing: which one holds the data is a guess.
+    #[error("{file} 第 {row} 行表头: 第 {first} 列 \"{first_header}\" 与第 {second} 列 \"{second_header}\" 都是{meaning},无法确定用哪一列;请删去多余的一列")]
+    DuplicateColumn {
+        /// The file.
+        file: String,
+        /// The header's row.
+        row: u32,
+        /// The first column (1-based).
+        first: usize,
+        /// Its header.
+        first_header: String,
+        /// The second column (1-based).
+        second: usize,
+        /// Its header.
+        second_header: String,
+        /// What both mean.
+        meaning: String,
+    },
+    /// A date after today: a monitoring time or a last post cannot lie in the future.
+    #[error("{file} 第 {row} 行 [{column}]: {date} 晚于今天({today}),监测数据不会有将来的日期")]
+    Future {
+        /// The file.
+        file: String,
+        /// The row.
+        row: u32,
+        /// The column's header as written.
+        column: String,
+        /// The date.
+        date: chrono::NaiveDate,
+        /// Today.
+        today: chrono::NaiveDate,
+    },
+    /// More messages unanswered than received: the columns are mixed up.
+    #[error(
+        "{file} 第 {row} 行: 超期未回复数 {unanswered} 大于留言数 {messages},两列可能对调或错位"
+    )]
+    MoreUnansweredThanMessages {
+        /// The file.
+        file: String,
+        /// The row.
+        row: u32,
+        /// 超期未回复数.
+        unanswered: u32,
+        /// 留言数.
+        messages: u32,
+    },
+    /// A cell holds none of the values its column accepts.
+    #[error("{file} 第 {row} 行 [{column}]: \"{value}\" 无法识别,应为 {expected}")]
+    BadCell {
+        /// The file.
+        file: String,
+        /// The row.
+        row: u32,
+        /// The column's header as written.
+        column: String,
+        /// The cell.
+        value: String,
+        /// What the column takes.
+        expected: &'static str,
+    },
+}
+
+/// The columns of the export by role.
+struct Layout {
+    id: Option<usize>,
+    name: Option<usize>,
+    account_type: Option<usize>,
+    monitoring: Vec<(Column, usize)>,
+    headers: Vec<String>,
+}
+
+/// What a header cell means to the reader: a key field or a monitoring column.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Meaning {
+    Key(Field),
+    Monitoring(Column),
+}
+
+impl Meaning {
+    fn of(header: &str) -> Option<Meaning> {
+        match Field::from_header(header) {
+            Some(f @ (Field::Id | Field::Name | Field::Type | Field::Platform)) => {
+                Some(Meaning::Key(f))
+            }
+            _ => Column::from_header(header).map(Meaning::Monitoring),
+        }
+    }
+
+    fn label(self) -> String {
+        match self {
+            Meaning::Key(f) => f.label().to_string(),
+            Meaning::Monitoring(c) => c.label().to_string(),
+        }
+    }
+}
+
+impl Layout {
+    /// The layout a row describes, when it is a header: an id (or a name and a type) and a
+    /// monitoring column. Two columns meaning the same thing are an error: the reader would
+    /// have to guess which one holds the data.
+    fn from_row(
+        row: u32,
+        cells: &[String],
+        file: &str,
+    ) -> Result<Option<Layout>, MonitorFileError> {
+        let mut seen: Vec<(Meaning, usize)> = Vec::new();
+        for (i, h) in cells.iter().enumerate() {
+            let Some(m) = Meaning::of(h) else { continue };
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == m) {
+                return Err(MonitorFileError::DuplicateColumn {
+                    file: file.to_string(),
+                    row,
+                    first: first + 1,
+                    first_header: cells[*first].clone(),
+                    second: i + 1,
+                    second_header: h.clone(),
+                    meaning: m.label(),
+                });
+            }
+            seen.push((m, i));
+        }
+        let find = |f: Field| {
+            seen.iter()
+                .find(|(m, _)| *m == Meaning::Key(f))
+                .map(|(_, i)| *i)
+        };
+        let monitoring: Vec<(Column, usize)> = seen
+            .iter()
+            .filter_map(|(m, i)| match m {
+                Meaning::Monitoring(c) => Some((*c, *i)),
+                Meaning::Key(_) => None,
+            })
+            .collect();
+        let (id, name) = (find(Field::Id), find(Field::Name));
+        // Matching by name needs the type too: many accounts share a name across platforms.
+        let account_type = find(Field::Type).or(find(Field::Platform));
+        let keyed = id.is_some() || (name.is_some() && account_type.is_some());
+        if !keyed || monitoring.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Layout {
+            id,
+            name,
+            account_type,
+            monitoring,
+            headers: cells.to_vec(),
+        }))
+    }
+
+    /// One data row as an observation, or the first cell that cannot be read.
+    fn observation(
+        &self,
+        row: u32,
+        cells: &[String],
+        file: &str,
+        today: chrono::NaiveDate,
+    ) -> Result<Observation, MonitorFileError> {
+        let text = |c: Option<usize>| {
+            c.and_then(|c| cells.get(c))
+                .map(|s| crate::domain::text::clean(s))
+                .unwrap_or_default()
+        };
+        let mut obs = Observation {
+            row,
+            id: crate::domain::text::clean_id(&text(self.id)),
+            name: text(self.name),
+            account_type: text(self.account_type),
+            ..Observation::default()
+        };
+        for &(column, c) in &self.monitoring {
+            let value = text(Some(c));
+            let bad = || MonitorFileError::BadCell {
+                file: file.to_string(),
+                row,
+                column: self.headers[c].clone(),
+                value: value.clone(),
+                expected: column.expected(),
+            };
+            let date = || -> Result<Option<chrono::NaiveDate>, MonitorFileError> {
+                match cells::date(&value).map_err(|_| bad())? {
+                    Some(d) if d > today => Err(MonitorFileError::Future {
+                        file: file.to_string(),
+                        row,
+                        column: self.headers[c].clone(),
+                        date: d,
+                        today,
+                    }),
+                    d => Ok(d),
+                }
+            };
+            match column {
+                Column::LastPost => obs.last_post = date()?,
+                Column::MonitoredAt => obs.monitored_at = date()?,
+                Column::Messages => obs.messages = cells::count(&value).map_err(|_| bad())?,
+                Column::Unanswered => obs.unanswered = cells::count(&value).map_err(|_| bad())?,
+                Column::Interaction => {
+                    obs.interaction = cells::interaction(&value).map_err(|_| bad())?
+                }
+            }
+        }
+        if let (Some(unanswered), Some(messages)) = (obs.unanswered, obs.messages) {
+            if unanswered > messages {
+                return Err(MonitorFileError::MoreUnansweredThanMessages {
+                    file: file.to_string(),
+                    row,
+                    unanswered,
+                    messages,
+                });
+            }
+        }
+        Ok(obs)
+    }
+}
+
+/// A monitoring export as read: its rows, and which monitoring columns it has.
+pub struct MonitorFile {
+    /// One observation per data row, in file order.
+    pub rows: Vec<Observation>,
+    /// The monitoring columns found, as the file heads them.
+    pub columns: Vec<String>,
+    /// The header's row.
+    pub header_row: u32,
+}
+
+/// Read a monitoring export: the first sheet of a workbook, or a CSV in any supported encoding.
+/// Dates after `today` are refused.
+pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<MonitorFile, MonitorFileError> {
+    let file = path.display().to_string();
+    let mut layout: Option<(u32, Layout)> = None;
+    let mut rows = Vec::new();
+    let mut failed: Option<MonitorFileError> = None;
+    for_each_row(path, None, None, |r: &RowRead<'_>| {
+        match &layout {
+            None if r.number > HEADER_SCAN_ROWS => return Ok(false),
+            None => match Layout::from_row(r.number, r.cells, &file) {
+                Ok(l) => layout = l.map(|l| (r.number, l)),
+                Err(e) => {
+                    failed = Some(e);
+                    return Ok(false);
+                }
+            },
+            Some((_, l)) => match l.observation(r.number, r.cells, &file, today) {
+                Ok(o) => rows.push(o),
+                Err(e) => {
+                    failed = Some(e);
+                    return Ok(false);
+                }
+            },
+        }
+        Ok(true)
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let Some((header_row, layout)) = layout else {
+        let columns: Vec<&str> = Column::ALL.iter().map(|c| c.label()).collect();
+        return Err(MonitorFileError::NoHeader {
+            file,
+            columns: columns.join("、"),
+        });
+    };
+    let columns = layout
+        .monitoring
+        .iter()
+        .map(|(_, i)| layout.headers[*i].clone())
+        .collect();
+    // Blank key rows (a totals line, a note under the table) are not observations.
+    rows.retain(|o: &Observation| !(o.id.is_empty() && o.name.is_empty() && is_empty(o)));
+    Ok(MonitorFile {
+        rows,
+        columns,
+        header_row,
+    })
+}
+
+fn is_empty(o: &Observation) -> bool {
+    o.last_post.is_none()
+        && o.messages.is_none()
+        && o.unanswered.is_none()
+        && o.interaction.is_none()
+        && o.monitored_at.is_none()
+}

@@ -1,0 +1,278 @@
+//! Reading a registry export (备案台账) from a spreadsheet or CSV: the header found among title
+//! rows, every row checked, regions resolved through the province profile. The edge between the
+//! file readers and the pure `registry` core; `audit import`, the benchmarks and the fuzzer use it.
+
+use super::read::{for_each_row, CsvEncoding, ReadError};
+use crate::domain::profile::{InferError, Profile};
+use crate::domain::registry::title::{title_facts, TitleFacts};
+use crate::domain::registry::{Field, HeaderMap, Registry, RegistryBuilder, Reject};
+use std::path::Path;
+
+/// Why a registry file could not be read; each message names the file (and sheet).
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryFileError {
+    /// The spreadsheet or CSV reader refused the file.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// No row at all.
+    #[error("{place}: {what}为空,没有任何数据")]
+    Empty {
+        /// The file and sheet.
+        place: String,
+        /// 工作表 or 文件.
+        what: &'static str,
+    },
+    /// No row among the first ones names every required column.
+    #[error("{place}: 前 {scanned} 行中找不到表头,缺少必需的列: {missing};最接近表头的第 {closest_row} 行为: {found}")]
+    NoHeader {
+        /// The file and sheet.
+        place: String,
+        /// Rows looked at.
+        scanned: usize,
+        /// The required columns the closest row lacks.
+        missing: String,
+        /// The row that came closest.
+        closest_row: u32,
+        /// That row's cells.
+        found: String,
+    },
+    /// A header and nothing under it.
+    #[error("{place}: 第 {header_row} 行表头下没有账号数据")]
+    NoData {
+        /// The file and sheet.
+        place: String,
+        /// The header's row.
+        header_row: u32,
+    },
+    /// The province could not be told from the file.
+    #[error("{file}: {error},例如 --province 江苏")]
+    Province {
+        /// The file.
+        file: String,
+        /// Why.
+        error: InferError,
+    },
+}
+
+/// Rows scanned for the header before giving up.
+const HEADER_SCAN_ROWS: usize = 50;
+
+/// A registry file as read and checked, before anything is written.
+pub struct Imported {
+    /// The accounts taken.
+    pub registry: Registry,
+    /// The rows refused, with the reason.
+    pub rejects: Vec<Reject>,
+    /// The row the header was found in.
+    pub header_row: u32,
+    /// Data rows read.
+    pub rows_read: u64,
+    /// Blank rows skipped.
+    pub blank_rows: u64,
+    /// The sheet read (workbooks).
+    pub sheet: Option<String>,
+    /// The encoding used (CSV).
+    pub encoding: Option<CsvEncoding>,
+    /// Cells dropped beyond the column limit.
+    pub cells_beyond_limit: u64,
+    /// The header of the column the account ids came from.
+    pub id_column: String,
+    /// The province profile the regions were resolved with.
+    pub profile: Profile,
+    /// How the province was found (for the summary), e.g. "--province", "标题行".
+    pub province_from: &'static str,
+    /// The 截至 date the title rows give.
+    pub title_as_of: Option<chrono::NaiveDate>,
+    /// The text after 截至 in the title rows when it is no valid date.
+    pub title_as_of_text: Option<String>,
+}
+
+/// The province of a registry given no --province or --profile: the one its title rows name,
+/// else the one most of its regions belong to; otherwise a clear request for --province.
+fn choose_province(
+    file: &str,
+    title: &TitleFacts,
+    builder: &RegistryBuilder,
+) -> Result<(Profile, &'static str), RegistryFileError> {
+    if let Some(p) = title.province {
+        return Ok((Profile::builtin(p), "台账标题行"));
+    }
+    let regions = builder.raw_regions();
+    match crate::domain::profile::infer_province(&regions) {
+        Ok(p) => Ok((Profile::builtin(p), "所属地区推断")),
+        // No region to place (all rows provincial or refused): the province only names things.
+        Err(crate::domain::profile::InferError::NothingResolvable) if regions.is_empty() => {
+            let js =
+                crate::domain::profile::province("江苏").expect("vendored divisions hold Jiangsu");
+            Ok((Profile::builtin(js), "默认(台账中没有地区)"))
+        }
+        Err(error) => Err(RegistryFileError::Province {
+            file: file.to_string(),
+            error,
+        }),
+    }
+}
+
+/// Read and validate a registry file (no campaign involved): find the header, check every row,
+/// resolve regions through `given` (a profile and where it came from) or the province the file
+/// itself names. `progress` is told the rows read so far, now and then.
+pub fn read(
+    path: &Path,
+    sheet: Option<&str>,
+    encoding: Option<CsvEncoding>,
+    given: Option<(Profile, &'static str)>,
+    progress: &dyn Fn(u64),
+) -> Result<Imported, RegistryFileError> {
+    let file = path.display().to_string();
+    // A profile's own type scheme classifies as rows arrive; the default keeps the built-in tables.
+    let custom_types = given
+        .as_ref()
+        .map(|(p, _)| p.types.clone())
+        .filter(|t| *t != crate::domain::profile::TypeScheme::jiangsu_2020());
+    let scan = scan_rows(path, sheet, encoding, custom_types, progress)?;
+    let place = format!(
+        "{file}{}",
+        scan.info
+            .sheet
+            .as_ref()
+            .map(|s| format!(" 工作表 \"{s}\""))
+            .unwrap_or_default()
+    );
+    if !scan.any_row {
+        let what = if scan.info.sheet.is_some() {
+            "工作表"
+        } else {
+            "文件"
+        };
+        return Err(RegistryFileError::Empty { place, what });
+    }
+    let Some(mut builder) = scan.builder else {
+        return Err(no_header(place, &scan.before_header));
+    };
+    let header_row = builder.header().row;
+    let id_column = id_column(builder.header());
+    let (rows_read, blank_rows) = (builder.rows_read, builder.blank_rows);
+    let title_rows: Vec<Vec<String>> = scan.before_header.into_iter().map(|(_, c)| c).collect();
+    let title = title_facts(&title_rows);
+    let (profile, province_from) = match given {
+        Some(g) => g,
+        None => choose_province(&file, &title, &builder)?,
+    };
+    builder.place(&profile);
+    let (registry, rejects) = builder.finish();
+    if registry.accounts.is_empty() && rejects.is_empty() {
+        return Err(RegistryFileError::NoData { place, header_row });
+    }
+    Ok(Imported {
+        registry,
+        rejects,
+        header_row,
+        rows_read,
+        blank_rows,
+        sheet: scan.info.sheet,
+        encoding: scan.info.encoding,
+        cells_beyond_limit: scan.info.cells_beyond_limit,
+        id_column,
+        profile,
+        province_from,
+        title_as_of: title.as_of,
+        title_as_of_text: title.unreadable_as_of,
+    })
+}
+
+/// What one pass over the file found.
+struct Scan {
+    /// The reader's facts (sheet, encoding, cells dropped).
+    info: super::read::ReadInfo,
+    /// Whether the file had any row at all.
+    any_row: bool,
+    /// The rows under the header, checked; None when no header was found.
+    builder: Option<RegistryBuilder>,
+    /// The rows above the header (title rows), or every row scanned when none was found.
+    before_header: Vec<(u32, Vec<String>)>,
+}
+
+/// One pass over the file: rows are kept until one is the header (at most
+/// [`HEADER_SCAN_ROWS`]), every later row goes to the builder as it arrives, so a million rows
+/// are never held as text.
+fn scan_rows(
+    path: &Path,
+    sheet: Option<&str>,
+    encoding: Option<CsvEncoding>,
+    custom_types: Option<crate::domain::profile::TypeScheme>,
+    progress: &dyn Fn(u64),
+) -> Result<Scan, RegistryFileError> {
+    let mut before_header: Vec<(u32, Vec<String>)> = Vec::new();
+    let mut builder: Option<RegistryBuilder> = None;
+    let mut any_row = false;
+    let info = for_each_row(path, sheet, encoding, |r| {
+        any_row = true;
+        if let Some(b) = builder.as_mut() {
+            b.push(r.number, r.cells, r.lossy);
+            if b.rows_read % 20_000 == 0 {
+                progress(b.rows_read);
+            }
+            return Ok(true);
+        }
+        match HeaderMap::detect(r.number, r.cells) {
+            Ok(h) => {
+                let b = RegistryBuilder::new(h);
+                builder = Some(match custom_types.clone() {
+                    Some(scheme) => b.with_types(scheme),
+                    None => b,
+                });
+                Ok(true)
+            }
+            Err(_) => {
+                before_header.push((r.number, r.cells.to_vec()));
+                Ok(before_header.len() < HEADER_SCAN_ROWS)
+            }
+        }
+    })?;
+    Ok(Scan {
+        info,
+        any_row,
+        builder,
+        before_header,
+    })
+}
+
+/// The header of the column the account ids come from, for the summary.
+fn id_column(header: &HeaderMap) -> String {
+    header
+        .column(Field::Id)
+        .and_then(|c| header.headers.get(c).cloned())
+        .unwrap_or_default()
+}
+
+/// No row scanned is the header: name the row that came closest, what it lacks and what it has.
+fn no_header(place: String, scanned: &[(u32, Vec<String>)]) -> RegistryFileError {
+    let best = scanned
+        .iter()
+        .max_by_key(|(_, cells)| {
+            cells
+                .iter()
+                .filter(|c| Field::from_header(c).is_some())
+                .count()
+        })
+        .cloned()
+        .unwrap_or_default();
+    let missing = HeaderMap::detect(best.0, &best.1).err().unwrap_or_default();
+    let missing: Vec<String> = missing
+        .iter()
+        .map(|f| format!("{}({})", f.label(), f.key()))
+        .collect();
+    let found: Vec<String> = best
+        .1
+        .iter()
+        .map(|c| crate::domain::text::clean(c))
+        .filter(|c| !c.is_empty())
+        .collect();
+    RegistryFileError::NoHeader {
+        place,
+        scanned: scanned.len(),
+        missing: missing.join("、"),
+        closest_row: best.0,
+        found: found.join(", "),
+    }
+}

@@ -1,0 +1,104 @@
+//! Returned copies of signed workbooks, inspector or rectification alike: each given file read
+//! (a copy taken before is skipped, a missing or refused file is a problem), then ordered by when
+//! it was saved (see [`crate::domain::answers::order`]).
+
+use crate::domain::answers::order::{order, SavedCopy};
+use crate::domain::answers::Problem;
+use std::path::{Path, PathBuf};
+
+/// A copy that passed its checks and was not taken before.
+pub struct NewCopy<W> {
+    /// Nanoseconds since 1970 (0 when the file system does not say).
+    pub modified: i64,
+    /// Its place among the files given.
+    pub order: usize,
+    /// The file.
+    pub file: PathBuf,
+    /// What was read from it.
+    pub workbook: W,
+}
+
+/// What reading the given files found.
+pub struct CopiesRead<W> {
+    /// New copies, oldest saved first.
+    pub fresh: Vec<NewCopy<W>>,
+    /// Files that are a copy taken before.
+    pub already: Vec<String>,
+    /// Files refused, and their problems.
+    pub problems: Vec<Problem>,
+}
+
+/// Read every file with `read`; `sha` gives a copy's SHA-256, and a copy in `seen` was taken
+/// before: applying it again could undo a later correction (a glob lists old and new copies in
+/// name order), and its problems were reported then.
+pub fn read_copies<W>(
+    files: &[PathBuf],
+    seen: &[String],
+    read: impl Fn(&Path) -> Result<W, Problem>,
+    sha: impl Fn(&W) -> &str,
+) -> CopiesRead<W> {
+    let mut out = CopiesRead {
+        fresh: Vec::new(),
+        already: Vec::new(),
+        problems: Vec::new(),
+    };
+    for (order, f) in files.iter().enumerate() {
+        if !f.is_file() {
+            out.problems.push(Problem::whole(f, "文件不存在".into()));
+            continue;
+        }
+        match read(f) {
+            Err(p) => out.problems.push(p),
+            Ok(wb) if seen.iter().any(|s| s == sha(&wb)) => {
+                out.already.push(f.display().to_string())
+            }
+            Ok(workbook) => out.fresh.push(NewCopy {
+                modified: modified(f),
+                order,
+                file: f.clone(),
+                workbook,
+            }),
+        }
+    }
+    // Of two new copies of one workbook, the one saved last wins, whatever their order here.
+    out.fresh.sort_by_key(|f| (f.modified, f.order));
+    out
+}
+
+fn modified(f: &Path) -> i64 {
+    std::fs::metadata(f)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64)
+}
+
+/// Keep the copies that can be ordered; the others become problems worded for `what`
+/// (检查表, 整改反馈表) and `send` (交回, 报送). `id` gives a copy's workbook id; `earlier` the
+/// save time and file name of the copy of that workbook taken before.
+pub fn in_order<W>(
+    fresh: Vec<NewCopy<W>>,
+    id: impl Fn(&W) -> &str,
+    earlier: impl Fn(&str) -> Option<(i64, String)>,
+    (what, send): (&str, &str),
+    problems: &mut Vec<Problem>,
+) -> Vec<NewCopy<W>> {
+    let ids: Vec<String> = fresh.iter().map(|f| id(&f.workbook).to_string()).collect();
+    let saved: Vec<SavedCopy<'_>> = ids
+        .iter()
+        .zip(&fresh)
+        .map(|(w, f)| SavedCopy {
+            workbook: w,
+            modified: f.modified,
+        })
+        .collect();
+    let skips = order(&saved, earlier);
+    let mut kept = Vec::new();
+    for (f, skip) in fresh.into_iter().zip(skips) {
+        match skip {
+            None => kept.push(f),
+            Some(skip) => problems.push(Problem::whole(&f.file, skip.message(what, send))),
+        }
+    }
+    kept
+}

@@ -1,0 +1,698 @@
+//! Importing a registry export into a campaign (`audit import`): read and check the file, choose
+//! the province, compare with the previous quarter, and write registry.csv, rejects.csv and
+//! registry_changes.csv in one commit.
+//!
+//! It lives in the store, not in the pure `registry` core, because it reads a file and writes the
+//! campaign; the checks themselves are `registry`'s. The command, the demo and the benchmark all
+//! call [`import`] with a typed [`ImportRequest`] (no clap types), so they import the same way.
+
+mod summary;
+
+pub use summary::{Notice, SummaryLine};
+
+use crate::domain::profile::{Profile, ProfileError};
+use crate::domain::registry::{self, Registry, RegistryDiff};
+use crate::formats::read::CsvEncoding;
+use crate::formats::registry_file::{self, Imported, RegistryFileError};
+use crate::formats::write::csv_bytes;
+use crate::store::{Access, Campaign, RegistryEntry, StoreError};
+use std::path::{Path, PathBuf};
+
+/// What to import and how: the command line of `audit import`, already parsed into values.
+#[derive(Clone, Debug, Default)]
+pub struct ImportRequest {
+    /// The registry export (.xlsx .xlsm .xlsb .xls .ods or .csv).
+    pub file: PathBuf,
+    /// The campaign folder, created when new.
+    pub campaign: PathBuf,
+    /// The sheet to read (default: the first).
+    pub sheet: Option<String>,
+    /// The previous quarter's campaign, for registry_changes.csv.
+    pub previous: Option<PathBuf>,
+    /// Refuse the whole file when any row is rejected.
+    pub strict: bool,
+    /// Replace a registry the campaign already has.
+    pub force: bool,
+    /// The CSV encoding (default: detected).
+    pub encoding: Option<CsvEncoding>,
+    /// The period, e.g. 2020Q1 (default: the folder's name when it has that form).
+    pub period: Option<String>,
+    /// A province named on the command line (`--province`).
+    pub province: Option<String>,
+    /// A province profile file (`--profile`), kept in the campaign.
+    pub profile: Option<PathBuf>,
+    /// The registry's as-of date (`--as-of`); default the title rows' 截至 date, else today.
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+impl ImportRequest {
+    /// A plain import of `file` into `campaign`, every option at its default.
+    pub fn new(file: &Path, campaign: &Path) -> ImportRequest {
+        ImportRequest {
+            file: file.to_path_buf(),
+            campaign: campaign.to_path_buf(),
+            ..ImportRequest::default()
+        }
+    }
+}
+
+/// Why an import was refused; nothing is written then. Each message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// `--province` names no province we know.
+    #[error("--province \"{0}\" 不是已知的省份;可写 江苏 或 江苏省")]
+    UnknownProvince(String),
+    /// The `--profile` file cannot be read.
+    #[error("无法读取画像文件 {}", path.display())]
+    ProfileUnreadable {
+        /// The profile file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The `--profile` file is not UTF-8.
+    #[error("{}: 画像文件应为 UTF-8 编码的 TOML", path.display())]
+    ProfileNotUtf8 {
+        /// The profile file.
+        path: PathBuf,
+    },
+    /// The `--profile` file is not a valid profile.
+    #[error("{}: {error}", path.display())]
+    ProfileInvalid {
+        /// The profile file.
+        path: PathBuf,
+        /// What is wrong with it (named `error`, not `source`: the message already says it).
+        /// Boxed: it is large, and would make every import result as large.
+        error: Box<ProfileError>,
+    },
+    /// `--province` and the `--profile` file name different provinces.
+    #[error("--province {given} 与画像文件 {} 的 province = {in_profile} 不一致", path.display())]
+    ProvinceMismatch {
+        /// The province `--province` names.
+        given: String,
+        /// The profile file.
+        path: PathBuf,
+        /// The province the profile names.
+        in_profile: String,
+    },
+    /// The input file is inside the campaign folder, which the import would write over.
+    #[error("{}: 输入文件在项目目录 {} 之内,导入会覆盖项目文件;请把台账放在项目目录之外", input.display(), dir.display())]
+    OwnFile {
+        /// The input file, canonical.
+        input: PathBuf,
+        /// The campaign folder, canonical.
+        dir: PathBuf,
+    },
+    /// The campaign already has a registry and `--force` was not given.
+    #[error("{} 已导入台账;如需重新导入请加 --force(之后请重新抽样)", dir.display())]
+    AlreadyImported {
+        /// The campaign folder.
+        dir: PathBuf,
+    },
+    /// Every row was rejected.
+    #[error("{}: 没有可导入的账号,全部 {rejected} 行都被拒收;未写入任何内容", file.display())]
+    NothingImported {
+        /// The registry file.
+        file: PathBuf,
+        /// Rows rejected.
+        rejected: usize,
+    },
+    /// `--strict` and some rows were rejected.
+    #[error("{}: {rejected} 行被拒收,--strict 模式下不导入任何内容", file.display())]
+    Strict {
+        /// The registry file.
+        file: PathBuf,
+        /// Rows rejected.
+        rejected: usize,
+    },
+    /// Most rows belong to another province: the province is wrong, not the rows.
+    #[error("{}: {foreign} 行的所属地区不属于{province}(只导入 {imported} 个账号);省份可能不对,请用 --province 或 --profile 指定正确的省份", file.display())]
+    WrongProvince {
+        /// The registry file.
+        file: PathBuf,
+        /// Rows whose region lies outside the province.
+        foreign: usize,
+        /// The province used.
+        province: String,
+        /// Accounts taken.
+        imported: usize,
+    },
+    /// The previous campaign's registry cannot be read.
+    #[error("无法读取上期项目 {}", path.display())]
+    PreviousRegistry {
+        /// The previous campaign folder.
+        path: PathBuf,
+        /// Why.
+        source: StoreError,
+    },
+    /// The previous campaign is another province's.
+    #[error("--previous {}: 上期项目是{previous}的,本期台账是{current}的;上期项目应是同一省份的上一期", path.display())]
+    PreviousProvince {
+        /// The previous campaign folder.
+        path: PathBuf,
+        /// Its province.
+        previous: String,
+        /// This registry's province.
+        current: String,
+    },
+    /// The registry file could not be read.
+    #[error(transparent)]
+    Read(#[from] RegistryFileError),
+    /// The campaign folder could not be read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A CSV could not be written (the shared CSV writer reports with anyhow).
+    #[error(transparent)]
+    Write(anyhow::Error),
+}
+
+/// What an import reports while it runs. The command shows a spinner and prints the notices; a
+/// benchmark ignores both (the unit type `()` does nothing).
+pub trait Observer {
+    /// The file is about to be read (after the quick checks that may refuse at once).
+    fn read_started(&mut self) {}
+    /// Rows read so far, told now and then while the file is read.
+    fn rows_read(&self, _rows: u64) {}
+    /// The file has been read; nothing more to count.
+    fn read_done(&self) {}
+    /// A warning or hint for the user, told when it arises (also before a refusal).
+    fn notice(&mut self, _notice: &Notice) {}
+}
+
+impl Observer for () {}
+
+/// A finished import: what was read and written, for the summary.
+pub struct ImportOutcome {
+    /// The registry file imported (as given).
+    pub file: PathBuf,
+    /// The registry as read and checked.
+    pub imported: Imported,
+    /// The previous quarter's registry, when `--previous` was given.
+    pub previous: Option<Registry>,
+    /// How the registry changed against the previous one.
+    pub diff: Option<RegistryDiff>,
+    /// The campaign had a sample, now drawn from a registry that was replaced.
+    pub stale_sample: bool,
+    /// The as-of date recorded, as written in the manifest (YYYY-MM-DD).
+    pub as_of: String,
+    /// Where the as-of date came from ("--as-of", "台账标题行", "导入日期").
+    pub as_of_from: &'static str,
+    /// The campaign's registry.csv.
+    pub registry_path: PathBuf,
+    /// The campaign's rejects.csv.
+    pub rejects_path: PathBuf,
+}
+
+/// Import a registry file into a campaign (created if new), all or nothing: on any refusal the
+/// campaign is as it was, and a folder this call created is removed again.
+pub fn import(
+    req: &ImportRequest,
+    observer: &mut dyn Observer,
+) -> Result<ImportOutcome, ImportError> {
+    refuse_own_file(&req.file, &req.campaign)?;
+    if req.campaign.join(crate::store::MANIFEST).is_file() {
+        // Refuse early, before a long read; checked again under the lock when committing.
+        refuse_reimport(&Campaign::open(&req.campaign, Access::Read)?, req)?;
+    }
+    let given = given_profile(req)?;
+    let kept_profile = given.as_ref().and_then(|g| g.text.clone());
+    let known = match given {
+        Some(g) => Some((g.profile, g.from)),
+        None => earlier_profile(req)?,
+    };
+    // The registry is read before the campaign folder is created, so a bad file leaves nothing.
+    let imp = read_registry(req, known, observer)?;
+    let as_of = as_of_date(req, &imp, observer);
+    refuse_wrong_province(req, &imp)?;
+    let mut camp = Campaign::open_or_create(&req.campaign, req.period.clone())?;
+    match commit_import(&mut camp, req, &imp, as_of, kept_profile.as_deref()) {
+        Ok(written) => Ok(ImportOutcome {
+            file: req.file.clone(),
+            imported: imp,
+            previous: written.previous,
+            diff: written.diff,
+            stale_sample: written.stale_sample,
+            as_of: as_of.0.format("%Y-%m-%d").to_string(),
+            as_of_from: as_of.1,
+            registry_path: camp.path(crate::store::REGISTRY),
+            rejects_path: camp.path(crate::store::REJECTS),
+        }),
+        Err(e) => {
+            // A refusal leaves nothing: a folder this run created goes again.
+            camp.abandon_if_created();
+            Err(e)
+        }
+    }
+}
+
+/// A profile named on the command line.
+struct GivenProfile {
+    /// The profile.
+    profile: Profile,
+    /// "--profile" or "--province".
+    from: &'static str,
+    /// The --profile file's bytes, kept in the campaign.
+    text: Option<Vec<u8>>,
+}
+
+/// The profile named in the request: --profile FILE (its text kept for the campaign), or the
+/// built-in one of --province. Both given must agree.
+fn given_profile(req: &ImportRequest) -> Result<Option<GivenProfile>, ImportError> {
+    let named = match &req.province {
+        Some(n) => Some(
+            crate::domain::profile::province(n)
+                .ok_or_else(|| ImportError::UnknownProvince(n.clone()))?,
+        ),
+        None => None,
+    };
+    let Some(path) = &req.profile else {
+        return Ok(named.map(|p| GivenProfile {
+            profile: Profile::builtin(p),
+            from: "--province",
+            text: None,
+        }));
+    };
+    let bytes = std::fs::read(path).map_err(|source| ImportError::ProfileUnreadable {
+        path: path.clone(),
+        source,
+    })?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| ImportError::ProfileNotUtf8 { path: path.clone() })?;
+    let profile = Profile::parse(text).map_err(|error| ImportError::ProfileInvalid {
+        path: path.clone(),
+        error: Box::new(error),
+    })?;
+    if let Some(p) = named {
+        if p.code != profile.province.code {
+            return Err(ImportError::ProvinceMismatch {
+                given: p.name.to_string(),
+                path: path.clone(),
+                in_profile: profile.province.name.to_string(),
+            });
+        }
+    }
+    Ok(Some(GivenProfile {
+        profile,
+        from: "--profile",
+        text: Some(bytes),
+    }))
+}
+
+/// The province of a re-import or of the previous quarter, when neither --province nor
+/// --profile is given: a campaign keeps its province.
+fn earlier_profile(req: &ImportRequest) -> Result<Option<(Profile, &'static str)>, ImportError> {
+    for (dir, from) in [
+        (Some(&req.campaign), "本项目"),
+        (req.previous.as_ref(), "上期项目"),
+    ] {
+        let Some(dir) = dir else { continue };
+        if !dir.join(crate::store::MANIFEST).is_file() {
+            continue;
+        }
+        // A campaign read on the side is never waited for (two commands could hold each
+        // other's); our own is checked again under the write lock.
+        let camp = Campaign::open_no_wait(dir, Access::Read)?;
+        if camp.manifest.province.is_some() {
+            return Ok(Some((camp.profile()?, from)));
+        }
+    }
+    Ok(None)
+}
+
+/// Read and check the registry file, then refuse it when nothing (or, with --strict, not
+/// everything) can be imported; the rows refused are told to the observer first.
+fn read_registry(
+    req: &ImportRequest,
+    known: Option<(Profile, &'static str)>,
+    observer: &mut dyn Observer,
+) -> Result<Imported, ImportError> {
+    observer.read_started();
+    let progress = |n: u64| observer.rows_read(n);
+    let read = registry_file::read(
+        &req.file,
+        req.sheet.as_deref(),
+        req.encoding,
+        known,
+        &progress,
+    );
+    observer.read_done();
+    let imp = read?;
+    let file = req.file.display().to_string();
+    let tell_rejects = |observer: &mut dyn Observer, limit: usize| {
+        for r in imp.rejects.iter().take(limit) {
+            observer.notice(&Notice::RejectedRow {
+                file: file.clone(),
+                row: r.row,
+                detail: r.detail.clone(),
+            });
+        }
+    };
+    if imp.registry.accounts.is_empty() {
+        tell_rejects(observer, 10);
+        return Err(ImportError::NothingImported {
+            file: req.file.clone(),
+            rejected: imp.rejects.len(),
+        });
+    }
+    if req.strict && !imp.rejects.is_empty() {
+        tell_rejects(observer, usize::MAX);
+        return Err(ImportError::Strict {
+            file: req.file.clone(),
+            rejected: imp.rejects.len(),
+        });
+    }
+    Ok(imp)
+}
+
+/// The registry's as-of date and where it came from: --as-of, the title rows, else today (with
+/// a hint). A date far from the campaign's quarter is most likely a typo: a notice says so.
+fn as_of_date(
+    req: &ImportRequest,
+    imp: &Imported,
+    observer: &mut dyn Observer,
+) -> (chrono::NaiveDate, &'static str) {
+    let dates = match (req.as_of, imp.title_as_of) {
+        (Some(d), _) => (d, "--as-of"),
+        (None, Some(d)) => (d, "台账标题行"),
+        (None, None) => {
+            observer.notice(&match &imp.title_as_of_text {
+                Some(t) => Notice::AsOfUnreadable(t.clone()),
+                None => Notice::AsOfMissing,
+            });
+            (chrono::Local::now().date_naive(), "导入日期")
+        }
+    };
+    let folder_period = req
+        .campaign
+        .file_name()
+        .and_then(|n| crate::store::period_from_name(&n.to_string_lossy()));
+    let period = req.period.clone().or(folder_period);
+    if implausible_as_of(dates.0, period.as_deref()) {
+        observer.notice(&Notice::AsOfFar {
+            as_of: dates.0,
+            period,
+        });
+    }
+    dates
+}
+
+/// More than a year from the period's year (or, with no period, before 2000 or in the future).
+fn implausible_as_of(as_of: chrono::NaiveDate, period: Option<&str>) -> bool {
+    use chrono::Datelike;
+    match period.and_then(|p| p.get(..4)?.parse::<i32>().ok()) {
+        Some(year) => (as_of.year() - year).abs() > 1,
+        None => as_of.year() < 2000 || as_of > chrono::Local::now().date_naive(),
+    }
+}
+
+/// Most rows of another province mean the province is wrong, not the rows.
+fn refuse_wrong_province(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError> {
+    let foreign = imp
+        .rejects
+        .iter()
+        .filter(|r| r.reason == registry::RejectReason::ForeignRegion)
+        .count();
+    if foreign > imp.registry.accounts.len() {
+        return Err(ImportError::WrongProvince {
+            file: req.file.clone(),
+            foreign,
+            province: imp.profile.province.name.to_string(),
+            imported: imp.registry.accounts.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Refuse an input file that is one of the campaign's own files: import never writes over it.
+fn refuse_own_file(input: &Path, dir: &Path) -> Result<(), ImportError> {
+    let (Ok(input), Ok(dir)) = (input.canonicalize(), dir.canonicalize()) else {
+        return Ok(());
+    };
+    if input.starts_with(&dir) {
+        return Err(ImportError::OwnFile { input, dir });
+    }
+    Ok(())
+}
+
+/// A campaign that has a registry takes another only with --force.
+fn refuse_reimport(camp: &Campaign, req: &ImportRequest) -> Result<(), ImportError> {
+    if camp.manifest.registry.is_some() && !req.force {
+        return Err(ImportError::AlreadyImported {
+            dir: req.campaign.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The previous quarter's registry, classified with this quarter's type scheme; refused when
+/// it is another province's.
+fn previous_registry(
+    camp: &Campaign,
+    path: &Path,
+    imp: &Imported,
+) -> Result<Registry, ImportError> {
+    let prev =
+        crate::store::records::open_previous(camp, std::slice::from_ref(&path.to_path_buf()))?;
+    let mut reg = prev[0]
+        .registry()
+        .map_err(|source| ImportError::PreviousRegistry {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let prev_profile = prev[0].profile()?;
+    if prev_profile.province.code != imp.profile.province.code {
+        return Err(ImportError::PreviousProvince {
+            path: path.to_path_buf(),
+            previous: prev_profile.province.name.to_string(),
+            current: imp.profile.province.name.to_string(),
+        });
+    }
+    // Compare like with like when the type scheme changed between the quarters.
+    if prev_profile.types != imp.profile.types {
+        reg.reclassify_types(&imp.profile.types);
+    }
+    Ok(reg)
+}
+
+/// What [`commit_import`] leaves for the summary.
+struct Written {
+    previous: Option<Registry>,
+    diff: Option<RegistryDiff>,
+    stale_sample: bool,
+}
+
+/// Write the imported registry into the campaign (created if new) in one commit.
+fn commit_import(
+    camp: &mut Campaign,
+    req: &ImportRequest,
+    imp: &Imported,
+    (as_of, as_of_from): (chrono::NaiveDate, &str),
+    profile_text: Option<&[u8]>,
+) -> Result<Written, ImportError> {
+    refuse_reimport(camp, req)?;
+    if req.period.is_some() {
+        camp.manifest.period = req.period.clone();
+    }
+    // Imported data is real data, whatever the folder held before (the demo marks its own).
+    camp.manifest.simulated = false;
+    let previous = match &req.previous {
+        Some(p) => Some(previous_registry(camp, p, imp)?),
+        None => None,
+    };
+    let diff = previous.as_ref().map(|p| registry::diff(p, &imp.registry));
+    let mut txn = camp.begin()?;
+    if let (Some(prev), Some(d)) = (&previous, &diff) {
+        let rows = changes_table(prev, &imp.registry, d);
+        txn.put(crate::store::CHANGES, &csv_table(CHANGES_HEADER, &rows)?)?;
+    }
+    let registry_sha256 = txn.put_with(crate::store::REGISTRY, |w| {
+        crate::formats::write::write_registry_csv(w, &imp.registry).map_err(std::io::Error::other)
+    })?;
+    let file = req.file.display().to_string();
+    txn.put(
+        crate::store::REJECTS,
+        &csv_table(REJECTS_HEADER, &rejects_rows(&file, imp))?,
+    )?;
+    camp.manifest.province = Some(imp.profile.province.name.clone());
+    if let Some(text) = profile_text {
+        txn.put(crate::store::PROFILE, text)?;
+        camp.manifest.profile_sha256 = Some(crate::store::sha256_hex(text));
+    } else if camp.manifest.profile_sha256.is_some() && req.province.is_some() {
+        // --province alone replaces an earlier --profile.
+        txn.remove(crate::store::PROFILE);
+        camp.manifest.profile_sha256 = None;
+    }
+    camp.secret_or_create(&mut txn)?;
+    let stale_sample = camp.manifest.sample.is_some();
+    let mut entry = registry_entry(req, imp, registry_sha256)?;
+    entry.as_of = Some(as_of.format("%Y-%m-%d").to_string());
+    entry.as_of_from = Some(as_of_from.to_string());
+    camp.manifest.registry = Some(entry);
+    camp.commit(txn)?;
+    Ok(Written {
+        previous,
+        diff,
+        stale_sample,
+    })
+}
+
+/// The manifest's record of this import (the as-of date is filled in by the caller).
+fn registry_entry(
+    req: &ImportRequest,
+    imp: &Imported,
+    sha256: String,
+) -> Result<RegistryEntry, ImportError> {
+    Ok(RegistryEntry {
+        source_file: req
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
+        source_sha256: crate::store::sha256_file(&req.file)?,
+        sheet: imp.sheet.clone(),
+        encoding: imp.encoding.map(|e| e.to_string()),
+        header_row: imp.header_row,
+        rows_read: imp.rows_read,
+        imported: imp.registry.accounts.len() as u64,
+        rejected: imp.rejects.len() as u64,
+        blank_rows: imp.blank_rows,
+        active: imp.registry.active().count() as u64,
+        file: crate::store::REGISTRY.into(),
+        sha256,
+        imported_at: crate::store::now(),
+        as_of: None,
+        as_of_from: None,
+        previous: req.previous.as_ref().map(|p| p.display().to_string()),
+    })
+}
+
+/// registry_changes.csv's header.
+const CHANGES_HEADER: &[&str] = &["账号ID", "名称", "变化", "原值", "新值"];
+
+/// rejects.csv's header.
+const REJECTS_HEADER: &[&str] = &["源文件", "工作表", "行号", "原因", "说明", "原始内容"];
+
+/// A CSV file's bytes (see [`csv_bytes`]), the header given as static labels.
+fn csv_table(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, ImportError> {
+    let header: Vec<String> = header.iter().map(|s| s.to_string()).collect();
+    csv_bytes(&header, rows).map_err(ImportError::Write)
+}
+
+/// The registry_changes.csv rows: added, gone, type and owner changes.
+fn changes_table(prev: &Registry, cur: &Registry, d: &RegistryDiff) -> Vec<Vec<String>> {
+    let (now, old) = (cur.by_id(), prev.by_id());
+    let name_of = |id: &str| {
+        now.get(id)
+            .or(old.get(id))
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    };
+    let row = |id: &str, what: &str, a: &str, b: &str| {
+        vec![id.to_string(), name_of(id), what.into(), a.into(), b.into()]
+    };
+    let mut rows = Vec::new();
+    for id in &d.added {
+        rows.push(row(id, "新增", "", ""));
+    }
+    for id in &d.gone {
+        let status = now.get(id.as_str()).map(|a| a.status.label());
+        rows.push(row(id, "减少", "正常", status.unwrap_or("已移出台账")));
+    }
+    for (id, a, b) in &d.type_changed {
+        rows.push(row(id, "类型变更", a, b));
+    }
+    for (id, a, b) in &d.owner_changed {
+        rows.push(row(id, "开设主体变更", a, b));
+    }
+    rows
+}
+
+/// The rejects.csv rows: source file, sheet, row, reason, explanation, the row's cells.
+fn rejects_rows(file: &str, imp: &Imported) -> Vec<Vec<String>> {
+    imp.rejects
+        .iter()
+        .map(|r| {
+            vec![
+                file.to_string(),
+                imp.sheet.clone().unwrap_or_default(),
+                r.row.to_string(),
+                r.reason.label().to_string(),
+                r.detail.clone(),
+                r.cells.join(" | "),
+            ]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keeps the notices, to check what the user would have been told.
+    #[derive(Default)]
+    struct Recorder(Vec<Notice>);
+
+    impl Observer for Recorder {
+        fn notice(&mut self, notice: &Notice) {
+            self.0.push(notice.clone());
+        }
+    }
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name)
+    }
+
+    /// The library API alone (no clap types) imports, tells the missing 截至 date, refuses a
+    /// second import without --force and takes it with.
+    #[test]
+    fn imports_through_the_typed_request() {
+        let tmp = tempfile::tempdir().unwrap();
+        // A folder not named for a quarter: today is then a plausible as-of date.
+        let (file, dir) = (fixture("current.csv"), tmp.path().join("c"));
+        let mut told = Recorder::default();
+        let outcome = import(&ImportRequest::new(&file, &dir), &mut told).unwrap();
+        assert!(!outcome.imported.registry.accounts.is_empty());
+        assert!(outcome.registry_path.is_file() && outcome.rejects_path.is_file());
+        assert_eq!(outcome.as_of_from, "导入日期");
+        assert_eq!(told.0, [Notice::AsOfMissing]);
+        let first = outcome.summary().into_iter().next();
+        assert!(
+            matches!(&first, Some(SummaryLine::Out(l)) if l.starts_with("已导入 ")),
+            "{first:?}"
+        );
+        let again = import(&ImportRequest::new(&file, &dir), &mut ()).err();
+        assert!(
+            matches!(again, Some(ImportError::AlreadyImported { .. })),
+            "{again:?}"
+        );
+        let forced = ImportRequest {
+            force: true,
+            as_of: chrono::NaiveDate::from_ymd_opt(2020, 3, 20),
+            ..ImportRequest::new(&file, &dir)
+        };
+        let outcome = import(&forced, &mut ()).unwrap();
+        assert_eq!(
+            (outcome.as_of.as_str(), outcome.as_of_from),
+            ("2020-03-20", "--as-of")
+        );
+    }
+
+    /// A refused first import leaves no folder, and the refusal is typed.
+    #[test]
+    fn a_refused_first_import_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("c");
+        let req = ImportRequest {
+            province: Some("火星".into()),
+            ..ImportRequest::new(&fixture("current.csv"), &dir)
+        };
+        let err = import(&req, &mut ()).err();
+        assert!(
+            matches!(&err, Some(ImportError::UnknownProvince(p)) if p == "火星"),
+            "{err:?}"
+        );
+        assert!(!dir.exists());
+    }
+}

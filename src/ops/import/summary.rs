@@ -1,0 +1,232 @@
+//! What an import tells the user: notices while it runs, and the summary once it is committed.
+//! The texts are made here, in the library, so that `audit import` and `audit demo` print the
+//! same lines; the command only chooses stdout or stderr as each line says.
+
+use super::ImportOutcome;
+use crate::domain::report::makeup;
+use crate::formats::registry_file::Imported;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A warning or hint an import gives before it is done (printed to stderr by the command).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// A row that was not imported, shown before a refusal.
+    RejectedRow {
+        /// The registry file, as given.
+        file: String,
+        /// The row's number in the file.
+        row: u32,
+        /// Why it was rejected (cut at 200 characters when printed).
+        detail: String,
+    },
+    /// The title rows give a 截至 date that is no date; today is recorded instead.
+    AsOfUnreadable(String),
+    /// The title rows give no 截至 date; today is recorded.
+    AsOfMissing,
+    /// The as-of date is far from the campaign's quarter: most likely a typo.
+    AsOfFar {
+        /// The date recorded.
+        as_of: chrono::NaiveDate,
+        /// The campaign's period, when known.
+        period: Option<String>,
+    },
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Notice::RejectedRow { file, row, detail } => {
+                write!(f, "  {file} 第 {row} 行: {}", short(detail))
+            }
+            Notice::AsOfUnreadable(t) => write!(f, "警告: 台账标题行中的截至日期\"{t}\"不是有效日期,统计截止日期按导入当天记;请加 --as-of YYYY-MM-DD"),
+            Notice::AsOfMissing => write!(f, "提示: 台账标题行中没有\"截至X年X月X日\",统计截止日期按导入当天记;如需指定请加 --as-of YYYY-MM-DD"),
+            Notice::AsOfFar { as_of, period } => write!(
+                f,
+                "警告: 统计截止日期 {as_of} 与本期 {} 相距很远,请核对(可用 --as-of 指定)",
+                period.as_deref().unwrap_or("(未知期次)")
+            ),
+        }
+    }
+}
+
+/// One line of the summary, for stdout (the result) or stderr (warnings and hints).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SummaryLine {
+    /// Printed to stdout.
+    Out(String),
+    /// Printed to stderr.
+    Err(String),
+}
+
+/// A reject's detail as printed on the console: a 10,000-character cell is cut, the file keeps it.
+fn short(detail: &str) -> String {
+    const MAX: usize = 200;
+    if detail.chars().count() <= MAX {
+        detail.to_string()
+    } else {
+        format!("{}……", detail.chars().take(MAX).collect::<String>())
+    }
+}
+
+impl ImportOutcome {
+    /// The summary `audit import` prints after the commit, in order: what was read, the
+    /// province and date, the registry's makeup, the change against last quarter, the rejects.
+    pub fn summary(&self) -> Vec<SummaryLine> {
+        let mut lines = self.read_lines();
+        lines.extend(self.makeup_lines());
+        lines.push(SummaryLine::Out(format!(
+            "台账: {}",
+            self.registry_path.display()
+        )));
+        if self.stale_sample {
+            lines.push(SummaryLine::Err("警告: 本项目已有样本,台账已更新,请用 audit sample --force 重新抽样(audit verify 会报告不一致)".to_string()));
+        }
+        lines.extend(self.reject_lines());
+        lines
+    }
+
+    /// What was read: rows, the id column, unlisted types, province, date, encoding.
+    fn read_lines(&self) -> Vec<SummaryLine> {
+        let imp = &self.imported;
+        let mut lines = vec![
+            SummaryLine::Out(format!(
+                "已导入 {}{}:读取 {} 行(表头在第 {} 行),导入 {} 个账号,拒收 {} 行,跳过空行 {} 行",
+                self.file.display(),
+                imp.sheet
+                    .as_ref()
+                    .map(|s| format!(" 工作表 \"{s}\""))
+                    .unwrap_or_default(),
+                imp.rows_read,
+                imp.header_row,
+                imp.registry.accounts.len(),
+                imp.rejects.len(),
+                imp.blank_rows
+            )),
+            SummaryLine::Out(format!("账号ID 取自列 \"{}\"", imp.id_column)),
+        ];
+        let unlisted = unlisted_types(imp);
+        if !unlisted.is_empty() {
+            let shown: Vec<String> = unlisted
+                .iter()
+                .take(10)
+                .map(|(t, n)| format!("{} {n} 个", short(t)))
+                .collect();
+            lines.push(SummaryLine::Err(format!(
+                "提示: 这些类型写法不在画像的 [types] 中,已归入 其他: {};如有误请在 [types.aliases] 中列出后重新导入",
+                shown.join("、")
+            )));
+        }
+        lines.push(SummaryLine::Out(format!(
+            "省份: {}(依据: {});统计截止: {}(依据: {})",
+            imp.profile.province.name, imp.province_from, self.as_of, self.as_of_from
+        )));
+        if let Some(e) = imp.encoding {
+            lines.push(SummaryLine::Out(format!("CSV 编码: {e}")));
+        }
+        if imp.cells_beyond_limit > 0 {
+            lines.push(SummaryLine::Err(format!(
+                "警告: 忽略了 {} 个位于第 {} 列之后的单元格(远离表格的零散单元格)",
+                imp.cells_beyond_limit,
+                crate::formats::read::MAX_COLUMNS
+            )));
+        }
+        lines
+    }
+
+    /// The registry's makeup tables and, with a previous quarter, its change and the accounts
+    /// whose type or owner changed (the first 20; registry_changes.csv has them all).
+    fn makeup_lines(&self) -> Vec<SummaryLine> {
+        let imp = &self.imported;
+        let mut lines = vec![SummaryLine::Out(String::new())];
+        let types = imp.profile.types.order();
+        let decimals = imp.profile.rate_decimals;
+        for mut t in makeup::makeup(&imp.registry, types) {
+            t.decimals = decimals;
+            lines.push(SummaryLine::Out(t.render()));
+        }
+        let (Some(prev), Some(d)) = (&self.previous, &self.diff) else {
+            return lines;
+        };
+        for mut t in makeup::change(prev, &imp.registry, d, types) {
+            t.decimals = decimals;
+            lines.push(SummaryLine::Out(t.render()));
+        }
+        let shown: Vec<String> = d
+            .type_changed
+            .iter()
+            .map(|(id, a, b)| format!("  {id}: 类型 {a} → {b}"))
+            .chain(
+                d.owner_changed
+                    .iter()
+                    .map(|(id, a, b)| format!("  {id}: 开设主体 {a} → {b}")),
+            )
+            .collect();
+        if !shown.is_empty() {
+            lines.push(SummaryLine::Out(format!(
+                "类型或开设主体有变化的账号({} 个,全部列在 {}):",
+                shown.len(),
+                crate::store::CHANGES
+            )));
+            lines.extend(shown.iter().take(20).cloned().map(SummaryLine::Out));
+            if shown.len() > 20 {
+                lines.push(SummaryLine::Out("  ……".to_string()));
+            }
+        }
+        lines
+    }
+
+    /// The rejects by reason, where they are listed, and the first ten.
+    fn reject_lines(&self) -> Vec<SummaryLine> {
+        let imp = &self.imported;
+        if imp.rejects.is_empty() {
+            return Vec::new();
+        }
+        let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &imp.rejects {
+            *by_reason.entry(r.reason.label()).or_default() += 1;
+        }
+        let parts: Vec<String> = by_reason
+            .iter()
+            .map(|(k, v)| format!("{k} {v} 行"))
+            .collect();
+        let mut lines = vec![SummaryLine::Err(format!(
+            "警告: {} 行被拒收({}),明细见 {}",
+            imp.rejects.len(),
+            parts.join(","),
+            self.rejects_path.display()
+        ))];
+        let file = self.file.display().to_string();
+        lines.extend(
+            imp.rejects.iter().take(10).map(|r| {
+                SummaryLine::Err(format!("  {file} 第 {} 行: {}", r.row, short(&r.detail)))
+            }),
+        );
+        lines
+    }
+}
+
+/// Spellings a profile's own type scheme does not list, each with its count: they were filed
+/// under 其他, which the user may not have meant (微信服务号 under a scheme that lists only
+/// 微信公众号).
+fn unlisted_types(imp: &Imported) -> Vec<(String, usize)> {
+    let scheme = &imp.profile.types;
+    if *scheme == crate::domain::profile::TypeScheme::jiangsu_2020() {
+        return Vec::new();
+    }
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in imp
+        .registry
+        .accounts
+        .iter()
+        .filter(|a| !scheme.knows(&a.raw[0]))
+    {
+        *counts.entry(a.raw[0].as_str()).or_default() += 1;
+    }
+    let mut v: Vec<(String, usize)> = counts
+        .into_iter()
+        .map(|(k, n)| (k.to_string(), n))
+        .collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v
+}

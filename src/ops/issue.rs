@@ -1,0 +1,525 @@
+//! Issuing a campaign's inspector workbooks: who checks which accounts, each workbook's signed
+//! hidden sheet and pre-fills, and committing the workbooks, the catalog and the pre-fill record
+//! together through the store. `audit sheet` and the demo both call [`issue`].
+
+use crate::domain::assignment::{self, Item};
+use crate::domain::indicators::Catalog;
+use crate::domain::monitor::{MissingTime, Plan, Prefill};
+use crate::domain::registry::{Field, Registry};
+use crate::formats::assign_file::AssignMap;
+use crate::formats::monitor_file::MonitorFile;
+use crate::formats::workbook::{build, Meta, SheetSpec};
+use crate::formats::write::csv_bytes;
+use crate::store::{self, Campaign, MonitorEntry, SheetsEntry, StoreError, Txn, WorkbookEntry};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// Who checks which accounts.
+pub enum Assignment {
+    /// `--inspectors N`: balanced by count, a region's accounts kept together.
+    Balanced {
+        /// How many inspectors.
+        inspectors: usize,
+    },
+    /// `--assign FILE`: by account id, else by region.
+    Mapping {
+        /// The file, for messages.
+        source: String,
+        /// The mapping read from it.
+        map: AssignMap,
+    },
+}
+
+/// A monitoring export to pre-fill from (`--monitor`).
+pub struct MonitorInput {
+    /// The file as given, for the manifest and messages.
+    pub source: String,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// Its rows.
+    pub file: MonitorFile,
+    /// `--monitor-at`: the monitoring time of rows that give none.
+    pub at: Option<NaiveDate>,
+}
+
+/// Everything `audit sheet` asks for.
+pub struct IssueRequest {
+    /// Who checks which accounts.
+    pub assignment: Assignment,
+    /// The return deadline shown in 说明, checked as YYYY-MM-DD.
+    pub deadline: Option<String>,
+    /// The catalog, and its text as the campaign keeps it.
+    pub catalog: (Catalog, String),
+    /// `--show`: registry columns to show; none means the default finding columns.
+    pub show: Option<Vec<String>>,
+    /// The monitoring export, when pre-filling.
+    pub monitor: Option<MonitorInput>,
+    /// Replace workbooks issued before.
+    pub force: bool,
+}
+
+/// A workbook issued: its manifest entry and its signed hidden sheet.
+pub struct Issued {
+    /// The manifest entry.
+    pub entry: WorkbookEntry,
+    /// The signed hidden sheet.
+    pub meta: Meta,
+}
+
+/// Why the workbooks could not be issued. Nothing is written then.
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    /// The store refused (lock, a missing step, a file it did not write …).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Workbooks exist and `--force` was not given.
+    #[error("{dir} 已生成检查表({count} 份);如确需重新生成请加 --force(样本和指标目录不变时,已发出的检查表交回后仍会收录)")]
+    AlreadyIssued {
+        /// The campaign.
+        dir: String,
+        /// Workbooks issued.
+        count: usize,
+    },
+    /// Answers were collected under the campaign's catalog.
+    #[error("本项目已收回检查结果,不能再更换指标目录")]
+    CatalogLocked,
+    /// `--deadline` is no date.
+    #[error("--deadline \"{0}\" 不是 YYYY-MM-DD 格式的日期")]
+    BadDeadline(String),
+    /// `--inspectors` out of range.
+    #[error("--inspectors {inspectors} 应在 1 到样本量 {size} 之间")]
+    Inspectors {
+        /// As given.
+        inspectors: usize,
+        /// The sample size.
+        size: usize,
+    },
+    /// `--assign` leaves accounts without an inspector.
+    #[error("{source_file}: {count} 个样本账号没有分配检查人: {ids}")]
+    Unassigned {
+        /// The assignment file.
+        source_file: String,
+        /// How many.
+        count: usize,
+        /// The first ten.
+        ids: String,
+    },
+    /// `--show` names an identity column.
+    #[error("--show \"{0}\" 已是检查表的账号信息列,无需再显示")]
+    ShowIdentity(String),
+    /// `--show` names no registry column.
+    #[error("--show \"{name}\" 不是台账中的列;可显示的列: {available}")]
+    ShowUnknown {
+        /// As given.
+        name: String,
+        /// The registry's other columns.
+        available: String,
+    },
+    /// `--monitor` with a catalog that has no monitoring rule.
+    #[error("--monitor: 指标目录中没有带监测预填规则(monitor)的指标,无法预填")]
+    NoMonitorRule,
+    /// A pre-fill needs a monitoring time.
+    #[error("{source_file}: {error}")]
+    MonitorTime {
+        /// The export.
+        source_file: String,
+        /// The row.
+        error: MissingTime,
+    },
+    /// A workbook in sheets/ changed since it was written.
+    #[error("{} 在生成后被改动过(可能已在其中填写),为免丢失不会覆盖或删除;请先把它移出 {} 目录(填好的检查表用 audit collect 收回)", .0.display(), store::SHEETS_DIR)]
+    Changed(std::path::PathBuf),
+    /// A file in sheets/ the tool did not write.
+    #[error("{} 不是 audit 生成的检查表,不会覆盖;请先把它移走", .0.display())]
+    Foreign(std::path::PathBuf),
+    /// A workbook or CSV could not be built.
+    #[error("{0:#}")]
+    Build(#[from] anyhow::Error),
+}
+
+/// Issue the workbooks of `camp` as `req` asks, and commit them with the catalog and the
+/// pre-fill record; nothing changes when any step fails.
+pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<Vec<Issued>, IssueError> {
+    let (sample, _) = camp.sample()?;
+    let (catalog, catalog_text) = &req.catalog;
+    let catalog_sha = store::sha256_hex(catalog_text.as_bytes());
+    check_reissue(camp, req, &catalog_sha)?;
+    if let Some(d) = &req.deadline {
+        NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| IssueError::BadDeadline(d.clone()))?;
+    }
+    let profile = camp.profile()?;
+    let groups = assignment(&sample, &req.assignment, &profile.prefecture_order())?;
+    let finding = finding_columns(&sample, req.show.as_deref())?;
+    let plan = match &req.monitor {
+        Some(m) => Some(monitor_plan(m, catalog, &sample, &profile)?),
+        None => None,
+    };
+    let mut txn = camp.begin()?;
+    let issued = make_workbooks(
+        camp,
+        &mut txn,
+        req,
+        &sample,
+        &groups,
+        finding,
+        plan.as_ref(),
+    )?;
+    let entries: Vec<WorkbookEntry> = issued.iter().map(|(i, _)| i.entry.clone()).collect();
+    for old in old_workbooks(camp, &entries)? {
+        txn.remove(&old);
+    }
+    for (i, bytes) in &issued {
+        txn.put_copy(&i.entry.file, bytes)?;
+    }
+    txn.put(store::CATALOG, catalog_text.as_bytes())?;
+    let monitor = stage_monitor(
+        camp,
+        &mut txn,
+        catalog,
+        req.monitor.as_ref().zip(plan.as_ref()),
+    )?;
+    camp.manifest.sheets = Some(SheetsEntry {
+        created: store::now(),
+        deadline: req.deadline.clone(),
+        catalog_file: store::CATALOG.into(),
+        catalog_sha256: catalog_sha,
+        sample_sha256: camp.manifest.sample_sha256().to_string(),
+        workbooks: entries,
+        monitor,
+    });
+    camp.commit(txn)?;
+    Ok(issued.into_iter().map(|(i, _)| i).collect())
+}
+
+/// Workbooks exist: only with `--force`, and not with another catalog once answers are in.
+fn check_reissue(camp: &Campaign, req: &IssueRequest, catalog_sha: &str) -> Result<(), IssueError> {
+    let Some(old) = &camp.manifest.sheets else {
+        return Ok(());
+    };
+    if !req.force {
+        return Err(IssueError::AlreadyIssued {
+            dir: camp.dir.display().to_string(),
+            count: old.workbooks.len(),
+        });
+    }
+    let received = camp
+        .manifest
+        .collect
+        .as_ref()
+        .is_some_and(|c| !c.received.is_empty());
+    if received && old.catalog_sha256 != catalog_sha {
+        return Err(IssueError::CatalogLocked);
+    }
+    Ok(())
+}
+
+/// Each inspector's workbook: its signed hidden sheet, its entry and its bytes.
+fn make_workbooks(
+    camp: &Campaign,
+    txn: &mut Txn,
+    req: &IssueRequest,
+    sample: &Registry,
+    groups: &[(String, Vec<String>)],
+    finding: Vec<(String, usize)>,
+    plan: Option<&Plan>,
+) -> Result<Vec<(Issued, Vec<u8>)>, IssueError> {
+    let by_id = sample.by_id();
+    let secret = camp.secret_or_create(txn)?;
+    let catalog_sha = store::sha256_hex(req.catalog.1.as_bytes());
+    let sample_sha = camp.manifest.sample_sha256().to_string();
+    let inspectors: Vec<&str> = groups.iter().map(|(i, _)| i.as_str()).collect();
+    let names = workbook_names(&camp.manifest.name, &inspectors);
+    let mut out = Vec::new();
+    for ((inspector, ids), name) in groups.iter().zip(&names) {
+        let meta = Meta {
+            kind: crate::formats::workbook::meta::MetaKind::Inspection,
+            campaign: camp.manifest.name.clone(),
+            campaign_id: camp.manifest.id.clone(),
+            sample_sha256: sample_sha.clone(),
+            catalog_sha256: catalog_sha.clone(),
+            workbook_id: workbook_id(
+                &secret,
+                &camp.manifest.id,
+                &sample_sha,
+                &catalog_sha,
+                inspector,
+                ids,
+            ),
+            inspector: inspector.clone(),
+            ids: ids.clone(),
+            prefills: plan
+                .map(|p| workbook_prefills(&p.prefills, ids))
+                .unwrap_or_default(),
+            signature: String::new(),
+        }
+        .signed(&secret);
+        let bytes = build(&SheetSpec {
+            meta: &meta,
+            deadline: req.deadline.as_deref(),
+            catalog: &req.catalog.0,
+            accounts: ids
+                .iter()
+                .filter_map(|id| by_id.get(id.as_str()).copied())
+                .collect(),
+            fills: None,
+            simulated: camp.manifest.simulated,
+            created: &camp.manifest.created,
+            finding: finding.clone(),
+        })?;
+        let entry = WorkbookEntry {
+            id: meta.workbook_id.clone(),
+            inspector: inspector.clone(),
+            file: format!("{}/{name}", store::SHEETS_DIR),
+            accounts: ids.len() as u64,
+            sha256: store::sha256_hex(&bytes),
+        };
+        out.push((Issued { entry, meta }, bytes));
+    }
+    Ok(out)
+}
+
+/// Group the sample's accounts by inspector.
+fn assignment(
+    sample: &Registry,
+    how: &Assignment,
+    region_order: &[String],
+) -> Result<Vec<(String, Vec<String>)>, IssueError> {
+    let items: Vec<Item> = sample
+        .accounts
+        .iter()
+        .map(|a| Item {
+            id: &a.id,
+            region: &a.region,
+        })
+        .collect();
+    match how {
+        Assignment::Mapping { source, map } => {
+            assignment::by_mapping(&items, &map.by_id, &map.by_region).map_err(|missing| {
+                IssueError::Unassigned {
+                    source_file: source.clone(),
+                    count: missing.len(),
+                    ids: missing
+                        .iter()
+                        .take(10)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
+            })
+        }
+        Assignment::Balanced { inspectors } => {
+            let n = *inspectors;
+            if n == 0 || n > items.len().max(1) {
+                return Err(IssueError::Inspectors {
+                    inspectors: n,
+                    size: items.len(),
+                });
+            }
+            Ok(assignment::balanced(&items, n, region_order))
+        }
+    }
+}
+
+/// The registry columns `--show` names (each must exist), or the default ones.
+fn finding_columns(
+    sample: &Registry,
+    show: Option<&[String]>,
+) -> Result<Vec<(String, usize)>, IssueError> {
+    let Some(names) = show else {
+        return Ok(crate::formats::workbook::default_finding_columns(
+            &sample.extra_headers,
+        ));
+    };
+    let mut names: Vec<String> = names
+        .iter()
+        .map(|n| crate::domain::text::clean(n))
+        .filter(|n| !n.is_empty())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(crate::domain::text::match_key(n)));
+    if let Some(n) = names.iter().find(|n| Field::from_header(n).is_some()) {
+        return Err(IssueError::ShowIdentity(n.clone()));
+    }
+    let key = crate::domain::text::match_key;
+    names
+        .into_iter()
+        .map(|n| {
+            let found = sample.extra_headers.iter().position(|h| key(h) == key(&n));
+            match found {
+                Some(i) => Ok((sample.extra_headers[i].clone(), i)),
+                None => Err(IssueError::ShowUnknown {
+                    name: n,
+                    available: if sample.extra_headers.is_empty() {
+                        "(台账没有其他列)".to_string()
+                    } else {
+                        sample.extra_headers.join("、")
+                    },
+                }),
+            }
+        })
+        .collect()
+}
+
+/// A file name for each inspector's workbook: characters Windows forbids become "_", and names
+/// that would still collide (also ignoring case, as Windows does) get a numbered suffix.
+pub fn workbook_names(campaign: &str, inspectors: &[&str]) -> Vec<String> {
+    let mut used = std::collections::HashSet::new();
+    inspectors
+        .iter()
+        .map(|inspector| {
+            let safe: String = format!("{campaign}_{inspector}")
+                .chars()
+                .map(|c| {
+                    let forbidden =
+                        matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|');
+                    if forbidden || c.is_control() {
+                        '_'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let mut name = format!("{safe}.xlsx");
+            let mut k = 2;
+            while !used.insert(name.to_lowercase()) {
+                name = format!("{safe}_{k}.xlsx");
+                k += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+/// A workbook's id: keyed by the campaign's secret over everything that makes it this
+/// workbook, its account list included, so a re-assigned workbook is a different workbook.
+fn workbook_id(
+    secret: &crate::store::Secret,
+    campaign_id: &str,
+    sample_sha: &str,
+    catalog_sha: &str,
+    inspector: &str,
+    ids: &[String],
+) -> String {
+    let text = format!(
+        "workbook-id\n{campaign_id}\n{sample_sha}\n{catalog_sha}\n{inspector}\n{}",
+        ids.join("\n")
+    );
+    secret.sign(text.as_bytes())[..16].to_string()
+}
+
+/// Refuse to regenerate over a workbook that is not exactly as the tool wrote it (an inspector
+/// may have filled it in place), and list the old ones to remove.
+fn old_workbooks(camp: &Campaign, keep: &[WorkbookEntry]) -> Result<Vec<String>, IssueError> {
+    let issued: Vec<&WorkbookEntry> = camp
+        .manifest
+        .sheets
+        .iter()
+        .flat_map(|s| s.workbooks.iter())
+        .collect();
+    let mut remove = Vec::new();
+    for w in &issued {
+        let path = camp.path(&w.file);
+        if !path.exists() {
+            continue;
+        }
+        if w.sha256.is_empty() || store::sha256_file(&path)? != w.sha256 {
+            return Err(IssueError::Changed(path));
+        }
+        if !keep.iter().any(|e| e.file == w.file) {
+            remove.push(w.file.clone());
+        }
+    }
+    for e in keep {
+        let path = camp.path(&e.file);
+        if path.exists() && !issued.iter().any(|w| w.file == e.file) {
+            return Err(IssueError::Foreign(path));
+        }
+    }
+    Ok(remove)
+}
+
+/// Apply the catalog's monitoring rules to the sample.
+fn monitor_plan(
+    m: &MonitorInput,
+    catalog: &Catalog,
+    sample: &Registry,
+    profile: &crate::domain::profile::Profile,
+) -> Result<Plan, IssueError> {
+    if !catalog.indicators.iter().any(|i| i.monitor.is_some()) {
+        return Err(IssueError::NoMonitorRule);
+    }
+    let classify = |t: &str| profile.types.classify(t).to_string();
+    crate::domain::monitor::plan(
+        catalog,
+        &sample.accounts,
+        m.file.rows.clone(),
+        m.at,
+        classify,
+    )
+    .map_err(|error| IssueError::MonitorTime {
+        source_file: m.source.clone(),
+        error,
+    })
+}
+
+/// The pre-fills of one workbook's accounts, in its row order.
+fn workbook_prefills(all: &[Prefill], ids: &[String]) -> Vec<Prefill> {
+    let mut by_id: HashMap<&str, Vec<&Prefill>> = HashMap::new();
+    for p in all {
+        by_id.entry(p.id.as_str()).or_default().push(p);
+    }
+    ids.iter()
+        .flat_map(|id| by_id.remove(id.as_str()).unwrap_or_default())
+        .cloned()
+        .collect()
+}
+
+/// Stage monitor_prefill.csv and monitor_unmatched.csv (or remove the earlier run's when this
+/// one has no export), replacing only files the tool wrote and nobody changed.
+fn stage_monitor(
+    camp: &Campaign,
+    txn: &mut Txn,
+    catalog: &Catalog,
+    monitored: Option<(&MonitorInput, &Plan)>,
+) -> Result<Option<MonitorEntry>, IssueError> {
+    let old = camp
+        .manifest
+        .sheets
+        .as_ref()
+        .and_then(|s| s.monitor.as_ref());
+    let prefill_sha = old.map(|m| m.prefill_sha256.as_str());
+    let unmatched_sha = old.map(|m| m.unmatched_sha256.as_str());
+    let Some((input, plan)) = monitored else {
+        for (rel, sha) in [
+            (store::MONITOR_PREFILL, prefill_sha),
+            (store::MONITOR_UNMATCHED, unmatched_sha),
+        ] {
+            camp.check_own(rel, sha)?;
+            if camp.path(rel).exists() {
+                txn.remove(rel);
+            }
+        }
+        return Ok(None);
+    };
+    let (ph, pr) = crate::domain::monitor::prefill_table(catalog, &plan.prefills);
+    let (uh, ur) = crate::domain::monitor::unmatched_table(&plan.unmatched);
+    let prefill_bytes = csv_bytes(&ph, &pr)?;
+    let unmatched_bytes = csv_bytes(&uh, &ur)?;
+    Ok(Some(MonitorEntry {
+        source: input.source.clone(),
+        source_sha256: input.sha256.clone(),
+        monitor_at: input.at.map(|d| d.to_string()),
+        columns: input.file.columns.join("、"),
+        rows: input.file.rows.len() as u64,
+        matched: plan.matched as u64,
+        unmatched: plan.unmatched.len() as u64,
+        prefilled: plan.prefills.len() as u64,
+        prefill_sha256: camp.put_own(txn, store::MONITOR_PREFILL, &prefill_bytes, prefill_sha)?,
+        unmatched_sha256: camp.put_own(
+            txn,
+            store::MONITOR_UNMATCHED,
+            &unmatched_bytes,
+            unmatched_sha,
+        )?,
+    }))
+}
