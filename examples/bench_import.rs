@@ -84,8 +84,7 @@ fn main() {
     if !file.exists() {
         let t = Instant::now();
         let accounts = audit::domain::demo_data::generate(rows, 1);
-        audit::formats::demo_registry::write_registry(&file, "基准测试台账", &accounts)
-            .expect("write");
+        audit::ops::demo_data::write_registry(&file, "基准测试台账", &accounts).expect("write");
         eprintln!(
             "generated {rows} rows in {:.1}s: {}",
             t.elapsed().as_secs_f64(),

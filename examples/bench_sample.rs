@@ -18,7 +18,7 @@ fn main() {
     let canonical = tmp.join("registry.csv");
     if !canonical.exists() {
         let accounts = audit::domain::demo_data::generate(n, 2);
-        audit::formats::demo_registry::write_registry(&src, "基准", &accounts).expect("write");
+        audit::ops::demo_data::write_registry(&src, "基准", &accounts).expect("write");
         let imp =
             audit::formats::registry_file::read(&src, None, None, None, &|_| {}).expect("import");
         let rows: Vec<Vec<String>> = imp
@@ -27,8 +27,8 @@ fn main() {
             .iter()
             .map(Registry::canonical_row)
             .collect();
-        let bytes =
-            audit::formats::write::csv_bytes(&imp.registry.canonical_header(), &rows).expect("csv");
+        let bytes = audit::domain::csv_text::csv_bytes(&imp.registry.canonical_header(), &rows)
+            .expect("csv");
         std::fs::write(&canonical, bytes).expect("write");
     }
     let reps = 5;
@@ -38,7 +38,10 @@ fn main() {
     let mut size = 0;
     for rep in 0..reps {
         let t = Instant::now();
-        let (header, rows) = audit::formats::write::read_plain_csv(&canonical).expect("read");
+        let csv =
+            audit::domain::csv_text::parse_plain_csv(&std::fs::read(&canonical).expect("read"))
+                .expect("parse");
+        let (header, rows) = (csv.header, csv.rows);
         let reg = Registry::from_canonical(&header, &rows).expect("parse");
         read.push(t.elapsed().as_secs_f64());
         let spec = Spec {
@@ -56,7 +59,7 @@ fn main() {
         let t = Instant::now();
         let drawn = sampling::draw(&reg, &spec).expect("draw");
         let (h, r) = sampling::sample_table(&reg, &drawn);
-        let bytes = audit::formats::write::csv_bytes(&h, &r).expect("csv");
+        let bytes = audit::domain::csv_text::csv_bytes(&h, &r).expect("csv");
         draw.push(t.elapsed().as_secs_f64());
         strata = drawn.strata.len();
         size = bytes.len();

@@ -118,10 +118,10 @@ fn returned_workbook(dir: &Path) -> Vec<u8> {
         signature: String::new(),
     }
     .signed(&audit::store::Secret::generate());
-    let fills: std::collections::HashMap<String, audit::formats::workbook::Fill> = accounts
+    let fills: std::collections::HashMap<String, audit::domain::answers::Fill> = accounts
         .iter()
         .map(|a| {
-            let fill = audit::formats::workbook::Fill {
+            let fill = audit::domain::answers::Fill {
                 values: vec![0; cat.indicators.len()],
                 description: String::new(),
                 checker: "检查员".into(),

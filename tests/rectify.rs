@@ -485,7 +485,7 @@ fn rectify_files_match(dir: &std::path::Path) {
     assert!(dir.join(r["record_file"].as_str().unwrap()).is_file());
     let sha = |p: &std::path::Path| {
         use sha2::Digest;
-        audit::store::hex(&sha2::Sha256::digest(std::fs::read(p).unwrap()))
+        audit::domain::digest::hex(&sha2::Sha256::digest(std::fs::read(p).unwrap()))
     };
     for key in ["workbooks", "outputs"] {
         for f in r.get(key).and_then(|v| v.as_array()).into_iter().flatten() {

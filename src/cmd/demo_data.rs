@@ -6,7 +6,7 @@ use crate::store::output::guard_overwrite;
 use anyhow::{bail, Result};
 
 /// Kept here for `audit demo`, which writes its registries the same way.
-pub use crate::formats::demo_registry::write_registry;
+pub use crate::ops::demo_data::write_registry;
 
 /// Run `audit demo-data`.
 pub fn run(args: &DemoDataArgs) -> Result<i32> {

@@ -1,6 +1,7 @@
 //! One thin module per subcommand: read inputs, call the core, write outputs.
 
 pub mod collect;
+pub mod console;
 pub mod demo;
 pub mod demo_data;
 pub mod import;

@@ -372,6 +372,18 @@ pub fn verdict(cat: &Catalog, a: &Answer) -> Verdict {
     }
 }
 
+/// The header of an indicator's column: "V1 名称".
+pub fn indicator_header(code: &str, name: &str) -> String {
+    format!("{code} {name}")
+}
+
+/// Every indicator's column header, in catalog order.
+pub fn indicator_headers(cat: &Catalog) -> impl Iterator<Item = String> + '_ {
+    cat.indicators
+        .iter()
+        .map(|i| indicator_header(&i.code, &i.name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,11 @@
 
 pub mod answers;
 pub mod assignment;
+pub mod cell;
+pub mod csv_text;
+pub mod dates;
 pub mod demo_data;
+pub mod digest;
 pub mod indicators;
 pub mod monitor;
 pub mod profile;
@@ -13,6 +17,7 @@ pub mod registry;
 pub mod report;
 pub mod rng;
 pub mod sampling;
+pub mod signature;
 pub mod stats;
 pub mod text;
 pub mod vocab;

@@ -1,36 +1,47 @@
 //! Writing generated demo accounts ([`crate::domain::demo_data`]) as a registry export, the way the
 //! filing platform exports one: an .xlsx with a merged title row above the header, or a CSV.
-//! It lives in `io` because it writes a file; the generator itself stays pure. `audit demo-data`,
-//! the demo and the benchmarks all write their registries with it.
+//! The generator itself stays pure; `ops::demo_data::write_registry` writes the file atomically
+//! for `audit demo-data`, the demo and the benchmarks.
 
 use crate::domain::demo_data::{DemoAccount, HEADER};
-use crate::store::output::write_atomic;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 use std::path::Path;
 
-/// Write accounts as a registry export: a merged title row, then the header, then the rows
-/// (.xlsx), or the header and the rows (.csv). Any other extension is refused.
-pub fn write_registry(path: &Path, title: &str, accounts: &[DemoAccount]) -> Result<()> {
-    let ext = crate::formats::read::extension(path);
-    match ext.as_str() {
-        "csv" => {
-            let header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
-            let rows: Vec<Vec<String>> = accounts
-                .iter()
-                .enumerate()
-                .map(|(i, a)| a.row(i as u64 + 1))
-                .collect();
-            write_atomic(path, &crate::formats::write::csv_bytes(&header, &rows)?)
+/// The kind of registry export a file name asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    /// An .xlsx with a merged title row above the header.
+    Xlsx,
+    /// A CSV with the header and the rows.
+    Csv,
+}
+
+impl ExportKind {
+    /// The kind for a file name by its extension; `None` for anything but .xlsx and .csv.
+    pub fn of(path: &Path) -> Option<ExportKind> {
+        match crate::formats::read::extension(path).as_str() {
+            "csv" => Some(ExportKind::Csv),
+            "xlsx" => Some(ExportKind::Xlsx),
+            _ => None,
         }
-        "xlsx" => write_xlsx(path, title, accounts),
-        _ => bail!("{}: 输出文件应为 .xlsx 或 .csv", path.display()),
     }
 }
 
-/// The .xlsx export: one sheet 备案台账, streamed in constant memory (a benchmark writes a
-/// million rows).
-fn write_xlsx(path: &Path, title: &str, accounts: &[DemoAccount]) -> Result<()> {
+/// The accounts as a CSV export (UTF-8 with BOM): the header, then one row per account.
+pub fn csv_export(accounts: &[DemoAccount]) -> csv::Result<Vec<u8>> {
+    let header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
+    let rows: Vec<Vec<String>> = accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| a.row(i as u64 + 1))
+        .collect();
+    crate::domain::csv_text::csv_bytes(&header, &rows)
+}
+
+/// Save the accounts as an .xlsx export at `path` (the caller makes it atomic): one sheet
+/// 备案台账, streamed in constant memory (a benchmark writes a million rows).
+pub fn save_xlsx_export(path: &Path, title: &str, accounts: &[DemoAccount]) -> Result<()> {
     let mut wb = Workbook::new();
     crate::formats::write::stamp(&mut wb, title, "2020-01-01T00:00:00+00:00")?;
     let ws = wb.add_worksheet_with_constant_memory();
@@ -48,10 +59,8 @@ fn write_xlsx(path: &Path, title: &str, accounts: &[DemoAccount]) -> Result<()> 
             }
         }
     }
-    crate::store::output::write_atomic_file(path, |tmp| {
-        wb.save(tmp)
-            .with_context(|| format!("无法写入 {}", tmp.display()))
-    })
+    wb.save(path)
+        .with_context(|| format!("无法写入 {}", path.display()))
 }
 
 /// Row 1: the title merged across the columns; row 2: the header; and the column widths.

@@ -5,6 +5,7 @@
 //! (say at XFD1048576) cannot make us allocate rows×columns: rows are kept sparse and cells
 //! beyond column [`MAX_COLUMNS`] are dropped and counted.
 
+use crate::domain::cell::{excel_date_text, float_text, Cell};
 use calamine::{open_workbook_auto, Data, DataRef, Reader, Sheets};
 use std::fmt;
 use std::path::Path;
@@ -471,7 +472,7 @@ fn range_row_cells(row: &[Data], c0: usize, info: &mut ReadInfo) -> (Vec<String>
         if matches!(v, Data::Float(f) if is_lossy_number(*f)) {
             lossy.push(c);
         }
-        let text = data_text(v);
+        let text = cell_of(v).text();
         if text.is_empty() {
             continue;
         }
@@ -481,38 +482,6 @@ fn range_row_cells(row: &[Data], c0: usize, info: &mut ReadInfo) -> (Vec<String>
         cells[c] = text;
     }
     (cells, lossy)
-}
-
-/// Text of a float as a spreadsheet shows it: integers without ".0".
-pub fn float_text(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e17 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
-}
-
-/// The date of an Excel serial day number; `None` outside Excel's own range (1900-01-01 to
-/// 9999-12-31), so a huge number in a date-formatted cell is an error, never a crash.
-pub fn excel_serial_date(serial: f64) -> Option<chrono::NaiveDate> {
-    if !serial.is_finite() || !(0.0..=2_958_465.0).contains(&serial) {
-        return None;
-    }
-    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?;
-    base.checked_add_signed(chrono::Duration::try_days(serial.floor() as i64)?)
-}
-
-fn excel_date_text(serial: f64, is_datetime: bool) -> String {
-    let Some(date) = excel_serial_date(serial) else {
-        return float_text(serial);
-    };
-    let secs = ((serial - serial.floor()) * 86400.0).round() as i64;
-    if !is_datetime || secs == 0 {
-        date.format("%Y-%m-%d").to_string()
-    } else {
-        let t = date.and_time(chrono::NaiveTime::MIN) + chrono::Duration::seconds(secs);
-        t.format("%Y-%m-%d %H:%M:%S").to_string()
-    }
 }
 
 fn append_data_ref(buf: &mut String, v: &DataRef<'_>) {
@@ -536,16 +505,19 @@ fn data_ref_text(v: &DataRef<'_>) -> String {
     }
 }
 
-/// Text of a calamine cell, as the user sees it.
-pub fn data_text(v: &Data) -> String {
+/// A calamine cell as the domain's [`Cell`]: the one place the library's cell type is read.
+pub fn cell_of(v: &Data) -> Cell {
     match v {
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => float_text(*f),
-        Data::String(s) => s.clone(),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Data::DateTime(d) => excel_date_text(d.as_f64(), d.is_datetime()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(_) | Data::Empty => String::new(),
+        Data::Int(i) => Cell::Int(*i),
+        Data::Float(f) => Cell::Float(*f),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(d) => Cell::DateTime {
+            serial: d.as_f64(),
+            with_time: d.is_datetime(),
+        },
+        Data::Error(_) => Cell::Error,
+        Data::Empty => Cell::Empty,
     }
 }
 
@@ -768,7 +740,7 @@ fn read_typed_sheet(path: &Path, sheet: &str, max_rows: usize) -> Result<TypedSh
 /// The typed rows of a sheet as they are gathered, bounded in number.
 struct TypedRows<'a> {
     /// Non-empty rows, 1-based, with their cells.
-    rows: Vec<(u32, Vec<Data>)>,
+    rows: Vec<(u32, Vec<Cell>)>,
     /// More rows than this and the sheet is refused.
     max_rows: usize,
     /// The file, for the refusal.
@@ -795,9 +767,9 @@ impl TypedRows<'_> {
         }
         if let Some((_, row)) = self.rows.last_mut() {
             if row.len() <= c {
-                row.resize(c + 1, Data::Empty);
+                row.resize(c + 1, Cell::Empty);
             }
-            row[c] = v;
+            row[c] = cell_of(&v);
         }
         Ok(())
     }
@@ -818,7 +790,7 @@ fn read_xlsx_typed(
     while let Some(cell) = reader.next_cell().map_err(|e| xlsx_corrupt(file, e))? {
         let (r, c) = cell.get_position();
         let v: Data = cell.get_value().clone().into();
-        if !data_text(&v).is_empty() {
+        if !cell_of(&v).text().is_empty() {
             valued.insert((r + 1, c as usize));
         }
         rows.put(r, c as usize, v)?;
@@ -852,7 +824,7 @@ fn uncached_formulas(
 /// A sheet read as typed cells.
 pub struct TypedSheet {
     /// Non-empty rows, 1-based, with their cells.
-    pub rows: Vec<(u32, Vec<Data>)>,
+    pub rows: Vec<(u32, Vec<Cell>)>,
     /// (row, column) of formula cells saved without a computed value (.xlsx).
     pub uncached: std::collections::HashSet<(u32, usize)>,
 }

@@ -8,7 +8,10 @@ use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Workshee
 
 /// A table as CSV bytes, cells as displayed.
 pub fn csv(t: &Table) -> Result<Vec<u8>> {
-    crate::formats::write::csv_bytes(&t.headers, &t.display_rows())
+    Ok(crate::domain::csv_text::csv_bytes(
+        &t.headers,
+        &t.display_rows(),
+    )?)
 }
 
 fn sheet_name(name: &str) -> String {

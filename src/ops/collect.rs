@@ -4,9 +4,9 @@
 //! manifest committed together. `audit collect` and the demo both call [`collect`].
 
 use crate::domain::answers::{self, tables, Merged, Problem, Resolution, RowAnswer};
+use crate::domain::csv_text::csv_bytes;
 use crate::formats::workbook::copies::{in_order, read_copies, CopiesRead, NewCopy};
 use crate::formats::workbook::read::{read_returned, Expected, Returned};
-use crate::formats::write::csv_bytes;
 use crate::store::{self, records, Campaign, ReceivedEntry, StoreError, Txn};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -32,9 +32,12 @@ pub enum CollectError {
     /// `--prefer` names a file name several workbooks came back under.
     #[error("--prefer \"{0}\": 有多份检查表以此文件名交回,请给出文件路径")]
     PreferAmbiguous(String),
-    /// A CSV could not be built.
+    /// A workbook could not be read or built.
     #[error("{0:#}")]
     Build(#[from] anyhow::Error),
+    /// A CSV could not be built.
+    #[error("无法生成 CSV: {0}")]
+    Csv(#[from] csv::Error),
 }
 
 type Result<T> = std::result::Result<T, CollectError>;
@@ -102,7 +105,7 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
     let preferred = apply_prefer(prefer, &cat, &answers_all, &mut entry, &sample_sha)?;
     let merged = answers::merge(&cat, &answers_all, &entry.resolved, &sample_sha);
     let answers_bytes = stage_tables(&mut txn, &cat, &answers_all, (&sample, &info), &merged)?;
-    entry.answers_sha256 = Some(store::sha256_hex(&answers_bytes));
+    entry.answers_sha256 = Some(crate::domain::digest::sha256_hex(&answers_bytes));
     camp.manifest.collect = Some(entry);
     camp.commit(txn)?;
     let in_conflict: HashSet<&str> = merged.conflicts.iter().map(|c| c.id.as_str()).collect();
@@ -150,7 +153,7 @@ fn stage_tables(
     txn: &mut Txn,
     cat: &crate::domain::indicators::Catalog,
     answers_all: &[RowAnswer],
-    (sample, info): (&crate::domain::registry::Registry, &[records::SampleInfo]),
+    (sample, info): (&crate::domain::registry::Registry, &[records::SampleMark]),
     merged: &Merged,
 ) -> Result<Vec<u8>> {
     let rows: Vec<Vec<String>> = answers_all

@@ -2,12 +2,12 @@
 //! sampler run on the registry, and sample.csv, the id lists, the quota file and the design
 //! committed together. `audit sample` and the demo both call [`draw`].
 
+use crate::domain::csv_text::csv_bytes;
 use crate::domain::rectify::RecheckPlan;
 use crate::domain::registry::Registry;
 use crate::domain::sampling::{self, AllocationSpec, Design, Drawn, SampleError, Spec};
 use crate::formats::id_list::IdListError;
 use crate::formats::quota_file::QuotaFileError;
-use crate::formats::write::csv_bytes;
 use crate::store::{Campaign, StoreError, Txn};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -136,6 +136,9 @@ pub enum DrawError {
     /// A file to keep with the design could not be read, or a CSV built.
     #[error("{0:#}")]
     Other(#[from] anyhow::Error),
+    /// A CSV could not be built.
+    #[error("无法生成 CSV: {0}")]
+    Csv(#[from] csv::Error),
 }
 
 /// Draw the sample of `camp` as `req` asks and, unless it is a dry run, commit it.
@@ -304,7 +307,7 @@ fn commit(
             .map(|r| r.sha256.clone())
             .unwrap_or_default(),
         sample_file: crate::store::SAMPLE.into(),
-        sample_sha256: crate::store::sha256_hex(&bytes),
+        sample_sha256: crate::domain::digest::sha256_hex(&bytes),
         frame_size: drawn.frame_size,
         excluded: drawn.excluded_found,
         certainty: drawn.certainty,

@@ -3,13 +3,13 @@
 //! together through the store. `audit sheet` and the demo both call [`issue`].
 
 use crate::domain::assignment::{self, Item};
+use crate::domain::csv_text::csv_bytes;
 use crate::domain::indicators::Catalog;
 use crate::domain::monitor::{MissingTime, Plan, Prefill};
 use crate::domain::registry::{Field, Registry};
 use crate::formats::assign_file::AssignMap;
 use crate::formats::monitor_file::MonitorFile;
 use crate::formats::workbook::{build, Meta, SheetSpec};
-use crate::formats::write::csv_bytes;
 use crate::store::{self, Campaign, MonitorEntry, SheetsEntry, StoreError, Txn, WorkbookEntry};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -135,6 +135,9 @@ pub enum IssueError {
     /// A workbook or CSV could not be built.
     #[error("{0:#}")]
     Build(#[from] anyhow::Error),
+    /// A CSV could not be built.
+    #[error("无法生成 CSV: {0}")]
+    Csv(#[from] csv::Error),
 }
 
 /// Issue the workbooks of `camp` as `req` asks, and commit them with the catalog and the
@@ -142,7 +145,7 @@ pub enum IssueError {
 pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<Vec<Issued>, IssueError> {
     let (sample, _) = camp.sample()?;
     let (catalog, catalog_text) = &req.catalog;
-    let catalog_sha = store::sha256_hex(catalog_text.as_bytes());
+    let catalog_sha = crate::domain::digest::sha256_hex(catalog_text.as_bytes());
     check_reissue(camp, req, &catalog_sha)?;
     if let Some(d) = &req.deadline {
         NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| IssueError::BadDeadline(d.clone()))?;
@@ -225,7 +228,7 @@ fn make_workbooks(
 ) -> Result<Vec<(Issued, Vec<u8>)>, IssueError> {
     let by_id = sample.by_id();
     let secret = camp.secret_or_create(txn)?;
-    let catalog_sha = store::sha256_hex(req.catalog.1.as_bytes());
+    let catalog_sha = crate::domain::digest::sha256_hex(req.catalog.1.as_bytes());
     let sample_sha = camp.manifest.sample_sha256().to_string();
     let inspectors: Vec<&str> = groups.iter().map(|(i, _)| i.as_str()).collect();
     let names = workbook_names(&camp.manifest.name, &inspectors);
@@ -271,7 +274,7 @@ fn make_workbooks(
             inspector: inspector.clone(),
             file: format!("{}/{name}", store::SHEETS_DIR),
             accounts: ids.len() as u64,
-            sha256: store::sha256_hex(&bytes),
+            sha256: crate::domain::digest::sha256_hex(&bytes),
         };
         out.push((Issued { entry, meta }, bytes));
     }
@@ -393,7 +396,7 @@ pub fn workbook_names(campaign: &str, inspectors: &[&str]) -> Vec<String> {
 /// A workbook's id: keyed by the campaign's secret over everything that makes it this
 /// workbook, its account list included, so a re-assigned workbook is a different workbook.
 fn workbook_id(
-    secret: &crate::store::Secret,
+    secret: &crate::domain::signature::Secret,
     campaign_id: &str,
     sample_sha: &str,
     catalog_sha: &str,

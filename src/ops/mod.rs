@@ -3,6 +3,7 @@
 //! `cmd` parse flags, call one operation and print.
 
 pub mod collect;
+pub mod demo_data;
 pub mod demo_folder;
 pub mod draw;
 pub mod import;

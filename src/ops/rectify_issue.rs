@@ -166,7 +166,7 @@ fn issue(
             unit: unit.to_string(),
             file: format!("{}/{name}", record::RECTIFY_SHEETS_DIR),
             accounts: ids.len() as u64,
-            sha256: store::sha256_hex(&bytes),
+            sha256: crate::domain::digest::sha256_hex(&bytes),
         };
         issued.push((entry, bytes));
     }

@@ -3,7 +3,7 @@
 //! it is compared with.
 
 use crate::domain::registry;
-use crate::domain::report::figures::{self, CampaignData, Outcome};
+use crate::domain::report::figures::{CampaignData, Outcome};
 use crate::store::{Campaign, StoreError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -31,13 +31,7 @@ pub fn report_data(camp: &Campaign) -> Result<(CampaignData, usize), StoreError>
             (id, outcome)
         })
         .collect();
-    let marks = info
-        .into_iter()
-        .map(|i| figures::SampleMark {
-            stratum: i.stratum,
-            reason: i.reason,
-        })
-        .collect();
+    let marks = info;
     let excluded = camp
         .id_list(&design.exclude_ids_file)?
         .into_iter()

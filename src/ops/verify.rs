@@ -56,7 +56,7 @@ pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
     }
     compare_rows(&header, &rows, &frows, &mut problems);
     let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
-    if problems.is_empty() && crate::store::sha256_hex(&bytes) != design.sample_sha256 {
+    if problems.is_empty() && crate::domain::digest::sha256_hex(&bytes) != design.sample_sha256 {
         problems.push(format!(
             "{}: 内容相同但字节与记录的 SHA-256 不同(可能被另存过)",
             path.display()

@@ -10,12 +10,11 @@ pub mod lock;
 pub mod output;
 pub mod records;
 pub mod rectify_record;
-pub mod secret;
 pub mod txn;
 
+pub use crate::domain::signature::Secret;
 pub use lock::{CampaignLock, LockMode};
-pub use records::SampleInfo;
-pub use secret::Secret;
+pub use records::SampleMark;
 pub use txn::Txn;
 
 use serde::{Deserialize, Serialize};
@@ -25,6 +24,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The manifest.
 pub const MANIFEST: &str = "campaign.toml";
+/// The campaign's signing key (see [`Secret`]); never copied into a workbook.
+pub const SECRET_FILE: &str = "secret.key";
 /// The imported registry, canonical columns.
 pub const REGISTRY: &str = "registry.csv";
 /// Rows of the registry file that were not imported, with the reason.
@@ -173,11 +174,6 @@ pub fn rename_replacing(from: &Path, to: &Path) -> Result<(), StoreError> {
     std::fs::rename(from, to).map_err(|e| StoreError::io(to, e))
 }
 
-/// Lower-case hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The local time now, as the manifest records times.
 pub fn now() -> String {
     chrono::Local::now()
@@ -185,17 +181,12 @@ pub fn now() -> String {
         .to_string()
 }
 
-/// SHA-256 of bytes, hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
 /// SHA-256 of a file, streamed, hex.
 pub fn sha256_file(path: &Path) -> Result<String, StoreError> {
     let mut file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
     let mut h = Sha256::new();
     std::io::copy(&mut file, &mut h).map_err(|e| StoreError::io(path, e))?;
-    Ok(hex(&h.finalize()))
+    Ok(crate::domain::digest::hex(&h.finalize()))
 }
 
 /// The manifest: what the campaign holds and how each part was made.
@@ -551,7 +542,7 @@ impl Campaign {
     ) -> Result<String, StoreError> {
         self.check_own(rel, recorded)?;
         txn.put(rel, bytes)?;
-        Ok(sha256_hex(bytes))
+        Ok(crate::domain::digest::sha256_hex(bytes))
     }
 
     /// Start a change.
@@ -574,14 +565,14 @@ impl Campaign {
             return Ok(s);
         }
         let s = Secret::generate();
-        txn.put(secret::SECRET_FILE, s.to_file_text().as_bytes())?;
-        restrict_to_owner(&txn.staged_path(secret::SECRET_FILE))?;
+        txn.put(SECRET_FILE, s.to_file_text().as_bytes())?;
+        restrict_to_owner(&txn.staged_path(SECRET_FILE))?;
         Ok(s)
     }
 
     /// The campaign's signing key, if it has one.
     pub fn secret(&self) -> Result<Option<Secret>, StoreError> {
-        let path = self.path(secret::SECRET_FILE);
+        let path = self.path(SECRET_FILE);
         if !path.exists() {
             return Ok(None);
         }

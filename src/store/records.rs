@@ -8,14 +8,7 @@ use crate::domain::registry::Registry;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Design columns of one sampled account (the sample file's last columns).
-#[derive(Clone, Debug, PartialEq)]
-pub struct SampleInfo {
-    /// The stratum key, as written.
-    pub stratum: String,
-    /// Why it is in the sample (random, take-all, re-check).
-    pub reason: crate::domain::sampling::Reason,
-}
+pub use crate::domain::sampling::SampleMark;
 
 pub use crate::domain::sampling::PreviousResult;
 
@@ -38,7 +31,7 @@ const ANSWER_PREFILL: &str = "监测预填";
 /// The header of answers.csv for a catalog.
 pub fn answers_header(cat: &Catalog) -> Vec<String> {
     let mut h: Vec<String> = ANSWER_LEAD.iter().map(|s| s.to_string()).collect();
-    h.extend(crate::formats::workbook::indicator_headers(cat));
+    h.extend(crate::domain::indicators::indicator_headers(cat));
     h.extend(ANSWER_TAIL.iter().map(|s| s.to_string()));
     h.push(ANSWER_PREFILL.to_string());
     h
@@ -116,10 +109,13 @@ pub(crate) fn check_unchanged(
 
 /// A CSV the store wrote, header and rows; a file that does not parse is corrupt.
 pub(crate) fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), StoreError> {
-    crate::formats::write::read_plain_csv(path).map_err(|e| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        detail: format!("{e:#}"),
-    })
+    let bytes = std::fs::read(path).map_err(|e| StoreError::io(path, e))?;
+    let csv =
+        crate::domain::csv_text::parse_plain_csv(&bytes).map_err(|e| StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+    Ok((csv.header, csv.rows))
 }
 
 fn parse_answers(path: &Path, cat: &Catalog) -> Result<Vec<RowAnswer>, StoreError> {
@@ -137,7 +133,7 @@ fn parse_answers(path: &Path, cat: &Catalog) -> Result<Vec<RowAnswer>, StoreErro
         .indicators
         .iter()
         .map(|i| {
-            cols.get(&crate::formats::workbook::indicator_header(
+            cols.get(&crate::domain::indicators::indicator_header(
                 &i.code, &i.name,
             ))
         })
@@ -212,7 +208,7 @@ impl Campaign {
     }
 
     /// The sample: its accounts (as a registry) and each one's stratum and selection reason.
-    pub fn sample(&self) -> Result<(Registry, Vec<SampleInfo>), StoreError> {
+    pub fn sample(&self) -> Result<(Registry, Vec<SampleMark>), StoreError> {
         if self.manifest.sample.is_none() {
             return Err(StoreError::Missing(format!(
                 "{}: 尚未抽样;请先运行 audit sample --campaign {}",
@@ -246,7 +242,7 @@ impl Campaign {
                     r[reason]
                 ))
             })?;
-            info.push(SampleInfo {
+            info.push(SampleMark {
                 stratum: r[stratum].clone(),
                 reason: why,
             });
@@ -266,7 +262,7 @@ impl Campaign {
             )));
         };
         let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
-        if super::sha256_hex(&bytes) != sheets.catalog_sha256 {
+        if crate::domain::digest::sha256_hex(&bytes) != sheets.catalog_sha256 {
             return Err(StoreError::CatalogChanged { path });
         }
         let text = String::from_utf8_lossy(&bytes);
@@ -290,7 +286,7 @@ impl Campaign {
                 },
                 _ => StoreError::io(&path, e),
             })?;
-            if &super::sha256_hex(&bytes) != sha {
+            if &crate::domain::digest::sha256_hex(&bytes) != sha {
                 return Err(StoreError::Corrupt {
                     path,
                     detail: "导入后被改动过(SHA-256 不一致);请用 import --profile 重新导入".into(),

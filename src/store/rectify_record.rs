@@ -128,7 +128,7 @@ pub fn record_bytes(rows: &[RectifyRow]) -> Result<Vec<u8>, StoreError> {
                 .collect(),
         );
     }
-    crate::formats::write::csv_bytes(&header, &table).map_err(|e| internal(&e))
+    crate::domain::csv_text::csv_bytes(&header, &table).map_err(|e| internal(&e))
 }
 
 impl Campaign {
@@ -177,7 +177,7 @@ impl Campaign {
 pub fn stage_record(txn: &mut Txn, rows: &[RectifyRow]) -> Result<String, StoreError> {
     let bytes = record_bytes(rows)?;
     txn.put(RECTIFY_RECORD, &bytes)?;
-    Ok(super::sha256_hex(&bytes))
+    Ok(crate::domain::digest::sha256_hex(&bytes))
 }
 
 #[cfg(test)]

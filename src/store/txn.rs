@@ -218,7 +218,7 @@ where
     let Hashing { inner, hasher } = w;
     let file = inner.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
-    Ok(super::hex(&hasher.finalize()))
+    Ok(crate::domain::digest::hex(&hasher.finalize()))
 }
 
 /// Carry out a committed journal; every step can be repeated after a crash.

@@ -37,12 +37,12 @@ pub fn run(args: &DemoArgs) -> Result<i32> {
     let cur = next_quarter(&prev, 2020, closed, added);
     let prev_file = out.join("台账_2019Q4.xlsx");
     let cur_file = out.join("台账_2020Q1.xlsx");
-    crate::formats::demo_registry::write_registry(
+    crate::ops::demo_data::write_registry(
         &prev_file,
         "2019年第四季度江苏省政务新媒体备案台账(演示数据,截至2019年12月20日)",
         &prev,
     )?;
-    crate::formats::demo_registry::write_registry(
+    crate::ops::demo_data::write_registry(
         &cur_file,
         "2020年第一季度江苏省政务新媒体备案台账(演示数据,截至2020年3月20日)",
         &cur,

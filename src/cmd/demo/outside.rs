@@ -2,8 +2,9 @@
 //! inspectors send back.
 
 use super::round::Round;
+use crate::domain::answers::Fill;
 use crate::domain::indicators::Catalog;
-use crate::formats::workbook::{build, Fill, SheetSpec};
+use crate::formats::workbook::{build, SheetSpec};
 use crate::ops::issue::Issued;
 use crate::store::Campaign;
 use anyhow::Result;

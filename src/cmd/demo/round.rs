@@ -104,9 +104,9 @@ fn import_step(dir: &Path, round: &Round<'_>) -> Result<()> {
             previous: round.previous.map(Path::to_path_buf),
             ..crate::ops::import::ImportRequest::new(round.registry_file, dir)
         },
-        &mut crate::cmd::import::Console::new(),
+        &mut crate::cmd::console::Console::new(),
     )?;
-    crate::cmd::import::print_summary(&imported);
+    crate::cmd::console::print_summary(&imported);
     let mut camp = Campaign::open(dir, Access::Write)?;
     camp.manifest.simulated = true;
     let txn = camp.begin()?;

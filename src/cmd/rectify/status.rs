@@ -26,7 +26,7 @@ fn stage_output(
     outputs.retain(|o| o.file != file);
     outputs.push(OutputFile {
         file: file.to_string(),
-        sha256: store::sha256_hex(bytes),
+        sha256: crate::domain::digest::sha256_hex(bytes),
     });
     Ok(())
 }

@@ -4,20 +4,20 @@
 pub mod order;
 pub mod tables;
 
+use crate::domain::cell::Cell;
 use crate::domain::indicators::{verdict, Answer, Catalog, Kind, Verdict};
-use calamine::Data;
 use std::collections::BTreeMap;
 
 /// Parse a yes/no cell: 是/否, Y/N, 1/0, √/×, TRUE/FALSE (and 有/无). `Ok(None)` when blank.
-pub fn parse_yes_no(v: &Data) -> Result<Option<u32>, String> {
+pub fn parse_yes_no(v: &Cell) -> Result<Option<u32>, String> {
     match v {
-        Data::Empty => Ok(None),
-        Data::Bool(b) => Ok(Some(u32::from(*b))),
-        Data::Int(1) => Ok(Some(1)),
-        Data::Int(0) => Ok(Some(0)),
-        Data::Float(f) if *f == 1.0 => Ok(Some(1)),
-        Data::Float(f) if *f == 0.0 => Ok(Some(0)),
-        Data::String(s) => {
+        Cell::Empty => Ok(None),
+        Cell::Bool(b) => Ok(Some(u32::from(*b))),
+        Cell::Int(1) => Ok(Some(1)),
+        Cell::Int(0) => Ok(Some(0)),
+        Cell::Float(f) if *f == 1.0 => Ok(Some(1)),
+        Cell::Float(f) if *f == 0.0 => Ok(Some(0)),
+        Cell::Text(s) => {
             let k = crate::domain::text::match_key(s);
             match k.as_str() {
                 "" => Ok(None),
@@ -32,21 +32,18 @@ pub fn parse_yes_no(v: &Data) -> Result<Option<u32>, String> {
                 )),
             }
         }
-        other => Err(format!(
-            "\"{}\" 不是 是/否",
-            crate::formats::read::data_text(other)
-        )),
+        other => Err(format!("\"{}\" 不是 是/否", other.text())),
     }
 }
 
 /// Parse a whole-number count in 0..=max. `Ok(None)` when blank.
-pub fn parse_count(v: &Data, max: u32) -> Result<Option<u32>, String> {
+pub fn parse_count(v: &Cell, max: u32) -> Result<Option<u32>, String> {
     let n: f64 = match v {
-        Data::Empty => return Ok(None),
-        Data::Int(i) => *i as f64,
-        Data::Float(f) => *f,
-        Data::Bool(_) => return Err("应为 0 到上限之间的整数".into()),
-        Data::String(s) => {
+        Cell::Empty => return Ok(None),
+        Cell::Int(i) => *i as f64,
+        Cell::Float(f) => *f,
+        Cell::Bool(_) => return Err("应为 0 到上限之间的整数".into()),
+        Cell::Text(s) => {
             let t = crate::domain::text::clean(&crate::domain::text::fold_width(s));
             if t.is_empty() {
                 return Ok(None);
@@ -54,62 +51,38 @@ pub fn parse_count(v: &Data, max: u32) -> Result<Option<u32>, String> {
             t.parse::<f64>()
                 .map_err(|_| format!("\"{s}\" 不是整数(应为 0 到 {max})"))?
         }
-        other => {
-            return Err(format!(
-                "\"{}\" 不是整数(应为 0 到 {max})",
-                crate::formats::read::data_text(other)
-            ))
-        }
+        other => return Err(format!("\"{}\" 不是整数(应为 0 到 {max})", other.text())),
     };
     if n.fract() != 0.0 || n < 0.0 || n > max as f64 {
         return Err(format!(
             "{} 超出范围(应为 0 到 {max} 的整数)",
-            crate::formats::read::float_text(n)
+            crate::domain::cell::float_text(n)
         ));
     }
     Ok(Some(n as u32))
 }
 
 /// Parse a date cell (a date, an Excel serial, or text such as 2020-03-25, 2020/3/25, 2020年3月25日).
-pub fn parse_date(v: &Data) -> Result<Option<chrono::NaiveDate>, String> {
-    let from_serial = |f: f64| {
-        crate::formats::read::excel_serial_date(f).ok_or_else(|| format!("{f} 不是有效日期"))
-    };
+pub fn parse_date(v: &Cell) -> Result<Option<chrono::NaiveDate>, String> {
+    use crate::domain::dates;
+    let from_serial =
+        |f: f64| dates::excel_serial_date(f).ok_or_else(|| format!("{f} 不是有效日期"));
     let d = match v {
-        Data::Empty => return Ok(None),
-        Data::DateTime(d) => from_serial(d.as_f64())?,
-        Data::Float(f) if (20000.0..80000.0).contains(f) => from_serial(*f)?,
-        Data::Int(i) if (20000..80000).contains(i) => from_serial(*i as f64)?,
-        Data::DateTimeIso(s) | Data::String(s) => {
+        Cell::Empty => return Ok(None),
+        Cell::DateTime { serial, .. } => from_serial(*serial)?,
+        Cell::Float(f) if dates::PLAUSIBLE_SERIALS.contains(f) => from_serial(*f)?,
+        Cell::Int(i) if dates::PLAUSIBLE_SERIALS.contains(&(*i as f64)) => from_serial(*i as f64)?,
+        Cell::Text(s) => {
             let t = crate::domain::text::clean(&crate::domain::text::fold_width(s));
             if t.is_empty() {
                 return Ok(None);
             }
-            // A date, optionally with a time; nothing else may stand in the cell.
-            let (t, rest) = t.split_once(['T', ' ']).unwrap_or((t.as_str(), ""));
-            let time_ok = rest.is_empty()
-                || chrono::NaiveTime::parse_from_str(rest.trim(), "%H:%M:%S").is_ok()
-                || chrono::NaiveTime::parse_from_str(rest.trim(), "%H:%M").is_ok();
-            if !time_ok {
-                return Err(format!(
-                    "\"{s}\" 不是日期(单元格中只能填日期,例如 2020-03-25)"
-                ));
-            }
-            let norm = t
-                .replace(['年', '月', '/', '.'], "-")
-                .trim_end_matches('日')
-                .to_string();
-            chrono::NaiveDate::parse_from_str(&norm, "%Y-%m-%d")
-                .map_err(|_| format!("\"{s}\" 不是日期(应为 2020-03-25 这样的日期)"))?
+            dates::parse_date_text(&t)
+                .ok_or_else(|| format!("\"{s}\" 不是日期(单元格中只能填日期,例如 2020-03-25)"))?
         }
-        other => {
-            return Err(format!(
-                "\"{}\" 不是日期",
-                crate::formats::read::data_text(other)
-            ))
-        }
+        other => return Err(format!("\"{}\" 不是日期", other.text())),
     };
-    if !(2000..=2100).contains(&chrono::Datelike::year(&d)) {
+    if !dates::is_plausible(d) {
         return Err(format!("{d} 不是合理的检查日期"));
     }
     Ok(Some(d))
@@ -229,13 +202,13 @@ pub struct RowCells<'a> {
     /// The account id in it.
     pub id: String,
     /// One cell per indicator, in catalog order.
-    pub indicators: Vec<&'a Data>,
+    pub indicators: Vec<&'a Cell>,
     /// 问题描述.
-    pub description: &'a Data,
+    pub description: &'a Cell,
     /// 检查人.
-    pub checker: &'a Data,
+    pub checker: &'a Cell,
     /// 检查日期.
-    pub date: &'a Data,
+    pub date: &'a Cell,
 }
 
 /// A checked row as filled in: what [`read_row`] accepts.
@@ -261,7 +234,7 @@ pub fn read_row(
     let mut problems = Vec::new();
     let problem = |col: &str, msg: String| row_problem(source, cells, Some(col), msg);
     let values = indicator_values(cat, source, cells, &mut problems);
-    let text = |d: &Data| crate::domain::text::clean(&crate::formats::read::data_text(d));
+    let text = |d: &Cell| crate::domain::text::clean(&d.text());
     let description = text(cells.description);
     let checker = text(cells.checker);
     let date = checked_date(source, cells, dates, &mut problems);
@@ -512,6 +485,19 @@ pub fn value_from_label(kind: Kind, s: &str) -> Option<u32> {
     }
 }
 
+/// A pre-filled answer (used by `audit demo` to simulate inspectors).
+#[derive(Clone, Debug)]
+pub struct Fill {
+    /// One value per indicator.
+    pub values: Vec<u32>,
+    /// 问题描述.
+    pub description: String,
+    /// 检查人.
+    pub checker: String,
+    /// 检查日期.
+    pub date: chrono::NaiveDate,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -519,37 +505,34 @@ mod tests {
     #[test]
     fn yes_no_spellings() {
         for s in ["是", "Y", "yes", "1", "√", "TRUE", " 是 "] {
-            assert_eq!(parse_yes_no(&Data::String(s.into())), Ok(Some(1)), "{s}");
+            assert_eq!(parse_yes_no(&Cell::Text(s.into())), Ok(Some(1)), "{s}");
         }
         for s in ["否", "N", "0", "×", "false"] {
-            assert_eq!(parse_yes_no(&Data::String(s.into())), Ok(Some(0)), "{s}");
+            assert_eq!(parse_yes_no(&Cell::Text(s.into())), Ok(Some(0)), "{s}");
         }
-        assert_eq!(parse_yes_no(&Data::Bool(true)), Ok(Some(1)));
-        assert_eq!(parse_yes_no(&Data::Float(0.0)), Ok(Some(0)));
-        assert_eq!(parse_yes_no(&Data::Empty), Ok(None));
-        assert!(parse_yes_no(&Data::String("也许".into())).is_err());
+        assert_eq!(parse_yes_no(&Cell::Bool(true)), Ok(Some(1)));
+        assert_eq!(parse_yes_no(&Cell::Float(0.0)), Ok(Some(0)));
+        assert_eq!(parse_yes_no(&Cell::Empty), Ok(None));
+        assert!(parse_yes_no(&Cell::Text("也许".into())).is_err());
     }
 
     #[test]
     fn counts_and_dates() {
-        assert_eq!(parse_count(&Data::Float(2.0), 4), Ok(Some(2)));
-        assert_eq!(parse_count(&Data::String("３".into()), 4), Ok(Some(3)));
-        assert!(parse_count(&Data::Float(2.5), 4).is_err());
-        assert!(parse_count(&Data::Int(5), 4)
+        assert_eq!(parse_count(&Cell::Float(2.0), 4), Ok(Some(2)));
+        assert_eq!(parse_count(&Cell::Text("３".into()), 4), Ok(Some(3)));
+        assert!(parse_count(&Cell::Float(2.5), 4).is_err());
+        assert!(parse_count(&Cell::Int(5), 4)
             .unwrap_err()
             .contains("超出范围"));
         let d = chrono::NaiveDate::from_ymd_opt(2020, 3, 25).unwrap();
-        assert_eq!(
-            parse_date(&Data::String("2020年3月25日".into())),
-            Ok(Some(d))
-        );
-        assert_eq!(parse_date(&Data::String("2020/3/25".into())), Ok(Some(d)));
-        assert_eq!(parse_date(&Data::Float(43915.0)), Ok(Some(d)));
-        assert!(parse_date(&Data::String("上周".into())).is_err());
+        assert_eq!(parse_date(&Cell::Text("2020年3月25日".into())), Ok(Some(d)));
+        assert_eq!(parse_date(&Cell::Text("2020/3/25".into())), Ok(Some(d)));
+        assert_eq!(parse_date(&Cell::Float(43915.0)), Ok(Some(d)));
+        assert!(parse_date(&Cell::Text("上周".into())).is_err());
         // Only a date (and a time) may stand in the cell (issue #9, case 11).
-        assert!(parse_date(&Data::String("2020-03-20 垃圾".into())).is_err());
+        assert!(parse_date(&Cell::Text("2020-03-20 垃圾".into())).is_err());
         assert_eq!(
-            parse_date(&Data::String("2020-03-25 10:30".into())),
+            parse_date(&Cell::Text("2020-03-25 10:30".into())),
             Ok(Some(d))
         );
         let q = DateRange::for_period(Some("2020Q2"), d);
@@ -559,13 +542,12 @@ mod tests {
         );
         // Huge serials in a date cell are an error on that cell, not a crash (issue #9, case 1).
         for f in [1e12, -1e12, 1e308, f64::NAN] {
-            let d = Data::DateTime(calamine::ExcelDateTime::new(
-                f,
-                calamine::ExcelDateTimeType::DateTime,
-                false,
-            ));
+            let d = Cell::DateTime {
+                serial: f,
+                with_time: true,
+            };
             assert!(parse_date(&d).is_err(), "{f}");
         }
-        assert_eq!(crate::formats::read::excel_serial_date(1e12), None);
+        assert_eq!(crate::domain::dates::excel_serial_date(1e12), None);
     }
 }

@@ -3,7 +3,7 @@
 use super::{AccountResult, Conflict};
 use crate::domain::indicators::Catalog;
 use crate::domain::registry::{Account, Registry};
-use crate::store::SampleInfo;
+use crate::domain::sampling::SampleMark;
 use std::collections::BTreeMap;
 
 /// results.csv's columns before the indicators: the account and how it was sampled.
@@ -37,11 +37,11 @@ const VERDICT_COLUMNS: [&str; 9] = [
 pub fn results_table(
     cat: &Catalog,
     sample: &Registry,
-    info: &[SampleInfo],
+    info: &[SampleMark],
     results: &BTreeMap<String, AccountResult>,
 ) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header: Vec<String> = ACCOUNT_COLUMNS.iter().map(|s| s.to_string()).collect();
-    header.extend(crate::formats::workbook::indicator_headers(cat));
+    header.extend(crate::domain::indicators::indicator_headers(cat));
     header.extend(VERDICT_COLUMNS.iter().map(|s| s.to_string()));
     let rows = sample
         .accounts
@@ -53,7 +53,7 @@ pub fn results_table(
 }
 
 /// One checked account's results.csv row.
-fn result_row(cat: &Catalog, a: &Account, inf: &SampleInfo, r: &AccountResult) -> Vec<String> {
+fn result_row(cat: &Catalog, a: &Account, inf: &SampleMark, r: &AccountResult) -> Vec<String> {
     let mut row = vec![
         a.id.clone(),
         a.name.clone(),
@@ -98,7 +98,7 @@ pub fn conflicts_table(
         .iter()
         .map(|s| s.to_string())
         .collect();
-    header.extend(crate::formats::workbook::indicator_headers(cat));
+    header.extend(crate::domain::indicators::indicator_headers(cat));
     header.push("问题描述".into());
     let by_id = sample.by_id();
     let mut rows = Vec::new();

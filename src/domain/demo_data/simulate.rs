@@ -2,8 +2,8 @@
 //! generator, so the demo's results do not move when the sampler changes.
 
 use super::{below, demo_rng};
+use crate::domain::answers::Fill;
 use crate::domain::indicators::{Catalog, Kind};
-use crate::formats::workbook::Fill;
 use std::collections::HashMap;
 
 /// Simulated inspector answers: deterministic per account; `fail_per_10000` sets the level,

@@ -90,36 +90,20 @@ impl Column {
 /// A date, with or without a time of day: 2020-03-20, 2020/3/20 10:30, 2020年3月20日,
 /// 2020.3.20, 2020-03-20T10:30:00, or an Excel day number. `Ok(None)` for a blank cell.
 pub fn date(text: &str) -> Result<Option<NaiveDate>, BadValue> {
+    use crate::domain::dates;
     let t = crate::domain::text::clean(&crate::domain::text::fold_width(text));
     if t.is_empty() {
         return Ok(None);
     }
     if let Ok(serial) = t.parse::<f64>() {
-        if (20000.0..80000.0).contains(&serial) {
-            return crate::formats::read::excel_serial_date(serial)
-                .map(Some)
-                .ok_or(BadValue);
+        if dates::PLAUSIBLE_SERIALS.contains(&serial) {
+            return dates::excel_serial_date(serial).map(Some).ok_or(BadValue);
         }
         return Err(BadValue);
     }
-    let (day, time) = t.split_once(['T', ' ']).unwrap_or((t.as_str(), ""));
-    let time = time.trim();
-    let time_ok = time.is_empty()
-        || ["%H:%M:%S", "%H:%M", "%H:%M:%S%.f"]
-            .iter()
-            .any(|f| chrono::NaiveTime::parse_from_str(time, f).is_ok());
-    if !time_ok {
-        return Err(BadValue);
-    }
-    let norm = day
-        .replace(['年', '月', '/', '.'], "-")
-        .trim_end_matches('日')
-        .to_string();
-    let d = NaiveDate::parse_from_str(&norm, "%Y-%m-%d").map_err(|_| BadValue)?;
-    if (2000..=2100).contains(&chrono::Datelike::year(&d)) {
-        Ok(Some(d))
-    } else {
-        Err(BadValue)
+    match dates::parse_date_text(&t) {
+        Some(d) if dates::is_plausible(d) => Ok(Some(d)),
+        _ => Err(BadValue),
     }
 }
 

@@ -376,7 +376,7 @@ pub fn prefill_table(cat: &Catalog, prefills: &[Prefill]) -> (Vec<String>, Vec<V
             let name = cat.get(&p.code).map(|i| i.name.as_str()).unwrap_or("");
             vec![
                 p.id.clone(),
-                crate::formats::workbook::indicator_header(&p.code, name),
+                crate::domain::indicators::indicator_header(&p.code, name),
                 yes_no(p.value).to_string(),
                 p.evidence.clone(),
             ]

@@ -5,7 +5,7 @@ use crate::domain::indicators::{Catalog, Kind, Verdict};
 use crate::domain::profile::Profile;
 use crate::domain::registry::normalize::PROVINCE_REGION;
 use crate::domain::registry::{Account, Level, OwnerGroup, Registry, OWNER_GROUP_PROVINCE};
-use crate::domain::sampling::{Design, Reason};
+use crate::domain::sampling::{Design, Reason, SampleMark};
 use crate::domain::stats::{estimate, Estimate, IntervalMethod, Obs, StratumFrame, Uncovered};
 use std::collections::{HashMap, HashSet};
 
@@ -48,15 +48,6 @@ pub struct CampaignData {
     pub outcomes: HashMap<String, Outcome>,
     /// Set by `audit demo`: the answers are simulated, and every output says so.
     pub simulated: bool,
-}
-
-/// Where a sampled account sits in the design.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SampleMark {
-    /// Stratum key, its values joined with "/".
-    pub stratum: String,
-    /// Why the account is in the sample.
-    pub reason: Reason,
 }
 
 /// Counts for a group.

@@ -14,6 +14,15 @@ use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// Where a sampled account sits in the design: the sample file's last columns, read back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SampleMark {
+    /// Stratum key, its values joined with "/".
+    pub stratum: String,
+    /// Why the account is in the sample (random, take-all, re-check).
+    pub reason: Reason,
+}
+
 /// Why a sample cannot be drawn; each message is a sentence for the user naming the option.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SampleError {

@@ -6,7 +6,7 @@
 //! seen when the workbook comes back.
 
 use crate::domain::monitor::Prefill;
-use crate::store::Secret;
+use crate::domain::signature::Secret;
 
 /// Keys of the hidden sheet.
 pub const META_CAMPAIGN: &str = "项目";

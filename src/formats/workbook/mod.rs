@@ -8,7 +8,8 @@ pub mod rectify;
 
 pub use meta::Meta;
 
-use crate::domain::indicators::{Catalog, Kind};
+use crate::domain::answers::Fill;
+use crate::domain::indicators::{indicator_headers, Catalog, Kind};
 use crate::domain::monitor::Prefill;
 use crate::domain::registry::Account;
 use anyhow::Result;
@@ -36,19 +37,6 @@ pub const COL_DESCRIPTION: &str = "问题描述";
 pub const COL_CHECKER: &str = "检查人";
 /// The inspection date.
 pub const COL_DATE: &str = "检查日期";
-
-/// A pre-filled answer (used by `audit demo` to simulate inspectors).
-#[derive(Clone, Debug)]
-pub struct Fill {
-    /// One value per indicator.
-    pub values: Vec<u32>,
-    /// 问题描述.
-    pub description: String,
-    /// 检查人.
-    pub checker: String,
-    /// 检查日期.
-    pub date: chrono::NaiveDate,
-}
 
 /// Everything one workbook is made from.
 pub struct SheetSpec<'a> {
@@ -108,18 +96,6 @@ pub fn duplicate_notes(accounts: &[&Account]) -> Vec<String> {
             },
         )
         .collect()
-}
-
-/// The header of an indicator's column: "V1 名称".
-pub fn indicator_header(code: &str, name: &str) -> String {
-    format!("{code} {name}")
-}
-
-/// Every indicator's column header, in catalog order.
-pub fn indicator_headers(cat: &Catalog) -> impl Iterator<Item = String> + '_ {
-    cat.indicators
-        .iter()
-        .map(|i| indicator_header(&i.code, &i.name))
 }
 
 fn identity(a: &Account) -> [String; 7] {

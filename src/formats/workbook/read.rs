@@ -8,11 +8,11 @@ use crate::domain::monitor::{Prefill, PrefillCheck};
 const TAMPERED: &str = "检查表的隐藏校验信息被改动,不能收回";
 use super::{identity_cells, ID_COLUMNS, SHEET_MAIN, SHEET_META, SHEET_PREFILL};
 use crate::domain::answers::{self, Problem, RowAnswer, RowCells};
+use crate::domain::cell::Cell;
 use crate::domain::indicators::Catalog;
 use crate::domain::registry::Account;
-use crate::formats::read::{data_text, read_all, read_typed, ReadError};
-use crate::store::Secret;
-use calamine::Data;
+use crate::domain::signature::Secret;
+use crate::formats::read::{read_all, read_typed, ReadError};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -143,7 +143,7 @@ pub fn signed_file(path: &Path, what: &str) -> Result<SignedFile, Problem> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| whole(format!("无法读取: {e}")))?;
-    let sha256 = crate::store::sha256_hex(&bytes);
+    let sha256 = crate::domain::digest::sha256_hex(&bytes);
     let meta = read_meta(path, what).map_err(|e| whole(e.to_string()))?;
     Ok(SignedFile {
         bytes,
@@ -239,10 +239,10 @@ fn check_meta(meta: &Meta, exp: &Expected<'_>) -> Result<(), String> {
     Ok(())
 }
 
-fn locate(header: &[Data], cat: &Catalog) -> Result<Layout, String> {
+fn locate(header: &[Cell], cat: &Catalog) -> Result<Layout, String> {
     let header: Vec<String> = header
         .iter()
-        .map(|d| crate::domain::text::clean(&data_text(d)))
+        .map(|d| crate::domain::text::clean(&d.text()))
         .collect();
     let col = |name: &str| {
         header
@@ -317,12 +317,12 @@ impl RowReader<'_> {
     }
 
     /// One row of 检查表: its account checked against the workbook, then its answers read.
-    fn row(&mut self, row: u32, cells: &[Data], layout: &Layout, exp: &Expected<'_>) {
-        let cell = |c: usize| cells.get(c).cloned().unwrap_or(Data::Empty);
+    fn row(&mut self, row: u32, cells: &[Cell], layout: &Layout, exp: &Expected<'_>) {
+        let cell = |c: usize| cells.get(c).cloned().unwrap_or(Cell::Empty);
         let Some(id) = self.account_of(row, cells, layout, exp) else {
             return;
         };
-        let ind: Vec<Data> = layout.indicators.iter().map(|c| cell(*c)).collect();
+        let ind: Vec<Cell> = layout.indicators.iter().map(|c| cell(*c)).collect();
         let (mut d, ch, dt) = (
             cell(layout.description),
             cell(layout.checker),
@@ -339,7 +339,7 @@ impl RowReader<'_> {
                 return;
             }
             if let Some(evidence) = pre.kept_evidence().filter(|_| is_blank(&d)) {
-                d = Data::String(evidence);
+                d = Cell::Text(evidence);
             }
         }
         let rc = RowCells {
@@ -372,19 +372,20 @@ impl RowReader<'_> {
     fn account_of(
         &mut self,
         row: u32,
-        cells: &[Data],
+        cells: &[Cell],
         layout: &Layout,
         exp: &Expected<'_>,
     ) -> Option<String> {
-        let text =
-            |c: usize| crate::domain::text::clean(&data_text(cells.get(c).unwrap_or(&Data::Empty)));
+        let text = |c: usize| {
+            crate::domain::text::clean(&cells.get(c).map(Cell::text).unwrap_or_default())
+        };
         let id = crate::domain::text::clean_id(&text(layout.identity[0]));
         let refuse = |this: &mut Self, column: Option<&str>, msg: String| {
             this.problem(Some(row), Some(&id), column, msg);
             None
         };
         if id.is_empty() {
-            let blank = cells.iter().all(|c| data_text(c).trim().is_empty());
+            let blank = cells.iter().all(|c| c.text().trim().is_empty());
             if !blank {
                 self.problem(Some(row), None, Some("账号ID"), "账号ID为空".into());
             }
@@ -434,15 +435,15 @@ impl RowReader<'_> {
     }
 }
 
-fn is_blank(d: &Data) -> bool {
-    crate::domain::text::clean(&data_text(d)).is_empty()
+fn is_blank(d: &Cell) -> bool {
+    crate::domain::text::clean(&d.text()).is_empty()
 }
 
 /// One row's pre-filled answers beside what the row now holds.
 struct Prefilled<'a> {
     cat: &'a Catalog,
     prefills: &'a [Prefill],
-    indicators: &'a [Data],
+    indicators: &'a [Cell],
 }
 
 impl Prefilled<'_> {
@@ -455,7 +456,7 @@ impl Prefilled<'_> {
     }
 
     /// Nothing but the pre-fill is in the row: the inspector has not checked it yet.
-    fn untouched(&self, description: &Data, date: &Data) -> bool {
+    fn untouched(&self, description: &Cell, date: &Cell) -> bool {
         let prefilled = |code: &str| self.prefills.iter().any(|p| p.code == code);
         let others_blank = self
             .cat

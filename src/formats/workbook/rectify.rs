@@ -5,11 +5,11 @@
 
 use super::meta::{Meta, MetaKind};
 use crate::domain::answers::{parse_date, DateRange, Problem};
+use crate::domain::cell::Cell;
 use crate::domain::rectify::{Outcome, RectifyRow, Reply};
-use crate::formats::read::{data_text, read_typed};
-use crate::store::Secret;
+use crate::domain::signature::Secret;
+use crate::formats::read::read_typed;
 use anyhow::Result;
-use calamine::Data;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, ExcelDateTime, Format, FormatBorder, Workbook,
 };
@@ -282,10 +282,10 @@ struct Layout {
     fill: Vec<usize>,
 }
 
-fn locate(header: &[Data]) -> Result<Layout, String> {
+fn locate(header: &[Cell]) -> Result<Layout, String> {
     let header: Vec<String> = header
         .iter()
-        .map(|d| crate::domain::text::clean(&data_text(d)))
+        .map(|d| crate::domain::text::clean(&d.text()))
         .collect();
     let col = |name: &str| -> Result<usize, String> {
         let found: Vec<usize> = (0..header.len()).filter(|&c| header[c] == name).collect();
@@ -352,13 +352,13 @@ impl Rows<'_> {
         format!("{SHEET_RECTIFY}!{}{row} {header}", column_letter(col))
     }
 
-    fn row(&mut self, row: u32, cells: &[Data], layout: &Layout, exp: &RectifyExpected<'_>) {
-        let cell = |c: usize| cells.get(c).cloned().unwrap_or(Data::Empty);
-        let text = |c: usize| crate::domain::text::clean(&data_text(&cell(c)));
+    fn row(&mut self, row: u32, cells: &[Cell], layout: &Layout, exp: &RectifyExpected<'_>) {
+        let cell = |c: usize| cells.get(c).cloned().unwrap_or(Cell::Empty);
+        let text = |c: usize| crate::domain::text::clean(&cell(c).text());
         let id_col = layout.identity[0];
         let id = crate::domain::text::clean_id(&text(id_col));
         if id.is_empty() {
-            if cells.iter().any(|c| !data_text(c).trim().is_empty()) {
+            if cells.iter().any(|c| !c.text().trim().is_empty()) {
                 let at = Self::cell_name(row, id_col, "账号ID");
                 self.problem(Some(row), None, Some(at), "账号ID为空".into());
             }
@@ -392,7 +392,7 @@ impl Rows<'_> {
             self.problem(Some(row), Some(&id), Some(at), msg);
             return;
         }
-        let fill: Vec<Data> = layout.fill.iter().map(|c| cell(*c)).collect();
+        let fill: Vec<Cell> = layout.fill.iter().map(|c| cell(*c)).collect();
         match read_reply(&fill, &exp.dates) {
             Ok(None) => {}
             Ok(Some(reply)) => self.replies.push((id, reply)),
@@ -428,9 +428,9 @@ fn altered(
 
 /// Validate the four cells a unit fills in (in [`FILL_COLUMNS`] order). `Ok(None)` for a row
 /// not reported yet (all blank); `Err((column index, message))` names the first bad cell.
-pub fn read_reply(cells: &[Data], dates: &DateRange) -> Result<Option<Reply>, (usize, String)> {
-    let get = |j: usize| cells.get(j).cloned().unwrap_or(Data::Empty);
-    let text = |j: usize| crate::domain::text::clean(&data_text(&get(j)));
+pub fn read_reply(cells: &[Cell], dates: &DateRange) -> Result<Option<Reply>, (usize, String)> {
+    let get = |j: usize| cells.get(j).cloned().unwrap_or(Cell::Empty);
+    let text = |j: usize| crate::domain::text::clean(&get(j).text());
     let (measures, outcome_text, evidence) = (text(0), text(1), text(3));
     let date = parse_date(&get(2)).map_err(|e| (2, e))?;
     if measures.is_empty() && outcome_text.is_empty() && evidence.is_empty() && date.is_none() {
@@ -493,8 +493,8 @@ mod tests {
         }
     }
 
-    fn s(v: &str) -> Data {
-        Data::String(v.into())
+    fn s(v: &str) -> Cell {
+        Cell::Text(v.into())
     }
 
     #[test]
@@ -509,27 +509,27 @@ mod tests {
         .unwrap();
         assert_eq!(ok.outcome, Outcome::Rectified);
         assert_eq!(ok.completed, "2020-04-08");
-        let err = |cells: &[Data]| read_reply(cells, &r).unwrap_err();
-        assert_eq!(err(&[s("x"), s(""), Data::Empty, Data::Empty]).0, 1);
-        let (col, msg) = err(&[s("x"), s("差不多了"), Data::Empty, Data::Empty]);
+        let err = |cells: &[Cell]| read_reply(cells, &r).unwrap_err();
+        assert_eq!(err(&[s("x"), s(""), Cell::Empty, Cell::Empty]).0, 1);
+        let (col, msg) = err(&[s("x"), s("差不多了"), Cell::Empty, Cell::Empty]);
         assert_eq!(col, 1);
         assert!(msg.contains("已整改、已关停、已注销、整改中"), "{msg}");
         assert_eq!(
-            err(&[s(""), s("已关停"), s("2020-04-01"), Data::Empty]).0,
+            err(&[s(""), s("已关停"), s("2020-04-01"), Cell::Empty]).0,
             0
         );
-        assert!(err(&[s("x"), s("已注销"), Data::Empty, Data::Empty])
+        assert!(err(&[s("x"), s("已注销"), Cell::Empty, Cell::Empty])
             .1
             .contains("须填写完成日期"));
-        assert!(err(&[s("x"), s("已整改"), s("2020-05-01"), Data::Empty])
+        assert!(err(&[s("x"), s("已整改"), s("2020-05-01"), Cell::Empty])
             .1
             .contains("晚于今天"));
-        assert!(err(&[s("x"), s("已整改"), s("下周"), Data::Empty])
+        assert!(err(&[s("x"), s("已整改"), s("下周"), Cell::Empty])
             .1
             .contains("不是日期"));
         // 整改中: no date needed, and a planned date may be later.
         let later = read_reply(
-            &[s("正在迁移"), s("整改中"), s("2020-06-30"), Data::Empty],
+            &[s("正在迁移"), s("整改中"), s("2020-06-30"), Cell::Empty],
             &r,
         );
         assert_eq!(later.unwrap().unwrap().completed, "2020-06-30");

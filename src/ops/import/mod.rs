@@ -10,11 +10,11 @@ mod summary;
 
 pub use summary::{Notice, SummaryLine};
 
+use crate::domain::csv_text::csv_bytes;
 use crate::domain::profile::{Profile, ProfileError};
 use crate::domain::registry::{self, Registry, RegistryDiff};
 use crate::formats::read::CsvEncoding;
 use crate::formats::registry_file::{self, Imported, RegistryFileError};
-use crate::formats::write::csv_bytes;
 use crate::store::{Access, Campaign, RegistryEntry, StoreError};
 use std::path::{Path, PathBuf};
 
@@ -161,9 +161,9 @@ pub enum ImportError {
     /// The campaign folder could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// A CSV could not be written (the shared CSV writer reports with anyhow).
-    #[error(transparent)]
-    Write(anyhow::Error),
+    /// A CSV could not be written.
+    #[error("无法生成 CSV: {0}")]
+    Write(csv::Error),
 }
 
 /// What an import reports while it runs. The command shows a spinner and prints the notices; a
@@ -506,7 +506,7 @@ fn commit_import(
         txn.put(crate::store::CHANGES, &csv_table(CHANGES_HEADER, &rows)?)?;
     }
     let registry_sha256 = txn.put_with(crate::store::REGISTRY, |w| {
-        crate::formats::write::write_registry_csv(w, &imp.registry).map_err(std::io::Error::other)
+        crate::domain::csv_text::write_registry_csv(w, &imp.registry).map_err(std::io::Error::other)
     })?;
     let file = req.file.display().to_string();
     txn.put(
@@ -516,7 +516,7 @@ fn commit_import(
     camp.manifest.province = Some(imp.profile.province.name.clone());
     if let Some(text) = profile_text {
         txn.put(crate::store::PROFILE, text)?;
-        camp.manifest.profile_sha256 = Some(crate::store::sha256_hex(text));
+        camp.manifest.profile_sha256 = Some(crate::domain::digest::sha256_hex(text));
     } else if camp.manifest.profile_sha256.is_some() && req.province.is_some() {
         // --province alone replaces an earlier --profile.
         txn.remove(crate::store::PROFILE);

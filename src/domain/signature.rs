@@ -1,4 +1,5 @@
-//! The campaign secret: 32 random bytes in `DIR/secret.key`, never written into a workbook.
+//! The campaign secret: 32 random bytes the store keeps in `DIR/secret.key`, never written into a
+//! workbook.
 //! Workbooks carry an HMAC-SHA256 made with it, so a returned workbook's hidden sheet cannot be
 //! edited or forged without the change being seen.
 //!
@@ -7,9 +8,6 @@
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-
-/// The secret's file name inside the campaign.
-pub const SECRET_FILE: &str = "secret.key";
 
 /// A campaign's signing key.
 #[derive(Clone)]
@@ -32,7 +30,7 @@ impl Secret {
 
     /// The file's text: the key in hex.
     pub fn to_file_text(&self) -> String {
-        format!("{}\n", super::hex(&self.0))
+        format!("{}\n", super::digest::hex(&self.0))
     }
 
     /// Parse the file's text; `None` if it is not 64 hex digits.
@@ -58,25 +56,16 @@ impl Secret {
 
     /// HMAC-SHA256 of `payload`, in hex.
     pub fn sign(&self, payload: &[u8]) -> String {
-        super::hex(&self.mac(payload).finalize().into_bytes())
+        super::digest::hex(&self.mac(payload).finalize().into_bytes())
     }
 
     /// Whether `signature` (hex) is this secret's HMAC of `payload` (constant-time compare).
     pub fn verify(&self, payload: &[u8], signature: &str) -> bool {
-        let Some(bytes) = decode_hex(signature.trim()) else {
+        let Some(bytes) = super::digest::decode_hex(signature.trim()) else {
             return false;
         };
         self.mac(payload).verify_slice(&bytes).is_ok()
     }
-}
-
-fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) || !s.is_ascii() {
-        return None;
-    }
-    (0..s.len() / 2)
-        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok())
-        .collect()
 }
 
 #[cfg(test)]
@@ -102,7 +91,7 @@ mod tests {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").unwrap();
         mac.update(b"what do ya want for nothing?");
         assert_eq!(
-            crate::store::hex(&mac.finalize().into_bytes()),
+            crate::domain::digest::hex(&mac.finalize().into_bytes()),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
     }
