@@ -66,6 +66,9 @@ pub struct ImportArgs {
     /// 有任何拒收行时报错退出,不导入
     #[arg(long)]
     pub strict: bool,
+    /// 拒收行超过数据行的这一百分比时不导入(默认 5),以免台账被误读后只导入了一部分
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub max_rejects: Option<f64>,
     /// 覆盖项目中已有的台账
     #[arg(long)]
     pub force: bool,
@@ -362,6 +365,16 @@ fn parse_rate(s: &str) -> Result<f64, String> {
         Ok(r) if r > 0.0 && r <= 1.0 => Ok(r),
         _ => Err(format!(
             "抽样比例应大于 0 且不超过 1(如 0.05 表示 5%),收到 \"{s}\""
+        )),
+    }
+}
+
+/// A percentage from 0 to 100 (`--max-rejects 20`; a trailing % is accepted).
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('%').trim().parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!(
+            "应为 0 到 100 之间的百分数(如 20 表示 20%),收到 \"{s}\""
         )),
     }
 }

@@ -43,6 +43,7 @@ fn request(args: &ImportArgs) -> Result<ImportRequest> {
         province: args.province.clone(),
         profile: args.profile.clone(),
         as_of,
+        max_rejects: args.max_rejects,
     })
 }
 

@@ -2,17 +2,18 @@
 //! [--show COL,…] [--monitor FILE [--monitor-at DATE]]`
 
 use crate::cli::SheetArgs;
+use crate::domain::profile::Profile;
 use crate::ops::issue::{issue, Assignment, IssueRequest, MonitorInput};
 use crate::store::{self, Access, Campaign, MonitorEntry};
 use anyhow::{anyhow, Result};
 
-/// The request `audit sheet`'s arguments make: the catalog, the assignment and the monitoring
-/// export read from their files.
-pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
+/// The request `audit sheet`'s arguments make: the catalog, the assignment (read through the
+/// campaign's profile) and the monitoring export read from their files.
+pub fn request(args: &SheetArgs, profile: &Profile) -> Result<IssueRequest> {
     let assignment = match &args.assign {
         Some(p) => Assignment::Mapping {
             source: p.display().to_string(),
-            map: crate::formats::assign_file::read(p)?,
+            map: crate::formats::assign_file::read(p, profile)?,
         },
         None => Assignment::Balanced {
             inspectors: args.inspectors.unwrap_or(1),
@@ -60,7 +61,8 @@ fn monitor_at(text: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate>
 /// Run `audit sheet`.
 pub fn run(args: &SheetArgs) -> Result<i32> {
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
-    let issued = issue(&mut camp, &request(args)?)?;
+    let profile = camp.profile()?;
+    let issued = issue(&mut camp, &request(args, &profile)?)?;
     println!("已生成 {} 份检查表:", issued.len());
     for e in issued.iter().map(|i| &i.entry) {
         println!(

@@ -3,6 +3,7 @@
 
 use super::read::{read_all, ReadError};
 use crate::domain::registry::Field;
+use crate::domain::vocab::ColumnAliases;
 use std::path::Path;
 
 /// Rows scanned for the id column's header.
@@ -19,13 +20,14 @@ pub enum IdListError {
     NoIdColumn(String),
 }
 
-/// The ids under the first header that names an id column, cleaned, blanks skipped.
-pub fn read(path: &Path) -> Result<Vec<String>, IdListError> {
+/// The ids under the first header that names an id column (by the profile's `[columns]` or the
+/// built-in headers), cleaned, blanks skipped.
+pub fn read(path: &Path, columns: &ColumnAliases) -> Result<Vec<String>, IdListError> {
     let (rows, _) = read_all(path, None)?;
     for (n, cells) in rows.iter().take(HEADER_SCAN_ROWS) {
         let Some(col) = cells
             .iter()
-            .position(|c| Field::from_header(c) == Some(Field::Id))
+            .position(|c| columns.resolve(c) == Some(Field::Id))
         else {
             continue;
         };

@@ -3,8 +3,9 @@
 //! committed together. `audit sample` and the demo both call [`draw`].
 
 use crate::domain::csv_text::csv_bytes;
+use crate::domain::profile::Profile;
 use crate::domain::rectify::RecheckPlan;
-use crate::domain::registry::Registry;
+use crate::domain::registry::{canonical_value, Column, Registry};
 use crate::domain::sampling::{self, AllocationSpec, Design, Drawn, SampleError, Spec};
 use crate::formats::id_list::IdListError;
 use crate::formats::quota_file::QuotaFileError;
@@ -148,15 +149,18 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         let path = camp.path(crate::store::SAMPLE).display().to_string();
         return Err(DrawError::AlreadySampled(path));
     }
+    let profile = camp.profile()?;
+    let columns = &profile.spellings.columns;
     let exclude = match &req.exclude {
-        Some(p) => crate::formats::id_list::read(p)?,
+        Some(p) => crate::formats::id_list::read(p, columns)?,
         None => Vec::new(),
     };
     let (recheck, recheck_plan) = match &req.recheck {
         Some(p) if p.is_dir() => recheck_from_campaign(camp, p, &reg)?,
-        Some(p) => (crate::formats::id_list::read(p)?, None),
+        Some(p) => (crate::formats::id_list::read(p, columns)?, None),
         None => (Vec::new(), None),
     };
+    let req = &through_profile(req, &reg, &profile);
     let (seed, seed_source) = match req.seed {
         Some(s) => (s, SeedSource::Given),
         None => {
@@ -169,7 +173,7 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
     };
     let spec = Spec {
         strata: req.strata.clone(),
-        allocation: allocation_spec(camp, req, &reg)?,
+        allocation: allocation_spec(camp, req, &reg, &profile)?,
         size: req.size,
         rate: req.rate,
         min_per_stratum: req.min_per_stratum,
@@ -177,7 +181,8 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         recheck,
         exclude,
         seed,
-        region_order: camp.profile()?.prefecture_order(),
+        region_order: profile.prefecture_order(),
+        type_order: profile.types.order().to_vec(),
     };
     let (drawn, empty_selections) = run_sampler(&reg, &spec, req.allow_empty)?;
     let mut outcome = DrawOutcome {
@@ -195,6 +200,34 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         outcome.written = Some(commit(camp, req, &spec, &outcome)?);
     }
     Ok(outcome)
+}
+
+/// The request with what the user typed read through the campaign's profile: a `--strata`
+/// name that is one of the export's own headers (`[columns]`) becomes its field's key, and a
+/// `--take-all` value its canonical value (`level=市(州)级` → `level=市级`). The design records
+/// these, so `verify` redraws without the profile.
+fn through_profile(req: &DrawRequest, reg: &Registry, profile: &Profile) -> DrawRequest {
+    let strata = req
+        .strata
+        .iter()
+        .map(
+            |s| match (reg.column(s), profile.spellings.columns.listed(s)) {
+                (None, Some(f)) => f.key().to_string(),
+                _ => s.clone(),
+            },
+        )
+        .collect();
+    let canon = |c: &Column, v: &str| canonical_value(profile, c, v);
+    let take_all = req
+        .take_all
+        .iter()
+        .map(|t| sampling::TakeAll::canonical(t, reg, &canon))
+        .collect();
+    DrawRequest {
+        strata,
+        take_all,
+        ..req.clone()
+    }
 }
 
 /// The sampler on the registry; a selection that selects nothing is usually the user's slip
@@ -223,13 +256,17 @@ fn allocation_spec(
     camp: &Campaign,
     req: &DrawRequest,
     reg: &Registry,
+    profile: &Profile,
 ) -> Result<AllocationSpec, DrawError> {
     Ok(match &req.allocation {
         Allocation::Proportional => AllocationSpec::Proportional,
         Allocation::Equal => AllocationSpec::Equal,
-        Allocation::Quota(q) => {
-            AllocationSpec::Quota(crate::formats::quota_file::read(q, reg, &req.strata)?)
-        }
+        Allocation::Quota(q) => AllocationSpec::Quota(crate::formats::quota_file::read(
+            q,
+            reg,
+            &req.strata,
+            profile,
+        )?),
         Allocation::Neyman(prev) => {
             let results = previous_results(camp, prev)?;
             sampling::neyman_from(reg, &req.strata, &results).map_err(|error| {
@@ -313,6 +350,7 @@ fn commit(
         certainty: drawn.certainty,
         drawn_at: crate::store::now(),
         strata: drawn.strata.clone(),
+        type_order: spec.type_order.clone(),
         ..Default::default()
     };
     design.recheck_ids_file = match &outcome.recheck_plan {

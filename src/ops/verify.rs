@@ -108,6 +108,7 @@ fn recorded_spec(camp: &Campaign, design: &sampling::Design) -> Result<Spec, Sto
         exclude: ids(&design.exclude_ids_file)?,
         seed: design.seed,
         region_order: camp.profile()?.prefecture_order(),
+        type_order: design.type_order.clone(),
     })
 }
 

@@ -11,11 +11,20 @@
 //! "微信公众号" = "微信"
 //! [regions.aliases]               # local names the division data lacks -> prefecture
 //! "经开区" = "贵阳"
+//! [columns]                       # the export's header -> the header the README documents
+//! "行政归属" = "层级"
+//! [levels.aliases]                # the export's spellings -> 省级/市级/县级
+//! "地市本级" = "市级"
+//! [statuses.aliases]              # -> 正常/停更/关停/注销
+//! "已停更" = "停更"
+//! [owner_kinds.aliases]           # -> 政府/部门/其他单位
+//! "代表政府" = "政府"
 //! ```
 //!
 //! Only `province` is required; a missing key takes the value of [`Profile::builtin`]. A
 //! `[types]` table replaces the built-in scheme whole (its `order` is then required and must
-//! contain "其他").
+//! contain "其他"). The alias tables add to the built-in spellings. A value still "?" (as
+//! `audit profile init` leaves what it could not tell) is refused with its line.
 
 use std::collections::BTreeMap;
 
@@ -25,7 +34,9 @@ use thiserror::Error;
 use super::divisions::{province, Province};
 use super::rate::format_share;
 use super::resolve::{Region, RegionAliases, RegionError};
+use super::spellings::ExportSpellings;
 use super::types::TypeScheme;
+use crate::domain::vocab::{AliasError, Aliases, ColumnAliases, Field, Term};
 
 /// Why a profile was refused; each message names the key to fix.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -101,6 +112,47 @@ pub enum ProfileError {
     /// A `[regions.aliases]` key is blank.
     #[error("[regions.aliases] 中有空的地区名")]
     EmptyRegionAlias,
+    /// A `[columns]` entry names no field.
+    #[error("[columns] “{header}”指向“{target}”,但它不是已知的列;可写: {allowed}")]
+    ColumnTarget {
+        /// The export's header.
+        header: String,
+        /// What it points at.
+        target: String,
+        /// The fields' labels, joined.
+        allowed: String,
+    },
+    /// A `[levels.aliases]`, `[statuses.aliases]` or `[owner_kinds.aliases]` entry points at no
+    /// canonical value.
+    #[error("[{table}.aliases] “{alias}”指向“{target}”,应为 {allowed} 之一")]
+    AliasTarget {
+        /// The table: levels, statuses or owner_kinds.
+        table: &'static str,
+        /// The export's spelling.
+        alias: String,
+        /// What it points at.
+        target: String,
+        /// The canonical labels, joined with "/".
+        allowed: String,
+    },
+    /// A blank spelling or header in an alias table.
+    #[error("[{table}] 中有空的写法")]
+    EmptyAlias {
+        /// The table, e.g. "levels.aliases" or "columns".
+        table: String,
+    },
+    /// A value still "?": a line `audit profile init` left for the user to fill.
+    #[error("画像配置第 {line} 行: {} “{key}”还没有填写(仍是 \"?\"):请改为 {allowed},或删去这一行", table.as_deref().map(|t| format!("[{t}]")).unwrap_or_default())]
+    Unfilled {
+        /// 1-based line.
+        line: usize,
+        /// The table the line is in (None at the top level).
+        table: Option<String>,
+        /// The key.
+        key: String,
+        /// What may be written there.
+        allowed: String,
+    },
     /// A `[regions.aliases]` key is already a division of the province: an alias may name what
     /// the data lacks, never move a real place to another prefecture.
     #[error("[regions.aliases] “{alias}”已是{province}的地区(属于{actual}),不能再指向其他地区")]
@@ -128,6 +180,9 @@ pub struct Profile {
     pub types: TypeScheme,
     /// Local names the division data lacks, mapped to prefectures of `province`.
     pub region_aliases: RegionAliases,
+    /// The export's own headers, levels, statuses and owner kinds (on top of the built-in
+    /// spellings).
+    pub spellings: ExportSpellings,
 }
 
 #[derive(Deserialize)]
@@ -137,7 +192,11 @@ struct RawProfile {
     prefecture_label: Option<String>,
     rate_decimals: Option<i64>,
     types: Option<RawTypes>,
-    regions: Option<RawRegions>,
+    regions: Option<RawAliasTable>,
+    columns: Option<BTreeMap<String, String>>,
+    levels: Option<RawAliasTable>,
+    statuses: Option<RawAliasTable>,
+    owner_kinds: Option<RawAliasTable>,
 }
 
 #[derive(Deserialize)]
@@ -148,9 +207,10 @@ struct RawTypes {
     aliases: BTreeMap<String, String>,
 }
 
+/// A table whose only key is `aliases` (`[regions.aliases]`, `[levels.aliases]` …).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRegions {
+struct RawAliasTable {
     #[serde(default)]
     aliases: BTreeMap<String, String>,
 }
@@ -159,6 +219,7 @@ impl Profile {
     /// Read a profile from TOML text (see the module docs for the keys). Unknown keys are
     /// refused, so a misspelt key is never silently ignored.
     pub fn parse(text: &str) -> Result<Profile, ProfileError> {
+        refuse_unfilled(text)?;
         let raw: RawProfile = toml::from_str(text).map_err(|e| syntax_error(&e, text))?;
         let province = province(&raw.province).ok_or_else(|| ProfileError::UnknownProvince {
             name: raw.province.clone(),
@@ -183,6 +244,7 @@ impl Profile {
         if let Some(regions) = raw.regions {
             profile.region_aliases = profile.region_aliases_from(regions.aliases)?;
         }
+        profile.spellings = spellings(raw.columns, raw.levels, raw.statuses, raw.owner_kinds)?;
         Ok(profile)
     }
 
@@ -233,6 +295,7 @@ impl Profile {
             rate_decimals: 1,
             types: TypeScheme::jiangsu_2020(),
             region_aliases: RegionAliases::new(),
+            spellings: ExportSpellings::default(),
         }
     }
 
@@ -255,6 +318,89 @@ impl Profile {
     /// `num / den` as a percentage number with the profile's decimals (see [`format_share`]).
     pub fn share(&self, num: u64, den: u64) -> String {
         format_share(num, den, self.rate_decimals)
+    }
+}
+
+/// The export spellings of a profile's `[columns]` and alias tables.
+fn spellings(
+    columns: Option<BTreeMap<String, String>>,
+    levels: Option<RawAliasTable>,
+    statuses: Option<RawAliasTable>,
+    owner_kinds: Option<RawAliasTable>,
+) -> Result<ExportSpellings, ProfileError> {
+    let columns = ColumnAliases::new(columns.unwrap_or_default()).map_err(|e| match e {
+        AliasError::Empty => ProfileError::EmptyAlias {
+            table: "columns".into(),
+        },
+        AliasError::Target { alias, target } => ProfileError::ColumnTarget {
+            header: alias,
+            target,
+            allowed: Field::ALL.map(|f| f.label()).join("、"),
+        },
+    })?;
+    Ok(ExportSpellings {
+        columns,
+        levels: aliases(levels)?,
+        statuses: aliases(statuses)?,
+        owner_kinds: aliases(owner_kinds)?,
+    })
+}
+
+/// One `[TABLE.aliases]` of a closed vocabulary, its targets checked.
+fn aliases<T: Term>(table: Option<RawAliasTable>) -> Result<Aliases<T>, ProfileError> {
+    let pairs = table.map(|t| t.aliases).unwrap_or_default();
+    Aliases::new(pairs).map_err(|e| match e {
+        AliasError::Empty => ProfileError::EmptyAlias {
+            table: format!("{}.aliases", T::TABLE),
+        },
+        AliasError::Target { alias, target } => ProfileError::AliasTarget {
+            table: T::TABLE,
+            alias,
+            target,
+            allowed: T::labels(),
+        },
+    })
+}
+
+/// Refuse a value left as "?" (what `audit profile init` writes where it could not tell),
+/// naming its line and what may be written there.
+fn refuse_unfilled(text: &str) -> Result<(), ProfileError> {
+    let mut table: Option<String> = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
+            table = Some(name.trim().to_string());
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        if line.starts_with('#') || !value.trim_start().starts_with("\"?\"") {
+            continue;
+        }
+        return Err(ProfileError::Unfilled {
+            line: i + 1,
+            key: key.trim().trim_matches('"').to_string(),
+            allowed: unfilled_choices(table.as_deref()),
+            table,
+        });
+    }
+    Ok(())
+}
+
+/// What may replace a "?" in a table, for the message.
+fn unfilled_choices(table: Option<&str>) -> String {
+    match table {
+        None => "省份名(如 四川)".into(),
+        Some("columns") => format!("所对应的列({})", Field::ALL.map(|f| f.label()).join("、")),
+        Some("levels.aliases") => format!("{} 之一", crate::domain::vocab::Level::labels()),
+        Some("statuses.aliases") => format!("{} 之一", crate::domain::vocab::Status::labels()),
+        Some("owner_kinds.aliases") => {
+            format!("{} 之一", crate::domain::vocab::OwnerKind::labels())
+        }
+        Some("types.aliases") => "[types] order 中的一个类型".into(),
+        Some("regions.aliases") => "本省的一个地级单位(如 成都)".into(),
+        Some(_) => "应有的值".into(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! National Bureau of Statistics' 统计用区划代码 2023, see data/divisions/README.md), the
 //! resolution of a registry row's 所属地区 to the prefecture it is counted under, and the
 //! per-province settings of a campaign (group label, rate decimals, account types, local region
-//! names) read from a small TOML file.
+//! names, the export's own headers and spellings) read from a small TOML file.
 //!
 //! Everything here is pure: the division data is compiled in and parsed at first use.
 //!
@@ -23,10 +23,12 @@ mod divisions;
 mod names;
 mod rate;
 mod resolve;
+mod spellings;
 mod types;
 
 pub use config::{default_prefecture_label, Profile, ProfileError};
 pub use divisions::{province, provinces, Division, Province};
 pub use rate::{format_rate, format_share};
 pub use resolve::{infer_province, InferError, Region, RegionAliases, RegionError};
-pub use types::{TypeScheme, OTHER};
+pub use spellings::ExportSpellings;
+pub use types::{platform, TypeScheme, OTHER};

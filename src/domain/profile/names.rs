@@ -138,26 +138,8 @@ pub(crate) fn usable_stem(stem: &str) -> bool {
     stem.chars().count() >= 2
 }
 
-/// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
-}
-
-/// How many characters of `a` occur in `b` (a tie-breaker for the closest names).
-pub(crate) fn shared_chars(a: &str, b: &str) -> usize {
-    a.chars().filter(|c| b.contains(*c)).count()
-}
+/// The name similarity measures, shared with the closest-name hints of headers and spellings.
+pub(crate) use crate::domain::text::{edit_distance, shared_chars};
 
 #[cfg(test)]
 mod tests {

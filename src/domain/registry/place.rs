@@ -110,6 +110,7 @@ pub fn reject(row: u32, a: &Account, e: &RegionError) -> Reject {
         row,
         reason,
         detail: e.to_string(),
+        value: region.clone(),
         cells,
     }
 }

@@ -8,7 +8,8 @@
 
 pub mod allocate;
 
-use crate::domain::registry::normalize::{region_rank_in, LEVELS, TYPES};
+use crate::domain::profile::TypeScheme;
+use crate::domain::registry::normalize::{region_rank_in, LEVELS};
 use crate::domain::registry::{Account, Column, Registry};
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
@@ -170,6 +171,10 @@ pub struct Design {
     pub drawn_at: String,
     /// Per-stratum design, in stratum order.
     pub strata: Vec<StratumDesign>,
+    /// The type order strata were sorted by (the profile's); empty in designs drawn before it
+    /// was recorded, which sorted by the built-in 微信/微博/移动客户端/其他.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub type_order: Vec<String>,
 }
 
 /// One stratum's part of the design: its size, certainty units and draw.
@@ -249,6 +254,25 @@ impl TakeAll {
             values,
             negate,
         })
+    }
+
+    /// The rule with its values as the registry stores them (`canon` reads a value of a column
+    /// through the campaign's profile: `level=市(州)级` → `level=市级`); a malformed rule is
+    /// returned as it is, for [`draw`] to name.
+    pub fn canonical(
+        text: &str,
+        reg: &Registry,
+        canon: &dyn Fn(&Column, &str) -> String,
+    ) -> String {
+        let Ok(rule) = TakeAll::parse(text, reg) else {
+            return text.to_string();
+        };
+        let (col, _) = text
+            .split_once(if rule.negate { "!=" } else { "=" })
+            .unwrap_or((text, ""));
+        let values: Vec<String> = rule.values.iter().map(|v| canon(&rule.column, v)).collect();
+        let op = if rule.negate { "!=" } else { "=" };
+        format!("{}{op}{}", col.trim(), values.join("|"))
     }
 
     /// Whether the rule takes this account with certainty (必查).
@@ -369,6 +393,9 @@ pub struct Spec {
     /// The province's prefectures (short names) in official code order: region strata sort so.
     /// Empty means Jiangsu's order.
     pub region_order: Vec<String>,
+    /// The reported types in the profile's order: type strata sort so (and the allocation
+    /// table lists them so). Empty means the built-in 微信/微博/移动客户端/其他.
+    pub type_order: Vec<String>,
 }
 
 /// Why a unit is in the sample (sample.csv's 入样方式).
@@ -450,19 +477,26 @@ pub struct Drawn {
     pub size: u64,
 }
 
-fn rank_value(col: &str, v: &str, region_order: &[String]) -> (usize, String) {
-    let pos = |list: &[&str]| list.iter().position(|x| *x == v);
+/// Where a stratum value sorts: levels in the notice's order, types in the profile's, regions
+/// in the province's, anything else by name.
+fn rank_value(col: &str, v: &str, (region_order, type_order): Orders<'_>) -> (usize, String) {
+    let ranked = |i: Option<usize>| i.map(|i| (i, String::new())).unwrap_or((99, v.into()));
     match col {
-        "level" => pos(&LEVELS)
-            .map(|i| (i, String::new()))
-            .unwrap_or((99, v.into())),
-        "type" => pos(&TYPES)
-            .map(|i| (i, String::new()))
-            .unwrap_or((99, v.into())),
+        "level" => ranked(LEVELS.iter().position(|x| *x == v)),
+        "type" if type_order.is_empty() => ranked(
+            TypeScheme::jiangsu_2020()
+                .order()
+                .iter()
+                .position(|x| x == v),
+        ),
+        "type" => ranked(type_order.iter().position(|x| x == v)),
         "region" => region_rank_in(region_order, v),
         _ => (0, v.to_string()),
     }
 }
+
+/// The orders strata sort by: (regions, types), as in [`Spec`].
+type Orders<'a> = (&'a [String], &'a [String]);
 
 fn column_key(c: &Column) -> &'static str {
     match c {
@@ -591,7 +625,7 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
         &columns,
         &frame,
         (&take_all, &recheck),
-        &spec.region_order,
+        (&spec.region_order, &spec.type_order),
     );
     let certainty: u64 = strata.iter().map(|s| s.certain.len() as u64).sum();
     let frame_size = frame.len() as u64;
@@ -693,7 +727,7 @@ fn stratify(
     columns: &[Column],
     frame: &[usize],
     (take_all, recheck): (&[TakeAll], &HashSet<&str>),
-    region_order: &[String],
+    orders: Orders<'_>,
 ) -> Vec<BuiltStratum> {
     let col_names: Vec<&str> = columns.iter().map(|c| column_key(c)).collect();
     type Ranked = BTreeMap<Vec<(usize, String)>, (Vec<String>, Vec<usize>)>;
@@ -708,7 +742,7 @@ fn stratify(
             .iter()
             .zip(&col_names)
             .map(|(v, c)| {
-                let (r, s) = rank_value(c, v, region_order);
+                let (r, s) = rank_value(c, v, orders);
                 (r, if s.is_empty() { v.clone() } else { s })
             })
             .collect();

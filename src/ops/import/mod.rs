@@ -43,7 +43,14 @@ pub struct ImportRequest {
     pub profile: Option<PathBuf>,
     /// The registry's as-of date (`--as-of`); default the title rows' 截至 date, else today.
     pub as_of: Option<chrono::NaiveDate>,
+    /// The share of data rows, in percent, that may be rejected before the whole file is
+    /// refused as misread (`--max-rejects`); None means [`DEFAULT_MAX_REJECTS`].
+    pub max_rejects: Option<f64>,
 }
+
+/// The percentage of rejected rows above which an import is refused: a registry read with the
+/// wrong column or spellings would otherwise become a campaign drawn from a fraction of it.
+pub const DEFAULT_MAX_REJECTS: f64 = 5.0;
 
 impl ImportRequest {
     /// A plain import of `file` into `campaign`, every option at its default.
@@ -116,6 +123,24 @@ pub enum ImportError {
         file: PathBuf,
         /// Rows rejected.
         rejected: usize,
+    },
+    /// More rows were rejected than `--max-rejects` allows: the file was most likely misread.
+    #[error("{}: 数据行 {total} 行(不含空行、合计行)中 {rejected} 行被拒收(占 {share}%),超过上限 {limit}%(--max-rejects);台账很可能没有被正确识别,未写入任何内容。\n{details}\n请按上面的提示修正台账或画像文件(--profile)后重新导入;如这些行确实应拒收,可加 --max-rejects {suggest}", file.display())]
+    TooManyRejects {
+        /// The registry file.
+        file: PathBuf,
+        /// Rows rejected.
+        rejected: usize,
+        /// Data rows (blank ones not counted).
+        total: u64,
+        /// The share rejected, as printed.
+        share: String,
+        /// The limit, as given.
+        limit: String,
+        /// The reasons by count with examples and the lines that would map unknown values.
+        details: String,
+        /// A limit that would let this file through.
+        suggest: u64,
     },
     /// `--strict` and some rows were rejected.
     #[error("{}: {rejected} 行被拒收,--strict 模式下不导入任何内容", file.display())]
@@ -224,6 +249,7 @@ pub fn import(
     let imp = read_registry(req, known, observer)?;
     let as_of = as_of_date(req, &imp, observer);
     refuse_wrong_province(req, &imp)?;
+    refuse_suspect(req, &imp)?;
     let mut camp = Campaign::open_or_create(&req.campaign, req.period.clone())?;
     match commit_import(&mut camp, req, &imp, as_of, kept_profile.as_deref()) {
         Ok(written) => Ok(ImportOutcome {
@@ -423,6 +449,54 @@ fn refuse_wrong_province(req: &ImportRequest, imp: &Imported) -> Result<(), Impo
     Ok(())
 }
 
+/// More rejected rows than `--max-rejects` allows (5% by default; 合计 rows not counted) mean
+/// the file was misread
+/// (an unknown column, the office's own spellings): refused, with the reasons by count, a few
+/// examples each and the profile lines that would map what was not understood.
+fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError> {
+    let limit = req.max_rejects.unwrap_or(DEFAULT_MAX_REJECTS);
+    // A 合计 row is no account: it counts neither way.
+    let totals = imp
+        .rejects
+        .iter()
+        .filter(|r| r.reason == registry::RejectReason::TotalRow)
+        .count();
+    let rejected = imp.rejects.len() - totals;
+    let total = imp
+        .rows_read
+        .saturating_sub(imp.blank_rows)
+        .saturating_sub(totals as u64);
+    if total == 0 || (rejected as f64) * 100.0 <= limit * total as f64 {
+        return Ok(());
+    }
+    let share = rejected as f64 * 100.0 / total as f64;
+    Err(ImportError::TooManyRejects {
+        file: req.file.clone(),
+        rejected,
+        total,
+        share: percent_floor(share, limit),
+        limit: percent_floor(limit, -1.0),
+        details: summary::reject_report(imp, &req.file.display().to_string(), 3).join("\n"),
+        suggest: share.ceil() as u64,
+    })
+}
+
+/// A percentage cut (never rounded up) at two decimals, trailing zeros dropped; more decimals
+/// when two would not show it above `above` (5.001% over a 5% limit prints 5.001, not 5).
+fn percent_floor(p: f64, above: f64) -> String {
+    let mut decimals = 2;
+    loop {
+        let scale = 10f64.powi(decimals);
+        let cut = (p * scale + 1e-9).floor() / scale;
+        if cut > above || decimals >= 6 {
+            let s = format!("{cut:.*}", decimals as usize);
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            return s.to_string();
+        }
+        decimals += 1;
+    }
+}
+
 /// Refuse an input file that is one of the campaign's own files: import never writes over it.
 fn refuse_own_file(input: &Path, dir: &Path) -> Result<(), ImportError> {
     let (Ok(input), Ok(dir)) = (input.canonicalize(), dir.canonicalize()) else {
@@ -555,6 +629,8 @@ fn registry_entry(
         rows_read: imp.rows_read,
         imported: imp.registry.accounts.len() as u64,
         rejected: imp.rejects.len() as u64,
+        rejected_by_reason: rejected_by_reason(imp),
+        duplicates_merged: imp.merged.len() as u64,
         blank_rows: imp.blank_rows,
         active: imp.registry.active().count() as u64,
         file: crate::store::REGISTRY.into(),
@@ -607,10 +683,21 @@ fn changes_table(prev: &Registry, cur: &Registry, d: &RegistryDiff) -> Vec<Vec<S
     rows
 }
 
-/// The rejects.csv rows: source file, sheet, row, reason, explanation, the row's cells.
+/// Rows rejected by reason label, for the manifest (the report's make-up and draft say them).
+fn rejected_by_reason(imp: &Imported) -> std::collections::BTreeMap<String, u64> {
+    let mut by = std::collections::BTreeMap::new();
+    for r in &imp.rejects {
+        *by.entry(r.reason.label().to_string()).or_default() += 1;
+    }
+    by
+}
+
+/// The rejects.csv rows, by row: every row not imported (the rejected ones and the identical
+/// copies merged into an earlier row) with source file, sheet, row, reason, explanation, cells.
 fn rejects_rows(file: &str, imp: &Imported) -> Vec<Vec<String>> {
-    imp.rejects
-        .iter()
+    let mut all: Vec<&registry::Reject> = imp.rejects.iter().chain(&imp.merged).collect();
+    all.sort_by_key(|r| r.row);
+    all.into_iter()
         .map(|r| {
             vec![
                 file.to_string(),
