@@ -24,6 +24,8 @@ pub struct Cli {
 /// audit 的子命令
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// 从本单位的台账导出文件生成省份画像草稿 — a profile draft from the office's export
+    Profile(ProfileArgs),
     /// 导入备案台账(Excel/CSV)到项目目录 — import the registry
     Import(ImportArgs),
     /// 分层抽样,可按种子逐字节复现 — draw the stratified sample
@@ -46,6 +48,43 @@ pub enum Command {
     Demo(DemoArgs),
     /// 生成演示台账(测试与基准用) — generate a demo registry
     DemoData(DemoDataArgs),
+}
+
+/// 省份画像的命令
+#[derive(Args, Debug)]
+pub struct ProfileArgs {
+    /// 画像的命令
+    #[command(subcommand)]
+    pub command: ProfileCommand,
+}
+
+/// 省份画像的命令
+#[derive(Subcommand, Debug)]
+pub enum ProfileCommand {
+    /// 读本单位的台账导出文件,写出带注释的画像草稿(填好 ? 行后用于 import --profile)
+    Init(ProfileInitArgs),
+}
+
+/// 生成画像草稿的参数
+#[derive(Args, Debug)]
+#[command(
+    after_help = "例: audit profile init 四川省政务新媒体台账.xlsx --out 四川.toml\n    然后填写草稿中值为 \"?\" 的行,再: audit import 四川省政务新媒体台账.xlsx --campaign 2023Q3 --profile 四川.toml"
+)]
+pub struct ProfileInitArgs {
+    /// 台账导出文件:.xlsx .xlsm .xlsb .xls .ods 或 .csv(UTF-8 或 GBK)
+    pub file: PathBuf,
+    /// 画像草稿写到哪里
+    #[arg(long, default_value = "profile.toml")]
+    pub out: PathBuf,
+    /// 要读取的工作表(默认第一个可见的)
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// CSV 编码:utf-8、gbk 或 gb18030(默认自动识别)
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// 覆盖已有的 --out 文件
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// 导入备案台账的参数

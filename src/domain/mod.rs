@@ -12,6 +12,7 @@ pub mod digest;
 pub mod indicators;
 pub mod monitor;
 pub mod profile;
+pub mod profile_draft;
 pub mod rectify;
 pub mod registry;
 pub mod report;

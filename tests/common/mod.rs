@@ -2,6 +2,8 @@
 //! tests/workdir.rs).
 #![allow(dead_code)]
 
+pub mod sichuan;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -612,6 +612,49 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
         );
     }
 
+    /// An office's own headers and spellings, as data; a target that is no field or value and
+    /// a value left as "?" are refused by name and line.
+    #[test]
+    fn export_spellings_are_data() {
+        use crate::domain::vocab::{Field, Level, OwnerKind, Status};
+        let p = Profile::parse(
+            "province = \"四川\"\n[columns]\n\"行政归属\" = \"层级\"\n\"网站编号\" = \"id\"\n\
+             [levels.aliases]\n\"地市本级\" = \"市级\"\n[statuses.aliases]\n\"已停运\" = \"关停\"\n\
+             [owner_kinds.aliases]\n\"本级政府\" = \"政府\"\n",
+        )
+        .unwrap();
+        let sp = &p.spellings;
+        assert_eq!(sp.field("行政归属"), Some(Field::Level));
+        assert_eq!(sp.field("网站编号"), Some(Field::Id));
+        assert_eq!(sp.field("行政级别"), Some(Field::Level));
+        assert_eq!(sp.level("地市本级"), Some(Level::City));
+        assert_eq!(sp.level("区县级"), Some(Level::County));
+        assert_eq!(sp.status("已停运"), Some(Status::Closed));
+        assert_eq!(sp.owner_kind("本级政府"), Some(OwnerKind::Government));
+        let with = |extra: &str| Profile::parse(&format!("province = \"四川\"\n{extra}\n"));
+        let err = with("[levels.aliases]\n\"地市本级\" = \"市\"").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "[levels.aliases] “地市本级”指向“市”,应为 省级/市级/县级 之一"
+        );
+        let err = with("[columns]\n\"行政归属\" = \"级别名\"").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("[columns] “行政归属”指向“级别名”,但它不是已知的列"),
+            "{err}"
+        );
+        let err = with("[statuses.aliases]\n\"\" = \"正常\"").unwrap_err();
+        assert_eq!(err.to_string(), "[statuses.aliases] 中有空的写法");
+        let err = with("[levels]\naliases = { \"x\" = \"市级\" }\n[owner_kinds.aliases]\n\"代表\" = \"?\"  # ? 12 行")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "画像配置第 5 行: [owner_kinds.aliases] “代表”还没有填写(仍是 \"?\"):请改为 政府/部门/其他单位 之一,或删去这一行"
+        );
+        let err = Profile::parse("province = \"?\"\n").unwrap_err();
+        assert!(err.to_string().contains("“province”还没有填写"), "{err}");
+    }
+
     #[test]
     fn builtin_labels() {
         let label = |name: &str| default_prefecture_label(province(name).unwrap());

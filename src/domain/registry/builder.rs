@@ -432,7 +432,12 @@ impl RegistryBuilder {
             // The common case: no copy of a million accounts.
             self.accounts.into_iter().map(|(_, a)| a).collect()
         } else {
-            settle_duplicates(self.accounts, &dup, &mut rejects, &mut merged)
+            let serials = serial_columns(&self.header);
+            let dups = Duplicates {
+                ids: &dup,
+                serials: &serials,
+            };
+            settle_duplicates(self.accounts, &dups, &mut rejects, &mut merged)
         };
         rejects.sort_by_key(|r| r.row);
         Finished {
@@ -446,14 +451,56 @@ impl RegistryBuilder {
     }
 }
 
-/// The accounts with duplicated ids settled: identical copies merged into the first, differing
-/// ones all rejected (each reject names every row of its id).
+/// The extra columns (by position in `Registry::extra_headers`) that number the export's rows
+/// (序号): an account exported twice differs there and nowhere else.
+fn serial_columns(header: &HeaderMap) -> Vec<usize> {
+    header
+        .extras
+        .iter()
+        .enumerate()
+        .filter(|(_, (h, _))| {
+            let k = crate::domain::vocab::header_key(h);
+            ["序号", "行号", "序", "编号", "no", "number"].contains(&k.as_str())
+        })
+        .map(|(k, _)| k)
+        .collect()
+}
+
+/// The ids that occur more than once, and the serial columns their copies may differ in.
+struct Duplicates<'a> {
+    ids: &'a HashSet<String>,
+    serials: &'a [usize],
+}
+
+impl Duplicates<'_> {
+    /// Whether two rows of one id are the same account exported twice: every value equal but
+    /// a row serial.
+    fn same(&self, a: &Account, b: &Account) -> bool {
+        let extras = |x: &Account| {
+            x.extra
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !self.serials.contains(i))
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>()
+        };
+        let fields = |x: &Account| Account {
+            extra: Vec::new(),
+            ..x.clone()
+        };
+        fields(a) == fields(b) && extras(a) == extras(b)
+    }
+}
+
+/// The accounts with duplicated ids settled: identical copies (a row serial aside) merged into
+/// the first, differing ones all rejected (each reject names every row of its id).
 fn settle_duplicates(
     accounts: Vec<(u32, Account)>,
-    dup: &HashSet<String>,
+    dups: &Duplicates<'_>,
     rejects: &mut Vec<Reject>,
     merged: &mut Vec<Reject>,
 ) -> Vec<Account> {
+    let dup = dups.ids;
     let mut copies: HashMap<&str, Vec<(u32, &Account)>> = HashMap::new();
     for (row, a) in &accounts {
         if dup.contains(&a.id) {
@@ -462,7 +509,7 @@ fn settle_duplicates(
     }
     let identical: HashSet<String> = copies
         .iter()
-        .filter(|(_, rows)| rows.iter().all(|(_, a)| *a == rows[0].1))
+        .filter(|(_, rows)| rows.iter().all(|(_, a)| dups.same(a, rows[0].1)))
         .map(|(id, _)| id.to_string())
         .collect();
     let rows_of: HashMap<String, Vec<u32>> = copies
@@ -493,8 +540,14 @@ fn settle_duplicates(
                 row,
                 reason: RejectReason::DuplicateRow,
                 detail: format!(
-                    "与第 {} 行完全相同(账号ID \"{}\" 出现在第 {list} 行),按 1 个账号导入",
-                    rows[0], a.id
+                    "与第 {} 行完全相同{}(账号ID \"{}\" 出现在第 {list} 行),按 1 个账号导入",
+                    rows[0],
+                    if dups.serials.is_empty() {
+                        ""
+                    } else {
+                        "(序号除外)"
+                    },
+                    a.id
                 ),
                 value: a.id.clone(),
                 cells,
@@ -514,4 +567,87 @@ fn settle_duplicates(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::vocab::ColumnAliases;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    /// An account exported twice (its 序号 aside) is one account; an id whose rows differ is
+    /// rejected on every row.
+    #[test]
+    fn identical_copies_merge_and_differing_ones_are_rejected() {
+        let header = s(&[
+            "序号",
+            "账号ID",
+            "名称",
+            "类型",
+            "开设主体",
+            "层级",
+            "地区",
+            "备注",
+        ]);
+        let h = HeaderMap::detect(1, &header, &ColumnAliases::default()).unwrap();
+        let mut b = RegistryBuilder::new(h);
+        let row = |serial: &str, id: &str, name: &str| {
+            s(&[serial, id, name, "微信", "某局", "省级", "", "x"])
+        };
+        b.push(2, &row("1", "A", "甲"), &[]);
+        b.push(3, &row("2", "B", "乙"), &[]);
+        b.push(4, &row("3", "A", "甲"), &[]);
+        b.push(5, &row("4", "B", "乙2"), &[]);
+        b.push(6, &row("5", "A", "甲"), &[]);
+        let f = b.finish();
+        assert_eq!(f.registry.accounts.len(), 1);
+        assert_eq!(f.registry.accounts[0].extra, ["1", "x"]);
+        let merged: Vec<u32> = f.merged.iter().map(|r| r.row).collect();
+        assert_eq!(merged, [4, 6]);
+        assert!(
+            f.merged[0]
+                .detail
+                .starts_with("与第 2 行完全相同(序号除外)"),
+            "{}",
+            f.merged[0].detail
+        );
+        let rejected: Vec<(u32, RejectReason)> =
+            f.rejects.iter().map(|r| (r.row, r.reason)).collect();
+        assert_eq!(
+            rejected,
+            [
+                (3, RejectReason::DuplicateId),
+                (5, RejectReason::DuplicateId)
+            ]
+        );
+    }
+
+    /// A profile's spellings are read as rows arrive.
+    #[test]
+    fn a_profiles_spellings_apply() {
+        let header = s(&["账号ID", "名称", "类型", "开设主体", "层级", "地区"]);
+        let h = HeaderMap::detect(1, &header, &ColumnAliases::default()).unwrap();
+        let profile = crate::domain::profile::Profile::parse(
+            "province = \"江苏\"\n[levels.aliases]\n\"地市本级\" = \"市级\"\n",
+        )
+        .unwrap();
+        let mut b = RegistryBuilder::new(h).with_spellings(profile.spellings.clone());
+        b.push(
+            2,
+            &s(&["A", "甲", "微信", "南京市某局", "地市本级", "南京"]),
+            &[],
+        );
+        b.push(
+            3,
+            &s(&["B", "乙", "微信", "南京市某局", "地市直管", "南京"]),
+            &[],
+        );
+        let f = b.finish();
+        assert_eq!(f.registry.accounts[0].level, Level::City);
+        assert_eq!(f.rejects[0].reason, RejectReason::UnknownLevel);
+        assert_eq!(f.rejects[0].value, "地市直管");
+    }
 }

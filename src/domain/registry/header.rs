@@ -32,6 +32,19 @@ impl HeaderMap {
         cells: &[String],
         columns: &ColumnAliases,
     ) -> Result<HeaderMap, Vec<Field>> {
+        let h = HeaderMap::read(row, cells, columns);
+        let missing: Vec<Field> = h.lacking().into_iter().filter(|f| f.required()).collect();
+        if missing.is_empty() {
+            Ok(h)
+        } else {
+            Err(missing)
+        }
+    }
+
+    /// What each cell of a row names, whether or not every required field is there: one
+    /// column per field (a header the profile maps beats a built-in one, 账号ID beats a bare
+    /// 编号), every other non-empty header an extra column.
+    pub fn read(row: u32, cells: &[String], columns: &ColumnAliases) -> HeaderMap {
         let mut fields: Vec<(Field, usize)> = Vec::new();
         let mut extras = Vec::new();
         for (i, c) in cells.iter().enumerate() {
@@ -54,20 +67,20 @@ impl HeaderMap {
             }
         }
         extras.sort_by_key(|(_, i)| *i);
-        let missing: Vec<Field> = Field::ALL
-            .into_iter()
-            .filter(|f| f.required() && !fields.iter().any(|(g, _)| g == f))
-            .collect();
-        if missing.is_empty() {
-            Ok(HeaderMap {
-                row,
-                fields,
-                extras,
-                headers: cells.iter().map(|c| clean(c)).collect(),
-            })
-        } else {
-            Err(missing)
+        HeaderMap {
+            row,
+            fields,
+            extras,
+            headers: cells.iter().map(|c| clean(c)).collect(),
         }
+    }
+
+    /// The fields no column names, required or not, in field order.
+    pub fn lacking(&self) -> Vec<Field> {
+        Field::ALL
+            .into_iter()
+            .filter(|f| self.column(*f).is_none())
+            .collect()
     }
 
     /// How many cells of a row name a field: the row that names most is the closest to a

@@ -10,11 +10,11 @@ pub mod title;
 
 pub use builder::{Finished, RegistryBuilder};
 pub use header::{closest_headers, HeaderMap};
-pub use rejects::{group_rejects, RejectGroup, UnknownValue};
+pub use rejects::{closest_terms, closest_values, group_rejects, RejectGroup, UnknownValue};
 
 use crate::domain::text::{clean, match_key};
 pub use crate::domain::vocab::{Field, Level, OwnerGroup, OwnerKind, Status};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One registered account.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -411,6 +411,49 @@ fn is_scientific(id: &str) -> bool {
     let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     digits(whole) && digits(fraction) && digits(exponent)
+}
+
+/// The rows of the registry export that are not in the registry, as the import recorded
+/// them: the report's make-up and the draft say how many and why, so a total never silently
+/// leaves rows out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NotCounted {
+    /// Rows rejected, by reason label (most first), as rejects.csv lists them.
+    pub rejected: Vec<(String, u64)>,
+    /// Identical copies of imported rows (an account exported twice), each account counted once.
+    pub merged: u64,
+}
+
+impl NotCounted {
+    /// The record of an import: rows rejected by reason (a total without a breakdown, from a
+    /// campaign imported before reasons were recorded, is one line pointing at rejects.csv) and
+    /// the copies merged.
+    pub fn new(by_reason: &BTreeMap<String, u64>, rejected: u64, merged: u64) -> NotCounted {
+        let mut rows: Vec<(String, u64)> = by_reason
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k.clone(), *n))
+            .collect();
+        let listed: u64 = rows.iter().map(|(_, n)| n).sum();
+        if listed < rejected {
+            rows.push(("其他原因(见 rejects.csv)".into(), rejected - listed));
+        }
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        NotCounted {
+            rejected: rows,
+            merged,
+        }
+    }
+
+    /// Rows rejected in all.
+    pub fn rejected_rows(&self) -> u64 {
+        self.rejected.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Whether every row of the export is in the registry.
+    pub fn is_empty(&self) -> bool {
+        self.rejected.is_empty() && self.merged == 0
+    }
 }
 
 /// How the registry changed against a previous one.

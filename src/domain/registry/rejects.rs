@@ -91,7 +91,7 @@ fn unknown_values(field: Field, rows: &[&Reject], profile: &Profile) -> Vec<Unkn
     let mut values: Vec<UnknownValue> = counts
         .into_iter()
         .map(|(value, n)| {
-            let (closest, target) = suggestion(field, value, profile);
+            let (closest, target) = closest_values(field, value, profile);
             UnknownValue {
                 field,
                 value: value.to_string(),
@@ -105,14 +105,18 @@ fn unknown_values(field: Field, rows: &[&Reject], profile: &Profile) -> Vec<Unkn
     values
 }
 
-/// The closest known names of a value ("市州(市级)"), and the value the first of them means
-/// (the target of the suggested profile line), if any.
-fn suggestion(field: Field, value: &str, profile: &Profile) -> (Vec<String>, Option<String>) {
+/// The closest known names of a value of `field` that no list knows ("市州(市级)"), and what
+/// the first of them means (the target a profile line would give it), if any.
+pub fn closest_values(
+    field: Field,
+    value: &str,
+    profile: &Profile,
+) -> (Vec<String>, Option<String>) {
     let sp = &profile.spellings;
     match field {
-        Field::Level => near_terms(value, &sp.levels),
-        Field::Status => near_terms(value, &sp.statuses),
-        Field::OwnerKind => near_terms(value, &sp.owner_kinds),
+        Field::Level => closest_terms(value, &sp.levels),
+        Field::Status => closest_terms(value, &sp.statuses),
+        Field::OwnerKind => closest_terms(value, &sp.owner_kinds),
         Field::Type => {
             let known = profile.types.spellings();
             near(value, &known)
@@ -129,8 +133,9 @@ fn suggestion(field: Field, value: &str, profile: &Profile) -> (Vec<String>, Opt
     }
 }
 
-/// The closest spellings of a closed vocabulary, with what each means.
-fn near_terms<T: Term>(value: &str, aliases: &Aliases<T>) -> (Vec<String>, Option<String>) {
+/// The closest spellings of a closed vocabulary (the profile's and the built-in ones) to a
+/// spelling no list knows, each with what it means ("市州(市级)"), and what the first means.
+pub fn closest_terms<T: Term>(value: &str, aliases: &Aliases<T>) -> (Vec<String>, Option<String>) {
     let known: Vec<(&str, &str)> = aliases
         .known()
         .into_iter()

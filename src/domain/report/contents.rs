@@ -62,6 +62,7 @@ pub fn build(
     }
     let types = cur.profile.types.order();
     let mut tables = makeup::makeup(&cur.registry, types);
+    tables.extend(makeup::not_counted(&cur.not_counted));
     let diff = previous
         .first()
         .map(|p| registry::diff(&p.registry, &cur.registry));

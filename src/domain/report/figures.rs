@@ -48,6 +48,8 @@ pub struct CampaignData {
     pub outcomes: HashMap<String, Outcome>,
     /// Set by `audit demo`: the answers are simulated, and every output says so.
     pub simulated: bool,
+    /// Rows of the registry export that are not in `registry`, and why.
+    pub not_counted: crate::domain::registry::NotCounted,
 }
 
 /// Counts for a group.

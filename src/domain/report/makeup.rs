@@ -2,7 +2,7 @@
 
 use super::table::{count_share, Cell, Table};
 use crate::domain::registry::normalize::{LEVELS, STATUSES};
-use crate::domain::registry::{Account, Registry, RegistryDiff};
+use crate::domain::registry::{Account, NotCounted, Registry, RegistryDiff};
 
 fn counts_in_order(
     accounts: &[&Account],
@@ -47,6 +47,36 @@ pub fn makeup(reg: &Registry, types: &[String]) -> Vec<Table> {
             &counts_in_order(&all, &STATUSES, |a| a.status.label()),
         ),
     ]
+}
+
+/// The rows of the registry export not counted in the make-up, by reason, with the merged
+/// copies of accounts exported twice; none when every row is counted.
+pub fn not_counted(nc: &NotCounted) -> Option<Table> {
+    if nc.is_empty() {
+        return None;
+    }
+    let mut t = Table::new(
+        "台账_未计入",
+        "备案台账中未计入上述数字的行(明细见 rejects.csv)",
+        &["原因", "行数"],
+    );
+    for (reason, n) in &nc.rejected {
+        t.rows.push(vec![Cell::text(reason), Cell::Int(*n as i64)]);
+    }
+    if nc.merged > 0 {
+        t.rows.push(vec![
+            Cell::text("重复行(同一账号导出两次以上、内容完全相同,已按一个账号计)"),
+            Cell::Int(nc.merged as i64),
+        ]);
+    }
+    let total = nc.rejected_rows() + nc.merged;
+    t.rows
+        .push(vec![Cell::text("合计"), Cell::Int(total as i64)]);
+    t.notes.push(format!(
+        "台账构成只计入导入的账号;被拒收的 {} 行请核实后更正台账",
+        nc.rejected_rows()
+    ));
+    Some(t)
 }
 
 /// The change against a previous registry: added and gone by level and type, net and percent.
