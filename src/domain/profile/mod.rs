@@ -26,6 +26,7 @@ mod resolve;
 mod types;
 
 pub use config::{default_prefecture_label, Profile, ProfileError};
+pub(crate) use names::{edit_distance, shared_chars};
 pub use divisions::{province, provinces, Division, Province};
 pub use rate::{format_rate, format_share};
 pub use resolve::{infer_province, InferError, Region, RegionAliases, RegionError};
