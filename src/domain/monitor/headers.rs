@@ -245,19 +245,26 @@ pub struct MissingEvidence {
 }
 
 impl MissingEvidence {
-    /// "V6(监测时间点前2周内无更新)不会预填: 监测数据没有 最近更新时间 列(也接受 …)".
+    /// "V6(监测时间点前2周内无更新)不会预填: 监测数据没有“最近更新时间”列(也接受 最后更新时间、
+    /// … 等 21 种写法;…)", naming a few of the accepted headers.
     pub fn describe(&self) -> String {
         let what = if self.messages_only {
             "只在留言数为 0 时预填"
         } else {
             "不会预填"
         };
+        let others = &self.column.aliases()[1..];
+        let shown = others[..others.len().min(3)].join("、");
+        let more = if others.len() > 3 {
+            format!(" 等 {} 种写法", others.len())
+        } else {
+            String::new()
+        };
         format!(
-            "{}({}){what}: 监测数据没有“{}”列(也接受 {})",
+            "{}({}){what}: 监测数据没有“{}”列(也接受 {shown}{more};其他写法可在画像 [monitor.columns] 中映射)",
             self.code,
             self.name,
             self.column.label(),
-            self.column.aliases()[1..].join("、")
         )
     }
 }
