@@ -79,13 +79,14 @@ fn unmatched(w: &Workdir, dir: &str) -> Vec<(String, String)> {
 fn a_row_without_id_never_prefills_another_accounts_evidence() {
     let w = Workdir::new();
     township_campaign(&w, "c", None);
-    // No id, no owner, no region; the vendor's own column names. Row 2 is T2's (not sampled,
-    // stale for 57 days), row 3 is T1's (updated 2 days before): neither can be told from the
-    // other township accounts of that name, so neither pre-fills T1.
+    // No id, no owner, no region. Row 2 is T2's (not sampled, stale for 57 days), row 3 is
+    // T1's (updated 2 days before): neither can be told from the other township accounts of
+    // that name, so neither pre-fills T1. (Until #20 row 2 pre-filled T1 with V6=是 "57 天",
+    // and T1's own row was dropped as a second row for the same account.)
     w.write(
         "mon.csv",
         "\
-账号名称,平台类型,最后发文时间,超期未回复,监测时间
+账号名称,平台类型,最近更新时间,超期未回复数,监测时间
 民主乡人民政府,微信,2020-01-25,3,2020-03-22
 民主乡人民政府,微信公众号,2020-03-20,0,2020-03-22
 金堂发布,微信公众号,2020-03-20,0,2020-03-22
@@ -130,7 +131,8 @@ fn a_row_without_id_never_prefills_another_accounts_evidence() {
     let t1 = rows.iter().find(|r| r[0] == "T1").unwrap();
     assert_eq!(t1[col], "", "T1 is left to the inspector");
 
-    // 开设主体 settles it: T1's row is T1's, T2's row is T2's (outside the sample).
+    // 开设主体 settles it: T1's row is T1's, T2's row is T2's (outside the sample). The vendor's
+    // own column names (最后发文时间, 超期未回复) are built in.
     w.write(
         "owner.csv",
         "\
