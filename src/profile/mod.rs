@@ -26,7 +26,7 @@ mod resolve;
 mod types;
 
 pub use config::{default_prefecture_label, Profile, ProfileError};
-pub use divisions::{province, provinces, Division, Province};
+pub use divisions::{province, provinces, Division, FormerName, Province};
 pub use rate::{format_rate, format_share};
 pub use resolve::{infer_province, InferError, Region, RegionAliases, RegionError};
 pub use types::{TypeScheme, OTHER};
