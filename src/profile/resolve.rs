@@ -167,8 +167,9 @@ impl Province {
     ///
     /// A name of an older edition (2015–2022) resolves to the current prefecture it belongs to
     /// ("港闸区" → 南通, "郫县" → 成都, "莱芜市莱城区" → 济南), with [`Region::former`] set.
-    /// Current names always win: an older name is tried only where no current name matches (its
-    /// full name before guessing from the stem of the input, "海门市" being 2020's 海门市).
+    /// Current names always win: an older name is tried only where no current name matches,
+    /// though an older full name comes before a guess from the stem of the input ("海门市" is
+    /// 2020's 海门市, now 海门区; "莱芜市" the former prefecture, not 济南's 莱芜区).
     pub fn resolve(
         &self,
         region: &str,
