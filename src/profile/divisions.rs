@@ -12,8 +12,11 @@ use super::names::{autonomous_kind, normalise, stem, usable_stem};
 const DIVISIONS_CSV: &str = include_str!("../../data/divisions/divisions.csv");
 
 /// code,name,years,level,prefecture,now rows: names of older editions that 2023 lacks; derived
-/// by scripts/derive_division_history.
-const HISTORY_CSV: &str = include_str!("../../data/divisions/history.csv");
+/// by scripts/derive_division_history. Found from the crate root, wherever this file sits.
+const HISTORY_CSV: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/divisions/history.csv"
+));
 
 /// Codes of the four municipalities (直辖市), whose prefecture-level units are their districts.
 const MUNICIPALITIES: [&str; 4] = ["11", "12", "31", "50"];
