@@ -4,7 +4,8 @@
 mod common;
 use calamine::{open_workbook_auto, Data, Reader};
 use common::xlsx_edit::Workbook;
-use common::{date, formula, Value, Workdir};
+use common::xlsx_edit::{date, formula, Value};
+use common::Workdir;
 use std::io::Read;
 
 /// A small workbook as our tool writes them: a header, two accounts with a styled input area,

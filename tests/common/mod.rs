@@ -6,7 +6,7 @@ pub mod xlsx_edit;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-pub use xlsx_edit::{date, formula, Fill, Value};
+use xlsx_edit::Fill;
 
 pub struct Workdir {
     pub dir: tempfile::TempDir,
