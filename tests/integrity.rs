@@ -2,8 +2,8 @@
 //! destroyed, forged or silently stale), the fault-injection sweep and the concurrency test.
 
 mod common;
-use common::{campaign, demo_data, ids_of, sample, Workdir};
 use common::xlsx_edit::{saved_at, set_saved_at};
+use common::{campaign, demo_data, ids_of, sample, Workdir};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -95,7 +95,10 @@ fn a_blank_copy_never_erases_answers() {
     // nothing: its blank rows keep the answers.
     std::fs::copy(w.path(WB1), w.path("blank-again.xlsx")).unwrap();
     let r1_saved = saved_at(&w.path("r1.xlsx"));
-    set_saved_at(&w.path("blank-again.xlsx"), r1_saved + Duration::from_secs(1));
+    set_saved_at(
+        &w.path("blank-again.xlsx"),
+        r1_saved + Duration::from_secs(1),
+    );
     w.run(&["collect", "--campaign", "c", "blank-again.xlsx"])
         .ok()
         .stdout_has("已检查 12 / 12")

@@ -16,9 +16,15 @@ fn book(w: &Workdir) -> std::path::PathBuf {
     let input = Format::new().set_unlocked();
     let day = Format::new().set_num_format("yyyy-mm-dd").set_unlocked();
     let s = wb.add_worksheet().set_name("检查表").unwrap();
-    for (c, h) in ["账号ID", "名称", "V1 严重表述错误", "D1 开设不规范", "检查日期"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "账号ID",
+        "名称",
+        "V1 严重表述错误",
+        "D1 开设不规范",
+        "检查日期",
+    ]
+    .iter()
+    .enumerate()
     {
         s.write_string(0, c as u16, *h).unwrap();
     }
@@ -191,7 +197,10 @@ fn inline_strings_and_a_far_cell() {
     let mut cells = cal.worksheet_cells_reader("检查表").unwrap();
     let mut seen = Vec::new();
     while let Some(c) = cells.next_cell().unwrap() {
-        seen.push((c.get_position(), Data::from(c.get_value().clone()).to_string()));
+        seen.push((
+            c.get_position(),
+            Data::from(c.get_value().clone()).to_string(),
+        ));
     }
     assert!(seen.contains(&((1_048_575, 16_383), "x".to_string())));
     assert!(seen.contains(&((2, 2), "否 & <是>".to_string())));

@@ -167,8 +167,8 @@ pub struct Workbook {
 impl Workbook {
     /// Open `path`.
     pub fn open(path: &Path) -> Workbook {
-        let file = std::fs::File::open(path)
-            .unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+        let file =
+            std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
         let mut zip = zip::ZipArchive::new(file)
             .unwrap_or_else(|e| panic!("{} is not a zip: {e}", path.display()));
         let mut parts = Vec::new();
@@ -546,9 +546,9 @@ fn text_of(xml: &str, tag: &[u8], skip: &[u8]) -> Option<String> {
 
 /// "A" → 1, "AB" → 28.
 fn column_number(letters: &str) -> u32 {
-    letters
-        .bytes()
-        .fold(0, |n, b| n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1))
+    letters.bytes().fold(0, |n, b| {
+        n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
+    })
 }
 
 /// 1 → "A", 28 → "AB".
@@ -568,7 +568,9 @@ fn parse_ref(r: &str) -> (u32, u32) {
     let split = r.find(|c: char| c.is_ascii_digit()).unwrap_or(r.len());
     let (letters, digits) = r.split_at(split);
     (
-        digits.parse().unwrap_or_else(|_| panic!("bad cell ref {r}")),
+        digits
+            .parse()
+            .unwrap_or_else(|_| panic!("bad cell ref {r}")),
         column_number(letters),
     )
 }
@@ -780,7 +782,10 @@ impl Sheet {
     }
 
     fn to_xml(&self) -> String {
-        let mut cells = self.rows.iter().flat_map(|r| r.cells.iter().map(|c| (r.num, c.col)));
+        let mut cells = self
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| (r.num, c.col)));
         let dimension = match cells.next() {
             None => "A1".to_string(),
             Some(first) => {
@@ -970,12 +975,7 @@ impl Styles {
     fn parse(xml: String) -> Styles {
         let num_fmts = elements(&xml, b"numFmt")
             .iter()
-            .filter_map(|e| {
-                Some((
-                    attr(e, b"numFmtId")?.parse().ok()?,
-                    attr(e, b"formatCode")?,
-                ))
-            })
+            .filter_map(|e| Some((attr(e, b"numFmtId")?.parse().ok()?, attr(e, b"formatCode")?)))
             .collect();
         let mut r = Reader::from_str(&xml);
         loop {
