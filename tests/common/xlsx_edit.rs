@@ -278,21 +278,30 @@ impl Workbook {
             .unwrap_or_else(|| panic!("no sheet {sheet:?} (sheets: {:?})", self.sheet_names()))
     }
 
-    fn sheet(&mut self, sheet: &str) -> &mut Sheet {
+    /// Parse a sheet (once); returns its part.
+    fn load(&mut self, sheet: &str) -> String {
         let part = self.sheet_part(sheet);
         if !self.loaded.contains_key(&part) {
             let parsed = Sheet::parse(&self.text(&part));
             self.loaded.insert(part.clone(), parsed);
         }
+        part
+    }
+
+    fn sheet(&mut self, sheet: &str) -> &mut Sheet {
+        let part = self.load(sheet);
         self.loaded.get_mut(&part).unwrap()
+    }
+
+    fn strings(&self) -> Option<&[String]> {
+        self.sst.as_ref().map(|(_, s)| s.items.as_slice())
     }
 
     /// The value of a cell as text, `None` when it has none (numbers as written in the file,
     /// booleans as TRUE/FALSE, a formula as `=` and its text).
     pub fn get(&mut self, sheet: &str, row: u32, col: u32) -> Option<String> {
-        let sst = self.sst.as_ref().map(|(_, s)| s.items.clone());
-        let cell = self.sheet(sheet).cell(row, col)?;
-        cell.text(sst.as_deref())
+        let part = self.load(sheet);
+        self.loaded[&part].cell(row, col)?.text(self.strings())
     }
 
     /// The last row holding a cell (with a value or only a style), as openpyxl counts `max_row`.
@@ -307,15 +316,15 @@ impl Workbook {
 
     /// The cells of a row that hold a value, as (1-based column, text).
     pub fn row_texts(&mut self, sheet: &str, row: u32) -> Vec<(u32, String)> {
-        let sst = self.sst.as_ref().map(|(_, s)| s.items.clone());
-        let s = self.sheet(sheet);
-        s.rows
+        let part = self.load(sheet);
+        self.loaded[&part]
+            .rows
             .iter()
             .find(|r| r.num == row)
             .map(|r| {
                 r.cells
                     .iter()
-                    .filter_map(|c| c.text(sst.as_deref()).map(|t| (c.col, t)))
+                    .filter_map(|c| c.text(self.strings()).map(|t| (c.col, t)))
                     .collect()
             })
             .unwrap_or_default()
