@@ -235,6 +235,15 @@ order = [\"微信\", \"微博\", \"抖音\", \"其他\"]
 \"超时未复\" = \"超期未回复数\"
 ",
     );
+    // A line that maps to nothing the pre-fill reads is refused at import, by name.
+    w.write(
+        "bad.toml",
+        "province = \"四川\"\n[monitor.columns]\n\"推送末次时刻\" = \"推送时间\"\n",
+    );
+    w.run(&["import", "reg.csv", "--campaign", "b", "--profile", "bad.toml"])
+        .fails()
+        .stderr_has("bad.toml: [monitor.columns] “推送末次时刻”指向“推送时间”,但“推送时间”不是监测数据的列;可用: 账号ID、名称、类型、平台、开设主体、地区、最近更新时间");
+    assert!(!w.exists("b"));
     township_campaign(&w, "p", Some("profile.toml"));
     w.write(
         "mapped.csv",

@@ -155,6 +155,13 @@ pub enum IssueError {
     /// The monitoring export could not be read.
     #[error(transparent)]
     MonitorFile(#[from] MonitorFileError),
+    /// The campaign profile's `[monitor.columns]` maps a header to nothing the pre-fill reads.
+    #[error("{}: {error}", store::PROFILE)]
+    MonitorColumns {
+        /// What is wrong with the section.
+        #[from]
+        error: crate::domain::monitor::headers::ColumnAliasError,
+    },
     /// The monitoring export's dates lie outside the campaign's window.
     #[error("{source_file}: 监测数据可能不是本期的: {detail};请换用本期的导出,或确认无误后加 --monitor-any-date")]
     MonitorStale {
@@ -517,7 +524,8 @@ fn monitor_plan(
     }
     let source = m.path.display().to_string();
     let today = chrono::Local::now().date_naive();
-    let file = crate::formats::monitor_file::read(&m.path, today, &profile.monitor_columns)?;
+    let aliases = crate::domain::monitor::headers::ColumnAliases::new(&profile.monitor_columns)?;
+    let file = crate::formats::monitor_file::read(&m.path, today, &aliases)?;
     let window = camp.manifest.period.as_deref().and_then(Window::for_period);
     let outside_window = match window.map(|w| (crate::domain::monitor::window::check(&w, &file.rows, m.at), w)) {
         Some((Err(stale), w)) if m.any_date => Some(stale.describe(&w)),

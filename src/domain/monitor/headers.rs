@@ -13,7 +13,7 @@
 
 use super::cells::Column;
 use crate::domain::indicators::{Catalog, MonitorRule};
-use crate::domain::profile::{edit_distance, shared_chars};
+use crate::domain::profile::{edit_distance, shared_chars, AliasTable};
 use crate::domain::registry::Field;
 use crate::domain::text::match_key;
 use std::collections::BTreeMap;
@@ -76,9 +76,6 @@ impl Meaning {
 /// Why a `[monitor.columns]` line was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ColumnAliasError {
-    /// A blank header.
-    #[error("[monitor.columns] 中有空的列名")]
-    Empty,
     /// The target names nothing the pre-fill reads.
     #[error("[monitor.columns] “{header}”指向“{target}”,但“{target}”不是监测数据的列;可用: {known}")]
     UnknownTarget {
@@ -111,33 +108,29 @@ pub struct ColumnAliases {
 }
 
 impl ColumnAliases {
-    /// Check each (header, target) pair: the target must be a name the README gives (or one of
-    /// its built-in aliases), and the header must not already mean something else.
-    pub fn new(raw: BTreeMap<String, String>) -> Result<ColumnAliases, ColumnAliasError> {
+    /// The profile's `[monitor.columns]` checked: each target must be a name the README gives
+    /// (or one of its built-in spellings), and a header must not already mean something else.
+    pub fn new(table: &AliasTable) -> Result<ColumnAliases, ColumnAliasError> {
         let mut map = BTreeMap::new();
-        for (header, target) in raw {
-            let key = match_key(&header);
-            if key.is_empty() {
-                return Err(ColumnAliasError::Empty);
-            }
-            let Some(meaning) = Meaning::builtin(&target) else {
+        for (header, target) in table.iter() {
+            let Some(meaning) = Meaning::builtin(target) else {
                 return Err(ColumnAliasError::UnknownTarget {
-                    header,
-                    target,
+                    header: header.to_string(),
+                    target: target.to_string(),
                     known: Meaning::all()
                         .map(Meaning::label)
                         .collect::<Vec<_>>()
                         .join("、"),
                 });
             };
-            if let Some(builtin) = Meaning::builtin(&header).filter(|m| *m != meaning) {
+            if let Some(builtin) = Meaning::builtin(header).filter(|m| *m != meaning) {
                 return Err(ColumnAliasError::Shadows {
-                    header,
+                    header: header.to_string(),
                     builtin: builtin.label(),
-                    target,
+                    target: target.to_string(),
                 });
             }
-            map.insert(key, (header, meaning));
+            map.insert(match_key(header), (header.to_string(), meaning));
         }
         Ok(ColumnAliases { map })
     }
@@ -300,11 +293,12 @@ pub fn missing_evidence(cat: &Catalog, present: &[Column]) -> Vec<MissingEvidenc
 mod tests {
     use super::*;
 
-    fn raw(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
+    fn table(pairs: &[(&str, &str)]) -> AliasTable {
+        let raw = pairs
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
+            .collect();
+        AliasTable::new("[monitor.columns]", raw).unwrap()
     }
 
     #[test]
@@ -332,7 +326,7 @@ mod tests {
 
     #[test]
     fn the_profile_maps_what_the_built_ins_lack() {
-        let a = ColumnAliases::new(raw(&[("推送末次时刻", "最近发布时间")])).unwrap();
+        let a = ColumnAliases::new(&table(&[("推送末次时刻", "最近发布时间")])).unwrap();
         assert_eq!(
             a.meaning("推送末次时刻"),
             Some(Meaning::Evidence(Column::LastPost))
@@ -341,23 +335,19 @@ mod tests {
             a.meaning("留言数"),
             Some(Meaning::Evidence(Column::Messages))
         );
-        let e = ColumnAliases::new(raw(&[("推送末次时刻", "推送时间")])).unwrap_err();
+        let e = ColumnAliases::new(&table(&[("推送末次时刻", "推送时间")])).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with("[monitor.columns] “推送末次时刻”指向“推送时间”,但“推送时间”不是监测数据的列;可用: 账号ID、名称、类型"),
             "{e}"
         );
-        let e = ColumnAliases::new(raw(&[("留言数", "未回复数")])).unwrap_err();
+        let e = ColumnAliases::new(&table(&[("留言数", "未回复数")])).unwrap_err();
         assert_eq!(
             e.to_string(),
             "[monitor.columns] “留言数”已是监测数据的“留言数”列,不能再指向“未回复数”"
         );
         // Restating a built-in name is harmless.
-        ColumnAliases::new(raw(&[("最后更新时间", "最近更新时间")])).unwrap();
-        assert_eq!(
-            ColumnAliases::new(raw(&[(" ", "留言数")])),
-            Err(ColumnAliasError::Empty)
-        );
+        ColumnAliases::new(&table(&[("最后更新时间", "最近更新时间")])).unwrap();
     }
 
     #[test]

@@ -28,7 +28,7 @@ use super::divisions::{province, Province};
 use super::rate::format_share;
 use super::resolve::{Region, RegionAliases, RegionError};
 use super::types::TypeScheme;
-use crate::domain::monitor::headers::{ColumnAliasError, ColumnAliases};
+use super::aliases::AliasTable;
 
 /// Why a profile was refused; each message names the key to fix.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -115,10 +115,24 @@ pub enum ProfileError {
         /// The prefecture the name already resolves to.
         actual: String,
     },
-    /// A `[monitor.columns]` line maps a header to nothing the pre-fill reads, or turns one
-    /// known column into another.
-    #[error(transparent)]
-    MonitorColumn(#[from] ColumnAliasError),
+    /// An alias section has a blank spelling or target.
+    #[error("{section} 中有空的写法或目标名")]
+    EmptyAlias {
+        /// The section, e.g. "[monitor.columns]".
+        section: &'static str,
+    },
+    /// Two spellings of an alias section fold alike but map to different names.
+    #[error("{section} “{first}”与“{second}”是同一写法,却分别指向{targets}")]
+    AliasConflict {
+        /// The section.
+        section: &'static str,
+        /// One spelling.
+        first: String,
+        /// The other.
+        second: String,
+        /// The two targets, quoted.
+        targets: String,
+    },
 }
 
 /// The settings of one province: which divisions its registry rows resolve against, how its
@@ -135,8 +149,9 @@ pub struct Profile {
     pub types: TypeScheme,
     /// Local names the division data lacks, mapped to prefectures of `province`.
     pub region_aliases: RegionAliases,
-    /// `[monitor.columns]`: an office's monitoring-export headers the built-in aliases lack.
-    pub monitor_columns: ColumnAliases,
+    /// `[monitor.columns]`: an office's monitoring-export headers the built-in aliases lack,
+    /// mapped to the README's names (checked by `monitor::headers::ColumnAliases`).
+    pub monitor_columns: AliasTable,
 }
 
 #[derive(Deserialize)]
@@ -201,7 +216,7 @@ impl Profile {
             profile.region_aliases = profile.region_aliases_from(regions.aliases)?;
         }
         if let Some(monitor) = raw.monitor {
-            profile.monitor_columns = ColumnAliases::new(monitor.columns)?;
+            profile.monitor_columns = AliasTable::new("[monitor.columns]", monitor.columns)?;
         }
         Ok(profile)
     }
@@ -253,7 +268,7 @@ impl Profile {
             rate_decimals: 1,
             types: TypeScheme::jiangsu_2020(),
             region_aliases: RegionAliases::new(),
-            monitor_columns: ColumnAliases::default(),
+            monitor_columns: AliasTable::default(),
         }
     }
 
@@ -416,7 +431,7 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
         assert_eq!(p.share(9087, 10000), "90.87");
         assert_eq!(
             p.monitor_columns.iter().collect::<Vec<_>>(),
-            [("推送末次时刻", "最近更新时间")]
+            [("推送末次时刻", "最近发布时间")]
         );
     }
 
@@ -486,8 +501,8 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
             with("[types]\norder = [\"微信\"]"),
             Err(ProfileError::MissingOther)
         );
-        let err = with("[monitor.columns]\n\"推送末次时刻\" = \"推送时间\"").unwrap_err();
-        assert!(matches!(err, ProfileError::MonitorColumn(_)), "{err}");
+        let err = with("[monitor.columns]\n\"推送末次时刻\" = \"\"").unwrap_err();
+        assert!(matches!(err, ProfileError::EmptyAlias { .. }), "{err}");
         let err = with("[monitor]\ncolumn = {}").unwrap_err();
         assert!(err.to_string().contains("未知的键“column”"), "{err}");
         let err = with("[regions.aliases]\n\"经开区\" = \"南京\"").unwrap_err();
