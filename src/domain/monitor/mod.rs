@@ -212,7 +212,7 @@ impl<'a> ByName<'a> {
     fn find(&self, obs: &Observation, profile: &Profile) -> Result<&'a Account, UnmatchedReason> {
         let key = (
             match_key(&obs.name),
-            profile.types.classify(&obs.account_type).to_string(),
+            crate::domain::registry::classify_type(&profile.types, &obs.account_type),
         );
         let mut found: Vec<&Account> = self.accounts.get(&key).cloned().unwrap_or_default();
         let keys = NameKeys {

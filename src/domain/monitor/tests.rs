@@ -182,6 +182,23 @@ fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
     );
 }
 
+/// The export's types are classified as import classifies the registry's: under the built-in
+/// scheme by import's own tables (微信公众平台 is 微信 there), under a profile by its scheme.
+#[test]
+fn types_are_classified_as_import_does() {
+    let registry = vec![account("U1", "金堂发布", "微信", "金堂县人民政府", ("成都", "金堂县"))];
+    let sample: HashSet<&str> = ["U1"].into_iter().collect();
+    let profile = Profile::builtin(crate::domain::profile::province("四川").unwrap());
+    let rows = vec![Observation {
+        row: 2,
+        name: "金堂发布".into(),
+        account_type: "微信公众平台".into(),
+        ..Observation::default()
+    }];
+    let m = match_rows(&registry, &sample, rows, &profile);
+    assert_eq!(m.matched.len(), 1, "{:?}", m.unmatched);
+}
+
 #[test]
 fn cells_are_read_leniently_but_not_guessed() {
     use cells::{count, date, interaction};
