@@ -150,7 +150,9 @@ fn a_row_without_id_never_prefills_another_accounts_evidence() {
     assert_eq!(t1[0].1, "V6");
     assert_eq!(t1[0].2, "否");
     assert_eq!(t1[0].3, "最后更新 2020-03-20,距监测时间 2020-03-22 2 天");
-    assert!(pre.iter().any(|p| p.0 == "C2" && p.1 == "V6" && p.2 == "是"));
+    assert!(pre
+        .iter()
+        .any(|p| p.0 == "C2" && p.1 == "V6" && p.2 == "是"));
     assert_eq!(
         unmatched(&w, "c"),
         [(
@@ -172,7 +174,9 @@ fn a_row_without_id_never_prefills_another_accounts_evidence() {
         .ok()
         .stdout_has("匹配样本账号 1 个,预填 2 项");
     assert!(prefills(&w, "c").iter().all(|p| p.0 == "T1" && p.2 == "否"));
-    assert!(unmatched(&w, "c")[0].1.starts_with("同名账号 2 个(名称、类型、所属地区都相同)"));
+    assert!(unmatched(&w, "c")[0]
+        .1
+        .starts_with("同名账号 2 个(名称、类型、所属地区都相同)"));
 }
 
 #[test]
@@ -210,10 +214,7 @@ fn vendor_columns_prefill_or_are_named_and_a_profile_maps_them() {
         .stderr_has("在画像中加 [monitor.columns] \"超时未复\" = \"未回复数\"")
         .stdout_has("未使用的列: 推送末次时刻、序号");
     // An export whose columns all go unrecognised names them too.
-    w.write(
-        "none.csv",
-        "账号ID,最后发文日,超时未复\nU1,2020-03-01,2\n",
-    );
+    w.write("none.csv", "账号ID,最后发文日,超时未复\nU1,2020-03-01,2\n");
     sheet(&w, "c", "none.csv", &[])
         .fails()
         .stderr_has("前 30 行中找不到监测数据的表头")
@@ -253,11 +254,11 @@ order = [\"微信\", \"微博\", \"抖音\", \"其他\"]
         .ok()
         .stdout_has("匹配样本账号 1 个,预填 2 项");
     let pre = prefills(&w, "p");
-    assert_eq!(pre[0].0, "D1", "抖音短视频 is 抖音 under the profile, as import has it");
     assert_eq!(
-        pre[0].3,
-        "最后更新 2020-03-01,距监测时间 2020-03-22 21 天"
+        pre[0].0, "D1",
+        "抖音短视频 is 抖音 under the profile, as import has it"
     );
+    assert_eq!(pre[0].3, "最后更新 2020-03-01,距监测时间 2020-03-22 21 天");
     assert_eq!((pre[1].1.as_str(), pre[1].2.as_str()), ("V8", "否"));
 }
 
@@ -275,10 +276,7 @@ fn an_export_from_another_quarter_is_refused_unless_taken_by_name() {
         .stderr_has("old.csv: 监测数据可能不是本期的: 2 行中 1 行的监测时间(2017-03-22,第一处: 第 2 行 2017-03-22)不在本期 2020Q1 的监测时段 2019-12-01 至 2020-05-01(季度前后各 31 天)内")
         .stderr_has("--monitor-any-date");
     // A monitoring time given on the command line is checked the same way.
-    w.write(
-        "untimed.csv",
-        "账号ID,最近更新时间\nU1,2020-03-20\n",
-    );
+    w.write("untimed.csv", "账号ID,最近更新时间\nU1,2020-03-20\n");
     sheet(&w, "c", "untimed.csv", &["--monitor-at", "2021-03-22"])
         .fails()
         .stderr_has("1 行中 1 行的监测时间(2021-03-22");
@@ -290,7 +288,11 @@ fn an_export_from_another_quarter_is_refused_unless_taken_by_name() {
     sheet(&w, "c", "posts.csv", &["--monitor-at", "2020-03-22"])
         .fails()
         .stderr_has("所有账号的最近更新时间都早于 2019-12-01(最晚的是 2017-03-20)");
-    assert_eq!(w.read("c/campaign.toml"), manifest, "a refusal changes nothing");
+    assert_eq!(
+        w.read("c/campaign.toml"),
+        manifest,
+        "a refusal changes nothing"
+    );
     // Taken by name: the pre-fills are made, the console and the manifest say what was taken.
     sheet(&w, "c", "old.csv", &["--monitor-any-date"])
         .ok()
@@ -313,7 +315,8 @@ fn an_export_from_another_quarter_is_refused_unless_taken_by_name() {
 #[test]
 fn the_readme_lists_the_built_in_spellings() {
     use audit::domain::monitor::cells::Column;
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     for c in Column::ALL {
         let line = readme
             .lines()

@@ -51,7 +51,11 @@ pub fn quarter_bounds(period: &str) -> Option<(NaiveDate, NaiveDate)> {
     if !matches!(period.get(4..5)?, "Q" | "q") || period.len() != 6 {
         return None;
     }
-    let quarter: u32 = period.get(5..6)?.parse().ok().filter(|q| (1..=4).contains(q))?;
+    let quarter: u32 = period
+        .get(5..6)?
+        .parse()
+        .ok()
+        .filter(|q| (1..=4).contains(q))?;
     let first = NaiveDate::from_ymd_opt(year, 3 * quarter - 2, 1)?;
     let next = if quarter == 4 {
         NaiveDate::from_ymd_opt(year + 1, 1, 1)?

@@ -113,7 +113,9 @@ fn meanings(
 ) -> Result<Vec<(Meaning, usize)>, MonitorFileError> {
     let mut seen: Vec<(Meaning, usize)> = Vec::new();
     for (i, h) in cells.iter().enumerate() {
-        let Some(m) = aliases.meaning(h) else { continue };
+        let Some(m) = aliases.meaning(h) else {
+            continue;
+        };
         if let Some((_, first)) = seen.iter().find(|(k, _)| *k == m) {
             return Err(MonitorFileError::DuplicateColumn {
                 file: file.to_string(),

@@ -247,7 +247,7 @@ fn notes(camp: &Campaign, catalog: &Catalog, m: Monitored) -> MonitorNotes {
         }
     }
     // Stable: equal counts keep the order of their first row.
-    kinds.sort_by(|a, b| b.1.cmp(&a.1));
+    kinds.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     let unchecked_dates = camp
         .manifest
         .period
@@ -527,7 +527,12 @@ fn monitor_plan(
     let aliases = crate::domain::monitor::headers::ColumnAliases::new(&profile.monitor_columns)?;
     let file = crate::formats::monitor_file::read(&m.path, today, &aliases)?;
     let window = camp.manifest.period.as_deref().and_then(Window::for_period);
-    let outside_window = match window.map(|w| (crate::domain::monitor::window::check(&w, &file.rows, m.at), w)) {
+    let outside_window = match window.map(|w| {
+        (
+            crate::domain::monitor::window::check(&w, &file.rows, m.at),
+            w,
+        )
+    }) {
         Some((Err(stale), w)) if m.any_date => Some(stale.describe(&w)),
         Some((Err(stale), w)) => {
             return Err(IssueError::MonitorStale {

@@ -77,7 +77,9 @@ impl Meaning {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ColumnAliasError {
     /// The target names nothing the pre-fill reads.
-    #[error("[monitor.columns] “{header}”指向“{target}”,但“{target}”不是监测数据的列;可用: {known}")]
+    #[error(
+        "[monitor.columns] “{header}”指向“{target}”,但“{target}”不是监测数据的列;可用: {known}"
+    )]
     UnknownTarget {
         /// The export's header.
         header: String,
@@ -220,6 +222,37 @@ fn closest(header: &str, present: &[Meaning]) -> Vec<(&'static str, Meaning)> {
         if out.len() < 3 && !out.iter().any(|(n, _)| *n == name) {
             out.push((name, m));
         }
+    }
+    out
+}
+
+/// A commented `[monitor.columns]` section for a profile draft (`audit profile init --monitor`):
+/// every header of the export with what it maps to, and for each one not understood a line to
+/// fill in, `# ?` with the closest names. Headers understood need no line; they are listed as
+/// comments so the user sees the whole export.
+pub fn draft_section(headers: &[String], aliases: &ColumnAliases) -> String {
+    let mut out =
+        String::from("[monitor.columns]               # 监测数据的列名 -> README 中的列名\n");
+    let unused = unused(headers, aliases);
+    for h in headers.iter().filter(|h| !match_key(h).is_empty()) {
+        if let Some(m) = aliases.meaning(h) {
+            out.push_str(&format!("# \"{h}\": {}\n", m.label()));
+            continue;
+        }
+        let Some(u) = unused.iter().find(|u| &u.header == h) else {
+            continue;
+        };
+        let hint: Vec<String> = u
+            .closest
+            .iter()
+            .map(|(n, m)| format!("{n}({})", m.label()))
+            .collect();
+        let hint = if hint.is_empty() {
+            "未识别;若是监测数据,填 README 中的列名,否则删去此行".to_string()
+        } else {
+            format!("未识别;最接近: {}", hint.join("、"))
+        };
+        out.push_str(&format!("# \"{h}\" = \"\"   # ? {hint}\n"));
     }
     out
 }
@@ -378,12 +411,41 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_section_lists_every_header() {
+        let headers: Vec<String> = ["账号ID", "超期未回复", "最后发文日", "序号"]
+            .map(String::from)
+            .to_vec();
+        let text = draft_section(&headers, &ColumnAliases::default());
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("[monitor.columns]"));
+        assert_eq!(lines[1], "# \"账号ID\": 账号ID");
+        assert_eq!(lines[2], "# \"超期未回复\": 未回复数");
+        assert!(
+            lines[3].starts_with(
+                "# \"最后发文日\" = \"\"   # ? 未识别;最接近: 最后发文日期(最近更新时间)"
+            ),
+            "{}",
+            lines[3]
+        );
+        assert!(lines[4].contains("\"序号\"") && lines[4].contains("否则删去此行"));
+        assert_eq!(lines.len(), 5);
+        // As drafted, every line is a comment: the section parses and maps nothing yet.
+        let profile = format!("province = \"四川\"\n{text}");
+        let p = crate::domain::profile::Profile::parse(&profile).unwrap();
+        assert!(p.monitor_columns.is_empty());
+    }
+
+    #[test]
     fn rules_without_their_column_are_named() {
         let cat = Catalog::builtin();
         let missing = missing_evidence(&cat, &[Column::LastPost, Column::MonitoredAt]);
         let codes: Vec<&str> = missing.iter().map(|m| m.code.as_str()).collect();
         assert_eq!(codes, ["V7", "V8"]);
-        assert!(missing[1].describe().starts_with("V8("), "{}", missing[1].describe());
+        assert!(
+            missing[1].describe().starts_with("V8("),
+            "{}",
+            missing[1].describe()
+        );
         assert!(missing[1].describe().contains("没有“未回复数”列"));
         assert!(missing_evidence(&cat, &Column::ALL).is_empty());
     }

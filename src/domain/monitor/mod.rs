@@ -133,10 +133,9 @@ impl UnmatchedReason {
         match self {
             UnmatchedReason::NotSampled => "账号ID不在本期样本中".into(),
             UnmatchedReason::NotInRegistry => "账号ID不在台账中".into(),
-            UnmatchedReason::OtherAccount { id, keys } => format!(
-                "{}对应台账中的账号 {id},它不在本期样本中",
-                keys.label()
-            ),
+            UnmatchedReason::OtherAccount { id, keys } => {
+                format!("{}对应台账中的账号 {id},它不在本期样本中", keys.label())
+            }
             UnmatchedReason::NoSuchName { keys } => {
                 format!("台账中没有{}都相同的账号", keys.label())
             }
@@ -224,11 +223,11 @@ impl<'a> ByName<'a> {
             found.retain(|a| match_key(&a.owner) == owner);
         }
         if keys.region {
-            let place = profile
-                .resolve(&obs.region, &obs.owner)
-                .map_err(|e| UnmatchedReason::BadRegion {
+            let place = profile.resolve(&obs.region, &obs.owner).map_err(|e| {
+                UnmatchedReason::BadRegion {
                     detail: e.to_string(),
-                })?;
+                }
+            })?;
             found.retain(|a| in_place(a, &place));
         }
         match found.as_slice() {
@@ -270,7 +269,10 @@ pub fn match_rows(
     let mut first_row: HashMap<String, u32> = HashMap::new();
     for obs in rows {
         let found = if !obs.id.is_empty() {
-            match (sample.contains(obs.id.as_str()), ids.contains(obs.id.as_str())) {
+            match (
+                sample.contains(obs.id.as_str()),
+                ids.contains(obs.id.as_str()),
+            ) {
                 (true, _) => Ok(obs.id.clone()),
                 (false, true) => Err(UnmatchedReason::NotSampled),
                 (false, false) => Err(UnmatchedReason::NotInRegistry),

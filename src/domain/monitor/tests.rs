@@ -104,10 +104,34 @@ fn account(id: &str, name: &str, t: &str, owner: &str, place: (&str, &str)) -> A
 fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
     let town = "民主乡人民政府";
     let registry = vec![
-        account("T1", town, "微信", "金堂县民主乡人民政府", ("成都", "金堂县")),
-        account("T2", town, "微信", "大邑县民主乡人民政府", ("成都", "大邑县")),
-        account("T3", town, "微信", "三台县民主乡人民政府", ("绵阳", "三台县")),
-        account("U1", "金堂发布", "微信", "金堂县人民政府", ("成都", "金堂县")),
+        account(
+            "T1",
+            town,
+            "微信",
+            "金堂县民主乡人民政府",
+            ("成都", "金堂县"),
+        ),
+        account(
+            "T2",
+            town,
+            "微信",
+            "大邑县民主乡人民政府",
+            ("成都", "大邑县"),
+        ),
+        account(
+            "T3",
+            town,
+            "微信",
+            "三台县民主乡人民政府",
+            ("绵阳", "三台县"),
+        ),
+        account(
+            "U1",
+            "金堂发布",
+            "微信",
+            "金堂县人民政府",
+            ("成都", "金堂县"),
+        ),
     ];
     let sample: HashSet<&str> = ["T1", "U1"].into_iter().collect();
     let profile = Profile::builtin(crate::domain::profile::province("四川").unwrap());
@@ -115,7 +139,12 @@ fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
         row,
         id: id.into(),
         name: name.into(),
-        account_type: if name.is_empty() { "" } else { "微信公众号" }.into(),
+        account_type: if name.is_empty() {
+            ""
+        } else {
+            "微信公众号"
+        }
+        .into(),
         owner: owner.into(),
         region: region.into(),
         ..Observation::default()
@@ -150,7 +179,16 @@ fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
         .iter()
         .map(|u| (u.observation.row, u.reason.clone()))
         .collect();
-    assert_eq!(reasons[0], (2, UnmatchedReason::AmbiguousName { count: 3, keys: both }));
+    assert_eq!(
+        reasons[0],
+        (
+            2,
+            UnmatchedReason::AmbiguousName {
+                count: 3,
+                keys: both
+            }
+        )
+    );
     assert_eq!(
         reasons[1],
         (
@@ -163,12 +201,24 @@ fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
     );
     assert_eq!(
         reasons[2],
-        (6, UnmatchedReason::AmbiguousName { count: 2, keys: by_region })
+        (
+            6,
+            UnmatchedReason::AmbiguousName {
+                count: 2,
+                keys: by_region
+            }
+        )
     );
     assert_eq!(reasons[3], (7, UnmatchedReason::NotSampled));
     assert_eq!(reasons[4], (8, UnmatchedReason::NotInRegistry));
-    assert!(matches!(reasons[5], (9, UnmatchedReason::BadRegion { .. })), "{reasons:?}");
-    assert_eq!(reasons[6], (10, UnmatchedReason::Duplicate { first_row: 4 }));
+    assert!(
+        matches!(reasons[5], (9, UnmatchedReason::BadRegion { .. })),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        reasons[6],
+        (10, UnmatchedReason::Duplicate { first_row: 4 })
+    );
     assert_eq!(reasons[7], (11, UnmatchedReason::NoKey));
     assert_eq!(reasons[8], (12, UnmatchedReason::NoSuchName { keys: both }));
     assert_eq!(reasons.len(), 9);
@@ -186,7 +236,13 @@ fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
 /// scheme by import's own tables (微信公众平台 is 微信 there), under a profile by its scheme.
 #[test]
 fn types_are_classified_as_import_does() {
-    let registry = vec![account("U1", "金堂发布", "微信", "金堂县人民政府", ("成都", "金堂县"))];
+    let registry = vec![account(
+        "U1",
+        "金堂发布",
+        "微信",
+        "金堂县人民政府",
+        ("成都", "金堂县"),
+    )];
     let sample: HashSet<&str> = ["U1"].into_iter().collect();
     let profile = Profile::builtin(crate::domain::profile::province("四川").unwrap());
     let rows = vec![Observation {

@@ -133,9 +133,7 @@ pub fn check(
         });
     }
     match rows.iter().filter_map(|o| o.last_post).max() {
-        Some(latest_post) if latest_post < window.from => {
-            Err(Stale::NothingRecent { latest_post })
-        }
+        Some(latest_post) if latest_post < window.from => Err(Stale::NothingRecent { latest_post }),
         _ => Ok(()),
     }
 }

@@ -69,18 +69,27 @@ mod tests {
 
     #[test]
     fn spellings_fold_and_blanks_or_conflicts_are_refused() {
-        let t = AliasTable::new("[monitor.columns]", raw(&[("推送 末次时刻", " 最近发布时间 ")]))
-            .unwrap();
+        let t = AliasTable::new(
+            "[monitor.columns]",
+            raw(&[("推送 末次时刻", " 最近发布时间 ")]),
+        )
+        .unwrap();
         assert_eq!(t.get("推送末次时刻"), Some("最近发布时间"));
-        assert_eq!(t.iter().collect::<Vec<_>>(), [("推送 末次时刻", "最近发布时间")]);
+        assert_eq!(
+            t.iter().collect::<Vec<_>>(),
+            [("推送 末次时刻", "最近发布时间")]
+        );
         assert_eq!(
             AliasTable::new("[monitor.columns]", raw(&[(" ", "留言数")])),
             Err(ProfileError::EmptyAlias {
                 section: "[monitor.columns]"
             })
         );
-        let e = AliasTable::new("[monitor.columns]", raw(&[("ＡＢ", "留言数"), ("ab", "未回复数")]))
-            .unwrap_err();
+        let e = AliasTable::new(
+            "[monitor.columns]",
+            raw(&[("ＡＢ", "留言数"), ("ab", "未回复数")]),
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "[monitor.columns] “ab”与“ＡＢ”是同一写法,却分别指向“未回复数”和“留言数”"

@@ -24,11 +24,11 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use thiserror::Error;
 
+use super::aliases::AliasTable;
 use super::divisions::{province, Province};
 use super::rate::format_share;
 use super::resolve::{Region, RegionAliases, RegionError};
 use super::types::TypeScheme;
-use super::aliases::AliasTable;
 
 /// Why a profile was refused; each message names the key to fix.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
