@@ -76,7 +76,7 @@ impl Field {
 
     /// The headers registry exports use for the field (the label and key among them): the one
     /// list import, id lists, assignment files and monitoring exports all match against.
-    pub fn headers(self) -> &'static [&'static str] {
+    pub fn aliases(self) -> &'static [&'static str] {
         match self {
             Field::Id => &[
                 "账号ID",
@@ -181,7 +181,7 @@ impl Field {
         }
         Field::ALL
             .into_iter()
-            .find(|f| f.headers().iter().any(|a| header_key(a) == k))
+            .find(|f| f.aliases().iter().any(|a| header_key(a) == k))
     }
 
     /// The field a README label, key or built-in header names (`"层级"`, `"level"`,
@@ -216,6 +216,8 @@ pub trait Term: Copy + Eq + std::fmt::Debug + 'static {
     const WHAT: &'static str;
     /// The profile table its aliases go in: `levels` → `[levels.aliases]`.
     const TABLE: &'static str;
+    /// That alias section as messages name it: `[levels.aliases]`.
+    const SECTION: &'static str;
     /// Every value, in the notice's order.
     fn all() -> &'static [Self];
     /// The canonical label.
@@ -290,6 +292,7 @@ impl Level {
 impl Term for Level {
     const WHAT: &'static str = "层级";
     const TABLE: &'static str = "levels";
+    const SECTION: &'static str = "[levels.aliases]";
     fn all() -> &'static [Self] {
         &Level::ALL
     }
@@ -420,6 +423,7 @@ impl Status {
 impl Term for Status {
     const WHAT: &'static str = "状态";
     const TABLE: &'static str = "statuses";
+    const SECTION: &'static str = "[statuses.aliases]";
     fn all() -> &'static [Self] {
         &Status::ALL
     }
@@ -528,6 +532,7 @@ impl OwnerKind {
 impl Term for OwnerKind {
     const WHAT: &'static str = "主体类别";
     const TABLE: &'static str = "owner_kinds";
+    const SECTION: &'static str = "[owner_kinds.aliases]";
     fn all() -> &'static [Self] {
         &OwnerKind::ALL
     }
@@ -638,6 +643,33 @@ pub enum AliasError {
         /// What it points at.
         target: String,
     },
+    /// Two spellings that compare alike map to different values.
+    Conflict {
+        /// One spelling.
+        first: String,
+        /// The other.
+        second: String,
+        /// The two targets, quoted.
+        targets: String,
+    },
+}
+
+/// Insert `key` → (`spelling`, `value`), refusing a key already mapped to another value.
+fn insert_alias<V: PartialEq + Copy>(
+    map: &mut BTreeMap<String, (String, V)>,
+    key: String,
+    (spelling, value, target): (&str, V, &str),
+    label: impl Fn(V) -> String,
+) -> Result<(), AliasError> {
+    if let Some((first, other)) = map.get(&key).filter(|(_, v)| *v != value) {
+        return Err(AliasError::Conflict {
+            first: first.clone(),
+            second: spelling.to_string(),
+            targets: format!("“{}”和“{target}”", label(*other)),
+        });
+    }
+    map.insert(key, (spelling.to_string(), value));
+    Ok(())
 }
 
 impl<T: Term> Aliases<T> {
@@ -658,7 +690,9 @@ impl<T: Term> Aliases<T> {
                 alias: alias.to_string(),
                 target: target.to_string(),
             })?;
-            map.insert(key, (alias.to_string(), value));
+            insert_alias(&mut map, key, (alias, value, target), |v: T| {
+                v.label().to_string()
+            })?;
         }
         Ok(Aliases { map })
     }
@@ -694,7 +728,7 @@ impl<T: Term> Aliases<T> {
 }
 
 /// A profile's `[columns]`: the headers an office's export uses → the fields they hold, on top
-/// of the built-in header list ([`Field::headers`]).
+/// of the built-in header list ([`Field::aliases`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ColumnAliases {
     /// [`header_key`] of the export's header → (the header as written, the field).
@@ -720,7 +754,9 @@ impl ColumnAliases {
                 alias: header.to_string(),
                 target: target.to_string(),
             })?;
-            map.insert(key, (header.to_string(), field));
+            insert_alias(&mut map, key, (header, field, target), |f: Field| {
+                f.label().to_string()
+            })?;
         }
         Ok(ColumnAliases { map })
     }

@@ -19,6 +19,8 @@
 //! "已停更" = "停更"
 //! [owner_kinds.aliases]           # -> 政府/部门/其他单位
 //! "代表政府" = "政府"
+//! [monitor.columns]               # the monitoring export's header -> the README's name
+//! "推送末次时刻" = "最近发布时间"
 //! ```
 //!
 //! Only `province` is required; a missing key takes the value of [`Profile::builtin`]. A
@@ -31,6 +33,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use thiserror::Error;
 
+use super::aliases::AliasTable;
 use super::divisions::{province, Province};
 use super::rate::format_share;
 use super::resolve::{Region, RegionAliases, RegionError};
@@ -135,12 +138,6 @@ pub enum ProfileError {
         /// The canonical labels, joined with "/".
         allowed: String,
     },
-    /// A blank spelling or header in an alias table.
-    #[error("[{table}] 中有空的写法")]
-    EmptyAlias {
-        /// The table, e.g. "levels.aliases" or "columns".
-        table: String,
-    },
     /// A value still "?": a line `audit profile init` left for the user to fill.
     #[error("画像配置第 {line} 行: {} “{key}”还没有填写(仍是 \"?\"):请改为 {allowed},或删去这一行", table.as_deref().map(|t| format!("[{t}]")).unwrap_or_default())]
     Unfilled {
@@ -164,6 +161,24 @@ pub enum ProfileError {
         /// The prefecture the name already resolves to.
         actual: String,
     },
+    /// An alias section has a blank spelling or target.
+    #[error("{section} 中有空的写法或目标名")]
+    EmptyAlias {
+        /// The section, e.g. "[monitor.columns]".
+        section: &'static str,
+    },
+    /// Two spellings of an alias section fold alike but map to different names.
+    #[error("{section} “{first}”与“{second}”是同一写法,却分别指向{targets}")]
+    AliasConflict {
+        /// The section.
+        section: &'static str,
+        /// One spelling.
+        first: String,
+        /// The other.
+        second: String,
+        /// The two targets, quoted.
+        targets: String,
+    },
 }
 
 /// The settings of one province: which divisions its registry rows resolve against, how its
@@ -183,6 +198,9 @@ pub struct Profile {
     /// The export's own headers, levels, statuses and owner kinds (on top of the built-in
     /// spellings).
     pub spellings: ExportSpellings,
+    /// `[monitor.columns]`: an office's monitoring-export headers the built-in aliases lack,
+    /// mapped to the README's names (checked by `monitor::headers::ColumnAliases`).
+    pub monitor_columns: AliasTable,
 }
 
 #[derive(Deserialize)]
@@ -197,6 +215,14 @@ struct RawProfile {
     levels: Option<RawAliasTable>,
     statuses: Option<RawAliasTable>,
     owner_kinds: Option<RawAliasTable>,
+    monitor: Option<RawMonitor>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMonitor {
+    #[serde(default)]
+    columns: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -245,6 +271,9 @@ impl Profile {
             profile.region_aliases = profile.region_aliases_from(regions.aliases)?;
         }
         profile.spellings = spellings(raw.columns, raw.levels, raw.statuses, raw.owner_kinds)?;
+        if let Some(monitor) = raw.monitor {
+            profile.monitor_columns = AliasTable::new("[monitor.columns]", monitor.columns)?;
+        }
         Ok(profile)
     }
 
@@ -286,8 +315,8 @@ impl Profile {
 
     /// The profile used when none is given: the province's usual label for its
     /// prefecture-level units (see [`default_prefecture_label`]), one decimal as in the
-    /// notices, the Jiangsu 2020 type scheme ([`TypeScheme::jiangsu_2020`]) and no region
-    /// aliases.
+    /// notices, the Jiangsu 2020 type scheme ([`TypeScheme::jiangsu_2020`]), no region aliases
+    /// and no monitoring-export headers beyond the built-in ones.
     pub fn builtin(province: &'static Province) -> Profile {
         Profile {
             province,
@@ -296,6 +325,7 @@ impl Profile {
             types: TypeScheme::jiangsu_2020(),
             region_aliases: RegionAliases::new(),
             spellings: ExportSpellings::default(),
+            monitor_columns: AliasTable::default(),
         }
     }
 
@@ -321,22 +351,23 @@ impl Profile {
     }
 }
 
-/// The export spellings of a profile's `[columns]` and alias tables.
+/// The export spellings of a profile's `[columns]` and alias tables. Each table is first an
+/// [`AliasTable`] (blank and conflicting spellings refused as in every alias section), then its
+/// targets are checked against the fields or values they must name.
 fn spellings(
     columns: Option<BTreeMap<String, String>>,
     levels: Option<RawAliasTable>,
     statuses: Option<RawAliasTable>,
     owner_kinds: Option<RawAliasTable>,
 ) -> Result<ExportSpellings, ProfileError> {
-    let columns = ColumnAliases::new(columns.unwrap_or_default()).map_err(|e| match e {
-        AliasError::Empty => ProfileError::EmptyAlias {
-            table: "columns".into(),
-        },
+    let table = AliasTable::new("[columns]", columns.unwrap_or_default())?;
+    let columns = ColumnAliases::new(table.iter()).map_err(|e| match e {
         AliasError::Target { alias, target } => ProfileError::ColumnTarget {
             header: alias,
             target,
             allowed: Field::ALL.map(|f| f.label()).join("、"),
         },
+        e => alias_error("[columns]", e),
     })?;
     Ok(ExportSpellings {
         columns,
@@ -348,18 +379,34 @@ fn spellings(
 
 /// One `[TABLE.aliases]` of a closed vocabulary, its targets checked.
 fn aliases<T: Term>(table: Option<RawAliasTable>) -> Result<Aliases<T>, ProfileError> {
-    let pairs = table.map(|t| t.aliases).unwrap_or_default();
-    Aliases::new(pairs).map_err(|e| match e {
-        AliasError::Empty => ProfileError::EmptyAlias {
-            table: format!("{}.aliases", T::TABLE),
-        },
+    let table = AliasTable::new(T::SECTION, table.map(|t| t.aliases).unwrap_or_default())?;
+    Aliases::new(table.iter()).map_err(|e| match e {
         AliasError::Target { alias, target } => ProfileError::AliasTarget {
             table: T::TABLE,
             alias,
             target,
             allowed: T::labels(),
         },
+        e => alias_error(T::SECTION, e),
     })
+}
+
+/// A blank or conflicting spelling the vocabulary's own folding finds (it also ignores
+/// punctuation: "县(市)" and "县市" are one spelling).
+fn alias_error(section: &'static str, e: AliasError) -> ProfileError {
+    match e {
+        AliasError::Conflict {
+            first,
+            second,
+            targets,
+        } => ProfileError::AliasConflict {
+            section,
+            first,
+            second,
+            targets,
+        },
+        _ => ProfileError::EmptyAlias { section },
+    }
 }
 
 /// Refuse a value left as "?" (what `audit profile init` writes where it could not tell),
@@ -507,6 +554,8 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
 "头条号" = "今日头条"
 [regions.aliases]               # local names the division data lacks -> prefecture
 "经开区" = "贵阳"
+[monitor.columns]               # the monitoring export's header -> the README's name
+"推送末次时刻" = "最近发布时间"
 "#;
 
     /// An alias may name what the division data lacks, never move a real place.
@@ -537,6 +586,10 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
         let region = p.resolve("经开区", "").unwrap();
         assert_eq!(region.prefecture.as_deref(), Some("贵阳"));
         assert_eq!(p.share(9087, 10000), "90.87");
+        assert_eq!(
+            p.monitor_columns.iter().collect::<Vec<_>>(),
+            [("推送末次时刻", "最近发布时间")]
+        );
     }
 
     #[test]
@@ -605,6 +658,10 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
             with("[types]\norder = [\"微信\"]"),
             Err(ProfileError::MissingOther)
         );
+        let err = with("[monitor.columns]\n\"推送末次时刻\" = \"\"").unwrap_err();
+        assert!(matches!(err, ProfileError::EmptyAlias { .. }), "{err}");
+        let err = with("[monitor]\ncolumn = {}").unwrap_err();
+        assert!(err.to_string().contains("未知的键“column”"), "{err}");
         let err = with("[regions.aliases]\n\"经开区\" = \"南京\"").unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -644,7 +701,7 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
             "{err}"
         );
         let err = with("[statuses.aliases]\n\"\" = \"正常\"").unwrap_err();
-        assert_eq!(err.to_string(), "[statuses.aliases] 中有空的写法");
+        assert_eq!(err.to_string(), "[statuses.aliases] 中有空的写法或目标名");
         let err = with("[levels]\naliases = { \"x\" = \"市级\" }\n[owner_kinds.aliases]\n\"代表\" = \"?\"  # ? 12 行")
             .unwrap_err();
         assert_eq!(

@@ -7,8 +7,11 @@
 //! value is `"?"`, which the profile parser refuses until the user fills it in.
 //!
 //! Extension point: another export (a monitoring platform's) adds its own [`Section`]s, say
-//! `[monitor.columns]`, by a function like [`registry_sections`]; the caller appends them and
-//! [`render`] writes all sections in order.
+//! `[monitor.columns]`, by a function like [`registry_sections`]; the caller appends them after
+//! the registry's and [`render`] writes all sections in order. A section may also carry TOML
+//! text made elsewhere as one [`Line::Raw`] under `table: None` (what
+//! `monitor::headers::draft_section` returns starts with its own `[monitor.columns]` header);
+//! placed after the registry's sections, it stays valid TOML.
 
 mod sections;
 

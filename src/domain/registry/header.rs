@@ -1,5 +1,5 @@
 //! Finding the header row of a registry export and what each of its columns holds: the
-//! built-in header list ([`Field::headers`]) with the profile's `[columns]` on top; and, for a
+//! built-in header list ([`Field::aliases`]) with the profile's `[columns]` on top; and, for a
 //! header that names no field, the fields it most resembles.
 
 use super::Field;
@@ -122,7 +122,7 @@ pub fn closest_headers(header: &str, wanted: &[Field]) -> Vec<Field> {
     let key = match_key(header);
     let names: Vec<(String, Field)> = wanted
         .iter()
-        .flat_map(|f| f.headers().iter().map(move |h| (match_key(h), *f)))
+        .flat_map(|f| f.aliases().iter().map(move |h| (match_key(h), *f)))
         .filter(|(h, _)| !h.is_ascii())
         .collect();
     let mut out: Vec<Field> = Vec::new();

@@ -948,3 +948,7 @@ pub fn annex(c: &CampaignData) -> Table {
     }
     t
 }
+
+#[cfg(test)]
+#[path = "figures_tests.rs"]
+mod tests;
