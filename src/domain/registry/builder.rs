@@ -98,6 +98,9 @@ pub struct RegistryBuilder {
     /// Rows skipped because every cell was blank.
     pub blank_rows: u64,
     types: TypeScheme,
+    /// `types` is the built-in scheme (an unknown spelling is refused, not 其他); kept, not
+    /// recomputed per row.
+    builtin_types: bool,
     spellings: ExportSpellings,
 }
 
@@ -135,6 +138,7 @@ impl RegistryBuilder {
             rows_read: 0,
             blank_rows: 0,
             types: TypeScheme::jiangsu_2020(),
+            builtin_types: true,
             spellings: ExportSpellings::default(),
         }
     }
@@ -143,6 +147,7 @@ impl RegistryBuilder {
     /// instead of the built-in 微信/微博/移动客户端/其他: every spelling maps to a reported type
     /// (else 其他) and the original is kept as the platform.
     pub fn with_types(mut self, scheme: TypeScheme) -> Self {
+        self.builtin_types = scheme.is_builtin();
         self.types = scheme;
         self
     }
@@ -238,7 +243,7 @@ impl RegistryBuilder {
         } = raw;
         // An unlisted type (其他) or a profile's own scheme keeps the spelling as the platform.
         if platform.is_empty()
-            && (account_type == crate::domain::profile::OTHER || !self.types.is_builtin())
+            && (account_type == crate::domain::profile::OTHER || !self.builtin_types)
         {
             platform = type_raw.clone();
         }
@@ -339,7 +344,7 @@ impl RegistryBuilder {
             .get(type_raw, |r| types.lookup(r).map(str::to_string))
         {
             Some(t) => Ok(t),
-            None if !types.is_builtin() => Ok(crate::domain::profile::OTHER.to_string()),
+            None if !self.builtin_types => Ok(crate::domain::profile::OTHER.to_string()),
             None => Err(Refusal {
                 reason: RejectReason::UnknownType,
                 detail: format!(

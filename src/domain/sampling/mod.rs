@@ -620,12 +620,20 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
     let frame_ids: HashSet<&str> = frame.iter().map(|i| reg.accounts[*i].id.as_str()).collect();
     let recheck_outside_frame = not_in(&spec.recheck, &frame_ids);
 
+    // An empty type order is the built-in scheme's (designs drawn before it was recorded).
+    let builtin_types;
+    let type_order = if spec.type_order.is_empty() {
+        builtin_types = TypeScheme::jiangsu_2020().order().to_vec();
+        &builtin_types
+    } else {
+        &spec.type_order
+    };
     let strata = stratify(
         reg,
         &columns,
         &frame,
         (&take_all, &recheck),
-        (&spec.region_order, &spec.type_order),
+        (&spec.region_order, type_order),
     );
     let certainty: u64 = strata.iter().map(|s| s.certain.len() as u64).sum();
     let frame_size = frame.len() as u64;
