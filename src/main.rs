@@ -1,6 +1,9 @@
 fn main() {
     reset_sigpipe();
-    std::process::exit(audit::run(std::env::args_os()));
+    audit::console::init();
+    let code = audit::run(std::env::args_os());
+    audit::console::finish();
+    std::process::exit(code);
 }
 
 /// Let `audit … | head` end quietly, as command-line tools do, instead of failing to print.

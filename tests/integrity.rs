@@ -9,7 +9,8 @@ use std::path::Path;
 const WB1: &str = "c/sheets/c_检查员01.xlsx";
 const WB2: &str = "c/sheets/c_检查员02.xlsx";
 
-/// Every file under `dir` with its bytes, but the lock file (it records the last holder's pid).
+/// Every file under `dir` with its bytes, but the lock file and the one recording the last
+/// holder's pid.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -18,7 +19,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.file_name().unwrap() != ".audit.lock" {
+            } else if !p.file_name().unwrap().to_string_lossy().starts_with(".audit.lock") {
                 let rel = p.strip_prefix(dir).unwrap().display().to_string();
                 out.insert(rel, std::fs::read(&p).unwrap());
             }

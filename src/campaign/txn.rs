@@ -169,10 +169,18 @@ impl Txn {
     }
 
     /// Commit: write the journal (the commit point), carry out the moves, clean up.
+    ///
+    /// Before the commit point every file the moves will replace or delete, and every folder
+    /// they will rename, is checked (see [`super::in_use`]): a file open in Excel stops the
+    /// command there, with nothing changed. Should one be opened in the moment after, the change
+    /// stays committed, a warning says so, and the next command finishes it.
     pub fn commit(mut self) -> Result<(), StoreError> {
         let journal = Journal {
             steps: std::mem::take(&mut self.steps),
         };
+        super::in_use::check_free(journal.steps.iter().map(|s| match s {
+            Step::Put(rel) | Step::PutDir(rel) | Step::Remove(rel) => self.dir.join(rel),
+        }))?;
         let text = toml::to_string(&journal).map_err(|e| StoreError::Internal(e.to_string()))?;
         let tmp = self.dir.join(JOURNAL_TMP);
         write_hashed(&tmp, |w| w.write_all(text.as_bytes()))
@@ -182,7 +190,13 @@ impl Txn {
         std::fs::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
         self.committed = true;
         fault_point();
-        roll_forward(&self.dir, &journal)
+        match roll_forward(&self.dir, &journal) {
+            Err(e @ StoreError::FinishLater { .. }) => {
+                eprintln!("注意: {e}");
+                Ok(())
+            }
+            other => other,
+        }
     }
 }
 
@@ -221,8 +235,16 @@ where
     Ok(super::hex(&hasher.finalize()))
 }
 
-/// Carry out a committed journal; every step can be repeated after a crash.
+/// Carry out a committed journal; every step can be repeated after a crash. A file held open
+/// by another program leaves the rest to the next command ([`StoreError::FinishLater`]).
 fn roll_forward(dir: &Path, journal: &Journal) -> Result<(), StoreError> {
+    roll_forward_steps(dir, journal).map_err(|e| match e {
+        StoreError::FileInUse { path } => StoreError::FinishLater { path },
+        e => e,
+    })
+}
+
+fn roll_forward_steps(dir: &Path, journal: &Journal) -> Result<(), StoreError> {
     let staging = dir.join(STAGING_DIR);
     let trash = dir.join(TRASH_DIR);
     for step in &journal.steps {

@@ -88,6 +88,7 @@ impl Workdir {
 
     pub fn run(&self, args: &[&str]) -> Run {
         let out: Output = assert_cmd::Command::new(audit_bin())
+            .env("AUDIT_OUTPUT_ENCODING", "utf-8")
             .args(args)
             .current_dir(self.dir.path())
             .output()
@@ -114,7 +115,9 @@ impl Workdir {
     /// waits, injected faults).
     pub fn command(&self) -> Command {
         let mut c = Command::new(audit_bin());
-        c.current_dir(self.dir.path());
+        // The tests read UTF-8, whatever the console's code page (see src/console.rs).
+        c.current_dir(self.dir.path())
+            .env("AUDIT_OUTPUT_ENCODING", "utf-8");
         c
     }
 
