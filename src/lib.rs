@@ -20,6 +20,7 @@ pub mod registry;
 pub mod report;
 pub mod rng;
 pub mod sampling;
+pub mod shell;
 pub mod stats;
 pub mod text;
 pub mod vocab;

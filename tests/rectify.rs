@@ -269,7 +269,8 @@ fn rectification_needs_a_complete_annex_and_its_sheets_first() {
     common::campaign(&w, 300, 20, 1);
     w.run(&["rectify", "status", "--campaign", "c"])
         .fails()
-        .stderr_has("尚未生成整改反馈表;请先运行 audit rectify sheets");
+        .stderr_has("尚未生成整改反馈表;请先运行")
+        .stderr_has("rectify sheets --campaign");
     let args = [
         "rectify",
         "sheets",

@@ -4,6 +4,7 @@
 
 mod common;
 use common::Workdir;
+#[cfg(windows)]
 use std::path::Path;
 use std::process::Stdio;
 

@@ -108,7 +108,7 @@ pub enum StoreError {
         detail: String,
     },
     /// The folder has no manifest.
-    #[error("{} 不是检查抽查项目目录(缺少 {MANIFEST});请先运行 audit import FILE --campaign {}", dir.display(), dir.display())]
+    #[error("{} 不是检查抽查项目目录(缺少 {MANIFEST});请先运行 {} import 台账文件 --campaign {}", dir.display(), crate::shell::program(), crate::shell::arg(dir))]
     NotCampaign {
         /// The folder.
         dir: PathBuf,
@@ -527,7 +527,7 @@ impl Campaign {
 
     /// A path inside the campaign (for messages and reading; writes go through a [`Txn`]).
     pub fn path(&self, rel: &str) -> PathBuf {
-        self.dir.join(rel)
+        crate::shell::join_rel(&self.dir, rel)
     }
 
     /// Refuse to replace or remove `rel` unless it is absent or exactly as the tool wrote it

@@ -11,6 +11,7 @@
 //! exits (code 86, nothing cleaned up, like a kill) at the k-th durable step of the store.
 
 use super::StoreError;
+use crate::shell::join_rel;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -179,7 +180,9 @@ impl Txn {
             steps: std::mem::take(&mut self.steps),
         };
         super::in_use::check_free(journal.steps.iter().map(|s| match s {
-            Step::Put(rel) | Step::PutDir(rel) | Step::Remove(rel) => self.dir.join(rel),
+            Step::Put(rel) | Step::PutDir(rel) | Step::Remove(rel) => {
+                crate::shell::join_rel(&self.dir, rel)
+            }
         }))?;
         let text = toml::to_string(&journal).map_err(|e| StoreError::Internal(e.to_string()))?;
         let tmp = self.dir.join(JOURNAL_TMP);
@@ -249,9 +252,9 @@ fn roll_forward_steps(dir: &Path, journal: &Journal) -> Result<(), StoreError> {
     let trash = dir.join(TRASH_DIR);
     for step in &journal.steps {
         match step {
-            Step::Put(rel) => move_into_place(&staging.join(rel), &dir.join(rel))?,
+            Step::Put(rel) => move_into_place(&staging.join(rel), &join_rel(dir, rel))?,
             Step::PutDir(rel) => {
-                let (from, to) = (staging.join(rel), dir.join(rel));
+                let (from, to) = (staging.join(rel), join_rel(dir, rel));
                 if from.exists() {
                     if to.exists() {
                         let aside = trash.join(rel);
@@ -269,7 +272,7 @@ fn roll_forward_steps(dir: &Path, journal: &Journal) -> Result<(), StoreError> {
                 }
             }
             Step::Remove(rel) => {
-                let p = dir.join(rel);
+                let p = join_rel(dir, rel);
                 if p.is_file() {
                     std::fs::remove_file(&p).map_err(|e| StoreError::io(&p, e))?;
                     fault_point();
