@@ -343,6 +343,9 @@ pub struct DemoDataArgs {
     /// 输出文件 .xlsx 或 .csv
     #[arg(long)]
     pub out: PathBuf,
+    /// 标题行写上“截至”日期(YYYY-MM-DD),如导出的台账那样
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<chrono::NaiveDate>,
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,

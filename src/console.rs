@@ -217,8 +217,12 @@ mod win {
         fn GetConsoleMode(h: Handle, mode: *mut u32) -> i32;
         fn GetConsoleOutputCP() -> u32;
         fn GetConsoleProcessList(list: *mut u32, count: u32) -> u32;
-        fn CreatePipe(read: *mut Handle, write: *mut Handle, attrs: *const c_void, size: u32)
-            -> i32;
+        fn CreatePipe(
+            read: *mut Handle,
+            write: *mut Handle,
+            attrs: *const c_void,
+            size: u32,
+        ) -> i32;
         fn CloseHandle(h: Handle) -> i32;
     }
 

@@ -11,6 +11,7 @@ pub mod cli;
 mod cmd;
 pub mod console;
 pub mod demo_data;
+pub mod guided;
 pub mod indicators;
 pub mod io;
 pub mod monitor;

@@ -1,7 +1,12 @@
 fn main() {
     reset_sigpipe();
     audit::console::init();
-    let code = audit::run(std::env::args_os());
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // A double click (or a file dropped onto audit.exe) gets the guided start.
+    let code = match audit::guided::wanted(&args) {
+        Some(start) => audit::guided::run(start),
+        None => audit::run(args),
+    };
     audit::console::finish();
     std::process::exit(code);
 }

@@ -20,7 +20,12 @@ fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if !p.file_name().unwrap().to_string_lossy().starts_with(".audit.lock") {
+            } else if !p
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".audit.lock")
+            {
                 let rel = p.strip_prefix(dir).unwrap().display().to_string();
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
@@ -66,9 +71,16 @@ fn a_quarter_in_chinese_and_spaced_folders_and_excel_owner_files() {
     w.write("交回 文件/~$检查员01.xlsx", "\u{6}owner");
     let r = w.run(&["collect", "--campaign", C, "交回 文件/*.xlsx"]);
     r.ok();
-    assert!(!r.stdout.contains("~$") && !r.stderr.contains("~$"), "{}", r.stdout);
-    w.run(&["status", "--campaign", C]).ok().stdout_has("检查员02");
-    w.run(&["report", "--campaign", C, "--allow-incomplete"]).ok();
+    assert!(
+        !r.stdout.contains("~$") && !r.stderr.contains("~$"),
+        "{}",
+        r.stdout
+    );
+    w.run(&["status", "--campaign", C])
+        .ok()
+        .stdout_has("检查员02");
+    w.run(&["report", "--campaign", C, "--allow-incomplete"])
+        .ok();
     assert!(w.exists(&format!("{C}/report/report.xlsx")));
 }
 
@@ -92,7 +104,10 @@ fn a_closed_pipe_ends_the_program_quietly() {
         assert_eq!(out.status.code(), Some(0), "{stderr}");
     } else {
         // Linux: SIGPIPE ends it, as it ends any command-line tool.
-        assert!(out.status.code().is_none() || out.status.success(), "{stderr}");
+        assert!(
+            out.status.code().is_none() || out.status.success(),
+            "{stderr}"
+        );
     }
 }
 
@@ -137,7 +152,12 @@ impl Holder {
             std::io::BufReader::new(child.stdout.take().unwrap())
                 .read_line(&mut line)
                 .unwrap();
-            assert_eq!(line.trim(), "held", "hold_open could not open {}", path.display());
+            assert_eq!(
+                line.trim(),
+                "held",
+                "hold_open could not open {}",
+                path.display()
+            );
             return Holder::Program(child);
         }
         use std::os::windows::fs::OpenOptionsExt;
@@ -172,12 +192,18 @@ fn refused_while_held(w: &Workdir, held: &str, args: &[&str], watch: &[&str]) {
     r.stderr_has(&name);
     assert!(!r.stderr.contains("os error"), "{}", r.stderr);
     let after: Vec<_> = watch.iter().map(|d| snapshot(&w.path(d))).collect();
-    assert!(before == after, "{args:?} changed files while {held} was held");
+    assert!(
+        before == after,
+        "{args:?} changed files while {held} was held"
+    );
     for d in watch {
         let parent = w.path(d).parent().unwrap().to_path_buf();
         for e in std::fs::read_dir(&parent).unwrap() {
             let n = e.unwrap().file_name().to_string_lossy().to_string();
-            assert!(!n.contains(".audit-old-") && !n.contains(".audit-new-"), "{n}");
+            assert!(
+                !n.contains(".audit-old-") && !n.contains(".audit-new-"),
+                "{n}"
+            );
         }
         for left in [".audit-staging", ".audit-journal", ".audit-trash"] {
             assert!(!w.path(d).join(left).exists(), "{left} left in {d}");
@@ -226,4 +252,44 @@ fn a_file_open_in_excel_stops_a_command_before_it_changes_anything() {
     w.run(&out).ok();
     out.push("--force");
     refused_while_held(&w, "通报 输出/report.xlsx", &out, &[C, "通报 输出"]);
+}
+
+/// The guided start (a double click), driven through stdin: the menu, the equivalent command,
+/// the command's own output, the pause, and the way out.
+#[test]
+fn the_guided_start_runs_a_step_from_the_menu() {
+    use std::io::Write;
+    let w = Workdir::new();
+    quarter(&w);
+    let mut child = w
+        .command()
+        .env("AUDIT_GUIDED", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = format!("8\n\"{C}\"\n\n9\n0\n");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    for s in [
+        "1 试用演示",
+        "8 项目进度",
+        "等效命令:",
+        "status --campaign",
+        "检查员02",
+        "按回车键继续",
+        "请输入 0 到 8",
+    ] {
+        assert!(stdout.contains(s), "{s:?} missing:\n{stdout}");
+    }
+    // Without it, no arguments is still the usage (a terminal, or Linux).
+    w.run(&[]).fails();
 }

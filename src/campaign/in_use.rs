@@ -103,7 +103,12 @@ mod tests {
         std::fs::create_dir_all(d.path().join("r/csv")).unwrap();
         std::fs::write(d.path().join("r/csv/a.csv"), "x").unwrap();
         std::fs::write(d.path().join("b.csv"), "x").unwrap();
-        check_free([d.path().join("r"), d.path().join("b.csv"), d.path().join("none")]).unwrap();
+        check_free([
+            d.path().join("r"),
+            d.path().join("b.csv"),
+            d.path().join("none"),
+        ])
+        .unwrap();
     }
 
     #[cfg(windows)]
@@ -121,7 +126,10 @@ mod tests {
             .open(&f)
             .unwrap();
         let err = check_free([d.path().join("r")]).unwrap_err();
-        assert!(matches!(&err, StoreError::FileInUse { path } if path == &f), "{err}");
+        assert!(
+            matches!(&err, StoreError::FileInUse { path } if path == &f),
+            "{err}"
+        );
         drop(held);
         check_free([d.path().join("r")]).unwrap();
     }

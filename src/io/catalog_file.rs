@@ -36,11 +36,13 @@ pub fn load(path: Option<&Path>) -> Result<(Catalog, String), CatalogFileError> 
         file: file.clone(),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| CatalogFileError::NotUtf8 {
-        file: file.clone(),
-    })?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| CatalogFileError::NotUtf8 { file: file.clone() })?;
     // Notepad may save UTF-8 with a BOM; TOML has no use for it.
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     let cat = Catalog::parse(&text, &file)?;
     Ok((cat, text))
 }

@@ -177,7 +177,9 @@ pub fn expand_wildcards(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf>
             .filter_map(|e| e.ok())
             .filter(|e| wildcard_match(&name, &e.file_name().to_string_lossy()))
             // Excel's owner file (`~$检查表.xlsx`, while the workbook is open) is no workbook.
-            .filter(|e| name.starts_with("~$") || !e.file_name().to_string_lossy().starts_with("~$"))
+            .filter(|e| {
+                name.starts_with("~$") || !e.file_name().to_string_lossy().starts_with("~$")
+            })
             .map(|e| dir.join(e.file_name()))
             .filter(|f| f.is_file())
             .collect();

@@ -55,7 +55,11 @@ impl Run {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    absolute(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name))
+    absolute(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name),
+    )
 }
 
 /// The audit binary, as an absolute path. Under Wine the paths cargo gives are Unix paths
