@@ -696,8 +696,12 @@ fn a_refused_first_import_leaves_no_folder_and_collect_expands_wildcards() {
     // cmd.exe and PowerShell pass the pattern as it is; collect expands it.
     w.run(&["collect", "--campaign", "c", "c/sheets/*.XLSX"])
         .ok()
-        .stdout_has("采用 c/sheets/c_检查员01.xlsx(检查人 检查员01)")
-        .stdout_has("采用 c/sheets/c_检查员02.xlsx(检查人 检查员02)");
+        .stdout_has(&common::native(
+            "采用 c/sheets/c_检查员01.xlsx(检查人 检查员01)",
+        ))
+        .stdout_has(&common::native(
+            "采用 c/sheets/c_检查员02.xlsx(检查人 检查员02)",
+        ));
     w.run(&["collect", "--campaign", "c", "c/none/*.xlsx"])
         .fails()
         .stderr_has("c/none/*.xlsx: 文件不存在");

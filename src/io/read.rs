@@ -180,7 +180,7 @@ pub fn expand_wildcards(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf>
             .filter(|e| {
                 name.starts_with("~$") || !e.file_name().to_string_lossy().starts_with("~$")
             })
-            .map(|e| dir.join(e.file_name()))
+            .map(|e| crate::shell::native(&dir.join(e.file_name())))
             .filter(|f| f.is_file())
             .collect();
         found.sort();

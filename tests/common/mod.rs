@@ -69,6 +69,15 @@ pub fn audit_bin() -> PathBuf {
     absolute(&assert_cmd::cargo::cargo_bin("audit"))
 }
 
+/// A path as the program prints it: with `\` on Windows.
+pub fn native(p: &str) -> String {
+    if cfg!(windows) {
+        p.replace('/', "\\")
+    } else {
+        p.to_string()
+    }
+}
+
 fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
