@@ -227,3 +227,20 @@ pub fn write_gbk_csv(e: &Export, path: &Path) {
     assert!(!lossy, "every character has a GBK code");
     std::fs::write(path, bytes).unwrap();
 }
+
+/// The export with the README's own headers and level spellings (层级: 市级/县级, 地区), so a test
+/// of something else reads it the same on a build that lacks the platform's spellings.
+pub fn with_readme_spellings(e: &Export) -> Export {
+    let mut e = e.clone();
+    e.header[LEVEL] = "层级".into();
+    e.header[REGION] = "所属地区".into();
+    for r in &mut e.rows {
+        let level = match r[LEVEL].as_str() {
+            "市(州)级" => "市级",
+            "县(市、区)级" | "区县级" | "乡镇(街道)级" => "县级",
+            other => other,
+        };
+        r[LEVEL] = level.to_string();
+    }
+    e
+}
