@@ -2,6 +2,7 @@
 //! registry export through [`crate::ops::profile_init`], and say what is left to fill in.
 
 use crate::cli::{ProfileArgs, ProfileCommand, ProfileInitArgs};
+use crate::domain::shell;
 use crate::formats::read::CsvEncoding;
 use crate::ops::profile_init::{profile_init, ProfileInitRequest};
 use anyhow::{anyhow, Result};
@@ -63,9 +64,10 @@ fn init(args: &ProfileInitArgs) -> Result<i32> {
         );
     }
     println!(
-        "  audit import {} --campaign 项目目录 --profile {}",
-        args.file.display(),
-        outcome.out.display()
+        "  {} import {} --campaign 项目目录 --profile {}",
+        shell::program(),
+        shell::arg(&args.file),
+        shell::arg(&outcome.out)
     );
     Ok(0)
 }

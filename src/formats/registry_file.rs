@@ -321,7 +321,10 @@ fn no_header(
         hints.push_str(&line);
     }
     if !missing.is_empty() {
-        hints.push_str("\n  也可先运行 audit profile init 台账文件,生成列出每个表头的画像草稿");
+        hints.push_str(&format!(
+            "\n  也可先运行 {} profile init 台账文件,生成列出每个表头的画像草稿",
+            crate::domain::shell::program()
+        ));
     }
     let missing: Vec<String> = missing
         .iter()

@@ -222,7 +222,10 @@ fn top(scan: &ExportScan, source: &str, province: Option<(&'static Province, &st
             ),
             "值为 \"?\" 的行须填写(或删去)后才能使用;其余各行是按内置写法识别的结果,可以改。"
                 .into(),
-            format!("填好后导入: audit import {source} --campaign 项目目录 --profile 本文件"),
+            format!(
+                "填好后导入: {} import {source} --campaign 项目目录 --profile 本文件",
+                crate::domain::shell::program()
+            ),
         ],
         lines,
         commented: false,
