@@ -61,12 +61,13 @@ pub fn build(
         banners.push("【演示】检查结果为 audit demo 模拟生成,不是真实检查结论。".into());
     }
     let types = cur.profile.types.order();
-    let mut tables = makeup::makeup(&cur.registry, types);
+    let style = cur.profile.rates;
+    let mut tables = makeup::makeup(&cur.registry, types, &style);
     let diff = previous
         .first()
         .map(|p| registry::diff(&p.registry, &cur.registry));
     if let (Some(p), Some(d)) = (previous.first(), &diff) {
-        tables.extend(makeup::change(&p.registry, &cur.registry, d, types));
+        tables.extend(makeup::change(&p.registry, &cur.registry, d, types, &style));
     }
     tables.extend(figures::sample_design(cur, verify_status));
     let by_owner = figures::pass_by_owner_group(cur);
@@ -87,7 +88,7 @@ pub fn build(
     tables.push(figures::estimates(&est));
     let mut annex = figures::annex(cur);
     for t in tables.iter_mut().chain(std::iter::once(&mut annex)) {
-        t.decimals = cur.profile.rate_decimals;
+        t.set_style(style);
     }
     let paras = draft::draft(&DraftInput {
         current: cur,
@@ -99,7 +100,7 @@ pub fn build(
         repeat_offenders: repeat_count,
         max_streak,
     });
-    let pct = |p: f64| Cell::Pct(p).display_with(cur.profile.rate_decimals);
+    let pct = |p: f64| Cell::Pct(p).display_with(&style);
     let all = cur.tally(|_| true);
     let mut summary = format!(
         "{}: 样本 {} 个,已检查 {} 个,合格 {} 个,总体合格率 {}",

@@ -193,9 +193,10 @@ fn overall_rate_counts_the_census() {
 fn owner_groups_are_the_departments_each_city_and_the_totals() {
     let c = campaign("2020Q1", &["P2", "W1"]);
     let t = pass_by_owner_group(&c);
-    assert_eq!(row(&t, OWNER_GROUP_PROVINCE)[1..], ["2", "1", "1", "50%"]);
-    assert_eq!(row(&t, "南京")[1..], ["2", "2", "0", "100%"]);
-    assert_eq!(row(&t, "无锡")[1..], ["2", "1", "1", "50%"]);
+    // Rates of fewer than 5 accounts carry the small-base mark (the built-in rate_mark_below).
+    assert_eq!(row(&t, OWNER_GROUP_PROVINCE)[1..], ["2", "1", "1", "50%＊"]);
+    assert_eq!(row(&t, "南京")[1..], ["2", "2", "0", "100%＊"]);
+    assert_eq!(row(&t, "无锡")[1..], ["2", "1", "1", "50%＊"]);
     // The province's 13 prefectures are all listed, in official order; unsampled ones show "—".
     let keys: Vec<String> = t.display_rows().into_iter().map(|r| r[0].clone()).collect();
     assert_eq!(keys[1..3], ["南京", "无锡"]);
@@ -203,7 +204,7 @@ fn owner_groups_are_the_departments_each_city_and_the_totals() {
     assert_eq!(row(&t, "苏州")[1], "0");
     assert_eq!(row(&t, "苏州")[4], "—");
     let total = format!("{}合计", c.city_label());
-    assert_eq!(row(&t, &total)[1..], ["4", "3", "1", "75%"]);
+    assert_eq!(row(&t, &total)[1..], ["4", "3", "1", "75%＊"]);
     assert_eq!(row(&t, "全省")[1..], ["6", "4", "2", "66.7%"]);
 }
 
@@ -219,7 +220,7 @@ fn problems_count_accounts_per_item_and_group() {
         .unwrap();
     let r = row(&t, &first_veto.code);
     assert_eq!(r[3], "单项否决");
-    assert_eq!(r[4..], ["1", "50%", "1", "25%", "2", "33.3%"]);
+    assert_eq!(r[4..], ["1", "50%＊", "1", "25%＊", "2", "33.3%"]);
     // An item nobody failed counts 0 everywhere.
     let other = &c.catalog.indicators.last().unwrap().code;
     assert_eq!(row(&t, other)[8], "0");

@@ -982,8 +982,9 @@ pub fn pick(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
 }
 
 impl Drawn {
-    /// The allocation as a plain-text table for the terminal.
-    pub fn allocation_table(&self) -> String {
+    /// The allocation as a plain-text table for the terminal, sampling fractions printed by
+    /// `style` (the profile's).
+    pub fn allocation_table(&self, style: &crate::domain::profile::RateStyle) -> String {
         let d = self;
         let header: Vec<String> = [
             "分层",
@@ -1007,7 +1008,7 @@ impl Drawn {
                     s.certainty.to_string(),
                     s.random.to_string(),
                     s.total.to_string(),
-                    crate::domain::text::percent(s.total, s.population),
+                    style.percent(s.total, s.population),
                     if s.taken_whole || s.total == s.population {
                         "是".into()
                     } else {
@@ -1024,7 +1025,7 @@ impl Drawn {
             c.to_string(),
             r.to_string(),
             (c + r).to_string(),
-            crate::domain::text::percent(c + r, d.frame_size),
+            style.percent(c + r, d.frame_size),
             String::new(),
         ]);
         crate::domain::text::render_table(&header, &rows)
