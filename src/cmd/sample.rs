@@ -28,6 +28,7 @@ fn request(args: &SampleArgs) -> Result<DrawRequest> {
         size: args.size,
         rate: args.rate,
         min_per_stratum: args.min_per_stratum,
+        min_per_region: args.min_per_region,
         take_all: args.take_all.clone(),
         recheck: args.recheck.clone(),
         exclude: args.exclude.clone(),

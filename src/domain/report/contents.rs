@@ -4,6 +4,7 @@
 use super::draft::{self, DraftInput};
 use super::figures::{self, CampaignData};
 use super::makeup;
+use super::parts;
 use super::table::{Cell, Table};
 use crate::domain::registry;
 
@@ -69,10 +70,14 @@ pub fn build(
     if let (Some(p), Some(d)) = (previous.first(), &diff) {
         tables.extend(makeup::change(&p.registry, &cur.registry, d, types, &style));
     }
+    tables.push(parts::check_rate(cur));
     tables.extend(figures::sample_design(cur, verify_status));
-    let by_owner = figures::pass_by_owner_group(cur);
+    let mut by_owner = figures::pass_by_owner_group(cur);
+    by_owner.notes.extend(parts::prefecture_note(cur));
     tables.push(figures::pass_overall(cur));
     tables.push(by_owner);
+    tables.push(parts::pass_by_owner_kind(cur));
+    tables.push(parts::parts_table(cur, &parts::design_parts(cur)));
     tables.push(figures::pass_by_level(cur));
     tables.push(figures::pass_by_type(cur));
     tables.push(figures::pass_by_level_type(cur));

@@ -88,6 +88,7 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
 
     out.push(Para::Heading("(二)检查抽查发现的问题".into()));
     out.extend(problem_section(c));
+    out.extend(mark_note(c, &out));
     let vetoed = c
         .checked()
         .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
@@ -126,10 +127,24 @@ fn overview(input: &DraftInput<'_>) -> Vec<Para> {
     out.extend(net_change(input));
     let all = c.tally(|_| true);
     let mut s = sample_sentence(input, all);
+    s.extend(super::parts::check_rate_sentence(c));
     s.push_str(&rates_sentence(c, all));
+    s.extend(super::parts::owner_kind_sentence(c));
+    s.extend(super::parts::prefecture_sentence(c));
     out.push(Para::Body(s));
+    let parts = super::parts::design_parts(c);
+    out.extend(super::parts::parts_sentence(c, &parts).map(Para::Body));
     out.extend(rate_trend(input, all));
     out
+}
+
+/// The note explaining the small-base mark, when a paragraph so far carries it.
+fn mark_note(c: &CampaignData, so_far: &[Para]) -> Option<Para> {
+    let marked = so_far.iter().any(|p| match p {
+        Para::Body(t) => t.contains(crate::domain::profile::SMALL_BASE_MARK),
+        _ => false,
+    });
+    marked.then(|| Para::Body(format!("注:{}", c.profile.rates.mark_note())))
 }
 
 /// How many accounts the province holds, by owner level and by type.

@@ -871,6 +871,12 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
         ("分层变量", d.strata_columns.join("、")),
         ("分配方法", d.allocation.clone()),
         ("每层最少", d.min_per_stratum.to_string()),
+        (
+            "每个地区最少(含必查)",
+            d.min_per_region
+                .map(|m| format!("{m}(各层再按地区细分)"))
+                .unwrap_or_default(),
+        ),
         ("必查条件", d.take_all.join(";")),
         ("回头看来源", d.recheck_source.clone().unwrap_or_default()),
         ("随机种子", d.seed.to_string()),
