@@ -135,11 +135,16 @@ pub fn design_parts(c: &CampaignData) -> Vec<Part> {
         .iter()
         .filter(|(_, r)| *r == Reason::Recheck)
         .count() as u64;
+    let recheck_words = if parts.iter().any(|p| p.sampled > 0) {
+        "上期不合格的其他政务新媒体"
+    } else {
+        "上期不合格的政务新媒体"
+    };
     parts.push(part(
         c,
         &marked,
         "回头看".into(),
-        "上期不合格的政务新媒体".into(),
+        recheck_words.into(),
         recheck_frame,
         (false, &rechecks),
     ));

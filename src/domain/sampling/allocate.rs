@@ -463,4 +463,40 @@ mod tests {
             Err(AllocationError::MinimumsExceedSize { total: 6, .. })
         ));
     }
+
+    /// Issue #20, case 9: two strata (微信, 微博) crossed with three regions; region C is small
+    /// and would get nothing by priority alone. Each region gets its minimum, certainty units
+    /// counted, and one unit serves both a region's and a stratum's minimum where it can.
+    #[test]
+    fn region_minimums_are_lower_bounds() {
+        // Strata: 微信/A, 微信/B, 微信/C, 微博/A, 微博/B, 微博/C.
+        let available = [400u64, 300, 4, 100, 80, 1];
+        let weights: Vec<f64> = available.iter().map(|a| *a as f64).collect();
+        let region = [0usize, 1, 2, 0, 1, 2];
+        let group = [0usize, 0, 0, 1, 1, 1];
+        let certainty = [0u64, 0, 1, 0, 0, 0];
+        let lower = region_bounds(&available, &weights, &certainty, (&region, 3), (&group, 2));
+        let per_region = |r: usize| -> u64 {
+            (0..6)
+                .filter(|h| region[*h] == r)
+                .map(|h| lower[h] + certainty[h])
+                .sum()
+        };
+        assert!((0..3).all(|r| per_region(r) >= 3), "{lower:?}");
+        assert!(lower[0] + lower[1] + lower[2] >= 2 && lower[3] + lower[4] + lower[5] >= 2);
+        // Region C has one certainty unit: two more, and its 微博 stratum holds one.
+        assert_eq!(lower[2] + lower[5], 2, "{lower:?}");
+        assert_eq!(lower.iter().sum::<u64>(), 8, "{lower:?}");
+        let sizes = exact_optimal_from(&available, &weights, 30, lower.clone());
+        assert_eq!(sizes.iter().sum::<u64>(), 30);
+        assert!(sizes.iter().zip(&lower).all(|(s, l)| s >= l));
+        assert_eq!(
+            checked_region_bounds(&available, 7, 3, lower),
+            Err(AllocationError::RegionMinimumsExceedSize {
+                min: 3,
+                total: 8,
+                size: 7
+            })
+        );
+    }
 }
