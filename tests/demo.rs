@@ -134,10 +134,7 @@ fn demo_runs_a_whole_campaign_and_labels_it_simulated() {
     );
     let parts = w.csv("d/2020Q1/report/csv/合格率_检查方式.csv");
     assert_eq!(
-        parts[1..]
-            .iter()
-            .map(|r| r[0].as_str())
-            .collect::<Vec<_>>(),
+        parts[1..].iter().map(|r| r[0].as_str()).collect::<Vec<_>>(),
         ["全覆盖(主体类别=政府)", "回头看", "随机抽查", "全省"]
     );
     let count = |r: &Vec<String>, i: usize| r[i].parse::<u64>().unwrap();
@@ -156,7 +153,10 @@ fn demo_runs_a_whole_campaign_and_labels_it_simulated() {
     assert!(md.contains(&sentence), "{sentence}\n{md}");
     let kinds = w.csv("d/2020Q1/report/csv/合格率_主体类别.csv");
     let government = kinds.iter().find(|r| r[0] == "政府").unwrap();
-    assert_eq!(government[1], in_full[checked], "every government account is taken");
+    assert_eq!(
+        government[1], in_full[checked],
+        "every government account is taken"
+    );
     assert!(
         md.contains(&format!(
             "从主体类别看，代表主体为政府的政务新媒体合格率{}",

@@ -3,11 +3,22 @@
 //! profile's rounding and trailing zeros; and `sample --min-per-region`.
 
 mod common;
-use common::{docx_text, fill_workbook, Workdir};
+use common::{docx_text, Workdir};
 use std::io::Read;
 
 const CITIES: [&str; 13] = [
-    "南京", "无锡", "徐州", "常州", "苏州", "南通", "连云港", "淮安", "盐城", "扬州", "镇江", "泰州",
+    "南京",
+    "无锡",
+    "徐州",
+    "常州",
+    "苏州",
+    "南通",
+    "连云港",
+    "淮安",
+    "盐城",
+    "扬州",
+    "镇江",
+    "泰州",
     "宿迁",
 ];
 
@@ -31,19 +42,37 @@ fn registry(w: &Workdir, file: &str, n: usize, suqian: usize) {
 /// Import `file` into `campaign` (with `profile` when given), sample every account, make one
 /// workbook, fill it with `failing` accounts failing V6, and collect it.
 fn census(w: &Workdir, campaign: &str, file: &str, profile: Option<&str>, failing: &[&str]) {
-    let mut import = vec!["import", file, "--campaign", campaign, "--as-of", "2020-03-20"];
+    let mut import = vec![
+        "import",
+        file,
+        "--campaign",
+        campaign,
+        "--as-of",
+        "2020-03-20",
+    ];
     if let Some(p) = profile {
         import.extend(["--profile", p]);
     }
     w.run(&import).ok();
-    w.run(&["sample", "--campaign", campaign, "--rate", "1", "--seed", "1"])
-        .ok();
+    w.run(&[
+        "sample",
+        "--campaign",
+        campaign,
+        "--rate",
+        "1",
+        "--seed",
+        "1",
+    ])
+    .ok();
     w.run(&["sheet", "--campaign", campaign, "--inspectors", "1"])
         .ok();
-    let problems: Vec<(&str, &str)> = failing.iter().map(|id| (*id, "V6")).collect();
     let blank = format!("{campaign}/sheets/{campaign}_检查员01.xlsx");
     let filled = format!("{campaign}_filled.xlsx");
-    fill_workbook(w, campaign, &blank, &filled, &problems);
+    let mut fill = w.fill(&blank, &filled).all_pass("2020-03-25");
+    for id in failing {
+        fill = fill.set(id, "V6", "是").set(id, "问题描述", "证据:V6");
+    }
+    fill.save();
     w.run(&["collect", "--campaign", campaign, &filled]).ok();
 }
 
@@ -111,12 +140,25 @@ fn xlsx_cell(w: &Workdir, file: &str, sheet: &str, key: &str, col: usize) -> (f6
     let styles = member(&bytes, "xl/styles.xml");
     let xfs = &styles[styles.find("<cellXfs").unwrap()..];
     let xf = xfs.split("<xf ").nth(style + 1).unwrap();
-    let id = xf.split("numFmtId=\"").nth(1).unwrap().split('"').next().unwrap();
+    let id = xf
+        .split("numFmtId=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     let code = styles
         .split("<numFmt ")
         .skip(1)
         .find(|f| f.contains(&format!("numFmtId=\"{id}\"")))
-        .map(|f| f.split("formatCode=\"").nth(1).unwrap().split('"').next().unwrap())
+        .map(|f| {
+            f.split("formatCode=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+        })
         .unwrap_or_else(|| panic!("built-in format {id}"))
         .replace("&quot;", "\"");
     (value, code)
@@ -131,7 +173,8 @@ fn a_census_with_one_failure_is_never_100_percent() {
     registry(&w, "reg.csv", 2944, 0);
     census(&w, "c", "reg.csv", None, &["W00007"]);
     let r = w.run(&["report", "--campaign", "c"]);
-    r.ok().stdout_has("已检查 2944 个,合格 2943 个,总体合格率 99.9%");
+    r.ok()
+        .stdout_has("已检查 2944 个,合格 2943 个,总体合格率 99.9%");
     // The console's tables.
     let console_types = r
         .stdout
@@ -211,15 +254,30 @@ fn truncation_trailing_zeros_and_the_small_base_mark_follow_the_profile() {
     let w = Workdir::new();
     registry(&w, "reg.csv", 294, 2);
     let failing = ["W00010", "W00011", "W00012"];
-    w.write("cut.toml", "province = \"江苏\"\nrate_rounding = \"截断\"\n");
+    w.write(
+        "cut.toml",
+        "province = \"江苏\"\nrate_rounding = \"截断\"\n",
+    );
     w.write(
         "zeros.toml",
         "province = \"江苏\"\nrate_trailing_zeros = true\nrate_mark_below = 3\n",
     );
     let cases = [
         ("half", None, ("99%", 0.99, "0%"), "1%", "100%"),
-        ("cut", Some("cut.toml"), ("98.9%", 0.989, "0.0%"), "1%", "100%"),
-        ("zeros", Some("zeros.toml"), ("99.0%", 0.99, "0.0%"), "1.0%", "100.0%"),
+        (
+            "cut",
+            Some("cut.toml"),
+            ("98.9%", 0.989, "0.0%"),
+            "1%",
+            "100%",
+        ),
+        (
+            "zeros",
+            Some("zeros.toml"),
+            ("99.0%", 0.99, "0.0%"),
+            "1.0%",
+            "100.0%",
+        ),
     ];
     for (campaign, profile, (rate, value, code), share, full) in cases {
         census(&w, campaign, "reg.csv", profile, &failing);
@@ -235,7 +293,10 @@ fn truncation_trailing_zeros_and_the_small_base_mark_follow_the_profile() {
         assert!(md.contains(&format!("总体合格率为{rate}")), "{md}");
         assert!(md.contains("宿迁市检查数不足"), "{md}");
         assert!(md.contains("带＊的比率所依据的账号不足"), "{md}");
-        assert!(md.contains(&format!("| 宿迁 | 2 | 2 | 0 | {full}＊ |")), "{md}");
+        assert!(
+            md.contains(&format!("| 宿迁 | 2 | 2 | 0 | {full}＊ |")),
+            "{md}"
+        );
         let docx = docx_text(&w, &format!("{campaign}/report/通报草稿.docx"));
         assert!(docx.contains(&format!("总体合格率为{rate}")), "{campaign}");
         assert_eq!(
@@ -281,7 +342,10 @@ fn min_per_region_samples_every_prefecture() {
     w.run(&["sample", "--campaign", "c", "--size", "40", "--seed", "3"])
         .ok();
     let without = per_region(&w, "c");
-    assert!(without.len() < 14, "every region sampled anyway: {without:?}");
+    assert!(
+        without.len() < 14,
+        "every region sampled anyway: {without:?}"
+    );
     let manifest = w.read("c/campaign.toml");
     assert!(!manifest.contains("min_per_region"), "{manifest}");
 

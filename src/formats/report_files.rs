@@ -1,8 +1,8 @@
 //! Writers: tables and the draft to xlsx, CSV, Markdown and docx bytes.
 
 use super::gongwen::{self, AnnexTable, Block, Notice};
-use crate::domain::report::draft::Para;
 use crate::domain::profile::SMALL_BASE_MARK;
+use crate::domain::report::draft::Para;
 use crate::domain::report::table::{Cell, Printed, Table};
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet};

@@ -2,8 +2,11 @@
 //! tests/workdir.rs).
 #![allow(dead_code)]
 
+pub mod xlsx_edit;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use xlsx_edit::Fill;
 
 pub struct Workdir {
     pub dir: tempfile::TempDir,
@@ -138,20 +141,15 @@ impl Workdir {
             .collect()
     }
 
-    /// Run the test helper python script (openpyxl) with arguments.
-    pub fn python(&self, args: &[&str]) {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helpers/xlsx_edit.py");
-        let out = Command::new("python3")
-            .arg(script)
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .expect("python3 is needed for this #[ignore]d test (with: pip install openpyxl)");
-        assert!(
-            out.status.success(),
-            "xlsx_edit.py failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    /// A copy of the inspector workbook `src` to fill in as an inspector would, saved as `dst`
+    /// (both in the scratch dir, or absolute).
+    pub fn fill(&self, src: &str, dst: &str) -> Fill {
+        Fill::inspector(&self.path(src), &self.path(dst))
+    }
+
+    /// A copy of the rectification workbook `src` to fill in as a unit would, saved as `dst`.
+    pub fn fill_rectify(&self, src: &str, dst: &str) -> Fill {
+        Fill::rectify(&self.path(src), &self.path(dst))
     }
 
     /// Convert with LibreOffice headless (`soffice --convert-to FMT`), into `outdir`.
@@ -173,6 +171,14 @@ impl Workdir {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// The date `days` from today (negative: before), as YYYY-MM-DD: a date "in the future" that
+/// stays in the future whenever the tests run.
+pub fn days_from_today(days: i64) -> String {
+    (chrono::Local::now().date_naive() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// A demo registry of `accounts` accounts at `out` (.xlsx or .csv), with `--seed` when given.
@@ -330,67 +336,15 @@ pub fn fault_sweep(
     panic!("{args:?} never completed");
 }
 
-/// Fill `sheet` (a blank workbook of `campaign`) as an inspector would and save it as `out`,
-/// in Rust through the tool's own workbook writer: every account checked on 2020-03-25 and
-/// passing, except `problems` (id, indicator code), each answered 是 (or 1) with a description.
-/// The hidden sheet is the blank's own, so collect takes the copy as that workbook's.
-pub fn fill_workbook(w: &Workdir, campaign: &str, sheet: &str, out: &str, problems: &[(&str, &str)]) {
-    use audit::domain::answers::Fill;
-    use audit::formats::workbook::{build, default_finding_columns, read::read_meta, SheetSpec};
-    use std::collections::HashMap;
-    let camp = audit::store::Campaign::open(&w.path(campaign), audit::store::Access::Read)
-        .expect("open the campaign");
-    let meta = read_meta(&w.path(sheet), "检查表").expect("the blank workbook's hidden sheet");
-    let (sample, _) = camp.sample().expect("the sample");
-    let catalog = camp.catalog().expect("the catalog");
-    let date = chrono::NaiveDate::from_ymd_opt(2020, 3, 25).unwrap();
-    let by_id = sample.by_id();
-    let mut fills = HashMap::new();
-    for id in &meta.ids {
-        let mut values = vec![0; catalog.indicators.len()];
-        let mut description = String::new();
-        for (pid, code) in problems.iter().filter(|(pid, _)| pid == id) {
-            let j = catalog
-                .indicators
-                .iter()
-                .position(|i| i.code == *code)
-                .unwrap_or_else(|| panic!("no indicator {code}"));
-            values[j] = 1;
-            description = format!("证据:{pid} {code}");
-        }
-        let fill = Fill {
-            values,
-            description,
-            checker: "检查员".into(),
-            date,
-        };
-        fills.insert(id.clone(), fill);
-    }
-    let bytes = build(&SheetSpec {
-        meta: &meta,
-        deadline: None,
-        catalog: &catalog,
-        accounts: meta
-            .ids
-            .iter()
-            .map(|id| *by_id.get(id.as_str()).expect("a sampled account"))
-            .collect(),
-        fills: Some(&fills),
-        simulated: false,
-        created: &camp.manifest.created,
-        finding: default_finding_columns(&sample.extra_headers),
-    })
-    .expect("build the filled workbook");
-    drop(camp);
-    std::fs::write(w.path(out), bytes).expect("write the filled workbook");
-}
-
 /// The text of a .docx's body (word/document.xml with its tags taken out).
 pub fn docx_text(w: &Workdir, p: &str) -> String {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(w.bytes(p))).expect("a zip");
     let mut xml = String::new();
-    std::io::Read::read_to_string(&mut z.by_name("word/document.xml").expect("document.xml"), &mut xml)
-        .expect("utf-8");
+    std::io::Read::read_to_string(
+        &mut z.by_name("word/document.xml").expect("document.xml"),
+        &mut xml,
+    )
+    .expect("utf-8");
     let mut text = String::new();
     let mut in_tag = false;
     for c in xml.chars() {

@@ -338,11 +338,17 @@ mod tests {
         assert_eq!(s.percent(2943, 2944), "99.9%");
         assert_eq!(s.percent(1, 2944), "0.1%");
         assert_eq!(s.percent(2945, 2944), "100.1%");
-        assert_eq!(style(2, Rounding::HalfUp, false).percent(2943, 2944), "99.97%");
+        assert_eq!(
+            style(2, Rounding::HalfUp, false).percent(2943, 2944),
+            "99.97%"
+        );
         assert_eq!(style(2, Rounding::HalfUp, false).percent(1, 2944), "0.03%");
         assert_eq!(style(0, Rounding::HalfUp, false).percent(199, 200), "99%");
         assert_eq!(style(0, Rounding::HalfUp, false).percent(1, 201), "1%");
-        assert_eq!(style(2, Rounding::HalfUp, false).percent(999_999, 1_000_000), "99.99%");
+        assert_eq!(
+            style(2, Rounding::HalfUp, false).percent(999_999, 1_000_000),
+            "99.99%"
+        );
         assert_eq!(s.percent(u64::MAX, u64::MAX), "100%");
         assert_eq!(s.percent(u64::MAX - 1, u64::MAX), "99.9%");
     }
@@ -355,7 +361,10 @@ mod tests {
         assert_eq!(cut.percent(65, 76), "85.5%");
         assert_eq!(cut.percent(2943, 2944), "99.9%");
         assert_eq!(cut.percent(1, 2944), "0.1%");
-        assert_eq!(style(2, Rounding::Truncate, false).percent(2943, 2944), "99.96%");
+        assert_eq!(
+            style(2, Rounding::Truncate, false).percent(2943, 2944),
+            "99.96%"
+        );
         let zeros = style(1, Rounding::HalfUp, true);
         assert_eq!(zeros.percent(19, 20), "95.0%");
         assert_eq!(zeros.percent(1, 1), "100.0%");
@@ -378,7 +387,10 @@ mod tests {
         assert_eq!(s.change((1, 2), (2, 4)).unwrap().signed(), "0");
         assert!(s.change((1, 2), (2, 4)).unwrap().is_zero());
         // Unequal rates never print as unchanged.
-        assert_eq!(s.change((2943, 2944), (2944, 2944)).unwrap().signed(), "-0.1");
+        assert_eq!(
+            s.change((2943, 2944), (2944, 2944)).unwrap().signed(),
+            "-0.1"
+        );
         assert_eq!(s.change((1, 1), (0, 1)).unwrap().signed(), "+100");
         assert_eq!(s.change((1, 1), (0, 0)), None);
         let cut = style(1, Rounding::Truncate, false);
@@ -438,10 +450,7 @@ mod tests {
         assert_eq!(s.rate(0, 1), "0%＊");
         assert_eq!(s.rate(4, 5), "80%");
         assert_eq!(s.rate(0, 0), "—");
-        let off = RateStyle {
-            mark_below: 0,
-            ..s
-        };
+        let off = RateStyle { mark_below: 0, ..s };
         assert_eq!(off.rate(1, 2), "50%");
         assert!(s.mark_note().contains("不足5个"));
     }

@@ -2,8 +2,8 @@
 //! phrasing, with our numbers. Pure text.
 
 use super::figures::{problem_count, CampaignData, Tally};
-use crate::domain::profile::RateStyle;
 use crate::domain::indicators::Kind;
+use crate::domain::profile::RateStyle;
 use crate::domain::registry::Account;
 use crate::domain::registry::{Level, OwnerGroup, RegistryDiff};
 
@@ -448,10 +448,19 @@ mod tests {
     #[test]
     fn change_phrases() {
         let s = RateStyle::default();
-        assert_eq!(change_phrase(t(90, 100), t(818, 1000), &s), "比上季度提升8.2个百分点");
-        assert_eq!(change_phrase(t(80, 100), t(85, 100), &s), "比上季度下降5个百分点");
+        assert_eq!(
+            change_phrase(t(90, 100), t(818, 1000), &s),
+            "比上季度提升8.2个百分点"
+        );
+        assert_eq!(
+            change_phrase(t(80, 100), t(85, 100), &s),
+            "比上季度下降5个百分点"
+        );
         assert_eq!(change_phrase(t(80, 100), t(8, 10), &s), "与上季度持平");
         // Rates that differ are never 持平, however close.
-        assert_eq!(change_phrase(t(2943, 2944), t(1, 1), &s), "比上季度下降0.1个百分点");
+        assert_eq!(
+            change_phrase(t(2943, 2944), t(1, 1), &s),
+            "比上季度下降0.1个百分点"
+        );
     }
 }

@@ -270,7 +270,10 @@ fn check_rate_is_checked_over_accounts_in_operation() {
     assert_eq!(row(&t, "无锡")[1..], ["2", "2", "2", "100%＊"]);
     assert_eq!(row(&t, "苏州")[1..], ["0", "0", "0", "—"]);
     let s = super::super::parts::check_rate_sentence(&c).unwrap();
-    assert_eq!(s, "共检查政务新媒体6个,检查率为100%(全省状态正常的政务新媒体6个)。");
+    assert_eq!(
+        s,
+        "共检查政务新媒体6个,检查率为100%(全省状态正常的政务新媒体6个)。"
+    );
 }
 
 /// The parts of a design that takes government accounts in full, re-checks one account and
@@ -293,9 +296,15 @@ fn each_part_of_the_design_has_its_rate() {
     let labels: Vec<&str> = parts.iter().map(|p| p.label.as_str()).collect();
     assert_eq!(labels, ["全覆盖(主体类别=政府)", "回头看", "随机抽查"]);
     let t = parts_table(&c, &parts);
-    assert_eq!(row(&t, "全覆盖(主体类别=政府)")[1..], ["2", "2", "2", "1", "1", "50%＊"]);
+    assert_eq!(
+        row(&t, "全覆盖(主体类别=政府)")[1..],
+        ["2", "2", "2", "1", "1", "50%＊"]
+    );
     assert_eq!(row(&t, "回头看")[1..], ["1", "1", "1", "0", "1", "0%＊"]);
-    assert_eq!(row(&t, "随机抽查")[1..], ["3", "3", "3", "3", "0", "100%＊"]);
+    assert_eq!(
+        row(&t, "随机抽查")[1..],
+        ["3", "3", "3", "3", "0", "100%＊"]
+    );
     assert_eq!(row(&t, "全省")[1..], ["6", "6", "6", "4", "2", "66.7%"]);
     assert_eq!(
         parts_sentence(&c, &parts).unwrap(),

@@ -131,10 +131,7 @@ pub fn design_parts(c: &CampaignData) -> Vec<Part> {
         ));
     }
     let rechecks = |_: &Account, r: Reason| r == Reason::Recheck;
-    let recheck_frame = marked
-        .iter()
-        .filter(|(_, r)| *r == Reason::Recheck)
-        .count() as u64;
+    let recheck_frame = marked.iter().filter(|(_, r)| *r == Reason::Recheck).count() as u64;
     let recheck_words = if parts.iter().any(|p| p.sampled > 0) {
         "上期不合格的其他政务新媒体"
     } else {
@@ -228,7 +225,11 @@ fn rule_words(c: &CampaignData, rule: &TakeAll) -> String {
 pub fn parts_table(c: &CampaignData, parts: &[Part]) -> Table {
     let mut headers = vec!["检查方式", "抽样框账号", "样本"];
     headers.extend(RATE_HEADERS);
-    let mut t = Table::new("合格率_检查方式", "合格率:按检查方式(全覆盖、回头看、随机抽查)", &headers);
+    let mut t = Table::new(
+        "合格率_检查方式",
+        "合格率:按检查方式(全覆盖、回头看、随机抽查)",
+        &headers,
+    );
     for p in parts {
         let mut r = vec![
             Cell::text(p.label.clone()),
@@ -383,10 +384,7 @@ pub fn prefecture_sentence(c: &CampaignData) -> Option<String> {
         s.push('。');
     }
     if !r.unchecked.is_empty() {
-        s.push_str(&format!(
-            "{}本次没有账号被检查。",
-            r.unchecked.join("、")
-        ));
+        s.push_str(&format!("{}本次没有账号被检查。", r.unchecked.join("、")));
     }
     (!s.is_empty()).then_some(s)
 }

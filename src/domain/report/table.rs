@@ -64,9 +64,11 @@ impl Cell {
     pub fn printed(&self, style: &RateStyle) -> Option<Printed> {
         let (shown, points, marked) = match self {
             Cell::Rate { num, den } => (style.fraction(*num, *den)?, false, style.is_small(*den)),
-            Cell::Change { num, den } => {
-                (style.signed_fraction(*num, *den)?, false, style.is_small(*den))
-            }
+            Cell::Change { num, den } => (
+                style.signed_fraction(*num, *den)?,
+                false,
+                style.is_small(*den),
+            ),
             Cell::Pct(p) => (style.float(*p)?, false, false),
             Cell::Points { now, before } => (style.change(*now, *before)?, true, false),
             _ => return None,
@@ -89,7 +91,11 @@ impl Cell {
                 None => "—".to_string(),
                 Some(p) if p.points => p.shown.signed(),
                 Some(p) if p.marked => {
-                    format!("{}{}", p.shown.percent(), crate::domain::profile::SMALL_BASE_MARK)
+                    format!(
+                        "{}{}",
+                        p.shown.percent(),
+                        crate::domain::profile::SMALL_BASE_MARK
+                    )
                 }
                 Some(p) => p.shown.percent(),
             },

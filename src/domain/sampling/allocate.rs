@@ -177,7 +177,10 @@ pub fn region_bounds(
         let room: u64 = members.iter().map(|h| available[*h]).sum();
         let mut have = certain;
         while have < min_region.min(certain + room) {
-            let short = members.iter().copied().filter(|h| given[group[*h]] < need[group[*h]]);
+            let short = members
+                .iter()
+                .copied()
+                .filter(|h| given[group[*h]] < need[group[*h]]);
             let Some(h) = best_stratum(short, &lower, available, weights)
                 .or_else(|| best_stratum(members.iter().copied(), &lower, available, weights))
             else {
@@ -235,7 +238,12 @@ pub fn largest_remainder(
 
 /// Largest-remainder allocation of `n` units within the lower bounds `mins` (each at most its
 /// stratum's size, together at most `n`) and the strata's sizes.
-pub fn largest_remainder_from(available: &[u64], weights: &[f64], n: u64, mins: &[u64]) -> Vec<u64> {
+pub fn largest_remainder_from(
+    available: &[u64],
+    weights: &[f64],
+    n: u64,
+    mins: &[u64],
+) -> Vec<u64> {
     let mins = mins.to_vec();
     let Quotas { quotas, fixed } = quotas(available, weights, n, &mins);
     // Largest remainder; ties go to the earlier stratum.

@@ -646,7 +646,11 @@ fn not_in(list: &[String], known: &HashSet<&str>) -> Vec<String> {
 pub fn effective_strata(reg: &Registry, spec: &Spec) -> Vec<String> {
     let mut strata = spec.strata.clone();
     let region = Column::Field(crate::domain::registry::Field::Region);
-    if spec.min_per_region.is_some() && !strata.iter().any(|s| reg.column(s).as_ref() == Some(&region)) {
+    if spec.min_per_region.is_some()
+        && !strata
+            .iter()
+            .any(|s| reg.column(s).as_ref() == Some(&region))
+    {
         strata.push("region".into());
     }
     strata
