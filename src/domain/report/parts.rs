@@ -103,75 +103,62 @@ pub struct Part {
     pub in_full: bool,
 }
 
+/// A sampled account with the reason it was taken.
+type Marked<'a> = (&'a Account, Reason);
+
 /// The parts of the campaign's design, in the order a notice names them: each take-all rule
 /// (an account two rules take is in both), the re-checks that no rule took, the random sample.
 /// Parts with no sampled account are left out.
 pub fn design_parts(c: &CampaignData) -> Vec<Part> {
-    let mut parts = Vec::new();
-    let marked: Vec<(&Account, Reason)> = c
+    let marked: Vec<Marked<'_>> = c
         .sample
         .iter()
         .zip(&c.marks)
         .map(|(a, m)| (a, m.reason))
         .collect();
-    for text in &c.design.take_all {
-        let Ok(rule) = TakeAll::parse(text, &c.registry) else {
-            continue;
-        };
-        let member = |a: &Account, r: Reason| {
+    let mut parts = Vec::new();
+    for rule in c
+        .design
+        .take_all
+        .iter()
+        .filter_map(|t| TakeAll::parse(t, &c.registry).ok())
+    {
+        let taken = |a: &Account, r: Reason| {
             matches!(r, Reason::TakeAll | Reason::TakeAllAndRecheck) && rule.matches(&c.registry, a)
         };
-        parts.push(part(
-            c,
-            &marked,
-            format!("全覆盖({})", rule_label(c, &rule)),
-            rule_words(c, &rule),
-            c.frame_count(|a| rule.matches(&c.registry, a)),
-            (true, &member),
-        ));
+        let mut p = count_part(c, &marked, &taken);
+        p.label = format!("全覆盖({})", rule_label(c, &rule));
+        p.words = rule_words(c, &rule);
+        p.frame = c.frame_count(|a| rule.matches(&c.registry, a));
+        p.in_full = true;
+        parts.push(p);
     }
-    let rechecks = |_: &Account, r: Reason| r == Reason::Recheck;
-    let recheck_frame = marked.iter().filter(|(_, r)| *r == Reason::Recheck).count() as u64;
-    let recheck_words = if parts.iter().any(|p| p.sampled > 0) {
-        "上期不合格的其他政务新媒体"
+    // After a part taken in full, the other parts are "其他" accounts.
+    let other = if parts.iter().any(|p| p.sampled > 0) {
+        "其他"
     } else {
-        "上期不合格的政务新媒体"
+        ""
     };
-    parts.push(part(
-        c,
-        &marked,
-        "回头看".into(),
-        recheck_words.into(),
-        recheck_frame,
-        (false, &rechecks),
-    ));
-    let random = |_: &Account, r: Reason| r == Reason::Random;
-    let random_frame = c.design.frame_size.saturating_sub(c.design.certainty);
-    let others = if parts.iter().any(|p| p.sampled > 0) {
-        "其他政务新媒体"
-    } else {
-        "政务新媒体"
-    };
-    parts.push(part(
-        c,
-        &marked,
-        "随机抽查".into(),
-        others.into(),
-        random_frame,
-        (false, &random),
-    ));
+    let mut rechecks = count_part(c, &marked, &|_, r| r == Reason::Recheck);
+    rechecks.label = "回头看".into();
+    rechecks.words = format!("上期不合格的{other}政务新媒体");
+    rechecks.frame = rechecks.sampled;
+    parts.push(rechecks);
+    let mut random = count_part(c, &marked, &|_, r| r == Reason::Random);
+    random.label = "随机抽查".into();
+    random.words = format!("{other}政务新媒体");
+    random.frame = c.design.frame_size.saturating_sub(c.design.certainty);
+    parts.push(random);
     parts.retain(|p| p.sampled > 0);
     parts
 }
 
-/// One part's counts over the sample (`member` decides by account and reason).
-fn part(
+/// The sampled and checked counts of the accounts `member` (by account and reason) takes; the
+/// caller names the part.
+fn count_part(
     c: &CampaignData,
-    marked: &[(&Account, Reason)],
-    label: String,
-    words: String,
-    frame: u64,
-    (in_full, member): (bool, &dyn Fn(&Account, Reason) -> bool),
+    marked: &[Marked<'_>],
+    member: &dyn Fn(&Account, Reason) -> bool,
 ) -> Part {
     let mut tally = Tally::default();
     let mut sampled = 0;
@@ -183,12 +170,12 @@ fn part(
         }
     }
     Part {
-        label,
-        words,
-        frame,
+        label: String::new(),
+        words: String::new(),
+        frame: 0,
         sampled,
         tally,
-        in_full,
+        in_full: false,
     }
 }
 
