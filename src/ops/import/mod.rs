@@ -484,32 +484,26 @@ fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError
     if total == 0 || (rejected as f64) * 100.0 <= limit * total as f64 {
         return Ok(());
     }
+    // Printed as rates are (domain::profile::rate), cut at two decimals: never rounded up.
+    let style = crate::domain::profile::RateStyle {
+        decimals: 2,
+        rounding: crate::domain::profile::Rounding::Truncate,
+        keep_zeros: false,
+        mark_below: 0,
+    };
     let share = rejected as f64 * 100.0 / total as f64;
     Err(ImportError::TooManyRejects {
         file: req.file.clone(),
         rejected,
         total,
-        share: percent_floor(share, limit),
-        limit: percent_floor(limit, -1.0),
+        share: style
+            .percent(rejected as u64, total)
+            .trim_end_matches('%')
+            .to_string(),
+        limit: limit.to_string(),
         details: summary::reject_report(imp, &req.file.display().to_string(), 3).join("\n"),
         suggest: share.ceil() as u64,
     })
-}
-
-/// A percentage cut (never rounded up) at two decimals, trailing zeros dropped; more decimals
-/// when two would not show it above `above` (5.001% over a 5% limit prints 5.001, not 5).
-fn percent_floor(p: f64, above: f64) -> String {
-    let mut decimals = 2;
-    loop {
-        let scale = 10f64.powi(decimals);
-        let cut = (p * scale + 1e-9).floor() / scale;
-        if cut > above || decimals >= 6 {
-            let s = format!("{cut:.*}", decimals as usize);
-            let s = s.trim_end_matches('0').trim_end_matches('.');
-            return s.to_string();
-        }
-        decimals += 1;
-    }
 }
 
 /// Refuse an input file that is one of the campaign's own files: import never writes over it.
