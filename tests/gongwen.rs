@@ -75,6 +75,8 @@ fn notice() -> Notice {
     let f = fullwidth_punct;
     let annex_title = "2020年第一季度检查抽查存在\"单项否决\"问题的政务新媒体名单";
     Notice {
+        head: None,
+        record: None,
         title: f("省政府办公厅关于2019年全省政务媒体监管工作和2020年第一季度检查抽查情况的通报"),
         to: f("各设区市人民政府,省各有关部门和单位:"),
         body: BODY

@@ -48,6 +48,10 @@ pub enum Block {
     Heading1(String),
     /// A second-level heading, "（一）…", in 楷体_GB2312.
     Heading2(String),
+    /// A third-level heading, "1.…", in 仿宋_GB2312 (GB/T 9704 7.3.3).
+    Heading3(String),
+    /// A fourth-level heading, "（1）…", in 仿宋_GB2312.
+    Heading4(String),
     /// A body paragraph in 仿宋_GB2312, first line indented two characters.
     Body(String),
     /// A red bold paragraph, for a draft's warnings.
@@ -63,9 +67,33 @@ pub struct AnnexTable {
     pub rows: Vec<Vec<String>>,
 }
 
+/// The 版头 (GB/T 9704 7.2): the issuing authority's mark in red and the 发文字号 over a red
+/// rule as wide as the text block.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Head {
+    /// 发文机关标志, e.g. "江苏省人民政府办公厅文件": red 小标宋, centred, 35 mm under the top of
+    /// the text block, as large as 初号 while it fits one line.
+    pub mark: String,
+    /// 发文字号, e.g. "苏政办函〔2020〕12号": centred two lines under the mark; empty for none.
+    pub number: String,
+}
+
+/// The 版记 (GB/T 9704 7.4): 抄送 and the 印发 line between rules, at the foot of the last page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Record {
+    /// 抄送机关, e.g. "省委办公厅，省人大常委会办公厅。"; empty for no 抄送 row.
+    pub cc: String,
+    /// 印发机关, e.g. "江苏省人民政府办公厅", one character in from the left.
+    pub printed_by: String,
+    /// 印发日期 with "印发", e.g. "2020年4月1日印发", one character in from the right.
+    pub printed_on: String,
+}
+
 /// A notice (通报) to render: every element GB/T 9704 places, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Notice {
+    /// 版头; without one the document starts at the title.
+    pub head: Option<Head>,
     /// 标题, 2号 方正小标宋简体, centred; `\n` forces a line break.
     pub title: String,
     /// 主送机关, e.g. "各设区市人民政府，省各有关部门："; flush left under the title.
@@ -80,6 +108,8 @@ pub struct Notice {
     pub date: String,
     /// The annex: its title and its table, on a new page.
     pub annex: Option<(String, AnnexTable)>,
+    /// 版记, after everything else.
+    pub record: Option<Record>,
 }
 
 /// What can stop a notice from being written.
@@ -171,6 +201,18 @@ const CELL_MARGIN: u32 = 108;
 const TABLE_UNIT: u32 = TABLE_SZ * 10 / 2;
 /// The narrowest column: two characters and the cell margins.
 const MIN_COL: u32 = 4 * TABLE_UNIT + 2 * CELL_MARGIN;
+/// 发文机关标志 at most 初号 (42 pt), in half-points.
+const MARK_SZ: u32 = 84;
+/// 版记 text: 4号 (14 pt), in half-points.
+const RECORD_SZ: u32 = 28;
+/// 版记 rules, in eighths of a point: thick 0.35 mm (1 pt), thin 0.25 mm (0.75 pt).
+const RULE_THICK: u32 = 8;
+const RULE_THIN: u32 = 6;
+/// The red rule of the 版头: 1 pt, 4 mm (11 pt) under the 发文字号.
+const RED_RULE: u32 = 8;
+const RED_RULE_SPACE: u32 = 11;
+/// A 1-pt paragraph after a table (Word wants one), so that it never adds a page.
+const TINY_PARA: &str = "<w:p><w:pPr><w:pStyle w:val=\"TableText\"/><w:spacing w:line=\"20\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:pPr></w:p>";
 
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -273,13 +315,23 @@ fn para(style: &str, ppr: &str, text: &str) -> String {
 }
 
 fn document_xml(n: &Notice) -> Result<String, GongwenError> {
-    let mut paras: Vec<(&str, &str)> = vec![("Title", &n.title)];
+    let mut body = n.head.as_ref().map(head_xml).unwrap_or_default();
+    // Under a 版头 the title sits two lines under the red rule (GB/T 9704 7.3.1).
+    let title_ppr = if n.head.is_some() {
+        format!("<w:spacing w:before=\"{}\"/>", 2 * LINE_PITCH)
+    } else {
+        String::new()
+    };
+    body.push_str(&para("Title", &title_ppr, &n.title));
+    let mut paras: Vec<(&str, &str)> = Vec::new();
     if !n.to.is_empty() {
         paras.push(("Addressee", &n.to));
     }
     paras.extend(n.body.iter().map(|b| match b {
         Block::Heading1(t) => ("Heading1", t.as_str()),
         Block::Heading2(t) => ("Heading2", t.as_str()),
+        Block::Heading3(t) => ("Heading3", t.as_str()),
+        Block::Heading4(t) => ("Heading4", t.as_str()),
         Block::Body(t) => ("Body", t.as_str()),
         Block::Warning(t) => ("Warning", t.as_str()),
     }));
@@ -288,8 +340,7 @@ fn document_xml(n: &Notice) -> Result<String, GongwenError> {
     }
     // 署名 and 日期 never stand alone on a page: the paragraph before them keeps with them.
     let signed = !(n.issuer.is_empty() && n.date.is_empty());
-    let last = paras.len() - 1;
-    let mut body = String::new();
+    let last = paras.len().saturating_sub(1);
     for (i, (style, text)) in paras.into_iter().enumerate() {
         let keep = if signed && i == last {
             "<w:keepNext/>"
@@ -301,6 +352,9 @@ fn document_xml(n: &Notice) -> Result<String, GongwenError> {
     body.push_str(&signature_xml(&n.issuer, &n.date));
     if let Some((title, table)) = &n.annex {
         body.push_str(&annex_xml(title, table)?);
+    }
+    if let Some(r) = &n.record {
+        body.push_str(&record_xml(r));
     }
     Ok(format!(
         "{XML_DECL}<w:document xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\"><w:body>{body}{}</w:body></w:document>",
@@ -342,6 +396,61 @@ fn signature_xml(issuer: &str, date: &str) -> String {
     out
 }
 
+/// 发文机关标志 size in half-points: 初号 (42 pt) when the mark fits one line at that size, else
+/// the largest whole size at which it does (GB/T 9704 leaves the size to the issuer, no wider
+/// than the text block).
+fn mark_size(mark: &str) -> u32 {
+    let chars = (display_width(mark) as u32).div_ceil(2).max(1);
+    // A character of s half-points is 10·s twips wide; s·10·chars must fit TEXT_W.
+    (TEXT_W / (10 * chars)).min(MARK_SZ)
+}
+
+/// The 版头: the mark 35 mm under the top of the text block, the 发文字号 two lines under it, and
+/// the red rule 4 mm under the number (a bottom border of the number's paragraph).
+fn head_xml(h: &Head) -> String {
+    let sz = mark_size(&h.mark);
+    let mark = format!(
+        "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:rPr><w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/></w:rPr></w:pPr>{}</w:p>",
+        run(&h.mark).replacen(
+            "<w:r>",
+            &format!("<w:r><w:rPr><w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/></w:rPr>"),
+            1
+        )
+    );
+    let number = para("DocNumber", "", &h.number);
+    format!("{mark}{number}")
+}
+
+/// The 版记: a one-column table as wide as the text block, floated to the foot of the last
+/// page; a thick rule above 抄送, a thin one between the rows, a thick one under the 印发 line.
+fn record_xml(r: &Record) -> String {
+    let mut s = String::from("<w:tbl><w:tblPr>");
+    s.push_str("<w:tblpPr w:leftFromText=\"0\" w:rightFromText=\"0\" w:vertAnchor=\"margin\" w:horzAnchor=\"margin\" w:tblpXSpec=\"center\" w:tblpYSpec=\"bottom\"/>");
+    s.push_str(&format!("<w:tblW w:w=\"{TEXT_W}\" w:type=\"dxa\"/><w:tblBorders>"));
+    for (side, sz) in [("top", RULE_THICK), ("bottom", RULE_THICK), ("insideH", RULE_THIN)] {
+        s.push_str(&format!(
+            "<w:{side} w:val=\"single\" w:sz=\"{sz}\" w:space=\"0\" w:color=\"000000\"/>"
+        ));
+    }
+    s.push_str(&format!(
+        "</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w=\"{TEXT_W}\"/></w:tblGrid>"
+    ));
+    let cell = |p: String| {
+        format!(
+            "<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\"{TEXT_W}\" w:type=\"dxa\"/></w:tcPr>{p}</w:tc></w:tr>"
+        )
+    };
+    if !r.cc.is_empty() {
+        s.push_str(&cell(para("RecordCc", "", &format!("抄送：{}", r.cc))));
+    }
+    let line = format!("{}\t{}", r.printed_by, r.printed_on);
+    s.push_str(&cell(para("RecordPrinted", "", &line)));
+    s.push_str("</w:tbl>");
+    // Word wants a paragraph after a table; 1 pt high, so it never adds a page.
+    s.push_str(TINY_PARA);
+    s
+}
+
 fn section_xml() -> String {
     format!(
         concat!(
@@ -374,7 +483,7 @@ fn annex_xml(title: &str, t: &AnnexTable) -> Result<String, GongwenError> {
     s.push_str(&para("AnnexTitle", "", title));
     s.push_str(&table_xml(t, &widths));
     // Word wants a paragraph after a table; this one is 1 pt high so it never adds a page.
-    s.push_str("<w:p><w:pPr><w:pStyle w:val=\"TableText\"/><w:spacing w:line=\"20\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:pPr></w:p>");
+    s.push_str(TINY_PARA);
     Ok(s)
 }
 
@@ -579,8 +688,57 @@ fn jc(v: &str) -> String {
 const NO_GRID: &str = "<w:snapToGrid w:val=\"0\"/>";
 const TNR: &str = "Times New Roman";
 
+/// The 版头 (mark and 发文字号) and the 版记 (抄送 and 印发 rows).
+fn head_record_styles() -> [String; 4] {
+    let red = "<w:color w:val=\"FF0000\"/>";
+    // 35 mm (1984 twips) under the top of the text block; single line height, as the mark is
+    // larger than the grid's line.
+    let mark = format!(
+        "{NO_GRID}<w:spacing w:before=\"1984\" w:line=\"240\" w:lineRule=\"auto\"/>{}",
+        jc("center")
+    );
+    let number = format!(
+        "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"{RED_RULE}\" w:space=\"{RED_RULE_SPACE}\" w:color=\"FF0000\"/></w:pBdr><w:spacing w:before=\"{}\"/>{}",
+        2 * LINE_PITCH,
+        jc("center")
+    );
+    let one = RECORD_SZ * 10;
+    let record_line = "<w:spacing w:before=\"60\" w:after=\"60\" w:line=\"400\" w:lineRule=\"exact\"/>";
+    // "抄送：" then names; a wrapped line starts under the first name (hanging three characters).
+    let cc = format!(
+        "{NO_GRID}{record_line}<w:ind w:left=\"{}\" w:right=\"{one}\" w:hanging=\"{}\"/>{}",
+        4 * one,
+        3 * one,
+        jc("left")
+    );
+    let printed = format!(
+        "{NO_GRID}<w:tabs><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs>{record_line}<w:ind w:left=\"{one}\" w:right=\"{one}\"/>{}",
+        TEXT_W - one,
+        jc("left")
+    );
+    let small = rpr(FANGSONG, TNR, RECORD_SZ, "");
+    [
+        style(
+            "IssuerMark",
+            "发文机关标志",
+            "Normal",
+            &mark,
+            &rpr(XIAOBIAOSONG, TNR, MARK_SZ, red),
+        ),
+        style(
+            "DocNumber",
+            "发文字号",
+            "Normal",
+            &number,
+            &rpr(FANGSONG, TNR, BODY_SZ, ""),
+        ),
+        style("RecordCc", "抄送", "Normal", &cc, &small),
+        style("RecordPrinted", "印发机关和日期", "Normal", &printed, &small),
+    ]
+}
+
 /// Title, addressee, body and headings.
-fn text_styles() -> [String; 7] {
+fn text_styles() -> [String; 9] {
     let body = rpr(FANGSONG, TNR, BODY_SZ, "");
     let title = format!(
         "{NO_GRID}{}{}<w:outlineLvl w:val=\"0\"/>",
@@ -620,8 +778,22 @@ fn text_styles() -> [String; 7] {
             &rpr(KAITI, TNR, BODY_SZ, ""),
         ),
         style(
+            "Heading3",
+            "heading 3",
+            "Body",
+            &heading(3),
+            &rpr(FANGSONG, TNR, BODY_SZ, ""),
+        ),
+        style(
+            "Heading4",
+            "heading 4",
+            "Body",
+            &heading(4),
+            &rpr(FANGSONG, TNR, BODY_SZ, ""),
+        ),
+        style(
             "Warning",
-            "草稿提示",
+            "提示",
             "Body",
             "",
             &rpr(FANGSONG, TNR, BODY_SZ, red),
@@ -713,8 +885,9 @@ fn styles_xml() -> String {
         jc("both")
     );
     format!(
-        "{XML_DECL}<w:styles xmlns:w=\"{W_NS}\"><w:docDefaults><w:rPrDefault>{defaults}</w:rPrDefault><w:pPrDefault><w:pPr>{ppr}</w:pPr></w:pPrDefault></w:docDefaults>{}{}{}</w:styles>",
+        "{XML_DECL}<w:styles xmlns:w=\"{W_NS}\"><w:docDefaults><w:rPrDefault>{defaults}</w:rPrDefault><w:pPrDefault><w:pPr>{ppr}</w:pPr></w:pPrDefault></w:docDefaults>{}{}{}{}</w:styles>",
         text_styles().concat(),
+        head_record_styles().concat(),
         closing_styles().concat(),
         table_footer_styles().concat(),
     )
@@ -909,6 +1082,8 @@ mod tests {
     fn sample() -> Notice {
         let f = |s: &str| fullwidth_punct(s);
         Notice {
+            head: None,
+            record: None,
             title: f("省政府办公厅关于2020年第一季度全省政务新媒体检查抽查情况的通报"),
             to: f("各设区市人民政府,省各有关部门和单位:"),
             body: vec![
@@ -1029,7 +1204,7 @@ mod tests {
         // Every style sets eastAsia; every paragraph names a defined style; runs carry no
         // formatting of their own, so each run's fonts come from its paragraph's style.
         let all: Vec<&str> = styles.split("<w:style ").skip(1).collect();
-        assert_eq!(all.len(), 16);
+        assert_eq!(all.len(), 22);
         for s in all {
             assert!(!attr(s, "w:rFonts", "w:eastAsia").is_empty(), "{s}");
         }
@@ -1047,7 +1222,8 @@ mod tests {
             {
                 style_el(&styles, id);
             }
-            assert!(!xml.contains("<w:r><w:rPr>"), "{name}");
+            // Runs carry no fonts of their own (the 版头's mark sets only its size).
+            assert!(!xml.contains("<w:r><w:rPr><w:rFonts"), "{name}");
         }
         let fonts = part(&bytes, "word/fontTable.xml");
         for (name, alt) in [

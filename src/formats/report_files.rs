@@ -1,6 +1,6 @@
 //! Writers: tables and the draft to xlsx, CSV, Markdown and docx bytes.
 
-use super::gongwen::{self, AnnexTable, Block, Notice};
+use super::gongwen::{self, AnnexTable, Block, Head, Notice, Record};
 use crate::domain::report::draft::Para;
 use crate::domain::report::table::{Cell, Table};
 use anyhow::{Context, Result};
@@ -81,7 +81,7 @@ fn put_table(
                 Cell::Rate { .. } | Cell::Pct(_) => {
                     ws.write_number_with_format(r, c, cell.number().unwrap_or(0.0), &pct)?
                 }
-                Cell::Points(_) => {
+                Cell::Points(_) | Cell::Change { .. } => {
                     ws.write_number_with_format(r, c, cell.number().unwrap_or(0.0), &num1)?
                 }
                 Cell::Num(f, d) => {
@@ -254,42 +254,149 @@ pub fn sampling_note(period: &str, tables: &[&Table], banners: &[String]) -> Str
     s
 }
 
-/// A title too long for one line of 2号 (about 20 characters) breaks where the meaning does:
-/// before "检查抽查" ("关于2020年第一季度政务新媒体" / "检查抽查情况的通报"), never inside a word.
+/// Width of title text in half characters as a Chinese font sets it: CJK characters and the
+/// curly quotes, dashes and ellipsis of Chinese text are full width, digits and Latin half.
+fn print_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            if matches!(c, '“' | '”' | '‘' | '’' | '—' | '…') {
+                2
+            } else {
+                crate::domain::text::display_width(c.encode_utf8(&mut [0; 4]))
+            }
+        })
+        .sum()
+}
+
+/// Where a notice title may break: before these words, so that no line ends inside a word
+/// ("问 / 题") and each line keeps its meaning (GB/T 9704 7.3.1: 回行时要做到词意完整).
+const TITLE_BREAKS: [&str; 8] = [
+    "政务新媒体",
+    "检查抽查",
+    "存在",
+    "情况",
+    "名单",
+    "的通报",
+    "工作",
+    "问题",
+];
+
+/// A line of 2号 (22 pt, condensed 0.25 pt) holds 20 characters of the 156 mm text block.
+const TITLE_LINE: usize = 40;
+
+/// A title too long for one line of 2号 breaks before one of [`TITLE_BREAKS`], choosing the
+/// break whose lines both fit and are most nearly equal; a title that fits stays whole, and
+/// one that fits no two lines is broken again in its longer part.
 fn break_title(title: &str) -> String {
-    const LINE: usize = 20;
-    match title.find("检查抽查") {
-        Some(at) if title.chars().count() > LINE && title[..at].chars().count() <= LINE => {
-            format!("{}\n{}", &title[..at], &title[at..])
+    if print_width(title) <= TITLE_LINE {
+        return title.to_string();
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for at in title.char_indices().map(|(i, _)| i).filter(|&i| i > 0) {
+        if !TITLE_BREAKS.iter().any(|w| title[at..].starts_with(w)) {
+            continue;
         }
-        _ => title.to_string(),
+        let (a, b) = (print_width(&title[..at]), print_width(&title[at..]));
+        let score = a.abs_diff(b) + if a.max(b) > TITLE_LINE { 1000 } else { 0 };
+        // Ties go to the later break: a longer first line, as titles are usually set.
+        if best.is_none_or(|(s, _)| score <= s) {
+            best = Some((score, at));
+        }
+    }
+    match best {
+        None => title.to_string(),
+        Some((score, at)) if score >= 1000 => {
+            // Neither part fits alone: break the longer part once more.
+            let (a, b) = (&title[..at], &title[at..]);
+            if print_width(a) >= print_width(b) {
+                format!("{}\n{b}", break_title(a))
+            } else {
+                format!("{a}\n{}", break_title(b))
+            }
+        }
+        Some((_, at)) => format!("{}\n{}", &title[..at], &title[at..]),
     }
 }
 
-/// Who the notice is from and to: `report --issuer` and `--to`, with 【】 placeholders for the
-/// writer where they were not given.
+/// Who the notice is from and to, and its 版头 and 版记: `report --to`, `--issuer`,
+/// `--doc-number`, `--cc`, `--printed-by`, `--printed-on`, or the profile's `[issuer]`; 【】
+/// placeholders for the writer where a part is laid out but not given.
 #[derive(Clone, Debug, Default)]
 pub struct NoticeParties {
     /// 主送机关, e.g. "各设区市人民政府，省各有关部门".
     pub to: Option<String>,
     /// 发文机关署名, e.g. "江苏省人民政府办公厅".
     pub issuer: Option<String>,
+    /// 发文机关标志 for the 版头, e.g. "江苏省人民政府办公厅文件".
+    pub mark: Option<String>,
+    /// 发文字号, e.g. "苏政办函〔2020〕12号".
+    pub doc_number: Option<String>,
+    /// 抄送机关, e.g. "省委办公厅，省人大常委会办公厅".
+    pub cc: Option<String>,
+    /// 印发机关, e.g. "江苏省人民政府办公厅".
+    pub printed_by: Option<String>,
+    /// 印发日期, e.g. "2020年4月1日".
+    pub printed_on: Option<String>,
+}
+
+impl NoticeParties {
+    /// The 版头, when a mark or a 发文字号 is given: the mark defaults to the issuer's name.
+    fn head(&self) -> Option<Head> {
+        if self.mark.is_none() && self.doc_number.is_none() {
+            return None;
+        }
+        let f = |t: &str| crate::domain::text::fullwidth_punct(t);
+        Some(Head {
+            mark: f(self
+                .mark
+                .as_deref()
+                .or(self.issuer.as_deref())
+                .unwrap_or("【发文机关标志】")),
+            number: f(self.doc_number.as_deref().unwrap_or("【发文字号】")),
+        })
+    }
+
+    /// The 版记, when 抄送 or 印发机关 is given: 印发机关 defaults to the issuer, the date to a
+    /// placeholder; the 抄送 list ends with "。" as the standard asks.
+    fn record(&self) -> Option<Record> {
+        if self.cc.is_none() && self.printed_by.is_none() {
+            return None;
+        }
+        let f = |t: &str| crate::domain::text::fullwidth_punct(t);
+        let cc = self
+            .cc
+            .as_deref()
+            .map(|c| format!("{}。", f(c.trim_end_matches(['.', '。', ',', '，', ';', '；']))))
+            .unwrap_or_default();
+        Some(Record {
+            cc,
+            printed_by: f(self
+                .printed_by
+                .as_deref()
+                .or(self.issuer.as_deref())
+                .unwrap_or("【印发机关】")),
+            printed_on: format!(
+                "{}印发",
+                self.printed_on.as_deref().unwrap_or("【 年 月 日】")
+            ),
+        })
+    }
 }
 
 fn block(p: &Para) -> Block {
     let text = |t: &str| crate::domain::text::fullwidth_punct(t);
     match p {
-        // The draft's headings are "(一)…": second-level in GB/T 9704's scheme.
-        Para::Heading(t) if t.starts_with('(') || t.starts_with('（') => Block::Heading2(text(t)),
-        Para::Heading(t) | Para::Title(t) => Block::Heading1(text(t)),
+        Para::Heading1(t) | Para::Title(t) => Block::Heading1(text(t)),
+        Para::Heading2(t) => Block::Heading2(text(t)),
         Para::Body(t) => Block::Body(text(t)),
         Para::Warning(t) => Block::Warning(text(t)),
         Para::Attachment(t) => Block::Body(text(t)),
     }
 }
 
-/// The draft notice as an official document (GB/T 9704-2012, see `gongwen`): title, 主送机关,
-/// the draft's paragraphs in full-width punctuation, 附件说明, 署名 and 成文日期, then the annex.
+/// The draft notice as an official document (GB/T 9704-2012, see `gongwen`): 版头 when given,
+/// title, 主送机关, the draft's paragraphs in full-width punctuation, 附件说明, 署名 and 成文日期,
+/// the annex, then 版记 when given.
 pub fn docx(
     paras: &[Para],
     annex: &Table,
@@ -305,6 +412,7 @@ pub fn docx(
         .unwrap_or_default();
     let to = parties.to.as_deref().unwrap_or("【主送机关】");
     let notice = Notice {
+        head: parties.head(),
         title,
         to: format!(
             "{}：",
@@ -326,14 +434,35 @@ pub fn docx(
             .unwrap_or_else(|| "【发文机关署名】".into()),
         date: "【成文日期 年 月 日】".into(),
         annex: Some((
-            crate::domain::text::fullwidth_punct(annex_heading),
-            AnnexTable {
-                headers: annex.headers.clone(),
-                rows: annex.display_rows(),
-            },
+            break_title(&crate::domain::text::fullwidth_punct(annex_heading)),
+            annex_table(annex),
         )),
+        record: parties.record(),
     };
     Ok(gongwen::notice_docx(&notice)?)
+}
+
+/// The annex as the document prints it: every cell's punctuation full-width where it stands
+/// next to Chinese text.
+fn annex_table(annex: &Table) -> AnnexTable {
+    let f = |t: &str| crate::domain::text::fullwidth_punct(t);
+    AnnexTable {
+        headers: annex.headers.iter().map(|h| f(h)).collect(),
+        rows: annex
+            .display_rows()
+            .iter()
+            .map(|r| r.iter().map(|c| f(c)).collect())
+            .collect(),
+    }
+}
+
+/// The notice's file name without extension: 通报草稿, or 通报 for the final notice.
+pub fn notice_stem(final_notice: bool) -> &'static str {
+    if final_notice {
+        "通报"
+    } else {
+        "通报草稿"
+    }
 }
 
 /// Write every report file into `dir` (a fresh folder that is swapped in afterwards): report.xlsx,
@@ -344,7 +473,9 @@ pub fn write_report(
     cur: &crate::domain::report::figures::CampaignData,
     created: &str,
     parties: &NoticeParties,
+    final_notice: bool,
 ) -> Result<()> {
+    let stem = notice_stem(final_notice);
     let put = |name: &str, bytes: &[u8]| -> Result<()> {
         let path = dir.join(name);
         if let Some(p) = path.parent() {
@@ -384,9 +515,9 @@ pub fn write_report(
         "抽样说明.md",
         sampling_note(&cur.display_name(), &design, &built.banners).as_bytes(),
     )?;
-    put("通报草稿.md", md.as_bytes())?;
+    put(&format!("{stem}.md"), md.as_bytes())?;
     put(
-        "通报草稿.docx",
+        &format!("{stem}.docx"),
         &docx(&built.paras, &built.annex, &annex_heading, parties)?,
     )?;
     for t in built.tables.iter().chain(std::iter::once(&built.annex)) {
@@ -422,12 +553,29 @@ mod tests {
     }
 
     #[test]
-    fn a_long_title_breaks_before_the_subject() {
+    fn a_long_title_breaks_between_words_into_lines_that_fit() {
         assert_eq!(
             break_title("关于2020年第一季度政务新媒体检查抽查情况的通报（草稿）"),
             "关于2020年第一季度政务新媒体\n检查抽查情况的通报（草稿）"
         );
+        assert_eq!(
+            break_title("关于2020年第一季度政务新媒体检查抽查情况的通报"),
+            "关于2020年第一季度政务新媒体\n检查抽查情况的通报"
+        );
+        // The annex title: never "问\n题", and both lines within 20 characters.
+        let annex = break_title("2020年第一季度检查抽查存在“单项否决”问题政务新媒体名单");
+        assert_eq!(annex, "2020年第一季度检查抽查\n存在“单项否决”问题政务新媒体名单");
+        for line in annex.lines() {
+            assert!(print_width(line) <= TITLE_LINE, "{line}");
+        }
         assert_eq!(break_title("关于检查抽查的通报"), "关于检查抽查的通报");
+        let long = break_title(
+            "关于2019年全省政务新媒体监管工作和2020年第一季度全省政务新媒体检查抽查情况的通报",
+        );
+        assert!(long.lines().count() >= 2, "{long}");
+        for line in long.lines() {
+            assert!(print_width(line) <= TITLE_LINE, "{long}");
+        }
     }
 
     #[test]

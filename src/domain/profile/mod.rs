@@ -25,8 +25,8 @@ mod rate;
 mod resolve;
 mod types;
 
-pub use config::{default_prefecture_label, Profile, ProfileError};
+pub use config::{default_prefecture_label, Issuer, Profile, ProfileError};
 pub use divisions::{province, provinces, Division, Province};
-pub use rate::{format_rate, format_share};
+pub use rate::{change_points, format_change, format_rate, format_share};
 pub use resolve::{infer_province, InferError, Region, RegionAliases, RegionError};
 pub use types::{TypeScheme, OTHER};

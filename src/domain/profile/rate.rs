@@ -121,6 +121,68 @@ pub fn format_share(num: u64, den: u64, decimals: u8) -> String {
     place_point(&digits, usize::from(decimals))
 }
 
+/// The change between two shares in percentage points, `now_num/now_den − before_num/before_den`,
+/// computed on the exact counts and rounded once, half away from zero, to `decimals` decimals
+/// (trailing zeros dropped), signed: "+0.3", "-5", "0". Rounding the difference of two already
+/// rounded rates, or of two floats, can land on the other side of a half point: 143/200 = 71.5%
+/// and 171/240 = 71.25% differ by exactly 0.25 points, which rounds to +0.3, while the float
+/// difference (0.0024999…) gives +0.2. Either share of nothing gives "-".
+///
+/// ```
+/// use audit::domain::profile::format_change;
+/// assert_eq!(format_change((143, 200), (171, 240), 1), "+0.3");
+/// assert_eq!(format_change((171, 240), (143, 200), 1), "-0.3");
+/// assert_eq!(format_change((1, 2), (1, 2), 1), "0");
+/// assert_eq!(format_change((197, 219), (1, 0), 1), "-");
+/// ```
+pub fn format_change(now: (u64, u64), before: (u64, u64), decimals: u8) -> String {
+    let Some((negative, digits)) = change_digits(now, before, decimals) else {
+        return "-".to_string();
+    };
+    let body = place_point(&digits, usize::from(decimals));
+    if body == "0" {
+        body
+    } else if negative {
+        format!("-{body}")
+    } else {
+        format!("+{body}")
+    }
+}
+
+/// The change's sign and its absolute value's digits scaled by 10^decimals, rounded half away
+/// from zero on exact integers; None when a denominator is 0.
+fn change_digits(now: (u64, u64), before: (u64, u64), decimals: u8) -> Option<(bool, Vec<u8>)> {
+    let ((a, b), (c, d)) = (now, before);
+    if b == 0 || d == 0 {
+        return None;
+    }
+    // 100·(a/b − c/d) = 100·(a·d − c·b) / (b·d); counts are far below 2^40, so i128 holds it.
+    let cross = i128::from(a) * i128::from(d) - i128::from(c) * i128::from(b);
+    let scale = 100 * 10i128.pow(u32::from(decimals));
+    let (num, den) = ((cross * scale).unsigned_abs(), i128::from(b) * i128::from(d));
+    let den = den.unsigned_abs();
+    let mut q = num / den;
+    if (num % den) * 2 >= den {
+        q += 1;
+    }
+    let digits = format!("{q:0>width$}", width = usize::from(decimals) + 1)
+        .bytes()
+        .map(|x| x - b'0')
+        .collect();
+    Some((cross < 0, digits))
+}
+
+/// The exact change in points as a number (for spreadsheets): 100·(a/b − c/d); None when a
+/// denominator is 0.
+pub fn change_points(now: (u64, u64), before: (u64, u64)) -> Option<f64> {
+    let ((a, b), (c, d)) = (now, before);
+    if b == 0 || d == 0 {
+        return None;
+    }
+    let cross = i128::from(a) * i128::from(d) - i128::from(c) * i128::from(b);
+    Some(100.0 * cross as f64 / (i128::from(b) * i128::from(d)) as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +220,21 @@ mod tests {
         assert_eq!(format_share(999_999, 1_000_000, 3), "100");
         assert_eq!(format_share(u64::MAX, u64::MAX, 4), "100");
         assert_eq!(format_share(3, 2, 1), "150");
+    }
+
+    #[test]
+    fn changes_round_once_on_exact_counts() {
+        assert_eq!(format_change((143, 200), (171, 240), 1), "+0.3");
+        // The float difference lands below the half point.
+        assert!(143.0 / 200.0 - 171.0 / 240.0 < 0.0025);
+        assert_eq!(format_change((90, 100), (82, 100), 1), "+8");
+        assert_eq!(format_change((1, 3), (0, 1), 2), "+33.33");
+        assert_eq!(format_change((0, 1), (1, 3), 0), "-33");
+        assert_eq!(format_change((1, 400), (0, 1), 1), "+0.3");
+        assert_eq!(format_change((0, 1), (1, 400), 1), "-0.3");
+        assert_eq!(format_change((1, 2001), (0, 1), 1), "0");
+        assert_eq!(format_change((5, 5), (0, 0), 1), "-");
+        assert!((change_points((143, 200), (171, 240)).unwrap() - 0.25).abs() < 1e-12);
     }
 
     #[test]

@@ -559,9 +559,12 @@ fn change_cells(
     for p in previous {
         let then = tally(p);
         r.push(rate_cell(then));
-        r.push(match (now.rate(), then.rate()) {
-            (Some(a), Some(b)) => Cell::Points(a - b),
-            _ => Cell::text("—"),
+        r.push(match (now.checked, then.checked) {
+            (0, _) | (_, 0) => Cell::text("—"),
+            _ => Cell::Change {
+                now: (now.qualified, now.checked),
+                before: (then.qualified, then.checked),
+            },
         });
     }
     r

@@ -5,5 +5,6 @@
 pub mod contents;
 pub mod draft;
 pub mod figures;
+pub mod follow_up;
 pub mod makeup;
 pub mod table;

@@ -20,6 +20,14 @@ pub enum Cell {
     Pct(f64),
     /// Percentage points (a difference of two rates), e.g. 0.082 → "8.2".
     Points(f64),
+    /// The change between two rates in percentage points, computed from their exact counts and
+    /// rounded once (see [`crate::domain::profile::format_change`]): "+0.3", "-5", "0".
+    Change {
+        /// (qualified, checked) now.
+        now: (u64, u64),
+        /// (qualified, checked) in the earlier campaign.
+        before: (u64, u64),
+    },
     /// A plain number with fixed decimals.
     Num(f64, usize),
     /// An empty cell.
@@ -64,6 +72,12 @@ impl Cell {
                     s
                 }
             }
+            Cell::Change { now, before } => {
+                match crate::domain::profile::format_change(*now, *before, decimals).as_str() {
+                    "-" => "—".to_string(),
+                    s => s.to_string(),
+                }
+            }
             Cell::Num(f, d) => format!("{f:.*}", d),
             Cell::Empty => String::new(),
         }
@@ -76,6 +90,7 @@ impl Cell {
             Cell::Rate { num, den } if *den > 0 => Some(*num as f64 / *den as f64),
             Cell::Pct(p) => Some(*p),
             Cell::Points(p) => Some(*p * 100.0),
+            Cell::Change { now, before } => crate::domain::profile::change_points(*now, *before),
             Cell::Num(f, _) => Some(*f),
             _ => None,
         }
