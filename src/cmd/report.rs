@@ -79,6 +79,10 @@ fn print_summary(made: &Made) {
     }
     println!("报告: {}", made.out.display());
     let stem = crate::formats::report_files::notice_stem(made.final_notice);
-    let which = if made.final_notice { "正式通报" } else { "通报草稿" };
+    let which = if made.final_notice {
+        "正式通报"
+    } else {
+        "通报草稿"
+    };
     println!("  report.xlsx(各表与图表)、annex.xlsx(附件名单)、{stem}.md / {stem}.docx({which})、抽样说明.md(内部使用)、csv/(各表 CSV)");
 }

@@ -22,9 +22,13 @@
 //!   left, one character in (7.5), through `w:evenAndOddHeaders` and two footers.
 //! - The annex on a new page: "附件" 3号 黑体 top left, its title centred on the third line
 //!   (7.3.7), then a bordered table whose header row repeats on every page and whose rows never
-//!   split. The table is set in 小4 (12 pt) 仿宋_GB2312, header in 黑体: a six-column name list
-//!   with long unit names wraps in any size, and 小4 puts a sixth more characters on each line
-//!   than 4号 (14 pt), so a list of a few hundred accounts takes fewer pages.
+//!   split. The table is set in 五号 (10.5 pt) 仿宋_GB2312 on 14-pt lines, header in 黑体: a
+//!   six-column name list with long unit names wraps in any size, and 五号 puts 35 characters on
+//!   a line of the text block, so a list of 60 accounts takes four pages, not eight. Columns are
+//!   sized to their content (see [`column_widths`]).
+//! - The 版头 (7.2) and 版记 (7.4) when the issuer gives them: the red 发文机关标志 35 mm under
+//!   the top of the text block, the 发文字号 two lines under it over a red rule; 抄送 and the
+//!   印发 line between a thick, a thin and a thick rule, floated to the foot of the last page.
 //!
 //! Fonts: each style names its Chinese font in `w:eastAsia` (Latin text and digits in Times New
 //! Roman); word/fontTable.xml gives each Chinese font an `w:altName` that Windows, WPS and most
@@ -184,8 +188,10 @@ const CHAR_SPACE: i64 =
 const CONDENSE: i64 = (TEXT_W as i64).div_euclid(CHARS) - (BODY_SZ as i64 / 2) * 20;
 /// Title size: 2号 = 22 pt.
 const TITLE_SZ: u32 = 44;
-/// Table size: 小4 = 12 pt.
-const TABLE_SZ: u32 = 24;
+/// Table size: 五号 = 10.5 pt, as annex name lists are commonly set.
+const TABLE_SZ: u32 = 21;
+/// Table line height (exact): 14 pt, a third over the characters.
+const TABLE_LINE: u32 = 280;
 /// Page-number size: 4号 = 14 pt.
 const PAGE_NUM_SZ: u32 = 28;
 /// Footer line height (exact): 16 pt.
@@ -195,9 +201,10 @@ const FOOTER_LINE: u32 = 320;
 const FOOTER_DIST: u32 = MARGIN_BOTTOM - 397 - FOOTER_LINE;
 /// One body character, for indents: 16 pt.
 const BODY_CHAR: u32 = BODY_SZ * 10;
-/// Word's default cell margin, left and right (0.19 cm), written out so LibreOffice agrees.
-const CELL_MARGIN: u32 = 108;
-/// Twips per display unit in the table (half a 12-pt character: 6 pt).
+/// Cell margin, left and right: 0.15 cm (Word's default is 0.19 cm), written out so LibreOffice
+/// agrees; a little narrower than the default so the name columns get the width.
+const CELL_MARGIN: u32 = 85;
+/// Twips per display unit in the table (half a 10.5-pt character: 5.25 pt).
 const TABLE_UNIT: u32 = TABLE_SZ * 10 / 2;
 /// The narrowest column: two characters and the cell margins.
 const MIN_COL: u32 = 4 * TABLE_UNIT + 2 * CELL_MARGIN;
@@ -426,8 +433,14 @@ fn head_xml(h: &Head) -> String {
 fn record_xml(r: &Record) -> String {
     let mut s = String::from("<w:tbl><w:tblPr>");
     s.push_str("<w:tblpPr w:leftFromText=\"0\" w:rightFromText=\"0\" w:vertAnchor=\"margin\" w:horzAnchor=\"margin\" w:tblpXSpec=\"center\" w:tblpYSpec=\"bottom\"/>");
-    s.push_str(&format!("<w:tblW w:w=\"{TEXT_W}\" w:type=\"dxa\"/><w:tblBorders>"));
-    for (side, sz) in [("top", RULE_THICK), ("bottom", RULE_THICK), ("insideH", RULE_THIN)] {
+    s.push_str(&format!(
+        "<w:tblW w:w=\"{TEXT_W}\" w:type=\"dxa\"/><w:tblBorders>"
+    ));
+    for (side, sz) in [
+        ("top", RULE_THICK),
+        ("bottom", RULE_THICK),
+        ("insideH", RULE_THIN),
+    ] {
         s.push_str(&format!(
             "<w:{side} w:val=\"single\" w:sz=\"{sz}\" w:space=\"0\" w:color=\"000000\"/>"
         ));
@@ -499,10 +512,12 @@ fn content_units(t: &AnnexTable) -> Vec<u32> {
     units
 }
 
-/// Column widths in twips: each column asks for its widest content plus the cell margins and
-/// one unit of slack; if all fit, the spare width is shared in proportion, so the table spans the
-/// text block; if not, narrow columns keep their width and the wide ones share the rest equally
-/// (they wrap, the widest first), so a long unit name does not starve the other columns.
+/// Column widths in twips, sized to the content: every column starts as wide as its header
+/// (so no heading breaks inside a word) and its widest short cell; then each further character
+/// of width goes to the column where it saves the most printed lines over the whole table, so
+/// long names and owners get the room and 序号 stays narrow; width no column can use is shared
+/// in proportion to the content. The table always spans the text block. When even the headers
+/// do not fit, narrow columns keep their width and the wide ones share the rest equally.
 fn column_widths(t: &AnnexTable) -> Result<Vec<u32>, GongwenError> {
     let columns = t.headers.len();
     if columns == 0 {
@@ -520,12 +535,178 @@ fn column_widths(t: &AnnexTable) -> Result<Vec<u32>, GongwenError> {
             columns,
         });
     }
-    let need: Vec<u32> = content_units(t)
+    // Text width available, in half characters of the table's size.
+    let room = (TEXT_W - columns as u32 * 2 * CELL_MARGIN) / TABLE_UNIT;
+    let start: Vec<u32> = (0..columns).map(|c| start_units(t, c)).collect();
+    if start.iter().sum::<u32>() > room {
+        let need: Vec<u32> = content_units(t)
+            .iter()
+            .map(|&u| (u.min(TEXT_W / TABLE_UNIT) + 1) * TABLE_UNIT + 2 * CELL_MARGIN)
+            .map(|w| w.max(MIN_COL))
+            .collect();
+        return Ok(fit_widths(&need, TEXT_W));
+    }
+    let lines = Lines::new(t, room);
+    let mut units = lines.fewest_lines_per_row(&start, room);
+    lines.widen(&mut units, room);
+    lines.rebalance(&mut units, &start);
+    let need: Vec<u32> = units
         .iter()
-        .map(|&u| (u.min(TEXT_W / TABLE_UNIT) + 1) * TABLE_UNIT + 2 * CELL_MARGIN)
-        .map(|w| w.max(MIN_COL))
+        .map(|&u| u * TABLE_UNIT + 2 * CELL_MARGIN)
         .collect();
     Ok(fit_widths(&need, TEXT_W))
+}
+
+/// Lines each cell (header included) takes at each width up to the room, so that the search
+/// for widths can count a whole table's printed lines cheaply.
+struct Lines {
+    /// `at[c][r][w]`: lines of column c, row r (0 = header) at w half characters.
+    at: Vec<Vec<Vec<u32>>>,
+}
+
+impl Lines {
+    fn new(t: &AnnexTable, room: u32) -> Lines {
+        let rows: Vec<&Vec<String>> = std::iter::once(&t.headers).chain(&t.rows).collect();
+        let at = (0..t.headers.len())
+            .map(|c| {
+                rows.iter()
+                    .map(|r| (0..=room).map(|w| cell_lines(&r[c], w.max(2))).collect())
+                    .collect()
+            })
+            .collect();
+        Lines { at }
+    }
+
+    /// Printed lines of the table: each row as tall as its tallest cell.
+    fn total(&self, units: &[u32]) -> u32 {
+        (0..self.at[0].len())
+            .map(|r| {
+                (0..units.len())
+                    .map(|c| self.at[c][r][units[c] as usize])
+                    .max()
+                    .unwrap_or(1)
+            })
+            .sum()
+    }
+
+    /// The narrowest widths (from `start`) at which no row takes more than k lines, for the
+    /// smallest k that fits the room.
+    fn fewest_lines_per_row(&self, start: &[u32], room: u32) -> Vec<u32> {
+        for k in 1..=8 {
+            let units: Vec<u32> = (0..start.len())
+                .map(|c| {
+                    let fits = |w: u32| self.at[c].iter().all(|l| l[w as usize] <= k);
+                    (start[c]..=room).find(|&w| fits(w)).unwrap_or(room)
+                })
+                .collect();
+            if units.iter().sum::<u32>() <= room {
+                return units;
+            }
+        }
+        start.to_vec()
+    }
+
+    /// Give the spare width, a character at a time or a few at once, to the column where it
+    /// saves the most lines per character, while any saves a line.
+    fn widen(&self, units: &mut [u32], room: u32) {
+        loop {
+            let spare = room - units.iter().sum::<u32>();
+            let now = self.total(units);
+            let mut best: Option<(u32, u32, usize, u32)> = None; // (saved, chars, column, add)
+            for c in 0..units.len() {
+                for chars in 1..=(spare / 2).min(12) {
+                    let mut wider = units.to_vec();
+                    wider[c] += 2 * chars;
+                    let saved = now.saturating_sub(self.total(&wider));
+                    // Compare saved/chars without division: a·d > b·c.
+                    let better = best.is_none_or(|(s, ch, _, _)| saved * ch > s * chars);
+                    if saved > 0 && better {
+                        best = Some((saved, chars, c, 2 * chars));
+                    }
+                }
+            }
+            let Some((_, _, c, add)) = best else { return };
+            units[c] += add;
+        }
+    }
+
+    /// Move width between columns while that saves lines (never below a column's start).
+    fn rebalance(&self, units: &mut [u32], start: &[u32]) {
+        for _ in 0..200 {
+            let now = self.total(units);
+            let mut moved = false;
+            'search: for from in 0..units.len() {
+                for to in (0..units.len()).filter(|&to| to != from) {
+                    for chars in 1..=4 {
+                        let step = 2 * chars;
+                        if units[from] < start[from] + step {
+                            break;
+                        }
+                        let mut next = units.to_vec();
+                        next[from] -= step;
+                        next[to] += step;
+                        if self.total(&next) < now {
+                            units.copy_from_slice(&next);
+                            moved = true;
+                            break 'search;
+                        }
+                    }
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+}
+
+/// A column's starting width in half characters: its header on one line, and its cells when
+/// they are short (up to five characters: 序号, 类型 such as 移动客户端, a city), at least two
+/// characters.
+fn start_units(t: &AnnexTable, c: usize) -> u32 {
+    let short = t
+        .rows
+        .iter()
+        .map(|r| print_units(&r[c]))
+        .filter(|&u| u <= 10)
+        .max()
+        .unwrap_or(0);
+    print_units(&t.headers[c]).max(short).max(4)
+}
+
+/// Width in half characters as a CJK font sets the text: ideographs, full-width punctuation
+/// and the curly quotes of Chinese text take two, digits and Latin letters one.
+fn char_units(c: char) -> u32 {
+    if matches!(c, '“' | '”' | '‘' | '’' | '—' | '…') {
+        2
+    } else {
+        display_width(c.encode_utf8(&mut [0; 4])) as u32
+    }
+}
+
+/// The widest line of a cell, in half characters.
+fn print_units(text: &str) -> u32 {
+    text.split('\n')
+        .map(|l| l.chars().map(char_units).sum())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Lines a cell takes at `width` half characters, filling each line character by character.
+fn cell_lines(text: &str, width: u32) -> u32 {
+    let mut lines = 0;
+    for line in text.split('\n') {
+        let (mut n, mut used) = (1, 0);
+        for c in line.chars().map(char_units) {
+            if used + c > width && used > 0 {
+                n += 1;
+                used = 0;
+            }
+            used += c;
+        }
+        lines += n;
+    }
+    lines
 }
 
 /// Widths that add up to `total` (see [`column_widths`]); ties go to the leftmost column.
@@ -703,7 +884,8 @@ fn head_record_styles() -> [String; 4] {
         jc("center")
     );
     let one = RECORD_SZ * 10;
-    let record_line = "<w:spacing w:before=\"60\" w:after=\"60\" w:line=\"400\" w:lineRule=\"exact\"/>";
+    let record_line =
+        "<w:spacing w:before=\"60\" w:after=\"60\" w:line=\"400\" w:lineRule=\"exact\"/>";
     // "抄送：" then names; a wrapped line starts under the first name (hanging three characters).
     let cc = format!(
         "{NO_GRID}{record_line}<w:ind w:left=\"{}\" w:right=\"{one}\" w:hanging=\"{}\"/>{}",
@@ -733,7 +915,13 @@ fn head_record_styles() -> [String; 4] {
             &rpr(FANGSONG, TNR, BODY_SZ, ""),
         ),
         style("RecordCc", "抄送", "Normal", &cc, &small),
-        style("RecordPrinted", "印发机关和日期", "Normal", &printed, &small),
+        style(
+            "RecordPrinted",
+            "印发机关和日期",
+            "Normal",
+            &printed,
+            &small,
+        ),
     ]
 }
 
@@ -840,7 +1028,7 @@ fn closing_styles() -> [String; 4] {
 
 /// Table cells and the page-number footers.
 fn table_footer_styles() -> [String; 5] {
-    let cell = format!("{NO_GRID}{}{}", spacing(0, 0, 320), jc("center"));
+    let cell = format!("{NO_GRID}{}{}", spacing(0, 0, TABLE_LINE), jc("center"));
     let small = rpr(FANGSONG, TNR, TABLE_SZ, "");
     let one_char = PAGE_NUM_SZ * 10;
     let odd = format!(
@@ -1165,8 +1353,8 @@ mod tests {
             ("Signature", "仿宋_GB2312", "32"),
             ("AnnexLabel", "黑体", "32"),
             ("AnnexTitle", "方正小标宋简体", "44"),
-            ("TableText", "仿宋_GB2312", "24"),
-            ("TableHeader", "黑体", "24"),
+            ("TableText", "仿宋_GB2312", "21"),
+            ("TableHeader", "黑体", "21"),
             ("FooterOdd", "宋体", "28"),
             ("FooterEven", "宋体", "28"),
         ] {
@@ -1438,15 +1626,15 @@ mod tests {
         n.annex = Some(("名单".into(), AnnexTable::default()));
         assert!(matches!(notice_docx(&n), Err(GongwenError::NoColumns)));
         let wide = AnnexTable {
-            headers: vec!["列".into(); 13],
+            headers: vec!["列".into(); 15],
             rows: vec![],
         };
         n.annex = Some(("名单".into(), wide));
         assert!(matches!(
             notice_docx(&n),
             Err(GongwenError::TooManyColumns {
-                columns: 13,
-                max: 12
+                columns: 15,
+                max: 14
             })
         ));
     }

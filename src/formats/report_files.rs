@@ -366,7 +366,12 @@ impl NoticeParties {
         let cc = self
             .cc
             .as_deref()
-            .map(|c| format!("{}。", f(c.trim_end_matches(['.', '。', ',', '，', ';', '；']))))
+            .map(|c| {
+                format!(
+                    "{}。",
+                    f(c.trim_end_matches(['.', '。', ',', '，', ';', '；']))
+                )
+            })
             .unwrap_or_default();
         Some(Record {
             cc,
@@ -564,7 +569,10 @@ mod tests {
         );
         // The annex title: never "问\n题", and both lines within 20 characters.
         let annex = break_title("2020年第一季度检查抽查存在“单项否决”问题政务新媒体名单");
-        assert_eq!(annex, "2020年第一季度检查抽查\n存在“单项否决”问题政务新媒体名单");
+        assert_eq!(
+            annex,
+            "2020年第一季度检查抽查\n存在“单项否决”问题政务新媒体名单"
+        );
         for line in annex.lines() {
             assert!(print_width(line) <= TITLE_LINE, "{line}");
         }

@@ -74,10 +74,21 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
         );
         (fresh, read.already, problems)
     };
-    let deadline = NaiveDate::parse_from_str(&entry.deadline, "%Y-%m-%d")
-        .map_err(|_| anyhow!("campaign.toml 中的整改报送截止日期 \"{}\" 不是 YYYY-MM-DD", entry.deadline))?;
+    let deadline = NaiveDate::parse_from_str(&entry.deadline, "%Y-%m-%d").map_err(|_| {
+        anyhow!(
+            "campaign.toml 中的整改报送截止日期 \"{}\" 不是 YYYY-MM-DD",
+            entry.deadline
+        )
+    })?;
     let mut txn = camp.begin()?;
-    let taken = take(&mut txn, fresh, &mut rows, &mut entry, &mut problems, deadline)?;
+    let taken = take(
+        &mut txn,
+        fresh,
+        &mut rows,
+        &mut entry,
+        &mut problems,
+        deadline,
+    )?;
     entry.record_sha256 = Some(record::stage_record(&mut txn, &rows)?);
     camp.manifest.rectify = Some(entry);
     camp.commit(txn)?;

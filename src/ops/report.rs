@@ -59,7 +59,8 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
         bail!("还有 {unchecked} 个样本账号未检查,不能生成正式通报(--final);收齐后再出正式通报,或去掉 --final 出一份草稿");
     }
     // The profile may make the final notice the default; an incomplete report is never final.
-    let final_notice = req.final_notice.unwrap_or(cur.profile.issuer.final_notice) && unchecked == 0;
+    let final_notice =
+        req.final_notice.unwrap_or(cur.profile.issuer.final_notice) && unchecked == 0;
     let parties = parties(&req.parties, &cur.profile.issuer);
     let follow_up = match previous_camps.first() {
         Some(p) => follow_up(p, &cur)?,
@@ -124,8 +125,14 @@ fn follow_up(prev: &Campaign, cur: &CampaignData) -> Result<Option<FollowUp>> {
         return Ok(None);
     };
     let entry = prev.rectify_entry()?;
-    let deadline = chrono::NaiveDate::parse_from_str(&entry.deadline, "%Y-%m-%d")
-        .map_err(|_| anyhow::anyhow!("{}: 整改报送截止日期 \"{}\" 不是 YYYY-MM-DD", prev.dir.display(), entry.deadline))?;
+    let deadline =
+        chrono::NaiveDate::parse_from_str(&entry.deadline, "%Y-%m-%d").map_err(|_| {
+            anyhow::anyhow!(
+                "{}: 整改报送截止日期 \"{}\" 不是 YYYY-MM-DD",
+                prev.dir.display(),
+                entry.deadline
+            )
+        })?;
     // Every reply in the record counts; an unreported account is overdue once the deadline
     // has passed, which it has by the next quarter's report.
     let statuses = crate::domain::rectify::unit_status(&rows, deadline, deadline);
@@ -135,7 +142,9 @@ fn follow_up(prev: &Campaign, cur: &CampaignData) -> Result<Option<FollowUp>> {
         Some(p) => crate::domain::text::period_words(p),
         None => prev.manifest.name.clone(),
     };
-    Ok(Some(FollowUp::from_record(quarter, &rows, &statuses, &active)))
+    Ok(Some(FollowUp::from_record(
+        quarter, &rows, &statuses, &active,
+    )))
 }
 
 /// The `--previous` campaigns, opened and checked against `camp`: a real campaign is never

@@ -159,7 +159,10 @@ fn change_digits(now: (u64, u64), before: (u64, u64), decimals: u8) -> Option<(b
     // 100·(a/b − c/d) = 100·(a·d − c·b) / (b·d); counts are far below 2^40, so i128 holds it.
     let cross = i128::from(a) * i128::from(d) - i128::from(c) * i128::from(b);
     let scale = 100 * 10i128.pow(u32::from(decimals));
-    let (num, den) = ((cross * scale).unsigned_abs(), i128::from(b) * i128::from(d));
+    let (num, den) = (
+        (cross * scale).unsigned_abs(),
+        i128::from(b) * i128::from(d),
+    );
     let den = den.unsigned_abs();
     let mut q = num / den;
     if (num % den) * 2 >= den {

@@ -286,9 +286,17 @@ mod tests {
         let seen = |v: Vec<RectifyRow>| v.iter().map(|r| r.outcome.is_some()).collect::<Vec<_>>();
         assert_eq!(seen(on(10)), [true, false]);
         assert_eq!(seen(on(11)), [true, true]);
-        let s = unit_status(&on(12), deadline, NaiveDate::from_ymd_opt(2020, 4, 12).unwrap());
+        let s = unit_status(
+            &on(12),
+            deadline,
+            NaiveDate::from_ymd_opt(2020, 4, 12).unwrap(),
+        );
         assert_eq!((s[0].reported, s[0].late, s[0].overdue), (2, 1, 0));
-        let s = unit_status(&on(10), deadline, NaiveDate::from_ymd_opt(2020, 4, 10).unwrap());
+        let s = unit_status(
+            &on(10),
+            deadline,
+            NaiveDate::from_ymd_opt(2020, 4, 10).unwrap(),
+        );
         assert_eq!((s[0].reported, s[0].late), (1, 0));
         assert_eq!(reply_state(&on(12)[1], true), "逾期报送");
     }

@@ -487,10 +487,7 @@ fn follow_up_paras(f: &FollowUp) -> Vec<Para> {
             ));
         }
         if !f.unreported_units.is_empty() {
-            s.push_str(&format!(
-                "{}未报送整改情况。",
-                units(&f.unreported_units)
-            ));
+            s.push_str(&format!("{}未报送整改情况。", units(&f.unreported_units)));
         }
         out.push(Para::Body(s));
     }
@@ -583,12 +580,24 @@ mod tests {
 
     #[test]
     fn change_phrases_come_from_exact_counts() {
-        assert_eq!(change_phrase(t(90, 100), t(818, 1000), 1), "比上季度提升8.2个百分点");
-        assert_eq!(change_phrase(t(80, 100), t(85, 100), 1), "比上季度下降5个百分点");
+        assert_eq!(
+            change_phrase(t(90, 100), t(818, 1000), 1),
+            "比上季度提升8.2个百分点"
+        );
+        assert_eq!(
+            change_phrase(t(80, 100), t(85, 100), 1),
+            "比上季度下降5个百分点"
+        );
         assert_eq!(change_phrase(t(8, 10), t(80, 100), 1), "与上季度持平");
         // 71.5% against 71.25%: exactly 0.25 points, which rounds half up to 0.3; the float
         // difference of the two rates is just below 0.0025 and would give 0.2.
-        assert_eq!(change_phrase(t(143, 200), t(171, 240), 1), "比上季度提升0.3个百分点");
-        assert_eq!(change_phrase(t(171, 240), t(143, 200), 1), "比上季度下降0.3个百分点");
+        assert_eq!(
+            change_phrase(t(143, 200), t(171, 240), 1),
+            "比上季度提升0.3个百分点"
+        );
+        assert_eq!(
+            change_phrase(t(171, 240), t(143, 200), 1),
+            "比上季度下降0.3个百分点"
+        );
     }
 }

@@ -86,7 +86,11 @@ impl FollowUp {
         let rows: [(&str, u64, String); 5] = [
             ("应整改", self.listed, String::new()),
             ("已报送整改情况", self.reported, String::new()),
-            ("其中逾期报送", sum(&self.late_units), units(&self.late_units)),
+            (
+                "其中逾期报送",
+                sum(&self.late_units),
+                units(&self.late_units),
+            ),
             (
                 "未报送整改情况",
                 sum(&self.unreported_units),
