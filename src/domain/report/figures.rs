@@ -918,14 +918,34 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
 }
 
 /// The accounts the annex lists: checked accounts with a single-veto problem, provincial
-/// departments first, then cities in the province's order, the sample's order within each.
-/// `rectify sheets` takes its list from here too, so the units report on exactly the annex.
+/// departments first, grouped by department (in the profile's `[issuer] departments` order,
+/// then the others as they first appear), then cities in the province's order; the sample's
+/// order within each. `rectify sheets` takes its list from here too, so the units report on
+/// exactly the annex.
 pub fn annex_accounts(c: &CampaignData) -> Vec<(&Account, &Outcome)> {
     let mut list: Vec<(&Account, &Outcome)> = c
         .checked()
         .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
         .collect();
-    list.sort_by_key(|(a, _)| c.place_rank(a));
+    let listed = &c.profile.issuer.departments;
+    let mut seen: Vec<String> = Vec::new();
+    for (a, _) in &list {
+        let dept = c.place_name(a);
+        if c.place_rank(a).0 == 0 && !seen.contains(&dept) {
+            seen.push(dept);
+        }
+    }
+    let dept_rank = |a: &Account| -> usize {
+        if c.place_rank(a).0 != 0 {
+            return 0;
+        }
+        let dept = c.place_name(a);
+        match listed.iter().position(|d| *d == dept) {
+            Some(i) => i,
+            None => listed.len() + seen.iter().position(|d| *d == dept).unwrap_or(0),
+        }
+    };
+    list.sort_by_key(|(a, _)| (c.place_rank(a), dept_rank(a)));
     list
 }
 
