@@ -97,7 +97,10 @@ pub fn build(cur: &CampaignData, previous: &[CampaignData], opts: &Options) -> B
         tables.push(f.table());
     }
     let est = figures::estimate_groups(cur);
-    let overall_est = est.overall().map(|e| (e.rate, e.lower, e.upper));
+    let overall_est = est
+        .overall()
+        .filter(|e| e.method != crate::domain::stats::IntervalMethod::NoRandomSample)
+        .map(|e| (e.rate, e.lower, e.upper));
     tables.push(figures::estimates(&est));
     let mut annex = figures::annex(cur);
     for t in tables.iter_mut().chain(std::iter::once(&mut annex)) {

@@ -720,6 +720,8 @@ pub struct EstimateRow {
     pub label: String,
     /// Raw counts of the checked accounts of the group.
     pub raw: Tally,
+    /// The group's accounts in the frame (the registry's active accounts less exclusions).
+    pub frame: u64,
     /// The weighted estimate; None when no account of the group was checked.
     pub estimate: Option<Estimate>,
 }
@@ -751,14 +753,14 @@ pub fn estimate_groups(c: &CampaignData) -> Estimates {
     }
     let rows = groups
         .into_iter()
-        .map(|g| EstimateRow {
-            raw: c.tally(&g.member),
-            estimate: estimate(
-                &frames,
-                &observations(c, &index, &g.member),
-                c.frame_count(&g.member),
-            ),
-            label: g.label(),
+        .map(|g| {
+            let frame = c.frame_count(&g.member);
+            EstimateRow {
+                raw: c.tally(&g.member),
+                frame,
+                estimate: estimate(&frames, &observations(c, &index, &g.member), frame),
+                label: g.label(),
+            }
         })
         .collect();
     let certainty: Vec<u64> = c.design.strata.iter().map(|s| s.certainty).collect();
@@ -778,13 +780,19 @@ pub fn uncovered_phrase(u: &Uncovered) -> Option<String> {
     (u.accounts > 0).then(|| format!("未覆盖 {} 层、{} 个账号", u.strata, u.accounts))
 }
 
-fn method_label(m: IntervalMethod) -> &'static str {
-    match m {
+/// What the 区间方法 column says: exactly what was computed.
+fn method_label(e: &Estimate) -> &'static str {
+    match e.method {
         IntervalMethod::Census => "全部检查",
+        IntervalMethod::KornGraubard if e.capped => "Korn–Graubard(有效样本量取随机样本数)",
         IntervalMethod::KornGraubard => "Korn–Graubard",
-        IntervalMethod::ClopperPearson => "Clopper–Pearson(按检查数)",
+        IntervalMethod::ClopperPearson => "Clopper–Pearson(按随机样本数)",
+        IntervalMethod::NoRandomSample => "无随机样本，不作推算",
     }
 }
+
+/// The text a group with no checked random unit shows in place of an estimate.
+pub const NO_RANDOM_SAMPLE: &str = "无随机样本，不作推算";
 
 fn estimate_cells(row: &EstimateRow) -> Vec<Cell> {
     let raw = if row.raw.checked == 0 {
@@ -795,6 +803,7 @@ fn estimate_cells(row: &EstimateRow) -> Vec<Cell> {
             den: row.raw.checked,
         }
     };
+    let dash = || Cell::text("—");
     let Some(e) = &row.estimate else {
         let mut r = vec![
             Cell::Text(row.label.clone()),
@@ -802,20 +811,37 @@ fn estimate_cells(row: &EstimateRow) -> Vec<Cell> {
             Cell::Int(0),
             raw,
         ];
-        r.extend((0..6).map(|_| Cell::text("—")));
+        r.extend((0..6).map(|_| dash()));
+        r.push(Cell::Int(row.frame as i64));
+        r.push(dash());
         return r;
+    };
+    let estimated = e.method != IntervalMethod::NoRandomSample;
+    let pct = |p: f64| if estimated { Cell::Pct(p) } else { dash() };
+    // A standard error is shown where the design variance carried the interval (0 for a
+    // census); where every random unit passed (or failed) it is 0 and says nothing.
+    let se = match e.method {
+        IntervalMethod::KornGraubard => Cell::Num(e.std_err * 100.0, 1),
+        IntervalMethod::Census => Cell::Num(0.0, 1),
+        _ => dash(),
     };
     vec![
         Cell::Text(row.label.clone()),
         Cell::Int(e.n as i64),
         Cell::Int(e.random_n as i64),
         raw,
-        Cell::Pct(e.rate),
-        Cell::Pct(e.lower),
-        Cell::Pct(e.upper),
-        Cell::Num(e.std_err * 100.0, 1),
-        Cell::Int(e.population.round() as i64),
-        Cell::text(method_label(e.method)),
+        pct(e.rate),
+        pct(e.lower),
+        pct(e.upper),
+        se,
+        e.df.map_or_else(dash, |d| Cell::Int(d.round() as i64)),
+        if estimated {
+            Cell::Int(e.population.round() as i64)
+        } else {
+            dash()
+        },
+        Cell::Int(row.frame as i64),
+        Cell::text(method_label(e)),
     ]
 }
 
@@ -837,7 +863,9 @@ pub fn estimates(est: &Estimates) -> Table {
             "95%置信区间下限",
             "95%置信区间上限",
             "标准误(百分点)",
+            "自由度",
             "推算账号数",
+            "台账账号数",
             "区间方法",
         ],
     );
@@ -849,8 +877,23 @@ pub fn estimates(est: &Estimates) -> Table {
             est.frame - est.uncovered.accounts.min(est.frame)
         ));
     }
-    t.notes.push("加权估计: 每个随机入样账号的权重为 (N_h − 必查数)/该层已检查的随机样本数,必查(含回头看)账号权重为 1;方差按分层无放回抽样线性化并作有限总体校正;只有 1 个已检查随机样本的层按 R survey 包 lonely.psu = \"adjust\" 的规则计入方差。".into());
-    t.notes.push("置信区间: Korn–Graubard 法(R 的 svyciprop(method = \"beta\") 在子总体上的算法:以设计效应和自由度调整有效样本量后的 Clopper–Pearson 区间),始终在 0–100% 之内;没有可用的设计方差时(合格率为 0% 或 100%,或该组只有必查账号)按该组检查数取 Clopper–Pearson 区间;只有该组抽样框内全部账号都已检查时区间才是该值本身。".into());
+    for r in &est.rows {
+        if let Some(e) = r
+            .estimate
+            .as_ref()
+            .filter(|e| e.method == IntervalMethod::NoRandomSample)
+        {
+            t.notes.push(format!(
+                "{}: {NO_RANDOM_SAMPLE}。该组已检查的 {} 个账号都是必查(含回头看)账号,不是该组的随机样本;该组台账 {} 个账号中其余 {} 个没有任何估计覆盖。",
+                r.label,
+                e.n,
+                r.frame,
+                r.frame.saturating_sub(e.n)
+            ));
+        }
+    }
+    t.notes.push("加权估计: 每个随机入样账号的权重为 (N_h − 必查数)/该层已检查的随机样本数,必查(含回头看)账号权重为 1;方差按分层无放回抽样线性化并作有限总体校正;只有 1 个已检查随机样本的层按 R survey 包 lonely.psu = \"adjust\" 的规则计入方差。推算账号数是该组权重之和,台账账号数是该组在抽样框中的实际账号数,两者之差来自抽样误差和未覆盖的层。".into());
+    t.notes.push("置信区间: Korn–Graubard 法,即 R 的 svyciprop(method = \"beta\") 在子总体上的算法:有效样本量 n* = R̂(1−R̂)/V̂ × (t_{n−1}/t_自由度)²,再取 n*·R̂ 个合格、n* 个账号的 Clopper–Pearson 区间;自由度 = 该组已检查的随机样本数 − 它们所在的层数(必查账号各算一层,即 R 的 degf())。与 R 的一处不同: n* 不超过该组已检查的随机样本数(必查和回头看账号是确知的,不是抽样所得),受此上限约束的行标为\"有效样本量取随机样本数\",区间比 R 的宽。随机样本全部合格(或全部不合格)、或自由度不足 1 时没有可用的设计方差,区间按该组随机样本数取 Clopper–Pearson,标准误显示为\"—\";该组没有已检查的随机样本时不作推算;只有该组抽样框内全部账号都已检查时区间才是该值本身。".into());
     t
 }
 
@@ -968,4 +1011,91 @@ pub fn annex(c: &CampaignData) -> Table {
         ]);
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(n: u64, random_n: u64, method: IntervalMethod, capped: bool) -> EstimateRow {
+        EstimateRow {
+            label: "移动客户端".into(),
+            raw: Tally {
+                checked: n,
+                qualified: n - 1,
+            },
+            frame: 174,
+            estimate: Some(Estimate {
+                n,
+                qualified: n - 1,
+                random_n,
+                population: 6.0,
+                rate: 5.0 / 6.0,
+                std_err: 0.0,
+                lower: 0.0,
+                upper: 1.0,
+                df: None,
+                lonely_strata: 0,
+                capped,
+                method,
+            }),
+        }
+    }
+
+    /// Issue #23: a group checked only through certainty units prints no estimate, no
+    /// interval and no estimated size, says why, and counts its other accounts as uncovered.
+    #[test]
+    fn a_certainty_only_group_prints_no_interval() {
+        let r = row(6, 0, IntervalMethod::NoRandomSample, false);
+        let cells: Vec<String> = estimate_cells(&r).iter().map(Cell::display).collect();
+        assert_eq!(
+            cells,
+            [
+                "移动客户端",
+                "6",
+                "0",
+                "83.3%",
+                "—",
+                "—",
+                "—",
+                "—",
+                "—",
+                "—",
+                "174",
+                NO_RANDOM_SAMPLE
+            ]
+        );
+        let est = Estimates {
+            rows: vec![r],
+            uncovered: Uncovered::default(),
+            frame: 6030,
+        };
+        let t = estimates(&est);
+        assert!(
+            t.notes
+                .iter()
+                .any(|n| n.starts_with("移动客户端: 无随机样本，不作推算")
+                    && n.contains("其余 168 个")),
+            "{:?}",
+            t.notes
+        );
+    }
+
+    /// The labels say what was computed: the cap on the effective sample size, the fallback on
+    /// the random units, and no standard error where every random unit passed.
+    #[test]
+    fn labels_and_standard_errors_say_what_was_computed() {
+        let label = |m, capped| estimate_cells(&row(20, 12, m, capped))[11].display();
+        assert_eq!(
+            label(IntervalMethod::KornGraubard, true),
+            "Korn–Graubard(有效样本量取随机样本数)"
+        );
+        assert_eq!(label(IntervalMethod::KornGraubard, false), "Korn–Graubard");
+        assert_eq!(
+            label(IntervalMethod::ClopperPearson, false),
+            "Clopper–Pearson(按随机样本数)"
+        );
+        let se = estimate_cells(&row(20, 12, IntervalMethod::ClopperPearson, false))[7].display();
+        assert_eq!(se, "—");
+    }
 }
