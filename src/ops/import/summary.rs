@@ -79,6 +79,12 @@ impl ImportOutcome {
             "台账: {}",
             self.registry_path.display()
         )));
+        if self.period.is_none() {
+            lines.push(SummaryLine::Err(format!(
+                "警告: 项目目录名“{}”不是期次(形如 2020Q1),本项目没有期次:通报将以目录名代替季度,检查日期也不按季度核对;请加 --period 2020Q1 重新导入(加 --force),或把项目目录命名为期次",
+                self.campaign_name
+            )));
+        }
         if self.stale_sample {
             lines.push(SummaryLine::Err("警告: 本项目已有样本,台账已更新,请用 audit sample --force 重新抽样(audit verify 会报告不一致)".to_string()));
         }
