@@ -4,7 +4,7 @@ use super::gongwen::{self, AnnexTable, Block, Head, Notice, Record};
 use crate::domain::report::draft::Para;
 use crate::domain::report::table::{Cell, Table};
 use anyhow::{Context, Result};
-use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{Chart, ChartFont, ChartType, Format, FormatBorder, Workbook, Worksheet};
 
 /// A table as CSV bytes, cells as displayed.
 pub fn csv(t: &Table) -> Result<Vec<u8>> {
@@ -29,46 +29,56 @@ fn sheet_name(name: &str) -> String {
     s
 }
 
+/// The document's fonts (GB/T 9704), so a table pasted into the notice needs no reformatting:
+/// 仿宋_GB2312 for cells and notes, 黑体 for titles and headers.
+const BODY_FONT: &str = "仿宋_GB2312";
+const HEAD_FONT: &str = "黑体";
+
+/// Text as the notice prints it: half-width punctuation next to Chinese made full-width.
+fn print_text(s: &str) -> String {
+    crate::domain::text::fullwidth_punct(s)
+}
+
 /// Write a table onto a worksheet from `row`; returns (header row, first data row, last data row).
+/// Titles, headers and notes are written with full-width punctuation and the document's fonts;
+/// `print_cells` does the same for text cells (the annex, which is printed as it is).
 fn put_table(
     ws: &mut Worksheet,
     t: &Table,
     banners: &[String],
     row0: u32,
 ) -> Result<(u32, u32, u32)> {
-    let title = Format::new().set_bold().set_font_size(13);
-    let red = Format::new().set_bold().set_font_color(0xC00000);
-    let hf = crate::formats::write::header_format();
-    let border = Format::new().set_border(FormatBorder::Thin);
-    let pct = Format::new()
+    let print_cells = t.name.starts_with("附件");
+    let body = || Format::new().set_font_name(BODY_FONT);
+    let title = Format::new().set_font_name(HEAD_FONT).set_font_size(14);
+    let red = body().set_bold().set_font_color(0xC00000);
+    let hf = crate::formats::write::header_format().set_font_name(HEAD_FONT);
+    let border = body().set_border(FormatBorder::Thin);
+    let pct = body()
         .set_border(FormatBorder::Thin)
         .set_num_format(match t.decimals {
             0 => "0%".to_string(),
             d => format!("0.{}%", "0".repeat(usize::from(d))),
         });
-    let num0 = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_num_format("0");
+    let num0 = body().set_border(FormatBorder::Thin).set_num_format("0");
     let points = match t.decimals {
         0 => "0".to_string(),
         d => format!("0.{}", "0".repeat(usize::from(d))),
     };
-    let num1 = Format::new()
+    let num1 = body()
         .set_border(FormatBorder::Thin)
         .set_num_format(format!("+{points};-{points};0"));
-    let num2 = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_num_format("0.00");
+    let num2 = body().set_border(FormatBorder::Thin).set_num_format("0.00");
     let mut r = row0;
-    ws.write_string_with_format(r, 0, &t.title, &title)?;
+    ws.write_string_with_format(r, 0, print_text(&t.title), &title)?;
     r += 1;
     for b in banners {
-        ws.write_string_with_format(r, 0, b, &red)?;
+        ws.write_string_with_format(r, 0, print_text(b), &red)?;
         r += 1;
     }
     let header_row = r;
     for (c, h) in t.headers.iter().enumerate() {
-        ws.write_string_with_format(r, c as u16, h, &hf)?;
+        ws.write_string_with_format(r, c as u16, print_text(h), &hf)?;
     }
     r += 1;
     let first = r;
@@ -76,6 +86,9 @@ fn put_table(
         for (c, cell) in row.iter().enumerate() {
             let c = c as u16;
             match cell {
+                Cell::Text(s) if print_cells => {
+                    ws.write_string_with_format(r, c, print_text(s), &border)?
+                }
                 Cell::Text(s) => ws.write_string_with_format(r, c, s, &border)?,
                 Cell::Int(i) => ws.write_number_with_format(r, c, *i as f64, &num0)?,
                 Cell::Rate { .. } | Cell::Pct(_) => {
@@ -95,36 +108,72 @@ fn put_table(
     let last = r.saturating_sub(1).max(first);
     for n in &t.notes {
         r += 1;
-        ws.write_string(r, 0, format!("注: {n}"))?;
+        ws.write_string_with_format(r, 0, print_text(&format!("注: {n}")), &body())?;
     }
     crate::formats::write::autofit(ws, &t.headers, &t.display_rows())?;
     Ok((header_row, first, last))
 }
 
+/// A chart of the pass rate of each row from `first` to `last`: columns for a few categories,
+/// horizontal bars for a long list (the 市(州) of a province), so that every label shows; in
+/// both, every category is labelled and the order is the table's.
 fn add_bar_chart(
     ws: &mut Worksheet,
     sheet: &str,
     title: &str,
-    first: u32,
-    last: u32,
+    (first, last): (u32, u32),
     rate_col: u16,
     at_col: u16,
 ) -> Result<()> {
-    let mut chart = Chart::new(ChartType::Column);
+    let n = last + 1 - first;
+    let long = n > 8;
+    let mut chart = Chart::new(if long {
+        ChartType::Bar
+    } else {
+        ChartType::Column
+    });
+    let font = ChartFont::new().set_name(BODY_FONT).clone();
     chart
         .add_series()
         .set_categories((sheet, first, 0, last, 0))
         .set_values((sheet, first, rate_col, last, rate_col))
         .set_name("合格率");
-    chart.title().set_name(title);
     chart
-        .y_axis()
+        .title()
+        .set_name(&print_text(title))
+        .set_font(ChartFont::new().set_name(HEAD_FONT).set_size(12));
+    chart.legend().set_hidden();
+    // Bar charts put the categories on the y axis (rust_xlsxwriter's y_axis), columns on x.
+    let (category, value) = if long {
+        (chart.y_axis(), ChartAxisPick::X)
+    } else {
+        (chart.x_axis(), ChartAxisPick::Y)
+    };
+    category.set_label_interval(1).set_font(&font);
+    if long {
+        // Top to bottom in the table's order.
+        category.set_reverse();
+    }
+    let value_axis = match value {
+        ChartAxisPick::X => chart.x_axis(),
+        ChartAxisPick::Y => chart.y_axis(),
+    };
+    value_axis
         .set_num_format("0%")
         .set_min(0.0)
-        .set_max(1.0);
-    chart.legend().set_hidden();
+        .set_max(1.0)
+        .set_font(&font);
+    if long {
+        chart.set_height(80 + 22 * n);
+    }
     ws.insert_chart(1, at_col, &chart)?;
     Ok(())
+}
+
+/// Which axis holds the values.
+enum ChartAxisPick {
+    X,
+    Y,
 }
 
 fn printable(ws: &mut Worksheet, header_row: u32) -> Result<()> {
@@ -150,8 +199,9 @@ pub fn report_xlsx(
         let ws = wb.add_worksheet();
         ws.set_name(&name)?;
         let (header_row, first, last) = put_table(ws, t, banners, 0)?;
+        let at = t.headers.len() as u16 + 1;
         if t.name == "合格率_类型" && !t.rows.is_empty() {
-            add_bar_chart(ws, &name, "各类型政务新媒体合格率", first, last, 4, 7)?;
+            add_bar_chart(ws, &name, "各类型政务新媒体合格率", (first, last), 4, at)?;
         }
         if t.name == "合格率_开设主体" && cities > 0 {
             // Rows: 省级, then the cities, then totals.
@@ -159,10 +209,9 @@ pub fn report_xlsx(
                 ws,
                 &name,
                 &format!("各{city_label}政务新媒体合格率"),
-                first + 1,
-                first + cities as u32,
+                (first + 1, first + cities as u32),
                 4,
-                7,
+                at,
             )?;
         }
         // Every sheet prints on A4 landscape, as wide as one page: the office prints tables
@@ -184,7 +233,7 @@ pub fn annex_xlsx(
     crate::formats::write::stamp(&mut wb, heading, created)?;
     let ws = wb.add_worksheet();
     ws.set_name("附件")?;
-    let f = Format::new().set_bold().set_font_size(12);
+    let f = Format::new().set_font_name(HEAD_FONT).set_font_size(12);
     ws.write_string_with_format(0, 0, "附件", &f)?;
     let mut t = annex.clone();
     t.title = heading.to_string();
