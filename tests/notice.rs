@@ -273,3 +273,94 @@ fn usage_errors_and_campaign_paths_are_explained() {
         .stderr_has("不是期次(形如 2020Q1)")
         .stderr_has("--period");
 }
+
+/// The text of a PDF made by LibreOffice from a .docx (pdftotext, reading order).
+fn rendered_text(w: &Workdir, docx: &str, out: &str) -> String {
+    w.soffice(docx, "pdf", out);
+    let stem = std::path::Path::new(docx)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    let pdf = w.path(&format!("{out}/{stem}.pdf"));
+    let run = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed for this #[ignore]d test");
+    assert!(run.status.success());
+    String::from_utf8_lossy(&run.stdout).into_owned()
+}
+
+/// The rendered notice: it starts with the title, then the 导语, then 一、 with （一） beneath;
+/// no half-width ;(): stands next to Chinese; the final notice has no 草稿 and shows its 版头
+/// and 版记.
+#[test]
+#[ignore = "needs LibreOffice (soffice) and poppler-utils (pdftotext); CI runs --include-ignored"]
+fn the_rendered_notice_reads_in_order() {
+    let w = Workdir::new();
+    demo(&w);
+    let text = rendered_text(&w, "d/2020Q1/report/通报草稿.docx", "pdf");
+    let flat: String = text.split_whitespace().collect();
+    let at = |s: &str| {
+        flat.find(s)
+            .unwrap_or_else(|| panic!("{s} not in the rendered notice:\n{text}"))
+    };
+    assert!(
+        flat.starts_with("关于2020年第一季度政务新媒体检查抽查情况的通报"),
+        "{flat}"
+    );
+    let lead = at("为推动政务新媒体健康有序发展");
+    let one = at("一、总体情况");
+    let sub = at("（一）开设情况");
+    let two = at("二、检查抽查发现的问题");
+    let three = at("三、下一步工作要求");
+    assert!(lead < one && one < sub && sub < two && two < three);
+    let c: Vec<char> = flat.chars().collect();
+    for (i, &p) in c.iter().enumerate() {
+        if ";():".contains(p) {
+            let cjk = |j: Option<usize>| {
+                j.and_then(|j| c.get(j))
+                    .is_some_and(|x| ('\u{4E00}'..='\u{9FFF}').contains(x))
+            };
+            assert!(
+                !cjk(i.checked_sub(1)) && !cjk(Some(i + 1)),
+                "half-width {p:?} at {}",
+                c[i.saturating_sub(20)..(i + 20).min(c.len())]
+                    .iter()
+                    .collect::<String>()
+            );
+        }
+    }
+    w.run(&[
+        "report",
+        "--campaign",
+        "d/2020Q1",
+        "--previous",
+        "d/2019Q4",
+        "--out",
+        "final",
+        "--final",
+        "--issuer",
+        "江苏省人民政府办公厅",
+        "--doc-number",
+        "苏政办函〔2020〕12号",
+        "--cc",
+        "省委办公厅",
+    ])
+    .ok();
+    let text = rendered_text(&w, "final/通报.docx", "pdf2");
+    let flat: String = text.split_whitespace().collect();
+    assert!(!flat.contains("草稿"), "{flat}");
+    assert!(
+        flat.starts_with("江苏省人民政府办公厅苏政办函〔2020〕12号关于"),
+        "{flat}"
+    );
+    // The 版记 comes last, after the annex (its lines may be read around the page number).
+    let cc = flat.rfind("抄送：省委办公厅。").expect("抄送");
+    let printed = flat.rfind("【年月日】印发").expect("印发日期");
+    assert!(
+        flat.rfind("宿迁发布").unwrap() < cc && cc < printed,
+        "{flat}"
+    );
+}
