@@ -27,21 +27,6 @@ const BODY: &[(u8, &str)] = &[
     (3, "草稿:本稿由 audit report 生成,数据请与 report.xlsx 核对后再印发."),
 ];
 
-const CITIES: [&str; 13] = [
-    "南京市",
-    "无锡市",
-    "徐州市",
-    "常州市",
-    "苏州市",
-    "南通市",
-    "连云港市",
-    "淮安市",
-    "盐城市",
-    "扬州市",
-    "镇江市",
-    "泰州市",
-    "宿迁市",
-];
 
 /// Provincial departments and their accounts, as real annexes list them.
 const DEPARTMENTS: [(&str, &str); 8] = [
