@@ -20,7 +20,7 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     let cli = match cmd::usage::parse(args) {
-        cmd::usage::Parsed::Run(c) => c,
+        cmd::usage::Parsed::Run(c) => *c,
         cmd::usage::Parsed::Exit(code) => return code,
     };
     store::set_wait(cli.wait);

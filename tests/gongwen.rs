@@ -27,7 +27,6 @@ const BODY: &[(u8, &str)] = &[
     (3, "草稿:本稿由 audit report 生成,数据请与 report.xlsx 核对后再印发."),
 ];
 
-
 /// Provincial departments and their accounts, as real annexes list them.
 const DEPARTMENTS: [(&str, &str); 8] = [
     ("江苏省人力资源和社会保障厅", "江苏人社"),

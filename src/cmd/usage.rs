@@ -14,7 +14,7 @@ const TEMPLATE: &str = "{before-help}{about-with-newline}\n用法: {usage}\n\n{a
 /// the exit code (0 for `--help` and `--version`, 2 for a usage error).
 pub enum Parsed {
     /// Run this.
-    Run(Cli),
+    Run(Box<Cli>),
     /// Exit with this code.
     Exit(i32),
 }
@@ -27,7 +27,7 @@ where
 {
     let matches = command().try_get_matches_from(args);
     match matches.and_then(|m| Cli::from_arg_matches(&m)) {
-        Ok(cli) => Parsed::Run(cli),
+        Ok(cli) => Parsed::Run(Box::new(cli)),
         Err(e) => Parsed::Exit(report(&e)),
     }
 }
