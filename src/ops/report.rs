@@ -142,7 +142,7 @@ fn follow_up(prev: &Campaign, cur: &CampaignData) -> Result<Option<FollowUp>> {
         Some(p) => crate::domain::text::period_words(p),
         None => prev.manifest.name.clone(),
     };
-    Ok(Some(FollowUp::from_record(
+    Ok(Some(crate::domain::rectify::status::follow_up(
         quarter, &rows, &statuses, &active,
     )))
 }

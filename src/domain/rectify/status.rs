@@ -197,6 +197,37 @@ pub fn detail_table(rows: &[RectifyRow], deadline: NaiveDate, as_of: NaiveDate) 
     t
 }
 
+/// Last quarter's round as this quarter's notice reports it: `rows` the previous campaign's
+/// record, `statuses` its per-unit counts, `active` whether an account still runs in this
+/// quarter's registry (reported 已关停/已注销 but active: the rule `sample --recheck` flags).
+pub fn follow_up(
+    quarter: String,
+    rows: &[RectifyRow],
+    statuses: &[UnitStatus],
+    active: &dyn Fn(&str) -> bool,
+) -> crate::domain::report::follow_up::FollowUp {
+    let closed_but_active = rows
+        .iter()
+        .filter(|r| r.outcome.is_some_and(|o| o.is_gone()) && active(&r.id))
+        .map(|r| (r.unit.clone(), r.name.clone()))
+        .collect();
+    let pick = |f: fn(&UnitStatus) -> u64| {
+        statuses
+            .iter()
+            .filter(|u| f(u) > 0)
+            .map(|u| (u.unit.clone(), f(u)))
+            .collect::<Vec<_>>()
+    };
+    crate::domain::report::follow_up::FollowUp {
+        quarter,
+        listed: statuses.iter().map(|u| u.listed).sum(),
+        reported: statuses.iter().map(|u| u.reported).sum(),
+        closed_but_active,
+        late_units: pick(|u| u.late),
+        unreported_units: pick(|u| u.unreported),
+    }
+}
+
 /// "2020年4月12日".
 pub fn date_words(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())

@@ -1,10 +1,9 @@
 //! The previous quarter's rectification round (整改跟踪) as this quarter's notice reports it:
 //! accounts reported 已关停/已注销 that are still running, and units that reported late or not
-//! at all. Computed from the previous campaign's rectification record and this quarter's
-//! registry, with the same rule `sample --recheck` uses to flag them.
+//! at all. Computed by [`crate::domain::rectify::follow_up`] from the previous campaign's
+//! rectification record and this quarter's registry, with the rule `sample --recheck` uses.
 
 use super::table::{Cell, Table};
-use crate::domain::rectify::{RectifyRow, UnitStatus};
 
 /// What the notice says about last quarter's rectification round.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -25,37 +24,6 @@ pub struct FollowUp {
 }
 
 impl FollowUp {
-    /// The round as it stands: `rows` the previous campaign's record, `statuses` its per-unit
-    /// counts (as `rectify status` makes them), `active` whether an account is still running
-    /// in this quarter's registry.
-    pub fn from_record(
-        quarter: String,
-        rows: &[RectifyRow],
-        statuses: &[UnitStatus],
-        active: &dyn Fn(&str) -> bool,
-    ) -> FollowUp {
-        let closed_but_active = rows
-            .iter()
-            .filter(|r| r.outcome.is_some_and(|o| o.is_gone()) && active(&r.id))
-            .map(|r| (r.unit.clone(), r.name.clone()))
-            .collect();
-        let pick = |f: fn(&UnitStatus) -> u64| {
-            statuses
-                .iter()
-                .filter(|u| f(u) > 0)
-                .map(|u| (u.unit.clone(), f(u)))
-                .collect::<Vec<_>>()
-        };
-        FollowUp {
-            quarter,
-            listed: statuses.iter().map(|u| u.listed).sum(),
-            reported: statuses.iter().map(|u| u.reported).sum(),
-            closed_but_active,
-            late_units: pick(|u| u.late),
-            unreported_units: pick(|u| u.unreported),
-        }
-    }
-
     /// Whether there is anything for the notice to say.
     pub fn has_findings(&self) -> bool {
         !(self.closed_but_active.is_empty()
