@@ -78,7 +78,7 @@ pub struct ImportArgs {
     /// 省份,如 江苏(默认:台账标题行或所属地区推断)
     #[arg(long)]
     pub province: Option<String>,
-    /// 省份画像文件(TOML):省份、设区市称谓、合格率小数位、类型方案、地区别名
+    /// 省份配置文件(TOML):省份、设区市称谓、合格率小数位、类型方案、地区别名
     #[arg(long)]
     pub profile: Option<PathBuf>,
     /// 台账统计截止日期 YYYY-MM-DD(默认:标题行中的"截至X年X月X日",否则导入当天)
@@ -137,6 +137,10 @@ pub struct SampleArgs {
     /// 每层最少随机样本数(该层账号足够时;默认 2,使每层方差可估计)
     #[arg(long, default_value_t = 2)]
     pub min_per_stratum: u64,
+    /// 每个地区(省本级和每个设区市/市(州))至少抽取的账号数(必查计入,账号不足时全部抽取);
+    /// 分层再按地区细分,--min-per-stratum 仍按 --strata 的层计
+    #[arg(long)]
+    pub min_per_region: Option<u64>,
     /// 必查条件 列=值[|值…](可多次给出),如 owner_kind=政府
     #[arg(long = "take-all")]
     pub take_all: Vec<String>,
@@ -367,6 +371,9 @@ pub struct DemoDataArgs {
     /// 输出文件 .xlsx 或 .csv
     #[arg(long)]
     pub out: PathBuf,
+    /// 标题行写上“截至”日期(YYYY-MM-DD),如导出的台账那样
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<chrono::NaiveDate>,
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,

@@ -38,6 +38,8 @@ pub struct DrawRequest {
     pub rate: Option<f64>,
     /// Minimum random draws per stratum.
     pub min_per_stratum: u64,
+    /// `--min-per-region`: minimum sampled accounts per region (certainty units counted).
+    pub min_per_region: Option<u64>,
     /// `--take-all` rules.
     pub take_all: Vec<String>,
     /// `--recheck`: an earlier campaign (its unqualified accounts) or a file of ids.
@@ -173,6 +175,7 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         size: req.size,
         rate: req.rate,
         min_per_stratum: req.min_per_stratum,
+        min_per_region: req.min_per_region,
         take_all: req.take_all.clone(),
         recheck,
         exclude,
@@ -296,10 +299,12 @@ fn commit(
         allocation: spec.allocation.name().into(),
         requested_size: drawn.size,
         min_per_stratum: req.min_per_stratum,
+        min_per_region: req.min_per_region,
         take_all: req.take_all.clone(),
-        recheck_source: req.recheck.as_ref().map(|p| p.display().to_string()),
-        exclude_source: req.exclude.as_ref().map(|p| p.display().to_string()),
-        previous: req.previous.as_ref().map(|p| p.display().to_string()),
+        // Only the name: the analyst's own folders (D:\Users\…) stay out of the report.
+        recheck_source: req.recheck.as_deref().map(source_name),
+        exclude_source: req.exclude.as_deref().map(source_name),
+        previous: req.previous.as_deref().map(source_name),
         registry_sha256: camp
             .manifest
             .registry
@@ -359,4 +364,11 @@ fn stage_ids(txn: &mut Txn, name: &str, ids: &[String]) -> Result<Option<String>
     let rows: Vec<Vec<String>> = ids.iter().map(|i| vec![i.clone()]).collect();
     txn.put(&f, &csv_bytes(&["账号ID".to_string()], &rows)?)?;
     Ok(Some(f))
+}
+
+/// A campaign folder's or list file's name, as the design records where a list came from.
+fn source_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| p.display().to_string())
 }

@@ -4,8 +4,8 @@
 
 use super::figures::{problem_count, CampaignData, Tally};
 pub use super::follow_up::FollowUp;
-use super::table::Cell;
 use crate::domain::indicators::Kind;
+use crate::domain::profile::RateStyle;
 use crate::domain::registry::Account;
 use crate::domain::registry::{Level, OwnerGroup, RegistryDiff};
 
@@ -61,20 +61,20 @@ fn rate(c: &CampaignData, t: Tally) -> Option<String> {
     (t.checked > 0).then(|| c.pct(t.qualified, t.checked))
 }
 
-/// "比上季度提升8.2个百分点" / "下降…" / "与上季度持平": the change from `before` to `now`,
-/// computed from the exact counts and rounded once (see [`crate::domain::profile::format_change`]).
-pub fn change_phrase(now: Tally, before: Tally, decimals: u8) -> String {
-    let cell = Cell::Change {
-        now: (now.qualified, now.checked),
-        before: (before.qualified, before.checked),
-    };
-    let p = cell.display_with(decimals);
-    match p.strip_prefix('+') {
-        Some(up) => format!("比上季度提升{up}个百分点"),
-        None => match p.strip_prefix('-') {
-            Some(down) => format!("比上季度下降{down}个百分点"),
-            None => "与上季度持平".to_string(),
-        },
+/// "比上季度提升8.2个百分点" / "下降…" / "与上季度持平", the change computed from the counts of
+/// both quarters and rounded once by `style` (持平 only when the two rates are exactly equal).
+pub fn change_phrase(now: Tally, before: Tally, style: &RateStyle) -> String {
+    let change = style.change(
+        (now.qualified, now.checked),
+        (before.qualified, before.checked),
+    );
+    match change {
+        None => String::new(),
+        Some(p) if p.is_zero() => "与上季度持平".to_string(),
+        Some(p) if p.is_negative() => {
+            format!("比上季度下降{}个百分点", p.number().trim_start_matches('-'))
+        }
+        Some(p) => format!("比上季度提升{}个百分点", p.number()),
     }
 }
 
@@ -102,6 +102,7 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     out.extend(overview(input));
     out.push(Para::Heading1("二、检查抽查发现的问题".into()));
     out.extend(problem_section(input));
+    out.extend(mark_note(c, &out));
     out.push(Para::Heading1("三、下一步工作要求".into()));
     out.push(Para::Body(
         "【由起草人填写:针对上述问题,按(一)(二)……分条提出清理整合、整改落实、监管机制等方面的工作要求。】".into(),
@@ -161,10 +162,24 @@ fn overview(input: &DraftInput<'_>) -> Vec<Para> {
     out.push(Para::Heading2(format!("{}检查抽查情况", second_level(1))));
     let all = c.tally(|_| true);
     let mut s = sample_sentence(input, all);
+    s.extend(super::parts::check_rate_sentence(c));
     s.push_str(&rates_sentence(c, all));
+    s.extend(super::parts::owner_kind_sentence(c));
+    s.extend(super::parts::prefecture_sentence(c));
     out.push(Para::Body(s));
+    let parts = super::parts::design_parts(c);
+    out.extend(super::parts::parts_sentence(c, &parts).map(Para::Body));
     out.extend(rate_trend(input, all));
     out
+}
+
+/// The note explaining the small-base mark, when a paragraph so far carries it.
+fn mark_note(c: &CampaignData, so_far: &[Para]) -> Option<Para> {
+    let marked = so_far.iter().any(|p| match p {
+        Para::Body(t) => t.contains(crate::domain::profile::SMALL_BASE_MARK),
+        _ => false,
+    });
+    marked.then(|| Para::Body(format!("注:{}", c.profile.rates.mark_note())))
 }
 
 /// How many accounts the province holds, by owner level and by type.
@@ -287,7 +302,7 @@ fn rate_trend(input: &DraftInput<'_>, all: Tally) -> Option<Para> {
     let before = p.tally(|_| true);
     all.rate()?;
     before.rate()?;
-    let d = c.profile.rate_decimals;
+    let d = &c.profile.rates;
     let now_re = c.rechecks_checked() > 0;
     let then_re = p.rechecks_checked() > 0;
     if !now_re && !then_re {
@@ -295,7 +310,7 @@ fn rate_trend(input: &DraftInput<'_>, all: Tally) -> Option<Para> {
             "本季度全省政务新媒体总体合格率为{},{}(上季度为{})。",
             rate(c, all).unwrap_or_default(),
             change_phrase(all, before, d),
-            p.pct(before.qualified, before.checked)
+            c.pct(before.qualified, before.checked)
         )));
     }
     let (a, b) = (
@@ -310,7 +325,7 @@ fn rate_trend(input: &DraftInput<'_>, all: Tally) -> Option<Para> {
     let mut s = format!(
         "本季度全省政务新媒体总体合格率为{}(上季度为{})。因{which}检查含回头看(上期不合格)账号,按同口径(不含回头看账号)比较,",
         rate(c, all).unwrap_or_default(),
-        p.pct(before.qualified, before.checked),
+        c.pct(before.qualified, before.checked),
     );
     if a.checked == 0 || b.checked == 0 {
         s.push_str("两个季度没有可比的账号,不作比较。");
@@ -319,7 +334,7 @@ fn rate_trend(input: &DraftInput<'_>, all: Tally) -> Option<Para> {
             "本季度合格率为{},{}(上季度为{})。",
             c.pct(a.qualified, a.checked),
             change_phrase(a, b, d),
-            p.pct(b.qualified, b.checked)
+            c.pct(b.qualified, b.checked)
         ));
     }
     Some(Para::Body(s))
@@ -580,23 +595,29 @@ mod tests {
 
     #[test]
     fn change_phrases_come_from_exact_counts() {
+        let s = RateStyle::default();
         assert_eq!(
-            change_phrase(t(90, 100), t(818, 1000), 1),
+            change_phrase(t(90, 100), t(818, 1000), &s),
             "比上季度提升8.2个百分点"
         );
         assert_eq!(
-            change_phrase(t(80, 100), t(85, 100), 1),
+            change_phrase(t(80, 100), t(85, 100), &s),
             "比上季度下降5个百分点"
         );
-        assert_eq!(change_phrase(t(8, 10), t(80, 100), 1), "与上季度持平");
+        assert_eq!(change_phrase(t(80, 100), t(8, 10), &s), "与上季度持平");
+        // Rates that differ are never 持平, however close.
+        assert_eq!(
+            change_phrase(t(2943, 2944), t(1, 1), &s),
+            "比上季度下降0.1个百分点"
+        );
         // 71.5% against 71.25%: exactly 0.25 points, which rounds half up to 0.3; the float
         // difference of the two rates is just below 0.0025 and would give 0.2.
         assert_eq!(
-            change_phrase(t(143, 200), t(171, 240), 1),
+            change_phrase(t(143, 200), t(171, 240), &s),
             "比上季度提升0.3个百分点"
         );
         assert_eq!(
-            change_phrase(t(171, 240), t(143, 200), 1),
+            change_phrase(t(171, 240), t(143, 200), &s),
             "比上季度下降0.3个百分点"
         );
     }

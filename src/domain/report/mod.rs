@@ -7,4 +7,5 @@ pub mod draft;
 pub mod figures;
 pub mod follow_up;
 pub mod makeup;
+pub mod parts;
 pub mod table;
