@@ -114,6 +114,18 @@ impl TypeScheme {
             || platform(raw).is_some_and(|p| p == OTHER || self.lookup(raw) != Some(OTHER))
     }
 
+    /// A spelling neither the profile nor the built-in list holds, reported under a type only
+    /// because it contains a platform's name ("快手政务号" → 快手, "新浪微博号" → 微博), with that
+    /// type; import lists these so a wrong guess is seen. None for 其他.
+    pub fn by_name(&self, raw: &str) -> Option<&str> {
+        if self.spellings.contains_key(&fold_key(raw)) {
+            return None;
+        }
+        let (_, by_word) = platform_match(raw)?;
+        let t = self.lookup(raw)?;
+        (by_word && t != OTHER).then_some(t)
+    }
+
     /// Every spelling the scheme knows, as (spelling, reported type): the order and the
     /// profile's aliases, then the built-in platform spellings; for the closest-name hints.
     pub fn spellings(&self) -> Vec<(&str, &str)> {
@@ -143,6 +155,11 @@ impl TypeScheme {
 /// "抖音短视频" → 抖音), None when it knows none. The one list of type spellings: the default
 /// scheme, a profile's scheme, quota files and monitoring exports all classify through it.
 pub fn platform(raw: &str) -> Option<&'static str> {
+    platform_match(raw).map(|(p, _)| p)
+}
+
+/// The platform a spelling names, and whether only by a word it contains (not by the list).
+fn platform_match(raw: &str) -> Option<(&'static str, bool)> {
     let k = fold_key(raw);
     if k.is_empty() {
         return None;
@@ -150,8 +167,8 @@ pub fn platform(raw: &str) -> Option<&'static str> {
     PLATFORMS
         .iter()
         .find(|(_, spellings)| spellings.iter().any(|s| fold_key(s) == k))
-        .map(|(p, _)| *p)
-        .or_else(|| by_keyword(&k))
+        .map(|(p, _)| (*p, false))
+        .or_else(|| by_keyword(&k).map(|p| (p, true)))
 }
 
 /// Each platform with its spellings; the first list holding a spelling wins. The first three
@@ -362,6 +379,28 @@ mod tests {
         assert_eq!(s.classify("APP"), OTHER);
         assert!(s.knows("头条号") && s.knows("其它"));
         assert!(!s.knows("快手") && !s.knows("传真"));
+    }
+
+    #[test]
+    fn a_spelling_that_names_a_reported_platform_is_reported_under_it() {
+        let order = ["微信", "微博", "抖音", "快手", "视频号", "其他"]
+            .map(String::from)
+            .to_vec();
+        let s = TypeScheme::new(order, [("微信公众号", "微信")]).unwrap();
+        assert_eq!(s.classify("快手"), "快手");
+        assert_eq!(s.classify("快手号"), "快手");
+        assert_eq!(s.classify("微信视频号"), "视频号");
+        assert_eq!(s.classify("抖音短视频"), "抖音");
+        assert_eq!(s.classify("今日头条"), "其他");
+        assert_eq!(s.classify("微信小程序"), "其他", "not a WeChat account");
+        // By the word it contains, as under the built-in scheme; import lists the guess.
+        assert_eq!(s.classify("新浪微博号"), "微博");
+        assert_eq!(s.by_name("新浪微博号"), Some("微博"));
+        assert_eq!(s.by_name("快手政务号"), Some("快手"));
+        // Spellings the built-in list holds are no guess.
+        assert_eq!(s.by_name("快手号"), None);
+        assert_eq!(s.by_name("快手"), None);
+        assert_eq!(s.by_name("今日头条"), None);
     }
 
     #[test]

@@ -80,6 +80,12 @@ impl ImportOutcome {
             "台账: {}",
             self.registry_path.display()
         )));
+        if self.period.is_none() {
+            lines.push(SummaryLine::Err(format!(
+                "警告: 项目目录名“{}”不是期次(形如 2020Q1),本项目没有期次:通报将以目录名代替季度,检查日期也不按季度核对;请加 --period 2020Q1 重新导入(加 --force),或把项目目录命名为期次",
+                self.campaign_name
+            )));
+        }
         if self.stale_sample {
             lines.push(SummaryLine::Err("警告: 本项目已有样本,台账已更新,请用 audit sample --force 重新抽样(audit verify 会报告不一致)".to_string()));
         }
@@ -108,6 +114,13 @@ impl ImportOutcome {
         ];
         lines.extend(column_lines(imp));
         lines.extend(merged_lines(imp));
+        let guessed = guessed_types(imp);
+        if !guessed.is_empty() {
+            lines.push(SummaryLine::Err(format!(
+                "提示: 这些类型写法不在内置写法或画像的 [types] 中,按其中的平台名归入: {};如有误请在画像的 [types.aliases] 中列出后重新导入",
+                guessed.join("、")
+            )));
+        }
         let unlisted = unlisted_types(imp);
         if !unlisted.is_empty() {
             let shown: Vec<String> = unlisted
@@ -297,6 +310,28 @@ fn merged_lines(imp: &Imported) -> Vec<SummaryLine> {
     ))]
 }
 
+/// Spellings no list holds but reported under the type whose platform name they contain
+/// ("快手政务号 → 快手 12 个"), so that a wrong guess is seen.
+fn guessed_types(imp: &Imported) -> Vec<String> {
+    let scheme = &imp.profile.types;
+    type_spellings(imp)
+        .into_iter()
+        .filter_map(|(raw, n)| scheme.by_name(raw).map(|t| (raw, t, n)))
+        .take(10)
+        .map(|(raw, t, n)| format!("{} → {t} {n} 个", short(raw)))
+        .collect()
+}
+
+/// Each type spelling of the imported accounts with its count, in spelling order: the
+/// classification is asked once per spelling, not once per account.
+fn type_spellings(imp: &Imported) -> BTreeMap<&str, usize> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &imp.registry.accounts {
+        *counts.entry(a.raw[0].as_str()).or_default() += 1;
+    }
+    counts
+}
+
 /// Spellings a profile's own type scheme does not list, each with its count: they were filed
 /// under 其他, which the user may not have meant (微信服务号 under a scheme that lists only
 /// 微信公众号).
@@ -305,17 +340,9 @@ fn unlisted_types(imp: &Imported) -> Vec<(String, usize)> {
     if scheme.is_builtin() {
         return Vec::new();
     }
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in imp
-        .registry
-        .accounts
-        .iter()
-        .filter(|a| !scheme.knows(&a.raw[0]))
-    {
-        *counts.entry(a.raw[0].as_str()).or_default() += 1;
-    }
-    let mut v: Vec<(String, usize)> = counts
+    let mut v: Vec<(String, usize)> = type_spellings(imp)
         .into_iter()
+        .filter(|(raw, _)| !scheme.knows(raw) && scheme.by_name(raw).is_none())
         .map(|(k, n)| (k.to_string(), n))
         .collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
