@@ -61,7 +61,7 @@ pub fn run(dir: &Path) -> Result<i32> {
         return Ok(0);
     };
     print_collection(&camp, sheets)?;
-    print_deadline(sheets.deadline.as_deref());
+    print_deadline(sheets.deadline);
     let report = camp.path(store::REPORT_DIR);
     if report.exists() {
         println!("报告: {}", report.display());
@@ -128,10 +128,8 @@ fn print_collection(camp: &Campaign, s: &SheetsEntry) -> Result<()> {
 }
 
 /// Days left to the deadline, or days overdue.
-fn print_deadline(deadline: Option<&str>) {
-    let Some(deadline) =
-        deadline.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-    else {
+fn print_deadline(deadline: Option<chrono::NaiveDate>) {
+    let Some(deadline) = deadline else {
         return;
     };
     let days = (deadline - chrono::Local::now().date_naive()).num_days();

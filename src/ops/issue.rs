@@ -46,8 +46,8 @@ pub struct MonitorInput {
 pub struct IssueRequest {
     /// Who checks which accounts.
     pub assignment: Assignment,
-    /// The return deadline shown in 说明, checked as YYYY-MM-DD.
-    pub deadline: Option<String>,
+    /// The return deadline shown in 说明.
+    pub deadline: Option<NaiveDate>,
     /// The catalog, and its text as the campaign keeps it.
     pub catalog: (Catalog, String),
     /// `--show`: registry columns to show; none means the default finding columns.
@@ -83,9 +83,6 @@ pub enum IssueError {
     /// Answers were collected under the campaign's catalog.
     #[error("本项目已收回检查结果,不能再更换指标目录")]
     CatalogLocked,
-    /// `--deadline` is no date.
-    #[error("--deadline \"{0}\" 不是 YYYY-MM-DD 格式的日期")]
-    BadDeadline(String),
     /// `--inspectors` out of range.
     #[error("--inspectors {inspectors} 应在 1 到样本量 {size} 之间")]
     Inspectors {
@@ -147,9 +144,6 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<Vec<Issued>, Iss
     let (catalog, catalog_text) = &req.catalog;
     let catalog_sha = crate::domain::digest::sha256_hex(catalog_text.as_bytes());
     check_reissue(camp, req, &catalog_sha)?;
-    if let Some(d) = &req.deadline {
-        NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| IssueError::BadDeadline(d.clone()))?;
-    }
     let profile = camp.profile()?;
     let groups = assignment(&sample, &req.assignment, &profile.prefecture_order())?;
     let finding = finding_columns(&sample, req.show.as_deref())?;
@@ -183,7 +177,7 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<Vec<Issued>, Iss
     )?;
     camp.manifest.sheets = Some(SheetsEntry {
         created: store::now(),
-        deadline: req.deadline.clone(),
+        deadline: req.deadline,
         catalog_file: store::CATALOG.into(),
         catalog_sha256: catalog_sha,
         sample_sha256: camp.manifest.sample_sha256().to_string(),
@@ -258,7 +252,7 @@ fn make_workbooks(
         .signed(&secret);
         let bytes = build(&SheetSpec {
             meta: &meta,
-            deadline: req.deadline.as_deref(),
+            deadline: req.deadline,
             catalog: &req.catalog.0,
             accounts: ids
                 .iter()
@@ -511,7 +505,7 @@ fn stage_monitor(
     Ok(Some(MonitorEntry {
         source: input.source.clone(),
         source_sha256: input.sha256.clone(),
-        monitor_at: input.at.map(|d| d.to_string()),
+        monitor_at: input.at,
         columns: input.file.columns.join("、"),
         rows: input.file.rows.len() as u64,
         matched: plan.matched as u64,

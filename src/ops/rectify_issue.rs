@@ -71,10 +71,10 @@ pub fn issue_rectify(camp: &mut Campaign, req: &RectifyRequest) -> Result<Rectif
     } else {
         camp.check_own(record::RECTIFY_RECORD, None)?;
     }
-    let deadline = req.deadline.format("%Y-%m-%d").to_string();
+    let deadline = req.deadline;
     let mut txn = camp.begin()?;
     let secret = camp.secret_or_create(&mut txn)?;
-    let issued = issue(camp, &secret, &rows, &data.display_name(), &deadline)?;
+    let issued = issue(camp, &secret, &rows, &data.display_name(), deadline)?;
     let old_books = old.as_ref().map(|o| o.workbooks.as_slice()).unwrap_or(&[]);
     stage_workbooks(camp, &mut txn, old_books, &issued)?;
     let record_sha256 = Some(record::stage_record(&mut txn, &rows)?);
@@ -125,7 +125,7 @@ fn issue(
     secret: &Secret,
     rows: &[RectifyRow],
     title: &str,
-    deadline: &str,
+    deadline: NaiveDate,
 ) -> Result<Vec<Issued>> {
     let groups = units(rows);
     let labels: Vec<String> = groups.iter().map(|(u, _)| format!("整改_{u}")).collect();

@@ -2,7 +2,7 @@
 //! the tables and draft built, the files written into the campaign's report/ (one commit) or a
 //! folder outside it. `audit report` and the demo both call [`make`].
 
-use crate::domain::report::contents::{build, chinese_date, Built};
+use crate::domain::report::contents::{build, Built};
 use crate::domain::report::figures::CampaignData;
 use crate::formats::report_files::{write_report, NoticeParties};
 use crate::ops::report_data::{previous_data, report_data};
@@ -18,8 +18,8 @@ pub struct ReportRequest {
     pub out: Option<PathBuf>,
     /// Report while sampled accounts are unchecked, marked 【未完成】.
     pub allow_incomplete: bool,
-    /// The date units report their rectification by, as the draft prints it ("4月10日").
-    pub rectify_by: Option<String>,
+    /// The date units report their rectification by (the draft prints it as 4月10日).
+    pub rectify_by: Option<chrono::NaiveDate>,
     /// 主送 and 署名.
     pub parties: NoticeParties,
     /// Replace an earlier report (only the tool's own, unchanged files).
@@ -57,9 +57,8 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
         .manifest
         .registry
         .as_ref()
-        .map(|r| chinese_date(r.as_of.as_deref().unwrap_or(&r.imported_at)))
-        .unwrap_or_default();
-    let rectify = req.rectify_by.clone();
+        .and_then(|r| r.as_of.or_else(|| imported_on(&r.imported_at)));
+    let rectify = req.rectify_by;
     let built = build(
         &cur,
         &previous,
@@ -114,4 +113,10 @@ fn refuse_incomplete(cur: &CampaignData, conflicts: usize) -> Result<()> {
         ids.join("、"),
         if unchecked.len() > 20 { "……" } else { "" }
     )
+}
+
+/// The day of an import timestamp ("2020-03-20T10:00:00+08:00"): the 截至 date of a registry
+/// imported before the manifest recorded `as_of`.
+fn imported_on(imported_at: &str) -> Option<chrono::NaiveDate> {
+    crate::domain::dates::parse_iso_day(imported_at.get(..10)?)
 }

@@ -7,22 +7,6 @@ use super::makeup;
 use super::table::{Cell, Table};
 use crate::domain::registry;
 
-/// "2020-03-20…" as 2020年3月20日 (the 截至 date of the draft); other text as it is.
-pub fn chinese_date(s: &str) -> String {
-    let d = s
-        .get(..10)
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    match d {
-        Some(d) => format!(
-            "{}年{}月{}日",
-            chrono::Datelike::year(&d),
-            chrono::Datelike::month(&d),
-            chrono::Datelike::day(&d)
-        ),
-        None => s.to_string(),
-    }
-}
-
 /// Everything `audit report` computes before writing: tables, annex, draft and summary.
 pub struct Built {
     /// The report's tables, in report.xlsx order (annex apart).
@@ -47,8 +31,8 @@ pub fn build(
     previous: &[CampaignData],
     incomplete: bool,
     verify_status: &str,
-    as_of: String,
-    rectify_by: Option<String>,
+    as_of: Option<chrono::NaiveDate>,
+    rectify_by: Option<chrono::NaiveDate>,
 ) -> Built {
     let mut banners = Vec::new();
     if incomplete {

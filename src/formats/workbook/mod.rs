@@ -43,7 +43,7 @@ pub struct SheetSpec<'a> {
     /// The signed hidden-sheet contents (campaign, inspector, fingerprints, account ids).
     pub meta: &'a Meta,
     /// The return deadline shown in 说明.
-    pub deadline: Option<&'a str>,
+    pub deadline: Option<chrono::NaiveDate>,
     /// The indicators.
     pub catalog: &'a Catalog,
     /// The accounts, in the order of `meta.ids`.
@@ -161,7 +161,8 @@ fn write_help(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
         ("账号数".into(), spec.accounts.len().to_string()),
         (
             "截止日期".into(),
-            spec.deadline.unwrap_or("(未设定)").to_string(),
+            spec.deadline
+                .map_or_else(|| "(未设定)".to_string(), |d| d.to_string()),
         ),
     ];
     let pass = format!(

@@ -40,8 +40,8 @@ pub struct RectifySpec<'a> {
     pub meta: &'a Meta,
     /// The campaign as texts name it ("2020年第一季度").
     pub campaign_title: &'a str,
-    /// The reporting deadline, YYYY-MM-DD.
-    pub deadline: &'a str,
+    /// The reporting deadline.
+    pub deadline: chrono::NaiveDate,
     /// The unit's accounts, in the order of `meta.ids`.
     pub rows: Vec<&'a RectifyRow>,
     /// The campaign is a demo: 说明 says its findings are simulated.
