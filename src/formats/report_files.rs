@@ -3,8 +3,42 @@
 use super::gongwen::{self, AnnexTable, Block, Notice};
 use crate::domain::report::draft::Para;
 use crate::domain::report::table::{Cell, Table};
-use anyhow::{Context, Result};
-use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use std::path::PathBuf;
+
+/// Why a report file could not be made or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportFileError {
+    /// The xlsx writer failed.
+    #[error(transparent)]
+    Xlsx(#[from] XlsxError),
+    /// A CSV could not be built.
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    /// The .docx could not be built.
+    #[error(transparent)]
+    Docx(#[from] gongwen::GongwenError),
+    /// A folder for the report could not be created.
+    #[error("无法创建 {}", path.display())]
+    CreateDir {
+        /// The folder.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A report file could not be written.
+    #[error("无法写入 {}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+type Result<T, E = ReportFileError> = std::result::Result<T, E>;
 
 /// A table as CSV bytes, cells as displayed.
 pub fn csv(t: &Table) -> Result<Vec<u8>> {
@@ -348,9 +382,12 @@ pub fn write_report(
     let put = |name: &str, bytes: &[u8]| -> Result<()> {
         let path = dir.join(name);
         if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).with_context(|| format!("无法创建 {}", p.display()))?;
+            std::fs::create_dir_all(p).map_err(|source| ReportFileError::CreateDir {
+                path: p.to_path_buf(),
+                source,
+            })?;
         }
-        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+        std::fs::write(&path, bytes).map_err(|source| ReportFileError::Write { path, source })
     };
     let annex_heading = format!(
         "{}检查抽查存在\"单项否决\"问题政务新媒体名单",

@@ -129,9 +129,9 @@ pub enum IssueError {
     /// A file in sheets/ the tool did not write.
     #[error("{} 不是 audit 生成的检查表,不会覆盖;请先把它移走", .0.display())]
     Foreign(std::path::PathBuf),
-    /// A workbook or CSV could not be built.
-    #[error("{0:#}")]
-    Build(#[from] anyhow::Error),
+    /// A workbook could not be built.
+    #[error(transparent)]
+    Build(#[from] rust_xlsxwriter::XlsxError),
     /// A CSV could not be built.
     #[error("无法生成 CSV: {0}")]
     Csv(#[from] csv::Error),

@@ -4,11 +4,38 @@
 
 use crate::domain::report::contents::{build, Built};
 use crate::domain::report::figures::CampaignData;
-use crate::formats::report_files::{write_report, NoticeParties};
+use crate::formats::report_files::{write_report, NoticeParties, ReportFileError};
 use crate::ops::report_data::{previous_data, report_data};
-use crate::store::{self, Campaign};
-use anyhow::{bail, Result};
+use crate::store::output::OutputError;
+use crate::store::{self, Campaign, StoreError};
 use std::path::{Path, PathBuf};
+
+/// Why no report was made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The campaign (or a compared one) could not be read or committed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The output folder was refused or could not be replaced.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A report file could not be built or written.
+    #[error(transparent)]
+    Files(#[from] ReportFileError),
+    /// A real campaign compared with a demo's.
+    #[error("--previous {}: 是演示项目(检查结果为模拟数据),不能与真实项目比较", .0.display())]
+    DemoPrevious(PathBuf),
+    /// Sampled accounts are unchecked and `--allow-incomplete` was not given.
+    #[error("还有 {} 个样本账号未检查{}:{}{};收齐后再出报告,或加 --allow-incomplete 出一份标明\"未完成\"的报告", unchecked.len(), if *conflicts > 0 { format!("(其中 {conflicts} 个答案冲突)") } else { String::new() }, unchecked.iter().take(20).cloned().collect::<Vec<_>>().join("、"), if unchecked.len() > 20 { "……" } else { "" })]
+    Incomplete {
+        /// "ID 名称" of every unchecked account.
+        unchecked: Vec<String>,
+        /// How many of them are in conflict.
+        conflicts: usize,
+    },
+}
+
+type Result<T, E = ReportError> = std::result::Result<T, E>;
 
 /// What `audit report` asks for.
 pub struct ReportRequest {
@@ -68,7 +95,8 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
         rectify,
     );
     let created = camp.manifest.created.clone();
-    let fill = |dir: &Path| write_report(dir, &built, &cur, &created, &req.parties);
+    let fill =
+        |dir: &Path| -> Result<()> { Ok(write_report(dir, &built, &cur, &created, &req.parties)?) };
     let out = match external {
         Some(out) => {
             crate::store::output::replace_output_dir(&out, req.force, fill)?;
@@ -90,29 +118,21 @@ fn open_previous(camp: &Campaign, dirs: &[PathBuf]) -> Result<Vec<Campaign>> {
     let previous = store::records::open_previous(camp, dirs)?;
     if let Some(p) = previous.iter().find(|p| p.manifest.simulated) {
         if !camp.manifest.simulated {
-            bail!(
-                "--previous {}: 是演示项目(检查结果为模拟数据),不能与真实项目比较",
-                p.dir.display()
-            );
+            return Err(ReportError::DemoPrevious(p.dir.clone()));
         }
     }
     Ok(previous)
 }
 
 fn refuse_incomplete(cur: &CampaignData, conflicts: usize) -> Result<()> {
-    let unchecked = cur.unchecked();
-    let ids: Vec<String> = unchecked
-        .iter()
-        .take(20)
-        .map(|a| format!("{} {}", a.id, a.name))
-        .collect();
-    bail!(
-        "还有 {} 个样本账号未检查{}:{}{};收齐后再出报告,或加 --allow-incomplete 出一份标明\"未完成\"的报告",
-        unchecked.len(),
-        if conflicts > 0 { format!("(其中 {conflicts} 个答案冲突)") } else { String::new() },
-        ids.join("、"),
-        if unchecked.len() > 20 { "……" } else { "" }
-    )
+    Err(ReportError::Incomplete {
+        unchecked: cur
+            .unchecked()
+            .iter()
+            .map(|a| format!("{} {}", a.id, a.name))
+            .collect(),
+        conflicts,
+    })
 }
 
 /// The day of an import timestamp ("2020-03-20T10:00:00+08:00"): the 截至 date of a registry

@@ -160,11 +160,14 @@ impl Campaign {
     }
 
     /// Put the report in the campaign's report/ folder, in one commit with nothing else.
-    pub fn commit_report(
+    pub fn commit_report<E>(
         &mut self,
         force: bool,
-        fill: impl FnOnce(&Path) -> anyhow::Result<()>,
-    ) -> anyhow::Result<PathBuf> {
+        fill: impl FnOnce(&Path) -> Result<(), E>,
+    ) -> Result<PathBuf, E>
+    where
+        E: From<StoreError> + From<crate::store::output::OutputError>,
+    {
         let out = self.path(crate::store::REPORT_DIR);
         crate::store::output::guard_output_dir(&out, force)?;
         let mut txn = self.begin()?;

@@ -12,7 +12,10 @@ use crate::domain::answers::Fill;
 use crate::domain::indicators::{indicator_headers, Catalog, Kind};
 use crate::domain::monitor::Prefill;
 use crate::domain::registry::Account;
-use anyhow::Result;
+use rust_xlsxwriter::XlsxError;
+
+/// Building a workbook fails only inside the xlsx writer.
+type Result<T, E = XlsxError> = std::result::Result<T, E>;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, ExcelDateTime, Format, FormatAlign, FormatBorder,
     ProtectionOptions, Workbook,

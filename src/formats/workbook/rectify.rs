@@ -9,7 +9,10 @@ use crate::domain::cell::Cell;
 use crate::domain::rectify::{Outcome, RectifyRow, Reply};
 use crate::domain::signature::Secret;
 use crate::formats::read::read_typed;
-use anyhow::Result;
+use rust_xlsxwriter::XlsxError;
+
+/// Building a workbook fails only inside the xlsx writer.
+type Result<T, E = XlsxError> = std::result::Result<T, E>;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, ExcelDateTime, Format, FormatBorder, Workbook,
 };
