@@ -281,13 +281,23 @@ fn remove_own_leftovers(parent: &Path, name: &str) {
 mod tests {
     use super::*;
 
+    /// A fill that writes `text` to `name` in the new folder.
+    fn put(name: &'static str, text: &'static str) -> impl FnOnce(&Path) -> Result<()> {
+        move |p| std::fs::write(p.join(name), text).map_err(OutputError::io("写入", p))
+    }
+
+    /// A fill that writes nothing.
+    fn nothing(_: &Path) -> Result<()> {
+        Ok(())
+    }
+
     #[test]
     fn a_users_folder_is_never_replaced() {
         let d = tempfile::tempdir().unwrap();
         let out = d.path().join("docs");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("mine.docx"), "x").unwrap();
-        let err = replace_output_dir(&out, true, |_| Ok(())).unwrap_err();
+        let err = replace_output_dir(&out, true, nothing).unwrap_err();
         assert!(
             err.to_string().contains("不是 audit 生成的输出目录"),
             "{err}"
@@ -295,7 +305,7 @@ mod tests {
         assert!(out.join("mine.docx").exists());
         let file = d.path().join("f.txt");
         std::fs::write(&file, "x").unwrap();
-        assert!(replace_output_dir(&file, true, |_| Ok(())).is_err());
+        assert!(replace_output_dir(&file, true, nothing).is_err());
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
     }
 
@@ -303,15 +313,15 @@ mod tests {
     fn a_file_added_or_edited_in_an_own_folder_stops_the_replacement() {
         let d = tempfile::tempdir().unwrap();
         let out = d.path().join("r");
-        replace_output_dir(&out, false, |p| Ok(std::fs::write(p.join("草稿.md"), "1")?)).unwrap();
+        replace_output_dir(&out, false, put("草稿.md", "1")).unwrap();
         std::fs::write(out.join("修改稿.docx"), "mine").unwrap();
-        let err = replace_output_dir(&out, true, |_| Ok(()))
+        let err = replace_output_dir(&out, true, nothing)
             .unwrap_err()
             .to_string();
         assert!(err.contains("修改稿.docx"), "{err}");
         std::fs::remove_file(out.join("修改稿.docx")).unwrap();
         std::fs::write(out.join("草稿.md"), "edited").unwrap();
-        let err = replace_output_dir(&out, true, |_| Ok(()))
+        let err = replace_output_dir(&out, true, nothing)
             .unwrap_err()
             .to_string();
         assert!(err.contains("草稿.md"), "{err}");
@@ -325,9 +335,9 @@ mod tests {
     fn own_folder_is_replaced_only_with_force() {
         let d = tempfile::tempdir().unwrap();
         let out = d.path().join("r");
-        replace_output_dir(&out, false, |p| Ok(std::fs::write(p.join("a"), "1")?)).unwrap();
-        assert!(replace_output_dir(&out, false, |_| Ok(())).is_err());
-        replace_output_dir(&out, true, |p| Ok(std::fs::write(p.join("b"), "2")?)).unwrap();
+        replace_output_dir(&out, false, put("a", "1")).unwrap();
+        assert!(replace_output_dir(&out, false, nothing).is_err());
+        replace_output_dir(&out, true, put("b", "2")).unwrap();
         assert!(out.join("b").exists() && !out.join("a").exists());
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
     }
