@@ -1,7 +1,8 @@
 //! audit: quarterly spot-check campaigns for government new-media accounts (政务新媒体).
 //!
-//! The domain core (`registry`, `sampling`, `indicators`, `answers`, `stats`, `report`) does no
-//! file I/O; `io` and `campaign` are the edges; `cmd` holds one thin module per subcommand.
+//! Layers point one way (see ARCHITECTURE.md): `cmd` (one thin module per subcommand) → `ops`
+//! (one module per use case) → `store` (the campaign folder) and `formats` (files) → `domain`
+//! (the pure core, no I/O).
 
 #![warn(missing_docs)]
 

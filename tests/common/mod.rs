@@ -2,8 +2,11 @@
 //! tests/workdir.rs).
 #![allow(dead_code)]
 
+pub mod xlsx_edit;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use xlsx_edit::Fill;
 
 pub struct Workdir {
     pub dir: tempfile::TempDir,
@@ -138,20 +141,15 @@ impl Workdir {
             .collect()
     }
 
-    /// Run the test helper python script (openpyxl) with arguments.
-    pub fn python(&self, args: &[&str]) {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helpers/xlsx_edit.py");
-        let out = Command::new("python3")
-            .arg(script)
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .expect("python3 is needed for this #[ignore]d test (with: pip install openpyxl)");
-        assert!(
-            out.status.success(),
-            "xlsx_edit.py failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    /// A copy of the inspector workbook `src` to fill in as an inspector would, saved as `dst`
+    /// (both in the scratch dir, or absolute).
+    pub fn fill(&self, src: &str, dst: &str) -> Fill {
+        Fill::inspector(&self.path(src), &self.path(dst))
+    }
+
+    /// A copy of the rectification workbook `src` to fill in as a unit would, saved as `dst`.
+    pub fn fill_rectify(&self, src: &str, dst: &str) -> Fill {
+        Fill::rectify(&self.path(src), &self.path(dst))
     }
 
     /// Convert with LibreOffice headless (`soffice --convert-to FMT`), into `outdir`.
@@ -173,6 +171,14 @@ impl Workdir {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// The date `days` from today (negative: before), as YYYY-MM-DD: a date "in the future" that
+/// stays in the future whenever the tests run.
+pub fn days_from_today(days: i64) -> String {
+    (chrono::Local::now().date_naive() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// A demo registry of `accounts` accounts at `out` (.xlsx or .csv), with `--seed` when given.
