@@ -140,6 +140,8 @@ pub struct SampleArgs {
     #[arg(long, default_value_t = 2)]
     pub min_per_stratum: u64,
     /// 必查条件 列=值[|值…](可多次给出),如 owner_kind=政府
+    // The doc comment is the --help text, brackets and all; rustdoc must not read it as a link.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long = "take-all")]
     pub take_all: Vec<String>,
     /// 回头看:上期项目目录(其不合格账号)或账号ID名单

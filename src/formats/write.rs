@@ -87,5 +87,5 @@ pub fn table_xlsx(
         }
     }
     autofit(ws, header, rows)?;
-    Ok(wb.save_to_buffer()?)
+    wb.save_to_buffer()
 }

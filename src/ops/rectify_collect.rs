@@ -1,6 +1,6 @@
 //! Collecting the units' rectification replies into the record: each file read and verified
 //! ([`crate::formats::workbook::rectify::read_returned`]), copies ordered by when they were saved (as in
-//! [`crate::formats::workbook::collect`]), replies applied account by account, the record, inbox copies and the
+//! [`crate::ops::collect`]), replies applied account by account, the record, inbox copies and the
 //! manifest committed together.
 
 use crate::domain::answers::{DateRange, Problem};

@@ -1,5 +1,5 @@
 //! The report as data: every table, the annex, the draft's paragraphs and the summary line,
-//! computed from plain values; the writers in [`super::write`] render them.
+//! computed from plain values; the writers (`formats::report_files`, a layer above) render them.
 
 use super::draft::{self, DraftInput};
 use super::figures::{self, CampaignData};

@@ -134,7 +134,7 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
     write_help(&mut wb, spec)?;
     write_main(&mut wb, spec)?;
     write_meta(&mut wb, spec.meta)?;
-    Ok(wb.save_to_buffer()?)
+    wb.save_to_buffer()
 }
 
 /// 说明: the campaign, the deadline, how to fill in, every indicator's definition.

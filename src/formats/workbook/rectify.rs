@@ -108,7 +108,7 @@ pub fn build(spec: &RectifySpec<'_>) -> Result<Vec<u8>> {
     write_help(&mut wb, spec)?;
     write_main(&mut wb, spec)?;
     super::write_meta(&mut wb, spec.meta)?;
-    Ok(wb.save_to_buffer()?)
+    wb.save_to_buffer()
 }
 
 /// 说明: the unit, the deadline, how to fill in.
