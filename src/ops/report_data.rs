@@ -3,7 +3,7 @@
 //! it is compared with.
 
 use crate::domain::registry;
-use crate::domain::report::figures::{CampaignData, Outcome};
+use crate::domain::report::figures::{CampaignData, CheckResult};
 use crate::store::{Campaign, StoreError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,11 +19,11 @@ pub fn report_data(camp: &Campaign) -> Result<(CampaignData, usize), StoreError>
         .ok_or_else(|| StoreError::Missing(format!("{}: 尚未抽样", camp.dir.display())))?;
     let catalog = camp.catalog()?;
     let merged = camp.merged(&catalog)?;
-    let outcomes: HashMap<String, Outcome> = merged
+    let outcomes: HashMap<String, CheckResult> = merged
         .results
         .into_iter()
         .map(|(id, r)| {
-            let outcome = Outcome {
+            let outcome = CheckResult {
                 values: r.answer.values,
                 verdict: r.verdict,
                 prefill: r.answer.prefill,

@@ -172,7 +172,7 @@ pub const OWNER_GROUP_PROVINCE: &str = "省级部门单位";
 
 /// A column of the registry by which accounts can be grouped: a canonical field or an extra one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Column {
+pub enum GroupColumn {
     /// One of the canonical fields.
     Field(Field),
     /// An extra column, by its index in `Registry::extra_headers`.
@@ -236,30 +236,30 @@ pub enum CanonicalError {
 
 impl Registry {
     /// Resolve a column name (English key, Chinese header or an extra column's header).
-    pub fn column(&self, name: &str) -> Option<Column> {
+    pub fn column(&self, name: &str) -> Option<GroupColumn> {
         if let Some(f) = Field::from_header(name) {
-            return Some(Column::Field(f));
+            return Some(GroupColumn::Field(f));
         }
         let k = match_key(name);
         self.extra_headers
             .iter()
             .position(|h| match_key(h) == k)
-            .map(Column::Extra)
+            .map(GroupColumn::Extra)
     }
 
     /// An account's text in a column, canonical or extra (empty when the extra cell is missing).
-    pub fn value<'a>(&self, a: &'a Account, c: &Column) -> &'a str {
+    pub fn value<'a>(&self, a: &'a Account, c: &GroupColumn) -> &'a str {
         match c {
-            Column::Field(f) => a.get(*f),
-            Column::Extra(i) => a.extra.get(*i).map(String::as_str).unwrap_or(""),
+            GroupColumn::Field(f) => a.get(*f),
+            GroupColumn::Extra(i) => a.extra.get(*i).map(String::as_str).unwrap_or(""),
         }
     }
 
     /// The header a column is shown under: a field's Chinese label or the extra column's own header.
-    pub fn column_label(&self, c: &Column) -> String {
+    pub fn column_label(&self, c: &GroupColumn) -> String {
         match c {
-            Column::Field(f) => f.label().to_string(),
-            Column::Extra(i) => self.extra_headers.get(*i).cloned().unwrap_or_default(),
+            GroupColumn::Field(f) => f.label().to_string(),
+            GroupColumn::Extra(i) => self.extra_headers.get(*i).cloned().unwrap_or_default(),
         }
     }
 

@@ -136,7 +136,7 @@ fn campaign(name: &str, failing: &[&str]) -> CampaignData {
                     values: values.clone(),
                 },
             );
-            let outcome = Outcome {
+            let outcome = CheckResult {
                 values,
                 verdict: v,
                 prefill: Vec::new(),
