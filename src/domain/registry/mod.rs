@@ -588,7 +588,9 @@ struct RawRow {
     platform: String,
 }
 
-/// Builds a registry from data rows, collecting rejects. Feed rows in order, then `finish`.
+/// Builds a registry from data rows, collecting rejects. Feed rows in order, then `finish` with
+/// the province's profile: regions are placed as part of finishing, so no registry can come out
+/// with its regions unresolved (in the wrong prefecture).
 pub struct RegistryBuilder {
     header: HeaderMap,
     cache: Cache,
@@ -858,7 +860,7 @@ impl RegistryBuilder {
 
     /// Resolve every account's region through the province profile; rows whose region does not
     /// resolve become rejects.
-    pub fn place(&mut self, profile: &crate::domain::profile::Profile) {
+    fn place(&mut self, profile: &crate::domain::profile::Profile) {
         // In place: a second vector of a million accounts would double the import's peak.
         let mut cache = place::RegionCache::default();
         let mut refused = Vec::new();
@@ -878,8 +880,10 @@ impl RegistryBuilder {
         }
     }
 
-    /// Reject every copy of a duplicated id, and return the registry and the rejects by row.
-    pub fn finish(self) -> (Registry, Vec<Reject>) {
+    /// Place every account's region through `profile` (see `place`), reject every copy of a
+    /// duplicated id, and return the registry and the rejects by row.
+    pub fn finish(mut self, profile: &crate::domain::profile::Profile) -> (Registry, Vec<Reject>) {
+        self.place(profile);
         let mut counts: HashMap<&str, u32> = HashMap::with_capacity(self.accounts.len());
         for (_, a) in &self.accounts {
             *counts.entry(a.id.as_str()).or_default() += 1;
@@ -1081,7 +1085,8 @@ mod tests {
         b.push(7, &s(&["合计", "", "", "", "", "", ""]), &[]);
         b.push(8, &s(&["", "", ""]), &[]);
         assert_eq!(b.blank_rows, 1);
-        let (reg, rejects) = b.finish();
+        let jiangsu = crate::domain::profile::province("江苏").unwrap();
+        let (reg, rejects) = b.finish(&crate::domain::profile::Profile::builtin(jiangsu));
         assert_eq!(reg.accounts.len(), 1);
         assert_eq!(reg.accounts[0].id, "12");
         assert_eq!(reg.accounts[0].region, "省本级");

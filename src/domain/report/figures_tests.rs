@@ -101,8 +101,7 @@ fn registry(profile: &Profile) -> Registry {
     for (i, r) in ROWS.iter().enumerate() {
         b.push(i as u32 + 2, &strings(r), &[]);
     }
-    b.place(profile);
-    let (reg, rejects) = b.finish();
+    let (reg, rejects) = b.finish(profile);
     assert!(rejects.is_empty(), "{rejects:?}");
     reg
 }
