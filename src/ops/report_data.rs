@@ -100,7 +100,8 @@ pub fn previous_data(
         if data.profile.types != current.profile.types {
             data.registry.reclassify_types(&current.profile.types);
             for a in &mut data.sample {
-                a.account_type = registry::classify_type(&current.profile.types, &a.raw[0]);
+                a.account_type =
+                    registry::classify_type(&current.profile.types, &a.raw.account_type);
             }
         }
         out.push(data);

@@ -110,6 +110,35 @@ impl Field {
     }
 }
 
+/// What the filer wrote for the fields the tool normalises: kept for re-classifying types under
+/// another scheme, for placing regions, for rejects and in registry.csv (the 原文 columns).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct RawTexts {
+    /// 类型原文, e.g. 微信公众号.
+    pub account_type: String,
+    /// 层级原文, e.g. 设区市.
+    pub level: String,
+    /// 地区原文, e.g. 南京市玄武区.
+    pub region: String,
+    /// 主体类别原文.
+    pub owner_kind: String,
+    /// 状态原文.
+    pub status: String,
+}
+
+impl RawTexts {
+    /// The texts in the order of the canonical CSV's 原文 columns ([`RAW_LABELS`]).
+    pub fn in_order(&self) -> [&str; 5] {
+        [
+            &self.account_type,
+            &self.level,
+            &self.region,
+            &self.owner_kind,
+            &self.status,
+        ]
+    }
+}
+
 /// One registered account.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Account {
@@ -131,8 +160,8 @@ pub struct Account {
     pub status: Status,
     /// 平台: the original type text when the type is 其他 or a profile scheme classified it, else as given.
     pub platform: String,
-    /// Original texts of the normalised fields: type, level, region, owner_kind, status.
-    pub raw: [String; 5],
+    /// Original texts of the normalised fields, as the filer wrote them.
+    pub raw: RawTexts,
     /// The county-level division (县(市、区)) the region names, e.g. "昆山市"; empty when the
     /// registry gives only the city, or for provincial accounts.
     pub county: String,
@@ -277,7 +306,7 @@ impl Registry {
         Field::ALL
             .iter()
             .map(move |f| a.get(*f))
-            .chain(a.raw.iter().map(String::as_str))
+            .chain(a.raw.in_order())
             .chain(std::iter::once(a.county.as_str()))
             .chain(a.extra.iter().map(String::as_str))
     }
@@ -285,7 +314,7 @@ impl Registry {
     /// The canonical CSV row of an account, owned (`canonical_fields` borrows instead).
     pub fn canonical_row(a: &Account) -> Vec<String> {
         let mut r: Vec<String> = Field::ALL.iter().map(|f| a.get(*f).to_string()).collect();
-        r.extend(a.raw.iter().cloned());
+        r.extend(a.raw.in_order().map(str::to_string));
         r.push(a.county.clone());
         r.extend(a.extra.iter().cloned());
         r
@@ -344,7 +373,13 @@ impl Registry {
                 owner_kind,
                 status,
                 platform: g(8),
-                raw: [g(9), g(10), g(11), g(12), g(13)],
+                raw: RawTexts {
+                    account_type: g(9),
+                    level: g(10),
+                    region: g(11),
+                    owner_kind: g(12),
+                    status: g(13),
+                },
                 county: if has_county { g(fixed) } else { String::new() },
                 extra: r[extras_from..].to_vec(),
             });
@@ -359,7 +394,7 @@ impl Registry {
     /// a quarter imported under one scheme compares with one under another (类型原文 is kept).
     pub fn reclassify_types(&mut self, scheme: &crate::domain::profile::TypeScheme) {
         for a in &mut self.accounts {
-            a.account_type = classify_type(scheme, &a.raw[0]);
+            a.account_type = classify_type(scheme, &a.raw.account_type);
         }
     }
 
@@ -738,7 +773,13 @@ impl RegistryBuilder {
             owner_kind: OwnerKind::parse(owner_kind).unwrap_or_default(),
             status: Status::parse(status).unwrap_or_default(),
             platform,
-            raw: [type_raw, level_raw, region_raw, kind_raw, status_raw],
+            raw: RawTexts {
+                account_type: type_raw,
+                level: level_raw,
+                region: region_raw,
+                owner_kind: kind_raw,
+                status: status_raw,
+            },
             county: String::new(),
             extra,
         })
@@ -851,7 +892,7 @@ impl RegistryBuilder {
             .accounts
             .iter()
             .filter(|(_, a)| a.level != Level::Province)
-            .map(|(_, a)| a.raw[2].as_str())
+            .map(|(_, a)| a.raw.region.as_str())
             .collect();
         v.sort_unstable();
         v.dedup();

@@ -528,7 +528,7 @@ fn take_all_unmatched(reg: &Registry, frame: &[&Account], text: &str) -> Option<
         shown.join("、")
     );
     if rule.column == GroupColumn::Field(crate::domain::registry::Field::OwnerKind)
-        && reg.accounts.iter().all(|a| a.raw[3].is_empty())
+        && reg.accounts.iter().all(|a| a.raw.owner_kind.is_empty())
     {
         msg.push_str("(台账没有 主体类别 列,全部按 部门 处理)");
     }

@@ -219,9 +219,9 @@ fn unlisted_types(imp: &Imported) -> Vec<(String, usize)> {
         .registry
         .accounts
         .iter()
-        .filter(|a| !scheme.knows(&a.raw[0]))
+        .filter(|a| !scheme.knows(&a.raw.account_type))
     {
-        *counts.entry(a.raw[0].as_str()).or_default() += 1;
+        *counts.entry(a.raw.account_type.as_str()).or_default() += 1;
     }
     let mut v: Vec<(String, usize)> = counts
         .into_iter()
