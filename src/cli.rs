@@ -209,6 +209,9 @@ pub struct SheetArgs {
     /// 监测时间 YYYY-MM-DD(监测数据没有 监测时间 列,或某行为空时使用)
     #[arg(long, requires = "monitor", value_parser = DayParser(DayWording::NotADate))]
     pub monitor_at: Option<NaiveDate>,
+    /// 监测时间不在本期季度前后 31 天内时仍然预填(默认拒绝,以免用往期数据预填)
+    #[arg(long, requires = "monitor")]
+    pub monitor_any_date: bool,
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,

@@ -323,6 +323,10 @@ pub struct MonitorEntry {
     pub prefill_sha256: String,
     /// SHA-256 of [`MONITOR_UNMATCHED`] as written.
     pub unmatched_sha256: String,
+    /// The export's dates lay outside the campaign's window and `--monitor-any-date` took it:
+    /// which dates, and the window. Empty (and absent from the manifest) otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub outside_window: String,
 }
 
 /// One issued workbook.

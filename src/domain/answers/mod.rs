@@ -146,11 +146,9 @@ pub struct DateRange {
 impl DateRange {
     /// From the campaign's period ("2020Q1" → from 2020-01-01) up to `today`.
     pub fn for_period(period: Option<&str>, today: chrono::NaiveDate) -> DateRange {
-        let start = period.and_then(|p| {
-            let year: i32 = p.get(..4)?.parse().ok()?;
-            let quarter: u32 = p.get(5..6)?.parse().ok()?;
-            chrono::NaiveDate::from_ymd_opt(year, 3 * quarter - 2, 1)
-        });
+        let start = period
+            .and_then(crate::domain::dates::quarter_bounds)
+            .map(|(first, _)| first);
         DateRange {
             earliest: start
                 .or(chrono::NaiveDate::from_ymd_opt(2000, 1, 1))

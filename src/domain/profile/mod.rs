@@ -19,6 +19,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod aliases;
 mod config;
 mod divisions;
 mod names;
@@ -26,8 +27,10 @@ mod rate;
 mod resolve;
 mod types;
 
+pub use aliases::AliasTable;
 pub use config::{default_prefecture_label, Profile, ProfileError};
 pub use divisions::{province, provinces, Division, FormerName, Province};
+pub(crate) use names::{edit_distance, shared_chars};
 pub use rate::{format_rate, format_share};
 pub use resolve::{infer_province, InferError, Region, RegionAliases, RegionError};
 pub use types::{TypeScheme, OTHER};

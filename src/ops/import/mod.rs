@@ -85,6 +85,15 @@ pub enum ImportError {
         /// Boxed: it is large, and would make every import result as large.
         error: Box<ProfileError>,
     },
+    /// The `--profile` file's `[monitor.columns]` maps a header to nothing the monitoring
+    /// pre-fill reads: refused now rather than at `sheet --monitor`, when the profile is fixed.
+    #[error("{}: {error}", path.display())]
+    ProfileMonitorColumns {
+        /// The profile file.
+        path: PathBuf,
+        /// What is wrong with it.
+        error: crate::domain::monitor::headers::ColumnAliasError,
+    },
     /// `--province` and the `--profile` file name different provinces.
     #[error("--province {given} 与画像文件 {} 的 province = {in_profile} 不一致", path.display())]
     ProvinceMismatch {
@@ -282,6 +291,12 @@ fn given_profile(req: &ImportRequest) -> Result<Option<GivenProfile>, ImportErro
         path: path.clone(),
         error: Box::new(error),
     })?;
+    crate::domain::monitor::headers::ColumnAliases::new(&profile.monitor_columns).map_err(
+        |error| ImportError::ProfileMonitorColumns {
+            path: path.clone(),
+            error,
+        },
+    )?;
     if let Some(p) = named {
         if p.code != profile.province.code {
             return Err(ImportError::ProvinceMismatch {
