@@ -149,6 +149,8 @@ where
     E: From<OutputError>,
 {
     let dir = parent_of(path);
+    // A file open in Excel is found before anything is written.
+    crate::store::in_use::check_free([path.to_path_buf()]).map_err(OutputError::from)?;
     std::fs::create_dir_all(&dir).map_err(OutputError::io("创建目录", &dir))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
@@ -229,6 +231,9 @@ where
     E: From<OutputError>,
 {
     guard_output_dir(out, force)?;
+    // The old folder is renamed aside: a file in it open in Excel is found before anything
+    // is written.
+    crate::store::in_use::check_free([out.to_path_buf()]).map_err(OutputError::from)?;
     let parent = parent_of(out);
     std::fs::create_dir_all(&parent).map_err(OutputError::io("创建", &parent))?;
     let name = out
@@ -246,7 +251,7 @@ where
     if out.exists() {
         if let Err(e) = std::fs::rename(out, &old) {
             let _ = std::fs::remove_dir_all(&tmp);
-            return Err(OutputError::io("替换", out)(e).into());
+            return Err(OutputError::from(StoreError::io(out, e)).into());
         }
     }
     if let Err(e) = std::fs::rename(&tmp, out) {
@@ -254,7 +259,7 @@ where
             let _ = std::fs::rename(&old, out);
         }
         let _ = std::fs::remove_dir_all(&tmp);
-        return Err(OutputError::io("写入", out)(e).into());
+        return Err(OutputError::from(StoreError::io(out, e)).into());
     }
     if old.exists() {
         let _ = std::fs::remove_dir_all(&old);

@@ -234,7 +234,10 @@ impl std::fmt::Display for Problem {
         if let Some(c) = &self.column {
             write!(f, " [{c}]")?;
         }
-        write!(f, ": {}", self.message)
+        // A reader's error often names the file already: say it once.
+        let prefix = format!("{}: ", self.source);
+        let message = self.message.strip_prefix(&prefix).unwrap_or(&self.message);
+        write!(f, ": {message}")
     }
 }
 
