@@ -322,9 +322,30 @@ pub struct ReportArgs {
     /// 通报的主送机关,如 "各设区市人民政府,省各有关部门"(默认留【】待填)
     #[arg(long)]
     pub to: Option<String>,
-    /// 通报的发文机关署名,如 "江苏省人民政府办公厅"(默认留【】待填)
+    /// 通报的发文机关署名,如 "江苏省人民政府办公厅"(默认取画像 [issuer] name,否则留【】待填)
     #[arg(long)]
     pub issuer: Option<String>,
+    /// 正式通报:去掉所有"草稿"字样,文件名为 通报.docx / 通报.md(画像 [issuer] final = true 时为默认)
+    #[arg(long = "final", conflicts_with = "draft")]
+    pub final_notice: bool,
+    /// 草稿(画像设定正式通报为默认时用它出草稿)
+    #[arg(long)]
+    pub draft: bool,
+    /// 版头的发文字号,如 "苏政办函〔2020〕12号";给出时排版头(发文机关标志取 --mark 或署名)
+    #[arg(long)]
+    pub doc_number: Option<String>,
+    /// 版头的发文机关标志,如 "江苏省人民政府办公厅文件"
+    #[arg(long)]
+    pub mark: Option<String>,
+    /// 版记的抄送机关,如 "省委办公厅,省人大常委会办公厅";给出时排版记
+    #[arg(long)]
+    pub cc: Option<String>,
+    /// 版记的印发机关(默认取署名);给出时排版记
+    #[arg(long)]
+    pub printed_by: Option<String>,
+    /// 版记的印发日期 YYYY-MM-DD(默认留【】待填)
+    #[arg(long, value_parser = DayParser(DayWording::NotADate))]
+    pub printed_on: Option<NaiveDate>,
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,
@@ -398,6 +419,19 @@ pub enum DayWording {
     ShouldBe,
 }
 
+/// A date flag's value that is no YYYY-MM-DD date; the message names the flag and the value,
+/// so the usage error prints it as it is (see `cmd::usage`).
+#[derive(Debug, thiserror::Error)]
+#[error("{flag} \"{text}\" {}", match wording { DayWording::NotADate => "不是 YYYY-MM-DD 格式的日期", DayWording::ShouldBe => "应为 YYYY-MM-DD,例如 2020-03-20" })]
+pub struct BadDay {
+    /// The flag, e.g. `--rectify-by`.
+    pub flag: String,
+    /// The value as given.
+    pub text: String,
+    /// How the flag words it.
+    pub wording: DayWording,
+}
+
 /// A date flag, YYYY-MM-DD, parsed once by clap into a `NaiveDate`; a refusal names the flag.
 #[derive(Clone, Copy, Debug)]
 pub struct DayParser(pub DayWording);
@@ -407,7 +441,7 @@ impl TypedValueParser for DayParser {
 
     fn parse_ref(
         &self,
-        _cmd: &clap::Command,
+        cmd: &clap::Command,
         arg: Option<&clap::Arg>,
         value: &std::ffi::OsStr,
     ) -> Result<NaiveDate, clap::Error> {
@@ -419,13 +453,15 @@ impl TypedValueParser for DayParser {
             .and_then(|a| a.get_long())
             .map(|l| format!("--{l}"))
             .unwrap_or_default();
-        let msg = match self.0 {
-            DayWording::NotADate => format!("{flag} \"{text}\" 不是 YYYY-MM-DD 格式的日期\n"),
-            DayWording::ShouldBe => format!("{flag} \"{text}\" 应为 YYYY-MM-DD,例如 2020-03-20\n"),
+        let wording = self.0;
+        // clap's own refusal (kind, flag and value in its context) with our reason as its source.
+        let refuse = move |t: &str| -> Result<NaiveDate, BadDay> {
+            Err(BadDay {
+                flag: flag.clone(),
+                text: t.to_string(),
+                wording,
+            })
         };
-        Err(clap::Error::raw(
-            clap::error::ErrorKind::ValueValidation,
-            msg,
-        ))
+        refuse.parse_ref(cmd, arg, value)
     }
 }

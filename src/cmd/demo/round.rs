@@ -201,8 +201,9 @@ fn report_step(dir: &Path, round: &Round<'_>) -> Result<()> {
             rectify_by: Some(by),
             parties: crate::formats::report_files::NoticeParties {
                 to: Some("各设区市人民政府,省各有关部门".into()),
-                issuer: None,
+                ..Default::default()
             },
+            final_notice: None,
             force: false,
         },
     )?;
