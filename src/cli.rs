@@ -1,4 +1,8 @@
 //! Command-line definitions (clap derive): one Args struct per command.
+//!
+//! Every doc comment on an argument is its --help text for the user, brackets and all
+//! (`列=值[|值…]`, `[issuer]`), so rustdoc must not read those brackets as links.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 use chrono::NaiveDate;
 use clap::builder::TypedValueParser;
@@ -144,8 +148,6 @@ pub struct SampleArgs {
     #[arg(long)]
     pub min_per_region: Option<u64>,
     /// 必查条件 列=值[|值…](可多次给出),如 owner_kind=政府
-    // The doc comment is the --help text, brackets and all; rustdoc must not read it as a link.
-    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long = "take-all")]
     pub take_all: Vec<String>,
     /// 回头看:上期项目目录(其不合格账号)或账号ID名单

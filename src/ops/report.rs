@@ -110,7 +110,7 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
         incomplete: unchecked > 0,
         verify_status,
         as_of,
-        rectify_by: req.rectify_by.clone(),
+        rectify_by: req.rectify_by,
         final_notice,
         follow_up,
     };
