@@ -3,7 +3,7 @@
 
 use super::read::{read_all, ReadError};
 use crate::domain::profile::Profile;
-use crate::domain::registry::{canonical_value, Column, Field};
+use crate::domain::registry::{canonical_value, Field, GroupColumn};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -107,7 +107,7 @@ pub fn read(path: &Path, profile: &Profile) -> Result<AssignMap, AssignFileError
         if !id.is_empty() {
             map.by_id.insert(id, name);
         } else if !region.is_empty() {
-            let key = canonical_value(profile, &Column::Field(Field::Region), &region);
+            let key = canonical_value(profile, &GroupColumn::Field(Field::Region), &region);
             map.by_region.insert(key, name);
         } else {
             return Err(row_error("既没有账号ID也没有地区"));

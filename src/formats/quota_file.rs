@@ -3,7 +3,7 @@
 
 use super::read::{read_all, ReadError};
 use crate::domain::profile::Profile;
-use crate::domain::registry::{canonical_value, Column, Registry};
+use crate::domain::registry::{canonical_value, GroupColumn, Registry};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -72,14 +72,14 @@ pub fn read(
         missing,
         found: header.join(", "),
     };
-    let mut cols: Vec<(Column, usize)> = Vec::new();
+    let mut cols: Vec<(GroupColumn, usize)> = Vec::new();
     for s in strata {
         let col = reg
             .column(s)
             .ok_or_else(|| QuotaFileError::UnknownStratum(s.clone()))?;
         let label = reg.column_label(&col);
         let pos = header.iter().position(|h| {
-            let mapped = profile.spellings.columns.listed(h).map(Column::Field);
+            let mapped = profile.spellings.columns.listed(h).map(GroupColumn::Field);
             mapped.or_else(|| reg.column(h)).as_ref() == Some(&col)
                 || crate::domain::text::match_key(h) == crate::domain::text::match_key(&label)
         });

@@ -155,7 +155,7 @@ pub fn read(
         };
         return Err(RegistryFileError::Empty { place, what });
     }
-    let Some(mut builder) = scan.builder else {
+    let Some(builder) = scan.builder else {
         return Err(no_header(place, &scan.before_header, &reading.1));
     };
     let header_row = builder.header().row;
@@ -168,12 +168,11 @@ pub fn read(
         Some(g) => g,
         None => choose_province(&file, &title, &builder)?,
     };
-    builder.place(&profile);
     let Finished {
         registry,
         rejects,
         merged,
-    } = builder.finish();
+    } = builder.finish(&profile);
     if registry.accounts.is_empty() && rejects.is_empty() {
         return Err(RegistryFileError::NoData { place, header_row });
     }

@@ -5,7 +5,7 @@
 use crate::domain::csv_text::csv_bytes;
 use crate::domain::profile::Profile;
 use crate::domain::rectify::RecheckPlan;
-use crate::domain::registry::{canonical_value, Column, Registry};
+use crate::domain::registry::{canonical_value, GroupColumn, Registry};
 use crate::domain::sampling::{self, AllocationSpec, Design, Drawn, SampleError, Spec};
 use crate::formats::id_list::IdListError;
 use crate::formats::quota_file::QuotaFileError;
@@ -136,9 +136,6 @@ pub enum DrawError {
     /// Nothing was drawn.
     #[error("样本量为 0:没有抽到任何账号,请检查 --size、--rate 或配额")]
     Nothing,
-    /// A file to keep with the design could not be read, or a CSV built.
-    #[error("{0:#}")]
-    Other(#[from] anyhow::Error),
     /// A CSV could not be built.
     #[error("无法生成 CSV: {0}")]
     Csv(#[from] csv::Error),
@@ -220,7 +217,7 @@ fn through_profile(req: &DrawRequest, reg: &Registry, profile: &Profile) -> Draw
             },
         )
         .collect();
-    let canon = |c: &Column, v: &str| canonical_value(profile, c, v);
+    let canon = |c: &GroupColumn, v: &str| canonical_value(profile, c, v);
     let take_all = req
         .take_all
         .iter()

@@ -2,8 +2,9 @@
 //! profile's spellings (on top of the built-in lists), regions resolved, duplicated ids settled.
 
 use super::header::HeaderMap;
+use super::RejectReason;
 use super::MAX_CELL_CHARS;
-use super::{is_scientific, normalize, place, Account, Field, Registry, Reject, RejectReason};
+use super::{is_scientific, normalize, place, Account, Field, RawTexts, Registry, Reject};
 use crate::domain::profile::{ExportSpellings, TypeScheme};
 use crate::domain::text::{clean, clean_id, match_key};
 use crate::domain::vocab::{Level, OwnerKind, Status, Term};
@@ -270,7 +271,13 @@ impl RegistryBuilder {
             owner_kind,
             status,
             platform,
-            raw: [type_raw, level_raw, region_raw, kind_raw, status_raw],
+            raw: RawTexts {
+                account_type: type_raw,
+                level: level_raw,
+                region: region_raw,
+                owner_kind: kind_raw,
+                status: status_raw,
+            },
             county: String::new(),
             extra,
         })
@@ -387,7 +394,7 @@ impl RegistryBuilder {
             .accounts
             .iter()
             .filter(|(_, a)| a.level != Level::Province)
-            .map(|(_, a)| a.raw[2].as_str())
+            .map(|(_, a)| a.raw.region.as_str())
             .collect();
         v.sort_unstable();
         v.dedup();
@@ -396,7 +403,7 @@ impl RegistryBuilder {
 
     /// Resolve every account's region through the province profile; rows whose region does not
     /// resolve become rejects.
-    pub fn place(&mut self, profile: &crate::domain::profile::Profile) {
+    fn place(&mut self, profile: &crate::domain::profile::Profile) {
         // In place: a second vector of a million accounts would double the import's peak.
         let mut cache = place::RegionCache::default();
         let mut refused = Vec::new();
@@ -416,11 +423,13 @@ impl RegistryBuilder {
         }
     }
 
-    /// Settle duplicated ids and return the registry, the rejects and the merged copies, by
-    /// row. Rows of one id that are all identical are one account exported more than once: the
-    /// first is imported, the others are listed as merged. Rows of one id that differ are all
-    /// rejected: which one is right is for the office to say.
-    pub fn finish(self) -> Finished {
+    /// Place every account's region through `profile` (see `place`), settle duplicated ids and
+    /// return the registry, the rejects and the merged copies, by row. Rows of one id that are
+    /// all identical are one account exported more than once: the first is imported, the others
+    /// are listed as merged. Rows of one id that differ are all rejected: which one is right is
+    /// for the office to say.
+    pub fn finish(mut self, profile: &crate::domain::profile::Profile) -> Finished {
+        self.place(profile);
         let mut counts: HashMap<&str, u32> = HashMap::with_capacity(self.accounts.len());
         for (_, a) in &self.accounts {
             *counts.entry(a.id.as_str()).or_default() += 1;
@@ -583,6 +592,10 @@ mod tests {
         v.iter().map(|x| x.to_string()).collect()
     }
 
+    fn jiangsu() -> crate::domain::profile::Profile {
+        crate::domain::profile::Profile::builtin(crate::domain::profile::province("江苏").unwrap())
+    }
+
     /// An account exported twice (its 序号 aside) is one account; an id whose rows differ is
     /// rejected on every row.
     #[test]
@@ -607,7 +620,7 @@ mod tests {
         b.push(4, &row("3", "A", "甲"), &[]);
         b.push(5, &row("4", "B", "乙2"), &[]);
         b.push(6, &row("5", "A", "甲"), &[]);
-        let f = b.finish();
+        let f = b.finish(&jiangsu());
         assert_eq!(f.registry.accounts.len(), 1);
         assert_eq!(f.registry.accounts[0].extra, ["1", "x"]);
         let merged: Vec<u32> = f.merged.iter().map(|r| r.row).collect();
@@ -650,7 +663,7 @@ mod tests {
             &s(&["B", "乙", "微信", "南京市某局", "地市直管", "南京"]),
             &[],
         );
-        let f = b.finish();
+        let f = b.finish(&profile);
         assert_eq!(f.registry.accounts[0].level, Level::City);
         assert_eq!(f.rejects[0].reason, RejectReason::UnknownLevel);
         assert_eq!(f.rejects[0].value, "地市直管");

@@ -16,6 +16,35 @@ use crate::domain::text::{clean, match_key};
 pub use crate::domain::vocab::{Field, Level, OwnerGroup, OwnerKind, Status};
 use std::collections::{BTreeMap, HashMap};
 
+/// What the filer wrote for the fields the tool normalises: kept for re-classifying types under
+/// another scheme, for placing regions, for rejects and in registry.csv (the 原文 columns).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct RawTexts {
+    /// 类型原文, e.g. 微信公众号.
+    pub account_type: String,
+    /// 层级原文, e.g. 设区市.
+    pub level: String,
+    /// 地区原文, e.g. 南京市玄武区.
+    pub region: String,
+    /// 主体类别原文.
+    pub owner_kind: String,
+    /// 状态原文.
+    pub status: String,
+}
+
+impl RawTexts {
+    /// The texts in the order of the canonical CSV's 原文 columns ([`RAW_LABELS`]).
+    pub fn in_order(&self) -> [&str; 5] {
+        [
+            &self.account_type,
+            &self.level,
+            &self.region,
+            &self.owner_kind,
+            &self.status,
+        ]
+    }
+}
+
 /// One registered account.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Account {
@@ -37,8 +66,8 @@ pub struct Account {
     pub status: Status,
     /// 平台: the original type text when the type is 其他 or a profile scheme classified it, else as given.
     pub platform: String,
-    /// Original texts of the normalised fields: type, level, region, owner_kind, status.
-    pub raw: [String; 5],
+    /// Original texts of the normalised fields, as the filer wrote them.
+    pub raw: RawTexts,
     /// The county-level division (县(市、区)) the region names, e.g. "昆山市"; empty when the
     /// registry gives only the city, or for provincial accounts.
     pub county: String,
@@ -78,7 +107,7 @@ pub const OWNER_GROUP_PROVINCE: &str = "省级部门单位";
 
 /// A column of the registry by which accounts can be grouped: a canonical field or an extra one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Column {
+pub enum GroupColumn {
     /// One of the canonical fields.
     Field(Field),
     /// An extra column, by its index in `Registry::extra_headers`.
@@ -142,30 +171,30 @@ pub enum CanonicalError {
 
 impl Registry {
     /// Resolve a column name (English key, Chinese header or an extra column's header).
-    pub fn column(&self, name: &str) -> Option<Column> {
+    pub fn column(&self, name: &str) -> Option<GroupColumn> {
         if let Some(f) = Field::from_header(name) {
-            return Some(Column::Field(f));
+            return Some(GroupColumn::Field(f));
         }
         let k = match_key(name);
         self.extra_headers
             .iter()
             .position(|h| match_key(h) == k)
-            .map(Column::Extra)
+            .map(GroupColumn::Extra)
     }
 
     /// An account's text in a column, canonical or extra (empty when the extra cell is missing).
-    pub fn value<'a>(&self, a: &'a Account, c: &Column) -> &'a str {
+    pub fn value<'a>(&self, a: &'a Account, c: &GroupColumn) -> &'a str {
         match c {
-            Column::Field(f) => a.get(*f),
-            Column::Extra(i) => a.extra.get(*i).map(String::as_str).unwrap_or(""),
+            GroupColumn::Field(f) => a.get(*f),
+            GroupColumn::Extra(i) => a.extra.get(*i).map(String::as_str).unwrap_or(""),
         }
     }
 
     /// The header a column is shown under: a field's Chinese label or the extra column's own header.
-    pub fn column_label(&self, c: &Column) -> String {
+    pub fn column_label(&self, c: &GroupColumn) -> String {
         match c {
-            Column::Field(f) => f.label().to_string(),
-            Column::Extra(i) => self.extra_headers.get(*i).cloned().unwrap_or_default(),
+            GroupColumn::Field(f) => f.label().to_string(),
+            GroupColumn::Extra(i) => self.extra_headers.get(*i).cloned().unwrap_or_default(),
         }
     }
 
@@ -183,7 +212,7 @@ impl Registry {
         Field::ALL
             .iter()
             .map(move |f| a.get(*f))
-            .chain(a.raw.iter().map(String::as_str))
+            .chain(a.raw.in_order())
             .chain(std::iter::once(a.county.as_str()))
             .chain(a.extra.iter().map(String::as_str))
     }
@@ -191,7 +220,7 @@ impl Registry {
     /// The canonical CSV row of an account, owned (`canonical_fields` borrows instead).
     pub fn canonical_row(a: &Account) -> Vec<String> {
         let mut r: Vec<String> = Field::ALL.iter().map(|f| a.get(*f).to_string()).collect();
-        r.extend(a.raw.iter().cloned());
+        r.extend(a.raw.in_order().map(str::to_string));
         r.push(a.county.clone());
         r.extend(a.extra.iter().cloned());
         r
@@ -250,7 +279,13 @@ impl Registry {
                 owner_kind,
                 status,
                 platform: g(8),
-                raw: [g(9), g(10), g(11), g(12), g(13)],
+                raw: RawTexts {
+                    account_type: g(9),
+                    level: g(10),
+                    region: g(11),
+                    owner_kind: g(12),
+                    status: g(13),
+                },
                 county: if has_county { g(fixed) } else { String::new() },
                 extra: r[extras_from..].to_vec(),
             });
@@ -265,7 +300,7 @@ impl Registry {
     /// a quarter imported under one scheme compares with one under another (类型原文 is kept).
     pub fn reclassify_types(&mut self, scheme: &crate::domain::profile::TypeScheme) {
         for a in &mut self.accounts {
-            a.account_type = classify_type(scheme, &a.raw[0]);
+            a.account_type = classify_type(scheme, &a.raw.account_type);
         }
     }
 
@@ -285,15 +320,19 @@ impl Registry {
 /// the campaign's profile: a level, status or owner kind by its spellings ("市(州)级" → 市级), a
 /// type by the profile's scheme ("头条号" → 今日头条), a region by the province's divisions
 /// ("凉山彝族自治州" → 凉山州). A value nothing recognises is kept (cleaned), so it can be named.
-pub fn canonical_value(profile: &crate::domain::profile::Profile, col: &Column, v: &str) -> String {
+pub fn canonical_value(
+    profile: &crate::domain::profile::Profile,
+    col: &GroupColumn,
+    v: &str,
+) -> String {
     let v = clean(&crate::domain::text::fold_width(v));
     let sp = &profile.spellings;
     let known = match col {
-        Column::Field(Field::Level) => sp.level(&v).map(|l| l.label().to_string()),
-        Column::Field(Field::Type) => profile.types.lookup(&v).map(str::to_string),
-        Column::Field(Field::Status) => sp.status(&v).map(|s| s.label().to_string()),
-        Column::Field(Field::OwnerKind) => sp.owner_kind(&v).map(|k| k.label().to_string()),
-        Column::Field(Field::Region) if !v.is_empty() => Some(match profile.resolve(&v, "") {
+        GroupColumn::Field(Field::Level) => sp.level(&v).map(|l| l.label().to_string()),
+        GroupColumn::Field(Field::Type) => profile.types.lookup(&v).map(str::to_string),
+        GroupColumn::Field(Field::Status) => sp.status(&v).map(|s| s.label().to_string()),
+        GroupColumn::Field(Field::OwnerKind) => sp.owner_kind(&v).map(|k| k.label().to_string()),
+        GroupColumn::Field(Field::Region) if !v.is_empty() => Some(match profile.resolve(&v, "") {
             Ok(r) => r
                 .prefecture
                 .unwrap_or_else(|| normalize::PROVINCE_REGION.to_string()),
@@ -596,11 +635,12 @@ mod tests {
         b.push(7, &s(&["合计", "", "", "", "", "", ""]), &[]);
         b.push(8, &s(&["", "", ""]), &[]);
         assert_eq!(b.blank_rows, 1);
+        let jiangsu = crate::domain::profile::province("江苏").unwrap();
         let Finished {
             registry: reg,
             rejects,
             merged,
-        } = b.finish();
+        } = b.finish(&crate::domain::profile::Profile::builtin(jiangsu));
         assert!(merged.is_empty());
         assert_eq!(reg.accounts.len(), 1);
         assert_eq!(reg.accounts[0].id, "12");

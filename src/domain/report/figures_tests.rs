@@ -103,8 +103,7 @@ fn registry(profile: &Profile) -> Registry {
     for (i, r) in ROWS.iter().enumerate() {
         b.push(i as u32 + 2, &strings(r), &[]);
     }
-    b.place(profile);
-    let done = b.finish();
+    let done = b.finish(profile);
     assert!(done.rejects.is_empty(), "{:?}", done.rejects);
     done.registry
 }
@@ -138,7 +137,7 @@ fn campaign(name: &str, failing: &[&str]) -> CampaignData {
                     values: values.clone(),
                 },
             );
-            let outcome = Outcome {
+            let outcome = CheckResult {
                 values,
                 verdict: v,
                 prefill: Vec::new(),

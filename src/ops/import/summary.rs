@@ -327,7 +327,7 @@ fn guessed_types(imp: &Imported) -> Vec<String> {
 fn type_spellings(imp: &Imported) -> BTreeMap<&str, usize> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for a in &imp.registry.accounts {
-        *counts.entry(a.raw[0].as_str()).or_default() += 1;
+        *counts.entry(a.raw.account_type.as_str()).or_default() += 1;
     }
     counts
 }
