@@ -8,12 +8,12 @@
 
 pub mod cli;
 mod cmd;
+pub mod console;
 pub mod domain;
 pub mod formats;
+pub mod guided;
 pub mod ops;
 pub mod store;
-pub mod console;
-pub mod guided;
 
 use clap::Parser;
 

@@ -70,7 +70,10 @@ fn layers_point_one_way() {
         ("cli", &["cli", "domain"][..]),
         // The process's entry: the console's encoding and the double-click menu, beside cmd.
         ("console", &["console", "domain"][..]),
-        ("guided", &["guided", "run", "console", "cli", "store", "domain"][..]),
+        (
+            "guided",
+            &["guided", "run", "console", "cli", "store", "domain"][..],
+        ),
     ]);
     let mut wrong = Vec::new();
     for file in rust_files(&src) {
