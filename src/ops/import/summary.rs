@@ -140,16 +140,14 @@ impl ImportOutcome {
         let imp = &self.imported;
         let mut lines = vec![SummaryLine::Out(String::new())];
         let types = imp.profile.types.order();
-        let decimals = imp.profile.rate_decimals;
-        for mut t in makeup::makeup(&imp.registry, types) {
-            t.decimals = decimals;
+        let style = imp.profile.rates;
+        for t in makeup::makeup(&imp.registry, types, &style) {
             lines.push(SummaryLine::Out(t.render()));
         }
         let (Some(prev), Some(d)) = (&self.previous, &self.diff) else {
             return lines;
         };
-        for mut t in makeup::change(prev, &imp.registry, d, types) {
-            t.decimals = decimals;
+        for t in makeup::change(prev, &imp.registry, d, types, &style) {
             lines.push(SummaryLine::Out(t.render()));
         }
         let shown: Vec<String> = d
