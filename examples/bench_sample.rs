@@ -42,7 +42,7 @@ fn main() {
             audit::domain::csv_text::parse_plain_csv(&std::fs::read(&canonical).expect("read"))
                 .expect("parse");
         let (header, rows) = (csv.header, csv.rows);
-        let reg = Registry::from_canonical(&header, &rows).expect("parse");
+        let reg = Registry::from_canonical(&header, rows).expect("parse");
         read.push(t.elapsed().as_secs_f64());
         let spec = Spec {
             strata: vec!["level".into(), "type".into(), "region".into()],

@@ -48,7 +48,7 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
     if unchecked > 0 && !req.allow_incomplete {
         refuse_incomplete(&cur, conflicts)?;
     }
-    let verify_status = match crate::ops::verify::verify(camp) {
+    let verify_status = match crate::ops::verify::verify_with(camp, &cur.registry) {
         Ok(v) if v.ok() => "通过".to_string(),
         Ok(v) => format!("未通过({} 处不一致)", v.problems.len()),
         Err(e) => format!("无法核验: {e}"),

@@ -189,7 +189,7 @@ impl Campaign {
         })?;
         let path = self.path(&entry.file);
         let (header, rows) = read_csv(&path)?;
-        Registry::from_canonical(&header, &rows).map_err(|e| StoreError::Corrupt {
+        Registry::from_canonical(&header, rows).map_err(|e| StoreError::Corrupt {
             path,
             detail: e.to_string(),
         })
@@ -232,11 +232,10 @@ impl Campaign {
         let (stratum, reason) = (cols.get("分层")?, cols.get("入样方式")?);
         let mut reg_rows = Vec::with_capacity(rows.len());
         let mut info = Vec::with_capacity(rows.len());
-        for (i, r) in rows.iter().enumerate() {
+        for (i, mut r) in rows.into_iter().enumerate() {
             if r.len() != header.len() {
                 return Err(corrupt(format!("第 {} 行列数不对", i + 2)));
             }
-            reg_rows.push(r[..cut].to_vec());
             let why = crate::domain::sampling::Reason::from_label(&r[reason]).ok_or_else(|| {
                 corrupt(format!(
                     "第 {} 行入样方式 \"{}\" 无法识别",
@@ -245,11 +244,14 @@ impl Campaign {
                 ))
             })?;
             info.push(SampleMark {
-                stratum: r[stratum].clone(),
+                stratum: std::mem::take(&mut r[stratum]),
                 reason: why,
             });
+            // The design columns follow the registry's; the registry's cells move on as they are.
+            r.truncate(cut);
+            reg_rows.push(r);
         }
-        let reg = Registry::from_canonical(&header[..cut], &reg_rows)
+        let reg = Registry::from_canonical(&header[..cut], reg_rows)
             .map_err(|e| corrupt(e.to_string()))?;
         Ok((reg, info))
     }

@@ -292,11 +292,12 @@ impl Registry {
         r
     }
 
-    /// Rebuild from the canonical CSV rows (header first). Errors name the row; the store adds
-    /// the file.
+    /// Rebuild from the canonical CSV rows (header first). The rows are consumed: each cell's
+    /// text moves into its account, so a million-row registry is never held twice. Errors name
+    /// the row; the store adds the file.
     pub fn from_canonical(
         header: &[String],
-        rows: &[Vec<String>],
+        rows: impl IntoIterator<Item = Vec<String>>,
     ) -> Result<Registry, CanonicalError> {
         let fixed = Field::ALL.len() + RAW_LABELS.len();
         let expected: Vec<&str> = Field::ALL
@@ -317,8 +318,9 @@ impl Registry {
         let has_county = header.get(fixed).is_some_and(|h| h == COUNTY_LABEL);
         let extras_from = fixed + usize::from(has_county);
         let extra_headers = header[extras_from..].to_vec();
-        let mut accounts = Vec::with_capacity(rows.len());
-        for (i, r) in rows.iter().enumerate() {
+        let rows = rows.into_iter();
+        let mut accounts = Vec::with_capacity(rows.size_hint().0);
+        for (i, r) in rows.enumerate() {
             if r.len() != header.len() {
                 return Err(CanonicalError::Width {
                     line: i + 2,
@@ -326,29 +328,7 @@ impl Registry {
                     header: header.len(),
                 });
             }
-            let g = |k: usize| r[k].clone();
-            let bad = |what: &'static str, v: &str| CanonicalError::Value {
-                line: i + 2,
-                what,
-                value: v.to_string(),
-            };
-            let level = Level::parse(&r[4]).ok_or_else(|| bad("层级", &r[4]))?;
-            let owner_kind = OwnerKind::parse(&r[6]).ok_or_else(|| bad("主体类别", &r[6]))?;
-            let status = Status::parse(&r[7]).ok_or_else(|| bad("状态", &r[7]))?;
-            accounts.push(Account {
-                id: g(0),
-                name: g(1),
-                account_type: g(2),
-                owner: g(3),
-                level,
-                region: g(5),
-                owner_kind,
-                status,
-                platform: g(8),
-                raw: [g(9), g(10), g(11), g(12), g(13)],
-                county: if has_county { g(fixed) } else { String::new() },
-                extra: r[extras_from..].to_vec(),
-            });
+            accounts.push(canonical_account(r, i + 2, has_county, extras_from)?);
         }
         Ok(Registry {
             extra_headers,
@@ -373,6 +353,44 @@ impl Registry {
     pub fn active(&self) -> impl Iterator<Item = &Account> {
         self.accounts.iter().filter(|a| a.is_active())
     }
+}
+
+/// One account from its canonical CSV row (its width already checked), the cells moved, not
+/// copied. `line` is the row's line in the file, for the error.
+fn canonical_account(
+    mut r: Vec<String>,
+    line: usize,
+    has_county: bool,
+    extras_from: usize,
+) -> Result<Account, CanonicalError> {
+    let bad = |what: &'static str, v: &str| CanonicalError::Value {
+        line,
+        what,
+        value: v.to_string(),
+    };
+    let level = Level::parse(&r[4]).ok_or_else(|| bad("层级", &r[4]))?;
+    let owner_kind = OwnerKind::parse(&r[6]).ok_or_else(|| bad("主体类别", &r[6]))?;
+    let status = Status::parse(&r[7]).ok_or_else(|| bad("状态", &r[7]))?;
+    let extra = r.split_off(extras_from);
+    let mut g = |k: usize| std::mem::take(&mut r[k]);
+    Ok(Account {
+        id: g(0),
+        name: g(1),
+        account_type: g(2),
+        owner: g(3),
+        level,
+        region: g(5),
+        owner_kind,
+        status,
+        platform: g(8),
+        raw: [g(9), g(10), g(11), g(12), g(13)],
+        county: if has_county {
+            g(Field::ALL.len() + RAW_LABELS.len())
+        } else {
+            String::new()
+        },
+        extra,
+    })
 }
 
 /// The reported type of a registry spelling: the built-in tables under the default scheme
