@@ -154,7 +154,8 @@ impl CampaignData {
             .iter()
             .map(|d| d.short.clone())
             .collect();
-        let mut extra: Vec<String> = self
+        // Borrowed while counting: a region is copied once, not once per account.
+        let mut extra: Vec<&str> = self
             .registry
             .accounts
             .iter()
@@ -162,12 +163,16 @@ impl CampaignData {
             .filter(|a| {
                 a.level != Level::Province && !a.region.is_empty() && a.region != PROVINCE_REGION
             })
-            .map(|a| a.region.clone())
-            .filter(|r| !official.contains(r))
+            .map(|a| a.region.as_str())
+            .collect::<std::collections::HashSet<&str>>()
+            .into_iter()
+            .filter(|r| !official.iter().any(|o| o == r))
             .collect();
-        extra.sort();
-        extra.dedup();
-        official.into_iter().chain(extra).collect()
+        extra.sort_unstable();
+        official
+            .into_iter()
+            .chain(extra.into_iter().map(str::to_string))
+            .collect()
     }
 
     /// How texts name the campaign: its quarter in words ("2020年第一季度"), else its name.

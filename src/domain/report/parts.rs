@@ -6,7 +6,8 @@
 
 use super::figures::{CampaignData, Group, Tally, RATE_HEADERS};
 use super::table::{Cell, Table};
-use crate::domain::registry::{Account, Column, Field, OwnerGroup, OWNER_GROUP_PROVINCE};
+use crate::domain::registry::{Account, Column, Field, Level, OwnerGroup, OWNER_GROUP_PROVINCE};
+use std::collections::HashMap;
 use crate::domain::sampling::{Reason, TakeAll};
 use crate::domain::vocab::OwnerKind;
 
@@ -23,13 +24,13 @@ pub fn check_rate(c: &CampaignData) -> Table {
         "检查率:已检查账号占台账中状态正常账号的比例",
         &["开设主体", "状态正常账号", "样本", "已检查", "检查率"],
     );
+    let active_by_place = active_by_level_region(c);
     for g in owner_groups(c) {
-        let active = c
-            .registry
-            .accounts
-            .iter()
-            .filter(|a| a.is_active() && (g.member)(a))
-            .count() as u64;
+        let active: u64 = active_by_place
+            .values()
+            .filter(|(_, a)| (g.member)(a))
+            .map(|(n, _)| n)
+            .sum();
         let sampled = c.sample.iter().filter(|a| (g.member)(a)).count() as u64;
         let checked = c.tally(&g.member).checked;
         t.rows.push(vec![
@@ -45,6 +46,18 @@ pub fn check_rate(c: &CampaignData) -> Table {
             .into(),
     );
     t
+}
+
+/// Active accounts counted by (level, region) in one pass over the registry, each count with one
+/// of its accounts: [`owner_groups`]' memberships read only the level and the region, so a group's
+/// count is the sum over the places its representative belongs to (15 groups no longer scan a
+/// million accounts each).
+fn active_by_level_region(c: &CampaignData) -> HashMap<(Level, &str), (u64, &Account)> {
+    let mut by: HashMap<(Level, &str), (u64, &Account)> = HashMap::new();
+    for a in c.registry.active() {
+        by.entry((a.level, a.region.as_str())).or_insert((0, a)).0 += 1;
+    }
+    by
 }
 
 /// The groups of the check-rate table: 省级部门单位, each prefecture in official order, the
