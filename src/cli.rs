@@ -318,9 +318,30 @@ pub struct ReportArgs {
     /// 通报的主送机关,如 "各设区市人民政府,省各有关部门"(默认留【】待填)
     #[arg(long)]
     pub to: Option<String>,
-    /// 通报的发文机关署名,如 "江苏省人民政府办公厅"(默认留【】待填)
+    /// 通报的发文机关署名,如 "江苏省人民政府办公厅"(默认取画像 [issuer] name,否则留【】待填)
     #[arg(long)]
     pub issuer: Option<String>,
+    /// 正式通报:去掉所有"草稿"字样,文件名为 通报.docx / 通报.md(画像 [issuer] final = true 时为默认)
+    #[arg(long = "final", conflicts_with = "draft")]
+    pub final_notice: bool,
+    /// 草稿(画像设定正式通报为默认时用它出草稿)
+    #[arg(long)]
+    pub draft: bool,
+    /// 版头的发文字号,如 "苏政办函〔2020〕12号";给出时排版头(发文机关标志取 --mark 或署名)
+    #[arg(long)]
+    pub doc_number: Option<String>,
+    /// 版头的发文机关标志,如 "江苏省人民政府办公厅文件"
+    #[arg(long)]
+    pub mark: Option<String>,
+    /// 版记的抄送机关,如 "省委办公厅,省人大常委会办公厅";给出时排版记
+    #[arg(long)]
+    pub cc: Option<String>,
+    /// 版记的印发机关(默认取署名);给出时排版记
+    #[arg(long)]
+    pub printed_by: Option<String>,
+    /// 版记的印发日期 YYYY-MM-DD(默认留【】待填)
+    #[arg(long)]
+    pub printed_on: Option<String>,
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,

@@ -1,11 +1,21 @@
 //! `audit report --campaign DIR [--previous DIR ...] [--out DIR] [--allow-incomplete]
-//! [--rectify-by DATE] [--to TEXT] [--issuer TEXT] [--force]`
+//! [--rectify-by DATE] [--to TEXT] [--issuer TEXT] [--final | --draft] [--doc-number TEXT]
+//! [--mark TEXT] [--cc TEXT] [--printed-by TEXT] [--printed-on DATE] [--force]`
 
 use crate::cli::ReportArgs;
 use crate::formats::report_files::NoticeParties;
 use crate::ops::report::{make, Made, ReportRequest};
 use crate::store::{Access, Campaign};
 use anyhow::Result;
+
+fn printed_on(arg: Option<&str>) -> Result<Option<String>> {
+    let Some(d) = arg else {
+        return Ok(None);
+    };
+    let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+        .map_err(|_| anyhow::anyhow!("--printed-on \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
+    Ok(Some(crate::domain::rectify::status::date_words(date)))
+}
 
 fn rectify_by(arg: Option<&str>) -> Result<Option<String>> {
     let Some(d) = arg else {
@@ -33,6 +43,16 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
             parties: NoticeParties {
                 to: args.to.clone(),
                 issuer: args.issuer.clone(),
+                mark: args.mark.clone(),
+                doc_number: args.doc_number.clone(),
+                cc: args.cc.clone(),
+                printed_by: args.printed_by.clone(),
+                printed_on: printed_on(args.printed_on.as_deref())?,
+            },
+            final_notice: match (args.final_notice, args.draft) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
             },
             force: args.force,
         },
@@ -58,5 +78,11 @@ fn print_summary(made: &Made) {
         }
     }
     println!("报告: {}", made.out.display());
-    println!("  report.xlsx(各表与图表)、annex.xlsx(附件名单)、通报草稿.md / 通报草稿.docx、抽样说明.md(内部使用)、csv/(各表 CSV)");
+    let stem = crate::formats::report_files::notice_stem(made.final_notice);
+    let which = if made.final_notice {
+        "正式通报"
+    } else {
+        "通报草稿"
+    };
+    println!("  report.xlsx(各表与图表)、annex.xlsx(附件名单)、{stem}.md / {stem}.docx({which})、抽样说明.md(内部使用)、csv/(各表 CSV)");
 }

@@ -126,6 +126,44 @@ pub fn render_table(headers: &[String], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// The candidate nearest to `wanted` when it is close enough to be a typo of it: at most a
+/// third of its characters (and at least one) differ, compared without ASCII case; ties go to
+/// the first candidate.
+///
+/// ```
+/// use audit::domain::text::nearest;
+/// let names = ["2019Q4".to_string(), "2020Q1".to_string()];
+/// assert_eq!(nearest("2020Q2", &names), Some("2020Q1"));
+/// assert_eq!(nearest("2020q1", &names), Some("2020Q1"));
+/// assert_eq!(nearest("新项目", &names), None);
+/// ```
+pub fn nearest<'a>(wanted: &str, candidates: &'a [String]) -> Option<&'a str> {
+    let key = wanted.to_lowercase();
+    let limit = (key.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&key, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.as_str())
+}
+
 /// A quarter in words: "2020Q1" → "2020年第一季度". Anything else is returned as given.
 ///
 /// ```

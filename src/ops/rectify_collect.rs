@@ -74,8 +74,21 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
         );
         (fresh, read.already, problems)
     };
+    let deadline = NaiveDate::parse_from_str(&entry.deadline, "%Y-%m-%d").map_err(|_| {
+        anyhow!(
+            "campaign.toml 中的整改报送截止日期 \"{}\" 不是 YYYY-MM-DD",
+            entry.deadline
+        )
+    })?;
     let mut txn = camp.begin()?;
-    let taken = take(&mut txn, fresh, &mut rows, &mut entry, &mut problems)?;
+    let taken = take(
+        &mut txn,
+        fresh,
+        &mut rows,
+        &mut entry,
+        &mut problems,
+        deadline,
+    )?;
     entry.record_sha256 = Some(record::stage_record(&mut txn, &rows)?);
     camp.manifest.rectify = Some(entry);
     camp.commit(txn)?;
@@ -101,6 +114,7 @@ fn take(
     rows: &mut [RectifyRow],
     entry: &mut RectifyEntry,
     problems: &mut Vec<Problem>,
+    deadline: NaiveDate,
 ) -> Result<Vec<TakenCopy>, anyhow::Error> {
     let index: HashMap<String, usize> = rows
         .iter()
@@ -116,9 +130,14 @@ fn take(
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         let at = store::now();
+        let saved = saved_on(f.modified);
         for (id, reply) in &wb.replies {
             if let Some(&i) = index.get(id) {
                 rows[i].apply(reply, &source, &wb.sha256, &at);
+                // 逾期报送 is kept with the reply, judged by the day the copy was saved.
+                if let Some(day) = saved {
+                    rows[i].mark_saved(day, deadline);
+                }
             }
         }
         let inbox_file = format!(
@@ -134,7 +153,7 @@ fn take(
                 wb.meta.inspector,
                 wb.replies.len()
             ),
-            saved: saved_on(f.modified),
+            saved,
         });
         entry.seen.push(wb.sha256.clone());
         entry.received.retain(|r| r.workbook != wb.meta.workbook_id);

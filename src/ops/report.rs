@@ -2,8 +2,9 @@
 //! the tables and draft built, the files written into the campaign's report/ (one commit) or a
 //! folder outside it. `audit report` and the demo both call [`make`].
 
-use crate::domain::report::contents::{build, chinese_date, Built};
+use crate::domain::report::contents::{build, chinese_date, Built, Options};
 use crate::domain::report::figures::CampaignData;
+use crate::domain::report::follow_up::FollowUp;
 use crate::formats::report_files::{write_report, NoticeParties};
 use crate::ops::report_data::{previous_data, report_data};
 use crate::store::{self, Campaign};
@@ -20,8 +21,12 @@ pub struct ReportRequest {
     pub allow_incomplete: bool,
     /// The date units report their rectification by, as the draft prints it ("4月10日").
     pub rectify_by: Option<String>,
-    /// 主送 and 署名.
+    /// 主送, 署名, 版头 and 版记 as given on the command line; the profile's `[issuer]` fills
+    /// what is not given.
     pub parties: NoticeParties,
+    /// `--final` (Some(true)) or `--draft` (Some(false)); None takes the profile's
+    /// `[issuer] final`, else a draft.
+    pub final_notice: Option<bool>,
     /// Replace an earlier report (only the tool's own, unchanged files).
     pub force: bool,
 }
@@ -36,6 +41,8 @@ pub struct Made {
     pub unchecked: usize,
     /// Whether earlier campaigns were compared.
     pub compared: bool,
+    /// Whether the notice is the final one (no 草稿 mark).
+    pub final_notice: bool,
 }
 
 /// Make the report of `camp`.
@@ -48,6 +55,17 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
     if unchecked > 0 && !req.allow_incomplete {
         refuse_incomplete(&cur, conflicts)?;
     }
+    if unchecked > 0 && req.final_notice == Some(true) {
+        bail!("还有 {unchecked} 个样本账号未检查,不能生成正式通报(--final);收齐后再出正式通报,或去掉 --final 出一份草稿");
+    }
+    // The profile may make the final notice the default; an incomplete report is never final.
+    let final_notice =
+        req.final_notice.unwrap_or(cur.profile.issuer.final_notice) && unchecked == 0;
+    let parties = parties(&req.parties, &cur.profile.issuer);
+    let follow_up = match previous_camps.first() {
+        Some(p) => follow_up(p, &cur)?,
+        None => None,
+    };
     let verify_status = match crate::ops::verify::verify_with(camp, &cur.registry) {
         Ok(v) if v.ok() => "通过".to_string(),
         Ok(v) => format!("未通过({} 处不一致)", v.problems.len()),
@@ -59,17 +77,17 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
         .as_ref()
         .map(|r| chinese_date(r.as_of.as_deref().unwrap_or(&r.imported_at)))
         .unwrap_or_default();
-    let rectify = req.rectify_by.clone();
-    let built = build(
-        &cur,
-        &previous,
-        unchecked > 0,
-        &verify_status,
+    let opts = Options {
+        incomplete: unchecked > 0,
+        verify_status,
         as_of,
-        rectify,
-    );
+        rectify_by: req.rectify_by.clone(),
+        final_notice,
+        follow_up,
+    };
+    let built = build(&cur, &previous, &opts);
     let created = camp.manifest.created.clone();
-    let fill = |dir: &Path| write_report(dir, &built, &cur, &created, &req.parties);
+    let fill = |dir: &Path| write_report(dir, &built, &cur, &created, &parties, final_notice);
     let out = match external {
         Some(out) => {
             crate::store::output::replace_output_dir(&out, req.force, fill)?;
@@ -82,7 +100,51 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
         out,
         unchecked,
         compared: !previous.is_empty(),
+        final_notice,
     })
+}
+
+/// The command line's parties over the profile's `[issuer]`.
+fn parties(given: &NoticeParties, issuer: &crate::domain::profile::Issuer) -> NoticeParties {
+    let or = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+    NoticeParties {
+        to: or(&given.to, &issuer.to),
+        issuer: or(&given.issuer, &issuer.name),
+        mark: or(&given.mark, &issuer.mark),
+        doc_number: or(&given.doc_number, &issuer.doc_number),
+        cc: or(&given.cc, &issuer.cc),
+        printed_by: or(&given.printed_by, &issuer.printed_by),
+        printed_on: given.printed_on.clone(),
+    }
+}
+
+/// The previous quarter's rectification round, when it was tracked with `audit rectify`: what
+/// the units reported, against this quarter's registry.
+fn follow_up(prev: &Campaign, cur: &CampaignData) -> Result<Option<FollowUp>> {
+    let Some(rows) = prev.rectify_rows_if_any()? else {
+        return Ok(None);
+    };
+    let entry = prev.rectify_entry()?;
+    let deadline =
+        chrono::NaiveDate::parse_from_str(&entry.deadline, "%Y-%m-%d").map_err(|_| {
+            anyhow::anyhow!(
+                "{}: 整改报送截止日期 \"{}\" 不是 YYYY-MM-DD",
+                prev.dir.display(),
+                entry.deadline
+            )
+        })?;
+    // Every reply in the record counts; an unreported account is overdue once the deadline
+    // has passed, which it has by the next quarter's report.
+    let statuses = crate::domain::rectify::unit_status(&rows, deadline, deadline);
+    let by_id = cur.registry.by_id();
+    let active = |id: &str| by_id.get(id).is_some_and(|a| a.is_active());
+    let quarter = match &prev.manifest.period {
+        Some(p) => crate::domain::text::period_words(p),
+        None => prev.manifest.name.clone(),
+    };
+    Ok(Some(crate::domain::rectify::status::follow_up(
+        quarter, &rows, &statuses, &active,
+    )))
 }
 
 /// The `--previous` campaigns, opened and checked against `camp`: a real campaign is never

@@ -202,8 +202,9 @@ fn report_step(dir: &Path, round: &Round<'_>) -> Result<()> {
             rectify_by: Some(format!("{}月{}日", by.month(), by.day())),
             parties: crate::formats::report_files::NoticeParties {
                 to: Some("各设区市人民政府,省各有关部门".into()),
-                issuer: None,
+                ..Default::default()
             },
+            final_notice: None,
             force: false,
         },
     )?;

@@ -28,7 +28,7 @@ mod resolve;
 mod types;
 
 pub use aliases::AliasTable;
-pub use config::{default_prefecture_label, Profile, ProfileError};
+pub use config::{default_prefecture_label, Issuer, Profile, ProfileError};
 pub use divisions::{province, provinces, Division, FormerName, Province};
 pub(crate) use names::{edit_distance, shared_chars};
 pub use rate::{RateStyle, Rounding, Shown, SMALL_BASE_MARK};

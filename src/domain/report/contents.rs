@@ -1,7 +1,7 @@
 //! The report as data: every table, the annex, the draft's paragraphs and the summary line,
 //! computed from plain values; the writers in [`super::write`] render them.
 
-use super::draft::{self, DraftInput};
+use super::draft::{self, DraftInput, FollowUp};
 use super::figures::{self, CampaignData};
 use super::makeup;
 use super::parts;
@@ -42,15 +42,26 @@ pub struct Built {
     pub summary: String,
 }
 
-/// Compute every table and the draft (pure apart from the verify status passed in).
-pub fn build(
-    cur: &CampaignData,
-    previous: &[CampaignData],
-    incomplete: bool,
-    verify_status: &str,
-    as_of: String,
-    rectify_by: Option<String>,
-) -> Built {
+/// What a report is made with, beside the campaigns themselves.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Some sampled accounts are unchecked: every output says 【未完成】.
+    pub incomplete: bool,
+    /// The result of `audit verify`, as the design table prints it.
+    pub verify_status: String,
+    /// 截至 date of the registry, e.g. "2020年3月20日".
+    pub as_of: String,
+    /// Rectification deadline as the draft prints it ("4月10日").
+    pub rectify_by: Option<String>,
+    /// The final notice: no 草稿 mark anywhere.
+    pub final_notice: bool,
+    /// The previous quarter's rectification round, when it was tracked.
+    pub follow_up: Option<FollowUp>,
+}
+
+/// Compute every table and the draft (pure).
+pub fn build(cur: &CampaignData, previous: &[CampaignData], opts: &Options) -> Built {
+    let incomplete = opts.incomplete;
     let mut banners = Vec::new();
     if incomplete {
         banners.push(format!(
@@ -71,15 +82,21 @@ pub fn build(
         tables.extend(makeup::change(&p.registry, &cur.registry, d, types, &style));
     }
     tables.push(parts::check_rate(cur));
-    tables.extend(figures::sample_design(cur, verify_status));
+    tables.extend(figures::sample_design(cur, &opts.verify_status));
     tables.extend(pass_tables(cur));
     tables.push(figures::quarter_on_quarter(cur, previous));
     let offenders = figures::repeat_offender_list(cur, previous);
     let max_streak = offenders.iter().map(|f| f.streak).max().unwrap_or(0);
     let repeat_count = offenders.len();
     tables.push(figures::repeat_offenders(cur, previous, &offenders));
+    if let Some(f) = &opts.follow_up {
+        tables.push(f.table());
+    }
     let est = figures::estimate_groups(cur);
-    let overall_est = est.overall().map(|e| (e.rate, e.lower, e.upper));
+    let overall_est = est
+        .overall()
+        .filter(|e| e.method != crate::domain::stats::IntervalMethod::NoRandomSample)
+        .map(|e| (e.rate, e.lower, e.upper));
     tables.push(figures::estimates(&est));
     let mut annex = figures::annex(cur);
     for t in tables.iter_mut().chain(std::iter::once(&mut annex)) {
@@ -89,11 +106,13 @@ pub fn build(
         current: cur,
         previous,
         diff: diff.as_ref(),
-        as_of,
-        rectify_by,
+        as_of: opts.as_of.clone(),
+        rectify_by: opts.rectify_by.clone(),
         incomplete,
         repeat_offenders: repeat_count,
         max_streak,
+        final_notice: opts.final_notice,
+        follow_up: opts.follow_up.as_ref(),
     });
     let mut summary = summary_line(cur, overall_est);
     summary.push_str(&format!(

@@ -7,9 +7,9 @@
 use super::figures::{CampaignData, Group, Tally, RATE_HEADERS};
 use super::table::{Cell, Table};
 use crate::domain::registry::{Account, Column, Field, Level, OwnerGroup, OWNER_GROUP_PROVINCE};
-use std::collections::HashMap;
 use crate::domain::sampling::{Reason, TakeAll};
 use crate::domain::vocab::OwnerKind;
+use std::collections::HashMap;
 
 /// Prefectures at 100% are named in the draft when there are at most this many; more are
 /// counted ("18个市(州)合格率为100%").

@@ -206,6 +206,9 @@ fn one_campaign(frame: &Frame, groups: &[Group], size: u64, seed: u64, tallies: 
         let Some(e) = estimate(&strata, &obs, members.len() as u64) else {
             continue;
         };
+        if e.method == crate::domain::stats::IntervalMethod::NoRandomSample {
+            continue;
+        }
         let (wl, wu) = wald(&e);
         t.runs += 1;
         t.kg_hits += u64::from(e.lower <= truth + 1e-12 && truth <= e.upper + 1e-12);

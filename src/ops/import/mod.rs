@@ -210,6 +210,11 @@ pub struct ImportOutcome {
     pub registry_path: PathBuf,
     /// The campaign's rejects.csv.
     pub rejects_path: PathBuf,
+    /// The campaign's period (2020Q1) as recorded; None when neither `--period` nor the
+    /// folder's name gave one (the summary then asks for it).
+    pub period: Option<String>,
+    /// The campaign's folder name, for that request.
+    pub campaign_name: String,
 }
 
 /// Import a registry file into a campaign (created if new), all or nothing: on any refusal the
@@ -245,6 +250,8 @@ pub fn import(
             as_of_from: as_of.1,
             registry_path: camp.path(crate::store::REGISTRY),
             rejects_path: camp.path(crate::store::REJECTS),
+            period: camp.manifest.period.clone(),
+            campaign_name: camp.manifest.name.clone(),
         }),
         Err(e) => {
             // A refusal leaves nothing: a folder this run created goes again.
