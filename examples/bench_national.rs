@@ -64,7 +64,7 @@ fn fill(dir: &Path) {
         let meta = audit::formats::workbook::read::read_meta(s, "检查表").expect("meta");
         let bytes = audit::formats::workbook::build(&audit::formats::workbook::SheetSpec {
             meta: &meta,
-            deadline: Some("2020年3月31日"),
+            deadline: chrono::NaiveDate::from_ymd_opt(2020, 3, 31),
             catalog: &cat,
             accounts: meta
                 .ids

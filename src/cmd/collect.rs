@@ -74,7 +74,9 @@ pub fn run(args: &CollectArgs) -> Result<i32> {
         bail!("请给出要收回的检查表文件,例如 audit collect --campaign DIR 返回/*.xlsx");
     }
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
-    let files = crate::formats::read::expand_wildcards(&args.files);
+    let named = crate::formats::read::expand_named_files(&args.files);
+    crate::cmd::console::print_owner_files(&named.owner_files);
+    let files = named.files;
     let collected = collect(&mut camp, &files, &args.prefer)?;
     print_progress(&camp, &collected, collected.sample_size);
     let missing = &collected.unchecked;

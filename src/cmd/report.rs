@@ -8,28 +8,6 @@ use crate::ops::report::{make, Made, ReportRequest};
 use crate::store::{Access, Campaign};
 use anyhow::Result;
 
-fn printed_on(arg: Option<&str>) -> Result<Option<String>> {
-    let Some(d) = arg else {
-        return Ok(None);
-    };
-    let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-        .map_err(|_| anyhow::anyhow!("--printed-on \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
-    Ok(Some(crate::domain::rectify::status::date_words(date)))
-}
-
-fn rectify_by(arg: Option<&str>) -> Result<Option<String>> {
-    let Some(d) = arg else {
-        return Ok(None);
-    };
-    let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-        .map_err(|_| anyhow::anyhow!("--rectify-by \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
-    Ok(Some(format!(
-        "{}月{}日",
-        chrono::Datelike::month(&date),
-        chrono::Datelike::day(&date)
-    )))
-}
-
 /// Run `audit report`.
 pub fn run(args: &ReportArgs) -> Result<i32> {
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
@@ -39,7 +17,7 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
             previous: args.previous.clone(),
             out: args.out.clone(),
             allow_incomplete: args.allow_incomplete,
-            rectify_by: rectify_by(args.rectify_by.as_deref())?,
+            rectify_by: args.rectify_by,
             parties: NoticeParties {
                 to: args.to.clone(),
                 issuer: args.issuer.clone(),
@@ -47,7 +25,7 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
                 doc_number: args.doc_number.clone(),
                 cc: args.cc.clone(),
                 printed_by: args.printed_by.clone(),
-                printed_on: printed_on(args.printed_on.as_deref())?,
+                printed_on: args.printed_on,
             },
             final_notice: match (args.final_notice, args.draft) {
                 (true, _) => Some(true),

@@ -72,7 +72,7 @@ pub fn run(dir: &Path) -> Result<i32> {
             dir.display()
         );
     } else {
-        print_deadline(sheets.deadline.as_deref());
+        print_deadline(sheets.deadline);
     }
     if report.exists() {
         println!("报告: {}", report.display());
@@ -139,10 +139,8 @@ fn print_collection(camp: &Campaign, s: &SheetsEntry) -> Result<bool> {
 }
 
 /// Days left to the deadline, or days overdue.
-fn print_deadline(deadline: Option<&str>) {
-    let Some(deadline) =
-        deadline.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-    else {
+fn print_deadline(deadline: Option<chrono::NaiveDate>) {
+    let Some(deadline) = deadline else {
         return;
     };
     let days = (deadline - chrono::Local::now().date_naive()).num_days();

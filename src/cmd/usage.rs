@@ -131,12 +131,14 @@ pub fn message(e: &clap::Error) -> String {
         ),
         ErrorKind::InvalidValue if value.is_empty() => format!("错误: 选项 '{arg}' 缺少值"),
         ErrorKind::InvalidValue => format!("错误: 选项 '{arg}' 的值 '{value}' 无效"),
-        ErrorKind::ValueValidation => {
-            let why = std::error::Error::source(e)
-                .map(|x| format!(": {x}"))
-                .unwrap_or_default();
-            format!("错误: 选项 '{arg}' 的值 '{value}' 无效{why}")
-        }
+        ErrorKind::ValueValidation => match std::error::Error::source(e) {
+            // A date flag's refusal already names the flag and the value.
+            Some(x) if x.downcast_ref::<crate::cli::BadDay>().is_some() => format!("错误: {x}"),
+            why => {
+                let why = why.map(|x| format!(": {x}")).unwrap_or_default();
+                format!("错误: 选项 '{arg}' 的值 '{value}' 无效{why}")
+            }
+        },
         ErrorKind::MissingRequiredArgument => format!("错误: 缺少必需的选项或参数: {arg}"),
         ErrorKind::MissingSubcommand => "错误: 缺少命令".to_string(),
         ErrorKind::ArgumentConflict => format!(

@@ -25,7 +25,7 @@
 //!   split. The table is set in 五号 (10.5 pt) 仿宋_GB2312 on 14-pt lines, header in 黑体: a
 //!   six-column name list with long unit names wraps in any size, and 五号 puts 35 characters on
 //!   a line of the text block, so a list of 60 accounts takes four pages, not eight. Columns are
-//!   sized to their content (see [`column_widths`]).
+//!   sized to their content (see `column_widths`).
 //! - The 版头 (7.2) and 版记 (7.4) when the issuer gives them: the red 发文机关标志 35 mm under
 //!   the top of the text block, the 发文字号 two lines under it over a red rule; 抄送 and the
 //!   印发 line between a thick, a thin and a thick rule, floated to the foot of the last page.

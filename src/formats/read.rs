@@ -153,44 +153,83 @@ fn open_book(path: &Path) -> Result<Sheets<std::io::BufReader<std::fs::File>>, R
     })
 }
 
-/// Expand `*` and `?` in the file name of each path, as a Unix shell would: cmd.exe and
-/// PowerShell hand `D:\交回\*.xlsx` to the program as it is. A pattern matching nothing is
-/// kept, so the caller reports it as a missing file; matches come in name order. Excel's
-/// `~$name.xlsx` owner files are left out unless the pattern itself starts with `~$`.
-pub fn expand_wildcards(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
+/// The files a user named for collecting: each given path as it is, a folder as the
+/// spreadsheets in it, and `*` / `?` in a file name expanded as a Unix shell would (cmd.exe and
+/// PowerShell hand `D:\交回\*.xlsx` to the program as it is). A pattern matching nothing is kept,
+/// so the caller reports it as a missing file; matches come in name order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NamedFiles {
+    /// The files to read, in the order given (a folder's and a pattern's in name order).
+    pub files: Vec<std::path::PathBuf>,
+    /// Excel's owner files (`~$检查表.xlsx`, written while the workbook is open): never a
+    /// workbook, so they are left out, and named so the user sees why.
+    pub owner_files: Vec<std::path::PathBuf>,
+}
+
+/// Whether a file name is one of Excel's or WPS's owner/lock files (`~$name.xlsx`).
+pub fn is_owner_file(name: &str) -> bool {
+    name.starts_with("~$")
+}
+
+/// Expand the paths a user gave to `collect` or `rectify collect` (see [`NamedFiles`]).
+pub fn expand_named_files(paths: &[std::path::PathBuf]) -> NamedFiles {
+    let mut out = NamedFiles::default();
     for p in paths {
         let name = p
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        if p.exists() || !name.contains(['*', '?']) {
-            out.push(p.clone());
-            continue;
+        if p.is_dir() {
+            let found = matching_files(p, |n| {
+                matches!(
+                    extension(Path::new(n)).as_str(),
+                    "xlsx" | "xlsm" | "xls" | "ods"
+                )
+            });
+            sort_owner_files(found, &mut out);
+        } else if p.exists() || !name.contains(['*', '?']) {
+            sort_owner_files(vec![p.clone()], &mut out);
+        } else {
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let found = matching_files(dir, |n| wildcard_match(&name, n));
+            if found.is_empty() {
+                out.files.push(p.clone());
+            }
+            sort_owner_files(found, &mut out);
         }
-        let dir = p
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.ok())
-            .filter(|e| wildcard_match(&name, &e.file_name().to_string_lossy()))
-            // Excel's owner file (`~$检查表.xlsx`, while the workbook is open) is no workbook.
-            .filter(|e| {
-                name.starts_with("~$") || !e.file_name().to_string_lossy().starts_with("~$")
-            })
-            .map(|e| crate::domain::shell::native(&dir.join(e.file_name())))
-            .filter(|f| f.is_file())
-            .collect();
-        found.sort();
-        if found.is_empty() {
-            out.push(p.clone());
-        }
-        out.extend(found);
     }
     out
+}
+
+/// The files directly in `dir` whose names pass `keep`, in name order.
+fn matching_files(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<std::path::PathBuf> {
+    let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| keep(&e.file_name().to_string_lossy()))
+        .map(|e| crate::domain::shell::native(&dir.join(e.file_name())))
+        .filter(|f| f.is_file())
+        .collect();
+    found.sort();
+    found
+}
+
+/// Put owner files apart, the rest into the files to read.
+fn sort_owner_files(found: Vec<std::path::PathBuf>, out: &mut NamedFiles) {
+    for f in found {
+        let owner = f
+            .file_name()
+            .is_some_and(|n| is_owner_file(&n.to_string_lossy()));
+        if owner {
+            out.owner_files.push(f);
+        } else {
+            out.files.push(f);
+        }
+    }
 }
 
 /// `*` matches any run of characters, `?` one character (case-insensitive, as on Windows).
@@ -236,7 +275,7 @@ pub struct RowRead<'a> {
 
 /// The sheet to read: the one named, or the first visible one (a hidden sheet is often a stale
 /// copy; it is read only when named).
-fn pick_sheet(
+fn sheet_to_read(
     wb: &Sheets<std::io::BufReader<std::fs::File>>,
     sheet: Option<&str>,
     file: &str,
@@ -305,7 +344,7 @@ where
 {
     let file = file_label(path);
     let mut wb = open_book(path)?;
-    let name = pick_sheet(&wb, sheet, &file)?;
+    let name = sheet_to_read(&wb, sheet, &file)?;
     let mut info = ReadInfo {
         sheet: Some(name.clone()),
         ..Default::default()
@@ -848,7 +887,7 @@ mod tests {
         for f in ["b.xlsx", "a.xlsx", "c.csv"] {
             std::fs::write(d.path().join(f), "x").unwrap();
         }
-        let got = expand_wildcards(&[d.path().join("*.xlsx"), d.path().join("none*.xlsx")]);
+        let got = expand_named_files(&[d.path().join("*.xlsx"), d.path().join("none*.xlsx")]).files;
         let names: Vec<String> = got
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().to_string())

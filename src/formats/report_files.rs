@@ -1,11 +1,48 @@
 //! Writers: tables and the draft to xlsx, CSV, Markdown and docx bytes.
 
 use super::gongwen::{self, AnnexTable, Block, Head, Notice, Record};
+use crate::domain::dates::chinese_date;
 use crate::domain::profile::SMALL_BASE_MARK;
 use crate::domain::report::draft::Para;
 use crate::domain::report::table::{Cell, Printed, Table};
-use anyhow::{Context, Result};
-use rust_xlsxwriter::{Chart, ChartFont, ChartType, Format, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{
+    Chart, ChartFont, ChartType, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+use std::path::PathBuf;
+
+/// Why a report file could not be made or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportFileError {
+    /// The xlsx writer failed.
+    #[error(transparent)]
+    Xlsx(#[from] XlsxError),
+    /// A CSV could not be built.
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    /// The .docx could not be built.
+    #[error(transparent)]
+    Docx(#[from] gongwen::GongwenError),
+    /// A folder for the report could not be created.
+    #[error("无法创建 {}", path.display())]
+    CreateDir {
+        /// The folder.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A report file could not be written.
+    #[error("无法写入 {}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+type Result<T, E = ReportFileError> = std::result::Result<T, E>;
 
 /// A table as CSV bytes, cells as displayed.
 pub fn csv(t: &Table) -> Result<Vec<u8>> {
@@ -400,8 +437,8 @@ pub struct NoticeParties {
     pub cc: Option<String>,
     /// 印发机关, e.g. "江苏省人民政府办公厅".
     pub printed_by: Option<String>,
-    /// 印发日期, e.g. "2020年4月1日".
-    pub printed_on: Option<String>,
+    /// 印发日期 (printed 2020年4月1日).
+    pub printed_on: Option<chrono::NaiveDate>,
 }
 
 impl NoticeParties {
@@ -447,7 +484,8 @@ impl NoticeParties {
                 .unwrap_or("【印发机关】")),
             printed_on: format!(
                 "{}印发",
-                self.printed_on.as_deref().unwrap_or("【 年 月 日】")
+                self.printed_on
+                    .map_or_else(|| "【 年 月 日】".to_string(), chinese_date)
             ),
         })
     }
@@ -549,9 +587,12 @@ pub fn write_report(
     let put = |name: &str, bytes: &[u8]| -> Result<()> {
         let path = dir.join(name);
         if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).with_context(|| format!("无法创建 {}", p.display()))?;
+            std::fs::create_dir_all(p).map_err(|source| ReportFileError::CreateDir {
+                path: p.to_path_buf(),
+                source,
+            })?;
         }
-        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+        std::fs::write(&path, bytes).map_err(|source| ReportFileError::Write { path, source })
     };
     let annex_heading = format!(
         "{}检查抽查存在\"单项否决\"问题政务新媒体名单",

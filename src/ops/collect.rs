@@ -32,9 +32,9 @@ pub enum CollectError {
     /// `--prefer` names a file name several workbooks came back under.
     #[error("--prefer \"{0}\": 有多份检查表以此文件名交回,请给出文件路径")]
     PreferAmbiguous(String),
-    /// A workbook could not be read or built.
-    #[error("{0:#}")]
-    Build(#[from] anyhow::Error),
+    /// A workbook could not be built.
+    #[error(transparent)]
+    Build(#[from] rust_xlsxwriter::XlsxError),
     /// A CSV could not be built.
     #[error("无法生成 CSV: {0}")]
     Csv(#[from] csv::Error),

@@ -1,6 +1,6 @@
 //! Collecting the units' rectification replies into the record: each file read and verified
 //! ([`crate::formats::workbook::rectify::read_returned`]), copies ordered by when they were saved (as in
-//! [`crate::formats::workbook::collect`]), replies applied account by account, the record, inbox copies and the
+//! [`crate::ops::collect`]), replies applied account by account, the record, inbox copies and the
 //! manifest committed together.
 
 use crate::domain::answers::{DateRange, Problem};
@@ -8,11 +8,23 @@ use crate::domain::rectify::RectifyRow;
 use crate::formats::workbook::copies::{in_order, read_copies, NewCopy};
 use crate::formats::workbook::rectify::{read_returned, RectifyExpected, RectifyReturned};
 use crate::store::rectify_record::{self as record, RectifyEntry, RectifyReceived};
-use crate::store::{self, Campaign, Txn};
-use anyhow::{anyhow, Result};
+use crate::store::{self, Campaign, StoreError, Txn};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::PathBuf;
+
+/// Why the replies were not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum RectifyCollectError {
+    /// The campaign could not be read or committed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The campaign has no key to verify the workbooks with.
+    #[error("{}: 缺少项目密钥 secret.key,无法核验整改反馈表", .0.display())]
+    NoSecret(PathBuf),
+}
+
+type Result<T, E = RectifyCollectError> = std::result::Result<T, E>;
 
 /// A copy taken: the line for the user, and the day it was saved.
 pub struct TakenCopy {
@@ -38,12 +50,9 @@ pub struct RepliesCollected {
 pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<RepliesCollected> {
     let mut entry = camp.rectify_entry()?.clone();
     let mut rows = camp.rectify_rows()?;
-    let secret = camp.secret()?.ok_or_else(|| {
-        anyhow!(
-            "{}: 缺少项目密钥 secret.key,无法核验整改反馈表",
-            camp.dir.display()
-        )
-    })?;
+    let secret = camp
+        .secret()?
+        .ok_or_else(|| RectifyCollectError::NoSecret(camp.dir.clone()))?;
     let today = chrono::Local::now().date_naive();
     let (fresh, already, mut problems) = {
         let record: HashMap<&str, &RectifyRow> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
@@ -74,12 +83,7 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
         );
         (fresh, read.already, problems)
     };
-    let deadline = NaiveDate::parse_from_str(&entry.deadline, "%Y-%m-%d").map_err(|_| {
-        anyhow!(
-            "campaign.toml 中的整改报送截止日期 \"{}\" 不是 YYYY-MM-DD",
-            entry.deadline
-        )
-    })?;
+    let deadline = entry.deadline;
     let mut txn = camp.begin()?;
     let taken = take(
         &mut txn,
@@ -115,7 +119,7 @@ fn take(
     entry: &mut RectifyEntry,
     problems: &mut Vec<Problem>,
     deadline: NaiveDate,
-) -> Result<Vec<TakenCopy>, anyhow::Error> {
+) -> Result<Vec<TakenCopy>> {
     let index: HashMap<String, usize> = rows
         .iter()
         .enumerate()

@@ -2,14 +2,44 @@
 //! the tables and draft built, the files written into the campaign's report/ (one commit) or a
 //! folder outside it. `audit report` and the demo both call [`make`].
 
-use crate::domain::report::contents::{build, chinese_date, Built, Options};
+use crate::domain::report::contents::{build, Built, Options};
 use crate::domain::report::figures::CampaignData;
 use crate::domain::report::follow_up::FollowUp;
-use crate::formats::report_files::{write_report, NoticeParties};
+use crate::formats::report_files::{write_report, NoticeParties, ReportFileError};
 use crate::ops::report_data::{previous_data, report_data};
-use crate::store::{self, Campaign};
-use anyhow::{bail, Result};
+use crate::store::output::OutputError;
+use crate::store::{self, Campaign, StoreError};
 use std::path::{Path, PathBuf};
+
+/// Why no report was made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The campaign (or a compared one) could not be read or committed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The output folder was refused or could not be replaced.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A report file could not be built or written.
+    #[error(transparent)]
+    Files(#[from] ReportFileError),
+    /// `--final` while sampled accounts are unchecked.
+    #[error("还有 {0} 个样本账号未检查,不能生成正式通报(--final);收齐后再出正式通报,或去掉 --final 出一份草稿")]
+    NotFinal(usize),
+    /// A real campaign compared with a demo's.
+    #[error("--previous {}: 是演示项目(检查结果为模拟数据),不能与真实项目比较", .0.display())]
+    DemoPrevious(PathBuf),
+    /// Sampled accounts are unchecked and `--allow-incomplete` was not given.
+    #[error("还有 {} 个样本账号未检查{}:{}{};收齐后再出报告,或加 --allow-incomplete 出一份标明\"未完成\"的报告", unchecked.len(), if *conflicts > 0 { format!("(其中 {conflicts} 个答案冲突)") } else { String::new() }, unchecked.iter().take(20).cloned().collect::<Vec<_>>().join("、"), if unchecked.len() > 20 { "……" } else { "" })]
+    Incomplete {
+        /// "ID 名称" of every unchecked account.
+        unchecked: Vec<String>,
+        /// How many of them are in conflict.
+        conflicts: usize,
+    },
+}
+
+type Result<T, E = ReportError> = std::result::Result<T, E>;
 
 /// What `audit report` asks for.
 pub struct ReportRequest {
@@ -19,8 +49,8 @@ pub struct ReportRequest {
     pub out: Option<PathBuf>,
     /// Report while sampled accounts are unchecked, marked 【未完成】.
     pub allow_incomplete: bool,
-    /// The date units report their rectification by, as the draft prints it ("4月10日").
-    pub rectify_by: Option<String>,
+    /// The date units report their rectification by (the draft prints it as 4月10日).
+    pub rectify_by: Option<chrono::NaiveDate>,
     /// 主送, 署名, 版头 and 版记 as given on the command line; the profile's `[issuer]` fills
     /// what is not given.
     pub parties: NoticeParties,
@@ -56,7 +86,7 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
         refuse_incomplete(&cur, conflicts)?;
     }
     if unchecked > 0 && req.final_notice == Some(true) {
-        bail!("还有 {unchecked} 个样本账号未检查,不能生成正式通报(--final);收齐后再出正式通报,或去掉 --final 出一份草稿");
+        return Err(ReportError::NotFinal(unchecked));
     }
     // The profile may make the final notice the default; an incomplete report is never final.
     let final_notice =
@@ -75,19 +105,27 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
         .manifest
         .registry
         .as_ref()
-        .map(|r| chinese_date(r.as_of.as_deref().unwrap_or(&r.imported_at)))
-        .unwrap_or_default();
+        .and_then(|r| r.as_of.or_else(|| imported_on(&r.imported_at)));
     let opts = Options {
         incomplete: unchecked > 0,
         verify_status,
         as_of,
-        rectify_by: req.rectify_by.clone(),
+        rectify_by: req.rectify_by,
         final_notice,
         follow_up,
     };
     let built = build(&cur, &previous, &opts);
     let created = camp.manifest.created.clone();
-    let fill = |dir: &Path| write_report(dir, &built, &cur, &created, &parties, final_notice);
+    let fill = |dir: &Path| -> Result<()> {
+        Ok(write_report(
+            dir,
+            &built,
+            &cur,
+            &created,
+            &parties,
+            final_notice,
+        )?)
+    };
     let out = match external {
         Some(out) => {
             crate::store::output::replace_output_dir(&out, req.force, fill)?;
@@ -114,7 +152,7 @@ fn parties(given: &NoticeParties, issuer: &crate::domain::profile::Issuer) -> No
         doc_number: or(&given.doc_number, &issuer.doc_number),
         cc: or(&given.cc, &issuer.cc),
         printed_by: or(&given.printed_by, &issuer.printed_by),
-        printed_on: given.printed_on.clone(),
+        printed_on: given.printed_on,
     }
 }
 
@@ -125,14 +163,7 @@ fn follow_up(prev: &Campaign, cur: &CampaignData) -> Result<Option<FollowUp>> {
         return Ok(None);
     };
     let entry = prev.rectify_entry()?;
-    let deadline =
-        chrono::NaiveDate::parse_from_str(&entry.deadline, "%Y-%m-%d").map_err(|_| {
-            anyhow::anyhow!(
-                "{}: 整改报送截止日期 \"{}\" 不是 YYYY-MM-DD",
-                prev.dir.display(),
-                entry.deadline
-            )
-        })?;
+    let deadline = entry.deadline;
     // Every reply in the record counts; an unreported account is overdue once the deadline
     // has passed, which it has by the next quarter's report.
     let statuses = crate::domain::rectify::unit_status(&rows, deadline, deadline);
@@ -153,27 +184,25 @@ fn open_previous(camp: &Campaign, dirs: &[PathBuf]) -> Result<Vec<Campaign>> {
     let previous = store::records::open_previous(camp, dirs)?;
     if let Some(p) = previous.iter().find(|p| p.manifest.simulated) {
         if !camp.manifest.simulated {
-            bail!(
-                "--previous {}: 是演示项目(检查结果为模拟数据),不能与真实项目比较",
-                p.dir.display()
-            );
+            return Err(ReportError::DemoPrevious(p.dir.clone()));
         }
     }
     Ok(previous)
 }
 
 fn refuse_incomplete(cur: &CampaignData, conflicts: usize) -> Result<()> {
-    let unchecked = cur.unchecked();
-    let ids: Vec<String> = unchecked
-        .iter()
-        .take(20)
-        .map(|a| format!("{} {}", a.id, a.name))
-        .collect();
-    bail!(
-        "还有 {} 个样本账号未检查{}:{}{};收齐后再出报告,或加 --allow-incomplete 出一份标明\"未完成\"的报告",
-        unchecked.len(),
-        if conflicts > 0 { format!("(其中 {conflicts} 个答案冲突)") } else { String::new() },
-        ids.join("、"),
-        if unchecked.len() > 20 { "……" } else { "" }
-    )
+    Err(ReportError::Incomplete {
+        unchecked: cur
+            .unchecked()
+            .iter()
+            .map(|a| format!("{} {}", a.id, a.name))
+            .collect(),
+        conflicts,
+    })
+}
+
+/// The day of an import timestamp ("2020-03-20T10:00:00+08:00"): the 截至 date of a registry
+/// imported before the manifest recorded `as_of`.
+fn imported_on(imported_at: &str) -> Option<chrono::NaiveDate> {
+    crate::domain::dates::parse_iso_day(imported_at.get(..10)?)
 }

@@ -6,6 +6,7 @@
 //! of several files lands whole or not at all (see [`txn`]). File names and the schemas of the
 //! files read back live here ([`records`]).
 
+pub mod day;
 pub mod in_use;
 pub mod lock;
 pub mod output;
@@ -275,8 +276,8 @@ pub struct RegistryEntry {
     pub imported_at: String,
     /// The date the registry counts to (YYYY-MM-DD): --as-of, the title row's 截至, or the day
     /// of import.
-    #[serde(default)]
-    pub as_of: Option<String>,
+    #[serde(default, with = "day::optional")]
+    pub as_of: Option<chrono::NaiveDate>,
     /// Where `as_of` came from: "--as-of", "台账标题行" or "导入日期".
     #[serde(default)]
     pub as_of_from: Option<String>,
@@ -290,7 +291,8 @@ pub struct SheetsEntry {
     /// When they were made.
     pub created: String,
     /// The return deadline.
-    pub deadline: Option<String>,
+    #[serde(default, with = "day::optional")]
+    pub deadline: Option<chrono::NaiveDate>,
     /// The catalog file in the campaign.
     pub catalog_file: String,
     /// Its SHA-256: collect and report refuse a catalog that no longer matches.
@@ -312,7 +314,8 @@ pub struct MonitorEntry {
     /// Its SHA-256.
     pub source_sha256: String,
     /// `--monitor-at`, when given.
-    pub monitor_at: Option<String>,
+    #[serde(default, with = "day::optional")]
+    pub monitor_at: Option<chrono::NaiveDate>,
     /// The monitoring columns the export had, "最近更新时间、未回复数".
     #[serde(default)]
     pub columns: String,

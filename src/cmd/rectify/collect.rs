@@ -12,12 +12,11 @@ pub fn run(args: &RectifyCollectArgs) -> Result<i32> {
         bail!("请给出要收回的整改反馈表文件,例如 audit rectify collect --campaign DIR 整改反馈/*.xlsx");
     }
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
-    let files = crate::formats::read::expand_wildcards(&args.files);
+    let named = crate::formats::read::expand_named_files(&args.files);
+    crate::cmd::console::print_owner_files(&named.owner_files);
+    let files = named.files;
     let collected = collect_replies(&mut camp, &files)?;
-    let deadline = super::parse_day(
-        "campaign.toml 中的 deadline",
-        &camp.rectify_entry()?.deadline,
-    )?;
+    let deadline = camp.rectify_entry()?.deadline;
     for t in &collected.taken {
         let line = &t.line;
         // Late by when the unit saved its reply, not by when the office collects it.

@@ -176,20 +176,18 @@ impl RectifyRow {
     /// Record the day the copy was saved and whether that was after `deadline` (the deadline
     /// day itself is in time).
     pub fn mark_saved(&mut self, saved_on: chrono::NaiveDate, deadline: chrono::NaiveDate) {
-        self.saved_on = saved_on.format("%Y-%m-%d").to_string();
+        self.saved_on = saved_on.format(crate::domain::dates::ISO_DAY).to_string();
         self.late = status::past_deadline(deadline, saved_on);
     }
 
     /// The day the reply counts from: the day its copy was saved, else (older records) the day
     /// it was collected.
     pub fn reported_on(&self) -> Option<chrono::NaiveDate> {
-        chrono::NaiveDate::parse_from_str(&self.saved_on, "%Y-%m-%d")
-            .ok()
-            .or_else(|| {
-                chrono::DateTime::parse_from_rfc3339(&self.collected_at)
-                    .ok()
-                    .map(|t| t.date_naive())
-            })
+        crate::domain::dates::parse_iso_day(&self.saved_on).or_else(|| {
+            chrono::DateTime::parse_from_rfc3339(&self.collected_at)
+                .ok()
+                .map(|t| t.date_naive())
+        })
     }
 }
 

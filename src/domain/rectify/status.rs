@@ -2,6 +2,7 @@
 //! paragraph for the follow-up notice.
 
 use super::{units, Outcome, RectifyRow};
+use crate::domain::dates::{chinese_date, chinese_month_day};
 use crate::domain::report::table::{Cell, Table};
 use chrono::{Datelike, NaiveDate};
 
@@ -228,17 +229,12 @@ pub fn follow_up(
     }
 }
 
-/// "2020年4月12日".
-pub fn date_words(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
 /// "4月10日" when in the year of `as_of`, else with the year.
 fn short_date(d: NaiveDate, as_of: NaiveDate) -> String {
     if d.year() == as_of.year() {
-        format!("{}月{}日", d.month(), d.day())
+        chinese_month_day(d)
     } else {
-        date_words(d)
+        chinese_date(d)
     }
 }
 
@@ -248,7 +244,7 @@ pub fn draft_paragraph(statuses: &[UnitStatus], deadline: NaiveDate, as_of: Naiv
     let t = total(statuses);
     let mut s = format!(
         "截至{}，{}个责任单位应整改政务新媒体{}个，已报送整改情况{}个",
-        date_words(as_of),
+        chinese_date(as_of),
         statuses.len(),
         t.listed,
         t.reported

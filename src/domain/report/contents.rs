@@ -1,5 +1,5 @@
 //! The report as data: every table, the annex, the draft's paragraphs and the summary line,
-//! computed from plain values; the writers in [`super::write`] render them.
+//! computed from plain values; the writers (`formats::report_files`, a layer above) render them.
 
 use super::draft::{self, DraftInput, FollowUp};
 use super::figures::{self, CampaignData};
@@ -7,22 +7,6 @@ use super::makeup;
 use super::parts;
 use super::table::{Cell, Table};
 use crate::domain::registry;
-
-/// "2020-03-20…" as 2020年3月20日 (the 截至 date of the draft); other text as it is.
-pub fn chinese_date(s: &str) -> String {
-    let d = s
-        .get(..10)
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    match d {
-        Some(d) => format!(
-            "{}年{}月{}日",
-            chrono::Datelike::year(&d),
-            chrono::Datelike::month(&d),
-            chrono::Datelike::day(&d)
-        ),
-        None => s.to_string(),
-    }
-}
 
 /// Everything `audit report` computes before writing: tables, annex, draft and summary.
 pub struct Built {
@@ -49,10 +33,10 @@ pub struct Options {
     pub incomplete: bool,
     /// The result of `audit verify`, as the design table prints it.
     pub verify_status: String,
-    /// 截至 date of the registry, e.g. "2020年3月20日".
-    pub as_of: String,
-    /// Rectification deadline as the draft prints it ("4月10日").
-    pub rectify_by: Option<String>,
+    /// 截至 date of the registry (printed 2020年3月20日); None when the campaign has none.
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Rectification deadline (printed 4月10日); None leaves a marked blank.
+    pub rectify_by: Option<chrono::NaiveDate>,
     /// The final notice: no 草稿 mark anywhere.
     pub final_notice: bool,
     /// The previous quarter's rectification round, when it was tracked.
@@ -106,8 +90,8 @@ pub fn build(cur: &CampaignData, previous: &[CampaignData], opts: &Options) -> B
         current: cur,
         previous,
         diff: diff.as_ref(),
-        as_of: opts.as_of.clone(),
-        rectify_by: opts.rectify_by.clone(),
+        as_of: opts.as_of,
+        rectify_by: opts.rectify_by,
         incomplete,
         repeat_offenders: repeat_count,
         max_streak,

@@ -4,10 +4,12 @@
 
 use super::figures::{problem_count, CampaignData, Tally};
 pub use super::follow_up::FollowUp;
+use crate::domain::dates::{chinese_date, chinese_month_day};
 use crate::domain::indicators::Kind;
 use crate::domain::profile::RateStyle;
 use crate::domain::registry::Account;
 use crate::domain::registry::{Level, OwnerGroup, RegistryDiff};
+use chrono::NaiveDate;
 
 /// One paragraph of the notice draft, by its role in the layout.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,10 +36,10 @@ pub struct DraftInput<'a> {
     pub previous: &'a [CampaignData],
     /// The registry's change against the previous quarter, if there is one.
     pub diff: Option<&'a RegistryDiff>,
-    /// 截至 date of the registry, e.g. "2020年3月20日".
-    pub as_of: String,
-    /// Rectification deadline, e.g. "4月10日"; None leaves a marked blank.
-    pub rectify_by: Option<String>,
+    /// 截至 date of the registry (printed 2020年3月20日); None when the campaign has no registry.
+    pub as_of: Option<NaiveDate>,
+    /// Rectification deadline (printed 4月10日); None leaves a marked blank.
+    pub rectify_by: Option<NaiveDate>,
     /// Some sampled accounts are not yet checked; the draft warns that its numbers are partial.
     pub incomplete: bool,
     /// Accounts unqualified now and in the campaign(s) right before (连续不合格).
@@ -110,7 +112,9 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     out.push(Para::Body(format!(
         "各{}、省各有关部门请将政务新媒体检查抽查情况和对本次通报的政务新媒体整改情况,于{}前提交至全省政务新媒体备案检查系统。",
         c.city_label(),
-        input.rectify_by.clone().unwrap_or_else(|| "【 月 日】".into())
+        input
+            .rectify_by
+            .map_or_else(|| "【 月 日】".into(), chinese_month_day)
     )));
     out.push(Para::Attachment(format!(
         "附件:{}检查抽查存在\"单项否决\"问题政务新媒体名单",
@@ -191,7 +195,7 @@ fn holdings(input: &DraftInput<'_>) -> Para {
     };
     Para::Body(format!(
         "截至{},全省政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,省级部门单位及其内设机构、双重管理单位及其内设机构开设政务新媒体{}个,{}政府及其部门开设政务新媒体{}个,县(市、区)政府及其部门、所属乡镇(街道)开设政务新媒体{}个。按政务新媒体类型分,{}。",
-        input.as_of,
+        input.as_of.map(chinese_date).unwrap_or_default(),
         active.len(),
         count(&|a| a.level == Level::Province),
         c.city_label(),

@@ -14,7 +14,7 @@ pub const TYPE_ORDER: [&str; 4] = ["微博", "微信", "移动客户端", "其�
 
 /// One checked account.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Outcome {
+pub struct CheckResult {
     /// The inspector's answers: one value per indicator, in catalog order.
     pub values: Vec<u32>,
     /// The verdict under the campaign's catalog.
@@ -45,7 +45,7 @@ pub struct CampaignData {
     /// The indicator catalog the answers were given under.
     pub catalog: Catalog,
     /// Outcomes of the checked accounts by 账号ID; sampled accounts not yet checked are absent.
-    pub outcomes: HashMap<String, Outcome>,
+    pub outcomes: HashMap<String, CheckResult>,
     /// Set by `audit demo`: the answers are simulated, and every output says so.
     pub simulated: bool,
 }
@@ -86,7 +86,7 @@ pub const RATE_HEADERS: [&str; 4] = ["检查数", "合格", "不合格", "合格
 
 impl CampaignData {
     /// Checked sampled accounts with their outcomes, in sample order.
-    pub fn checked(&self) -> impl Iterator<Item = (&Account, &Outcome)> {
+    pub fn checked(&self) -> impl Iterator<Item = (&Account, &CheckResult)> {
         self.sample
             .iter()
             .filter_map(|a| self.outcomes.get(&a.id).map(|o| (a, o)))
@@ -978,8 +978,8 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
 /// then the others as they first appear), then cities in the province's order; the sample's
 /// order within each. `rectify sheets` takes its list from here too, so the units report on
 /// exactly the annex.
-pub fn annex_accounts(c: &CampaignData) -> Vec<(&Account, &Outcome)> {
-    let mut list: Vec<(&Account, &Outcome)> = c
+pub fn annex_accounts(c: &CampaignData) -> Vec<(&Account, &CheckResult)> {
+    let mut list: Vec<(&Account, &CheckResult)> = c
         .checked()
         .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
         .collect();

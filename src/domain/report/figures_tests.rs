@@ -102,8 +102,7 @@ fn registry(profile: &Profile) -> Registry {
     for (i, r) in ROWS.iter().enumerate() {
         b.push(i as u32 + 2, &strings(r), &[]);
     }
-    b.place(profile);
-    let (reg, rejects) = b.finish();
+    let (reg, rejects) = b.finish(profile);
     assert!(rejects.is_empty(), "{rejects:?}");
     reg
 }
@@ -137,7 +136,7 @@ fn campaign(name: &str, failing: &[&str]) -> CampaignData {
                     values: values.clone(),
                 },
             );
-            let outcome = Outcome {
+            let outcome = CheckResult {
                 values,
                 verdict: v,
                 prefill: Vec::new(),

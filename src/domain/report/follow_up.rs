@@ -1,6 +1,6 @@
 //! The previous quarter's rectification round (整改跟踪) as this quarter's notice reports it:
 //! accounts reported 已关停/已注销 that are still running, and units that reported late or not
-//! at all. Computed by [`crate::domain::rectify::follow_up`] from the previous campaign's
+//! at all. Computed by [`crate::domain::rectify::status::follow_up`] from the previous campaign's
 //! rectification record and this quarter's registry, with the rule `sample --recheck` uses.
 
 use super::table::{Cell, Table};

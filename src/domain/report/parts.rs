@@ -6,7 +6,9 @@
 
 use super::figures::{CampaignData, Group, Tally, RATE_HEADERS};
 use super::table::{Cell, Table};
-use crate::domain::registry::{Account, Column, Field, Level, OwnerGroup, OWNER_GROUP_PROVINCE};
+use crate::domain::registry::{
+    Account, Field, GroupColumn, Level, OwnerGroup, OWNER_GROUP_PROVINCE,
+};
 use crate::domain::sampling::{Reason, TakeAll};
 use crate::domain::vocab::OwnerKind;
 use std::collections::HashMap;
@@ -208,10 +210,10 @@ fn rule_label(c: &CampaignData, rule: &TakeAll) -> String {
 fn rule_words(c: &CampaignData, rule: &TakeAll) -> String {
     let values = rule.values.join("、");
     match (&rule.column, rule.negate) {
-        (Column::Field(Field::OwnerKind), false) if rule.values == ["政府"] => {
+        (GroupColumn::Field(Field::OwnerKind), false) if rule.values == ["政府"] => {
             "代表主体为政府的政务新媒体".into()
         }
-        (Column::Field(Field::Level | Field::Type), false) => format!("{values}政务新媒体"),
+        (GroupColumn::Field(Field::Level | Field::Type), false) => format!("{values}政务新媒体"),
         (column, negate) => format!(
             "{}{}\"{}\"的政务新媒体",
             c.registry.column_label(column),

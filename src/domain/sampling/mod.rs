@@ -9,7 +9,7 @@
 pub mod allocate;
 
 use crate::domain::registry::normalize::{region_rank_in, LEVELS, TYPES};
-use crate::domain::registry::{Account, Column, Registry};
+use crate::domain::registry::{Account, GroupColumn, Registry};
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -221,7 +221,7 @@ pub struct TakeAll {
     /// The rule as the user wrote it, for messages and the design record.
     pub text: String,
     /// The registry column the rule tests.
-    pub column: Column,
+    pub column: GroupColumn,
     /// Accepted values, cleaned and width-folded; any one matches.
     pub values: Vec<String>,
     /// A `!=` rule: matches accounts whose value is none of `values`.
@@ -315,7 +315,7 @@ pub fn neyman_from(
     strata: &[String],
     results: &[PreviousResult],
 ) -> Result<AllocationSpec, SampleError> {
-    let cols: Vec<Column> = strata
+    let cols: Vec<GroupColumn> = strata
         .iter()
         .map(|s| {
             reg.column(s)
@@ -477,10 +477,10 @@ fn rank_value(col: &str, v: &str, region_order: &[String]) -> (usize, String) {
     }
 }
 
-fn column_key(c: &Column) -> &'static str {
+fn column_key(c: &GroupColumn) -> &'static str {
     match c {
-        Column::Field(f) => f.key(),
-        Column::Extra(_) => "",
+        GroupColumn::Field(f) => f.key(),
+        GroupColumn::Extra(_) => "",
     }
 }
 
@@ -540,8 +540,8 @@ fn take_all_unmatched(reg: &Registry, frame: &[&Account], text: &str) -> Option<
         "--take-all \"{text}\" 在抽样框中没有匹配的账号;该列现有的值: {}",
         shown.join("、")
     );
-    if rule.column == Column::Field(crate::domain::registry::Field::OwnerKind)
-        && reg.accounts.iter().all(|a| a.raw[3].is_empty())
+    if rule.column == GroupColumn::Field(crate::domain::registry::Field::OwnerKind)
+        && reg.accounts.iter().all(|a| a.raw.owner_kind.is_empty())
     {
         msg.push_str("(台账没有 主体类别 列,全部按 部门 处理)");
     }
@@ -555,7 +555,7 @@ fn quota_missing(
     frame: &[&Account],
     q: &BTreeMap<Vec<String>, u64>,
 ) -> Option<String> {
-    let columns: Vec<Column> = spec.strata.iter().filter_map(|s| reg.column(s)).collect();
+    let columns: Vec<GroupColumn> = spec.strata.iter().filter_map(|s| reg.column(s)).collect();
     let mut missing: Vec<String> = frame
         .iter()
         .map(|a| {
@@ -645,7 +645,7 @@ fn not_in(list: &[String], known: &HashSet<&str>) -> Vec<String> {
 /// records `--strata` and the minimum, so a redraw (`audit verify`) crosses the same strata.
 pub fn effective_strata(reg: &Registry, spec: &Spec) -> Vec<String> {
     let mut strata = spec.strata.clone();
-    let region = Column::Field(crate::domain::registry::Field::Region);
+    let region = GroupColumn::Field(crate::domain::registry::Field::Region);
     if spec.min_per_region.is_some()
         && !strata
             .iter()
@@ -658,7 +658,7 @@ pub fn effective_strata(reg: &Registry, spec: &Spec) -> Vec<String> {
 
 /// The registry columns named by --strata (and region, see [`effective_strata`]); an unknown
 /// name lists the columns there are.
-fn strata_columns(reg: &Registry, spec: &Spec) -> Result<Vec<Column>, SampleError> {
+fn strata_columns(reg: &Registry, spec: &Spec) -> Result<Vec<GroupColumn>, SampleError> {
     if spec.strata.is_empty() {
         return Err(SampleError::NoStrata);
     }
@@ -721,7 +721,7 @@ struct BuiltStratum {
 /// the province's), each split into random and certainty units.
 fn stratify(
     reg: &Registry,
-    columns: &[Column],
+    columns: &[GroupColumn],
     frame: &[usize],
     (take_all, recheck): (&[TakeAll], &HashSet<&str>),
     region_order: &[String],
@@ -792,11 +792,11 @@ struct RegionLayout {
 fn region_layout(
     reg: &Registry,
     spec: &Spec,
-    columns: &[Column],
+    columns: &[GroupColumn],
     strata: &[BuiltStratum],
 ) -> Option<RegionLayout> {
     let min_region = spec.min_per_region?;
-    let region_col = Column::Field(crate::domain::registry::Field::Region);
+    let region_col = GroupColumn::Field(crate::domain::registry::Field::Region);
     let at = columns.iter().position(|c| *c == region_col)?;
     let added = effective_strata(reg, spec).len() > spec.strata.len();
     let number = |keys: Vec<Vec<String>>| -> Vec<usize> {
@@ -1025,7 +1025,7 @@ fn draw_strata(
                 weight: 1.0,
             });
         }
-        let picked = pick(seed, key, rest.len(), *n as usize);
+        let picked = draw_positions(seed, key, rest.len(), *n as usize);
         let p = if rest.is_empty() {
             0.0
         } else {
@@ -1063,7 +1063,7 @@ pub fn stratum_rng(seed: u64, key: &[String]) -> ChaCha20Rng {
 pub use crate::domain::rng::below;
 
 /// Choose `n` of `m` positions: partial Fisher–Yates on a ChaCha20 stream. Returned in draw order.
-pub fn pick(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
+pub fn draw_positions(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
     let n = n.min(m);
     if n == 0 {
         return Vec::new();
@@ -1210,13 +1210,13 @@ mod tests {
     #[test]
     fn pick_is_a_subset_without_repeats() {
         let key = vec!["省级".to_string()];
-        let p = pick(7, &key, 100, 30);
+        let p = draw_positions(7, &key, 100, 30);
         assert_eq!(p.len(), 30);
         let set: HashSet<_> = p.iter().collect();
         assert_eq!(set.len(), 30);
         assert!(p.iter().all(|i| *i < 100));
-        assert_ne!(pick(8, &key, 100, 30), p);
-        assert_eq!(pick(7, &key, 100, 30), p);
+        assert_ne!(draw_positions(8, &key, 100, 30), p);
+        assert_eq!(draw_positions(7, &key, 100, 30), p);
     }
 
     /// Golden values: these exact picks are the contract of ALGORITHM. Change them only
@@ -1224,7 +1224,7 @@ mod tests {
     #[test]
     fn golden_pick() {
         let key = vec!["县级".to_string(), "微信".to_string()];
-        assert_eq!(pick(20200320, &key, 50, 5), GOLDEN_PICK.to_vec());
+        assert_eq!(draw_positions(20200320, &key, 50, 5), GOLDEN_PICK.to_vec());
         let mut rng = stratum_rng(1, &[]);
         assert_eq!(below(&mut rng, 1_000_000), GOLDEN_BELOW);
     }
@@ -1239,7 +1239,7 @@ mod tests {
         let key = vec!["x".to_string()];
         let mut counts = [0u32; 20];
         for seed in 0..4000u64 {
-            for i in pick(seed, &key, 20, 5) {
+            for i in draw_positions(seed, &key, 20, 5) {
                 counts[i] += 1;
             }
         }

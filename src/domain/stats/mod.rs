@@ -1,5 +1,5 @@
 //! Design-weighted pass-rate estimates for a stratified sample (SRSWOR within strata), with
-//! finite-population correction, and a 95% interval that stays inside [0,1].
+//! finite-population correction, and a 95% interval that stays inside \[0,1\].
 //!
 //! Estimator (for a domain D, e.g. 设区市 or 微博): R̂ = Σ w_i y_i / Σ w_i z_i, where z_i = 1 if unit
 //! i is in D, y_i = z_i · 1{qualified}, w_i = (N_h − c_h) / m_h for the m_h checked random units

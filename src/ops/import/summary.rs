@@ -226,8 +226,8 @@ fn guessed_types(imp: &Imported) -> Vec<String> {
     }
     let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for a in &imp.registry.accounts {
-        if let Some(t) = scheme.by_name(&a.raw[0]) {
-            *counts.entry((a.raw[0].as_str(), t)).or_default() += 1;
+        if let Some(t) = scheme.by_name(&a.raw.account_type) {
+            *counts.entry((a.raw.account_type.as_str(), t)).or_default() += 1;
         }
     }
     counts
@@ -246,13 +246,10 @@ fn unlisted_types(imp: &Imported) -> Vec<(String, usize)> {
         return Vec::new();
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in imp
-        .registry
-        .accounts
-        .iter()
-        .filter(|a| !scheme.knows(&a.raw[0]) && scheme.by_name(&a.raw[0]).is_none())
-    {
-        *counts.entry(a.raw[0].as_str()).or_default() += 1;
+    for a in imp.registry.accounts.iter().filter(|a| {
+        !scheme.knows(&a.raw.account_type) && scheme.by_name(&a.raw.account_type).is_none()
+    }) {
+        *counts.entry(a.raw.account_type.as_str()).or_default() += 1;
     }
     let mut v: Vec<(String, usize)> = counts
         .into_iter()
