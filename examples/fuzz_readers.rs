@@ -223,10 +223,22 @@ fn mutate_inside_zip(rng: &mut ChaCha8Rng, bytes: &[u8]) -> Option<Vec<u8>> {
 /// Read one input with the reader its seed belongs to; `Ok(true)` when accepted.
 fn read(path: &Path, returned_workbook: bool) -> bool {
     if returned_workbook {
-        let meta = audit::formats::workbook::read::read_meta(path, "检查表").is_ok();
-        let sheet =
-            audit::formats::read::read_typed(path, audit::formats::workbook::SHEET_MAIN, 10_000)
-                .is_ok();
+        use audit::formats::read::{read_typed, Book};
+        let bounds = audit::formats::workbook::read::Bounds {
+            ids: 1000,
+            prefills: 14_000,
+        };
+        let Ok(book) = Book::read(path, bounds.caps().bytes) else {
+            return false;
+        };
+        let meta = audit::formats::workbook::read::read_meta(&book, "检查表", &bounds).is_ok();
+        let sheet = read_typed(
+            &book,
+            audit::formats::workbook::SHEET_MAIN,
+            &bounds.caps(),
+            10_000,
+        )
+        .is_ok();
         meta && sheet
     } else {
         audit::formats::registry_file::read(path, None, None, None, &|_| {}).is_ok()

@@ -54,6 +54,11 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
             sample_sha256: &entry.sample_sha256,
             record: &record,
             dates: DateRange::for_period(camp.manifest.period.as_deref(), today),
+            max_ids: camp
+                .manifest
+                .sample
+                .as_ref()
+                .map_or(0, |d| d.frame_size as usize),
         };
         let read = read_copies(
             files,

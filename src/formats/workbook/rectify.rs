@@ -9,6 +9,7 @@ use crate::domain::cell::Cell;
 use crate::domain::rectify::{Outcome, RectifyRow, Reply};
 use crate::domain::signature::Secret;
 use crate::formats::read::read_typed;
+use crate::formats::workbook::read::Bounds;
 use anyhow::Result;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, ExcelDateTime, Format, FormatBorder, Workbook,
@@ -196,6 +197,9 @@ pub struct RectifyExpected<'a> {
     pub record: &'a HashMap<&'a str, &'a RectifyRow>,
     /// Completion dates accepted for finished outcomes (a 整改中 date may be later).
     pub dates: DateRange,
+    /// The most account ids a workbook of this campaign can list (its sampling frame): an
+    /// inspector workbook given by mistake is still named as one, a longer list is refused.
+    pub max_ids: usize,
 }
 
 /// A returned rectification workbook that passed the workbook-level checks.
@@ -215,14 +219,15 @@ pub struct RectifyReturned {
 /// Read one returned rectification workbook. `Err` refuses the whole file with one problem.
 pub fn read_returned(path: &Path, exp: &RectifyExpected<'_>) -> Result<RectifyReturned, Problem> {
     let whole = |message: String| Problem::whole(path, message);
-    let super::read::SignedFile {
-        bytes,
-        sha256,
-        meta,
-    } = super::read::signed_file(path, "整改反馈表")?;
+    let bounds = Bounds {
+        ids: exp.max_ids.max(exp.record.len()),
+        prefills: 0,
+    };
+    let super::read::SignedFile { book, sha256, meta } =
+        super::read::signed_file(path, "整改反馈表", &bounds)?;
     check_meta(&meta, exp).map_err(whole)?;
-    let sheet =
-        read_typed(path, SHEET_RECTIFY, meta.ids.len() + 1001).map_err(|e| whole(e.to_string()))?;
+    let sheet = read_typed(&book, SHEET_RECTIFY, &bounds.caps(), meta.ids.len() + 1001)
+        .map_err(|e| whole(e.to_string()))?;
     let Some((_, header)) = sheet.rows.first() else {
         return Err(whole(format!("工作表 {SHEET_RECTIFY} 为空")));
     };
@@ -248,7 +253,7 @@ pub fn read_returned(path: &Path, exp: &RectifyExpected<'_>) -> Result<RectifyRe
     Ok(RectifyReturned {
         meta,
         sha256,
-        bytes,
+        bytes: book.bytes,
         replies,
         problems,
     })

@@ -1,0 +1,151 @@
+//! Untrusted files, second round (issue #22): what comes back from inspectors and units is read
+//! once, bounded, ordered by what it says, and never rewrites history silently. Every workbook
+//! here is filled or edited in Rust (tests/common/raw_xlsx.rs), no Python needed.
+
+mod common;
+#[path = "common/raw_xlsx.rs"]
+mod raw_xlsx;
+
+use common::Workdir;
+use raw_xlsx::{fill, Parts, Verdict};
+use std::path::Path;
+
+const WB1: &str = "c/sheets/c_检查员01.xlsx";
+const WB2: &str = "c/sheets/c_检查员02.xlsx";
+
+/// Run the binary under an address-space cap of `mb` MB (`ulimit -v`), as a hostile input
+/// would meet it on a small office PC; returns (exit code, stdout, stderr).
+fn run_capped(w: &Workdir, mb: u64, args: &[&str]) -> (i32, String, String) {
+    let bin = assert_cmd::cargo::cargo_bin("audit");
+    let mut script = format!("ulimit -v {} && exec '{}'", mb << 10, bin.display());
+    for a in args {
+        script.push_str(&format!(" '{a}'"));
+    }
+    let out = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(w.dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr,
+    )
+}
+
+/// The address space the binary may use in the capped tests: a collect of a few small
+/// workbooks peaks at 17 MB; the code before issue #22 aborted on the bomb below even at 160 MB.
+const CAP_MB: u64 = 64;
+
+fn sha256_file(p: &Path) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(std::fs::read(p).unwrap());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn a_hidden_sheet_row_bomb_is_refused_and_the_other_file_still_collected() {
+    let w = Workdir::new();
+    common::campaign(&w, 60, 10, 2);
+    fill(&w.path(WB1), &w.path("good.xlsx"), "检查员01", |_, _| {
+        Some(Verdict::Pass)
+    });
+    fill(
+        &w.path(WB2),
+        &w.path("filled2.xlsx"),
+        "检查员02",
+        |_, _| Some(Verdict::Pass),
+    );
+    // A million one-cell rows appended to the signed hidden sheet: a few MB on disk.
+    let parts = Parts::read(&w.path("filled2.xlsx"));
+    raw_xlsx::append_rows_to_part(&parts, "_audit", &w.path("bomb.xlsx"), 1_000_000, "x");
+    let size = std::fs::metadata(w.path("bomb.xlsx")).unwrap().len();
+    assert!(size < 4 << 20, "{size}");
+    let (code, stdout, stderr) = run_capped(
+        &w,
+        CAP_MB,
+        &["collect", "--campaign", "c", "bomb.xlsx", "good.xlsx"],
+    );
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("bomb.xlsx: 检查表的隐藏工作表 _audit 超过"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("good.xlsx"), "{stdout}");
+    let answers = w.csv("c/answers.csv");
+    assert_eq!(
+        answers.len(),
+        1 + common::ids_of(&w, WB1).len(),
+        "{answers:?}"
+    );
+    // The same bomb in the pre-fill sheet's place is refused the same way.
+    let parts = Parts::read(&w.path("filled2.xlsx"));
+    raw_xlsx::append_rows_to_part(&parts, "检查表", &w.path("rows.xlsx"), 1_000_000, "x");
+    let (code, _, stderr) = run_capped(&w, CAP_MB, &["collect", "--campaign", "c", "rows.xlsx"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("rows.xlsx"), "{stderr}");
+}
+
+#[test]
+fn a_file_saved_again_while_it_is_collected_is_taken_as_one_version() {
+    let w = Workdir::new();
+    common::campaign(&w, 60, 10, 2);
+    fill(&w.path(WB1), &w.path("pass.xlsx"), "检查员01", |_, _| {
+        Some(Verdict::Pass)
+    });
+    fill(&w.path(WB1), &w.path("fail.xlsx"), "检查员01", |_, _| {
+        Some(Verdict::FailFirstVeto)
+    });
+    let versions = [
+        (sha256_file(&w.path("pass.xlsx")), "否"),
+        (sha256_file(&w.path("fail.xlsx")), "是"),
+    ];
+    std::fs::create_dir(w.path("back")).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (stop, dir) = (stop.clone(), w.dir.path().to_path_buf());
+        std::thread::spawn(move || {
+            let mut i = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let from = if i % 2 == 0 { "pass.xlsx" } else { "fail.xlsx" };
+                let tmp = dir.join("back/.tmp");
+                std::fs::copy(dir.join(from), &tmp).unwrap();
+                std::fs::rename(&tmp, dir.join("back/检查员01.xlsx")).unwrap();
+                i += 1;
+            }
+        })
+    };
+    for k in 0..12 {
+        let c = format!("c{k}");
+        common::copy_dir(&w.path("c"), &w.path(&c));
+        w.run(&["collect", "--campaign", &c, "back/检查员01.xlsx"]);
+        let answers = w.csv(&format!("{c}/answers.csv"));
+        let head = &answers[0];
+        let sha_col = head.iter().position(|h| h == "文件SHA256").unwrap();
+        let v1 = head.iter().position(|h| h.starts_with("V1")).unwrap();
+        assert!(answers.len() > 1);
+        let manifest = w.read(&format!("{c}/campaign.toml"));
+        for row in &answers[1..] {
+            let (_, verdict) = versions
+                .iter()
+                .find(|(sha, _)| *sha == row[sha_col])
+                .expect("answers come from one of the two versions");
+            assert_eq!(row[v1], *verdict, "answers and recorded version agree");
+            assert_eq!(row[sha_col], answers[1][sha_col], "one version per run");
+            assert!(manifest.contains(&row[sha_col]));
+        }
+        let inbox = std::fs::read_dir(w.path(&format!("{c}/inbox"))).unwrap();
+        for f in inbox {
+            let f = f.unwrap().path();
+            assert_eq!(
+                sha256_file(&f),
+                answers[1][sha_col],
+                "the inbox keeps those bytes"
+            );
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+}
