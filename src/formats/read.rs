@@ -755,6 +755,8 @@ struct Gb18030Reader<R> {
     start: usize,
     end: usize,
     eof: bool,
+    /// The decoder was given the end of the input and emptied: it may not be called again.
+    finished: bool,
     /// Newlines handed out so far, for the line of a fault.
     lines: usize,
 }
@@ -768,6 +770,7 @@ impl<R: Read> Gb18030Reader<R> {
             start: 0,
             end: 0,
             eof: false,
+            finished: false,
             lines: 0,
         }
     }
@@ -776,6 +779,9 @@ impl<R: Read> Gb18030Reader<R> {
 impl<R: Read> Read for Gb18030Reader<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         loop {
+            if self.finished {
+                return Ok(0);
+            }
             if self.start == self.end && !self.eof {
                 self.start = 0;
                 self.end = self.inner.read(&mut self.raw)?;
@@ -790,6 +796,7 @@ impl<R: Read> Read for Gb18030Reader<R> {
                 self.eof,
             );
             self.start += read;
+            self.finished = self.eof && result == encoding_rs::DecoderResult::InputEmpty;
             self.lines += memchr::memchr_iter(b'\n', &out[..written]).count();
             if let encoding_rs::DecoderResult::Malformed(..) = result {
                 let line = self.lines + 1;
@@ -798,7 +805,7 @@ impl<R: Read> Read for Gb18030Reader<R> {
                     BadLine(line),
                 ));
             }
-            if written > 0 || (self.eof && self.start == self.end) {
+            if written > 0 || self.finished {
                 return Ok(written);
             }
         }
