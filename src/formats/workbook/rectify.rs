@@ -219,9 +219,12 @@ pub struct RectifyReturned {
 /// Read one returned rectification workbook. `Err` refuses the whole file with one problem.
 pub fn read_returned(path: &Path, exp: &RectifyExpected<'_>) -> Result<RectifyReturned, Problem> {
     let whole = |message: String| Problem::whole(path, message);
+    let ids = exp.max_ids.max(exp.record.len());
+    // A rectification workbook has no pre-fills; an inspector workbook given by mistake may,
+    // at most a few per account, and is then named for what it is.
     let bounds = Bounds {
-        ids: exp.max_ids.max(exp.record.len()),
-        prefills: 0,
+        ids,
+        prefills: ids.saturating_mul(32),
     };
     let super::read::SignedFile { book, sha256, meta } =
         super::read::signed_file(path, "整改反馈表", &bounds)?;
