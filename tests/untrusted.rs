@@ -149,3 +149,141 @@ fn a_file_saved_again_while_it_is_collected_is_taken_as_one_version() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     writer.join().unwrap();
 }
+
+const HEADER: &str = "账号ID,名称,类型,开设主体,层级,地区";
+
+/// A registry .xlsx of one good account and `n` junk rows of "x" (a few hundred KB).
+fn junk_registry_xlsx(w: &Workdir, name: &str, n: u64) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in HEADER.split(',').enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    for (c, v) in ["A1", "甲", "微信", "某局", "市级", "南京"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    wb.save(w.path("seed.xlsx")).unwrap();
+    let parts = Parts::read(&w.path("seed.xlsx"));
+    raw_xlsx::append_rows_to_part(&parts, "Sheet1", &w.path(name), n, "x");
+}
+
+#[test]
+fn junk_rows_are_counted_in_full_but_kept_only_up_to_a_cap() {
+    let w = Workdir::new();
+    junk_registry_xlsx(&w, "junk.xlsx", 1_000_000);
+    let (code, stdout, stderr) = run_capped(&w, 160, &["import", "junk.xlsx", "--campaign", "c"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("1000000 行被拒收")
+            && stderr.contains("只列出前 10000 行,其余 990000 行只计数"),
+        "{stderr}"
+    );
+    let rejects = w.csv("c/rejects.csv");
+    assert_eq!(rejects.len(), 1 + 10_000 + 1);
+    assert_eq!(rejects.last().unwrap()[3], "未列出");
+    assert!(rejects.last().unwrap()[4].contains("共 1000000 行被拒收"));
+    assert_eq!(w.csv("c/registry.csv").len(), 2);
+    // A CSV of "x" lines, streamed (the old reader decoded it whole, then kept every row).
+    let mut csv = format!("{HEADER}\nA1,甲,微信,某局,市级,南京\n");
+    csv.push_str(&"x\n".repeat(1_000_000));
+    w.write("junk.csv", &csv);
+    let (code, _, stderr) = run_capped(&w, 160, &["import", "junk.csv", "--campaign", "d"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("1000000 行被拒收"), "{stderr}");
+    assert_eq!(w.csv("d/rejects.csv").len(), 1 + 10_000 + 1);
+}
+
+#[test]
+fn an_ods_of_repeated_junk_rows_leaves_a_bounded_rejects_file() {
+    let w = Workdir::new();
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="台账"><table:table-row>{}</table:table-row><table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+        HEADER
+            .split(',')
+            .map(|h| format!(r#"<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>"#))
+            .collect::<String>(),
+        ["A1", "甲", "微信", "某局", "市级", "南京"]
+            .iter()
+            .map(|h| format!(r#"<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>"#))
+            .collect::<String>(),
+    );
+    let parts = Parts(vec![
+        (
+            "mimetype".into(),
+            b"application/vnd.oasis.opendocument.spreadsheet".to_vec(),
+        ),
+        ("content.xml".into(), content.into_bytes()),
+        (
+            "META-INF/manifest.xml".into(),
+            br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#.to_vec(),
+        ),
+    ]);
+    parts.write(&w.path("junk.ods"));
+    assert!(std::fs::metadata(w.path("junk.ods")).unwrap().len() < 4096);
+    w.run(&["import", "junk.ods", "--campaign", "c"])
+        .ok()
+        .stderr_has("1000000 行被拒收");
+    let size = std::fs::metadata(w.path("c/rejects.csv")).unwrap().len();
+    assert!(size < 2 << 20, "rejects.csv is {size} bytes");
+}
+
+#[test]
+fn a_monitoring_export_and_an_exclusion_list_of_the_whole_country_stay_bounded() {
+    let w = Workdir::new();
+    common::campaign(&w, 60, 10, 1);
+    let mut csv = String::from("账号ID,最近更新时间\n");
+    for i in 0..500_000 {
+        csv.push_str(&format!("ZZ{i},2020-03-01\n"));
+    }
+    w.write("monitor.csv", &csv);
+    let (code, stdout, stderr) = run_capped(
+        &w,
+        160,
+        &[
+            "sheet",
+            "--campaign",
+            "c",
+            "--force",
+            "--monitor",
+            "monitor.csv",
+            "--monitor-at",
+            "2020-03-20",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("500000"), "{stdout}");
+    let unmatched = w.csv("c/monitor_unmatched.csv");
+    assert_eq!(unmatched.len(), 1 + 10_000 + 1);
+    assert!(unmatched.last().unwrap()[4].contains("共 500000 行未匹配"));
+    let manifest = w.read("c/campaign.toml");
+    assert!(manifest.contains("unmatched = 500000"), "{manifest}");
+    // An exclusion list of half a million ids, all unknown: only the first thousand are kept.
+    let mut ids = String::from("账号ID\n");
+    for i in 0..500_000 {
+        ids.push_str(&format!("ZZ{i}\n"));
+    }
+    ids.push_str("JS0000003\n");
+    w.write("exclude.csv", &ids);
+    let (code, stdout, stderr) = run_capped(
+        &w,
+        160,
+        &[
+            "sample",
+            "--campaign",
+            "c",
+            "--size",
+            "10",
+            "--min-per-stratum",
+            "1",
+            "--seed",
+            "7",
+            "--exclude",
+            "exclude.csv",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+}

@@ -29,7 +29,8 @@ pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
                 .transpose()?;
             Some(MonitorInput {
                 source: path.display().to_string(),
-                file: crate::formats::monitor_file::read(path, today)?,
+                path: path.clone(),
+                today,
                 sha256: store::sha256_file(path)?,
                 at,
             })

@@ -240,22 +240,25 @@ impl Layout {
     }
 }
 
-/// A monitoring export as read: its rows, and which monitoring columns it has.
+/// A monitoring export as read: which monitoring columns it has (its rows went to the sink).
 pub struct MonitorFile {
-    /// One observation per data row, in file order.
-    pub rows: Vec<Observation>,
     /// The monitoring columns found, as the file heads them.
     pub columns: Vec<String>,
     /// The header's row.
     pub header_row: u32,
 }
 
-/// Read a monitoring export: the first sheet of a workbook, or a CSV in any supported encoding.
-/// Dates after `today` are refused.
-pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<MonitorFile, MonitorFileError> {
+/// Read a monitoring export: the first sheet of a workbook, or a CSV in any supported encoding,
+/// each observation handed to `sink` as it is read (an export is never held whole; blank key
+/// rows, a totals line or a note under the table, are no observations). Dates after `today` are
+/// refused.
+pub fn read(
+    path: &Path,
+    today: chrono::NaiveDate,
+    sink: &mut dyn FnMut(Observation),
+) -> Result<MonitorFile, MonitorFileError> {
     let file = path.display().to_string();
     let mut layout: Option<(u32, Layout)> = None;
-    let mut rows = Vec::new();
     let mut failed: Option<MonitorFileError> = None;
     for_each_row(path, None, None, |r: &RowRead<'_>| {
         match &layout {
@@ -268,7 +271,8 @@ pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<MonitorFile, Monito
                 }
             },
             Some((_, l)) => match l.observation(r.number, r.cells, &file, today) {
-                Ok(o) => rows.push(o),
+                Ok(o) if o.id.is_empty() && o.name.is_empty() && is_empty(&o) => {}
+                Ok(o) => sink(o),
                 Err(e) => {
                     failed = Some(e);
                     return Ok(false);
@@ -292,10 +296,7 @@ pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<MonitorFile, Monito
         .iter()
         .map(|(_, i)| layout.headers[*i].clone())
         .collect();
-    // Blank key rows (a totals line, a note under the table) are not observations.
-    rows.retain(|o: &Observation| !(o.id.is_empty() && o.name.is_empty() && is_empty(o)));
     Ok(MonitorFile {
-        rows,
         columns,
         header_row,
     })

@@ -5,7 +5,7 @@
 use super::read::{for_each_row, CsvEncoding, ReadError};
 use crate::domain::profile::{InferError, Profile};
 use crate::domain::registry::title::{title_facts, TitleFacts};
-use crate::domain::registry::{Field, HeaderMap, Registry, RegistryBuilder, Reject};
+use crate::domain::registry::{Field, HeaderMap, Registry, RegistryBuilder, Rejects};
 use std::path::Path;
 
 /// Why a registry file could not be read; each message names the file (and sheet).
@@ -62,7 +62,7 @@ pub struct Imported {
     /// The accounts taken.
     pub registry: Registry,
     /// The rows refused, with the reason.
-    pub rejects: Vec<Reject>,
+    pub rejects: Rejects,
     /// The row the header was found in.
     pub header_row: u32,
     /// Data rows read.

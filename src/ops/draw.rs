@@ -148,15 +148,19 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         let path = camp.path(crate::store::SAMPLE).display().to_string();
         return Err(DrawError::AlreadySampled(path));
     }
+    let known: std::collections::HashSet<&str> =
+        reg.accounts.iter().map(|a| a.id.as_str()).collect();
+    let in_registry = |id: &str| known.contains(id);
     let exclude = match &req.exclude {
-        Some(p) => crate::formats::id_list::read(p)?,
+        Some(p) => crate::formats::id_list::read(p, &in_registry)?.ids,
         None => Vec::new(),
     };
     let (recheck, recheck_plan) = match &req.recheck {
         Some(p) if p.is_dir() => recheck_from_campaign(camp, p, &reg)?,
-        Some(p) => (crate::formats::id_list::read(p)?, None),
+        Some(p) => (crate::formats::id_list::read(p, &in_registry)?.ids, None),
         None => (Vec::new(), None),
     };
+    drop(known);
     let (seed, seed_source) = match req.seed {
         Some(s) => (s, SeedSource::Given),
         None => {

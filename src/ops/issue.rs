@@ -36,8 +36,10 @@ pub struct MonitorInput {
     pub source: String,
     /// Its SHA-256.
     pub sha256: String,
-    /// Its rows.
-    pub file: MonitorFile,
+    /// The export, read by `issue` itself: its rows are matched to the sample as they are read.
+    pub path: std::path::PathBuf,
+    /// The day the export is read: dates after it are refused.
+    pub today: NaiveDate,
     /// `--monitor-at`: the monitoring time of rows that give none.
     pub at: Option<NaiveDate>,
 }
@@ -115,6 +117,9 @@ pub enum IssueError {
         /// The registry's other columns.
         available: String,
     },
+    /// The monitoring export could not be read.
+    #[error(transparent)]
+    MonitorFile(#[from] crate::formats::monitor_file::MonitorFileError),
     /// `--monitor` with a catalog that has no monitoring rule.
     #[error("--monitor: 指标目录中没有带监测预填规则(monitor)的指标,无法预填")]
     NoMonitorRule,
@@ -165,7 +170,7 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<Vec<Issued>, Iss
         &sample,
         &groups,
         finding,
-        plan.as_ref(),
+        plan.as_ref().map(|(p, _)| p),
     )?;
     let entries: Vec<WorkbookEntry> = issued.iter().map(|(i, _)| i.entry.clone()).collect();
     for old in old_workbooks(camp, &entries)? {
@@ -441,28 +446,26 @@ fn old_workbooks(camp: &Campaign, keep: &[WorkbookEntry]) -> Result<Vec<String>,
     Ok(remove)
 }
 
-/// Apply the catalog's monitoring rules to the sample.
+/// Read the monitoring export, matching its rows to the sample as they come, and apply the
+/// catalog's monitoring rules.
 fn monitor_plan(
     m: &MonitorInput,
     catalog: &Catalog,
     sample: &Registry,
     profile: &crate::domain::profile::Profile,
-) -> Result<Plan, IssueError> {
+) -> Result<(Plan, MonitorFile), IssueError> {
     if !catalog.indicators.iter().any(|i| i.monitor.is_some()) {
         return Err(IssueError::NoMonitorRule);
     }
     let classify = |t: &str| profile.types.classify(t).to_string();
-    crate::domain::monitor::plan(
-        catalog,
-        &sample.accounts,
-        m.file.rows.clone(),
-        m.at,
-        classify,
-    )
-    .map_err(|error| IssueError::MonitorTime {
-        source_file: m.source.clone(),
-        error,
-    })
+    let mut matcher = crate::domain::monitor::Matcher::new(&sample.accounts, classify);
+    let file = crate::formats::monitor_file::read(&m.path, m.today, &mut |o| matcher.push(o))?;
+    let plan = crate::domain::monitor::plan(catalog, &sample.accounts, matcher.finish(), m.at)
+        .map_err(|error| IssueError::MonitorTime {
+            source_file: m.source.clone(),
+            error,
+        })?;
+    Ok((plan, file))
 }
 
 /// The pre-fills of one workbook's accounts, in its row order.
@@ -483,7 +486,7 @@ fn stage_monitor(
     camp: &Campaign,
     txn: &mut Txn,
     catalog: &Catalog,
-    monitored: Option<(&MonitorInput, &Plan)>,
+    monitored: Option<(&MonitorInput, &(Plan, MonitorFile))>,
 ) -> Result<Option<MonitorEntry>, IssueError> {
     let old = camp
         .manifest
@@ -492,7 +495,7 @@ fn stage_monitor(
         .and_then(|s| s.monitor.as_ref());
     let prefill_sha = old.map(|m| m.prefill_sha256.as_str());
     let unmatched_sha = old.map(|m| m.unmatched_sha256.as_str());
-    let Some((input, plan)) = monitored else {
+    let Some((input, (plan, file))) = monitored else {
         for (rel, sha) in [
             (store::MONITOR_PREFILL, prefill_sha),
             (store::MONITOR_UNMATCHED, unmatched_sha),
@@ -505,17 +508,17 @@ fn stage_monitor(
         return Ok(None);
     };
     let (ph, pr) = crate::domain::monitor::prefill_table(catalog, &plan.prefills);
-    let (uh, ur) = crate::domain::monitor::unmatched_table(&plan.unmatched);
+    let (uh, ur) = crate::domain::monitor::unmatched_table(plan);
     let prefill_bytes = csv_bytes(&ph, &pr)?;
     let unmatched_bytes = csv_bytes(&uh, &ur)?;
     Ok(Some(MonitorEntry {
         source: input.source.clone(),
         source_sha256: input.sha256.clone(),
         monitor_at: input.at.map(|d| d.to_string()),
-        columns: input.file.columns.join("、"),
-        rows: input.file.rows.len() as u64,
+        columns: file.columns.join("、"),
+        rows: plan.rows as u64,
         matched: plan.matched as u64,
-        unmatched: plan.unmatched.len() as u64,
+        unmatched: plan.unmatched_total as u64,
         prefilled: plan.prefills.len() as u64,
         prefill_sha256: camp.put_own(txn, store::MONITOR_PREFILL, &prefill_bytes, prefill_sha)?,
         unmatched_sha256: camp.put_own(

@@ -65,7 +65,8 @@ pub fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         monitor: Some(MonitorInput {
             source: monitor.display().to_string(),
             sha256: store::sha256_file(&monitor)?,
-            file: crate::formats::monitor_file::read(&monitor, chrono::Local::now().date_naive())?,
+            path: monitor.clone(),
+            today: chrono::Local::now().date_naive(),
             at: None,
         }),
         force: false,

@@ -102,36 +102,59 @@ pub struct Unmatched {
     pub reason: UnmatchedReason,
 }
 
+/// The most unmatched rows kept (in memory and in monitor_unmatched.csv); every one past that
+/// is counted and the total stated: an export of the whole province against a sample of 200
+/// leaves millions unmatched.
+pub const MAX_KEPT_UNMATCHED: usize = 10_000;
+
 /// The export matched to the sample: each sampled account's observation, and the rest.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Matching {
     /// Observation by sampled account id.
     pub matched: HashMap<String, Observation>,
-    /// Rows that match no sampled account, in file order.
+    /// Rows that match no sampled account, in file order (the first [`MAX_KEPT_UNMATCHED`]).
     pub unmatched: Vec<Unmatched>,
+    /// Every row that matched no sampled account, kept or not.
+    pub unmatched_total: usize,
+    /// Rows of the export (blank key rows not included).
+    pub rows: usize,
 }
 
-/// Match rows to sampled accounts: by id when the row has one, else by name and type (the type
-/// classified by `classify`, as import does). A second row for an account is unmatched.
-pub fn match_sample(
-    sample: &[Account],
-    rows: Vec<Observation>,
-    classify: impl Fn(&str) -> String,
-) -> Matching {
-    let ids: std::collections::HashSet<&str> = sample.iter().map(|a| a.id.as_str()).collect();
-    let mut by_name: HashMap<(String, String), Vec<&str>> = HashMap::new();
-    for a in sample {
-        let key = (
-            crate::domain::text::match_key(&a.name),
-            a.account_type.clone(),
-        );
-        by_name.entry(key).or_default().push(&a.id);
+/// Matches rows to sampled accounts as they are read, so an export is never held whole: by id
+/// when the row has one, else by name and type (the type classified by `classify`, as import
+/// does). A second row for an account is unmatched.
+pub struct Matcher<'a, F> {
+    ids: std::collections::HashSet<&'a str>,
+    by_name: HashMap<(String, String), Vec<&'a str>>,
+    first_row: HashMap<String, u32>,
+    classify: F,
+    out: Matching,
+}
+
+impl<'a, F: Fn(&str) -> String> Matcher<'a, F> {
+    /// A matcher for `sample`.
+    pub fn new(sample: &'a [Account], classify: F) -> Self {
+        let mut by_name: HashMap<(String, String), Vec<&str>> = HashMap::new();
+        for a in sample {
+            let key = (
+                crate::domain::text::match_key(&a.name),
+                a.account_type.clone(),
+            );
+            by_name.entry(key).or_default().push(&a.id);
+        }
+        Matcher {
+            ids: sample.iter().map(|a| a.id.as_str()).collect(),
+            by_name,
+            first_row: HashMap::new(),
+            classify,
+            out: Matching::default(),
+        }
     }
-    let mut out = Matching::default();
-    let mut first_row: HashMap<String, u32> = HashMap::new();
-    for obs in rows {
+
+    /// The sampled account a row is about, or why none.
+    fn account_of(&self, obs: &Observation) -> Result<String, UnmatchedReason> {
         let found = if !obs.id.is_empty() {
-            if ids.contains(obs.id.as_str()) {
+            if self.ids.contains(obs.id.as_str()) {
                 Ok(obs.id.clone())
             } else {
                 Err(UnmatchedReason::NotSampled)
@@ -141,9 +164,9 @@ pub fn match_sample(
         } else {
             let key = (
                 crate::domain::text::match_key(&obs.name),
-                classify(&obs.account_type),
+                (self.classify)(&obs.account_type),
             );
-            match by_name.get(&key).map(Vec::as_slice) {
+            match self.by_name.get(&key).map(Vec::as_slice) {
                 Some([one]) => Ok(one.to_string()),
                 Some(many) if many.len() > 1 => {
                     Err(UnmatchedReason::AmbiguousName { count: many.len() })
@@ -151,22 +174,49 @@ pub fn match_sample(
                 _ => Err(UnmatchedReason::NoSuchName),
             }
         };
-        let found = found.and_then(|id| match first_row.get(&id) {
+        found.and_then(|id| match self.first_row.get(&id) {
             Some(r) => Err(UnmatchedReason::Duplicate { first_row: *r }),
             None => Ok(id),
-        });
-        match found {
+        })
+    }
+
+    /// Take one row.
+    pub fn push(&mut self, obs: Observation) {
+        self.out.rows += 1;
+        match self.account_of(&obs) {
             Ok(id) => {
-                first_row.insert(id.clone(), obs.row);
-                out.matched.insert(id, obs);
+                self.first_row.insert(id.clone(), obs.row);
+                self.out.matched.insert(id, obs);
             }
-            Err(reason) => out.unmatched.push(Unmatched {
-                observation: obs,
-                reason,
-            }),
+            Err(reason) => {
+                self.out.unmatched_total += 1;
+                if self.out.unmatched.len() < MAX_KEPT_UNMATCHED {
+                    self.out.unmatched.push(Unmatched {
+                        observation: obs,
+                        reason,
+                    });
+                }
+            }
         }
     }
-    out
+
+    /// What the rows matched.
+    pub fn finish(self) -> Matching {
+        self.out
+    }
+}
+
+/// Match rows to sampled accounts (see [`Matcher`]).
+pub fn match_sample(
+    sample: &[Account],
+    rows: Vec<Observation>,
+    classify: impl Fn(&str) -> String,
+) -> Matching {
+    let mut m = Matcher::new(sample, classify);
+    for obs in rows {
+        m.push(obs);
+    }
+    m.finish()
 }
 
 /// One pre-filled answer: what the monitoring data says about one veto item of one account.
@@ -317,19 +367,21 @@ pub struct Plan {
     pub prefills: Vec<Prefill>,
     /// Sampled accounts the export had a row for.
     pub matched: usize,
-    /// Rows that matched no sampled account.
+    /// Rows that matched no sampled account (the first [`MAX_KEPT_UNMATCHED`]).
     pub unmatched: Vec<Unmatched>,
+    /// Every row that matched no sampled account.
+    pub unmatched_total: usize,
+    /// Rows of the export.
+    pub rows: usize,
 }
 
-/// Match the export to the sample and apply the catalog's rules to every matched row.
+/// Apply the catalog's rules to every row the export matched to the sample.
 pub fn plan(
     cat: &Catalog,
     sample: &[Account],
-    rows: Vec<Observation>,
+    matching: Matching,
     default_at: Option<NaiveDate>,
-    classify: impl Fn(&str) -> String,
 ) -> Result<Plan, MissingTime> {
-    let matching = match_sample(sample, rows, classify);
     let mut prefills_all = Vec::new();
     for a in sample {
         if let Some(obs) = matching.matched.get(&a.id) {
@@ -340,15 +392,33 @@ pub fn plan(
         prefills: prefills_all,
         matched: matching.matched.len(),
         unmatched: matching.unmatched,
+        unmatched_total: matching.unmatched_total,
+        rows: matching.rows,
     })
 }
 
-/// monitor_unmatched.csv: each row of the export that pre-filled nothing, and why.
-pub fn unmatched_table(unmatched: &[Unmatched]) -> (Vec<String>, Vec<Vec<String>>) {
+/// monitor_unmatched.csv: each row of the export that pre-filled nothing, and why; past
+/// [`MAX_KEPT_UNMATCHED`], a last row states how many more there were.
+pub fn unmatched_table(plan: &Plan) -> (Vec<String>, Vec<Vec<String>>) {
     let header = ["行号", "账号ID", "名称", "类型", "原因"]
         .map(String::from)
         .to_vec();
-    let rows = unmatched
+    let omitted = plan.unmatched_total - plan.unmatched.len();
+    let more = (omitted > 0).then(|| {
+        vec![
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            format!(
+                "共 {} 行未匹配,以上只列出前 {} 行,其余 {omitted} 行只计数",
+                plan.unmatched_total,
+                plan.unmatched.len()
+            ),
+        ]
+    });
+    let rows = plan
+        .unmatched
         .iter()
         .map(|u| {
             let o = &u.observation;
@@ -360,6 +430,7 @@ pub fn unmatched_table(unmatched: &[Unmatched]) -> (Vec<String>, Vec<Vec<String>
                 u.reason.label(),
             ]
         })
+        .chain(more)
         .collect();
     (header, rows)
 }

@@ -183,15 +183,19 @@ impl ImportOutcome {
             return Vec::new();
         }
         let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
-        for r in &imp.rejects {
-            *by_reason.entry(r.reason.label()).or_default() += 1;
+        for (reason, n) in imp.rejects.by_reason() {
+            *by_reason.entry(reason.label()).or_default() += n;
         }
         let parts: Vec<String> = by_reason
             .iter()
             .map(|(k, v)| format!("{k} {v} 行"))
             .collect();
+        let listed = match imp.rejects.omitted() {
+            0 => String::new(),
+            n => format!("(只列出前 {} 行,其余 {n} 行只计数)", imp.rejects.len() - n),
+        };
         let mut lines = vec![SummaryLine::Err(format!(
-            "警告: {} 行被拒收({}),明细见 {}",
+            "警告: {} 行被拒收({}),明细见 {}{listed}",
             imp.rejects.len(),
             parts.join(","),
             self.rejects_path.display()
