@@ -287,3 +287,63 @@ fn a_monitoring_export_and_an_exclusion_list_of_the_whole_country_stay_bounded()
     );
     assert_eq!(code, 0, "{stdout}\n{stderr}");
 }
+
+/// Set a file's modification time to `secs` after 2020-03-25 00:00 UTC.
+fn touch(w: &Workdir, name: &str, secs: u64) {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_585_094_400 + secs);
+    let f = std::fs::File::options()
+        .write(true)
+        .open(w.path(name))
+        .unwrap();
+    f.set_modified(t).unwrap();
+}
+
+#[test]
+fn a_replayed_copy_that_flips_verdicts_is_named_with_its_checker() {
+    let w = Workdir::new();
+    common::campaign(&w, 60, 10, 2);
+    fill(&w.path(WB1), &w.path("v1.xlsx"), "检查员01", |_, _| {
+        Some(Verdict::FailFirstVeto)
+    });
+    touch(&w, "v1.xlsx", 0);
+    w.run(&["collect", "--campaign", "c", "v1.xlsx"]).ok();
+    // 检查员02 fills 检查员01's signed workbook with all 合格 under their own name.
+    fill(
+        &w.path(WB1),
+        &w.path("forged.xlsx"),
+        "检查员02",
+        |_, _| Some(Verdict::Pass),
+    );
+    touch(&w, "forged.xlsx", 3600);
+    let ids = common::ids_of(&w, WB1);
+    let run = w.run(&["collect", "--campaign", "c", "forged.xlsx"]);
+    run.ok()
+        .stdout_has(&format!("改变了已收回的结论 {} 个", ids.len()))
+        .stdout_has(&format!(
+            "账号 {}: 不合格 → 合格(V1 是→否),来自 forged.xlsx(检查人 检查员01)",
+            ids[0]
+        ))
+        .stdout_has(&format!("{} 行的检查人与检查表的检查人不符", ids.len()))
+        .stdout_has("检查人填写为 检查员02,与检查表的检查人 检查员01 不符");
+    let answers = w.csv("c/answers.csv");
+    let col = answers[0].iter().position(|h| h == "检查人核对").unwrap();
+    for row in &answers[1..] {
+        assert_eq!(
+            row[col],
+            "检查人填写为 检查员02,与检查表的检查人 检查员01 不符"
+        );
+    }
+    // The inspector's own correction, same checker: the change is named, nothing flagged.
+    fill(&w.path(WB1), &w.path("v3.xlsx"), "检查员01", |i, _| {
+        (i == 0).then_some(Verdict::FailFirstVeto)
+    });
+    touch(&w, "v3.xlsx", 7200);
+    let run = w.run(&["collect", "--campaign", "c", "v3.xlsx"]);
+    run.ok()
+        .stdout_has("改变了已收回的结论 1 个")
+        .stdout_has(&format!(
+            "账号 {}: 合格 → 不合格(V1 否→是),来自 v3.xlsx(检查人 检查员01)",
+            ids[0]
+        ));
+    assert!(!run.stdout.contains("检查人不符"), "{}", run.stdout);
+}

@@ -60,6 +60,11 @@ pub struct Collected {
     pub already: Vec<String>,
     /// The copies taken in this run, "file(检查人 X)", in the order applied.
     pub taken: Vec<String>,
+    /// Accounts whose verdict this run changed, old → new.
+    pub changes: Vec<answers::Change>,
+    /// Answers taken in this run whose 检查人 cell names someone other than the workbook's
+    /// inspector: "file 第 N 行 账号 X: 检查人填写为 …".
+    pub checker_flags: Vec<String>,
 }
 
 /// Ingest `files` and apply `prefer`, committing answers, results, conflicts, the inbox copies
@@ -94,6 +99,21 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         ),
     };
     let mut read = read_new_copies(files, &exp, &entry);
+    let before = answers::merge(&cat, &answers_all, &entry.resolved, &sample_sha);
+    let checker_flags = read
+        .fresh
+        .iter()
+        .flat_map(|f| f.workbook.answers.iter().map(move |a| (f, a)))
+        .filter_map(|(f, a)| {
+            let note = answers::checker_note(a)?;
+            Some(format!(
+                "{} 第 {} 行 账号 {}: {note}",
+                f.file.display(),
+                a.row,
+                a.id
+            ))
+        })
+        .collect();
     let mut txn = camp.begin()?;
     let (kept_earlier, taken) = take(
         &mut txn,
@@ -104,6 +124,7 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
     )?;
     let preferred = apply_prefer(prefer, &cat, &answers_all, &mut entry, &sample_sha)?;
     let merged = answers::merge(&cat, &answers_all, &entry.resolved, &sample_sha);
+    let changes = answers::changes(&cat, &before, &merged);
     let answers_bytes = stage_tables(&mut txn, &cat, &answers_all, (&sample, &info), &merged)?;
     entry.answers_sha256 = Some(crate::domain::digest::sha256_hex(&answers_bytes));
     camp.manifest.collect = Some(entry);
@@ -124,6 +145,8 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         sample_size: sample.accounts.len(),
         already: read.already,
         taken,
+        changes,
+        checker_flags,
     })
 }
 

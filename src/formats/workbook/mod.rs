@@ -449,7 +449,13 @@ fn write_answers(
     match fill {
         Some(f) => {
             ws.write_string_with_format(r, d, &f.description, &fmt.input_text)?;
-            ws.write_string_with_format(r, d + 1, &f.checker, &fmt.input_text)?;
+            // A fill that names nobody is signed by the workbook's own inspector.
+            let checker = if f.checker.is_empty() {
+                &spec.meta.inspector
+            } else {
+                &f.checker
+            };
+            ws.write_string_with_format(r, d + 1, checker, &fmt.input_text)?;
             let date = ExcelDateTime::from_ymd(
                 chrono::Datelike::year(&f.date) as u16,
                 chrono::Datelike::month(&f.date) as u8,
