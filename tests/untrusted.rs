@@ -347,3 +347,63 @@ fn a_replayed_copy_that_flips_verdicts_is_named_with_its_checker() {
         ));
     assert!(!run.stdout.contains("检查人不符"), "{}", run.stdout);
 }
+
+#[test]
+fn a_copy_saved_in_the_future_is_set_aside_and_can_be_named() {
+    let w = Workdir::new();
+    common::campaign(&w, 60, 10, 2);
+    fill(&w.path(WB1), &w.path("2031.xlsx"), "检查员01", |_, _| {
+        Some(Verdict::FailFirstVeto)
+    });
+    // Touched to 2031, and one past 2262 (which used to wrap to a negative time).
+    let f = std::fs::File::options()
+        .write(true)
+        .open(w.path("2031.xlsx"))
+        .unwrap();
+    f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_924_992_000))
+        .unwrap();
+    std::fs::copy(w.path("2031.xlsx"), w.path("2300.xlsx")).unwrap();
+    let f = std::fs::File::options()
+        .write(true)
+        .open(w.path("2300.xlsx"))
+        .unwrap();
+    f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(10_413_792_000))
+        .unwrap();
+    let run = w.run(&["collect", "--campaign", "c", "2031.xlsx", "2300.xlsx"]);
+    run.fails()
+        .stderr_has("2031.xlsx: 文件的保存时间 2031-")
+        .stderr_has("在将来(文件时间被改动,或保存它的电脑时钟不准),不能据此判断先后,未采用;如确要以这份为准,请用 --prefer 指定这个文件")
+        .stderr_has("2300.xlsx: 文件的保存时间 2262 年以后");
+    assert!(!w.exists("c/answers.csv") || w.csv("c/answers.csv").len() == 1);
+    // A genuine copy saved now is taken.
+    fill(&w.path(WB1), &w.path("now.xlsx"), "检查员01", |_, _| {
+        Some(Verdict::Pass)
+    });
+    w.run(&["collect", "--campaign", "c", "now.xlsx"])
+        .ok()
+        .stdout_has("采用 now.xlsx");
+    // The user may take any copy explicitly, the future one included.
+    w.run(&[
+        "collect",
+        "--campaign",
+        "c",
+        "2031.xlsx",
+        "--prefer",
+        "2031.xlsx",
+    ])
+    .ok()
+    .stdout_has("采用 2031.xlsx")
+    .stdout_has("合格 → 不合格");
+    // And go back to the copy taken before: a copy collected before is taken again when named.
+    w.run(&[
+        "collect",
+        "--campaign",
+        "c",
+        "now.xlsx",
+        "--prefer",
+        "now.xlsx",
+    ])
+    .ok()
+    .stdout_has("采用 now.xlsx")
+    .stdout_has("不合格 → 合格");
+}

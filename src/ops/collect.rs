@@ -98,7 +98,7 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
             chrono::Local::now().date_naive(),
         ),
     };
-    let mut read = read_new_copies(files, &exp, &entry);
+    let mut read = read_new_copies(files, &exp, &entry, prefer);
     let before = answers::merge(&cat, &answers_all, &entry.resolved, &sample_sha);
     let checker_flags = read
         .fresh
@@ -155,8 +155,16 @@ fn read_new_copies(
     files: &[PathBuf],
     exp: &Expected<'_>,
     entry: &crate::store::CollectEntry,
+    prefer: &[String],
 ) -> CopiesRead<Returned> {
-    let mut read = read_copies(files, &entry.seen, |f| read_returned(f, exp), |w| &w.sha256);
+    let named = |f: &Path| is_named(f, prefer);
+    let mut read = read_copies(
+        files,
+        &entry.seen,
+        |f| read_returned(f, exp),
+        |w| &w.sha256,
+        &named,
+    );
     read.fresh = in_order(
         std::mem::take(&mut read.fresh),
         |w| &w.meta.workbook_id,
@@ -164,10 +172,24 @@ fn read_new_copies(
             let r = entry.received.iter().find(|r| r.workbook == w)?;
             Some((r.modified?, r.source.clone()))
         },
-        ("检查表", "交回"),
+        (
+            "检查表",
+            "交回",
+            crate::formats::workbook::copies::now_nanos(),
+        ),
         &mut read.problems,
     );
     read
+}
+
+/// Whether `--prefer` names this file (by the path given, or the same file): that copy is taken
+/// whatever its save time.
+pub fn is_named(f: &Path, prefer: &[String]) -> bool {
+    let same = |p: &Path| match (p.canonicalize(), f.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => p == f,
+    };
+    prefer.iter().any(|p| same(Path::new(p)))
 }
 
 /// Stage answers.csv, results.csv and conflicts.csv; returns answers.csv's bytes, whose

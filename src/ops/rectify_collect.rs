@@ -14,12 +14,14 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-/// A copy taken: the line for the user, and the day it was saved.
+/// A copy taken: the line for the user, the day it was saved and the day it was collected.
 pub struct TakenCopy {
     /// "采用 FILE(责任单位 U):报送 N 个账号".
     pub line: String,
-    /// The local date it was saved, when known: a copy saved after the deadline is late.
+    /// The local date it was saved, when known.
     pub saved: Option<NaiveDate>,
+    /// The local date it was collected (today).
+    pub collected: NaiveDate,
 }
 
 /// What one `rectify collect` run did.
@@ -35,7 +37,12 @@ pub struct RepliesCollected {
 }
 
 /// Read `files`, take what can be taken and commit the record.
-pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<RepliesCollected> {
+pub fn collect_replies(
+    camp: &mut Campaign,
+    files: &[PathBuf],
+    prefer: &[String],
+) -> Result<RepliesCollected> {
+    let now = crate::formats::workbook::copies::now_nanos();
     let mut entry = camp.rectify_entry()?.clone();
     let mut rows = camp.rectify_rows()?;
     let secret = camp.secret()?.ok_or_else(|| {
@@ -60,11 +67,13 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
                 .as_ref()
                 .map_or(0, |d| d.frame_size as usize),
         };
+        let named = |f: &std::path::Path| crate::ops::collect::is_named(f, prefer);
         let read = read_copies(
             files,
             &entry.seen,
             |f| read_returned(f, &exp),
             |w| &w.sha256,
+            &named,
         );
         let mut problems = read.problems;
         let fresh = in_order(
@@ -74,7 +83,7 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
                 let r = entry.received.iter().find(|r| r.workbook == w)?;
                 Some((r.modified?, r.source.clone()))
             },
-            ("整改反馈表", "报送"),
+            ("整改反馈表", "报送", now),
             &mut problems,
         );
         (fresh, read.already, problems)
@@ -95,7 +104,7 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
 /// The local date a copy was saved, from its modification time (none when unknown).
 fn saved_on(modified: i64) -> Option<NaiveDate> {
     let t = chrono::DateTime::from_timestamp_nanos(modified).with_timezone(&chrono::Local);
-    (modified > 0).then(|| t.date_naive())
+    (modified > 0 && modified < i64::MAX).then(|| t.date_naive())
 }
 
 /// Apply each copy's replies to the record (a row left blank keeps an earlier reply), keep the
@@ -140,6 +149,7 @@ fn take(
                 wb.replies.len()
             ),
             saved: saved_on(f.modified),
+            collected: chrono::Local::now().date_naive(),
         });
         entry.seen.push(wb.sha256.clone());
         entry.received.retain(|r| r.workbook != wb.meta.workbook_id);
