@@ -407,3 +407,91 @@ fn a_copy_saved_in_the_future_is_set_aside_and_can_be_named() {
     .stdout_has("采用 now.xlsx")
     .stdout_has("不合格 → 合格");
 }
+
+/// Every sampled account of campaign `c` checked 不合格 (one veto item), and its rectification
+/// workbooks made; returns their paths (relative to the scratch dir).
+fn rectify_campaign(w: &Workdir) -> Vec<String> {
+    common::campaign(w, 60, 10, 1);
+    let wb = "c/sheets/c_检查员01.xlsx";
+    fill(&w.path(wb), &w.path("all.xlsx"), "检查员01", |_, _| {
+        Some(Verdict::FailFirstVeto)
+    });
+    w.run(&["collect", "--campaign", "c", "all.xlsx"]).ok();
+    w.run(&[
+        "rectify",
+        "sheets",
+        "--campaign",
+        "c",
+        "--deadline",
+        "2020-04-10",
+    ])
+    .ok();
+    let mut out: Vec<String> = std::fs::read_dir(w.path("c/rectify/sheets"))
+        .unwrap()
+        .map(|e| {
+            format!(
+                "c/rectify/sheets/{}",
+                e.unwrap().file_name().to_string_lossy()
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Fill the first row of a rectification workbook: 整改措施 `measures`, 已整改, 2020-04-08.
+fn fill_rectify(w: &Workdir, src: &str, dst: &str, measures: &str) {
+    let head = raw_xlsx::headers(&w.path(src), "整改反馈表");
+    let col = |n: &str| raw_xlsx::column(head.iter().position(|h| h == n).unwrap());
+    let mut parts = Parts::read(&w.path(src));
+    let mut xml = parts.sheet_xml("整改反馈表");
+    let text = |s: &str| raw_xlsx::Val::Text(s.into());
+    xml = raw_xlsx::set_cell(&xml, &format!("{}2", col("整改措施")), &text(measures));
+    xml = raw_xlsx::set_cell(&xml, &format!("{}2", col("整改结果")), &text("已整改"));
+    let date = raw_xlsx::Val::Num(raw_xlsx::serial(2020, 4, 8));
+    xml = raw_xlsx::set_cell(&xml, &format!("{}2", col("完成日期")), &date);
+    parts.set_sheet_xml("整改反馈表", xml);
+    parts.write(&w.path(dst));
+}
+
+#[test]
+fn a_cell_over_excels_limit_is_refused_at_the_door() {
+    let w = Workdir::new();
+    let units = rectify_campaign(&w);
+    let long = "长".repeat(40_000);
+    fill_rectify(&w, &units[0], "long.xlsx", &long);
+    w.run(&["rectify", "collect", "--campaign", "c", "long.xlsx"])
+        .fails()
+        .stderr_has("long.xlsx 第 2 行")
+        .stderr_has(
+            "[整改反馈表!F2 整改措施]: 单元格有 40000 个字符,超过 Excel 单元格上限 32767 个",
+        );
+    // Nothing of it was kept, so the status of the whole campaign still writes.
+    w.run(&[
+        "rectify",
+        "status",
+        "--campaign",
+        "c",
+        "--as-of",
+        "2020-04-09",
+    ])
+    .ok();
+    // The same in an inspector workbook's 问题描述.
+    let wb = "c/sheets/c_检查员01.xlsx";
+    let head = raw_xlsx::headers(&w.path(wb), "检查表");
+    let d = raw_xlsx::column(head.iter().position(|h| h == "问题描述").unwrap());
+    fill(&w.path(wb), &w.path("v2.xlsx"), "检查员01", |i, _| {
+        (i == 0).then_some(Verdict::FailFirstVeto)
+    });
+    let mut parts = Parts::read(&w.path("v2.xlsx"));
+    let xml = raw_xlsx::set_cell(
+        &parts.sheet_xml("检查表"),
+        &format!("{d}2"),
+        &raw_xlsx::Val::Text(long),
+    );
+    parts.set_sheet_xml("检查表", xml);
+    parts.write(&w.path("v2.xlsx"));
+    w.run(&["collect", "--campaign", "c", "v2.xlsx"])
+        .fails()
+        .stderr_has(&format!("[检查表!{d}2 问题描述]: 单元格有 40000 个字符"));
+}

@@ -80,6 +80,10 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
         return Err(whole(format!("工作表 {SHEET_MAIN} 为空")));
     };
     let layout = locate(header, exp.catalog).map_err(whole)?;
+    let headers: Vec<String> = header
+        .iter()
+        .map(|c| crate::domain::text::clean(&c.text()))
+        .collect();
     let source = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -105,6 +109,7 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
         mine: ids.iter().map(String::as_str).collect(),
         prefills: by_account(&meta_prefills),
         uncached: sheet.uncached,
+        headers,
         seen: HashMap::new(),
         answers: Vec::new(),
         problems: Vec::new(),
@@ -348,6 +353,8 @@ struct RowReader<'a> {
     prefills: HashMap<String, Vec<Prefill>>,
     /// Formula cells without a computed value.
     uncached: HashSet<(u32, usize)>,
+    /// The header row, cleaned, to name a cell.
+    headers: Vec<String>,
     seen: HashMap<String, u32>,
     answers: Vec<RowAnswer>,
     problems: Vec<Problem>,
@@ -370,6 +377,11 @@ impl RowReader<'_> {
         let Some(id) = self.account_of(row, cells, layout, exp) else {
             return;
         };
+        if let Some((c, n)) = super::over_long_cell(cells) {
+            let at = super::cell_place(SHEET_MAIN, row, c, &self.headers);
+            self.problem(Some(row), Some(&id), Some(&at), super::over_long_message(n));
+            return;
+        }
         let ind: Vec<Cell> = layout.indicators.iter().map(|c| cell(*c)).collect();
         let (mut d, ch, dt) = (
             cell(layout.description),

@@ -235,7 +235,12 @@ pub fn read_returned(path: &Path, exp: &RectifyExpected<'_>) -> Result<RectifyRe
         return Err(whole(format!("工作表 {SHEET_RECTIFY} 为空")));
     };
     let layout = locate(header).map_err(whole)?;
+    let headers: Vec<String> = header
+        .iter()
+        .map(|c| crate::domain::text::clean(&c.text()))
+        .collect();
     let mut reader = Rows {
+        headers,
         display: path.display().to_string(),
         unit: meta.inspector.clone(),
         mine: meta.ids.iter().map(String::as_str).collect(),
@@ -339,6 +344,8 @@ struct Rows<'a> {
     unit: String,
     mine: HashSet<&'a str>,
     uncached: &'a HashSet<(u32, usize)>,
+    /// The header row, cleaned, to name a cell.
+    headers: Vec<String>,
     seen: HashMap<String, u32>,
     replies: Vec<(String, Reply)>,
     problems: Vec<Problem>,
@@ -390,6 +397,11 @@ impl Rows<'_> {
         }
         if let Some(msg) = altered(row, &identity_cells(expected), layout, &text) {
             self.problem(Some(row), Some(&id), None, msg);
+            return;
+        }
+        if let Some((c, n)) = super::over_long_cell(cells) {
+            let at = super::cell_place(SHEET_RECTIFY, row, c, &self.headers);
+            self.problem(Some(row), Some(&id), Some(at), super::over_long_message(n));
             return;
         }
         if let Some(j) =
