@@ -495,3 +495,63 @@ fn a_cell_over_excels_limit_is_refused_at_the_door() {
         .fails()
         .stderr_has(&format!("[检查表!{d}2 问题描述]: 单元格有 40000 个字符"));
 }
+
+#[test]
+fn strata_whose_joined_names_collide_are_still_two_strata() {
+    // Issue #22, case 8: ("苏南/苏中", "宣传部") and ("苏南", "苏中/宣传部") both joined to
+    // "苏南/苏中/宣传部"; the weighted estimate mixed their weights.
+    let w = Workdir::new();
+    let mut csv = format!("{HEADER},片区,部门\n");
+    for i in 0..10 {
+        csv.push_str(&format!(
+            "A{i:03},甲{i},微信,某局,市级,南京,苏南/苏中,宣传部\n"
+        ));
+    }
+    for i in 0..100 {
+        csv.push_str(&format!(
+            "B{i:03},乙{i},微信,某局,市级,南京,苏南,苏中/宣传部\n"
+        ));
+    }
+    w.write("reg.csv", &csv);
+    w.run(&["import", "reg.csv", "--campaign", "c"]).ok();
+    w.run(&[
+        "sample",
+        "--campaign",
+        "c",
+        "--size",
+        "4",
+        "--strata",
+        "片区,部门",
+        "--allocation",
+        "equal",
+        "--seed",
+        "5",
+    ])
+    .ok();
+    w.run(&["sheet", "--campaign", "c", "--inspectors", "1"])
+        .ok();
+    // Both of A's pass; of B's, the first fails: (10×1 + 100×½) / 110 = 54.5%.
+    let mut b_seen = 0;
+    let ids = common::ids_of(&w, WB1);
+    let fails: Vec<bool> = ids
+        .iter()
+        .map(|id| {
+            let fail = id.starts_with('B') && b_seen == 0;
+            b_seen += usize::from(id.starts_with('B'));
+            fail
+        })
+        .collect();
+    fill(&w.path(WB1), &w.path("back.xlsx"), "检查员01", |i, _| {
+        Some(if fails[i] {
+            Verdict::FailFirstVeto
+        } else {
+            Verdict::Pass
+        })
+    });
+    w.run(&["collect", "--campaign", "c", "back.xlsx"]).ok();
+    w.run(&["report", "--campaign", "c"]).ok();
+    let est = w.csv("c/report/csv/加权估计.csv");
+    let total = est.iter().find(|r| r[0] == "全省").expect("全省 row");
+    let rate = est[0].iter().position(|h| h == "加权估计合格率").unwrap();
+    assert_eq!(total[rate], "54.5%", "{est:?}");
+}

@@ -249,11 +249,26 @@ impl Campaign {
             })?;
             info.push(SampleMark {
                 stratum: r[stratum].clone(),
+                key: Vec::new(),
                 reason: why,
             });
         }
         let reg = Registry::from_canonical(&header[..cut], &reg_rows)
             .map_err(|e| corrupt(e.to_string()))?;
+        // The typed key, from the account's own values in the design's strata columns.
+        if let Some(design) = &self.manifest.sample {
+            let columns: Vec<_> = design
+                .strata_columns
+                .iter()
+                .filter_map(|s| reg.column(s))
+                .collect();
+            for (mark, a) in info.iter_mut().zip(&reg.accounts) {
+                mark.key = columns
+                    .iter()
+                    .map(|c| reg.value(a, c).to_string())
+                    .collect();
+            }
+        }
         Ok((reg, info))
     }
 
