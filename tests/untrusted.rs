@@ -555,3 +555,57 @@ fn strata_whose_joined_names_collide_are_still_two_strata() {
     let rate = est[0].iter().position(|h| h == "加权估计合格率").unwrap();
     assert_eq!(total[rate], "54.5%", "{est:?}");
 }
+
+#[test]
+fn text_from_outside_is_cleaned_at_the_edge_and_names_stay_legal() {
+    let w = Workdir::new();
+    // A right-to-left override, a zero-width space in an id, and an id in NFD beside its NFC.
+    let csv = format!(
+        "{HEADER}\nA1,\u{202E}布发京南\u{202C},微信,某局,市级,南京\nJS\u{200B}001,甲,微信,某局,市级,南京\nJS001,乙,微信,某局,市级,南京\nCafe\u{301},丙,微信,某局,市级,南京\nCaf\u{e9},丁,微信,某局,市级,南京\nB2,戊,微信,某局,市级,南京\n"
+    );
+    w.write("reg.csv", &csv);
+    w.run(&["import", "reg.csv", "--campaign", "c"])
+        .ok()
+        .stderr_has("从 2 个单元格中删去了不可见的格式字符(第一个在第 2 行第 2 列: U+202E)")
+        .stderr_has("4 行被拒收(账号ID重复 4 行)");
+    let reg = w.read("c/registry.csv");
+    assert!(
+        reg.contains("布发京南") && !reg.contains('\u{202E}'),
+        "{reg}"
+    );
+    // An 82-character inspector name makes a workbook with a short, legal name.
+    w.run(&["sample", "--campaign", "c", "--rate", "1", "--seed", "1"])
+        .ok();
+    let long = "检查员".repeat(27) + "甲";
+    w.write(
+        "assign.csv",
+        &format!("账号ID,检查人\nA1,{long}\nB2,{long}\n"),
+    );
+    w.run(&["sheet", "--campaign", "c", "--assign", "assign.csv"])
+        .ok();
+    let names: Vec<String> = std::fs::read_dir(w.path("c/sheets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(names.len(), 1);
+    assert!(names[0].len() < 140 && names[0].contains('~'), "{names:?}");
+    // A returned file with a 240-byte name and characters Windows forbids is collected, and
+    // kept in the inbox under a short, legal name.
+    let returned = format!("{}:?.xlsx", "交回".repeat(39));
+    fill(
+        &w.path(&format!("c/sheets/{}", names[0])),
+        &w.path(&returned),
+        &long,
+        |_, _| Some(Verdict::Pass),
+    );
+    w.run(&["collect", "--campaign", "c", &returned]).ok();
+    let inbox: Vec<String> = std::fs::read_dir(w.path("c/inbox"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(inbox.len(), 1);
+    assert!(
+        inbox[0].len() < 160 && !inbox[0].contains([':', '?']),
+        "{inbox:?}"
+    );
+}

@@ -26,10 +26,13 @@ pub fn load(path: Option<&Path>) -> Result<(Catalog, String), CatalogFileError> 
         return Ok((Catalog::builtin(), DEFAULT_CATALOG.to_string()));
     };
     let file = p.display().to_string();
-    let text = std::fs::read_to_string(p).map_err(|source| CatalogFileError::Read {
+    let mut text = std::fs::read_to_string(p).map_err(|source| CatalogFileError::Read {
         file: file.clone(),
         source,
     })?;
+    // Names and descriptions reach every workbook and the notice: no bidi or zero-width
+    // characters, one Unicode spelling.
+    crate::domain::text::tidy_outside(&mut text);
     let cat = Catalog::parse(&text, &file)?;
     Ok((cat, text))
 }

@@ -219,6 +219,21 @@ pub struct ReadInfo {
     pub cells_beyond_limit: u64,
     /// The sheet's declared size in rows, when known (for progress).
     pub declared_rows: Option<u64>,
+    /// Cells that held invisible format characters (bidi controls, zero-width characters),
+    /// removed as the cell was read (see [`crate::domain::text::tidy_outside`]).
+    pub format_cells: u64,
+    /// The first of them: 1-based row, 0-based column and the first character removed.
+    pub first_format: Option<(u32, usize, char)>,
+}
+
+impl ReadInfo {
+    /// Clean a cell's text as it comes in (format characters out, NFC), noting where any went.
+    fn tidy(&mut self, row: u32, col: usize, text: &mut String) {
+        if let Some(c) = crate::domain::text::tidy_outside(text) {
+            self.format_cells += 1;
+            self.first_format.get_or_insert((row, col, c));
+        }
+    }
 }
 
 fn file_label(path: &Path) -> String {
@@ -535,6 +550,16 @@ impl RowBuffer {
         }
     }
 
+    /// Clean the row's texts (see [`ReadInfo::tidy`]); a cell left empty no longer counts.
+    fn tidy(&mut self, row: u32, info: &mut ReadInfo) {
+        for (c, s) in self.cells[..self.used].iter_mut().enumerate() {
+            info.tidy(row, c, s);
+        }
+        while self.used > 0 && self.cells[self.used - 1].is_empty() {
+            self.used -= 1;
+        }
+    }
+
     /// Start the next row, keeping the buffers' capacity.
     fn clear(&mut self) {
         for s in &mut self.cells[..self.used] {
@@ -589,6 +614,7 @@ where
         let (r, c) = cell.get_position();
         if current != Some(r) {
             if let Some(prev) = current {
+                buffer.tidy(prev + 1, info);
                 if buffer.used > 0 && !on_row(&buffer.row(prev + 1))? {
                     return Ok(());
                 }
@@ -606,6 +632,7 @@ where
         buffer.set(c, cell.get_value());
     }
     if let Some(prev) = current {
+        buffer.tidy(prev + 1, info);
         if buffer.used > 0 {
             on_row(&buffer.row(prev + 1))?;
         }
@@ -625,12 +652,19 @@ where
     let (r0, c0) = range.start().unwrap_or((0, 0));
     info.declared_rows = Some(range.height() as u64);
     for (i, row) in range.rows().enumerate() {
-        let (cells, lossy) = range_row_cells(row, c0 as usize, info);
+        let number = r0 + i as u32 + 1;
+        let (mut cells, lossy) = range_row_cells(row, c0 as usize, info);
+        for (c, s) in cells.iter_mut().enumerate() {
+            info.tidy(number, c, s);
+        }
+        while cells.last().is_some_and(|c| c.is_empty()) {
+            cells.pop();
+        }
         if cells.is_empty() {
             continue;
         }
         let row = RowRead {
-            number: r0 + i as u32 + 1,
+            number,
             cells: &cells,
             lossy: &lossy,
         };
@@ -862,7 +896,7 @@ where
             Err(e) => return Err(csv_error(&file, enc, e)),
         }
         n = n.saturating_add(1);
-        record_cells(&record, &mut cells, &mut info).map_err(|fault| match fault {
+        record_cells(&record, n, &mut cells, &mut info).map_err(|fault| match fault {
             CellFault::Binary => ReadError::Csv {
                 file: file.clone(),
                 detail: "文件含有二进制内容,不是文本 CSV".into(),
@@ -917,6 +951,7 @@ enum CellFault {
 /// cells beyond [`MAX_COLUMNS`] are counted in `info` and dropped.
 fn record_cells(
     record: &csv::ByteRecord,
+    row: u32,
     cells: &mut Vec<String>,
     info: &mut ReadInfo,
 ) -> Result<(), CellFault> {
@@ -931,11 +966,11 @@ fn record_cells(
             }
             continue;
         }
-        cells.push(
-            std::str::from_utf8(f)
-                .map_err(|_| CellFault::Utf8)?
-                .to_string(),
-        );
+        let mut text = std::str::from_utf8(f)
+            .map_err(|_| CellFault::Utf8)?
+            .to_string();
+        info.tidy(row, i, &mut text);
+        cells.push(text);
     }
     while cells.last().is_some_and(|c| c.is_empty()) {
         cells.pop();
@@ -1056,9 +1091,13 @@ struct TypedRows<'a> {
 impl TypedRows<'_> {
     /// Take a cell (0-based row `r`, column `c`); empty cells and those beyond [`MAX_COLUMNS`]
     /// are dropped. Cells arrive row by row.
-    fn put(&mut self, r: u32, c: usize, v: Data) -> Result<(), ReadError> {
+    fn put(&mut self, r: u32, c: usize, mut v: Data) -> Result<(), ReadError> {
         if c >= MAX_COLUMNS || matches!(v, Data::Empty) {
             return Ok(());
+        }
+        // Text from outside as the tool keeps it (format characters out, NFC).
+        if let Data::String(s) = &mut v {
+            crate::domain::text::tidy_outside(s);
         }
         if self.rows.last().map(|(n, _)| *n) != Some(r + 1) {
             if self.rows.len() >= self.max_rows {

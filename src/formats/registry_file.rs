@@ -75,6 +75,9 @@ pub struct Imported {
     pub encoding: Option<CsvEncoding>,
     /// Cells dropped beyond the column limit.
     pub cells_beyond_limit: u64,
+    /// Cells whose invisible format characters were removed, and the first (row, column,
+    /// character).
+    pub format_cells: (u64, Option<(u32, usize, char)>),
     /// The header of the column the account ids came from.
     pub id_column: String,
     /// The province profile the regions were resolved with.
@@ -172,6 +175,7 @@ pub fn read(
         sheet: scan.info.sheet,
         encoding: scan.info.encoding,
         cells_beyond_limit: scan.info.cells_beyond_limit,
+        format_cells: (scan.info.format_cells, scan.info.first_format),
         id_column,
         profile,
         province_from,

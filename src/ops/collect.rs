@@ -313,7 +313,7 @@ fn keep(txn: &mut Txn, f: &Path, wb: &Returned) -> Result<ReceivedEntry> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let inbox_file = format!("{}/{}-{}", store::INBOX_DIR, &wb.sha256[..12], source);
+    let inbox_file = store::inbox_name(store::INBOX_DIR, &wb.sha256, &source);
     txn.put_copy(&inbox_file, &wb.bytes)?;
     Ok(ReceivedEntry {
         workbook: wb.meta.workbook_id.clone(),

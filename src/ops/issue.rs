@@ -368,25 +368,15 @@ fn finding_columns(
         .collect()
 }
 
-/// A file name for each inspector's workbook: characters Windows forbids become "_", and names
-/// that would still collide (also ignoring case, as Windows does) get a numbered suffix.
+/// A file name for each inspector's workbook, legal on Windows and of bounded length (see
+/// [`crate::domain::text::safe_file_stem`]); names that would still collide (also ignoring case,
+/// as Windows does) get a numbered suffix.
 pub fn workbook_names(campaign: &str, inspectors: &[&str]) -> Vec<String> {
     let mut used = std::collections::HashSet::new();
     inspectors
         .iter()
         .map(|inspector| {
-            let safe: String = format!("{campaign}_{inspector}")
-                .chars()
-                .map(|c| {
-                    let forbidden =
-                        matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|');
-                    if forbidden || c.is_control() {
-                        '_'
-                    } else {
-                        c
-                    }
-                })
-                .collect();
+            let safe = crate::domain::text::safe_file_stem(&format!("{campaign}_{inspector}"));
             let mut name = format!("{safe}.xlsx");
             let mut k = 2;
             while !used.insert(name.to_lowercase()) {

@@ -135,11 +135,7 @@ fn take(
                 rows[i].apply(reply, &source, &wb.sha256, &at);
             }
         }
-        let inbox_file = format!(
-            "{}/{}-{source}",
-            record::RECTIFY_INBOX_DIR,
-            &wb.sha256[..12]
-        );
+        let inbox_file = store::inbox_name(record::RECTIFY_INBOX_DIR, &wb.sha256, &source);
         txn.put_copy(&inbox_file, &wb.bytes)?;
         lines.push(TakenCopy {
             line: format!(

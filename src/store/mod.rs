@@ -638,6 +638,24 @@ fn read_manifest(dir: &Path) -> Result<Manifest, StoreError> {
     })
 }
 
+/// Where a returned file is kept in `dir` (inbox/ or rectify/inbox/): the first 12 hex digits of
+/// its SHA-256, then its name made legal and short (see
+/// [`crate::domain::text::safe_file_stem`]): a 248-byte name or one holding `: ?` is kept too.
+pub fn inbox_name(dir: &str, sha256: &str, source: &str) -> String {
+    let p = Path::new(source);
+    let stem = p
+        .file_stem()
+        .map_or(source.to_string(), |s| s.to_string_lossy().to_string());
+    let ext = p
+        .extension()
+        .map(|e| crate::domain::text::safe_file_stem(&e.to_string_lossy()))
+        .filter(|e| e.len() <= 8)
+        .map(|e| format!(".{e}"))
+        .unwrap_or_default();
+    let stem = crate::domain::text::safe_file_stem(&stem);
+    format!("{dir}/{}-{stem}{ext}", &sha256[..12.min(sha256.len())])
+}
+
 /// "2020Q1" from a folder named like that.
 pub fn period_from_name(name: &str) -> Option<String> {
     let b = name.as_bytes();
