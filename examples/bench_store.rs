@@ -8,7 +8,12 @@
 //! AUDIT_BASELINE=/tmp/base-target/release/audit cargo run --release --example bench_store
 //! ```
 //!
-//! Needs python3 with openpyxl (tests/helpers/xlsx_edit.py fills the workbooks as a person would).
+//! The workbooks are filled as a person would by the tests' helper (tests/common/xlsx_edit.rs).
+
+// The tests' workbook editor; the bench uses only part of it.
+#[allow(dead_code)]
+#[path = "../tests/common/xlsx_edit.rs"]
+mod xlsx_edit;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -49,7 +54,6 @@ fn prepare(bin: &Path, dir: &Path, registry: &Path) -> Vec<String> {
     );
     let k = INSPECTORS.to_string();
     run(bin, dir, &["sheet", "--campaign", "c", "--inspectors", &k]);
-    let helper = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helpers/xlsx_edit.py");
     let mut files = Vec::new();
     let mut sheets: Vec<PathBuf> = std::fs::read_dir(dir.join("c/sheets"))
         .expect("sheets")
@@ -59,16 +63,9 @@ fn prepare(bin: &Path, dir: &Path, registry: &Path) -> Vec<String> {
     std::fs::create_dir_all(dir.join("back")).expect("mkdir");
     for (i, s) in sheets.iter().enumerate() {
         let to = format!("back/r{i:03}.xlsx");
-        let ok = Command::new("python3")
-            .arg(&helper)
-            .arg(s)
-            .arg(&to)
-            .args(["--all-pass", "2020-03-25"])
-            .current_dir(dir)
-            .status()
-            .expect("python3")
-            .success();
-        assert!(ok, "filling {}", s.display());
+        xlsx_edit::Fill::inspector(s, &dir.join(&to))
+            .all_pass("2020-03-25")
+            .save();
         files.push(to);
     }
     files

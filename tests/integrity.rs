@@ -2,14 +2,17 @@
 //! destroyed, forged or silently stale), the fault-injection sweep and the concurrency test.
 
 mod common;
+use common::xlsx_edit::{saved_at, set_saved_at};
 use common::{campaign, demo_data, ids_of, sample, Workdir};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::Duration;
 
 const WB1: &str = "c/sheets/c_检查员01.xlsx";
 const WB2: &str = "c/sheets/c_检查员02.xlsx";
 
-/// Every file under `dir` with its bytes, but the lock file (it records the last holder's pid).
+/// Every file under `dir` with its bytes, but the lock file and the one recording the last
+/// holder's pid.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -18,7 +21,12 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.file_name().unwrap() != ".audit.lock" {
+            } else if !p
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".audit.lock")
+            {
                 let rel = p.strip_prefix(dir).unwrap().display().to_string();
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
@@ -28,7 +36,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn fill_all_pass(w: &Workdir, from: &str, to: &str) {
-    w.python(&[from, to, "--all-pass", "2020-03-25"]);
+    w.fill(from, to).all_pass("2020-03-25").save();
 }
 
 /// A campaign with both workbooks filled (all pass) and collected.
@@ -42,43 +50,25 @@ fn collected(w: &Workdir) {
 }
 
 #[test]
-#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn an_old_copy_collected_again_never_undoes_a_correction() {
     let w = Workdir::new();
     campaign(&w, 400, 12, 2);
     let a = ids_of(&w, WB1);
     std::fs::create_dir_all(w.path("交回")).unwrap();
     // The first copy has a problem row; the correction comes under a name that sorts first.
-    let old = [
-        WB1,
-        "交回/检查员01.xlsx",
-        "--all-pass",
-        "2020-03-25",
-        "--set",
-        &a[0],
-        "D1",
-        "n:9",
-    ];
-    w.python(&old);
+    w.fill(WB1, "交回/检查员01.xlsx")
+        .all_pass("2020-03-25")
+        .set(&a[0], "D1", 9)
+        .save();
     w.run(&["collect", "--campaign", "c", "交回/检查员01.xlsx"])
         .fails()
         .stderr_has("9 超出范围");
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    let fixed = [
-        WB1,
-        "交回/检查员01(更正).xlsx",
-        "--all-pass",
-        "2020-03-26",
-        "--set",
-        &a[0],
-        "D1",
-        "n:1",
-        "--set",
-        &a[0],
-        "问题描述",
-        "更正",
-    ];
-    w.python(&fixed);
+    // Saved later than the first copy (Fill::save stamps each copy later than the one before).
+    w.fill(WB1, "交回/检查员01(更正).xlsx")
+        .all_pass("2020-03-26")
+        .set(&a[0], "D1", 1)
+        .set(&a[0], "问题描述", "更正")
+        .save();
     // The README's glob, again and again: the old copy is skipped, not re-applied or re-reported.
     for _ in 0..2 {
         w.run(&[
@@ -97,7 +87,6 @@ fn an_old_copy_collected_again_never_undoes_a_correction() {
 }
 
 #[test]
-#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn a_blank_copy_never_erases_answers() {
     let w = Workdir::new();
     collected(&w);
@@ -110,36 +99,26 @@ fn a_blank_copy_never_erases_answers() {
     assert_eq!(w.read("c/answers.csv"), before);
     // A blank copy saved after the filled one (re-saved by mistake) is taken, and still erases
     // nothing: its blank rows keep the answers.
-    std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::copy(w.path(WB1), w.path("blank-again.xlsx")).unwrap();
+    let r1_saved = saved_at(&w.path("r1.xlsx"));
+    set_saved_at(
+        &w.path("blank-again.xlsx"),
+        r1_saved + Duration::from_secs(1),
+    );
     w.run(&["collect", "--campaign", "c", "blank-again.xlsx"])
         .ok()
         .stdout_has("已检查 12 / 12")
         .stdout_has("保留了 6 个账号在较早交回版本中的答案");
 
     // Two new copies of one workbook saved at the same moment cannot be ordered: neither wins.
-    let t = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    let t = std::time::SystemTime::now() + Duration::from_secs(5);
+    let b0 = &ids_of(&w, WB2)[0];
     for (name, v) in [("tie-a.xlsx", "是"), ("tie-b.xlsx", "否")] {
-        w.python(&[
-            WB2,
-            name,
-            "--all-pass",
-            "2020-03-27",
-            "--set",
-            &ids_of(&w, WB2)[0],
-            "V6",
-            v,
-            "--set",
-            &ids_of(&w, WB2)[0],
-            "问题描述",
-            "x",
-        ]);
-        std::fs::File::options()
-            .write(true)
-            .open(w.path(name))
-            .unwrap()
-            .set_modified(t)
-            .unwrap();
+        w.fill(WB2, name)
+            .all_pass("2020-03-27")
+            .set(b0, "V6", v)
+            .set(b0, "问题描述", "x")
+            .save_at(t);
     }
     let before = w.read("c/answers.csv");
     w.run(&["collect", "--campaign", "c", "tie-a.xlsx", "tie-b.xlsx"])
@@ -149,7 +128,6 @@ fn a_blank_copy_never_erases_answers() {
 }
 
 #[test]
-#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn report_out_never_replaces_what_the_tool_did_not_write() {
     let w = Workdir::new();
     collected(&w);
@@ -265,7 +243,6 @@ fn demo_force_and_import_never_delete_real_files() {
 }
 
 #[test]
-#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn forged_or_relabelled_workbooks_are_refused() {
     let w = Workdir::new();
     campaign(&w, 400, 12, 2);
@@ -276,33 +253,16 @@ fn forged_or_relabelled_workbooks_are_refused() {
     let before = snapshot(&w.path("c"));
     // Case 5: 01 relabels his workbook as 02's, under 02's file name; and an empty inspector.
     std::fs::create_dir_all(w.path("fake")).unwrap();
-    w.python(&[
-        WB1,
-        "fake/real02.xlsx",
-        "--all-pass",
-        "2020-03-25",
-        "--meta",
-        "检查人",
-        "检查员02",
-    ]);
-    w.python(&[
-        WB1,
-        "empty.xlsx",
-        "--all-pass",
-        "2020-03-25",
-        "--meta",
-        "检查人",
-        "",
-    ]);
-    w.python(&[
-        WB1,
-        "sig.xlsx",
-        "--all-pass",
-        "2020-03-25",
-        "--meta",
-        "签名",
-        "00",
-    ]);
+    for (file, key, value) in [
+        ("fake/real02.xlsx", "检查人", "检查员02"),
+        ("empty.xlsx", "检查人", ""),
+        ("sig.xlsx", "签名", "00"),
+    ] {
+        w.fill(WB1, file)
+            .all_pass("2020-03-25")
+            .meta(key, value)
+            .save();
+    }
     for f in ["fake/real02.xlsx", "empty.xlsx", "sig.xlsx"] {
         w.run(&["collect", "--campaign", "c", f])
             .fails()
@@ -328,7 +288,6 @@ fn forged_or_relabelled_workbooks_are_refused() {
 }
 
 #[test]
-#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn an_edited_catalog_and_a_new_sample_are_never_silently_used() {
     let w = Workdir::new();
     collected(&w);
@@ -369,7 +328,6 @@ fn an_edited_catalog_and_a_new_sample_are_never_silently_used() {
 }
 
 #[test]
-#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn previous_must_be_another_earlier_campaign() {
     let w = Workdir::new();
     collected(&w);
@@ -491,7 +449,6 @@ fn a_held_campaign_is_refused_at_once_and_waited_for_with_wait() {
 }
 
 #[test]
-#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn two_collects_at_once_lose_nothing() {
     let w = Workdir::new();
     campaign(&w, 400, 12, 2);
@@ -603,7 +560,6 @@ fn manifest_matches_files(dir: &Path) {
 }
 
 #[test]
-#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn a_kill_at_any_step_leaves_the_old_state_or_the_new() {
     let w = Workdir::new();
     demo_data(&w, 400, Some(3), "reg.xlsx");
@@ -690,8 +646,12 @@ fn a_refused_first_import_leaves_no_folder_and_collect_expands_wildcards() {
     // cmd.exe and PowerShell pass the pattern as it is; collect expands it.
     w.run(&["collect", "--campaign", "c", "c/sheets/*.XLSX"])
         .ok()
-        .stdout_has("采用 c/sheets/c_检查员01.xlsx(检查人 检查员01)")
-        .stdout_has("采用 c/sheets/c_检查员02.xlsx(检查人 检查员02)");
+        .stdout_has(&common::native(
+            "采用 c/sheets/c_检查员01.xlsx(检查人 检查员01)",
+        ))
+        .stdout_has(&common::native(
+            "采用 c/sheets/c_检查员02.xlsx(检查人 检查员02)",
+        ));
     w.run(&["collect", "--campaign", "c", "c/none/*.xlsx"])
         .fails()
         .stderr_has("c/none/*.xlsx: 文件不存在");

@@ -2,7 +2,8 @@
 //! report make of the pre-fills.
 
 mod common;
-use common::{campaign, Workdir};
+use common::xlsx_edit::Value;
+use common::{campaign, days_from_today, Workdir};
 
 const WB1: &str = "c/sheets/c_检查员01.xlsx";
 
@@ -13,8 +14,12 @@ struct Sampled {
     kind: String,
 }
 
-/// Sampled accounts in sample order; the third has a name and type no other sampled account has.
+/// Sampled accounts in sample order; the third has a name and type no other account of the
+/// registry has (a row without an id matches only such an account).
 fn sampled(w: &Workdir) -> Vec<Sampled> {
+    let registry = w.csv("c/registry.csv");
+    let rcol = |h: &str| registry[0].iter().position(|x| x == h).unwrap();
+    let (rname, rkind) = (rcol("名称"), rcol("类型"));
     let rows = w.csv("c/sample.csv");
     let col = |h: &str| rows[0].iter().position(|x| x == h).unwrap();
     let (id, name, kind) = (col("账号ID"), col("名称"), col("类型"));
@@ -27,8 +32,9 @@ fn sampled(w: &Workdir) -> Vec<Sampled> {
         })
         .collect();
     let unique = |s: &Sampled| {
-        all.iter()
-            .filter(|o| o.name == s.name && o.kind == s.kind)
+        registry[1..]
+            .iter()
+            .filter(|r| r[rname] == s.name && r[rkind] == s.kind)
             .count()
             == 1
     };
@@ -145,7 +151,7 @@ fn prefills_follow_the_rules_at_each_boundary() {
     let unmatched = w.csv("c/monitor_unmatched.csv");
     assert_eq!(unmatched[0], ["行号", "账号ID", "名称", "类型", "原因"]);
     assert_eq!(unmatched[1][..2], ["6".to_string(), "NOPE-1".to_string()]);
-    assert_eq!(unmatched[1][4], "账号ID不在本期样本中");
+    assert_eq!(unmatched[1][4], "账号ID不在台账中");
     assert_eq!(unmatched[2][4], "与第 3 行是同一个账号,已用第 3 行");
     // The workbook: pre-filled cells carry the answer, the evidence column says why.
     let rows = cells_of(&w, WB1, "检查表");
@@ -197,6 +203,8 @@ fn bad_exports_are_named_and_change_nothing() {
         w.run(&args)
     };
     let head = "账号ID,最近更新时间,超期未回复数,监测时间\n";
+    // A year from today: in the future whenever the tests run.
+    let future = days_from_today(365);
     std::fs::write(
         w.path("bad.csv"),
         format!("{head}{},2020-03-01,很多,2020-03-22\n", s[0].id),
@@ -234,12 +242,12 @@ fn bad_exports_are_named_and_change_nothing() {
         .stderr_has("swap.csv 第 2 行: 超期未回复数 5 大于留言数 1");
     std::fs::write(
         w.path("future.csv"),
-        format!("{head}{},2099-03-01,0,2020-03-22\n", s[0].id),
+        format!("{head}{},{future},0,2020-03-22\n", s[0].id),
     )
     .unwrap();
-    sheet("future.csv", &[])
-        .fails()
-        .stderr_has("future.csv 第 2 行 [最近更新时间]: 2099-03-01 晚于今天");
+    sheet("future.csv", &[]).fails().stderr_has(&format!(
+        "future.csv 第 2 行 [最近更新时间]: {future} 晚于今天"
+    ));
     std::fs::write(
         w.path("dup.csv"),
         format!(
@@ -264,9 +272,9 @@ fn bad_exports_are_named_and_change_nothing() {
         format!("账号ID,最近更新时间\n{},2020-03-01\n", s[0].id),
     )
     .unwrap();
-    sheet("notime.csv", &["--monitor-at", "2099-03-22"])
+    sheet("notime.csv", &["--monitor-at", &future])
         .fails()
-        .stderr_has("--monitor-at 2099-03-22 晚于今天");
+        .stderr_has(&format!("--monitor-at {future} 晚于今天"));
     sheet("notime.csv", &[])
         .fails()
         .stderr_has("notime.csv: 监测数据第 2 行没有监测时间")
@@ -332,29 +340,16 @@ fn only_the_tools_own_monitor_files_are_replaced() {
 }
 
 #[test]
-#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn kept_and_changed_prefills_are_counted_and_reported() {
     let (w, s) = prefilled_campaign();
     // s[1]: V6 pre-filled 是, the inspector finds a recent post (是→否); V7 and V8 kept as 是
     // with no description of the inspector's own. s[0]: V6 pre-filled 否, found stale (否→是).
-    w.python(&[
-        WB1,
-        "back.xlsx",
-        "--fill-blank",
-        "2020-03-25",
-        "--set",
-        &s[1].id,
-        "V6",
-        "否",
-        "--set",
-        &s[0].id,
-        "V6",
-        "是",
-        "--set",
-        &s[0].id,
-        "问题描述",
-        "3月5日后无更新,监测漏记",
-    ]);
+    w.fill(WB1, "back.xlsx")
+        .fill_blank("2020-03-25")
+        .set(&s[1].id, "V6", "否")
+        .set(&s[0].id, "V6", "是")
+        .set(&s[0].id, "问题描述", "3月5日后无更新,监测漏记")
+        .save();
     w.run(&["collect", "--campaign", "c", "back.xlsx"])
         .ok()
         .stdout_has("监测预填: 已核实 7 项,保留 5 项,改动 2 项(是→否 1,否→是 1)");
@@ -394,9 +389,14 @@ fn kept_and_changed_prefills_are_counted_and_reported() {
     );
     assert_eq!(table[4][..7], ["合计", "", "7", "3", "5", "1", "1"]);
     // A problem of the inspector's own still needs its evidence, kept pre-fills or not.
-    for (file, code, value) in [("own.xlsx", "V1", "是"), ("deduct.xlsx", "D2", "n:1")] {
-        let set = ["--set", &s[1].id, code, value];
-        w.python(&[&[WB1, file, "--fill-blank", "2020-03-25"][..], &set].concat());
+    for (file, code, value) in [
+        ("own.xlsx", "V1", Value::from("是")),
+        ("deduct.xlsx", "D2", Value::from(1)),
+    ] {
+        w.fill(WB1, file)
+            .fill_blank("2020-03-25")
+            .set(&s[1].id, code, value)
+            .save();
         w.run(&["collect", "--campaign", "c", file])
             .fails()
             .stderr_has(&format!(
@@ -405,17 +405,10 @@ fn kept_and_changed_prefills_are_counted_and_reported() {
             ));
     }
     // A pre-fill changed in the hidden sheet breaks the signature.
-    w.python(&[
-        WB1,
-        "forged.xlsx",
-        "--fill-blank",
-        "2020-03-25",
-        "--sheet-cell",
-        "_audit_prefill",
-        "2",
-        "4",
-        "改过的依据",
-    ]);
+    w.fill(WB1, "forged.xlsx")
+        .fill_blank("2020-03-25")
+        .sheet_cell("_audit_prefill", 2, 4, "改过的依据")
+        .save();
     w.run(&["collect", "--campaign", "c", "forged.xlsx"])
         .fails()
         .stderr_has("检查表的隐藏校验信息被改动,不能收回");

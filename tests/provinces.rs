@@ -175,26 +175,16 @@ fn a_profile_sets_types_label_and_order() {
 
 /// The profile's scheme, label and decimals reach every table and the draft.
 #[test]
-#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn a_profile_campaign_reports_by_its_scheme_with_two_decimals() {
     let w = Workdir::new();
     import_guizhou(&w, &[]).ok();
     sample_all_one_sheet(&w, "gz", &["--seed", "1"]);
     // Two of the three provincial accounts pass: 66.67%.
-    w.python(&[
-        "gz/sheets/gz_检查员01.xlsx",
-        "filled.xlsx",
-        "--all-pass",
-        "2020-03-25",
-        "--set",
-        "GZ02",
-        "V6",
-        "是",
-        "--set",
-        "GZ02",
-        "问题描述",
-        "证据",
-    ]);
+    w.fill("gz/sheets/gz_检查员01.xlsx", "filled.xlsx")
+        .all_pass("2020-03-25")
+        .set("GZ02", "V6", "是")
+        .set("GZ02", "问题描述", "证据")
+        .save();
     w.run(&["collect", "--campaign", "gz", "filled.xlsx"]).ok();
     w.run(&["report", "--campaign", "gz"]).ok();
     let by_type = w.csv("gz/report/csv/合格率_类型.csv");

@@ -1,9 +1,10 @@
 mod common;
+use common::xlsx_edit::{date, Value};
 use common::Workdir;
 
 /// Build a census campaign on fixtures/report_registry.csv and fill its one workbook with the
 /// given problems (id, column, value) plus descriptions; everything else passes.
-fn census(w: &Workdir, name: &str, previous: Option<&str>, problems: &[(&str, &str, &str)]) {
+fn census(w: &Workdir, name: &str, previous: Option<&str>, problems: &[(&str, &str, Value)]) {
     w.copy_fixture("report_registry.csv");
     let mut import = vec![
         "import",
@@ -22,23 +23,13 @@ fn census(w: &Workdir, name: &str, previous: Option<&str>, problems: &[(&str, &s
         .ok();
     let src = format!("{name}/sheets/{name}_检查员01.xlsx");
     let dst = format!("{name}_filled.xlsx");
-    let mut args: Vec<String> = vec![src, dst.clone(), "--all-pass".into(), "2020-03-25".into()];
+    let mut fill = w.fill(&src, &dst).all_pass("2020-03-25");
     for (id, col, v) in problems {
-        args.extend([
-            "--set".into(),
-            id.to_string(),
-            col.to_string(),
-            v.to_string(),
-        ]);
-        args.extend([
-            "--set".into(),
-            id.to_string(),
-            "问题描述".into(),
-            format!("证据:{col}"),
-        ]);
+        fill = fill
+            .set(id, col, v.clone())
+            .set(id, "问题描述", format!("证据:{col}"));
     }
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    w.python(&refs);
+    fill.save();
     w.run(&["collect", "--campaign", name, &dst]).ok();
 }
 
@@ -53,7 +44,6 @@ fn row<'a>(t: &'a [Vec<String>], first: &str) -> &'a [String] {
 }
 
 #[test]
-#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn every_table_cell_and_the_draft_for_a_known_campaign() {
     let w = Workdir::new();
     census(
@@ -61,9 +51,9 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
         "before",
         None,
         &[
-            ("P01", "V8", "是"),
-            ("X01", "V6", "是"),
-            ("C01", "V6", "是"),
+            ("P01", "V8", "是".into()),
+            ("X01", "V6", "是".into()),
+            ("C01", "V6", "是".into()),
         ],
     );
     w.run(&["report", "--campaign", "before"]).ok();
@@ -72,14 +62,14 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
         "now",
         Some("before"),
         &[
-            ("P01", "V8", "是"),
-            ("P02", "V7", "是"),
-            ("P03", "D1", "n:4"),
-            ("P03", "D4", "n:1"),
-            ("X01", "V6", "是"),
-            ("X02", "V6", "是"),
-            ("X03", "V6", "是"),
-            ("X04", "V6", "是"),
+            ("P01", "V8", "是".into()),
+            ("P02", "V7", "是".into()),
+            ("P03", "D1", 4.into()),
+            ("P03", "D4", 1.into()),
+            ("X01", "V6", "是".into()),
+            ("X02", "V6", "是".into()),
+            ("X03", "V6", "是".into()),
+            ("X04", "V6", "是".into()),
         ],
     );
     w.run(&["report", "--campaign", "now", "--rectify-by", "4月10日"])
@@ -309,7 +299,6 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
 }
 
 #[test]
-#[ignore = "needs python3 with openpyxl; CI runs it with --include-ignored"]
 fn incomplete_campaign_is_refused_then_marked() {
     let w = Workdir::new();
     w.copy_fixture("report_registry.csv");
@@ -319,70 +308,15 @@ fn incomplete_campaign_is_refused_then_marked() {
         .ok();
     w.run(&["sheet", "--campaign", "now", "--inspectors", "1"])
         .ok();
-    w.python(&[
-        "now/sheets/now_检查员01.xlsx",
-        "part.xlsx",
-        "--set",
-        "P01",
-        "V1",
-        "否",
-        "--set",
-        "P01",
-        "V2",
-        "否",
-        "--set",
-        "P01",
-        "V3",
-        "否",
-        "--set",
-        "P01",
-        "V4",
-        "否",
-        "--set",
-        "P01",
-        "V5",
-        "否",
-        "--set",
-        "P01",
-        "V6",
-        "否",
-        "--set",
-        "P01",
-        "V7",
-        "否",
-        "--set",
-        "P01",
-        "V8",
-        "否",
-        "--set",
-        "P01",
-        "D1",
-        "n:0",
-        "--set",
-        "P01",
-        "D2",
-        "n:0",
-        "--set",
-        "P01",
-        "D3",
-        "n:0",
-        "--set",
-        "P01",
-        "D4",
-        "n:0",
-        "--set",
-        "P01",
-        "D5",
-        "n:0",
-        "--set",
-        "P01",
-        "D6",
-        "n:0",
-        "--set",
-        "P01",
-        "检查日期",
-        "d:2020-03-25",
-    ]);
+    // One account answered by hand, cell by cell.
+    let mut part = w.fill("now/sheets/now_检查员01.xlsx", "part.xlsx");
+    for v in ["V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8"] {
+        part = part.set("P01", v, "否");
+    }
+    for d in ["D1", "D2", "D3", "D4", "D5", "D6"] {
+        part = part.set("P01", d, 0);
+    }
+    part.set("P01", "检查日期", date("2020-03-25")).save();
     w.run(&["collect", "--campaign", "now", "part.xlsx"])
         .ok()
         .stdout_has("已检查 1 / 28");
@@ -411,10 +345,10 @@ fn incomplete_campaign_is_refused_then_marked() {
 }
 
 #[test]
-#[ignore = "needs python3 with openpyxl and LibreOffice (soffice); CI runs it with --include-ignored"]
+#[ignore = "needs LibreOffice (soffice); CI runs it with --include-ignored"]
 fn docx_and_xlsx_open_in_libreoffice() {
     let w = Workdir::new();
-    census(&w, "now", None, &[("X01", "V6", "是")]);
+    census(&w, "now", None, &[("X01", "V6", "是".into())]);
     w.run(&["report", "--campaign", "now"]).ok();
     w.soffice("now/report/通报草稿.docx", "txt:Text", "lo");
     let txt = w.read("lo/通报草稿.txt");

@@ -2,8 +2,11 @@
 //! tests/workdir.rs).
 #![allow(dead_code)]
 
+pub mod xlsx_edit;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use xlsx_edit::Fill;
 
 pub struct Workdir {
     pub dir: tempfile::TempDir,
@@ -55,9 +58,31 @@ impl Run {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
+    absolute(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name),
+    )
+}
+
+/// The audit binary, as an absolute path. Under Wine the paths cargo gives are Unix paths
+/// ("/work/…"), which Windows resolves against the current drive: made absolute here (while the
+/// test's own current folder is on the drive Wine maps to "/") they work from any folder.
+pub fn audit_bin() -> PathBuf {
+    absolute(&assert_cmd::cargo::cargo_bin("audit"))
+}
+
+/// A path as the program prints it: with `\` on Windows.
+pub fn native(p: &str) -> String {
+    if cfg!(windows) {
+        p.replace('/', "\\")
+    } else {
+        p.to_string()
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 impl Workdir {
@@ -78,8 +103,8 @@ impl Workdir {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let out: Output = assert_cmd::Command::cargo_bin("audit")
-            .expect("the audit binary")
+        let out: Output = assert_cmd::Command::new(audit_bin())
+            .env("AUDIT_OUTPUT_ENCODING", "utf-8")
             .args(args)
             .current_dir(self.dir.path())
             .output()
@@ -105,8 +130,10 @@ impl Workdir {
     /// The audit binary, to run in the scratch dir as a child the test manages itself (races,
     /// waits, injected faults).
     pub fn command(&self) -> Command {
-        let mut c = Command::new(assert_cmd::cargo::cargo_bin("audit"));
-        c.current_dir(self.dir.path());
+        let mut c = Command::new(audit_bin());
+        // The tests read UTF-8, whatever the console's code page (see src/console.rs).
+        c.current_dir(self.dir.path())
+            .env("AUDIT_OUTPUT_ENCODING", "utf-8");
         c
     }
 
@@ -138,20 +165,15 @@ impl Workdir {
             .collect()
     }
 
-    /// Run the test helper python script (openpyxl) with arguments.
-    pub fn python(&self, args: &[&str]) {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helpers/xlsx_edit.py");
-        let out = Command::new("python3")
-            .arg(script)
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .expect("python3 is needed for this #[ignore]d test (with: pip install openpyxl)");
-        assert!(
-            out.status.success(),
-            "xlsx_edit.py failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    /// A copy of the inspector workbook `src` to fill in as an inspector would, saved as `dst`
+    /// (both in the scratch dir, or absolute).
+    pub fn fill(&self, src: &str, dst: &str) -> Fill {
+        Fill::inspector(&self.path(src), &self.path(dst))
+    }
+
+    /// A copy of the rectification workbook `src` to fill in as a unit would, saved as `dst`.
+    pub fn fill_rectify(&self, src: &str, dst: &str) -> Fill {
+        Fill::rectify(&self.path(src), &self.path(dst))
     }
 
     /// Convert with LibreOffice headless (`soffice --convert-to FMT`), into `outdir`.
@@ -173,6 +195,14 @@ impl Workdir {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// The date `days` from today (negative: before), as YYYY-MM-DD: a date "in the future" that
+/// stays in the future whenever the tests run.
+pub fn days_from_today(days: i64) -> String {
+    (chrono::Local::now().date_naive() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// A demo registry of `accounts` accounts at `out` (.xlsx or .csv), with `--seed` when given.

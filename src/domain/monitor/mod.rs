@@ -4,11 +4,16 @@
 //! is read in `io::monitor_file`, the workbook shows the result.
 
 pub mod cells;
+pub mod headers;
+pub mod window;
 
 use crate::domain::indicators::{Catalog, MonitorRule};
+use crate::domain::profile::{Profile, Region};
+use crate::domain::registry::normalize::PROVINCE_REGION;
 use crate::domain::registry::Account;
+use crate::domain::text::match_key;
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The state of an account's interaction function (互动功能) in an export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +46,10 @@ pub struct Observation {
     pub name: String,
     /// 类型 as written in the export.
     pub account_type: String,
+    /// 开设主体, when the export has it: narrows a match by name.
+    pub owner: String,
+    /// 所属地区 as written, when the export has it: narrows a match by name.
+    pub region: String,
     /// 最近更新时间 (the date is what counts).
     pub last_post: Option<NaiveDate>,
     /// 留言数.
@@ -53,17 +62,61 @@ pub struct Observation {
     pub monitored_at: Option<NaiveDate>,
 }
 
+/// The columns a match by name compared, for the reasons: 名称、类型 and, where the export has
+/// them, 开设主体 and 所属地区.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NameKeys {
+    /// 开设主体 was compared.
+    pub owner: bool,
+    /// 所属地区 was compared.
+    pub region: bool,
+}
+
+impl NameKeys {
+    fn label(self) -> String {
+        let mut keys = vec!["名称", "类型"];
+        if self.owner {
+            keys.push("开设主体");
+        }
+        if self.region {
+            keys.push("所属地区");
+        }
+        keys.join("、")
+    }
+}
+
 /// Why a row of the export pre-fills nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UnmatchedReason {
-    /// The id is not a sampled account.
+    /// The id is an account of the registry outside the sample.
     NotSampled,
-    /// No id, and no sampled account has this name and type.
-    NoSuchName,
-    /// No id, and several sampled accounts have this name and type.
+    /// The id is no account of the registry.
+    NotInRegistry,
+    /// No id; the name (with type, owner, region) is one account of the registry, outside the
+    /// sample.
+    OtherAccount {
+        /// That account.
+        id: String,
+        /// The columns compared.
+        keys: NameKeys,
+    },
+    /// No id, and no account of the registry has this name and type (and owner, region).
+    NoSuchName {
+        /// The columns compared.
+        keys: NameKeys,
+    },
+    /// No id, and several accounts of the registry share this name and type (and owner,
+    /// region): the evidence belongs to one of them, and which one is not known.
     AmbiguousName {
         /// How many.
         count: usize,
+        /// The columns compared.
+        keys: NameKeys,
+    },
+    /// No id, and the row's 所属地区 names no place of the province.
+    BadRegion {
+        /// Why, as region resolution says.
+        detail: String,
     },
     /// The row names neither an id nor a name.
     NoKey,
@@ -79,16 +132,42 @@ impl UnmatchedReason {
     pub fn label(&self) -> String {
         match self {
             UnmatchedReason::NotSampled => "账号ID不在本期样本中".into(),
-            UnmatchedReason::NoSuchName => "样本中没有同名同类型的账号".into(),
-            UnmatchedReason::AmbiguousName { count } => {
+            UnmatchedReason::NotInRegistry => "账号ID不在台账中".into(),
+            UnmatchedReason::OtherAccount { id, keys } => {
+                format!("{}对应台账中的账号 {id},它不在本期样本中", keys.label())
+            }
+            UnmatchedReason::NoSuchName { keys } => {
+                format!("台账中没有{}都相同的账号", keys.label())
+            }
+            UnmatchedReason::AmbiguousName { count, keys } => {
+                let more = if keys.owner && keys.region {
+                    ""
+                } else {
+                    "(或 开设主体、所属地区 列)"
+                };
                 format!(
-                    "样本中有 {count} 个同名同类型账号,无法确定是哪一个(请在监测数据中提供账号ID)"
+                    "同名账号 {count} 个({}都相同),无法确定是哪一个;请在监测数据中给出账号ID{more}",
+                    keys.label()
                 )
             }
+            UnmatchedReason::BadRegion { detail } => format!("无法按所属地区区分: {detail}"),
             UnmatchedReason::NoKey => "没有账号ID,也没有名称".into(),
             UnmatchedReason::Duplicate { first_row } => {
                 format!("与第 {first_row} 行是同一个账号,已用第 {first_row} 行")
             }
+        }
+    }
+
+    /// A short heading for counting reasons on the console.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            UnmatchedReason::NotSampled | UnmatchedReason::OtherAccount { .. } => "不在本期样本中",
+            UnmatchedReason::NotInRegistry => "账号ID不在台账中",
+            UnmatchedReason::NoSuchName { .. } => "台账中没有这个账号",
+            UnmatchedReason::AmbiguousName { .. } => "同名账号无法区分",
+            UnmatchedReason::BadRegion { .. } => "所属地区无法识别",
+            UnmatchedReason::NoKey => "没有账号ID和名称",
+            UnmatchedReason::Duplicate { .. } => "同一账号的重复行",
         }
     }
 }
@@ -102,121 +181,161 @@ pub struct Unmatched {
     pub reason: UnmatchedReason,
 }
 
-/// The most unmatched rows kept (in memory and in monitor_unmatched.csv); every one past that
-/// is counted and the total stated: an export of the whole province against a sample of 200
-/// leaves millions unmatched.
-pub const MAX_KEPT_UNMATCHED: usize = 10_000;
-
 /// The export matched to the sample: each sampled account's observation, and the rest.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Matching {
     /// Observation by sampled account id.
     pub matched: HashMap<String, Observation>,
-    /// Rows that match no sampled account, in file order (the first [`MAX_KEPT_UNMATCHED`]).
+    /// Rows that match no sampled account, in file order: the first [`MAX_KEPT_UNMATCHED`].
     pub unmatched: Vec<Unmatched>,
-    /// Every row that matched no sampled account, kept or not.
-    pub unmatched_total: usize,
-    /// Rows of the export (blank key rows not included).
-    pub rows: usize,
+    /// Every unmatched row, by kind of reason ([`UnmatchedReason::kind`]), in the order each
+    /// kind first occurs.
+    pub unmatched_kinds: Vec<(&'static str, usize)>,
 }
 
-/// Matches rows to sampled accounts as they are read, so an export is never held whole: by id
-/// when the row has one, else by name and type (the type classified by `classify`, as import
-/// does). A second row for an account is unmatched.
-pub struct Matcher<'a, F> {
-    ids: std::collections::HashSet<&'a str>,
-    by_name: HashMap<(String, String), Vec<&'a str>>,
-    first_row: HashMap<String, u32>,
-    classify: F,
-    out: Matching,
-}
+/// The most unmatched rows kept (in memory and in monitor_unmatched.csv); every one past that
+/// is counted by kind and the total stated: an export of the whole country against a sample
+/// of 200 leaves millions unmatched.
+pub const MAX_KEPT_UNMATCHED: usize = 10_000;
 
-impl<'a, F: Fn(&str) -> String> Matcher<'a, F> {
-    /// A matcher for `sample`.
-    pub fn new(sample: &'a [Account], classify: F) -> Self {
-        let mut by_name: HashMap<(String, String), Vec<&str>> = HashMap::new();
-        for a in sample {
-            let key = (
-                crate::domain::text::match_key(&a.name),
-                a.account_type.clone(),
-            );
-            by_name.entry(key).or_default().push(&a.id);
-        }
-        Matcher {
-            ids: sample.iter().map(|a| a.id.as_str()).collect(),
-            by_name,
-            first_row: HashMap::new(),
-            classify,
-            out: Matching::default(),
-        }
+impl Matching {
+    /// Every unmatched row, kept or not.
+    pub fn unmatched_total(&self) -> usize {
+        self.unmatched_kinds.iter().map(|(_, n)| n).sum()
     }
 
-    /// The sampled account a row is about, or why none.
-    fn account_of(&self, obs: &Observation) -> Result<String, UnmatchedReason> {
+    fn push_unmatched(&mut self, u: Unmatched) {
+        let kind = u.reason.kind();
+        match self.unmatched_kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => self.unmatched_kinds.push((kind, 1)),
+        }
+        if self.unmatched.len() < MAX_KEPT_UNMATCHED {
+            self.unmatched.push(u);
+        }
+    }
+}
+
+/// The registry's accounts by name and type (classified as import does), to find the one
+/// account a row without an id is about.
+struct ByName<'a> {
+    accounts: HashMap<(String, String), Vec<&'a Account>>,
+}
+
+impl<'a> ByName<'a> {
+    fn new(registry: &'a [Account]) -> ByName<'a> {
+        let mut accounts: HashMap<(String, String), Vec<&Account>> = HashMap::new();
+        for a in registry {
+            let key = (match_key(&a.name), a.account_type.clone());
+            accounts.entry(key).or_default().push(a);
+        }
+        ByName { accounts }
+    }
+
+    /// The one account of the registry with the row's name and type, narrowed by the row's
+    /// 开设主体 and 所属地区 where it gives them; none, or several, is a reason.
+    fn find(&self, obs: &Observation, profile: &Profile) -> Result<&'a Account, UnmatchedReason> {
+        let key = (
+            match_key(&obs.name),
+            crate::domain::registry::classify_type(&profile.types, &obs.account_type),
+        );
+        let mut found: Vec<&Account> = self.accounts.get(&key).cloned().unwrap_or_default();
+        let keys = NameKeys {
+            owner: !obs.owner.is_empty(),
+            region: !obs.region.is_empty(),
+        };
+        if keys.owner {
+            let owner = match_key(&obs.owner);
+            found.retain(|a| match_key(&a.owner) == owner);
+        }
+        if keys.region {
+            let place = profile.resolve(&obs.region, &obs.owner).map_err(|e| {
+                UnmatchedReason::BadRegion {
+                    detail: e.to_string(),
+                }
+            })?;
+            found.retain(|a| in_place(a, &place));
+        }
+        match found.as_slice() {
+            [one] => Ok(one),
+            [] => Err(UnmatchedReason::NoSuchName { keys }),
+            many => Err(UnmatchedReason::AmbiguousName {
+                count: many.len(),
+                keys,
+            }),
+        }
+    }
+}
+
+/// Whether an account lies in a place: the same prefecture (or both provincial), and the same
+/// county where both name one.
+fn in_place(a: &Account, place: &Region) -> bool {
+    let prefecture = place.prefecture.as_deref().unwrap_or(PROVINCE_REGION);
+    let county = match (place.county.as_deref(), a.county.as_str()) {
+        (Some(c), mine) if !mine.is_empty() => c == mine,
+        _ => true,
+    };
+    a.region == prefecture && county
+}
+
+/// Match rows to sampled accounts. Evidence belongs to one account or to none: a row with an
+/// id is about that account; a row without one is about the account of the whole registry
+/// (not just the sample) with its name and type, narrowed by 开设主体 and 所属地区 where the
+/// export gives them, when there is exactly one such account. Types are classified by the
+/// campaign's profile, as import does. A second row for an account is unmatched.
+pub fn match_rows(
+    registry: &[Account],
+    sample: &HashSet<&str>,
+    rows: Vec<Observation>,
+    profile: &Profile,
+) -> Matching {
+    let ids: HashSet<&str> = registry.iter().map(|a| a.id.as_str()).collect();
+    let by_name = ByName::new(registry);
+    let mut out = Matching::default();
+    let mut first_row: HashMap<String, u32> = HashMap::new();
+    for obs in rows {
         let found = if !obs.id.is_empty() {
-            if self.ids.contains(obs.id.as_str()) {
-                Ok(obs.id.clone())
-            } else {
-                Err(UnmatchedReason::NotSampled)
+            match (
+                sample.contains(obs.id.as_str()),
+                ids.contains(obs.id.as_str()),
+            ) {
+                (true, _) => Ok(obs.id.clone()),
+                (false, true) => Err(UnmatchedReason::NotSampled),
+                (false, false) => Err(UnmatchedReason::NotInRegistry),
             }
         } else if obs.name.is_empty() {
             Err(UnmatchedReason::NoKey)
         } else {
-            let key = (
-                crate::domain::text::match_key(&obs.name),
-                (self.classify)(&obs.account_type),
-            );
-            match self.by_name.get(&key).map(Vec::as_slice) {
-                Some([one]) => Ok(one.to_string()),
-                Some(many) if many.len() > 1 => {
-                    Err(UnmatchedReason::AmbiguousName { count: many.len() })
+            by_name.find(&obs, profile).and_then(|a| {
+                if sample.contains(a.id.as_str()) {
+                    Ok(a.id.clone())
+                } else {
+                    Err(UnmatchedReason::OtherAccount {
+                        id: a.id.clone(),
+                        keys: NameKeys {
+                            owner: !obs.owner.is_empty(),
+                            region: !obs.region.is_empty(),
+                        },
+                    })
                 }
-                _ => Err(UnmatchedReason::NoSuchName),
-            }
+            })
         };
-        found.and_then(|id| match self.first_row.get(&id) {
+        let found = found.and_then(|id| match first_row.get(&id) {
             Some(r) => Err(UnmatchedReason::Duplicate { first_row: *r }),
             None => Ok(id),
-        })
-    }
-
-    /// Take one row.
-    pub fn push(&mut self, obs: Observation) {
-        self.out.rows += 1;
-        match self.account_of(&obs) {
+        });
+        match found {
             Ok(id) => {
-                self.first_row.insert(id.clone(), obs.row);
-                self.out.matched.insert(id, obs);
+                first_row.insert(id.clone(), obs.row);
+                out.matched.insert(id, obs);
             }
-            Err(reason) => {
-                self.out.unmatched_total += 1;
-                if self.out.unmatched.len() < MAX_KEPT_UNMATCHED {
-                    self.out.unmatched.push(Unmatched {
-                        observation: obs,
-                        reason,
-                    });
-                }
-            }
+            Err(reason) => out.push_unmatched(Unmatched {
+                observation: obs,
+                reason,
+            }),
         }
     }
-
-    /// What the rows matched.
-    pub fn finish(self) -> Matching {
-        self.out
-    }
-}
-
-/// Match rows to sampled accounts (see [`Matcher`]).
-pub fn match_sample(
-    sample: &[Account],
-    rows: Vec<Observation>,
-    classify: impl Fn(&str) -> String,
-) -> Matching {
-    let mut m = Matcher::new(sample, classify);
-    for obs in rows {
-        m.push(obs);
-    }
-    m.finish()
+    out
 }
 
 /// One pre-filled answer: what the monitoring data says about one veto item of one account.
@@ -369,19 +488,29 @@ pub struct Plan {
     pub matched: usize,
     /// Rows that matched no sampled account (the first [`MAX_KEPT_UNMATCHED`]).
     pub unmatched: Vec<Unmatched>,
-    /// Every row that matched no sampled account.
-    pub unmatched_total: usize,
-    /// Rows of the export.
-    pub rows: usize,
+    /// Every unmatched row, by kind of reason, in the order each kind first occurs.
+    pub unmatched_kinds: Vec<(&'static str, usize)>,
 }
 
-/// Apply the catalog's rules to every row the export matched to the sample.
+impl Plan {
+    /// Every unmatched row, kept or not.
+    pub fn unmatched_total(&self) -> usize {
+        self.unmatched_kinds.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// Match the export to the sample (see [`match_rows`]) and apply the catalog's rules to every
+/// matched row.
 pub fn plan(
     cat: &Catalog,
+    registry: &[Account],
     sample: &[Account],
-    matching: Matching,
+    rows: Vec<Observation>,
     default_at: Option<NaiveDate>,
+    profile: &Profile,
 ) -> Result<Plan, MissingTime> {
+    let sampled: HashSet<&str> = sample.iter().map(|a| a.id.as_str()).collect();
+    let matching = match_rows(registry, &sampled, rows, profile);
     let mut prefills_all = Vec::new();
     for a in sample {
         if let Some(obs) = matching.matched.get(&a.id) {
@@ -392,8 +521,7 @@ pub fn plan(
         prefills: prefills_all,
         matched: matching.matched.len(),
         unmatched: matching.unmatched,
-        unmatched_total: matching.unmatched_total,
-        rows: matching.rows,
+        unmatched_kinds: matching.unmatched_kinds,
     })
 }
 
@@ -403,19 +531,15 @@ pub fn unmatched_table(plan: &Plan) -> (Vec<String>, Vec<Vec<String>>) {
     let header = ["行号", "账号ID", "名称", "类型", "原因"]
         .map(String::from)
         .to_vec();
-    let omitted = plan.unmatched_total - plan.unmatched.len();
+    let total = plan.unmatched_total();
+    let omitted = total.saturating_sub(plan.unmatched.len());
     let more = (omitted > 0).then(|| {
-        vec![
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            format!(
-                "共 {} 行未匹配,以上只列出前 {} 行,其余 {omitted} 行只计数",
-                plan.unmatched_total,
-                plan.unmatched.len()
-            ),
-        ]
+        let mut r = vec![String::new(); 4];
+        r.push(format!(
+            "共 {total} 行未匹配,以上只列出前 {} 行,其余 {omitted} 行只计数",
+            plan.unmatched.len()
+        ));
+        r
     });
     let rows = plan
         .unmatched

@@ -1,5 +1,6 @@
 //! The vendored administrative divisions (统计用区划代码 2023, see data/divisions/README.md),
-//! parsed once at first use.
+//! parsed once at first use, with the names of the 2015–2022 editions that 2023 no longer has
+//! (data/divisions/history.csv), each tied to the current unit it belongs to.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -9,6 +10,13 @@ use super::names::{autonomous_kind, normalise, stem, usable_stem};
 
 /// code,name,parent_code,level rows, sorted by code; derived by scripts/derive_divisions.
 const DIVISIONS_CSV: &str = include_str!("../../../data/divisions/divisions.csv");
+
+/// code,name,years,level,prefecture,now rows: names of older editions that 2023 lacks; derived
+/// by scripts/derive_division_history. Found from the crate root, wherever this file sits.
+const HISTORY_CSV: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/divisions/history.csv"
+));
 
 /// Codes of the four municipalities (直辖市), whose prefecture-level units are their districts.
 const MUNICIPALITIES: [&str; 4] = ["11", "12", "31", "50"];
@@ -44,6 +52,22 @@ impl Division {
     }
 }
 
+/// A division name of an older edition (2015–2022) that the current data no longer has, e.g.
+/// 港闸区 (merged into 崇川区 in 2020), 郫县 (郫都区 since 2016), 莱芜市 (part of 济南 since 2019).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormerName {
+    /// The official name in the older edition ("港闸区").
+    pub name: String,
+    /// The editions (统计用区划代码 years) it appears in, e.g. "2015-2020".
+    pub years: String,
+    /// Whether it was a county-level unit; else prefecture-level (a prefecture, a municipality's
+    /// district, a unit the province administered directly).
+    pub county_level: bool,
+    /// Official name of the current unit that took it over ("崇川区", "山南市"); None when it was
+    /// split or merged into a larger unit (邯郸县, 莱芜市).
+    pub now: Option<String>,
+}
+
 /// Where a lookup key points inside one province: a prefecture, or a county under it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Place {
@@ -53,6 +77,9 @@ pub(crate) struct Place {
     pub county: Option<usize>,
     /// Whether the key is the official full name (not a stem or short form).
     pub exact: bool,
+    /// For a name of an older edition, the index of its [`FormerName`] in the province; the
+    /// place is then the current unit that took it over (county None when none did).
+    pub former: Option<usize>,
 }
 
 /// One province-level unit with its prefecture-level units in official code order: the order a
@@ -73,6 +100,10 @@ pub struct Province {
     counties: Vec<Vec<Division>>,
     /// Lookup keys (full names, stems, short forms) to places.
     index: HashMap<String, Vec<Place>>,
+    /// Names of older editions, with the current place each belongs to (`former` set).
+    former: Vec<(FormerName, Place)>,
+    /// Lookup keys of the older names, as `index`.
+    former_index: HashMap<String, Vec<Place>>,
 }
 
 impl fmt::Debug for Province {
@@ -102,6 +133,8 @@ impl Province {
             prefectures: Vec::new(),
             counties: Vec::new(),
             index: HashMap::new(),
+            former: Vec::new(),
+            former_index: HashMap::new(),
         }
     }
 
@@ -137,6 +170,28 @@ impl Province {
         self.index.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// Places whose key is exactly `key` (already normalised) among the names of older editions.
+    pub(crate) fn lookup_former(&self, key: &str) -> &[Place] {
+        self.former_index.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The names of older editions with the current place of each, in code order.
+    pub(crate) fn former(&self) -> impl Iterator<Item = &(FormerName, Place)> {
+        self.former.iter()
+    }
+
+    /// The older name a place stands for, when it does.
+    pub(crate) fn former_name(&self, place: Place) -> Option<&FormerName> {
+        place.former.map(|i| &self.former[i].0)
+    }
+
+    /// Whether a place stands at prefecture level: a current prefecture, or an older
+    /// prefecture-level name (a county-level one whose successor is unknown has no county but is
+    /// still county-level).
+    pub(crate) fn is_prefecture_place(&self, place: Place) -> bool {
+        place.county.is_none() && self.former_name(place).is_none_or(|f| !f.county_level)
+    }
+
     /// The division at a place.
     pub(crate) fn division(&self, place: Place) -> &Division {
         match place.county {
@@ -155,12 +210,14 @@ impl Province {
                     prefecture: p,
                     county: None,
                     exact: true,
+                    former: None,
                 };
                 let counties = self.counties[p].iter().enumerate().map(move |(c, d)| {
                     let place = Place {
                         prefecture: p,
                         county: Some(c),
                         exact: true,
+                        former: None,
                     };
                     (place, d)
                 });
@@ -169,18 +226,61 @@ impl Province {
     }
 
     fn build_index(&mut self) {
-        let mut index: HashMap<String, Vec<Place>> = HashMap::new();
-        for (place, division) in self.places() {
-            for (key, exact) in keys(&division.name) {
-                let entry = index.entry(key).or_default();
-                let place = Place { exact, ..place };
-                if !entry.contains(&place) {
-                    entry.push(place);
-                }
+        let current = self.places().map(|(place, d)| (place, d.name.as_str()));
+        self.index = index_of(current);
+        let former = self
+            .former
+            .iter()
+            .map(|(f, place)| (*place, f.name.as_str()));
+        self.former_index = index_of(former);
+    }
+
+    /// Add a name of an older edition (a history.csv row); rows naming no current prefecture of
+    /// this province are skipped.
+    fn add_former(&mut self, fields: [&str; 6]) {
+        let [_, name, years, level, prefecture, now] = fields;
+        let Some(p) = self.prefectures.iter().position(|d| d.code == prefecture) else {
+            return;
+        };
+        let (county, now) = if now.is_empty() {
+            (None, None)
+        } else if now == prefecture {
+            (None, Some(self.prefectures[p].name.clone()))
+        } else {
+            match self.counties[p].iter().position(|d| d.code == now) {
+                Some(c) => (Some(c), Some(self.counties[p][c].name.clone())),
+                None => (None, None),
+            }
+        };
+        let place = Place {
+            prefecture: p,
+            county,
+            exact: true,
+            former: Some(self.former.len()),
+        };
+        let former = FormerName {
+            name: name.to_string(),
+            years: years.to_string(),
+            county_level: level == "county",
+            now,
+        };
+        self.former.push((former, place));
+    }
+}
+
+/// The lookup index of named places: every key of each name (see [`keys`]) to its places.
+fn index_of<'a>(named: impl Iterator<Item = (Place, &'a str)>) -> HashMap<String, Vec<Place>> {
+    let mut index: HashMap<String, Vec<Place>> = HashMap::new();
+    for (place, name) in named {
+        for (key, exact) in keys(name) {
+            let entry = index.entry(key).or_default();
+            let place = Place { exact, ..place };
+            if !entry.contains(&place) {
+                entry.push(place);
             }
         }
-        self.index = index;
     }
+    index
 }
 
 /// Lookup keys of a division name: the full name (exact), the stem when usable, and for an
@@ -213,7 +313,7 @@ fn province_short(name: &str) -> &str {
 /// All 31 province-level units of the mainland, in code order.
 pub fn provinces() -> &'static [Province] {
     static PROVINCES: OnceLock<Vec<Province>> = OnceLock::new();
-    PROVINCES.get_or_init(|| parse(DIVISIONS_CSV))
+    PROVINCES.get_or_init(|| parse(DIVISIONS_CSV, HISTORY_CSV))
 }
 
 /// The province-level unit named `name`: the full name ("江苏省", "广西壮族自治区"), the short
@@ -231,9 +331,9 @@ pub fn province(name: &str) -> Option<&'static Province> {
     })
 }
 
-/// Parse the vendored CSV. The data is a compile-time constant checked by the tests, so a
+/// Parse the vendored CSVs. The data is a compile-time constant checked by the tests, so a
 /// malformed row (there is none) is skipped rather than reported.
-fn parse(csv: &str) -> Vec<Province> {
+pub(super) fn parse(csv: &str, history: &str) -> Vec<Province> {
     let mut provinces: Vec<Province> = Vec::new();
     // Prefecture code -> (province index, prefecture index).
     let mut prefecture_at: HashMap<&str, (usize, usize)> = HashMap::new();
@@ -258,6 +358,18 @@ fn parse(csv: &str) -> Vec<Province> {
                 }
             }
             _ => {}
+        }
+    }
+    for line in history.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        let Ok(fields) = <[&str; 6]>::try_from(fields) else {
+            continue;
+        };
+        if let Some(p) = provinces
+            .iter_mut()
+            .find(|p| fields[0].starts_with(&p.code))
+        {
+            p.add_former(fields);
         }
     }
     for province in &mut provinces {
@@ -370,6 +482,31 @@ mod tests {
         assert!(cq.prefectures.iter().any(|d| d.short == "忠县"));
         let hb = province("湖北").unwrap();
         assert_eq!(hb.prefectures.last().unwrap().name, "神农架林区");
+    }
+
+    #[test]
+    fn every_older_name_belongs_to_a_current_unit() {
+        let rows = HISTORY_CSV.lines().count() - 1;
+        let attached: usize = provinces().iter().map(|p| p.former.len()).sum();
+        assert_eq!(attached, rows);
+        let js = province("江苏").unwrap();
+        let (gangzha, place) = js.former().find(|(f, _)| f.name == "港闸区").unwrap();
+        assert_eq!(gangzha.years, "2015-2020");
+        assert!(gangzha.county_level);
+        assert_eq!(gangzha.now.as_deref(), Some("崇川区"));
+        assert_eq!(js.division(*place).name, "崇川区");
+        assert_eq!(js.prefectures[place.prefecture].short, "南通");
+        let sd = province("山东").unwrap();
+        let (laiwu, place) = sd.former().find(|(f, _)| f.name == "莱芜市").unwrap();
+        assert!(!laiwu.county_level);
+        assert_eq!(laiwu.now, None);
+        assert_eq!(sd.division(*place).name, "济南市");
+        // A current name never gets a row: it always resolves by the current data.
+        for p in provinces() {
+            for (f, _) in p.former() {
+                assert!(p.lookup(&f.name).iter().all(|pl| !pl.exact), "{}", f.name);
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Province profiles as data: the administrative divisions of every province (vendored from the
-//! National Bureau of Statistics' 统计用区划代码 2023, see data/divisions/README.md), the
+//! National Bureau of Statistics' 统计用区划代码 2023, with the names of the 2015–2022 editions
+//! that 2023 no longer has, see data/divisions/README.md), the
 //! resolution of a registry row's 所属地区 to the prefecture it is counted under, and the
 //! per-province settings of a campaign (group label, rate decimals, account types, local region
 //! names) read from a small TOML file.
@@ -18,6 +19,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod aliases;
 mod config;
 mod divisions;
 mod names;
@@ -25,8 +27,10 @@ mod rate;
 mod resolve;
 mod types;
 
+pub use aliases::AliasTable;
 pub use config::{default_prefecture_label, Profile, ProfileError};
-pub use divisions::{province, provinces, Division, Province};
+pub use divisions::{province, provinces, Division, FormerName, Province};
+pub(crate) use names::{edit_distance, shared_chars};
 pub use rate::{format_rate, format_share};
 pub use resolve::{infer_province, InferError, Region, RegionAliases, RegionError};
 pub use types::{TypeScheme, OTHER};

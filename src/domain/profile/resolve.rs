@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use thiserror::Error;
 
-use super::divisions::{provinces, Place, Province};
+use super::divisions::{provinces, FormerName, Place, Province};
 use super::names::{edit_distance, normalise, shared_chars, stem, usable_stem};
 
 /// The resolved region of one registry row: which prefecture-level unit the account is counted
@@ -15,14 +15,40 @@ pub struct Region {
     /// Short name of the prefecture-level unit ("苏州"); None for the province's own level
     /// (省本级).
     pub prefecture: Option<String>,
-    /// Official name of the county-level unit ("昆山市") when the row names one.
+    /// Official name of the county-level unit ("昆山市") when the row names one; for a name of
+    /// an older edition, the current unit that took it over ("崇川区" for 港闸区), when one did.
     pub county: Option<String>,
+    /// When the row names a division by a name of an older edition (2015–2022) that the current
+    /// data lacks: that name and what it is now. None for a current name.
+    pub former: Option<FormerName>,
 }
 
 impl Region {
     /// Whether the row belongs to the province's own level (省本级), not to a prefecture.
     pub fn is_provincial(&self) -> bool {
         self.prefecture.is_none()
+    }
+
+    /// The older name the row used with the current one beside it: "港闸区（今崇川区）",
+    /// "山南地区（今山南市）", or "莱芜市（今属济南）" when no single current unit took it over.
+    /// None for a current name.
+    pub fn former_label(&self) -> Option<String> {
+        let f = self.former.as_ref()?;
+        Some(match (&f.now, &self.prefecture) {
+            (Some(now), _) => format!("{}（今{now}）", f.name),
+            (None, Some(prefecture)) => format!("{}（今属{prefecture}）", f.name),
+            (None, None) => f.name.clone(),
+        })
+    }
+
+    /// The county-level unit as a table shows it: its official name ("昆山市"), or for a
+    /// county-level name of an older edition that name with the current one
+    /// ("港闸区（今崇川区）", "邯郸县（今属邯郸）"). None when the row names no county-level unit.
+    pub fn county_label(&self) -> Option<String> {
+        match &self.former {
+            Some(f) if f.county_level => self.former_label(),
+            _ => self.county.clone(),
+        }
     }
 }
 
@@ -134,10 +160,16 @@ impl Province {
     /// by the one the owner names. `aliases` are consulted first.
     ///
     /// Accepted: a prefecture ("南京市", "南京"), a county-level unit with or without its suffix
-    /// ("昆山市", "江阴"), a renamed unit by its stem (2020's "海门市" is 2023's 海门区),
+    /// ("昆山市", "江阴"), a renamed unit by its stem ("铜山县" is 铜山区),
     /// "南京市玄武区", the province's name before any of these ("江苏省南京市"), a functional zone
     /// in the data ("苏州工业园区"), and empty/"省本级"/"省级"/"省直"/"省" for the province's
     /// own level.
+    ///
+    /// A name of an older edition (2015–2022) resolves to the current prefecture it belongs to
+    /// ("港闸区" → 南通, "郫县" → 成都, "莱芜市莱城区" → 济南), with [`Region::former`] set.
+    /// Current names always win: an older name is tried only where no current name matches,
+    /// though an older full name comes before a guess from the stem of the input ("海门市" is
+    /// 2020's 海门市, now 海门区; "莱芜市" the former prefecture, not 济南's 莱芜区).
     pub fn resolve(
         &self,
         region: &str,
@@ -151,7 +183,7 @@ impl Province {
         if let Some(target) = self.alias(&input, aliases) {
             return Ok(Region {
                 prefecture: Some(target),
-                county: None,
+                ..Region::default()
             });
         }
         let places = self.locate(&input);
@@ -160,6 +192,10 @@ impl Province {
         }
         if input == self.short {
             return Ok(Region::default());
+        }
+        let places = self.locate_former(&input);
+        if !places.is_empty() {
+            return self.choose(&input, &places, owner);
         }
         if let Some(province) = foreign(self, &input) {
             return Err(RegionError::Foreign {
@@ -225,25 +261,106 @@ impl Province {
         }
     }
 
-    /// Best matches for `s`: the full name, then a stem or short form, then the stem of `s`
-    /// (海门市 → 海门 → 海门区), then compound forms.
+    /// Best matches for `s`: the full name, then a stem or short form, then the full name of an
+    /// older edition (莱芜市), then the stem of `s` (铜山县 → 铜山 → 铜山区), then compound forms.
     fn locate_whole(&self, s: &str) -> Vec<Place> {
         let hits = self.lookup(s);
         let exact: Vec<Place> = hits.iter().copied().filter(|p| p.exact).collect();
         if !exact.is_empty() {
-            return prefer_prefectures(exact);
+            return self.prefer_prefectures(exact);
         }
         if !hits.is_empty() {
-            return prefer_prefectures(hits.to_vec());
+            return self.prefer_prefectures(hits.to_vec());
+        }
+        let former: Vec<Place> = self
+            .lookup_former(s)
+            .iter()
+            .copied()
+            .filter(|p| p.exact)
+            .collect();
+        if !former.is_empty() {
+            return self.prefer_prefectures(former);
         }
         let s_stem = stem(s);
         if s_stem != s && usable_stem(s_stem) {
             let hits = self.lookup(s_stem);
             if !hits.is_empty() {
-                return prefer_prefectures(hits.to_vec());
+                return self.prefer_prefectures(hits.to_vec());
             }
         }
         self.locate_compound(s)
+    }
+
+    /// The places `s` (normalised) may name among the names of older editions, for when no
+    /// current name matched: as a whole, else with the province's name removed.
+    pub(crate) fn locate_former(&self, s: &str) -> Vec<Place> {
+        let found = self.locate_former_whole(s);
+        if !found.is_empty() {
+            return found;
+        }
+        match self.strip_own_name(s) {
+            Some(rest) => self.locate_former_whole(rest),
+            None => Vec::new(),
+        }
+    }
+
+    /// An older name in full or short form ("港闸区", "港闸"), by the stem of `s`, or an older
+    /// prefecture-level name followed by a county ("莱芜市莱城区", "莱芜市钢城区").
+    fn locate_former_whole(&self, s: &str) -> Vec<Place> {
+        let hits = self.lookup_former(s);
+        if !hits.is_empty() {
+            return self.prefer_prefectures(hits.to_vec());
+        }
+        let s_stem = stem(s);
+        if s_stem != s && usable_stem(s_stem) {
+            let hits = self.lookup_former(s_stem);
+            if !hits.is_empty() {
+                return self.prefer_prefectures(hits.to_vec());
+            }
+        }
+        let mut found: Vec<Place> = Vec::new();
+        for (f, place) in self.former().filter(|(f, _)| !f.county_level) {
+            let forms = [f.name.as_str(), stem(&f.name)];
+            for form in forms.into_iter().filter(|f| usable_stem(f)) {
+                let Some(rest) = s.strip_prefix(form).filter(|r| !r.is_empty()) else {
+                    continue;
+                };
+                let mut here = self.county_in(place.prefecture, rest);
+                if here.is_empty() {
+                    here = self.former_in(place.prefecture, rest);
+                }
+                if here.is_empty() {
+                    here.push(*place);
+                }
+                for p in here {
+                    push_unique(&mut found, p);
+                }
+            }
+        }
+        found
+    }
+
+    /// County-level names of older editions under prefecture `prefecture` that `rest` names: by
+    /// full name, short form or stem, or as the start of `rest`.
+    fn former_in(&self, prefecture: usize, rest: &str) -> Vec<Place> {
+        let in_prefecture = |places: &[Place]| -> Vec<Place> {
+            places
+                .iter()
+                .copied()
+                .filter(|p| p.prefecture == prefecture && !self.is_prefecture_place(*p))
+                .collect()
+        };
+        let mut found = in_prefecture(self.lookup_former(rest));
+        if found.is_empty() && usable_stem(stem(rest)) {
+            found = in_prefecture(self.lookup_former(stem(rest)));
+        }
+        if found.is_empty() {
+            let starts = self.former().filter(|(f, p)| {
+                p.prefecture == prefecture && f.county_level && rest.starts_with(f.name.as_str())
+            });
+            found = starts.map(|(_, p)| *p).collect();
+        }
+        found
     }
 
     /// "南京市玄武区" (a prefecture, then a county of it), "昆山市花桥镇" (a county's full name
@@ -265,11 +382,19 @@ impl Province {
             }
         }
         if found.is_empty() {
+            for &(prefecture, rest) in &prefixed {
+                for place in self.former_in(prefecture, rest) {
+                    push_unique(&mut found, place);
+                }
+            }
+        }
+        if found.is_empty() {
             for &(prefecture, _) in &prefixed {
                 let place = Place {
                     prefecture,
                     county: None,
                     exact: false,
+                    former: None,
                 };
                 push_unique(&mut found, place);
             }
@@ -344,22 +469,32 @@ impl Province {
                 }
             }
         };
-        let county = places
-            .iter()
-            .filter(|p| p.prefecture == chosen)
-            .find_map(|p| p.county.map(|_| self.division(*p).name.clone()));
+        let mut here = places.iter().copied().filter(|p| p.prefecture == chosen);
+        let place = here
+            .clone()
+            .find(|p| p.county.is_some())
+            .or_else(|| here.next());
+        let county = place.and_then(|p| p.county.map(|_| self.division(p).name.clone()));
         Ok(Region {
             prefecture: Some(self.prefectures[chosen].short.clone()),
             county,
+            former: place.and_then(|p| self.former_name(p)).cloned(),
         })
     }
 
-    /// Whether the owner name mentions prefecture `i` (its full name, short form or stem).
+    /// Whether the owner name mentions prefecture `i` (its full name, short form or stem, or an
+    /// older prefecture-level name now part of it: 莱芜市 for 济南).
     fn names_prefecture(&self, owner: &str, i: usize) -> bool {
+        let named = |forms: &[&str]| {
+            forms
+                .iter()
+                .any(|form| usable_stem(form) && owner.contains(form))
+        };
         let d = &self.prefectures[i];
-        [d.name.as_str(), d.short.as_str(), stem(&d.name)]
-            .into_iter()
-            .any(|form| usable_stem(form) && owner.contains(form))
+        named(&[d.name.as_str(), d.short.as_str(), stem(&d.name)])
+            || self.former().any(|(f, p)| {
+                p.prefecture == i && !f.county_level && named(&[f.name.as_str(), stem(&f.name)])
+            })
     }
 
     /// Up to three official names of this province closest to `s`: fewest edits (to the name or
@@ -393,26 +528,31 @@ impl Province {
         out
     }
 
-    /// Whether `s` (normalised) names this province or one of its divisions.
+    /// Whether `s` (normalised) names this province or one of its current divisions.
     fn claims(&self, s: &str) -> bool {
         s == self.name
             || s == self.short
             || s.starts_with(self.name.as_str())
-            || !self.locate(s).is_empty()
+            || self.locate(s).iter().any(|p| p.former.is_none())
     }
-}
 
-/// When only prefectures (not counties) are among the places, or both, keep the prefectures:
-/// "恩施" is the 自治州 before the county-level 恩施市, "东莞市" the prefecture.
-fn prefer_prefectures(places: Vec<Place>) -> Vec<Place> {
-    let mut out: Vec<Place> = Vec::new();
-    let any_prefecture = places.iter().any(|p| p.county.is_none());
-    for place in places {
-        if !any_prefecture || place.county.is_none() {
-            push_unique(&mut out, place);
-        }
+    /// Whether `s` (normalised) names a division of this province by a name of an older edition.
+    fn claims_former(&self, s: &str) -> bool {
+        self.locate(s).iter().any(|p| p.former.is_some()) || !self.locate_former(s).is_empty()
     }
-    out
+
+    /// When only prefectures (not counties) are among the places, or both, keep the prefectures:
+    /// "恩施" is the 自治州 before the county-level 恩施市, "东莞市" the prefecture.
+    fn prefer_prefectures(&self, places: Vec<Place>) -> Vec<Place> {
+        let mut out: Vec<Place> = Vec::new();
+        let any_prefecture = places.iter().any(|p| self.is_prefecture_place(*p));
+        for place in places {
+            if !any_prefecture || self.is_prefecture_place(place) {
+                push_unique(&mut out, place);
+            }
+        }
+        out
+    }
 }
 
 fn push_unique(places: &mut Vec<Place>, place: Place) {
@@ -422,19 +562,27 @@ fn push_unique(places: &mut Vec<Place>, place: Place) {
     }
 }
 
-/// The other provinces that claim `s`, joined by 、; None when none does.
+/// The other provinces that claim `s` by a current name, else by a name of an older edition,
+/// joined by 、; None when none does.
 fn foreign(own: &Province, s: &str) -> Option<String> {
-    let names: Vec<&str> = provinces()
-        .iter()
-        .filter(|p| p.code != own.code && p.claims(s))
+    let others = || provinces().iter().filter(|p| p.code != own.code);
+    let mut names: Vec<&str> = others()
+        .filter(|p| p.claims(s))
         .map(|p| p.name.as_str())
         .collect();
+    if names.is_empty() {
+        names = others()
+            .filter(|p| p.claims_former(s))
+            .map(|p| p.name.as_str())
+            .collect();
+    }
     (!names.is_empty()).then(|| names.join("、"))
 }
 
 /// Guess the province of a registry from its 所属地区 values: each value that names a division of
-/// exactly one province votes for it (empty and 省本级-like values are skipped); the province
-/// with a strict majority of the votes wins. Otherwise the caller asks for --province.
+/// exactly one province votes for it (empty and 省本级-like values are skipped; a name no
+/// province has now counts by the older editions); the province with a strict majority of the
+/// votes wins. Otherwise the caller asks for --province.
 pub fn infer_province(regions: &[&str]) -> Result<&'static Province, InferError> {
     let all = provinces();
     let mut memo: HashMap<String, Option<usize>> = HashMap::new();
@@ -445,7 +593,12 @@ pub fn infer_province(regions: &[&str]) -> Result<&'static Province, InferError>
             continue;
         }
         let vote = *memo.entry(key).or_insert_with_key(|key| {
-            let claimed: Vec<usize> = (0..all.len()).filter(|&i| all[i].claims(key)).collect();
+            let mut claimed: Vec<usize> = (0..all.len()).filter(|&i| all[i].claims(key)).collect();
+            if claimed.is_empty() {
+                claimed = (0..all.len())
+                    .filter(|&i| all[i].claims_former(key))
+                    .collect();
+            }
             match claimed[..] {
                 [one] => Some(one),
                 _ => None,
@@ -490,6 +643,7 @@ mod tests {
         Ok(Region {
             prefecture: Some(prefecture.to_string()),
             county: county.map(String::from),
+            former: None,
         })
     }
 
@@ -529,12 +683,166 @@ mod tests {
 
     #[test]
     fn renamed_units_match_on_the_stem() {
-        assert_eq!(resolve("海门市", ""), at("南通", Some("海门区")));
         assert_eq!(resolve("海门", ""), at("南通", Some("海门区")));
         assert_eq!(resolve("铜山县", ""), at("徐州", Some("铜山区")));
         // A one-character stem never matches loosely: 沛 is 沛县 only when written in full.
         assert!(resolve("沛", "").is_err());
         assert!(resolve("沛市", "").is_err());
+    }
+
+    /// Resolve in `province`, returning (prefecture, county, former label).
+    fn old(province: &str, region: &str) -> (String, Option<String>, Option<String>) {
+        let p = super::super::divisions::province(province).unwrap();
+        let r = p.resolve(region, "", &RegionAliases::new()).unwrap();
+        let label = r.former_label();
+        (r.prefecture.unwrap(), r.county, label)
+    }
+
+    fn was(
+        prefecture: &str,
+        county: Option<&str>,
+        label: &str,
+    ) -> (String, Option<String>, Option<String>) {
+        (
+            prefecture.to_string(),
+            county.map(String::from),
+            Some(label.to_string()),
+        )
+    }
+
+    #[test]
+    fn names_of_older_editions_resolve_to_the_current_prefecture() {
+        let gangzha = was("南通", Some("崇川区"), "港闸区（今崇川区）");
+        for region in [
+            "港闸区",
+            "港闸",
+            "南通市港闸区",
+            "江苏省南通市港闸区",
+            "南通港闸区幸福街道",
+        ] {
+            assert_eq!(old("江苏", region), gangzha, "{region}");
+        }
+        assert_eq!(
+            old("江苏", "海门市"),
+            was("南通", Some("海门区"), "海门市（今海门区）")
+        );
+        assert_eq!(
+            old("四川", "郫县"),
+            was("成都", Some("郫都区"), "郫县（今郫都区）")
+        );
+        assert_eq!(old("四川", "成都市郫县"), old("四川", "郫县"));
+        assert_eq!(
+            old("四川", "会理县"),
+            was("凉山州", Some("会理市"), "会理县（今会理市）")
+        );
+        assert_eq!(
+            old("山东", "莱芜市"),
+            was("济南", None, "莱芜市（今属济南）")
+        );
+        let laicheng = was("济南", Some("莱芜区"), "莱城区（今莱芜区）");
+        assert_eq!(old("山东", "莱城区"), laicheng);
+        assert_eq!(old("山东", "莱芜市莱城区"), laicheng);
+        // An older prefecture, then a current county of the prefecture it went to.
+        let r = province("山东").unwrap();
+        let r = r
+            .resolve("莱芜市钢城区", "", &RegionAliases::new())
+            .unwrap();
+        assert_eq!(r, at("济南", Some("钢城区")).unwrap());
+        assert_eq!(
+            old("上海", "闸北区"),
+            was("静安", None, "闸北区（今静安区）")
+        );
+        assert_eq!(
+            old("西藏", "山南地区"),
+            was("山南", None, "山南地区（今山南市）")
+        );
+        // Split between several current units: only the prefecture is known.
+        let r = province("河北").unwrap();
+        let r = r.resolve("邯郸县", "", &RegionAliases::new()).unwrap();
+        assert_eq!(
+            (r.prefecture.as_deref(), r.county.as_deref()),
+            (Some("邯郸"), None)
+        );
+        assert_eq!(r.county_label().as_deref(), Some("邯郸县（今属邯郸）"));
+    }
+
+    #[test]
+    fn current_names_win_over_older_ones() {
+        // Current names resolve as before, with no older name attached.
+        for (region, prefecture, county) in [
+            ("崇川区", "南通", Some("崇川区")),
+            ("海门区", "南通", Some("海门区")),
+            ("南通市", "南通", None),
+            ("昆山市", "苏州", Some("昆山市")),
+        ] {
+            let r = resolve(region, "").unwrap();
+            assert_eq!(r, at(prefecture, county).unwrap(), "{region}");
+            assert_eq!(r.former_label(), None);
+            assert_eq!(r.county_label().as_deref(), county);
+        }
+        let sc = province("四川").unwrap();
+        let none = RegionAliases::new();
+        assert_eq!(
+            sc.resolve("郫都区", "", &none),
+            Ok(Region {
+                prefecture: Some("成都".into()),
+                county: Some("郫都区".into()),
+                former: None,
+            })
+        );
+        // 莱芜 is 济南's current 莱芜区 by its stem, not the older 莱芜市.
+        let sd = province("山东").unwrap();
+        let r = sd.resolve("莱芜", "", &none).unwrap();
+        assert_eq!((r.county.as_deref(), r.former), (Some("莱芜区"), None));
+    }
+
+    #[test]
+    fn older_names_of_other_provinces_are_foreign() {
+        match resolve("郫县", "") {
+            Err(RegionError::Foreign { province, .. }) => assert_eq!(province, "四川省"),
+            other => panic!("{other:?}"),
+        }
+        let regions = ["港闸区", "海门市", "南通市", "郫县", "崇川区"];
+        assert_eq!(infer_province(&regions).unwrap().short, "江苏");
+        assert_eq!(infer_province(&["莱芜市", "莱城区"]).unwrap().short, "山东");
+    }
+
+    /// Two older county names alike in two prefectures: refused as ambiguous unless the owner
+    /// names one, as for current names; an owner naming an older prefecture names its successor.
+    #[test]
+    fn ambiguous_older_names_behave_like_current_ones() {
+        let divisions = "code,name,parent_code,level\n\
+            99,测试省,,province\n\
+            9901,甲城市,99,prefecture\n\
+            990101,甲一区,9901,county\n\
+            9902,乙城市,99,prefecture\n\
+            990201,乙一区,9902,county\n";
+        let history = "code,name,years,level,prefecture,now\n\
+            990102,旧城县,2015-2018,county,9901,990101\n\
+            9903,丙山市,2015-2016,prefecture,9902,\n\
+            990202,旧城县,2015,county,9902,990201\n";
+        let all = super::super::divisions::parse(divisions, history);
+        let p = &all[0];
+        let none = RegionAliases::new();
+        let err = p.resolve("旧城县", "某局", &none).unwrap_err();
+        assert_eq!(
+            err,
+            RegionError::Ambiguous {
+                name: "旧城县".into(),
+                candidates: vec!["甲城".into(), "乙城".into()],
+            }
+        );
+        assert!(matches!(
+            p.resolve("旧城", "", &none),
+            Err(RegionError::Ambiguous { .. })
+        ));
+        let r = p.resolve("旧城县", "乙城市教育局", &none).unwrap();
+        assert_eq!(r.county_label().as_deref(), Some("旧城县（今乙一区）"));
+        let r = p.resolve("旧城县", "丙山市教育局", &none).unwrap();
+        assert_eq!(r.prefecture.as_deref(), Some("乙城"));
+        assert_eq!(r.county.as_deref(), Some("乙一区"));
+        let r = p.resolve("丙山", "", &none).unwrap();
+        assert_eq!(r.former_label().as_deref(), Some("丙山市（今属乙城）"));
     }
 
     #[test]

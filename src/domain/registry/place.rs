@@ -56,8 +56,9 @@ pub fn place(
         return Ok(());
     }
     let r = cache.resolve(profile, &a.raw[2], &a.owner)?;
+    // A name of an older edition keeps it beside the current one: 港闸区（今崇川区）.
+    a.county = r.county_label().unwrap_or_default();
     a.region = r.prefecture.unwrap_or_else(|| PROVINCE_REGION.to_string());
-    a.county = r.county.unwrap_or_default();
     Ok(())
 }
 

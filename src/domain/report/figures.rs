@@ -946,3 +946,7 @@ pub fn annex(c: &CampaignData) -> Table {
     }
     t
 }
+
+#[cfg(test)]
+#[path = "figures_tests.rs"]
+mod tests;

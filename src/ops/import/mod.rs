@@ -63,7 +63,7 @@ pub enum ImportError {
     #[error("--province \"{0}\" 不是已知的省份;可写 江苏 或 江苏省")]
     UnknownProvince(String),
     /// The `--profile` file cannot be read.
-    #[error("无法读取画像文件 {}", path.display())]
+    #[error("无法读取配置文件 {}", path.display())]
     ProfileUnreadable {
         /// The profile file.
         path: PathBuf,
@@ -71,7 +71,7 @@ pub enum ImportError {
         source: std::io::Error,
     },
     /// The `--profile` file is not UTF-8.
-    #[error("{}: 画像文件应为 UTF-8 编码的 TOML", path.display())]
+    #[error("{}: 配置文件应为 UTF-8 编码的 TOML", path.display())]
     ProfileNotUtf8 {
         /// The profile file.
         path: PathBuf,
@@ -85,8 +85,17 @@ pub enum ImportError {
         /// Boxed: it is large, and would make every import result as large.
         error: Box<ProfileError>,
     },
+    /// The `--profile` file's `[monitor.columns]` maps a header to nothing the monitoring
+    /// pre-fill reads: refused now rather than at `sheet --monitor`, when the profile is fixed.
+    #[error("{}: {error}", path.display())]
+    ProfileMonitorColumns {
+        /// The profile file.
+        path: PathBuf,
+        /// What is wrong with it.
+        error: crate::domain::monitor::headers::ColumnAliasError,
+    },
     /// `--province` and the `--profile` file name different provinces.
-    #[error("--province {given} 与画像文件 {} 的 province = {in_profile} 不一致", path.display())]
+    #[error("--province {given} 与配置文件 {} 的 province = {in_profile} 不一致", path.display())]
     ProvinceMismatch {
         /// The province `--province` names.
         given: String,
@@ -282,6 +291,12 @@ fn given_profile(req: &ImportRequest) -> Result<Option<GivenProfile>, ImportErro
         path: path.clone(),
         error: Box::new(error),
     })?;
+    crate::domain::monitor::headers::ColumnAliases::new(&profile.monitor_columns).map_err(
+        |error| ImportError::ProfileMonitorColumns {
+            path: path.clone(),
+            error,
+        },
+    )?;
     if let Some(p) = named {
         if p.code != profile.province.code {
             return Err(ImportError::ProvinceMismatch {
