@@ -609,3 +609,68 @@ fn text_from_outside_is_cleaned_at_the_edge_and_names_stay_legal() {
         "{inbox:?}"
     );
 }
+
+/// Run the binary as a user with read rights only (`nobody` through setpriv when the tests run
+/// as root, who may write anywhere; as the test user otherwise).
+fn run_read_only(w: &Workdir, args: &[&str]) -> (i32, String) {
+    let bin = assert_cmd::cargo::cargo_bin("audit");
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let mut c = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let out = c.args(args).current_dir(w.dir.path()).output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// chmod -R: folders `dir_mode`, files `file_mode`.
+#[cfg(unix)]
+fn chmod_tree(p: &Path, dir_mode: u32, file_mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if p.is_dir() { dir_mode } else { file_mode };
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    if p.is_dir() {
+        for e in std::fs::read_dir(p).unwrap() {
+            chmod_tree(&e.unwrap().path(), dir_mode, file_mode);
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_campaign_can_be_read() {
+    let w = Workdir::new();
+    common::campaign(&w, 60, 10, 2);
+    // As copied from a read-only share: no lock file, nothing writable.
+    for f in [".audit.lock", ".audit.lock-holder"] {
+        let _ = std::fs::remove_file(w.path(&format!("c/{f}")));
+    }
+    chmod_tree(w.dir.path(), 0o755, 0o644);
+    chmod_tree(&w.path("c"), 0o555, 0o444);
+    let (code, out) = run_read_only(&w, &["status", "--campaign", "c"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_read_only(&w, &["verify", "--campaign", "c"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("核验通过"), "{out}");
+    chmod_tree(&w.path("c"), 0o755, 0o644);
+    // A lock file that is a link: the file it points at is never touched.
+    w.write("victim.txt", "mine");
+    std::os::unix::fs::symlink(w.path("victim.txt"), w.path("c/.audit.lock")).unwrap();
+    w.run(&["status", "--campaign", "c"])
+        .fails()
+        .stderr_has("锁文件是一个链接");
+    w.run(&["collect", "--campaign", "c"]).fails();
+    assert_eq!(w.read("victim.txt"), "mine");
+}
