@@ -211,6 +211,9 @@ pub struct SheetArgs {
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,
+    /// 项目密钥 secret.key 丢失且无法从备份恢复时,生成新密钥;已发出的工作簿将全部无法核验(须全部重新发出)
+    #[arg(long)]
+    pub new_secret: bool,
 }
 
 /// 收回检查表的参数
@@ -266,6 +269,9 @@ pub struct RectifySheetsArgs {
     /// 重新生成(只替换 audit 生成且未改动的整改反馈表;已收回的整改情况保留)
     #[arg(long)]
     pub force: bool,
+    /// 项目密钥 secret.key 丢失且无法从备份恢复时,生成新密钥;已发出的工作簿将全部无法核验(须全部重新发出)
+    #[arg(long)]
+    pub new_secret: bool,
 }
 
 /// 收回整改反馈表的参数

@@ -674,3 +674,46 @@ fn a_read_only_campaign_can_be_read() {
     w.run(&["collect", "--campaign", "c"]).fails();
     assert_eq!(w.read("victim.txt"), "mine");
 }
+
+#[test]
+fn a_lost_secret_is_to_be_restored_not_silently_replaced() {
+    let w = Workdir::new();
+    common::campaign(&w, 60, 10, 2);
+    let manifest = w.read("c/campaign.toml");
+    assert!(manifest.contains("secret_fingerprint = \""), "{manifest}");
+    let key = w.bytes("c/secret.key");
+    fill(&w.path(WB1), &w.path("back.xlsx"), "检查员01", |_, _| {
+        Some(Verdict::Pass)
+    });
+    std::fs::remove_file(w.path("c/secret.key")).unwrap();
+    w.run(&["collect", "--campaign", "c", "back.xlsx"])
+        .fails()
+        .stderr_has("项目密钥缺失。已发出的 2 份工作簿都由它签名,请从备份中恢复这个文件(restore it from your backup)");
+    // A new key is refused while the old one's workbooks are out…
+    w.run(&["sheet", "--campaign", "c", "--inspectors", "2", "--force"])
+        .fails()
+        .stderr_has("重新生成密钥(--new-secret)会使这些工作簿全部无法核验");
+    assert!(!w.exists("c/secret.key"));
+    // …and a key that is not the recorded one is named.
+    std::fs::write(w.path("c/secret.key"), format!("{}\n", "ab".repeat(32))).unwrap();
+    w.run(&["collect", "--campaign", "c", "back.xlsx"])
+        .fails()
+        .stderr_has("与项目记录的密钥指纹");
+    // Restored from the backup, everything verifies again.
+    std::fs::write(w.path("c/secret.key"), &key).unwrap();
+    w.run(&["collect", "--campaign", "c", "back.xlsx"]).ok();
+    // Asked for explicitly, a new key is made and the old workbooks are refused as stale.
+    std::fs::remove_file(w.path("c/secret.key")).unwrap();
+    w.run(&[
+        "sheet",
+        "--campaign",
+        "c",
+        "--inspectors",
+        "2",
+        "--force",
+        "--new-secret",
+    ])
+    .ok();
+    assert!(w.exists("c/secret.key"));
+    assert_ne!(w.bytes("c/secret.key"), key);
+}

@@ -19,7 +19,7 @@ pub enum CollectError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The campaign has no signing key to verify workbooks with.
-    #[error("{0}: 缺少项目密钥 secret.key,无法核验检查表;请重新运行 audit sheet --force")]
+    #[error("{0}: 缺少项目密钥 secret.key,无法核验检查表;请从备份中恢复 secret.key")]
     NoSecret(String),
     /// `--prefer` names no received file.
     #[error("--prefer \"{given}\": 没有收到过这个文件;已收到: {received}")]

@@ -92,6 +92,8 @@ pub struct IssueRequest {
     pub monitor: Option<MonitorInput>,
     /// Replace workbooks issued before.
     pub force: bool,
+    /// Make a new signing key although workbooks signed with the lost one are out.
+    pub new_secret: bool,
 }
 
 /// A workbook issued: its manifest entry and its signed hidden sheet.
@@ -283,7 +285,7 @@ fn check_reissue(camp: &Campaign, req: &IssueRequest, catalog_sha: &str) -> Resu
 
 /// Each inspector's workbook: its signed hidden sheet, its entry and its bytes.
 fn make_workbooks(
-    camp: &Campaign,
+    camp: &mut Campaign,
     txn: &mut Txn,
     req: &IssueRequest,
     sample: &Registry,
@@ -292,7 +294,7 @@ fn make_workbooks(
     plan: Option<&Plan>,
 ) -> Result<Vec<(Issued, Vec<u8>)>, IssueError> {
     let by_id = sample.by_id();
-    let secret = camp.secret_or_create(txn)?;
+    let secret = camp.secret_or_create(txn, req.new_secret)?;
     let catalog_sha = crate::domain::digest::sha256_hex(req.catalog.1.as_bytes());
     let sample_sha = camp.manifest.sample_sha256().to_string();
     let inspectors: Vec<&str> = groups.iter().map(|(i, _)| i.as_str()).collect();

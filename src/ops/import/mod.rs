@@ -533,7 +533,7 @@ fn commit_import(
         txn.remove(crate::store::PROFILE);
         camp.manifest.profile_sha256 = None;
     }
-    camp.secret_or_create(&mut txn)?;
+    camp.secret_or_create(&mut txn, false)?;
     let stale_sample = camp.manifest.sample.is_some();
     let mut entry = registry_entry(req, imp, registry_sha256)?;
     entry.as_of = Some(as_of.format("%Y-%m-%d").to_string());
