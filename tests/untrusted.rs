@@ -717,3 +717,47 @@ fn a_lost_secret_is_to_be_restored_not_silently_replaced() {
     assert!(w.exists("c/secret.key"));
     assert_ne!(w.bytes("c/secret.key"), key);
 }
+
+#[cfg(unix)]
+#[test]
+fn low_findings_links_stale_results_and_samples_that_no_longer_verify() {
+    let w = Workdir::new();
+    let units = rectify_campaign(&w);
+    assert!(!units.is_empty());
+    // report --out LINK: the user's link is never replaced by a folder.
+    std::fs::create_dir(w.path("target_dir")).unwrap();
+    std::os::unix::fs::symlink(w.path("target_dir"), w.path("link")).unwrap();
+    w.run(&["report", "--campaign", "c", "--out", "link"])
+        .fails()
+        .stderr_has("link 是一个链接");
+    assert!(w
+        .path("link")
+        .symlink_metadata()
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    // A changed verdict after rectify sheets: sample --recheck warns, as rectify status does.
+    fill(&w.path(WB1), &w.path("fix.xlsx"), "检查员01", |i, _| {
+        (i == 0).then_some(Verdict::Pass)
+    });
+    w.run(&["collect", "--campaign", "c", "fix.xlsx"]).ok();
+    w.run(&["import", "reg.xlsx", "--campaign", "d"]).ok();
+    common::sample(&w, "d", 30, 3, &["--recheck", "c"])
+        .ok()
+        .stderr_has("警告: --recheck 项目的整改反馈表生成后检查结果有变化");
+    // sample --force: results.csv no longer lists the old sample's verdicts.
+    assert!(w.csv("c/results.csv").len() > 1);
+    common::sample(&w, "c", 12, 99, &["--force"]).ok();
+    assert_eq!(w.csv("c/results.csv").len(), 1, "header only");
+    // A registry re-imported under the sample: the report refuses a sample that no longer
+    // verifies.
+    w.write(
+        "other.csv",
+        &format!("{HEADER}\nZ1,甲,微信,某局,市级,南京\n"),
+    );
+    w.run(&["import", "other.csv", "--campaign", "c", "--force"])
+        .ok();
+    w.run(&["report", "--campaign", "c", "--allow-incomplete"])
+        .fails()
+        .stderr_has("台账在抽样后被重新导入");
+}

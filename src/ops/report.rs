@@ -48,9 +48,28 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
     if unchecked > 0 && !req.allow_incomplete {
         refuse_incomplete(&cur, conflicts)?;
     }
+    let drawn_from = camp
+        .manifest
+        .sample
+        .as_ref()
+        .map(|d| d.registry_sha256.as_str());
+    let registry = camp.manifest.registry.as_ref().map(|r| r.sha256.as_str());
+    if drawn_from.is_some_and(|d| !d.is_empty() && Some(d) != registry) {
+        anyhow::bail!(
+            "{}: 台账在抽样后被重新导入(registry.csv 与抽样时的 SHA-256 不一致),样本已不能由现在的台账核验,不能据此出报告;请重新抽样(audit sample --force),或恢复原台账",
+            camp.dir.display()
+        );
+    }
     let verify_status = match crate::ops::verify::verify(camp) {
         Ok(v) if v.ok() => "通过".to_string(),
-        Ok(v) => format!("未通过({} 处不一致)", v.problems.len()),
+        // A sample that no longer re-derives from the registry (a registry re-imported with
+        // --force under it, a sample.csv edited) is no basis for a notice.
+        Ok(v) => anyhow::bail!(
+            "{}: 样本核验未通过({} 处不一致,第一处: {});台账或样本在抽样后被改动,不能据此出报告。请运行 audit verify 查看,必要时重新抽样(audit sample --force)",
+            camp.dir.display(),
+            v.problems.len(),
+            v.problems.first().map(String::as_str).unwrap_or("")
+        ),
         Err(e) => format!("无法核验: {e}"),
     };
     let as_of = camp

@@ -138,6 +138,19 @@ pub fn guard_output_dir(out: &Path, force: bool) -> Result<()> {
             out.display()
         );
     }
+    if out
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        // Replacing the folder would replace the user's link with a folder of ours.
+        bail!(
+            "{} 是一个链接(指向 {});不会替换这个链接,请直接给出它指向的目录",
+            out.display(),
+            std::fs::read_link(out)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default()
+        );
+    }
     if !out.exists() {
         return Ok(());
     }
