@@ -153,7 +153,7 @@ pub fn append_rows_to_part(parts: &Parts, sheet: &str, out: &Path, n: u64, text:
         }
         let xml = String::from_utf8(data.clone()).unwrap();
         let cut = xml.find("</sheetData>").unwrap();
-        z.write_all(xml[..cut].as_bytes()).unwrap();
+        z.write_all(&xml.as_bytes()[..cut]).unwrap();
         let row = format!("<row><c t=\"inlineStr\"><is><t>{text}</t></is></c></row>");
         let chunk = row.repeat(16_384);
         for _ in 0..n / 16_384 {
@@ -161,7 +161,7 @@ pub fn append_rows_to_part(parts: &Parts, sheet: &str, out: &Path, n: u64, text:
         }
         z.write_all(row.repeat((n % 16_384) as usize).as_bytes())
             .unwrap();
-        z.write_all(xml[cut..].as_bytes()).unwrap();
+        z.write_all(&xml.as_bytes()[cut..]).unwrap();
     }
     z.finish().unwrap();
 }
