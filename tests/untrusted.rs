@@ -109,7 +109,11 @@ fn a_file_saved_again_while_it_is_collected_is_taken_as_one_version() {
         std::thread::spawn(move || {
             let mut i = 0u64;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let from = if i.is_multiple_of(2) { "pass.xlsx" } else { "fail.xlsx" };
+                let from = if i.is_multiple_of(2) {
+                    "pass.xlsx"
+                } else {
+                    "fail.xlsx"
+                };
                 let tmp = dir.join("back/.tmp");
                 std::fs::copy(dir.join(from), &tmp).unwrap();
                 std::fs::rename(&tmp, dir.join("back/检查员01.xlsx")).unwrap();

@@ -323,9 +323,9 @@ pub fn read(
         let step = match &search.found {
             None if r.number > HEADER_SCAN_ROWS => return Ok(false),
             None => search.look(r.number, r.cells, &file, aliases),
-            Some(_) if rows.len() >= MAX_MONITOR_ROWS => Err(MonitorFileError::TooManyRows {
-                file: file.clone(),
-            }),
+            Some(_) if rows.len() >= MAX_MONITOR_ROWS => {
+                Err(MonitorFileError::TooManyRows { file: file.clone() })
+            }
             Some((_, l)) => l
                 .observation(r.number, r.cells, &file, today)
                 .map(|o| rows.push(o)),

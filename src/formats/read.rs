@@ -366,7 +366,7 @@ pub struct RowRead<'a> {
 
 /// The sheet to read: the one named, or the first visible one (a hidden sheet is often a stale
 /// copy; it is read only when named).
-fn pick_sheet<RS: Read + Seek>(
+fn sheet_to_read<RS: Read + Seek>(
     wb: &Sheets<RS>,
     sheet: Option<&str>,
     file: &str,
@@ -505,7 +505,7 @@ where
 {
     let file = &book.label;
     let mut wb = open_book(book, caps)?;
-    let name = pick_sheet(&wb, sheet, file)?;
+    let name = sheet_to_read(&wb, sheet, file)?;
     let mut info = ReadInfo {
         sheet: Some(name.clone()),
         ..Default::default()

@@ -15,7 +15,7 @@
 //! let region = profile.resolve("昆山市", "昆山市人民政府").unwrap();
 //! assert_eq!(region.prefecture.as_deref(), Some("苏州"));
 //! assert_eq!(profile.types.classify("微信公众号"), "微信");
-//! assert_eq!(profile.share(197, 219), "90");
+//! assert_eq!(profile.share(197, 219), "90%");
 //! ```
 #![warn(missing_docs)]
 
@@ -28,9 +28,9 @@ mod resolve;
 mod types;
 
 pub use aliases::AliasTable;
-pub use config::{default_prefecture_label, Profile, ProfileError};
+pub use config::{default_prefecture_label, Issuer, Profile, ProfileError};
 pub use divisions::{province, provinces, Division, FormerName, Province};
 pub(crate) use names::{edit_distance, shared_chars};
-pub use rate::{format_rate, format_share};
+pub use rate::{RateStyle, Rounding, Shown, SMALL_BASE_MARK};
 pub use resolve::{infer_province, InferError, Region, RegionAliases, RegionError};
 pub use types::{TypeScheme, OTHER};

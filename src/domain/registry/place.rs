@@ -4,7 +4,7 @@
 //! or ambiguous names are refused with a reason a filer can act on. Pure.
 
 use super::normalize::PROVINCE_REGION;
-use super::{Account, Reject, RejectReason};
+use super::{Account, RawTexts, Reject, RejectReason};
 use crate::domain::profile::{Profile, Region, RegionError};
 use std::collections::HashMap;
 
@@ -55,7 +55,7 @@ pub fn place(
         a.county.clear();
         return Ok(());
     }
-    let r = cache.resolve(profile, &a.raw[2], &a.owner)?;
+    let r = cache.resolve(profile, &a.raw.region, &a.owner)?;
     // A name of an older edition keeps it beside the current one: 港闸区（今崇川区）.
     a.county = r.county_label().unwrap_or_default();
     a.region = r.prefecture.unwrap_or_else(|| PROVINCE_REGION.to_string());
@@ -95,7 +95,13 @@ pub fn reject(row: u32, a: &Account, e: &RegionError) -> Reject {
         RegionError::Unknown { .. } => RejectReason::UnknownRegion,
     };
     // What the filer wrote, not our normalisation: the raw texts in the canonical order.
-    let [ty, level, region, kind, status] = &a.raw;
+    let RawTexts {
+        account_type: ty,
+        level,
+        region,
+        owner_kind: kind,
+        status,
+    } = &a.raw;
     let mut cells = vec![
         a.id.clone(),
         a.name.clone(),
@@ -124,13 +130,10 @@ mod tests {
         Account {
             level: crate::domain::vocab::Level::parse(level).unwrap(),
             owner: owner.into(),
-            raw: [
-                String::new(),
-                String::new(),
-                region.into(),
-                String::new(),
-                String::new(),
-            ],
+            raw: RawTexts {
+                region: region.into(),
+                ..RawTexts::default()
+            },
             ..Account::default()
         }
     }

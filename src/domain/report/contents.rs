@@ -1,27 +1,12 @@
 //! The report as data: every table, the annex, the draft's paragraphs and the summary line,
-//! computed from plain values; the writers in [`super::write`] render them.
+//! computed from plain values; the writers (`formats::report_files`, a layer above) render them.
 
-use super::draft::{self, DraftInput};
+use super::draft::{self, DraftInput, FollowUp};
 use super::figures::{self, CampaignData};
 use super::makeup;
+use super::parts;
 use super::table::{Cell, Table};
 use crate::domain::registry;
-
-/// "2020-03-20…" as 2020年3月20日 (the 截至 date of the draft); other text as it is.
-pub fn chinese_date(s: &str) -> String {
-    let d = s
-        .get(..10)
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    match d {
-        Some(d) => format!(
-            "{}年{}月{}日",
-            chrono::Datelike::year(&d),
-            chrono::Datelike::month(&d),
-            chrono::Datelike::day(&d)
-        ),
-        None => s.to_string(),
-    }
-}
 
 /// Everything `audit report` computes before writing: tables, annex, draft and summary.
 pub struct Built {
@@ -41,15 +26,26 @@ pub struct Built {
     pub summary: String,
 }
 
-/// Compute every table and the draft (pure apart from the verify status passed in).
-pub fn build(
-    cur: &CampaignData,
-    previous: &[CampaignData],
-    incomplete: bool,
-    verify_status: &str,
-    as_of: String,
-    rectify_by: Option<String>,
-) -> Built {
+/// What a report is made with, beside the campaigns themselves.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Some sampled accounts are unchecked: every output says 【未完成】.
+    pub incomplete: bool,
+    /// The result of `audit verify`, as the design table prints it.
+    pub verify_status: String,
+    /// 截至 date of the registry (printed 2020年3月20日); None when the campaign has none.
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Rectification deadline (printed 4月10日); None leaves a marked blank.
+    pub rectify_by: Option<chrono::NaiveDate>,
+    /// The final notice: no 草稿 mark anywhere.
+    pub final_notice: bool,
+    /// The previous quarter's rectification round, when it was tracked.
+    pub follow_up: Option<FollowUp>,
+}
+
+/// Compute every table and the draft (pure).
+pub fn build(cur: &CampaignData, previous: &[CampaignData], opts: &Options) -> Built {
+    let incomplete = opts.incomplete;
     let mut banners = Vec::new();
     if incomplete {
         banners.push(format!(
@@ -61,62 +57,48 @@ pub fn build(
         banners.push("【演示】检查结果为 audit demo 模拟生成,不是真实检查结论。".into());
     }
     let types = cur.profile.types.order();
-    let mut tables = makeup::makeup(&cur.registry, types);
+    let style = cur.profile.rates;
+    let mut tables = makeup::makeup(&cur.registry, types, &style);
     let diff = previous
         .first()
         .map(|p| registry::diff(&p.registry, &cur.registry));
     if let (Some(p), Some(d)) = (previous.first(), &diff) {
-        tables.extend(makeup::change(&p.registry, &cur.registry, d, types));
+        tables.extend(makeup::change(&p.registry, &cur.registry, d, types, &style));
     }
-    tables.extend(figures::sample_design(cur, verify_status));
-    let by_owner = figures::pass_by_owner_group(cur);
-    tables.push(figures::pass_overall(cur));
-    tables.push(by_owner);
-    tables.push(figures::pass_by_level(cur));
-    tables.push(figures::pass_by_type(cur));
-    tables.push(figures::pass_by_level_type(cur));
-    tables.push(figures::problems(cur));
-    tables.extend(figures::prefill_check(cur));
+    tables.push(parts::check_rate(cur));
+    tables.extend(figures::sample_design(cur, &opts.verify_status));
+    tables.extend(pass_tables(cur));
     tables.push(figures::quarter_on_quarter(cur, previous));
     let offenders = figures::repeat_offender_list(cur, previous);
     let max_streak = offenders.iter().map(|f| f.streak).max().unwrap_or(0);
     let repeat_count = offenders.len();
     tables.push(figures::repeat_offenders(cur, previous, &offenders));
+    if let Some(f) = &opts.follow_up {
+        tables.push(f.table());
+    }
     let est = figures::estimate_groups(cur);
-    let overall_est = est.overall().map(|e| (e.rate, e.lower, e.upper));
+    let overall_est = est
+        .overall()
+        .filter(|e| e.method != crate::domain::stats::IntervalMethod::NoRandomSample)
+        .map(|e| (e.rate, e.lower, e.upper));
     tables.push(figures::estimates(&est));
     let mut annex = figures::annex(cur);
     for t in tables.iter_mut().chain(std::iter::once(&mut annex)) {
-        t.decimals = cur.profile.rate_decimals;
+        t.set_style(style);
     }
     let paras = draft::draft(&DraftInput {
         current: cur,
         previous,
         diff: diff.as_ref(),
-        as_of,
-        rectify_by,
+        as_of: opts.as_of,
+        rectify_by: opts.rectify_by,
         incomplete,
         repeat_offenders: repeat_count,
         max_streak,
+        final_notice: opts.final_notice,
+        follow_up: opts.follow_up.as_ref(),
     });
-    let pct = |p: f64| Cell::Pct(p).display_with(cur.profile.rate_decimals);
-    let all = cur.tally(|_| true);
-    let mut summary = format!(
-        "{}: 样本 {} 个,已检查 {} 个,合格 {} 个,总体合格率 {}",
-        cur.name,
-        cur.sample.len(),
-        all.checked,
-        all.qualified,
-        cur.pct(all.qualified, all.checked)
-    );
-    if let Some((r, l, u)) = overall_est {
-        summary.push_str(&format!(
-            ";加权估计 {}(95% 区间 {}–{})",
-            pct(r),
-            pct(l),
-            pct(u)
-        ));
-    }
+    let mut summary = summary_line(cur, overall_est);
     summary.push_str(&format!(
         ";单项否决 {} 个;连续不合格 {} 个",
         annex.rows.len(),
@@ -135,4 +117,48 @@ pub fn build(
         city_label: cur.city_label().to_string(),
         summary,
     }
+}
+
+/// The pass-rate tables, in report.xlsx order: overall, by owner group (with the prefectures at
+/// 100%), by owner kind, by part of the design, by level, type and level × type, then the
+/// problems and the pre-fill check.
+fn pass_tables(cur: &CampaignData) -> Vec<Table> {
+    let mut by_owner = figures::pass_by_owner_group(cur);
+    by_owner.notes.extend(parts::prefecture_note(cur));
+    let mut tables = vec![
+        figures::pass_overall(cur),
+        by_owner,
+        parts::pass_by_owner_kind(cur),
+        parts::parts_table(cur, &parts::design_parts(cur)),
+        figures::pass_by_level(cur),
+        figures::pass_by_type(cur),
+        figures::pass_by_level_type(cur),
+        figures::problems(cur),
+    ];
+    tables.extend(figures::prefill_check(cur));
+    tables
+}
+
+/// The console's summary: sample, checked, qualified, the overall rate and the weighted
+/// estimate (rate, lower, upper) when there is one, all printed by the profile's rule.
+fn summary_line(cur: &CampaignData, estimate: Option<(f64, f64, f64)>) -> String {
+    let pct = |p: f64| Cell::Pct(p).display_with(&cur.profile.rates);
+    let all = cur.tally(|_| true);
+    let mut summary = format!(
+        "{}: 样本 {} 个,已检查 {} 个,合格 {} 个,总体合格率 {}",
+        cur.name,
+        cur.sample.len(),
+        all.checked,
+        all.qualified,
+        cur.pct(all.qualified, all.checked)
+    );
+    if let Some((r, l, u)) = estimate {
+        summary.push_str(&format!(
+            ";加权估计 {}(95% 区间 {}–{})",
+            pct(r),
+            pct(l),
+            pct(u)
+        ));
+    }
+    summary
 }

@@ -1,6 +1,7 @@
 //! Registry make-up and change tables (used by `import` and `report`).
 
 use super::table::{count_share, Cell, Table};
+use crate::domain::profile::RateStyle;
 use crate::domain::registry::normalize::{LEVELS, STATUSES};
 use crate::domain::registry::{Account, Registry, RegistryDiff};
 
@@ -23,11 +24,12 @@ fn counts_in_order(
 /// Active accounts by level, by type, and all accounts by status.
 /// The registry's make-up by level, by reported type (in `types` order, the profile's scheme)
 /// and by status.
-pub fn makeup(reg: &Registry, types: &[String]) -> Vec<Table> {
+/// Shares print by `style`.
+pub fn makeup(reg: &Registry, types: &[String], style: &RateStyle) -> Vec<Table> {
     let types: Vec<&str> = types.iter().map(String::as_str).collect();
     let active: Vec<&Account> = reg.active().collect();
     let all: Vec<&Account> = reg.accounts.iter().collect();
-    vec![
+    let mut tables = vec![
         count_share(
             "台账_层级",
             "台账构成(状态正常的账号):按层级",
@@ -46,15 +48,21 @@ pub fn makeup(reg: &Registry, types: &[String]) -> Vec<Table> {
             "状态",
             &counts_in_order(&all, &STATUSES, |a| a.status.label()),
         ),
-    ]
+    ];
+    for t in &mut tables {
+        t.set_style(*style);
+    }
+    tables
 }
 
-/// The change against a previous registry: added and gone by level and type, net and percent.
+/// The change against a previous registry: added and gone by level and type, net and percent
+/// (printed by `style`).
 pub fn change(
     previous: &Registry,
     current: &Registry,
     d: &RegistryDiff,
     types: &[String],
+    style: &RateStyle,
 ) -> Vec<Table> {
     let types: Vec<&str> = types.iter().map(String::as_str).collect();
     let prev = previous.by_id();
@@ -73,7 +81,7 @@ pub fn change(
             .filter_map(|id| prev.get(id.as_str()).copied())
             .collect(),
     };
-    vec![
+    let mut tables = vec![
         change_by(
             &sides,
             ["台账变化:按层级", "台账变化_层级", "层级"],
@@ -86,8 +94,12 @@ pub fn change(
             &types,
             |a| &a.account_type,
         ),
-        change_summary(d),
-    ]
+        change_summary(d, style),
+    ];
+    for t in &mut tables {
+        t.set_style(*style);
+    }
+    tables
 }
 
 /// The accounts a change table counts: both registries' active ones, the added and the gone.
@@ -142,7 +154,7 @@ fn change_by(
 }
 
 /// 台账变化汇总: the diff's counts, one row each, and the sentence the notice uses.
-fn change_summary(d: &RegistryDiff) -> Table {
+fn change_summary(d: &RegistryDiff, style: &RateStyle) -> Table {
     let mut s = Table::new("台账变化_汇总", "台账变化汇总", &["项目", "数量"]);
     let rows = [
         ("上期正常账号", d.previous_active as i64),
@@ -156,7 +168,7 @@ fn change_summary(d: &RegistryDiff) -> Table {
     for (label, n) in rows {
         s.rows.push(vec![Cell::text(label), Cell::Int(n)]);
     }
-    s.notes.push(change_sentence(d));
+    s.notes.push(change_sentence(d, style));
     s
 }
 
@@ -171,24 +183,16 @@ fn change_row(label: &str, p: u64, a: u64, g: u64, c: u64) -> Vec<Cell> {
         Cell::Int(net),
         if p == 0 {
             Cell::Empty
-        } else if net < 0 {
-            Cell::Text(format!(
-                "-{}",
-                crate::domain::text::percent(net.unsigned_abs(), p)
-            ))
         } else {
-            Cell::Rate {
-                num: net as u64,
-                den: p,
-            }
+            Cell::Change { num: net, den: p }
         },
     ]
 }
 
-/// "全省政务新媒体数量减少351个,占全省政务新媒体总量的5.5%".
-pub fn change_sentence(d: &RegistryDiff) -> String {
+/// "全省政务新媒体数量减少351个,占全省政务新媒体总量的5.5%", the share printed by `style`.
+pub fn change_sentence(d: &RegistryDiff, style: &RateStyle) -> String {
     let net = d.net();
-    let pct = crate::domain::text::percent(net.unsigned_abs(), d.previous_active);
+    let pct = style.percent(net.unsigned_abs(), d.previous_active);
     match net.cmp(&0) {
         std::cmp::Ordering::Less => format!("政务新媒体数量减少{}个,占上期总量的{pct}", -net),
         std::cmp::Ordering::Greater => format!("政务新媒体数量增加{net}个,占上期总量的{pct}"),
@@ -208,7 +212,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            change_sentence(&d),
+            change_sentence(&d, &RateStyle::default()),
             "政务新媒体数量减少351个,占上期总量的5.5%"
         );
     }

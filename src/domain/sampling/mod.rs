@@ -9,7 +9,7 @@
 pub mod allocate;
 
 use crate::domain::registry::normalize::{region_rank_in, LEVELS, TYPES};
-use crate::domain::registry::{Account, Column, Registry};
+use crate::domain::registry::{Account, GroupColumn, Registry};
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -64,6 +64,9 @@ pub enum SampleError {
     /// A quota names a stratum the frame lacks.
     #[error("配额中的分层 \"{0}\" 在抽样框中不存在")]
     QuotaUnknownStratum(String),
+    /// `--min-per-region` with a quota file, whose sizes are fixed per stratum.
+    #[error("--min-per-region 不能与配额(--quota)同时使用:配额已给定每层的样本数")]
+    MinPerRegionWithQuota,
     /// A quota asks for more than the stratum holds.
     #[error("配额中分层 \"{key}\" 的 n={n} 超过该层账号数 {total}")]
     QuotaOverStratum {
@@ -136,7 +139,8 @@ pub struct Design {
     pub seed: u64,
     /// "given" or "os"
     pub seed_source: String,
-    /// Stratification columns as given to --strata (keys or headers).
+    /// Stratification columns as given to --strata (keys or headers); with `min_per_region`
+    /// the draw crosses them with the region (see [`effective_strata`]).
     pub strata_columns: Vec<String>,
     /// Allocation method: proportional, equal, neyman or quota.
     pub allocation: String,
@@ -144,6 +148,10 @@ pub struct Design {
     pub requested_size: u64,
     /// Minimum random draws per stratum (--min-per-stratum).
     pub min_per_stratum: u64,
+    /// Minimum sampled accounts per region, certainty units included (--min-per-region); the
+    /// strata are then crossed with the region. Absent from designs drawn without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_per_region: Option<u64>,
     /// --take-all rules as written, e.g. owner_kind=政府.
     pub take_all: Vec<String>,
     /// The --recheck source (回头看: a previous campaign or an id list), if any.
@@ -217,7 +225,7 @@ pub struct TakeAll {
     /// The rule as the user wrote it, for messages and the design record.
     pub text: String,
     /// The registry column the rule tests.
-    pub column: Column,
+    pub column: GroupColumn,
     /// Accepted values, cleaned and width-folded; any one matches.
     pub values: Vec<String>,
     /// A `!=` rule: matches accounts whose value is none of `values`.
@@ -311,7 +319,7 @@ pub fn neyman_from(
     strata: &[String],
     results: &[PreviousResult],
 ) -> Result<AllocationSpec, SampleError> {
-    let cols: Vec<Column> = strata
+    let cols: Vec<GroupColumn> = strata
         .iter()
         .map(|s| {
             reg.column(s)
@@ -361,7 +369,12 @@ pub struct Spec {
     /// Sampling rate 0 < R ≤ 1 when no size is given: n = ⌈R × frame⌉.
     pub rate: Option<f64>,
     /// Minimum random draws per stratum when its units allow (2 keeps its variance estimable).
+    /// With `min_per_region`, the minimum of each stratum of `strata` before region was added.
     pub min_per_stratum: u64,
+    /// Every region (省本级 and each prefecture) gets at least this many sampled accounts, its
+    /// certainty units counted, as far as its accounts allow: the strata are crossed with the
+    /// region (see [`effective_strata`]) and the minimums become the allocation's lower bounds.
+    pub min_per_region: Option<u64>,
     /// --take-all rules, unparsed.
     pub take_all: Vec<String>,
     /// 账号IDs to re-check (回头看), taken with certainty when in the frame.
@@ -468,10 +481,10 @@ fn rank_value(col: &str, v: &str, region_order: &[String]) -> (usize, String) {
     }
 }
 
-fn column_key(c: &Column) -> &'static str {
+fn column_key(c: &GroupColumn) -> &'static str {
     match c {
-        Column::Field(f) => f.key(),
-        Column::Extra(_) => "",
+        GroupColumn::Field(f) => f.key(),
+        GroupColumn::Extra(_) => "",
     }
 }
 
@@ -531,8 +544,8 @@ fn take_all_unmatched(reg: &Registry, frame: &[&Account], text: &str) -> Option<
         "--take-all \"{text}\" 在抽样框中没有匹配的账号;该列现有的值: {}",
         shown.join("、")
     );
-    if rule.column == Column::Field(crate::domain::registry::Field::OwnerKind)
-        && reg.accounts.iter().all(|a| a.raw[3].is_empty())
+    if rule.column == GroupColumn::Field(crate::domain::registry::Field::OwnerKind)
+        && reg.accounts.iter().all(|a| a.raw.owner_kind.is_empty())
     {
         msg.push_str("(台账没有 主体类别 列,全部按 部门 处理)");
     }
@@ -546,7 +559,7 @@ fn quota_missing(
     frame: &[&Account],
     q: &BTreeMap<Vec<String>, u64>,
 ) -> Option<String> {
-    let columns: Vec<Column> = spec.strata.iter().filter_map(|s| reg.column(s)).collect();
+    let columns: Vec<GroupColumn> = spec.strata.iter().filter_map(|s| reg.column(s)).collect();
     let mut missing: Vec<String> = frame
         .iter()
         .map(|a| {
@@ -599,11 +612,12 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
     );
     let certainty: u64 = strata.iter().map(|s| s.certain.len() as u64).sum();
     let frame_size = frame.len() as u64;
+    let regions = region_layout(reg, spec, &columns, &strata);
     let Allocation {
         random,
         size,
         fail_rates,
-    } = allocation(spec, &strata, frame_size, certainty)?;
+    } = allocation(spec, &strata, frame_size, certainty, regions.as_ref())?;
     let (designs, mut units) = draw_strata(spec.seed, &strata, &random, &fail_rates);
     units.sort_by(|a, b| {
         a.stratum
@@ -630,12 +644,29 @@ fn not_in(list: &[String], known: &HashSet<&str>) -> Vec<String> {
         .collect()
 }
 
-/// The registry columns named by --strata; an unknown name lists the columns there are.
-fn strata_columns(reg: &Registry, spec: &Spec) -> Result<Vec<Column>, SampleError> {
+/// The stratification columns a draw uses: `--strata`, with `region` added last when
+/// `--min-per-region` is given and no column of `--strata` is the region already. The design
+/// records `--strata` and the minimum, so a redraw (`audit verify`) crosses the same strata.
+pub fn effective_strata(reg: &Registry, spec: &Spec) -> Vec<String> {
+    let mut strata = spec.strata.clone();
+    let region = GroupColumn::Field(crate::domain::registry::Field::Region);
+    if spec.min_per_region.is_some()
+        && !strata
+            .iter()
+            .any(|s| reg.column(s).as_ref() == Some(&region))
+    {
+        strata.push("region".into());
+    }
+    strata
+}
+
+/// The registry columns named by --strata (and region, see [`effective_strata`]); an unknown
+/// name lists the columns there are.
+fn strata_columns(reg: &Registry, spec: &Spec) -> Result<Vec<GroupColumn>, SampleError> {
     if spec.strata.is_empty() {
         return Err(SampleError::NoStrata);
     }
-    spec.strata
+    effective_strata(reg, spec)
         .iter()
         .map(|s| {
             reg.column(s).ok_or_else(|| {
@@ -694,7 +725,7 @@ struct BuiltStratum {
 /// the province's), each split into random and certainty units.
 fn stratify(
     reg: &Registry,
-    columns: &[Column],
+    columns: &[GroupColumn],
     frame: &[usize],
     (take_all, recheck): (&[TakeAll], &HashSet<&str>),
     region_order: &[String],
@@ -753,26 +784,100 @@ struct Allocation {
     fail_rates: Vec<Option<f64>>,
 }
 
+/// Under `--min-per-region`: the region (numbered in stratum order) of each stratum, and the
+/// group of strata each belongs to for `--min-per-stratum` (the stratum of `--strata` it was cut
+/// from when region was added, else itself).
+struct RegionLayout {
+    region: Vec<usize>,
+    group: Vec<usize>,
+    min_region: u64,
+}
+
+fn region_layout(
+    reg: &Registry,
+    spec: &Spec,
+    columns: &[GroupColumn],
+    strata: &[BuiltStratum],
+) -> Option<RegionLayout> {
+    let min_region = spec.min_per_region?;
+    let region_col = GroupColumn::Field(crate::domain::registry::Field::Region);
+    let at = columns.iter().position(|c| *c == region_col)?;
+    let added = effective_strata(reg, spec).len() > spec.strata.len();
+    let number = |keys: Vec<Vec<String>>| -> Vec<usize> {
+        let mut seen: Vec<Vec<String>> = Vec::new();
+        keys.into_iter()
+            .map(|k| match seen.iter().position(|s| *s == k) {
+                Some(i) => i,
+                None => {
+                    seen.push(k);
+                    seen.len() - 1
+                }
+            })
+            .collect()
+    };
+    let region = number(strata.iter().map(|s| vec![s.key[at].clone()]).collect());
+    let group = number(
+        strata
+            .iter()
+            .map(|s| {
+                let mut k = s.key.clone();
+                if added {
+                    k.remove(at);
+                }
+                k
+            })
+            .collect(),
+    );
+    Some(RegionLayout {
+        region,
+        group,
+        min_region,
+    })
+}
+
 /// The random draws per stratum, the total sample size and (Neyman) the fail rate used.
 fn allocation(
     spec: &Spec,
     strata: &[BuiltStratum],
     frame_size: u64,
     certainty: u64,
+    regions: Option<&RegionLayout>,
 ) -> Result<Allocation, SampleError> {
     if let AllocationSpec::Quota(q) = &spec.allocation {
+        if spec.min_per_region.is_some() {
+            return Err(SampleError::MinPerRegionWithQuota);
+        }
         return quota_allocation(q, spec.size, strata, certainty);
     }
     let size = sample_size(spec, frame_size, certainty)?;
     let available: Vec<u64> = strata.iter().map(|s| s.rest.len() as u64).collect();
     let Weights { weights, rates } = weights(&spec.allocation, strata, &available);
     let n = size - certainty;
-    let random = match spec.allocation {
-        AllocationSpec::Equal => {
-            allocate::largest_remainder(&available, &weights, n, spec.min_per_stratum)
+    let random = match regions {
+        None => match spec.allocation {
+            AllocationSpec::Equal => {
+                allocate::largest_remainder(&available, &weights, n, spec.min_per_stratum)
+            }
+            _ => allocate::exact_optimal(&available, &weights, n, spec.min_per_stratum),
+        }?,
+        Some(layout) => {
+            let certain: Vec<u64> = strata.iter().map(|s| s.certain.len() as u64).collect();
+            let lower = allocate::region_bounds(
+                &available,
+                &weights,
+                &certain,
+                (&layout.region, layout.min_region),
+                (&layout.group, spec.min_per_stratum),
+            );
+            let lower = allocate::checked_region_bounds(&available, n, layout.min_region, lower)?;
+            match spec.allocation {
+                AllocationSpec::Equal => {
+                    allocate::largest_remainder_from(&available, &weights, n, &lower)
+                }
+                _ => allocate::exact_optimal_from(&available, &weights, n, lower),
+            }
         }
-        _ => allocate::exact_optimal(&available, &weights, n, spec.min_per_stratum),
-    }?;
+    };
     Ok(Allocation {
         random,
         size,
@@ -924,7 +1029,7 @@ fn draw_strata(
                 weight: 1.0,
             });
         }
-        let picked = pick(seed, key, rest.len(), *n as usize);
+        let picked = draw_positions(seed, key, rest.len(), *n as usize);
         let p = if rest.is_empty() {
             0.0
         } else {
@@ -962,7 +1067,7 @@ pub fn stratum_rng(seed: u64, key: &[String]) -> ChaCha20Rng {
 pub use crate::domain::rng::below;
 
 /// Choose `n` of `m` positions: partial Fisher–Yates on a ChaCha20 stream. Returned in draw order.
-pub fn pick(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
+pub fn draw_positions(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
     let n = n.min(m);
     if n == 0 {
         return Vec::new();
@@ -986,8 +1091,9 @@ pub fn pick(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
 }
 
 impl Drawn {
-    /// The allocation as a plain-text table for the terminal.
-    pub fn allocation_table(&self) -> String {
+    /// The allocation as a plain-text table for the terminal, sampling fractions printed by
+    /// `style` (the profile's).
+    pub fn allocation_table(&self, style: &crate::domain::profile::RateStyle) -> String {
         let d = self;
         let header: Vec<String> = [
             "分层",
@@ -1011,7 +1117,7 @@ impl Drawn {
                     s.certainty.to_string(),
                     s.random.to_string(),
                     s.total.to_string(),
-                    crate::domain::text::percent(s.total, s.population),
+                    style.percent(s.total, s.population),
                     if s.taken_whole || s.total == s.population {
                         "是".into()
                     } else {
@@ -1028,7 +1134,7 @@ impl Drawn {
             c.to_string(),
             r.to_string(),
             (c + r).to_string(),
-            crate::domain::text::percent(c + r, d.frame_size),
+            style.percent(c + r, d.frame_size),
             String::new(),
         ]);
         crate::domain::text::render_table(&header, &rows)
@@ -1108,13 +1214,13 @@ mod tests {
     #[test]
     fn pick_is_a_subset_without_repeats() {
         let key = vec!["省级".to_string()];
-        let p = pick(7, &key, 100, 30);
+        let p = draw_positions(7, &key, 100, 30);
         assert_eq!(p.len(), 30);
         let set: HashSet<_> = p.iter().collect();
         assert_eq!(set.len(), 30);
         assert!(p.iter().all(|i| *i < 100));
-        assert_ne!(pick(8, &key, 100, 30), p);
-        assert_eq!(pick(7, &key, 100, 30), p);
+        assert_ne!(draw_positions(8, &key, 100, 30), p);
+        assert_eq!(draw_positions(7, &key, 100, 30), p);
     }
 
     /// Golden values: these exact picks are the contract of ALGORITHM. Change them only
@@ -1122,7 +1228,7 @@ mod tests {
     #[test]
     fn golden_pick() {
         let key = vec!["县级".to_string(), "微信".to_string()];
-        assert_eq!(pick(20200320, &key, 50, 5), GOLDEN_PICK.to_vec());
+        assert_eq!(draw_positions(20200320, &key, 50, 5), GOLDEN_PICK.to_vec());
         let mut rng = stratum_rng(1, &[]);
         assert_eq!(below(&mut rng, 1_000_000), GOLDEN_BELOW);
     }
@@ -1137,7 +1243,7 @@ mod tests {
         let key = vec!["x".to_string()];
         let mut counts = [0u32; 20];
         for seed in 0..4000u64 {
-            for i in pick(seed, &key, 20, 5) {
+            for i in draw_positions(seed, &key, 20, 5) {
                 counts[i] += 1;
             }
         }
