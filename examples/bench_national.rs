@@ -61,7 +61,13 @@ fn fill(dir: &Path) {
         .collect();
     sheets.sort();
     for s in &sheets {
-        let meta = audit::formats::workbook::read::read_meta(s, "检查表").expect("meta");
+        let book = audit::formats::read::Book::read(s, 1 << 30).expect("read");
+        let bounds = audit::formats::workbook::read::Bounds {
+            ids: sample.accounts.len(),
+            prefills: sample.accounts.len() * cat.indicators.len(),
+        };
+        let meta =
+            audit::formats::workbook::read::read_meta(&book, "检查表", &bounds).expect("meta");
         let bytes = audit::formats::workbook::build(&audit::formats::workbook::SheetSpec {
             meta: &meta,
             deadline: chrono::NaiveDate::from_ymd_opt(2020, 3, 31),

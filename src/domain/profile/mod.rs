@@ -27,6 +27,8 @@ mod rate;
 mod resolve;
 mod types;
 
+pub use types::PLATFORM_WORDS;
+
 pub use aliases::AliasTable;
 pub use config::{default_prefecture_label, Issuer, Profile, ProfileError};
 pub use divisions::{province, provinces, Division, FormerName, Province};

@@ -11,8 +11,9 @@ use super::names::fold_key;
 pub const OTHER: &str = "其他";
 
 /// Platforms with a name of their own, which a registry may spell with a suffix ("快手号",
-/// "抖音短视频", "微信视频号"): a scheme that reports one of them finds it in such spellings.
-const PLATFORM_WORDS: [&str; 13] = [
+/// "抖音短视频", "微信视频号"): a scheme that reports one of them finds it in such spellings, and
+/// the built-in classification sends them to 其他. The one list of them.
+pub const PLATFORM_WORDS: [&str; 13] = [
     "抖音",
     "头条",
     "快手",

@@ -108,22 +108,10 @@ const OTHER: &[&str] = &[
 /// Spellings the lists do not hold ("抖音短视频", "新浪微博账号", "微信公众平台账号"), by the
 /// platform word they contain; other platforms first, so 微信小程序 and 微信视频号 are 其他.
 fn by_keyword(k: &str) -> Option<&'static str> {
-    const OTHER: &[&str] = &[
-        "抖音",
-        "头条",
-        "快手",
-        "视频号",
-        "小程序",
-        "百家号",
-        "小红书",
-        "哔哩",
-        "bilibili",
-        "douyin",
-        "kuaishou",
-        "toutiao",
-        "西瓜",
-    ];
-    if OTHER.iter().any(|w| k.contains(w)) {
+    if crate::domain::profile::PLATFORM_WORDS
+        .iter()
+        .any(|w| k.contains(w))
+    {
         Some("其他")
     } else if k.contains("微博") || k.contains("weibo") {
         Some("微博")
