@@ -3,7 +3,8 @@
 //! that 2023 no longer has, see data/divisions/README.md), the
 //! resolution of a registry row's 所属地区 to the prefecture it is counted under, and the
 //! per-province settings of a campaign (group label, rate decimals, account types, local region
-//! names) read from a small TOML file.
+//! names) read from a small TOML file, and a campaign's scope (the province, one city or one
+//! county) with the words its notice speaks in.
 //!
 //! Everything here is pure: the division data is compiled in and parsed at first use.
 //!
@@ -24,10 +25,16 @@ mod divisions;
 mod names;
 mod rate;
 mod resolve;
+mod scope;
 mod types;
+mod words;
+mod zones;
 
 pub use config::{default_prefecture_label, Profile, ProfileError};
 pub use divisions::{province, provinces, Division, FormerName, Province};
 pub use rate::{format_rate, format_share};
 pub use resolve::{infer_province, InferError, Region, RegionAliases, RegionError};
+pub use scope::{county_label, town_in, unit_kind, Children, Scope, ScopeError, ScopeUnit};
 pub use types::{TypeScheme, OTHER};
+pub use words::{AnnexName, MakeupPart, ScopeWords};
+pub use zones::Zone;

@@ -176,6 +176,19 @@ impl Province {
         owner: &str,
         aliases: &RegionAliases,
     ) -> Result<Region, RegionError> {
+        self.resolve_within(region, owner, aliases, None)
+    }
+
+    /// [`Province::resolve`] for a campaign scoped to the prefecture at index `within`: a name
+    /// several prefectures share is that prefecture's when it is one of them and the owner names
+    /// no other (鼓楼区 is 南京's in a 南京 campaign).
+    pub fn resolve_within(
+        &self,
+        region: &str,
+        owner: &str,
+        aliases: &RegionAliases,
+        within: Option<usize>,
+    ) -> Result<Region, RegionError> {
         let input = normalise(region);
         if self.is_provincial(&input) {
             return Ok(Region::default());
@@ -188,14 +201,14 @@ impl Province {
         }
         let places = self.locate(&input);
         if !places.is_empty() {
-            return self.choose(&input, &places, owner);
+            return self.choose(&input, &places, owner, within);
         }
         if input == self.short {
             return Ok(Region::default());
         }
         let places = self.locate_former(&input);
         if !places.is_empty() {
-            return self.choose(&input, &places, owner);
+            return self.choose(&input, &places, owner, within);
         }
         if let Some(province) = foreign(self, &input) {
             return Err(RegionError::Foreign {
@@ -442,8 +455,15 @@ impl Province {
         found
     }
 
-    /// One region from the places found: a single prefecture, or the one the owner names.
-    fn choose(&self, input: &str, places: &[Place], owner: &str) -> Result<Region, RegionError> {
+    /// One region from the places found: a single prefecture, the one the owner names, else the
+    /// campaign's own (`within`) when it is among them.
+    fn choose(
+        &self,
+        input: &str,
+        places: &[Place],
+        owner: &str,
+        within: Option<usize>,
+    ) -> Result<Region, RegionError> {
         let mut prefectures: Vec<usize> = places.iter().map(|p| p.prefecture).collect();
         prefectures.sort_unstable();
         prefectures.dedup();
@@ -458,6 +478,9 @@ impl Province {
                 .collect();
             match named[..] {
                 [one] => one,
+                [] if within.is_some_and(|w| prefectures.contains(&w)) => {
+                    within.unwrap_or_default()
+                }
                 _ => {
                     return Err(RegionError::Ambiguous {
                         name: input.to_string(),
