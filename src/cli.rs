@@ -78,9 +78,12 @@ pub struct ImportArgs {
     /// 省份,如 江苏(默认:台账标题行或所属地区推断)
     #[arg(long)]
     pub province: Option<String>,
-    /// 省份画像文件(TOML):省份、设区市称谓、合格率小数位、类型方案、地区别名
+    /// 省份画像文件(TOML):省份、设区市称谓、合格率小数位、类型方案、地区别名、检查范围
     #[arg(long)]
     pub profile: Option<PathBuf>,
+    /// 检查范围:本省的一个市或县(市、区),如 无锡、宜兴市(默认全省);范围外的账号拒收,按所辖县(市、区)或乡镇(街道)分组
+    #[arg(long)]
+    pub scope: Option<String>,
     /// 台账统计截止日期 YYYY-MM-DD(默认:标题行中的"截至X年X月X日",否则导入当天)
     #[arg(long)]
     pub as_of: Option<String>,

@@ -42,6 +42,7 @@ fn request(args: &ImportArgs) -> Result<ImportRequest> {
         period,
         province: args.province.clone(),
         profile: args.profile.clone(),
+        scope: args.scope.clone(),
         as_of,
     })
 }

@@ -82,6 +82,32 @@ pub enum RegionError {
         /// Up to three official names of this province that look most alike.
         closest: Vec<String>,
     },
+    /// The account lies in the province but outside the campaign's scope (another city, or a
+    /// level above the scope's own).
+    #[error("{what}不属于{scope}({actual})")]
+    OutsideScope {
+        /// What is outside, as the user wrote it: "所属地区“苏州市”", "省级账号".
+        what: String,
+        /// The scope's official name, "无锡市".
+        scope: String,
+        /// Where it is instead: "在苏州市", "为省级部门".
+        actual: String,
+    },
+    /// An account below the scope's own level whose group (county-level unit, 乡镇/街道) neither
+    /// its 所属地区 nor its owner names.
+    #[error("{level}账号的所属地区“{name}”和开设主体“{owner}”都没有写明所属{divisions},请在所属地区写明{divisions}(如“{example}”)")]
+    Unplaced {
+        /// The level as written.
+        level: String,
+        /// The region as written.
+        name: String,
+        /// The owner as written.
+        owner: String,
+        /// The label of the groups below the scope: 县(市、区), 乡镇(街道).
+        divisions: String,
+        /// A region that would do, e.g. "无锡市江阴市".
+        example: String,
+    },
 }
 
 /// "南京还是徐州", "南京、徐州还是福州".

@@ -468,6 +468,7 @@ fn column_key(c: &Column) -> &'static str {
     match c {
         Column::Field(f) => f.key(),
         Column::Extra(_) => "",
+        Column::Group => "group",
     }
 }
 
@@ -1035,13 +1036,14 @@ impl Drawn {
 pub fn sample_table(reg: &Registry, drawn: &Drawn) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header = reg.canonical_header();
     header.extend(SAMPLE_COLUMNS.iter().map(|s| s.to_string()));
+    let groups = reg.has_groups();
     let rows = drawn
         .units
         .iter()
         .map(|u| {
             let a = &reg.accounts[u.account];
             let s = &drawn.strata[u.stratum];
-            let mut r = Registry::canonical_row(a);
+            let mut r = Registry::canonical_row(a, groups);
             r.push(s.key.join("/"));
             r.push(s.population.saturating_sub(s.certainty).to_string());
             r.push(s.random.to_string());
