@@ -25,7 +25,7 @@ fn main() {
             .registry
             .accounts
             .iter()
-            .map(Registry::canonical_row)
+            .map(|a| Registry::canonical_row(a, false))
             .collect();
         let bytes = audit::domain::csv_text::csv_bytes(&imp.registry.canonical_header(), &rows)
             .expect("csv");

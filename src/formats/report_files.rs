@@ -238,15 +238,20 @@ pub fn markdown(paras_md: &str, tables: &[Table], annex: &Table) -> String {
 
 /// 抽样说明: the sample design and the design-weighted estimates, for the office's own use; the
 /// notice itself reports only the raw rates, as the published notices do.
-pub fn sampling_note(period: &str, tables: &[&Table], banners: &[String]) -> String {
-    let mut s = format!("# {period}检查抽查抽样说明(内部使用)\n\n");
+pub fn sampling_note(
+    (period, check, intro): (&str, &str, &str),
+    tables: &[&Table],
+    banners: &[String],
+) -> String {
+    let mut s = format!("# {period}{check}抽样说明(内部使用)\n\n");
     for b in banners {
         s.push_str(&format!(
             "> **{}**\n\n",
             crate::domain::text::markdown_inline(b)
         ));
     }
-    s.push_str("本说明记录样本如何抽取,以及按抽样设计加权推算的全部备案账号合格率。通报正文使用已检查账号的合格率(合格数/检查数);加权估计回答\"全省备案账号中合格的比例大约是多少\",附 95% 置信区间。\n\n");
+    s.push_str(intro);
+    s.push_str("\n\n");
     for t in tables {
         s.push_str(&t.markdown());
         s.push('\n');
@@ -258,7 +263,7 @@ pub fn sampling_note(period: &str, tables: &[&Table], banners: &[String]) -> Str
 /// before "检查抽查" ("关于2020年第一季度政务新媒体" / "检查抽查情况的通报"), never inside a word.
 fn break_title(title: &str) -> String {
     const LINE: usize = 20;
-    match title.find("检查抽查") {
+    match title.find("全覆盖检查").or_else(|| title.find("检查抽查")) {
         Some(at) if title.chars().count() > LINE && title[..at].chars().count() <= LINE => {
             format!("{}\n{}", &title[..at], &title[at..])
         }
@@ -352,10 +357,13 @@ pub fn write_report(
         }
         std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))
     };
-    let annex_heading = format!(
-        "{}检查抽查存在\"单项否决\"问题政务新媒体名单",
-        cur.display_name()
-    );
+    let annex_heading = crate::domain::report::draft::annex_title(cur);
+    let words = cur.words();
+    // 主送 and 署名: the writer's, else the scope's usual ones (a city's), else 【】 to fill in.
+    let parties = NoticeParties {
+        to: parties.to.clone().or(words.addressee),
+        issuer: parties.issuer.clone().or(words.issuer),
+    };
     put(
         "report.xlsx",
         &report_xlsx(
@@ -382,12 +390,21 @@ pub fn write_report(
         .collect();
     put(
         "抽样说明.md",
-        sampling_note(&cur.display_name(), &design, &built.banners).as_bytes(),
+        sampling_note(
+            (
+                &cur.display_name(),
+                crate::domain::report::draft::check_word(cur),
+                &built.sampling_intro,
+            ),
+            &design,
+            &built.banners,
+        )
+        .as_bytes(),
     )?;
     put("通报草稿.md", md.as_bytes())?;
     put(
         "通报草稿.docx",
-        &docx(&built.paras, &built.annex, &annex_heading, parties)?,
+        &docx(&built.paras, &built.annex, &annex_heading, &parties)?,
     )?;
     for t in built.tables.iter().chain(std::iter::once(&built.annex)) {
         put(&format!("csv/{}.csv", t.name), &csv(t)?)?;

@@ -23,6 +23,17 @@ pub fn chinese_date(s: &str) -> String {
     }
 }
 
+/// The opening of 抽样说明 (see [`Built::sampling_intro`]).
+fn sampling_intro(cur: &CampaignData) -> String {
+    if cur.is_census() {
+        return "本次为全覆盖检查:全部状态正常的账号都已列入样本,各项合格率即为检查结果本身,不需要也不作加权推算。本说明记录样本的构成。".into();
+    }
+    format!(
+        "本说明记录样本如何抽取,以及按抽样设计加权推算的全部备案账号合格率。通报正文使用已检查账号的合格率(合格数/检查数);加权估计回答\"{}备案账号中合格的比例大约是多少\",附 95% 置信区间。",
+        cur.words().whole
+    )
+}
+
 /// Everything `audit report` computes before writing: tables, annex, draft and summary.
 pub struct Built {
     /// The report's tables, in report.xlsx order (annex apart).
@@ -33,12 +44,16 @@ pub struct Built {
     pub paras: Vec<draft::Para>,
     /// Warnings shown above every table (【未完成】, 【演示】).
     pub banners: Vec<String>,
-    /// Number of prefecture-level units: the rows of the owner-group chart in report.xlsx.
+    /// Number of groups below the scope (prefectures, a city's districts and zones): the rows of
+    /// the owner-group chart in report.xlsx.
     pub cities: usize,
-    /// The profile's name for prefecture-level units (设区市, 市(州) …).
+    /// The label of the groups below the scope (设区市, 市(州), 市(县)区 …).
     pub city_label: String,
     /// The one-line summary printed to the terminal.
     pub summary: String,
+    /// The opening of 抽样说明: what the weighted estimate answers, or for a census that there
+    /// is none to make.
+    pub sampling_intro: String,
 }
 
 /// Compute every table and the draft (pure apart from the verify status passed in).
@@ -82,9 +97,13 @@ pub fn build(
     let max_streak = offenders.iter().map(|f| f.streak).max().unwrap_or(0);
     let repeat_count = offenders.len();
     tables.push(figures::repeat_offenders(cur, previous, &offenders));
-    let est = figures::estimate_groups(cur);
-    let overall_est = est.overall().map(|e| (e.rate, e.lower, e.upper));
-    tables.push(figures::estimates(&est));
+    // A census has nothing to estimate: its rates are the registry's.
+    let est = (!cur.is_census()).then(|| figures::estimate_groups(cur));
+    let overall_est = est
+        .as_ref()
+        .and_then(|e| e.overall())
+        .map(|e| (e.rate, e.lower, e.upper));
+    tables.extend(est.as_ref().map(figures::estimates));
     let mut annex = figures::annex(cur);
     for t in tables.iter_mut().chain(std::iter::once(&mut annex)) {
         t.decimals = cur.profile.rate_decimals;
@@ -125,14 +144,15 @@ pub fn build(
     if incomplete {
         summary.push_str("(未完成)");
     }
-    let cities = cur.cities().len();
+    let cities = cur.groups.below().len();
     Built {
         tables,
         annex,
         paras,
         banners,
         cities,
-        city_label: cur.city_label().to_string(),
+        city_label: cur.words().divisions,
         summary,
+        sampling_intro: sampling_intro(cur),
     }
 }

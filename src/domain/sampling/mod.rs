@@ -172,6 +172,15 @@ pub struct Design {
     pub strata: Vec<StratumDesign>,
 }
 
+impl Design {
+    /// Whether the sample is every account in operation (a census, 全覆盖检查): nothing was
+    /// excluded from the frame and every frame unit was taken.
+    pub fn is_census(&self) -> bool {
+        let taken: u64 = self.strata.iter().map(|s| s.total).sum();
+        self.frame_size > 0 && self.excluded == 0 && taken == self.frame_size
+    }
+}
+
 /// One stratum's part of the design: its size, certainty units and draw.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct StratumDesign {
