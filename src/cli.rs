@@ -78,7 +78,7 @@ pub struct ImportArgs {
     /// 省份,如 江苏(默认:台账标题行或所属地区推断)
     #[arg(long)]
     pub province: Option<String>,
-    /// 省份画像文件(TOML):省份、设区市称谓、合格率小数位、类型方案、地区别名、检查范围
+    /// 省份配置文件(TOML):省份、设区市称谓、合格率小数位、类型方案、地区别名、检查范围
     #[arg(long)]
     pub profile: Option<PathBuf>,
     /// 检查范围:本省的一个市或县(市、区),如 无锡、宜兴市(默认全省);范围外的账号拒收,按所辖县(市、区)或乡镇(街道)分组
@@ -208,6 +208,9 @@ pub struct SheetArgs {
     /// 监测时间 YYYY-MM-DD(监测数据没有 监测时间 列,或某行为空时使用)
     #[arg(long, requires = "monitor")]
     pub monitor_at: Option<String>,
+    /// 监测时间不在本期季度前后 31 天内时仍然预填(默认拒绝,以免用往期数据预填)
+    #[arg(long, requires = "monitor")]
+    pub monitor_any_date: bool,
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,
@@ -346,6 +349,9 @@ pub struct DemoDataArgs {
     /// 输出文件 .xlsx 或 .csv
     #[arg(long)]
     pub out: PathBuf,
+    /// 标题行写上“截至”日期(YYYY-MM-DD),如导出的台账那样
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<chrono::NaiveDate>,
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,

@@ -1,6 +1,14 @@
 fn main() {
     reset_sigpipe();
-    std::process::exit(audit::run(std::env::args_os()));
+    audit::console::init();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // A double click (or a file dropped onto audit.exe) gets the guided start.
+    let code = match audit::guided::wanted(&args) {
+        Some(start) => audit::guided::run(start),
+        None => audit::run(args),
+    };
+    audit::console::finish();
+    std::process::exit(code);
 }
 
 /// Let `audit … | head` end quietly, as command-line tools do, instead of failing to print.

@@ -11,7 +11,8 @@ use std::time::Duration;
 const WB1: &str = "c/sheets/c_检查员01.xlsx";
 const WB2: &str = "c/sheets/c_检查员02.xlsx";
 
-/// Every file under `dir` with its bytes, but the lock file (it records the last holder's pid).
+/// Every file under `dir` with its bytes, but the lock file and the one recording the last
+/// holder's pid.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -20,7 +21,12 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.file_name().unwrap() != ".audit.lock" {
+            } else if !p
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".audit.lock")
+            {
                 let rel = p.strip_prefix(dir).unwrap().display().to_string();
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
@@ -640,8 +646,12 @@ fn a_refused_first_import_leaves_no_folder_and_collect_expands_wildcards() {
     // cmd.exe and PowerShell pass the pattern as it is; collect expands it.
     w.run(&["collect", "--campaign", "c", "c/sheets/*.XLSX"])
         .ok()
-        .stdout_has("采用 c/sheets/c_检查员01.xlsx(检查人 检查员01)")
-        .stdout_has("采用 c/sheets/c_检查员02.xlsx(检查人 检查员02)");
+        .stdout_has(&common::native(
+            "采用 c/sheets/c_检查员01.xlsx(检查人 检查员01)",
+        ))
+        .stdout_has(&common::native(
+            "采用 c/sheets/c_检查员02.xlsx(检查人 检查员02)",
+        ));
     w.run(&["collect", "--campaign", "c", "c/none/*.xlsx"])
         .fails()
         .stderr_has("c/none/*.xlsx: 文件不存在");

@@ -68,6 +68,12 @@ fn layers_point_one_way() {
             &["cmd", "cli", "ops", "store", "formats", "domain"][..],
         ),
         ("cli", &["cli", "domain"][..]),
+        // The process's entry: the console's encoding and the double-click menu, beside cmd.
+        ("console", &["console", "domain"][..]),
+        (
+            "guided",
+            &["guided", "run", "console", "cli", "store", "domain"][..],
+        ),
     ]);
     let mut wrong = Vec::new();
     for file in rust_files(&src) {

@@ -14,8 +14,12 @@ struct Sampled {
     kind: String,
 }
 
-/// Sampled accounts in sample order; the third has a name and type no other sampled account has.
+/// Sampled accounts in sample order; the third has a name and type no other account of the
+/// registry has (a row without an id matches only such an account).
 fn sampled(w: &Workdir) -> Vec<Sampled> {
+    let registry = w.csv("c/registry.csv");
+    let rcol = |h: &str| registry[0].iter().position(|x| x == h).unwrap();
+    let (rname, rkind) = (rcol("名称"), rcol("类型"));
     let rows = w.csv("c/sample.csv");
     let col = |h: &str| rows[0].iter().position(|x| x == h).unwrap();
     let (id, name, kind) = (col("账号ID"), col("名称"), col("类型"));
@@ -28,8 +32,9 @@ fn sampled(w: &Workdir) -> Vec<Sampled> {
         })
         .collect();
     let unique = |s: &Sampled| {
-        all.iter()
-            .filter(|o| o.name == s.name && o.kind == s.kind)
+        registry[1..]
+            .iter()
+            .filter(|r| r[rname] == s.name && r[rkind] == s.kind)
             .count()
             == 1
     };
@@ -146,7 +151,7 @@ fn prefills_follow_the_rules_at_each_boundary() {
     let unmatched = w.csv("c/monitor_unmatched.csv");
     assert_eq!(unmatched[0], ["行号", "账号ID", "名称", "类型", "原因"]);
     assert_eq!(unmatched[1][..2], ["6".to_string(), "NOPE-1".to_string()]);
-    assert_eq!(unmatched[1][4], "账号ID不在本期样本中");
+    assert_eq!(unmatched[1][4], "账号ID不在台账中");
     assert_eq!(unmatched[2][4], "与第 3 行是同一个账号,已用第 3 行");
     // The workbook: pre-filled cells carry the answer, the evidence column says why.
     let rows = cells_of(&w, WB1, "检查表");

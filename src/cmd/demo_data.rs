@@ -15,7 +15,14 @@ pub fn run(args: &DemoDataArgs) -> Result<i32> {
         bail!("--accounts 应大于 0");
     }
     let accounts = generate(args.accounts, args.seed);
-    write_registry(&args.out, "江苏省政务新媒体备案台账(演示数据)", &accounts)?;
+    let title = match args.as_of {
+        Some(d) => format!(
+            "江苏省政务新媒体备案台账(演示数据,截至{})",
+            d.format("%Y年%-m月%-d日")
+        ),
+        None => "江苏省政务新媒体备案台账(演示数据)".to_string(),
+    };
+    write_registry(&args.out, &title, &accounts)?;
     println!(
         "已生成 {} 个演示账号(种子 {}): {}",
         args.accounts,

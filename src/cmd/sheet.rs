@@ -2,12 +2,12 @@
 //! [--show COL,…] [--monitor FILE [--monitor-at DATE]]`
 
 use crate::cli::SheetArgs;
-use crate::ops::issue::{issue, Assignment, IssueRequest, MonitorInput};
+use crate::ops::issue::{issue, Assignment, IssueRequest, MonitorInput, MonitorNotes};
 use crate::store::{self, Access, Campaign, MonitorEntry};
 use anyhow::{anyhow, Result};
 
-/// The request `audit sheet`'s arguments make: the catalog, the assignment and the monitoring
-/// export read from their files.
+/// The request `audit sheet`'s arguments make: the catalog and the assignment read from their
+/// files; the monitoring export is read by the op, under the campaign's profile.
 pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
     let assignment = match &args.assign {
         Some(p) => Assignment::Mapping {
@@ -28,10 +28,9 @@ pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
                 .map(|t| monitor_at(t, today))
                 .transpose()?;
             Some(MonitorInput {
-                source: path.display().to_string(),
-                file: crate::formats::monitor_file::read(path, today)?,
-                sha256: store::sha256_file(path)?,
+                path: path.clone(),
                 at,
+                any_date: args.monitor_any_date,
             })
         }
     };
@@ -60,9 +59,9 @@ fn monitor_at(text: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate>
 /// Run `audit sheet`.
 pub fn run(args: &SheetArgs) -> Result<i32> {
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
-    let issued = issue(&mut camp, &request(args)?)?;
-    println!("已生成 {} 份检查表:", issued.len());
-    for e in issued.iter().map(|i| &i.entry) {
+    let outcome = issue(&mut camp, &request(args)?)?;
+    println!("已生成 {} 份检查表:", outcome.issued.len());
+    for e in outcome.issued.iter().map(|i| &i.entry) {
         println!(
             "  {}  {} 个账号  {}",
             e.inspector,
@@ -77,6 +76,9 @@ pub fn run(args: &SheetArgs) -> Result<i32> {
         .and_then(|s| s.monitor.as_ref())
     {
         print_monitor(&camp, m);
+    }
+    if let Some(notes) = &outcome.monitor {
+        print_notes(notes);
     }
     println!(
         "指标目录已固定在 {}(本项目之后不能再悄悄更换)",
@@ -103,9 +105,51 @@ fn print_monitor(camp: &Campaign, m: &MonitorEntry) {
     }
     if m.unmatched > 0 {
         println!(
-            "  {} 行未匹配到样本账号(不在样本中、同名无法区分等),见 {}",
+            "  {} 行未匹配到样本账号,见 {}",
             m.unmatched,
             camp.path(store::MONITOR_UNMATCHED).display()
         );
+    }
+}
+
+/// What the export left unused or unanswered, and dates taken on `--monitor-any-date`.
+fn print_notes(n: &MonitorNotes) {
+    if !n.unmatched.is_empty() {
+        let kinds: Vec<String> = n
+            .unmatched
+            .iter()
+            .map(|(kind, count)| format!("{kind} {count} 行"))
+            .collect();
+        println!("  未匹配原因: {}", kinds.join(","));
+    }
+    for m in &n.missing {
+        eprintln!("警告: {}", m.describe());
+    }
+    let close: Vec<String> = n
+        .unused
+        .iter()
+        .filter(|u| !u.closest.is_empty())
+        .map(|u| u.describe())
+        .collect();
+    for c in &close {
+        eprintln!("警告: 监测数据的列 {c} 未识别,未使用");
+    }
+    let other: Vec<&str> = n
+        .unused
+        .iter()
+        .filter(|u| u.closest.is_empty())
+        .map(|u| u.header.as_str())
+        .collect();
+    if !other.is_empty() {
+        println!(
+            "  未使用的列: {}(如其中有监测数据,在画像 [monitor.columns] 中写明它对应的列名)",
+            other.join("、")
+        );
+    }
+    if let Some(w) = &n.outside_window {
+        eprintln!("警告: 按 --monitor-any-date 仍然预填,但{w}");
+    }
+    if n.unchecked_dates {
+        println!("  项目没有记录季度(import --period),未检查监测时间是否在本期");
     }
 }

@@ -44,6 +44,27 @@ pub fn is_plausible(d: NaiveDate) -> bool {
     (2000..=2100).contains(&d.year())
 }
 
+/// The first and last day of a campaign's quarter ("2020Q1" → 2020-01-01, 2020-03-31); `None`
+/// for a text that is no quarter.
+pub fn quarter_bounds(period: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let year: i32 = period.get(..4)?.parse().ok()?;
+    if !matches!(period.get(4..5)?, "Q" | "q") || period.len() != 6 {
+        return None;
+    }
+    let quarter: u32 = period
+        .get(5..6)?
+        .parse()
+        .ok()
+        .filter(|q| (1..=4).contains(q))?;
+    let first = NaiveDate::from_ymd_opt(year, 3 * quarter - 2, 1)?;
+    let next = if quarter == 4 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, 3 * quarter + 1, 1)?
+    };
+    Some((first, next.pred_opt()?))
+}
+
 /// A date as the notice writes it: 2020年3月20日.
 pub fn chinese_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
@@ -57,6 +78,22 @@ pub fn chinese_month_day(d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quarters() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            quarter_bounds("2020Q1"),
+            Some((d("2020-01-01"), d("2020-03-31")))
+        );
+        assert_eq!(
+            quarter_bounds("2019q4"),
+            Some((d("2019-10-01"), d("2019-12-31")))
+        );
+        assert_eq!(quarter_bounds("2020Q5"), None);
+        assert_eq!(quarter_bounds("2020Q12"), None);
+        assert_eq!(quarter_bounds("c"), None);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

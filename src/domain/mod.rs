@@ -18,6 +18,7 @@ pub mod registry;
 pub mod report;
 pub mod rng;
 pub mod sampling;
+pub mod shell;
 pub mod signature;
 pub mod stats;
 pub mod text;

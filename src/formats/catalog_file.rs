@@ -14,6 +14,12 @@ pub enum CatalogFileError {
         /// Why.
         source: std::io::Error,
     },
+    /// The file is not UTF-8 (saved as GBK by Notepad or Excel, say).
+    #[error("{file}: 指标目录应为 UTF-8 编码的 TOML(这个文件可能是 GBK 编码);请在记事本中“另存为”并选择 UTF-8 编码后重试")]
+    NotUtf8 {
+        /// The file.
+        file: String,
+    },
     /// The file is not a valid catalog.
     #[error(transparent)]
     Invalid(#[from] CatalogError),
@@ -26,10 +32,17 @@ pub fn load(path: Option<&Path>) -> Result<(Catalog, String), CatalogFileError> 
         return Ok((Catalog::builtin(), DEFAULT_CATALOG.to_string()));
     };
     let file = p.display().to_string();
-    let text = std::fs::read_to_string(p).map_err(|source| CatalogFileError::Read {
+    let bytes = std::fs::read(p).map_err(|source| CatalogFileError::Read {
         file: file.clone(),
         source,
     })?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| CatalogFileError::NotUtf8 { file: file.clone() })?;
+    // Notepad may save UTF-8 with a BOM; TOML has no use for it.
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     let cat = Catalog::parse(&text, &file)?;
     Ok((cat, text))
 }

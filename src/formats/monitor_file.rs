@@ -4,6 +4,7 @@
 
 use super::read::{for_each_row, ReadError, RowRead};
 use crate::domain::monitor::cells::{self, Column};
+use crate::domain::monitor::headers::{self, ColumnAliases, Meaning, Unused};
 use crate::domain::monitor::Observation;
 use crate::domain::registry::Field;
 use std::path::Path;
@@ -19,12 +20,14 @@ pub enum MonitorFileError {
     #[error(transparent)]
     Read(#[from] ReadError),
     /// No header row among the first rows.
-    #[error("{file}: 前 {HEADER_SCAN_ROWS} 行中找不到监测数据的表头:需要 账号ID 列(或 名称 与 类型 两列),以及至少一列监测数据({columns})")]
+    #[error("{file}: 前 {HEADER_SCAN_ROWS} 行中找不到监测数据的表头:需要 账号ID 列(或 名称 与 类型 两列),以及至少一列监测数据({columns}){near}")]
     NoHeader {
         /// The file.
         file: String,
         /// The monitoring columns accepted.
         columns: String,
+        /// The row most like a header and its columns not understood, when there is one.
+        near: String,
     },
     /// Two columns of the header mean the same thing: which one holds the data is a guess.
     #[error("{file} 第 {row} 行表头: 第 {first} 列 \"{first_header}\" 与第 {second} 列 \"{second_header}\" 都是{meaning},无法确定用哪一列;请删去多余的一列")]
@@ -93,60 +96,46 @@ struct Layout {
     id: Option<usize>,
     name: Option<usize>,
     account_type: Option<usize>,
+    owner: Option<usize>,
+    region: Option<usize>,
     monitoring: Vec<(Column, usize)>,
     headers: Vec<String>,
 }
 
-/// What a header cell means to the reader: a key field or a monitoring column.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Meaning {
-    Key(Field),
-    Monitoring(Column),
-}
-
-impl Meaning {
-    fn of(header: &str) -> Option<Meaning> {
-        match Field::from_header(header) {
-            Some(f @ (Field::Id | Field::Name | Field::Type | Field::Platform)) => {
-                Some(Meaning::Key(f))
-            }
-            _ => Column::from_header(header).map(Meaning::Monitoring),
+/// A row's cells read as headers: each recognised column with its meaning, in column order.
+/// Two columns meaning the same thing are an error: the reader would have to guess which one
+/// holds the data.
+fn meanings(
+    row: u32,
+    cells: &[String],
+    file: &str,
+    aliases: &ColumnAliases,
+) -> Result<Vec<(Meaning, usize)>, MonitorFileError> {
+    let mut seen: Vec<(Meaning, usize)> = Vec::new();
+    for (i, h) in cells.iter().enumerate() {
+        let Some(m) = aliases.meaning(h) else {
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == m) {
+            return Err(MonitorFileError::DuplicateColumn {
+                file: file.to_string(),
+                row,
+                first: first + 1,
+                first_header: cells[*first].clone(),
+                second: i + 1,
+                second_header: h.clone(),
+                meaning: m.label().to_string(),
+            });
         }
+        seen.push((m, i));
     }
-
-    fn label(self) -> String {
-        match self {
-            Meaning::Key(f) => f.label().to_string(),
-            Meaning::Monitoring(c) => c.label().to_string(),
-        }
-    }
+    Ok(seen)
 }
 
 impl Layout {
     /// The layout a row describes, when it is a header: an id (or a name and a type) and a
-    /// monitoring column. Two columns meaning the same thing are an error: the reader would
-    /// have to guess which one holds the data.
-    fn from_row(
-        row: u32,
-        cells: &[String],
-        file: &str,
-    ) -> Result<Option<Layout>, MonitorFileError> {
-        let mut seen: Vec<(Meaning, usize)> = Vec::new();
-        for (i, h) in cells.iter().enumerate() {
-            let Some(m) = Meaning::of(h) else { continue };
-            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == m) {
-                return Err(MonitorFileError::DuplicateColumn {
-                    file: file.to_string(),
-                    row,
-                    first: first + 1,
-                    first_header: cells[*first].clone(),
-                    second: i + 1,
-                    second_header: h.clone(),
-                    meaning: m.label(),
-                });
-            }
-            seen.push((m, i));
-        }
+    /// monitoring column.
+    fn from_row(seen: &[(Meaning, usize)], cells: &[String]) -> Option<Layout> {
         let find = |f: Field| {
             seen.iter()
                 .find(|(m, _)| *m == Meaning::Key(f))
@@ -155,7 +144,7 @@ impl Layout {
         let monitoring: Vec<(Column, usize)> = seen
             .iter()
             .filter_map(|(m, i)| match m {
-                Meaning::Monitoring(c) => Some((*c, *i)),
+                Meaning::Evidence(c) => Some((*c, *i)),
                 Meaning::Key(_) => None,
             })
             .collect();
@@ -164,15 +153,17 @@ impl Layout {
         let account_type = find(Field::Type).or(find(Field::Platform));
         let keyed = id.is_some() || (name.is_some() && account_type.is_some());
         if !keyed || monitoring.is_empty() {
-            return Ok(None);
+            return None;
         }
-        Ok(Some(Layout {
+        Some(Layout {
             id,
             name,
             account_type,
+            owner: find(Field::Owner),
+            region: find(Field::Region),
             monitoring,
             headers: cells.to_vec(),
-        }))
+        })
     }
 
     /// One data row as an observation, or the first cell that cannot be read.
@@ -193,6 +184,8 @@ impl Layout {
             id: crate::domain::text::clean_id(&text(self.id)),
             name: text(self.name),
             account_type: text(self.account_type),
+            owner: text(self.owner),
+            region: text(self.region),
             ..Observation::default()
         };
         for &(column, c) in &self.monitoring {
@@ -246,46 +239,94 @@ pub struct MonitorFile {
     pub rows: Vec<Observation>,
     /// The monitoring columns found, as the file heads them.
     pub columns: Vec<String>,
+    /// The evidence those columns hold, in the same order.
+    pub evidence: Vec<Column>,
+    /// The header's columns the pre-fill does not read, with the closest known names.
+    pub unused: Vec<Unused>,
     /// The header's row.
     pub header_row: u32,
 }
 
+/// The header row, or the row most like one (for the error when there is none).
+#[derive(Default)]
+struct HeaderSearch {
+    found: Option<(u32, Layout)>,
+    /// (recognised columns, row, its cells) of the best row that is no header.
+    near: Option<(usize, u32, Vec<String>)>,
+}
+
+impl HeaderSearch {
+    /// Look at one of the first rows.
+    fn look(
+        &mut self,
+        row: u32,
+        cells: &[String],
+        file: &str,
+        aliases: &ColumnAliases,
+    ) -> Result<(), MonitorFileError> {
+        let seen = meanings(row, cells, file, aliases)?;
+        match Layout::from_row(&seen, cells) {
+            Some(l) => self.found = Some((row, l)),
+            None if seen.len() > self.near.as_ref().map_or(0, |(n, _, _)| *n) => {
+                self.near = Some((seen.len(), row, cells.to_vec()));
+            }
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// The error when no row was a header: what the most header-like row lacks.
+    fn no_header(self, file: String, aliases: &ColumnAliases) -> MonitorFileError {
+        let columns: Vec<&str> = Column::ALL.iter().map(|c| c.label()).collect();
+        let near = match self.near {
+            Some((_, row, cells)) => {
+                let unused: Vec<String> = headers::unused(&cells, aliases)
+                    .iter()
+                    .map(Unused::describe)
+                    .collect();
+                format!("。第 {row} 行像是表头,未识别的列: {}", unused.join("、"))
+            }
+            None => String::new(),
+        };
+        MonitorFileError::NoHeader {
+            file,
+            columns: columns.join("、"),
+            near,
+        }
+    }
+}
+
 /// Read a monitoring export: the first sheet of a workbook, or a CSV in any supported encoding.
-/// Dates after `today` are refused.
-pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<MonitorFile, MonitorFileError> {
+/// Headers mean what the built-in aliases and the campaign profile's `[monitor.columns]`
+/// (`aliases`) say. Dates after `today` are refused.
+pub fn read(
+    path: &Path,
+    today: chrono::NaiveDate,
+    aliases: &ColumnAliases,
+) -> Result<MonitorFile, MonitorFileError> {
     let file = path.display().to_string();
-    let mut layout: Option<(u32, Layout)> = None;
+    let mut search = HeaderSearch::default();
     let mut rows = Vec::new();
     let mut failed: Option<MonitorFileError> = None;
     for_each_row(path, None, None, |r: &RowRead<'_>| {
-        match &layout {
+        let step = match &search.found {
             None if r.number > HEADER_SCAN_ROWS => return Ok(false),
-            None => match Layout::from_row(r.number, r.cells, &file) {
-                Ok(l) => layout = l.map(|l| (r.number, l)),
-                Err(e) => {
-                    failed = Some(e);
-                    return Ok(false);
-                }
-            },
-            Some((_, l)) => match l.observation(r.number, r.cells, &file, today) {
-                Ok(o) => rows.push(o),
-                Err(e) => {
-                    failed = Some(e);
-                    return Ok(false);
-                }
-            },
+            None => search.look(r.number, r.cells, &file, aliases),
+            Some((_, l)) => l
+                .observation(r.number, r.cells, &file, today)
+                .map(|o| rows.push(o)),
+        };
+        if let Err(e) = step {
+            failed = Some(e);
+            return Ok(false);
         }
         Ok(true)
     })?;
     if let Some(e) = failed {
         return Err(e);
     }
-    let Some((header_row, layout)) = layout else {
-        let columns: Vec<&str> = Column::ALL.iter().map(|c| c.label()).collect();
-        return Err(MonitorFileError::NoHeader {
-            file,
-            columns: columns.join("、"),
-        });
+    let Some((header_row, layout)) = search.found.take() else {
+        return Err(search.no_header(file, aliases));
     };
     let columns = layout
         .monitoring
@@ -297,6 +338,8 @@ pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<MonitorFile, Monito
     Ok(MonitorFile {
         rows,
         columns,
+        evidence: layout.monitoring.iter().map(|(c, _)| *c).collect(),
+        unused: headers::unused(&layout.headers, aliases),
         header_row,
     })
 }

@@ -155,7 +155,8 @@ fn open_book(path: &Path) -> Result<Sheets<std::io::BufReader<std::fs::File>>, R
 
 /// Expand `*` and `?` in the file name of each path, as a Unix shell would: cmd.exe and
 /// PowerShell hand `D:\交回\*.xlsx` to the program as it is. A pattern matching nothing is
-/// kept, so the caller reports it as a missing file; matches come in name order.
+/// kept, so the caller reports it as a missing file; matches come in name order. Excel's
+/// `~$name.xlsx` owner files are left out unless the pattern itself starts with `~$`.
 pub fn expand_wildcards(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for p in paths {
@@ -176,7 +177,11 @@ pub fn expand_wildcards(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf>
             .flatten()
             .filter_map(|e| e.ok())
             .filter(|e| wildcard_match(&name, &e.file_name().to_string_lossy()))
-            .map(|e| dir.join(e.file_name()))
+            // Excel's owner file (`~$检查表.xlsx`, while the workbook is open) is no workbook.
+            .filter(|e| {
+                name.starts_with("~$") || !e.file_name().to_string_lossy().starts_with("~$")
+            })
+            .map(|e| crate::domain::shell::native(&dir.join(e.file_name())))
             .filter(|f| f.is_file())
             .collect();
         found.sort();

@@ -45,7 +45,7 @@ pub enum RegistryFileError {
         header_row: u32,
     },
     /// The profile's `town_column` is not a column of the file.
-    #[error("{place}: 画像的 town_column = \"{column}\" 不是台账的列;台账的列为: {found}")]
+    #[error("{place}: 配置文件的 town_column = \"{column}\" 不是台账的列;台账的列为: {found}")]
     NoTownColumn {
         /// The file and sheet.
         place: String,

@@ -297,9 +297,10 @@ fn commit(
         requested_size: drawn.size,
         min_per_stratum: req.min_per_stratum,
         take_all: req.take_all.clone(),
-        recheck_source: req.recheck.as_ref().map(|p| p.display().to_string()),
-        exclude_source: req.exclude.as_ref().map(|p| p.display().to_string()),
-        previous: req.previous.as_ref().map(|p| p.display().to_string()),
+        // Only the name: the analyst's own folders (D:\Users\…) stay out of the report.
+        recheck_source: req.recheck.as_deref().map(source_name),
+        exclude_source: req.exclude.as_deref().map(source_name),
+        previous: req.previous.as_deref().map(source_name),
         registry_sha256: camp
             .manifest
             .registry
@@ -359,4 +360,11 @@ fn stage_ids(txn: &mut Txn, name: &str, ids: &[String]) -> Result<Option<String>
     let rows: Vec<Vec<String>> = ids.iter().map(|i| vec![i.clone()]).collect();
     txn.put(&f, &csv_bytes(&["账号ID".to_string()], &rows)?)?;
     Ok(Some(f))
+}
+
+/// A campaign folder's or list file's name, as the design records where a list came from.
+fn source_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| p.display().to_string())
 }

@@ -5,10 +5,12 @@
 use crate::domain::assignment::{self, Item};
 use crate::domain::csv_text::csv_bytes;
 use crate::domain::indicators::Catalog;
+use crate::domain::monitor::headers::{MissingEvidence, Unused};
+use crate::domain::monitor::window::Window;
 use crate::domain::monitor::{MissingTime, Plan, Prefill};
 use crate::domain::registry::{Field, Registry};
 use crate::formats::assign_file::AssignMap;
-use crate::formats::monitor_file::MonitorFile;
+use crate::formats::monitor_file::{MonitorFile, MonitorFileError};
 use crate::formats::workbook::{build, Meta, SheetSpec};
 use crate::store::{self, Campaign, MonitorEntry, SheetsEntry, StoreError, Txn, WorkbookEntry};
 use chrono::NaiveDate;
@@ -30,16 +32,48 @@ pub enum Assignment {
     },
 }
 
-/// A monitoring export to pre-fill from (`--monitor`).
+/// A monitoring export to pre-fill from (`--monitor`). It is read here, under the campaign's
+/// profile, so its headers and types mean what the campaign's other files' do.
 pub struct MonitorInput {
-    /// The file as given, for the manifest and messages.
-    pub source: String,
-    /// Its SHA-256.
-    pub sha256: String,
-    /// Its rows.
-    pub file: MonitorFile,
+    /// The file.
+    pub path: std::path::PathBuf,
     /// `--monitor-at`: the monitoring time of rows that give none.
     pub at: Option<NaiveDate>,
+    /// `--monitor-any-date`: take an export whose dates lie outside the campaign's window
+    /// (named in the outcome and the manifest) instead of refusing it.
+    pub any_date: bool,
+}
+
+/// What `audit sheet` issued, and what it has to say about the monitoring export.
+pub struct IssueOutcome {
+    /// The workbooks, in inspector order.
+    pub issued: Vec<Issued>,
+    /// The monitoring export's findings, when pre-filling.
+    pub monitor: Option<MonitorNotes>,
+}
+
+/// What a monitoring export left unused or unanswered: nothing about it is silent.
+pub struct MonitorNotes {
+    /// Header columns the pre-fill does not read, with the closest known names.
+    pub unused: Vec<Unused>,
+    /// Catalog rules whose evidence column the export lacks.
+    pub missing: Vec<MissingEvidence>,
+    /// Unmatched rows by kind of reason, most frequent first.
+    pub unmatched: Vec<(&'static str, usize)>,
+    /// The export's dates lie outside the window and `--monitor-any-date` took it anyway.
+    pub outside_window: Option<String>,
+    /// The campaign's quarter is unknown, so the export's dates were not checked.
+    pub unchecked_dates: bool,
+}
+
+/// The export as read and matched.
+struct Monitored {
+    source: String,
+    sha256: String,
+    file: MonitorFile,
+    at: Option<NaiveDate>,
+    plan: Plan,
+    outside_window: Option<String>,
 }
 
 /// Everything `audit sheet` asks for.
@@ -118,6 +152,24 @@ pub enum IssueError {
     /// `--monitor` with a catalog that has no monitoring rule.
     #[error("--monitor: 指标目录中没有带监测预填规则(monitor)的指标,无法预填")]
     NoMonitorRule,
+    /// The monitoring export could not be read.
+    #[error(transparent)]
+    MonitorFile(#[from] MonitorFileError),
+    /// The campaign profile's `[monitor.columns]` maps a header to nothing the pre-fill reads.
+    #[error("{}: {error}", store::PROFILE)]
+    MonitorColumns {
+        /// What is wrong with the section.
+        #[from]
+        error: crate::domain::monitor::headers::ColumnAliasError,
+    },
+    /// The monitoring export's dates lie outside the campaign's window.
+    #[error("{source_file}: 监测数据可能不是本期的: {detail};请换用本期的导出,或确认无误后加 --monitor-any-date")]
+    MonitorStale {
+        /// The export.
+        source_file: String,
+        /// Which dates, and the window.
+        detail: String,
+    },
     /// A pre-fill needs a monitoring time.
     #[error("{source_file}: {error}")]
     MonitorTime {
@@ -142,7 +194,7 @@ pub enum IssueError {
 
 /// Issue the workbooks of `camp` as `req` asks, and commit them with the catalog and the
 /// pre-fill record; nothing changes when any step fails.
-pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<Vec<Issued>, IssueError> {
+pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<IssueOutcome, IssueError> {
     let (sample, _) = camp.sample()?;
     let (catalog, catalog_text) = &req.catalog;
     let catalog_sha = crate::domain::digest::sha256_hex(catalog_text.as_bytes());
@@ -153,20 +205,13 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<Vec<Issued>, Iss
     let profile = camp.profile()?;
     let groups = assignment(&sample, &req.assignment, &profile.prefecture_order())?;
     let finding = finding_columns(&sample, req.show.as_deref())?;
-    let plan = match &req.monitor {
-        Some(m) => Some(monitor_plan(m, catalog, &sample, &profile)?),
+    let monitored = match &req.monitor {
+        Some(m) => Some(monitor_plan(camp, m, catalog, &sample, &profile)?),
         None => None,
     };
+    let plan = monitored.as_ref().map(|m| &m.plan);
     let mut txn = camp.begin()?;
-    let issued = make_workbooks(
-        camp,
-        &mut txn,
-        req,
-        &sample,
-        &groups,
-        finding,
-        plan.as_ref(),
-    )?;
+    let issued = make_workbooks(camp, &mut txn, req, &sample, &groups, finding, plan)?;
     let entries: Vec<WorkbookEntry> = issued.iter().map(|(i, _)| i.entry.clone()).collect();
     for old in old_workbooks(camp, &entries)? {
         txn.remove(&old);
@@ -175,12 +220,7 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<Vec<Issued>, Iss
         txn.put_copy(&i.entry.file, bytes)?;
     }
     txn.put(store::CATALOG, catalog_text.as_bytes())?;
-    let monitor = stage_monitor(
-        camp,
-        &mut txn,
-        catalog,
-        req.monitor.as_ref().zip(plan.as_ref()),
-    )?;
+    let monitor = stage_monitor(camp, &mut txn, catalog, monitored.as_ref())?;
     camp.manifest.sheets = Some(SheetsEntry {
         created: store::now(),
         deadline: req.deadline.clone(),
@@ -191,7 +231,36 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<Vec<Issued>, Iss
         monitor,
     });
     camp.commit(txn)?;
-    Ok(issued.into_iter().map(|(i, _)| i).collect())
+    Ok(IssueOutcome {
+        issued: issued.into_iter().map(|(i, _)| i).collect(),
+        monitor: monitored.map(|m| notes(camp, catalog, m)),
+    })
+}
+
+/// What the console says about an export beyond its counts.
+fn notes(camp: &Campaign, catalog: &Catalog, m: Monitored) -> MonitorNotes {
+    let mut kinds: Vec<(&'static str, usize)> = Vec::new();
+    for u in &m.plan.unmatched {
+        match kinds.iter_mut().find(|(k, _)| *k == u.reason.kind()) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((u.reason.kind(), 1)),
+        }
+    }
+    // Stable: equal counts keep the order of their first row.
+    kinds.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let unchecked_dates = camp
+        .manifest
+        .period
+        .as_deref()
+        .and_then(Window::for_period)
+        .is_none();
+    MonitorNotes {
+        missing: crate::domain::monitor::headers::missing_evidence(catalog, &m.file.evidence),
+        unused: m.file.unused,
+        unmatched: kinds,
+        outside_window: m.outside_window,
+        unchecked_dates,
+    }
 }
 
 /// Workbooks exist: only with `--force`, and not with another catalog once answers are in.
@@ -441,27 +510,58 @@ fn old_workbooks(camp: &Campaign, keep: &[WorkbookEntry]) -> Result<Vec<String>,
     Ok(remove)
 }
 
-/// Apply the catalog's monitoring rules to the sample.
+/// Read the export under the campaign's profile, check its dates against the campaign's
+/// window, and apply the catalog's monitoring rules to the sample.
 fn monitor_plan(
+    camp: &Campaign,
     m: &MonitorInput,
     catalog: &Catalog,
     sample: &Registry,
     profile: &crate::domain::profile::Profile,
-) -> Result<Plan, IssueError> {
+) -> Result<Monitored, IssueError> {
     if !catalog.indicators.iter().any(|i| i.monitor.is_some()) {
         return Err(IssueError::NoMonitorRule);
     }
-    let classify = |t: &str| profile.types.classify(t).to_string();
-    crate::domain::monitor::plan(
+    let source = m.path.display().to_string();
+    let today = chrono::Local::now().date_naive();
+    let aliases = crate::domain::monitor::headers::ColumnAliases::new(&profile.monitor_columns)?;
+    let file = crate::formats::monitor_file::read(&m.path, today, &aliases)?;
+    let window = camp.manifest.period.as_deref().and_then(Window::for_period);
+    let outside_window = match window.map(|w| {
+        (
+            crate::domain::monitor::window::check(&w, &file.rows, m.at),
+            w,
+        )
+    }) {
+        Some((Err(stale), w)) if m.any_date => Some(stale.describe(&w)),
+        Some((Err(stale), w)) => {
+            return Err(IssueError::MonitorStale {
+                source_file: source,
+                detail: stale.describe(&w),
+            })
+        }
+        _ => None,
+    };
+    let registry = camp.registry()?;
+    let plan = crate::domain::monitor::plan(
         catalog,
+        &registry.accounts,
         &sample.accounts,
-        m.file.rows.clone(),
+        file.rows.clone(),
         m.at,
-        classify,
+        profile,
     )
     .map_err(|error| IssueError::MonitorTime {
-        source_file: m.source.clone(),
+        source_file: source.clone(),
         error,
+    })?;
+    Ok(Monitored {
+        sha256: store::sha256_file(&m.path)?,
+        source,
+        file,
+        at: m.at,
+        plan,
+        outside_window,
     })
 }
 
@@ -483,7 +583,7 @@ fn stage_monitor(
     camp: &Campaign,
     txn: &mut Txn,
     catalog: &Catalog,
-    monitored: Option<(&MonitorInput, &Plan)>,
+    monitored: Option<&Monitored>,
 ) -> Result<Option<MonitorEntry>, IssueError> {
     let old = camp
         .manifest
@@ -492,7 +592,7 @@ fn stage_monitor(
         .and_then(|s| s.monitor.as_ref());
     let prefill_sha = old.map(|m| m.prefill_sha256.as_str());
     let unmatched_sha = old.map(|m| m.unmatched_sha256.as_str());
-    let Some((input, plan)) = monitored else {
+    let Some(m) = monitored else {
         for (rel, sha) in [
             (store::MONITOR_PREFILL, prefill_sha),
             (store::MONITOR_UNMATCHED, unmatched_sha),
@@ -504,16 +604,17 @@ fn stage_monitor(
         }
         return Ok(None);
     };
+    let plan = &m.plan;
     let (ph, pr) = crate::domain::monitor::prefill_table(catalog, &plan.prefills);
     let (uh, ur) = crate::domain::monitor::unmatched_table(&plan.unmatched);
     let prefill_bytes = csv_bytes(&ph, &pr)?;
     let unmatched_bytes = csv_bytes(&uh, &ur)?;
     Ok(Some(MonitorEntry {
-        source: input.source.clone(),
-        source_sha256: input.sha256.clone(),
-        monitor_at: input.at.map(|d| d.to_string()),
-        columns: input.file.columns.join("、"),
-        rows: input.file.rows.len() as u64,
+        source: m.source.clone(),
+        source_sha256: m.sha256.clone(),
+        monitor_at: m.at.map(|d| d.to_string()),
+        columns: m.file.columns.join("、"),
+        rows: m.file.rows.len() as u64,
         matched: plan.matched as u64,
         unmatched: plan.unmatched.len() as u64,
         prefilled: plan.prefills.len() as u64,
@@ -524,5 +625,6 @@ fn stage_monitor(
             &unmatched_bytes,
             unmatched_sha,
         )?,
+        outside_window: m.outside_window.clone().unwrap_or_default(),
     }))
 }

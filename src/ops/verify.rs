@@ -21,8 +21,10 @@ impl Verification {
 pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
     let design = camp.manifest.sample.as_ref().ok_or_else(|| {
         StoreError::Missing(format!(
-            "{}: 尚未抽样;请先运行 audit sample",
-            camp.dir.display()
+            "{}: 尚未抽样;请先运行 {} sample --campaign {}",
+            camp.dir.display(),
+            crate::domain::shell::program(),
+            crate::domain::shell::arg(&camp.dir)
         ))
     })?;
     let mut problems = Vec::new();

@@ -2,14 +2,19 @@
 //!
 //! The OS releases it when the process ends, however it ends, so there is never a stale lock to
 //! remove by hand. std's `File::lock` family is `flock` on Unix and `LockFileEx` on Windows.
+//!
+//! A writer records its process id in a separate small file, `DIR/.audit.lock-holder`, never in
+//! the lock file itself: on Windows `LockFileEx` also blocks reads of the locked range, so a
+//! second command could not read a pid kept there.
 
 use super::StoreError;
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// The lock file's name inside the campaign folder.
 pub const LOCK_FILE: &str = ".audit.lock";
+/// The process id of the last writer to take the lock (read only while the lock is held).
+pub const HOLDER_FILE: &str = ".audit.lock-holder";
 
 /// Shared for commands that only read, exclusive for commands that change the campaign.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +29,7 @@ pub enum LockMode {
 #[derive(Debug)]
 pub struct CampaignLock {
     _file: File,
+    dir: std::path::PathBuf,
     /// The mode held.
     pub mode: LockMode,
 }
@@ -34,7 +40,7 @@ impl CampaignLock {
     pub fn acquire(dir: &Path, mode: LockMode, wait: bool) -> Result<CampaignLock, StoreError> {
         let path = dir.join(LOCK_FILE);
         let io = |e: std::io::Error| StoreError::io(&path, e);
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
@@ -55,19 +61,27 @@ impl CampaignLock {
                 let readers = mode == LockMode::Exclusive && shared_free(&path);
                 return Err(StoreError::Busy {
                     dir: dir.to_path_buf(),
-                    pid: if readers { None } else { holder_pid(&mut file) },
+                    pid: if readers { None } else { holder_pid(dir) },
                 });
             }
             Err(TryLockError::Error(e)) => return Err(io(e)),
         }
         if mode == LockMode::Exclusive {
             // Best effort: lets a second command name who holds the campaign.
-            let _ = file.set_len(0).and_then(|()| {
-                file.seek(SeekFrom::Start(0))?;
-                write!(file, "{}", std::process::id())
-            });
+            let _ = std::fs::write(dir.join(HOLDER_FILE), std::process::id().to_string());
         }
-        Ok(CampaignLock { _file: file, mode })
+        Ok(CampaignLock {
+            _file: file,
+            dir: dir.to_path_buf(),
+            mode,
+        })
+    }
+
+    /// Delete the lock file and the holder file (a refused first import taking its new folder
+    /// away again); the lock itself is released when `self` is dropped.
+    pub fn remove_files(&self) {
+        let _ = std::fs::remove_file(self.dir.join(HOLDER_FILE));
+        let _ = std::fs::remove_file(self.dir.join(LOCK_FILE));
     }
 }
 
@@ -76,13 +90,13 @@ fn shared_free(path: &Path) -> bool {
     std::fs::File::open(path).is_ok_and(|f| f.try_lock_shared().is_ok())
 }
 
-/// The process id the current holder wrote, if it can be read (Windows refuses reads of a
-/// locked range, so there the message goes without it).
-fn holder_pid(file: &mut File) -> Option<u32> {
-    let mut s = String::new();
-    file.seek(SeekFrom::Start(0)).ok()?;
-    file.read_to_string(&mut s).ok()?;
-    s.trim().parse().ok()
+/// The process id the current holder wrote, if it can be read.
+fn holder_pid(dir: &Path) -> Option<u32> {
+    std::fs::read_to_string(dir.join(HOLDER_FILE))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]

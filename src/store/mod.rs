@@ -6,6 +6,7 @@
 //! of several files lands whole or not at all (see [`txn`]). File names and the schemas of the
 //! files read back live here ([`records`]).
 
+pub mod in_use;
 pub mod lock;
 pub mod output;
 pub mod records;
@@ -81,6 +82,13 @@ pub enum StoreError {
         /// The file.
         path: PathBuf,
     },
+    /// A committed change could not be finished because a file was opened meanwhile; the
+    /// journal keeps it, and the next command finishes it.
+    #[error("{}: 文件被其他程序占用(可能在 Excel 中打开)。更改已经保存,但还差这一步没有完成;关闭该文件后再运行任一 audit 命令(例如 status)即可自动完成", path.display())]
+    FinishLater {
+        /// The file.
+        path: PathBuf,
+    },
     /// Any other I/O failure, with the file.
     #[error("{}: {source}", path.display())]
     Io {
@@ -98,7 +106,7 @@ pub enum StoreError {
         detail: String,
     },
     /// The folder has no manifest.
-    #[error("{} 不是检查抽查项目目录(缺少 {MANIFEST});请先运行 audit import FILE --campaign {}", dir.display(), dir.display())]
+    #[error("{} 不是检查抽查项目目录(缺少 {MANIFEST});请先运行 {} import 台账文件 --campaign {}", dir.display(), crate::domain::shell::program(), crate::domain::shell::arg(dir))]
     NotCampaign {
         /// The folder.
         dir: PathBuf,
@@ -142,9 +150,10 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// An I/O error on `path`; a sharing violation becomes [`StoreError::FileInUse`].
+    /// An I/O error on `path`; on an existing file, a sharing violation or access denied (what
+    /// Windows gives for a file another program holds open) becomes [`StoreError::FileInUse`].
     pub fn io(path: &Path, source: std::io::Error) -> StoreError {
-        if is_in_use(&source) {
+        if in_use::is_in_use(&source) && path.exists() {
             return StoreError::FileInUse {
                 path: path.to_path_buf(),
             };
@@ -154,18 +163,6 @@ impl StoreError {
             source,
         }
     }
-}
-
-/// Windows reports a file held open by Excel as a sharing or lock violation.
-fn is_in_use(e: &std::io::Error) -> bool {
-    cfg!(windows) && is_sharing_violation(e.raw_os_error())
-}
-
-/// ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33): the codes `MoveFileExW` and
-/// `CreateFileW` give for a file another program holds open. (On Unix the same numbers mean
-/// other things, hence the `cfg!(windows)` in [`is_in_use`].)
-fn is_sharing_violation(code: Option<i32>) -> bool {
-    matches!(code, Some(32) | Some(33))
 }
 
 /// Rename `from` over `to`. std's rename replaces an existing file on Unix and Windows alike
@@ -324,6 +321,10 @@ pub struct MonitorEntry {
     pub prefill_sha256: String,
     /// SHA-256 of [`MONITOR_UNMATCHED`] as written.
     pub unmatched_sha256: String,
+    /// The export's dates lay outside the campaign's window and `--monitor-any-date` took it:
+    /// which dates, and the window. Empty (and absent from the manifest) otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub outside_window: String,
 }
 
 /// One issued workbook.
@@ -433,9 +434,13 @@ impl Campaign {
         if !self.created || self.dir.join(MANIFEST).exists() {
             return;
         }
-        let _ = std::fs::remove_dir_all(self.dir.join(txn::STAGING_DIR));
-        let _ = std::fs::remove_file(self.dir.join(lock::LOCK_FILE));
-        let _ = std::fs::remove_dir(&self.dir);
+        let Campaign { dir, _lock, .. } = self;
+        let _ = std::fs::remove_dir_all(dir.join(txn::STAGING_DIR));
+        _lock.remove_files();
+        // Windows deletes an open file only when its last handle closes: close the lock first,
+        // or the folder is not yet empty.
+        drop(_lock);
+        let _ = std::fs::remove_dir(&dir);
     }
 
     /// Open an existing campaign, locked for `access`, after finishing or discarding whatever
@@ -518,7 +523,7 @@ impl Campaign {
 
     /// A path inside the campaign (for messages and reading; writes go through a [`Txn`]).
     pub fn path(&self, rel: &str) -> PathBuf {
-        self.dir.join(rel)
+        crate::domain::shell::join_rel(&self.dir, rel)
     }
 
     /// Refuse to replace or remove `rel` unless it is absent or exactly as the tool wrote it
@@ -623,6 +628,7 @@ fn has_foreign_files(dir: &Path) -> Result<bool, StoreError> {
     let entries = std::fs::read_dir(dir).map_err(|e| StoreError::io(dir, e))?;
     let ours = [
         lock::LOCK_FILE,
+        lock::HOLDER_FILE,
         txn::STAGING_DIR,
         txn::JOURNAL,
         txn::JOURNAL_TMP,
@@ -671,16 +677,11 @@ mod tests {
 
     #[test]
     fn a_file_open_in_excel_gets_a_clear_message() {
-        assert!(is_sharing_violation(Some(32)) && is_sharing_violation(Some(33)));
-        assert!(!is_sharing_violation(Some(2)) && !is_sharing_violation(None));
         let msg = StoreError::FileInUse {
             path: PathBuf::from("sheets/检查表.xlsx"),
         }
         .to_string();
         assert!(msg.contains("文件被其他程序占用(可能在 Excel 中打开),请关闭后重试"));
-        // On Linux a code 32 (EPIPE) is not a sharing violation.
-        let e = std::io::Error::from_raw_os_error(32);
-        assert_eq!(is_in_use(&e), cfg!(windows));
     }
 
     #[test]

@@ -88,6 +88,8 @@ where
     F: FnOnce(&Path) -> Result<()>,
 {
     let dir = parent_of(path);
+    // A file open in Excel is found before anything is written.
+    crate::store::in_use::check_free([path.to_path_buf()])?;
     std::fs::create_dir_all(&dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
@@ -174,6 +176,9 @@ where
     F: FnOnce(&Path) -> Result<()>,
 {
     guard_output_dir(out, force)?;
+    // The old folder is renamed aside: a file in it open in Excel is found before anything
+    // is written.
+    crate::store::in_use::check_free([out.to_path_buf()])?;
     let parent = parent_of(out);
     std::fs::create_dir_all(&parent).with_context(|| format!("无法创建 {}", parent.display()))?;
     let name = out
@@ -191,7 +196,7 @@ where
     if out.exists() {
         if let Err(e) = std::fs::rename(out, &old) {
             let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e).with_context(|| format!("无法替换 {}", out.display()));
+            return Err(crate::store::StoreError::io(out, e).into());
         }
     }
     if let Err(e) = std::fs::rename(&tmp, out) {
@@ -199,7 +204,7 @@ where
             let _ = std::fs::rename(&old, out);
         }
         let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e).with_context(|| format!("无法写入 {}", out.display()));
+        return Err(crate::store::StoreError::io(out, e).into());
     }
     if old.exists() {
         let _ = std::fs::remove_dir_all(&old);

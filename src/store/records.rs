@@ -181,9 +181,10 @@ impl Campaign {
     pub fn registry(&self) -> Result<Registry, StoreError> {
         let entry = self.manifest.registry.as_ref().ok_or_else(|| {
             StoreError::Missing(format!(
-                "{}: 尚未导入台账;请先运行 audit import FILE --campaign {}",
+                "{}: 尚未导入台账;请先运行 {} import 台账文件 --campaign {}",
                 self.dir.display(),
-                self.dir.display()
+                crate::domain::shell::program(),
+                crate::domain::shell::arg(&self.dir)
             ))
         })?;
         let path = self.path(&entry.file);
@@ -211,9 +212,10 @@ impl Campaign {
     pub fn sample(&self) -> Result<(Registry, Vec<SampleMark>), StoreError> {
         if self.manifest.sample.is_none() {
             return Err(StoreError::Missing(format!(
-                "{}: 尚未抽样;请先运行 audit sample --campaign {}",
+                "{}: 尚未抽样;请先运行 {} sample --campaign {}",
                 self.dir.display(),
-                self.dir.display()
+                crate::domain::shell::program(),
+                crate::domain::shell::arg(&self.dir)
             )));
         }
         let path = self.path(SAMPLE);
@@ -257,8 +259,10 @@ impl Campaign {
         let path = self.path(CATALOG);
         let Some(sheets) = &self.manifest.sheets else {
             return Err(StoreError::Missing(format!(
-                "{}: 尚未生成检查表(缺少 {CATALOG});请先运行 audit sheet",
-                self.dir.display()
+                "{}: 尚未生成检查表(缺少 {CATALOG});请先运行 {} sheet --campaign {}",
+                self.dir.display(),
+                crate::domain::shell::program(),
+                crate::domain::shell::arg(&self.dir)
             )));
         };
         let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
@@ -324,7 +328,7 @@ impl Campaign {
         let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => StoreError::Corrupt {
                 path: path.clone(),
-                detail: "画像文件缺失(导入时用了 --profile);请用 import --profile 重新导入".into(),
+                detail: "配置文件缺失(导入时用了 --profile);请用 import --profile 重新导入".into(),
             },
             _ => StoreError::io(&path, e),
         })?;

@@ -136,9 +136,10 @@ impl Campaign {
     pub fn rectify_entry(&self) -> Result<&RectifyEntry, StoreError> {
         self.manifest.rectify.as_ref().ok_or_else(|| {
             StoreError::Missing(format!(
-                "{}: 尚未生成整改反馈表;请先运行 audit rectify sheets --campaign {} --deadline YYYY-MM-DD",
+                "{}: 尚未生成整改反馈表;请先运行 {} rectify sheets --campaign {} --deadline YYYY-MM-DD",
                 self.dir.display(),
-                self.dir.display()
+                crate::domain::shell::program(),
+                crate::domain::shell::arg(&self.dir)
             ))
         })
     }

@@ -11,6 +11,7 @@
 //! exits (code 86, nothing cleaned up, like a kill) at the k-th durable step of the store.
 
 use super::StoreError;
+use crate::domain::shell::join_rel;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -169,10 +170,20 @@ impl Txn {
     }
 
     /// Commit: write the journal (the commit point), carry out the moves, clean up.
+    ///
+    /// Before the commit point every file the moves will replace or delete, and every folder
+    /// they will rename, is checked (see [`super::in_use`]): a file open in Excel stops the
+    /// command there, with nothing changed. Should one be opened in the moment after, the change
+    /// stays committed, a warning says so, and the next command finishes it.
     pub fn commit(mut self) -> Result<(), StoreError> {
         let journal = Journal {
             steps: std::mem::take(&mut self.steps),
         };
+        super::in_use::check_free(journal.steps.iter().map(|s| match s {
+            Step::Put(rel) | Step::PutDir(rel) | Step::Remove(rel) => {
+                crate::domain::shell::join_rel(&self.dir, rel)
+            }
+        }))?;
         let text = toml::to_string(&journal).map_err(|e| StoreError::Internal(e.to_string()))?;
         let tmp = self.dir.join(JOURNAL_TMP);
         write_hashed(&tmp, |w| w.write_all(text.as_bytes()))
@@ -182,7 +193,13 @@ impl Txn {
         std::fs::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
         self.committed = true;
         fault_point();
-        roll_forward(&self.dir, &journal)
+        match roll_forward(&self.dir, &journal) {
+            Err(e @ StoreError::FinishLater { .. }) => {
+                eprintln!("注意: {e}");
+                Ok(())
+            }
+            other => other,
+        }
     }
 }
 
@@ -221,15 +238,23 @@ where
     Ok(crate::domain::digest::hex(&hasher.finalize()))
 }
 
-/// Carry out a committed journal; every step can be repeated after a crash.
+/// Carry out a committed journal; every step can be repeated after a crash. A file held open
+/// by another program leaves the rest to the next command ([`StoreError::FinishLater`]).
 fn roll_forward(dir: &Path, journal: &Journal) -> Result<(), StoreError> {
+    roll_forward_steps(dir, journal).map_err(|e| match e {
+        StoreError::FileInUse { path } => StoreError::FinishLater { path },
+        e => e,
+    })
+}
+
+fn roll_forward_steps(dir: &Path, journal: &Journal) -> Result<(), StoreError> {
     let staging = dir.join(STAGING_DIR);
     let trash = dir.join(TRASH_DIR);
     for step in &journal.steps {
         match step {
-            Step::Put(rel) => move_into_place(&staging.join(rel), &dir.join(rel))?,
+            Step::Put(rel) => move_into_place(&staging.join(rel), &join_rel(dir, rel))?,
             Step::PutDir(rel) => {
-                let (from, to) = (staging.join(rel), dir.join(rel));
+                let (from, to) = (staging.join(rel), join_rel(dir, rel));
                 if from.exists() {
                     if to.exists() {
                         let aside = trash.join(rel);
@@ -247,7 +272,7 @@ fn roll_forward(dir: &Path, journal: &Journal) -> Result<(), StoreError> {
                 }
             }
             Step::Remove(rel) => {
-                let p = dir.join(rel);
+                let p = join_rel(dir, rel);
                 if p.is_file() {
                     std::fs::remove_file(&p).map_err(|e| StoreError::io(&p, e))?;
                     fault_point();

@@ -58,9 +58,31 @@ impl Run {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
+    absolute(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name),
+    )
+}
+
+/// The audit binary, as an absolute path. Under Wine the paths cargo gives are Unix paths
+/// ("/work/…"), which Windows resolves against the current drive: made absolute here (while the
+/// test's own current folder is on the drive Wine maps to "/") they work from any folder.
+pub fn audit_bin() -> PathBuf {
+    absolute(&assert_cmd::cargo::cargo_bin("audit"))
+}
+
+/// A path as the program prints it: with `\` on Windows.
+pub fn native(p: &str) -> String {
+    if cfg!(windows) {
+        p.replace('/', "\\")
+    } else {
+        p.to_string()
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 impl Workdir {
@@ -81,8 +103,8 @@ impl Workdir {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let out: Output = assert_cmd::Command::cargo_bin("audit")
-            .expect("the audit binary")
+        let out: Output = assert_cmd::Command::new(audit_bin())
+            .env("AUDIT_OUTPUT_ENCODING", "utf-8")
             .args(args)
             .current_dir(self.dir.path())
             .output()
@@ -108,8 +130,10 @@ impl Workdir {
     /// The audit binary, to run in the scratch dir as a child the test manages itself (races,
     /// waits, injected faults).
     pub fn command(&self) -> Command {
-        let mut c = Command::new(assert_cmd::cargo::cargo_bin("audit"));
-        c.current_dir(self.dir.path());
+        let mut c = Command::new(audit_bin());
+        // The tests read UTF-8, whatever the console's code page (see src/console.rs).
+        c.current_dir(self.dir.path())
+            .env("AUDIT_OUTPUT_ENCODING", "utf-8");
         c
     }
 

@@ -63,14 +63,13 @@ pub fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
         ),
         show: None,
         monitor: Some(MonitorInput {
-            source: monitor.display().to_string(),
-            sha256: store::sha256_file(&monitor)?,
-            file: crate::formats::monitor_file::read(&monitor, chrono::Local::now().date_naive())?,
+            path: monitor,
             at: None,
+            any_date: false,
         }),
         force: false,
     };
-    let issued = issue(&mut camp, &request)?;
+    let issued = issue(&mut camp, &request)?.issued;
     println!(
         "  已生成 {} 份检查表: {}",
         issued.len(),

@@ -101,11 +101,9 @@ pub struct DateRange {
 impl DateRange {
     /// From the campaign's period ("2020Q1" → from 2020-01-01) up to `today`.
     pub fn for_period(period: Option<&str>, today: chrono::NaiveDate) -> DateRange {
-        let start = period.and_then(|p| {
-            let year: i32 = p.get(..4)?.parse().ok()?;
-            let quarter: u32 = p.get(5..6)?.parse().ok()?;
-            chrono::NaiveDate::from_ymd_opt(year, 3 * quarter - 2, 1)
-        });
+        let start = period
+            .and_then(crate::domain::dates::quarter_bounds)
+            .map(|(first, _)| first);
         DateRange {
             earliest: start
                 .or(chrono::NaiveDate::from_ymd_opt(2000, 1, 1))
@@ -191,7 +189,10 @@ impl std::fmt::Display for Problem {
         if let Some(c) = &self.column {
             write!(f, " [{c}]")?;
         }
-        write!(f, ": {}", self.message)
+        // A reader's error often names the file already: say it once.
+        let prefix = format!("{}: ", self.source);
+        let message = self.message.strip_prefix(&prefix).unwrap_or(&self.message);
+        write!(f, ": {message}")
     }
 }
 

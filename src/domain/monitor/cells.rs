@@ -35,7 +35,9 @@ impl Column {
         Column::MonitoredAt,
     ];
 
-    /// The headers accepted for the column (compared without blanks, width or case).
+    /// The headers accepted for the column (compared without blanks, width or case): the one
+    /// list of the built-in spellings, vendors' included. A profile's `[monitor.columns]` adds
+    /// an office's own.
     pub fn aliases(self) -> &'static [&'static str] {
         match self {
             Column::LastPost => &[
@@ -44,11 +46,33 @@ impl Column {
                 "最后发布时间",
                 "最近发布时间",
                 "最新发布时间",
+                "最新更新时间",
                 "最后更新",
                 "最近更新",
-                "最新更新时间",
+                "最后更新日期",
+                "最近更新日期",
+                "最后发文时间",
+                "最近发文时间",
+                "最新发文时间",
+                "最后发文日期",
+                "最近1次更新时间",
+                "最近一次更新时间",
+                "最后一次更新时间",
+                "最近1次发布时间",
+                "最近一次发布时间",
+                "最后一次发布时间",
+                "最近1次发文时间",
+                "最近一次发文时间",
             ],
-            Column::Messages => &["留言数", "留言总数", "收到留言数", "网民留言数", "留言数量"],
+            Column::Messages => &[
+                "留言数",
+                "留言总数",
+                "收到留言数",
+                "网民留言数",
+                "留言数量",
+                "留言量",
+                "收到留言",
+            ],
             Column::Unanswered => &[
                 "未回复数",
                 "超期未回复数",
@@ -56,9 +80,24 @@ impl Column {
                 "逾期未回复数",
                 "未回复留言数",
                 "超期未回复留言数",
+                "逾期未回复留言数",
+                "超期未回复",
+                "逾期未回复",
+                "超时未回复",
+                "超期未回复留言",
+                "逾期未回复留言",
+                "未回复",
             ],
-            Column::Interaction => &["互动功能", "互动功能状态", "互动状态"],
-            Column::MonitoredAt => &["监测时间", "监测日期", "监测时间点", "采集时间"],
+            Column::Interaction => &["互动功能", "互动功能状态", "互动状态", "互动功能是否正常"],
+            Column::MonitoredAt => &[
+                "监测时间",
+                "监测日期",
+                "监测时间点",
+                "采集时间",
+                "数据采集时间",
+                "监测截止时间",
+                "监测截止日期",
+            ],
         }
     }
 

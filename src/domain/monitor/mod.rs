@@ -4,11 +4,16 @@
 //! is read in `io::monitor_file`, the workbook shows the result.
 
 pub mod cells;
+pub mod headers;
+pub mod window;
 
 use crate::domain::indicators::{Catalog, MonitorRule};
+use crate::domain::profile::{Profile, Region};
+use crate::domain::registry::normalize::PROVINCE_REGION;
 use crate::domain::registry::Account;
+use crate::domain::text::match_key;
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The state of an account's interaction function (互动功能) in an export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +46,10 @@ pub struct Observation {
     pub name: String,
     /// 类型 as written in the export.
     pub account_type: String,
+    /// 开设主体, when the export has it: narrows a match by name.
+    pub owner: String,
+    /// 所属地区 as written, when the export has it: narrows a match by name.
+    pub region: String,
     /// 最近更新时间 (the date is what counts).
     pub last_post: Option<NaiveDate>,
     /// 留言数.
@@ -53,17 +62,61 @@ pub struct Observation {
     pub monitored_at: Option<NaiveDate>,
 }
 
+/// The columns a match by name compared, for the reasons: 名称、类型 and, where the export has
+/// them, 开设主体 and 所属地区.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NameKeys {
+    /// 开设主体 was compared.
+    pub owner: bool,
+    /// 所属地区 was compared.
+    pub region: bool,
+}
+
+impl NameKeys {
+    fn label(self) -> String {
+        let mut keys = vec!["名称", "类型"];
+        if self.owner {
+            keys.push("开设主体");
+        }
+        if self.region {
+            keys.push("所属地区");
+        }
+        keys.join("、")
+    }
+}
+
 /// Why a row of the export pre-fills nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UnmatchedReason {
-    /// The id is not a sampled account.
+    /// The id is an account of the registry outside the sample.
     NotSampled,
-    /// No id, and no sampled account has this name and type.
-    NoSuchName,
-    /// No id, and several sampled accounts have this name and type.
+    /// The id is no account of the registry.
+    NotInRegistry,
+    /// No id; the name (with type, owner, region) is one account of the registry, outside the
+    /// sample.
+    OtherAccount {
+        /// That account.
+        id: String,
+        /// The columns compared.
+        keys: NameKeys,
+    },
+    /// No id, and no account of the registry has this name and type (and owner, region).
+    NoSuchName {
+        /// The columns compared.
+        keys: NameKeys,
+    },
+    /// No id, and several accounts of the registry share this name and type (and owner,
+    /// region): the evidence belongs to one of them, and which one is not known.
     AmbiguousName {
         /// How many.
         count: usize,
+        /// The columns compared.
+        keys: NameKeys,
+    },
+    /// No id, and the row's 所属地区 names no place of the province.
+    BadRegion {
+        /// Why, as region resolution says.
+        detail: String,
     },
     /// The row names neither an id nor a name.
     NoKey,
@@ -79,16 +132,42 @@ impl UnmatchedReason {
     pub fn label(&self) -> String {
         match self {
             UnmatchedReason::NotSampled => "账号ID不在本期样本中".into(),
-            UnmatchedReason::NoSuchName => "样本中没有同名同类型的账号".into(),
-            UnmatchedReason::AmbiguousName { count } => {
+            UnmatchedReason::NotInRegistry => "账号ID不在台账中".into(),
+            UnmatchedReason::OtherAccount { id, keys } => {
+                format!("{}对应台账中的账号 {id},它不在本期样本中", keys.label())
+            }
+            UnmatchedReason::NoSuchName { keys } => {
+                format!("台账中没有{}都相同的账号", keys.label())
+            }
+            UnmatchedReason::AmbiguousName { count, keys } => {
+                let more = if keys.owner && keys.region {
+                    ""
+                } else {
+                    "(或 开设主体、所属地区 列)"
+                };
                 format!(
-                    "样本中有 {count} 个同名同类型账号,无法确定是哪一个(请在监测数据中提供账号ID)"
+                    "同名账号 {count} 个({}都相同),无法确定是哪一个;请在监测数据中给出账号ID{more}",
+                    keys.label()
                 )
             }
+            UnmatchedReason::BadRegion { detail } => format!("无法按所属地区区分: {detail}"),
             UnmatchedReason::NoKey => "没有账号ID,也没有名称".into(),
             UnmatchedReason::Duplicate { first_row } => {
                 format!("与第 {first_row} 行是同一个账号,已用第 {first_row} 行")
             }
+        }
+    }
+
+    /// A short heading for counting reasons on the console.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            UnmatchedReason::NotSampled | UnmatchedReason::OtherAccount { .. } => "不在本期样本中",
+            UnmatchedReason::NotInRegistry => "账号ID不在台账中",
+            UnmatchedReason::NoSuchName { .. } => "台账中没有这个账号",
+            UnmatchedReason::AmbiguousName { .. } => "同名账号无法区分",
+            UnmatchedReason::BadRegion { .. } => "所属地区无法识别",
+            UnmatchedReason::NoKey => "没有账号ID和名称",
+            UnmatchedReason::Duplicate { .. } => "同一账号的重复行",
         }
     }
 }
@@ -111,45 +190,109 @@ pub struct Matching {
     pub unmatched: Vec<Unmatched>,
 }
 
-/// Match rows to sampled accounts: by id when the row has one, else by name and type (the type
-/// classified by `classify`, as import does). A second row for an account is unmatched.
-pub fn match_sample(
-    sample: &[Account],
-    rows: Vec<Observation>,
-    classify: impl Fn(&str) -> String,
-) -> Matching {
-    let ids: std::collections::HashSet<&str> = sample.iter().map(|a| a.id.as_str()).collect();
-    let mut by_name: HashMap<(String, String), Vec<&str>> = HashMap::new();
-    for a in sample {
-        let key = (
-            crate::domain::text::match_key(&a.name),
-            a.account_type.clone(),
-        );
-        by_name.entry(key).or_default().push(&a.id);
+/// The registry's accounts by name and type (classified as import does), to find the one
+/// account a row without an id is about.
+struct ByName<'a> {
+    accounts: HashMap<(String, String), Vec<&'a Account>>,
+}
+
+impl<'a> ByName<'a> {
+    fn new(registry: &'a [Account]) -> ByName<'a> {
+        let mut accounts: HashMap<(String, String), Vec<&Account>> = HashMap::new();
+        for a in registry {
+            let key = (match_key(&a.name), a.account_type.clone());
+            accounts.entry(key).or_default().push(a);
+        }
+        ByName { accounts }
     }
+
+    /// The one account of the registry with the row's name and type, narrowed by the row's
+    /// 开设主体 and 所属地区 where it gives them; none, or several, is a reason.
+    fn find(&self, obs: &Observation, profile: &Profile) -> Result<&'a Account, UnmatchedReason> {
+        let key = (
+            match_key(&obs.name),
+            crate::domain::registry::classify_type(&profile.types, &obs.account_type),
+        );
+        let mut found: Vec<&Account> = self.accounts.get(&key).cloned().unwrap_or_default();
+        let keys = NameKeys {
+            owner: !obs.owner.is_empty(),
+            region: !obs.region.is_empty(),
+        };
+        if keys.owner {
+            let owner = match_key(&obs.owner);
+            found.retain(|a| match_key(&a.owner) == owner);
+        }
+        if keys.region {
+            let place = profile.resolve(&obs.region, &obs.owner).map_err(|e| {
+                UnmatchedReason::BadRegion {
+                    detail: e.to_string(),
+                }
+            })?;
+            found.retain(|a| in_place(a, &place));
+        }
+        match found.as_slice() {
+            [one] => Ok(one),
+            [] => Err(UnmatchedReason::NoSuchName { keys }),
+            many => Err(UnmatchedReason::AmbiguousName {
+                count: many.len(),
+                keys,
+            }),
+        }
+    }
+}
+
+/// Whether an account lies in a place: the same prefecture (or both provincial), and the same
+/// county where both name one.
+fn in_place(a: &Account, place: &Region) -> bool {
+    let prefecture = place.prefecture.as_deref().unwrap_or(PROVINCE_REGION);
+    let county = match (place.county.as_deref(), a.county.as_str()) {
+        (Some(c), mine) if !mine.is_empty() => c == mine,
+        _ => true,
+    };
+    a.region == prefecture && county
+}
+
+/// Match rows to sampled accounts. Evidence belongs to one account or to none: a row with an
+/// id is about that account; a row without one is about the account of the whole registry
+/// (not just the sample) with its name and type, narrowed by 开设主体 and 所属地区 where the
+/// export gives them, when there is exactly one such account. Types are classified by the
+/// campaign's profile, as import does. A second row for an account is unmatched.
+pub fn match_rows(
+    registry: &[Account],
+    sample: &HashSet<&str>,
+    rows: Vec<Observation>,
+    profile: &Profile,
+) -> Matching {
+    let ids: HashSet<&str> = registry.iter().map(|a| a.id.as_str()).collect();
+    let by_name = ByName::new(registry);
     let mut out = Matching::default();
     let mut first_row: HashMap<String, u32> = HashMap::new();
     for obs in rows {
         let found = if !obs.id.is_empty() {
-            if ids.contains(obs.id.as_str()) {
-                Ok(obs.id.clone())
-            } else {
-                Err(UnmatchedReason::NotSampled)
+            match (
+                sample.contains(obs.id.as_str()),
+                ids.contains(obs.id.as_str()),
+            ) {
+                (true, _) => Ok(obs.id.clone()),
+                (false, true) => Err(UnmatchedReason::NotSampled),
+                (false, false) => Err(UnmatchedReason::NotInRegistry),
             }
         } else if obs.name.is_empty() {
             Err(UnmatchedReason::NoKey)
         } else {
-            let key = (
-                crate::domain::text::match_key(&obs.name),
-                classify(&obs.account_type),
-            );
-            match by_name.get(&key).map(Vec::as_slice) {
-                Some([one]) => Ok(one.to_string()),
-                Some(many) if many.len() > 1 => {
-                    Err(UnmatchedReason::AmbiguousName { count: many.len() })
+            by_name.find(&obs, profile).and_then(|a| {
+                if sample.contains(a.id.as_str()) {
+                    Ok(a.id.clone())
+                } else {
+                    Err(UnmatchedReason::OtherAccount {
+                        id: a.id.clone(),
+                        keys: NameKeys {
+                            owner: !obs.owner.is_empty(),
+                            region: !obs.region.is_empty(),
+                        },
+                    })
                 }
-                _ => Err(UnmatchedReason::NoSuchName),
-            }
+            })
         };
         let found = found.and_then(|id| match first_row.get(&id) {
             Some(r) => Err(UnmatchedReason::Duplicate { first_row: *r }),
@@ -321,15 +464,18 @@ pub struct Plan {
     pub unmatched: Vec<Unmatched>,
 }
 
-/// Match the export to the sample and apply the catalog's rules to every matched row.
+/// Match the export to the sample (see [`match_rows`]) and apply the catalog's rules to every
+/// matched row.
 pub fn plan(
     cat: &Catalog,
+    registry: &[Account],
     sample: &[Account],
     rows: Vec<Observation>,
     default_at: Option<NaiveDate>,
-    classify: impl Fn(&str) -> String,
+    profile: &Profile,
 ) -> Result<Plan, MissingTime> {
-    let matching = match_sample(sample, rows, classify);
+    let sampled: HashSet<&str> = sample.iter().map(|a| a.id.as_str()).collect();
+    let matching = match_rows(registry, &sampled, rows, profile);
     let mut prefills_all = Vec::new();
     for a in sample {
         if let Some(obs) = matching.matched.get(&a.id) {

@@ -86,63 +86,173 @@ fn unanswered_boundary_is_zero() {
     assert_eq!(f(obs(None, Some(5))), None);
 }
 
-fn account(id: &str, name: &str, t: &str) -> Account {
+fn account(id: &str, name: &str, t: &str, owner: &str, place: (&str, &str)) -> Account {
     Account {
         id: id.into(),
         name: name.into(),
         account_type: t.into(),
+        owner: owner.into(),
+        region: place.0.into(),
+        county: place.1.into(),
         ..Account::default()
     }
 }
 
+/// Township governments of one name in three counties of two prefectures: a row without an id
+/// is one account's evidence only where the whole registry has one account with its keys.
 #[test]
-fn matching_by_id_then_name_and_type() {
-    let sample = vec![
-        account("A1", "江苏发布", "微博"),
-        account("A2", "江苏发布", "微信"),
-        account("A3", "南京发布", "微信"),
-        account("A4", "南京发布", "微信"),
+fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
+    let town = "民主乡人民政府";
+    let registry = vec![
+        account(
+            "T1",
+            town,
+            "微信",
+            "金堂县民主乡人民政府",
+            ("成都", "金堂县"),
+        ),
+        account(
+            "T2",
+            town,
+            "微信",
+            "大邑县民主乡人民政府",
+            ("成都", "大邑县"),
+        ),
+        account(
+            "T3",
+            town,
+            "微信",
+            "三台县民主乡人民政府",
+            ("绵阳", "三台县"),
+        ),
+        account(
+            "U1",
+            "金堂发布",
+            "微信",
+            "金堂县人民政府",
+            ("成都", "金堂县"),
+        ),
     ];
-    let row = |row: u32, id: &str, name: &str, t: &str| Observation {
+    let sample: HashSet<&str> = ["T1", "U1"].into_iter().collect();
+    let profile = Profile::builtin(crate::domain::profile::province("四川").unwrap());
+    let row = |row: u32, id: &str, name: &str, owner: &str, region: &str| Observation {
         row,
         id: id.into(),
         name: name.into(),
-        account_type: t.into(),
+        account_type: if name.is_empty() {
+            ""
+        } else {
+            "微信公众号"
+        }
+        .into(),
+        owner: owner.into(),
+        region: region.into(),
         ..Observation::default()
     };
     let rows = vec![
-        row(2, "A1", "", ""),
-        row(3, "", "江苏发布", "微信公众号"),
-        row(4, "", "南京发布", "微信"),
-        row(5, "Z9", "", ""),
-        row(6, "", "", ""),
-        row(7, "A1", "", ""),
-        row(8, "", "苏州发布", "微信"),
+        row(2, "", town, "", ""),
+        row(3, "", "金堂发布", "", ""),
+        row(4, "", town, "金堂县民主乡人民政府", ""),
+        row(5, "", town, "", "大邑县"),
+        row(6, "", town, "", "成都市"),
+        row(7, "T3", "", "", ""),
+        row(8, "ZZ", "", "", ""),
+        row(9, "", town, "", "火星区"),
+        row(10, "", town, "", "成都市金堂县"),
+        row(11, "", "", "", ""),
+        row(12, "", "不存在", "", ""),
     ];
-    let classify = |t: &str| {
-        crate::domain::profile::TypeScheme::jiangsu_2020()
-            .classify(t)
-            .to_string()
-    };
-    let m = match_sample(&sample, rows, classify);
+    let m = match_rows(&registry, &sample, rows, &profile);
     let mut got: Vec<(&str, u32)> = m.matched.iter().map(|(k, v)| (k.as_str(), v.row)).collect();
     got.sort();
-    assert_eq!(got, vec![("A1", 2), ("A2", 3)]);
+    assert_eq!(got, vec![("T1", 4), ("U1", 3)]);
+    let both = NameKeys {
+        owner: false,
+        region: false,
+    };
+    let by_region = NameKeys {
+        owner: false,
+        region: true,
+    };
     let reasons: Vec<(u32, UnmatchedReason)> = m
         .unmatched
         .iter()
         .map(|u| (u.observation.row, u.reason.clone()))
         .collect();
     assert_eq!(
-        reasons,
-        vec![
-            (4, UnmatchedReason::AmbiguousName { count: 2 }),
-            (5, UnmatchedReason::NotSampled),
-            (6, UnmatchedReason::NoKey),
-            (7, UnmatchedReason::Duplicate { first_row: 2 }),
-            (8, UnmatchedReason::NoSuchName),
-        ]
+        reasons[0],
+        (
+            2,
+            UnmatchedReason::AmbiguousName {
+                count: 3,
+                keys: both
+            }
+        )
     );
+    assert_eq!(
+        reasons[1],
+        (
+            5,
+            UnmatchedReason::OtherAccount {
+                id: "T2".into(),
+                keys: by_region
+            }
+        )
+    );
+    assert_eq!(
+        reasons[2],
+        (
+            6,
+            UnmatchedReason::AmbiguousName {
+                count: 2,
+                keys: by_region
+            }
+        )
+    );
+    assert_eq!(reasons[3], (7, UnmatchedReason::NotSampled));
+    assert_eq!(reasons[4], (8, UnmatchedReason::NotInRegistry));
+    assert!(
+        matches!(reasons[5], (9, UnmatchedReason::BadRegion { .. })),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        reasons[6],
+        (10, UnmatchedReason::Duplicate { first_row: 4 })
+    );
+    assert_eq!(reasons[7], (11, UnmatchedReason::NoKey));
+    assert_eq!(reasons[8], (12, UnmatchedReason::NoSuchName { keys: both }));
+    assert_eq!(reasons.len(), 9);
+    assert_eq!(
+        reasons[0].1.label(),
+        "同名账号 3 个(名称、类型都相同),无法确定是哪一个;请在监测数据中给出账号ID(或 开设主体、所属地区 列)"
+    );
+    assert_eq!(
+        reasons[1].1.label(),
+        "名称、类型、所属地区对应台账中的账号 T2,它不在本期样本中"
+    );
+}
+
+/// The export's types are classified as import classifies the registry's: under the built-in
+/// scheme by import's own tables (微信公众平台 is 微信 there), under a profile by its scheme.
+#[test]
+fn types_are_classified_as_import_does() {
+    let registry = vec![account(
+        "U1",
+        "金堂发布",
+        "微信",
+        "金堂县人民政府",
+        ("成都", "金堂县"),
+    )];
+    let sample: HashSet<&str> = ["U1"].into_iter().collect();
+    let profile = Profile::builtin(crate::domain::profile::province("四川").unwrap());
+    let rows = vec![Observation {
+        row: 2,
+        name: "金堂发布".into(),
+        account_type: "微信公众平台".into(),
+        ..Observation::default()
+    }];
+    let m = match_rows(&registry, &sample, rows, &profile);
+    assert_eq!(m.matched.len(), 1, "{:?}", m.unmatched);
 }
 
 #[test]

@@ -11,6 +11,8 @@
 //! "微信公众号" = "微信"
 //! [regions.aliases]               # local names the division data lacks -> prefecture
 //! "经开区" = "贵阳"
+//! [monitor.columns]               # the monitoring export's header -> the README's name
+//! "推送末次时刻" = "最近发布时间"
 //! ```
 //!
 //! A city's or a county's office scopes its campaign to its own unit:
@@ -35,6 +37,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use thiserror::Error;
 
+use super::aliases::AliasTable;
 use super::divisions::{province, Province};
 use super::rate::format_share;
 use super::resolve::{Region, RegionAliases, RegionError};
@@ -183,6 +186,24 @@ pub enum ProfileError {
         /// The value given.
         value: String,
     },
+    /// An alias section has a blank spelling or target.
+    #[error("{section} 中有空的写法或目标名")]
+    EmptyAlias {
+        /// The section, e.g. "[monitor.columns]".
+        section: &'static str,
+    },
+    /// Two spellings of an alias section fold alike but map to different names.
+    #[error("{section} “{first}”与“{second}”是同一写法,却分别指向{targets}")]
+    AliasConflict {
+        /// The section.
+        section: &'static str,
+        /// One spelling.
+        first: String,
+        /// The other.
+        second: String,
+        /// The two targets, quoted.
+        targets: String,
+    },
 }
 
 /// The settings of one province: which divisions its registry rows resolve against, how its
@@ -213,6 +234,9 @@ pub struct Profile {
     pub town_column: Option<String>,
     /// How the annex writes account names.
     pub annex_name: AnnexName,
+    /// `[monitor.columns]`: an office's monitoring-export headers the built-in aliases lack,
+    /// mapped to the README's names (checked by `monitor::headers::ColumnAliases`).
+    pub monitor_columns: AliasTable,
 }
 
 #[derive(Deserialize)]
@@ -229,6 +253,7 @@ struct RawProfile {
     zones: Option<toml::Table>,
     town_column: Option<String>,
     annex_name: Option<String>,
+    monitor: Option<RawMonitor>,
 }
 
 /// The keys of a profile that set its scope and its groups' names.
@@ -239,6 +264,13 @@ struct RawScope {
     zones: Option<toml::Table>,
     town_column: Option<String>,
     annex_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMonitor {
+    #[serde(default)]
+    columns: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -292,6 +324,9 @@ impl Profile {
             town_column: raw.town_column,
             annex_name: raw.annex_name,
         })?;
+        if let Some(monitor) = raw.monitor {
+            profile.monitor_columns = AliasTable::new("[monitor.columns]", monitor.columns)?;
+        }
         Ok(profile)
     }
 
@@ -430,8 +465,8 @@ impl Profile {
 
     /// The profile used when none is given: the province's usual label for its
     /// prefecture-level units (see [`default_prefecture_label`]), one decimal as in the
-    /// notices, the Jiangsu 2020 type scheme ([`TypeScheme::jiangsu_2020`]) and no region
-    /// aliases.
+    /// notices, the Jiangsu 2020 type scheme ([`TypeScheme::jiangsu_2020`]), no region aliases
+    /// and no monitoring-export headers beyond the built-in ones.
     pub fn builtin(province: &'static Province) -> Profile {
         Profile {
             province,
@@ -445,6 +480,7 @@ impl Profile {
             zones: Vec::new(),
             town_column: None,
             annex_name: AnnexName::Name,
+            monitor_columns: AliasTable::default(),
         }
     }
 
@@ -590,6 +626,8 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
 "头条号" = "今日头条"
 [regions.aliases]               # local names the division data lacks -> prefecture
 "经开区" = "贵阳"
+[monitor.columns]               # the monitoring export's header -> the README's name
+"推送末次时刻" = "最近发布时间"
 "#;
 
     /// An alias may name what the division data lacks, never move a real place.
@@ -620,6 +658,10 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
         let region = p.resolve("经开区", "").unwrap();
         assert_eq!(region.prefecture.as_deref(), Some("贵阳"));
         assert_eq!(p.share(9087, 10000), "90.87");
+        assert_eq!(
+            p.monitor_columns.iter().collect::<Vec<_>>(),
+            [("推送末次时刻", "最近发布时间")]
+        );
     }
 
     #[test]
@@ -688,6 +730,10 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
             with("[types]\norder = [\"微信\"]"),
             Err(ProfileError::MissingOther)
         );
+        let err = with("[monitor.columns]\n\"推送末次时刻\" = \"\"").unwrap_err();
+        assert!(matches!(err, ProfileError::EmptyAlias { .. }), "{err}");
+        let err = with("[monitor]\ncolumn = {}").unwrap_err();
+        assert!(err.to_string().contains("未知的键“column”"), "{err}");
         let err = with("[regions.aliases]\n\"经开区\" = \"南京\"").unwrap_err();
         assert_eq!(
             err.to_string(),

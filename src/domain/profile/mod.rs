@@ -20,6 +20,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod aliases;
 mod config;
 mod divisions;
 mod names;
@@ -30,8 +31,10 @@ mod types;
 mod words;
 mod zones;
 
+pub use aliases::AliasTable;
 pub use config::{default_prefecture_label, Profile, ProfileError};
 pub use divisions::{province, provinces, Division, FormerName, Province};
+pub(crate) use names::{edit_distance, shared_chars};
 pub use rate::{format_rate, format_share};
 pub use resolve::{infer_province, InferError, Region, RegionAliases, RegionError};
 pub use scope::{county_label, town_in, unit_kind, Children, Scope, ScopeError, ScopeUnit};

@@ -76,7 +76,8 @@ impl Field {
         }
     }
 
-    fn aliases(self) -> &'static [&'static str] {
+    /// The headers accepted for the field (compared by `text::match_key`), its label first.
+    pub fn aliases(self) -> &'static [&'static str] {
         match self {
             Field::Id => &["账号ID", "备案编号", "编号", "账号编号", "id"],
             Field::Name => &["名称", "账号名称", "政务新媒体名称", "name"],

@@ -65,7 +65,7 @@ pub enum ImportError {
     #[error("--province \"{0}\" 不是已知的省份;可写 江苏 或 江苏省")]
     UnknownProvince(String),
     /// The `--profile` file cannot be read.
-    #[error("无法读取画像文件 {}", path.display())]
+    #[error("无法读取配置文件 {}", path.display())]
     ProfileUnreadable {
         /// The profile file.
         path: PathBuf,
@@ -73,7 +73,7 @@ pub enum ImportError {
         source: std::io::Error,
     },
     /// The `--profile` file is not UTF-8.
-    #[error("{}: 画像文件应为 UTF-8 编码的 TOML", path.display())]
+    #[error("{}: 配置文件应为 UTF-8 编码的 TOML", path.display())]
     ProfileNotUtf8 {
         /// The profile file.
         path: PathBuf,
@@ -87,8 +87,17 @@ pub enum ImportError {
         /// Boxed: it is large, and would make every import result as large.
         error: Box<ProfileError>,
     },
+    /// The `--profile` file's `[monitor.columns]` maps a header to nothing the monitoring
+    /// pre-fill reads: refused now rather than at `sheet --monitor`, when the profile is fixed.
+    #[error("{}: {error}", path.display())]
+    ProfileMonitorColumns {
+        /// The profile file.
+        path: PathBuf,
+        /// What is wrong with it.
+        error: crate::domain::monitor::headers::ColumnAliasError,
+    },
     /// `--province` and the `--profile` file name different provinces.
-    #[error("--province {given} 与画像文件 {} 的 province = {in_profile} 不一致", path.display())]
+    #[error("--province {given} 与配置文件 {} 的 province = {in_profile} 不一致", path.display())]
     ProvinceMismatch {
         /// The province `--province` names.
         given: String,
@@ -121,7 +130,7 @@ pub enum ImportError {
     ScopeMismatch {
         /// The scope `--scope` names.
         given: String,
-        /// Where the other scope is from: "画像文件 X", "本项目".
+        /// Where the other scope is from: "配置文件 X", "本项目".
         source_of: String,
         /// The other scope.
         other: String,
@@ -137,7 +146,7 @@ pub enum ImportError {
         current: String,
     },
     /// Most rows lie outside the scope: the scope is wrong, not the rows.
-    #[error("{}: {outside} 行不属于{scope}(只导入 {imported} 个账号);检查范围可能不对,请检查 --scope 或画像的 scope", file.display())]
+    #[error("{}: {outside} 行不属于{scope}(只导入 {imported} 个账号);检查范围可能不对,请检查 --scope 或配置文件的 scope", file.display())]
     WrongScope {
         /// The registry file.
         file: PathBuf,
@@ -329,6 +338,12 @@ fn given_profile(req: &ImportRequest) -> Result<Option<GivenProfile>, ImportErro
         path: path.clone(),
         error: Box::new(error),
     })?;
+    crate::domain::monitor::headers::ColumnAliases::new(&profile.monitor_columns).map_err(
+        |error| ImportError::ProfileMonitorColumns {
+            path: path.clone(),
+            error,
+        },
+    )?;
     if let Some(p) = named {
         if p.code != profile.province.code {
             return Err(ImportError::ProvinceMismatch {
@@ -479,7 +494,7 @@ fn scoped(
         .map_err(|e| ImportError::Scope(Box::new(e)))?;
     if before.unit().is_some() && before != g.profile.scope {
         let source_of = match (&req.profile, g.from) {
-            (Some(p), "--profile") => format!("画像文件 {}", p.display()),
+            (Some(p), "--profile") => format!("配置文件 {}", p.display()),
             (_, from) => from.to_string(),
         };
         return Err(ImportError::ScopeMismatch {
