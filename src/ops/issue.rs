@@ -203,7 +203,12 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<IssueOutcome, Is
         NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| IssueError::BadDeadline(d.clone()))?;
     }
     let profile = camp.profile()?;
-    let groups = assignment(&sample, &req.assignment, &profile.prefecture_order())?;
+    // A region's (a city's district's) accounts stay with one inspector, in report order.
+    let reporting = crate::domain::groups::ReportingGroups::new(
+        &profile,
+        camp.registry()?.accounts.iter().chain(&sample.accounts),
+    );
+    let groups = assignment(&sample, &req.assignment, &reporting)?;
     let finding = finding_columns(&sample, req.show.as_deref())?;
     let monitored = match &req.monitor {
         Some(m) => Some(monitor_plan(camp, m, catalog, &sample, &profile)?),
@@ -354,16 +359,17 @@ fn make_workbooks(
 fn assignment(
     sample: &Registry,
     how: &Assignment,
-    region_order: &[String],
+    reporting: &crate::domain::groups::ReportingGroups,
 ) -> Result<Vec<(String, Vec<String>)>, IssueError> {
     let items: Vec<Item> = sample
         .accounts
         .iter()
         .map(|a| Item {
             id: &a.id,
-            region: &a.region,
+            region: reporting.key(a),
         })
         .collect();
+    let region_order = reporting.key_order();
     match how {
         Assignment::Mapping { source, map } => {
             assignment::by_mapping(&items, &map.by_id, &map.by_region).map_err(|missing| {
@@ -387,7 +393,7 @@ fn assignment(
                     size: items.len(),
                 });
             }
-            Ok(assignment::balanced(&items, n, region_order))
+            Ok(assignment::balanced(&items, n, &region_order))
         }
     }
 }

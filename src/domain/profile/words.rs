@@ -87,6 +87,9 @@ pub struct ScopeWords {
     /// Whether the draft names every group's rate (a city names each district; a province its
     /// two owner groups).
     pub name_each_group: bool,
+    /// Where the units send their rectification, in the closing sentence: the province's
+    /// filing system (全省政务新媒体备案检查系统); a city or county says no 全省.
+    pub submit_to: String,
     /// 主送 when the writer gives none: None leaves the 【】 placeholder.
     pub addressee: Option<String>,
     /// 署名 when the writer gives none: None leaves the 【】 placeholder.
@@ -157,6 +160,7 @@ impl Profile {
             governments,
             makeup: vec![(top.clone(), MakeupPart::Top), (below, MakeupPart::Below)],
             name_each_group: true,
+            submit_to: "政务新媒体备案检查系统".into(),
             addressee: Some(addressee),
             issuer: Some(format!("{}人民政府办公室", u.division.name)),
             top_group: top,
@@ -189,6 +193,7 @@ impl Profile {
                 ),
             ],
             name_each_group: false,
+            submit_to: "全省政务新媒体备案检查系统".into(),
             addressee: None,
             issuer: None,
             top_group: top,

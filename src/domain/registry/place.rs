@@ -111,7 +111,7 @@ fn place_in_unit(
         false => Some(cache.resolve(profile, &raw, &a.owner)?),
     };
     if let Some(r) = &region {
-        check_in_scope(&raw, r, unit)?;
+        check_in_scope(profile, &raw, r, unit)?;
     }
     let names_child = region.as_ref().is_some_and(|r| r.county.is_some());
     if zone.is_none() && !(names_child && unit.children == Children::Counties) {
@@ -187,7 +187,12 @@ fn is_own_marker(raw: &str, unit: &ScopeUnit) -> bool {
 
 /// A resolved region must lie in the scope: its prefecture, and for a county scope that county
 /// (a region naming only the prefecture is taken as the county's own registry writes it).
-fn check_in_scope(raw: &str, r: &Region, unit: &ScopeUnit) -> Result<(), RegionError> {
+fn check_in_scope(
+    profile: &Profile,
+    raw: &str,
+    r: &Region,
+    unit: &ScopeUnit,
+) -> Result<(), RegionError> {
     let outside = |actual: String| RegionError::OutsideScope {
         what: format!("所属地区“{}”", raw.trim()),
         scope: unit.division.name.clone(),
@@ -197,7 +202,11 @@ fn check_in_scope(raw: &str, r: &Region, unit: &ScopeUnit) -> Result<(), RegionE
         return Err(outside("为省本级".into()));
     };
     if *prefecture != unit.prefecture_division.short {
-        return Err(outside(format!("在{prefecture}")));
+        let name = profile
+            .province
+            .prefecture(prefecture)
+            .map(|d| d.name.as_str());
+        return Err(outside(format!("在{}", name.unwrap_or(prefecture))));
     }
     match (&unit.county, &r.county) {
         (Some(_), Some(c)) if *c != unit.division.name => Err(outside(format!("在{c}"))),
@@ -411,7 +420,10 @@ mod tests {
             );
         }
         let e = placed(&p, "县级", "苏州市吴中区", "吴中区人民政府").unwrap_err();
-        assert_eq!(e.to_string(), "所属地区“苏州市吴中区”不属于无锡市(在苏州)");
+        assert_eq!(
+            e.to_string(),
+            "所属地区“苏州市吴中区”不属于无锡市(在苏州市)"
+        );
         let e = placed(&p, "省级", "", "江苏省公安厅").unwrap_err();
         assert_eq!(e.to_string(), "省级账号不属于无锡市(为省级部门单位)");
         let e = placed(&p, "县级", "无锡市", "无锡市某协会").unwrap_err();

@@ -148,10 +148,14 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
         "【由起草人填写:针对上述问题提出清理整合、整改落实、监管机制等方面的工作要求。】".into(),
     ));
     out.push(Para::Body(format!(
-        "各{}、{}请将政务新媒体{check}情况和对本次通报的政务新媒体整改情况,于{}前提交至全省政务新媒体备案检查系统。",
+        "各{}、{}请将政务新媒体{check}情况和对本次通报的政务新媒体整改情况,于{}前提交至{}。",
         w.divisions,
         w.departments,
-        input.rectify_by.clone().unwrap_or_else(|| "【 月 日】".into())
+        input
+            .rectify_by
+            .clone()
+            .unwrap_or_else(|| "【 月 日】".into()),
+        w.submit_to
     )));
     out.push(Para::Attachment(format!("附件:{}", annex_title(c))));
     out

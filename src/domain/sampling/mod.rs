@@ -378,6 +378,9 @@ pub struct Spec {
     /// The province's prefectures (short names) in official code order: region strata sort so.
     /// Empty means Jiangsu's order.
     pub region_order: Vec<String>,
+    /// A city's or county's reporting groups in report order (`ReportingGroups::key_order`):
+    /// `group` strata sort so.
+    pub group_order: Vec<String>,
 }
 
 /// Why a unit is in the sample (sample.csv's 入样方式).
@@ -459,7 +462,11 @@ pub struct Drawn {
     pub size: u64,
 }
 
-fn rank_value(col: &str, v: &str, region_order: &[String]) -> (usize, String) {
+fn rank_value(
+    col: &str,
+    v: &str,
+    (region_order, group_order): (&[String], &[String]),
+) -> (usize, String) {
     let pos = |list: &[&str]| list.iter().position(|x| *x == v);
     match col {
         "level" => pos(&LEVELS)
@@ -469,6 +476,11 @@ fn rank_value(col: &str, v: &str, region_order: &[String]) -> (usize, String) {
             .map(|i| (i, String::new()))
             .unwrap_or((99, v.into())),
         "region" => region_rank_in(region_order, v),
+        "group" => group_order
+            .iter()
+            .position(|g| g == v)
+            .map(|i| (i, String::new()))
+            .unwrap_or((usize::MAX, v.to_string())),
         _ => (0, v.to_string()),
     }
 }
@@ -601,7 +613,7 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
         &columns,
         &frame,
         (&take_all, &recheck),
-        &spec.region_order,
+        (&spec.region_order, &spec.group_order),
     );
     let certainty: u64 = strata.iter().map(|s| s.certain.len() as u64).sum();
     let frame_size = frame.len() as u64;
@@ -703,7 +715,7 @@ fn stratify(
     columns: &[Column],
     frame: &[usize],
     (take_all, recheck): (&[TakeAll], &HashSet<&str>),
-    region_order: &[String],
+    orders: (&[String], &[String]),
 ) -> Vec<BuiltStratum> {
     let col_names: Vec<&str> = columns.iter().map(|c| column_key(c)).collect();
     type Ranked = BTreeMap<Vec<(usize, String)>, (Vec<String>, Vec<usize>)>;
@@ -718,7 +730,7 @@ fn stratify(
             .iter()
             .zip(&col_names)
             .map(|(v, c)| {
-                let (r, s) = rank_value(c, v, region_order);
+                let (r, s) = rank_value(c, v, orders);
                 (r, if s.is_empty() { v.clone() } else { s })
             })
             .collect();

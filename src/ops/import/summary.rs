@@ -121,6 +121,20 @@ impl ImportOutcome {
             "省份: {}(依据: {});统计截止: {}(依据: {})",
             imp.profile.province.name, imp.province_from, self.as_of, self.as_of_from
         )));
+        if let Some(unit) = imp.profile.scope.unit() {
+            let zones: String = imp
+                .profile
+                .zones
+                .iter()
+                .map(|z| format!("、{}", z.name))
+                .collect();
+            lines.push(SummaryLine::Out(format!(
+                "检查范围: {}(只导入其所属账号,按{}、各{}{zones}分组)",
+                unit.division.name,
+                imp.profile.top_label(),
+                imp.profile.division_label()
+            )));
+        }
         if let Some(e) = imp.encoding {
             lines.push(SummaryLine::Out(format!("CSV 编码: {e}")));
         }
