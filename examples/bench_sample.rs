@@ -55,6 +55,7 @@ fn main() {
             exclude: Vec::new(),
             seed: 20200320 + rep,
             region_order: Vec::new(),
+            group_order: Vec::new(),
         };
         let t = Instant::now();
         let drawn = sampling::draw(&reg, &spec).expect("draw");
