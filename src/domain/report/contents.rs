@@ -76,12 +76,13 @@ pub fn build(
         banners.push("【演示】检查结果为 audit demo 模拟生成,不是真实检查结论。".into());
     }
     let types = cur.profile.types.order();
-    let mut tables = makeup::makeup(&cur.registry, types);
+    let own = cur.profile.scope.own_level();
+    let mut tables = makeup::makeup(&cur.registry, types, own);
     let diff = previous
         .first()
         .map(|p| registry::diff(&p.registry, &cur.registry));
     if let (Some(p), Some(d)) = (previous.first(), &diff) {
-        tables.extend(makeup::change(&p.registry, &cur.registry, d, types));
+        tables.extend(makeup::change((&p.registry, &cur.registry), d, types, own));
     }
     tables.extend(figures::sample_design(cur, verify_status));
     let by_owner = figures::pass_by_owner_group(cur);

@@ -311,9 +311,11 @@ fn rates_sentence(c: &CampaignData, all: Tally) -> String {
         w.whole,
         rate(c, all).unwrap_or_else(|| "—".into()),
     );
+    // A type no account in operation has is left out: there was nothing to check.
     let types: Vec<String> = c
         .rate_types()
         .iter()
+        .filter(|t| c.frame_count(|a| &a.account_type == *t) > 0)
         .map(|t| {
             let label = if t == crate::domain::profile::OTHER {
                 "其他类型政务新媒体".to_string()

@@ -193,6 +193,12 @@ impl CampaignData {
         self.groups.unit_name(a)
     }
 
+    /// The levels the tables list: the scope's own and those below it (a city has no 省级).
+    pub fn levels(&self) -> Vec<Level> {
+        let own = self.profile.scope.own_level();
+        Level::ALL.into_iter().filter(|l| *l >= own).collect()
+    }
+
     /// Whether an account is one of the scope's own departments (省级部门单位 for a province).
     pub fn is_top(&self, a: &Account) -> bool {
         self.groups.of(a) == GroupOf::Top
@@ -277,7 +283,8 @@ fn member(
 
 /// 合格率_层级: pass rate by 省级/市级/县级.
 pub fn pass_by_level(c: &CampaignData) -> Table {
-    let groups = Level::ALL
+    let groups = c
+        .levels()
         .into_iter()
         .map(|l| Group::new(l.label(), move |a| a.level == l))
         .collect();
@@ -303,7 +310,7 @@ pub fn pass_by_type(c: &CampaignData) -> Table {
 /// 合格率_层级类型: pass rate by level × type.
 pub fn pass_by_level_type(c: &CampaignData) -> Table {
     let mut groups: Vec<Group> = Vec::new();
-    for l in Level::ALL {
+    for l in c.levels() {
         for ty in c.rate_types() {
             groups.push(Group {
                 keys: vec![l.label().to_string(), ty.clone()],
@@ -717,7 +724,7 @@ impl Estimates {
 pub fn estimate_groups(c: &CampaignData) -> Estimates {
     let (frames, index) = design_frames(c);
     let mut groups = qoq_groups(c);
-    for l in Level::ALL {
+    for l in c.levels() {
         groups.push(Group::new(l.label(), move |a| a.level == l));
     }
     let rows = groups

@@ -1,8 +1,18 @@
 //! Registry make-up and change tables (used by `import` and `report`).
 
 use super::table::{count_share, Cell, Table};
-use crate::domain::registry::normalize::{LEVELS, STATUSES};
-use crate::domain::registry::{Account, Registry, RegistryDiff};
+use crate::domain::registry::normalize::STATUSES;
+use crate::domain::registry::{Account, Level, Registry, RegistryDiff};
+
+/// The levels a campaign's tables list: its own (省级 for a province, 市级 for a city) and those
+/// below; a city's registry holds no 省级 account to count.
+pub fn levels_from(own: Level) -> Vec<&'static str> {
+    Level::ALL
+        .into_iter()
+        .filter(|l| *l >= own)
+        .map(Level::label)
+        .collect()
+}
 
 fn counts_in_order(
     accounts: &[&Account],
@@ -20,10 +30,10 @@ fn counts_in_order(
     order.iter().map(|k| k.to_string()).zip(counts).collect()
 }
 
-/// Active accounts by level, by type, and all accounts by status.
-/// The registry's make-up by level, by reported type (in `types` order, the profile's scheme)
-/// and by status.
-pub fn makeup(reg: &Registry, types: &[String]) -> Vec<Table> {
+/// The registry's make-up by level (from the scope's `own` level down), by reported type (in
+/// `types` order, the profile's scheme) and by status.
+pub fn makeup(reg: &Registry, types: &[String], own: Level) -> Vec<Table> {
+    let levels = levels_from(own);
     let types: Vec<&str> = types.iter().map(String::as_str).collect();
     let active: Vec<&Account> = reg.active().collect();
     let all: Vec<&Account> = reg.accounts.iter().collect();
@@ -32,7 +42,7 @@ pub fn makeup(reg: &Registry, types: &[String]) -> Vec<Table> {
             "台账_层级",
             "台账构成(状态正常的账号):按层级",
             "层级",
-            &counts_in_order(&active, &LEVELS, |a| a.level.label()),
+            &counts_in_order(&active, &levels, |a| a.level.label()),
         ),
         count_share(
             "台账_类型",
@@ -49,13 +59,15 @@ pub fn makeup(reg: &Registry, types: &[String]) -> Vec<Table> {
     ]
 }
 
-/// The change against a previous registry: added and gone by level and type, net and percent.
+/// The change against a previous registry: added and gone by level (from the scope's `own`
+/// level down) and type, net and percent.
 pub fn change(
-    previous: &Registry,
-    current: &Registry,
+    (previous, current): (&Registry, &Registry),
     d: &RegistryDiff,
     types: &[String],
+    own: Level,
 ) -> Vec<Table> {
+    let levels = levels_from(own);
     let types: Vec<&str> = types.iter().map(String::as_str).collect();
     let prev = previous.by_id();
     let cur = current.by_id();
@@ -77,7 +89,7 @@ pub fn change(
         change_by(
             &sides,
             ["台账变化:按层级", "台账变化_层级", "层级"],
-            &LEVELS,
+            &levels,
             |a| a.level.label(),
         ),
         change_by(

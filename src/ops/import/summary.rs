@@ -155,14 +155,15 @@ impl ImportOutcome {
         let mut lines = vec![SummaryLine::Out(String::new())];
         let types = imp.profile.types.order();
         let decimals = imp.profile.rate_decimals;
-        for mut t in makeup::makeup(&imp.registry, types) {
+        let own = imp.profile.scope.own_level();
+        for mut t in makeup::makeup(&imp.registry, types, own) {
             t.decimals = decimals;
             lines.push(SummaryLine::Out(t.render()));
         }
         let (Some(prev), Some(d)) = (&self.previous, &self.diff) else {
             return lines;
         };
-        for mut t in makeup::change(prev, &imp.registry, d, types) {
+        for mut t in makeup::change((prev, &imp.registry), d, types, own) {
             t.decimals = decimals;
             lines.push(SummaryLine::Out(t.render()));
         }
