@@ -389,6 +389,21 @@ fn import_scope_on_the_command_line() {
     ])
     .fails()
     .stderr_has("南京市鼓楼区、徐州市鼓楼区");
+    // Most rows outside the scope: the scope is wrong, not the rows; nothing is written.
+    w.run(&[
+        "import",
+        &q2,
+        "--campaign",
+        "g",
+        "--province",
+        "江苏",
+        "--scope",
+        "常州",
+    ])
+    .fails()
+    .stderr_has("不属于常州市")
+    .stderr_has("检查范围可能不对");
+    assert!(!w.exists("g"));
     // A previous quarter of another scope is not this one's.
     w.run(&[
         "import",

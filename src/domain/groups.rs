@@ -45,27 +45,7 @@ impl ReportingGroups {
     pub fn new<'a>(profile: &Profile, accounts: impl Iterator<Item = &'a Account>) -> Self {
         let children = profile.scope.children();
         let top = profile.top_label();
-        let mut below: Vec<GroupName> = match profile.scope.unit() {
-            None => profile
-                .province
-                .prefectures
-                .iter()
-                .map(|d| GroupName {
-                    label: d.short.clone(),
-                    name: d.name.clone(),
-                })
-                .collect(),
-            Some(u) if children == Children::Counties => profile
-                .province
-                .counties(&u.division.name)
-                .iter()
-                .map(|d| GroupName {
-                    label: d.name.clone(),
-                    name: d.name.clone(),
-                })
-                .collect(),
-            Some(_) => Vec::new(),
-        };
+        let mut below = official(profile);
         let zones: Vec<GroupName> = profile
             .zones
             .iter()
@@ -177,6 +157,30 @@ impl ReportingGroups {
             Children::Prefectures => below.collect(),
             _ => std::iter::once(self.top.clone()).chain(below).collect(),
         }
+    }
+}
+
+/// The groups below the scope the division data lists: a province's prefectures, a city's
+/// county-level units, in code order; none for a county (its towns come from its registry).
+fn official(profile: &Profile) -> Vec<GroupName> {
+    let named = |label: &str, name: &str| GroupName {
+        label: label.to_string(),
+        name: name.to_string(),
+    };
+    match profile.scope.unit() {
+        None => profile
+            .province
+            .prefectures
+            .iter()
+            .map(|d| named(&d.short, &d.name))
+            .collect(),
+        Some(u) if u.children == Children::Counties => profile
+            .province
+            .counties(&u.division.name)
+            .iter()
+            .map(|d| named(&d.name, &d.name))
+            .collect(),
+        Some(_) => Vec::new(),
     }
 }
 

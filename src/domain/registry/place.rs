@@ -121,55 +121,92 @@ fn place_in_unit(
             .find(|z| z.named_by_owner(&a.owner, &prefixes));
     }
     a.region = unit.prefecture_division.short.clone();
-    let top = profile.top_label();
+    let placed = Placed {
+        region,
+        zone: zone.map(|z| z.name.clone()),
+        prefixes,
+        town,
+    };
     match unit.children {
-        Children::Counties => {
-            a.county = region
-                .as_ref()
-                .and_then(|r| r.county_label())
-                .unwrap_or_default();
-            a.group = if let Some(z) = zone {
-                a.county = z.name.clone();
-                z.name.clone()
-            } else if a.level <= unit.own_level {
-                a.county.clear();
-                top
-            } else {
-                let county = match region.and_then(|r| r.county) {
-                    Some(c) => Some(c),
-                    None => county_of_owner(profile, unit, &a.owner),
-                };
-                let Some(county) = county else {
-                    return Err(unplaced(a, profile, unit));
-                };
-                if a.county.is_empty() {
-                    a.county = county.clone();
-                }
-                county
-            };
-        }
-        Children::Towns => {
-            a.county = match unit.county {
-                Some(_) => unit.division.name.clone(),
-                None => String::new(),
-            };
-            let column = town
-                .and_then(|i| a.extra.get(i))
-                .map(|t| t.trim().to_string());
-            let named = zone.map(|z| z.name.clone()).or_else(|| {
-                column
-                    .filter(|t| !t.is_empty())
-                    .or_else(|| town_in(&raw, &prefixes))
-                    .or_else(|| town_in(&a.owner, &prefixes))
-            });
-            a.group = match named {
-                Some(t) => t,
-                None if is_town_level(&a.raw[1]) => return Err(unplaced(a, profile, unit)),
-                None => top,
-            };
-        }
-        Children::Prefectures => unreachable!("a scope unit never has prefectures below it"),
+        Children::Towns => place_in_towns(a, profile, unit, placed),
+        _ => place_in_counties(a, profile, unit, placed),
     }
+}
+
+/// What [`place_in_unit`] found before choosing the group.
+struct Placed {
+    /// The region resolved (None for a zone or the scope's own-level marker).
+    region: Option<Region>,
+    /// The zone the region or owner names.
+    zone: Option<String>,
+    /// The scope's names, taken off before looking for a town.
+    prefixes: Vec<String>,
+    /// The extra column naming 乡镇/街道, if the profile has one.
+    town: Option<usize>,
+}
+
+/// A city's groups: a zone, its own departments (its own level), or the county-level unit the
+/// region or the owner names.
+fn place_in_counties(
+    a: &mut Account,
+    profile: &Profile,
+    unit: &ScopeUnit,
+    p: Placed,
+) -> Result<(), RegionError> {
+    a.county = p
+        .region
+        .as_ref()
+        .and_then(|r| r.county_label())
+        .unwrap_or_default();
+    a.group = if let Some(z) = p.zone {
+        a.county = z.clone();
+        z
+    } else if a.level <= unit.own_level {
+        a.county.clear();
+        profile.top_label()
+    } else {
+        let county = match p.region.and_then(|r| r.county) {
+            Some(c) => Some(c),
+            None => county_of_owner(profile, unit, &a.owner),
+        };
+        let Some(county) = county else {
+            return Err(unplaced(a, profile, unit));
+        };
+        if a.county.is_empty() {
+            a.county = county.clone();
+        }
+        county
+    };
+    Ok(())
+}
+
+/// A county's groups: a zone, the 乡镇/街道 the town column, the region or the owner names, else
+/// its own departments (a row whose level says 乡镇/街道 must name its town).
+fn place_in_towns(
+    a: &mut Account,
+    profile: &Profile,
+    unit: &ScopeUnit,
+    p: Placed,
+) -> Result<(), RegionError> {
+    a.county = match unit.county {
+        Some(_) => unit.division.name.clone(),
+        None => String::new(),
+    };
+    let column = p
+        .town
+        .and_then(|i| a.extra.get(i))
+        .map(|t| t.trim().to_string());
+    let named = p.zone.or_else(|| {
+        column
+            .filter(|t| !t.is_empty())
+            .or_else(|| town_in(&a.raw[2], &p.prefixes))
+            .or_else(|| town_in(&a.owner, &p.prefixes))
+    });
+    a.group = match named {
+        Some(t) => t,
+        None if is_town_level(&a.raw[1]) => return Err(unplaced(a, profile, unit)),
+        None => profile.top_label(),
+    };
     Ok(())
 }
 
