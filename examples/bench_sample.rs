@@ -50,6 +50,7 @@ fn main() {
             size: Some(5000),
             rate: None,
             min_per_stratum: 1,
+            min_per_region: None,
             take_all: Vec::new(),
             recheck: Vec::new(),
             exclude: Vec::new(),

@@ -140,6 +140,10 @@ pub struct SampleArgs {
     /// 每层最少随机样本数(该层账号足够时;默认 2,使每层方差可估计)
     #[arg(long, default_value_t = 2)]
     pub min_per_stratum: u64,
+    /// 每个地区(省本级和每个设区市/市(州);市、县的检查为本级部门和每个县(市、区)、乡镇(街道)、功能区)至少抽取的账号数(必查计入,账号不足时全部抽取);
+    /// 分层再按地区细分,--min-per-stratum 仍按 --strata 的层计
+    #[arg(long)]
+    pub min_per_region: Option<u64>,
     /// 必查条件 列=值[|值…](可多次给出),如 owner_kind=政府
     #[arg(long = "take-all")]
     pub take_all: Vec<String>,

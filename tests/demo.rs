@@ -124,6 +124,61 @@ fn demo_runs_a_whole_campaign_and_labels_it_simulated() {
         md.contains("已检查的账号中回头看（上期不合格）账号"),
         "{md}"
     );
+    // Issue #20, case 9: what real notices print beside the rates. The check rate (checked ÷
+    // accounts in operation) in the draft and its table; each part of the design (government
+    // accounts taken in full, re-checks, the random sample) with its own rate, its parts adding
+    // up to the whole; rates by owner kind; the prefectures at 100%.
+    let check = w.csv("d/2020Q1/report/csv/检查率.csv");
+    let province = check.iter().find(|r| r[0] == "全省").unwrap();
+    assert_eq!(province[1..], ["6030", "219", "219", "3.6%"]);
+    assert!(
+        md.contains("共检查政务新媒体219个，检查率为3.6%（全省状态正常的政务新媒体6030个）。"),
+        "{md}"
+    );
+    let parts = w.csv("d/2020Q1/report/csv/合格率_检查方式.csv");
+    assert_eq!(
+        parts[1..].iter().map(|r| r[0].as_str()).collect::<Vec<_>>(),
+        ["全覆盖(主体类别=政府)", "回头看", "随机抽查", "全省"]
+    );
+    let count = |r: &Vec<String>, i: usize| r[i].parse::<u64>().unwrap();
+    let column = |name: &str| parts[0].iter().position(|h| h == name).unwrap();
+    let (checked, qualified) = (column("检查数"), column("合格"));
+    let sum = |i: usize| parts[1..4].iter().map(|r| count(r, i)).sum::<u64>();
+    assert_eq!(sum(checked), 219);
+    assert_eq!(sum(qualified), count(&parts[4], qualified));
+    let in_full = &parts[1];
+    let sentence = format!(
+        "从检查方式看，全覆盖检查了代表主体为政府的政务新媒体{}个，合格率为{}；回头看上期不合格的其他政务新媒体{}个",
+        in_full[checked],
+        in_full.last().unwrap(),
+        parts[2][checked]
+    );
+    assert!(md.contains(&sentence), "{sentence}\n{md}");
+    let kinds = w.csv("d/2020Q1/report/csv/合格率_主体类别.csv");
+    let government = kinds.iter().find(|r| r[0] == "政府").unwrap();
+    assert_eq!(
+        government[1], in_full[checked],
+        "every government account is taken"
+    );
+    assert!(
+        md.contains(&format!(
+            "从主体类别看，代表主体为政府的政务新媒体合格率{}",
+            government[4]
+        )),
+        "{md}"
+    );
+    let owners = w.csv("d/2020Q1/report/csv/合格率_开设主体.csv");
+    let full: Vec<&str> = owners[2..15]
+        .iter()
+        .filter(|r| r[1] != "0" && r[1] == r[2])
+        .map(|r| r[0].as_str())
+        .collect();
+    assert!(!full.is_empty());
+    assert!(
+        md.contains(&format!("{}个设区市合格率为100%", full.len())),
+        "{full:?}\n{md}"
+    );
+
     // The whole frame is covered and every interval says how it was obtained.
     assert!(row[col("推算账号数")].parse::<u64>().is_ok());
     assert!(!est[0].join("").contains("未覆盖"));

@@ -229,7 +229,8 @@ fn a_city_reports_by_its_own_districts_through_two_quarters() {
     for sentence in [
         "本季度，全市政务新媒体数量增加1个，占全市政务新媒体总量的1.3%。",
         "本季度全市政务新媒体总体合格率为98.7%，比上季度提升5.3个百分点（上季度为93.4%）。",
-        "锡山区、惠山区、滨湖区、梁溪区、新吴区、江阴市、经开区合格率为100%，宜兴市合格率为83.3%，市级部门和单位合格率为100%。",
+        // 新吴区 closed one of its five accounts: four left, marked as resting on few.
+        "锡山区、惠山区、滨湖区、梁溪区、新吴区、江阴市、经开区合格率为100%（其中新吴区检查数不足5个），宜兴市合格率为83.3%，市级部门和单位合格率为100%。",
     ] {
         assert!(md.contains(sentence), "draft lacks {sentence:?}:\n{md}");
     }
@@ -314,7 +315,7 @@ fn a_county_reports_by_town() {
     ];
     let t = w.csv("2021Q3/report/csv/合格率_开设主体.csv");
     assert_eq!(first_column(&t), towns);
-    assert_eq!(row(&t, "丁蜀镇")[1..5], ["2", "1", "1", "50%"]);
+    assert_eq!(row(&t, "丁蜀镇")[1..5], ["2", "1", "1", "50%＊"]);
     assert_eq!(row(&t, "市级部门单位")[1..5], ["7", "7", "0", "100%"]);
     let md = w.read("2021Q3/report/通报草稿.md");
     assert!(

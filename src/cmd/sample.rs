@@ -28,6 +28,7 @@ fn request(args: &SampleArgs) -> Result<DrawRequest> {
         size: args.size,
         rate: args.rate,
         min_per_stratum: args.min_per_stratum,
+        min_per_region: args.min_per_region,
         take_all: args.take_all.clone(),
         recheck: args.recheck.clone(),
         exclude: args.exclude.clone(),
@@ -50,7 +51,7 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
     let mut camp = Campaign::open(&args.campaign, access)?;
     let request = request(args)?;
     let outcome = draw(&mut camp, &request)?;
-    print_outcome(&outcome);
+    print_outcome(&outcome, &camp.profile()?.rates);
     match outcome.written {
         None => println!("(--dry-run: 未写入任何文件)"),
         Some(n) => {
@@ -63,7 +64,7 @@ pub fn run(args: &SampleArgs) -> Result<i32> {
     Ok(0)
 }
 
-fn print_outcome(o: &DrawOutcome) {
+fn print_outcome(o: &DrawOutcome, style: &crate::domain::profile::RateStyle) {
     for e in &o.empty_selections {
         eprintln!("警告: {e}");
     }
@@ -73,7 +74,7 @@ fn print_outcome(o: &DrawOutcome) {
             println!("{line}");
         }
     }
-    print!("{}", o.drawn.allocation_table());
+    print!("{}", o.drawn.allocation_table(style));
 }
 
 /// What the draw found, for the user: the frame, the certainty units, and anything left out.

@@ -126,16 +126,6 @@ pub fn render_table(headers: &[String], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Percentage with one decimal and a trailing ".0" dropped: 197/219 → "90%", 65/76 → "85.5%".
-/// Rounded half up on exact integer arithmetic, so no float drift.
-pub fn percent(num: u64, den: u64) -> String {
-    if den == 0 {
-        return "—".to_string();
-    }
-    let tenths = (num as u128 * 2000 + den as u128) / (den as u128 * 2);
-    format_tenths(tenths as i128)
-}
-
 /// A quarter in words: "2020Q1" → "2020年第一季度". Anything else is returned as given.
 ///
 /// ```
@@ -156,29 +146,6 @@ pub fn period_words(period: &str) -> String {
         _ => return period.to_string(),
     };
     format!("{}年第{word}季度", &period[..4])
-}
-
-/// Format a value in tenths (e.g. 855 → "85.5%", 900 → "90%").
-pub fn format_tenths(tenths: i128) -> String {
-    let sign = if tenths < 0 { "-" } else { "" };
-    let t = tenths.abs();
-    if t % 10 == 0 {
-        format!("{sign}{}%", t / 10)
-    } else {
-        format!("{sign}{}.{}%", t / 10, t % 10)
-    }
-}
-
-/// A float rate (0..1) printed the same way ("90%", "85.5%").
-pub fn percent_f(rate: f64) -> String {
-    let tenths = (rate * 1000.0 + if rate >= 0.0 { 0.5 } else { -0.5 }).trunc() as i128;
-    format_tenths(tenths)
-}
-
-/// Percentage points with one decimal and ".0" dropped, without the % sign.
-pub fn points(diff: f64) -> String {
-    let s = percent_f(diff);
-    s.trim_end_matches('%').to_string()
 }
 
 /// Chinese text's half-width punctuation made full-width, the way a notice prints it.
@@ -355,19 +322,6 @@ fn pair_quotes(c: &mut [char], orig: &[char], url: &[bool]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn notice_rates() {
-        assert_eq!(percent(197, 219), "90%");
-        assert_eq!(percent(65, 76), "85.5%");
-        assert_eq!(percent(351, 6381), "5.5%");
-        assert_eq!(percent(0, 5), "0%");
-        assert_eq!(percent(5, 5), "100%");
-        assert_eq!(percent(1, 0), "—");
-        assert_eq!(percent_f(0.855263), "85.5%");
-        assert_eq!(points(0.082), "8.2");
-        assert_eq!(points(-0.05), "-5");
-    }
 
     #[test]
     fn folding() {

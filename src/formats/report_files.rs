@@ -1,8 +1,9 @@
 //! Writers: tables and the draft to xlsx, CSV, Markdown and docx bytes.
 
 use super::gongwen::{self, AnnexTable, Block, Notice};
+use crate::domain::profile::SMALL_BASE_MARK;
 use crate::domain::report::draft::Para;
-use crate::domain::report::table::{Cell, Table};
+use crate::domain::report::table::{Cell, Printed, Table};
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Workbook, Worksheet};
 
@@ -29,6 +30,28 @@ fn sheet_name(name: &str) -> String {
     s
 }
 
+/// The number format under which Excel shows a rate cell exactly as the draft prints it: the
+/// cell holds the printed number (99.9% is 0.999) and the format shows the decimals the text
+/// shows, the small-base mark, and a sign on points ("+8.2").
+fn printed_format(p: &Printed) -> Format {
+    let places = usize::from(p.shown.places());
+    let digits = if places == 0 {
+        "0".to_string()
+    } else {
+        format!("0.{}", "0".repeat(places))
+    };
+    let code = if p.points {
+        format!("+{digits};-{digits};0")
+    } else if p.marked {
+        format!("{digits}%\"{SMALL_BASE_MARK}\"")
+    } else {
+        format!("{digits}%")
+    };
+    Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format(code)
+}
+
 /// Write a table onto a worksheet from `row`; returns (header row, first data row, last data row).
 fn put_table(
     ws: &mut Worksheet,
@@ -40,22 +63,9 @@ fn put_table(
     let red = Format::new().set_bold().set_font_color(0xC00000);
     let hf = crate::formats::write::header_format();
     let border = Format::new().set_border(FormatBorder::Thin);
-    let pct = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_num_format(match t.decimals {
-            0 => "0%".to_string(),
-            d => format!("0.{}%", "0".repeat(usize::from(d))),
-        });
     let num0 = Format::new()
         .set_border(FormatBorder::Thin)
         .set_num_format("0");
-    let points = match t.decimals {
-        0 => "0".to_string(),
-        d => format!("0.{}", "0".repeat(usize::from(d))),
-    };
-    let num1 = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_num_format(format!("+{points};-{points};0"));
     let num2 = Format::new()
         .set_border(FormatBorder::Thin)
         .set_num_format("0.00");
@@ -78,11 +88,16 @@ fn put_table(
             match cell {
                 Cell::Text(s) => ws.write_string_with_format(r, c, s, &border)?,
                 Cell::Int(i) => ws.write_number_with_format(r, c, *i as f64, &num0)?,
-                Cell::Rate { .. } | Cell::Pct(_) => {
-                    ws.write_number_with_format(r, c, cell.number().unwrap_or(0.0), &pct)?
-                }
-                Cell::Points(_) => {
-                    ws.write_number_with_format(r, c, cell.number().unwrap_or(0.0), &num1)?
+                Cell::Rate { .. } | Cell::Change { .. } | Cell::Pct(_) | Cell::Points { .. } => {
+                    match cell.printed(&t.style) {
+                        Some(p) => ws.write_number_with_format(
+                            r,
+                            c,
+                            cell.number(&t.style).unwrap_or(0.0),
+                            &printed_format(&p),
+                        )?,
+                        None => ws.write_string_with_format(r, c, "—", &border)?,
+                    }
                 }
                 Cell::Num(f, d) => {
                     ws.write_number_with_format(r, c, *f, if *d == 0 { &num0 } else { &num2 })?

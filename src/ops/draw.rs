@@ -38,6 +38,8 @@ pub struct DrawRequest {
     pub rate: Option<f64>,
     /// Minimum random draws per stratum.
     pub min_per_stratum: u64,
+    /// `--min-per-region`: minimum sampled accounts per region (certainty units counted).
+    pub min_per_region: Option<u64>,
     /// `--take-all` rules.
     pub take_all: Vec<String>,
     /// `--recheck`: an earlier campaign (its unqualified accounts) or a file of ids.
@@ -174,6 +176,7 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         size: req.size,
         rate: req.rate,
         min_per_stratum: req.min_per_stratum,
+        min_per_region: req.min_per_region,
         take_all: req.take_all.clone(),
         recheck,
         exclude,
@@ -299,6 +302,7 @@ fn commit(
         allocation: spec.allocation.name().into(),
         requested_size: drawn.size,
         min_per_stratum: req.min_per_stratum,
+        min_per_region: req.min_per_region,
         take_all: req.take_all.clone(),
         // Only the name: the analyst's own folders (D:\Users\…) stay out of the report.
         recheck_source: req.recheck.as_deref().map(source_name),

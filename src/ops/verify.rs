@@ -110,6 +110,7 @@ fn recorded_spec(
         allocation,
         rate: None,
         min_per_stratum: design.min_per_stratum,
+        min_per_region: design.min_per_region,
         take_all: design.take_all.clone(),
         recheck: ids(&design.recheck_ids_file)?,
         exclude: ids(&design.exclude_ids_file)?,

@@ -359,3 +359,25 @@ pub fn fault_sweep(
     }
     panic!("{args:?} never completed");
 }
+
+/// The text of a .docx's body (word/document.xml with its tags taken out).
+pub fn docx_text(w: &Workdir, p: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(w.bytes(p))).expect("a zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut z.by_name("word/document.xml").expect("document.xml"),
+        &mut xml,
+    )
+    .expect("utf-8");
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in xml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}

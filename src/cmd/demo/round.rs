@@ -132,6 +132,7 @@ fn sample_step(dir: &Path, round: &Round<'_>) -> Result<()> {
             size: Some(219),
             rate: None,
             min_per_stratum: 2,
+            min_per_region: None,
             take_all: vec!["owner_kind=政府".into()],
             recheck: round.previous.map(Path::to_path_buf),
             exclude: None,

@@ -4,7 +4,10 @@
 //! ```toml
 //! province = "贵州"
 //! prefecture_label = "市(州)"     # the owner-group label for prefecture-level units
-//! rate_decimals = 2               # pass rates and shares: 90.87%; trailing zeros dropped
+//! rate_decimals = 2               # pass rates and shares: 90.87%
+//! rate_rounding = "四舍五入"       # or "截断": 291/294 → 98.9%
+//! rate_trailing_zeros = false     # true prints 95.0%, 99.80%
+//! rate_mark_below = 5             # rates from fewer accounts are marked ＊ (0: never)
 //! [types]
 //! order = ["微信", "微博", "抖音", "今日头条", "其他"]
 //! [types.aliases]                 # spelling in the registry -> reported type
@@ -39,7 +42,7 @@ use thiserror::Error;
 
 use super::aliases::AliasTable;
 use super::divisions::{province, Province};
-use super::rate::format_share;
+use super::rate::{RateStyle, Rounding};
 use super::resolve::{Region, RegionAliases, RegionError};
 use super::scope::{Scope, ScopeError};
 use super::types::TypeScheme;
@@ -69,6 +72,18 @@ pub enum ProfileError {
     /// `rate_decimals` is outside 0..=4.
     #[error("rate_decimals 须在 0 到 4 之间,现为 {value}")]
     RateDecimals {
+        /// The value given.
+        value: i64,
+    },
+    /// `rate_rounding` names no rounding rule.
+    #[error("rate_rounding 应为“四舍五入”或“截断”,现为“{value}”")]
+    RateRounding {
+        /// The value given.
+        value: String,
+    },
+    /// `rate_mark_below` is negative.
+    #[error("rate_mark_below 应为 0 或正整数,现为 {value}")]
+    RateMarkBelow {
         /// The value given.
         value: i64,
     },
@@ -207,15 +222,16 @@ pub enum ProfileError {
 }
 
 /// The settings of one province: which divisions its registry rows resolve against, how its
-/// tables label and order groups and types, and how many decimals its rates print with.
+/// tables label and order groups and types, and how its rates print.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     /// The province (from the vendored division data; `province` in the TOML).
     pub province: &'static Province,
     /// The owner-group label for prefecture-level units, e.g. "设区市", "市(州)".
     pub prefecture_label: String,
-    /// Decimals of pass rates and shares (0..=4); trailing zeros are dropped.
-    pub rate_decimals: u8,
+    /// How rates, shares and points print: decimals, rounding, trailing zeros, the small-base
+    /// mark (`rate_decimals`, `rate_rounding`, `rate_trailing_zeros`, `rate_mark_below`).
+    pub rates: RateStyle,
     /// Reported account types and the registry spellings of each.
     pub types: TypeScheme,
     /// Local names the division data lacks, mapped to prefectures of `province`.
@@ -245,6 +261,9 @@ struct RawProfile {
     province: String,
     prefecture_label: Option<String>,
     rate_decimals: Option<i64>,
+    rate_rounding: Option<String>,
+    rate_trailing_zeros: Option<bool>,
+    rate_mark_below: Option<i64>,
     types: Option<RawTypes>,
     regions: Option<RawRegions>,
     scope: Option<String>,
@@ -297,18 +316,13 @@ impl Profile {
             name: raw.province.clone(),
         })?;
         let mut profile = Profile::builtin(province);
+        profile.rates = rate_style(&raw, profile.rates)?;
         if let Some(label) = raw.prefecture_label {
             let label = label.trim();
             if label.is_empty() {
                 return Err(ProfileError::EmptyLabel);
             }
             profile.prefecture_label = label.to_string();
-        }
-        if let Some(value) = raw.rate_decimals {
-            profile.rate_decimals = u8::try_from(value)
-                .ok()
-                .filter(|d| *d <= 4)
-                .ok_or(ProfileError::RateDecimals { value })?;
         }
         if let Some(types) = raw.types {
             profile.types = TypeScheme::new(types.order, types.aliases)?;
@@ -471,7 +485,7 @@ impl Profile {
         Profile {
             province,
             prefecture_label: default_prefecture_label(province).to_string(),
-            rate_decimals: 1,
+            rates: RateStyle::default(),
             types: TypeScheme::jiangsu_2020(),
             region_aliases: RegionAliases::new(),
             scope: Scope::Province,
@@ -506,9 +520,10 @@ impl Profile {
         )
     }
 
-    /// `num / den` as a percentage number with the profile's decimals (see [`format_share`]).
+    /// `num / den` as the profile prints a share, with its % sign ("90%", "90.87%"; "—" when
+    /// nothing was counted): see [`RateStyle::percent`].
     pub fn share(&self, num: u64, den: u64) -> String {
-        format_share(num, den, self.rate_decimals)
+        self.rates.percent(num, den)
     }
 }
 
@@ -521,6 +536,29 @@ fn zone_type_error(zone: &str, found: &str) -> ProfileError {
             kind(found)
         ),
     }
+}
+
+/// The rate keys of a profile over `style` (the built-in one): each checked.
+fn rate_style(raw: &RawProfile, mut style: RateStyle) -> Result<RateStyle, ProfileError> {
+    if let Some(value) = raw.rate_decimals {
+        style.decimals = u8::try_from(value)
+            .ok()
+            .filter(|d| *d <= 4)
+            .ok_or(ProfileError::RateDecimals { value })?;
+    }
+    if let Some(word) = &raw.rate_rounding {
+        style.rounding = Rounding::parse(word).ok_or_else(|| ProfileError::RateRounding {
+            value: word.clone(),
+        })?;
+    }
+    if let Some(keep) = raw.rate_trailing_zeros {
+        style.keep_zeros = keep;
+    }
+    if let Some(value) = raw.rate_mark_below {
+        style.mark_below =
+            u64::try_from(value).map_err(|_| ProfileError::RateMarkBelow { value })?;
+    }
+    Ok(style)
 }
 
 /// The usual label for a province's prefecture-level units, as its notices group owners:
@@ -617,6 +655,9 @@ mod tests {
 province = "贵州"
 prefecture_label = "市(州)"     # the owner-group label for prefecture-level units
 rate_decimals = 2               # pass rates and shares: 90.87%; trailing zeros dropped
+rate_rounding = "截断"
+rate_trailing_zeros = true
+rate_mark_below = 3
 [types]
 order = ["微信", "微博", "抖音", "今日头条", "其他"]
 [types.aliases]                 # spelling in the registry -> reported type
@@ -646,7 +687,15 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
         let p = Profile::parse(GUIZHOU).unwrap();
         assert_eq!(p.province.name, "贵州省");
         assert_eq!(p.prefecture_label, "市(州)");
-        assert_eq!(p.rate_decimals, 2);
+        assert_eq!(
+            p.rates,
+            RateStyle {
+                decimals: 2,
+                rounding: Rounding::Truncate,
+                keep_zeros: true,
+                mark_below: 3
+            }
+        );
         assert_eq!(
             p.types.order(),
             ["微信", "微博", "抖音", "今日头条", "其他"]
@@ -657,7 +706,9 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
         assert_eq!(p.region_aliases.get("经开区"), Some("贵阳"));
         let region = p.resolve("经开区", "").unwrap();
         assert_eq!(region.prefecture.as_deref(), Some("贵阳"));
-        assert_eq!(p.share(9087, 10000), "90.87");
+        assert_eq!(p.share(9087, 10000), "90.87%");
+        assert_eq!(p.share(291, 294), "98.97%");
+        assert_eq!(p.share(9, 10), "90.00%");
         assert_eq!(
             p.monitor_columns.iter().collect::<Vec<_>>(),
             [("推送末次时刻", "最近发布时间")]
@@ -669,7 +720,7 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
         let p = Profile::parse("province = \"江苏省\"").unwrap();
         assert_eq!(p, Profile::builtin(province("江苏").unwrap()));
         assert_eq!(p.prefecture_label, "设区市");
-        assert_eq!(p.rate_decimals, 1);
+        assert_eq!(p.rates, RateStyle::default());
         assert_eq!(p.types, TypeScheme::jiangsu_2020());
     }
 
@@ -706,6 +757,17 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
             Err(ProfileError::RateDecimals { value: -1 })
         );
         assert!(with("rate_decimals = 4").is_ok());
+        assert_eq!(
+            with("rate_rounding = \"round\""),
+            Err(ProfileError::RateRounding {
+                value: "round".into()
+            })
+        );
+        assert_eq!(
+            with("rate_mark_below = -1"),
+            Err(ProfileError::RateMarkBelow { value: -1 })
+        );
+        assert_eq!(with("rate_mark_below = 0").unwrap().rates.mark_below, 0);
         assert_eq!(
             with("prefecture_label = \" \""),
             Err(ProfileError::EmptyLabel)

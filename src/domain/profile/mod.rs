@@ -16,7 +16,7 @@
 //! let region = profile.resolve("昆山市", "昆山市人民政府").unwrap();
 //! assert_eq!(region.prefecture.as_deref(), Some("苏州"));
 //! assert_eq!(profile.types.classify("微信公众号"), "微信");
-//! assert_eq!(profile.share(197, 219), "90");
+//! assert_eq!(profile.share(197, 219), "90%");
 //! ```
 #![warn(missing_docs)]
 
@@ -35,7 +35,7 @@ pub use aliases::AliasTable;
 pub use config::{default_prefecture_label, Profile, ProfileError};
 pub use divisions::{province, provinces, Division, FormerName, Province};
 pub(crate) use names::{edit_distance, shared_chars};
-pub use rate::{format_rate, format_share};
+pub use rate::{RateStyle, Rounding, Shown, SMALL_BASE_MARK};
 pub use resolve::{infer_province, InferError, Region, RegionAliases, RegionError};
 pub use scope::{county_label, town_in, unit_kind, Children, Scope, ScopeError, ScopeUnit};
 pub use types::{TypeScheme, OTHER};

@@ -4,6 +4,7 @@
 use super::draft::{self, DraftInput};
 use super::figures::{self, CampaignData};
 use super::makeup;
+use super::parts;
 use super::table::{Cell, Table};
 use crate::domain::registry;
 
@@ -76,23 +77,24 @@ pub fn build(
         banners.push("【演示】检查结果为 audit demo 模拟生成,不是真实检查结论。".into());
     }
     let types = cur.profile.types.order();
+    let style = cur.profile.rates;
     let own = cur.profile.scope.own_level();
-    let mut tables = makeup::makeup(&cur.registry, types, own);
+    let mut tables = makeup::makeup(&cur.registry, types, own, &style);
     let diff = previous
         .first()
         .map(|p| registry::diff(&p.registry, &cur.registry));
     if let (Some(p), Some(d)) = (previous.first(), &diff) {
-        tables.extend(makeup::change((&p.registry, &cur.registry), d, types, own));
+        tables.extend(makeup::change(
+            (&p.registry, &cur.registry),
+            d,
+            types,
+            own,
+            &style,
+        ));
     }
+    tables.push(parts::check_rate(cur));
     tables.extend(figures::sample_design(cur, verify_status));
-    let by_owner = figures::pass_by_owner_group(cur);
-    tables.push(figures::pass_overall(cur));
-    tables.push(by_owner);
-    tables.push(figures::pass_by_level(cur));
-    tables.push(figures::pass_by_type(cur));
-    tables.push(figures::pass_by_level_type(cur));
-    tables.push(figures::problems(cur));
-    tables.extend(figures::prefill_check(cur));
+    tables.extend(pass_tables(cur));
     tables.push(figures::quarter_on_quarter(cur, previous));
     let offenders = figures::repeat_offender_list(cur, previous);
     let max_streak = offenders.iter().map(|f| f.streak).max().unwrap_or(0);
@@ -107,7 +109,7 @@ pub fn build(
     tables.extend(est.as_ref().map(figures::estimates));
     let mut annex = figures::annex(cur);
     for t in tables.iter_mut().chain(std::iter::once(&mut annex)) {
-        t.decimals = cur.profile.rate_decimals;
+        t.set_style(style);
     }
     let paras = draft::draft(&DraftInput {
         current: cur,
@@ -119,24 +121,7 @@ pub fn build(
         repeat_offenders: repeat_count,
         max_streak,
     });
-    let pct = |p: f64| Cell::Pct(p).display_with(cur.profile.rate_decimals);
-    let all = cur.tally(|_| true);
-    let mut summary = format!(
-        "{}: 样本 {} 个,已检查 {} 个,合格 {} 个,总体合格率 {}",
-        cur.name,
-        cur.sample.len(),
-        all.checked,
-        all.qualified,
-        cur.pct(all.qualified, all.checked)
-    );
-    if let Some((r, l, u)) = overall_est {
-        summary.push_str(&format!(
-            ";加权估计 {}(95% 区间 {}–{})",
-            pct(r),
-            pct(l),
-            pct(u)
-        ));
-    }
+    let mut summary = summary_line(cur, overall_est);
     summary.push_str(&format!(
         ";单项否决 {} 个;连续不合格 {} 个",
         annex.rows.len(),
@@ -156,4 +141,48 @@ pub fn build(
         summary,
         sampling_intro: sampling_intro(cur),
     }
+}
+
+/// The pass-rate tables, in report.xlsx order: overall, by owner group (with the prefectures at
+/// 100%), by owner kind, by part of the design, by level, type and level × type, then the
+/// problems and the pre-fill check.
+fn pass_tables(cur: &CampaignData) -> Vec<Table> {
+    let mut by_owner = figures::pass_by_owner_group(cur);
+    by_owner.notes.extend(parts::prefecture_note(cur));
+    let mut tables = vec![
+        figures::pass_overall(cur),
+        by_owner,
+        parts::pass_by_owner_kind(cur),
+        parts::parts_table(cur, &parts::design_parts(cur)),
+        figures::pass_by_level(cur),
+        figures::pass_by_type(cur),
+        figures::pass_by_level_type(cur),
+        figures::problems(cur),
+    ];
+    tables.extend(figures::prefill_check(cur));
+    tables
+}
+
+/// The console's summary: sample, checked, qualified, the overall rate and the weighted
+/// estimate (rate, lower, upper) when there is one, all printed by the profile's rule.
+fn summary_line(cur: &CampaignData, estimate: Option<(f64, f64, f64)>) -> String {
+    let pct = |p: f64| Cell::Pct(p).display_with(&cur.profile.rates);
+    let all = cur.tally(|_| true);
+    let mut summary = format!(
+        "{}: 样本 {} 个,已检查 {} 个,合格 {} 个,总体合格率 {}",
+        cur.name,
+        cur.sample.len(),
+        all.checked,
+        all.qualified,
+        cur.pct(all.qualified, all.checked)
+    );
+    if let Some((r, l, u)) = estimate {
+        summary.push_str(&format!(
+            ";加权估计 {}(95% 区间 {}–{})",
+            pct(r),
+            pct(l),
+            pct(u)
+        ));
+    }
+    summary
 }

@@ -2,10 +2,9 @@
 //! phrasing, with our numbers. Pure text.
 
 use super::figures::{problem_count, CampaignData, Tally};
-use super::table::Cell;
 use crate::domain::groups::GroupOf;
 use crate::domain::indicators::Kind;
-use crate::domain::profile::MakeupPart;
+use crate::domain::profile::{MakeupPart, RateStyle};
 use crate::domain::registry::Account;
 use crate::domain::registry::RegistryDiff;
 
@@ -89,17 +88,20 @@ pub fn annex_title(c: &CampaignData) -> String {
     )
 }
 
-/// "比上季度提升8.2个百分点" / "下降…" / "与上季度持平".
-pub fn change_phrase(now: f64, before: f64, decimals: u8) -> String {
-    let d = now - before;
-    let p = Cell::Points(d.abs()).display_with(decimals);
-    let p = p.trim_start_matches('+').to_string();
-    if p == "0" {
-        "与上季度持平".to_string()
-    } else if d > 0.0 {
-        format!("比上季度提升{p}个百分点")
-    } else {
-        format!("比上季度下降{p}个百分点")
+/// "比上季度提升8.2个百分点" / "下降…" / "与上季度持平", the change computed from the counts of
+/// both quarters and rounded once by `style` (持平 only when the two rates are exactly equal).
+pub fn change_phrase(now: Tally, before: Tally, style: &RateStyle) -> String {
+    let change = style.change(
+        (now.qualified, now.checked),
+        (before.qualified, before.checked),
+    );
+    match change {
+        None => String::new(),
+        Some(p) if p.is_zero() => "与上季度持平".to_string(),
+        Some(p) if p.is_negative() => {
+            format!("比上季度下降{}个百分点", p.number().trim_start_matches('-'))
+        }
+        Some(p) => format!("比上季度提升{}个百分点", p.number()),
     }
 }
 
@@ -128,6 +130,7 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
 
     out.push(Para::Heading(format!("(二){check}发现的问题")));
     out.extend(problem_section(c));
+    out.extend(mark_note(c, &out));
     let vetoed = c
         .checked()
         .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
@@ -168,10 +171,24 @@ fn overview(input: &DraftInput<'_>) -> Vec<Para> {
     out.extend(net_change(input));
     let all = c.tally(|_| true);
     let mut s = sample_sentence(input, all);
+    s.extend(super::parts::check_rate_sentence(c));
     s.push_str(&rates_sentence(c, all));
+    s.extend(super::parts::owner_kind_sentence(c));
+    s.extend(super::parts::prefecture_sentence(c));
     out.push(Para::Body(s));
+    let parts = super::parts::design_parts(c);
+    out.extend(super::parts::parts_sentence(c, &parts).map(Para::Body));
     out.extend(rate_trend(input, all));
     out
+}
+
+/// The note explaining the small-base mark, when a paragraph so far carries it.
+fn mark_note(c: &CampaignData, so_far: &[Para]) -> Option<Para> {
+    let marked = so_far.iter().any(|p| match p {
+        Para::Body(t) => t.contains(crate::domain::profile::SMALL_BASE_MARK),
+        _ => false,
+    });
+    marked.then(|| Para::Body(format!("注:{}", c.profile.rates.mark_note())))
 }
 
 /// How many accounts the scope holds, by owner (the province's levels; a city's own departments
@@ -331,18 +348,15 @@ fn rates_sentence(c: &CampaignData, all: Tally) -> String {
 }
 
 /// Every group's rate as a city's notice gives them: the groups below the scope at 100% named
-/// together, then the others from the highest rate down, then the scope's own departments;
-/// groups with accounts in operation but none checked last ("…本次未抽查").
+/// together (as `parts::prefecture_results` finds them), then the others from the highest rate
+/// down, then the scope's own departments; groups with accounts in operation but none checked
+/// last ("…本次未抽查").
 fn each_group(c: &CampaignData) -> String {
     let w = c.words();
     let below = c.groups.below();
+    let results = super::parts::prefecture_results(c);
     let tallies: Vec<(usize, Tally)> = (0..below.len())
         .map(|i| (i, c.tally(|a| c.groups.of(a) == GroupOf::Below(i))))
-        .collect();
-    let full: Vec<&str> = tallies
-        .iter()
-        .filter(|(_, t)| t.checked > 0 && t.qualified == t.checked)
-        .map(|(i, _)| below[*i].label.as_str())
         .collect();
     let mut others: Vec<&(usize, Tally)> = tallies
         .iter()
@@ -355,8 +369,20 @@ fn each_group(c: &CampaignData) -> String {
             .then(i.cmp(j))
     });
     let mut parts: Vec<String> = Vec::new();
-    if !full.is_empty() {
-        parts.push(format!("{}合格率为100%", full.join("、")));
+    if !results.full.is_empty() {
+        let mut s = format!(
+            "{}合格率为{}",
+            results.full.join("、"),
+            c.profile.rates.percent(1, 1)
+        );
+        if !results.full_small.is_empty() {
+            s.push_str(&format!(
+                "(其中{}检查数不足{}个)",
+                results.full_small.join("、"),
+                c.profile.rates.mark_below
+            ));
+        }
+        parts.push(s);
     }
     for (i, t) in others {
         parts.push(format!(
@@ -365,8 +391,7 @@ fn each_group(c: &CampaignData) -> String {
             c.pct(t.qualified, t.checked)
         ));
     }
-    let top = c.tally(|a| c.is_top(a));
-    if let Some(r) = rate(c, top) {
+    if let Some(r) = rate(c, c.tally(|a| c.is_top(a))) {
         parts.push(format!("{}合格率为{r}", w.top_group));
     }
     let unchecked: Vec<&str> = tallies
@@ -385,14 +410,16 @@ fn each_group(c: &CampaignData) -> String {
 /// The overall rate against last quarter's, when both have one.
 fn rate_trend(input: &DraftInput<'_>, all: Tally) -> Option<Para> {
     let c = input.current;
-    let now = all.rate()?;
-    let before = input.previous.first()?.tally(|_| true).rate()?;
+    let before = input.previous.first()?.tally(|_| true);
+    if all.checked == 0 || before.checked == 0 {
+        return None;
+    }
     Some(Para::Body(format!(
         "本季度{}政务新媒体总体合格率为{},{}(上季度为{})。",
         c.words().whole,
         rate(c, all).unwrap_or_default(),
-        change_phrase(now, before, c.profile.rate_decimals),
-        Cell::Pct(before).display_with(c.profile.rate_decimals)
+        change_phrase(all, before, &c.profile.rates),
+        c.pct(before.qualified, before.checked)
     )))
 }
 
@@ -566,10 +593,26 @@ pub fn markdown(paras: &[Para]) -> String {
 mod tests {
     use super::*;
 
+    fn t(qualified: u64, checked: u64) -> Tally {
+        Tally { checked, qualified }
+    }
+
     #[test]
     fn change_phrases() {
-        assert_eq!(change_phrase(0.90, 0.818, 1), "比上季度提升8.2个百分点");
-        assert_eq!(change_phrase(0.80, 0.85, 1), "比上季度下降5个百分点");
-        assert_eq!(change_phrase(0.80, 0.80, 1), "与上季度持平");
+        let s = RateStyle::default();
+        assert_eq!(
+            change_phrase(t(90, 100), t(818, 1000), &s),
+            "比上季度提升8.2个百分点"
+        );
+        assert_eq!(
+            change_phrase(t(80, 100), t(85, 100), &s),
+            "比上季度下降5个百分点"
+        );
+        assert_eq!(change_phrase(t(80, 100), t(8, 10), &s), "与上季度持平");
+        // Rates that differ are never 持平, however close.
+        assert_eq!(
+            change_phrase(t(2943, 2944), t(1, 1), &s),
+            "比上季度下降0.1个百分点"
+        );
     }
 }

@@ -155,9 +155,10 @@ impl CampaignData {
         }
     }
 
-    /// A share as the profile prints it: "85.5%", or with its `rate_decimals` ("90.87%").
+    /// A rate or share as the profile prints it ("85.5%", "90.87%", "98.9%" …), marked when it
+    /// rests on fewer accounts than the profile's `rate_mark_below` ("50%＊"); "—" for nothing.
     pub fn pct(&self, num: u64, den: u64) -> String {
-        Cell::Rate { num, den }.display_with(self.profile.rate_decimals)
+        self.profile.rates.rate(num, den)
     }
 
     /// Reported types in the order the pass-rate tables and the draft list them: the notice's
@@ -255,13 +256,7 @@ pub fn pass_overall(c: &CampaignData) -> Table {
 /// (prefectures; a city's districts and zones), those groups together and the whole scope.
 pub fn pass_by_owner_group(c: &CampaignData) -> Table {
     let w = c.words();
-    let g = Rc::new(c.groups.clone());
-    let mut groups = vec![member(w.top_group.clone(), &g, |x| x == GroupOf::Top)];
-    for (i, b) in c.groups.below().iter().enumerate() {
-        groups.push(member(b.label.clone(), &g, move |x| x == GroupOf::Below(i)));
-    }
-    groups.push(member(w.divisions_total.clone(), &g, |x| x != GroupOf::Top));
-    groups.push(Group::new(w.whole.clone(), |_| true));
+    let groups = owner_groups(c);
     let title = match &w.group_note {
         Some(note) => format!("合格率:按开设主体({note})"),
         None => "合格率:按开设主体".to_string(),
@@ -269,6 +264,21 @@ pub fn pass_by_owner_group(c: &CampaignData) -> Table {
     let mut t = rate_table(c, "合格率_开设主体", &title, &["开设主体"], groups);
     t.notes.push("\"—\" 表示该组没有被检查的账号。".into());
     t
+}
+
+/// The owner groups of the campaign: its own departments, each group below it in order, those
+/// together and the whole scope (省级部门单位, 南京 … 宿迁, 设区市合计, 全省; 市级部门单位, 锡山区 …
+/// 经开区, 各市(县)区合计, 全市).
+pub fn owner_groups(c: &CampaignData) -> Vec<Group> {
+    let w = c.words();
+    let g = Rc::new(c.groups.clone());
+    let mut groups = vec![member(w.top_group.clone(), &g, |x| x == GroupOf::Top)];
+    for (i, b) in c.groups.below().iter().enumerate() {
+        groups.push(member(b.label.clone(), &g, move |x| x == GroupOf::Below(i)));
+    }
+    groups.push(member(w.divisions_total.clone(), &g, |x| x != GroupOf::Top));
+    groups.push(Group::new(w.whole.clone(), |_| true));
+    groups
 }
 
 /// A group of the accounts whose reporting group satisfies `which`.
@@ -507,9 +517,9 @@ pub fn quarter_on_quarter(c: &CampaignData, previous: &[CampaignData]) -> Table 
         headers,
         rows: Vec::new(),
         notes: vec![
-            "--previous 按时间由近到远给出,第一个为上季度。变化 = 本期合格率 − 该期合格率。".into(),
+            "--previous 按时间由近到远给出,第一个为上季度。变化 = 本期合格率 − 该期合格率,按两期的合格数和检查数精确计算后按同一规则舍入,可能与两个已舍入的合格率之差相差一个末位。".into(),
         ],
-        decimals: 1,
+        style: c.profile.rates,
     };
     if like {
         t.notes.push(format!(
@@ -540,9 +550,13 @@ fn change_cells(
     for p in previous {
         let then = tally(p);
         r.push(rate_cell(then));
-        r.push(match (now.rate(), then.rate()) {
-            (Some(a), Some(b)) => Cell::Points(a - b),
-            _ => Cell::text("—"),
+        r.push(if now.checked > 0 && then.checked > 0 {
+            Cell::Points {
+                now: (now.qualified, now.checked),
+                before: (then.qualified, then.checked),
+            }
+        } else {
+            Cell::text("—")
         });
     }
     r
@@ -847,6 +861,12 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
         ("分层变量", d.strata_columns.join("、")),
         ("分配方法", d.allocation.clone()),
         ("每层最少", d.min_per_stratum.to_string()),
+        (
+            "每个地区最少(含必查)",
+            d.min_per_region
+                .map(|m| format!("{m}(各层再按地区细分)"))
+                .unwrap_or_default(),
+        ),
         ("必查条件", d.take_all.join(";")),
         ("回头看来源", d.recheck_source.clone().unwrap_or_default()),
         ("随机种子", d.seed.to_string()),

@@ -195,9 +195,10 @@ fn overall_rate_counts_the_census() {
 fn owner_groups_are_the_departments_each_city_and_the_totals() {
     let c = campaign("2020Q1", &["P2", "W1"]);
     let t = pass_by_owner_group(&c);
-    assert_eq!(row(&t, OWNER_GROUP_PROVINCE)[1..], ["2", "1", "1", "50%"]);
-    assert_eq!(row(&t, "南京")[1..], ["2", "2", "0", "100%"]);
-    assert_eq!(row(&t, "无锡")[1..], ["2", "1", "1", "50%"]);
+    // Rates of fewer than 5 accounts carry the small-base mark (the built-in rate_mark_below).
+    assert_eq!(row(&t, OWNER_GROUP_PROVINCE)[1..], ["2", "1", "1", "50%＊"]);
+    assert_eq!(row(&t, "南京")[1..], ["2", "2", "0", "100%＊"]);
+    assert_eq!(row(&t, "无锡")[1..], ["2", "1", "1", "50%＊"]);
     // The province's 13 prefectures are all listed, in official order; unsampled ones show "—".
     let keys: Vec<String> = t.display_rows().into_iter().map(|r| r[0].clone()).collect();
     assert_eq!(keys[1..3], ["南京", "无锡"]);
@@ -205,7 +206,7 @@ fn owner_groups_are_the_departments_each_city_and_the_totals() {
     assert_eq!(row(&t, "苏州")[1], "0");
     assert_eq!(row(&t, "苏州")[4], "—");
     let total = c.words().divisions_total;
-    assert_eq!(row(&t, &total)[1..], ["4", "3", "1", "75%"]);
+    assert_eq!(row(&t, &total)[1..], ["4", "3", "1", "75%＊"]);
     assert_eq!(row(&t, "全省")[1..], ["6", "4", "2", "66.7%"]);
 }
 
@@ -221,7 +222,7 @@ fn problems_count_accounts_per_item_and_group() {
         .unwrap();
     let r = row(&t, &first_veto.code);
     assert_eq!(r[3], "单项否决");
-    assert_eq!(r[4..], ["1", "50%", "1", "25%", "2", "33.3%"]);
+    assert_eq!(r[4..], ["1", "50%＊", "1", "25%＊", "2", "33.3%"]);
     // An item nobody failed counts 0 everywhere.
     let other = &c.catalog.indicators.last().unwrap().code;
     assert_eq!(row(&t, other)[8], "0");
@@ -259,4 +260,80 @@ fn rechecks_add_the_rate_without_them() {
     // Without the re-check: 5 checked, 4 qualified.
     assert_eq!(row(&t, "全省").last().unwrap(), "80%");
     assert_eq!(c.rechecks_checked(), 1);
+}
+
+/// Issue #20, case 9: the check rate counts checked accounts against the accounts in operation
+/// (the closed 无锡 account is not one).
+#[test]
+fn check_rate_is_checked_over_accounts_in_operation() {
+    let c = campaign("2020Q1", &[]);
+    let t = super::super::parts::check_rate(&c);
+    assert_eq!(row(&t, "全省")[1..], ["6", "6", "6", "100%"]);
+    assert_eq!(row(&t, "无锡")[1..], ["2", "2", "2", "100%＊"]);
+    assert_eq!(row(&t, "苏州")[1..], ["0", "0", "0", "—"]);
+    let s = super::super::parts::check_rate_sentence(&c).unwrap();
+    assert_eq!(
+        s,
+        "共检查政务新媒体6个,检查率为100%(全省状态正常的政务新媒体6个)。"
+    );
+}
+
+/// The parts of a design that takes government accounts in full, re-checks one account and
+/// samples the rest: each part with its own counts and rate, and the draft's sentence.
+#[test]
+fn each_part_of_the_design_has_its_rate() {
+    use super::super::parts::{design_parts, parts_sentence, parts_table};
+    let mut c = campaign("2020Q1", &["P2", "W2"]);
+    c.design.take_all = vec!["owner_kind=政府".into()];
+    c.design.frame_size = 6;
+    c.design.certainty = 3;
+    for (a, m) in c.sample.iter().zip(&mut c.marks) {
+        m.reason = match a.id.as_str() {
+            "N1" | "W2" => Reason::TakeAll,
+            "P2" => Reason::Recheck,
+            _ => Reason::Random,
+        };
+    }
+    let parts = design_parts(&c);
+    let labels: Vec<&str> = parts.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(labels, ["全覆盖(主体类别=政府)", "回头看", "随机抽查"]);
+    let t = parts_table(&c, &parts);
+    assert_eq!(
+        row(&t, "全覆盖(主体类别=政府)")[1..],
+        ["2", "2", "2", "1", "1", "50%＊"]
+    );
+    assert_eq!(row(&t, "回头看")[1..], ["1", "1", "1", "0", "1", "0%＊"]);
+    assert_eq!(
+        row(&t, "随机抽查")[1..],
+        ["3", "3", "3", "3", "0", "100%＊"]
+    );
+    assert_eq!(row(&t, "全省")[1..], ["6", "6", "6", "4", "2", "66.7%"]);
+    assert_eq!(
+        parts_sentence(&c, &parts).unwrap(),
+        "从检查方式看,全覆盖检查了代表主体为政府的政务新媒体2个,合格率为50%＊;回头看上期不合格的其他政务新媒体1个,合格率为0%＊;抽查其他政务新媒体3个,合格率为100%＊。"
+    );
+    // A design of one part has no such sentence.
+    let plain = campaign("2020Q1", &[]);
+    assert_eq!(parts_sentence(&plain, &design_parts(&plain)), None);
+}
+
+#[test]
+fn owner_kinds_and_prefectures_at_100_percent() {
+    use super::super::parts::{owner_kind_sentence, pass_by_owner_kind, prefecture_sentence};
+    let c = campaign("2020Q1", &["P2", "W2"]);
+    let t = pass_by_owner_kind(&c);
+    assert_eq!(row(&t, "政府")[1..], ["2", "1", "1", "50%＊"]);
+    assert_eq!(row(&t, "部门")[1..], ["4", "3", "1", "75%＊"]);
+    assert_eq!(row(&t, "其他单位")[1..], ["0", "0", "0", "—"]);
+    assert_eq!(
+        owner_kind_sentence(&c).unwrap(),
+        "从主体类别看,代表主体为政府的政务新媒体合格率50%＊,部门政务新媒体合格率75%＊。"
+    );
+    let s = prefecture_sentence(&c).unwrap();
+    assert!(
+        s.starts_with("南京市1个设区市合格率为100%(其中南京市检查数不足5个)。"),
+        "{s}"
+    );
+    assert!(s.contains("徐州市、常州市、苏州市"), "{s}");
+    assert!(s.ends_with("本次没有账号被检查。"), "{s}");
 }

@@ -1,6 +1,7 @@
 //! Registry make-up and change tables (used by `import` and `report`).
 
 use super::table::{count_share, Cell, Table};
+use crate::domain::profile::RateStyle;
 use crate::domain::registry::normalize::STATUSES;
 use crate::domain::registry::{Account, Level, Registry, RegistryDiff};
 
@@ -31,13 +32,13 @@ fn counts_in_order(
 }
 
 /// The registry's make-up by level (from the scope's `own` level down), by reported type (in
-/// `types` order, the profile's scheme) and by status.
-pub fn makeup(reg: &Registry, types: &[String], own: Level) -> Vec<Table> {
+/// `types` order, the profile's scheme) and by status; shares print by `style`.
+pub fn makeup(reg: &Registry, types: &[String], own: Level, style: &RateStyle) -> Vec<Table> {
     let levels = levels_from(own);
     let types: Vec<&str> = types.iter().map(String::as_str).collect();
     let active: Vec<&Account> = reg.active().collect();
     let all: Vec<&Account> = reg.accounts.iter().collect();
-    vec![
+    let mut tables = vec![
         count_share(
             "台账_层级",
             "台账构成(状态正常的账号):按层级",
@@ -56,16 +57,21 @@ pub fn makeup(reg: &Registry, types: &[String], own: Level) -> Vec<Table> {
             "状态",
             &counts_in_order(&all, &STATUSES, |a| a.status.label()),
         ),
-    ]
+    ];
+    for t in &mut tables {
+        t.set_style(*style);
+    }
+    tables
 }
 
 /// The change against a previous registry: added and gone by level (from the scope's `own`
-/// level down) and type, net and percent.
+/// level down) and type, net and percent (printed by `style`).
 pub fn change(
     (previous, current): (&Registry, &Registry),
     d: &RegistryDiff,
     types: &[String],
     own: Level,
+    style: &RateStyle,
 ) -> Vec<Table> {
     let levels = levels_from(own);
     let types: Vec<&str> = types.iter().map(String::as_str).collect();
@@ -85,7 +91,7 @@ pub fn change(
             .filter_map(|id| prev.get(id.as_str()).copied())
             .collect(),
     };
-    vec![
+    let mut tables = vec![
         change_by(
             &sides,
             ["台账变化:按层级", "台账变化_层级", "层级"],
@@ -98,8 +104,12 @@ pub fn change(
             &types,
             |a| &a.account_type,
         ),
-        change_summary(d),
-    ]
+        change_summary(d, style),
+    ];
+    for t in &mut tables {
+        t.set_style(*style);
+    }
+    tables
 }
 
 /// The accounts a change table counts: both registries' active ones, the added and the gone.
@@ -154,7 +164,7 @@ fn change_by(
 }
 
 /// 台账变化汇总: the diff's counts, one row each, and the sentence the notice uses.
-fn change_summary(d: &RegistryDiff) -> Table {
+fn change_summary(d: &RegistryDiff, style: &RateStyle) -> Table {
     let mut s = Table::new("台账变化_汇总", "台账变化汇总", &["项目", "数量"]);
     let rows = [
         ("上期正常账号", d.previous_active as i64),
@@ -168,7 +178,7 @@ fn change_summary(d: &RegistryDiff) -> Table {
     for (label, n) in rows {
         s.rows.push(vec![Cell::text(label), Cell::Int(n)]);
     }
-    s.notes.push(change_sentence(d));
+    s.notes.push(change_sentence(d, style));
     s
 }
 
@@ -183,24 +193,16 @@ fn change_row(label: &str, p: u64, a: u64, g: u64, c: u64) -> Vec<Cell> {
         Cell::Int(net),
         if p == 0 {
             Cell::Empty
-        } else if net < 0 {
-            Cell::Text(format!(
-                "-{}",
-                crate::domain::text::percent(net.unsigned_abs(), p)
-            ))
         } else {
-            Cell::Rate {
-                num: net as u64,
-                den: p,
-            }
+            Cell::Change { num: net, den: p }
         },
     ]
 }
 
-/// "全省政务新媒体数量减少351个,占全省政务新媒体总量的5.5%".
-pub fn change_sentence(d: &RegistryDiff) -> String {
+/// "全省政务新媒体数量减少351个,占全省政务新媒体总量的5.5%", the share printed by `style`.
+pub fn change_sentence(d: &RegistryDiff, style: &RateStyle) -> String {
     let net = d.net();
-    let pct = crate::domain::text::percent(net.unsigned_abs(), d.previous_active);
+    let pct = style.percent(net.unsigned_abs(), d.previous_active);
     match net.cmp(&0) {
         std::cmp::Ordering::Less => format!("政务新媒体数量减少{}个,占上期总量的{pct}", -net),
         std::cmp::Ordering::Greater => format!("政务新媒体数量增加{net}个,占上期总量的{pct}"),
@@ -220,7 +222,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            change_sentence(&d),
+            change_sentence(&d, &RateStyle::default()),
             "政务新媒体数量减少351个,占上期总量的5.5%"
         );
     }

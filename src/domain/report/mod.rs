@@ -6,4 +6,5 @@ pub mod contents;
 pub mod draft;
 pub mod figures;
 pub mod makeup;
+pub mod parts;
 pub mod table;

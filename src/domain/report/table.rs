@@ -1,6 +1,6 @@
 //! Tables as plain data: what every writer (terminal, CSV, xlsx, Markdown) renders.
 
-use crate::domain::text::{percent, percent_f};
+use crate::domain::profile::{RateStyle, Shown};
 
 /// One table cell, typed so each writer formats it (numbers in xlsx, text elsewhere).
 #[derive(Clone, Debug, PartialEq)]
@@ -9,21 +9,48 @@ pub enum Cell {
     Text(String),
     /// A whole number (a count).
     Int(i64),
-    /// A rate as num/den, printed "85.5%" and stored in xlsx as a number with a % format.
+    /// A rate as num/den, printed "85.5%" by the table's [`RateStyle`] (marked when it rests on
+    /// few accounts) and stored in xlsx as the printed number with a % format.
     Rate {
         /// Numerator, e.g. qualified accounts.
         num: u64,
         /// Denominator, e.g. checked accounts; 0 prints "—".
         den: u64,
     },
-    /// A proportion 0..1 (estimates, interval bounds).
+    /// A signed share, e.g. the registry's net change over last quarter's count: −351/6381 →
+    /// "-5.5%".
+    Change {
+        /// Numerator, signed.
+        num: i64,
+        /// Denominator; 0 prints "—".
+        den: u64,
+    },
+    /// A proportion 0..1 given as a float (estimates, interval bounds).
     Pct(f64),
-    /// Percentage points (a difference of two rates), e.g. 0.082 → "8.2".
-    Points(f64),
+    /// The change in percentage points between two rates, each (num, den), computed from the
+    /// counts: "+8.2", "-14.3", "0".
+    Points {
+        /// The rate now, (num, den).
+        now: (u64, u64),
+        /// The rate compared with, (num, den).
+        before: (u64, u64),
+    },
     /// A plain number with fixed decimals.
     Num(f64, usize),
     /// An empty cell.
     Empty,
+}
+
+/// A rate, share or change cell as the style prints it: the number, and whether it rests on too
+/// few accounts (a rate only).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Printed {
+    /// The printed number.
+    pub shown: Shown,
+    /// A percentage (with %), or points (with a sign).
+    pub points: bool,
+    /// Marked as resting on few accounts.
+    pub marked: bool,
 }
 
 impl Cell {
@@ -32,52 +59,61 @@ impl Cell {
         Cell::Text(s.into())
     }
 
-    /// The cell as text, rates with one decimal.
-    pub fn display(&self) -> String {
-        self.display_with(1)
+    /// A rate, share or change cell as `style` prints it; none for other cells and for rates of
+    /// nothing ("—").
+    pub fn printed(&self, style: &RateStyle) -> Option<Printed> {
+        let (shown, points, marked) = match self {
+            Cell::Rate { num, den } => (style.fraction(*num, *den)?, false, style.is_small(*den)),
+            Cell::Change { num, den } => (
+                style.signed_fraction(*num, *den)?,
+                false,
+                style.is_small(*den),
+            ),
+            Cell::Pct(p) => (style.float(*p)?, false, false),
+            Cell::Points { now, before } => (style.change(*now, *before)?, true, false),
+            _ => return None,
+        };
+        Some(Printed {
+            shown,
+            points,
+            marked,
+        })
     }
 
-    /// The cell as text, rates, shares and points with `decimals` decimals (trailing zeros
-    /// dropped), as the province profile asks.
-    pub fn display_with(&self, decimals: u8) -> String {
-        use crate::domain::profile::{format_rate, format_share};
+    /// The cell as text, rates, shares and points printed by `style` (the profile's).
+    pub fn display_with(&self, style: &RateStyle) -> String {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(i) => i.to_string(),
-            Cell::Rate { num, den } if decimals == 1 => percent(*num, *den),
-            Cell::Rate { den: 0, .. } => "—".to_string(),
-            Cell::Rate { num, den } => format!("{}%", format_share(*num, *den, decimals)),
-            Cell::Pct(p) if decimals == 1 => percent_f(*p),
-            Cell::Pct(p) => format!("{}%", format_rate(*p, decimals)),
-            Cell::Points(p) => {
-                let s = if decimals == 1 {
-                    crate::domain::text::points(*p)
-                } else if *p < 0.0 {
-                    format!("-{}", format_rate(-*p, decimals))
-                } else {
-                    format_rate(*p, decimals)
-                };
-                let s = if s == "-0" { "0".to_string() } else { s };
-                if *p > 0.0 && s != "0" {
-                    format!("+{s}")
-                } else {
-                    s
-                }
-            }
             Cell::Num(f, d) => format!("{f:.*}", d),
             Cell::Empty => String::new(),
+            _ => match self.printed(style) {
+                None => "—".to_string(),
+                Some(p) if p.points => p.shown.signed(),
+                Some(p) if p.marked => {
+                    format!(
+                        "{}{}",
+                        p.shown.percent(),
+                        crate::domain::profile::SMALL_BASE_MARK
+                    )
+                }
+                Some(p) => p.shown.percent(),
+            },
         }
     }
 
-    /// Numeric value for spreadsheets (rates as fractions), if any.
-    pub fn number(&self) -> Option<f64> {
+    /// Numeric value for spreadsheets, if any: counts as they are, rates, shares and points as
+    /// printed (99.9% is 0.999, 8.2 points is 8.2), so a cell shows exactly the text the draft
+    /// prints.
+    pub fn number(&self, style: &RateStyle) -> Option<f64> {
         match self {
             Cell::Int(i) => Some(*i as f64),
-            Cell::Rate { num, den } if *den > 0 => Some(*num as f64 / *den as f64),
-            Cell::Pct(p) => Some(*p),
-            Cell::Points(p) => Some(*p * 100.0),
             Cell::Num(f, _) => Some(*f),
-            _ => None,
+            _ => {
+                let p = self.printed(style)?;
+                let v = p.shown.fraction();
+                Some(if p.points { v * 100.0 } else { v })
+            }
         }
     }
 }
@@ -95,12 +131,12 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
     /// Notes printed under the table (注: …).
     pub notes: Vec<String>,
-    /// Decimals of rates, shares and points (the province profile's `rate_decimals`).
-    pub decimals: u8,
+    /// How its rates, shares and points print (the province profile's).
+    pub style: RateStyle,
 }
 
 impl Table {
-    /// An empty table with one-decimal rates.
+    /// An empty table with the notices' usual rate style (see [`RateStyle::default`]).
     pub fn new(name: &str, title: &str, headers: &[&str]) -> Table {
         Table {
             name: name.to_string(),
@@ -108,16 +144,34 @@ impl Table {
             headers: headers.iter().map(|s| s.to_string()).collect(),
             rows: Vec::new(),
             notes: Vec::new(),
-            decimals: 1,
+            style: RateStyle::default(),
         }
     }
 
-    /// The rows as text, with the table's decimals.
+    /// The rows as text, rates printed by the table's style.
     pub fn display_rows(&self) -> Vec<Vec<String>> {
         self.rows
             .iter()
-            .map(|r| r.iter().map(|c| c.display_with(self.decimals)).collect())
+            .map(|r| r.iter().map(|c| c.display_with(&self.style)).collect())
             .collect()
+    }
+
+    /// Whether any rate of the table is marked as resting on few accounts.
+    pub fn has_marks(&self) -> bool {
+        self.rows
+            .iter()
+            .flatten()
+            .any(|c| c.printed(&self.style).is_some_and(|p| p.marked))
+    }
+
+    /// Print rates by `style`, adding the note that explains the small-base mark when a rate
+    /// carries it.
+    pub fn set_style(&mut self, style: RateStyle) {
+        self.style = style;
+        let note = style.mark_note();
+        if self.has_marks() && !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
     }
 
     /// Plain-text rendering for the terminal.

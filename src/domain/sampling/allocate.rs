@@ -33,14 +33,21 @@ pub enum AllocationError {
         /// Units to allocate.
         size: u64,
     },
+    /// The per-region minimums (with the per-stratum ones) need more than n.
+    #[error("每个地区至少 {min} 个样本(必查计入)加上每层最少的随机样本,共需随机抽取 {total} 个,超过随机抽取部分 {size} 个;请增大 --size 或减小 --min-per-region")]
+    RegionMinimumsExceedSize {
+        /// The minimum per region asked for.
+        min: u64,
+        /// The random draws the minimums need.
+        total: u64,
+        /// Units to allocate.
+        size: u64,
+    },
 }
 
 /// Lower bounds min(min_per_stratum, available), checked against n and the frame.
 fn bounds(available: &[u64], n: u64, min_per_stratum: u64) -> Result<Vec<u64>, AllocationError> {
-    let frame: u64 = available.iter().sum();
-    if n > frame {
-        return Err(AllocationError::SizeExceedsFrame { size: n, frame });
-    }
+    check_size(available, n)?;
     let mins: Vec<u64> = available
         .iter()
         .map(|a| (*a).min(min_per_stratum))
@@ -54,6 +61,53 @@ fn bounds(available: &[u64], n: u64, min_per_stratum: u64) -> Result<Vec<u64>, A
         });
     }
     Ok(mins)
+}
+
+/// n is no more than the strata hold.
+fn check_size(available: &[u64], n: u64) -> Result<(), AllocationError> {
+    let frame: u64 = available.iter().sum();
+    if n > frame {
+        return Err(AllocationError::SizeExceedsFrame { size: n, frame });
+    }
+    Ok(())
+}
+
+/// Wright's priority of giving stratum `h` (weight N_h S_h) its next unit when it has `nh`:
+/// N_h S_h / √(n_h (n_h + 1)); infinite for a stratum with spread and no unit yet, so every
+/// such stratum gets its first unit before any gets a second.
+pub fn priority(weight: f64, nh: u64) -> f64 {
+    let w = weight.max(0.0);
+    if nh == 0 {
+        if w > 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        }
+    } else {
+        w / ((nh as f64) * (nh as f64 + 1.0)).sqrt()
+    }
+}
+
+/// Of the strata `among` below their size, the one whose next unit has the highest priority
+/// (ties: among first units the larger weight, else the earlier stratum).
+pub fn best_stratum(
+    among: impl IntoIterator<Item = usize>,
+    sizes: &[u64],
+    available: &[u64],
+    weights: &[f64],
+) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for h in among.into_iter().filter(|h| sizes[*h] < available[*h]) {
+        let p = priority(weights[h], sizes[h]);
+        let better = match best {
+            None => true,
+            Some((b, bp)) => p > bp || (p == bp && p.is_infinite() && weights[h] > weights[b]),
+        };
+        if better {
+            best = Some((h, p));
+        }
+    }
+    best.map(|(h, _)| h)
 }
 
 /// Wright's exact optimal allocation of `n` units: `weights[h]` is N_h S_h (the stratum's size
@@ -71,38 +125,102 @@ pub fn exact_optimal(
     n: u64,
     min_per_stratum: u64,
 ) -> Result<Vec<u64>, AllocationError> {
-    let mut sizes = bounds(available, n, min_per_stratum)?;
-    let priority = |h: usize, nh: u64| -> f64 {
-        let w = weights[h].max(0.0);
-        if nh == 0 {
-            // Every stratum with spread gets its first unit before any gets a second.
-            if w > 0.0 {
-                f64::INFINITY
-            } else {
-                0.0
-            }
-        } else {
-            w / ((nh as f64) * (nh as f64 + 1.0)).sqrt()
-        }
-    };
-    let mut left = n - sizes.iter().sum::<u64>();
+    let sizes = bounds(available, n, min_per_stratum)?;
+    Ok(exact_optimal_from(available, weights, n, sizes))
+}
+
+/// Wright's exact optimal allocation of `n` units from the lower bounds `lower` (each at most
+/// its stratum's size, together at most `n`): each further unit goes to the stratum with the
+/// highest [`priority`].
+pub fn exact_optimal_from(available: &[u64], weights: &[f64], n: u64, lower: Vec<u64>) -> Vec<u64> {
+    let mut sizes = lower;
+    let mut left = n.saturating_sub(sizes.iter().sum::<u64>());
     while left > 0 {
-        let mut best: Option<(usize, f64)> = None;
-        for h in (0..sizes.len()).filter(|h| sizes[*h] < available[*h]) {
-            let p = priority(h, sizes[h]);
-            let better = match best {
-                None => true,
-                Some((b, bp)) => p > bp || (p == bp && p.is_infinite() && weights[h] > weights[b]),
-            };
-            if better {
-                best = Some((h, p));
-            }
-        }
-        let Some((h, _)) = best else { break };
+        let Some(h) = best_stratum(0..sizes.len(), &sizes, available, weights) else {
+            break;
+        };
         sizes[h] += 1;
         left -= 1;
     }
-    Ok(sizes)
+    sizes
+}
+
+/// The lower bounds of the random draws when every region must have at least `min_region`
+/// sampled accounts (its certainty units count) and every group of strata at least
+/// `min_per_group` random draws (as far as their units allow). `region[h]` and `group[h]` number
+/// the region and the group of stratum h; `certainty[h]` is its certainty units. A unit a
+/// region needs goes, by Wright's priority, to one of its strata whose group is still short of
+/// its minimum when there is one (so one unit serves both minimums), else to any of its strata;
+/// then the groups still short get theirs. The bounds are where the optimal allocation would
+/// put its first units, and the regions are served in stratum order.
+pub fn region_bounds(
+    available: &[u64],
+    weights: &[f64],
+    certainty: &[u64],
+    (region, min_region): (&[usize], u64),
+    (group, min_per_group): (&[usize], u64),
+) -> Vec<u64> {
+    let k = available.len();
+    let groups = group.iter().copied().max().map_or(0, |g| g + 1);
+    let mut need = vec![0u64; groups];
+    for (h, g) in group.iter().enumerate() {
+        need[*g] += available[h];
+    }
+    for n in &mut need {
+        *n = (*n).min(min_per_group);
+    }
+    let mut lower = vec![0u64; k];
+    let mut given = vec![0u64; groups];
+    for r in 0..region.iter().copied().max().map_or(0, |r| r + 1) {
+        let members: Vec<usize> = (0..k).filter(|h| region[*h] == r).collect();
+        let certain: u64 = members.iter().map(|h| certainty[*h]).sum();
+        let room: u64 = members.iter().map(|h| available[*h]).sum();
+        let mut have = certain;
+        while have < min_region.min(certain + room) {
+            let short = members
+                .iter()
+                .copied()
+                .filter(|h| given[group[*h]] < need[group[*h]]);
+            let Some(h) = best_stratum(short, &lower, available, weights)
+                .or_else(|| best_stratum(members.iter().copied(), &lower, available, weights))
+            else {
+                break;
+            };
+            lower[h] += 1;
+            given[group[h]] += 1;
+            have += 1;
+        }
+    }
+    for g in 0..groups {
+        let members: Vec<usize> = (0..k).filter(|h| group[*h] == g).collect();
+        while given[g] < need[g] {
+            let Some(h) = best_stratum(members.iter().copied(), &lower, available, weights) else {
+                break;
+            };
+            lower[h] += 1;
+            given[g] += 1;
+        }
+    }
+    lower
+}
+
+/// [`region_bounds`] checked against n: the error names the minimum per region.
+pub fn checked_region_bounds(
+    available: &[u64],
+    n: u64,
+    min_region: u64,
+    lower: Vec<u64>,
+) -> Result<Vec<u64>, AllocationError> {
+    check_size(available, n)?;
+    let total: u64 = lower.iter().sum();
+    if total > n {
+        return Err(AllocationError::RegionMinimumsExceedSize {
+            min: min_region,
+            total,
+            size: n,
+        });
+    }
+    Ok(lower)
 }
 
 /// Allocate `n` units over strata of sizes `available` in proportion to `weights`, by largest
@@ -115,6 +233,18 @@ pub fn largest_remainder(
     min_per_stratum: u64,
 ) -> Result<Vec<u64>, AllocationError> {
     let mins = bounds(available, n, min_per_stratum)?;
+    Ok(largest_remainder_from(available, weights, n, &mins))
+}
+
+/// Largest-remainder allocation of `n` units within the lower bounds `mins` (each at most its
+/// stratum's size, together at most `n`) and the strata's sizes.
+pub fn largest_remainder_from(
+    available: &[u64],
+    weights: &[f64],
+    n: u64,
+    mins: &[u64],
+) -> Vec<u64> {
+    let mins = mins.to_vec();
     let Quotas { quotas, fixed } = quotas(available, weights, n, &mins);
     // Largest remainder; ties go to the earlier stratum.
     let mut sizes: Vec<u64> = quotas.iter().map(|q| (q + 1e-9).floor() as u64).collect();
@@ -149,7 +279,7 @@ pub fn largest_remainder(
         }
     }
     debug_assert_eq!(sizes.iter().sum::<u64>(), n, "the bounds were checked");
-    Ok(sizes)
+    sizes
 }
 
 /// The exact (fractional) quota of each stratum, and which strata ended up pinned at their
@@ -340,5 +470,41 @@ mod tests {
             exact_optimal(&[5, 5, 5], &[1.0, 1.0, 1.0], 5, 2),
             Err(AllocationError::MinimumsExceedSize { total: 6, .. })
         ));
+    }
+
+    /// Issue #20, case 9: two strata (微信, 微博) crossed with three regions; region C is small
+    /// and would get nothing by priority alone. Each region gets its minimum, certainty units
+    /// counted, and one unit serves both a region's and a stratum's minimum where it can.
+    #[test]
+    fn region_minimums_are_lower_bounds() {
+        // Strata: 微信/A, 微信/B, 微信/C, 微博/A, 微博/B, 微博/C.
+        let available = [400u64, 300, 4, 100, 80, 1];
+        let weights: Vec<f64> = available.iter().map(|a| *a as f64).collect();
+        let region = [0usize, 1, 2, 0, 1, 2];
+        let group = [0usize, 0, 0, 1, 1, 1];
+        let certainty = [0u64, 0, 1, 0, 0, 0];
+        let lower = region_bounds(&available, &weights, &certainty, (&region, 3), (&group, 2));
+        let per_region = |r: usize| -> u64 {
+            (0..6)
+                .filter(|h| region[*h] == r)
+                .map(|h| lower[h] + certainty[h])
+                .sum()
+        };
+        assert!((0..3).all(|r| per_region(r) >= 3), "{lower:?}");
+        assert!(lower[0] + lower[1] + lower[2] >= 2 && lower[3] + lower[4] + lower[5] >= 2);
+        // Region C has one certainty unit: two more, and its 微博 stratum holds one.
+        assert_eq!(lower[2] + lower[5], 2, "{lower:?}");
+        assert_eq!(lower.iter().sum::<u64>(), 8, "{lower:?}");
+        let sizes = exact_optimal_from(&available, &weights, 30, lower.clone());
+        assert_eq!(sizes.iter().sum::<u64>(), 30);
+        assert!(sizes.iter().zip(&lower).all(|(s, l)| s >= l));
+        assert_eq!(
+            checked_region_bounds(&available, 7, 3, lower),
+            Err(AllocationError::RegionMinimumsExceedSize {
+                min: 3,
+                total: 8,
+                size: 7
+            })
+        );
     }
 }

@@ -60,6 +60,9 @@ pub enum SampleError {
     /// A quota names a stratum the frame lacks.
     #[error("配额中的分层 \"{0}\" 在抽样框中不存在")]
     QuotaUnknownStratum(String),
+    /// `--min-per-region` with a quota file, whose sizes are fixed per stratum.
+    #[error("--min-per-region 不能与配额(--quota)同时使用:配额已给定每层的样本数")]
+    MinPerRegionWithQuota,
     /// A quota asks for more than the stratum holds.
     #[error("配额中分层 \"{key}\" 的 n={n} 超过该层账号数 {total}")]
     QuotaOverStratum {
@@ -132,7 +135,8 @@ pub struct Design {
     pub seed: u64,
     /// "given" or "os"
     pub seed_source: String,
-    /// Stratification columns as given to --strata (keys or headers).
+    /// Stratification columns as given to --strata (keys or headers); with `min_per_region`
+    /// the draw crosses them with the region (see [`effective_strata`]).
     pub strata_columns: Vec<String>,
     /// Allocation method: proportional, equal, neyman or quota.
     pub allocation: String,
@@ -140,6 +144,10 @@ pub struct Design {
     pub requested_size: u64,
     /// Minimum random draws per stratum (--min-per-stratum).
     pub min_per_stratum: u64,
+    /// Minimum sampled accounts per region, certainty units included (--min-per-region); the
+    /// strata are then crossed with the region. Absent from designs drawn without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_per_region: Option<u64>,
     /// --take-all rules as written, e.g. owner_kind=政府.
     pub take_all: Vec<String>,
     /// The --recheck source (回头看: a previous campaign or an id list), if any.
@@ -366,7 +374,12 @@ pub struct Spec {
     /// Sampling rate 0 < R ≤ 1 when no size is given: n = ⌈R × frame⌉.
     pub rate: Option<f64>,
     /// Minimum random draws per stratum when its units allow (2 keeps its variance estimable).
+    /// With `min_per_region`, the minimum of each stratum of `strata` before region was added.
     pub min_per_stratum: u64,
+    /// Every region (省本级 and each prefecture) gets at least this many sampled accounts, its
+    /// certainty units counted, as far as its accounts allow: the strata are crossed with the
+    /// region (see [`effective_strata`]) and the minimums become the allocation's lower bounds.
+    pub min_per_region: Option<u64>,
     /// --take-all rules, unparsed.
     pub take_all: Vec<String>,
     /// 账号IDs to re-check (回头看), taken with certainty when in the frame.
@@ -617,11 +630,12 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
     );
     let certainty: u64 = strata.iter().map(|s| s.certain.len() as u64).sum();
     let frame_size = frame.len() as u64;
+    let regions = region_layout(reg, spec, &columns, &strata);
     let Allocation {
         random,
         size,
         fail_rates,
-    } = allocation(spec, &strata, frame_size, certainty)?;
+    } = allocation(spec, &strata, frame_size, certainty, regions.as_ref())?;
     let (designs, mut units) = draw_strata(spec.seed, &strata, &random, &fail_rates);
     units.sort_by(|a, b| {
         a.stratum
@@ -648,12 +662,42 @@ fn not_in(list: &[String], known: &HashSet<&str>) -> Vec<String> {
         .collect()
 }
 
-/// The registry columns named by --strata; an unknown name lists the columns there are.
+/// The stratification columns a draw uses: `--strata`, with `region` added last when
+/// `--min-per-region` is given and no column of `--strata` is the region already. The design
+/// records `--strata` and the minimum, so a redraw (`audit verify`) crosses the same strata.
+pub fn effective_strata(reg: &Registry, spec: &Spec) -> Vec<String> {
+    let mut strata = spec.strata.clone();
+    let (region, name) = region_column(reg);
+    if spec.min_per_region.is_some()
+        && !strata
+            .iter()
+            .any(|s| reg.column(s).as_ref() == Some(&region))
+    {
+        strata.push(name.into());
+    }
+    strata
+}
+
+/// The column `--min-per-region` makes a minimum for: the region (省本级 or a prefecture) in a
+/// province's registry, the reporting group (a district, a town, a zone) in a city's or county's.
+fn region_column(reg: &Registry) -> (Column, &'static str) {
+    if reg.has_groups() {
+        (Column::Group, "group")
+    } else {
+        (
+            Column::Field(crate::domain::registry::Field::Region),
+            "region",
+        )
+    }
+}
+
+/// The registry columns named by --strata (and region, see [`effective_strata`]); an unknown
+/// name lists the columns there are.
 fn strata_columns(reg: &Registry, spec: &Spec) -> Result<Vec<Column>, SampleError> {
     if spec.strata.is_empty() {
         return Err(SampleError::NoStrata);
     }
-    spec.strata
+    effective_strata(reg, spec)
         .iter()
         .map(|s| {
             reg.column(s).ok_or_else(|| {
@@ -771,26 +815,100 @@ struct Allocation {
     fail_rates: Vec<Option<f64>>,
 }
 
+/// Under `--min-per-region`: the region (numbered in stratum order) of each stratum, and the
+/// group of strata each belongs to for `--min-per-stratum` (the stratum of `--strata` it was cut
+/// from when region was added, else itself).
+struct RegionLayout {
+    region: Vec<usize>,
+    group: Vec<usize>,
+    min_region: u64,
+}
+
+fn region_layout(
+    reg: &Registry,
+    spec: &Spec,
+    columns: &[Column],
+    strata: &[BuiltStratum],
+) -> Option<RegionLayout> {
+    let min_region = spec.min_per_region?;
+    let (region_col, _) = region_column(reg);
+    let at = columns.iter().position(|c| *c == region_col)?;
+    let added = effective_strata(reg, spec).len() > spec.strata.len();
+    let number = |keys: Vec<Vec<String>>| -> Vec<usize> {
+        let mut seen: Vec<Vec<String>> = Vec::new();
+        keys.into_iter()
+            .map(|k| match seen.iter().position(|s| *s == k) {
+                Some(i) => i,
+                None => {
+                    seen.push(k);
+                    seen.len() - 1
+                }
+            })
+            .collect()
+    };
+    let region = number(strata.iter().map(|s| vec![s.key[at].clone()]).collect());
+    let group = number(
+        strata
+            .iter()
+            .map(|s| {
+                let mut k = s.key.clone();
+                if added {
+                    k.remove(at);
+                }
+                k
+            })
+            .collect(),
+    );
+    Some(RegionLayout {
+        region,
+        group,
+        min_region,
+    })
+}
+
 /// The random draws per stratum, the total sample size and (Neyman) the fail rate used.
 fn allocation(
     spec: &Spec,
     strata: &[BuiltStratum],
     frame_size: u64,
     certainty: u64,
+    regions: Option<&RegionLayout>,
 ) -> Result<Allocation, SampleError> {
     if let AllocationSpec::Quota(q) = &spec.allocation {
+        if spec.min_per_region.is_some() {
+            return Err(SampleError::MinPerRegionWithQuota);
+        }
         return quota_allocation(q, spec.size, strata, certainty);
     }
     let size = sample_size(spec, frame_size, certainty)?;
     let available: Vec<u64> = strata.iter().map(|s| s.rest.len() as u64).collect();
     let Weights { weights, rates } = weights(&spec.allocation, strata, &available);
     let n = size - certainty;
-    let random = match spec.allocation {
-        AllocationSpec::Equal => {
-            allocate::largest_remainder(&available, &weights, n, spec.min_per_stratum)
+    let random = match regions {
+        None => match spec.allocation {
+            AllocationSpec::Equal => {
+                allocate::largest_remainder(&available, &weights, n, spec.min_per_stratum)
+            }
+            _ => allocate::exact_optimal(&available, &weights, n, spec.min_per_stratum),
+        }?,
+        Some(layout) => {
+            let certain: Vec<u64> = strata.iter().map(|s| s.certain.len() as u64).collect();
+            let lower = allocate::region_bounds(
+                &available,
+                &weights,
+                &certain,
+                (&layout.region, layout.min_region),
+                (&layout.group, spec.min_per_stratum),
+            );
+            let lower = allocate::checked_region_bounds(&available, n, layout.min_region, lower)?;
+            match spec.allocation {
+                AllocationSpec::Equal => {
+                    allocate::largest_remainder_from(&available, &weights, n, &lower)
+                }
+                _ => allocate::exact_optimal_from(&available, &weights, n, lower),
+            }
         }
-        _ => allocate::exact_optimal(&available, &weights, n, spec.min_per_stratum),
-    }?;
+    };
     Ok(Allocation {
         random,
         size,
@@ -1004,8 +1122,9 @@ pub fn pick(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
 }
 
 impl Drawn {
-    /// The allocation as a plain-text table for the terminal.
-    pub fn allocation_table(&self) -> String {
+    /// The allocation as a plain-text table for the terminal, sampling fractions printed by
+    /// `style` (the profile's).
+    pub fn allocation_table(&self, style: &crate::domain::profile::RateStyle) -> String {
         let d = self;
         let header: Vec<String> = [
             "分层",
@@ -1029,7 +1148,7 @@ impl Drawn {
                     s.certainty.to_string(),
                     s.random.to_string(),
                     s.total.to_string(),
-                    crate::domain::text::percent(s.total, s.population),
+                    style.percent(s.total, s.population),
                     if s.taken_whole || s.total == s.population {
                         "是".into()
                     } else {
@@ -1046,7 +1165,7 @@ impl Drawn {
             c.to_string(),
             r.to_string(),
             (c + r).to_string(),
-            crate::domain::text::percent(c + r, d.frame_size),
+            style.percent(c + r, d.frame_size),
             String::new(),
         ]);
         crate::domain::text::render_table(&header, &rows)

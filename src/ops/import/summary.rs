@@ -154,17 +154,15 @@ impl ImportOutcome {
         let imp = &self.imported;
         let mut lines = vec![SummaryLine::Out(String::new())];
         let types = imp.profile.types.order();
-        let decimals = imp.profile.rate_decimals;
+        let style = imp.profile.rates;
         let own = imp.profile.scope.own_level();
-        for mut t in makeup::makeup(&imp.registry, types, own) {
-            t.decimals = decimals;
+        for t in makeup::makeup(&imp.registry, types, own, &style) {
             lines.push(SummaryLine::Out(t.render()));
         }
         let (Some(prev), Some(d)) = (&self.previous, &self.diff) else {
             return lines;
         };
-        for mut t in makeup::change((prev, &imp.registry), d, types, own) {
-            t.decimals = decimals;
+        for t in makeup::change((prev, &imp.registry), d, types, own, &style) {
             lines.push(SummaryLine::Out(t.render()));
         }
         let shown: Vec<String> = d
