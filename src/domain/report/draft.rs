@@ -375,11 +375,13 @@ fn each_group(c: &CampaignData) -> String {
             results.full.join("、"),
             c.profile.rates.percent(1, 1)
         );
-        if !results.full_small.is_empty() {
+        let below_mark = c.profile.rates.mark_below;
+        if results.full_small.len() == results.full.len() && results.full.len() > 1 {
+            s.push_str(&format!("(检查数均不足{below_mark}个)"));
+        } else if !results.full_small.is_empty() {
             s.push_str(&format!(
-                "(其中{}检查数不足{}个)",
-                results.full_small.join("、"),
-                c.profile.rates.mark_below
+                "(其中{}检查数不足{below_mark}个)",
+                results.full_small.join("、")
             ));
         }
         parts.push(s);
