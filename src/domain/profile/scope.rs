@@ -94,6 +94,11 @@ impl Scope {
         if key == province.name || key == province.short {
             return Ok(Scope::Province);
         }
+        // "江苏省无锡市" is 无锡.
+        let key = [province.name.as_str(), province.short.as_str()]
+            .iter()
+            .find_map(|p| key.strip_prefix(p).filter(|r| !r.is_empty()))
+            .map_or(key.clone(), str::to_string);
         if let Some(d) = province.prefecture(&key) {
             let p = province
                 .prefectures
@@ -309,7 +314,14 @@ mod tests {
         assert_eq!(wuxi.children, Children::Counties);
         assert_eq!(wuxi.own_level, Level::City);
         assert_eq!(wuxi.kind(), "市");
-        assert_eq!(Scope::parse(js(), "无锡市").unwrap(), Scope::Unit(wuxi));
+        assert_eq!(
+            Scope::parse(js(), "无锡市").unwrap(),
+            Scope::Unit(wuxi.clone())
+        );
+        assert_eq!(
+            Scope::parse(js(), "江苏省无锡市").unwrap(),
+            Scope::Unit(wuxi)
+        );
         for name in ["宜兴", "宜兴市", "无锡市宜兴市"] {
             let Scope::Unit(yx) = Scope::parse(js(), name).unwrap() else {
                 panic!("{name}")
