@@ -1,5 +1,11 @@
 //! Command-line definitions (clap derive): one Args struct per command.
+//!
+//! Every doc comment on an argument is its --help text for the user, brackets and all
+//! (`列=值[|值…]`, `[issuer]`), so rustdoc must not read those brackets as links.
+#![allow(rustdoc::broken_intra_doc_links)]
 
+use chrono::NaiveDate;
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -85,8 +91,8 @@ pub struct ImportArgs {
     #[arg(long)]
     pub scope: Option<String>,
     /// 台账统计截止日期 YYYY-MM-DD(默认:标题行中的"截至X年X月X日",否则导入当天)
-    #[arg(long)]
-    pub as_of: Option<String>,
+    #[arg(long, value_parser = DayParser(DayWording::ShouldBe))]
+    pub as_of: Option<NaiveDate>,
 }
 
 /// 只需项目目录的命令(verify、status)的参数
@@ -197,8 +203,8 @@ pub struct SheetArgs {
     #[arg(long)]
     pub assign: Option<PathBuf>,
     /// 检查表交回截止日期 YYYY-MM-DD
-    #[arg(long)]
-    pub deadline: Option<String>,
+    #[arg(long, value_parser = DayParser(DayWording::NotADate))]
+    pub deadline: Option<NaiveDate>,
     /// 指标目录(TOML);默认内置目录
     #[arg(long)]
     pub catalog: Option<PathBuf>,
@@ -210,8 +216,8 @@ pub struct SheetArgs {
     #[arg(long)]
     pub monitor: Option<PathBuf>,
     /// 监测时间 YYYY-MM-DD(监测数据没有 监测时间 列,或某行为空时使用)
-    #[arg(long, requires = "monitor")]
-    pub monitor_at: Option<String>,
+    #[arg(long, requires = "monitor", value_parser = DayParser(DayWording::NotADate))]
+    pub monitor_at: Option<NaiveDate>,
     /// 监测时间不在本期季度前后 31 天内时仍然预填(默认拒绝,以免用往期数据预填)
     #[arg(long, requires = "monitor")]
     pub monitor_any_date: bool,
@@ -264,8 +270,8 @@ pub struct RectifySheetsArgs {
     #[arg(long)]
     pub campaign: PathBuf,
     /// 整改情况报送截止日期 YYYY-MM-DD
-    #[arg(long)]
-    pub deadline: String,
+    #[arg(long, value_parser = DayParser(DayWording::NotADate))]
+    pub deadline: NaiveDate,
     /// 尚有样本账号未检查或有冲突时也生成(名单可能不全)
     #[arg(long)]
     pub allow_incomplete: bool,
@@ -293,8 +299,8 @@ pub struct RectifyStatusArgs {
     #[arg(long)]
     pub campaign: PathBuf,
     /// 统计截至日期 YYYY-MM-DD(默认今天);晚于报送截止日期时未报送的计为逾期未报
-    #[arg(long)]
-    pub as_of: Option<String>,
+    #[arg(long, value_parser = DayParser(DayWording::NotADate))]
+    pub as_of: Option<NaiveDate>,
 }
 
 /// 生成合格率表和通报草稿的参数
@@ -316,14 +322,35 @@ pub struct ReportArgs {
     #[arg(long)]
     pub allow_incomplete: bool,
     /// 整改情况报送截止日期 YYYY-MM-DD(草稿中写作 4月10日)
-    #[arg(long)]
-    pub rectify_by: Option<String>,
-    /// 通报的主送机关,如 "各设区市人民政府,省各有关部门"(默认:市、县的检查为"各市(县)区人民政府,市各委办局"一类的本级写法,全省检查留【】待填)
+    #[arg(long, value_parser = DayParser(DayWording::NotADate))]
+    pub rectify_by: Option<NaiveDate>,
+    /// 通报的主送机关,如 "各设区市人民政府,省各有关部门"(默认取配置文件 [issuer] to;市、县的检查为"各市(县)区人民政府,市各委办局"一类的本级写法;否则留【】待填)
     #[arg(long)]
     pub to: Option<String>,
-    /// 通报的发文机关署名,如 "江苏省人民政府办公厅"(默认:市、县的检查为"无锡市人民政府办公室"一类,全省检查留【】待填)
+    /// 通报的发文机关署名,如 "江苏省人民政府办公厅"(默认取配置文件 [issuer] name;市、县的检查为"无锡市人民政府办公室"一类;否则留【】待填)
     #[arg(long)]
     pub issuer: Option<String>,
+    /// 正式通报:去掉所有"草稿"字样,文件名为 通报.docx / 通报.md(画像 [issuer] final = true 时为默认)
+    #[arg(long = "final", conflicts_with = "draft")]
+    pub final_notice: bool,
+    /// 草稿(画像设定正式通报为默认时用它出草稿)
+    #[arg(long)]
+    pub draft: bool,
+    /// 版头的发文字号,如 "苏政办函〔2020〕12号";给出时排版头(发文机关标志取 --mark 或署名)
+    #[arg(long)]
+    pub doc_number: Option<String>,
+    /// 版头的发文机关标志,如 "江苏省人民政府办公厅文件"
+    #[arg(long)]
+    pub mark: Option<String>,
+    /// 版记的抄送机关,如 "省委办公厅,省人大常委会办公厅";给出时排版记
+    #[arg(long)]
+    pub cc: Option<String>,
+    /// 版记的印发机关(默认取署名);给出时排版记
+    #[arg(long)]
+    pub printed_by: Option<String>,
+    /// 版记的印发日期 YYYY-MM-DD(默认留【】待填)
+    #[arg(long, value_parser = DayParser(DayWording::NotADate))]
+    pub printed_on: Option<NaiveDate>,
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,
@@ -361,20 +388,85 @@ pub struct DemoDataArgs {
     pub force: bool,
 }
 
+/// A value clap refuses in our words.
+#[derive(Debug, thiserror::Error)]
+pub enum ArgError {
+    /// `--size` is no positive whole number.
+    #[error("样本量应为正整数,收到 \"{0}\"")]
+    Size(String),
+    /// `--rate` is not in (0, 1].
+    #[error("抽样比例应大于 0 且不超过 1(如 0.05 表示 5%),收到 \"{0}\"")]
+    Rate(String),
+}
+
 /// `--size`: a whole number of at least 1, refused in our words (negative numbers included).
-fn parse_size(s: &str) -> Result<u64, String> {
+fn parse_size(s: &str) -> Result<u64, ArgError> {
     match s.trim().parse::<i128>() {
         Ok(n) if n >= 1 && n <= u64::MAX as i128 => Ok(n as u64),
-        _ => Err(format!("样本量应为正整数,收到 \"{s}\"")),
+        _ => Err(ArgError::Size(s.to_string())),
     }
 }
 
 /// `--rate`: a proportion above 0 and at most 1, refused in our words.
-fn parse_rate(s: &str) -> Result<f64, String> {
+fn parse_rate(s: &str) -> Result<f64, ArgError> {
     match s.trim().parse::<f64>() {
         Ok(r) if r > 0.0 && r <= 1.0 => Ok(r),
-        _ => Err(format!(
-            "抽样比例应大于 0 且不超过 1(如 0.05 表示 5%),收到 \"{s}\""
-        )),
+        _ => Err(ArgError::Rate(s.to_string())),
+    }
+}
+
+/// How a date flag words its refusal (each flag keeps the message it always had).
+#[derive(Clone, Copy, Debug)]
+pub enum DayWording {
+    /// `--flag "text" 不是 YYYY-MM-DD 格式的日期`.
+    NotADate,
+    /// `--flag "text" 应为 YYYY-MM-DD,例如 2020-03-20`.
+    ShouldBe,
+}
+
+/// A date flag's value that is no YYYY-MM-DD date; the message names the flag and the value,
+/// so the usage error prints it as it is (see `cmd::usage`).
+#[derive(Debug, thiserror::Error)]
+#[error("{flag} \"{text}\" {}", match wording { DayWording::NotADate => "不是 YYYY-MM-DD 格式的日期", DayWording::ShouldBe => "应为 YYYY-MM-DD,例如 2020-03-20" })]
+pub struct BadDay {
+    /// The flag, e.g. `--rectify-by`.
+    pub flag: String,
+    /// The value as given.
+    pub text: String,
+    /// How the flag words it.
+    pub wording: DayWording,
+}
+
+/// A date flag, YYYY-MM-DD, parsed once by clap into a `NaiveDate`; a refusal names the flag.
+#[derive(Clone, Copy, Debug)]
+pub struct DayParser(pub DayWording);
+
+impl TypedValueParser for DayParser {
+    type Value = NaiveDate;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<NaiveDate, clap::Error> {
+        let text = value.to_string_lossy();
+        if let Some(d) = crate::domain::dates::parse_iso_day(&text) {
+            return Ok(d);
+        }
+        let flag = arg
+            .and_then(|a| a.get_long())
+            .map(|l| format!("--{l}"))
+            .unwrap_or_default();
+        let wording = self.0;
+        // clap's own refusal (kind, flag and value in its context) with our reason as its source.
+        let refuse = move |t: &str| -> Result<NaiveDate, BadDay> {
+            Err(BadDay {
+                flag: flag.clone(),
+                text: t.to_string(),
+                wording,
+            })
+        };
+        refuse.parse_ref(cmd, arg, value)
     }
 }

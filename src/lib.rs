@@ -15,21 +15,15 @@ pub mod guided;
 pub mod ops;
 pub mod store;
 
-use clap::Parser;
-
 /// Parse arguments, run the command, and turn any error into one clear line and an exit code.
 pub fn run<I, T>(args: I) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match cli::Cli::try_parse_from(args) {
-        Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return code;
-        }
+    let cli = match cmd::usage::parse(args) {
+        cmd::usage::Parsed::Run(c) => *c,
+        cmd::usage::Parsed::Exit(code) => return code,
     };
     store::set_wait(cli.wait);
     match cmd::dispatch(cli.command) {

@@ -27,44 +27,70 @@ const BODY: &[(u8, &str)] = &[
     (3, "草稿:本稿由 audit report 生成,数据请与 report.xlsx 核对后再印发."),
 ];
 
-const CITIES: [&str; 13] = [
-    "南京市",
-    "无锡市",
-    "徐州市",
-    "常州市",
-    "苏州市",
-    "南通市",
-    "连云港市",
-    "淮安市",
-    "盐城市",
-    "扬州市",
-    "镇江市",
-    "泰州市",
-    "宿迁市",
+/// Provincial departments and their accounts, as real annexes list them.
+const DEPARTMENTS: [(&str, &str); 8] = [
+    ("江苏省人力资源和社会保障厅", "江苏人社"),
+    ("江苏省住房和城乡建设厅", "江苏住建"),
+    ("江苏省市场监督管理局", "江苏市场监管"),
+    ("江苏省农业农村厅", "江苏农业农村"),
+    ("江苏省卫生健康委员会", "健康江苏"),
+    ("江苏省文化和旅游厅", "江苏文旅"),
+    ("江苏省生态环境厅", "江苏生态环境"),
+    ("江苏省交通运输厅", "江苏交通"),
 ];
 
+/// County-level owners and their accounts: the long names of towns, streets and bureaus.
+const LOCAL: [(&str, &str, &str); 8] = [
+    (
+        "连云港市",
+        "海州区新浦街道",
+        "连云港市海州区人民政府新浦街道办事处",
+    ),
+    ("徐州市", "铜山区市场监管", "徐州市铜山区市场监督管理局"),
+    (
+        "盐城市",
+        "大丰区人社服务",
+        "盐城市大丰区人力资源和社会保障局",
+    ),
+    ("南通市", "如皋发布", "如皋市人民政府办公室"),
+    ("苏州市", "吴江区震泽镇", "苏州市吴江区震泽镇人民政府"),
+    ("淮安市", "涟水县政务服务", "涟水县政务服务管理办公室"),
+    ("宿迁市", "泗洪县卫生健康", "泗洪县卫生健康委员会"),
+    ("无锡市", "江阴市司法局", "江阴市司法局"),
+];
+
+const PROBLEMS: [&str; 5] = [
+    "监测时间点前2周内无更新",
+    "未在规定时限内对留言做出有效回复",
+    "未提供有效互动功能",
+    "监测时间点前2周内无更新;未在规定时限内对留言做出有效回复",
+    "发布内容存在严重表述错误",
+];
+
+/// An annex of `rows` realistic rows: provincial departments first, then cities, the problems
+/// joined with ";" as the report joins them (made full-width by the writer).
 fn annex(rows: usize) -> AnnexTable {
-    let problems = [
-        "未在规定时限内做出有效回复",
-        "监测时间点前2周内无更新",
-        "互动功能无法正常使用",
-        "发布内容存在严重表述错误",
-    ];
-    let kinds = ["微信", "微博", "移动客户端", "其他"];
+    let kinds = ["微信", "微博", "移动客户端", "抖音"];
     AnnexTable {
         headers: ["序号", "地区/部门", "名称", "类型", "开设主体", "存在问题"]
             .map(String::from)
             .to_vec(),
         rows: (0..rows)
             .map(|i| {
-                let city = CITIES[i % CITIES.len()];
+                let (place, name, owner) = if i < rows / 5 {
+                    let (d, n) = DEPARTMENTS[i % DEPARTMENTS.len()];
+                    (d.to_string(), n.to_string(), d.to_string())
+                } else {
+                    let (c, n, o) = LOCAL[i % LOCAL.len()];
+                    (c.to_string(), n.to_string(), o.to_string())
+                };
                 vec![
                     (i + 1).to_string(),
-                    city.to_string(),
-                    format!("{city}某某区政务服务{}", i + 1),
+                    place,
+                    name,
                     kinds[i % kinds.len()].to_string(),
-                    format!("{city}某某区人民政府办公室"),
-                    problems[i % problems.len()].to_string(),
+                    owner,
+                    fullwidth_punct(PROBLEMS[i % PROBLEMS.len()]),
                 ]
             })
             .collect(),
@@ -75,6 +101,8 @@ fn notice() -> Notice {
     let f = fullwidth_punct;
     let annex_title = "2020年第一季度检查抽查存在\"单项否决\"问题的政务新媒体名单";
     Notice {
+        head: None,
+        record: None,
         title: f("省政府办公厅关于2019年全省政务媒体监管工作和2020年第一季度检查抽查情况的通报"),
         to: f("各设区市人民政府,省各有关部门和单位:"),
         body: BODY
@@ -116,6 +144,104 @@ fn pdf_pages(pdf: &std::path::Path) -> usize {
         .count()
 }
 
+/// The text of a PDF (`pdftotext -layout`; pages separated by form feeds).
+fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed for this #[ignore]d test");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// No `;():,` written half-width next to a Chinese character.
+fn assert_no_half_width_punct(line: &str, at: &str) {
+    let c: Vec<char> = line.chars().collect();
+    let cjk = |x: char| ('\u{4E00}'..='\u{9FFF}').contains(&x);
+    for (i, &p) in c.iter().enumerate() {
+        if ";():,".contains(p) {
+            let near = [i.checked_sub(1), Some(i + 1)]
+                .into_iter()
+                .flatten()
+                .filter_map(|j| c.get(j))
+                .any(|&x| cjk(x));
+            assert!(!near, "{at}: half-width {p:?} next to Chinese in {line:?}");
+        }
+    }
+}
+
+/// The annex's data rows on each page: the row numbers printed in the first column (words
+/// that are a number from 1 to `rows`, start within 40 pt of the left margin and stand inside
+/// the text block, above the page number), from `pdftotext -bbox`.
+fn rows_per_page(pdf: &std::path::Path, rows: usize) -> Vec<usize> {
+    let out = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed for this #[ignore]d test");
+    let html = String::from_utf8_lossy(&out.stdout);
+    // 28 mm left margin = 79.4 pt.
+    let first_column = 79.0..120.0;
+    html.split("<page ")
+        .skip(1)
+        .map(|page| {
+            page.split("<word ")
+                .skip(1)
+                .filter(|w| {
+                    let at = |key: &str| {
+                        w.split(&format!("{key}=\""))
+                            .nth(1)
+                            .and_then(|v| v.split('"').next())
+                            .and_then(|v| v.parse::<f64>().ok())
+                    };
+                    let text = w.split('>').nth(1).and_then(|t| t.split('<').next());
+                    // The text block ends 262 mm (742.7 pt) from the top of the page.
+                    at("xMin").is_some_and(|x| first_column.contains(&x))
+                        && at("yMin").is_some_and(|y| y < 742.0)
+                        && text
+                            .and_then(|t| t.parse::<usize>().ok())
+                            .is_some_and(|n| (1..=rows).contains(&n))
+                })
+                .count()
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs LibreOffice (soffice) and poppler-utils (pdftotext); CI runs --include-ignored"]
+fn an_annex_of_60_realistic_rows_takes_at_most_four_pages() {
+    let w = Workdir::new();
+    let n = Notice {
+        title: "关于2020年第一季度政务新媒体检查抽查情况的通报".into(),
+        annex: Some((
+            "2020年第一季度检查抽查\n存在“单项否决”问题政务新媒体名单".into(),
+            annex(60),
+        )),
+        ..Notice::default()
+    };
+    std::fs::write(w.path("annex.docx"), notice_docx(&n).expect("docx")).expect("write");
+    w.soffice("annex.docx", "pdf", "pdf");
+    let pdf = w.path("pdf/annex.pdf");
+    if let Ok(dir) = std::env::var("GONGWEN_KEEP") {
+        std::fs::copy(&pdf, format!("{dir}/annex.pdf")).expect("keep pdf");
+    }
+    // Page 1 holds the title; the annex starts on page 2.
+    let annex_pages = pdf_pages(&pdf) - 1;
+    let text = pdf_text(&pdf);
+    let per_page = rows_per_page(&pdf, 60);
+    assert_eq!(per_page.iter().sum::<usize>(), 60, "{per_page:?}\n{text}");
+    assert!(annex_pages <= 4, "{annex_pages} annex pages: {per_page:?}");
+    // Every full page (all but the last) holds at least 15 rows.
+    let full = &per_page[1..per_page.len() - 1];
+    assert!(full.iter().all(|&r| r >= 15), "{per_page:?}");
+    for line in text.lines() {
+        assert_no_half_width_punct(line, "annex");
+    }
+}
+
 #[test]
 fn the_sample_notice_is_valid_and_deterministic() {
     let a = notice_docx(&notice()).expect("docx");
@@ -134,6 +260,12 @@ fn libreoffice_converts_the_notice_to_a_multi_page_pdf() {
     let pages = pdf_pages(&pdf);
     // The body fills at least a page; the 60-row annex starts on a new page and runs over.
     assert!(pages >= 3, "{pages} pages");
+    let text = pdf_text(&pdf);
+    for (i, page) in text.split('\u{c}').enumerate() {
+        for line in page.lines() {
+            assert_no_half_width_punct(line, &format!("page {}", i + 1));
+        }
+    }
     if let Ok(dir) = std::env::var("GONGWEN_KEEP") {
         std::fs::copy(w.path("notice.docx"), format!("{dir}/notice.docx")).expect("keep docx");
         std::fs::copy(&pdf, format!("{dir}/notice.pdf")).expect("keep pdf");

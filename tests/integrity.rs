@@ -91,14 +91,13 @@ fn a_blank_copy_never_erases_answers() {
     let w = Workdir::new();
     collected(&w);
     let before = w.read("c/answers.csv");
-    // The blank workbooks themselves, sent back by mistake.
+    // The blank workbooks themselves, sent back by mistake: named as blank, not taken.
     w.run(&["collect", "--campaign", "c", WB1, WB2])
         .fails()
         .stdout_has("已检查 12 / 12")
-        .stderr_has("c_检查员01.xlsx: 比已收回的同一检查表 r1.xlsx 保存得更早,未采用");
+        .stderr_has("c_检查员01.xlsx: 是 audit sheet 生成的空白检查表");
     assert_eq!(w.read("c/answers.csv"), before);
-    // A blank copy saved after the filled one (re-saved by mistake) is taken, and still erases
-    // nothing: its blank rows keep the answers.
+    // A copy of a blank original, even saved after the filled one, is the blank original.
     std::fs::copy(w.path(WB1), w.path("blank-again.xlsx")).unwrap();
     let r1_saved = saved_at(&w.path("r1.xlsx"));
     set_saved_at(
@@ -106,6 +105,15 @@ fn a_blank_copy_never_erases_answers() {
         r1_saved + Duration::from_secs(1),
     );
     w.run(&["collect", "--campaign", "c", "blank-again.xlsx"])
+        .fails()
+        .stdout_has("已检查 12 / 12")
+        .stderr_has("blank-again.xlsx: 是 audit sheet 生成的空白检查表");
+    assert_eq!(w.read("c/answers.csv"), before);
+    // A blank copy re-saved after the filled one (different bytes) is taken, and still erases
+    // nothing: its blank rows keep the answers.
+    w.fill(WB1, "resaved.xlsx")
+        .save_at(r1_saved + Duration::from_secs(2));
+    w.run(&["collect", "--campaign", "c", "resaved.xlsx"])
         .ok()
         .stdout_has("已检查 12 / 12")
         .stdout_has("保留了 6 个账号在较早交回版本中的答案");
@@ -643,14 +651,15 @@ fn a_refused_first_import_leaves_no_folder_and_collect_expands_wildcards() {
     .fails()
     .stderr_has("2019Q4 不是检查抽查项目目录");
     assert!(!w.exists("2020Q1"), "a refusal creates nothing");
-    // cmd.exe and PowerShell pass the pattern as it is; collect expands it.
+    // cmd.exe and PowerShell pass the pattern as it is; collect expands it (here to the blank
+    // originals, which it names as blank and does not take).
     w.run(&["collect", "--campaign", "c", "c/sheets/*.XLSX"])
-        .ok()
-        .stdout_has(&common::native(
-            "采用 c/sheets/c_检查员01.xlsx(检查人 检查员01)",
+        .fails()
+        .stderr_has(&common::native(
+            "c/sheets/c_检查员01.xlsx: 是 audit sheet 生成的空白检查表",
         ))
-        .stdout_has(&common::native(
-            "采用 c/sheets/c_检查员02.xlsx(检查人 检查员02)",
+        .stderr_has(&common::native(
+            "c/sheets/c_检查员02.xlsx: 是 audit sheet 生成的空白检查表",
         ));
     w.run(&["collect", "--campaign", "c", "c/none/*.xlsx"])
         .fails()

@@ -167,11 +167,13 @@ fn prefills_follow_the_rules_at_each_boundary() {
     assert!(row(&s[1].id)[col("预填依据")].contains("V7:互动功能异常"));
     let hidden = cells_of(&w, WB1, "_audit_prefill");
     assert_eq!(hidden.len(), 8, "header and seven pre-fills: {hidden:?}");
-    // A workbook returned as issued answers nothing: pre-fills alone are not a check.
+    // A workbook returned as issued answers nothing: pre-fills alone are not a check, and the
+    // untouched original is named as blank.
     std::fs::copy(w.path(WB1), w.path("asis.xlsx")).unwrap();
     w.run(&["collect", "--campaign", "c", "asis.xlsx"])
-        .ok()
-        .stdout_has("已检查 0 / 12 个样本账号");
+        .fails()
+        .stdout_has("已检查 0 / 12 个样本账号")
+        .stderr_has("asis.xlsx: 是 audit sheet 生成的空白检查表");
     // answers.csv edited by hand (or saved from Excel) is refused, not taken as answers.
     let mut answers = w.read("c/answers.csv");
     answers.push_str("x,y,z,0,0,2,JS0000001\r\n");

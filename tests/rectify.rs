@@ -102,7 +102,7 @@ fn nothing_reported_after_the_deadline_is_all_overdue() {
     let total = csv.last().unwrap();
     assert_eq!(total[1], "合计");
     assert_eq!(total[2], listed.to_string());
-    assert_eq!(total[8], listed.to_string(), "every account overdue");
+    assert_eq!(total[9], listed.to_string(), "every account overdue");
     let xlsx = sheet_rows(&w, "d/2019Q4/rectify/整改情况.xlsx", "整改情况");
     assert!(xlsx[1][0].starts_with("截至2020年1月25日"), "{:?}", xlsx[1]);
     // Before the deadline nothing is overdue yet.
@@ -118,7 +118,7 @@ fn nothing_reported_after_the_deadline_is_all_overdue() {
     .stdout_has("未到报送截止日期")
     .stdout_has("报送截止日期为1月20日");
     let csv = w.csv("d/2019Q4/rectify/整改情况.csv");
-    assert_eq!(csv.last().unwrap()[8], "0");
+    assert_eq!(csv.last().unwrap()[9], "0");
     // An output edited after it was written is never replaced.
     let mut f = std::fs::OpenOptions::new()
         .append(true)
@@ -390,16 +390,33 @@ fn a_full_rectification_round_feeds_the_next_quarters_recheck() {
     late.ok().stdout_has("逾期未报送整改情况的单位：");
     let csv = w.csv("d/2019Q4/rectify/整改情况.csv");
     let unit = |u: &str| csv.iter().find(|r| r[1] == u).unwrap().clone();
-    assert_eq!(unit("南京市")[5], "1", "one 已关停/注销");
-    assert_eq!(unit("南京市")[8], "0");
-    assert_eq!(unit("无锡市")[6], (wuxi.len() - 1).to_string(), "整改中");
-    assert_eq!(unit("无锡市")[8], "1", "the refused row is still overdue");
+    assert_eq!(csv[0][4], "其中逾期报送");
+    assert_eq!(unit("南京市")[6], "1", "one 已关停/注销");
+    assert_eq!(unit("南京市")[9], "0");
+    // Saved today, long after the deadline: 逾期报送, kept in the record.
+    assert_eq!(unit("南京市")[4], nanjing.len().to_string());
+    assert_eq!(
+        row[rec[0].iter().position(|h| h == "逾期报送").unwrap()],
+        "是"
+    );
+    assert_eq!(unit("无锡市")[7], (wuxi.len() - 1).to_string(), "整改中");
+    assert_eq!(unit("无锡市")[9], "1", "the refused row is still overdue");
     let other = csv[1..csv.len() - 1]
         .iter()
         .find(|r| r[1] != "南京市" && r[1] != "无锡市")
         .unwrap();
-    assert_eq!(other[8], other[2], "a unit that never replied is overdue");
-    assert!(!late.stdout.contains("南京市（"), "南京 reported in full");
+    assert_eq!(other[9], other[2], "a unit that never replied is overdue");
+    late.stdout_has("逾期报送整改情况的单位：南京市");
+    let overdue = late
+        .stdout
+        .split("逾期未报送整改情况的单位：")
+        .nth(1)
+        .unwrap();
+    let overdue = overdue.split("请于").next().unwrap();
+    assert!(
+        !overdue.contains("南京市（"),
+        "南京 reported in full: {overdue}"
+    );
 
     // Next quarter: the re-check list follows the record.
     w.run(&[
@@ -444,6 +461,37 @@ fn a_full_rectification_round_feeds_the_next_quarters_recheck() {
     let row = sample.iter().find(|r| r[0] == still_running).unwrap();
     assert_eq!(row.last().unwrap(), "回头看");
     w.run(&["verify", "--campaign", "n"]).ok();
+
+    // The round reaches the next notice: a paragraph and a table row for the account reported
+    // shut but still running, and for the units that reported late or not at all.
+    // (The demo's own next quarter, on the same registry: a demo is compared only with demos.)
+    w.run(&[
+        "report",
+        "--campaign",
+        "d/2020Q1",
+        "--previous",
+        PREV,
+        "--out",
+        "next",
+    ])
+    .ok();
+    let md = w.read("next/通报草稿.md");
+    let name = &record.iter().find(|r| r[1] == still_running).unwrap()[2];
+    assert!(md.contains("整改落实问题"), "{md}");
+    assert!(
+        md.contains("1.报已关停、注销但仍在运行。2019年第四季度通报的政务新媒体中，1个报送整改结果为已关停或已注销")
+            && md.contains(&format!("南京市“{name}”")),
+        "{md}"
+    );
+    assert!(
+        md.contains("南京市（") && md.contains("逾期报送整改情况"),
+        "{md}"
+    );
+    let t = w.csv("next/csv/上期整改.csv");
+    let item = |k: &str| t.iter().find(|r| r[0] == k).unwrap().clone();
+    assert_eq!(item("报已关停、注销但仍在运行")[1], "1");
+    assert_eq!(item("其中逾期报送")[1], taken.to_string());
+    assert_eq!(item("应整改")[1], (record.len() - 1).to_string());
 }
 
 /// What the manifest says about rectification matches the files: the record is there and

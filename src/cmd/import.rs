@@ -24,13 +24,6 @@ fn request(args: &ImportArgs) -> Result<ImportRequest> {
                 .ok_or_else(|| anyhow!("--period \"{p}\" 应为 年份+季度,例如 2020Q1"))?,
         ),
     };
-    let as_of = match &args.as_of {
-        None => None,
-        Some(d) => Some(
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| anyhow!("--as-of \"{d}\" 应为 YYYY-MM-DD,例如 2020-03-20"))?,
-        ),
-    };
     Ok(ImportRequest {
         file: args.file.clone(),
         campaign: args.campaign.clone(),
@@ -43,7 +36,7 @@ fn request(args: &ImportArgs) -> Result<ImportRequest> {
         province: args.province.clone(),
         profile: args.profile.clone(),
         scope: args.scope.clone(),
-        as_of,
+        as_of: args.as_of,
     })
 }
 

@@ -11,6 +11,7 @@ pub mod report;
 pub mod sample;
 pub mod sheet;
 pub mod status;
+pub mod usage;
 pub mod verify;
 
 use crate::cli::Command;

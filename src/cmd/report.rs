@@ -1,24 +1,12 @@
 //! `audit report --campaign DIR [--previous DIR ...] [--out DIR] [--allow-incomplete]
-//! [--rectify-by DATE] [--to TEXT] [--issuer TEXT] [--force]`
+//! [--rectify-by DATE] [--to TEXT] [--issuer TEXT] [--final | --draft] [--doc-number TEXT]
+//! [--mark TEXT] [--cc TEXT] [--printed-by TEXT] [--printed-on DATE] [--force]`
 
 use crate::cli::ReportArgs;
 use crate::formats::report_files::NoticeParties;
 use crate::ops::report::{make, Made, ReportRequest};
 use crate::store::{Access, Campaign};
 use anyhow::Result;
-
-fn rectify_by(arg: Option<&str>) -> Result<Option<String>> {
-    let Some(d) = arg else {
-        return Ok(None);
-    };
-    let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-        .map_err(|_| anyhow::anyhow!("--rectify-by \"{d}\" 不是 YYYY-MM-DD 格式的日期"))?;
-    Ok(Some(format!(
-        "{}月{}日",
-        chrono::Datelike::month(&date),
-        chrono::Datelike::day(&date)
-    )))
-}
 
 /// Run `audit report`.
 pub fn run(args: &ReportArgs) -> Result<i32> {
@@ -29,10 +17,20 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
             previous: args.previous.clone(),
             out: args.out.clone(),
             allow_incomplete: args.allow_incomplete,
-            rectify_by: rectify_by(args.rectify_by.as_deref())?,
+            rectify_by: args.rectify_by,
             parties: NoticeParties {
                 to: args.to.clone(),
                 issuer: args.issuer.clone(),
+                mark: args.mark.clone(),
+                doc_number: args.doc_number.clone(),
+                cc: args.cc.clone(),
+                printed_by: args.printed_by.clone(),
+                printed_on: args.printed_on,
+            },
+            final_notice: match (args.final_notice, args.draft) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
             },
             force: args.force,
         },
@@ -58,5 +56,11 @@ fn print_summary(made: &Made) {
         }
     }
     println!("报告: {}", made.out.display());
-    println!("  report.xlsx(各表与图表)、annex.xlsx(附件名单)、通报草稿.md / 通报草稿.docx、抽样说明.md(内部使用)、csv/(各表 CSV)");
+    let stem = crate::formats::report_files::notice_stem(made.final_notice);
+    let which = if made.final_notice {
+        "正式通报"
+    } else {
+        "通报草稿"
+    };
+    println!("  report.xlsx(各表与图表)、annex.xlsx(附件名单)、{stem}.md / {stem}.docx({which})、抽样说明.md(内部使用)、csv/(各表 CSV)");
 }

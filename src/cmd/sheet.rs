@@ -22,11 +22,7 @@ pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
     let monitor = match &args.monitor {
         None => None,
         Some(path) => {
-            let at = args
-                .monitor_at
-                .as_deref()
-                .map(|t| monitor_at(t, today))
-                .transpose()?;
+            let at = args.monitor_at.map(|d| monitor_at(d, today)).transpose()?;
             Some(MonitorInput {
                 path: path.clone(),
                 at,
@@ -36,7 +32,7 @@ pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
     };
     Ok(IssueRequest {
         assignment,
-        deadline: args.deadline.clone(),
+        deadline: args.deadline,
         catalog: crate::formats::catalog_file::load(args.catalog.as_deref())?,
         show: args.show.clone(),
         monitor,
@@ -45,9 +41,7 @@ pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
 }
 
 /// `--monitor-at`: a date, not after today.
-fn monitor_at(text: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
-    let d = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| anyhow!("--monitor-at \"{text}\" 不是 YYYY-MM-DD 格式的日期"))?;
+fn monitor_at(d: chrono::NaiveDate, today: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
     if d > today {
         return Err(anyhow!(
             "--monitor-at {d} 晚于今天({today}),监测时间不会在将来"

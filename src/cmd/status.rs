@@ -60,9 +60,20 @@ pub fn run(dir: &Path) -> Result<i32> {
         );
         return Ok(0);
     };
-    print_collection(&camp, sheets)?;
-    print_deadline(sheets.deadline.as_deref());
+    let complete = print_collection(&camp, sheets)?;
     let report = camp.path(store::REPORT_DIR);
+    let reported = report.join(store::output::MARKER).exists();
+    if complete && reported {
+        // Done: a deadline passed long ago is no news once every workbook is in.
+        println!("进度: 全部样本账号已检查,报告已生成,本期检查抽查已完成");
+    } else if complete {
+        println!(
+            "进度: 全部样本账号已检查 → audit report --campaign {}",
+            dir.display()
+        );
+    } else {
+        print_deadline(sheets.deadline);
+    }
     if report.exists() {
         println!("报告: {}", report.display());
     }
@@ -80,8 +91,8 @@ pub fn run(dir: &Path) -> Result<i32> {
 }
 
 /// The workbooks sent and received, accounts checked (in all and per workbook), answers set
-/// aside and conflicts.
-fn print_collection(camp: &Campaign, s: &SheetsEntry) -> Result<()> {
+/// aside and conflicts; true when every sampled account is checked and none is in conflict.
+fn print_collection(camp: &Campaign, s: &SheetsEntry) -> Result<bool> {
     let m = &camp.manifest;
     println!("检查表: 已发出 {} 份", s.workbooks.len());
     let received = m
@@ -124,14 +135,12 @@ fn print_collection(camp: &Campaign, s: &SheetsEntry) -> Result<()> {
         format!("(见 {})", camp.path(store::CONFLICTS).display())
     };
     println!("冲突: {} 个{where_}", merged.conflicts.len());
-    Ok(())
+    Ok(merged.results.len() as u64 >= sample_size && merged.conflicts.is_empty())
 }
 
 /// Days left to the deadline, or days overdue.
-fn print_deadline(deadline: Option<&str>) {
-    let Some(deadline) =
-        deadline.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-    else {
+fn print_deadline(deadline: Option<chrono::NaiveDate>) {
+    let Some(deadline) = deadline else {
         return;
     };
     let days = (deadline - chrono::Local::now().date_naive()).num_days();

@@ -39,6 +39,15 @@ pub fn parse_date_text(t: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(&norm, "%Y-%m-%d").ok()
 }
 
+/// A date as the command line and the manifest write it, YYYY-MM-DD (surrounding blanks
+/// ignored); the one parser of both, so a manifest written from a flag always reads back.
+pub fn parse_iso_day(t: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(t.trim(), ISO_DAY).ok()
+}
+
+/// The format of [`parse_iso_day`], for writing a date the same way.
+pub const ISO_DAY: &str = "%Y-%m-%d";
+
 /// Whether a date is one a campaign can mean (years 2000 to 2100): anything else is a typo.
 pub fn is_plausible(d: NaiveDate) -> bool {
     (2000..=2100).contains(&d.year())
@@ -124,6 +133,8 @@ mod tests {
         assert_eq!(excel_serial_date(f64::NAN), None);
         assert_eq!(chinese_date(d(2020, 3, 5)), "2020年3月5日");
         assert_eq!(chinese_month_day(d(2020, 4, 10)), "4月10日");
+        assert_eq!(parse_iso_day(" 2020-4-10 "), Some(d(2020, 4, 10)));
+        assert_eq!(parse_iso_day("2020/04/10"), None);
         assert!(is_plausible(d(2020, 1, 1)) && !is_plausible(d(1999, 12, 31)));
     }
 }

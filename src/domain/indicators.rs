@@ -102,7 +102,7 @@ impl Catalog {
         }
         let mut seen = HashSet::new();
         for i in &cat.indicators {
-            let at = Place {
+            let at = CatalogLocation {
                 file: file.into(),
                 line: line_of(text, &i.code, 0),
             };
@@ -111,7 +111,7 @@ impl Catalog {
                 return Err(CatalogError::BadCode { at, code });
             }
             if !seen.insert(i.code.clone()) {
-                let at = Place {
+                let at = CatalogLocation {
                     file: file.into(),
                     line: line_of(text, &i.code, 1),
                 };
@@ -141,14 +141,14 @@ impl Catalog {
 
 /// Where in a catalog file a problem is: the file and, when it could be found, the line.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Place {
+pub struct CatalogLocation {
     /// The catalog file (or 内置指标目录).
     pub file: String,
     /// The 1-based line of the indicator's `code = "…"`, when found.
     pub line: Option<usize>,
 }
 
-impl std::fmt::Display for Place {
+impl std::fmt::Display for CatalogLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.file)?;
         if let Some(n) = self.line {
@@ -199,7 +199,7 @@ pub enum CatalogError {
     #[error("{at}: 字段 code \"{code}\" 不能为空或含空格")]
     BadCode {
         /// Where.
-        at: Place,
+        at: CatalogLocation,
         /// The code as given.
         code: String,
     },
@@ -207,7 +207,7 @@ pub enum CatalogError {
     #[error("{at}: 字段 code \"{code}\" 重复")]
     DuplicateCode {
         /// Where.
-        at: Place,
+        at: CatalogLocation,
         /// The code.
         code: String,
     },
@@ -215,7 +215,7 @@ pub enum CatalogError {
     #[error("{at}: 指标 {code} 的字段 name 为空")]
     EmptyName {
         /// Where.
-        at: Place,
+        at: CatalogLocation,
         /// The indicator's code.
         code: String,
     },
@@ -223,7 +223,7 @@ pub enum CatalogError {
     #[error("{at}: 指标 {code} 是扣分指标,监测预填规则 monitor 只能用于 veto(单项否决)指标")]
     MonitorOnDeduct {
         /// Where.
-        at: Place,
+        at: CatalogLocation,
         /// The indicator's code.
         code: String,
     },
@@ -231,7 +231,7 @@ pub enum CatalogError {
     #[error("{at}: 指标 {code} 的 monitor 规则 no_update 的 days 必须为正整数")]
     NoUpdateDays {
         /// Where.
-        at: Place,
+        at: CatalogLocation,
         /// The indicator's code.
         code: String,
     },
@@ -239,7 +239,7 @@ pub enum CatalogError {
     #[error("{at}: 指标 {code} 是 veto(单项否决),不应有字段 points 或 max")]
     VetoWithPoints {
         /// Where.
-        at: Place,
+        at: CatalogLocation,
         /// The indicator's code.
         code: String,
     },
@@ -247,7 +247,7 @@ pub enum CatalogError {
     #[error("{at}: 指标 {code} 是 deduct(扣分),字段 {field} 必须为正整数")]
     DeductField {
         /// Where.
-        at: Place,
+        at: CatalogLocation,
         /// The indicator's code.
         code: String,
         /// `points` or `max`.
@@ -292,7 +292,7 @@ fn line_of(text: &str, code: &str, nth: usize) -> Option<usize> {
 }
 
 /// The checks on one indicator's own fields (its code already checked).
-fn check_indicator(i: &Indicator, at: Place) -> Result<(), CatalogError> {
+fn check_indicator(i: &Indicator, at: CatalogLocation) -> Result<(), CatalogError> {
     let code = i.code.clone();
     if i.name.trim().is_empty() {
         return Err(CatalogError::EmptyName { at, code });

@@ -65,26 +65,11 @@ pub fn markdown_inline(s: &str) -> String {
     out
 }
 
-/// Display width in terminal/Excel columns: CJK and full-width characters count 2.
+/// Display width in terminal/Excel columns: CJK and full-width characters count 2 (Unicode's
+/// East Asian Width, from unicode-width); a control character counts 1, as it always did here.
 pub fn display_width(s: &str) -> usize {
-    s.chars().map(char_width).sum()
-}
-
-fn char_width(c: char) -> usize {
-    let u = c as u32;
-    if (0x1100..=0x115F).contains(&u)
-        || (0x2E80..=0xA4CF).contains(&u)
-        || (0xAC00..=0xD7A3).contains(&u)
-        || (0xF900..=0xFAFF).contains(&u)
-        || (0xFE30..=0xFE4F).contains(&u)
-        || (0xFF00..=0xFF60).contains(&u)
-        || (0xFFE0..=0xFFE6).contains(&u)
-        || (0x20000..=0x3FFFD).contains(&u)
-    {
-        2
-    } else {
-        1
-    }
+    use unicode_width::UnicodeWidthChar;
+    s.chars().map(|c| c.width().unwrap_or(1)).sum()
 }
 
 /// Pad to a display width (for plain-text tables with CJK text).
@@ -124,6 +109,44 @@ pub fn render_table(headers: &[String], rows: &[Vec<String>]) -> String {
         line(r, &mut out);
     }
     out
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// The candidate nearest to `wanted` when it is close enough to be a typo of it: at most a
+/// third of its characters (and at least one) differ, compared without ASCII case; ties go to
+/// the first candidate.
+///
+/// ```
+/// use audit::domain::text::nearest;
+/// let names = ["2019Q4".to_string(), "2020Q1".to_string()];
+/// assert_eq!(nearest("2020Q2", &names), Some("2020Q1"));
+/// assert_eq!(nearest("2020q1", &names), Some("2020Q1"));
+/// assert_eq!(nearest("新项目", &names), None);
+/// ```
+pub fn nearest<'a>(wanted: &str, candidates: &'a [String]) -> Option<&'a str> {
+    let key = wanted.to_lowercase();
+    let limit = (key.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&key, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.as_str())
 }
 
 /// A quarter in words: "2020Q1" → "2020年第一季度". Anything else is returned as given.
@@ -330,6 +353,23 @@ mod tests {
         assert_eq!(match_key(" Owner Kind "), "ownerkind");
         assert_eq!(match_key("县（市、区）"), "县(市、区)");
         assert_eq!(display_width("南京a"), 5);
+        // What our text holds keeps the width the hand-made table gave it: CJK ideographs
+        // (and extension B), kana, hangul, CJK and full-width punctuation 2; ASCII, Latin-1,
+        // curly quotes, dashes and the middle dot 1.
+        let wide = [
+            "中", "國", "〇", "、", "。", "《", "》", "【", "】", "「", "」", "あ", "ア", "한",
+        ];
+        let wide2 = [
+            "，", "：", "；", "（", "）", "！", "？", "％", "＋", "Ａ", "０", "￥", "𠀀", "豈",
+        ];
+        for c in wide.iter().chain(&wide2) {
+            assert_eq!(display_width(c), 2, "{c}");
+        }
+        for c in [
+            "a", "Z", "0", " ", "-", "é", "“", "”", "‘", "’", "—", "…", "·", "\t",
+        ] {
+            assert_eq!(display_width(c), 1, "{c:?}");
+        }
     }
 
     #[test]

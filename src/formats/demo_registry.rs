@@ -4,9 +4,25 @@
 //! for `audit demo-data`, the demo and the benchmarks.
 
 use crate::domain::demo_data::{DemoAccount, HEADER};
-use anyhow::{Context, Result};
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
-use std::path::Path;
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use std::path::{Path, PathBuf};
+
+/// Why the demo registry workbook was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoExportError {
+    /// The xlsx writer failed while building it.
+    #[error(transparent)]
+    Build(#[from] XlsxError),
+    /// It could not be saved.
+    #[error("无法写入 {}", path.display())]
+    Save {
+        /// The file.
+        path: PathBuf,
+        /// The writer's error.
+        #[source]
+        source: XlsxError,
+    },
+}
 
 /// The kind of registry export a file name asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +57,11 @@ pub fn csv_export(accounts: &[DemoAccount]) -> csv::Result<Vec<u8>> {
 
 /// Save the accounts as an .xlsx export at `path` (the caller makes it atomic): one sheet
 /// 备案台账, streamed in constant memory (a benchmark writes a million rows).
-pub fn save_xlsx_export(path: &Path, title: &str, accounts: &[DemoAccount]) -> Result<()> {
+pub fn save_xlsx_export(
+    path: &Path,
+    title: &str,
+    accounts: &[DemoAccount],
+) -> Result<(), DemoExportError> {
     let mut wb = Workbook::new();
     crate::formats::write::stamp(&mut wb, title, "2020-01-01T00:00:00+00:00")?;
     let ws = wb.add_worksheet_with_constant_memory();
@@ -59,12 +79,14 @@ pub fn save_xlsx_export(path: &Path, title: &str, accounts: &[DemoAccount]) -> R
             }
         }
     }
-    wb.save(path)
-        .with_context(|| format!("无法写入 {}", path.display()))
+    wb.save(path).map_err(|source| DemoExportError::Save {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Row 1: the title merged across the columns; row 2: the header; and the column widths.
-fn write_title_and_header(ws: &mut Worksheet, title: &str) -> Result<()> {
+fn write_title_and_header(ws: &mut Worksheet, title: &str) -> Result<(), XlsxError> {
     let title_fmt = Format::new()
         .set_bold()
         .set_font_size(14)

@@ -22,9 +22,13 @@
 //!   left, one character in (7.5), through `w:evenAndOddHeaders` and two footers.
 //! - The annex on a new page: "附件" 3号 黑体 top left, its title centred on the third line
 //!   (7.3.7), then a bordered table whose header row repeats on every page and whose rows never
-//!   split. The table is set in 小4 (12 pt) 仿宋_GB2312, header in 黑体: a six-column name list
-//!   with long unit names wraps in any size, and 小4 puts a sixth more characters on each line
-//!   than 4号 (14 pt), so a list of a few hundred accounts takes fewer pages.
+//!   split. The table is set in 五号 (10.5 pt) 仿宋_GB2312 on 14-pt lines, header in 黑体: a
+//!   six-column name list with long unit names wraps in any size, and 五号 puts 35 characters on
+//!   a line of the text block, so a list of 60 accounts takes four pages, not eight. Columns are
+//!   sized to their content (see `column_widths`).
+//! - The 版头 (7.2) and 版记 (7.4) when the issuer gives them: the red 发文机关标志 35 mm under
+//!   the top of the text block, the 发文字号 two lines under it over a red rule; 抄送 and the
+//!   印发 line between a thick, a thin and a thick rule, floated to the foot of the last page.
 //!
 //! Fonts: each style names its Chinese font in `w:eastAsia` (Latin text and digits in Times New
 //! Roman); word/fontTable.xml gives each Chinese font an `w:altName` that Windows, WPS and most
@@ -48,6 +52,10 @@ pub enum Block {
     Heading1(String),
     /// A second-level heading, "（一）…", in 楷体_GB2312.
     Heading2(String),
+    /// A third-level heading, "1.…", in 仿宋_GB2312 (GB/T 9704 7.3.3).
+    Heading3(String),
+    /// A fourth-level heading, "（1）…", in 仿宋_GB2312.
+    Heading4(String),
     /// A body paragraph in 仿宋_GB2312, first line indented two characters.
     Body(String),
     /// A red bold paragraph, for a draft's warnings.
@@ -63,9 +71,33 @@ pub struct AnnexTable {
     pub rows: Vec<Vec<String>>,
 }
 
+/// The 版头 (GB/T 9704 7.2): the issuing authority's mark in red and the 发文字号 over a red
+/// rule as wide as the text block.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Head {
+    /// 发文机关标志, e.g. "江苏省人民政府办公厅文件": red 小标宋, centred, 35 mm under the top of
+    /// the text block, as large as 初号 while it fits one line.
+    pub mark: String,
+    /// 发文字号, e.g. "苏政办函〔2020〕12号": centred two lines under the mark; empty for none.
+    pub number: String,
+}
+
+/// The 版记 (GB/T 9704 7.4): 抄送 and the 印发 line between rules, at the foot of the last page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Record {
+    /// 抄送机关, e.g. "省委办公厅，省人大常委会办公厅。"; empty for no 抄送 row.
+    pub cc: String,
+    /// 印发机关, e.g. "江苏省人民政府办公厅", one character in from the left.
+    pub printed_by: String,
+    /// 印发日期 with "印发", e.g. "2020年4月1日印发", one character in from the right.
+    pub printed_on: String,
+}
+
 /// A notice (通报) to render: every element GB/T 9704 places, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Notice {
+    /// 版头; without one the document starts at the title.
+    pub head: Option<Head>,
     /// 标题, 2号 方正小标宋简体, centred; `\n` forces a line break.
     pub title: String,
     /// 主送机关, e.g. "各设区市人民政府，省各有关部门："; flush left under the title.
@@ -80,6 +112,8 @@ pub struct Notice {
     pub date: String,
     /// The annex: its title and its table, on a new page.
     pub annex: Option<(String, AnnexTable)>,
+    /// 版记, after everything else.
+    pub record: Option<Record>,
 }
 
 /// What can stop a notice from being written.
@@ -154,8 +188,10 @@ const CHAR_SPACE: i64 =
 const CONDENSE: i64 = (TEXT_W as i64).div_euclid(CHARS) - (BODY_SZ as i64 / 2) * 20;
 /// Title size: 2号 = 22 pt.
 const TITLE_SZ: u32 = 44;
-/// Table size: 小4 = 12 pt.
-const TABLE_SZ: u32 = 24;
+/// Table size: 五号 = 10.5 pt, as annex name lists are commonly set.
+const TABLE_SZ: u32 = 21;
+/// Table line height (exact): 14 pt, a third over the characters.
+const TABLE_LINE: u32 = 280;
 /// Page-number size: 4号 = 14 pt.
 const PAGE_NUM_SZ: u32 = 28;
 /// Footer line height (exact): 16 pt.
@@ -165,12 +201,25 @@ const FOOTER_LINE: u32 = 320;
 const FOOTER_DIST: u32 = MARGIN_BOTTOM - 397 - FOOTER_LINE;
 /// One body character, for indents: 16 pt.
 const BODY_CHAR: u32 = BODY_SZ * 10;
-/// Word's default cell margin, left and right (0.19 cm), written out so LibreOffice agrees.
-const CELL_MARGIN: u32 = 108;
-/// Twips per display unit in the table (half a 12-pt character: 6 pt).
+/// Cell margin, left and right: 0.15 cm (Word's default is 0.19 cm), written out so LibreOffice
+/// agrees; a little narrower than the default so the name columns get the width.
+const CELL_MARGIN: u32 = 85;
+/// Twips per display unit in the table (half a 10.5-pt character: 5.25 pt).
 const TABLE_UNIT: u32 = TABLE_SZ * 10 / 2;
 /// The narrowest column: two characters and the cell margins.
 const MIN_COL: u32 = 4 * TABLE_UNIT + 2 * CELL_MARGIN;
+/// 发文机关标志 at most 初号 (42 pt), in half-points.
+const MARK_SZ: u32 = 84;
+/// 版记 text: 4号 (14 pt), in half-points.
+const RECORD_SZ: u32 = 28;
+/// 版记 rules, in eighths of a point: thick 0.35 mm (1 pt), thin 0.25 mm (0.75 pt).
+const RULE_THICK: u32 = 8;
+const RULE_THIN: u32 = 6;
+/// The red rule of the 版头: 1 pt, 4 mm (11 pt) under the 发文字号.
+const RED_RULE: u32 = 8;
+const RED_RULE_SPACE: u32 = 11;
+/// A 1-pt paragraph after a table (Word wants one), so that it never adds a page.
+const TINY_PARA: &str = "<w:p><w:pPr><w:pStyle w:val=\"TableText\"/><w:spacing w:line=\"20\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:pPr></w:p>";
 
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -273,13 +322,23 @@ fn para(style: &str, ppr: &str, text: &str) -> String {
 }
 
 fn document_xml(n: &Notice) -> Result<String, GongwenError> {
-    let mut paras: Vec<(&str, &str)> = vec![("Title", &n.title)];
+    let mut body = n.head.as_ref().map(head_xml).unwrap_or_default();
+    // Under a 版头 the title sits two lines under the red rule (GB/T 9704 7.3.1).
+    let title_ppr = if n.head.is_some() {
+        format!("<w:spacing w:before=\"{}\"/>", 2 * LINE_PITCH)
+    } else {
+        String::new()
+    };
+    body.push_str(&para("Title", &title_ppr, &n.title));
+    let mut paras: Vec<(&str, &str)> = Vec::new();
     if !n.to.is_empty() {
         paras.push(("Addressee", &n.to));
     }
     paras.extend(n.body.iter().map(|b| match b {
         Block::Heading1(t) => ("Heading1", t.as_str()),
         Block::Heading2(t) => ("Heading2", t.as_str()),
+        Block::Heading3(t) => ("Heading3", t.as_str()),
+        Block::Heading4(t) => ("Heading4", t.as_str()),
         Block::Body(t) => ("Body", t.as_str()),
         Block::Warning(t) => ("Warning", t.as_str()),
     }));
@@ -288,8 +347,7 @@ fn document_xml(n: &Notice) -> Result<String, GongwenError> {
     }
     // 署名 and 日期 never stand alone on a page: the paragraph before them keeps with them.
     let signed = !(n.issuer.is_empty() && n.date.is_empty());
-    let last = paras.len() - 1;
-    let mut body = String::new();
+    let last = paras.len().saturating_sub(1);
     for (i, (style, text)) in paras.into_iter().enumerate() {
         let keep = if signed && i == last {
             "<w:keepNext/>"
@@ -301,6 +359,9 @@ fn document_xml(n: &Notice) -> Result<String, GongwenError> {
     body.push_str(&signature_xml(&n.issuer, &n.date));
     if let Some((title, table)) = &n.annex {
         body.push_str(&annex_xml(title, table)?);
+    }
+    if let Some(r) = &n.record {
+        body.push_str(&record_xml(r));
     }
     Ok(format!(
         "{XML_DECL}<w:document xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\"><w:body>{body}{}</w:body></w:document>",
@@ -342,6 +403,67 @@ fn signature_xml(issuer: &str, date: &str) -> String {
     out
 }
 
+/// 发文机关标志 size in half-points: 初号 (42 pt) when the mark fits one line at that size, else
+/// the largest whole size at which it does (GB/T 9704 leaves the size to the issuer, no wider
+/// than the text block).
+fn mark_size(mark: &str) -> u32 {
+    let chars = (display_width(mark) as u32).div_ceil(2).max(1);
+    // A character of s half-points is 10·s twips wide; s·10·chars must fit TEXT_W.
+    (TEXT_W / (10 * chars)).min(MARK_SZ)
+}
+
+/// The 版头: the mark 35 mm under the top of the text block, the 发文字号 two lines under it, and
+/// the red rule 4 mm under the number (a bottom border of the number's paragraph).
+fn head_xml(h: &Head) -> String {
+    let sz = mark_size(&h.mark);
+    let mark = format!(
+        "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:rPr><w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/></w:rPr></w:pPr>{}</w:p>",
+        run(&h.mark).replacen(
+            "<w:r>",
+            &format!("<w:r><w:rPr><w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/></w:rPr>"),
+            1
+        )
+    );
+    let number = para("DocNumber", "", &h.number);
+    format!("{mark}{number}")
+}
+
+/// The 版记: a one-column table as wide as the text block, floated to the foot of the last
+/// page; a thick rule above 抄送, a thin one between the rows, a thick one under the 印发 line.
+fn record_xml(r: &Record) -> String {
+    let mut s = String::from("<w:tbl><w:tblPr>");
+    s.push_str("<w:tblpPr w:leftFromText=\"0\" w:rightFromText=\"0\" w:vertAnchor=\"margin\" w:horzAnchor=\"margin\" w:tblpXSpec=\"center\" w:tblpYSpec=\"bottom\"/>");
+    s.push_str(&format!(
+        "<w:tblW w:w=\"{TEXT_W}\" w:type=\"dxa\"/><w:tblBorders>"
+    ));
+    for (side, sz) in [
+        ("top", RULE_THICK),
+        ("bottom", RULE_THICK),
+        ("insideH", RULE_THIN),
+    ] {
+        s.push_str(&format!(
+            "<w:{side} w:val=\"single\" w:sz=\"{sz}\" w:space=\"0\" w:color=\"000000\"/>"
+        ));
+    }
+    s.push_str(&format!(
+        "</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w=\"{TEXT_W}\"/></w:tblGrid>"
+    ));
+    let cell = |p: String| {
+        format!(
+            "<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\"{TEXT_W}\" w:type=\"dxa\"/></w:tcPr>{p}</w:tc></w:tr>"
+        )
+    };
+    if !r.cc.is_empty() {
+        s.push_str(&cell(para("RecordCc", "", &format!("抄送：{}", r.cc))));
+    }
+    let line = format!("{}\t{}", r.printed_by, r.printed_on);
+    s.push_str(&cell(para("RecordPrinted", "", &line)));
+    s.push_str("</w:tbl>");
+    // Word wants a paragraph after a table; 1 pt high, so it never adds a page.
+    s.push_str(TINY_PARA);
+    s
+}
+
 fn section_xml() -> String {
     format!(
         concat!(
@@ -374,7 +496,7 @@ fn annex_xml(title: &str, t: &AnnexTable) -> Result<String, GongwenError> {
     s.push_str(&para("AnnexTitle", "", title));
     s.push_str(&table_xml(t, &widths));
     // Word wants a paragraph after a table; this one is 1 pt high so it never adds a page.
-    s.push_str("<w:p><w:pPr><w:pStyle w:val=\"TableText\"/><w:spacing w:line=\"20\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:pPr></w:p>");
+    s.push_str(TINY_PARA);
     Ok(s)
 }
 
@@ -390,10 +512,12 @@ fn content_units(t: &AnnexTable) -> Vec<u32> {
     units
 }
 
-/// Column widths in twips: each column asks for its widest content plus the cell margins and
-/// one unit of slack; if all fit, the spare width is shared in proportion, so the table spans the
-/// text block; if not, narrow columns keep their width and the wide ones share the rest equally
-/// (they wrap, the widest first), so a long unit name does not starve the other columns.
+/// Column widths in twips, sized to the content: every column starts as wide as its header
+/// (so no heading breaks inside a word) and its widest short cell; then each further character
+/// of width goes to the column where it saves the most printed lines over the whole table, so
+/// long names and owners get the room and 序号 stays narrow; width no column can use is shared
+/// in proportion to the content. The table always spans the text block. When even the headers
+/// do not fit, narrow columns keep their width and the wide ones share the rest equally.
 fn column_widths(t: &AnnexTable) -> Result<Vec<u32>, GongwenError> {
     let columns = t.headers.len();
     if columns == 0 {
@@ -411,12 +535,178 @@ fn column_widths(t: &AnnexTable) -> Result<Vec<u32>, GongwenError> {
             columns,
         });
     }
-    let need: Vec<u32> = content_units(t)
+    // Text width available, in half characters of the table's size.
+    let room = (TEXT_W - columns as u32 * 2 * CELL_MARGIN) / TABLE_UNIT;
+    let start: Vec<u32> = (0..columns).map(|c| start_units(t, c)).collect();
+    if start.iter().sum::<u32>() > room {
+        let need: Vec<u32> = content_units(t)
+            .iter()
+            .map(|&u| (u.min(TEXT_W / TABLE_UNIT) + 1) * TABLE_UNIT + 2 * CELL_MARGIN)
+            .map(|w| w.max(MIN_COL))
+            .collect();
+        return Ok(fit_widths(&need, TEXT_W));
+    }
+    let lines = Lines::new(t, room);
+    let mut units = lines.fewest_lines_per_row(&start, room);
+    lines.widen(&mut units, room);
+    lines.rebalance(&mut units, &start);
+    let need: Vec<u32> = units
         .iter()
-        .map(|&u| (u.min(TEXT_W / TABLE_UNIT) + 1) * TABLE_UNIT + 2 * CELL_MARGIN)
-        .map(|w| w.max(MIN_COL))
+        .map(|&u| u * TABLE_UNIT + 2 * CELL_MARGIN)
         .collect();
     Ok(fit_widths(&need, TEXT_W))
+}
+
+/// Lines each cell (header included) takes at each width up to the room, so that the search
+/// for widths can count a whole table's printed lines cheaply.
+struct Lines {
+    /// `at[c][r][w]`: lines of column c, row r (0 = header) at w half characters.
+    at: Vec<Vec<Vec<u32>>>,
+}
+
+impl Lines {
+    fn new(t: &AnnexTable, room: u32) -> Lines {
+        let rows: Vec<&Vec<String>> = std::iter::once(&t.headers).chain(&t.rows).collect();
+        let at = (0..t.headers.len())
+            .map(|c| {
+                rows.iter()
+                    .map(|r| (0..=room).map(|w| cell_lines(&r[c], w.max(2))).collect())
+                    .collect()
+            })
+            .collect();
+        Lines { at }
+    }
+
+    /// Printed lines of the table: each row as tall as its tallest cell.
+    fn total(&self, units: &[u32]) -> u32 {
+        (0..self.at[0].len())
+            .map(|r| {
+                (0..units.len())
+                    .map(|c| self.at[c][r][units[c] as usize])
+                    .max()
+                    .unwrap_or(1)
+            })
+            .sum()
+    }
+
+    /// The narrowest widths (from `start`) at which no row takes more than k lines, for the
+    /// smallest k that fits the room.
+    fn fewest_lines_per_row(&self, start: &[u32], room: u32) -> Vec<u32> {
+        for k in 1..=8 {
+            let units: Vec<u32> = (0..start.len())
+                .map(|c| {
+                    let fits = |w: u32| self.at[c].iter().all(|l| l[w as usize] <= k);
+                    (start[c]..=room).find(|&w| fits(w)).unwrap_or(room)
+                })
+                .collect();
+            if units.iter().sum::<u32>() <= room {
+                return units;
+            }
+        }
+        start.to_vec()
+    }
+
+    /// Give the spare width, a character at a time or a few at once, to the column where it
+    /// saves the most lines per character, while any saves a line.
+    fn widen(&self, units: &mut [u32], room: u32) {
+        loop {
+            let spare = room - units.iter().sum::<u32>();
+            let now = self.total(units);
+            let mut best: Option<(u32, u32, usize, u32)> = None; // (saved, chars, column, add)
+            for c in 0..units.len() {
+                for chars in 1..=(spare / 2).min(12) {
+                    let mut wider = units.to_vec();
+                    wider[c] += 2 * chars;
+                    let saved = now.saturating_sub(self.total(&wider));
+                    // Compare saved/chars without division: a·d > b·c.
+                    let better = best.is_none_or(|(s, ch, _, _)| saved * ch > s * chars);
+                    if saved > 0 && better {
+                        best = Some((saved, chars, c, 2 * chars));
+                    }
+                }
+            }
+            let Some((_, _, c, add)) = best else { return };
+            units[c] += add;
+        }
+    }
+
+    /// Move width between columns while that saves lines (never below a column's start).
+    fn rebalance(&self, units: &mut [u32], start: &[u32]) {
+        for _ in 0..200 {
+            let now = self.total(units);
+            let mut moved = false;
+            'search: for from in 0..units.len() {
+                for to in (0..units.len()).filter(|&to| to != from) {
+                    for chars in 1..=4 {
+                        let step = 2 * chars;
+                        if units[from] < start[from] + step {
+                            break;
+                        }
+                        let mut next = units.to_vec();
+                        next[from] -= step;
+                        next[to] += step;
+                        if self.total(&next) < now {
+                            units.copy_from_slice(&next);
+                            moved = true;
+                            break 'search;
+                        }
+                    }
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+}
+
+/// A column's starting width in half characters: its header on one line, and its cells when
+/// they are short (up to five characters: 序号, 类型 such as 移动客户端, a city), at least two
+/// characters.
+fn start_units(t: &AnnexTable, c: usize) -> u32 {
+    let short = t
+        .rows
+        .iter()
+        .map(|r| print_units(&r[c]))
+        .filter(|&u| u <= 10)
+        .max()
+        .unwrap_or(0);
+    print_units(&t.headers[c]).max(short).max(4)
+}
+
+/// Width in half characters as a CJK font sets the text: ideographs, full-width punctuation
+/// and the curly quotes of Chinese text take two, digits and Latin letters one.
+fn char_units(c: char) -> u32 {
+    if matches!(c, '“' | '”' | '‘' | '’' | '—' | '…') {
+        2
+    } else {
+        display_width(c.encode_utf8(&mut [0; 4])) as u32
+    }
+}
+
+/// The widest line of a cell, in half characters.
+fn print_units(text: &str) -> u32 {
+    text.split('\n')
+        .map(|l| l.chars().map(char_units).sum())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Lines a cell takes at `width` half characters, filling each line character by character.
+fn cell_lines(text: &str, width: u32) -> u32 {
+    let mut lines = 0;
+    for line in text.split('\n') {
+        let (mut n, mut used) = (1, 0);
+        for c in line.chars().map(char_units) {
+            if used + c > width && used > 0 {
+                n += 1;
+                used = 0;
+            }
+            used += c;
+        }
+        lines += n;
+    }
+    lines
 }
 
 /// Widths that add up to `total` (see [`column_widths`]); ties go to the leftmost column.
@@ -579,8 +869,64 @@ fn jc(v: &str) -> String {
 const NO_GRID: &str = "<w:snapToGrid w:val=\"0\"/>";
 const TNR: &str = "Times New Roman";
 
+/// The 版头 (mark and 发文字号) and the 版记 (抄送 and 印发 rows).
+fn head_record_styles() -> [String; 4] {
+    let red = "<w:color w:val=\"FF0000\"/>";
+    // 35 mm (1984 twips) under the top of the text block; single line height, as the mark is
+    // larger than the grid's line.
+    let mark = format!(
+        "{NO_GRID}<w:spacing w:before=\"1984\" w:line=\"240\" w:lineRule=\"auto\"/>{}",
+        jc("center")
+    );
+    let number = format!(
+        "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"{RED_RULE}\" w:space=\"{RED_RULE_SPACE}\" w:color=\"FF0000\"/></w:pBdr><w:spacing w:before=\"{}\"/>{}",
+        2 * LINE_PITCH,
+        jc("center")
+    );
+    let one = RECORD_SZ * 10;
+    let record_line =
+        "<w:spacing w:before=\"60\" w:after=\"60\" w:line=\"400\" w:lineRule=\"exact\"/>";
+    // "抄送：" then names; a wrapped line starts under the first name (hanging three characters).
+    let cc = format!(
+        "{NO_GRID}{record_line}<w:ind w:left=\"{}\" w:right=\"{one}\" w:hanging=\"{}\"/>{}",
+        4 * one,
+        3 * one,
+        jc("left")
+    );
+    let printed = format!(
+        "{NO_GRID}<w:tabs><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs>{record_line}<w:ind w:left=\"{one}\" w:right=\"{one}\"/>{}",
+        TEXT_W - one,
+        jc("left")
+    );
+    let small = rpr(FANGSONG, TNR, RECORD_SZ, "");
+    [
+        style(
+            "IssuerMark",
+            "发文机关标志",
+            "Normal",
+            &mark,
+            &rpr(XIAOBIAOSONG, TNR, MARK_SZ, red),
+        ),
+        style(
+            "DocNumber",
+            "发文字号",
+            "Normal",
+            &number,
+            &rpr(FANGSONG, TNR, BODY_SZ, ""),
+        ),
+        style("RecordCc", "抄送", "Normal", &cc, &small),
+        style(
+            "RecordPrinted",
+            "印发机关和日期",
+            "Normal",
+            &printed,
+            &small,
+        ),
+    ]
+}
+
 /// Title, addressee, body and headings.
-fn text_styles() -> [String; 7] {
+fn text_styles() -> [String; 9] {
     let body = rpr(FANGSONG, TNR, BODY_SZ, "");
     let title = format!(
         "{NO_GRID}{}{}<w:outlineLvl w:val=\"0\"/>",
@@ -620,8 +966,22 @@ fn text_styles() -> [String; 7] {
             &rpr(KAITI, TNR, BODY_SZ, ""),
         ),
         style(
+            "Heading3",
+            "heading 3",
+            "Body",
+            &heading(3),
+            &rpr(FANGSONG, TNR, BODY_SZ, ""),
+        ),
+        style(
+            "Heading4",
+            "heading 4",
+            "Body",
+            &heading(4),
+            &rpr(FANGSONG, TNR, BODY_SZ, ""),
+        ),
+        style(
             "Warning",
-            "草稿提示",
+            "提示",
             "Body",
             "",
             &rpr(FANGSONG, TNR, BODY_SZ, red),
@@ -668,7 +1028,7 @@ fn closing_styles() -> [String; 4] {
 
 /// Table cells and the page-number footers.
 fn table_footer_styles() -> [String; 5] {
-    let cell = format!("{NO_GRID}{}{}", spacing(0, 0, 320), jc("center"));
+    let cell = format!("{NO_GRID}{}{}", spacing(0, 0, TABLE_LINE), jc("center"));
     let small = rpr(FANGSONG, TNR, TABLE_SZ, "");
     let one_char = PAGE_NUM_SZ * 10;
     let odd = format!(
@@ -713,8 +1073,9 @@ fn styles_xml() -> String {
         jc("both")
     );
     format!(
-        "{XML_DECL}<w:styles xmlns:w=\"{W_NS}\"><w:docDefaults><w:rPrDefault>{defaults}</w:rPrDefault><w:pPrDefault><w:pPr>{ppr}</w:pPr></w:pPrDefault></w:docDefaults>{}{}{}</w:styles>",
+        "{XML_DECL}<w:styles xmlns:w=\"{W_NS}\"><w:docDefaults><w:rPrDefault>{defaults}</w:rPrDefault><w:pPrDefault><w:pPr>{ppr}</w:pPr></w:pPrDefault></w:docDefaults>{}{}{}{}</w:styles>",
         text_styles().concat(),
+        head_record_styles().concat(),
         closing_styles().concat(),
         table_footer_styles().concat(),
     )
@@ -909,6 +1270,8 @@ mod tests {
     fn sample() -> Notice {
         let f = |s: &str| fullwidth_punct(s);
         Notice {
+            head: None,
+            record: None,
             title: f("省政府办公厅关于2020年第一季度全省政务新媒体检查抽查情况的通报"),
             to: f("各设区市人民政府,省各有关部门和单位:"),
             body: vec![
@@ -990,8 +1353,8 @@ mod tests {
             ("Signature", "仿宋_GB2312", "32"),
             ("AnnexLabel", "黑体", "32"),
             ("AnnexTitle", "方正小标宋简体", "44"),
-            ("TableText", "仿宋_GB2312", "24"),
-            ("TableHeader", "黑体", "24"),
+            ("TableText", "仿宋_GB2312", "21"),
+            ("TableHeader", "黑体", "21"),
             ("FooterOdd", "宋体", "28"),
             ("FooterEven", "宋体", "28"),
         ] {
@@ -1029,7 +1392,7 @@ mod tests {
         // Every style sets eastAsia; every paragraph names a defined style; runs carry no
         // formatting of their own, so each run's fonts come from its paragraph's style.
         let all: Vec<&str> = styles.split("<w:style ").skip(1).collect();
-        assert_eq!(all.len(), 16);
+        assert_eq!(all.len(), 22);
         for s in all {
             assert!(!attr(s, "w:rFonts", "w:eastAsia").is_empty(), "{s}");
         }
@@ -1047,7 +1410,8 @@ mod tests {
             {
                 style_el(&styles, id);
             }
-            assert!(!xml.contains("<w:r><w:rPr>"), "{name}");
+            // Runs carry no fonts of their own (the 版头's mark sets only its size).
+            assert!(!xml.contains("<w:r><w:rPr><w:rFonts"), "{name}");
         }
         let fonts = part(&bytes, "word/fontTable.xml");
         for (name, alt) in [
@@ -1262,15 +1626,15 @@ mod tests {
         n.annex = Some(("名单".into(), AnnexTable::default()));
         assert!(matches!(notice_docx(&n), Err(GongwenError::NoColumns)));
         let wide = AnnexTable {
-            headers: vec!["列".into(); 13],
+            headers: vec!["列".into(); 15],
             rows: vec![],
         };
         n.annex = Some(("名单".into(), wide));
         assert!(matches!(
             notice_docx(&n),
             Err(GongwenError::TooManyColumns {
-                columns: 13,
-                max: 12
+                columns: 15,
+                max: 14
             })
         ));
     }

@@ -79,7 +79,7 @@ pub fn check_workbook(path: &Path, ext: &str) -> Result<(), ReadError> {
     if ext == "ods" {
         if let Ok(entry) = zip.by_name("content.xml") {
             let reader = std::io::BufReader::new(entry);
-            if let Some(t) = largest_ods_table(reader).map_err(corrupt)? {
+            if let Some(t) = largest_ods_table(reader).map_err(|e| corrupt(e.to_string()))? {
                 if t.rows.saturating_mul(t.cols) > MAX_DENSE_CELLS || t.bytes > MAX_ODS_BYTES {
                     return Err(ReadError::Other(format!(
                         "{file}: 工作表 \"{}\" 的使用范围达 {} 行 × {} 列、展开后约 {} MB 文字(可能有远处的零散单元格或整行整列的重复值),读取会占用过多内存;请删去多余的单元格,或另存为 .xlsx 后再导入",
@@ -281,13 +281,13 @@ pub const MAX_ODS_BYTES: u64 = 512 << 20;
 /// The costliest table of an .ods content.xml, streamed. Names are matched as calamine matches
 /// them (qualified: `table:table-row`, `text:s`); a cell counts when it holds a value or text;
 /// repeats count in full, as calamine expands them.
-fn largest_ods_table<R: std::io::BufRead>(src: R) -> Result<Option<OdsExtent>, String> {
+fn largest_ods_table<R: std::io::BufRead>(src: R) -> Result<Option<OdsExtent>, quick_xml::Error> {
     let mut xml = quick_xml::Reader::from_reader(src);
     let mut buf = Vec::new();
     let mut best: Option<OdsExtent> = None;
     let mut t = OdsTable::default();
     loop {
-        let ev = xml.read_event_into(&mut buf).map_err(|e| e.to_string())?;
+        let ev = xml.read_event_into(&mut buf)?;
         match ev {
             Event::Start(ref e) if e.name().as_ref() == b"table:table" => {
                 t = OdsTable::named(attr(e, b"table:name"));

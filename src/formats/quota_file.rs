@@ -2,7 +2,7 @@
 //! stratum, values canonicalised as import canonicalises them.
 
 use super::read::{read_all, ReadError};
-use crate::domain::registry::{normalize, Column, Field, Registry};
+use crate::domain::registry::{normalize, Field, GroupColumn, Registry};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -53,15 +53,15 @@ pub enum QuotaFileError {
 }
 
 /// Canonicalise a stratum value typed by a person, by column.
-fn canonical_value(col: &Column, v: &str) -> String {
+fn canonical_value(col: &GroupColumn, v: &str) -> String {
     let v = crate::domain::text::clean(v);
     let known = |n: Option<&str>| n.map(str::to_string);
     match col {
-        Column::Field(Field::Level) => known(normalize::level(&v)).unwrap_or(v),
-        Column::Field(Field::Type) => known(normalize::account_type(&v)).unwrap_or(v),
-        Column::Field(Field::Region) => normalize::region(&v, ""),
-        Column::Field(Field::Status) => known(normalize::status(&v)).unwrap_or(v),
-        Column::Field(Field::OwnerKind) => known(normalize::owner_kind(&v)).unwrap_or(v),
+        GroupColumn::Field(Field::Level) => known(normalize::level(&v)).unwrap_or(v),
+        GroupColumn::Field(Field::Type) => known(normalize::account_type(&v)).unwrap_or(v),
+        GroupColumn::Field(Field::Region) => normalize::region(&v, ""),
+        GroupColumn::Field(Field::Status) => known(normalize::status(&v)).unwrap_or(v),
+        GroupColumn::Field(Field::OwnerKind) => known(normalize::owner_kind(&v)).unwrap_or(v),
         _ => v,
     }
 }
@@ -83,7 +83,7 @@ pub fn read(
         missing,
         found: header.join(", "),
     };
-    let mut cols: Vec<(Column, usize)> = Vec::new();
+    let mut cols: Vec<(GroupColumn, usize)> = Vec::new();
     for s in strata {
         let col = reg
             .column(s)

@@ -236,7 +236,7 @@ pub struct RowRead<'a> {
 
 /// The sheet to read: the one named, or the first visible one (a hidden sheet is often a stale
 /// copy; it is read only when named).
-fn pick_sheet(
+fn sheet_to_read(
     wb: &Sheets<std::io::BufReader<std::fs::File>>,
     sheet: Option<&str>,
     file: &str,
@@ -305,7 +305,7 @@ where
 {
     let file = file_label(path);
     let mut wb = open_book(path)?;
-    let name = pick_sheet(&wb, sheet, &file)?;
+    let name = sheet_to_read(&wb, sheet, &file)?;
     let mut info = ReadInfo {
         sheet: Some(name.clone()),
         ..Default::default()

@@ -161,7 +161,7 @@ pub fn read(
         };
         return Err(RegistryFileError::Empty { place, what });
     }
-    let Some(mut builder) = scan.builder else {
+    let Some(builder) = scan.builder else {
         return Err(no_header(place, &scan.before_header));
     };
     let header_row = builder.header().row;
@@ -182,8 +182,7 @@ pub fn read(
             });
         }
     }
-    builder.place(&profile);
-    let (registry, rejects) = builder.finish();
+    let (registry, rejects) = builder.finish(&profile);
     if registry.accounts.is_empty() && rejects.is_empty() {
         return Err(RegistryFileError::NoData { place, header_row });
     }

@@ -1,7 +1,10 @@
 //! Writing CSV (UTF-8 with BOM, for Excel) and xlsx helpers shared by the writers.
 
-use anyhow::Result;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
+use rust_xlsxwriter::XlsxError;
+
+/// Building a workbook fails only inside the xlsx writer.
+type Result<T, E = XlsxError> = std::result::Result<T, E>;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet};
 
 /// The header cell format shared by every table the tool writes.
 pub fn header_format() -> Format {
@@ -84,5 +87,5 @@ pub fn table_xlsx(
         }
     }
     autofit(ws, header, rows)?;
-    Ok(wb.save_to_buffer()?)
+    wb.save_to_buffer()
 }

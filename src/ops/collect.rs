@@ -32,9 +32,9 @@ pub enum CollectError {
     /// `--prefer` names a file name several workbooks came back under.
     #[error("--prefer \"{0}\": 有多份检查表以此文件名交回,请给出文件路径")]
     PreferAmbiguous(String),
-    /// A workbook could not be read or built.
-    #[error("{0:#}")]
-    Build(#[from] anyhow::Error),
+    /// A workbook could not be built.
+    #[error(transparent)]
+    Build(#[from] rust_xlsxwriter::XlsxError),
     /// A CSV could not be built.
     #[error("无法生成 CSV: {0}")]
     Csv(#[from] csv::Error),
@@ -93,7 +93,8 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
             chrono::Local::now().date_naive(),
         ),
     };
-    let mut read = read_new_copies(files, &exp, &entry);
+    let blanks: HashSet<&str> = sheets.workbooks.iter().map(|w| w.sha256.as_str()).collect();
+    let mut read = read_new_copies(files, &exp, &entry, &blanks);
     let mut txn = camp.begin()?;
     let (kept_earlier, taken) = take(
         &mut txn,
@@ -128,12 +129,25 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
 }
 
 /// The given files read, new copies in the order they were saved (see [`crate::formats::workbook::copies`]).
+/// A copy byte for byte as `audit sheet` wrote it (SHA-256 in `blanks`) is the blank original
+/// from sheets/, never a return: it is named as such and not taken.
 fn read_new_copies(
     files: &[PathBuf],
     exp: &Expected<'_>,
     entry: &crate::store::CollectEntry,
+    blanks: &HashSet<&str>,
 ) -> CopiesRead<Returned> {
     let mut read = read_copies(files, &entry.seen, |f| read_returned(f, exp), |w| &w.sha256);
+    let (blank, fresh): (Vec<_>, Vec<_>) = std::mem::take(&mut read.fresh)
+        .into_iter()
+        .partition(|c| blanks.contains(c.workbook.sha256.as_str()));
+    read.fresh = fresh;
+    for c in blank {
+        read.problems.push(Problem::whole(
+            &c.file,
+            "是 audit sheet 生成的空白检查表(与生成时完全相同,未填写任何内容),不是检查人交回的文件;请收回检查人填好交回的文件(sheets/ 中的是发出时的原件)".into(),
+        ));
+    }
     read.fresh = in_order(
         std::mem::take(&mut read.fresh),
         |w| &w.meta.workbook_id,

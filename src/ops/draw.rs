@@ -135,9 +135,6 @@ pub enum DrawError {
     /// Nothing was drawn.
     #[error("样本量为 0:没有抽到任何账号,请检查 --size、--rate 或配额")]
     Nothing,
-    /// A file to keep with the design could not be read, or a CSV built.
-    #[error("{0:#}")]
-    Other(#[from] anyhow::Error),
     /// A CSV could not be built.
     #[error("无法生成 CSV: {0}")]
     Csv(#[from] csv::Error),

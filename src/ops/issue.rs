@@ -80,8 +80,8 @@ struct Monitored {
 pub struct IssueRequest {
     /// Who checks which accounts.
     pub assignment: Assignment,
-    /// The return deadline shown in 说明, checked as YYYY-MM-DD.
-    pub deadline: Option<String>,
+    /// The return deadline shown in 说明.
+    pub deadline: Option<NaiveDate>,
     /// The catalog, and its text as the campaign keeps it.
     pub catalog: (Catalog, String),
     /// `--show`: registry columns to show; none means the default finding columns.
@@ -117,9 +117,6 @@ pub enum IssueError {
     /// Answers were collected under the campaign's catalog.
     #[error("本项目已收回检查结果,不能再更换指标目录")]
     CatalogLocked,
-    /// `--deadline` is no date.
-    #[error("--deadline \"{0}\" 不是 YYYY-MM-DD 格式的日期")]
-    BadDeadline(String),
     /// `--inspectors` out of range.
     #[error("--inspectors {inspectors} 应在 1 到样本量 {size} 之间")]
     Inspectors {
@@ -184,9 +181,9 @@ pub enum IssueError {
     /// A file in sheets/ the tool did not write.
     #[error("{} 不是 audit 生成的检查表,不会覆盖;请先把它移走", .0.display())]
     Foreign(std::path::PathBuf),
-    /// A workbook or CSV could not be built.
-    #[error("{0:#}")]
-    Build(#[from] anyhow::Error),
+    /// A workbook could not be built.
+    #[error(transparent)]
+    Build(#[from] rust_xlsxwriter::XlsxError),
     /// A CSV could not be built.
     #[error("无法生成 CSV: {0}")]
     Csv(#[from] csv::Error),
@@ -199,9 +196,6 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<IssueOutcome, Is
     let (catalog, catalog_text) = &req.catalog;
     let catalog_sha = crate::domain::digest::sha256_hex(catalog_text.as_bytes());
     check_reissue(camp, req, &catalog_sha)?;
-    if let Some(d) = &req.deadline {
-        NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| IssueError::BadDeadline(d.clone()))?;
-    }
     let profile = camp.profile()?;
     // A region's (a city's district's) accounts stay with one inspector, in report order.
     let reporting = crate::domain::groups::ReportingGroups::new(
@@ -228,7 +222,7 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<IssueOutcome, Is
     let monitor = stage_monitor(camp, &mut txn, catalog, monitored.as_ref())?;
     camp.manifest.sheets = Some(SheetsEntry {
         created: store::now(),
-        deadline: req.deadline.clone(),
+        deadline: req.deadline,
         catalog_file: store::CATALOG.into(),
         catalog_sha256: catalog_sha,
         sample_sha256: camp.manifest.sample_sha256().to_string(),
@@ -332,7 +326,7 @@ fn make_workbooks(
         .signed(&secret);
         let bytes = build(&SheetSpec {
             meta: &meta,
-            deadline: req.deadline.as_deref(),
+            deadline: req.deadline,
             catalog: &req.catalog.0,
             accounts: ids
                 .iter()
@@ -618,7 +612,7 @@ fn stage_monitor(
     Ok(Some(MonitorEntry {
         source: m.source.clone(),
         source_sha256: m.sha256.clone(),
-        monitor_at: m.at.map(|d| d.to_string()),
+        monitor_at: m.at,
         columns: m.file.columns.join("、"),
         rows: m.file.rows.len() as u64,
         matched: plan.matched as u64,

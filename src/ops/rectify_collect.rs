@@ -1,6 +1,6 @@
 //! Collecting the units' rectification replies into the record: each file read and verified
 //! ([`crate::formats::workbook::rectify::read_returned`]), copies ordered by when they were saved (as in
-//! [`crate::formats::workbook::collect`]), replies applied account by account, the record, inbox copies and the
+//! [`crate::ops::collect`]), replies applied account by account, the record, inbox copies and the
 //! manifest committed together.
 
 use crate::domain::answers::{DateRange, Problem};
@@ -8,11 +8,23 @@ use crate::domain::rectify::RectifyRow;
 use crate::formats::workbook::copies::{in_order, read_copies, NewCopy};
 use crate::formats::workbook::rectify::{read_returned, RectifyExpected, RectifyReturned};
 use crate::store::rectify_record::{self as record, RectifyEntry, RectifyReceived};
-use crate::store::{self, Campaign, Txn};
-use anyhow::{anyhow, Result};
+use crate::store::{self, Campaign, StoreError, Txn};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::PathBuf;
+
+/// Why the replies were not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum RectifyCollectError {
+    /// The campaign could not be read or committed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The campaign has no key to verify the workbooks with.
+    #[error("{}: 缺少项目密钥 secret.key,无法核验整改反馈表", .0.display())]
+    NoSecret(PathBuf),
+}
+
+type Result<T, E = RectifyCollectError> = std::result::Result<T, E>;
 
 /// A copy taken: the line for the user, and the day it was saved.
 pub struct TakenCopy {
@@ -38,12 +50,9 @@ pub struct RepliesCollected {
 pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<RepliesCollected> {
     let mut entry = camp.rectify_entry()?.clone();
     let mut rows = camp.rectify_rows()?;
-    let secret = camp.secret()?.ok_or_else(|| {
-        anyhow!(
-            "{}: 缺少项目密钥 secret.key,无法核验整改反馈表",
-            camp.dir.display()
-        )
-    })?;
+    let secret = camp
+        .secret()?
+        .ok_or_else(|| RectifyCollectError::NoSecret(camp.dir.clone()))?;
     let today = chrono::Local::now().date_naive();
     let (fresh, already, mut problems) = {
         let record: HashMap<&str, &RectifyRow> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
@@ -74,8 +83,16 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
         );
         (fresh, read.already, problems)
     };
+    let deadline = entry.deadline;
     let mut txn = camp.begin()?;
-    let taken = take(&mut txn, fresh, &mut rows, &mut entry, &mut problems)?;
+    let taken = take(
+        &mut txn,
+        fresh,
+        &mut rows,
+        &mut entry,
+        &mut problems,
+        deadline,
+    )?;
     entry.record_sha256 = Some(record::stage_record(&mut txn, &rows)?);
     camp.manifest.rectify = Some(entry);
     camp.commit(txn)?;
@@ -101,7 +118,8 @@ fn take(
     rows: &mut [RectifyRow],
     entry: &mut RectifyEntry,
     problems: &mut Vec<Problem>,
-) -> Result<Vec<TakenCopy>, anyhow::Error> {
+    deadline: NaiveDate,
+) -> Result<Vec<TakenCopy>> {
     let index: HashMap<String, usize> = rows
         .iter()
         .enumerate()
@@ -116,9 +134,14 @@ fn take(
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         let at = store::now();
+        let saved = saved_on(f.modified);
         for (id, reply) in &wb.replies {
             if let Some(&i) = index.get(id) {
                 rows[i].apply(reply, &source, &wb.sha256, &at);
+                // 逾期报送 is kept with the reply, judged by the day the copy was saved.
+                if let Some(day) = saved {
+                    rows[i].mark_saved(day, deadline);
+                }
             }
         }
         let inbox_file = format!(
@@ -134,7 +157,7 @@ fn take(
                 wb.meta.inspector,
                 wb.replies.len()
             ),
-            saved: saved_on(f.modified),
+            saved,
         });
         entry.seen.push(wb.sha256.clone());
         entry.received.retain(|r| r.workbook != wb.meta.workbook_id);

@@ -7,13 +7,42 @@ use crate::domain::report::figures::CampaignData;
 use crate::formats::workbook::meta::{Meta, MetaKind};
 use crate::formats::workbook::rectify::{build, RectifySpec};
 use crate::store::rectify_record::{self as record, RectifyEntry, RectifyWorkbook};
-use crate::store::{self, Campaign, Secret};
-use anyhow::{bail, Result};
+use crate::store::{self, Campaign, Secret, StoreError};
 use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// Why no rectification workbooks were issued.
+#[derive(Debug, thiserror::Error)]
+pub enum RectifyIssueError {
+    /// The campaign could not be read or committed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A workbook could not be built.
+    #[error(transparent)]
+    Build(#[from] rust_xlsxwriter::XlsxError),
+    /// The annex may still change and `--allow-incomplete` was not given.
+    #[error("还有 {unchecked} 个样本账号未检查、{conflicts} 个冲突,通报附件名单尚不完整;请先收回全部检查表(audit collect),或加 --allow-incomplete")]
+    Incomplete {
+        /// Sampled accounts not checked.
+        unchecked: usize,
+        /// Accounts in conflict.
+        conflicts: usize,
+    },
+    /// Workbooks were issued before and `--force` was not given.
+    #[error("{} 已生成整改反馈表({count} 份);如确需重新生成请加 --force(已收回的整改情况会保留)", dir.display())]
+    Issued {
+        /// The campaign folder.
+        dir: PathBuf,
+        /// Workbooks issued before.
+        count: usize,
+    },
+}
+
+type Result<T, E = RectifyIssueError> = std::result::Result<T, E>;
 
 /// When the annex no longer matches the rectification record (answers changed after `rectify
 /// sheets`), a warning naming how many accounts came in or went out; none when they match.
-pub fn stale_record(camp: &Campaign, rows: &[RectifyRow]) -> Result<Option<String>> {
+pub fn stale_record(camp: &Campaign, rows: &[RectifyRow]) -> Result<Option<String>, StoreError> {
     let (data, _) = crate::ops::report_data::report_data(camp)?;
     let annex: std::collections::HashSet<String> =
         annex_listed(&data).into_iter().map(|l| l.id).collect();
@@ -52,11 +81,10 @@ pub fn issue_rectify(camp: &mut Campaign, req: &RectifyRequest) -> Result<Rectif
     check_complete(&data, conflicts, req.allow_incomplete)?;
     let old = camp.manifest.rectify.clone();
     if let (Some(o), false) = (&old, req.force) {
-        bail!(
-            "{} 已生成整改反馈表({} 份);如确需重新生成请加 --force(已收回的整改情况会保留)",
-            camp.dir.display(),
-            o.workbooks.len()
-        );
+        return Err(RectifyIssueError::Issued {
+            dir: camp.dir.clone(),
+            count: o.workbooks.len(),
+        });
     }
     let listed = annex_listed(&data);
     if listed.is_empty() {
@@ -71,10 +99,10 @@ pub fn issue_rectify(camp: &mut Campaign, req: &RectifyRequest) -> Result<Rectif
     } else {
         camp.check_own(record::RECTIFY_RECORD, None)?;
     }
-    let deadline = req.deadline.format("%Y-%m-%d").to_string();
+    let deadline = req.deadline;
     let mut txn = camp.begin()?;
     let secret = camp.secret_or_create(&mut txn)?;
-    let issued = issue(camp, &secret, &rows, &data.display_name(), &deadline)?;
+    let issued = issue(camp, &secret, &rows, &data.display_name(), deadline)?;
     let old_books = old.as_ref().map(|o| o.workbooks.as_slice()).unwrap_or(&[]);
     stage_workbooks(camp, &mut txn, old_books, &issued)?;
     let record_sha256 = Some(record::stage_record(&mut txn, &rows)?);
@@ -109,9 +137,10 @@ fn workbook_id(secret: &Secret, camp: &Campaign, unit: &str, ids: &[&str]) -> St
 fn check_complete(c: &CampaignData, conflicts: usize, allow: bool) -> Result<()> {
     let unchecked = c.unchecked().len();
     if (unchecked > 0 || conflicts > 0) && !allow {
-        bail!(
-            "还有 {unchecked} 个样本账号未检查、{conflicts} 个冲突,通报附件名单尚不完整;请先收回全部检查表(audit collect),或加 --allow-incomplete"
-        );
+        return Err(RectifyIssueError::Incomplete {
+            unchecked,
+            conflicts,
+        });
     }
     Ok(())
 }
@@ -125,7 +154,7 @@ fn issue(
     secret: &Secret,
     rows: &[RectifyRow],
     title: &str,
-    deadline: &str,
+    deadline: NaiveDate,
 ) -> Result<Vec<Issued>> {
     let groups = units(rows);
     let labels: Vec<String> = groups.iter().map(|(u, _)| format!("整改_{u}")).collect();

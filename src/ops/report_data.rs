@@ -3,7 +3,7 @@
 //! it is compared with.
 
 use crate::domain::registry;
-use crate::domain::report::figures::{CampaignData, Outcome};
+use crate::domain::report::figures::{CampaignData, CheckResult};
 use crate::store::{Campaign, StoreError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,11 +19,11 @@ pub fn report_data(camp: &Campaign) -> Result<(CampaignData, usize), StoreError>
         .ok_or_else(|| StoreError::Missing(format!("{}: 尚未抽样", camp.dir.display())))?;
     let catalog = camp.catalog()?;
     let merged = camp.merged(&catalog)?;
-    let outcomes: HashMap<String, Outcome> = merged
+    let outcomes: HashMap<String, CheckResult> = merged
         .results
         .into_iter()
         .map(|(id, r)| {
-            let outcome = Outcome {
+            let outcome = CheckResult {
                 values: r.answer.values,
                 verdict: r.verdict,
                 prefill: r.answer.prefill,
@@ -105,7 +105,8 @@ pub fn previous_data(
         if data.profile.types != current.profile.types {
             data.registry.reclassify_types(&current.profile.types);
             for a in &mut data.sample {
-                a.account_type = registry::classify_type(&current.profile.types, &a.raw[0]);
+                a.account_type =
+                    registry::classify_type(&current.profile.types, &a.raw.account_type);
             }
         }
         out.push(data);
@@ -165,11 +166,14 @@ impl Campaign {
     }
 
     /// Put the report in the campaign's report/ folder, in one commit with nothing else.
-    pub fn commit_report(
+    pub fn commit_report<E>(
         &mut self,
         force: bool,
-        fill: impl FnOnce(&Path) -> anyhow::Result<()>,
-    ) -> anyhow::Result<PathBuf> {
+        fill: impl FnOnce(&Path) -> Result<(), E>,
+    ) -> Result<PathBuf, E>
+    where
+        E: From<StoreError> + From<crate::store::output::OutputError>,
+    {
         let out = self.path(crate::store::REPORT_DIR);
         crate::store::output::guard_output_dir(&out, force)?;
         let mut txn = self.begin()?;

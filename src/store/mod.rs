@@ -6,6 +6,7 @@
 //! of several files lands whole or not at all (see [`txn`]). File names and the schemas of the
 //! files read back live here ([`records`]).
 
+pub mod day;
 pub mod in_use;
 pub mod lock;
 pub mod output;
@@ -106,10 +107,21 @@ pub enum StoreError {
         detail: String,
     },
     /// The folder has no manifest.
-    #[error("{} 不是检查抽查项目目录(缺少 {MANIFEST});请先运行 {} import 台账文件 --campaign {}", dir.display(), crate::domain::shell::program(), crate::domain::shell::arg(dir))]
+    #[error("{} 不是检查抽查项目目录(缺少 {MANIFEST}){hint}", dir.display())]
     NotCampaign {
         /// The folder.
         dir: PathBuf,
+        /// What to do: the nearest existing campaign when the name looks misspelt, else how to
+        /// start one.
+        hint: String,
+    },
+    /// A new campaign would sit inside another campaign's folder (its sheets/, report/ …).
+    #[error("{} 在项目 {} 的目录之内;项目目录不能嵌套,请把新项目放在其他项目之外(例如与它并列)", dir.display(), campaign.display())]
+    InsideCampaign {
+        /// The folder asked for.
+        dir: PathBuf,
+        /// The campaign that holds it.
+        campaign: PathBuf,
     },
     /// A folder holding files that are not a campaign: never written into.
     #[error("{} 中已有其他文件,但不是 audit 项目(缺少 {MANIFEST});为免覆盖,不会写入。请换一个新的或空的目录", dir.display())]
@@ -268,8 +280,8 @@ pub struct RegistryEntry {
     pub imported_at: String,
     /// The date the registry counts to (YYYY-MM-DD): --as-of, the title row's 截至, or the day
     /// of import.
-    #[serde(default)]
-    pub as_of: Option<String>,
+    #[serde(default, with = "day::optional")]
+    pub as_of: Option<chrono::NaiveDate>,
     /// Where `as_of` came from: "--as-of", "台账标题行" or "导入日期".
     #[serde(default)]
     pub as_of_from: Option<String>,
@@ -283,7 +295,8 @@ pub struct SheetsEntry {
     /// When they were made.
     pub created: String,
     /// The return deadline.
-    pub deadline: Option<String>,
+    #[serde(default, with = "day::optional")]
+    pub deadline: Option<chrono::NaiveDate>,
     /// The catalog file in the campaign.
     pub catalog_file: String,
     /// Its SHA-256: collect and report refuse a catalog that no longer matches.
@@ -305,7 +318,8 @@ pub struct MonitorEntry {
     /// Its SHA-256.
     pub source_sha256: String,
     /// `--monitor-at`, when given.
-    pub monitor_at: Option<String>,
+    #[serde(default, with = "day::optional")]
+    pub monitor_at: Option<chrono::NaiveDate>,
     /// The monitoring columns the export had, "最近更新时间、未回复数".
     #[serde(default)]
     pub columns: String,
@@ -426,6 +440,66 @@ fn create_dir_new(dir: &Path) -> Result<bool, StoreError> {
     }
 }
 
+/// The campaign folder that holds `dir` (one of its ancestors has a manifest), if any.
+fn enclosing_campaign(dir: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(dir).ok()?;
+    abs.ancestors()
+        .skip(1)
+        .find(|a| a.join(MANIFEST).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// The campaigns beside `dir` (folders of its parent with a manifest), by name.
+fn sibling_campaigns(dir: &Path) -> Vec<String> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut names: Vec<String> = std::fs::read_dir(&parent)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join(MANIFEST).is_file())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// What to say after "DIR 不是检查抽查项目目录": for a folder that does not exist, the nearest
+/// campaign beside it when the name looks misspelt (never an invitation to import into the
+/// misspelt folder), else the campaigns there; how to start one otherwise.
+fn not_campaign_hint(dir: &Path) -> String {
+    let start = format!(
+        ";如要新建项目,请先运行 {} import 台账文件 --campaign {}",
+        crate::domain::shell::program(),
+        crate::domain::shell::arg(dir)
+    );
+    if dir.exists() {
+        return start;
+    }
+    let wanted = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let siblings = sibling_campaigns(dir);
+    let with_parent = |name: &str| match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => crate::domain::shell::arg(&p.join(name)),
+        _ => crate::domain::shell::arg(Path::new(name)),
+    };
+    if let Some(near) = crate::domain::text::nearest(&wanted, &siblings) {
+        return format!(";该目录不存在,是不是 --campaign {}?", with_parent(near));
+    }
+    if siblings.is_empty() {
+        return format!(";该目录不存在{start}");
+    }
+    let list: Vec<&str> = siblings.iter().take(10).map(String::as_str).collect();
+    format!(
+        ";该目录不存在。同一目录下的项目: {}{start}",
+        list.join("、")
+    )
+}
+
 impl Campaign {
     /// Undo a first import that was refused: when this command created the folder and nothing
     /// was committed, remove its staging, its lock and the folder, while still holding the
@@ -460,6 +534,7 @@ impl Campaign {
         if !dir.join(MANIFEST).is_file() {
             return Err(StoreError::NotCampaign {
                 dir: dir.to_path_buf(),
+                hint: not_campaign_hint(dir),
             });
         }
         let lock = lock_and_recover(dir, access, wait)?;
@@ -484,6 +559,14 @@ impl Campaign {
         }
         let wait = WAIT.load(Ordering::SeqCst);
         finish_killed_first_import(dir, wait)?;
+        if !dir.join(MANIFEST).is_file() {
+            if let Some(campaign) = enclosing_campaign(dir) {
+                return Err(StoreError::InsideCampaign {
+                    dir: dir.to_path_buf(),
+                    campaign,
+                });
+            }
+        }
         if dir.is_dir() && !dir.join(MANIFEST).is_file() && has_foreign_files(dir)? {
             return Err(StoreError::ForeignFolder {
                 dir: dir.to_path_buf(),

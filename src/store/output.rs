@@ -4,8 +4,70 @@
 //! holding anything else (a document someone saved there, a draft edited in place). So `--force`
 //! can never delete a user's work.
 
-use anyhow::{bail, Context, Result};
+use crate::store::StoreError;
 use std::path::{Path, PathBuf};
+
+/// Why an output file or folder was not written; a refusal names the path and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A file or folder could not be read, written, created or replaced.
+    #[error("无法{doing} {}", path.display())]
+    Io {
+        /// What was being done: 读取, 写入, 创建, 创建目录, 替换.
+        doing: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Hashing or renaming through the store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An output file exists and `--force` was not given.
+    #[error("{} 已存在({what});如确需覆盖,请加 --force", path.display())]
+    FileExists {
+        /// The file.
+        path: PathBuf,
+        /// What the file is, e.g. 指标目录.
+        what: String,
+    },
+    /// The output folder is a link that leads nowhere.
+    #[error("{} 是一个无法解析的链接(指向不存在的位置,或循环指向自身);请换一个输出目录", .0.display())]
+    BrokenLink(PathBuf),
+    /// The output folder is a file.
+    #[error("{} 已存在且不是目录;不会覆盖,请换一个输出目录", .0.display())]
+    NotADirectory(PathBuf),
+    /// The output folder is someone else's.
+    #[error("{} 已存在,且不是 audit 生成的输出目录(没有 {MARKER} 标记);不会覆盖或删除其中的文件,请换一个输出目录", .0.display())]
+    NotOurs(PathBuf),
+    /// The output folder is ours and `--force` was not given.
+    #[error("{} 已存在;如需用新结果替换它请加 --force", .0.display())]
+    OursWithoutForce(PathBuf),
+    /// The output folder holds files the tool did not write, or that changed since.
+    #[error("{} 中有不是 audit 写的、或写出后被改动过的文件: {}{};为免丢失不会替换,请先把它们移走或另存", dir.display(), shown.join(", "), if *more { " ……" } else { "" })]
+    ForeignFiles {
+        /// The folder.
+        dir: PathBuf,
+        /// The first ten such files.
+        shown: Vec<String>,
+        /// There are more than ten.
+        more: bool,
+    },
+}
+
+impl OutputError {
+    fn io(doing: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> OutputError {
+        let path = path.to_path_buf();
+        move |source| OutputError::Io {
+            doing,
+            path,
+            source,
+        }
+    }
+}
+
+type Result<T, E = OutputError> = std::result::Result<T, E>;
 
 /// The marker file in every output folder the tool writes (report folders, the demo folder):
 /// one line per file written, "SHA256  relative/path".
@@ -17,11 +79,9 @@ pub fn files_under(dir: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).with_context(|| format!("无法读取 {}", d.display()))?;
+        let entries = std::fs::read_dir(&d).map_err(OutputError::io("读取", &d))?;
         for e in entries {
-            let p = e
-                .with_context(|| format!("无法读取 {}", d.display()))?
-                .path();
+            let p = e.map_err(OutputError::io("读取", &d))?.path();
             if p.is_dir() {
                 if !p.join(crate::store::MANIFEST).is_file() {
                     stack.push(p);
@@ -52,8 +112,8 @@ pub fn seal_files(dir: &Path, files: &[String]) -> Result<()> {
         let sha = crate::store::sha256_file(&dir.join(rel))?;
         text.push_str(&format!("{sha}  {rel}\n"));
     }
-    std::fs::write(dir.join(MARKER), text)
-        .with_context(|| format!("无法写入 {}", dir.join(MARKER).display()))
+    let marker = dir.join(MARKER);
+    std::fs::write(&marker, text).map_err(OutputError::io("写入", &marker))
 }
 
 /// Files under `dir` that the tool did not write there, or that changed since: everything, if
@@ -83,18 +143,20 @@ pub fn foreign_files(dir: &Path) -> Result<Vec<String>> {
 
 /// Produce `path` through a temp file in the same folder and a rename, so a reader never sees
 /// half a file and a failure leaves the old one intact. `fill` writes the temp file.
-pub fn write_atomic_file<F>(path: &Path, fill: F) -> Result<()>
+pub fn write_atomic_file<F, E>(path: &Path, fill: F) -> Result<(), E>
 where
-    F: FnOnce(&Path) -> Result<()>,
+    F: FnOnce(&Path) -> Result<(), E>,
+    E: From<OutputError>,
 {
     let dir = parent_of(path);
     // A file open in Excel is found before anything is written.
-    crate::store::in_use::check_free([path.to_path_buf()])?;
-    std::fs::create_dir_all(&dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+    crate::store::in_use::check_free([path.to_path_buf()]).map_err(OutputError::from)?;
+    std::fs::create_dir_all(&dir).map_err(OutputError::io("创建目录", &dir))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = fill(&tmp)
-        .and_then(|()| crate::store::rename_replacing(&tmp, path).map_err(anyhow::Error::from));
+    let result = fill(&tmp).and_then(|()| {
+        crate::store::rename_replacing(&tmp, path).map_err(|e| OutputError::from(e).into())
+    });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -104,14 +166,17 @@ where
 /// Write bytes to `path` atomically (see [`write_atomic_file`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic_file(path, |tmp| {
-        std::fs::write(tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))
+        std::fs::write(tmp, bytes).map_err(OutputError::io("写入", tmp))
     })
 }
 
 /// Refuse to replace an existing output file unless `force`.
 pub fn guard_overwrite(path: &Path, force: bool, what: &str) -> Result<()> {
     if path.exists() && !force {
-        bail!("{} 已存在({what});如确需覆盖,请加 --force", path.display());
+        return Err(OutputError::FileExists {
+            path: path.to_path_buf(),
+            what: what.to_string(),
+        });
     }
     Ok(())
 }
@@ -133,62 +198,52 @@ pub fn is_own_or_empty(dir: &Path) -> bool {
 /// Refuse to touch `out` unless it is missing, or (with `force`) the tool's own or empty.
 pub fn guard_output_dir(out: &Path, force: bool) -> Result<()> {
     if out.symlink_metadata().is_ok() && std::fs::metadata(out).is_err() {
-        bail!(
-            "{} 是一个无法解析的链接(指向不存在的位置,或循环指向自身);请换一个输出目录",
-            out.display()
-        );
+        return Err(OutputError::BrokenLink(out.to_path_buf()));
     }
     if !out.exists() {
         return Ok(());
     }
     if !out.is_dir() {
-        bail!(
-            "{} 已存在且不是目录;不会覆盖,请换一个输出目录",
-            out.display()
-        );
+        return Err(OutputError::NotADirectory(out.to_path_buf()));
     }
     if !is_own_or_empty(out) {
-        bail!(
-            "{} 已存在,且不是 audit 生成的输出目录(没有 {MARKER} 标记);不会覆盖或删除其中的文件,请换一个输出目录",
-            out.display()
-        );
+        return Err(OutputError::NotOurs(out.to_path_buf()));
     }
     if !force && out.join(MARKER).is_file() {
-        bail!("{} 已存在;如需用新结果替换它请加 --force", out.display());
+        return Err(OutputError::OursWithoutForce(out.to_path_buf()));
     }
     let foreign = foreign_files(out)?;
     if !foreign.is_empty() {
-        let shown: Vec<&str> = foreign.iter().take(10).map(String::as_str).collect();
-        bail!(
-            "{} 中有不是 audit 写的、或写出后被改动过的文件: {}{};为免丢失不会替换,请先把它们移走或另存",
-            out.display(),
-            shown.join(", "),
-            if foreign.len() > 10 { " ……" } else { "" }
-        );
+        return Err(OutputError::ForeignFiles {
+            dir: out.to_path_buf(),
+            more: foreign.len() > 10,
+            shown: foreign.into_iter().take(10).collect(),
+        });
     }
     Ok(())
 }
 
 /// Build a new output folder with `fill` beside `out`, then swap it in (the old one, ours,
 /// goes away). Leftovers of a killed earlier run (ours, by marker) are removed first.
-pub fn replace_output_dir<F>(out: &Path, force: bool, fill: F) -> Result<()>
+pub fn replace_output_dir<F, E>(out: &Path, force: bool, fill: F) -> Result<(), E>
 where
-    F: FnOnce(&Path) -> Result<()>,
+    F: FnOnce(&Path) -> Result<(), E>,
+    E: From<OutputError>,
 {
     guard_output_dir(out, force)?;
     // The old folder is renamed aside: a file in it open in Excel is found before anything
     // is written.
-    crate::store::in_use::check_free([out.to_path_buf()])?;
+    crate::store::in_use::check_free([out.to_path_buf()]).map_err(OutputError::from)?;
     let parent = parent_of(out);
-    std::fs::create_dir_all(&parent).with_context(|| format!("无法创建 {}", parent.display()))?;
+    std::fs::create_dir_all(&parent).map_err(OutputError::io("创建", &parent))?;
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "out".into());
     remove_own_leftovers(&parent, &name);
     let tmp = parent.join(format!(".{name}.audit-new-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).with_context(|| format!("无法创建 {}", tmp.display()))?;
-    if let Err(e) = fill(&tmp).and_then(|()| seal(&tmp)) {
+    std::fs::create_dir_all(&tmp).map_err(OutputError::io("创建", &tmp))?;
+    if let Err(e) = fill(&tmp).and_then(|()| seal(&tmp).map_err(E::from)) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
@@ -196,7 +251,7 @@ where
     if out.exists() {
         if let Err(e) = std::fs::rename(out, &old) {
             let _ = std::fs::remove_dir_all(&tmp);
-            return Err(crate::store::StoreError::io(out, e).into());
+            return Err(OutputError::from(StoreError::io(out, e)).into());
         }
     }
     if let Err(e) = std::fs::rename(&tmp, out) {
@@ -204,7 +259,7 @@ where
             let _ = std::fs::rename(&old, out);
         }
         let _ = std::fs::remove_dir_all(&tmp);
-        return Err(crate::store::StoreError::io(out, e).into());
+        return Err(OutputError::from(StoreError::io(out, e)).into());
     }
     if old.exists() {
         let _ = std::fs::remove_dir_all(&old);
@@ -231,13 +286,23 @@ fn remove_own_leftovers(parent: &Path, name: &str) {
 mod tests {
     use super::*;
 
+    /// A fill that writes `text` to `name` in the new folder.
+    fn put(name: &'static str, text: &'static str) -> impl FnOnce(&Path) -> Result<()> {
+        move |p| std::fs::write(p.join(name), text).map_err(OutputError::io("写入", p))
+    }
+
+    /// A fill that writes nothing.
+    fn nothing(_: &Path) -> Result<()> {
+        Ok(())
+    }
+
     #[test]
     fn a_users_folder_is_never_replaced() {
         let d = tempfile::tempdir().unwrap();
         let out = d.path().join("docs");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("mine.docx"), "x").unwrap();
-        let err = replace_output_dir(&out, true, |_| Ok(())).unwrap_err();
+        let err = replace_output_dir(&out, true, nothing).unwrap_err();
         assert!(
             err.to_string().contains("不是 audit 生成的输出目录"),
             "{err}"
@@ -245,7 +310,7 @@ mod tests {
         assert!(out.join("mine.docx").exists());
         let file = d.path().join("f.txt");
         std::fs::write(&file, "x").unwrap();
-        assert!(replace_output_dir(&file, true, |_| Ok(())).is_err());
+        assert!(replace_output_dir(&file, true, nothing).is_err());
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
     }
 
@@ -253,15 +318,15 @@ mod tests {
     fn a_file_added_or_edited_in_an_own_folder_stops_the_replacement() {
         let d = tempfile::tempdir().unwrap();
         let out = d.path().join("r");
-        replace_output_dir(&out, false, |p| Ok(std::fs::write(p.join("草稿.md"), "1")?)).unwrap();
+        replace_output_dir(&out, false, put("草稿.md", "1")).unwrap();
         std::fs::write(out.join("修改稿.docx"), "mine").unwrap();
-        let err = replace_output_dir(&out, true, |_| Ok(()))
+        let err = replace_output_dir(&out, true, nothing)
             .unwrap_err()
             .to_string();
         assert!(err.contains("修改稿.docx"), "{err}");
         std::fs::remove_file(out.join("修改稿.docx")).unwrap();
         std::fs::write(out.join("草稿.md"), "edited").unwrap();
-        let err = replace_output_dir(&out, true, |_| Ok(()))
+        let err = replace_output_dir(&out, true, nothing)
             .unwrap_err()
             .to_string();
         assert!(err.contains("草稿.md"), "{err}");
@@ -275,9 +340,9 @@ mod tests {
     fn own_folder_is_replaced_only_with_force() {
         let d = tempfile::tempdir().unwrap();
         let out = d.path().join("r");
-        replace_output_dir(&out, false, |p| Ok(std::fs::write(p.join("a"), "1")?)).unwrap();
-        assert!(replace_output_dir(&out, false, |_| Ok(())).is_err());
-        replace_output_dir(&out, true, |p| Ok(std::fs::write(p.join("b"), "2")?)).unwrap();
+        replace_output_dir(&out, false, put("a", "1")).unwrap();
+        assert!(replace_output_dir(&out, false, nothing).is_err());
+        replace_output_dir(&out, true, put("b", "2")).unwrap();
         assert!(out.join("b").exists() && !out.join("a").exists());
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
     }

@@ -24,8 +24,9 @@ pub const RECTIFY_STATUS_CSV: &str = "rectify/整改情况.csv";
 pub struct RectifyEntry {
     /// When the workbooks were made.
     pub created: String,
-    /// The date by which units report (YYYY-MM-DD).
-    pub deadline: String,
+    /// The date by which units report (YYYY-MM-DD in the manifest).
+    #[serde(with = "super::day")]
+    pub deadline: chrono::NaiveDate,
     /// The sample the annex was taken from.
     pub sample_sha256: String,
     /// The record file.

@@ -62,7 +62,7 @@ pub fn run(args: &DemoArgs) -> Result<i32> {
             seed: 20191220,
             fail: 1400,
             date: d(12, 20),
-            deadline: "2019-12-27",
+            deadline: d(12, 27),
         },
     )?;
     demo_folder::seal(out, &QUARTERS)?;
@@ -76,7 +76,7 @@ pub fn run(args: &DemoArgs) -> Result<i32> {
             seed: 20200320,
             fail: 400,
             date: d(3, 20),
-            deadline: "2020-03-27",
+            deadline: d(3, 27),
         },
     )?;
     demo_folder::seal(out, &QUARTERS)?;

@@ -8,7 +8,6 @@ use crate::domain::indicators::Catalog;
 use crate::ops::issue::{issue, Assignment, IssueRequest, MonitorInput};
 use crate::store::{self, Access, Campaign};
 use anyhow::{bail, Result};
-use chrono::Datelike;
 use std::path::Path;
 
 /// A step's banner.
@@ -25,7 +24,7 @@ pub struct Round<'a> {
     /// Base chance (per 10,000) that an account fails a veto item.
     pub fail: u64,
     pub date: chrono::NaiveDate,
-    pub deadline: &'a str,
+    pub deadline: chrono::NaiveDate,
 }
 
 /// Run one quarter into `out/NAME`.
@@ -56,7 +55,7 @@ pub fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
     step(&format!("{}: 生成检查表(按监测数据预填)", round.name));
     let request = IssueRequest {
         assignment: Assignment::Balanced { inspectors: 4 },
-        deadline: Some(round.deadline.into()),
+        deadline: Some(round.deadline),
         catalog: (
             cat.clone(),
             crate::domain::indicators::DEFAULT_CATALOG.to_string(),
@@ -199,11 +198,12 @@ fn report_step(dir: &Path, round: &Round<'_>) -> Result<()> {
             previous: round.previous.map(Path::to_path_buf).into_iter().collect(),
             out: None,
             allow_incomplete: false,
-            rectify_by: Some(format!("{}月{}日", by.month(), by.day())),
+            rectify_by: Some(by),
             parties: crate::formats::report_files::NoticeParties {
                 to: Some("各设区市人民政府,省各有关部门".into()),
-                issuer: None,
+                ..Default::default()
             },
+            final_notice: None,
             force: false,
         },
     )?;

@@ -14,10 +14,7 @@ pub fn run(args: &RectifyCollectArgs) -> Result<i32> {
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
     let files = crate::formats::read::expand_wildcards(&args.files);
     let collected = collect_replies(&mut camp, &files)?;
-    let deadline = super::parse_day(
-        "campaign.toml 中的 deadline",
-        &camp.rectify_entry()?.deadline,
-    )?;
+    let deadline = camp.rectify_entry()?.deadline;
     for t in &collected.taken {
         let line = &t.line;
         // Late by when the unit saved its reply, not by when the office collects it.

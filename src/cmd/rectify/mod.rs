@@ -7,8 +7,7 @@ pub mod sheets;
 pub mod status;
 
 use crate::cli::{RectifyArgs, RectifyCommand};
-use anyhow::{anyhow, Result};
-use chrono::NaiveDate;
+use anyhow::Result;
 
 /// Run `audit rectify …`.
 pub fn run(args: &RectifyArgs) -> Result<i32> {
@@ -17,10 +16,4 @@ pub fn run(args: &RectifyArgs) -> Result<i32> {
         RectifyCommand::Collect(a) => collect::run(a),
         RectifyCommand::Status(a) => status::run(a),
     }
-}
-
-/// A date given on the command line, YYYY-MM-DD.
-pub fn parse_day(flag: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| anyhow!("{flag} \"{text}\" 不是 YYYY-MM-DD 格式的日期"))
 }

@@ -1,6 +1,5 @@
 //! `audit rectify sheets --campaign DIR --deadline DATE`: one workbook per responsible unit.
 
-use super::parse_day;
 use crate::cli::RectifySheetsArgs;
 use crate::ops::rectify_issue::{issue_rectify, RectifyRequest};
 use crate::store::{Access, Campaign};
@@ -8,10 +7,9 @@ use anyhow::Result;
 
 /// Run `audit rectify sheets`.
 pub fn run(args: &RectifySheetsArgs) -> Result<i32> {
-    let deadline = parse_day("--deadline", &args.deadline)?;
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
     let request = RectifyRequest {
-        deadline,
+        deadline: args.deadline,
         allow_incomplete: args.allow_incomplete,
         force: args.force,
     };

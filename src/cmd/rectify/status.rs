@@ -1,7 +1,6 @@
 //! `audit rectify status --campaign DIR [--as-of DATE]`: per unit, what was to be rectified and
 //! what was reported; written as rectify/整改情况.xlsx (and .csv) with a drafted paragraph.
 
-use super::parse_day;
 use crate::cli::RectifyStatusArgs;
 use crate::domain::rectify::status::{detail_table, past_deadline};
 use crate::domain::rectify::{draft_paragraph, status_table, unit_status};
@@ -34,16 +33,13 @@ fn stage_output(
 /// Run `audit rectify status`.
 pub fn run(args: &RectifyStatusArgs) -> Result<i32> {
     let today = chrono::Local::now().date_naive();
-    let as_of = match &args.as_of {
-        Some(d) => parse_day("--as-of", d)?,
-        None => today,
-    };
+    let as_of = args.as_of.unwrap_or(today);
     if as_of > today {
         anyhow::bail!("--as-of {as_of} 晚于今天({today}),整改情况只能统计到今天");
     }
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
     let mut entry = camp.rectify_entry()?.clone();
-    let deadline = parse_day("campaign.toml 中的 deadline", &entry.deadline)?;
+    let deadline = entry.deadline;
     let record = camp.rectify_rows()?;
     if let Some(warning) = crate::ops::rectify_issue::stale_record(&camp, &record)? {
         eprintln!("警告: {warning}");

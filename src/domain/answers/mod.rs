@@ -8,8 +8,50 @@ use crate::domain::cell::Cell;
 use crate::domain::indicators::{verdict, Answer, Catalog, Kind, Verdict};
 use std::collections::BTreeMap;
 
+/// Why an answer cell could not be read; shown to the inspector after the cell's name.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CellError {
+    /// Text that is no yes/no.
+    #[error("\"{0}\" 不是 是/否(可填 是/否、Y/N、1/0、√/×、TRUE/FALSE)")]
+    NotYesNoText(String),
+    /// A value of another kind (a date, a number other than 1/0) where yes/no is expected.
+    #[error("\"{0}\" 不是 是/否")]
+    NotYesNo(String),
+    /// TRUE/FALSE where a count is expected.
+    #[error("应为 0 到上限之间的整数")]
+    CountIsBool,
+    /// Text or a value that is no number where a count is expected.
+    #[error("\"{text}\" 不是整数(应为 0 到 {max})")]
+    NotCount {
+        /// The cell as written.
+        text: String,
+        /// The indicator's maximum.
+        max: u32,
+    },
+    /// A number that is not a whole number in 0..=max.
+    #[error("{value} 超出范围(应为 0 到 {max} 的整数)")]
+    CountOutOfRange {
+        /// The number as shown.
+        value: String,
+        /// The indicator's maximum.
+        max: u32,
+    },
+    /// An Excel day number outside Excel's calendar.
+    #[error("{0} 不是有效日期")]
+    BadSerial(f64),
+    /// Text that is no date.
+    #[error("\"{0}\" 不是日期(单元格中只能填日期,例如 2020-03-25)")]
+    NotDateText(String),
+    /// A value of another kind where a date is expected.
+    #[error("\"{0}\" 不是日期")]
+    NotDate(String),
+    /// A date outside the years a campaign can mean.
+    #[error("{0} 不是合理的检查日期")]
+    ImplausibleDate(chrono::NaiveDate),
+}
+
 /// Parse a yes/no cell: 是/否, Y/N, 1/0, √/×, TRUE/FALSE (and 有/无). `Ok(None)` when blank.
-pub fn parse_yes_no(v: &Cell) -> Result<Option<u32>, String> {
+pub fn parse_yes_no(v: &Cell) -> Result<Option<u32>, CellError> {
     match v {
         Cell::Empty => Ok(None),
         Cell::Bool(b) => Ok(Some(u32::from(*b))),
@@ -27,46 +69,50 @@ pub fn parse_yes_no(v: &Cell) -> Result<Option<u32>, String> {
                 "否" | "n" | "no" | "0" | "×" | "✗" | "✘" | "x" | "false" | "无" | "f" => {
                     Ok(Some(0))
                 }
-                _ => Err(format!(
-                    "\"{s}\" 不是 是/否(可填 是/否、Y/N、1/0、√/×、TRUE/FALSE)"
-                )),
+                _ => Err(CellError::NotYesNoText(s.clone())),
             }
         }
-        other => Err(format!("\"{}\" 不是 是/否", other.text())),
+        other => Err(CellError::NotYesNo(other.text())),
     }
 }
 
 /// Parse a whole-number count in 0..=max. `Ok(None)` when blank.
-pub fn parse_count(v: &Cell, max: u32) -> Result<Option<u32>, String> {
+pub fn parse_count(v: &Cell, max: u32) -> Result<Option<u32>, CellError> {
     let n: f64 = match v {
         Cell::Empty => return Ok(None),
         Cell::Int(i) => *i as f64,
         Cell::Float(f) => *f,
-        Cell::Bool(_) => return Err("应为 0 到上限之间的整数".into()),
+        Cell::Bool(_) => return Err(CellError::CountIsBool),
         Cell::Text(s) => {
             let t = crate::domain::text::clean(&crate::domain::text::fold_width(s));
             if t.is_empty() {
                 return Ok(None);
             }
-            t.parse::<f64>()
-                .map_err(|_| format!("\"{s}\" 不是整数(应为 0 到 {max})"))?
+            t.parse::<f64>().map_err(|_| CellError::NotCount {
+                text: s.clone(),
+                max,
+            })?
         }
-        other => return Err(format!("\"{}\" 不是整数(应为 0 到 {max})", other.text())),
+        other => {
+            return Err(CellError::NotCount {
+                text: other.text(),
+                max,
+            })
+        }
     };
     if n.fract() != 0.0 || n < 0.0 || n > max as f64 {
-        return Err(format!(
-            "{} 超出范围(应为 0 到 {max} 的整数)",
-            crate::domain::cell::float_text(n)
-        ));
+        return Err(CellError::CountOutOfRange {
+            value: crate::domain::cell::float_text(n),
+            max,
+        });
     }
     Ok(Some(n as u32))
 }
 
 /// Parse a date cell (a date, an Excel serial, or text such as 2020-03-25, 2020/3/25, 2020年3月25日).
-pub fn parse_date(v: &Cell) -> Result<Option<chrono::NaiveDate>, String> {
+pub fn parse_date(v: &Cell) -> Result<Option<chrono::NaiveDate>, CellError> {
     use crate::domain::dates;
-    let from_serial =
-        |f: f64| dates::excel_serial_date(f).ok_or_else(|| format!("{f} 不是有效日期"));
+    let from_serial = |f: f64| dates::excel_serial_date(f).ok_or(CellError::BadSerial(f));
     let d = match v {
         Cell::Empty => return Ok(None),
         Cell::DateTime { serial, .. } => from_serial(*serial)?,
@@ -77,13 +123,12 @@ pub fn parse_date(v: &Cell) -> Result<Option<chrono::NaiveDate>, String> {
             if t.is_empty() {
                 return Ok(None);
             }
-            dates::parse_date_text(&t)
-                .ok_or_else(|| format!("\"{s}\" 不是日期(单元格中只能填日期,例如 2020-03-25)"))?
+            dates::parse_date_text(&t).ok_or_else(|| CellError::NotDateText(s.clone()))?
         }
-        other => return Err(format!("\"{}\" 不是日期", other.text())),
+        other => return Err(CellError::NotDate(other.text())),
     };
     if !dates::is_plausible(d) {
-        return Err(format!("{d} 不是合理的检查日期"));
+        return Err(CellError::ImplausibleDate(d));
     }
     Ok(Some(d))
 }
@@ -318,7 +363,7 @@ fn indicator_values(
             Ok(x) => values.push(x),
             Err(e) => {
                 let col = format!("{} {}", ind.code, ind.name);
-                problems.push(row_problem(source, cells, Some(&col), e));
+                problems.push(row_problem(source, cells, Some(&col), e.to_string()));
                 values.push(Some(0));
             }
         }
@@ -345,7 +390,7 @@ fn checked_date(
         }
         Ok(d) => d.map(|d| d.format("%Y-%m-%d").to_string()),
         Err(e) => {
-            problems.push(row_problem(source, cells, Some("检查日期"), e));
+            problems.push(row_problem(source, cells, Some("检查日期"), e.to_string()));
             Some(String::new())
         }
     }
@@ -524,6 +569,7 @@ mod tests {
         assert!(parse_count(&Cell::Float(2.5), 4).is_err());
         assert!(parse_count(&Cell::Int(5), 4)
             .unwrap_err()
+            .to_string()
             .contains("超出范围"));
         let d = chrono::NaiveDate::from_ymd_opt(2020, 3, 25).unwrap();
         assert_eq!(parse_date(&Cell::Text("2020年3月25日".into())), Ok(Some(d)));

@@ -236,7 +236,7 @@ const TOWNS: [&str; 12] = [
     "清水镇",
 ];
 
-fn pick<'a, T>(rng: &mut ChaCha20Rng, items: &'a [T]) -> &'a T {
+fn one_of<'a, T>(rng: &mut ChaCha20Rng, items: &'a [T]) -> &'a T {
     &items[below(rng, items.len() as u64) as usize]
 }
 
@@ -250,16 +250,16 @@ fn type_raw(rng: &mut ChaCha20Rng) -> (&'static str, &'static str) {
     if x < 3886 {
         (
             "微信",
-            *pick(rng, &["微信", "微信公众号", "微信服务号", "公众号", "微信"]),
+            *one_of(rng, &["微信", "微信公众号", "微信服务号", "公众号", "微信"]),
         )
     } else if x < 3886 + 1486 {
-        ("微博", *pick(rng, &["微博", "新浪微博", "微博"]))
+        ("微博", *one_of(rng, &["微博", "新浪微博", "微博"]))
     } else if x < 3886 + 1486 + 167 {
-        ("移动客户端", *pick(rng, &["移动客户端", "APP", "客户端"]))
+        ("移动客户端", *one_of(rng, &["移动客户端", "APP", "客户端"]))
     } else {
         (
             "其他",
-            *pick(
+            *one_of(
                 rng,
                 &["抖音", "今日头条", "头条号", "快手", "小程序", "百家号"],
             ),
@@ -338,7 +338,7 @@ struct Owner {
 
 /// A provincial department's account (now and then one of its offices', or 江苏发布).
 fn provincial(rng: &mut ChaCha20Rng, kind: &str) -> Owner {
-    let (d, short) = pick(rng, &PROV_DEPTS);
+    let (d, short) = one_of(rng, &PROV_DEPTS);
     let mut o = Owner {
         owner: d.to_string(),
         name: format!("{short}{}", suffix(kind)),
@@ -347,7 +347,7 @@ fn provincial(rng: &mut ChaCha20Rng, kind: &str) -> Owner {
         owner_kind: "部门",
     };
     if chance(rng, 1200) {
-        o.owner = format!("{d}{}", pick(rng, &["办公室", "宣传处", "直属机关党委"]));
+        o.owner = format!("{d}{}", one_of(rng, &["办公室", "宣传处", "直属机关党委"]));
     }
     if chance(rng, 300) {
         o.owner = "江苏省人民政府办公厅".into();
@@ -359,11 +359,11 @@ fn provincial(rng: &mut ChaCha20Rng, kind: &str) -> Owner {
 
 /// A city department's account, or the city government's, or a city unit's.
 fn municipal(rng: &mut ChaCha20Rng, kind: &str, city: &str) -> Owner {
-    let (d, short) = pick(rng, &CITY_DEPTS);
+    let (d, short) = one_of(rng, &CITY_DEPTS);
     let mut o = Owner {
         owner: format!("{city}市{d}"),
         name: format!("{city}{short}{}", suffix(kind)),
-        level_raw: pick(rng, &["设区市", "市级"]).to_string(),
+        level_raw: one_of(rng, &["设区市", "市级"]).to_string(),
         region: format!("{city}市"),
         owner_kind: "部门",
     };
@@ -373,7 +373,7 @@ fn municipal(rng: &mut ChaCha20Rng, kind: &str, city: &str) -> Owner {
         o.name = format!("{city}发布{}", suffix(kind));
         o.owner_kind = "政府";
     } else if r < 1050 {
-        let u = pick(rng, &UNITS);
+        let u = one_of(rng, &UNITS);
         o.owner = format!("{city}市{u}");
         o.name = format!("{city}{u}{}", suffix(kind));
         o.owner_kind = "其他单位";
@@ -385,7 +385,7 @@ fn municipal(rng: &mut ChaCha20Rng, kind: &str, city: &str) -> Owner {
 /// government's or unit's.
 fn county_level(rng: &mut ChaCha20Rng, kind: &str, ci: usize) -> Owner {
     let city = JIANGSU_CITIES[ci];
-    let county = pick(rng, COUNTIES[ci]);
+    let county = one_of(rng, COUNTIES[ci]);
     let stem = county.trim_end_matches(['区', '县', '市']);
     // A one-character stem ("沛") reads wrong in a name; keep the full county name then.
     let stem = if stem.chars().count() < 2 {
@@ -395,7 +395,7 @@ fn county_level(rng: &mut ChaCha20Rng, kind: &str, ci: usize) -> Owner {
     };
     let region = format!("{city}市");
     if chance(rng, 3500) {
-        let town = pick(rng, &TOWNS);
+        let town = one_of(rng, &TOWNS);
         let mut o = Owner {
             owner: format!("{county}{town}"),
             name: format!("{stem}{town}{}", suffix(kind)),
@@ -412,11 +412,11 @@ fn county_level(rng: &mut ChaCha20Rng, kind: &str, ci: usize) -> Owner {
         }
         return o;
     }
-    let (d, short) = pick(rng, &CITY_DEPTS);
+    let (d, short) = one_of(rng, &CITY_DEPTS);
     let mut o = Owner {
         owner: format!("{county}{d}"),
         name: format!("{stem}{short}{}", suffix(kind)),
-        level_raw: pick(rng, &["县(市、区)", "县级", "县（市、区）"]).to_string(),
+        level_raw: one_of(rng, &["县(市、区)", "县级", "县（市、区）"]).to_string(),
         region,
         owner_kind: "部门",
     };
@@ -426,7 +426,7 @@ fn county_level(rng: &mut ChaCha20Rng, kind: &str, ci: usize) -> Owner {
         o.name = format!("{stem}发布{}", suffix(kind));
         o.owner_kind = "政府";
     } else if r < 980 {
-        let u = pick(rng, &UNITS);
+        let u = one_of(rng, &UNITS);
         o.owner = format!("{county}{u}");
         o.name = format!("{stem}{u}{}", suffix(kind));
         o.owner_kind = "其他单位";
@@ -456,7 +456,7 @@ pub fn next_quarter(prev: &[DemoAccount], seed: u64, closed: u64, added: u64) ->
     let active: Vec<usize> = (0..out.len())
         .filter(|i| out[*i].status == "正常")
         .collect();
-    let picks = crate::domain::sampling::pick(
+    let picks = crate::domain::sampling::draw_positions(
         seed,
         &["demo-close".to_string()],
         active.len(),

@@ -14,6 +14,14 @@
 //! "微信公众号" = "微信"
 //! [regions.aliases]               # local names the division data lacks -> prefecture
 //! "经开区" = "贵阳"
+//! [issuer]                        # the notice's 主送, 署名, 版头 and 版记 (all optional)
+//! name = "贵州省人民政府办公厅"     # 发文机关署名
+//! to = "各市(州)人民政府,省政府各部门"
+//! mark = "贵州省人民政府办公厅文件" # 发文机关标志 (版头)
+//! cc = "省委办公厅,省人大常委会办公厅"
+//! printed_by = "贵州省人民政府办公厅"
+//! final = true                    # `report` writes the final notice unless --draft
+//! departments = ["省委网信办", "省教育厅"] # order of provincial departments in the annex
 //! [monitor.columns]               # the monitoring export's header -> the README's name
 //! "推送末次时刻" = "最近发布时间"
 //! ```
@@ -253,6 +261,34 @@ pub struct Profile {
     /// `[monitor.columns]`: an office's monitoring-export headers the built-in aliases lack,
     /// mapped to the README's names (checked by `monitor::headers::ColumnAliases`).
     pub monitor_columns: AliasTable,
+    /// Who issues the notice (`[issuer]`): its 主送, 署名, 版头 and 版记 defaults.
+    pub issuer: Issuer,
+}
+
+/// The issuing office's settings for the notice (`[issuer]` in the profile); every field is
+/// optional and `report`'s options override them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Issuer {
+    /// 发文机关署名, e.g. "江苏省人民政府办公厅".
+    pub name: Option<String>,
+    /// 主送机关.
+    pub to: Option<String>,
+    /// 发文机关标志 for the 版头, e.g. "江苏省人民政府办公厅文件".
+    pub mark: Option<String>,
+    /// 发文字号 (usually given per notice with `report --doc-number`).
+    pub doc_number: Option<String>,
+    /// 抄送机关 for the 版记.
+    pub cc: Option<String>,
+    /// 印发机关 for the 版记.
+    pub printed_by: Option<String>,
+    /// `report` writes the final notice (no 草稿 mark) unless `--draft` is given.
+    #[serde(default, rename = "final")]
+    pub final_notice: bool,
+    /// Provincial departments in the order the annex groups them; departments not listed
+    /// follow in the order they first appear.
+    #[serde(default)]
+    pub departments: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -272,6 +308,7 @@ struct RawProfile {
     zones: Option<toml::Table>,
     town_column: Option<String>,
     annex_name: Option<String>,
+    issuer: Option<Issuer>,
     monitor: Option<RawMonitor>,
 }
 
@@ -338,6 +375,9 @@ impl Profile {
             town_column: raw.town_column,
             annex_name: raw.annex_name,
         })?;
+        if let Some(issuer) = raw.issuer {
+            profile.issuer = issuer;
+        }
         if let Some(monitor) = raw.monitor {
             profile.monitor_columns = AliasTable::new("[monitor.columns]", monitor.columns)?;
         }
@@ -494,6 +534,7 @@ impl Profile {
             zones: Vec::new(),
             town_column: None,
             annex_name: AnnexName::Name,
+            issuer: Issuer::default(),
             monitor_columns: AliasTable::default(),
         }
     }
@@ -713,6 +754,21 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
             p.monitor_columns.iter().collect::<Vec<_>>(),
             [("推送末次时刻", "最近发布时间")]
         );
+    }
+
+    #[test]
+    fn the_issuer_section_sets_the_notice_parties() {
+        let p = Profile::parse(
+            "province = \"江苏\"\n[issuer]\nname = \"江苏省人民政府办公厅\"\ncc = \"省委办公厅\"\nfinal = true\ndepartments = [\"省教育厅\", \"省水利厅\"]\n",
+        )
+        .unwrap();
+        assert_eq!(p.issuer.name.as_deref(), Some("江苏省人民政府办公厅"));
+        assert_eq!(p.issuer.cc.as_deref(), Some("省委办公厅"));
+        assert!(p.issuer.final_notice);
+        assert_eq!(p.issuer.departments, ["省教育厅", "省水利厅"]);
+        assert_eq!(p.issuer.mark, None);
+        let err = Profile::parse("province = \"江苏\"\n[issuer]\nprinted = \"x\"\n").unwrap_err();
+        assert!(err.to_string().contains("“printed_by”"), "{err}");
     }
 
     #[test]

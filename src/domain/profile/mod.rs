@@ -32,7 +32,7 @@ mod words;
 mod zones;
 
 pub use aliases::AliasTable;
-pub use config::{default_prefecture_label, Profile, ProfileError};
+pub use config::{default_prefecture_label, Issuer, Profile, ProfileError};
 pub use divisions::{province, provinces, Division, FormerName, Province};
 pub(crate) use names::{edit_distance, shared_chars};
 pub use rate::{RateStyle, Rounding, Shown, SMALL_BASE_MARK};

@@ -138,20 +138,9 @@ pub(crate) fn usable_stem(stem: &str) -> bool {
     stem.chars().count() >= 2
 }
 
-/// Levenshtein distance over characters.
+/// Levenshtein distance over characters (one definition, in [`crate::domain::text`]).
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
+    crate::domain::text::edit_distance(a, b)
 }
 
 /// How many characters of `a` occur in `b` (a tie-breaker for the closest names).

@@ -10,6 +10,24 @@ use super::names::fold_key;
 /// [`TypeScheme::classify`] never fails. A scheme's order must contain it.
 pub const OTHER: &str = "其他";
 
+/// Platforms with a name of their own, which a registry may spell with a suffix ("快手号",
+/// "抖音短视频", "微信视频号"): a scheme that reports one of them finds it in such spellings.
+const PLATFORM_WORDS: [&str; 13] = [
+    "抖音",
+    "头条",
+    "快手",
+    "视频号",
+    "小程序",
+    "百家号",
+    "小红书",
+    "哔哩",
+    "bilibili",
+    "douyin",
+    "kuaishou",
+    "toutiao",
+    "西瓜",
+];
+
 /// The reported account types of a province, in the order its tables list them, and the registry
 /// spellings of each ("微信公众号" → "微信"). Exports spell types many ways; a notice reports a
 /// few.
@@ -95,13 +113,39 @@ impl TypeScheme {
     }
 
     /// The reported type of a registry spelling: a listed type or alias (compared without
-    /// blanks, width or ASCII case), else "其他". Callers keep the original platform string
-    /// beside it.
+    /// blanks, width or ASCII case); else the reported type whose name the spelling contains
+    /// (the longest such name: "快手号" → 快手, "微信视频号" → 视频号 when the scheme reports
+    /// 视频号); else "其他". Callers keep the original platform string beside it.
     pub fn classify(&self, raw: &str) -> &str {
-        self.spellings
-            .get(&fold_key(raw))
+        let key = fold_key(raw);
+        if let Some(t) = self.spellings.get(&key) {
+            return t;
+        }
+        self.contained(&key).unwrap_or(OTHER)
+    }
+
+    /// The listed platform type whose name a spelling (not itself listed) contains, longest name
+    /// first. Only types named after a platform of their own (抖音, 快手, 视频号 …) are found
+    /// this way, never 微信 or 微博: "微信小程序" is not a WeChat account.
+    fn contained(&self, key: &str) -> Option<&str> {
+        self.order
+            .iter()
+            .filter(|t| {
+                let name = fold_key(t);
+                PLATFORM_WORDS.iter().any(|w| name.contains(w)) && key.contains(&name)
+            })
+            .max_by_key(|t| fold_key(t).chars().count())
             .map(String::as_str)
-            .unwrap_or(OTHER)
+    }
+
+    /// A spelling the scheme does not list that was reported under a type because it contains
+    /// that type's name, with the type: import names these so a wrong guess can be corrected.
+    pub fn by_name(&self, raw: &str) -> Option<&str> {
+        let key = fold_key(raw);
+        if self.spellings.contains_key(&key) {
+            return None;
+        }
+        self.contained(&key)
     }
 
     /// Whether the scheme lists this spelling (as a type or an alias); an unlisted one is 其他.
@@ -178,6 +222,24 @@ mod tests {
         assert_eq!(s.rank("其他"), 3);
         assert_eq!(s.rank("抖音"), 4);
         assert!(s.aliases().any(|(k, v)| k == "app" && v == "移动客户端"));
+    }
+
+    #[test]
+    fn a_spelling_that_names_a_reported_platform_is_reported_under_it() {
+        let order = ["微信", "微博", "抖音", "快手", "视频号", "其他"]
+            .map(String::from)
+            .to_vec();
+        let s = TypeScheme::new(order, [("微信公众号", "微信")]).unwrap();
+        assert_eq!(s.classify("快手"), "快手");
+        assert_eq!(s.classify("快手号"), "快手");
+        assert_eq!(s.classify("微信视频号"), "视频号");
+        assert_eq!(s.classify("抖音短视频"), "抖音");
+        assert_eq!(s.classify("今日头条"), "其他");
+        assert_eq!(s.classify("微信小程序"), "其他", "not a WeChat account");
+        assert_eq!(s.classify("新浪微博号"), "其他", "carriers need an alias");
+        assert_eq!(s.by_name("快手号"), Some("快手"));
+        assert_eq!(s.by_name("快手"), None);
+        assert_eq!(s.by_name("今日头条"), None);
     }
 
     #[test]

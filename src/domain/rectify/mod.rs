@@ -116,6 +116,34 @@ pub struct RectifyRow {
     /// When the reply was collected (RFC 3339).
     #[serde(rename = "收回时间")]
     pub collected_at: String,
+    /// The day the returned copy was saved (YYYY-MM-DD), when known: a reply counts as reported,
+    /// and as late, by this day, not by the day the office collected it. Empty in records made
+    /// before it was kept (then the collection day stands in).
+    #[serde(rename = "保存日期", default)]
+    pub saved_on: String,
+    /// 逾期报送: the copy was saved after the reporting deadline.
+    #[serde(rename = "逾期报送", default, with = "yes_blank")]
+    pub late: bool,
+}
+
+/// A flag written "是" or left blank, as the office reads a record.
+mod yes_blank {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(if *v { "是" } else { "" })
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        let text = String::deserialize(d)?;
+        match text.trim() {
+            "是" => Ok(true),
+            "" | "否" => Ok(false),
+            other => Err(serde::de::Error::custom(format!(
+                "逾期报送应为“是”或空,不是“{other}”"
+            ))),
+        }
+    }
 }
 
 /// What a unit reported for one account, as read from its workbook.
@@ -141,6 +169,25 @@ impl RectifyRow {
         self.source = source.to_string();
         self.source_sha256 = sha256.to_string();
         self.collected_at = at.to_string();
+        self.saved_on.clear();
+        self.late = false;
+    }
+
+    /// Record the day the copy was saved and whether that was after `deadline` (the deadline
+    /// day itself is in time).
+    pub fn mark_saved(&mut self, saved_on: chrono::NaiveDate, deadline: chrono::NaiveDate) {
+        self.saved_on = saved_on.format(crate::domain::dates::ISO_DAY).to_string();
+        self.late = status::past_deadline(deadline, saved_on);
+    }
+
+    /// The day the reply counts from: the day its copy was saved, else (older records) the day
+    /// it was collected.
+    pub fn reported_on(&self) -> Option<chrono::NaiveDate> {
+        crate::domain::dates::parse_iso_day(&self.saved_on).or_else(|| {
+            chrono::DateTime::parse_from_rfc3339(&self.collected_at)
+                .ok()
+                .map(|t| t.date_naive())
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 //! paragraph for the follow-up notice.
 
 use super::{units, Outcome, RectifyRow};
+use crate::domain::dates::{chinese_date, chinese_month_day};
 use crate::domain::report::table::{Cell, Table};
 use chrono::{Datelike, NaiveDate};
 
@@ -20,6 +21,8 @@ pub struct UnitStatus {
     pub gone: u64,
     /// Reported 整改中.
     pub in_progress: u64,
+    /// Of the reported, saved after the deadline (逾期报送).
+    pub late: u64,
     /// Accounts not reported on (未报送).
     pub unreported: u64,
     /// Of those, overdue (逾期未报): the unreported ones once the deadline has passed.
@@ -33,20 +36,20 @@ impl UnitStatus {
         self.rectified += o.rectified;
         self.gone += o.gone;
         self.in_progress += o.in_progress;
+        self.late += o.late;
         self.unreported += o.unreported;
         self.overdue += o.overdue;
     }
 }
 
-/// The record as it stood on `as_of`: a reply collected after that day counts as not yet
-/// reported, so a status for an earlier date does not count replies that came later.
+/// The record as it stood on `as_of`: a reply saved after that day counts as not yet reported,
+/// so a status for an earlier date does not count replies that came later. The same day (the
+/// save day, see [`RectifyRow::reported_on`]) decides whether a reply was late.
 pub fn as_of_view(mut rows: Vec<RectifyRow>, as_of: NaiveDate) -> Vec<RectifyRow> {
     for r in &mut rows {
-        let collected = chrono::DateTime::parse_from_rfc3339(&r.collected_at)
-            .ok()
-            .map(|t| t.date_naive());
-        if collected.is_some_and(|d| d > as_of) {
+        if r.reported_on().is_some_and(|d| d > as_of) {
             r.outcome = None;
+            r.late = false;
         }
     }
     rows
@@ -73,6 +76,7 @@ pub fn unit_status(rows: &[RectifyRow], deadline: NaiveDate, as_of: NaiveDate) -
                     None => s.unreported += 1,
                     Some(o) => {
                         s.reported += 1;
+                        s.late += u64::from(r.late);
                         match o {
                             Outcome::Rectified => s.rectified += 1,
                             Outcome::Closed | Outcome::Deregistered => s.gone += 1,
@@ -111,6 +115,7 @@ pub fn status_table(statuses: &[UnitStatus]) -> Table {
             "责任单位",
             "应整改",
             "已报送",
+            "其中逾期报送",
             "已整改",
             "已关停/注销",
             "整改中",
@@ -125,6 +130,7 @@ pub fn status_table(statuses: &[UnitStatus]) -> Table {
             Cell::text(s.unit.clone()),
             int(s.listed),
             int(s.reported),
+            int(s.late),
             int(s.rectified),
             int(s.gone),
             int(s.in_progress),
@@ -139,9 +145,11 @@ pub fn status_table(statuses: &[UnitStatus]) -> Table {
     t
 }
 
-/// Whether a row was reported, and if not whether it is overdue: 已报送 / 未报送 / 逾期未报.
+/// Whether a row was reported (and whether late), and if not whether it is overdue: 已报送 /
+/// 逾期报送 / 未报送 / 逾期未报.
 pub fn reply_state(r: &RectifyRow, late: bool) -> &'static str {
     match (r.outcome.is_some(), late) {
+        (true, _) if r.late => "逾期报送",
         (true, _) => "已报送",
         (false, false) => "未报送",
         (false, true) => "逾期未报",
@@ -166,6 +174,7 @@ pub fn detail_table(rows: &[RectifyRow], deadline: NaiveDate, as_of: NaiveDate) 
             "整改措施",
             "完成日期",
             "佐证材料",
+            "保存日期",
         ],
     );
     let late = past_deadline(deadline, as_of);
@@ -183,22 +192,49 @@ pub fn detail_table(rows: &[RectifyRow], deadline: NaiveDate, as_of: NaiveDate) 
             Cell::text(r.measures.clone()),
             Cell::text(r.completed.clone()),
             Cell::text(r.evidence.clone()),
+            Cell::text(r.saved_on.clone()),
         ]);
     }
     t
 }
 
-/// "2020年4月12日".
-pub fn date_words(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+/// Last quarter's round as this quarter's notice reports it: `rows` the previous campaign's
+/// record, `statuses` its per-unit counts, `active` whether an account still runs in this
+/// quarter's registry (reported 已关停/已注销 but active: the rule `sample --recheck` flags).
+pub fn follow_up(
+    quarter: String,
+    rows: &[RectifyRow],
+    statuses: &[UnitStatus],
+    active: &dyn Fn(&str) -> bool,
+) -> crate::domain::report::follow_up::FollowUp {
+    let closed_but_active = rows
+        .iter()
+        .filter(|r| r.outcome.is_some_and(|o| o.is_gone()) && active(&r.id))
+        .map(|r| (r.unit.clone(), r.name.clone()))
+        .collect();
+    let pick = |f: fn(&UnitStatus) -> u64| {
+        statuses
+            .iter()
+            .filter(|u| f(u) > 0)
+            .map(|u| (u.unit.clone(), f(u)))
+            .collect::<Vec<_>>()
+    };
+    crate::domain::report::follow_up::FollowUp {
+        quarter,
+        listed: statuses.iter().map(|u| u.listed).sum(),
+        reported: statuses.iter().map(|u| u.reported).sum(),
+        closed_but_active,
+        late_units: pick(|u| u.late),
+        unreported_units: pick(|u| u.unreported),
+    }
 }
 
 /// "4月10日" when in the year of `as_of`, else with the year.
 fn short_date(d: NaiveDate, as_of: NaiveDate) -> String {
     if d.year() == as_of.year() {
-        format!("{}月{}日", d.month(), d.day())
+        chinese_month_day(d)
     } else {
-        date_words(d)
+        chinese_date(d)
     }
 }
 
@@ -208,7 +244,7 @@ pub fn draft_paragraph(statuses: &[UnitStatus], deadline: NaiveDate, as_of: Naiv
     let t = total(statuses);
     let mut s = format!(
         "截至{}，{}个责任单位应整改政务新媒体{}个，已报送整改情况{}个",
-        date_words(as_of),
+        chinese_date(as_of),
         statuses.len(),
         t.listed,
         t.reported
@@ -227,6 +263,14 @@ pub fn draft_paragraph(statuses: &[UnitStatus], deadline: NaiveDate, as_of: Naiv
             .collect::<Vec<_>>()
             .join("、")
     };
+    let late: Vec<String> = statuses
+        .iter()
+        .filter(|u| u.late > 0)
+        .map(|u| format!("{}（{}个）", u.unit, u.late))
+        .collect();
+    if !late.is_empty() {
+        s.push_str(&format!("逾期报送整改情况的单位：{}。", late.join("、")));
+    }
     if missing.is_empty() {
         s.push_str("各责任单位均已报送整改情况。");
     } else if past_deadline(deadline, as_of) {
@@ -253,6 +297,36 @@ pub fn draft_paragraph(statuses: &[UnitStatus], deadline: NaiveDate, as_of: Naiv
 mod tests {
     use super::super::{group_by_unit, Listed, Reply};
     use super::*;
+
+    #[test]
+    fn a_reply_saved_after_the_as_of_day_is_not_yet_reported_and_lateness_uses_the_same_day() {
+        let deadline = NaiveDate::from_ymd_opt(2020, 4, 10).unwrap();
+        let mut rows = vec![RectifyRow::default(), RectifyRow::default()];
+        for (r, saved) in rows.iter_mut().zip([9, 11]) {
+            r.outcome = Some(super::super::Outcome::Rectified);
+            // Both collected on the 20th; what counts is the day each was saved.
+            r.collected_at = "2020-04-20T10:00:00+08:00".into();
+            r.mark_saved(NaiveDate::from_ymd_opt(2020, 4, saved).unwrap(), deadline);
+        }
+        assert!(!rows[0].late && rows[1].late);
+        let on = |day| as_of_view(rows.clone(), NaiveDate::from_ymd_opt(2020, 4, day).unwrap());
+        let seen = |v: Vec<RectifyRow>| v.iter().map(|r| r.outcome.is_some()).collect::<Vec<_>>();
+        assert_eq!(seen(on(10)), [true, false]);
+        assert_eq!(seen(on(11)), [true, true]);
+        let s = unit_status(
+            &on(12),
+            deadline,
+            NaiveDate::from_ymd_opt(2020, 4, 12).unwrap(),
+        );
+        assert_eq!((s[0].reported, s[0].late, s[0].overdue), (2, 1, 0));
+        let s = unit_status(
+            &on(10),
+            deadline,
+            NaiveDate::from_ymd_opt(2020, 4, 10).unwrap(),
+        );
+        assert_eq!((s[0].reported, s[0].late), (1, 0));
+        assert_eq!(reply_state(&on(12)[1], true), "逾期报送");
+    }
 
     #[test]
     fn a_reply_collected_after_the_as_of_day_is_not_yet_reported() {
@@ -322,7 +396,7 @@ mod tests {
         assert_eq!(t.rows.len(), 4);
         assert_eq!(t.rows[3][1], Cell::text("合计"));
         assert_eq!(t.rows[3][2], Cell::Int(4));
-        assert_eq!(t.rows[3][8], Cell::Int(1));
+        assert_eq!(t.rows[3][9], Cell::Int(1));
         let detail = detail_table(&rows, d("2020-04-10"), d("2020-04-11"));
         assert_eq!(detail.rows[3][7], Cell::text("逾期未报"));
     }

@@ -111,6 +111,35 @@ impl Field {
     }
 }
 
+/// What the filer wrote for the fields the tool normalises: kept for re-classifying types under
+/// another scheme, for placing regions, for rejects and in registry.csv (the 原文 columns).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct RawTexts {
+    /// 类型原文, e.g. 微信公众号.
+    pub account_type: String,
+    /// 层级原文, e.g. 设区市.
+    pub level: String,
+    /// 地区原文, e.g. 南京市玄武区.
+    pub region: String,
+    /// 主体类别原文.
+    pub owner_kind: String,
+    /// 状态原文.
+    pub status: String,
+}
+
+impl RawTexts {
+    /// The texts in the order of the canonical CSV's 原文 columns ([`RAW_LABELS`]).
+    pub fn in_order(&self) -> [&str; 5] {
+        [
+            &self.account_type,
+            &self.level,
+            &self.region,
+            &self.owner_kind,
+            &self.status,
+        ]
+    }
+}
+
 /// One registered account.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Account {
@@ -132,8 +161,8 @@ pub struct Account {
     pub status: Status,
     /// 平台: the original type text when the type is 其他 or a profile scheme classified it, else as given.
     pub platform: String,
-    /// Original texts of the normalised fields: type, level, region, owner_kind, status.
-    pub raw: [String; 5],
+    /// Original texts of the normalised fields, as the filer wrote them.
+    pub raw: RawTexts,
     /// The county-level division (县(市、区)) the region names, e.g. "昆山市"; empty when the
     /// registry gives only the city, or for provincial accounts.
     pub county: String,
@@ -177,7 +206,7 @@ pub const OWNER_GROUP_PROVINCE: &str = "省级部门单位";
 
 /// A column of the registry by which accounts can be grouped: a canonical field or an extra one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Column {
+pub enum GroupColumn {
     /// One of the canonical fields.
     Field(Field),
     /// An extra column, by its index in `Registry::extra_headers`.
@@ -186,7 +215,7 @@ pub enum Column {
     Group,
 }
 
-/// Names of the [`Column::Group`] column on the command line (`--strata group,type`).
+/// Names of the [`GroupColumn::Group`] column on the command line (`--strata group,type`).
 const GROUP_NAMES: [&str; 3] = ["group", "分组", GROUP_LABEL];
 
 /// An imported registry (备案台账): every account, whatever its status, and the headers of the
@@ -250,35 +279,35 @@ pub enum CanonicalError {
 
 impl Registry {
     /// Resolve a column name (English key, Chinese header or an extra column's header).
-    pub fn column(&self, name: &str) -> Option<Column> {
+    pub fn column(&self, name: &str) -> Option<GroupColumn> {
         if let Some(f) = Field::from_header(name) {
-            return Some(Column::Field(f));
+            return Some(GroupColumn::Field(f));
         }
         let k = match_key(name);
         if GROUP_NAMES.iter().any(|g| match_key(g) == k) && self.has_groups() {
-            return Some(Column::Group);
+            return Some(GroupColumn::Group);
         }
         self.extra_headers
             .iter()
             .position(|h| match_key(h) == k)
-            .map(Column::Extra)
+            .map(GroupColumn::Extra)
     }
 
     /// An account's text in a column, canonical or extra (empty when the extra cell is missing).
-    pub fn value<'a>(&self, a: &'a Account, c: &Column) -> &'a str {
+    pub fn value<'a>(&self, a: &'a Account, c: &GroupColumn) -> &'a str {
         match c {
-            Column::Field(f) => a.get(*f),
-            Column::Extra(i) => a.extra.get(*i).map(String::as_str).unwrap_or(""),
-            Column::Group => &a.group,
+            GroupColumn::Field(f) => a.get(*f),
+            GroupColumn::Extra(i) => a.extra.get(*i).map(String::as_str).unwrap_or(""),
+            GroupColumn::Group => &a.group,
         }
     }
 
     /// The header a column is shown under: a field's Chinese label or the extra column's own header.
-    pub fn column_label(&self, c: &Column) -> String {
+    pub fn column_label(&self, c: &GroupColumn) -> String {
         match c {
-            Column::Field(f) => f.label().to_string(),
-            Column::Extra(i) => self.extra_headers.get(*i).cloned().unwrap_or_default(),
-            Column::Group => GROUP_LABEL.to_string(),
+            GroupColumn::Field(f) => f.label().to_string(),
+            GroupColumn::Extra(i) => self.extra_headers.get(*i).cloned().unwrap_or_default(),
+            GroupColumn::Group => GROUP_LABEL.to_string(),
         }
     }
 
@@ -306,7 +335,7 @@ impl Registry {
         Field::ALL
             .iter()
             .map(move |f| a.get(*f))
-            .chain(a.raw.iter().map(String::as_str))
+            .chain(a.raw.in_order())
             .chain(std::iter::once(a.county.as_str()))
             .chain(groups.then_some(a.group.as_str()))
             .chain(a.extra.iter().map(String::as_str))
@@ -373,7 +402,13 @@ impl Registry {
                 owner_kind,
                 status,
                 platform: g(8),
-                raw: [g(9), g(10), g(11), g(12), g(13)],
+                raw: RawTexts {
+                    account_type: g(9),
+                    level: g(10),
+                    region: g(11),
+                    owner_kind: g(12),
+                    status: g(13),
+                },
                 county: if has_county { g(fixed) } else { String::new() },
                 group: if has_group {
                     g(fixed + 1)
@@ -393,7 +428,7 @@ impl Registry {
     /// a quarter imported under one scheme compares with one under another (类型原文 is kept).
     pub fn reclassify_types(&mut self, scheme: &crate::domain::profile::TypeScheme) {
         for a in &mut self.accounts {
-            a.account_type = classify_type(scheme, &a.raw[0]);
+            a.account_type = classify_type(scheme, &a.raw.account_type);
         }
     }
 
@@ -628,7 +663,9 @@ struct RawRow {
     platform: String,
 }
 
-/// Builds a registry from data rows, collecting rejects. Feed rows in order, then `finish`.
+/// Builds a registry from data rows, collecting rejects. Feed rows in order, then `finish` with
+/// the province's profile: regions are placed as part of finishing, so no registry can come out
+/// with its regions unresolved (in the wrong prefecture).
 pub struct RegistryBuilder {
     header: HeaderMap,
     cache: Cache,
@@ -786,7 +823,13 @@ impl RegistryBuilder {
             owner_kind: OwnerKind::parse(owner_kind).unwrap_or_default(),
             status: Status::parse(status).unwrap_or_default(),
             platform,
-            raw: [type_raw, level_raw, region_raw, kind_raw, status_raw],
+            raw: RawTexts {
+                account_type: type_raw,
+                level: level_raw,
+                region: region_raw,
+                owner_kind: kind_raw,
+                status: status_raw,
+            },
             county: String::new(),
             group: String::new(),
             extra,
@@ -913,7 +956,7 @@ impl RegistryBuilder {
             .accounts
             .iter()
             .filter(|(_, a)| a.level != Level::Province)
-            .map(|(_, a)| a.raw[2].as_str())
+            .map(|(_, a)| a.raw.region.as_str())
             .collect();
         v.sort_unstable();
         v.dedup();
@@ -922,7 +965,7 @@ impl RegistryBuilder {
 
     /// Resolve every account's region through the province profile; rows whose region does not
     /// resolve become rejects.
-    pub fn place(&mut self, profile: &crate::domain::profile::Profile) {
+    fn place(&mut self, profile: &crate::domain::profile::Profile) {
         // In place: a second vector of a million accounts would double the import's peak.
         let mut cache = place::RegionCache::default();
         let mut refused = Vec::new();
@@ -946,8 +989,10 @@ impl RegistryBuilder {
         }
     }
 
-    /// Reject every copy of a duplicated id, and return the registry and the rejects by row.
-    pub fn finish(self) -> (Registry, Vec<Reject>) {
+    /// Place every account's region through `profile` (see `place`), reject every copy of a
+    /// duplicated id, and return the registry and the rejects by row.
+    pub fn finish(mut self, profile: &crate::domain::profile::Profile) -> (Registry, Vec<Reject>) {
+        self.place(profile);
         let mut counts: HashMap<&str, u32> = HashMap::with_capacity(self.accounts.len());
         for (_, a) in &self.accounts {
             *counts.entry(a.id.as_str()).or_default() += 1;
@@ -1149,7 +1194,8 @@ mod tests {
         b.push(7, &s(&["合计", "", "", "", "", "", ""]), &[]);
         b.push(8, &s(&["", "", ""]), &[]);
         assert_eq!(b.blank_rows, 1);
-        let (reg, rejects) = b.finish();
+        let jiangsu = crate::domain::profile::province("江苏").unwrap();
+        let (reg, rejects) = b.finish(&crate::domain::profile::Profile::builtin(jiangsu));
         assert_eq!(reg.accounts.len(), 1);
         assert_eq!(reg.accounts[0].id, "12");
         assert_eq!(reg.accounts[0].region, "省本级");

@@ -4,7 +4,7 @@
 //! or ambiguous names are refused with a reason a filer can act on. Pure.
 
 use super::normalize::PROVINCE_REGION;
-use super::{Account, Reject, RejectReason};
+use super::{Account, RawTexts, Reject, RejectReason};
 use crate::domain::profile::{town_in, Children, Profile, Region, RegionError, ScopeUnit};
 use std::collections::HashMap;
 
@@ -75,7 +75,7 @@ fn place_in_province(
         a.county.clear();
         return Ok(());
     }
-    let r = cache.resolve(profile, &a.raw[2], &a.owner)?;
+    let r = cache.resolve(profile, &a.raw.region, &a.owner)?;
     // A name of an older edition keeps it beside the current one: 港闸区（今崇川区）.
     a.county = r.county_label().unwrap_or_default();
     a.region = r.prefecture.unwrap_or_else(|| PROVINCE_REGION.to_string());
@@ -101,7 +101,7 @@ fn place_in_unit(
         });
     }
     let prefixes = unit.prefixes();
-    let raw = a.raw[2].clone();
+    let raw = a.raw.region.clone();
     let mut zone = profile
         .zones
         .iter()
@@ -199,12 +199,12 @@ fn place_in_towns(
     let named = p.zone.or_else(|| {
         column
             .filter(|t| !t.is_empty())
-            .or_else(|| town_in(&a.raw[2], &p.prefixes))
+            .or_else(|| town_in(&a.raw.region, &p.prefixes))
             .or_else(|| town_in(&a.owner, &p.prefixes))
     });
     a.group = match named {
         Some(t) => t,
-        None if is_town_level(&a.raw[1]) => return Err(unplaced(a, profile, unit)),
+        None if is_town_level(&a.raw.level) => return Err(unplaced(a, profile, unit)),
         None => profile.top_label(),
     };
     Ok(())
@@ -282,8 +282,8 @@ fn unplaced(a: &Account, profile: &Profile, unit: &ScopeUnit) -> RegionError {
         }
     };
     RegionError::Unplaced {
-        level: a.raw[1].clone(),
-        name: a.raw[2].clone(),
+        level: a.raw.level.clone(),
+        name: a.raw.region.clone(),
         owner: a.owner.clone(),
         divisions,
         example,
@@ -325,7 +325,13 @@ pub fn reject(row: u32, a: &Account, e: &RegionError) -> Reject {
         RegionError::Unplaced { .. } => RejectReason::UnplacedInScope,
     };
     // What the filer wrote, not our normalisation: the raw texts in the canonical order.
-    let [ty, level, region, kind, status] = &a.raw;
+    let RawTexts {
+        account_type: ty,
+        level,
+        region,
+        owner_kind: kind,
+        status,
+    } = &a.raw;
     let mut cells = vec![
         a.id.clone(),
         a.name.clone(),
@@ -354,13 +360,10 @@ mod tests {
         Account {
             level: crate::domain::vocab::Level::parse(level).unwrap(),
             owner: owner.into(),
-            raw: [
-                String::new(),
-                String::new(),
-                region.into(),
-                String::new(),
-                String::new(),
-            ],
+            raw: RawTexts {
+                region: region.into(),
+                ..RawTexts::default()
+            },
             ..Account::default()
         }
     }
@@ -407,7 +410,7 @@ mod tests {
     fn placed(p: &Profile, level: &str, region: &str, owner: &str) -> Result<Account, RegionError> {
         let canonical = crate::domain::registry::normalize::level(level).unwrap();
         let mut a = account(canonical, region, owner);
-        a.raw[1] = level.into();
+        a.raw.level = level.into();
         place(&mut a, p, &mut RegionCache::default(), None).map(|()| a)
     }
 

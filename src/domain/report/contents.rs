@@ -1,28 +1,12 @@
 //! The report as data: every table, the annex, the draft's paragraphs and the summary line,
-//! computed from plain values; the writers in [`super::write`] render them.
+//! computed from plain values; the writers (`formats::report_files`, a layer above) render them.
 
-use super::draft::{self, DraftInput};
+use super::draft::{self, DraftInput, FollowUp};
 use super::figures::{self, CampaignData};
 use super::makeup;
 use super::parts;
 use super::table::{Cell, Table};
 use crate::domain::registry;
-
-/// "2020-03-20…" as 2020年3月20日 (the 截至 date of the draft); other text as it is.
-pub fn chinese_date(s: &str) -> String {
-    let d = s
-        .get(..10)
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    match d {
-        Some(d) => format!(
-            "{}年{}月{}日",
-            chrono::Datelike::year(&d),
-            chrono::Datelike::month(&d),
-            chrono::Datelike::day(&d)
-        ),
-        None => s.to_string(),
-    }
-}
 
 /// The opening of 抽样说明 (see [`Built::sampling_intro`]).
 fn sampling_intro(cur: &CampaignData) -> String {
@@ -57,15 +41,26 @@ pub struct Built {
     pub sampling_intro: String,
 }
 
-/// Compute every table and the draft (pure apart from the verify status passed in).
-pub fn build(
-    cur: &CampaignData,
-    previous: &[CampaignData],
-    incomplete: bool,
-    verify_status: &str,
-    as_of: String,
-    rectify_by: Option<String>,
-) -> Built {
+/// What a report is made with, beside the campaigns themselves.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Some sampled accounts are unchecked: every output says 【未完成】.
+    pub incomplete: bool,
+    /// The result of `audit verify`, as the design table prints it.
+    pub verify_status: String,
+    /// 截至 date of the registry (printed 2020年3月20日); None when the campaign has none.
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Rectification deadline (printed 4月10日); None leaves a marked blank.
+    pub rectify_by: Option<chrono::NaiveDate>,
+    /// The final notice: no 草稿 mark anywhere.
+    pub final_notice: bool,
+    /// The previous quarter's rectification round, when it was tracked.
+    pub follow_up: Option<FollowUp>,
+}
+
+/// Compute every table and the draft (pure).
+pub fn build(cur: &CampaignData, previous: &[CampaignData], opts: &Options) -> Built {
+    let incomplete = opts.incomplete;
     let mut banners = Vec::new();
     if incomplete {
         banners.push(format!(
@@ -93,18 +88,22 @@ pub fn build(
         ));
     }
     tables.push(parts::check_rate(cur));
-    tables.extend(figures::sample_design(cur, verify_status));
+    tables.extend(figures::sample_design(cur, &opts.verify_status));
     tables.extend(pass_tables(cur));
     tables.push(figures::quarter_on_quarter(cur, previous));
     let offenders = figures::repeat_offender_list(cur, previous);
     let max_streak = offenders.iter().map(|f| f.streak).max().unwrap_or(0);
     let repeat_count = offenders.len();
     tables.push(figures::repeat_offenders(cur, previous, &offenders));
+    if let Some(f) = &opts.follow_up {
+        tables.push(f.table());
+    }
     // A census has nothing to estimate: its rates are the registry's.
     let est = (!cur.is_census()).then(|| figures::estimate_groups(cur));
     let overall_est = est
         .as_ref()
         .and_then(|e| e.overall())
+        .filter(|e| e.method != crate::domain::stats::IntervalMethod::NoRandomSample)
         .map(|e| (e.rate, e.lower, e.upper));
     tables.extend(est.as_ref().map(figures::estimates));
     let mut annex = figures::annex(cur);
@@ -115,11 +114,13 @@ pub fn build(
         current: cur,
         previous,
         diff: diff.as_ref(),
-        as_of,
-        rectify_by,
+        as_of: opts.as_of,
+        rectify_by: opts.rectify_by,
         incomplete,
         repeat_offenders: repeat_count,
         max_streak,
+        final_notice: opts.final_notice,
+        follow_up: opts.follow_up.as_ref(),
     });
     let mut summary = summary_line(cur, overall_est);
     summary.push_str(&format!(

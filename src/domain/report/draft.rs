@@ -1,21 +1,27 @@
-//! The notice draft (通报草稿): the 总体情况 and 检查抽查发现的问题 paragraphs, in the notice's own
-//! phrasing, with our numbers. Pure text.
+//! The notice draft (通报草稿): the whole notice in its own phrasing with our numbers, in the
+//! levels GB/T 9704 gives a notice: the 导语, then 一、总体情况, 二、检查抽查发现的问题 and
+//! 三、下一步工作要求, each with （一）… beneath and run-in 1. items under those. Pure text.
 
 use super::figures::{problem_count, CampaignData, Tally};
+pub use super::follow_up::FollowUp;
+use crate::domain::dates::{chinese_date, chinese_month_day};
 use crate::domain::groups::GroupOf;
 use crate::domain::indicators::Kind;
 use crate::domain::profile::{MakeupPart, RateStyle};
 use crate::domain::registry::Account;
 use crate::domain::registry::RegistryDiff;
+use chrono::NaiveDate;
 
 /// One paragraph of the notice draft, by its role in the layout.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Para {
-    /// The notice's title.
+    /// The notice's title (with "（草稿）" unless the notice is final).
     Title(String),
-    /// A section heading, e.g. (一)总体情况.
-    Heading(String),
-    /// A body paragraph.
+    /// A first-level heading, "一、总体情况" (黑体 in the .docx).
+    Heading1(String),
+    /// A second-level heading, "（一）开设情况" (楷体 in the .docx).
+    Heading2(String),
+    /// A body paragraph; the 导语 and run-in "1.…" items are body paragraphs too.
     Body(String),
     /// A 【未完成】 or 【演示】 warning that must not reach a real notice.
     Warning(String),
@@ -31,19 +37,28 @@ pub struct DraftInput<'a> {
     pub previous: &'a [CampaignData],
     /// The registry's change against the previous quarter, if there is one.
     pub diff: Option<&'a RegistryDiff>,
-    /// 截至 date of the registry, e.g. "2020年3月20日".
-    pub as_of: String,
-    /// Rectification deadline, e.g. "4月10日"; None leaves a marked blank.
-    pub rectify_by: Option<String>,
+    /// 截至 date of the registry (printed 2020年3月20日); None when the campaign has no registry.
+    pub as_of: Option<NaiveDate>,
+    /// Rectification deadline (printed 4月10日); None leaves a marked blank.
+    pub rectify_by: Option<NaiveDate>,
     /// Some sampled accounts are not yet checked; the draft warns that its numbers are partial.
     pub incomplete: bool,
     /// Accounts unqualified now and in the campaign(s) right before (连续不合格).
     pub repeat_offenders: usize,
     /// The longest run of consecutive unqualified campaigns among them.
     pub max_streak: usize,
+    /// The final notice: no 草稿 mark anywhere.
+    pub final_notice: bool,
+    /// The previous quarter's rectification round, when it was tracked with `audit rectify`.
+    pub follow_up: Option<&'a FollowUp>,
 }
 
 const ORDINALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+/// "（一）", "（二）" … for the `k`-th second-level heading (from 0).
+fn second_level(k: usize) -> String {
+    format!("({})", ORDINALS.get(k).copied().unwrap_or("十"))
+}
 
 fn rate(c: &CampaignData, t: Tally) -> Option<String> {
     (t.checked > 0).then(|| c.pct(t.qualified, t.checked))
@@ -105,16 +120,17 @@ pub fn change_phrase(now: Tally, before: Tally, style: &RateStyle) -> String {
     }
 }
 
-/// The draft's paragraphs: title, any warnings, 总体情况 and 检查抽查发现的问题.
+/// The draft's paragraphs: title, warnings, 导语, then the three first-level sections and the
+/// 附件说明.
 pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     let c = input.current;
     let w = c.words();
     let check = check_word(c);
-    let mut out = Vec::new();
-    out.push(Para::Title(format!(
-        "关于{}政务新媒体{check}情况的通报(草稿)",
+    let mark = if input.final_notice { "" } else { "(草稿)" };
+    let mut out = vec![Para::Title(format!(
+        "关于{}政务新媒体{check}情况的通报{mark}",
         c.display_name()
-    )));
+    ))];
     if input.incomplete {
         out.push(Para::Warning(
             "【未完成】仍有样本账号未检查,以下数字只反映已检查的账号,不可作为正式通报。".into(),
@@ -122,33 +138,18 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     }
     if c.simulated {
         out.push(Para::Warning(
-            "【演示】本草稿由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。".into(),
+            "【演示】本通报由 audit demo 生成,检查结果为模拟数据,不是真实检查结论。".into(),
         ));
     }
-    out.push(Para::Heading("(一)总体情况".into()));
+    out.push(lead(input));
+    out.push(Para::Heading1("一、总体情况".into()));
     out.extend(overview(input));
-
-    out.push(Para::Heading(format!("(二){check}发现的问题")));
-    out.extend(problem_section(c));
+    out.push(Para::Heading1(format!("二、{check}发现的问题")));
+    out.extend(problem_section(input));
     out.extend(mark_note(c, &out));
-    let vetoed = c
-        .checked()
-        .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
-        .count();
-    if vetoed > 0 {
-        out.push(Para::Body(format!(
-            "本次{check}共发现{vetoed}个政务新媒体存在\"单项否决\"问题,名单见附件。"
-        )));
-    }
-    if input.repeat_offenders > 0 {
-        out.push(Para::Body(format!(
-            "部分单位不合格政务新媒体反复出现,{}个政务新媒体连续{}次以上为不合格政务新媒体(最多连续{}次)。",
-            input.repeat_offenders, 2, input.max_streak
-        )));
-    }
-    out.push(Para::Heading("(三)下一步工作要求".into()));
+    out.push(Para::Heading1("三、下一步工作要求".into()));
     out.push(Para::Body(
-        "【由起草人填写:针对上述问题提出清理整合、整改落实、监管机制等方面的工作要求。】".into(),
+        "【由起草人填写:针对上述问题,按(一)(二)……分条提出清理整合、整改落实、监管机制等方面的工作要求。】".into(),
     ));
     out.push(Para::Body(format!(
         "各{}、{}请将政务新媒体{check}情况和对本次通报的政务新媒体整改情况,于{}前提交至{}。",
@@ -156,19 +157,66 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
         w.departments,
         input
             .rectify_by
-            .clone()
-            .unwrap_or_else(|| "【 月 日】".into()),
+            .map_or_else(|| "【 月 日】".into(), chinese_month_day),
         w.submit_to
     )));
     out.push(Para::Attachment(format!("附件:{}", annex_title(c))));
     out
 }
 
-/// (一)总体情况: the registry's make-up, its change, the sample, the pass rates and their change.
+/// The 导语: why and how the check was done. The basis documents are the writer's to name (a
+/// 【】 placeholder); how the sample was drawn comes from the recorded design.
+fn lead(input: &DraftInput<'_>) -> Para {
+    let c = input.current;
+    let d = &c.design;
+    let by: Vec<&str> = d
+        .strata_columns
+        .iter()
+        .map(|k| match k.as_str() {
+            "level" => "层级",
+            "type" => "类型",
+            "region" | "group" => "地区",
+            "owner_kind" => "主体类别",
+            other => other,
+        })
+        .collect();
+    let mut how = if c.is_census() {
+        format!("对{}状态正常的政务新媒体逐一检查", c.words().whole)
+    } else {
+        format!("按{}分层随机抽取账号", by.join("、"))
+    };
+    if c.is_census() {
+        // Every account was checked: no part was taken whole beside the others.
+    } else if d.take_all.iter().any(|t| t.contains("政府")) {
+        how.push_str(",对代表主体为政府的政务新媒体全部检查");
+    } else if d.certainty > c.rechecks_checked() {
+        how.push_str(",对部分账号全部检查");
+    }
+    if d.recheck_source.is_some() {
+        how.push_str(",并对上季度不合格的政务新媒体回头看");
+    }
+    let all = c.tally(|_| true);
+    let check = check_word(c);
+    Para::Body(format!(
+        "为推动政务新媒体健康有序发展,根据【依据文件名称及文号,如《国务院办公厅关于推进政务新媒体健康有序发展的意见》(国办发〔2018〕123号)】要求,{}对{}政务新媒体开展了{check}。本次{check}{how},共检查政务新媒体{}个。现将有关情况通报如下:",
+        c.display_name(),
+        c.words().whole,
+        all.checked
+    ))
+}
+
+/// 一、总体情况: （一）开设情况 (the registry and its change), （二）检查抽查情况 (the sample, the
+/// pass rates and their change).
 fn overview(input: &DraftInput<'_>) -> Vec<Para> {
     let c = input.current;
-    let mut out = vec![holdings(input)];
+    let mut out = vec![Para::Heading2(format!("{}开设情况", second_level(0)))];
+    out.push(holdings(input));
     out.extend(net_change(input));
+    out.push(Para::Heading2(format!(
+        "{}{}情况",
+        second_level(1),
+        check_word(c)
+    )));
     let all = c.tally(|_| true);
     let mut s = sample_sentence(input, all);
     s.extend(super::parts::check_rate_sentence(c));
@@ -214,7 +262,7 @@ fn holdings(input: &DraftInput<'_>) -> Para {
         .collect();
     Para::Body(format!(
         "截至{},{}政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,{}。按政务新媒体类型分,{}。",
-        input.as_of,
+        input.as_of.map(chinese_date).unwrap_or_default(),
         w.whole,
         active.len(),
         owners.join(","),
@@ -409,20 +457,54 @@ fn each_group(c: &CampaignData) -> String {
     parts.join(",")
 }
 
-/// The overall rate against last quarter's, when both have one.
+/// The overall rate against last quarter's, when both have one. Re-checks (回头看) are last
+/// quarter's failures and fail far more often, so when either quarter has them the change is
+/// the like-with-like one (both rates without re-checks), and the sentence says so; the
+/// quarter-on-quarter table keeps both.
 fn rate_trend(input: &DraftInput<'_>, all: Tally) -> Option<Para> {
     let c = input.current;
-    let before = input.previous.first()?.tally(|_| true);
-    if all.checked == 0 || before.checked == 0 {
-        return None;
+    let p = input.previous.first()?;
+    let before = p.tally(|_| true);
+    all.rate()?;
+    before.rate()?;
+    let d = &c.profile.rates;
+    let now_re = c.rechecks_checked() > 0;
+    let then_re = p.rechecks_checked() > 0;
+    if !now_re && !then_re {
+        return Some(Para::Body(format!(
+            "本季度{}政务新媒体总体合格率为{},{}(上季度为{})。",
+            c.words().whole,
+            rate(c, all).unwrap_or_default(),
+            change_phrase(all, before, d),
+            c.pct(before.qualified, before.checked)
+        )));
     }
-    Some(Para::Body(format!(
-        "本季度{}政务新媒体总体合格率为{},{}(上季度为{})。",
+    let (a, b) = (
+        c.tally_without_rechecks(|_| true),
+        p.tally_without_rechecks(|_| true),
+    );
+    let which = match (now_re, then_re) {
+        (true, true) => "本季度和上季度",
+        (true, false) => "本季度",
+        _ => "上季度",
+    };
+    let mut s = format!(
+        "本季度{}政务新媒体总体合格率为{}(上季度为{})。因{which}检查含回头看(上期不合格)账号,按同口径(不含回头看账号)比较,",
         c.words().whole,
         rate(c, all).unwrap_or_default(),
-        change_phrase(all, before, &c.profile.rates),
-        c.pct(before.qualified, before.checked)
-    )))
+        c.pct(before.qualified, before.checked),
+    );
+    if a.checked == 0 || b.checked == 0 {
+        s.push_str("两个季度没有可比的账号,不作比较。");
+    } else {
+        s.push_str(&format!(
+            "本季度合格率为{},{}(上季度为{})。",
+            c.pct(a.qualified, a.checked),
+            change_phrase(a, b, d),
+            c.pct(b.qualified, b.checked)
+        ));
+    }
+    Some(Para::Body(s))
 }
 
 /// Indicators grouped by their 问题 heading (catalog order), veto groups first, then by how
@@ -492,12 +574,16 @@ fn hit_names<F: Fn(&Account) -> bool>(c: &CampaignData, g: &ProblemGroup<'_>, pr
     names.join("、")
 }
 
-/// 检查抽查发现的问题, grouped as the notice does: one item per veto group with hits (counts and
-/// shares by owner group), then one item for all deduction findings.
-fn problem_section(c: &CampaignData) -> Vec<Para> {
+/// 二、检查抽查发现的问题: （一）单项否决问题, one run-in item "1.…" per veto group with
+/// findings (counts and shares by owner group), the annex and repeat offenders; （二）规范管理问题
+/// for all deduction findings; （三）整改落实问题 for last quarter's rectification round. Only the
+/// parts with findings are written, numbered in order.
+fn problem_section(input: &DraftInput<'_>) -> Vec<Para> {
+    let c = input.current;
     let groups = problem_groups(c);
+    let follow_up = input.follow_up.filter(|f| f.has_findings());
     let check = check_word(c);
-    if groups.is_empty() {
+    if groups.is_empty() && follow_up.is_none() {
         return vec![Para::Body(format!("本次{check}未发现指标所列问题。"))];
     }
     let outstanding = groups.iter().any(|g| g.veto && g.hits >= 2);
@@ -507,25 +593,101 @@ fn problem_section(c: &CampaignData) -> Vec<Para> {
         if outstanding { "突出" } else { "" }
     ))];
     let mut k = 0;
-    for g in groups.iter().filter(|g| g.veto) {
-        let ord = ORDINALS.get(k).copied().unwrap_or("另");
+    let veto: Vec<&ProblemGroup<'_>> = groups.iter().filter(|g| g.veto).collect();
+    if !veto.is_empty() {
+        out.push(Para::Heading2(format!("{}单项否决问题", second_level(k))));
         k += 1;
-        out.push(veto_item(c, g, ord));
+        for (i, g) in veto.iter().enumerate() {
+            out.push(veto_item(c, g, i + 1));
+        }
+        out.extend(annex_and_repeats(input));
     }
-    let ord = ORDINALS.get(k).copied().unwrap_or("另");
-    out.extend(deduction_item(c, &groups, ord));
+    if let Some(p) = deduction_item(c, &groups) {
+        out.push(Para::Heading2(format!("{}规范管理问题", second_level(k))));
+        k += 1;
+        out.push(p);
+    }
+    if let Some(f) = follow_up {
+        out.push(Para::Heading2(format!("{}整改落实问题", second_level(k))));
+        out.extend(follow_up_paras(f));
+    }
     out
 }
 
-/// One veto group's item: how many accounts it caught among the scope's own departments and
-/// among the groups below it, with the indicators that caught them and their share.
-fn veto_item(c: &CampaignData, g: &ProblemGroup<'_>, ord: &str) -> Para {
+/// How many accounts the annex names, and the accounts unqualified in consecutive checks.
+fn annex_and_repeats(input: &DraftInput<'_>) -> Vec<Para> {
+    let c = input.current;
+    let mut out = Vec::new();
+    let vetoed = c
+        .checked()
+        .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
+        .count();
+    if vetoed > 0 {
+        out.push(Para::Body(format!(
+            "本次{}共发现{vetoed}个政务新媒体存在\"单项否决\"问题,名单见附件。",
+            check_word(c)
+        )));
+    }
+    if input.repeat_offenders > 0 {
+        out.push(Para::Body(format!(
+            "部分单位不合格政务新媒体反复出现,{}个政务新媒体连续2次以上为不合格政务新媒体(最多连续{}次)。",
+            input.repeat_offenders, input.max_streak
+        )));
+    }
+    out
+}
+
+/// Last quarter's rectification round: accounts reported shut but still running, units that
+/// reported late and units that did not report.
+fn follow_up_paras(f: &FollowUp) -> Vec<Para> {
+    let units = |list: &[(String, u64)]| {
+        list.iter()
+            .map(|(u, n)| format!("{u}({n}个)"))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let mut out = Vec::new();
+    let mut item = 1;
+    if !f.closed_but_active.is_empty() {
+        let names: Vec<String> = f
+            .closed_but_active
+            .iter()
+            .map(|(u, n)| format!("{u}\"{n}\""))
+            .collect();
+        out.push(Para::Body(format!(
+            "{item}.报已关停、注销但仍在运行。{}通报的政务新媒体中,{}个报送整改结果为已关停或已注销,但在本季度备案台账中仍为正常运行状态:{}。",
+            f.quarter,
+            f.closed_but_active.len(),
+            names.join("、")
+        )));
+        item += 1;
+    }
+    if !f.late_units.is_empty() || !f.unreported_units.is_empty() {
+        let mut s = format!("{item}.整改情况报送不及时。");
+        if !f.late_units.is_empty() {
+            s.push_str(&format!(
+                "{}通报后,{}逾期报送整改情况。",
+                f.quarter,
+                units(&f.late_units)
+            ));
+        }
+        if !f.unreported_units.is_empty() {
+            s.push_str(&format!("{}未报送整改情况。", units(&f.unreported_units)));
+        }
+        out.push(Para::Body(s));
+    }
+    out
+}
+
+/// One veto group's run-in item: how many accounts it caught among the scope's own departments
+/// and among the groups below it, with the indicators that caught them and their share.
+fn veto_item(c: &CampaignData, g: &ProblemGroup<'_>, item: usize) -> Para {
     let w = c.words();
     let (check, total) = (check_word(c), checked_word(c));
     let (level, city) = (&w.level, &w.divisions);
     let (ph, pn) = group_count(c, &g.indicators, |a| c.is_top(a));
     let (ch, cn) = group_count(c, &g.indicators, |a| !c.is_top(a));
-    let mut s = format!("{ord}是{}问题。根据{check}结果,", g.head);
+    let mut s = format!("{item}.{}问题。根据{check}结果,", g.head);
     if ph > 0 {
         let names = hit_names(c, g, |a| c.is_top(a));
         s.push_str(&format!(
@@ -543,8 +705,8 @@ fn veto_item(c: &CampaignData, g: &ProblemGroup<'_>, ord: &str) -> Para {
     Para::Body(s)
 }
 
-/// The one item for all deduction groups with hits, quoting the indicators that caught any.
-fn deduction_item(c: &CampaignData, groups: &[ProblemGroup<'_>], ord: &str) -> Option<Para> {
+/// The one paragraph for all deduction groups with hits, quoting the indicators that caught any.
+fn deduction_item(c: &CampaignData, groups: &[ProblemGroup<'_>]) -> Option<Para> {
     let deductions: Vec<&ProblemGroup<'_>> = groups.iter().filter(|g| !g.veto).collect();
     if deductions.is_empty() {
         return None;
@@ -564,7 +726,7 @@ fn deduction_item(c: &CampaignData, groups: &[ProblemGroup<'_>], ord: &str) -> O
         .collect();
     let (n, checked) = group_count(c, &all, |_| true);
     Some(Para::Body(format!(
-        "{ord}是规范管理仍有短板。对照规范指标,{}等问题仍有发生,共涉及{n}个政务新媒体,占{}总数{}。",
+        "对照规范指标,{}等问题仍有发生,共涉及{n}个政务新媒体,占{}总数{}。",
         quoted.join(""),
         checked_word(c),
         c.pct(n, checked)
@@ -583,7 +745,8 @@ pub fn markdown(paras: &[Para]) -> String {
     for p in paras {
         match p {
             Para::Title(t) => s.push_str(&format!("# {}\n\n", text(t))),
-            Para::Heading(t) => s.push_str(&format!("## {}\n\n", text(t))),
+            Para::Heading1(t) => s.push_str(&format!("## {}\n\n", text(t))),
+            Para::Heading2(t) => s.push_str(&format!("### {}\n\n", text(t))),
             Para::Body(t) | Para::Attachment(t) => s.push_str(&format!("{}\n\n", text(t))),
             Para::Warning(t) => s.push_str(&format!("> **{}**\n\n", text(t))),
         }
@@ -600,7 +763,7 @@ mod tests {
     }
 
     #[test]
-    fn change_phrases() {
+    fn change_phrases_come_from_exact_counts() {
         let s = RateStyle::default();
         assert_eq!(
             change_phrase(t(90, 100), t(818, 1000), &s),
@@ -615,6 +778,16 @@ mod tests {
         assert_eq!(
             change_phrase(t(2943, 2944), t(1, 1), &s),
             "比上季度下降0.1个百分点"
+        );
+        // 71.5% against 71.25%: exactly 0.25 points, which rounds half up to 0.3; the float
+        // difference of the two rates is just below 0.0025 and would give 0.2.
+        assert_eq!(
+            change_phrase(t(143, 200), t(171, 240), &s),
+            "比上季度提升0.3个百分点"
+        );
+        assert_eq!(
+            change_phrase(t(171, 240), t(143, 200), &s),
+            "比上季度下降0.3个百分点"
         );
     }
 }

@@ -15,7 +15,7 @@ pub const TYPE_ORDER: [&str; 4] = ["微博", "微信", "移动客户端", "其�
 
 /// One checked account.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Outcome {
+pub struct CheckResult {
     /// The inspector's answers: one value per indicator, in catalog order.
     pub values: Vec<u32>,
     /// The verdict under the campaign's catalog.
@@ -48,7 +48,7 @@ pub struct CampaignData {
     /// The indicator catalog the answers were given under.
     pub catalog: Catalog,
     /// Outcomes of the checked accounts by 账号ID; sampled accounts not yet checked are absent.
-    pub outcomes: HashMap<String, Outcome>,
+    pub outcomes: HashMap<String, CheckResult>,
     /// Set by `audit demo`: the answers are simulated, and every output says so.
     pub simulated: bool,
 }
@@ -89,7 +89,7 @@ pub const RATE_HEADERS: [&str; 4] = ["检查数", "合格", "不合格", "合格
 
 impl CampaignData {
     /// Checked sampled accounts with their outcomes, in sample order.
-    pub fn checked(&self) -> impl Iterator<Item = (&Account, &Outcome)> {
+    pub fn checked(&self) -> impl Iterator<Item = (&Account, &CheckResult)> {
         self.sample
             .iter()
             .filter_map(|a| self.outcomes.get(&a.id).map(|o| (a, o)))
@@ -712,6 +712,8 @@ pub struct EstimateRow {
     pub label: String,
     /// Raw counts of the checked accounts of the group.
     pub raw: Tally,
+    /// The group's accounts in the frame (the registry's active accounts less exclusions).
+    pub frame: u64,
     /// The weighted estimate; None when no account of the group was checked.
     pub estimate: Option<Estimate>,
 }
@@ -743,14 +745,14 @@ pub fn estimate_groups(c: &CampaignData) -> Estimates {
     }
     let rows = groups
         .into_iter()
-        .map(|g| EstimateRow {
-            raw: c.tally(&g.member),
-            estimate: estimate(
-                &frames,
-                &observations(c, &index, &g.member),
-                c.frame_count(&g.member),
-            ),
-            label: g.label(),
+        .map(|g| {
+            let frame = c.frame_count(&g.member);
+            EstimateRow {
+                raw: c.tally(&g.member),
+                frame,
+                estimate: estimate(&frames, &observations(c, &index, &g.member), frame),
+                label: g.label(),
+            }
         })
         .collect();
     let certainty: Vec<u64> = c.design.strata.iter().map(|s| s.certainty).collect();
@@ -770,13 +772,19 @@ pub fn uncovered_phrase(u: &Uncovered) -> Option<String> {
     (u.accounts > 0).then(|| format!("未覆盖 {} 层、{} 个账号", u.strata, u.accounts))
 }
 
-fn method_label(m: IntervalMethod) -> &'static str {
-    match m {
+/// What the 区间方法 column says: exactly what was computed.
+fn method_label(e: &Estimate) -> &'static str {
+    match e.method {
         IntervalMethod::Census => "全部检查",
+        IntervalMethod::KornGraubard if e.capped => "Korn–Graubard(有效样本量取随机样本数)",
         IntervalMethod::KornGraubard => "Korn–Graubard",
-        IntervalMethod::ClopperPearson => "Clopper–Pearson(按检查数)",
+        IntervalMethod::ClopperPearson => "Clopper–Pearson(按随机样本数)",
+        IntervalMethod::NoRandomSample => "无随机样本，不作推算",
     }
 }
+
+/// The text a group with no checked random unit shows in place of an estimate.
+pub const NO_RANDOM_SAMPLE: &str = "无随机样本，不作推算";
 
 fn estimate_cells(row: &EstimateRow) -> Vec<Cell> {
     let raw = if row.raw.checked == 0 {
@@ -787,6 +795,7 @@ fn estimate_cells(row: &EstimateRow) -> Vec<Cell> {
             den: row.raw.checked,
         }
     };
+    let dash = || Cell::text("—");
     let Some(e) = &row.estimate else {
         let mut r = vec![
             Cell::Text(row.label.clone()),
@@ -794,20 +803,37 @@ fn estimate_cells(row: &EstimateRow) -> Vec<Cell> {
             Cell::Int(0),
             raw,
         ];
-        r.extend((0..6).map(|_| Cell::text("—")));
+        r.extend((0..6).map(|_| dash()));
+        r.push(Cell::Int(row.frame as i64));
+        r.push(dash());
         return r;
+    };
+    let estimated = e.method != IntervalMethod::NoRandomSample;
+    let pct = |p: f64| if estimated { Cell::Pct(p) } else { dash() };
+    // A standard error is shown where the design variance carried the interval (0 for a
+    // census); where every random unit passed (or failed) it is 0 and says nothing.
+    let se = match e.method {
+        IntervalMethod::KornGraubard => Cell::Num(e.std_err * 100.0, 1),
+        IntervalMethod::Census => Cell::Num(0.0, 1),
+        _ => dash(),
     };
     vec![
         Cell::Text(row.label.clone()),
         Cell::Int(e.n as i64),
         Cell::Int(e.random_n as i64),
         raw,
-        Cell::Pct(e.rate),
-        Cell::Pct(e.lower),
-        Cell::Pct(e.upper),
-        Cell::Num(e.std_err * 100.0, 1),
-        Cell::Int(e.population.round() as i64),
-        Cell::text(method_label(e.method)),
+        pct(e.rate),
+        pct(e.lower),
+        pct(e.upper),
+        se,
+        e.df.map_or_else(dash, |d| Cell::Int(d.round() as i64)),
+        if estimated {
+            Cell::Int(e.population.round() as i64)
+        } else {
+            dash()
+        },
+        Cell::Int(row.frame as i64),
+        Cell::text(method_label(e)),
     ]
 }
 
@@ -829,7 +855,9 @@ pub fn estimates(est: &Estimates) -> Table {
             "95%置信区间下限",
             "95%置信区间上限",
             "标准误(百分点)",
+            "自由度",
             "推算账号数",
+            "台账账号数",
             "区间方法",
         ],
     );
@@ -841,8 +869,23 @@ pub fn estimates(est: &Estimates) -> Table {
             est.frame - est.uncovered.accounts.min(est.frame)
         ));
     }
-    t.notes.push("加权估计: 每个随机入样账号的权重为 (N_h − 必查数)/该层已检查的随机样本数,必查(含回头看)账号权重为 1;方差按分层无放回抽样线性化并作有限总体校正;只有 1 个已检查随机样本的层按 R survey 包 lonely.psu = \"adjust\" 的规则计入方差。".into());
-    t.notes.push("置信区间: Korn–Graubard 法(R 的 svyciprop(method = \"beta\") 在子总体上的算法:以设计效应和自由度调整有效样本量后的 Clopper–Pearson 区间),始终在 0–100% 之内;没有可用的设计方差时(合格率为 0% 或 100%,或该组只有必查账号)按该组检查数取 Clopper–Pearson 区间;只有该组抽样框内全部账号都已检查时区间才是该值本身。".into());
+    for r in &est.rows {
+        if let Some(e) = r
+            .estimate
+            .as_ref()
+            .filter(|e| e.method == IntervalMethod::NoRandomSample)
+        {
+            t.notes.push(format!(
+                "{}: {NO_RANDOM_SAMPLE}。该组已检查的 {} 个账号都是必查(含回头看)账号,不是该组的随机样本;该组台账 {} 个账号中其余 {} 个没有任何估计覆盖。",
+                r.label,
+                e.n,
+                r.frame,
+                r.frame.saturating_sub(e.n)
+            ));
+        }
+    }
+    t.notes.push("加权估计: 每个随机入样账号的权重为 (N_h − 必查数)/该层已检查的随机样本数,必查(含回头看)账号权重为 1;方差按分层无放回抽样线性化并作有限总体校正;只有 1 个已检查随机样本的层按 R survey 包 lonely.psu = \"adjust\" 的规则计入方差。推算账号数是该组权重之和,台账账号数是该组在抽样框中的实际账号数,两者之差来自抽样误差和未覆盖的层。".into());
+    t.notes.push("置信区间: Korn–Graubard 法,即 R 的 svyciprop(method = \"beta\") 在子总体上的算法:有效样本量 n* = R̂(1−R̂)/V̂ × (t_{n−1}/t_自由度)²,再取 n*·R̂ 个合格、n* 个账号的 Clopper–Pearson 区间;自由度 = 该组已检查的随机样本数 − 它们所在的层数(必查账号各算一层,即 R 的 degf())。与 R 的一处不同: n* 不超过该组已检查的随机样本数(必查和回头看账号是确知的,不是抽样所得),受此上限约束的行标为\"有效样本量取随机样本数\",区间比 R 的宽。随机样本全部合格(或全部不合格)、或自由度不足 1 时没有可用的设计方差,区间按该组随机样本数取 Clopper–Pearson,标准误显示为\"—\";该组没有已检查的随机样本时不作推算;只有该组抽样框内全部账号都已检查时区间才是该值本身。".into());
     t
 }
 
@@ -916,14 +959,34 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
 }
 
 /// The accounts the annex lists: checked accounts with a single-veto problem, the scope's own
-/// departments first, then its groups in order, the sample's order within each.
-/// `rectify sheets` takes its list from here too, so the units report on exactly the annex.
-pub fn annex_accounts(c: &CampaignData) -> Vec<(&Account, &Outcome)> {
-    let mut list: Vec<(&Account, &Outcome)> = c
+/// departments first (provincial ones for a province, a city's for a city), grouped by department
+/// (in the profile's `[issuer] departments` order, then the others as they first appear), then
+/// the groups below the scope in order; the sample's order within each. `rectify sheets` takes its
+/// list from here too, so the units report on exactly the annex.
+pub fn annex_accounts(c: &CampaignData) -> Vec<(&Account, &CheckResult)> {
+    let mut list: Vec<(&Account, &CheckResult)> = c
         .checked()
         .filter(|(_, o)| !o.verdict.veto_hits.is_empty())
         .collect();
-    list.sort_by_key(|(a, _)| c.place_rank(a));
+    let listed = &c.profile.issuer.departments;
+    let mut seen: Vec<String> = Vec::new();
+    for (a, _) in &list {
+        let dept = c.place_name(a);
+        if c.place_rank(a).0 == 0 && !seen.contains(&dept) {
+            seen.push(dept);
+        }
+    }
+    let dept_rank = |a: &Account| -> usize {
+        if c.place_rank(a).0 != 0 {
+            return 0;
+        }
+        let dept = c.place_name(a);
+        match listed.iter().position(|d| *d == dept) {
+            Some(i) => i,
+            None => listed.len() + seen.iter().position(|d| *d == dept).unwrap_or(0),
+        }
+    };
+    list.sort_by_key(|(a, _)| (c.place_rank(a), dept_rank(a)));
     list
 }
 

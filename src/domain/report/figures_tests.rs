@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::domain::indicators::{verdict, Answer};
+use crate::domain::profile::RateStyle;
 use crate::domain::registry::{HeaderMap, RegistryBuilder, OWNER_GROUP_PROVINCE};
 use crate::domain::sampling::SampleMark;
 
@@ -101,8 +102,7 @@ fn registry(profile: &Profile) -> Registry {
     for (i, r) in ROWS.iter().enumerate() {
         b.push(i as u32 + 2, &strings(r), &[]);
     }
-    b.place(profile);
-    let (reg, rejects) = b.finish();
+    let (reg, rejects) = b.finish(profile);
     assert!(rejects.is_empty(), "{rejects:?}");
     reg
 }
@@ -136,7 +136,7 @@ fn campaign(name: &str, failing: &[&str]) -> CampaignData {
                     values: values.clone(),
                 },
             );
-            let outcome = Outcome {
+            let outcome = CheckResult {
                 values,
                 verdict: v,
                 prefill: Vec::new(),
@@ -260,6 +260,94 @@ fn rechecks_add_the_rate_without_them() {
     // Without the re-check: 5 checked, 4 qualified.
     assert_eq!(row(&t, "全省").last().unwrap(), "80%");
     assert_eq!(c.rechecks_checked(), 1);
+}
+
+fn estimate_row(n: u64, random_n: u64, method: IntervalMethod, capped: bool) -> EstimateRow {
+    EstimateRow {
+        label: "移动客户端".into(),
+        raw: Tally {
+            checked: n,
+            qualified: n - 1,
+        },
+        frame: 174,
+        estimate: Some(Estimate {
+            n,
+            qualified: n - 1,
+            random_n,
+            population: 6.0,
+            rate: 5.0 / 6.0,
+            std_err: 0.0,
+            lower: 0.0,
+            upper: 1.0,
+            df: None,
+            lonely_strata: 0,
+            capped,
+            method,
+        }),
+    }
+}
+
+/// Issue #23: a group checked only through certainty units prints no estimate, no
+/// interval and no estimated size, says why, and counts its other accounts as uncovered.
+#[test]
+fn a_certainty_only_group_prints_no_interval() {
+    let r = estimate_row(6, 0, IntervalMethod::NoRandomSample, false);
+    let cells: Vec<String> = estimate_cells(&r)
+        .iter()
+        .map(|c| c.display_with(&RateStyle::default()))
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            "移动客户端",
+            "6",
+            "0",
+            "83.3%",
+            "—",
+            "—",
+            "—",
+            "—",
+            "—",
+            "—",
+            "174",
+            NO_RANDOM_SAMPLE
+        ]
+    );
+    let est = Estimates {
+        rows: vec![r],
+        uncovered: Uncovered::default(),
+        frame: 6030,
+    };
+    let t = estimates(&est);
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.starts_with("移动客户端: 无随机样本，不作推算")
+                && n.contains("其余 168 个")),
+        "{:?}",
+        t.notes
+    );
+}
+
+/// The labels say what was computed: the cap on the effective sample size, the fallback on
+/// the random units, and no standard error where every random unit passed.
+#[test]
+fn labels_and_standard_errors_say_what_was_computed() {
+    let label = |m, capped| {
+        estimate_cells(&estimate_row(20, 12, m, capped))[11].display_with(&RateStyle::default())
+    };
+    assert_eq!(
+        label(IntervalMethod::KornGraubard, true),
+        "Korn–Graubard(有效样本量取随机样本数)"
+    );
+    assert_eq!(label(IntervalMethod::KornGraubard, false), "Korn–Graubard");
+    assert_eq!(
+        label(IntervalMethod::ClopperPearson, false),
+        "Clopper–Pearson(按随机样本数)"
+    );
+    let se = estimate_cells(&estimate_row(20, 12, IntervalMethod::ClopperPearson, false))[7]
+        .display_with(&RateStyle::default());
+    assert_eq!(se, "—");
 }
 
 /// Issue #20, case 9: the check rate counts checked accounts against the accounts in operation

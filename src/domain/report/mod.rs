@@ -5,6 +5,7 @@
 pub mod contents;
 pub mod draft;
 pub mod figures;
+pub mod follow_up;
 pub mod makeup;
 pub mod parts;
 pub mod table;

@@ -7,7 +7,7 @@
 use super::figures::{owner_groups, CampaignData, Tally, RATE_HEADERS};
 use super::table::{Cell, Table};
 use crate::domain::groups::GroupOf;
-use crate::domain::registry::{Account, Column, Field};
+use crate::domain::registry::{Account, Field, GroupColumn};
 use crate::domain::sampling::{Reason, TakeAll};
 use crate::domain::vocab::OwnerKind;
 
@@ -189,10 +189,10 @@ fn rule_label(c: &CampaignData, rule: &TakeAll) -> String {
 fn rule_words(c: &CampaignData, rule: &TakeAll) -> String {
     let values = rule.values.join("、");
     match (&rule.column, rule.negate) {
-        (Column::Field(Field::OwnerKind), false) if rule.values == ["政府"] => {
+        (GroupColumn::Field(Field::OwnerKind), false) if rule.values == ["政府"] => {
             "代表主体为政府的政务新媒体".into()
         }
-        (Column::Field(Field::Level | Field::Type), false) => format!("{values}政务新媒体"),
+        (GroupColumn::Field(Field::Level | Field::Type), false) => format!("{values}政务新媒体"),
         (column, negate) => format!(
             "{}{}\"{}\"的政务新媒体",
             c.registry.column_label(column),

@@ -9,7 +9,7 @@
 pub mod allocate;
 
 use crate::domain::registry::normalize::{region_rank_in, LEVELS, TYPES};
-use crate::domain::registry::{Account, Column, Registry};
+use crate::domain::registry::{Account, GroupColumn, Registry};
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -230,7 +230,7 @@ pub struct TakeAll {
     /// The rule as the user wrote it, for messages and the design record.
     pub text: String,
     /// The registry column the rule tests.
-    pub column: Column,
+    pub column: GroupColumn,
     /// Accepted values, cleaned and width-folded; any one matches.
     pub values: Vec<String>,
     /// A `!=` rule: matches accounts whose value is none of `values`.
@@ -324,7 +324,7 @@ pub fn neyman_from(
     strata: &[String],
     results: &[PreviousResult],
 ) -> Result<AllocationSpec, SampleError> {
-    let cols: Vec<Column> = strata
+    let cols: Vec<GroupColumn> = strata
         .iter()
         .map(|s| {
             reg.column(s)
@@ -498,11 +498,11 @@ fn rank_value(
     }
 }
 
-fn column_key(c: &Column) -> &'static str {
+fn column_key(c: &GroupColumn) -> &'static str {
     match c {
-        Column::Field(f) => f.key(),
-        Column::Extra(_) => "",
-        Column::Group => "group",
+        GroupColumn::Field(f) => f.key(),
+        GroupColumn::Extra(_) => "",
+        GroupColumn::Group => "group",
     }
 }
 
@@ -562,8 +562,8 @@ fn take_all_unmatched(reg: &Registry, frame: &[&Account], text: &str) -> Option<
         "--take-all \"{text}\" 在抽样框中没有匹配的账号;该列现有的值: {}",
         shown.join("、")
     );
-    if rule.column == Column::Field(crate::domain::registry::Field::OwnerKind)
-        && reg.accounts.iter().all(|a| a.raw[3].is_empty())
+    if rule.column == GroupColumn::Field(crate::domain::registry::Field::OwnerKind)
+        && reg.accounts.iter().all(|a| a.raw.owner_kind.is_empty())
     {
         msg.push_str("(台账没有 主体类别 列,全部按 部门 处理)");
     }
@@ -577,7 +577,7 @@ fn quota_missing(
     frame: &[&Account],
     q: &BTreeMap<Vec<String>, u64>,
 ) -> Option<String> {
-    let columns: Vec<Column> = spec.strata.iter().filter_map(|s| reg.column(s)).collect();
+    let columns: Vec<GroupColumn> = spec.strata.iter().filter_map(|s| reg.column(s)).collect();
     let mut missing: Vec<String> = frame
         .iter()
         .map(|a| {
@@ -680,12 +680,12 @@ pub fn effective_strata(reg: &Registry, spec: &Spec) -> Vec<String> {
 
 /// The column `--min-per-region` makes a minimum for: the region (省本级 or a prefecture) in a
 /// province's registry, the reporting group (a district, a town, a zone) in a city's or county's.
-fn region_column(reg: &Registry) -> (Column, &'static str) {
+fn region_column(reg: &Registry) -> (GroupColumn, &'static str) {
     if reg.has_groups() {
-        (Column::Group, "group")
+        (GroupColumn::Group, "group")
     } else {
         (
-            Column::Field(crate::domain::registry::Field::Region),
+            GroupColumn::Field(crate::domain::registry::Field::Region),
             "region",
         )
     }
@@ -693,7 +693,7 @@ fn region_column(reg: &Registry) -> (Column, &'static str) {
 
 /// The registry columns named by --strata (and region, see [`effective_strata`]); an unknown
 /// name lists the columns there are.
-fn strata_columns(reg: &Registry, spec: &Spec) -> Result<Vec<Column>, SampleError> {
+fn strata_columns(reg: &Registry, spec: &Spec) -> Result<Vec<GroupColumn>, SampleError> {
     if spec.strata.is_empty() {
         return Err(SampleError::NoStrata);
     }
@@ -756,7 +756,7 @@ struct BuiltStratum {
 /// the province's), each split into random and certainty units.
 fn stratify(
     reg: &Registry,
-    columns: &[Column],
+    columns: &[GroupColumn],
     frame: &[usize],
     (take_all, recheck): (&[TakeAll], &HashSet<&str>),
     orders: (&[String], &[String]),
@@ -827,7 +827,7 @@ struct RegionLayout {
 fn region_layout(
     reg: &Registry,
     spec: &Spec,
-    columns: &[Column],
+    columns: &[GroupColumn],
     strata: &[BuiltStratum],
 ) -> Option<RegionLayout> {
     let min_region = spec.min_per_region?;
@@ -1060,7 +1060,7 @@ fn draw_strata(
                 weight: 1.0,
             });
         }
-        let picked = pick(seed, key, rest.len(), *n as usize);
+        let picked = draw_positions(seed, key, rest.len(), *n as usize);
         let p = if rest.is_empty() {
             0.0
         } else {
@@ -1098,7 +1098,7 @@ pub fn stratum_rng(seed: u64, key: &[String]) -> ChaCha20Rng {
 pub use crate::domain::rng::below;
 
 /// Choose `n` of `m` positions: partial Fisher–Yates on a ChaCha20 stream. Returned in draw order.
-pub fn pick(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
+pub fn draw_positions(seed: u64, key: &[String], m: usize, n: usize) -> Vec<usize> {
     let n = n.min(m);
     if n == 0 {
         return Vec::new();
@@ -1246,13 +1246,13 @@ mod tests {
     #[test]
     fn pick_is_a_subset_without_repeats() {
         let key = vec!["省级".to_string()];
-        let p = pick(7, &key, 100, 30);
+        let p = draw_positions(7, &key, 100, 30);
         assert_eq!(p.len(), 30);
         let set: HashSet<_> = p.iter().collect();
         assert_eq!(set.len(), 30);
         assert!(p.iter().all(|i| *i < 100));
-        assert_ne!(pick(8, &key, 100, 30), p);
-        assert_eq!(pick(7, &key, 100, 30), p);
+        assert_ne!(draw_positions(8, &key, 100, 30), p);
+        assert_eq!(draw_positions(7, &key, 100, 30), p);
     }
 
     /// Golden values: these exact picks are the contract of ALGORITHM. Change them only
@@ -1260,7 +1260,7 @@ mod tests {
     #[test]
     fn golden_pick() {
         let key = vec!["县级".to_string(), "微信".to_string()];
-        assert_eq!(pick(20200320, &key, 50, 5), GOLDEN_PICK.to_vec());
+        assert_eq!(draw_positions(20200320, &key, 50, 5), GOLDEN_PICK.to_vec());
         let mut rng = stratum_rng(1, &[]);
         assert_eq!(below(&mut rng, 1_000_000), GOLDEN_BELOW);
     }
@@ -1275,7 +1275,7 @@ mod tests {
         let key = vec!["x".to_string()];
         let mut counts = [0u32; 20];
         for seed in 0..4000u64 {
-            for i in pick(seed, &key, 20, 5) {
+            for i in draw_positions(seed, &key, 20, 5) {
                 counts[i] += 1;
             }
         }

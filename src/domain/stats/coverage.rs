@@ -6,11 +6,11 @@
 //! The frame mirrors the demo: 3 levels × 4 types with the reference notice's shares (6,030
 //! accounts), government-owned accounts (2%) taken with certainty, last quarter's failures
 //! re-checked, and the rest drawn by the real allocation (`allocate::exact_optimal`, at least 2
-//! per stratum) and the real draw (`sampling::pick`). Stratum pass rates include a stratum at
+//! per stratum) and the real draw (`sampling::draw_positions`). Stratum pass rates include a stratum at
 //! 100% and a rare-failure stratum (99%).
 
 use super::{estimate, wald, Obs, StratumFrame};
-use crate::domain::sampling::{allocate, below, pick, stratum_rng};
+use crate::domain::sampling::{allocate, below, draw_positions, stratum_rng};
 
 /// Levels of the simulated frame, in the notice's order.
 const LEVELS: [&str; 3] = ["省级", "市级", "县级"];
@@ -181,7 +181,7 @@ fn one_campaign(frame: &Frame, groups: &[Group], size: u64, seed: u64, tallies: 
     for (h, s) in frame.strata.iter().enumerate() {
         sample.extend(s.iter().filter(|u| u.certainty).map(|u| (h, u)));
         let key = vec![seed.to_string(), h.to_string()];
-        for j in pick(seed, &key, random[h].len(), sizes[h] as usize) {
+        for j in draw_positions(seed, &key, random[h].len(), sizes[h] as usize) {
             sample.push((h, &s[random[h][j]]));
         }
     }
@@ -206,6 +206,9 @@ fn one_campaign(frame: &Frame, groups: &[Group], size: u64, seed: u64, tallies: 
         let Some(e) = estimate(&strata, &obs, members.len() as u64) else {
             continue;
         };
+        if e.method == crate::domain::stats::IntervalMethod::NoRandomSample {
+            continue;
+        }
         let (wl, wu) = wald(&e);
         t.runs += 1;
         t.kg_hits += u64::from(e.lower <= truth + 1e-12 && truth <= e.upper + 1e-12);

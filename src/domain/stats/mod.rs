@@ -1,5 +1,5 @@
 //! Design-weighted pass-rate estimates for a stratified sample (SRSWOR within strata), with
-//! finite-population correction, and a 95% interval that stays inside [0,1].
+//! finite-population correction, and a 95% interval that stays inside \[0,1\].
 //!
 //! Estimator (for a domain D, e.g. 设区市 or 微博): R̂ = Σ w_i y_i / Σ w_i z_i, where z_i = 1 if unit
 //! i is in D, y_i = z_i · 1{qualified}, w_i = (N_h − c_h) / m_h for the m_h checked random units
@@ -15,8 +15,12 @@
 //! subset: n* = R̂(1−R̂)/V̂ · (t_{n_D−1} / t_{df_D})², with n_D the checked units of the domain and
 //! df_D = n_D − H_D, H_D counting the strata with random units in the domain and each certainty
 //! unit as a stratum of its own; then the Clopper–Pearson interval for n*R̂ successes in n*
-//! trials. Where V̂ = 0 (R̂ is 0 or 1, or the domain holds no random unit) or df_D < 1, n* = n_D:
-//! the plain Clopper–Pearson interval of what was observed. Only when every frame unit of the
+//! trials. One departure from R: n* never exceeds the domain's checked random units (certainty
+//! units are known, not sampled); [`Estimate::capped`] says when that bound applied. Where
+//! V̂ = 0 (R̂ is 0 or 1) or df_D < 1, n* is that number of random units: the Clopper–Pearson
+//! interval of the random units. A domain with no checked random unit gets no estimate at all
+//! ([`IntervalMethod::NoRandomSample`]): its certainty units (re-checks of last quarter's
+//! failures) are not a sample of the rest of the domain. Only when every frame unit of the
 //! domain was checked (a census) is the interval the point itself.
 
 pub mod coverage;
@@ -51,8 +55,12 @@ pub enum IntervalMethod {
     Census,
     /// Korn–Graubard with the design's variance and the domain's degrees of freedom.
     KornGraubard,
-    /// No usable design variance: Clopper–Pearson on the domain's checked units.
+    /// No usable design variance (every random unit passed, or every one failed, or df < 1):
+    /// Clopper–Pearson on the domain's checked random units.
     ClopperPearson,
+    /// The domain's checked units are all certainty units (必查, 回头看): nothing is estimated
+    /// for the rest of the domain ("无随机样本，不作推算"); `lower` and `upper` are 0 and 1.
+    NoRandomSample,
 }
 
 /// A domain's weighted pass rate with its 95% interval.
@@ -78,6 +86,8 @@ pub struct Estimate {
     pub df: Option<f64>,
     /// Strata with one checked random unit whose variance used the lonely-unit rule.
     pub lonely_strata: usize,
+    /// Korn–Graubard's effective sample size was cut to the domain's random units.
+    pub capped: bool,
     /// How the interval was obtained.
     pub method: IntervalMethod,
 }
@@ -121,17 +131,24 @@ pub fn estimate(strata: &[StratumFrame], obs: &[Obs], frame_in_domain: u64) -> O
         upper: rate,
         df: None,
         lonely_strata,
+        capped: false,
         method: IntervalMethod::Census,
     };
     if n >= frame_in_domain {
         e.std_err = 0.0;
         return Some(e);
     }
+    if random_n == 0 {
+        // Re-checks are last quarter's failures, not a sample of the domain: no interval.
+        e.method = IntervalMethod::NoRandomSample;
+        (e.lower, e.upper) = (0.0, 1.0);
+        return Some(e);
+    }
     let df = domain_df(&domain);
     // Certainty units are known, not sampled: the interval claims no more information than the
-    // domain's random units carry (all its units when it has none).
-    let cap = if random_n > 0 { random_n } else { n } as f64;
-    let (n_eff, method) = effective_n(rate, var, n, df, cap);
+    // domain's random units carry.
+    let (n_eff, method, capped) = effective_n(rate, var, n, df, random_n as f64);
+    e.capped = capped;
     if method == IntervalMethod::KornGraubard {
         e.df = Some(df);
     }
@@ -195,18 +212,19 @@ fn domain_df(domain: &[&Obs]) -> f64 {
     random as f64 - strata.len() as f64
 }
 
-/// Korn–Graubard's effective sample size, never more than the domain's random units (`cap`),
-/// or that count where the design variance cannot carry an interval.
-fn effective_n(rate: f64, var: f64, n: u64, df: f64, cap: f64) -> (f64, IntervalMethod) {
+/// Korn–Graubard's effective sample size, never more than the domain's random units (`cap`;
+/// the flag says whether it was cut), or that count where the design variance cannot carry an
+/// interval.
+fn effective_n(rate: f64, var: f64, n: u64, df: f64, cap: f64) -> (f64, IntervalMethod, bool) {
     let usable = var > 1e-15 && rate > 0.0 && rate < 1.0 && df >= 1.0;
     if !usable {
-        return (cap, IntervalMethod::ClopperPearson);
+        return (cap, IntervalMethod::ClopperPearson, false);
     }
     let mut n_eff = rate * (1.0 - rate) / var;
     if n >= 2 {
         n_eff *= (t_quantile(0.05, n as f64 - 1.0) / t_quantile(0.05, df)).powi(2);
     }
-    (n_eff.min(cap), IntervalMethod::KornGraubard)
+    (n_eff.min(cap), IntervalMethod::KornGraubard, n_eff > cap)
 }
 
 /// The Wald interval R̂ ± 1.96·SE, clipped to [0, 1]: the textbook interval the coverage study

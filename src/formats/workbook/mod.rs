@@ -12,7 +12,10 @@ use crate::domain::answers::Fill;
 use crate::domain::indicators::{indicator_headers, Catalog, Kind};
 use crate::domain::monitor::Prefill;
 use crate::domain::registry::Account;
-use anyhow::Result;
+use rust_xlsxwriter::XlsxError;
+
+/// Building a workbook fails only inside the xlsx writer.
+type Result<T, E = XlsxError> = std::result::Result<T, E>;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, ExcelDateTime, Format, FormatAlign, FormatBorder,
     ProtectionOptions, Workbook,
@@ -43,7 +46,7 @@ pub struct SheetSpec<'a> {
     /// The signed hidden-sheet contents (campaign, inspector, fingerprints, account ids).
     pub meta: &'a Meta,
     /// The return deadline shown in 说明.
-    pub deadline: Option<&'a str>,
+    pub deadline: Option<chrono::NaiveDate>,
     /// The indicators.
     pub catalog: &'a Catalog,
     /// The accounts, in the order of `meta.ids`.
@@ -134,7 +137,7 @@ pub fn build(spec: &SheetSpec<'_>) -> Result<Vec<u8>> {
     write_help(&mut wb, spec)?;
     write_main(&mut wb, spec)?;
     write_meta(&mut wb, spec.meta)?;
-    Ok(wb.save_to_buffer()?)
+    wb.save_to_buffer()
 }
 
 /// 说明: the campaign, the deadline, how to fill in, every indicator's definition.
@@ -164,7 +167,8 @@ fn write_help(wb: &mut Workbook, spec: &SheetSpec<'_>) -> Result<()> {
         ("账号数".into(), spec.accounts.len().to_string()),
         (
             "截止日期".into(),
-            spec.deadline.unwrap_or("(未设定)").to_string(),
+            spec.deadline
+                .map_or_else(|| "(未设定)".to_string(), |d| d.to_string()),
         ),
     ];
     let pass = format!(

@@ -5,7 +5,46 @@ use super::meta::{prefills_from_rows, Meta, MetaError};
 use crate::domain::monitor::{Prefill, PrefillCheck};
 
 /// The refusal of a workbook whose hidden sheet does not match its signature.
-const TAMPERED: &str = "检查表的隐藏校验信息被改动,不能收回";
+/// Why a returned 检查表 is refused as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetRefusal {
+    /// It is a rectification workbook.
+    #[error("这是整改反馈表(责任单位 {0}),不是检查表;请用 audit rectify collect 收回")]
+    Rectification(String),
+    /// Another campaign's workbook, or its hidden sheet was edited.
+    #[error("这份检查表不是本项目 \"{ours}\" 生成的(隐藏信息中的项目为 \"{theirs}\",项目ID 不符),或其隐藏校验信息被改动,不能收回")]
+    OtherCampaign {
+        /// This campaign's name.
+        ours: String,
+        /// The name in the workbook.
+        theirs: String,
+    },
+    /// The signature does not match.
+    #[error("检查表的隐藏校验信息被改动,不能收回")]
+    Tampered,
+    /// Made from an earlier sample.
+    #[error("这份检查表是按旧样本生成的(样本指纹不一致),已过期;请使用重新生成的检查表")]
+    OldSample,
+    /// Made with another catalog.
+    #[error("这份检查表使用的指标目录与本项目不同(指标目录指纹不一致)")]
+    OtherCatalog,
+    /// A column is missing from 检查表.
+    #[error("工作表 {SHEET_MAIN} 缺少列 \"{0}\"")]
+    MissingColumn(String),
+    /// An indicator's column is missing.
+    #[error("工作表 {SHEET_MAIN} 缺少指标列 \"{0}\"")]
+    MissingIndicator(String),
+    /// An indicator has two columns (a copied column would leave one answer unread).
+    #[error("工作表 {SHEET_MAIN} 中指标 {code} 有两列: 第 {} 列 \"{}\" 与第 {} 列 \"{}\";请删去多余的一列", first.0 + 1, first.1, second.0 + 1, second.1)]
+    TwoColumns {
+        /// The indicator's code.
+        code: String,
+        /// The first column (0-based) and its header.
+        first: (usize, String),
+        /// The second.
+        second: (usize, String),
+    },
+}
 use super::{identity_cells, ID_COLUMNS, SHEET_MAIN, SHEET_META, SHEET_PREFILL};
 use crate::domain::answers::{self, Problem, RowAnswer, RowCells};
 use crate::domain::cell::Cell;
@@ -67,7 +106,7 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
         sha256,
         meta,
     } = signed_file(path, "检查表")?;
-    check_meta(&meta, exp).map_err(whole)?;
+    check_meta(&meta, exp).map_err(|e| whole(e.to_string()))?;
     // Our rows, a header, and room for rows an inspector added by mistake (reported).
     let max_rows = meta.ids.len() + 1001;
     let sheet = read_typed(path, SHEET_MAIN, max_rows).map_err(|e| whole(e.to_string()))?;
@@ -75,7 +114,7 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
     let Some((_, header)) = rows.first() else {
         return Err(whole(format!("工作表 {SHEET_MAIN} 为空")));
     };
-    let layout = locate(header, exp.catalog).map_err(whole)?;
+    let layout = locate(header, exp.catalog).map_err(|e| whole(e.to_string()))?;
     let source = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -211,35 +250,30 @@ fn by_account(prefills: &[Prefill]) -> HashMap<String, Vec<Prefill>> {
     by
 }
 
-fn check_meta(meta: &Meta, exp: &Expected<'_>) -> Result<(), String> {
+fn check_meta(meta: &Meta, exp: &Expected<'_>) -> Result<(), SheetRefusal> {
     if meta.kind != super::meta::MetaKind::Inspection {
-        return Err(format!(
-            "这是整改反馈表(责任单位 {}),不是检查表;请用 audit rectify collect 收回",
-            meta.inspector
-        ));
+        return Err(SheetRefusal::Rectification(meta.inspector.clone()));
     }
     if meta.campaign_id != exp.campaign_id {
         // Either another campaign's workbook or an edited one: its signature cannot tell which.
-        return Err(format!(
-            "这份检查表不是本项目 \"{}\" 生成的(隐藏信息中的项目为 \"{}\",项目ID 不符),或其隐藏校验信息被改动,不能收回",
-            exp.campaign, meta.campaign
-        ));
+        return Err(SheetRefusal::OtherCampaign {
+            ours: exp.campaign.to_string(),
+            theirs: meta.campaign.clone(),
+        });
     }
     if !meta.verify(exp.secret) {
-        return Err(TAMPERED.into());
+        return Err(SheetRefusal::Tampered);
     }
     if meta.sample_sha256 != exp.sample_sha256 {
-        return Err(
-            "这份检查表是按旧样本生成的(样本指纹不一致),已过期;请使用重新生成的检查表".into(),
-        );
+        return Err(SheetRefusal::OldSample);
     }
     if meta.catalog_sha256 != exp.catalog_sha256 {
-        return Err("这份检查表使用的指标目录与本项目不同(指标目录指纹不一致)".into());
+        return Err(SheetRefusal::OtherCatalog);
     }
     Ok(())
 }
 
-fn locate(header: &[Cell], cat: &Catalog) -> Result<Layout, String> {
+fn locate(header: &[Cell], cat: &Catalog) -> Result<Layout, SheetRefusal> {
     let header: Vec<String> = header
         .iter()
         .map(|d| crate::domain::text::clean(&d.text()))
@@ -248,7 +282,7 @@ fn locate(header: &[Cell], cat: &Catalog) -> Result<Layout, String> {
         header
             .iter()
             .position(|h| h == name)
-            .ok_or_else(|| format!("工作表 {SHEET_MAIN} 缺少列 \"{name}\""))
+            .ok_or_else(|| SheetRefusal::MissingColumn(name.to_string()))
     };
     let identity = ID_COLUMNS
         .iter()
@@ -262,22 +296,19 @@ fn locate(header: &[Cell], cat: &Catalog) -> Result<Layout, String> {
             .collect();
         match found.as_slice() {
             [] => {
-                return Err(format!(
-                    "工作表 {SHEET_MAIN} 缺少指标列 \"{} {}\"",
+                return Err(SheetRefusal::MissingIndicator(format!(
+                    "{} {}",
                     ind.code, ind.name
-                ))
+                )))
             }
             [c] => indicators.push(*c),
             [a, b, ..] => {
                 // A copied column would leave one of the two answers unread.
-                return Err(format!(
-                    "工作表 {SHEET_MAIN} 中指标 {} 有两列: 第 {} 列 \"{}\" 与第 {} 列 \"{}\";请删去多余的一列",
-                    ind.code,
-                    a + 1,
-                    header[*a],
-                    b + 1,
-                    header[*b]
-                ));
+                return Err(SheetRefusal::TwoColumns {
+                    code: ind.code.clone(),
+                    first: (*a, header[*a].clone()),
+                    second: (*b, header[*b].clone()),
+                });
             }
         }
     }

@@ -9,7 +9,10 @@ use crate::domain::cell::Cell;
 use crate::domain::rectify::{Outcome, RectifyRow, Reply};
 use crate::domain::signature::Secret;
 use crate::formats::read::read_typed;
-use anyhow::Result;
+use rust_xlsxwriter::XlsxError;
+
+/// Building a workbook fails only inside the xlsx writer.
+type Result<T, E = XlsxError> = std::result::Result<T, E>;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, ExcelDateTime, Format, FormatBorder, Workbook,
 };
@@ -32,7 +35,40 @@ pub const COL_EVIDENCE: &str = "佐证材料";
 pub const FILL_COLUMNS: [&str; 4] = [COL_MEASURES, COL_OUTCOME, COL_COMPLETED, COL_EVIDENCE];
 
 /// The refusal of a workbook whose hidden sheet does not match its signature.
-const TAMPERED: &str = "整改反馈表的隐藏校验信息被改动,不能收回";
+/// Why a returned 整改反馈表 is refused as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum RectifyRefusal {
+    /// It is an inspection workbook.
+    #[error("这是检查表(检查人 {0}),不是整改反馈表;检查表请用 audit collect 收回")]
+    Inspection(String),
+    /// Another campaign's workbook, or its hidden sheet was edited.
+    #[error("这份整改反馈表不是本项目 \"{ours}\" 生成的(隐藏信息中的项目为 \"{theirs}\",项目ID 不符),或其隐藏校验信息被改动,不能收回")]
+    OtherCampaign {
+        /// This campaign's name.
+        ours: String,
+        /// The name in the workbook.
+        theirs: String,
+    },
+    /// The signature does not match.
+    #[error("整改反馈表的隐藏校验信息被改动,不能收回")]
+    Tampered,
+    /// Made from an earlier sample.
+    #[error("这份整改反馈表是按旧样本生成的(样本指纹不一致),已过期")]
+    OldSample,
+    /// A column is missing.
+    #[error("工作表 {SHEET_RECTIFY} 缺少列 \"{0}\"")]
+    MissingColumn(String),
+    /// A column is there twice.
+    #[error("工作表 {SHEET_RECTIFY} 中 \"{name}\" 有两列({} 与 {});请删去多余的一列", column_letter(*first), column_letter(*second))]
+    TwoColumns {
+        /// The header.
+        name: String,
+        /// The first column (0-based).
+        first: usize,
+        /// The second.
+        second: usize,
+    },
+}
 
 /// Everything one unit's workbook is made from.
 pub struct RectifySpec<'a> {
@@ -40,8 +76,8 @@ pub struct RectifySpec<'a> {
     pub meta: &'a Meta,
     /// The campaign as texts name it ("2020年第一季度").
     pub campaign_title: &'a str,
-    /// The reporting deadline, YYYY-MM-DD.
-    pub deadline: &'a str,
+    /// The reporting deadline.
+    pub deadline: chrono::NaiveDate,
     /// The unit's accounts, in the order of `meta.ids`.
     pub rows: Vec<&'a RectifyRow>,
     /// The campaign is a demo: 说明 says its findings are simulated.
@@ -72,7 +108,7 @@ pub fn build(spec: &RectifySpec<'_>) -> Result<Vec<u8>> {
     write_help(&mut wb, spec)?;
     write_main(&mut wb, spec)?;
     super::write_meta(&mut wb, spec.meta)?;
-    Ok(wb.save_to_buffer()?)
+    wb.save_to_buffer()
 }
 
 /// 说明: the unit, the deadline, how to fill in.
@@ -220,13 +256,13 @@ pub fn read_returned(path: &Path, exp: &RectifyExpected<'_>) -> Result<RectifyRe
         sha256,
         meta,
     } = super::read::signed_file(path, "整改反馈表")?;
-    check_meta(&meta, exp).map_err(whole)?;
+    check_meta(&meta, exp).map_err(|e| whole(e.to_string()))?;
     let sheet =
         read_typed(path, SHEET_RECTIFY, meta.ids.len() + 1001).map_err(|e| whole(e.to_string()))?;
     let Some((_, header)) = sheet.rows.first() else {
         return Err(whole(format!("工作表 {SHEET_RECTIFY} 为空")));
     };
-    let layout = locate(header).map_err(whole)?;
+    let layout = locate(header).map_err(|e| whole(e.to_string()))?;
     let mut reader = Rows {
         display: path.display().to_string(),
         unit: meta.inspector.clone(),
@@ -254,24 +290,21 @@ pub fn read_returned(path: &Path, exp: &RectifyExpected<'_>) -> Result<RectifyRe
     })
 }
 
-fn check_meta(meta: &Meta, exp: &RectifyExpected<'_>) -> Result<(), String> {
+fn check_meta(meta: &Meta, exp: &RectifyExpected<'_>) -> Result<(), RectifyRefusal> {
     if meta.kind != MetaKind::Rectification {
-        return Err(format!(
-            "这是检查表(检查人 {}),不是整改反馈表;检查表请用 audit collect 收回",
-            meta.inspector
-        ));
+        return Err(RectifyRefusal::Inspection(meta.inspector.clone()));
     }
     if meta.campaign_id != exp.campaign_id {
-        return Err(format!(
-            "这份整改反馈表不是本项目 \"{}\" 生成的(隐藏信息中的项目为 \"{}\",项目ID 不符),或其隐藏校验信息被改动,不能收回",
-            exp.campaign, meta.campaign
-        ));
+        return Err(RectifyRefusal::OtherCampaign {
+            ours: exp.campaign.to_string(),
+            theirs: meta.campaign.clone(),
+        });
     }
     if !meta.verify(exp.secret) {
-        return Err(TAMPERED.into());
+        return Err(RectifyRefusal::Tampered);
     }
     if meta.sample_sha256 != exp.sample_sha256 {
-        return Err("这份整改反馈表是按旧样本生成的(样本指纹不一致),已过期".into());
+        return Err(RectifyRefusal::OldSample);
     }
     Ok(())
 }
@@ -282,21 +315,21 @@ struct Layout {
     fill: Vec<usize>,
 }
 
-fn locate(header: &[Cell]) -> Result<Layout, String> {
+fn locate(header: &[Cell]) -> Result<Layout, RectifyRefusal> {
     let header: Vec<String> = header
         .iter()
         .map(|d| crate::domain::text::clean(&d.text()))
         .collect();
-    let col = |name: &str| -> Result<usize, String> {
+    let col = |name: &str| -> Result<usize, RectifyRefusal> {
         let found: Vec<usize> = (0..header.len()).filter(|&c| header[c] == name).collect();
         match found.as_slice() {
             [c] => Ok(*c),
-            [] => Err(format!("工作表 {SHEET_RECTIFY} 缺少列 \"{name}\"")),
-            [a, b, ..] => Err(format!(
-                "工作表 {SHEET_RECTIFY} 中 \"{name}\" 有两列({} 与 {});请删去多余的一列",
-                column_letter(*a),
-                column_letter(*b)
-            )),
+            [] => Err(RectifyRefusal::MissingColumn(name.to_string())),
+            [a, b, ..] => Err(RectifyRefusal::TwoColumns {
+                name: name.to_string(),
+                first: *a,
+                second: *b,
+            }),
         }
     };
     Ok(Layout {
@@ -432,7 +465,7 @@ pub fn read_reply(cells: &[Cell], dates: &DateRange) -> Result<Option<Reply>, (u
     let get = |j: usize| cells.get(j).cloned().unwrap_or(Cell::Empty);
     let text = |j: usize| crate::domain::text::clean(&get(j).text());
     let (measures, outcome_text, evidence) = (text(0), text(1), text(3));
-    let date = parse_date(&get(2)).map_err(|e| (2, e))?;
+    let date = parse_date(&get(2)).map_err(|e| (2, e.to_string()))?;
     if measures.is_empty() && outcome_text.is_empty() && evidence.is_empty() && date.is_none() {
         return Ok(None);
     }

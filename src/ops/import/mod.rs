@@ -247,14 +247,19 @@ pub struct ImportOutcome {
     pub diff: Option<RegistryDiff>,
     /// The campaign had a sample, now drawn from a registry that was replaced.
     pub stale_sample: bool,
-    /// The as-of date recorded, as written in the manifest (YYYY-MM-DD).
-    pub as_of: String,
+    /// The as-of date recorded in the manifest.
+    pub as_of: chrono::NaiveDate,
     /// Where the as-of date came from ("--as-of", "台账标题行", "导入日期").
     pub as_of_from: &'static str,
     /// The campaign's registry.csv.
     pub registry_path: PathBuf,
     /// The campaign's rejects.csv.
     pub rejects_path: PathBuf,
+    /// The campaign's period (2020Q1) as recorded; None when neither `--period` nor the
+    /// folder's name gave one (the summary then asks for it).
+    pub period: Option<String>,
+    /// The campaign's folder name, for that request.
+    pub campaign_name: String,
 }
 
 /// Import a registry file into a campaign (created if new), all or nothing: on any refusal the
@@ -288,10 +293,12 @@ pub fn import(
             previous: written.previous,
             diff: written.diff,
             stale_sample: written.stale_sample,
-            as_of: as_of.0.format("%Y-%m-%d").to_string(),
+            as_of: as_of.0,
             as_of_from: as_of.1,
             registry_path: camp.path(crate::store::REGISTRY),
             rejects_path: camp.path(crate::store::REJECTS),
+            period: camp.manifest.period.clone(),
+            campaign_name: camp.manifest.name.clone(),
         }),
         Err(e) => {
             // A refusal leaves nothing: a folder this run created goes again.
@@ -679,7 +686,7 @@ fn commit_import(
     camp.secret_or_create(&mut txn)?;
     let stale_sample = camp.manifest.sample.is_some();
     let mut entry = registry_entry(req, imp, registry_sha256)?;
-    entry.as_of = Some(as_of.format("%Y-%m-%d").to_string());
+    entry.as_of = Some(as_of);
     entry.as_of_from = Some(as_of_from.to_string());
     camp.manifest.registry = Some(entry);
     camp.commit(txn)?;
@@ -828,7 +835,7 @@ mod tests {
         };
         let outcome = import(&forced, &mut ()).unwrap();
         assert_eq!(
-            (outcome.as_of.as_str(), outcome.as_of_from),
+            (outcome.as_of.to_string().as_str(), outcome.as_of_from),
             ("2020-03-20", "--as-of")
         );
     }

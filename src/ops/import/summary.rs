@@ -79,6 +79,12 @@ impl ImportOutcome {
             "台账: {}",
             self.registry_path.display()
         )));
+        if self.period.is_none() {
+            lines.push(SummaryLine::Err(format!(
+                "警告: 项目目录名“{}”不是期次(形如 2020Q1),本项目没有期次:通报将以目录名代替季度,检查日期也不按季度核对;请加 --period 2020Q1 重新导入(加 --force),或把项目目录命名为期次",
+                self.campaign_name
+            )));
+        }
         if self.stale_sample {
             lines.push(SummaryLine::Err("警告: 本项目已有样本,台账已更新,请用 audit sample --force 重新抽样(audit verify 会报告不一致)".to_string()));
         }
@@ -105,6 +111,13 @@ impl ImportOutcome {
             )),
             SummaryLine::Out(format!("账号ID 取自列 \"{}\"", imp.id_column)),
         ];
+        let guessed = guessed_types(imp);
+        if !guessed.is_empty() {
+            lines.push(SummaryLine::Err(format!(
+                "提示: 这些类型写法不在画像的 [types] 中,按名称归入: {};如有误请在 [types.aliases] 中列出后重新导入",
+                guessed.join("、")
+            )));
+        }
         let unlisted = unlisted_types(imp);
         if !unlisted.is_empty() {
             let shown: Vec<String> = unlisted
@@ -219,6 +232,26 @@ impl ImportOutcome {
     }
 }
 
+/// Spellings a profile's scheme does not list but reported under the type whose name they
+/// contain ("快手号 → 快手 12 个"), so that a wrong guess is seen.
+fn guessed_types(imp: &Imported) -> Vec<String> {
+    let scheme = &imp.profile.types;
+    if *scheme == crate::domain::profile::TypeScheme::jiangsu_2020() {
+        return Vec::new();
+    }
+    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for a in &imp.registry.accounts {
+        if let Some(t) = scheme.by_name(&a.raw.account_type) {
+            *counts.entry((a.raw.account_type.as_str(), t)).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .take(10)
+        .map(|((raw, t), n)| format!("{} → {t} {n} 个", short(raw)))
+        .collect()
+}
+
 /// Spellings a profile's own type scheme does not list, each with its count: they were filed
 /// under 其他, which the user may not have meant (微信服务号 under a scheme that lists only
 /// 微信公众号).
@@ -228,13 +261,10 @@ fn unlisted_types(imp: &Imported) -> Vec<(String, usize)> {
         return Vec::new();
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in imp
-        .registry
-        .accounts
-        .iter()
-        .filter(|a| !scheme.knows(&a.raw[0]))
-    {
-        *counts.entry(a.raw[0].as_str()).or_default() += 1;
+    for a in imp.registry.accounts.iter().filter(|a| {
+        !scheme.knows(&a.raw.account_type) && scheme.by_name(&a.raw.account_type).is_none()
+    }) {
+        *counts.entry(a.raw.account_type.as_str()).or_default() += 1;
     }
     let mut v: Vec<(String, usize)> = counts
         .into_iter()
