@@ -224,6 +224,9 @@ pub struct SheetArgs {
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,
+    /// 项目密钥 secret.key 丢失且无法从备份恢复时,生成新密钥;已发出的工作簿将全部无法核验(须全部重新发出)
+    #[arg(long)]
+    pub new_secret: bool,
 }
 
 /// 收回检查表的参数
@@ -235,7 +238,8 @@ pub struct CollectArgs {
     pub campaign: PathBuf,
     /// 检查人交回的检查表(.xlsx/.ods/.xls)
     pub files: Vec<PathBuf>,
-    /// 冲突时以此文件的答案为准(文件名或路径,可多次给出)
+    /// 以此文件为准(文件名或路径,可多次给出):解决冲突;同时在收回的文件中给出时,不论保存时间先后都采用这份
+    /// (保存时间在将来而被搁置、比已收回的更早、与另一份同时保存的副本都可这样指定)
     #[arg(long)]
     pub prefer: Vec<String>,
 }
@@ -278,6 +282,9 @@ pub struct RectifySheetsArgs {
     /// 重新生成(只替换 audit 生成且未改动的整改反馈表;已收回的整改情况保留)
     #[arg(long)]
     pub force: bool,
+    /// 项目密钥 secret.key 丢失且无法从备份恢复时,生成新密钥;已发出的工作簿将全部无法核验(须全部重新发出)
+    #[arg(long)]
+    pub new_secret: bool,
 }
 
 /// 收回整改反馈表的参数
@@ -289,6 +296,9 @@ pub struct RectifyCollectArgs {
     pub campaign: PathBuf,
     /// 责任单位交回的整改反馈表(.xlsx/.ods/.xls)
     pub files: Vec<PathBuf>,
+    /// 以这份文件为准(不论其保存时间),例如保存时间在将来而被搁置的一份;可重复
+    #[arg(long)]
+    pub prefer: Vec<String>,
 }
 
 /// 整改情况统计的参数

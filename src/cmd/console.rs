@@ -49,3 +49,17 @@ pub(crate) fn print_summary(outcome: &ImportOutcome) {
         }
     }
 }
+
+/// Name the Excel owner files (`~$…`) left out of a collect, so a user who gave them (a shell
+/// expanding `交回/*.xlsx` includes them) sees why they were not read.
+pub(crate) fn print_owner_files(files: &[std::path::PathBuf]) {
+    if files.is_empty() {
+        return;
+    }
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    println!(
+        "跳过 Excel/WPS 打开工作簿时生成的临时文件 {} 个(不是检查表): {}",
+        files.len(),
+        names.join(", ")
+    );
+}

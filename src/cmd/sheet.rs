@@ -37,6 +37,7 @@ pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
         show: args.show.clone(),
         monitor,
         force: args.force,
+        new_secret: args.new_secret,
     })
 }
 

@@ -5,7 +5,7 @@
 use super::read::{for_each_row, CsvEncoding, ReadError};
 use crate::domain::profile::{InferError, Profile};
 use crate::domain::registry::title::{title_facts, TitleFacts};
-use crate::domain::registry::{Field, HeaderMap, Registry, RegistryBuilder, Reject};
+use crate::domain::registry::{Field, HeaderMap, Registry, RegistryBuilder, Rejects};
 use std::path::Path;
 
 /// Why a registry file could not be read; each message names the file (and sheet).
@@ -72,7 +72,7 @@ pub struct Imported {
     /// The accounts taken.
     pub registry: Registry,
     /// The rows refused, with the reason.
-    pub rejects: Vec<Reject>,
+    pub rejects: Rejects,
     /// The row the header was found in.
     pub header_row: u32,
     /// Data rows read.
@@ -85,6 +85,9 @@ pub struct Imported {
     pub encoding: Option<CsvEncoding>,
     /// Cells dropped beyond the column limit.
     pub cells_beyond_limit: u64,
+    /// Cells whose invisible format characters were removed, and the first (row, column,
+    /// character).
+    pub format_cells: (u64, Option<(u32, usize, char)>),
     /// The header of the column the account ids came from.
     pub id_column: String,
     /// The province profile the regions were resolved with.
@@ -195,6 +198,7 @@ pub fn read(
         sheet: scan.info.sheet,
         encoding: scan.info.encoding,
         cells_beyond_limit: scan.info.cells_beyond_limit,
+        format_cells: (scan.info.format_cells, scan.info.first_format),
         id_column,
         profile,
         province_from,

@@ -23,6 +23,10 @@ pub enum ReportError {
     /// A report file could not be built or written.
     #[error(transparent)]
     Files(#[from] ReportFileError),
+    /// The sample no longer re-derives from the campaign's registry (re-imported under it, or
+    /// edited): no basis for a notice.
+    #[error("{0}")]
+    Redrawn(String),
     /// `--final` while sampled accounts are unchecked.
     #[error("还有 {0} 个样本账号未检查,不能生成正式通报(--final);收齐后再出正式通报,或去掉 --final 出一份草稿")]
     NotFinal(usize),
@@ -85,6 +89,18 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
     if unchecked > 0 && !req.allow_incomplete {
         refuse_incomplete(&cur, conflicts)?;
     }
+    let drawn_from = camp
+        .manifest
+        .sample
+        .as_ref()
+        .map(|d| d.registry_sha256.as_str());
+    let registry = camp.manifest.registry.as_ref().map(|r| r.sha256.as_str());
+    if drawn_from.is_some_and(|d| !d.is_empty() && Some(d) != registry) {
+        return Err(ReportError::Redrawn(format!(
+            "{}: 台账在抽样后被重新导入(registry.csv 与抽样时的 SHA-256 不一致),样本已不能由现在的台账核验,不能据此出报告;请重新抽样(audit sample --force),或恢复原台账",
+            camp.dir.display()
+        )));
+    }
     if unchecked > 0 && req.final_notice == Some(true) {
         return Err(ReportError::NotFinal(unchecked));
     }
@@ -98,7 +114,16 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
     };
     let verify_status = match crate::ops::verify::verify(camp) {
         Ok(v) if v.ok() => "通过".to_string(),
-        Ok(v) => format!("未通过({} 处不一致)", v.problems.len()),
+        // A sample that no longer re-derives from the registry (a registry re-imported with
+        // --force under it, a sample.csv edited) is no basis for a notice.
+        Ok(v) => {
+            return Err(ReportError::Redrawn(format!(
+                "{}: 样本核验未通过({} 处不一致,第一处: {});台账或样本在抽样后被改动,不能据此出报告。请运行 audit verify 查看,必要时重新抽样(audit sample --force)",
+                camp.dir.display(),
+                v.problems.len(),
+                v.problems.first().map(String::as_str).unwrap_or("")
+            )))
+        }
         Err(e) => format!("无法核验: {e}"),
     };
     let as_of = camp

@@ -27,6 +27,9 @@ const ANSWER_TAIL: [&str; 3] = ["问题描述", "检查人", "检查日期"];
 /// The last column of answers.csv: pre-filled answers and what became of them ("V6:是→否").
 /// Files written before pre-fill existed lack it; their answers had none.
 const ANSWER_PREFILL: &str = "监测预填";
+/// After it: whether the 检查人 cell names the workbook's own inspector (blank) or someone
+/// else (see [`answers::checker_note`]). Written, never read back: it follows from the row.
+const ANSWER_CHECKER_NOTE: &str = "检查人核对";
 
 /// The header of answers.csv for a catalog.
 pub fn answers_header(cat: &Catalog) -> Vec<String> {
@@ -34,6 +37,7 @@ pub fn answers_header(cat: &Catalog) -> Vec<String> {
     h.extend(crate::domain::indicators::indicator_headers(cat));
     h.extend(ANSWER_TAIL.iter().map(|s| s.to_string()));
     h.push(ANSWER_PREFILL.to_string());
+    h.push(ANSWER_CHECKER_NOTE.to_string());
     h
 }
 
@@ -51,6 +55,7 @@ pub fn answer_row(cat: &Catalog, a: &RowAnswer) -> Vec<String> {
     r.extend(answers::value_labels(cat, &a.values));
     r.extend([a.description.clone(), a.checker.clone(), a.date.clone()]);
     r.push(crate::domain::monitor::checks_text(&a.prefill));
+    r.push(answers::checker_note(a).unwrap_or_default());
     r
 }
 
@@ -246,11 +251,26 @@ impl Campaign {
             })?;
             info.push(SampleMark {
                 stratum: r[stratum].clone(),
+                key: Vec::new(),
                 reason: why,
             });
         }
         let reg = Registry::from_canonical(&header[..cut], &reg_rows)
             .map_err(|e| corrupt(e.to_string()))?;
+        // The typed key, from the account's own values in the design's strata columns.
+        if let Some(design) = &self.manifest.sample {
+            let columns: Vec<_> = design
+                .strata_columns
+                .iter()
+                .filter_map(|s| reg.column(s))
+                .collect();
+            for (mark, a) in info.iter_mut().zip(&reg.accounts) {
+                mark.key = columns
+                    .iter()
+                    .map(|c| reg.value(a, c).to_string())
+                    .collect();
+            }
+        }
         Ok((reg, info))
     }
 

@@ -7,7 +7,7 @@ pub mod title;
 
 use crate::domain::text::{clean, clean_id, match_key};
 pub use crate::domain::vocab::{Level, OwnerGroup, OwnerKind, Status};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A canonical field of the registry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -523,6 +523,72 @@ pub struct Reject {
     pub cells: Vec<String>,
 }
 
+/// The most rejected rows kept with their cells (in memory and in rejects.csv); every one past
+/// that is still counted, by reason, and the total is stated. A hostile registry of ten million
+/// junk rows costs a counter, not ten million rows.
+pub const MAX_KEPT_REJECTS: usize = 10_000;
+
+/// Rejected rows: all counted, by reason; the first [`MAX_KEPT_REJECTS`] kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rejects {
+    /// The rows kept, by row once finished.
+    kept: Vec<Reject>,
+    /// Every rejected row, by reason.
+    by_reason: BTreeMap<RejectReason, usize>,
+}
+
+impl Rejects {
+    /// Count a reject; keep it while fewer than [`MAX_KEPT_REJECTS`] are kept.
+    pub fn push(&mut self, r: Reject) {
+        *self.by_reason.entry(r.reason).or_default() += 1;
+        if self.kept.len() < MAX_KEPT_REJECTS {
+            self.kept.push(r);
+        }
+    }
+
+    /// Every rejected row, kept or not.
+    pub fn len(&self) -> usize {
+        self.by_reason.values().sum()
+    }
+
+    /// No row was rejected.
+    pub fn is_empty(&self) -> bool {
+        self.by_reason.is_empty()
+    }
+
+    /// The kept rows.
+    pub fn iter(&self) -> std::slice::Iter<'_, Reject> {
+        self.kept.iter()
+    }
+
+    /// Rejected rows not kept (counted only).
+    pub fn omitted(&self) -> usize {
+        self.len() - self.kept.len()
+    }
+
+    /// How many rows each reason rejected (all of them, kept or not).
+    pub fn by_reason(&self) -> &BTreeMap<RejectReason, usize> {
+        &self.by_reason
+    }
+
+    /// Rejected rows of one reason (all of them).
+    pub fn count(&self, reason: RejectReason) -> usize {
+        self.by_reason.get(&reason).copied().unwrap_or(0)
+    }
+
+    fn sort(&mut self) {
+        self.kept.sort_by_key(|r| r.row);
+    }
+}
+
+impl<'a> IntoIterator for &'a Rejects {
+    type Item = &'a Reject;
+    type IntoIter = std::slice::Iter<'a, Reject>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.kept.iter()
+    }
+}
+
 /// Where the header was found and what each column means.
 #[derive(Clone, Debug)]
 pub struct HeaderMap {
@@ -670,7 +736,7 @@ pub struct RegistryBuilder {
     header: HeaderMap,
     cache: Cache,
     accounts: Vec<(u32, Account)>,
-    rejects: Vec<Reject>,
+    rejects: Rejects,
     /// Data rows pushed so far, blank ones included.
     pub rows_read: u64,
     /// Rows skipped because every cell was blank.
@@ -698,7 +764,7 @@ impl RegistryBuilder {
             header,
             cache: Cache::default(),
             accounts: Vec::new(),
-            rejects: Vec::new(),
+            rejects: Rejects::default(),
             rows_read: 0,
             blank_rows: 0,
             types: None,
@@ -991,7 +1057,7 @@ impl RegistryBuilder {
 
     /// Place every account's region through `profile` (see `place`), reject every copy of a
     /// duplicated id, and return the registry and the rejects by row.
-    pub fn finish(mut self, profile: &crate::domain::profile::Profile) -> (Registry, Vec<Reject>) {
+    pub fn finish(mut self, profile: &crate::domain::profile::Profile) -> (Registry, Rejects) {
         self.place(profile);
         let mut counts: HashMap<&str, u32> = HashMap::with_capacity(self.accounts.len());
         for (_, a) in &self.accounts {
@@ -1007,7 +1073,7 @@ impl RegistryBuilder {
         if dup.is_empty() {
             // The common case: no copy of a million accounts.
             let accounts = self.accounts.into_iter().map(|(_, a)| a).collect();
-            rejects.sort_by_key(|r| r.row);
+            rejects.sort();
             return (
                 Registry {
                     extra_headers,
@@ -1032,13 +1098,15 @@ impl RegistryBuilder {
                     row,
                     reason: RejectReason::DuplicateId,
                     detail: format!(
-                        "账号ID \"{}\" 出现 {} 次(第 {} 行)",
+                        "账号ID \"{}\" 出现 {} 次(第 {} 行{})",
                         a.id,
                         rows.len(),
                         rows.iter()
+                            .take(10)
                             .map(|r| r.to_string())
                             .collect::<Vec<_>>()
-                            .join("、")
+                            .join("、"),
+                        if rows.len() > 10 { " 等" } else { "" }
                     ),
                     cells,
                 });
@@ -1046,7 +1114,7 @@ impl RegistryBuilder {
                 accounts.push(a);
             }
         }
-        rejects.sort_by_key(|r| r.row);
+        rejects.sort();
         (
             Registry {
                 extra_headers,

@@ -665,7 +665,7 @@ pub fn repeat_offenders(
 }
 
 /// The stratum frames and observations for the weighted estimator.
-fn design_frames(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<String, usize>) {
+fn design_frames(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<Vec<String>, usize>) {
     let frames = c
         .design
         .strata
@@ -679,7 +679,7 @@ fn design_frames(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<String, usize>
         .strata
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.key.join("/"), i))
+        .map(|(i, s)| (s.key.clone(), i))
         .collect();
     (frames, index)
 }
@@ -687,7 +687,7 @@ fn design_frames(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<String, usize>
 /// The checked sample as the estimator sees it, with `pred` marking the domain.
 fn observations<F: Fn(&Account) -> bool>(
     c: &CampaignData,
-    index: &HashMap<String, usize>,
+    index: &HashMap<Vec<String>, usize>,
     pred: F,
 ) -> Vec<Obs> {
     c.sample
@@ -696,7 +696,7 @@ fn observations<F: Fn(&Account) -> bool>(
         .filter_map(|(a, m)| {
             let o = c.outcomes.get(&a.id)?;
             Some(Obs {
-                stratum: *index.get(&m.stratum)?,
+                stratum: *index.get(&m.key)?,
                 certainty: m.reason != Reason::Random,
                 in_domain: pred(a),
                 qualified: o.verdict.qualified,
@@ -939,7 +939,7 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
             .sample
             .iter()
             .zip(&c.marks)
-            .filter(|(a, m)| m.stratum == key && c.outcomes.contains_key(&a.id))
+            .filter(|(a, m)| m.key == st.key && c.outcomes.contains_key(&a.id))
             .count();
         t.rows.push(vec![
             Cell::Text(key),

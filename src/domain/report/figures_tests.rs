@@ -148,6 +148,7 @@ fn campaign(name: &str, failing: &[&str]) -> CampaignData {
         .iter()
         .map(|_| SampleMark {
             stratum: "全部".into(),
+            key: vec!["全部".into()],
             reason: Reason::Random,
         })
         .collect();

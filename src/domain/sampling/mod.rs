@@ -17,8 +17,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// Where a sampled account sits in the design: the sample file's last columns, read back.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SampleMark {
-    /// Stratum key, its values joined with "/".
+    /// Stratum key, its values joined with "/", as sample.csv shows it (for people only: two
+    /// strata can join to the same text).
     pub stratum: String,
+    /// The stratum key itself: the account's value in each strata column, in order. What
+    /// strata are matched by.
+    pub key: Vec<String>,
     /// Why the account is in the sample (random, take-all, re-check).
     pub reason: Reason,
 }

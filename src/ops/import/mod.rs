@@ -560,11 +560,7 @@ fn refuse_wrong_scope(req: &ImportRequest, imp: &Imported) -> Result<(), ImportE
 
 /// Most rows of another province mean the province is wrong, not the rows.
 fn refuse_wrong_province(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError> {
-    let foreign = imp
-        .rejects
-        .iter()
-        .filter(|r| r.reason == registry::RejectReason::ForeignRegion)
-        .count();
+    let foreign = imp.rejects.count(registry::RejectReason::ForeignRegion);
     if foreign > imp.registry.accounts.len() {
         return Err(ImportError::WrongProvince {
             file: req.file.clone(),
@@ -683,7 +679,7 @@ fn commit_import(
         txn.remove(crate::store::PROFILE);
         camp.manifest.profile_sha256 = None;
     }
-    camp.secret_or_create(&mut txn)?;
+    camp.secret_or_create(&mut txn, false)?;
     let stale_sample = camp.manifest.sample.is_some();
     let mut entry = registry_entry(req, imp, registry_sha256)?;
     entry.as_of = Some(as_of);
@@ -769,20 +765,39 @@ fn changes_table(prev: &Registry, cur: &Registry, d: &RegistryDiff) -> Vec<Vec<S
 }
 
 /// The rejects.csv rows: source file, sheet, row, reason, explanation, the row's cells.
+/// Rows past [`registry::MAX_KEPT_REJECTS`] are counted in a last row, not listed.
 fn rejects_rows(file: &str, imp: &Imported) -> Vec<Vec<String>> {
-    imp.rejects
+    let sheet = imp.sheet.clone().unwrap_or_default();
+    let mut rows: Vec<Vec<String>> = imp
+        .rejects
         .iter()
         .map(|r| {
             vec![
                 file.to_string(),
-                imp.sheet.clone().unwrap_or_default(),
+                sheet.clone(),
                 r.row.to_string(),
                 r.reason.label().to_string(),
                 r.detail.clone(),
                 r.cells.join(" | "),
             ]
         })
-        .collect()
+        .collect();
+    let omitted = imp.rejects.omitted();
+    if omitted > 0 {
+        rows.push(vec![
+            file.to_string(),
+            sheet,
+            String::new(),
+            "未列出".to_string(),
+            format!(
+                "共 {} 行被拒收,以上只列出前 {} 行,其余 {omitted} 行只计数",
+                imp.rejects.len(),
+                imp.rejects.len() - omitted
+            ),
+            String::new(),
+        ]);
+    }
+    rows
 }
 
 #[cfg(test)]

@@ -151,6 +151,13 @@ impl ImportOutcome {
         if let Some(e) = imp.encoding {
             lines.push(SummaryLine::Out(format!("CSV 编码: {e}")));
         }
+        if let (n, Some((row, col, c))) = imp.format_cells {
+            lines.push(SummaryLine::Err(format!(
+                "警告: 从 {n} 个单元格中删去了不可见的格式字符(第一个在第 {row} 行第 {} 列: U+{:04X});这类字符(文字方向控制、零宽字符)会让名称或编号看起来与实际不同",
+                col + 1,
+                c as u32
+            )));
+        }
         if imp.cells_beyond_limit > 0 {
             lines.push(SummaryLine::Err(format!(
                 "警告: 忽略了 {} 个位于第 {} 列之后的单元格(远离表格的零散单元格)",
@@ -209,15 +216,19 @@ impl ImportOutcome {
             return Vec::new();
         }
         let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
-        for r in &imp.rejects {
-            *by_reason.entry(r.reason.label()).or_default() += 1;
+        for (reason, n) in imp.rejects.by_reason() {
+            *by_reason.entry(reason.label()).or_default() += n;
         }
         let parts: Vec<String> = by_reason
             .iter()
             .map(|(k, v)| format!("{k} {v} 行"))
             .collect();
+        let listed = match imp.rejects.omitted() {
+            0 => String::new(),
+            n => format!("(只列出前 {} 行,其余 {n} 行只计数)", imp.rejects.len() - n),
+        };
         let mut lines = vec![SummaryLine::Err(format!(
-            "警告: {} 行被拒收({}),明细见 {}",
+            "警告: {} 行被拒收({}),明细见 {}{listed}",
             imp.rejects.len(),
             parts.join(","),
             self.rejects_path.display()
