@@ -25,7 +25,7 @@ fn main() {
             .registry
             .accounts
             .iter()
-            .map(Registry::canonical_row)
+            .map(|a| Registry::canonical_row(a, false))
             .collect();
         let bytes = audit::domain::csv_text::csv_bytes(&imp.registry.canonical_header(), &rows)
             .expect("csv");
@@ -56,6 +56,7 @@ fn main() {
             exclude: Vec::new(),
             seed: 20200320 + rep,
             region_order: Vec::new(),
+            group_order: Vec::new(),
         };
         let t = Instant::now();
         let drawn = sampling::draw(&reg, &spec).expect("draw");

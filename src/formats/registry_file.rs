@@ -44,6 +44,16 @@ pub enum RegistryFileError {
         /// The header's row.
         header_row: u32,
     },
+    /// The profile's `town_column` is not a column of the file.
+    #[error("{place}: 配置文件的 town_column = \"{column}\" 不是台账的列;台账的列为: {found}")]
+    NoTownColumn {
+        /// The file and sheet.
+        place: String,
+        /// The column the profile names.
+        column: String,
+        /// The headers the file has.
+        found: String,
+    },
     /// The province could not be told from the file.
     #[error("{file}: {error},例如 --province 江苏")]
     Province {
@@ -132,7 +142,12 @@ pub fn read(
         .as_ref()
         .map(|(p, _)| p.types.clone())
         .filter(|t| *t != crate::domain::profile::TypeScheme::jiangsu_2020());
-    let scan = scan_rows(path, sheet, encoding, custom_types, progress)?;
+    let own_level = given
+        .as_ref()
+        .map_or(crate::domain::vocab::Level::Province, |(p, _)| {
+            p.scope.own_level()
+        });
+    let scan = scan_rows(path, sheet, encoding, (custom_types, own_level), progress)?;
     let place = format!(
         "{file}{}",
         scan.info
@@ -161,6 +176,15 @@ pub fn read(
         Some(g) => g,
         None => choose_province(&file, &title, &builder)?,
     };
+    if let Some(column) = &profile.town_column {
+        if builder.extra_column(column).is_none() {
+            return Err(RegistryFileError::NoTownColumn {
+                place,
+                column: column.clone(),
+                found: builder.header().headers.join(", "),
+            });
+        }
+    }
     let (registry, rejects) = builder.finish(&profile);
     if registry.accounts.is_empty() && rejects.is_empty() {
         return Err(RegistryFileError::NoData { place, header_row });
@@ -202,7 +226,10 @@ fn scan_rows(
     path: &Path,
     sheet: Option<&str>,
     encoding: Option<CsvEncoding>,
-    custom_types: Option<crate::domain::profile::TypeScheme>,
+    (custom_types, own_level): (
+        Option<crate::domain::profile::TypeScheme>,
+        crate::domain::vocab::Level,
+    ),
     progress: &dyn Fn(u64),
 ) -> Result<Scan, RegistryFileError> {
     let mut before_header: Vec<(u32, Vec<String>)> = Vec::new();
@@ -219,7 +246,7 @@ fn scan_rows(
         }
         match HeaderMap::detect(r.number, r.cells) {
             Ok(h) => {
-                let b = RegistryBuilder::new(h);
+                let b = RegistryBuilder::new(h).with_own_level(own_level);
                 builder = Some(match custom_types.clone() {
                     Some(scheme) => b.with_types(scheme),
                     None => b,

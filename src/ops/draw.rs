@@ -176,6 +176,7 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
             )
         }
     };
+    let profile = camp.profile()?;
     let spec = Spec {
         strata: req.strata.clone(),
         allocation: allocation_spec(camp, req, &reg)?,
@@ -187,7 +188,9 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         recheck,
         exclude,
         seed,
-        region_order: camp.profile()?.prefecture_order(),
+        region_order: profile.prefecture_order(),
+        group_order: crate::domain::groups::ReportingGroups::new(&profile, reg.accounts.iter())
+            .key_order(),
     };
     let (drawn, empty_selections) = run_sampler(&reg, &spec, req.allow_empty)?;
     let mut outcome = DrawOutcome {

@@ -201,7 +201,12 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<IssueOutcome, Is
     let catalog_sha = crate::domain::digest::sha256_hex(catalog_text.as_bytes());
     check_reissue(camp, req, &catalog_sha)?;
     let profile = camp.profile()?;
-    let groups = assignment(&sample, &req.assignment, &profile.prefecture_order())?;
+    // A region's (a city's district's) accounts stay with one inspector, in report order.
+    let reporting = crate::domain::groups::ReportingGroups::new(
+        &profile,
+        camp.registry()?.accounts.iter().chain(&sample.accounts),
+    );
+    let groups = assignment(&sample, &req.assignment, &reporting)?;
     let finding = finding_columns(&sample, req.show.as_deref())?;
     let monitored = match &req.monitor {
         Some(m) => Some(monitor_plan(camp, m, catalog, &sample, &profile)?),
@@ -346,16 +351,17 @@ fn make_workbooks(
 fn assignment(
     sample: &Registry,
     how: &Assignment,
-    region_order: &[String],
+    reporting: &crate::domain::groups::ReportingGroups,
 ) -> Result<Vec<(String, Vec<String>)>, IssueError> {
     let items: Vec<Item> = sample
         .accounts
         .iter()
         .map(|a| Item {
             id: &a.id,
-            region: &a.region,
+            region: reporting.key(a),
         })
         .collect();
+    let region_order = reporting.key_order();
     match how {
         Assignment::Mapping { source, map } => {
             assignment::by_mapping(&items, &map.by_id, &map.by_region).map_err(|missing| {
@@ -379,7 +385,7 @@ fn assignment(
                     size: items.len(),
                 });
             }
-            Ok(assignment::balanced(&items, n, region_order))
+            Ok(assignment::balanced(&items, n, &region_order))
         }
     }
 }

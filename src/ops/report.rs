@@ -107,7 +107,7 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
     // The profile may make the final notice the default; an incomplete report is never final.
     let final_notice =
         req.final_notice.unwrap_or(cur.profile.issuer.final_notice) && unchecked == 0;
-    let parties = parties(&req.parties, &cur.profile.issuer);
+    let parties = parties(&req.parties, &cur.profile);
     let follow_up = match previous_camps.first() {
         Some(p) => follow_up(p, &cur)?,
         None => None,
@@ -167,12 +167,14 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
     })
 }
 
-/// The command line's parties over the profile's `[issuer]`.
-fn parties(given: &NoticeParties, issuer: &crate::domain::profile::Issuer) -> NoticeParties {
+/// The command line's parties over the profile's `[issuer]`, over the scope's usual 主送 and
+/// 署名 (a city's "各市(县)区人民政府，市各委办局"; none for a province, whose draft keeps 【】).
+fn parties(given: &NoticeParties, profile: &crate::domain::profile::Profile) -> NoticeParties {
+    let (issuer, words) = (&profile.issuer, profile.words());
     let or = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
     NoticeParties {
-        to: or(&given.to, &issuer.to),
-        issuer: or(&given.issuer, &issuer.name),
+        to: or(&given.to, &issuer.to).or(words.addressee),
+        issuer: or(&given.issuer, &issuer.name).or(words.issuer),
         mark: or(&given.mark, &issuer.mark),
         doc_number: or(&given.doc_number, &issuer.doc_number),
         cc: or(&given.cc, &issuer.cc),

@@ -60,7 +60,7 @@ fn verify_design(
     if reg_sha != design.registry_sha256 {
         problems.push("台账 registry.csv 在抽样后被修改(SHA-256 不一致)".to_string());
     }
-    let spec = recorded_spec(camp, design)?;
+    let spec = recorded_spec(camp, design, reg)?;
     let drawn = sampling::draw(reg, &spec)
         .map_err(|e| StoreError::Missing(format!("按记录的设计重新抽样失败: {e}")))?;
     if drawn.strata != design.strata {
@@ -89,8 +89,13 @@ fn verify_design(
 
 /// The sampling spec the manifest records: the same allocation, strata, take-all rules, lists
 /// and seed the sample was drawn with.
-fn recorded_spec(camp: &Campaign, design: &sampling::Design) -> Result<Spec, StoreError> {
+fn recorded_spec(
+    camp: &Campaign,
+    design: &sampling::Design,
+    reg: &crate::domain::registry::Registry,
+) -> Result<Spec, StoreError> {
     let ids = |f: &Option<String>| camp.id_list(f);
+    let profile = camp.profile()?;
     let allocation = match design.allocation.as_str() {
         "proportional" => AllocationSpec::Proportional,
         "equal" => AllocationSpec::Equal,
@@ -130,7 +135,9 @@ fn recorded_spec(camp: &Campaign, design: &sampling::Design) -> Result<Spec, Sto
         recheck: ids(&design.recheck_ids_file)?,
         exclude: ids(&design.exclude_ids_file)?,
         seed: design.seed,
-        region_order: camp.profile()?.prefecture_order(),
+        region_order: profile.prefecture_order(),
+        group_order: crate::domain::groups::ReportingGroups::new(&profile, reg.accounts.iter())
+            .key_order(),
     })
 }
 

@@ -227,6 +227,10 @@ pub struct Manifest {
     /// SHA-256 of profile.toml, when import was given --profile.
     #[serde(default)]
     pub profile_sha256: Option<String>,
+    /// The city or county the campaign covers (official name, "无锡市"), from the profile's
+    /// `scope` or `import --scope`; absent for a province-wide campaign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     /// Set by `audit demo`: the inspection answers are simulated, and every output says so.
     #[serde(default)]
     pub simulated: bool,

@@ -299,37 +299,68 @@ impl Campaign {
     }
 
     /// The campaign's province profile: profile.toml (hash-checked) when import was given one,
-    /// else the built-in profile of its province (Jiangsu for campaigns from before provinces).
+    /// else the built-in profile of its province (Jiangsu for campaigns from before provinces),
+    /// scoped to the city or county the manifest records.
     pub fn profile(&self) -> Result<crate::domain::profile::Profile, StoreError> {
         use crate::domain::profile::{province, Profile};
-        if let Some(sha) = &self.manifest.profile_sha256 {
-            let path = self.path(super::PROFILE);
-            let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => StoreError::Corrupt {
+        let path = self.path(super::PROFILE);
+        let mut profile = match self.profile_text()? {
+            Some(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                Profile::parse(&text).map_err(|e| StoreError::Corrupt {
                     path: path.clone(),
-                    detail: "配置文件缺失(导入时用了 --profile);请用 import --profile 重新导入"
-                        .into(),
-                },
-                _ => StoreError::io(&path, e),
-            })?;
-            if &crate::domain::digest::sha256_hex(&bytes) != sha {
-                return Err(StoreError::Corrupt {
-                    path,
-                    detail: "导入后被改动过(SHA-256 不一致);请用 import --profile 重新导入".into(),
-                });
+                    detail: e.to_string(),
+                })?
             }
-            let text = String::from_utf8_lossy(&bytes);
-            return Profile::parse(&text).map_err(|e| StoreError::Corrupt {
+            None => {
+                let name = self.manifest.province.as_deref().unwrap_or("江苏省");
+                let p = province(name).ok_or_else(|| StoreError::Corrupt {
+                    path: self.path(super::MANIFEST),
+                    detail: format!("province = \"{name}\" 不是已知的省份"),
+                })?;
+                Profile::builtin(p)
+            }
+        };
+        if let Some(scope) = &self.manifest.scope {
+            let corrupt = |detail: String| StoreError::Corrupt {
+                path: self.path(super::MANIFEST),
+                detail,
+            };
+            let before = profile.scope.clone();
+            profile
+                .set_scope(scope)
+                .map_err(|e| corrupt(format!("scope = \"{scope}\": {e}")))?;
+            if before.unit().is_some() && before != profile.scope {
+                return Err(corrupt(format!(
+                    "scope = \"{scope}\" 与 {} 的检查范围不一致;请重新导入台账",
+                    super::PROFILE
+                )));
+            }
+        }
+        Ok(profile)
+    }
+
+    /// The bytes of profile.toml (hash-checked) when import was given a profile file; None for a
+    /// campaign on its province's built-in profile.
+    pub fn profile_text(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        let Some(sha) = &self.manifest.profile_sha256 else {
+            return Ok(None);
+        };
+        let path = self.path(super::PROFILE);
+        let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => StoreError::Corrupt {
                 path: path.clone(),
-                detail: e.to_string(),
+                detail: "配置文件缺失(导入时用了 --profile);请用 import --profile 重新导入".into(),
+            },
+            _ => StoreError::io(&path, e),
+        })?;
+        if &crate::domain::digest::sha256_hex(&bytes) != sha {
+            return Err(StoreError::Corrupt {
+                path,
+                detail: "导入后被改动过(SHA-256 不一致);请用 import --profile 重新导入".into(),
             });
         }
-        let name = self.manifest.province.as_deref().unwrap_or("江苏省");
-        let p = province(name).ok_or_else(|| StoreError::Corrupt {
-            path: self.path(super::MANIFEST),
-            detail: format!("province = \"{name}\" 不是已知的省份"),
-        })?;
-        Ok(Profile::builtin(p))
+        Ok(Some(bytes))
     }
 
     /// Every answer row kept (the latest version of every workbook, of any sample).

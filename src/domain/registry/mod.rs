@@ -166,6 +166,10 @@ pub struct Account {
     /// The county-level division (县(市、区)) the region names, e.g. "昆山市"; empty when the
     /// registry gives only the city, or for provincial accounts.
     pub county: String,
+    /// In a campaign scoped to a city or a county: the group the notice reports the account
+    /// under (the scope's own departments, a county-level unit, a 乡镇/街道 or a zone); empty in
+    /// a province-wide campaign, whose groups follow level and 地区.
+    pub group: String,
     /// Every other column, verbatim, in the order of `Registry::extra_headers`.
     pub extra: Vec<String>,
 }
@@ -207,7 +211,12 @@ pub enum GroupColumn {
     Field(Field),
     /// An extra column, by its index in `Registry::extra_headers`.
     Extra(usize),
+    /// The group the notice reports the account under (通报分组), in a city or county campaign.
+    Group,
 }
+
+/// Names of the [`GroupColumn::Group`] column on the command line (`--strata group,type`).
+const GROUP_NAMES: [&str; 3] = ["group", "分组", GROUP_LABEL];
 
 /// An imported registry (备案台账): every account, whatever its status, and the headers of the
 /// columns kept verbatim.
@@ -222,6 +231,10 @@ pub struct Registry {
 /// Header of the county column of the canonical CSV, after the raw labels. Registries imported
 /// before it existed lack it and are still read.
 pub const COUNTY_LABEL: &str = "县(市、区)";
+
+/// Header of the reporting-group column of the canonical CSV, after the county column; written
+/// only for a city or county campaign (see [`Account::group`]).
+pub const GROUP_LABEL: &str = "通报分组";
 
 /// Raw header labels of the canonical CSV, after the extras are appended.
 pub const RAW_LABELS: [&str; 5] = [
@@ -271,6 +284,9 @@ impl Registry {
             return Some(GroupColumn::Field(f));
         }
         let k = match_key(name);
+        if GROUP_NAMES.iter().any(|g| match_key(g) == k) && self.has_groups() {
+            return Some(GroupColumn::Group);
+        }
         self.extra_headers
             .iter()
             .position(|h| match_key(h) == k)
@@ -282,6 +298,7 @@ impl Registry {
         match c {
             GroupColumn::Field(f) => a.get(*f),
             GroupColumn::Extra(i) => a.extra.get(*i).map(String::as_str).unwrap_or(""),
+            GroupColumn::Group => &a.group,
         }
     }
 
@@ -290,7 +307,14 @@ impl Registry {
         match c {
             GroupColumn::Field(f) => f.label().to_string(),
             GroupColumn::Extra(i) => self.extra_headers.get(*i).cloned().unwrap_or_default(),
+            GroupColumn::Group => GROUP_LABEL.to_string(),
         }
+    }
+
+    /// Whether the accounts carry reporting groups (a city or county campaign): the canonical
+    /// CSV then has the 通报分组 column.
+    pub fn has_groups(&self) -> bool {
+        self.accounts.iter().any(|a| !a.group.is_empty())
     }
 
     /// Header of the canonical CSV.
@@ -298,27 +322,30 @@ impl Registry {
         let mut h: Vec<String> = Field::ALL.iter().map(|f| f.label().to_string()).collect();
         h.extend(RAW_LABELS.iter().map(|s| s.to_string()));
         h.push(COUNTY_LABEL.to_string());
+        if self.has_groups() {
+            h.push(GROUP_LABEL.to_string());
+        }
         h.extend(self.extra_headers.iter().cloned());
         h
     }
 
-    /// The canonical row's cells, borrowed (for writing a million rows without copying them).
-    pub fn canonical_fields(a: &Account) -> impl Iterator<Item = &str> {
+    /// The canonical row's cells, borrowed (for writing a million rows without copying them);
+    /// `groups` as [`Registry::has_groups`] says, once for the whole registry.
+    pub fn canonical_fields(a: &Account, groups: bool) -> impl Iterator<Item = &str> {
         Field::ALL
             .iter()
             .map(move |f| a.get(*f))
             .chain(a.raw.in_order())
             .chain(std::iter::once(a.county.as_str()))
+            .chain(groups.then_some(a.group.as_str()))
             .chain(a.extra.iter().map(String::as_str))
     }
 
     /// The canonical CSV row of an account, owned (`canonical_fields` borrows instead).
-    pub fn canonical_row(a: &Account) -> Vec<String> {
-        let mut r: Vec<String> = Field::ALL.iter().map(|f| a.get(*f).to_string()).collect();
-        r.extend(a.raw.in_order().map(str::to_string));
-        r.push(a.county.clone());
-        r.extend(a.extra.iter().cloned());
-        r
+    pub fn canonical_row(a: &Account, groups: bool) -> Vec<String> {
+        Registry::canonical_fields(a, groups)
+            .map(str::to_string)
+            .collect()
     }
 
     /// Rebuild from the canonical CSV rows (header first). The rows are consumed: each cell's
@@ -345,7 +372,8 @@ impl Registry {
             });
         }
         let has_county = header.get(fixed).is_some_and(|h| h == COUNTY_LABEL);
-        let extras_from = fixed + usize::from(has_county);
+        let has_group = has_county && header.get(fixed + 1).is_some_and(|h| h == GROUP_LABEL);
+        let extras_from = fixed + usize::from(has_county) + usize::from(has_group);
         let extra_headers = header[extras_from..].to_vec();
         let rows = rows.into_iter();
         let mut accounts = Vec::with_capacity(rows.size_hint().0);
@@ -357,7 +385,12 @@ impl Registry {
                     header: header.len(),
                 });
             }
-            accounts.push(canonical_account(r, i + 2, has_county, extras_from)?);
+            accounts.push(canonical_account(
+                r,
+                i + 2,
+                (has_county, has_group),
+                extras_from,
+            )?);
         }
         Ok(Registry {
             extra_headers,
@@ -389,9 +422,10 @@ impl Registry {
 fn canonical_account(
     mut r: Vec<String>,
     line: usize,
-    has_county: bool,
+    (has_county, has_group): (bool, bool),
     extras_from: usize,
 ) -> Result<Account, CanonicalError> {
+    let fixed = Field::ALL.len() + RAW_LABELS.len();
     let bad = |what: &'static str, v: &str| CanonicalError::Value {
         line,
         what,
@@ -419,8 +453,9 @@ fn canonical_account(
             owner_kind: g(12),
             status: g(13),
         },
-        county: if has_county {
-            g(Field::ALL.len() + RAW_LABELS.len())
+        county: if has_county { g(fixed) } else { String::new() },
+        group: if has_group {
+            g(fixed + 1)
         } else {
             String::new()
         },
@@ -467,6 +502,10 @@ pub enum RejectReason {
     AmbiguousRegion,
     /// 所属地区 is no division of any province.
     UnknownRegion,
+    /// The account lies outside the campaign's city or county (another city, or a level above).
+    OutsideScope,
+    /// 所属地区 and 开设主体 do not say which of the scope's groups the account belongs to.
+    UnplacedInScope,
 }
 
 impl RejectReason {
@@ -485,6 +524,8 @@ impl RejectReason {
             RejectReason::ForeignRegion => "不属于本省",
             RejectReason::AmbiguousRegion => "地区有歧义",
             RejectReason::UnknownRegion => "地区无法识别",
+            RejectReason::OutsideScope => "不属于本次检查范围",
+            RejectReason::UnplacedInScope => "未写明所属地区",
         }
     }
 }
@@ -721,6 +762,8 @@ pub struct RegistryBuilder {
     /// Rows skipped because every cell was blank.
     pub blank_rows: u64,
     types: Option<crate::domain::profile::TypeScheme>,
+    /// The level of the campaign's own departments: rows at it may leave 所属地区 empty.
+    own_level: Level,
 }
 
 fn is_total_row(cells: &[String]) -> bool {
@@ -745,7 +788,15 @@ impl RegistryBuilder {
             rows_read: 0,
             blank_rows: 0,
             types: None,
+            own_level: Level::Province,
         }
+    }
+
+    /// For a city or county campaign: rows at the scope's own level (市级 for a city) may leave
+    /// 所属地区 empty, as 省级 rows may in a province's registry.
+    pub fn with_own_level(mut self, level: Level) -> Self {
+        self.own_level = level;
+        self
     }
 
     /// Classify account types by a profile's own scheme (微信/微博/抖音/今日头条/其他 …)
@@ -866,6 +917,7 @@ impl RegistryBuilder {
                 status: status_raw,
             },
             county: String::new(),
+            group: String::new(),
             extra,
         })
     }
@@ -897,7 +949,7 @@ impl RegistryBuilder {
     }
 
     /// The normalised level (None when not recognised), once every required value is there; a
-    /// region is required below the provincial level.
+    /// region is required below the campaign's own level (省级 for a province).
     fn level_if_complete(&mut self, raw: &RawRow) -> RowResult<Option<&'static str>> {
         let mut missing = Vec::new();
         for (f, v) in [
@@ -912,7 +964,10 @@ impl RegistryBuilder {
             }
         }
         let level = self.cache.get(0, &raw.level_raw, normalize::level);
-        if raw.region_raw.is_empty() && level.is_some_and(|l| l != "省级") {
+        let below_own = level
+            .and_then(Level::parse)
+            .is_some_and(|l| l > self.own_level);
+        if raw.region_raw.is_empty() && below_own {
             missing.push(Field::Region.label());
         }
         if !missing.is_empty() {
@@ -971,6 +1026,16 @@ impl RegistryBuilder {
             })
     }
 
+    /// The index among the extra columns (an account's `extra`) of the column headed `name`,
+    /// matched as headers are.
+    pub fn extra_column(&self, name: &str) -> Option<usize> {
+        let k = match_key(name);
+        self.header
+            .extras
+            .iter()
+            .position(|(h, _)| match_key(h) == k)
+    }
+
     /// The distinct 所属地区 texts of non-provincial accounts, for guessing the province.
     pub fn raw_regions(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self
@@ -990,8 +1055,12 @@ impl RegistryBuilder {
         // In place: a second vector of a million accounts would double the import's peak.
         let mut cache = place::RegionCache::default();
         let mut refused = Vec::new();
+        let town = profile
+            .town_column
+            .as_deref()
+            .and_then(|c| self.extra_column(c));
         for (i, (row, a)) in self.accounts.iter_mut().enumerate() {
-            if let Err(e) = place::place(a, profile, &mut cache) {
+            if let Err(e) = place::place(a, profile, &mut cache, town) {
                 self.rejects.push(place::reject(*row, a, &e));
                 refused.push(i);
             }
@@ -1043,7 +1112,7 @@ impl RegistryBuilder {
         for (row, a) in self.accounts {
             if dup.contains(&a.id) {
                 let rows = &dup_rows[&a.id];
-                let mut cells = Registry::canonical_row(&a);
+                let mut cells = Registry::canonical_row(&a, false);
                 cells.truncate(Field::ALL.len());
                 rejects.push(Reject {
                     row,

@@ -184,6 +184,15 @@ pub struct Design {
     pub strata: Vec<StratumDesign>,
 }
 
+impl Design {
+    /// Whether the sample is every account in operation (a census, 全覆盖检查): nothing was
+    /// excluded from the frame and every frame unit was taken.
+    pub fn is_census(&self) -> bool {
+        let taken: u64 = self.strata.iter().map(|s| s.total).sum();
+        self.frame_size > 0 && self.excluded == 0 && taken == self.frame_size
+    }
+}
+
 /// One stratum's part of the design: its size, certainty units and draw.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct StratumDesign {
@@ -386,6 +395,9 @@ pub struct Spec {
     /// The province's prefectures (short names) in official code order: region strata sort so.
     /// Empty means Jiangsu's order.
     pub region_order: Vec<String>,
+    /// A city's or county's reporting groups in report order (`ReportingGroups::key_order`):
+    /// `group` strata sort so.
+    pub group_order: Vec<String>,
 }
 
 /// Why a unit is in the sample (sample.csv's 入样方式).
@@ -467,7 +479,11 @@ pub struct Drawn {
     pub size: u64,
 }
 
-fn rank_value(col: &str, v: &str, region_order: &[String]) -> (usize, String) {
+fn rank_value(
+    col: &str,
+    v: &str,
+    (region_order, group_order): (&[String], &[String]),
+) -> (usize, String) {
     let pos = |list: &[&str]| list.iter().position(|x| *x == v);
     match col {
         "level" => pos(&LEVELS)
@@ -477,6 +493,11 @@ fn rank_value(col: &str, v: &str, region_order: &[String]) -> (usize, String) {
             .map(|i| (i, String::new()))
             .unwrap_or((99, v.into())),
         "region" => region_rank_in(region_order, v),
+        "group" => group_order
+            .iter()
+            .position(|g| g == v)
+            .map(|i| (i, String::new()))
+            .unwrap_or((usize::MAX, v.to_string())),
         _ => (0, v.to_string()),
     }
 }
@@ -485,6 +506,7 @@ fn column_key(c: &GroupColumn) -> &'static str {
     match c {
         GroupColumn::Field(f) => f.key(),
         GroupColumn::Extra(_) => "",
+        GroupColumn::Group => "group",
     }
 }
 
@@ -608,7 +630,7 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
         &columns,
         &frame,
         (&take_all, &recheck),
-        &spec.region_order,
+        (&spec.region_order, &spec.group_order),
     );
     let certainty: u64 = strata.iter().map(|s| s.certain.len() as u64).sum();
     let frame_size = frame.len() as u64;
@@ -649,15 +671,28 @@ fn not_in(list: &[String], known: &HashSet<&str>) -> Vec<String> {
 /// records `--strata` and the minimum, so a redraw (`audit verify`) crosses the same strata.
 pub fn effective_strata(reg: &Registry, spec: &Spec) -> Vec<String> {
     let mut strata = spec.strata.clone();
-    let region = GroupColumn::Field(crate::domain::registry::Field::Region);
+    let (region, name) = region_column(reg);
     if spec.min_per_region.is_some()
         && !strata
             .iter()
             .any(|s| reg.column(s).as_ref() == Some(&region))
     {
-        strata.push("region".into());
+        strata.push(name.into());
     }
     strata
+}
+
+/// The column `--min-per-region` makes a minimum for: the region (省本级 or a prefecture) in a
+/// province's registry, the reporting group (a district, a town, a zone) in a city's or county's.
+fn region_column(reg: &Registry) -> (GroupColumn, &'static str) {
+    if reg.has_groups() {
+        (GroupColumn::Group, "group")
+    } else {
+        (
+            GroupColumn::Field(crate::domain::registry::Field::Region),
+            "region",
+        )
+    }
 }
 
 /// The registry columns named by --strata (and region, see [`effective_strata`]); an unknown
@@ -728,7 +763,7 @@ fn stratify(
     columns: &[GroupColumn],
     frame: &[usize],
     (take_all, recheck): (&[TakeAll], &HashSet<&str>),
-    region_order: &[String],
+    orders: (&[String], &[String]),
 ) -> Vec<BuiltStratum> {
     let col_names: Vec<&str> = columns.iter().map(|c| column_key(c)).collect();
     type Ranked = BTreeMap<Vec<(usize, String)>, (Vec<String>, Vec<usize>)>;
@@ -743,7 +778,7 @@ fn stratify(
             .iter()
             .zip(&col_names)
             .map(|(v, c)| {
-                let (r, s) = rank_value(c, v, region_order);
+                let (r, s) = rank_value(c, v, orders);
                 (r, if s.is_empty() { v.clone() } else { s })
             })
             .collect();
@@ -800,7 +835,7 @@ fn region_layout(
     strata: &[BuiltStratum],
 ) -> Option<RegionLayout> {
     let min_region = spec.min_per_region?;
-    let region_col = GroupColumn::Field(crate::domain::registry::Field::Region);
+    let (region_col, _) = region_column(reg);
     let at = columns.iter().position(|c| *c == region_col)?;
     let added = effective_strata(reg, spec).len() > spec.strata.len();
     let number = |keys: Vec<Vec<String>>| -> Vec<usize> {
@@ -1145,13 +1180,14 @@ impl Drawn {
 pub fn sample_table(reg: &Registry, drawn: &Drawn) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header = reg.canonical_header();
     header.extend(SAMPLE_COLUMNS.iter().map(|s| s.to_string()));
+    let groups = reg.has_groups();
     let rows = drawn
         .units
         .iter()
         .map(|u| {
             let a = &reg.accounts[u.account];
             let s = &drawn.strata[u.stratum];
-            let mut r = Registry::canonical_row(a);
+            let mut r = Registry::canonical_row(a, groups);
             r.push(s.key.join("/"));
             r.push(s.population.saturating_sub(s.certainty).to_string());
             r.push(s.random.to_string());

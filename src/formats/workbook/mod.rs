@@ -132,7 +132,10 @@ pub fn duplicate_notes(accounts: &[&Account]) -> Vec<String> {
 }
 
 fn identity(a: &Account) -> [String; 7] {
-    let region = if a.level == crate::domain::vocab::Level::Province {
+    // A city's or county's inspectors see the group (江阴市, 经开区, 丁蜀镇), not the one city.
+    let region = if !a.group.is_empty() {
+        a.group.clone()
+    } else if a.level == crate::domain::vocab::Level::Province {
         "省本级".to_string()
     } else {
         a.region.clone()

@@ -41,6 +41,8 @@ pub struct ImportRequest {
     pub province: Option<String>,
     /// A province profile file (`--profile`), kept in the campaign.
     pub profile: Option<PathBuf>,
+    /// A city or county of the province the campaign covers (`--scope`), instead of all of it.
+    pub scope: Option<String>,
     /// The registry's as-of date (`--as-of`); default the title rows' 截至 date, else today.
     pub as_of: Option<chrono::NaiveDate>,
 }
@@ -111,6 +113,49 @@ pub enum ImportError {
         input: PathBuf,
         /// The campaign folder, canonical.
         dir: PathBuf,
+    },
+    /// `--scope` names no unit of the province, or one several share.
+    #[error("--scope: {0}")]
+    Scope(Box<ProfileError>),
+    /// `--scope` without a province names a unit of no province, or of several.
+    #[error("--scope \"{name}\" {detail};请同时用 --province 指定省份")]
+    ScopeProvince {
+        /// The value given.
+        name: String,
+        /// What was found.
+        detail: String,
+    },
+    /// `--scope` and the profile (or the campaign) name different scopes.
+    #[error("--scope {given} 与{source_of}的检查范围 {other} 不一致")]
+    ScopeMismatch {
+        /// The scope `--scope` names.
+        given: String,
+        /// Where the other scope is from: "配置文件 X", "本项目".
+        source_of: String,
+        /// The other scope.
+        other: String,
+    },
+    /// The previous campaign covers another scope.
+    #[error("--previous {}: 上期项目的检查范围是{previous},本期是{current};上期项目应是同一范围的上一期", path.display())]
+    PreviousScope {
+        /// The previous campaign folder.
+        path: PathBuf,
+        /// Its scope.
+        previous: String,
+        /// This campaign's scope.
+        current: String,
+    },
+    /// Most rows lie outside the scope: the scope is wrong, not the rows.
+    #[error("{}: {outside} 行不属于{scope}(只导入 {imported} 个账号);检查范围可能不对,请检查 --scope 或配置文件的 scope", file.display())]
+    WrongScope {
+        /// The registry file.
+        file: PathBuf,
+        /// Rows outside the scope.
+        outside: usize,
+        /// The scope used.
+        scope: String,
+        /// Accounts taken.
+        imported: usize,
     },
     /// The campaign already has a registry and `--force` was not given.
     #[error("{} 已导入台账;如需重新导入请加 --force(之后请重新抽样)", dir.display())]
@@ -228,16 +273,18 @@ pub fn import(
         // Refuse early, before a long read; checked again under the lock when committing.
         refuse_reimport(&Campaign::open(&req.campaign, Access::Read)?, req)?;
     }
-    let given = given_profile(req)?;
-    let kept_profile = given.as_ref().and_then(|g| g.text.clone());
-    let known = match given {
-        Some(g) => Some((g.profile, g.from)),
+    let given = match given_profile(req)? {
+        Some(g) => Some(g),
         None => earlier_profile(req)?,
     };
+    let given = scoped(req, given)?;
+    let kept_profile = given.as_ref().and_then(|g| g.text.clone());
+    let known = given.map(|g| (g.profile, g.from));
     // The registry is read before the campaign folder is created, so a bad file leaves nothing.
     let imp = read_registry(req, known, observer)?;
     let as_of = as_of_date(req, &imp, observer);
     refuse_wrong_province(req, &imp)?;
+    refuse_wrong_scope(req, &imp)?;
     let mut camp = Campaign::open_or_create(&req.campaign, req.period.clone())?;
     match commit_import(&mut camp, req, &imp, as_of, kept_profile.as_deref()) {
         Ok(written) => Ok(ImportOutcome {
@@ -320,9 +367,9 @@ fn given_profile(req: &ImportRequest) -> Result<Option<GivenProfile>, ImportErro
     }))
 }
 
-/// The province of a re-import or of the previous quarter, when neither --province nor
-/// --profile is given: a campaign keeps its province.
-fn earlier_profile(req: &ImportRequest) -> Result<Option<(Profile, &'static str)>, ImportError> {
+/// The profile of a re-import or of the previous quarter, when neither --province nor
+/// --profile is given: a campaign keeps its province, its profile file and its scope.
+fn earlier_profile(req: &ImportRequest) -> Result<Option<GivenProfile>, ImportError> {
     for (dir, from) in [
         (Some(&req.campaign), "本项目"),
         (req.previous.as_ref(), "上期项目"),
@@ -335,7 +382,11 @@ fn earlier_profile(req: &ImportRequest) -> Result<Option<(Profile, &'static str)
         // other's); our own is checked again under the write lock.
         let camp = Campaign::open_no_wait(dir, Access::Read)?;
         if camp.manifest.province.is_some() {
-            return Ok(Some((camp.profile()?, from)));
+            return Ok(Some(GivenProfile {
+                profile: camp.profile()?,
+                from,
+                text: camp.profile_text()?,
+            }));
         }
     }
     Ok(None)
@@ -427,6 +478,86 @@ fn implausible_as_of(as_of: chrono::NaiveDate, period: Option<&str>) -> bool {
     }
 }
 
+/// The profile with `--scope` applied: on the profile given or kept, else on the province that
+/// has a unit of that name. A profile (or campaign) scoped elsewhere is refused.
+fn scoped(
+    req: &ImportRequest,
+    given: Option<GivenProfile>,
+) -> Result<Option<GivenProfile>, ImportError> {
+    let Some(name) = &req.scope else {
+        return Ok(given);
+    };
+    let mut g = match given {
+        Some(g) => g,
+        None => GivenProfile {
+            profile: Profile::builtin(province_of_scope(name)?),
+            from: "--scope",
+            text: None,
+        },
+    };
+    let before = g.profile.scope.clone();
+    g.profile
+        .set_scope(name)
+        .map_err(|e| ImportError::Scope(Box::new(e)))?;
+    if before.unit().is_some() && before != g.profile.scope {
+        let source_of = match (&req.profile, g.from) {
+            (Some(p), "--profile") => format!("配置文件 {}", p.display()),
+            (_, from) => from.to_string(),
+        };
+        return Err(ImportError::ScopeMismatch {
+            given: g.profile.scope.name(g.profile.province).to_string(),
+            source_of,
+            other: before.name(g.profile.province).to_string(),
+        });
+    }
+    Ok(Some(g))
+}
+
+/// The one province with a prefecture- or county-level unit named `name`.
+fn province_of_scope(name: &str) -> Result<&'static crate::domain::profile::Province, ImportError> {
+    use crate::domain::profile::{provinces, Scope};
+    let found: Vec<_> = provinces()
+        .iter()
+        .filter(|p| matches!(Scope::parse(p, name), Ok(Scope::Unit(_))))
+        .collect();
+    match found[..] {
+        [one] => Ok(one),
+        [] => Err(ImportError::ScopeProvince {
+            name: name.to_string(),
+            detail: "不是任何省份的市或县(市、区)".into(),
+        }),
+        _ => Err(ImportError::ScopeProvince {
+            name: name.to_string(),
+            detail: format!(
+                "在{}都有",
+                found
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        }),
+    }
+}
+
+/// Most rows outside a city's or county's scope mean the scope is wrong, not the rows.
+fn refuse_wrong_scope(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError> {
+    let outside = imp
+        .rejects
+        .iter()
+        .filter(|r| r.reason == registry::RejectReason::OutsideScope)
+        .count();
+    if outside > imp.registry.accounts.len() {
+        return Err(ImportError::WrongScope {
+            file: req.file.clone(),
+            outside,
+            scope: imp.profile.scope.name(imp.profile.province).to_string(),
+            imported: imp.registry.accounts.len(),
+        });
+    }
+    Ok(())
+}
+
 /// Most rows of another province mean the province is wrong, not the rows.
 fn refuse_wrong_province(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError> {
     let foreign = imp.rejects.count(registry::RejectReason::ForeignRegion);
@@ -485,6 +616,13 @@ fn previous_registry(
             current: imp.profile.province.name.to_string(),
         });
     }
+    if prev_profile.scope != imp.profile.scope {
+        return Err(ImportError::PreviousScope {
+            path: path.to_path_buf(),
+            previous: prev_profile.scope.name(prev_profile.province).to_string(),
+            current: imp.profile.scope.name(imp.profile.province).to_string(),
+        });
+    }
     // Compare like with like when the type scheme changed between the quarters.
     if prev_profile.types != imp.profile.types {
         reg.reclassify_types(&imp.profile.types);
@@ -532,6 +670,7 @@ fn commit_import(
         &csv_table(REJECTS_HEADER, &rejects_rows(&file, imp))?,
     )?;
     camp.manifest.province = Some(imp.profile.province.name.clone());
+    camp.manifest.scope = imp.profile.scope.unit().map(|u| u.division.name.clone());
     if let Some(text) = profile_text {
         txn.put(crate::store::PROFILE, text)?;
         camp.manifest.profile_sha256 = Some(crate::domain::digest::sha256_hex(text));

@@ -134,6 +134,20 @@ impl ImportOutcome {
             "省份: {}(依据: {});统计截止: {}(依据: {})",
             imp.profile.province.name, imp.province_from, self.as_of, self.as_of_from
         )));
+        if let Some(unit) = imp.profile.scope.unit() {
+            let zones: String = imp
+                .profile
+                .zones
+                .iter()
+                .map(|z| format!("、{}", z.name))
+                .collect();
+            lines.push(SummaryLine::Out(format!(
+                "检查范围: {}(只导入其所属账号,按{}、各{}{zones}分组)",
+                unit.division.name,
+                imp.profile.top_label(),
+                imp.profile.division_label()
+            )));
+        }
         if let Some(e) = imp.encoding {
             lines.push(SummaryLine::Out(format!("CSV 编码: {e}")));
         }
@@ -161,13 +175,14 @@ impl ImportOutcome {
         let mut lines = vec![SummaryLine::Out(String::new())];
         let types = imp.profile.types.order();
         let style = imp.profile.rates;
-        for t in makeup::makeup(&imp.registry, types, &style) {
+        let own = imp.profile.scope.own_level();
+        for t in makeup::makeup(&imp.registry, types, own, &style) {
             lines.push(SummaryLine::Out(t.render()));
         }
         let (Some(prev), Some(d)) = (&self.previous, &self.diff) else {
             return lines;
         };
-        for t in makeup::change(prev, &imp.registry, d, types, &style) {
+        for t in makeup::change((prev, &imp.registry), d, types, own, &style) {
             lines.push(SummaryLine::Out(t.render()));
         }
         let shown: Vec<String> = d
