@@ -25,7 +25,7 @@ fn main() {
             .registry
             .accounts
             .iter()
-            .map(Registry::canonical_row)
+            .map(|a| Registry::canonical_row(a, false))
             .collect();
         let bytes = audit::domain::csv_text::csv_bytes(&imp.registry.canonical_header(), &rows)
             .expect("csv");
@@ -42,7 +42,7 @@ fn main() {
             audit::domain::csv_text::parse_plain_csv(&std::fs::read(&canonical).expect("read"))
                 .expect("parse");
         let (header, rows) = (csv.header, csv.rows);
-        let reg = Registry::from_canonical(&header, &rows).expect("parse");
+        let reg = Registry::from_canonical(&header, rows).expect("parse");
         read.push(t.elapsed().as_secs_f64());
         let spec = Spec {
             strata: vec!["level".into(), "type".into(), "region".into()],
@@ -57,6 +57,7 @@ fn main() {
             seed: 20200320 + rep,
             region_order: Vec::new(),
             type_order: Vec::new(),
+            group_order: Vec::new(),
         };
         let t = Instant::now();
         let drawn = sampling::draw(&reg, &spec).expect("draw");

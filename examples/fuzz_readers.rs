@@ -84,12 +84,88 @@ fn seeds(dir: &Path) -> Vec<Seed> {
             });
         }
     }
+    let returned = returned_workbook(dir);
+    // Issue #22: the hidden sheet with rows appended past what it can hold (a row bomb's
+    // shape), and a registry whose rows repeat (an .ods number-rows-repeated bomb's shape).
     out.push(Seed {
-        bytes: returned_workbook(dir),
+        bytes: with_rows_appended(&returned, "xl/worksheets/sheet3.xml", 1_100),
+        ext: "xlsx",
+        returned_workbook: true,
+    });
+    out.push(Seed {
+        bytes: repeated_rows_ods(),
+        ext: "ods",
+        returned_workbook: false,
+    });
+    out.push(Seed {
+        bytes: returned,
         ext: "xlsx",
         returned_workbook: true,
     });
     out
+}
+
+/// A workbook with `n` one-cell rows appended to one worksheet part.
+fn with_rows_appended(bytes: &[u8], part: &str, n: usize) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("seed zip");
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).expect("part");
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).expect("part");
+            if f.name() == part {
+                let xml = String::from_utf8(data).expect("xml");
+                let row = r#"<row><c t="inlineStr"><is><t>x</t></is></c></row>"#.repeat(n);
+                data = xml
+                    .replacen("</sheetData>", &format!("{row}</sheetData>"), 1)
+                    .into_bytes();
+            }
+            w.start_file(f.name(), opts).expect("part");
+            w.write_all(&data).expect("part");
+        }
+        w.finish().expect("zip");
+    }
+    out.into_inner()
+}
+
+/// A small .ods registry: a header, one account, and a junk row repeated 1,000 times.
+fn repeated_rows_ods() -> Vec<u8> {
+    let cell = |t: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#
+        )
+    };
+    let row = |cells: &[&str]| {
+        let cells: String = cells.iter().map(|c| cell(c)).collect();
+        format!("<table:table-row>{cells}</table:table-row>")
+    };
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="台账">{}{}<table:table-row table:number-rows-repeated="1000">{}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+        row(&["账号ID", "名称", "类型", "开设主体", "层级", "地区"]),
+        row(&["A1", "甲", "微信", "某局", "市级", "南京"]),
+        cell("x"),
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, data) in [
+            ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+            ("content.xml", content.as_str()),
+            ("META-INF/manifest.xml", manifest),
+        ] {
+            w.start_file(name, opts).expect("part");
+            w.write_all(data.as_bytes()).expect("part");
+        }
+        w.finish().expect("zip");
+    }
+    out.into_inner()
 }
 
 /// A filled inspector workbook, made by the library as `sheet` makes it.
@@ -223,10 +299,22 @@ fn mutate_inside_zip(rng: &mut ChaCha8Rng, bytes: &[u8]) -> Option<Vec<u8>> {
 /// Read one input with the reader its seed belongs to; `Ok(true)` when accepted.
 fn read(path: &Path, returned_workbook: bool) -> bool {
     if returned_workbook {
-        let meta = audit::formats::workbook::read::read_meta(path, "检查表").is_ok();
-        let sheet =
-            audit::formats::read::read_typed(path, audit::formats::workbook::SHEET_MAIN, 10_000)
-                .is_ok();
+        use audit::formats::read::{read_typed, Book};
+        let bounds = audit::formats::workbook::read::Bounds {
+            ids: 1000,
+            prefills: 14_000,
+        };
+        let Ok(book) = Book::read(path, bounds.caps().bytes) else {
+            return false;
+        };
+        let meta = audit::formats::workbook::read::read_meta(&book, "检查表", &bounds).is_ok();
+        let sheet = read_typed(
+            &book,
+            audit::formats::workbook::SHEET_MAIN,
+            &bounds.caps(),
+            10_000,
+        )
+        .is_ok();
         meta && sheet
     } else {
         audit::formats::registry_file::read(path, None, None, None, &|_| {}).is_ok()

@@ -126,9 +126,12 @@ pub struct ImportArgs {
     /// 省份,如 江苏(默认:台账标题行或所属地区推断)
     #[arg(long)]
     pub province: Option<String>,
-    /// 省份配置文件(TOML):省份、设区市称谓、合格率小数位、类型方案、地区别名
+    /// 省份配置文件(TOML):省份、设区市称谓、合格率小数位、类型方案、地区别名、检查范围
     #[arg(long)]
     pub profile: Option<PathBuf>,
+    /// 检查范围:本省的一个市或县(市、区),如 无锡、宜兴市(默认全省);范围外的账号拒收,按所辖县(市、区)或乡镇(街道)分组
+    #[arg(long)]
+    pub scope: Option<String>,
     /// 台账统计截止日期 YYYY-MM-DD(默认:标题行中的"截至X年X月X日",否则导入当天)
     #[arg(long, value_parser = DayParser(DayWording::ShouldBe))]
     pub as_of: Option<NaiveDate>,
@@ -185,7 +188,7 @@ pub struct SampleArgs {
     /// 每层最少随机样本数(该层账号足够时;默认 2,使每层方差可估计)
     #[arg(long, default_value_t = 2)]
     pub min_per_stratum: u64,
-    /// 每个地区(省本级和每个设区市/市(州))至少抽取的账号数(必查计入,账号不足时全部抽取);
+    /// 每个地区(省本级和每个设区市/市(州);市、县的检查为本级部门和每个县(市、区)、乡镇(街道)、功能区)至少抽取的账号数(必查计入,账号不足时全部抽取);
     /// 分层再按地区细分,--min-per-stratum 仍按 --strata 的层计
     #[arg(long)]
     pub min_per_region: Option<u64>,
@@ -263,6 +266,9 @@ pub struct SheetArgs {
     /// 覆盖已有输出
     #[arg(long)]
     pub force: bool,
+    /// 项目密钥 secret.key 丢失且无法从备份恢复时,生成新密钥;已发出的工作簿将全部无法核验(须全部重新发出)
+    #[arg(long)]
+    pub new_secret: bool,
 }
 
 /// 收回检查表的参数
@@ -274,7 +280,8 @@ pub struct CollectArgs {
     pub campaign: PathBuf,
     /// 检查人交回的检查表(.xlsx/.ods/.xls)
     pub files: Vec<PathBuf>,
-    /// 冲突时以此文件的答案为准(文件名或路径,可多次给出)
+    /// 以此文件为准(文件名或路径,可多次给出):解决冲突;同时在收回的文件中给出时,不论保存时间先后都采用这份
+    /// (保存时间在将来而被搁置、比已收回的更早、与另一份同时保存的副本都可这样指定)
     #[arg(long)]
     pub prefer: Vec<String>,
 }
@@ -317,6 +324,9 @@ pub struct RectifySheetsArgs {
     /// 重新生成(只替换 audit 生成且未改动的整改反馈表;已收回的整改情况保留)
     #[arg(long)]
     pub force: bool,
+    /// 项目密钥 secret.key 丢失且无法从备份恢复时,生成新密钥;已发出的工作簿将全部无法核验(须全部重新发出)
+    #[arg(long)]
+    pub new_secret: bool,
 }
 
 /// 收回整改反馈表的参数
@@ -328,6 +338,9 @@ pub struct RectifyCollectArgs {
     pub campaign: PathBuf,
     /// 责任单位交回的整改反馈表(.xlsx/.ods/.xls)
     pub files: Vec<PathBuf>,
+    /// 以这份文件为准(不论其保存时间),例如保存时间在将来而被搁置的一份;可重复
+    #[arg(long)]
+    pub prefer: Vec<String>,
 }
 
 /// 整改情况统计的参数
@@ -363,10 +376,10 @@ pub struct ReportArgs {
     /// 整改情况报送截止日期 YYYY-MM-DD(草稿中写作 4月10日)
     #[arg(long, value_parser = DayParser(DayWording::NotADate))]
     pub rectify_by: Option<NaiveDate>,
-    /// 通报的主送机关,如 "各设区市人民政府,省各有关部门"(默认留【】待填)
+    /// 通报的主送机关,如 "各设区市人民政府,省各有关部门"(默认取配置文件 [issuer] to;市、县的检查为"各市(县)区人民政府,市各委办局"一类的本级写法;否则留【】待填)
     #[arg(long)]
     pub to: Option<String>,
-    /// 通报的发文机关署名,如 "江苏省人民政府办公厅"(默认取画像 [issuer] name,否则留【】待填)
+    /// 通报的发文机关署名,如 "江苏省人民政府办公厅"(默认取配置文件 [issuer] name;市、县的检查为"无锡市人民政府办公室"一类;否则留【】待填)
     #[arg(long)]
     pub issuer: Option<String>,
     /// 正式通报:去掉所有"草稿"字样,文件名为 通报.docx / 通报.md(画像 [issuer] final = true 时为默认)

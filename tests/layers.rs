@@ -209,3 +209,24 @@ fn no_command_calls_another() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn anyhow_only_in_the_commands() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut wrong = Vec::new();
+    for layer in ["domain", "store", "formats", "ops"] {
+        for file in rust_files(&src.join(layer)) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                if line.split("//").next().unwrap_or("").contains("anyhow") {
+                    wrong.push(format!("{}:{}", file.display(), i + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "anyhow outside cmd (errors are typed values):\n{}",
+        wrong.join("\n")
+    );
+}

@@ -86,18 +86,24 @@ fn jiangsu_regions_resolve_and_the_city_table_is_the_provinces() {
     expected.extend(cities.iter().map(|c| c.to_string()));
     expected.extend(["设区市合计".to_string(), "全省".to_string()]);
     assert_eq!(first_column(&t), expected);
+    // Every account in operation was drawn (--rate 1): a census, worded 全覆盖检查 (#21), with
+    // nothing to estimate.
     let md = w.read("2020Q1/report/通报草稿.md");
     assert!(
-        md.contains("关于2020年第一季度政务新媒体检查抽查情况的通报"),
+        md.contains("关于2020年第一季度政务新媒体全覆盖检查情况的通报"),
         "{md}"
     );
     assert!(md.contains("截至2020年3月20日"), "{md}");
-    assert!(md.contains("附件：2020年第一季度检查抽查存在“单项否决”问题政务新媒体名单"));
+    assert!(md.contains("附件：2020年第一季度全覆盖检查存在“单项否决”问题政务新媒体名单"));
+    let draft = md.split("## 附表").next().unwrap();
+    assert!(!draft.contains("抽查"), "{draft}");
     assert!(
         !md.contains("加权推算"),
         "the estimate is not part of the notice"
     );
-    assert!(w.read("2020Q1/report/抽样说明.md").contains("设计加权估计"));
+    let note = w.read("2020Q1/report/抽样说明.md");
+    assert!(note.contains("不需要也不作加权推算"), "{note}");
+    assert!(!note.contains("设计加权估计"), "{note}");
 }
 
 const GUIZHOU_PROFILE: &str = r#"

@@ -572,9 +572,10 @@ fn copies_are_taken_by_when_they_were_saved() {
     let record = w.csv("d/2019Q4/rectify/整改记录.csv");
     let nanjing: Vec<&Vec<String>> = record.iter().filter(|r| r[0] == "南京市").collect();
     assert!(nanjing.iter().all(|r| r[7] == "已整改"), "{nanjing:?}");
-    // Two new copies saved at the same moment cannot be ordered: neither is taken.
-    fill("a.xlsx", "整改中", 1_800_000_000);
-    fill("b.xlsx", "已注销", 1_800_000_000);
+    // Two new copies saved at the same moment cannot be ordered: neither is taken. (A past
+    // moment: a save time in the future is set aside on its own, issue #22.)
+    fill("a.xlsx", "整改中", 1_750_000_000);
+    fill("b.xlsx", "已注销", 1_750_000_000);
     w.run(&["rectify", "collect", "--campaign", PREV, "a.xlsx", "b.xlsx"])
         .fails()
         .stderr_has("a.xlsx: 同一整改反馈表有几份副本的保存时间相同,无法判断哪份较新,均未采用")

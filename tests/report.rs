@@ -213,42 +213,32 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
     );
     assert_eq!(annex[2][5], "未提供有效互动功能");
 
-    // A census: the weighted estimate equals the raw rate and the interval is the point.
-    let e = table(&w, "加权估计");
-    assert_eq!(
-        row(&e, "全省")[..7],
-        s(&["全省", "28", "28", "75%", "75%", "75%", "75%"])[..]
-    );
-    assert_eq!(
-        row(&e, "其他")[..7],
-        s(&["其他", "4", "4", "0%＊", "0%", "0%", "0%"])[..]
-    );
-
-    assert_eq!(
-        row(&e, "全省")[7..],
-        s(&["0.0", "—", "28", "28", "全部检查"])[..]
-    );
+    // A census (every account in operation drawn) has nothing to estimate (#21): no 加权估计.
+    assert!(!w.exists("now/report/csv/加权估计.csv"));
+    assert!(w
+        .read("now/report/抽样说明.md")
+        .contains("不需要也不作加权推算"));
 
     let change = table(&w, "台账变化_汇总");
     assert_eq!(row(&change, "净变化"), s(&["净变化", "0"]));
 
     let md = w.read("now/report/通报草稿.md");
     for sentence in [
-        "本次共选取28个政务新媒体进行检查抽查。",
-        "此次检查抽查中，全省政务新媒体总体合格率为75%。从开设主体看，省级部门单位政务新媒体合格率50%；设区市政务新媒体合格率81.8%。从政务新媒体类型看，微博合格率87.5%，微信合格率86.7%，移动客户端合格率100%＊，其他类型政务新媒体合格率0%＊。",
+        "本次对全省正常运行的28个政务新媒体开展了全覆盖检查。",
+        "此次全覆盖检查中，全省政务新媒体总体合格率为75%。从开设主体看，省级部门单位政务新媒体合格率50%；设区市政务新媒体合格率81.8%。从政务新媒体类型看，微博合格率87.5%，微信合格率86.7%，移动客户端合格率100%＊，其他类型政务新媒体合格率0%＊。",
         "注：带＊的比率所依据的账号不足5个，仅供参考，不宜据此比较或排名。",
         "本季度全省政务新媒体总体合格率为75%，比上季度下降14.3个百分点（上季度为89.3%）。",
-        "### （一）单项否决问题\n\n1.内容不更新问题。根据检查抽查结果，设区市中，4个政务新媒体监测时间点前2周内无更新，占设区市检查抽查总数18.2%。",
+        "### （一）单项否决问题\n\n1.内容不更新问题。根据全覆盖检查结果，设区市中，4个政务新媒体监测时间点前2周内无更新，占设区市检查总数18.2%。",
         // Issue #14, case 4: one item per veto group (two provincial accounts, two items of the
         // group), then one item for every deduction finding; issue #23: in the levels
         // 一、（一）1. of GB/T 9704.
-        "在本次检查抽查中，发现我省政务新媒体存在以下突出问题：",
-        "2.互动回应差问题。根据检查抽查结果，省级部门2个政务新媒体未提供有效互动功能、未在规定时限内对留言做出有效回复，占省级检查抽查总数33.3%。",
-        "### （二）规范管理问题\n\n对照规范指标，“开设不规范”“留言审看不到位”等问题仍有发生，共涉及1个政务新媒体，占检查抽查总数3.6%。",
+        "在本次全覆盖检查中，发现我省政务新媒体存在以下突出问题：",
+        "2.互动回应差问题。根据全覆盖检查结果，省级部门2个政务新媒体未提供有效互动功能、未在规定时限内对留言做出有效回复，占省级检查总数33.3%。",
+        "### （二）规范管理问题\n\n对照规范指标，“开设不规范”“留言审看不到位”等问题仍有发生，共涉及1个政务新媒体，占检查总数3.6%。",
         "## 一、总体情况",
-        "## 二、检查抽查发现的问题",
+        "## 二、全覆盖检查发现的问题",
         "## 三、下一步工作要求",
-        "本次检查抽查共发现6个政务新媒体存在“单项否决”问题，名单见附件。",
+        "本次全覆盖检查共发现6个政务新媒体存在“单项否决”问题，名单见附件。",
         "截至",
         "全省政府系统共开设政务新媒体28个",
         "于4月10日前提交至全省政务新媒体备案检查系统。",
@@ -299,7 +289,7 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
         "annex.xlsx",
         "通报草稿.docx",
         "通报草稿.md",
-        "csv/加权估计.csv",
+        "csv/合格率_开设主体.csv",
     ] {
         let same = w.bytes(&format!("now/report/{f}")) == w.bytes(&format!("elsewhere/{f}"));
         assert!(same, "{f} differs between two runs");
@@ -361,7 +351,7 @@ fn docx_and_xlsx_open_in_libreoffice() {
     w.soffice("now/report/通报草稿.docx", "txt:Text", "lo");
     let txt = w.read("lo/通报草稿.txt");
     assert!(
-        txt.contains("此次检查抽查中，全省政务新媒体总体合格率为96.4%。"),
+        txt.contains("此次全覆盖检查中，全省政务新媒体总体合格率为96.4%。"),
         "{txt}"
     );
     // GB/T 9704 parts: 主送 placeholder, 附件说明, 署名 and 成文日期 placeholders.

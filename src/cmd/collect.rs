@@ -12,6 +12,24 @@ fn print_progress(camp: &Campaign, c: &Collected, sample_size: usize) {
     for t in &c.taken {
         println!("采用 {t}");
     }
+    if !c.changes.is_empty() {
+        println!("改变了已收回的结论 {} 个:", c.changes.len());
+        for change in &c.changes {
+            println!("  {change}");
+        }
+    }
+    if !c.checker_flags.is_empty() {
+        println!(
+            "注意: {} 行的检查人与检查表的检查人不符(已收录,answers.csv 的 检查人核对 列注明;请核实是否由他人代填或冒用):",
+            c.checker_flags.len()
+        );
+        for line in c.checker_flags.iter().take(20) {
+            println!("  {line}");
+        }
+        if c.checker_flags.len() > 20 {
+            println!("  ……(其余 {} 行见 answers.csv)", c.checker_flags.len() - 20);
+        }
+    }
     if !c.already.is_empty() {
         println!(
             "已收回过、未改动的文件 {} 份,跳过(不会覆盖之后的更正): {}",

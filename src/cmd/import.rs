@@ -35,6 +35,7 @@ fn request(args: &ImportArgs) -> Result<ImportRequest> {
         period,
         province: args.province.clone(),
         profile: args.profile.clone(),
+        scope: args.scope.clone(),
         as_of: args.as_of,
         max_rejects: args.max_rejects,
     })

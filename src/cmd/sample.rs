@@ -69,6 +69,9 @@ fn print_outcome(o: &DrawOutcome, style: &crate::domain::profile::RateStyle) {
         eprintln!("警告: {e}");
     }
     print_draw(&o.drawn, o.seed, o.seed_source);
+    if let Some(warning) = &o.recheck_stale {
+        eprintln!("警告: --recheck 项目的{warning}");
+    }
     if let Some(plan) = &o.recheck_plan {
         for line in plan.summary(&o.registry) {
             println!("{line}");

@@ -39,6 +39,7 @@ pub fn request(args: &SheetArgs, profile: &Profile) -> Result<IssueRequest> {
         show: args.show.clone(),
         monitor,
         force: args.force,
+        new_secret: args.new_secret,
     })
 }
 

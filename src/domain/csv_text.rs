@@ -83,10 +83,11 @@ pub fn write_registry_csv(
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
     write_guarded(&mut w, reg.canonical_header().iter().map(String::as_str))?;
+    let groups = reg.has_groups();
     for a in &reg.accounts {
         write_guarded(
             &mut w,
-            crate::domain::registry::Registry::canonical_fields(a),
+            crate::domain::registry::Registry::canonical_fields(a, groups),
         )?;
     }
     w.flush()?;

@@ -243,6 +243,20 @@ pub enum CatalogError {
         /// The indicator's code.
         code: String,
     },
+    /// A deduct indicator's `points` or `max` beyond what a score out of 100 can use.
+    #[error("{at}: 指标 {code} 的字段 {field} = {value} 过大(应不超过 {limit}):得分满分 100,扣分项每次扣分不超过 100,次数不超过 {MAX_OCCURRENCES}")]
+    DeductTooLarge {
+        /// Where.
+        at: CatalogLocation,
+        /// The indicator's code.
+        code: String,
+        /// `points` or `max`.
+        field: &'static str,
+        /// As given.
+        value: u32,
+        /// The most allowed.
+        limit: u32,
+    },
     /// A deduct indicator's `points` or `max` missing or 0.
     #[error("{at}: 指标 {code} 是 deduct(扣分),字段 {field} 必须为正整数")]
     DeductField {
@@ -314,11 +328,37 @@ fn check_indicator(i: &Indicator, at: CatalogLocation) -> Result<(), CatalogErro
             } else if i.max.is_none_or(|m| m == 0) {
                 "max"
             } else {
-                return Ok(());
+                return deduct_caps(i, at);
             };
             Err(CatalogError::DeductField { at, code, field })
         }
     }
+}
+
+/// The most occurrences a deduction item may count (`max`): far beyond any real count, small
+/// enough that every sum of deductions is exact.
+pub const MAX_OCCURRENCES: u32 = 10_000;
+/// The most points one occurrence may deduct: the whole score.
+pub const MAX_POINTS: u32 = 100;
+
+/// A deduction item's `points` and `max` within [`MAX_POINTS`] and [`MAX_OCCURRENCES`].
+fn deduct_caps(i: &Indicator, at: CatalogLocation) -> Result<(), CatalogError> {
+    let code = i.code.clone();
+    for (field, value, limit) in [
+        ("points", i.points.unwrap_or(0), MAX_POINTS),
+        ("max", i.max.unwrap_or(0), MAX_OCCURRENCES),
+    ] {
+        if value > limit {
+            return Err(CatalogError::DeductTooLarge {
+                at,
+                code,
+                field,
+                value,
+                limit,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// One account's answers: per indicator (in catalog order) 0/1 for veto, a count for deduct.
@@ -331,8 +371,9 @@ pub struct Answer {
 /// The pass rule's outcome for one account.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
-    /// Points deducted: occurrences × points, summed over the deduct indicators.
-    pub deduction: u32,
+    /// Points deducted: occurrences × points, summed over the deduct indicators (in u64, never
+    /// wrapping).
+    pub deduction: u64,
     /// 100 − deduction; can fall below 0.
     pub score: i64,
     /// Codes of the veto items hit.
@@ -354,16 +395,19 @@ impl Verdict {
 
 /// The pass rule: unqualified if any veto is hit, or if 100 − deductions < pass mark.
 pub fn verdict(cat: &Catalog, a: &Answer) -> Verdict {
-    let mut deduction = 0u32;
+    let mut deduction = 0u64;
     let mut veto_hits = Vec::new();
     for (ind, v) in cat.indicators.iter().zip(&a.values) {
         match ind.kind {
             Kind::Veto if *v > 0 => veto_hits.push(ind.code.clone()),
-            Kind::Deduct => deduction += ind.points.unwrap_or(0) * v,
+            Kind::Deduct => {
+                let points = u64::from(ind.points.unwrap_or(0));
+                deduction = deduction.saturating_add(points.saturating_mul(u64::from(*v)));
+            }
             _ => {}
         }
     }
-    let score = 100 - deduction as i64;
+    let score = 100i64.saturating_sub(i64::try_from(deduction).unwrap_or(i64::MAX));
     Verdict {
         deduction,
         score,
@@ -427,6 +471,34 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("c.toml 第 7 行"), "{e}");
+    }
+
+    #[test]
+    fn deductions_never_wrap_and_catalog_caps_hold() {
+        // Issue #22, case 13: points 5 × 858,993,460 wrapped to 4 in u32 (得分 96, 合格).
+        let base = "name = \"x\"\n[[indicator]]\ncode = \"D1\"\nname = \"n\"\nhead = \"h\"\nkind = \"deduct\"\n";
+        let e = Catalog::parse(&format!("{base}points = 5\nmax = 1000000000\n"), "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("c.toml 第 3 行") && e.contains("max = 1000000000 过大"),
+            "{e}"
+        );
+        let e = Catalog::parse(&format!("{base}points = 101\nmax = 2\n"), "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("points = 101 过大"), "{e}");
+        // Even past the caps (a catalog read by an older version), the sum is exact.
+        let mut c = Catalog::parse(&format!("{base}points = 5\nmax = 2\n"), "c.toml").unwrap();
+        c.indicators[0].points = Some(u32::MAX);
+        let v = verdict(
+            &c,
+            &Answer {
+                values: vec![858_993_460],
+            },
+        );
+        assert_eq!(v.deduction, u64::from(u32::MAX) * 858_993_460);
+        assert!(v.score < 0 && !v.qualified);
     }
 
     #[test]

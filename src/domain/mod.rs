@@ -9,6 +9,7 @@ pub mod csv_text;
 pub mod dates;
 pub mod demo_data;
 pub mod digest;
+pub mod groups;
 pub mod indicators;
 pub mod monitor;
 pub mod profile;

@@ -28,6 +28,14 @@ impl Secret {
         Secret(key)
     }
 
+    /// A fingerprint of the key for the manifest (16 hex digits of a tagged SHA-256): names the
+    /// key without revealing it, so a replaced or lost key is told apart from the right one.
+    pub fn fingerprint(&self) -> String {
+        let mut tagged = b"audit-secret-fingerprint-v1\n".to_vec();
+        tagged.extend_from_slice(&self.0);
+        super::digest::sha256_hex(&tagged)[..16].to_string()
+    }
+
     /// The file's text: the key in hex.
     pub fn to_file_text(&self) -> String {
         format!("{}\n", super::digest::hex(&self.0))

@@ -16,6 +16,83 @@ pub fn is_blank_char(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{3000}' | '\u{00A0}' | '\u{FEFF}' | '\u{200B}')
 }
 
+/// Invisible format characters (Unicode Cf and the like): bidi controls (U+202A–U+202E,
+/// U+2066–U+2069, U+200E/U+200F, U+061C), zero-width characters (U+200B–U+200D, U+2060–U+2064,
+/// U+FEFF), the soft hyphen, interlinear annotations and tags. In a name they make one text
+/// look like another ("\u{202E}布发京南" shows as 南京发布) and two ids that look the same differ.
+pub fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// Text from outside as the tool keeps it: format characters ([`is_format_char`]) removed and
+/// the rest in Unicode NFC, so that one spelling is one text (an id typed as NFD and as NFC is
+/// one id). Returns the first character removed, for the message that says so. ASCII, and text
+/// already clean, is left as it is without allocating.
+pub fn tidy_outside(s: &mut String) -> Option<char> {
+    use unicode_normalization::UnicodeNormalization;
+    if s.is_ascii() {
+        return None;
+    }
+    let removed = s.chars().find(|c| is_format_char(*c));
+    let nfc =
+        unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes;
+    if removed.is_none() && nfc {
+        return None;
+    }
+    *s = s.chars().filter(|c| !is_format_char(*c)).nfc().collect();
+    removed
+}
+
+/// The most bytes (UTF-8) of a file name stem built from data: with a prefix, a suffix and an
+/// extension it stays well under the 255 bytes Linux allows and the 255 UTF-16 units of Windows.
+pub const MAX_STEM_BYTES: usize = 120;
+
+/// A file name stem built from data (an inspector, a unit, a returned file's name), legal on
+/// Windows and Linux: the characters Windows forbids (`/ \ : * ? " < > |`) and control
+/// characters become "_", format characters are dropped, trailing dots and spaces go, a name
+/// Windows reserves (CON, NUL, COM1 …) gets a "_"; one longer than [`MAX_STEM_BYTES`] is cut on
+/// a character boundary and ends in "~" and 8 hex digits of its SHA-256, so two long names that
+/// share their beginning stay two names.
+pub fn safe_file_stem(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .filter(|c| !is_format_char(*c))
+        .map(|c| {
+            let forbidden = matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|');
+            if forbidden || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if out.len() > MAX_STEM_BYTES {
+        let hash = crate::domain::digest::sha256_hex(s.as_bytes());
+        let mut cut = MAX_STEM_BYTES - 9;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push('~');
+        out.push_str(&hash[..8]);
+    }
+    while out.ends_with(['.', ' ']) {
+        out.pop();
+    }
+    let base = out.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (base.len() == 4
+            && (base.starts_with("COM") || base.starts_with("LPT"))
+            && base.as_bytes()[3].is_ascii_digit());
+    if reserved || out.is_empty() {
+        out.push('_');
+    }
+    out
+}
+
 /// Trim ASCII and full-width spaces and NBSP from both ends.
 pub fn clean(s: &str) -> String {
     s.trim_matches(is_blank_char).to_string()
@@ -386,6 +463,44 @@ fn pair_quotes(c: &mut [char], orig: &[char], url: &[bool]) {
             c[o] = '“';
             c[e] = '”';
         }
+    }
+}
+
+#[cfg(test)]
+mod outside_tests {
+    use super::*;
+
+    #[test]
+    fn format_characters_go_and_text_is_nfc() {
+        // Issue #22, case 7: a right-to-left override makes 布发京南 show as 南京发布.
+        let mut s = "\u{202E}布发京南\u{202C}".to_string();
+        assert_eq!(tidy_outside(&mut s), Some('\u{202E}'));
+        assert_eq!(s, "布发京南");
+        let mut id = "JS\u{200B}001".to_string();
+        assert_eq!(tidy_outside(&mut id), Some('\u{200B}'));
+        assert_eq!(id, "JS001");
+        // "é" as e + combining acute (NFD) becomes the one character (NFC); nothing is said.
+        let mut nfd = "Caf\u{65}\u{301}号".to_string();
+        assert_eq!(tidy_outside(&mut nfd), None);
+        assert_eq!(nfd, "Caf\u{e9}号");
+        let mut plain = "南京发布".to_string();
+        assert_eq!(tidy_outside(&mut plain), None);
+    }
+
+    #[test]
+    fn file_names_from_data_are_short_unique_and_legal_on_windows() {
+        assert_eq!(safe_file_stem("王/五: 检查?"), "王_五_ 检查_");
+        assert_eq!(safe_file_stem("南京\u{202E}xslx.docx"), "南京xslx.docx");
+        assert_eq!(safe_file_stem("a. "), "a");
+        assert_eq!(safe_file_stem("CON"), "CON_");
+        assert_eq!(safe_file_stem("com1.xlsx"), "com1.xlsx_");
+        // Issue #22, case 12: an 80-character 开设主体 broke rectify sheets.
+        let a = format!("{}甲", "很长的单位名称".repeat(12));
+        let b = format!("{}乙", "很长的单位名称".repeat(12));
+        let (sa, sb) = (safe_file_stem(&a), safe_file_stem(&b));
+        assert!(sa.len() <= MAX_STEM_BYTES && sb.len() <= MAX_STEM_BYTES);
+        assert_ne!(sa, sb);
+        assert!(sa.starts_with("很长的单位名称") && sa.contains('~'));
     }
 }
 

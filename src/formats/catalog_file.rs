@@ -39,10 +39,13 @@ pub fn load(path: Option<&Path>) -> Result<(Catalog, String), CatalogFileError> 
     let text =
         String::from_utf8(bytes).map_err(|_| CatalogFileError::NotUtf8 { file: file.clone() })?;
     // Notepad may save UTF-8 with a BOM; TOML has no use for it.
-    let text = text
+    let mut text = text
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
+    // Names and descriptions reach every workbook and the notice: no bidi or zero-width
+    // characters, one Unicode spelling.
+    crate::domain::text::tidy_outside(&mut text);
     let cat = Catalog::parse(&text, &file)?;
     Ok((cat, text))
 }

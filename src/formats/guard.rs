@@ -7,10 +7,9 @@
 //! For `.xls`, the BIFF records are scanned: calamine reserves room for the range a DIMENSIONS
 //! record claims and then builds the range its cells span.
 
-use super::read::ReadError;
+use super::read::{Book, Caps, ReadError};
 use quick_xml::events::{BytesStart, Event};
-use std::io::Read;
-use std::path::Path;
+use std::io::{Cursor, Read};
 
 /// The most a shared-strings part may inflate to. A million-row registry saved by Excel has
 /// well under 150 MB; calamine keeps every string, so the cap bounds its memory.
@@ -25,24 +24,21 @@ pub const MAX_PART: u64 = 4 << 30;
 pub const MAX_TOKEN: u64 = 4 << 20;
 
 /// Refuse a workbook that would make calamine allocate beyond the caps.
-pub fn check_workbook(path: &Path, ext: &str) -> Result<(), ReadError> {
+pub fn check_workbook(book: &Book, caps: &Caps) -> Result<(), ReadError> {
+    let ext = book.ext.as_str();
     if ext == "xls" {
-        return check_xls(path);
+        return check_xls(book, caps);
     }
     if !matches!(ext, "xlsx" | "xlsm" | "xlsb" | "ods") {
         return Ok(());
     }
-    let file = path.display().to_string();
+    let file = book.label.clone();
     let corrupt = |detail: String| ReadError::Corrupt {
         file: file.clone(),
         detail,
     };
-    let f = std::fs::File::open(path).map_err(|e| ReadError::Open {
-        file: file.clone(),
-        detail: e.to_string(),
-    })?;
     // Not a zip: calamine says so in its own words.
-    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(f)) else {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(book.bytes.as_slice())) else {
         return Ok(());
     };
     for i in 0..zip.len() {
@@ -80,7 +76,7 @@ pub fn check_workbook(path: &Path, ext: &str) -> Result<(), ReadError> {
         if let Ok(entry) = zip.by_name("content.xml") {
             let reader = std::io::BufReader::new(entry);
             if let Some(t) = largest_ods_table(reader).map_err(|e| corrupt(e.to_string()))? {
-                if t.rows.saturating_mul(t.cols) > MAX_DENSE_CELLS || t.bytes > MAX_ODS_BYTES {
+                if t.rows.saturating_mul(t.cols) > caps.dense_cells || t.bytes > caps.ods_text {
                     return Err(ReadError::Other(format!(
                         "{file}: 工作表 \"{}\" 的使用范围达 {} 行 × {} 列、展开后约 {} MB 文字(可能有远处的零散单元格或整行整列的重复值),读取会占用过多内存;请删去多余的单元格,或另存为 .xlsx 后再导入",
                         t.name, t.rows, t.cols, t.bytes >> 20
@@ -95,10 +91,10 @@ pub fn check_workbook(path: &Path, ext: &str) -> Result<(), ReadError> {
 /// The most of an .xls Workbook stream read for the scan (a real one is a few tens of MB).
 const MAX_XLS_STREAM: u64 = 512 << 20;
 
-fn check_xls(path: &Path) -> Result<(), ReadError> {
-    let file = path.display().to_string();
+fn check_xls(book: &Book, caps: &Caps) -> Result<(), ReadError> {
+    let file = book.label.clone();
     // Not a compound file: calamine says so in its own words.
-    let Ok(mut cf) = cfb::open(path) else {
+    let Ok(mut cf) = cfb::CompoundFile::open(Cursor::new(book.bytes.as_slice())) else {
         return Ok(());
     };
     let name = ["/Workbook", "/Book"].into_iter().find(|n| cf.exists(n));
@@ -114,7 +110,7 @@ fn check_xls(path: &Path) -> Result<(), ReadError> {
             detail: e.to_string(),
         })?;
     match largest_xls_sheet(&data) {
-        Some((rows, cols)) if rows.saturating_mul(cols) > MAX_DENSE_CELLS => Err(ReadError::Other(format!(
+        Some((rows, cols)) if rows.saturating_mul(cols) > caps.dense_cells => Err(ReadError::Other(format!(
             "{file}: 工作表的使用范围达 {rows} 行 × {cols} 列(可能有远处的零散单元格,或尺寸记录异常),读取会占用过多内存;请删去多余的单元格,或另存为 .xlsx 后再导入"
         ))),
         _ => Ok(()),

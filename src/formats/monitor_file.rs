@@ -19,6 +19,13 @@ pub enum MonitorFileError {
     /// The spreadsheet or CSV reader refused the file.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// More rows than any export of a province's (or the country's) accounts has: the rows are
+    /// held while they are matched, so the export is refused rather than read on.
+    #[error("{file}: 监测数据超过 {MAX_MONITOR_ROWS} 行,远多于全国的政务新媒体账号数,不像一份监测导出;请只导出本省(或本期样本)的账号")]
+    TooManyRows {
+        /// The file.
+        file: String,
+    },
     /// No header row among the first rows.
     #[error("{file}: 前 {HEADER_SCAN_ROWS} 行中找不到监测数据的表头:需要 账号ID 列(或 名称 与 类型 两列),以及至少一列监测数据({columns}){near}")]
     NoHeader {
@@ -297,6 +304,10 @@ impl HeaderSearch {
 }
 
 /// Read a monitoring export: the first sheet of a workbook, or a CSV in any supported encoding.
+/// The most data rows a monitoring export may have (about 200 bytes each are held while they
+/// are matched to the sample): the country has a few hundred thousand accounts.
+pub const MAX_MONITOR_ROWS: usize = 1_000_000;
+
 /// Headers mean what the built-in aliases and the campaign profile's `[monitor.columns]`
 /// (`aliases`) say. Dates after `today` are refused.
 pub fn read(
@@ -312,6 +323,9 @@ pub fn read(
         let step = match &search.found {
             None if r.number > HEADER_SCAN_ROWS => return Ok(false),
             None => search.look(r.number, r.cells, &file, aliases),
+            Some(_) if rows.len() >= MAX_MONITOR_ROWS => {
+                Err(MonitorFileError::TooManyRows { file: file.clone() })
+            }
             Some((_, l)) => l
                 .observation(r.number, r.cells, &file, today)
                 .map(|o| rows.push(o)),

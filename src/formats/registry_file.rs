@@ -6,8 +6,9 @@ use super::read::{for_each_row, CsvEncoding, ReadError};
 use crate::domain::profile::{ExportSpellings, InferError, Profile, TypeScheme};
 use crate::domain::registry::title::{title_facts, TitleFacts};
 use crate::domain::registry::{
-    closest_headers, Field, Finished, HeaderMap, Registry, RegistryBuilder, Reject,
+    closest_headers, Field, Finished, HeaderMap, Registry, RegistryBuilder, Rejects,
 };
+use crate::domain::vocab::Level;
 use std::path::Path;
 
 /// Why a registry file could not be read; each message names the file (and sheet).
@@ -49,6 +50,16 @@ pub enum RegistryFileError {
         /// The header's row.
         header_row: u32,
     },
+    /// The profile's `town_column` is not a column of the file.
+    #[error("{place}: 配置文件的 town_column = \"{column}\" 不是台账的列;台账的列为: {found}")]
+    NoTownColumn {
+        /// The file and sheet.
+        place: String,
+        /// The column the profile names.
+        column: String,
+        /// The headers the file has.
+        found: String,
+    },
     /// The province could not be told from the file.
     #[error("{file}: {error},例如 --province 江苏")]
     Province {
@@ -67,9 +78,9 @@ pub struct Imported {
     /// The accounts taken.
     pub registry: Registry,
     /// The rows refused, with the reason.
-    pub rejects: Vec<Reject>,
+    pub rejects: Rejects,
     /// Identical copies of imported rows (an account exported twice), imported once.
-    pub merged: Vec<Reject>,
+    pub merged: Rejects,
     /// The row the header was found in.
     pub header_row: u32,
     /// Data rows read.
@@ -82,6 +93,9 @@ pub struct Imported {
     pub encoding: Option<CsvEncoding>,
     /// Cells dropped beyond the column limit.
     pub cells_beyond_limit: u64,
+    /// Cells whose invisible format characters were removed, and the first (row, column,
+    /// character).
+    pub format_cells: (u64, Option<(u32, usize, char)>),
     /// The header of the column the account ids came from.
     pub id_column: String,
     /// The fields the header names, each with its header as written, in column order.
@@ -136,8 +150,14 @@ pub fn read(
     // A profile's type scheme and spellings apply as rows arrive; without one, the built-in ones.
     let reading = given
         .as_ref()
-        .map(|(p, _)| (p.types.clone(), p.spellings.clone()))
-        .unwrap_or_else(|| (TypeScheme::jiangsu_2020(), ExportSpellings::default()));
+        .map(|(p, _)| (p.types.clone(), p.spellings.clone(), p.scope.own_level()))
+        .unwrap_or_else(|| {
+            (
+                TypeScheme::jiangsu_2020(),
+                ExportSpellings::default(),
+                Level::Province,
+            )
+        });
     let scan = scan_rows(path, sheet, encoding, &reading, progress)?;
     let place = format!(
         "{file}{}",
@@ -168,6 +188,15 @@ pub fn read(
         Some(g) => g,
         None => choose_province(&file, &title, &builder)?,
     };
+    if let Some(column) = &profile.town_column {
+        if builder.extra_column(column).is_none() {
+            return Err(RegistryFileError::NoTownColumn {
+                place,
+                column: column.clone(),
+                found: builder.header().headers.join(", "),
+            });
+        }
+    }
     let Finished {
         registry,
         rejects,
@@ -186,6 +215,7 @@ pub fn read(
         sheet: scan.info.sheet,
         encoding: scan.info.encoding,
         cells_beyond_limit: scan.info.cells_beyond_limit,
+        format_cells: (scan.info.format_cells, scan.info.first_format),
         id_column,
         columns,
         profile,
@@ -214,7 +244,7 @@ fn scan_rows(
     path: &Path,
     sheet: Option<&str>,
     encoding: Option<CsvEncoding>,
-    (types, spellings): &(TypeScheme, ExportSpellings),
+    (types, spellings, own_level): &(TypeScheme, ExportSpellings, Level),
     progress: &dyn Fn(u64),
 ) -> Result<Scan, RegistryFileError> {
     let mut before_header: Vec<(u32, Vec<String>)> = Vec::new();
@@ -233,7 +263,8 @@ fn scan_rows(
             Ok(h) => {
                 let b = RegistryBuilder::new(h)
                     .with_types(types.clone())
-                    .with_spellings(spellings.clone());
+                    .with_spellings(spellings.clone())
+                    .with_own_level(*own_level);
                 builder = Some(b);
                 Ok(true)
             }

@@ -340,15 +340,20 @@ pub fn markdown(paras_md: &str, tables: &[Table], annex: &Table) -> String {
 
 /// 抽样说明: the sample design and the design-weighted estimates, for the office's own use; the
 /// notice itself reports only the raw rates, as the published notices do.
-pub fn sampling_note(period: &str, tables: &[&Table], banners: &[String]) -> String {
-    let mut s = format!("# {period}检查抽查抽样说明(内部使用)\n\n");
+pub fn sampling_note(
+    (period, check, intro): (&str, &str, &str),
+    tables: &[&Table],
+    banners: &[String],
+) -> String {
+    let mut s = format!("# {period}{check}抽样说明(内部使用)\n\n");
     for b in banners {
         s.push_str(&format!(
             "> **{}**\n\n",
             crate::domain::text::markdown_inline(b)
         ));
     }
-    s.push_str("本说明记录样本如何抽取,以及按抽样设计加权推算的全部备案账号合格率。通报正文使用已检查账号的合格率(合格数/检查数);加权估计回答\"全省备案账号中合格的比例大约是多少\",附 95% 置信区间。\n\n");
+    s.push_str(intro);
+    s.push_str("\n\n");
     for t in tables {
         s.push_str(&t.markdown());
         s.push('\n');
@@ -594,10 +599,7 @@ pub fn write_report(
         }
         std::fs::write(&path, bytes).map_err(|source| ReportFileError::Write { path, source })
     };
-    let annex_heading = format!(
-        "{}检查抽查存在\"单项否决\"问题政务新媒体名单",
-        cur.display_name()
-    );
+    let annex_heading = crate::domain::report::draft::annex_title(cur);
     put(
         "report.xlsx",
         &report_xlsx(
@@ -624,7 +626,16 @@ pub fn write_report(
         .collect();
     put(
         "抽样说明.md",
-        sampling_note(&cur.display_name(), &design, &built.banners).as_bytes(),
+        sampling_note(
+            (
+                &cur.display_name(),
+                crate::domain::report::draft::check_word(cur),
+                &built.sampling_intro,
+            ),
+            &design,
+            &built.banners,
+        )
+        .as_bytes(),
     )?;
     put(&format!("{stem}.md"), md.as_bytes())?;
     put(

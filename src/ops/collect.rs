@@ -19,7 +19,7 @@ pub enum CollectError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The campaign has no signing key to verify workbooks with.
-    #[error("{0}: 缺少项目密钥 secret.key,无法核验检查表;请重新运行 audit sheet --force")]
+    #[error("{0}: 缺少项目密钥 secret.key,无法核验检查表;请从备份中恢复 secret.key")]
     NoSecret(String),
     /// `--prefer` names no received file.
     #[error("--prefer \"{given}\": 没有收到过这个文件;已收到: {received}")]
@@ -60,6 +60,11 @@ pub struct Collected {
     pub already: Vec<String>,
     /// The copies taken in this run, "file(检查人 X)", in the order applied.
     pub taken: Vec<String>,
+    /// Accounts whose verdict this run changed, old → new.
+    pub changes: Vec<answers::Change>,
+    /// Answers taken in this run whose 检查人 cell names someone other than the workbook's
+    /// inspector: "file 第 N 行 账号 X: 检查人填写为 …".
+    pub checker_flags: Vec<String>,
 }
 
 /// Ingest `files` and apply `prefer`, committing answers, results, conflicts, the inbox copies
@@ -94,7 +99,22 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         ),
     };
     let blanks: HashSet<&str> = sheets.workbooks.iter().map(|w| w.sha256.as_str()).collect();
-    let mut read = read_new_copies(files, &exp, &entry, &blanks);
+    let mut read = read_new_copies(files, &exp, &entry, &blanks, prefer);
+    let before = answers::merge(&cat, &answers_all, &entry.resolved, &sample_sha);
+    let checker_flags = read
+        .fresh
+        .iter()
+        .flat_map(|f| f.workbook.answers.iter().map(move |a| (f, a)))
+        .filter_map(|(f, a)| {
+            let note = answers::checker_note(a)?;
+            Some(format!(
+                "{} 第 {} 行 账号 {}: {note}",
+                f.file.display(),
+                a.row,
+                a.id
+            ))
+        })
+        .collect();
     let mut txn = camp.begin()?;
     let (kept_earlier, taken) = take(
         &mut txn,
@@ -105,6 +125,7 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
     )?;
     let preferred = apply_prefer(prefer, &cat, &answers_all, &mut entry, &sample_sha)?;
     let merged = answers::merge(&cat, &answers_all, &entry.resolved, &sample_sha);
+    let changes = answers::changes(&cat, &before, &merged);
     let answers_bytes = stage_tables(&mut txn, &cat, &answers_all, (&sample, &info), &merged)?;
     entry.answers_sha256 = Some(crate::domain::digest::sha256_hex(&answers_bytes));
     camp.manifest.collect = Some(entry);
@@ -125,6 +146,8 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         sample_size: sample.accounts.len(),
         already: read.already,
         taken,
+        changes,
+        checker_flags,
     })
 }
 
@@ -136,8 +159,16 @@ fn read_new_copies(
     exp: &Expected<'_>,
     entry: &crate::store::CollectEntry,
     blanks: &HashSet<&str>,
+    prefer: &[String],
 ) -> CopiesRead<Returned> {
-    let mut read = read_copies(files, &entry.seen, |f| read_returned(f, exp), |w| &w.sha256);
+    let named = |f: &Path| is_named(f, prefer);
+    let mut read = read_copies(
+        files,
+        &entry.seen,
+        |f| read_returned(f, exp),
+        |w| &w.sha256,
+        &named,
+    );
     let (blank, fresh): (Vec<_>, Vec<_>) = std::mem::take(&mut read.fresh)
         .into_iter()
         .partition(|c| blanks.contains(c.workbook.sha256.as_str()));
@@ -155,10 +186,24 @@ fn read_new_copies(
             let r = entry.received.iter().find(|r| r.workbook == w)?;
             Some((r.modified?, r.source.clone()))
         },
-        ("检查表", "交回"),
+        (
+            "检查表",
+            "交回",
+            crate::formats::workbook::copies::now_nanos(),
+        ),
         &mut read.problems,
     );
     read
+}
+
+/// Whether `--prefer` names this file (by the path given, or the same file): that copy is taken
+/// whatever its save time.
+pub fn is_named(f: &Path, prefer: &[String]) -> bool {
+    let same = |p: &Path| match (p.canonicalize(), f.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => p == f,
+    };
+    prefer.iter().any(|p| same(Path::new(p)))
 }
 
 /// Stage answers.csv, results.csv and conflicts.csv; returns answers.csv's bytes, whose
@@ -282,7 +327,7 @@ fn keep(txn: &mut Txn, f: &Path, wb: &Returned) -> Result<ReceivedEntry> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let inbox_file = format!("{}/{}-{}", store::INBOX_DIR, &wb.sha256[..12], source);
+    let inbox_file = store::inbox_name(store::INBOX_DIR, &wb.sha256, &source);
     txn.put_copy(&inbox_file, &wb.bytes)?;
     Ok(ReceivedEntry {
         workbook: wb.meta.workbook_id.clone(),

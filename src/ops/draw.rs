@@ -88,6 +88,8 @@ pub struct DrawOutcome {
     pub seed_source: SeedSource,
     /// The re-check plan, when `--recheck` named a campaign with a rectification record.
     pub recheck_plan: Option<RecheckPlan>,
+    /// That record is older than the earlier campaign's answers (as `rectify status` warns).
+    pub recheck_stale: Option<String>,
     /// Selections that selected nothing (accepted with `--allow-empty`).
     pub empty_selections: Vec<String>,
     /// Accounts written to sample.csv; none for a dry run.
@@ -150,15 +152,23 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
     }
     let profile = camp.profile()?;
     let columns = &profile.spellings.columns;
+    let known: std::collections::HashSet<&str> =
+        reg.accounts.iter().map(|a| a.id.as_str()).collect();
+    let in_registry = |id: &str| known.contains(id);
     let exclude = match &req.exclude {
-        Some(p) => crate::formats::id_list::read(p, columns)?,
+        Some(p) => crate::formats::id_list::read(p, columns, &in_registry)?.ids,
         None => Vec::new(),
     };
-    let (recheck, recheck_plan) = match &req.recheck {
+    let (recheck, recheck_plan, recheck_stale) = match &req.recheck {
         Some(p) if p.is_dir() => recheck_from_campaign(camp, p, &reg)?,
-        Some(p) => (crate::formats::id_list::read(p, columns)?, None),
-        None => (Vec::new(), None),
+        Some(p) => (
+            crate::formats::id_list::read(p, columns, &in_registry)?.ids,
+            None,
+            None,
+        ),
+        None => (Vec::new(), None, None),
     };
+    drop(known);
     let req = &through_profile(req, &reg, &profile);
     let (seed, seed_source) = match req.seed {
         Some(s) => (s, SeedSource::Given),
@@ -183,6 +193,8 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         seed,
         region_order: profile.prefecture_order(),
         type_order: profile.types.order().to_vec(),
+        group_order: crate::domain::groups::ReportingGroups::new(&profile, reg.accounts.iter())
+            .key_order(),
     };
     let (drawn, empty_selections) = run_sampler(&reg, &spec, req.allow_empty)?;
     let mut outcome = DrawOutcome {
@@ -190,6 +202,7 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         seed,
         seed_source,
         recheck_plan,
+        recheck_stale,
         empty_selections,
         written: None,
         resampled: false,
@@ -294,7 +307,7 @@ pub fn recheck_from_campaign(
     cur: &Campaign,
     dir: &Path,
     reg: &Registry,
-) -> Result<(Vec<String>, Option<RecheckPlan>), StoreError> {
+) -> Result<RecheckFrom, StoreError> {
     let prev = crate::store::records::open_previous(cur, &[dir.to_path_buf()])?;
     let prev = &prev[0];
     let unqualified: Vec<String> = prev
@@ -304,14 +317,46 @@ pub fn recheck_from_campaign(
         .map(|r| r.id)
         .collect();
     let Some(record) = prev.rectify_rows_if_any()? else {
-        return Ok((unqualified, None));
+        return Ok((unqualified, None, None));
     };
+    // Best effort, as rectify status: a record the earlier answers moved past is named.
+    let stale = crate::ops::rectify_issue::stale_record(prev, &record)
+        .ok()
+        .flatten();
     let active: HashSet<&str> = reg.active().map(|a| a.id.as_str()).collect();
     let plan =
         crate::domain::rectify::recheck_plan(&unqualified, &record, &|id| active.contains(id));
     let ids = plan.rechecks.iter().map(|(id, _)| id.clone()).collect();
-    Ok((ids, Some(plan)))
+    Ok((ids, Some(plan), stale))
 }
+
+/// A new sample leaves no result standing: results.csv and conflicts.csv, which listed the old
+/// sample's accounts, are written again empty (the answers stay in answers.csv, set aside, as
+/// `status` and `report` count them).
+fn clear_old_results(camp: &Campaign, txn: &mut Txn, new_sha: &str) -> Result<(), DrawError> {
+    let results = crate::store::RESULTS;
+    if camp.manifest.sample_sha256() == new_sha || !camp.path(results).exists() {
+        return Ok(());
+    }
+    let Ok(cat) = camp.catalog() else {
+        return Ok(());
+    };
+    let none = Registry::default();
+    let (rh, _) = crate::domain::answers::tables::results_table(
+        &cat,
+        &none,
+        &[],
+        &std::collections::BTreeMap::new(),
+    );
+    txn.put(results, &csv_bytes(&rh, &[])?)?;
+    let (ch, _) = crate::domain::answers::tables::conflicts_table(&cat, &none, &[]);
+    txn.put(crate::store::CONFLICTS, &csv_bytes(&ch, &[])?)?;
+    Ok(())
+}
+
+/// The re-check ids an earlier campaign gives, its rectification plan when it has a record, and
+/// a warning when that record is stale.
+pub type RecheckFrom = (Vec<String>, Option<RecheckPlan>, Option<String>);
 
 /// Write sample.csv, the id lists, the quota file and the design in one commit; the number of
 /// sampled accounts.
@@ -373,6 +418,7 @@ fn commit(
         design.quota_file = Some(stage_quota(&mut txn, q)?);
     }
     txn.put(crate::store::SAMPLE, &bytes)?;
+    clear_old_results(camp, &mut txn, &design.sample_sha256)?;
     camp.manifest.sample = Some(design);
     camp.commit(txn)?;
     Ok(rows.len())

@@ -68,6 +68,8 @@ pub struct MonitorNotes {
 
 /// The export as read and matched.
 struct Monitored {
+    /// Rows of the export (the rows themselves went to the plan).
+    rows: usize,
     source: String,
     sha256: String,
     file: MonitorFile,
@@ -90,6 +92,8 @@ pub struct IssueRequest {
     pub monitor: Option<MonitorInput>,
     /// Replace workbooks issued before.
     pub force: bool,
+    /// Make a new signing key although workbooks signed with the lost one are out.
+    pub new_secret: bool,
 }
 
 /// A workbook issued: its manifest entry and its signed hidden sheet.
@@ -197,7 +201,12 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<IssueOutcome, Is
     let catalog_sha = crate::domain::digest::sha256_hex(catalog_text.as_bytes());
     check_reissue(camp, req, &catalog_sha)?;
     let profile = camp.profile()?;
-    let groups = assignment(&sample, &req.assignment, &profile.prefecture_order())?;
+    // A region's (a city's district's) accounts stay with one inspector, in report order.
+    let reporting = crate::domain::groups::ReportingGroups::new(
+        &profile,
+        camp.registry()?.accounts.iter().chain(&sample.accounts),
+    );
+    let groups = assignment(&sample, &req.assignment, &reporting)?;
     let finding = finding_columns(&sample, req.show.as_deref())?;
     let monitored = match &req.monitor {
         Some(m) => Some(monitor_plan(camp, m, catalog, &sample, &profile)?),
@@ -233,13 +242,7 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<IssueOutcome, Is
 
 /// What the console says about an export beyond its counts.
 fn notes(camp: &Campaign, catalog: &Catalog, m: Monitored) -> MonitorNotes {
-    let mut kinds: Vec<(&'static str, usize)> = Vec::new();
-    for u in &m.plan.unmatched {
-        match kinds.iter_mut().find(|(k, _)| *k == u.reason.kind()) {
-            Some((_, n)) => *n += 1,
-            None => kinds.push((u.reason.kind(), 1)),
-        }
-    }
+    let mut kinds = m.plan.unmatched_kinds.clone();
     // Stable: equal counts keep the order of their first row.
     kinds.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     let unchecked_dates = camp
@@ -281,7 +284,7 @@ fn check_reissue(camp: &Campaign, req: &IssueRequest, catalog_sha: &str) -> Resu
 
 /// Each inspector's workbook: its signed hidden sheet, its entry and its bytes.
 fn make_workbooks(
-    camp: &Campaign,
+    camp: &mut Campaign,
     txn: &mut Txn,
     req: &IssueRequest,
     sample: &Registry,
@@ -290,7 +293,7 @@ fn make_workbooks(
     plan: Option<&Plan>,
 ) -> Result<Vec<(Issued, Vec<u8>)>, IssueError> {
     let by_id = sample.by_id();
-    let secret = camp.secret_or_create(txn)?;
+    let secret = camp.secret_or_create(txn, req.new_secret)?;
     let catalog_sha = crate::domain::digest::sha256_hex(req.catalog.1.as_bytes());
     let sample_sha = camp.manifest.sample_sha256().to_string();
     let inspectors: Vec<&str> = groups.iter().map(|(i, _)| i.as_str()).collect();
@@ -348,16 +351,17 @@ fn make_workbooks(
 fn assignment(
     sample: &Registry,
     how: &Assignment,
-    region_order: &[String],
+    reporting: &crate::domain::groups::ReportingGroups,
 ) -> Result<Vec<(String, Vec<String>)>, IssueError> {
     let items: Vec<Item> = sample
         .accounts
         .iter()
         .map(|a| Item {
             id: &a.id,
-            region: &a.region,
+            region: reporting.key(a),
         })
         .collect();
+    let region_order = reporting.key_order();
     match how {
         Assignment::Mapping { source, map } => {
             assignment::by_mapping(&items, &map.by_id, &map.by_region).map_err(|missing| {
@@ -381,7 +385,7 @@ fn assignment(
                     size: items.len(),
                 });
             }
-            Ok(assignment::balanced(&items, n, region_order))
+            Ok(assignment::balanced(&items, n, &region_order))
         }
     }
 }
@@ -426,25 +430,15 @@ fn finding_columns(
         .collect()
 }
 
-/// A file name for each inspector's workbook: characters Windows forbids become "_", and names
-/// that would still collide (also ignoring case, as Windows does) get a numbered suffix.
+/// A file name for each inspector's workbook, legal on Windows and of bounded length (see
+/// [`crate::domain::text::safe_file_stem`]); names that would still collide (also ignoring case,
+/// as Windows does) get a numbered suffix.
 pub fn workbook_names(campaign: &str, inspectors: &[&str]) -> Vec<String> {
     let mut used = std::collections::HashSet::new();
     inspectors
         .iter()
         .map(|inspector| {
-            let safe: String = format!("{campaign}_{inspector}")
-                .chars()
-                .map(|c| {
-                    let forbidden =
-                        matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|');
-                    if forbidden || c.is_control() {
-                        '_'
-                    } else {
-                        c
-                    }
-                })
-                .collect();
+            let safe = crate::domain::text::safe_file_stem(&format!("{campaign}_{inspector}"));
             let mut name = format!("{safe}.xlsx");
             let mut k = 2;
             while !used.insert(name.to_lowercase()) {
@@ -519,7 +513,7 @@ fn monitor_plan(
     let source = m.path.display().to_string();
     let today = chrono::Local::now().date_naive();
     let aliases = crate::domain::monitor::headers::ColumnAliases::new(&profile.monitor_columns)?;
-    let file = crate::formats::monitor_file::read(&m.path, today, &aliases)?;
+    let mut file = crate::formats::monitor_file::read(&m.path, today, &aliases)?;
     let window = camp.manifest.period.as_deref().and_then(Window::for_period);
     let outside_window = match window.map(|w| {
         (
@@ -541,7 +535,8 @@ fn monitor_plan(
         catalog,
         &registry.accounts,
         &sample.accounts,
-        file.rows.clone(),
+        // Moved, not copied: an export of millions of rows is held once.
+        std::mem::take(&mut file.rows),
         m.at,
         profile,
     )
@@ -550,6 +545,7 @@ fn monitor_plan(
         error,
     })?;
     Ok(Monitored {
+        rows: plan.matched + plan.unmatched_total(),
         sha256: store::sha256_file(&m.path)?,
         source,
         file,
@@ -600,7 +596,7 @@ fn stage_monitor(
     };
     let plan = &m.plan;
     let (ph, pr) = crate::domain::monitor::prefill_table(catalog, &plan.prefills);
-    let (uh, ur) = crate::domain::monitor::unmatched_table(&plan.unmatched);
+    let (uh, ur) = crate::domain::monitor::unmatched_table(plan);
     let prefill_bytes = csv_bytes(&ph, &pr)?;
     let unmatched_bytes = csv_bytes(&uh, &ur)?;
     Ok(Some(MonitorEntry {
@@ -608,9 +604,9 @@ fn stage_monitor(
         source_sha256: m.sha256.clone(),
         monitor_at: m.at,
         columns: m.file.columns.join("、"),
-        rows: m.file.rows.len() as u64,
+        rows: m.rows as u64,
         matched: plan.matched as u64,
-        unmatched: plan.unmatched.len() as u64,
+        unmatched: plan.unmatched_total() as u64,
         prefilled: plan.prefills.len() as u64,
         prefill_sha256: camp.put_own(txn, store::MONITOR_PREFILL, &prefill_bytes, prefill_sha)?,
         unmatched_sha256: camp.put_own(

@@ -26,12 +26,14 @@ pub enum RectifyCollectError {
 
 type Result<T, E = RectifyCollectError> = std::result::Result<T, E>;
 
-/// A copy taken: the line for the user, and the day it was saved.
+/// A copy taken: the line for the user, the day it was saved and the day it was collected.
 pub struct TakenCopy {
     /// "采用 FILE(责任单位 U):报送 N 个账号".
     pub line: String,
-    /// The local date it was saved, when known: a copy saved after the deadline is late.
+    /// The local date it was saved, when known.
     pub saved: Option<NaiveDate>,
+    /// The local date it was collected (today).
+    pub collected: NaiveDate,
 }
 
 /// What one `rectify collect` run did.
@@ -47,7 +49,12 @@ pub struct RepliesCollected {
 }
 
 /// Read `files`, take what can be taken and commit the record.
-pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<RepliesCollected> {
+pub fn collect_replies(
+    camp: &mut Campaign,
+    files: &[PathBuf],
+    prefer: &[String],
+) -> Result<RepliesCollected> {
+    let now = crate::formats::workbook::copies::now_nanos();
     let mut entry = camp.rectify_entry()?.clone();
     let mut rows = camp.rectify_rows()?;
     let secret = camp
@@ -63,12 +70,19 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
             sample_sha256: &entry.sample_sha256,
             record: &record,
             dates: DateRange::for_period(camp.manifest.period.as_deref(), today),
+            max_ids: camp
+                .manifest
+                .sample
+                .as_ref()
+                .map_or(0, |d| d.frame_size as usize),
         };
+        let named = |f: &std::path::Path| crate::ops::collect::is_named(f, prefer);
         let read = read_copies(
             files,
             &entry.seen,
             |f| read_returned(f, &exp),
             |w| &w.sha256,
+            &named,
         );
         let mut problems = read.problems;
         let fresh = in_order(
@@ -78,7 +92,7 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
                 let r = entry.received.iter().find(|r| r.workbook == w)?;
                 Some((r.modified?, r.source.clone()))
             },
-            ("整改反馈表", "报送"),
+            ("整改反馈表", "报送", now),
             &mut problems,
         );
         (fresh, read.already, problems)
@@ -107,7 +121,7 @@ pub fn collect_replies(camp: &mut Campaign, files: &[PathBuf]) -> Result<Replies
 /// The local date a copy was saved, from its modification time (none when unknown).
 fn saved_on(modified: i64) -> Option<NaiveDate> {
     let t = chrono::DateTime::from_timestamp_nanos(modified).with_timezone(&chrono::Local);
-    (modified > 0).then(|| t.date_naive())
+    (modified > 0 && modified < i64::MAX).then(|| t.date_naive())
 }
 
 /// Apply each copy's replies to the record (a row left blank keeps an earlier reply), keep the
@@ -135,20 +149,17 @@ fn take(
             .unwrap_or_default();
         let at = store::now();
         let saved = saved_on(f.modified);
+        let collected = chrono::Local::now().date_naive();
+        // 逾期报送 is kept with the reply, judged by the day the copy was saved, unless that day
+        // cannot be believed (unknown, or after it was collected): then by the collection day.
+        let counts_from = saved.filter(|d| *d <= collected).unwrap_or(collected);
         for (id, reply) in &wb.replies {
             if let Some(&i) = index.get(id) {
                 rows[i].apply(reply, &source, &wb.sha256, &at);
-                // 逾期报送 is kept with the reply, judged by the day the copy was saved.
-                if let Some(day) = saved {
-                    rows[i].mark_saved(day, deadline);
-                }
+                rows[i].mark_saved(counts_from, deadline);
             }
         }
-        let inbox_file = format!(
-            "{}/{}-{source}",
-            record::RECTIFY_INBOX_DIR,
-            &wb.sha256[..12]
-        );
+        let inbox_file = store::inbox_name(record::RECTIFY_INBOX_DIR, &wb.sha256, &source);
         txn.put_copy(&inbox_file, &wb.bytes)?;
         lines.push(TakenCopy {
             line: format!(
@@ -158,6 +169,7 @@ fn take(
                 wb.replies.len()
             ),
             saved,
+            collected,
         });
         entry.seen.push(wb.sha256.clone());
         entry.received.retain(|r| r.workbook != wb.meta.workbook_id);

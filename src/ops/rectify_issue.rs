@@ -64,6 +64,8 @@ pub struct RectifyRequest {
     pub allow_incomplete: bool,
     /// Replace workbooks issued before (replies collected are kept).
     pub force: bool,
+    /// Make a new signing key although workbooks signed with the lost one are out.
+    pub new_secret: bool,
 }
 
 /// The workbooks issued; none when the annex is empty (nothing to rectify).
@@ -101,7 +103,7 @@ pub fn issue_rectify(camp: &mut Campaign, req: &RectifyRequest) -> Result<Rectif
     }
     let deadline = req.deadline;
     let mut txn = camp.begin()?;
-    let secret = camp.secret_or_create(&mut txn)?;
+    let secret = camp.secret_or_create(&mut txn, req.new_secret)?;
     let issued = issue(camp, &secret, &rows, &data.display_name(), deadline)?;
     let old_books = old.as_ref().map(|o| o.workbooks.as_slice()).unwrap_or(&[]);
     stage_workbooks(camp, &mut txn, old_books, &issued)?;

@@ -23,6 +23,10 @@ pub enum ReportError {
     /// A report file could not be built or written.
     #[error(transparent)]
     Files(#[from] ReportFileError),
+    /// The sample no longer re-derives from the campaign's registry (re-imported under it, or
+    /// edited): no basis for a notice.
+    #[error("{0}")]
+    Redrawn(String),
     /// `--final` while sampled accounts are unchecked.
     #[error("还有 {0} 个样本账号未检查,不能生成正式通报(--final);收齐后再出正式通报,或去掉 --final 出一份草稿")]
     NotFinal(usize),
@@ -85,20 +89,41 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
     if unchecked > 0 && !req.allow_incomplete {
         refuse_incomplete(&cur, conflicts)?;
     }
+    let drawn_from = camp
+        .manifest
+        .sample
+        .as_ref()
+        .map(|d| d.registry_sha256.as_str());
+    let registry = camp.manifest.registry.as_ref().map(|r| r.sha256.as_str());
+    if drawn_from.is_some_and(|d| !d.is_empty() && Some(d) != registry) {
+        return Err(ReportError::Redrawn(format!(
+            "{}: 台账在抽样后被重新导入(registry.csv 与抽样时的 SHA-256 不一致),样本已不能由现在的台账核验,不能据此出报告;请重新抽样(audit sample --force),或恢复原台账",
+            camp.dir.display()
+        )));
+    }
     if unchecked > 0 && req.final_notice == Some(true) {
         return Err(ReportError::NotFinal(unchecked));
     }
     // The profile may make the final notice the default; an incomplete report is never final.
     let final_notice =
         req.final_notice.unwrap_or(cur.profile.issuer.final_notice) && unchecked == 0;
-    let parties = parties(&req.parties, &cur.profile.issuer);
+    let parties = parties(&req.parties, &cur.profile);
     let follow_up = match previous_camps.first() {
         Some(p) => follow_up(p, &cur)?,
         None => None,
     };
-    let verify_status = match crate::ops::verify::verify(camp) {
+    let verify_status = match crate::ops::verify::verify_with(camp, &cur.registry) {
         Ok(v) if v.ok() => "通过".to_string(),
-        Ok(v) => format!("未通过({} 处不一致)", v.problems.len()),
+        // A sample that no longer re-derives from the registry (a registry re-imported with
+        // --force under it, a sample.csv edited) is no basis for a notice.
+        Ok(v) => {
+            return Err(ReportError::Redrawn(format!(
+                "{}: 样本核验未通过({} 处不一致,第一处: {});台账或样本在抽样后被改动,不能据此出报告。请运行 audit verify 查看,必要时重新抽样(audit sample --force)",
+                camp.dir.display(),
+                v.problems.len(),
+                v.problems.first().map(String::as_str).unwrap_or("")
+            )))
+        }
         Err(e) => format!("无法核验: {e}"),
     };
     let as_of = camp
@@ -142,12 +167,14 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
     })
 }
 
-/// The command line's parties over the profile's `[issuer]`.
-fn parties(given: &NoticeParties, issuer: &crate::domain::profile::Issuer) -> NoticeParties {
+/// The command line's parties over the profile's `[issuer]`, over the scope's usual 主送 and
+/// 署名 (a city's "各市(县)区人民政府，市各委办局"; none for a province, whose draft keeps 【】).
+fn parties(given: &NoticeParties, profile: &crate::domain::profile::Profile) -> NoticeParties {
+    let (issuer, words) = (&profile.issuer, profile.words());
     let or = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
     NoticeParties {
-        to: or(&given.to, &issuer.to),
-        issuer: or(&given.issuer, &issuer.name),
+        to: or(&given.to, &issuer.to).or(words.addressee),
+        issuer: or(&given.issuer, &issuer.name).or(words.issuer),
         mark: or(&given.mark, &issuer.mark),
         doc_number: or(&given.doc_number, &issuer.doc_number),
         cc: or(&given.cc, &issuer.cc),

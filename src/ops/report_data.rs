@@ -38,7 +38,12 @@ pub fn report_data(camp: &Campaign) -> Result<(CampaignData, usize), StoreError>
         .collect();
     let profile = camp.profile()?;
     check_regions(camp, &registry, &profile)?;
+    let groups = crate::domain::groups::ReportingGroups::new(
+        &profile,
+        registry.accounts.iter().chain(&sample.accounts),
+    );
     let data = CampaignData {
+        groups,
         name: camp.manifest.name.clone(),
         period: camp.manifest.period.clone(),
         registry,

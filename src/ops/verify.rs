@@ -27,7 +27,6 @@ pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
             crate::domain::shell::arg(&camp.dir)
         ))
     })?;
-    let mut problems = Vec::new();
     if design.algorithm != sampling::ALGORITHM {
         return Err(StoreError::Missing(format!(
             "样本由抽样算法 {} 生成,本版本为 {};请用生成它的版本核验",
@@ -35,18 +34,39 @@ pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
             sampling::ALGORITHM
         )));
     }
-    let reg = camp.registry()?;
+    verify_design(camp, design, &camp.registry()?)
+}
+
+/// [`verify`] with the registry already read (the report has it): a 1M-row registry is never
+/// held twice.
+pub fn verify_with(
+    camp: &Campaign,
+    reg: &crate::domain::registry::Registry,
+) -> Result<Verification, StoreError> {
+    match camp.manifest.sample.as_ref() {
+        Some(design) if design.algorithm == sampling::ALGORITHM => verify_design(camp, design, reg),
+        _ => verify(camp), // the same refusals, in the same words
+    }
+}
+
+/// Redraw the sample from `reg` and the recorded design and compare it with sample.csv.
+fn verify_design(
+    camp: &Campaign,
+    design: &sampling::Design,
+    reg: &crate::domain::registry::Registry,
+) -> Result<Verification, StoreError> {
+    let mut problems = Vec::new();
     let reg_sha = crate::store::sha256_file(&camp.path(crate::store::REGISTRY))?;
     if reg_sha != design.registry_sha256 {
         problems.push("台账 registry.csv 在抽样后被修改(SHA-256 不一致)".to_string());
     }
-    let spec = recorded_spec(camp, design)?;
-    let drawn = sampling::draw(&reg, &spec)
+    let spec = recorded_spec(camp, design, reg)?;
+    let drawn = sampling::draw(reg, &spec)
         .map_err(|e| StoreError::Missing(format!("按记录的设计重新抽样失败: {e}")))?;
     if drawn.strata != design.strata {
         problems.push("按台账和记录的设计重新计算的各层样本量与清单记录不一致".to_string());
     }
-    let (header, rows) = sampling::sample_table(&reg, &drawn);
+    let (header, rows) = sampling::sample_table(reg, &drawn);
     let path = camp.path(crate::store::SAMPLE);
     if !path.exists() {
         problems.push(format!("{} 不存在", path.display()));
@@ -69,8 +89,13 @@ pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
 
 /// The sampling spec the manifest records: the same allocation, strata, take-all rules, lists
 /// and seed the sample was drawn with.
-fn recorded_spec(camp: &Campaign, design: &sampling::Design) -> Result<Spec, StoreError> {
+fn recorded_spec(
+    camp: &Campaign,
+    design: &sampling::Design,
+    reg: &crate::domain::registry::Registry,
+) -> Result<Spec, StoreError> {
     let ids = |f: &Option<String>| camp.id_list(f);
+    let profile = camp.profile()?;
     let allocation = match design.allocation.as_str() {
         "proportional" => AllocationSpec::Proportional,
         "equal" => AllocationSpec::Equal,
@@ -110,8 +135,10 @@ fn recorded_spec(camp: &Campaign, design: &sampling::Design) -> Result<Spec, Sto
         recheck: ids(&design.recheck_ids_file)?,
         exclude: ids(&design.exclude_ids_file)?,
         seed: design.seed,
-        region_order: camp.profile()?.prefecture_order(),
+        region_order: profile.prefecture_order(),
         type_order: design.type_order.clone(),
+        group_order: crate::domain::groups::ReportingGroups::new(&profile, reg.accounts.iter())
+            .key_order(),
     })
 }
 

@@ -28,7 +28,9 @@ pub enum LockMode {
 /// A held lock; dropping it (or the process ending) releases it.
 #[derive(Debug)]
 pub struct CampaignLock {
-    _file: File,
+    /// The locked file; `None` for a reader on a campaign it may not write (a read-only share,
+    /// a colleague with read rights only), where no lock can be created.
+    _file: Option<File>,
     dir: std::path::PathBuf,
     /// The mode held.
     pub mode: LockMode,
@@ -40,13 +42,31 @@ impl CampaignLock {
     pub fn acquire(dir: &Path, mode: LockMode, wait: bool) -> Result<CampaignLock, StoreError> {
         let path = dir.join(LOCK_FILE);
         let io = |e: std::io::Error| StoreError::io(&path, e);
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io)?;
+        if is_link(&path) {
+            // Opening it would create or lock whatever it points at.
+            return Err(io(std::io::Error::other(
+                "锁文件是一个链接(不是 audit 创建的文件),为免改动它指向的文件,不会使用;请删除这个链接后重试",
+            )));
+        }
+        let file = match mode {
+            LockMode::Exclusive => OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(io)?,
+            LockMode::Shared => match open_for_reading(&path).map_err(io)? {
+                Some(f) => f,
+                None => {
+                    return Ok(CampaignLock {
+                        _file: None,
+                        dir: dir.to_path_buf(),
+                        mode,
+                    })
+                }
+            },
+        };
         let attempt = match (mode, wait) {
             (LockMode::Shared, true) => file.lock_shared().map_err(TryLockError::Error),
             (LockMode::Exclusive, true) => file.lock().map_err(TryLockError::Error),
@@ -64,14 +84,22 @@ impl CampaignLock {
                     pid: if readers { None } else { holder_pid(dir) },
                 });
             }
+            // A file system that cannot lock (some network shares) still lets a reader read.
+            Err(TryLockError::Error(_)) if mode == LockMode::Shared => {
+                return Ok(CampaignLock {
+                    _file: None,
+                    dir: dir.to_path_buf(),
+                    mode,
+                })
+            }
             Err(TryLockError::Error(e)) => return Err(io(e)),
         }
-        if mode == LockMode::Exclusive {
+        if mode == LockMode::Exclusive && !is_link(&dir.join(HOLDER_FILE)) {
             // Best effort: lets a second command name who holds the campaign.
             let _ = std::fs::write(dir.join(HOLDER_FILE), std::process::id().to_string());
         }
         Ok(CampaignLock {
-            _file: file,
+            _file: Some(file),
             dir: dir.to_path_buf(),
             mode,
         })
@@ -82,6 +110,42 @@ impl CampaignLock {
     pub fn remove_files(&self) {
         let _ = std::fs::remove_file(self.dir.join(HOLDER_FILE));
         let _ = std::fs::remove_file(self.dir.join(LOCK_FILE));
+    }
+}
+
+/// Whether `path` is a symbolic link (never followed: the tool writes only its own files).
+fn is_link(path: &Path) -> bool {
+    path.symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// The lock file opened for a reader: read-only when it exists; created when it does not and
+/// the folder may be written; `None` when the folder or the file may not be written or read
+/// (a read-only share, read rights only): the reader then goes without a lock.
+fn open_for_reading(path: &Path) -> std::io::Result<Option<File>> {
+    match File::open(path) {
+        Ok(f) => return Ok(Some(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return Ok(None),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        Err(_) => {}
+    }
+    match OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+    {
+        Ok(f) => Ok(Some(f)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
     }
 }
 

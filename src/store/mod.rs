@@ -98,6 +98,14 @@ pub enum StoreError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// secret.key is gone while workbooks it signed are out (or its fingerprint is recorded).
+    #[error("{}: 项目密钥缺失。已发出的 {workbooks} 份工作簿都由它签名,请从备份中恢复这个文件(restore it from your backup);重新生成密钥(--new-secret)会使这些工作簿全部无法核验、被当作伪造而拒收", path.display())]
+    SecretMissing {
+        /// Where the key belongs.
+        path: PathBuf,
+        /// Workbooks out that it signed.
+        workbooks: usize,
+    },
     /// A file the store wrote cannot be parsed.
     #[error("{}: 文件已损坏或被改动: {detail}", path.display())]
     Corrupt {
@@ -219,9 +227,17 @@ pub struct Manifest {
     /// SHA-256 of profile.toml, when import was given --profile.
     #[serde(default)]
     pub profile_sha256: Option<String>,
+    /// The city or county the campaign covers (official name, "无锡市"), from the profile's
+    /// `scope` or `import --scope`; absent for a province-wide campaign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     /// Set by `audit demo`: the inspection answers are simulated, and every output says so.
     #[serde(default)]
     pub simulated: bool,
+    /// The signing key's fingerprint ([`Secret::fingerprint`]), recorded when the key is made
+    /// (or first seen): a missing or replaced `secret.key` is then named as such.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_fingerprint: Option<String>,
     /// The imported registry.
     pub registry: Option<RegistryEntry>,
     /// The sample design.
@@ -660,30 +676,74 @@ impl Campaign {
         txn.commit()
     }
 
-    /// The campaign's signing key, created (and staged in `txn`) if it has none yet.
-    pub fn secret_or_create(&self, txn: &mut Txn) -> Result<Secret, StoreError> {
-        if let Some(s) = self.secret()? {
-            return Ok(s);
+    /// The campaign's signing key, created (and staged in `txn`) if it has none yet. While
+    /// workbooks signed with a lost key are out, a new key is made only when `replace_lost` says
+    /// so (`--new-secret`): it makes every one of them unverifiable.
+    pub fn secret_or_create(
+        &mut self,
+        txn: &mut Txn,
+        replace_lost: bool,
+    ) -> Result<Secret, StoreError> {
+        match self.secret() {
+            Ok(Some(s)) => {
+                self.manifest.secret_fingerprint = Some(s.fingerprint());
+                return Ok(s);
+            }
+            Ok(None) => {}
+            Err(StoreError::SecretMissing { .. }) if replace_lost => {}
+            Err(e) => return Err(e),
         }
         let s = Secret::generate();
         txn.put(SECRET_FILE, s.to_file_text().as_bytes())?;
         restrict_to_owner(&txn.staged_path(SECRET_FILE))?;
+        self.manifest.secret_fingerprint = Some(s.fingerprint());
         Ok(s)
     }
 
-    /// The campaign's signing key, if it has one.
+    /// Workbooks issued and signed with the campaign's key: inspector and rectification.
+    fn signed_out(&self) -> usize {
+        let sheets = self
+            .manifest
+            .sheets
+            .as_ref()
+            .map_or(0, |s| s.workbooks.len());
+        let rectify = self
+            .manifest
+            .rectify
+            .as_ref()
+            .map_or(0, |r| r.workbooks.len());
+        sheets + rectify
+    }
+
+    /// The campaign's signing key, if it has one. A key that went missing while workbooks it
+    /// signed are out, or that is not the one recorded, is an error saying to restore it from
+    /// the backup: a new key would make every genuine workbook look forged.
     pub fn secret(&self) -> Result<Option<Secret>, StoreError> {
         let path = self.path(SECRET_FILE);
         if !path.exists() {
+            let signed = self.signed_out();
+            if signed > 0 || self.manifest.secret_fingerprint.is_some() {
+                return Err(StoreError::SecretMissing {
+                    path,
+                    workbooks: signed,
+                });
+            }
             return Ok(None);
         }
         let text = std::fs::read_to_string(&path).map_err(|e| StoreError::io(&path, e))?;
-        Secret::from_file_text(&text)
-            .map(Some)
-            .ok_or_else(|| StoreError::Corrupt {
+        let s = Secret::from_file_text(&text).ok_or_else(|| StoreError::Corrupt {
+            path: path.clone(),
+            detail: "不是 64 位十六进制密钥;请从备份中恢复 secret.key".into(),
+        })?;
+        match &self.manifest.secret_fingerprint {
+            Some(f) if *f != s.fingerprint() => Err(StoreError::Corrupt {
                 path,
-                detail: "不是 64 位十六进制密钥".into(),
-            })
+                detail: format!(
+                    "与项目记录的密钥指纹 {f} 不一致(文件被替换?);已发出的检查表由原密钥签名,请从备份中恢复原来的 secret.key"
+                ),
+            }),
+            _ => Ok(Some(s)),
+        }
     }
 }
 
@@ -738,6 +798,24 @@ fn read_manifest(dir: &Path) -> Result<Manifest, StoreError> {
         path,
         detail: e.to_string(),
     })
+}
+
+/// Where a returned file is kept in `dir` (inbox/ or rectify/inbox/): the first 12 hex digits of
+/// its SHA-256, then its name made legal and short (see
+/// [`crate::domain::text::safe_file_stem`]): a 248-byte name or one holding `: ?` is kept too.
+pub fn inbox_name(dir: &str, sha256: &str, source: &str) -> String {
+    let p = Path::new(source);
+    let stem = p
+        .file_stem()
+        .map_or(source.to_string(), |s| s.to_string_lossy().to_string());
+    let ext = p
+        .extension()
+        .map(|e| crate::domain::text::safe_file_stem(&e.to_string_lossy()))
+        .filter(|e| e.len() <= 8)
+        .map(|e| format!(".{e}"))
+        .unwrap_or_default();
+    let stem = crate::domain::text::safe_file_stem(&stem);
+    format!("{dir}/{}-{stem}{ext}", &sha256[..12.min(sha256.len())])
 }
 
 /// "2020Q1" from a folder named like that.

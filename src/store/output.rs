@@ -32,6 +32,14 @@ pub enum OutputError {
         /// What the file is, e.g. 指标目录.
         what: String,
     },
+    /// The output folder is a symbolic link: replacing the folder would replace the link.
+    #[error("{} 是一个链接(指向 {});不会替换这个链接,请直接给出它指向的目录", .link.display(), .target.display())]
+    Link {
+        /// The link given.
+        link: PathBuf,
+        /// Where it points.
+        target: PathBuf,
+    },
     /// The output folder is a link that leads nowhere.
     #[error("{} 是一个无法解析的链接(指向不存在的位置,或循环指向自身);请换一个输出目录", .0.display())]
     BrokenLink(PathBuf),
@@ -199,6 +207,16 @@ pub fn is_own_or_empty(dir: &Path) -> bool {
 pub fn guard_output_dir(out: &Path, force: bool) -> Result<()> {
     if out.symlink_metadata().is_ok() && std::fs::metadata(out).is_err() {
         return Err(OutputError::BrokenLink(out.to_path_buf()));
+    }
+    if out
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        // Replacing the folder would replace the user's link with a folder of ours.
+        return Err(OutputError::Link {
+            link: out.to_path_buf(),
+            target: std::fs::read_link(out).unwrap_or_default(),
+        });
     }
     if !out.exists() {
         return Ok(());

@@ -27,6 +27,9 @@ const ANSWER_TAIL: [&str; 3] = ["问题描述", "检查人", "检查日期"];
 /// The last column of answers.csv: pre-filled answers and what became of them ("V6:是→否").
 /// Files written before pre-fill existed lack it; their answers had none.
 const ANSWER_PREFILL: &str = "监测预填";
+/// After it: whether the 检查人 cell names the workbook's own inspector (blank) or someone
+/// else (see [`answers::checker_note`]). Written, never read back: it follows from the row.
+const ANSWER_CHECKER_NOTE: &str = "检查人核对";
 
 /// The header of answers.csv for a catalog.
 pub fn answers_header(cat: &Catalog) -> Vec<String> {
@@ -34,6 +37,7 @@ pub fn answers_header(cat: &Catalog) -> Vec<String> {
     h.extend(crate::domain::indicators::indicator_headers(cat));
     h.extend(ANSWER_TAIL.iter().map(|s| s.to_string()));
     h.push(ANSWER_PREFILL.to_string());
+    h.push(ANSWER_CHECKER_NOTE.to_string());
     h
 }
 
@@ -51,6 +55,7 @@ pub fn answer_row(cat: &Catalog, a: &RowAnswer) -> Vec<String> {
     r.extend(answers::value_labels(cat, &a.values));
     r.extend([a.description.clone(), a.checker.clone(), a.date.clone()]);
     r.push(crate::domain::monitor::checks_text(&a.prefill));
+    r.push(answers::checker_note(a).unwrap_or_default());
     r
 }
 
@@ -189,7 +194,7 @@ impl Campaign {
         })?;
         let path = self.path(&entry.file);
         let (header, rows) = read_csv(&path)?;
-        Registry::from_canonical(&header, &rows).map_err(|e| StoreError::Corrupt {
+        Registry::from_canonical(&header, rows).map_err(|e| StoreError::Corrupt {
             path,
             detail: e.to_string(),
         })
@@ -232,11 +237,10 @@ impl Campaign {
         let (stratum, reason) = (cols.get("分层")?, cols.get("入样方式")?);
         let mut reg_rows = Vec::with_capacity(rows.len());
         let mut info = Vec::with_capacity(rows.len());
-        for (i, r) in rows.iter().enumerate() {
+        for (i, mut r) in rows.into_iter().enumerate() {
             if r.len() != header.len() {
                 return Err(corrupt(format!("第 {} 行列数不对", i + 2)));
             }
-            reg_rows.push(r[..cut].to_vec());
             let why = crate::domain::sampling::Reason::from_label(&r[reason]).ok_or_else(|| {
                 corrupt(format!(
                     "第 {} 行入样方式 \"{}\" 无法识别",
@@ -245,12 +249,30 @@ impl Campaign {
                 ))
             })?;
             info.push(SampleMark {
-                stratum: r[stratum].clone(),
+                stratum: std::mem::take(&mut r[stratum]),
+                key: Vec::new(),
                 reason: why,
             });
+            // The design columns follow the registry's; the registry's cells move on as they are.
+            r.truncate(cut);
+            reg_rows.push(r);
         }
-        let reg = Registry::from_canonical(&header[..cut], &reg_rows)
+        let reg = Registry::from_canonical(&header[..cut], reg_rows)
             .map_err(|e| corrupt(e.to_string()))?;
+        // The typed key, from the account's own values in the design's strata columns.
+        if let Some(design) = &self.manifest.sample {
+            let columns: Vec<_> = design
+                .strata_columns
+                .iter()
+                .filter_map(|s| reg.column(s))
+                .collect();
+            for (mark, a) in info.iter_mut().zip(&reg.accounts) {
+                mark.key = columns
+                    .iter()
+                    .map(|c| reg.value(a, c).to_string())
+                    .collect();
+            }
+        }
         Ok((reg, info))
     }
 
@@ -277,37 +299,68 @@ impl Campaign {
     }
 
     /// The campaign's province profile: profile.toml (hash-checked) when import was given one,
-    /// else the built-in profile of its province (Jiangsu for campaigns from before provinces).
+    /// else the built-in profile of its province (Jiangsu for campaigns from before provinces),
+    /// scoped to the city or county the manifest records.
     pub fn profile(&self) -> Result<crate::domain::profile::Profile, StoreError> {
         use crate::domain::profile::{province, Profile};
-        if let Some(sha) = &self.manifest.profile_sha256 {
-            let path = self.path(super::PROFILE);
-            let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => StoreError::Corrupt {
+        let path = self.path(super::PROFILE);
+        let mut profile = match self.profile_text()? {
+            Some(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                Profile::parse(&text).map_err(|e| StoreError::Corrupt {
                     path: path.clone(),
-                    detail: "配置文件缺失(导入时用了 --profile);请用 import --profile 重新导入"
-                        .into(),
-                },
-                _ => StoreError::io(&path, e),
-            })?;
-            if &crate::domain::digest::sha256_hex(&bytes) != sha {
-                return Err(StoreError::Corrupt {
-                    path,
-                    detail: "导入后被改动过(SHA-256 不一致);请用 import --profile 重新导入".into(),
-                });
+                    detail: e.to_string(),
+                })?
             }
-            let text = String::from_utf8_lossy(&bytes);
-            return Profile::parse(&text).map_err(|e| StoreError::Corrupt {
+            None => {
+                let name = self.manifest.province.as_deref().unwrap_or("江苏省");
+                let p = province(name).ok_or_else(|| StoreError::Corrupt {
+                    path: self.path(super::MANIFEST),
+                    detail: format!("province = \"{name}\" 不是已知的省份"),
+                })?;
+                Profile::builtin(p)
+            }
+        };
+        if let Some(scope) = &self.manifest.scope {
+            let corrupt = |detail: String| StoreError::Corrupt {
+                path: self.path(super::MANIFEST),
+                detail,
+            };
+            let before = profile.scope.clone();
+            profile
+                .set_scope(scope)
+                .map_err(|e| corrupt(format!("scope = \"{scope}\": {e}")))?;
+            if before.unit().is_some() && before != profile.scope {
+                return Err(corrupt(format!(
+                    "scope = \"{scope}\" 与 {} 的检查范围不一致;请重新导入台账",
+                    super::PROFILE
+                )));
+            }
+        }
+        Ok(profile)
+    }
+
+    /// The bytes of profile.toml (hash-checked) when import was given a profile file; None for a
+    /// campaign on its province's built-in profile.
+    pub fn profile_text(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        let Some(sha) = &self.manifest.profile_sha256 else {
+            return Ok(None);
+        };
+        let path = self.path(super::PROFILE);
+        let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => StoreError::Corrupt {
                 path: path.clone(),
-                detail: e.to_string(),
+                detail: "配置文件缺失(导入时用了 --profile);请用 import --profile 重新导入".into(),
+            },
+            _ => StoreError::io(&path, e),
+        })?;
+        if &crate::domain::digest::sha256_hex(&bytes) != sha {
+            return Err(StoreError::Corrupt {
+                path,
+                detail: "导入后被改动过(SHA-256 不一致);请用 import --profile 重新导入".into(),
             });
         }
-        let name = self.manifest.province.as_deref().unwrap_or("江苏省");
-        let p = province(name).ok_or_else(|| StoreError::Corrupt {
-            path: self.path(super::MANIFEST),
-            detail: format!("province = \"{name}\" 不是已知的省份"),
-        })?;
-        Ok(Profile::builtin(p))
+        Ok(Some(bytes))
     }
 
     /// Every answer row kept (the latest version of every workbook, of any sample).

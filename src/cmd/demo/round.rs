@@ -67,6 +67,7 @@ pub fn campaign_round(out: &Path, round: &Round<'_>) -> Result<()> {
             any_date: false,
         }),
         force: false,
+        new_secret: false,
     };
     let issued = issue(&mut camp, &request)?.issued;
     println!(

@@ -14,16 +14,13 @@ pub fn run(args: &RectifyCollectArgs) -> Result<i32> {
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
     let named = crate::formats::read::expand_named_files(&args.files);
     crate::cmd::console::print_owner_files(&named.owner_files);
-    let files = named.files;
-    let collected = collect_replies(&mut camp, &files)?;
+    let collected = collect_replies(&mut camp, &named.files, &args.prefer)?;
     let deadline = camp.rectify_entry()?.deadline;
     for t in &collected.taken {
-        let line = &t.line;
-        // Late by when the unit saved its reply, not by when the office collects it.
-        match t.saved.filter(|d| *d > deadline) {
-            Some(d) => println!("{line}(保存于 {d},晚于报送截止日期 {deadline},为逾期报送)"),
-            None => println!("{line}"),
-        }
+        // By when the unit saved its reply, unless that time cannot be believed; the note says
+        // which time decided.
+        let late = crate::domain::rectify::status::lateness(t.saved, t.collected, deadline);
+        println!("{}{}", t.line, late.note(deadline));
     }
     let (already, problems, rows) = (&collected.already, &collected.problems, &collected.rows);
     if !already.is_empty() {

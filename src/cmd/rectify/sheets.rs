@@ -12,6 +12,7 @@ pub fn run(args: &RectifySheetsArgs) -> Result<i32> {
         deadline: args.deadline,
         allow_incomplete: args.allow_incomplete,
         force: args.force,
+        new_secret: args.new_secret,
     };
     let issued = issue_rectify(&mut camp, &request)?;
     if issued.workbooks.is_empty() {

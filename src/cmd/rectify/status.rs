@@ -44,7 +44,10 @@ pub fn run(args: &RectifyStatusArgs) -> Result<i32> {
     if let Some(warning) = crate::ops::rectify_issue::stale_record(&camp, &record)? {
         eprintln!("警告: {warning}");
     }
-    let rows = crate::domain::rectify::status::as_of_view(record, as_of);
+    let (rows, ahead) = crate::domain::rectify::status::as_of_view(record, as_of, today);
+    for line in &ahead {
+        eprintln!("警告: {line}");
+    }
     let statuses = unit_status(&rows, deadline, as_of);
     let table = status_table(&statuses);
     let paragraph = draft_paragraph(&statuses, deadline, as_of);

@@ -502,6 +502,90 @@ pub fn merge(
     merged
 }
 
+/// When the 检查人 cell names someone other than the inspector the workbook was signed for (a
+/// colleague filled in another's workbook, or a copy was replayed under another name): the
+/// note answers.csv and collect show; `None` when it names the inspector or is blank.
+pub fn checker_note(a: &RowAnswer) -> Option<String> {
+    let key = crate::domain::text::match_key;
+    (!a.checker.is_empty() && key(&a.checker) != key(&a.inspector)).then(|| {
+        format!(
+            "检查人填写为 {},与检查表的检查人 {} 不符",
+            a.checker, a.inspector
+        )
+    })
+}
+
+/// One account whose taken answer a collect changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// The account.
+    pub id: String,
+    /// The verdict before (合格/不合格).
+    pub before: &'static str,
+    /// The verdict now.
+    pub after: &'static str,
+    /// The indicators whose value changed, "V1 否→是".
+    pub values: Vec<String>,
+    /// The file the new answer came from, and the inspector who signed it.
+    pub source: String,
+    /// The inspector the new answer's workbook was made for.
+    pub inspector: String,
+    /// The inspector the earlier answer's workbook was made for.
+    pub earlier_inspector: String,
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "账号 {}: {} → {}", self.id, self.before, self.after)?;
+        if !self.values.is_empty() {
+            write!(f, "({})", self.values.join(","))?;
+        }
+        write!(f, ",来自 {}(检查人 {}", self.source, self.inspector)?;
+        if self.inspector != self.earlier_inspector {
+            write!(f, ";原答案来自检查人 {}", self.earlier_inspector)?;
+        }
+        write!(f, ")")
+    }
+}
+
+/// Accounts whose verdict changed between two merges (before and after a collect), with the
+/// indicators that changed: a corrected or replayed copy never rewrites a verdict silently.
+pub fn changes(cat: &Catalog, before: &Merged, after: &Merged) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (id, old) in &before.results {
+        let Some(new) = after.results.get(id) else {
+            continue;
+        };
+        if old.verdict.qualified == new.verdict.qualified {
+            continue;
+        }
+        let values = cat
+            .indicators
+            .iter()
+            .zip(old.answer.values.iter().zip(&new.answer.values))
+            .filter(|(_, (a, b))| a != b)
+            .map(|(i, (a, b))| {
+                format!(
+                    "{} {}→{}",
+                    i.code,
+                    value_label(i.kind, *a),
+                    value_label(i.kind, *b)
+                )
+            })
+            .collect();
+        out.push(Change {
+            id: id.clone(),
+            before: old.verdict.label(),
+            after: new.verdict.label(),
+            values,
+            source: new.answer.source.clone(),
+            inspector: new.answer.inspector.clone(),
+            earlier_inspector: old.answer.inspector.clone(),
+        });
+    }
+    out
+}
+
 /// The value as the sheet shows it: 是/否 for veto items, the count for deductions.
 pub fn value_label(kind: Kind, v: u32) -> String {
     match kind {

@@ -62,7 +62,12 @@ fn result_row(cat: &Catalog, a: &Account, inf: &SampleMark, r: &AccountResult) -
         a.level.label().to_string(),
         a.region.clone(),
         a.owner_kind.label().to_string(),
-        a.owner_group().default_label().to_string(),
+        // A city's or county's account is reported under its own group (江阴市, 经开区).
+        if a.group.is_empty() {
+            a.owner_group().default_label().to_string()
+        } else {
+            a.group.clone()
+        },
         inf.stratum.clone(),
         inf.reason.label().to_string(),
     ];

@@ -186,8 +186,34 @@ pub struct Unmatched {
 pub struct Matching {
     /// Observation by sampled account id.
     pub matched: HashMap<String, Observation>,
-    /// Rows that match no sampled account, in file order.
+    /// Rows that match no sampled account, in file order: the first [`MAX_KEPT_UNMATCHED`].
     pub unmatched: Vec<Unmatched>,
+    /// Every unmatched row, by kind of reason ([`UnmatchedReason::kind`]), in the order each
+    /// kind first occurs.
+    pub unmatched_kinds: Vec<(&'static str, usize)>,
+}
+
+/// The most unmatched rows kept (in memory and in monitor_unmatched.csv); every one past that
+/// is counted by kind and the total stated: an export of the whole country against a sample
+/// of 200 leaves millions unmatched.
+pub const MAX_KEPT_UNMATCHED: usize = 10_000;
+
+impl Matching {
+    /// Every unmatched row, kept or not.
+    pub fn unmatched_total(&self) -> usize {
+        self.unmatched_kinds.iter().map(|(_, n)| n).sum()
+    }
+
+    fn push_unmatched(&mut self, u: Unmatched) {
+        let kind = u.reason.kind();
+        match self.unmatched_kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => self.unmatched_kinds.push((kind, 1)),
+        }
+        if self.unmatched.len() < MAX_KEPT_UNMATCHED {
+            self.unmatched.push(u);
+        }
+    }
 }
 
 /// The registry's accounts by name and type (classified as import does), to find the one
@@ -303,7 +329,7 @@ pub fn match_rows(
                 first_row.insert(id.clone(), obs.row);
                 out.matched.insert(id, obs);
             }
-            Err(reason) => out.unmatched.push(Unmatched {
+            Err(reason) => out.push_unmatched(Unmatched {
                 observation: obs,
                 reason,
             }),
@@ -460,8 +486,17 @@ pub struct Plan {
     pub prefills: Vec<Prefill>,
     /// Sampled accounts the export had a row for.
     pub matched: usize,
-    /// Rows that matched no sampled account.
+    /// Rows that matched no sampled account (the first [`MAX_KEPT_UNMATCHED`]).
     pub unmatched: Vec<Unmatched>,
+    /// Every unmatched row, by kind of reason, in the order each kind first occurs.
+    pub unmatched_kinds: Vec<(&'static str, usize)>,
+}
+
+impl Plan {
+    /// Every unmatched row, kept or not.
+    pub fn unmatched_total(&self) -> usize {
+        self.unmatched_kinds.iter().map(|(_, n)| n).sum()
+    }
 }
 
 /// Match the export to the sample (see [`match_rows`]) and apply the catalog's rules to every
@@ -486,15 +521,28 @@ pub fn plan(
         prefills: prefills_all,
         matched: matching.matched.len(),
         unmatched: matching.unmatched,
+        unmatched_kinds: matching.unmatched_kinds,
     })
 }
 
-/// monitor_unmatched.csv: each row of the export that pre-filled nothing, and why.
-pub fn unmatched_table(unmatched: &[Unmatched]) -> (Vec<String>, Vec<Vec<String>>) {
+/// monitor_unmatched.csv: each row of the export that pre-filled nothing, and why; past
+/// [`MAX_KEPT_UNMATCHED`], a last row states how many more there were.
+pub fn unmatched_table(plan: &Plan) -> (Vec<String>, Vec<Vec<String>>) {
     let header = ["行号", "账号ID", "名称", "类型", "原因"]
         .map(String::from)
         .to_vec();
-    let rows = unmatched
+    let total = plan.unmatched_total();
+    let omitted = total.saturating_sub(plan.unmatched.len());
+    let more = (omitted > 0).then(|| {
+        let mut r = vec![String::new(); 4];
+        r.push(format!(
+            "共 {total} 行未匹配,以上只列出前 {} 行,其余 {omitted} 行只计数",
+            plan.unmatched.len()
+        ));
+        r
+    });
+    let rows = plan
+        .unmatched
         .iter()
         .map(|u| {
             let o = &u.observation;
@@ -506,6 +554,7 @@ pub fn unmatched_table(unmatched: &[Unmatched]) -> (Vec<String>, Vec<Vec<String>
                 u.reason.label(),
             ]
         })
+        .chain(more)
         .collect();
     (header, rows)
 }

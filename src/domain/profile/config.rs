@@ -34,6 +34,19 @@
 //! "推送末次时刻" = "最近发布时间"
 //! ```
 //!
+//! A city's or a county's office scopes its campaign to its own unit:
+//!
+//! ```toml
+//! province = "江苏"
+//! scope = "无锡"                       # a prefecture- or county-level unit of the province
+//! top_group_label = "市级部门和单位"     # the scope's own departments (default 市级部门单位)
+//! division_label = "市(县)区"          # the groups below it (default from its divisions)
+//! town_column = "所属乡镇"             # a county scope: the registry column naming each 乡镇/街道
+//! annex_name = "名称(平台)"            # the annex writes 无锡刑警(微信)
+//! [zones]                             # functional zones reporting as a group of their own
+//! "经开区" = ["无锡经济开发区", "经开区"]
+//! ```
+//!
 //! Only `province` is required; a missing key takes the value of [`Profile::builtin`]. A
 //! `[types]` table replaces the built-in scheme whole (its `order` is then required and must
 //! contain "其他"). The alias tables add to the built-in spellings. A value still "?" (as
@@ -48,8 +61,11 @@ use super::aliases::AliasTable;
 use super::divisions::{province, Province};
 use super::rate::{RateStyle, Rounding};
 use super::resolve::{Region, RegionAliases, RegionError};
+use super::scope::{Scope, ScopeError};
 use super::spellings::ExportSpellings;
 use super::types::TypeScheme;
+use super::words::AnnexName;
+use super::zones::Zone;
 use crate::domain::vocab::{AliasError, Aliases, ColumnAliases, Field, Term};
 
 /// Why a profile was refused; each message names the key to fix.
@@ -184,6 +200,61 @@ pub enum ProfileError {
         /// The prefecture the name already resolves to.
         actual: String,
     },
+    /// `scope` names no prefecture- or county-level unit of the province.
+    #[error("scope: {province}没有名为“{name}”的市或县(市、区),最接近的是:{}", closest.join("、"))]
+    UnknownScope {
+        /// The value given.
+        name: String,
+        /// The profile's province.
+        province: String,
+        /// Up to three official names that look most alike.
+        closest: Vec<String>,
+    },
+    /// `scope` names a county-level unit several prefectures have.
+    #[error("scope: “{name}”有{}个,请写明是哪一个:{}", candidates.len(), candidates.join("、"))]
+    AmbiguousScope {
+        /// The value given.
+        name: String,
+        /// Each candidate with its prefecture ("南京市鼓楼区").
+        candidates: Vec<String>,
+    },
+    /// A label (`top_group_label`, `division_label`, a zone's name) is blank.
+    #[error("{key} 不能为空")]
+    EmptyValue {
+        /// The key.
+        key: &'static str,
+    },
+    /// A key that only means something below the province is given for the whole province.
+    #[error("{key} 只用于市或县的检查(请先写 scope);全省检查{hint}")]
+    NeedsScope {
+        /// The key.
+        key: &'static str,
+        /// What to use instead for a province.
+        hint: &'static str,
+    },
+    /// A zone name or alias is a division of the province: a zone may name what the data lacks,
+    /// never take a real district out of its group.
+    #[error("[zones] “{zone}”的名称“{alias}”已是{province}的地区,不能作为功能区")]
+    ZoneShadows {
+        /// The zone.
+        zone: String,
+        /// The name that is a division.
+        alias: String,
+        /// The profile's province.
+        province: String,
+    },
+    /// Two zones share a name.
+    #[error("[zones] 名称“{alias}”出现在多个功能区中")]
+    DuplicateZone {
+        /// The shared name.
+        alias: String,
+    },
+    /// `annex_name` is neither 名称 nor 名称(平台).
+    #[error("annex_name 应为 \"名称\" 或 \"名称(平台)\",现为 \"{value}\"")]
+    AnnexName {
+        /// The value given.
+        value: String,
+    },
     /// An alias section has a blank spelling or target.
     #[error("{section} 中有空的写法或目标名")]
     EmptyAlias {
@@ -222,6 +293,20 @@ pub struct Profile {
     /// The export's own headers, levels, statuses and owner kinds (on top of the built-in
     /// spellings).
     pub spellings: ExportSpellings,
+    /// The part of the province the campaign covers (`scope`; the whole province by default).
+    pub scope: Scope,
+    /// The label of the scope's own departments' group, when the profile sets one (see
+    /// [`Profile::top_label`]).
+    pub top_group_label: Option<String>,
+    /// The label of the groups below a city or county scope, when the profile sets one (see
+    /// [`Profile::division_label`]).
+    pub division_label: Option<String>,
+    /// Functional zones reporting as groups of their own, in the profile's order.
+    pub zones: Vec<Zone>,
+    /// For a county scope: the registry column naming each account's 乡镇/街道.
+    pub town_column: Option<String>,
+    /// How the annex writes account names.
+    pub annex_name: AnnexName,
     /// `[monitor.columns]`: an office's monitoring-export headers the built-in aliases lack,
     /// mapped to the README's names (checked by `monitor::headers::ColumnAliases`).
     pub monitor_columns: AliasTable,
@@ -270,8 +355,24 @@ struct RawProfile {
     levels: Option<RawAliasTable>,
     statuses: Option<RawAliasTable>,
     owner_kinds: Option<RawAliasTable>,
+    scope: Option<String>,
+    top_group_label: Option<String>,
+    division_label: Option<String>,
+    zones: Option<toml::Table>,
+    town_column: Option<String>,
+    annex_name: Option<String>,
     issuer: Option<Issuer>,
     monitor: Option<RawMonitor>,
+}
+
+/// The keys of a profile that set its scope and its groups' names.
+struct RawScope {
+    scope: Option<String>,
+    top_group_label: Option<String>,
+    division_label: Option<String>,
+    zones: Option<toml::Table>,
+    town_column: Option<String>,
+    annex_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -322,6 +423,14 @@ impl Profile {
             profile.region_aliases = profile.region_aliases_from(regions.aliases)?;
         }
         profile.spellings = spellings(raw.columns, raw.levels, raw.statuses, raw.owner_kinds)?;
+        profile.apply_scope(RawScope {
+            scope: raw.scope,
+            top_group_label: raw.top_group_label,
+            division_label: raw.division_label,
+            zones: raw.zones,
+            town_column: raw.town_column,
+            annex_name: raw.annex_name,
+        })?;
         if let Some(issuer) = raw.issuer {
             profile.issuer = issuer;
         }
@@ -329,6 +438,103 @@ impl Profile {
             profile.monitor_columns = AliasTable::new("[monitor.columns]", monitor.columns)?;
         }
         Ok(profile)
+    }
+
+    /// Take the scope keys: the scope first, then what depends on it.
+    fn apply_scope(&mut self, raw: RawScope) -> Result<(), ProfileError> {
+        if let Some(name) = raw.scope {
+            self.set_scope(&name)?;
+        }
+        let label = |key: &'static str, v: Option<String>| -> Result<_, ProfileError> {
+            match v.map(|l| l.trim().to_string()) {
+                Some(l) if l.is_empty() => Err(ProfileError::EmptyValue { key }),
+                other => Ok(other),
+            }
+        };
+        self.top_group_label = label("top_group_label", raw.top_group_label)?;
+        self.division_label = label("division_label", raw.division_label)?;
+        self.town_column = label("town_column", raw.town_column)?;
+        let unit = self.scope.unit().is_some();
+        if self.division_label.is_some() && !unit {
+            return Err(ProfileError::NeedsScope {
+                key: "division_label",
+                hint: "请用 prefecture_label",
+            });
+        }
+        if self.town_column.is_some() && !unit {
+            return Err(ProfileError::NeedsScope {
+                key: "town_column",
+                hint: "按设区市分组,不需要乡镇列",
+            });
+        }
+        if let Some(v) = raw.annex_name {
+            self.annex_name = AnnexName::parse(&v).ok_or(ProfileError::AnnexName { value: v })?;
+        }
+        if let Some(zones) = raw.zones {
+            if !unit {
+                return Err(ProfileError::NeedsScope {
+                    key: "[zones]",
+                    hint: "请用 [regions.aliases] 把功能区归入所在的设区市",
+                });
+            }
+            self.zones = self.zones_from(zones)?;
+        }
+        Ok(())
+    }
+
+    /// Scope the profile to the unit `name` names (`scope`, or `import --scope`).
+    pub fn set_scope(&mut self, name: &str) -> Result<(), ProfileError> {
+        self.scope = Scope::parse(self.province, name).map_err(|e| match e {
+            ScopeError::Unknown { closest } => ProfileError::UnknownScope {
+                name: name.to_string(),
+                province: self.province.name.clone(),
+                closest,
+            },
+            ScopeError::Ambiguous { candidates } => ProfileError::AmbiguousScope {
+                name: name.to_string(),
+                candidates,
+            },
+        })?;
+        Ok(())
+    }
+
+    /// `[zones]`: each zone's name and aliases, in the profile's order; refused when a name is
+    /// blank, is a division of the province, or names two zones.
+    fn zones_from(&self, table: toml::Table) -> Result<Vec<Zone>, ProfileError> {
+        let mut zones: Vec<Zone> = Vec::new();
+        for (name, value) in table {
+            let aliases: Vec<String> = match value {
+                toml::Value::Array(items) => items
+                    .into_iter()
+                    .map(|v| match v {
+                        toml::Value::String(s) => Ok(s),
+                        other => Err(zone_type_error(&name, other.type_str())),
+                    })
+                    .collect::<Result<_, _>>()?,
+                toml::Value::String(s) => vec![s],
+                other => return Err(zone_type_error(&name, other.type_str())),
+            };
+            if name.trim().is_empty() || aliases.iter().any(|a| a.trim().is_empty()) {
+                return Err(ProfileError::EmptyValue { key: "[zones]" });
+            }
+            let zone = Zone::new(&name, &aliases);
+            for alias in zone.names() {
+                if !self.province.lookup(alias).is_empty() {
+                    return Err(ProfileError::ZoneShadows {
+                        zone: zone.name.clone(),
+                        alias: alias.clone(),
+                        province: self.province.name.clone(),
+                    });
+                }
+                if zones.iter().any(|z| z.names().contains(alias)) {
+                    return Err(ProfileError::DuplicateZone {
+                        alias: alias.clone(),
+                    });
+                }
+            }
+            zones.push(zone);
+        }
+        Ok(zones)
     }
 
     /// Check `[regions.aliases]` targets against the province and store them by short name.
@@ -379,6 +585,12 @@ impl Profile {
             types: TypeScheme::jiangsu_2020(),
             region_aliases: RegionAliases::new(),
             spellings: ExportSpellings::default(),
+            scope: Scope::Province,
+            top_group_label: None,
+            division_label: None,
+            zones: Vec::new(),
+            town_column: None,
+            annex_name: AnnexName::Name,
             issuer: Issuer::default(),
             monitor_columns: AliasTable::default(),
         }
@@ -395,9 +607,15 @@ impl Profile {
     }
 
     /// Resolve a registry row's 所属地区 against the profile's province and region aliases (see
-    /// [`Province::resolve`]).
+    /// [`Province::resolve`]); in a city or county scope a name its prefecture shares with
+    /// another is its own ([`Province::resolve_within`]).
     pub fn resolve(&self, region: &str, owner: &str) -> Result<Region, RegionError> {
-        self.province.resolve(region, owner, &self.region_aliases)
+        self.province.resolve_within(
+            region,
+            owner,
+            &self.region_aliases,
+            self.scope.prefecture_index(),
+        )
     }
 
     /// `num / den` as the profile prints a share, with its % sign ("90%", "90.87%"; "—" when
@@ -504,6 +722,17 @@ fn unfilled_choices(table: Option<&str>) -> String {
         Some("types.aliases") => "[types] order 中的一个类型".into(),
         Some("regions.aliases") => "本省的一个地级单位(如 成都)".into(),
         Some(_) => "应有的值".into(),
+    }
+}
+
+/// A `[zones]` value that is not a list of names.
+fn zone_type_error(zone: &str, found: &str) -> ProfileError {
+    ProfileError::Syntax {
+        line: None,
+        detail: format!(
+            "[zones] “{zone}”的值应为名称的数组,如 [\"无锡经济开发区\", \"经开区\"],实际为{}",
+            kind(found)
+        ),
     }
 }
 
@@ -828,6 +1057,63 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
         );
         let err = Profile::parse("province = \"?\"\n").unwrap_err();
         assert!(err.to_string().contains("“province”还没有填写"), "{err}");
+    }
+
+    const WUXI: &str = r#"
+province = "江苏"
+scope = "无锡"
+top_group_label = "市级部门和单位"
+annex_name = "名称（平台）"
+[zones]
+"经开区" = ["无锡经济开发区", "经开区"]
+"#;
+
+    #[test]
+    fn a_city_scope_with_its_zone() {
+        let p = Profile::parse(WUXI).unwrap();
+        let u = p.scope.unit().unwrap();
+        assert_eq!(u.division.name, "无锡市");
+        assert_eq!(p.top_label(), "市级部门和单位");
+        assert_eq!(p.division_label(), "市(县)区");
+        assert_eq!(p.zones.len(), 1);
+        assert_eq!(p.zones[0].name, "经开区");
+        assert_eq!(p.zones[0].names(), ["经开区", "无锡经济开发区"]);
+        assert_eq!(p.annex_name, AnnexName::NameWithPlatform);
+        // Zones keep the profile's order.
+        let p = Profile::parse("province = \"江苏\"\nscope = \"无锡\"\n[zones]\n\"经开区\" = []\n\"太湖新城\" = []\n\"A区\" = []\n").unwrap();
+        let names: Vec<&str> = p.zones.iter().map(|z| z.name.as_str()).collect();
+        assert_eq!(names, ["经开区", "太湖新城", "A区"]);
+    }
+
+    #[test]
+    fn scope_keys_are_checked() {
+        let with = |extra: &str| Profile::parse(&format!("province = \"江苏\"\n{extra}\n"));
+        let e = with("scope = \"无希\"").unwrap_err();
+        assert!(e.to_string().contains("最接近的是:无锡市"), "{e}");
+        let e = with("scope = \"鼓楼区\"").unwrap_err();
+        assert!(e.to_string().contains("南京市鼓楼区、徐州市鼓楼区"), "{e}");
+        let e = with("[zones]\n\"经开区\" = []").unwrap_err();
+        assert!(matches!(e, ProfileError::NeedsScope { .. }), "{e}");
+        let e = with("division_label = \"区\"").unwrap_err();
+        assert!(e.to_string().contains("prefecture_label"), "{e}");
+        let e = with("scope = \"无锡\"\n[zones]\n\"高新区\" = [\"新吴区\"]").unwrap_err();
+        assert!(matches!(e, ProfileError::ZoneShadows { .. }), "{e}");
+        let e = with("scope = \"无锡\"\n[zones]\n\"甲\" = [\"园区\"]\n\"乙\" = [\"园区\"]")
+            .unwrap_err();
+        assert!(matches!(e, ProfileError::DuplicateZone { .. }), "{e}");
+        let e = with("scope = \"无锡\"\n[zones]\n\"甲\" = 3").unwrap_err();
+        assert!(e.to_string().contains("名称的数组"), "{e}");
+        let e = with("annex_name = \"名称+平台\"").unwrap_err();
+        assert!(matches!(e, ProfileError::AnnexName { .. }), "{e}");
+        let e = with("scope = \"无锡\"\ntop_group_label = \" \"").unwrap_err();
+        assert_eq!(
+            e,
+            ProfileError::EmptyValue {
+                key: "top_group_label"
+            }
+        );
+        // A whole-province profile may name the province as its scope.
+        assert_eq!(with("scope = \"江苏省\"").unwrap().scope, Scope::Province);
     }
 
     #[test]

@@ -82,6 +82,32 @@ pub enum RegionError {
         /// Up to three official names of this province that look most alike.
         closest: Vec<String>,
     },
+    /// The account lies in the province but outside the campaign's scope (another city, or a
+    /// level above the scope's own).
+    #[error("{what}不属于{scope}({actual})")]
+    OutsideScope {
+        /// What is outside, as the user wrote it: "所属地区“苏州市”", "省级账号".
+        what: String,
+        /// The scope's official name, "无锡市".
+        scope: String,
+        /// Where it is instead: "在苏州市", "为省级部门".
+        actual: String,
+    },
+    /// An account below the scope's own level whose group (county-level unit, 乡镇/街道) neither
+    /// its 所属地区 nor its owner names.
+    #[error("{level}账号的所属地区“{name}”和开设主体“{owner}”都没有写明所属{divisions},请在所属地区写明{divisions}(如“{example}”)")]
+    Unplaced {
+        /// The level as written.
+        level: String,
+        /// The region as written.
+        name: String,
+        /// The owner as written.
+        owner: String,
+        /// The label of the groups below the scope: 县(市、区), 乡镇(街道).
+        divisions: String,
+        /// A region that would do, e.g. "无锡市江阴市".
+        example: String,
+    },
 }
 
 /// "南京还是徐州", "南京、徐州还是福州".
@@ -176,6 +202,19 @@ impl Province {
         owner: &str,
         aliases: &RegionAliases,
     ) -> Result<Region, RegionError> {
+        self.resolve_within(region, owner, aliases, None)
+    }
+
+    /// [`Province::resolve`] for a campaign scoped to the prefecture at index `within`: a name
+    /// several prefectures share is that prefecture's when it is one of them and the owner names
+    /// no other (鼓楼区 is 南京's in a 南京 campaign).
+    pub fn resolve_within(
+        &self,
+        region: &str,
+        owner: &str,
+        aliases: &RegionAliases,
+        within: Option<usize>,
+    ) -> Result<Region, RegionError> {
         let input = normalise(region);
         if self.is_provincial(&input) {
             return Ok(Region::default());
@@ -188,14 +227,14 @@ impl Province {
         }
         let places = self.locate(&input);
         if !places.is_empty() {
-            return self.choose(&input, &places, owner);
+            return self.choose(&input, &places, owner, within);
         }
         if input == self.short {
             return Ok(Region::default());
         }
         let places = self.locate_former(&input);
         if !places.is_empty() {
-            return self.choose(&input, &places, owner);
+            return self.choose(&input, &places, owner, within);
         }
         if let Some(province) = foreign(self, &input) {
             return Err(RegionError::Foreign {
@@ -442,8 +481,15 @@ impl Province {
         found
     }
 
-    /// One region from the places found: a single prefecture, or the one the owner names.
-    fn choose(&self, input: &str, places: &[Place], owner: &str) -> Result<Region, RegionError> {
+    /// One region from the places found: a single prefecture, the one the owner names, else the
+    /// campaign's own (`within`) when it is among them.
+    fn choose(
+        &self,
+        input: &str,
+        places: &[Place],
+        owner: &str,
+        within: Option<usize>,
+    ) -> Result<Region, RegionError> {
         let mut prefectures: Vec<usize> = places.iter().map(|p| p.prefecture).collect();
         prefectures.sort_unstable();
         prefectures.dedup();
@@ -458,6 +504,9 @@ impl Province {
                 .collect();
             match named[..] {
                 [one] => one,
+                [] if within.is_some_and(|w| prefectures.contains(&w)) => {
+                    within.unwrap_or_default()
+                }
                 _ => {
                     return Err(RegionError::Ambiguous {
                         name: input.to_string(),

@@ -465,5 +465,9 @@ fn region_line(v: &str, n: u64, e: &RegionError, p: &Profile) -> Line {
         RegionError::Ambiguous { .. } => Line::Comment(format!(
             "\"{v}\" {n} 行: {e};导入时按开设主体区分,分不清的行拒收"
         )),
+        // Only under a profile scoped to a city or county: such rows are refused on import.
+        RegionError::OutsideScope { .. } | RegionError::Unplaced { .. } => {
+            Line::Comment(format!("\"{v}\" {n} 行: {e};导入时拒收"))
+        }
     }
 }

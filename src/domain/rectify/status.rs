@@ -44,15 +44,86 @@ impl UnitStatus {
 
 /// The record as it stood on `as_of`: a reply saved after that day counts as not yet reported,
 /// so a status for an earlier date does not count replies that came later. The same day (the
-/// save day, see [`RectifyRow::reported_on`]) decides whether a reply was late.
-pub fn as_of_view(mut rows: Vec<RectifyRow>, as_of: NaiveDate) -> Vec<RectifyRow> {
+/// save day, see [`RectifyRow::reported_on`]) decides whether a reply was late. A reply whose
+/// day is after `today` was collected on a computer whose clock ran ahead: it cannot have come
+/// later than now, so it counts as reported, and its account is returned to be named.
+pub fn as_of_view(
+    mut rows: Vec<RectifyRow>,
+    as_of: NaiveDate,
+    today: NaiveDate,
+) -> (Vec<RectifyRow>, Vec<String>) {
+    let mut ahead = Vec::new();
     for r in &mut rows {
-        if r.reported_on().is_some_and(|d| d > as_of) {
-            r.outcome = None;
-            r.late = false;
+        match r.reported_on() {
+            Some(d) if d > today => ahead.push(format!(
+                "账号 {} 的整改情况报送日期 {d} 晚于今天(收回时电脑时钟可能不准),按已报送计",
+                r.id
+            )),
+            Some(d) if d > as_of => {
+                r.outcome = None;
+                r.late = false;
+            }
+            _ => {}
         }
     }
-    rows
+    (rows, ahead)
+}
+
+/// How a reply's lateness was judged: by when the unit saved it, or — when that time is
+/// unknown or cannot be believed (after it was collected) — by when it was collected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lateness {
+    /// Saved and collected by the deadline.
+    OnTime,
+    /// Saved after the deadline.
+    LateBySave(NaiveDate),
+    /// Save time unknown or not believable; collected after the deadline.
+    LateByCollection(NaiveDate),
+    /// Saved by the deadline but collected after it: on time by the save time, which a file's
+    /// time can be set to, so it is said.
+    SavedInTimeCollectedLate {
+        /// The save day.
+        saved: NaiveDate,
+        /// The collection day.
+        collected: NaiveDate,
+    },
+    /// Save time unknown or not believable; collected by the deadline.
+    OnTimeByCollection,
+}
+
+/// Judge a reply's lateness from its save day (when known) and its collection day.
+pub fn lateness(saved: Option<NaiveDate>, collected: NaiveDate, deadline: NaiveDate) -> Lateness {
+    match saved.filter(|s| *s <= collected) {
+        Some(s) if s > deadline => Lateness::LateBySave(s),
+        Some(s) if collected > deadline => Lateness::SavedInTimeCollectedLate {
+            saved: s,
+            collected,
+        },
+        Some(_) => Lateness::OnTime,
+        None if collected > deadline => Lateness::LateByCollection(collected),
+        None => Lateness::OnTimeByCollection,
+    }
+}
+
+impl Lateness {
+    /// The note after a taken copy's line ("" when on time by its save time).
+    pub fn note(&self, deadline: NaiveDate) -> String {
+        match self {
+            Lateness::OnTime => String::new(),
+            Lateness::LateBySave(d) => {
+                format!("(保存于 {d},晚于报送截止日期 {deadline},为逾期报送;按文件保存时间判断)")
+            }
+            Lateness::LateByCollection(d) => format!(
+                "(收回于 {d},晚于报送截止日期 {deadline},为逾期报送;文件保存时间未知或晚于收回时间、不可信,按收回时间判断)"
+            ),
+            Lateness::SavedInTimeCollectedLate { saved, collected } => format!(
+                "(保存于 {saved},在报送截止日期 {deadline} 前;收回于 {collected},晚于截止日期。按文件保存时间判断为按时报送;文件时间可被改动,如有疑问请核对来件时间)"
+            ),
+            Lateness::OnTimeByCollection => {
+                "(文件保存时间未知或不可信,按收回时间判断为按时报送)".to_string()
+            }
+        }
+    }
 }
 
 /// Whether `as_of` is after the deadline (the deadline day itself is still in time).
@@ -309,7 +380,15 @@ mod tests {
             r.mark_saved(NaiveDate::from_ymd_opt(2020, 4, saved).unwrap(), deadline);
         }
         assert!(!rows[0].late && rows[1].late);
-        let on = |day| as_of_view(rows.clone(), NaiveDate::from_ymd_opt(2020, 4, day).unwrap());
+        let today = NaiveDate::from_ymd_opt(2020, 4, 30).unwrap();
+        let on = |day| {
+            as_of_view(
+                rows.clone(),
+                NaiveDate::from_ymd_opt(2020, 4, day).unwrap(),
+                today,
+            )
+            .0
+        };
         let seen = |v: Vec<RectifyRow>| v.iter().map(|r| r.outcome.is_some()).collect::<Vec<_>>();
         assert_eq!(seen(on(10)), [true, false]);
         assert_eq!(seen(on(11)), [true, true]);
@@ -341,11 +420,46 @@ mod tests {
             row("2020-04-12T09:00:00+08:00"),
         ];
         let day = NaiveDate::from_ymd_opt(2020, 4, 10).unwrap();
-        let seen: Vec<bool> = as_of_view(rows, day)
-            .iter()
-            .map(|r| r.outcome.is_some())
-            .collect();
+        let today = NaiveDate::from_ymd_opt(2020, 4, 20).unwrap();
+        let (view, ahead) = as_of_view(rows.clone(), day, today);
+        let seen: Vec<bool> = view.iter().map(|r| r.outcome.is_some()).collect();
         assert_eq!(seen, vec![true, false]);
+        assert!(ahead.is_empty());
+        // Issue #22, case 6: collected with a clock running ahead (stamped after today): it
+        // came no later than now, so it counts as reported, and is named.
+        let (view, ahead) = as_of_view(rows, day, day);
+        let seen: Vec<bool> = view.iter().map(|r| r.outcome.is_some()).collect();
+        assert_eq!(seen, vec![true, true]);
+        assert_eq!(ahead.len(), 1);
+        assert!(ahead[0].contains("晚于今天(收回时电脑时钟可能不准),按已报送计"));
+    }
+
+    #[test]
+    fn lateness_says_which_time_decided() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let deadline = d("2020-04-10");
+        assert_eq!(
+            lateness(Some(d("2020-04-12")), d("2020-04-13"), deadline),
+            Lateness::LateBySave(d("2020-04-12"))
+        );
+        // A save time touched back, collected late: on time by the save time, and said.
+        let late = lateness(Some(d("2020-04-01")), d("2020-04-20"), deadline);
+        assert!(late
+            .note(deadline)
+            .contains("收回于 2020-04-20,晚于截止日期"));
+        // A save time after collection cannot be: the collection time decides.
+        assert_eq!(
+            lateness(Some(d("2030-01-01")), d("2020-04-20"), deadline),
+            Lateness::LateByCollection(d("2020-04-20"))
+        );
+        assert_eq!(
+            lateness(None, d("2020-04-09"), deadline),
+            Lateness::OnTimeByCollection
+        );
+        assert_eq!(
+            lateness(Some(d("2020-04-09")), d("2020-04-09"), deadline),
+            Lateness::OnTime
+        );
     }
 
     fn record() -> Vec<RectifyRow> {

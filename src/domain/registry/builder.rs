@@ -2,6 +2,7 @@
 //! profile's spellings (on top of the built-in lists), regions resolved, duplicated ids settled.
 
 use super::header::HeaderMap;
+use super::rejects::Rejects;
 use super::RejectReason;
 use super::MAX_CELL_CHARS;
 use super::{is_scientific, normalize, place, Account, Field, RawTexts, Registry, Reject};
@@ -93,7 +94,7 @@ pub struct RegistryBuilder {
     header: HeaderMap,
     cache: Cache,
     accounts: Vec<(u32, Account)>,
-    rejects: Vec<Reject>,
+    rejects: Rejects,
     /// Data rows pushed so far, blank ones included.
     pub rows_read: u64,
     /// Rows skipped because every cell was blank.
@@ -103,6 +104,8 @@ pub struct RegistryBuilder {
     /// recomputed per row.
     builtin_types: bool,
     spellings: ExportSpellings,
+    /// The level of the campaign's own departments: rows at it may leave 所属地区 empty.
+    own_level: Level,
 }
 
 /// A registry built: the accounts, the rows refused, and the identical copies of imported rows
@@ -110,11 +113,12 @@ pub struct RegistryBuilder {
 pub struct Finished {
     /// The accounts taken.
     pub registry: Registry,
-    /// The rows refused, by row.
-    pub rejects: Vec<Reject>,
+    /// The rows refused, by row (counted in full, the first ones kept).
+    pub rejects: Rejects,
     /// Rows identical to an earlier row of the same 账号ID: the account is imported once and
-    /// these copies are listed (reason [`RejectReason::DuplicateRow`]), by row.
-    pub merged: Vec<Reject>,
+    /// these copies are listed (reason [`RejectReason::DuplicateRow`]), by row, counted in full
+    /// and kept as rejects are.
+    pub merged: Rejects,
 }
 
 fn is_total_row(cells: &[String]) -> bool {
@@ -135,13 +139,21 @@ impl RegistryBuilder {
             header,
             cache: Cache::default(),
             accounts: Vec::new(),
-            rejects: Vec::new(),
+            rejects: Rejects::default(),
             rows_read: 0,
             blank_rows: 0,
             types: TypeScheme::jiangsu_2020(),
             builtin_types: true,
             spellings: ExportSpellings::default(),
+            own_level: Level::Province,
         }
+    }
+
+    /// For a city or county campaign: rows at the scope's own level (市级 for a city) may leave
+    /// 所属地区 empty, as 省级 rows may in a province's registry.
+    pub fn with_own_level(mut self, level: Level) -> Self {
+        self.own_level = level;
+        self
     }
 
     /// Classify account types by a profile's own scheme (微信/微博/抖音/今日头条/其他 …)
@@ -279,6 +291,7 @@ impl RegistryBuilder {
                 status: status_raw,
             },
             county: String::new(),
+            group: String::new(),
             extra,
         })
     }
@@ -310,7 +323,7 @@ impl RegistryBuilder {
     }
 
     /// The normalised level (None when not recognised), once every required value is there; a
-    /// region is required below the provincial level.
+    /// region is required below the campaign's own level (省级 for a province).
     fn level_if_complete(&mut self, raw: &RawRow) -> RowResult<Option<Level>> {
         let mut missing = Vec::new();
         for (f, v) in [
@@ -329,7 +342,7 @@ impl RegistryBuilder {
             .cache
             .levels
             .get(&raw.level_raw, |r| spellings.level(r));
-        if raw.region_raw.is_empty() && level.is_some_and(|l| l != Level::Province) {
+        if raw.region_raw.is_empty() && level.is_some_and(|l| l > self.own_level) {
             missing.push(Field::Region.label());
         }
         if !missing.is_empty() {
@@ -388,6 +401,16 @@ impl RegistryBuilder {
             })
     }
 
+    /// The index among the extra columns (an account's `extra`) of the column headed `name`,
+    /// matched as headers are.
+    pub fn extra_column(&self, name: &str) -> Option<usize> {
+        let k = match_key(name);
+        self.header
+            .extras
+            .iter()
+            .position(|(h, _)| match_key(h) == k)
+    }
+
     /// The distinct 所属地区 texts of non-provincial accounts, for guessing the province.
     pub fn raw_regions(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self
@@ -407,8 +430,12 @@ impl RegistryBuilder {
         // In place: a second vector of a million accounts would double the import's peak.
         let mut cache = place::RegionCache::default();
         let mut refused = Vec::new();
+        let town = profile
+            .town_column
+            .as_deref()
+            .and_then(|c| self.extra_column(c));
         for (i, (row, a)) in self.accounts.iter_mut().enumerate() {
-            if let Err(e) = place::place(a, profile, &mut cache) {
+            if let Err(e) = place::place(a, profile, &mut cache, town) {
                 self.rejects.push(place::reject(*row, a, &e));
                 refused.push(i);
             }
@@ -441,7 +468,7 @@ impl RegistryBuilder {
             .collect();
         let mut rejects = self.rejects;
         let extra_headers = self.header.extras.iter().map(|(h, _)| h.clone()).collect();
-        let mut merged = Vec::new();
+        let mut merged = Rejects::default();
         let accounts = if dup.is_empty() {
             // The common case: no copy of a million accounts.
             self.accounts.into_iter().map(|(_, a)| a).collect()
@@ -453,7 +480,8 @@ impl RegistryBuilder {
             };
             settle_duplicates(self.accounts, &dups, &mut rejects, &mut merged)
         };
-        rejects.sort_by_key(|r| r.row);
+        rejects.sort();
+        merged.sort();
         Finished {
             registry: Registry {
                 extra_headers,
@@ -511,8 +539,8 @@ impl Duplicates<'_> {
 fn settle_duplicates(
     accounts: Vec<(u32, Account)>,
     dups: &Duplicates<'_>,
-    rejects: &mut Vec<Reject>,
-    merged: &mut Vec<Reject>,
+    rejects: &mut Rejects,
+    merged: &mut Rejects,
 ) -> Vec<Account> {
     let dup = dups.ids;
     let mut copies: HashMap<&str, Vec<(u32, &Account)>> = HashMap::new();
@@ -538,12 +566,18 @@ fn settle_duplicates(
             continue;
         }
         let rows = &rows_of[&a.id];
-        let list = rows
-            .iter()
-            .map(|r| r.to_string())
-            .collect::<Vec<_>>()
-            .join("、");
-        let mut cells = super::Registry::canonical_row(&a);
+        // At most ten rows named: an id copied a million times must not write a million
+        // numbers into each of its million rejects.
+        let list = format!(
+            "{}{}",
+            rows.iter()
+                .take(10)
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+                .join("、"),
+            if rows.len() > 10 { " 等" } else { "" }
+        );
+        let mut cells = super::Registry::canonical_row(&a, false);
         cells.truncate(Field::ALL.len());
         if identical.contains(&a.id) {
             if seen.insert(a.id.clone()) {
@@ -626,11 +660,11 @@ mod tests {
         let merged: Vec<u32> = f.merged.iter().map(|r| r.row).collect();
         assert_eq!(merged, [4, 6]);
         assert!(
-            f.merged[0]
+            f.merged.kept()[0]
                 .detail
                 .starts_with("与第 2 行完全相同(序号除外)"),
             "{}",
-            f.merged[0].detail
+            f.merged.kept()[0].detail
         );
         let rejected: Vec<(u32, RejectReason)> =
             f.rejects.iter().map(|r| (r.row, r.reason)).collect();
@@ -665,7 +699,7 @@ mod tests {
         );
         let f = b.finish(&profile);
         assert_eq!(f.registry.accounts[0].level, Level::City);
-        assert_eq!(f.rejects[0].reason, RejectReason::UnknownLevel);
-        assert_eq!(f.rejects[0].value, "地市直管");
+        assert_eq!(f.rejects.kept()[0].reason, RejectReason::UnknownLevel);
+        assert_eq!(f.rejects.kept()[0].value, "地市直管");
     }
 }

@@ -10,7 +10,10 @@ pub mod title;
 
 pub use builder::{Finished, RegistryBuilder};
 pub use header::{closest_headers, HeaderMap};
-pub use rejects::{closest_terms, closest_values, group_rejects, RejectGroup, UnknownValue};
+pub use rejects::{
+    closest_terms, closest_values, group_rejects, RejectGroup, Rejects, UnknownValue,
+    MAX_COUNTED_VALUES, MAX_KEPT_REJECTS,
+};
 
 use crate::domain::text::{clean, match_key};
 pub use crate::domain::vocab::{Field, Level, OwnerGroup, OwnerKind, Status};
@@ -71,6 +74,10 @@ pub struct Account {
     /// The county-level division (县(市、区)) the region names, e.g. "昆山市"; empty when the
     /// registry gives only the city, or for provincial accounts.
     pub county: String,
+    /// In a campaign scoped to a city or a county: the group the notice reports the account
+    /// under (the scope's own departments, a county-level unit, a 乡镇/街道 or a zone); empty in
+    /// a province-wide campaign, whose groups follow level and 地区.
+    pub group: String,
     /// Every other column, verbatim, in the order of `Registry::extra_headers`.
     pub extra: Vec<String>,
 }
@@ -112,7 +119,12 @@ pub enum GroupColumn {
     Field(Field),
     /// An extra column, by its index in `Registry::extra_headers`.
     Extra(usize),
+    /// The group the notice reports the account under (通报分组), in a city or county campaign.
+    Group,
 }
+
+/// Names of the [`GroupColumn::Group`] column on the command line (`--strata group,type`).
+const GROUP_NAMES: [&str; 3] = ["group", "分组", GROUP_LABEL];
 
 /// An imported registry (备案台账): every account, whatever its status, and the headers of the
 /// columns kept verbatim.
@@ -127,6 +139,10 @@ pub struct Registry {
 /// Header of the county column of the canonical CSV, after the raw labels. Registries imported
 /// before it existed lack it and are still read.
 pub const COUNTY_LABEL: &str = "县(市、区)";
+
+/// Header of the reporting-group column of the canonical CSV, after the county column; written
+/// only for a city or county campaign (see [`Account::group`]).
+pub const GROUP_LABEL: &str = "通报分组";
 
 /// Raw header labels of the canonical CSV, after the extras are appended.
 pub const RAW_LABELS: [&str; 5] = [
@@ -176,6 +192,9 @@ impl Registry {
             return Some(GroupColumn::Field(f));
         }
         let k = match_key(name);
+        if GROUP_NAMES.iter().any(|g| match_key(g) == k) && self.has_groups() {
+            return Some(GroupColumn::Group);
+        }
         self.extra_headers
             .iter()
             .position(|h| match_key(h) == k)
@@ -187,6 +206,7 @@ impl Registry {
         match c {
             GroupColumn::Field(f) => a.get(*f),
             GroupColumn::Extra(i) => a.extra.get(*i).map(String::as_str).unwrap_or(""),
+            GroupColumn::Group => &a.group,
         }
     }
 
@@ -195,7 +215,14 @@ impl Registry {
         match c {
             GroupColumn::Field(f) => f.label().to_string(),
             GroupColumn::Extra(i) => self.extra_headers.get(*i).cloned().unwrap_or_default(),
+            GroupColumn::Group => GROUP_LABEL.to_string(),
         }
+    }
+
+    /// Whether the accounts carry reporting groups (a city or county campaign): the canonical
+    /// CSV then has the 通报分组 column.
+    pub fn has_groups(&self) -> bool {
+        self.accounts.iter().any(|a| !a.group.is_empty())
     }
 
     /// Header of the canonical CSV.
@@ -203,34 +230,38 @@ impl Registry {
         let mut h: Vec<String> = Field::ALL.iter().map(|f| f.label().to_string()).collect();
         h.extend(RAW_LABELS.iter().map(|s| s.to_string()));
         h.push(COUNTY_LABEL.to_string());
+        if self.has_groups() {
+            h.push(GROUP_LABEL.to_string());
+        }
         h.extend(self.extra_headers.iter().cloned());
         h
     }
 
-    /// The canonical row's cells, borrowed (for writing a million rows without copying them).
-    pub fn canonical_fields(a: &Account) -> impl Iterator<Item = &str> {
+    /// The canonical row's cells, borrowed (for writing a million rows without copying them);
+    /// `groups` as [`Registry::has_groups`] says, once for the whole registry.
+    pub fn canonical_fields(a: &Account, groups: bool) -> impl Iterator<Item = &str> {
         Field::ALL
             .iter()
             .map(move |f| a.get(*f))
             .chain(a.raw.in_order())
             .chain(std::iter::once(a.county.as_str()))
+            .chain(groups.then_some(a.group.as_str()))
             .chain(a.extra.iter().map(String::as_str))
     }
 
     /// The canonical CSV row of an account, owned (`canonical_fields` borrows instead).
-    pub fn canonical_row(a: &Account) -> Vec<String> {
-        let mut r: Vec<String> = Field::ALL.iter().map(|f| a.get(*f).to_string()).collect();
-        r.extend(a.raw.in_order().map(str::to_string));
-        r.push(a.county.clone());
-        r.extend(a.extra.iter().cloned());
-        r
+    pub fn canonical_row(a: &Account, groups: bool) -> Vec<String> {
+        Registry::canonical_fields(a, groups)
+            .map(str::to_string)
+            .collect()
     }
 
-    /// Rebuild from the canonical CSV rows (header first). Errors name the row; the store adds
-    /// the file.
+    /// Rebuild from the canonical CSV rows (header first). The rows are consumed: each cell's
+    /// text moves into its account, so a million-row registry is never held twice. Errors name
+    /// the row; the store adds the file.
     pub fn from_canonical(
         header: &[String],
-        rows: &[Vec<String>],
+        rows: impl IntoIterator<Item = Vec<String>>,
     ) -> Result<Registry, CanonicalError> {
         let fixed = Field::ALL.len() + RAW_LABELS.len();
         let expected: Vec<&str> = Field::ALL
@@ -249,10 +280,12 @@ impl Registry {
             });
         }
         let has_county = header.get(fixed).is_some_and(|h| h == COUNTY_LABEL);
-        let extras_from = fixed + usize::from(has_county);
+        let has_group = has_county && header.get(fixed + 1).is_some_and(|h| h == GROUP_LABEL);
+        let extras_from = fixed + usize::from(has_county) + usize::from(has_group);
         let extra_headers = header[extras_from..].to_vec();
-        let mut accounts = Vec::with_capacity(rows.len());
-        for (i, r) in rows.iter().enumerate() {
+        let rows = rows.into_iter();
+        let mut accounts = Vec::with_capacity(rows.size_hint().0);
+        for (i, r) in rows.enumerate() {
             if r.len() != header.len() {
                 return Err(CanonicalError::Width {
                     line: i + 2,
@@ -260,35 +293,12 @@ impl Registry {
                     header: header.len(),
                 });
             }
-            let g = |k: usize| r[k].clone();
-            let bad = |what: &'static str, v: &str| CanonicalError::Value {
-                line: i + 2,
-                what,
-                value: v.to_string(),
-            };
-            let level = Level::parse(&r[4]).ok_or_else(|| bad("层级", &r[4]))?;
-            let owner_kind = OwnerKind::parse(&r[6]).ok_or_else(|| bad("主体类别", &r[6]))?;
-            let status = Status::parse(&r[7]).ok_or_else(|| bad("状态", &r[7]))?;
-            accounts.push(Account {
-                id: g(0),
-                name: g(1),
-                account_type: g(2),
-                owner: g(3),
-                level,
-                region: g(5),
-                owner_kind,
-                status,
-                platform: g(8),
-                raw: RawTexts {
-                    account_type: g(9),
-                    level: g(10),
-                    region: g(11),
-                    owner_kind: g(12),
-                    status: g(13),
-                },
-                county: if has_county { g(fixed) } else { String::new() },
-                extra: r[extras_from..].to_vec(),
-            });
+            accounts.push(canonical_account(
+                r,
+                i + 2,
+                (has_county, has_group),
+                extras_from,
+            )?);
         }
         Ok(Registry {
             extra_headers,
@@ -343,6 +353,52 @@ pub fn canonical_value(
     known.unwrap_or(v)
 }
 
+/// One account from its canonical CSV row (its width already checked), the cells moved, not
+/// copied. `line` is the row's line in the file, for the error.
+fn canonical_account(
+    mut r: Vec<String>,
+    line: usize,
+    (has_county, has_group): (bool, bool),
+    extras_from: usize,
+) -> Result<Account, CanonicalError> {
+    let fixed = Field::ALL.len() + RAW_LABELS.len();
+    let bad = |what: &'static str, v: &str| CanonicalError::Value {
+        line,
+        what,
+        value: v.to_string(),
+    };
+    let level = Level::parse(&r[4]).ok_or_else(|| bad("层级", &r[4]))?;
+    let owner_kind = OwnerKind::parse(&r[6]).ok_or_else(|| bad("主体类别", &r[6]))?;
+    let status = Status::parse(&r[7]).ok_or_else(|| bad("状态", &r[7]))?;
+    let extra = r.split_off(extras_from);
+    let mut g = |k: usize| std::mem::take(&mut r[k]);
+    Ok(Account {
+        id: g(0),
+        name: g(1),
+        account_type: g(2),
+        owner: g(3),
+        level,
+        region: g(5),
+        owner_kind,
+        status,
+        platform: g(8),
+        raw: RawTexts {
+            account_type: g(9),
+            level: g(10),
+            region: g(11),
+            owner_kind: g(12),
+            status: g(13),
+        },
+        county: if has_county { g(fixed) } else { String::new() },
+        group: if has_group {
+            g(fixed + 1)
+        } else {
+            String::new()
+        },
+        extra,
+    })
+}
+
 /// The reported type of a registry spelling under a scheme (其他 when no list knows it).
 pub fn classify_type(scheme: &crate::domain::profile::TypeScheme, raw: &str) -> String {
     scheme.classify(raw).to_string()
@@ -378,6 +434,10 @@ pub enum RejectReason {
     /// A row identical to an earlier one with the same 账号ID (an account exported twice): the
     /// account is imported once and this copy is listed, not counted as rejected.
     DuplicateRow,
+    /// The account lies outside the campaign's city or county (another city, or a level above).
+    OutsideScope,
+    /// 所属地区 and 开设主体 do not say which of the scope's groups the account belongs to.
+    UnplacedInScope,
 }
 
 impl RejectReason {
@@ -397,6 +457,8 @@ impl RejectReason {
             RejectReason::AmbiguousRegion => "地区有歧义",
             RejectReason::UnknownRegion => "地区无法识别",
             RejectReason::DuplicateRow => "重复行(已合并)",
+            RejectReason::OutsideScope => "不属于本次检查范围",
+            RejectReason::UnplacedInScope => "未写明所属地区",
         }
     }
 

@@ -8,6 +8,117 @@ use crate::domain::text::{closest, toml_string};
 use crate::domain::vocab::{Aliases, Term};
 use std::collections::BTreeMap;
 
+/// The most rejected rows kept with their cells (in memory and in rejects.csv); every one past
+/// that is still counted, by reason, and the total is stated. A hostile registry of ten million
+/// junk rows costs a counter, not ten million rows.
+pub const MAX_KEPT_REJECTS: usize = 10_000;
+
+/// The most distinct unknown values (a level, type, status, owner kind or region no list knows)
+/// counted by value. Every row is still counted by reason; a value first seen past this is
+/// counted there only, so the values listed always say how many rows they cover.
+pub const MAX_COUNTED_VALUES: usize = 10_000;
+
+/// Rejected rows: all counted, by reason; the first [`MAX_KEPT_REJECTS`] kept; the rows of
+/// each unknown value counted (up to [`MAX_COUNTED_VALUES`] values), so the summary's counts
+/// and profile lines are true for the whole file, not for the rows kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rejects {
+    /// The rows kept, by row once finished.
+    kept: Vec<Reject>,
+    /// Every rejected row, by reason.
+    by_reason: BTreeMap<RejectReason, usize>,
+    /// Rows by unknown value, for the reasons about one value.
+    values: BTreeMap<(RejectReason, String), usize>,
+}
+
+impl Rejects {
+    /// Count a reject (and its value, for a reason about one); keep it while fewer than
+    /// [`MAX_KEPT_REJECTS`] are kept.
+    pub fn push(&mut self, r: Reject) {
+        *self.by_reason.entry(r.reason).or_default() += 1;
+        if r.reason.unknown_field().is_some() {
+            let key = (r.reason, r.value.clone());
+            let room = self.values.len() < MAX_COUNTED_VALUES;
+            match self.values.get_mut(&key) {
+                Some(n) => *n += 1,
+                None if room => {
+                    self.values.insert(key, 1);
+                }
+                None => {}
+            }
+        }
+        if self.kept.len() < MAX_KEPT_REJECTS {
+            self.kept.push(r);
+        }
+    }
+
+    /// Every rejected row, kept or not.
+    pub fn len(&self) -> usize {
+        self.by_reason.values().sum()
+    }
+
+    /// No row was rejected.
+    pub fn is_empty(&self) -> bool {
+        self.by_reason.is_empty()
+    }
+
+    /// The kept rows.
+    pub fn iter(&self) -> std::slice::Iter<'_, Reject> {
+        self.kept.iter()
+    }
+
+    /// The kept rows, as a slice.
+    pub fn kept(&self) -> &[Reject] {
+        &self.kept
+    }
+
+    /// Rejected rows not kept (counted only).
+    pub fn omitted(&self) -> usize {
+        self.len() - self.kept.len()
+    }
+
+    /// How many rows each reason rejected (all of them, kept or not).
+    pub fn by_reason(&self) -> &BTreeMap<RejectReason, usize> {
+        &self.by_reason
+    }
+
+    /// Rejected rows of one reason (all of them).
+    pub fn count(&self, reason: RejectReason) -> usize {
+        self.by_reason.get(&reason).copied().unwrap_or(0)
+    }
+
+    /// The unknown values of one reason with their rows, as counted.
+    fn values_of(&self, reason: RejectReason) -> impl Iterator<Item = (&str, usize)> {
+        self.values
+            .range((reason, String::new())..)
+            .take_while(move |((r, _), _)| *r == reason)
+            .map(|((_, v), n)| (v.as_str(), *n))
+    }
+
+    /// Order the kept rows by row (rows are refused in two passes: as read, then as placed).
+    pub(super) fn sort(&mut self) {
+        self.kept.sort_by_key(|r| r.row);
+    }
+}
+
+impl<'a> IntoIterator for &'a Rejects {
+    type Item = &'a Reject;
+    type IntoIter = std::slice::Iter<'a, Reject>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.kept.iter()
+    }
+}
+
+impl FromIterator<Reject> for Rejects {
+    fn from_iter<I: IntoIterator<Item = Reject>>(iter: I) -> Self {
+        let mut r = Rejects::default();
+        for x in iter {
+            r.push(x);
+        }
+        r
+    }
+}
+
 /// The rejects of one reason.
 #[derive(Debug)]
 pub struct RejectGroup<'a> {
@@ -54,28 +165,30 @@ impl UnknownValue {
     }
 }
 
-/// The rejects by reason (most rows first, then the reason's order), each with up to
-/// `examples` rows and its unknown values. Identical copies of imported rows are no rejection
-/// and are left out.
+/// The rejects by reason (most rows first, then the reason's order), each with its count over
+/// the whole file, up to `examples` of its kept rows and its unknown values. Identical copies
+/// of imported rows are no rejection and are left out.
 pub fn group_rejects<'a>(
-    rejects: &'a [Reject],
+    rejects: &'a Rejects,
     profile: &Profile,
     examples: usize,
 ) -> Vec<RejectGroup<'a>> {
-    let mut by_reason: BTreeMap<RejectReason, Vec<&Reject>> = BTreeMap::new();
-    for r in rejects.iter().filter(|r| r.reason.is_rejection()) {
-        by_reason.entry(r.reason).or_default().push(r);
-    }
-    let mut groups: Vec<RejectGroup> = by_reason
-        .into_iter()
-        .map(|(reason, rows)| RejectGroup {
+    let mut groups: Vec<RejectGroup> = rejects
+        .by_reason()
+        .iter()
+        .filter(|(reason, _)| reason.is_rejection())
+        .map(|(&reason, &rows)| RejectGroup {
             reason,
-            rows: rows.len(),
+            rows,
             values: reason
                 .unknown_field()
-                .map(|f| unknown_values(f, &rows, profile))
+                .map(|f| unknown_values(f, rejects.values_of(reason), profile))
                 .unwrap_or_default(),
-            examples: rows.into_iter().take(examples).collect(),
+            examples: rejects
+                .iter()
+                .filter(|r| r.reason == reason)
+                .take(examples)
+                .collect(),
         })
         .collect();
     groups.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.reason.cmp(&b.reason)));
@@ -83,13 +196,12 @@ pub fn group_rejects<'a>(
 }
 
 /// The distinct values of one field's rejects, most rows first, each with its hint.
-fn unknown_values(field: Field, rows: &[&Reject], profile: &Profile) -> Vec<UnknownValue> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in rows {
-        *counts.entry(r.value.as_str()).or_default() += 1;
-    }
+fn unknown_values<'v>(
+    field: Field,
+    counts: impl Iterator<Item = (&'v str, usize)>,
+    profile: &Profile,
+) -> Vec<UnknownValue> {
     let mut values: Vec<UnknownValue> = counts
-        .into_iter()
         .map(|(value, n)| {
             let (closest, target) = closest_values(field, value, profile);
             UnknownValue {
@@ -216,14 +328,16 @@ mod tests {
     #[test]
     fn rejects_are_grouped_with_the_line_that_maps_them() {
         let profile = Profile::builtin(province("四川").unwrap());
-        let rejects = vec![
+        let rejects: Rejects = [
             reject(3, RejectReason::UnknownLevel, "市州直属"),
             reject(4, RejectReason::UnknownLevel, "市州直属"),
             reject(5, RejectReason::MissingValue, ""),
             reject(6, RejectReason::UnknownLevel, "乡村级"),
             reject(7, RejectReason::DuplicateRow, "S1"),
             reject(8, RejectReason::UnknownRegion, "成都高新技术产业开发区"),
-        ];
+        ]
+        .into_iter()
+        .collect();
         let groups = group_rejects(&rejects, &profile, 2);
         assert_eq!(groups.len(), 3);
         assert_eq!(

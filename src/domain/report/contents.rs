@@ -8,6 +8,17 @@ use super::parts;
 use super::table::{Cell, Table};
 use crate::domain::registry;
 
+/// The opening of 抽样说明 (see [`Built::sampling_intro`]).
+fn sampling_intro(cur: &CampaignData) -> String {
+    if cur.is_census() {
+        return "本次为全覆盖检查:全部状态正常的账号都已列入样本,各项合格率即为检查结果本身,不需要也不作加权推算。本说明记录样本的构成。".into();
+    }
+    format!(
+        "本说明记录样本如何抽取,以及按抽样设计加权推算的全部备案账号合格率。通报正文使用已检查账号的合格率(合格数/检查数);加权估计回答\"{}备案账号中合格的比例大约是多少\",附 95% 置信区间。",
+        cur.words().whole
+    )
+}
+
 /// Everything `audit report` computes before writing: tables, annex, draft and summary.
 pub struct Built {
     /// The report's tables, in report.xlsx order (annex apart).
@@ -18,12 +29,16 @@ pub struct Built {
     pub paras: Vec<draft::Para>,
     /// Warnings shown above every table (【未完成】, 【演示】).
     pub banners: Vec<String>,
-    /// Number of prefecture-level units: the rows of the owner-group chart in report.xlsx.
+    /// Number of groups below the scope (prefectures, a city's districts and zones): the rows of
+    /// the owner-group chart in report.xlsx.
     pub cities: usize,
-    /// The profile's name for prefecture-level units (设区市, 市(州) …).
+    /// The label of the groups below the scope (设区市, 市(州), 市(县)区 …).
     pub city_label: String,
     /// The one-line summary printed to the terminal.
     pub summary: String,
+    /// The opening of 抽样说明: what the weighted estimate answers, or for a census that there
+    /// is none to make.
+    pub sampling_intro: String,
 }
 
 /// What a report is made with, beside the campaigns themselves.
@@ -58,13 +73,20 @@ pub fn build(cur: &CampaignData, previous: &[CampaignData], opts: &Options) -> B
     }
     let types = cur.profile.types.order();
     let style = cur.profile.rates;
-    let mut tables = makeup::makeup(&cur.registry, types, &style);
+    let own = cur.profile.scope.own_level();
+    let mut tables = makeup::makeup(&cur.registry, types, own, &style);
     tables.extend(makeup::not_counted(&cur.not_counted));
     let diff = previous
         .first()
         .map(|p| registry::diff(&p.registry, &cur.registry));
     if let (Some(p), Some(d)) = (previous.first(), &diff) {
-        tables.extend(makeup::change(&p.registry, &cur.registry, d, types, &style));
+        tables.extend(makeup::change(
+            (&p.registry, &cur.registry),
+            d,
+            types,
+            own,
+            &style,
+        ));
     }
     tables.push(parts::check_rate(cur));
     tables.extend(figures::sample_design(cur, &opts.verify_status));
@@ -77,12 +99,14 @@ pub fn build(cur: &CampaignData, previous: &[CampaignData], opts: &Options) -> B
     if let Some(f) = &opts.follow_up {
         tables.push(f.table());
     }
-    let est = figures::estimate_groups(cur);
+    // A census has nothing to estimate: its rates are the registry's.
+    let est = (!cur.is_census()).then(|| figures::estimate_groups(cur));
     let overall_est = est
-        .overall()
+        .as_ref()
+        .and_then(|e| e.overall())
         .filter(|e| e.method != crate::domain::stats::IntervalMethod::NoRandomSample)
         .map(|e| (e.rate, e.lower, e.upper));
-    tables.push(figures::estimates(&est));
+    tables.extend(est.as_ref().map(figures::estimates));
     let mut annex = figures::annex(cur);
     for t in tables.iter_mut().chain(std::iter::once(&mut annex)) {
         t.set_style(style);
@@ -108,15 +132,16 @@ pub fn build(cur: &CampaignData, previous: &[CampaignData], opts: &Options) -> B
     if incomplete {
         summary.push_str("(未完成)");
     }
-    let cities = cur.cities().len();
+    let cities = cur.groups.below().len();
     Built {
         tables,
         annex,
         paras,
         banners,
         cities,
-        city_label: cur.city_label().to_string(),
+        city_label: cur.words().divisions,
         summary,
+        sampling_intro: sampling_intro(cur),
     }
 }
 

@@ -5,10 +5,11 @@
 use super::figures::{problem_count, CampaignData, Tally};
 pub use super::follow_up::FollowUp;
 use crate::domain::dates::{chinese_date, chinese_month_day};
+use crate::domain::groups::GroupOf;
 use crate::domain::indicators::Kind;
-use crate::domain::profile::RateStyle;
+use crate::domain::profile::{MakeupPart, RateStyle};
 use crate::domain::registry::Account;
-use crate::domain::registry::{Level, OwnerGroup, RegistryDiff};
+use crate::domain::registry::RegistryDiff;
 use chrono::NaiveDate;
 
 /// One paragraph of the notice draft, by its role in the layout.
@@ -63,6 +64,45 @@ fn rate(c: &CampaignData, t: Tally) -> Option<String> {
     (t.checked > 0).then(|| c.pct(t.qualified, t.checked))
 }
 
+/// What the campaign did, as the notice names it: 检查抽查 for a sample, 全覆盖检查 for a census
+/// (every account in operation checked).
+pub fn check_word(c: &CampaignData) -> &'static str {
+    if c.is_census() {
+        "全覆盖检查"
+    } else {
+        "检查抽查"
+    }
+}
+
+/// The accounts a share is of ("占省级检查抽查总数", "占市级检查总数"): 检查抽查 for a sample,
+/// 检查 for a census.
+fn checked_word(c: &CampaignData) -> &'static str {
+    if c.is_census() {
+        "检查"
+    } else {
+        "检查抽查"
+    }
+}
+
+/// What a group none of whose accounts was checked is said to be: 本次未抽查 (a sample), 本次未检查
+/// (a census still being checked).
+fn not_checked(c: &CampaignData) -> &'static str {
+    if c.is_census() {
+        "本次未检查"
+    } else {
+        "本次未抽查"
+    }
+}
+
+/// The annex's title: "2020年第一季度检查抽查存在"单项否决"问题政务新媒体名单".
+pub fn annex_title(c: &CampaignData) -> String {
+    format!(
+        "{}{}存在\"单项否决\"问题政务新媒体名单",
+        c.display_name(),
+        check_word(c)
+    )
+}
+
 /// "比上季度提升8.2个百分点" / "下降…" / "与上季度持平", the change computed from the counts of
 /// both quarters and rounded once by `style` (持平 only when the two rates are exactly equal).
 pub fn change_phrase(now: Tally, before: Tally, style: &RateStyle) -> String {
@@ -84,9 +124,11 @@ pub fn change_phrase(now: Tally, before: Tally, style: &RateStyle) -> String {
 /// 附件说明.
 pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     let c = input.current;
+    let w = c.words();
+    let check = check_word(c);
     let mark = if input.final_notice { "" } else { "(草稿)" };
     let mut out = vec![Para::Title(format!(
-        "关于{}政务新媒体检查抽查情况的通报{mark}",
+        "关于{}政务新媒体{check}情况的通报{mark}",
         c.display_name()
     ))];
     if input.incomplete {
@@ -102,7 +144,7 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
     out.push(lead(input));
     out.push(Para::Heading1("一、总体情况".into()));
     out.extend(overview(input));
-    out.push(Para::Heading1("二、检查抽查发现的问题".into()));
+    out.push(Para::Heading1(format!("二、{check}发现的问题")));
     out.extend(problem_section(input));
     out.extend(mark_note(c, &out));
     out.push(Para::Heading1("三、下一步工作要求".into()));
@@ -110,16 +152,15 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
         "【由起草人填写:针对上述问题,按(一)(二)……分条提出清理整合、整改落实、监管机制等方面的工作要求。】".into(),
     ));
     out.push(Para::Body(format!(
-        "各{}、省各有关部门请将政务新媒体检查抽查情况和对本次通报的政务新媒体整改情况,于{}前提交至全省政务新媒体备案检查系统。",
-        c.city_label(),
+        "各{}、{}请将政务新媒体{check}情况和对本次通报的政务新媒体整改情况,于{}前提交至{}。",
+        w.divisions,
+        w.departments,
         input
             .rectify_by
-            .map_or_else(|| "【 月 日】".into(), chinese_month_day)
+            .map_or_else(|| "【 月 日】".into(), chinese_month_day),
+        w.submit_to
     )));
-    out.push(Para::Attachment(format!(
-        "附件:{}检查抽查存在\"单项否决\"问题政务新媒体名单",
-        c.display_name()
-    )));
+    out.push(Para::Attachment(format!("附件:{}", annex_title(c))));
     out
 }
 
@@ -134,13 +175,19 @@ fn lead(input: &DraftInput<'_>) -> Para {
         .map(|k| match k.as_str() {
             "level" => "层级",
             "type" => "类型",
-            "region" => "地区",
+            "region" | "group" => "地区",
             "owner_kind" => "主体类别",
             other => other,
         })
         .collect();
-    let mut how = format!("按{}分层随机抽取账号", by.join("、"));
-    if d.take_all.iter().any(|t| t.contains("政府")) {
+    let mut how = if c.is_census() {
+        format!("对{}状态正常的政务新媒体逐一检查", c.words().whole)
+    } else {
+        format!("按{}分层随机抽取账号", by.join("、"))
+    };
+    if c.is_census() {
+        // Every account was checked: no part was taken whole beside the others.
+    } else if d.take_all.iter().any(|t| t.contains("政府")) {
         how.push_str(",对代表主体为政府的政务新媒体全部检查");
     } else if d.certainty > c.rechecks_checked() {
         how.push_str(",对部分账号全部检查");
@@ -149,9 +196,11 @@ fn lead(input: &DraftInput<'_>) -> Para {
         how.push_str(",并对上季度不合格的政务新媒体回头看");
     }
     let all = c.tally(|_| true);
+    let check = check_word(c);
     Para::Body(format!(
-        "为推动政务新媒体健康有序发展,根据【依据文件名称及文号,如《国务院办公厅关于推进政务新媒体健康有序发展的意见》(国办发〔2018〕123号)】要求,{}对全省政务新媒体开展了检查抽查。本次检查抽查{how},共检查政务新媒体{}个。现将有关情况通报如下:",
+        "为推动政务新媒体健康有序发展,根据【依据文件名称及文号,如《国务院办公厅关于推进政务新媒体健康有序发展的意见》(国办发〔2018〕123号)】要求,{}对{}政务新媒体开展了{check}。本次{check}{how},共检查政务新媒体{}个。现将有关情况通报如下:",
         c.display_name(),
+        c.words().whole,
         all.checked
     ))
 }
@@ -164,7 +213,11 @@ fn overview(input: &DraftInput<'_>) -> Vec<Para> {
     out.push(holdings(input));
     out.extend(not_counted(c));
     out.extend(net_change(input));
-    out.push(Para::Heading2(format!("{}检查抽查情况", second_level(1))));
+    out.push(Para::Heading2(format!(
+        "{}{}情况",
+        second_level(1),
+        check_word(c)
+    )));
     let all = c.tally(|_| true);
     let mut s = sample_sentence(input, all);
     s.extend(super::parts::check_rate_sentence(c));
@@ -187,21 +240,33 @@ fn mark_note(c: &CampaignData, so_far: &[Para]) -> Option<Para> {
     marked.then(|| Para::Body(format!("注:{}", c.profile.rates.mark_note())))
 }
 
-/// How many accounts the province holds, by owner level and by type.
+/// How many accounts the scope holds, by owner (the province's levels; a city's own departments
+/// and its districts) and by type.
 fn holdings(input: &DraftInput<'_>) -> Para {
     let c = input.current;
+    let w = c.words();
     let active: Vec<_> = c.registry.active().collect();
     let count = |f: &dyn Fn(&crate::domain::registry::Account) -> bool| {
         active.iter().filter(|a| f(a)).count()
     };
+    let owners: Vec<String> = w
+        .makeup
+        .iter()
+        .map(|(phrase, part)| {
+            let n = match *part {
+                MakeupPart::Level(l) => count(&|a| a.level == l),
+                MakeupPart::Top => count(&|a| c.is_top(a)),
+                MakeupPart::Below => count(&|a| !c.is_top(a)),
+            };
+            format!("{phrase}开设政务新媒体{n}个")
+        })
+        .collect();
     Para::Body(format!(
-        "截至{},全省政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,省级部门单位及其内设机构、双重管理单位及其内设机构开设政务新媒体{}个,{}政府及其部门开设政务新媒体{}个,县(市、区)政府及其部门、所属乡镇(街道)开设政务新媒体{}个。按政务新媒体类型分,{}。",
+        "截至{},{}政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,{}。按政务新媒体类型分,{}。",
         input.as_of.map(chinese_date).unwrap_or_default(),
+        w.whole,
         active.len(),
-        count(&|a| a.level == Level::Province),
-        c.city_label(),
-        count(&|a| a.level == Level::City),
-        count(&|a| a.level == Level::County),
+        owners.join(","),
         c.profile
             .types
             .order()
@@ -258,37 +323,38 @@ fn net_change(input: &DraftInput<'_>) -> Option<Para> {
     if net == 0 {
         return None;
     }
+    let whole = input.current.words().whole;
     Some(Para::Body(format!(
-        "本季度,全省政务新媒体数量{}{}个,占全省政务新媒体总量的{}。",
+        "本季度,{whole}政务新媒体数量{}{}个,占{whole}政务新媒体总量的{}。",
         if net < 0 { "减少" } else { "增加" },
         net.unsigned_abs(),
         input.current.pct(net.unsigned_abs(), d.previous_active)
     )))
 }
 
-/// How many accounts were sampled (certainty and re-check units named) and, while the
-/// campaign is incomplete, how many have been checked so far.
+/// How many accounts were sampled (certainty and re-check units named), or for a census that
+/// every account in operation was checked, and, while the campaign is incomplete, how many have
+/// been checked so far.
 fn sample_sentence(input: &DraftInput<'_>, all: Tally) -> String {
     let c = input.current;
+    let w = c.words();
     let n_sampled = c.sample.len();
-    let certainty = c.design.certainty;
-    let gov = c.design.take_all.iter().any(|t| t.contains("政府"));
-    let mut s = format!("本次共选取{n_sampled}个政务新媒体进行检查抽查");
-    if gov {
-        s.push_str(",包括代表主体为省、市、县(市、区)政府的政务新媒体和省级部门单位开设的政务新媒体,以及其他单位主体开设的政务新媒体");
-    }
-    let rechecks = c.rechecks_checked();
-    if certainty > 0 {
-        let of_which = if rechecks > 0 {
-            format!(",已检查的账号中回头看(上期不合格)账号{rechecks}个")
-        } else {
-            String::new()
-        };
-        s.push_str(&format!(
-            "(其中必查{certainty}个,分层随机抽取{}个{of_which})",
-            n_sampled as u64 - certainty
-        ));
-    }
+    let mut s = if c.is_census() {
+        format!(
+            "本次对{}正常运行的{n_sampled}个政务新媒体开展了全覆盖检查",
+            w.whole
+        )
+    } else {
+        let mut s = format!("本次共选取{n_sampled}个政务新媒体进行检查抽查");
+        if c.design.take_all.iter().any(|t| t.contains("政府")) {
+            s.push_str(&format!(
+                ",包括代表主体为{}政府的政务新媒体和{}开设的政务新媒体,以及其他单位主体开设的政务新媒体",
+                w.governments, w.top_group
+            ));
+        }
+        s.push_str(&design_parts(c, n_sampled as u64));
+        s
+    };
     s.push('。');
     if input.incomplete {
         s.push_str(&format!("截至目前已完成检查{}个。", all.checked));
@@ -296,25 +362,58 @@ fn sample_sentence(input: &DraftInput<'_>, all: Tally) -> String {
     s
 }
 
+/// "(其中必查N个,分层随机抽取M个,已检查的账号中回头看(上期不合格)账号K个)", when the sample
+/// has certainty units.
+fn design_parts(c: &CampaignData, n_sampled: u64) -> String {
+    let certainty = c.design.certainty;
+    if certainty == 0 {
+        return String::new();
+    }
+    let rechecks = c.rechecks_checked();
+    let of_which = if rechecks > 0 {
+        format!(",已检查的账号中回头看(上期不合格)账号{rechecks}个")
+    } else {
+        String::new()
+    };
+    format!(
+        "(其中必查{certainty}个,分层随机抽取{}个{of_which})",
+        n_sampled - certainty
+    )
+}
+
 /// The pass rates: overall, by owner group and by account type.
 fn rates_sentence(c: &CampaignData, all: Tally) -> String {
-    let group = |g: OwnerGroup| c.tally(|a| a.owner_group() == g);
+    let w = c.words();
     let fmt_rate = |t: Tally, label: &str| match rate(c, t) {
         Some(r) => format!("{label}合格率{r}"),
-        None => format!("{label}本次未抽查"),
+        None => format!("{label}{}", not_checked(c)),
+    };
+    let owners = if w.name_each_group {
+        each_group(c)
+    } else {
+        format!(
+            "{};{}",
+            fmt_rate(
+                c.tally(|a| c.is_top(a)),
+                &format!("{}政务新媒体", w.top_group)
+            ),
+            fmt_rate(
+                c.tally(|a| !c.is_top(a)),
+                &format!("{}政务新媒体", w.divisions)
+            ),
+        )
     };
     let mut s = format!(
-        "此次检查抽查中,全省政务新媒体总体合格率为{}。从开设主体看,{};{}。从政务新媒体类型看,",
+        "此次{}中,{}政务新媒体总体合格率为{}。从开设主体看,{owners}。从政务新媒体类型看,",
+        check_word(c),
+        w.whole,
         rate(c, all).unwrap_or_else(|| "—".into()),
-        fmt_rate(group(OwnerGroup::Provincial), "省级部门单位政务新媒体"),
-        fmt_rate(
-            group(OwnerGroup::Prefecture),
-            &format!("{}政务新媒体", c.city_label())
-        ),
     );
+    // A type no account in operation has is left out: there was nothing to check.
     let types: Vec<String> = c
         .rate_types()
         .iter()
+        .filter(|t| c.frame_count(|a| &a.account_type == *t) > 0)
         .map(|t| {
             let label = if t == crate::domain::profile::OTHER {
                 "其他类型政务新媒体".to_string()
@@ -327,6 +426,68 @@ fn rates_sentence(c: &CampaignData, all: Tally) -> String {
     s.push_str(&types.join(","));
     s.push('。');
     s
+}
+
+/// Every group's rate as a city's notice gives them: the groups below the scope at 100% named
+/// together (as `parts::prefecture_results` finds them), then the others from the highest rate
+/// down, then the scope's own departments; groups with accounts in operation but none checked
+/// last ("…本次未抽查").
+fn each_group(c: &CampaignData) -> String {
+    let w = c.words();
+    let below = c.groups.below();
+    let results = super::parts::prefecture_results(c);
+    let tallies: Vec<(usize, Tally)> = (0..below.len())
+        .map(|i| (i, c.tally(|a| c.groups.of(a) == GroupOf::Below(i))))
+        .collect();
+    let mut others: Vec<&(usize, Tally)> = tallies
+        .iter()
+        .filter(|(_, t)| t.checked > 0 && t.qualified < t.checked)
+        .collect();
+    // Highest rate first, compared exactly (q1/n1 > q2/n2); ties keep the official order.
+    others.sort_by(|(i, a), (j, b)| {
+        (b.qualified * a.checked)
+            .cmp(&(a.qualified * b.checked))
+            .then(i.cmp(j))
+    });
+    let mut parts: Vec<String> = Vec::new();
+    if !results.full.is_empty() {
+        let mut s = format!(
+            "{}合格率为{}",
+            results.full.join("、"),
+            c.profile.rates.percent(1, 1)
+        );
+        let below_mark = c.profile.rates.mark_below;
+        if results.full_small.len() == results.full.len() && results.full.len() > 1 {
+            s.push_str(&format!("(检查数均不足{below_mark}个)"));
+        } else if !results.full_small.is_empty() {
+            s.push_str(&format!(
+                "(其中{}检查数不足{below_mark}个)",
+                results.full_small.join("、")
+            ));
+        }
+        parts.push(s);
+    }
+    for (i, t) in others {
+        parts.push(format!(
+            "{}合格率为{}",
+            below[*i].label,
+            c.pct(t.qualified, t.checked)
+        ));
+    }
+    if let Some(r) = rate(c, c.tally(|a| c.is_top(a))) {
+        parts.push(format!("{}合格率为{r}", w.top_group));
+    }
+    let unchecked: Vec<&str> = tallies
+        .iter()
+        .filter(|(i, t)| {
+            t.checked == 0 && c.frame_count(|a| c.groups.of(a) == GroupOf::Below(*i)) > 0
+        })
+        .map(|(i, _)| below[*i].label.as_str())
+        .collect();
+    if !unchecked.is_empty() {
+        parts.push(format!("{}{}", unchecked.join("、"), not_checked(c)));
+    }
+    parts.join(",")
 }
 
 /// The overall rate against last quarter's, when both have one. Re-checks (回头看) are last
@@ -344,7 +505,8 @@ fn rate_trend(input: &DraftInput<'_>, all: Tally) -> Option<Para> {
     let then_re = p.rechecks_checked() > 0;
     if !now_re && !then_re {
         return Some(Para::Body(format!(
-            "本季度全省政务新媒体总体合格率为{},{}(上季度为{})。",
+            "本季度{}政务新媒体总体合格率为{},{}(上季度为{})。",
+            c.words().whole,
             rate(c, all).unwrap_or_default(),
             change_phrase(all, before, d),
             c.pct(before.qualified, before.checked)
@@ -360,7 +522,8 @@ fn rate_trend(input: &DraftInput<'_>, all: Tally) -> Option<Para> {
         _ => "上季度",
     };
     let mut s = format!(
-        "本季度全省政务新媒体总体合格率为{}(上季度为{})。因{which}检查含回头看(上期不合格)账号,按同口径(不含回头看账号)比较,",
+        "本季度{}政务新媒体总体合格率为{}(上季度为{})。因{which}检查含回头看(上期不合格)账号,按同口径(不含回头看账号)比较,",
+        c.words().whole,
         rate(c, all).unwrap_or_default(),
         c.pct(before.qualified, before.checked),
     );
@@ -452,12 +615,14 @@ fn problem_section(input: &DraftInput<'_>) -> Vec<Para> {
     let c = input.current;
     let groups = problem_groups(c);
     let follow_up = input.follow_up.filter(|f| f.has_findings());
+    let check = check_word(c);
     if groups.is_empty() && follow_up.is_none() {
-        return vec![Para::Body("本次检查抽查未发现指标所列问题。".into())];
+        return vec![Para::Body(format!("本次{check}未发现指标所列问题。"))];
     }
     let outstanding = groups.iter().any(|g| g.veto && g.hits >= 2);
     let mut out = vec![Para::Body(format!(
-        "在本次检查抽查中,发现我省政务新媒体存在以下{}问题:",
+        "在本次{check}中,发现{}政务新媒体存在以下{}问题:",
+        c.words().our,
         if outstanding { "突出" } else { "" }
     ))];
     let mut k = 0;
@@ -492,7 +657,8 @@ fn annex_and_repeats(input: &DraftInput<'_>) -> Vec<Para> {
         .count();
     if vetoed > 0 {
         out.push(Para::Body(format!(
-            "本次检查抽查共发现{vetoed}个政务新媒体存在\"单项否决\"问题,名单见附件。"
+            "本次{}共发现{vetoed}个政务新媒体存在\"单项否决\"问题,名单见附件。",
+            check_word(c)
         )));
     }
     if input.repeat_offenders > 0 {
@@ -546,28 +712,26 @@ fn follow_up_paras(f: &FollowUp) -> Vec<Para> {
     out
 }
 
-/// One veto group's run-in item: how many accounts it caught among the provincial departments
-/// and among the cities, with the indicators that caught them and their share.
+/// One veto group's run-in item: how many accounts it caught among the scope's own departments
+/// and among the groups below it, with the indicators that caught them and their share.
 fn veto_item(c: &CampaignData, g: &ProblemGroup<'_>, item: usize) -> Para {
-    let city = c.city_label();
-    let (ph, pn) = group_count(c, &g.indicators, |a| {
-        a.owner_group() == OwnerGroup::Provincial
-    });
-    let (ch, cn) = group_count(c, &g.indicators, |a| {
-        a.owner_group() == OwnerGroup::Prefecture
-    });
-    let mut s = format!("{item}.{}问题。根据检查抽查结果,", g.head);
+    let w = c.words();
+    let (check, total) = (check_word(c), checked_word(c));
+    let (level, city) = (&w.level, &w.divisions);
+    let (ph, pn) = group_count(c, &g.indicators, |a| c.is_top(a));
+    let (ch, cn) = group_count(c, &g.indicators, |a| !c.is_top(a));
+    let mut s = format!("{item}.{}问题。根据{check}结果,", g.head);
     if ph > 0 {
-        let names = hit_names(c, g, |a| a.owner_group() == OwnerGroup::Provincial);
+        let names = hit_names(c, g, |a| c.is_top(a));
         s.push_str(&format!(
-            "省级部门{ph}个政务新媒体{names},占省级检查抽查总数{}。",
+            "{level}部门{ph}个政务新媒体{names},占{level}{total}总数{}。",
             c.pct(ph, pn)
         ));
     }
     if ch > 0 {
-        let names = hit_names(c, g, |a| a.owner_group() == OwnerGroup::Prefecture);
+        let names = hit_names(c, g, |a| !c.is_top(a));
         s.push_str(&format!(
-            "{city}中,{ch}个政务新媒体{names},占{city}检查抽查总数{}。",
+            "{city}中,{ch}个政务新媒体{names},占{city}{total}总数{}。",
             c.pct(ch, cn)
         ));
     }
@@ -595,8 +759,9 @@ fn deduction_item(c: &CampaignData, groups: &[ProblemGroup<'_>]) -> Option<Para>
         .collect();
     let (n, checked) = group_count(c, &all, |_| true);
     Some(Para::Body(format!(
-        "对照规范指标,{}等问题仍有发生,共涉及{n}个政务新媒体,占检查抽查总数{}。",
+        "对照规范指标,{}等问题仍有发生,共涉及{n}个政务新媒体,占{}总数{}。",
         quoted.join(""),
+        checked_word(c),
         c.pct(n, checked)
     )))
 }

@@ -1,13 +1,14 @@
 //! The report's tables, computed from plain values (no I/O).
 
 use super::table::{Cell, Table};
+use crate::domain::groups::{GroupOf, ReportingGroups};
 use crate::domain::indicators::{Catalog, Kind, Verdict};
-use crate::domain::profile::Profile;
-use crate::domain::registry::normalize::PROVINCE_REGION;
-use crate::domain::registry::{Account, Level, OwnerGroup, Registry, OWNER_GROUP_PROVINCE};
+use crate::domain::profile::{Profile, ScopeWords};
+use crate::domain::registry::{Account, Level, Registry};
 use crate::domain::sampling::{Design, Reason, SampleMark};
 use crate::domain::stats::{estimate, Estimate, IntervalMethod, Obs, StratumFrame, Uncovered};
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// The notice prints types in this order.
 pub const TYPE_ORDER: [&str; 4] = ["微博", "微信", "移动客户端", "其他"];
@@ -38,8 +39,10 @@ pub struct CampaignData {
     pub marks: Vec<SampleMark>,
     /// Accounts the design excluded from the frame.
     pub excluded: HashSet<String>,
-    /// The campaign's province profile: its prefectures' order, their group label.
+    /// The campaign's province profile: its scope, its groups' order and labels.
     pub profile: Profile,
+    /// The groups the report is written by (see [`ReportingGroups::new`]).
+    pub groups: ReportingGroups,
     /// The recorded sample design.
     pub design: Design,
     /// The indicator catalog the answers were given under.
@@ -146,32 +149,6 @@ impl CampaignData {
             .collect()
     }
 
-    /// The province's prefecture-level units (short names) in official code order, then any
-    /// other region seen (campaigns imported before regions were resolved), by name.
-    pub fn cities(&self) -> Vec<String> {
-        let official: Vec<String> = self
-            .profile
-            .province
-            .prefectures
-            .iter()
-            .map(|d| d.short.clone())
-            .collect();
-        let mut extra: Vec<String> = self
-            .registry
-            .accounts
-            .iter()
-            .chain(&self.sample)
-            .filter(|a| {
-                a.level != Level::Province && !a.region.is_empty() && a.region != PROVINCE_REGION
-            })
-            .map(|a| a.region.clone())
-            .filter(|r| !official.contains(r))
-            .collect();
-        extra.sort();
-        extra.dedup();
-        official.into_iter().chain(extra).collect()
-    }
-
     /// How texts name the campaign: its quarter in words ("2020年第一季度"), else its name.
     pub fn display_name(&self) -> String {
         match &self.period {
@@ -196,39 +173,38 @@ impl CampaignData {
         }
     }
 
-    /// The owner-group label of prefecture-level units: 设区市, 市(州) …
-    pub fn city_label(&self) -> &str {
-        &self.profile.prefecture_label
+    /// The words of the campaign's scope: 全省/全市, 省级部门单位/市级部门单位, 设区市/市(县)区.
+    pub fn words(&self) -> ScopeWords {
+        self.profile.words()
     }
 
-    /// Sort key of an account's place: provincial departments, then prefectures in code order,
-    /// then other regions by name.
+    /// Whether every account in operation was checked (a census, 全覆盖检查): the sample is the
+    /// whole frame and nothing was excluded from it.
+    pub fn is_census(&self) -> bool {
+        self.design.is_census()
+    }
+
+    /// Sort key of an account's place: the scope's own departments, then the groups below in
+    /// order (see [`ReportingGroups::rank`]).
     pub fn place_rank(&self, a: &Account) -> (usize, String) {
-        if a.level == Level::Province || a.region == PROVINCE_REGION {
-            return (0, String::new());
-        }
-        match self
-            .profile
-            .province
-            .prefectures
-            .iter()
-            .position(|d| d.short == a.region)
-        {
-            Some(i) => (1 + i, String::new()),
-            None => (usize::MAX, a.region.clone()),
-        }
+        self.groups.rank(a)
     }
 
-    /// An account's 地区/部门 for the annex: the owner for provincial accounts, else the
-    /// prefecture's official name (南京市, 黔东南苗族侗族自治州).
+    /// An account's 地区/部门 for the annex: the owner for the scope's own departments, else its
+    /// group's official name (南京市, 黔东南苗族侗族自治州, 江阴市, 经开区).
     pub fn place_name(&self, a: &Account) -> String {
-        if a.level == Level::Province {
-            return a.owner.clone();
-        }
-        match self.profile.province.prefecture(&a.region) {
-            Some(d) => d.name.clone(),
-            None => a.region.clone(),
-        }
+        self.groups.unit_name(a)
+    }
+
+    /// The levels the tables list: the scope's own and those below it (a city has no 省级).
+    pub fn levels(&self) -> Vec<Level> {
+        let own = self.profile.scope.own_level();
+        Level::ALL.into_iter().filter(|l| *l >= own).collect()
+    }
+
+    /// Whether an account is one of the scope's own departments (省级部门单位 for a province).
+    pub fn is_top(&self, a: &Account) -> bool {
+        self.groups.of(a) == GroupOf::Top
     }
 }
 
@@ -272,44 +248,55 @@ fn rate_table(
     t
 }
 
-/// 合格率_总体: the province-wide pass rate.
+/// 合格率_总体: the pass rate of the whole scope (全省, 全市).
 pub fn pass_overall(c: &CampaignData) -> Table {
-    let groups = vec![Group::new("全省", |_| true)];
+    let groups = vec![Group::new(c.words().whole, |_| true)];
     rate_table(c, "合格率_总体", "总体合格率", &["范围"], groups)
 }
 
-/// 合格率_开设主体: pass rate of 省级部门单位, each prefecture, the prefectures together and the
-/// province.
+/// 合格率_开设主体: pass rate of the scope's own departments (省级部门单位), each group below it
+/// (prefectures; a city's districts and zones), those groups together and the whole scope.
 pub fn pass_by_owner_group(c: &CampaignData) -> Table {
-    let mut groups = vec![Group::new(OWNER_GROUP_PROVINCE, |a| {
-        a.owner_group() == OwnerGroup::Provincial
-    })];
-    for city in c.cities() {
-        groups.push(Group::new(city.clone(), move |a| {
-            a.owner_group() == OwnerGroup::Prefecture && a.region == city
-        }));
-    }
-    groups.push(Group::new(format!("{}合计", c.city_label()), |a| {
-        a.owner_group() == OwnerGroup::Prefecture
-    }));
-    groups.push(Group::new("全省", |_| true));
-    let mut t = rate_table(
-        c,
-        "合格率_开设主体",
-        &format!(
-            "合格率:按开设主体({}含本级及所辖县(市、区)、乡镇(街道))",
-            c.city_label()
-        ),
-        &["开设主体"],
-        groups,
-    );
+    let w = c.words();
+    let groups = owner_groups(c);
+    let title = match &w.group_note {
+        Some(note) => format!("合格率:按开设主体({note})"),
+        None => "合格率:按开设主体".to_string(),
+    };
+    let mut t = rate_table(c, "合格率_开设主体", &title, &["开设主体"], groups);
     t.notes.push("\"—\" 表示该组没有被检查的账号。".into());
     t
 }
 
+/// The owner groups of the campaign: its own departments, each group below it in order, those
+/// together and the whole scope (省级部门单位, 南京 … 宿迁, 设区市合计, 全省; 市级部门单位, 锡山区 …
+/// 经开区, 各市(县)区合计, 全市).
+pub fn owner_groups(c: &CampaignData) -> Vec<Group> {
+    let w = c.words();
+    let g = Rc::new(c.groups.clone());
+    let mut groups = vec![member(w.top_group.clone(), &g, |x| x == GroupOf::Top)];
+    for (i, b) in c.groups.below().iter().enumerate() {
+        groups.push(member(b.label.clone(), &g, move |x| x == GroupOf::Below(i)));
+    }
+    groups.push(member(w.divisions_total.clone(), &g, |x| x != GroupOf::Top));
+    groups.push(Group::new(w.whole.clone(), |_| true));
+    groups
+}
+
+/// A group of the accounts whose reporting group satisfies `which`.
+fn member(
+    label: String,
+    groups: &Rc<ReportingGroups>,
+    which: impl Fn(GroupOf) -> bool + 'static,
+) -> Group {
+    let groups = Rc::clone(groups);
+    Group::new(label, move |a| which(groups.of(a)))
+}
+
 /// 合格率_层级: pass rate by 省级/市级/县级.
 pub fn pass_by_level(c: &CampaignData) -> Table {
-    let groups = Level::ALL
+    let groups = c
+        .levels()
         .into_iter()
         .map(|l| Group::new(l.label(), move |a| a.level == l))
         .collect();
@@ -335,7 +322,7 @@ pub fn pass_by_type(c: &CampaignData) -> Table {
 /// 合格率_层级类型: pass rate by level × type.
 pub fn pass_by_level_type(c: &CampaignData) -> Table {
     let mut groups: Vec<Group> = Vec::new();
-    for l in Level::ALL {
+    for l in c.levels() {
         for ty in c.rate_types() {
             groups.push(Group {
                 keys: vec![l.label().to_string(), ty.clone()],
@@ -365,11 +352,15 @@ pub fn problem_count<F: Fn(&Account) -> bool>(c: &CampaignData, j: usize, pred: 
     (hit, n)
 }
 
-/// 问题统计: accounts hit by each indicator, provincial and prefecture groups, with their shares
-/// of the accounts checked.
+/// 问题统计: accounts hit by each indicator, among the scope's own departments, the groups
+/// below it and the whole scope, with their shares of the accounts checked.
 pub fn problems(c: &CampaignData) -> Table {
-    let city = c.city_label().to_string();
-    let city_share = format!("占{city}检查数");
+    let w = c.words();
+    let (top_share, city_share, whole_share) = (
+        format!("占{}检查数", w.level),
+        format!("占{}检查数", w.divisions),
+        format!("占{}检查数", w.whole),
+    );
     let mut t = Table::new(
         "问题统计",
         "问题统计:各指标存在问题的账号数及占检查数的比例",
@@ -378,17 +369,17 @@ pub fn problems(c: &CampaignData) -> Table {
             "指标",
             "类别",
             "类型",
-            "省级部门单位",
-            "占省级检查数",
-            &city,
+            &w.top_group,
+            &top_share,
+            &w.divisions,
             &city_share,
-            "全省",
-            "占全省检查数",
+            &w.whole,
+            &whole_share,
         ],
     );
     for (j, ind) in c.catalog.indicators.iter().enumerate() {
-        let p = problem_count(c, j, |a| a.owner_group() == OwnerGroup::Provincial);
-        let s = problem_count(c, j, |a| a.owner_group() == OwnerGroup::Prefecture);
+        let p = problem_count(c, j, |a| c.is_top(a));
+        let s = problem_count(c, j, |a| !c.is_top(a));
         let all = problem_count(c, j, |_| true);
         let share = |(h, n): (u64, u64)| {
             if n == 0 {
@@ -489,16 +480,15 @@ impl Group {
     }
 }
 
-/// Groups compared quarter on quarter.
+/// Groups compared quarter on quarter: the whole scope, its own departments, the groups below
+/// it together, and each type. Each campaign places its accounts by its own groups.
 pub fn qoq_groups(c: &CampaignData) -> Vec<Group> {
+    let w = c.words();
+    let groups = Rc::new(c.groups.clone());
     let mut g = vec![
-        Group::new("全省", |_| true),
-        Group::new(OWNER_GROUP_PROVINCE, |a| {
-            a.owner_group() == OwnerGroup::Provincial
-        }),
-        Group::new(c.city_label(), |a| {
-            a.owner_group() == OwnerGroup::Prefecture
-        }),
+        Group::new(w.whole, |_| true),
+        member(w.top_group, &groups, |x| x == GroupOf::Top),
+        member(w.divisions, &groups, |x| x != GroupOf::Top),
     ];
     for t in c.rate_types() {
         g.push(Group::new(t.clone(), move |a| a.account_type == t));
@@ -677,7 +667,7 @@ pub fn repeat_offenders(
 }
 
 /// The stratum frames and observations for the weighted estimator.
-fn design_frames(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<String, usize>) {
+fn design_frames(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<Vec<String>, usize>) {
     let frames = c
         .design
         .strata
@@ -691,7 +681,7 @@ fn design_frames(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<String, usize>
         .strata
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.key.join("/"), i))
+        .map(|(i, s)| (s.key.clone(), i))
         .collect();
     (frames, index)
 }
@@ -699,7 +689,7 @@ fn design_frames(c: &CampaignData) -> (Vec<StratumFrame>, HashMap<String, usize>
 /// The checked sample as the estimator sees it, with `pred` marking the domain.
 fn observations<F: Fn(&Account) -> bool>(
     c: &CampaignData,
-    index: &HashMap<String, usize>,
+    index: &HashMap<Vec<String>, usize>,
     pred: F,
 ) -> Vec<Obs> {
     c.sample
@@ -708,7 +698,7 @@ fn observations<F: Fn(&Account) -> bool>(
         .filter_map(|(a, m)| {
             let o = c.outcomes.get(&a.id)?;
             Some(Obs {
-                stratum: *index.get(&m.stratum)?,
+                stratum: *index.get(&m.key)?,
                 certainty: m.reason != Reason::Random,
                 in_domain: pred(a),
                 qualified: o.verdict.qualified,
@@ -752,7 +742,7 @@ impl Estimates {
 pub fn estimate_groups(c: &CampaignData) -> Estimates {
     let (frames, index) = design_frames(c);
     let mut groups = qoq_groups(c);
-    for l in Level::ALL {
+    for l in c.levels() {
         groups.push(Group::new(l.label(), move |a| a.level == l));
     }
     let rows = groups
@@ -951,7 +941,7 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
             .sample
             .iter()
             .zip(&c.marks)
-            .filter(|(a, m)| m.stratum == key && c.outcomes.contains_key(&a.id))
+            .filter(|(a, m)| m.key == st.key && c.outcomes.contains_key(&a.id))
             .count();
         t.rows.push(vec![
             Cell::Text(key),
@@ -970,11 +960,11 @@ pub fn sample_design(c: &CampaignData, verify_status: &str) -> Vec<Table> {
     vec![s, t]
 }
 
-/// The accounts the annex lists: checked accounts with a single-veto problem, provincial
-/// departments first, grouped by department (in the profile's `[issuer] departments` order,
-/// then the others as they first appear), then cities in the province's order; the sample's
-/// order within each. `rectify sheets` takes its list from here too, so the units report on
-/// exactly the annex.
+/// The accounts the annex lists: checked accounts with a single-veto problem, the scope's own
+/// departments first (provincial ones for a province, a city's for a city), grouped by department
+/// (in the profile's `[issuer] departments` order, then the others as they first appear), then
+/// the groups below the scope in order; the sample's order within each. `rectify sheets` takes its
+/// list from here too, so the units report on exactly the annex.
 pub fn annex_accounts(c: &CampaignData) -> Vec<(&Account, &CheckResult)> {
     let mut list: Vec<(&Account, &CheckResult)> = c
         .checked()
@@ -1002,8 +992,9 @@ pub fn annex_accounts(c: &CampaignData) -> Vec<(&Account, &CheckResult)> {
     list
 }
 
-/// The annex: accounts with single-veto problems. Provincial departments first, then cities in the
-/// province's order; within each, the sample's order (stratum, then id).
+/// The annex: accounts with single-veto problems. The scope's own departments first, then its
+/// groups in order; within each, the sample's order (stratum, then id). Names as the profile's
+/// `annex_name` asks ("无锡刑警(微信)").
 pub fn annex(c: &CampaignData) -> Table {
     let mut t = Table::new(
         "附件_单项否决名单",
@@ -1014,13 +1005,22 @@ pub fn annex(c: &CampaignData) -> Table {
         t.rows.push(vec![
             Cell::Int(i as i64 + 1),
             Cell::text(c.place_name(a)),
-            Cell::text(a.name.clone()),
+            Cell::text(c.profile.annex_name.cell(&a.name, platform(a))),
             Cell::text(a.account_type.clone()),
             Cell::text(a.owner.clone()),
             Cell::text(veto_names(&c.catalog, &o.verdict)),
         ]);
     }
     t
+}
+
+/// The platform an account is on, as the annex names it: the registry's 平台, else its type.
+fn platform(a: &Account) -> &str {
+    if a.platform.is_empty() {
+        &a.account_type
+    } else {
+        &a.platform
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use super::*;
 use crate::domain::indicators::{verdict, Answer};
 use crate::domain::profile::RateStyle;
-use crate::domain::registry::{HeaderMap, RegistryBuilder};
+use crate::domain::registry::{HeaderMap, RegistryBuilder, OWNER_GROUP_PROVINCE};
 use crate::domain::sampling::SampleMark;
 
 const HEADER: [&str; 8] = [
@@ -149,10 +149,13 @@ fn campaign(name: &str, failing: &[&str]) -> CampaignData {
         .iter()
         .map(|_| SampleMark {
             stratum: "全部".into(),
+            key: vec!["全部".into()],
             reason: Reason::Random,
         })
         .collect();
+    let groups = crate::domain::groups::ReportingGroups::new(&profile, registry.accounts.iter());
     CampaignData {
+        groups,
         name: name.into(),
         period: None,
         registry,
@@ -205,7 +208,7 @@ fn owner_groups_are_the_departments_each_city_and_the_totals() {
     assert_eq!(keys.len(), 1 + 13 + 2);
     assert_eq!(row(&t, "苏州")[1], "0");
     assert_eq!(row(&t, "苏州")[4], "—");
-    let total = format!("{}合计", c.city_label());
+    let total = c.words().divisions_total;
     assert_eq!(row(&t, &total)[1..], ["4", "3", "1", "75%＊"]);
     assert_eq!(row(&t, "全省")[1..], ["6", "4", "2", "66.7%"]);
 }

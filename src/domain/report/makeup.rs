@@ -2,8 +2,18 @@
 
 use super::table::{count_share, Cell, Table};
 use crate::domain::profile::RateStyle;
-use crate::domain::registry::normalize::{LEVELS, STATUSES};
-use crate::domain::registry::{Account, NotCounted, Registry, RegistryDiff};
+use crate::domain::registry::normalize::STATUSES;
+use crate::domain::registry::{Account, Level, NotCounted, Registry, RegistryDiff};
+
+/// The levels a campaign's tables list: its own (省级 for a province, 市级 for a city) and those
+/// below; a city's registry holds no 省级 account to count.
+pub fn levels_from(own: Level) -> Vec<&'static str> {
+    Level::ALL
+        .into_iter()
+        .filter(|l| *l >= own)
+        .map(Level::label)
+        .collect()
+}
 
 fn counts_in_order(
     accounts: &[&Account],
@@ -21,11 +31,10 @@ fn counts_in_order(
     order.iter().map(|k| k.to_string()).zip(counts).collect()
 }
 
-/// Active accounts by level, by type, and all accounts by status.
-/// The registry's make-up by level, by reported type (in `types` order, the profile's scheme)
-/// and by status.
-/// Shares print by `style`.
-pub fn makeup(reg: &Registry, types: &[String], style: &RateStyle) -> Vec<Table> {
+/// The registry's make-up by level (from the scope's `own` level down), by reported type (in
+/// `types` order, the profile's scheme) and by status; shares print by `style`.
+pub fn makeup(reg: &Registry, types: &[String], own: Level, style: &RateStyle) -> Vec<Table> {
+    let levels = levels_from(own);
     let types: Vec<&str> = types.iter().map(String::as_str).collect();
     let active: Vec<&Account> = reg.active().collect();
     let all: Vec<&Account> = reg.accounts.iter().collect();
@@ -34,7 +43,7 @@ pub fn makeup(reg: &Registry, types: &[String], style: &RateStyle) -> Vec<Table>
             "台账_层级",
             "台账构成(状态正常的账号):按层级",
             "层级",
-            &counts_in_order(&active, &LEVELS, |a| a.level.label()),
+            &counts_in_order(&active, &levels, |a| a.level.label()),
         ),
         count_share(
             "台账_类型",
@@ -85,15 +94,16 @@ pub fn not_counted(nc: &NotCounted) -> Option<Table> {
     Some(t)
 }
 
-/// The change against a previous registry: added and gone by level and type, net and percent
-/// (printed by `style`).
+/// The change against a previous registry: added and gone by level (from the scope's `own`
+/// level down) and type, net and percent (printed by `style`).
 pub fn change(
-    previous: &Registry,
-    current: &Registry,
+    (previous, current): (&Registry, &Registry),
     d: &RegistryDiff,
     types: &[String],
+    own: Level,
     style: &RateStyle,
 ) -> Vec<Table> {
+    let levels = levels_from(own);
     let types: Vec<&str> = types.iter().map(String::as_str).collect();
     let prev = previous.by_id();
     let cur = current.by_id();
@@ -115,7 +125,7 @@ pub fn change(
         change_by(
             &sides,
             ["台账变化:按层级", "台账变化_层级", "层级"],
-            &LEVELS,
+            &levels,
             |a| a.level.label(),
         ),
         change_by(

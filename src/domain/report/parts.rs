@@ -1,12 +1,13 @@
 //! The figures provincial notices print beside the pass rates (issue #20, item 9): the check
 //! rate (检查率 = accounts checked ÷ accounts in operation), the rate of each part of the design
 //! (accounts taken in full, re-checks, the random sample), the rates by owner kind (政府/部门),
-//! and which prefectures reached 100%. Each is a typed table for the writers and a sentence for
-//! the draft.
+//! and which prefectures (a city's districts, a county's towns: the groups below the scope)
+//! reached 100%. Each is a typed table for the writers and a sentence for the draft.
 
-use super::figures::{CampaignData, Group, Tally, RATE_HEADERS};
+use super::figures::{owner_groups, CampaignData, Tally, RATE_HEADERS};
 use super::table::{Cell, Table};
-use crate::domain::registry::{Account, Field, GroupColumn, OwnerGroup, OWNER_GROUP_PROVINCE};
+use crate::domain::groups::GroupOf;
+use crate::domain::registry::{Account, Field, GroupColumn};
 use crate::domain::sampling::{Reason, TakeAll};
 use crate::domain::vocab::OwnerKind;
 
@@ -14,8 +15,8 @@ use crate::domain::vocab::OwnerKind;
 /// counted ("18个市(州)合格率为100%").
 pub const NAME_AT_MOST: usize = 5;
 
-/// 检查率: per owner group (provincial departments, each prefecture, the prefectures together)
-/// and for the province, the accounts in operation (状态正常) in the registry, those sampled,
+/// 检查率: per owner group (the scope's own departments, each group below it, those together —
+/// see [`owner_groups`]) and for the whole scope, the accounts in operation (状态正常) in the registry, those sampled,
 /// those checked, and checked ÷ in operation.
 pub fn check_rate(c: &CampaignData) -> Table {
     let mut t = Table::new(
@@ -47,24 +48,6 @@ pub fn check_rate(c: &CampaignData) -> Table {
     t
 }
 
-/// The groups of the check-rate table: 省级部门单位, each prefecture in official order, the
-/// prefectures together, the province.
-fn owner_groups(c: &CampaignData) -> Vec<Group> {
-    let mut groups = vec![Group::new(OWNER_GROUP_PROVINCE, |a| {
-        a.owner_group() == OwnerGroup::Provincial
-    })];
-    for city in c.cities() {
-        groups.push(Group::new(city.clone(), move |a| {
-            a.owner_group() == OwnerGroup::Prefecture && a.region == city
-        }));
-    }
-    groups.push(Group::new(format!("{}合计", c.city_label()), |a| {
-        a.owner_group() == OwnerGroup::Prefecture
-    }));
-    groups.push(Group::new("全省", |_| true));
-    groups
-}
-
 fn rate_or_dash(num: u64, den: u64) -> Cell {
     if den == 0 {
         Cell::text("—")
@@ -74,14 +57,18 @@ fn rate_or_dash(num: u64, den: u64) -> Cell {
 }
 
 /// The draft's check-rate sentence: "共检查政务新媒体219个,检查率为3.6%(全省状态正常的政务新媒体
-/// 6030个)。"; none before anything was checked.
+/// 6030个)。"; none before anything was checked, nor for a census (全覆盖检查 says it all).
 pub fn check_rate_sentence(c: &CampaignData) -> Option<String> {
+    if c.is_census() {
+        return None;
+    }
     let checked = c.tally(|_| true).checked;
     let active = c.registry.active().count() as u64;
     (checked > 0 && active > 0).then(|| {
         format!(
-            "共检查政务新媒体{checked}个,检查率为{}(全省状态正常的政务新媒体{active}个)。",
-            c.profile.rates.percent(checked, active)
+            "共检查政务新媒体{checked}个,检查率为{}({}状态正常的政务新媒体{active}个)。",
+            c.profile.rates.percent(checked, active),
+            c.words().whole
         )
     })
 }
@@ -145,7 +132,14 @@ pub fn design_parts(c: &CampaignData) -> Vec<Part> {
     rechecks.frame = rechecks.sampled;
     parts.push(rechecks);
     let mut random = count_part(c, &marked, &|_, r| r == Reason::Random);
-    random.label = "随机抽查".into();
+    // In a census the "random" part is every other account, taken whole.
+    random.in_full = c.is_census();
+    random.label = if random.in_full {
+        "全覆盖检查"
+    } else {
+        "随机抽查"
+    }
+    .into();
     random.words = format!("{other}政务新媒体");
     random.frame = c.design.frame_size.saturating_sub(c.design.certainty);
     parts.push(random);
@@ -227,7 +221,7 @@ pub fn parts_table(c: &CampaignData, parts: &[Part]) -> Table {
         t.rows.push(r);
     }
     let mut all = vec![
-        Cell::text("全省"),
+        Cell::text(c.words().whole),
         Cell::Int(c.design.frame_size as i64),
         Cell::Int(c.sample.len() as i64),
     ];
@@ -266,7 +260,7 @@ pub fn parts_sentence(c: &CampaignData, parts: &[Part]) -> Option<String> {
     Some(format!("从检查方式看,{}。", items.join(";")))
 }
 
-/// 合格率_主体类别: pass rate by owner kind (政府, 部门, 其他单位) and for the province.
+/// 合格率_主体类别: pass rate by owner kind (政府, 部门, 其他单位) and for the whole scope.
 pub fn pass_by_owner_kind(c: &CampaignData) -> Table {
     let mut t = Table::new(
         "合格率_主体类别",
@@ -279,7 +273,7 @@ pub fn pass_by_owner_kind(c: &CampaignData) -> Table {
         r.extend(c.tally(|a| a.owner_kind == k).cells());
         t.rows.push(r);
     }
-    let mut r = vec![Cell::text("全省")];
+    let mut r = vec![Cell::text(c.words().whole)];
     r.extend(c.tally(|_| true).cells());
     t.rows.push(r);
     t
@@ -303,8 +297,9 @@ pub fn owner_kind_sentence(c: &CampaignData) -> Option<String> {
     (items.len() > 1).then(|| format!("从主体类别看,{}。", items.join(",")))
 }
 
-/// Prefectures by their result: those at 100% and those with no account checked, in the
-/// province's order, by their official names (南京市, 凉山彝族自治州).
+/// The groups below the scope by their result — a province's prefectures, a city's districts and
+/// zones, a county's towns —: those at 100% and those with no account checked, in report order,
+/// by the names the annex uses (南京市, 凉山彝族自治州, 江阴市, 经开区).
 pub struct PrefectureResults {
     /// Every checked account qualified.
     pub full: Vec<String>,
@@ -312,11 +307,11 @@ pub struct PrefectureResults {
     pub full_small: Vec<String>,
     /// No account checked.
     pub unchecked: Vec<String>,
-    /// Prefectures of the province.
+    /// Groups below the scope.
     pub total: usize,
 }
 
-/// Which prefectures reached 100% and which were not checked at all.
+/// Which groups below the scope reached 100% and which were not checked at all.
 pub fn prefecture_results(c: &CampaignData) -> PrefectureResults {
     let mut r = PrefectureResults {
         full: Vec::new(),
@@ -324,14 +319,10 @@ pub fn prefecture_results(c: &CampaignData) -> PrefectureResults {
         unchecked: Vec::new(),
         total: 0,
     };
-    for city in c.cities() {
+    for (i, g) in c.groups.below().iter().enumerate() {
         r.total += 1;
-        let t = c.tally(|a| a.owner_group() == OwnerGroup::Prefecture && a.region == city);
-        let name = c
-            .profile
-            .province
-            .prefecture(&city)
-            .map_or(city.clone(), |d| d.name.clone());
+        let t = c.tally(|a| c.groups.of(a) == GroupOf::Below(i));
+        let name = g.name.clone();
         if t.checked == 0 {
             r.unchecked.push(name);
         } else if t.qualified == t.checked {
@@ -346,9 +337,15 @@ pub fn prefecture_results(c: &CampaignData) -> PrefectureResults {
 
 /// The draft's sentence on prefectures: "18个市(州)合格率为100%", naming them when few
 /// ("南京市、无锡市2个设区市合格率为100%"), those resting on few accounts, and those not checked.
+/// None where the draft names every group's rate (a city's districts at 100% are named there,
+/// together, by `draft`).
 pub fn prefecture_sentence(c: &CampaignData) -> Option<String> {
+    let words = c.words();
+    if words.name_each_group {
+        return None;
+    }
     let r = prefecture_results(c);
-    let label = c.city_label();
+    let label = words.divisions;
     let hundred = c.profile.rates.percent(1, 1);
     let mut s = String::new();
     if !r.full.is_empty() {
@@ -379,12 +376,13 @@ pub fn prefecture_sentence(c: &CampaignData) -> Option<String> {
 /// The owner-group table's note on prefectures at 100% and those not checked.
 pub fn prefecture_note(c: &CampaignData) -> Option<String> {
     let r = prefecture_results(c);
+    let label = c.words().divisions;
     let mut parts = Vec::new();
     if !r.full.is_empty() {
         parts.push(format!(
             "合格率为{}的{}: {} 个({})",
             c.profile.rates.percent(1, 1),
-            c.city_label(),
+            label,
             r.full.len(),
             r.full.join("、")
         ));
@@ -392,9 +390,9 @@ pub fn prefecture_note(c: &CampaignData) -> Option<String> {
     if !r.unchecked.is_empty() {
         parts.push(format!(
             "没有账号被检查的{}: {}(可用 audit sample --min-per-region 保证每个{}都有样本)",
-            c.city_label(),
+            label,
             r.unchecked.join("、"),
-            c.city_label()
+            label
         ));
     }
     (!parts.is_empty()).then(|| parts.join(";"))

@@ -18,8 +18,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// Where a sampled account sits in the design: the sample file's last columns, read back.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SampleMark {
-    /// Stratum key, its values joined with "/".
+    /// Stratum key, its values joined with "/", as sample.csv shows it (for people only: two
+    /// strata can join to the same text).
     pub stratum: String,
+    /// The stratum key itself: the account's value in each strata column, in order. What
+    /// strata are matched by.
+    pub key: Vec<String>,
     /// Why the account is in the sample (random, take-all, re-check).
     pub reason: Reason,
 }
@@ -183,6 +187,15 @@ pub struct Design {
     /// was recorded, which sorted by the built-in 微信/微博/移动客户端/其他.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub type_order: Vec<String>,
+}
+
+impl Design {
+    /// Whether the sample is every account in operation (a census, 全覆盖检查): nothing was
+    /// excluded from the frame and every frame unit was taken.
+    pub fn is_census(&self) -> bool {
+        let taken: u64 = self.strata.iter().map(|s| s.total).sum();
+        self.frame_size > 0 && self.excluded == 0 && taken == self.frame_size
+    }
 }
 
 /// One stratum's part of the design: its size, certainty units and draw.
@@ -409,6 +422,9 @@ pub struct Spec {
     /// The reported types in the profile's order: type strata sort so (and the allocation
     /// table lists them so). Empty means the built-in 微信/微博/移动客户端/其他.
     pub type_order: Vec<String>,
+    /// A city's or county's reporting groups in report order (`ReportingGroups::key_order`):
+    /// `group` strata sort so.
+    pub group_order: Vec<String>,
 }
 
 /// Why a unit is in the sample (sample.csv's 入样方式).
@@ -491,8 +507,12 @@ pub struct Drawn {
 }
 
 /// Where a stratum value sorts: levels in the notice's order, types in the profile's, regions
-/// in the province's, anything else by name.
-fn rank_value(col: &str, v: &str, (region_order, type_order): Orders<'_>) -> (usize, String) {
+/// in the province's, a city's or county's groups in report order, anything else by name.
+fn rank_value(
+    col: &str,
+    v: &str,
+    (region_order, type_order, group_order): Orders<'_>,
+) -> (usize, String) {
     let ranked = |i: Option<usize>| i.map(|i| (i, String::new())).unwrap_or((99, v.into()));
     match col {
         "level" => ranked(LEVELS.iter().position(|x| *x == v)),
@@ -504,17 +524,23 @@ fn rank_value(col: &str, v: &str, (region_order, type_order): Orders<'_>) -> (us
         ),
         "type" => ranked(type_order.iter().position(|x| x == v)),
         "region" => region_rank_in(region_order, v),
+        "group" => group_order
+            .iter()
+            .position(|g| g == v)
+            .map(|i| (i, String::new()))
+            .unwrap_or((usize::MAX, v.to_string())),
         _ => (0, v.to_string()),
     }
 }
 
-/// The orders strata sort by: (regions, types), as in [`Spec`].
-type Orders<'a> = (&'a [String], &'a [String]);
+/// The orders strata sort by: (regions, types, groups), as in [`Spec`].
+type Orders<'a> = (&'a [String], &'a [String], &'a [String]);
 
 fn column_key(c: &GroupColumn) -> &'static str {
     match c {
         GroupColumn::Field(f) => f.key(),
         GroupColumn::Extra(_) => "",
+        GroupColumn::Group => "group",
     }
 }
 
@@ -646,7 +672,7 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
         &columns,
         &frame,
         (&take_all, &recheck),
-        (&spec.region_order, type_order),
+        (&spec.region_order, type_order, &spec.group_order),
     );
     let certainty: u64 = strata.iter().map(|s| s.certain.len() as u64).sum();
     let frame_size = frame.len() as u64;
@@ -687,15 +713,28 @@ fn not_in(list: &[String], known: &HashSet<&str>) -> Vec<String> {
 /// records `--strata` and the minimum, so a redraw (`audit verify`) crosses the same strata.
 pub fn effective_strata(reg: &Registry, spec: &Spec) -> Vec<String> {
     let mut strata = spec.strata.clone();
-    let region = GroupColumn::Field(crate::domain::registry::Field::Region);
+    let (region, name) = region_column(reg);
     if spec.min_per_region.is_some()
         && !strata
             .iter()
             .any(|s| reg.column(s).as_ref() == Some(&region))
     {
-        strata.push("region".into());
+        strata.push(name.into());
     }
     strata
+}
+
+/// The column `--min-per-region` makes a minimum for: the region (省本级 or a prefecture) in a
+/// province's registry, the reporting group (a district, a town, a zone) in a city's or county's.
+fn region_column(reg: &Registry) -> (GroupColumn, &'static str) {
+    if reg.has_groups() {
+        (GroupColumn::Group, "group")
+    } else {
+        (
+            GroupColumn::Field(crate::domain::registry::Field::Region),
+            "region",
+        )
+    }
 }
 
 /// The registry columns named by --strata (and region, see [`effective_strata`]); an unknown
@@ -838,7 +877,7 @@ fn region_layout(
     strata: &[BuiltStratum],
 ) -> Option<RegionLayout> {
     let min_region = spec.min_per_region?;
-    let region_col = GroupColumn::Field(crate::domain::registry::Field::Region);
+    let (region_col, _) = region_column(reg);
     let at = columns.iter().position(|c| *c == region_col)?;
     let added = effective_strata(reg, spec).len() > spec.strata.len();
     let number = |keys: Vec<Vec<String>>| -> Vec<usize> {
@@ -1183,13 +1222,14 @@ impl Drawn {
 pub fn sample_table(reg: &Registry, drawn: &Drawn) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header = reg.canonical_header();
     header.extend(SAMPLE_COLUMNS.iter().map(|s| s.to_string()));
+    let groups = reg.has_groups();
     let rows = drawn
         .units
         .iter()
         .map(|u| {
             let a = &reg.accounts[u.account];
             let s = &drawn.strata[u.stratum];
-            let mut r = Registry::canonical_row(a);
+            let mut r = Registry::canonical_row(a, groups);
             r.push(s.key.join("/"));
             r.push(s.population.saturating_sub(s.certainty).to_string());
             r.push(s.random.to_string());

@@ -62,6 +62,36 @@ pub struct SheetSpec<'a> {
     pub finding: Vec<(String, usize)>,
 }
 
+/// The first cell of a returned row longer than Excel's limit (32,767 characters): (0-based
+/// column, its length). Such a text could be taken but never written back into a workbook or a
+/// report, so it is refused at the door, naming the cell.
+pub(crate) fn over_long_cell(cells: &[crate::domain::cell::Cell]) -> Option<(usize, usize)> {
+    let limit = crate::domain::registry::MAX_CELL_CHARS;
+    cells.iter().enumerate().find_map(|(c, v)| match v {
+        crate::domain::cell::Cell::Text(t) if t.len() > limit => {
+            let n = t.chars().count();
+            (n > limit).then_some((c, n))
+        }
+        _ => None,
+    })
+}
+
+/// "检查表!V2 问题描述": where a returned cell is, for the user.
+pub(crate) fn cell_place(sheet: &str, row: u32, col: usize, headers: &[String]) -> String {
+    let header = headers.get(col).map(String::as_str).unwrap_or("");
+    format!("{sheet}!{}{row} {header}", rectify::column_letter(col))
+        .trim_end()
+        .to_string()
+}
+
+/// The message for an over-long cell.
+pub(crate) fn over_long_message(chars: usize) -> String {
+    format!(
+        "单元格有 {chars} 个字符,超过 Excel 单元格上限 {} 个,无法写回检查表和报告;请删减后重新交回",
+        crate::domain::registry::MAX_CELL_CHARS
+    )
+}
+
 /// The header of the last column: notes for the inspector (accounts sharing name and type).
 pub const COL_NOTE: &str = "备注";
 
@@ -102,7 +132,10 @@ pub fn duplicate_notes(accounts: &[&Account]) -> Vec<String> {
 }
 
 fn identity(a: &Account) -> [String; 7] {
-    let region = if a.level == crate::domain::vocab::Level::Province {
+    // A city's or county's inspectors see the group (江阴市, 经开区, 丁蜀镇), not the one city.
+    let region = if !a.group.is_empty() {
+        a.group.clone()
+    } else if a.level == crate::domain::vocab::Level::Province {
         "省本级".to_string()
     } else {
         a.region.clone()
@@ -453,7 +486,13 @@ fn write_answers(
     match fill {
         Some(f) => {
             ws.write_string_with_format(r, d, &f.description, &fmt.input_text)?;
-            ws.write_string_with_format(r, d + 1, &f.checker, &fmt.input_text)?;
+            // A fill that names nobody is signed by the workbook's own inspector.
+            let checker = if f.checker.is_empty() {
+                &spec.meta.inspector
+            } else {
+                &f.checker
+            };
+            ws.write_string_with_format(r, d + 1, checker, &fmt.input_text)?;
             let date = ExcelDateTime::from_ymd(
                 chrono::Datelike::year(&f.date) as u16,
                 chrono::Datelike::month(&f.date) as u8,

@@ -51,7 +51,7 @@ use crate::domain::cell::Cell;
 use crate::domain::indicators::Catalog;
 use crate::domain::registry::Account;
 use crate::domain::signature::Secret;
-use crate::formats::read::{read_all, read_typed, ReadError};
+use crate::formats::read::{read_rows_bounded, read_typed, Book, Caps, ReadError};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -101,20 +101,28 @@ struct Layout {
 /// Read one returned workbook. `Err` refuses the whole file with one problem.
 pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Problem> {
     let whole = |message: String| Problem::whole(path, message);
-    let SignedFile {
-        bytes,
-        sha256,
-        meta,
-    } = signed_file(path, "检查表")?;
+    let bounds = Bounds {
+        ids: exp.sample.len(),
+        prefills: exp
+            .sample
+            .len()
+            .saturating_mul(exp.catalog.indicators.len()),
+    };
+    let SignedFile { book, sha256, meta } = signed_file(path, "检查表", &bounds)?;
     check_meta(&meta, exp).map_err(|e| whole(e.to_string()))?;
     // Our rows, a header, and room for rows an inspector added by mistake (reported).
     let max_rows = meta.ids.len() + 1001;
-    let sheet = read_typed(path, SHEET_MAIN, max_rows).map_err(|e| whole(e.to_string()))?;
+    let sheet = read_typed(&book, SHEET_MAIN, &bounds.caps(), max_rows)
+        .map_err(|e| whole(e.to_string()))?;
     let rows = sheet.rows;
     let Some((_, header)) = rows.first() else {
         return Err(whole(format!("工作表 {SHEET_MAIN} 为空")));
     };
     let layout = locate(header, exp.catalog).map_err(|e| whole(e.to_string()))?;
+    let headers: Vec<String> = header
+        .iter()
+        .map(|c| crate::domain::text::clean(&c.text()))
+        .collect();
     let source = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -140,6 +148,7 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
         mine: ids.iter().map(String::as_str).collect(),
         prefills: by_account(&meta_prefills),
         uncached: sheet.uncached,
+        headers,
         seen: HashMap::new(),
         answers: Vec::new(),
         problems: Vec::new(),
@@ -152,7 +161,7 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
     Ok(Returned {
         meta,
         sha256,
-        bytes,
+        bytes: book.bytes,
         answers,
         problems,
     })
@@ -161,17 +170,42 @@ pub fn read_returned(path: &Path, exp: &Expected<'_>) -> Result<Returned, Proble
 /// A returned workbook's bytes, their SHA-256 (the version) and its hidden sheet, not yet
 /// checked against the campaign.
 pub struct SignedFile {
-    /// The file's bytes, to keep in the inbox.
-    pub bytes: Vec<u8>,
+    /// The file, read once: every sheet is parsed from these bytes, and they are what the
+    /// inbox keeps.
+    pub book: Book,
     /// Their SHA-256.
     pub sha256: String,
     /// The hidden sheet as read (its signature is checked by the caller).
     pub meta: Meta,
 }
 
-/// Open a returned workbook (`what`: 检查表 or 整改反馈表): a CSV is refused, the bytes read and
-/// hashed, the hidden sheet read.
-pub fn signed_file(path: &Path, what: &str) -> Result<SignedFile, Problem> {
+/// How large the hidden sheets of a campaign's workbooks can be: a workbook lists at most the
+/// campaign's accounts, and pre-fills at most one per account and indicator.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds {
+    /// The most account ids a workbook can list.
+    pub ids: usize,
+    /// The most pre-filled answers it can carry.
+    pub prefills: usize,
+}
+
+impl Bounds {
+    /// Rows of the hidden _audit sheet: its keys (at most 9), the list header and the ids.
+    fn meta_rows(&self) -> usize {
+        self.ids.saturating_add(10)
+    }
+
+    /// What a returned workbook may cost before it is parsed.
+    pub fn caps(&self) -> Caps {
+        let rows = self.meta_rows().max(self.prefills) as u64;
+        Caps::returned(rows.saturating_add(1001))
+    }
+}
+
+/// Open a returned workbook (`what`: 检查表 or 整改反馈表): a CSV is refused, the file read once
+/// (at most [`crate::formats::read::MAX_RETURNED_BYTES`]) and hashed, its hidden sheet read from
+/// those bytes within `bounds`.
+pub fn signed_file(path: &Path, what: &str, bounds: &Bounds) -> Result<SignedFile, Problem> {
     let whole = |message: String| Problem::whole(path, message);
     if matches!(
         crate::formats::read::extension(path).as_str(),
@@ -181,14 +215,10 @@ pub fn signed_file(path: &Path, what: &str) -> Result<SignedFile, Problem> {
             "不是 audit 生成的{what}(应为 .xlsx、.ods 或 .xls 工作簿)"
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| whole(format!("无法读取: {e}")))?;
-    let sha256 = crate::domain::digest::sha256_hex(&bytes);
-    let meta = read_meta(path, what).map_err(|e| whole(e.to_string()))?;
-    Ok(SignedFile {
-        bytes,
-        sha256,
-        meta,
-    })
+    let book = Book::read(path, bounds.caps().bytes).map_err(|e| whole(e.to_string()))?;
+    let sha256 = crate::domain::digest::sha256_hex(&book.bytes);
+    let meta = read_meta(&book, what, bounds).map_err(|e| whole(e.to_string()))?;
+    Ok(SignedFile { book, sha256, meta })
 }
 
 /// Why a returned file's hidden sheet cannot be used; `what` names the kind of workbook
@@ -213,19 +243,42 @@ pub enum MetaReadError {
         /// The kind expected.
         what: String,
     },
+    /// A hidden sheet longer than any workbook of this campaign can have: rows were added.
+    #[error("{what}的隐藏工作表 {sheet} 超过 {max} 行(本项目的{what}不会这么大),隐藏校验信息被改动,不能收回")]
+    Oversized {
+        /// The kind expected.
+        what: String,
+        /// The hidden sheet.
+        sheet: String,
+        /// The most rows it can have.
+        max: usize,
+    },
     /// The file could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
 }
 
 /// The hidden sheet (and the pre-fill sheet, when there is one), or why the file is not one of
-/// ours; `what` names the kind of workbook expected (检查表, 整改反馈表) in the messages.
-pub fn read_meta(path: &Path, what: &str) -> Result<Meta, MetaReadError> {
+/// ours; `what` names the kind of workbook expected (检查表, 整改反馈表) in the messages. Each
+/// hidden sheet is read only up to the rows it can hold (`bounds`); a longer one is refused
+/// before the rest is kept.
+pub fn read_meta(book: &Book, what: &str, bounds: &Bounds) -> Result<Meta, MetaReadError> {
     let what = what.to_string();
     let tampered = || MetaReadError::Tampered { what: what.clone() };
-    let (rows, _) = read_all(path, Some(SHEET_META)).map_err(|e| match e {
-        ReadError::MissingSheet { .. } => MetaReadError::NoSheet { what: what.clone() },
-        other => other.into(),
+    let caps = bounds.caps();
+    let read = |sheet: &str, max: usize| match read_rows_bounded(book, sheet, &caps, max) {
+        Err(ReadError::TooManyRows { max, .. }) => Err(MetaReadError::Oversized {
+            what: what.clone(),
+            sheet: sheet.to_string(),
+            max,
+        }),
+        other => other.map_err(MetaReadError::from),
+    };
+    let rows = read(SHEET_META, bounds.meta_rows()).map_err(|e| match e {
+        MetaReadError::Read(ReadError::MissingSheet { .. }) => {
+            MetaReadError::NoSheet { what: what.clone() }
+        }
+        other => other,
     })?;
     let mut meta = Meta::from_rows(&rows).map_err(|e| match e {
         MetaError::NotOurs => MetaReadError::Unsigned { what: what.clone() },
@@ -233,10 +286,10 @@ pub fn read_meta(path: &Path, what: &str) -> Result<Meta, MetaReadError> {
     })?;
     // A workbook without pre-fills has no such sheet; one whose sheet was removed no longer
     // matches its signature, which covers the pre-fills.
-    meta.prefills = match read_all(path, Some(SHEET_PREFILL)) {
-        Ok((rows, _)) => prefills_from_rows(&rows).map_err(|_| tampered())?,
-        Err(ReadError::MissingSheet { .. }) => Vec::new(),
-        Err(other) => return Err(other.into()),
+    meta.prefills = match read(SHEET_PREFILL, bounds.prefills.saturating_add(1)) {
+        Ok(rows) => prefills_from_rows(&rows).map_err(|_| tampered())?,
+        Err(MetaReadError::Read(ReadError::MissingSheet { .. })) => Vec::new(),
+        Err(other) => return Err(other),
     };
     Ok(meta)
 }
@@ -331,6 +384,8 @@ struct RowReader<'a> {
     prefills: HashMap<String, Vec<Prefill>>,
     /// Formula cells without a computed value.
     uncached: HashSet<(u32, usize)>,
+    /// The header row, cleaned, to name a cell.
+    headers: Vec<String>,
     seen: HashMap<String, u32>,
     answers: Vec<RowAnswer>,
     problems: Vec<Problem>,
@@ -353,6 +408,11 @@ impl RowReader<'_> {
         let Some(id) = self.account_of(row, cells, layout, exp) else {
             return;
         };
+        if let Some((c, n)) = super::over_long_cell(cells) {
+            let at = super::cell_place(SHEET_MAIN, row, c, &self.headers);
+            self.problem(Some(row), Some(&id), Some(&at), super::over_long_message(n));
+            return;
+        }
         let ind: Vec<Cell> = layout.indicators.iter().map(|c| cell(*c)).collect();
         let (mut d, ch, dt) = (
             cell(layout.description),

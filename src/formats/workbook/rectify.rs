@@ -9,6 +9,7 @@ use crate::domain::cell::Cell;
 use crate::domain::rectify::{Outcome, RectifyRow, Reply};
 use crate::domain::signature::Secret;
 use crate::formats::read::read_typed;
+use crate::formats::workbook::read::Bounds;
 use rust_xlsxwriter::XlsxError;
 
 /// Building a workbook fails only inside the xlsx writer.
@@ -232,6 +233,9 @@ pub struct RectifyExpected<'a> {
     pub record: &'a HashMap<&'a str, &'a RectifyRow>,
     /// Completion dates accepted for finished outcomes (a 整改中 date may be later).
     pub dates: DateRange,
+    /// The most account ids a workbook of this campaign can list (its sampling frame): an
+    /// inspector workbook given by mistake is still named as one, a longer list is refused.
+    pub max_ids: usize,
 }
 
 /// A returned rectification workbook that passed the workbook-level checks.
@@ -251,19 +255,28 @@ pub struct RectifyReturned {
 /// Read one returned rectification workbook. `Err` refuses the whole file with one problem.
 pub fn read_returned(path: &Path, exp: &RectifyExpected<'_>) -> Result<RectifyReturned, Problem> {
     let whole = |message: String| Problem::whole(path, message);
-    let super::read::SignedFile {
-        bytes,
-        sha256,
-        meta,
-    } = super::read::signed_file(path, "整改反馈表")?;
+    let ids = exp.max_ids.max(exp.record.len());
+    // A rectification workbook has no pre-fills; an inspector workbook given by mistake may,
+    // at most a few per account, and is then named for what it is.
+    let bounds = Bounds {
+        ids,
+        prefills: ids.saturating_mul(32),
+    };
+    let super::read::SignedFile { book, sha256, meta } =
+        super::read::signed_file(path, "整改反馈表", &bounds)?;
     check_meta(&meta, exp).map_err(|e| whole(e.to_string()))?;
-    let sheet =
-        read_typed(path, SHEET_RECTIFY, meta.ids.len() + 1001).map_err(|e| whole(e.to_string()))?;
+    let sheet = read_typed(&book, SHEET_RECTIFY, &bounds.caps(), meta.ids.len() + 1001)
+        .map_err(|e| whole(e.to_string()))?;
     let Some((_, header)) = sheet.rows.first() else {
         return Err(whole(format!("工作表 {SHEET_RECTIFY} 为空")));
     };
     let layout = locate(header).map_err(|e| whole(e.to_string()))?;
+    let headers: Vec<String> = header
+        .iter()
+        .map(|c| crate::domain::text::clean(&c.text()))
+        .collect();
     let mut reader = Rows {
+        headers,
         display: path.display().to_string(),
         unit: meta.inspector.clone(),
         mine: meta.ids.iter().map(String::as_str).collect(),
@@ -284,7 +297,7 @@ pub fn read_returned(path: &Path, exp: &RectifyExpected<'_>) -> Result<RectifyRe
     Ok(RectifyReturned {
         meta,
         sha256,
-        bytes,
+        bytes: book.bytes,
         replies,
         problems,
     })
@@ -364,6 +377,8 @@ struct Rows<'a> {
     unit: String,
     mine: HashSet<&'a str>,
     uncached: &'a HashSet<(u32, usize)>,
+    /// The header row, cleaned, to name a cell.
+    headers: Vec<String>,
     seen: HashMap<String, u32>,
     replies: Vec<(String, Reply)>,
     problems: Vec<Problem>,
@@ -415,6 +430,11 @@ impl Rows<'_> {
         }
         if let Some(msg) = altered(row, &identity_cells(expected), layout, &text) {
             self.problem(Some(row), Some(&id), None, msg);
+            return;
+        }
+        if let Some((c, n)) = super::over_long_cell(cells) {
+            let at = super::cell_place(SHEET_RECTIFY, row, c, &self.headers);
+            self.problem(Some(row), Some(&id), Some(at), super::over_long_message(n));
             return;
         }
         if let Some(j) =

@@ -41,6 +41,8 @@ pub struct ImportRequest {
     pub province: Option<String>,
     /// A province profile file (`--profile`), kept in the campaign.
     pub profile: Option<PathBuf>,
+    /// A city or county of the province the campaign covers (`--scope`), instead of all of it.
+    pub scope: Option<String>,
     /// The registry's as-of date (`--as-of`); default the title rows' 截至 date, else today.
     pub as_of: Option<chrono::NaiveDate>,
     /// The share of data rows, in percent, that may be rejected before the whole file is
@@ -119,6 +121,49 @@ pub enum ImportError {
         /// The campaign folder, canonical.
         dir: PathBuf,
     },
+    /// `--scope` names no unit of the province, or one several share.
+    #[error("--scope: {0}")]
+    Scope(Box<ProfileError>),
+    /// `--scope` without a province names a unit of no province, or of several.
+    #[error("--scope \"{name}\" {detail};请同时用 --province 指定省份")]
+    ScopeProvince {
+        /// The value given.
+        name: String,
+        /// What was found.
+        detail: String,
+    },
+    /// `--scope` and the profile (or the campaign) name different scopes.
+    #[error("--scope {given} 与{source_of}的检查范围 {other} 不一致")]
+    ScopeMismatch {
+        /// The scope `--scope` names.
+        given: String,
+        /// Where the other scope is from: "配置文件 X", "本项目".
+        source_of: String,
+        /// The other scope.
+        other: String,
+    },
+    /// The previous campaign covers another scope.
+    #[error("--previous {}: 上期项目的检查范围是{previous},本期是{current};上期项目应是同一范围的上一期", path.display())]
+    PreviousScope {
+        /// The previous campaign folder.
+        path: PathBuf,
+        /// Its scope.
+        previous: String,
+        /// This campaign's scope.
+        current: String,
+    },
+    /// Most rows lie outside the scope: the scope is wrong, not the rows.
+    #[error("{}: {outside} 行不属于{scope}(只导入 {imported} 个账号);检查范围可能不对,请检查 --scope 或配置文件的 scope", file.display())]
+    WrongScope {
+        /// The registry file.
+        file: PathBuf,
+        /// Rows outside the scope.
+        outside: usize,
+        /// The scope used.
+        scope: String,
+        /// Accounts taken.
+        imported: usize,
+    },
     /// The campaign already has a registry and `--force` was not given.
     #[error("{} 已导入台账;如需重新导入请加 --force(之后请重新抽样)", dir.display())]
     AlreadyImported {
@@ -134,7 +179,7 @@ pub enum ImportError {
         rejected: usize,
     },
     /// More rows were rejected than `--max-rejects` allows: the file was most likely misread.
-    #[error("{}: 数据行 {total} 行(不含空行、合计行)中 {rejected} 行被拒收(占 {share}%),超过上限 {limit}%(--max-rejects);台账很可能没有被正确识别,未写入任何内容。\n{details}\n请按上面的提示修正台账或画像文件(--profile)后重新导入;如这些行确实应拒收,可加 --max-rejects {suggest}", file.display())]
+    #[error("{}: 数据行 {total} 行(不含空行、合计行{outside})中 {rejected} 行被拒收(占 {share}%),超过上限 {limit}%(--max-rejects);台账很可能没有被正确识别,未写入任何内容。\n{details}\n请按上面的提示修正台账或画像文件(--profile)后重新导入;如这些行确实应拒收,可加 --max-rejects {suggest}", file.display())]
     TooManyRejects {
         /// The registry file.
         file: PathBuf,
@@ -142,6 +187,8 @@ pub enum ImportError {
         rejected: usize,
         /// Data rows (blank ones not counted).
         total: u64,
+        /// "、不属于检查范围的 N 行" when rows outside a scoped campaign were left out of both.
+        outside: String,
         /// The share rejected, as printed.
         share: String,
         /// The limit, as given.
@@ -253,16 +300,18 @@ pub fn import(
         // Refuse early, before a long read; checked again under the lock when committing.
         refuse_reimport(&Campaign::open(&req.campaign, Access::Read)?, req)?;
     }
-    let given = given_profile(req)?;
-    let kept_profile = given.as_ref().and_then(|g| g.text.clone());
-    let known = match given {
-        Some(g) => Some((g.profile, g.from)),
+    let given = match given_profile(req)? {
+        Some(g) => Some(g),
         None => earlier_profile(req)?,
     };
+    let given = scoped(req, given)?;
+    let kept_profile = given.as_ref().and_then(|g| g.text.clone());
+    let known = given.map(|g| (g.profile, g.from));
     // The registry is read before the campaign folder is created, so a bad file leaves nothing.
     let imp = read_registry(req, known, observer)?;
     let as_of = as_of_date(req, &imp, observer);
     refuse_wrong_province(req, &imp)?;
+    refuse_wrong_scope(req, &imp)?;
     refuse_suspect(req, &imp)?;
     let mut camp = Campaign::open_or_create(&req.campaign, req.period.clone())?;
     match commit_import(&mut camp, req, &imp, as_of, kept_profile.as_deref()) {
@@ -346,9 +395,9 @@ fn given_profile(req: &ImportRequest) -> Result<Option<GivenProfile>, ImportErro
     }))
 }
 
-/// The province of a re-import or of the previous quarter, when neither --province nor
-/// --profile is given: a campaign keeps its province.
-fn earlier_profile(req: &ImportRequest) -> Result<Option<(Profile, &'static str)>, ImportError> {
+/// The profile of a re-import or of the previous quarter, when neither --province nor
+/// --profile is given: a campaign keeps its province, its profile file and its scope.
+fn earlier_profile(req: &ImportRequest) -> Result<Option<GivenProfile>, ImportError> {
     for (dir, from) in [
         (Some(&req.campaign), "本项目"),
         (req.previous.as_ref(), "上期项目"),
@@ -361,7 +410,11 @@ fn earlier_profile(req: &ImportRequest) -> Result<Option<(Profile, &'static str)
         // other's); our own is checked again under the write lock.
         let camp = Campaign::open_no_wait(dir, Access::Read)?;
         if camp.manifest.province.is_some() {
-            return Ok(Some((camp.profile()?, from)));
+            return Ok(Some(GivenProfile {
+                profile: camp.profile()?,
+                from,
+                text: camp.profile_text()?,
+            }));
         }
     }
     Ok(None)
@@ -453,13 +506,89 @@ fn implausible_as_of(as_of: chrono::NaiveDate, period: Option<&str>) -> bool {
     }
 }
 
-/// Most rows of another province mean the province is wrong, not the rows.
-fn refuse_wrong_province(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError> {
-    let foreign = imp
+/// The profile with `--scope` applied: on the profile given or kept, else on the province that
+/// has a unit of that name. A profile (or campaign) scoped elsewhere is refused.
+fn scoped(
+    req: &ImportRequest,
+    given: Option<GivenProfile>,
+) -> Result<Option<GivenProfile>, ImportError> {
+    let Some(name) = &req.scope else {
+        return Ok(given);
+    };
+    let mut g = match given {
+        Some(g) => g,
+        None => GivenProfile {
+            profile: Profile::builtin(province_of_scope(name)?),
+            from: "--scope",
+            text: None,
+        },
+    };
+    let before = g.profile.scope.clone();
+    g.profile
+        .set_scope(name)
+        .map_err(|e| ImportError::Scope(Box::new(e)))?;
+    if before.unit().is_some() && before != g.profile.scope {
+        let source_of = match (&req.profile, g.from) {
+            (Some(p), "--profile") => format!("配置文件 {}", p.display()),
+            (_, from) => from.to_string(),
+        };
+        return Err(ImportError::ScopeMismatch {
+            given: g.profile.scope.name(g.profile.province).to_string(),
+            source_of,
+            other: before.name(g.profile.province).to_string(),
+        });
+    }
+    Ok(Some(g))
+}
+
+/// The one province with a prefecture- or county-level unit named `name`.
+fn province_of_scope(name: &str) -> Result<&'static crate::domain::profile::Province, ImportError> {
+    use crate::domain::profile::{provinces, Scope};
+    let found: Vec<_> = provinces()
+        .iter()
+        .filter(|p| matches!(Scope::parse(p, name), Ok(Scope::Unit(_))))
+        .collect();
+    match found[..] {
+        [one] => Ok(one),
+        [] => Err(ImportError::ScopeProvince {
+            name: name.to_string(),
+            detail: "不是任何省份的市或县(市、区)".into(),
+        }),
+        _ => Err(ImportError::ScopeProvince {
+            name: name.to_string(),
+            detail: format!(
+                "在{}都有",
+                found
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        }),
+    }
+}
+
+/// Most rows outside a city's or county's scope mean the scope is wrong, not the rows.
+fn refuse_wrong_scope(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError> {
+    let outside = imp
         .rejects
         .iter()
-        .filter(|r| r.reason == registry::RejectReason::ForeignRegion)
+        .filter(|r| r.reason == registry::RejectReason::OutsideScope)
         .count();
+    if outside > imp.registry.accounts.len() {
+        return Err(ImportError::WrongScope {
+            file: req.file.clone(),
+            outside,
+            scope: imp.profile.scope.name(imp.profile.province).to_string(),
+            imported: imp.registry.accounts.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Most rows of another province mean the province is wrong, not the rows.
+fn refuse_wrong_province(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError> {
+    let foreign = imp.rejects.count(registry::RejectReason::ForeignRegion);
     if foreign > imp.registry.accounts.len() {
         return Err(ImportError::WrongProvince {
             file: req.file.clone(),
@@ -471,23 +600,21 @@ fn refuse_wrong_province(req: &ImportRequest, imp: &Imported) -> Result<(), Impo
     Ok(())
 }
 
-/// More rejected rows than `--max-rejects` allows (5% by default; 合计 rows not counted) mean
-/// the file was misread
+/// More rejected rows than `--max-rejects` allows (5% by default) mean the file was misread
 /// (an unknown column, the office's own spellings): refused, with the reasons by count, a few
-/// examples each and the profile lines that would map what was not understood.
+/// examples each and the profile lines that would map what was not understood. A 合计 row is
+/// no account, and a row of another city or county in a scoped campaign is an account the tool
+/// placed and knows is not this campaign's (`refuse_wrong_scope` refuses when they are most):
+/// neither counts either way.
 fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError> {
     let limit = req.max_rejects.unwrap_or(DEFAULT_MAX_REJECTS);
-    // A 合计 row is no account: it counts neither way.
-    let totals = imp
-        .rejects
-        .iter()
-        .filter(|r| r.reason == registry::RejectReason::TotalRow)
-        .count();
-    let rejected = imp.rejects.len() - totals;
+    let understood = imp.rejects.count(registry::RejectReason::TotalRow)
+        + imp.rejects.count(registry::RejectReason::OutsideScope);
+    let rejected = imp.rejects.len() - understood;
     let total = imp
         .rows_read
         .saturating_sub(imp.blank_rows)
-        .saturating_sub(totals as u64);
+        .saturating_sub(understood as u64);
     if total == 0 || (rejected as f64) * 100.0 <= limit * total as f64 {
         return Ok(());
     }
@@ -503,6 +630,10 @@ fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError
         file: req.file.clone(),
         rejected,
         total,
+        outside: match imp.rejects.count(registry::RejectReason::OutsideScope) {
+            0 => String::new(),
+            n => format!("、不属于检查范围的 {n} 行"),
+        },
         share: style
             .percent(rejected as u64, total)
             .trim_end_matches('%')
@@ -557,6 +688,13 @@ fn previous_registry(
             current: imp.profile.province.name.to_string(),
         });
     }
+    if prev_profile.scope != imp.profile.scope {
+        return Err(ImportError::PreviousScope {
+            path: path.to_path_buf(),
+            previous: prev_profile.scope.name(prev_profile.province).to_string(),
+            current: imp.profile.scope.name(imp.profile.province).to_string(),
+        });
+    }
     // Compare like with like when the type scheme changed between the quarters.
     if prev_profile.types != imp.profile.types {
         reg.reclassify_types(&imp.profile.types);
@@ -604,6 +742,7 @@ fn commit_import(
         &csv_table(REJECTS_HEADER, &rejects_rows(&file, imp))?,
     )?;
     camp.manifest.province = Some(imp.profile.province.name.clone());
+    camp.manifest.scope = imp.profile.scope.unit().map(|u| u.division.name.clone());
     if let Some(text) = profile_text {
         txn.put(crate::store::PROFILE, text)?;
         camp.manifest.profile_sha256 = Some(crate::domain::digest::sha256_hex(text));
@@ -612,7 +751,7 @@ fn commit_import(
         txn.remove(crate::store::PROFILE);
         camp.manifest.profile_sha256 = None;
     }
-    camp.secret_or_create(&mut txn)?;
+    camp.secret_or_create(&mut txn, false)?;
     let stale_sample = camp.manifest.sample.is_some();
     let mut entry = registry_entry(req, imp, registry_sha256)?;
     entry.as_of = Some(as_of);
@@ -699,32 +838,55 @@ fn changes_table(prev: &Registry, cur: &Registry, d: &RegistryDiff) -> Vec<Vec<S
     rows
 }
 
-/// Rows rejected by reason label, for the manifest (the report's make-up and draft say them).
+/// Rows rejected by reason label, for the manifest (the report's make-up and draft say them):
+/// every row, also those past the ones kept.
 fn rejected_by_reason(imp: &Imported) -> std::collections::BTreeMap<String, u64> {
-    let mut by = std::collections::BTreeMap::new();
-    for r in &imp.rejects {
-        *by.entry(r.reason.label().to_string()).or_default() += 1;
-    }
-    by
+    imp.rejects
+        .by_reason()
+        .iter()
+        .map(|(reason, n)| (reason.label().to_string(), *n as u64))
+        .collect()
 }
 
 /// The rejects.csv rows, by row: every row not imported (the rejected ones and the identical
 /// copies merged into an earlier row) with source file, sheet, row, reason, explanation, cells.
+/// Rows past [`registry::MAX_KEPT_REJECTS`] of either kind are counted in a last row, not
+/// listed.
 fn rejects_rows(file: &str, imp: &Imported) -> Vec<Vec<String>> {
+    let sheet = imp.sheet.clone().unwrap_or_default();
     let mut all: Vec<&registry::Reject> = imp.rejects.iter().chain(&imp.merged).collect();
     all.sort_by_key(|r| r.row);
-    all.into_iter()
+    let mut rows: Vec<Vec<String>> = all
+        .into_iter()
         .map(|r| {
             vec![
                 file.to_string(),
-                imp.sheet.clone().unwrap_or_default(),
+                sheet.clone(),
                 r.row.to_string(),
                 r.reason.label().to_string(),
                 r.detail.clone(),
                 r.cells.join(" | "),
             ]
         })
-        .collect()
+        .collect();
+    for (list, what) in [(&imp.rejects, "被拒收"), (&imp.merged, "重复行(已合并)")] {
+        let omitted = list.omitted();
+        if omitted > 0 {
+            rows.push(vec![
+                file.to_string(),
+                sheet.clone(),
+                String::new(),
+                "未列出".to_string(),
+                format!(
+                    "共 {} 行{what},以上只列出前 {} 行,其余 {omitted} 行只计数",
+                    list.len(),
+                    list.len() - omitted
+                ),
+                String::new(),
+            ]);
+        }
+    }
+    rows
 }
 
 #[cfg(test)]

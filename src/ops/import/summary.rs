@@ -137,8 +137,29 @@ impl ImportOutcome {
             "省份: {}(依据: {});统计截止: {}(依据: {})",
             imp.profile.province.name, imp.province_from, self.as_of, self.as_of_from
         )));
+        if let Some(unit) = imp.profile.scope.unit() {
+            let zones: String = imp
+                .profile
+                .zones
+                .iter()
+                .map(|z| format!("、{}", z.name))
+                .collect();
+            lines.push(SummaryLine::Out(format!(
+                "检查范围: {}(只导入其所属账号,按{}、各{}{zones}分组)",
+                unit.division.name,
+                imp.profile.top_label(),
+                imp.profile.division_label()
+            )));
+        }
         if let Some(e) = imp.encoding {
             lines.push(SummaryLine::Out(format!("CSV 编码: {e}")));
+        }
+        if let (n, Some((row, col, c))) = imp.format_cells {
+            lines.push(SummaryLine::Err(format!(
+                "警告: 从 {n} 个单元格中删去了不可见的格式字符(第一个在第 {row} 行第 {} 列: U+{:04X});这类字符(文字方向控制、零宽字符)会让名称或编号看起来与实际不同",
+                col + 1,
+                c as u32
+            )));
         }
         if imp.cells_beyond_limit > 0 {
             lines.push(SummaryLine::Err(format!(
@@ -157,13 +178,14 @@ impl ImportOutcome {
         let mut lines = vec![SummaryLine::Out(String::new())];
         let types = imp.profile.types.order();
         let style = imp.profile.rates;
-        for t in makeup::makeup(&imp.registry, types, &style) {
+        let own = imp.profile.scope.own_level();
+        for t in makeup::makeup(&imp.registry, types, own, &style) {
             lines.push(SummaryLine::Out(t.render()));
         }
         let (Some(prev), Some(d)) = (&self.previous, &self.diff) else {
             return lines;
         };
-        for t in makeup::change(prev, &imp.registry, d, types, &style) {
+        for t in makeup::change((prev, &imp.registry), d, types, own, &style) {
             lines.push(SummaryLine::Out(t.render()));
         }
         let shown: Vec<String> = d
@@ -198,15 +220,19 @@ impl ImportOutcome {
             return Vec::new();
         }
         let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
-        for r in &imp.rejects {
-            *by_reason.entry(r.reason.label()).or_default() += 1;
+        for (reason, n) in imp.rejects.by_reason() {
+            *by_reason.entry(reason.label()).or_default() += n;
         }
         let parts: Vec<String> = by_reason
             .iter()
             .map(|(k, v)| format!("{k} {v} 行"))
             .collect();
+        let listed = match imp.rejects.omitted() {
+            0 => String::new(),
+            n => format!("(只列出前 {} 行,其余 {n} 行只计数)", imp.rejects.len() - n),
+        };
         let mut lines = vec![SummaryLine::Err(format!(
-            "警告: {} 行被拒收({}),未计入台账,明细见 {}",
+            "警告: {} 行被拒收({}),未计入台账,明细见 {}{listed}",
             imp.rejects.len(),
             parts.join(","),
             self.rejects_path.display()
@@ -236,6 +262,14 @@ pub fn reject_report(imp: &Imported, file: &str, examples: usize) -> Vec<String>
             lines.push(format!(
                 "    ……另有 {} 种写法,见 rejects.csv",
                 g.values.len() - VALUES
+            ));
+        }
+        // Past registry::MAX_COUNTED_VALUES distinct values, rows are counted by reason only.
+        let by_value: usize = g.values.iter().map(|v| v.rows).sum();
+        if !g.values.is_empty() && by_value < g.rows {
+            lines.push(format!(
+                "    ……另有 {} 行的写法太多,未逐一计数",
+                g.rows - by_value
             ));
         }
         for r in &g.examples {
@@ -300,9 +334,15 @@ fn merged_lines(imp: &Imported) -> Vec<SummaryLine> {
     let mut ids: Vec<&str> = imp.merged.iter().map(|r| r.value.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let first = &imp.merged[0];
+    let first = &imp.merged.kept()[0];
+    // Past the rows kept, copies are counted only: the accounts named are a floor.
+    let at_least = if imp.merged.omitted() > 0 {
+        "至少 "
+    } else {
+        ""
+    };
     vec![SummaryLine::Err(format!(
-        "提示: {} 个账号在台账中重复出现、各行内容完全相同(如第 {} 行: {}),各按 1 个账号导入;多出的 {} 行列在 rejects.csv",
+        "提示: {at_least}{} 个账号在台账中重复出现、各行内容完全相同(如第 {} 行: {}),各按 1 个账号导入;多出的 {} 行列在 rejects.csv",
         ids.len(),
         first.row,
         short(&first.detail),
