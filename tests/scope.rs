@@ -379,8 +379,8 @@ fn import_scope_on_the_command_line() {
         "10",
     ])
     .ok()
-        .stdout_has("检查范围: 无锡市(只导入其所属账号,按市级部门单位、各市(县)区分组)")
-        .stderr_has("经开区");
+    .stdout_has("检查范围: 无锡市(只导入其所属账号,按市级部门单位、各市(县)区分组)")
+    .stderr_has("经开区");
     w.run(&["import", &q2, "--campaign", "d", "--scope", "无希"])
         .fails()
         .stderr_has("不是任何省份的市或县(市、区)");

@@ -325,6 +325,27 @@ mod tests {
         }
     }
 
+    /// Past the rows kept, rejects are still counted by reason and their values by value: the
+    /// summary's numbers are the file's, not the kept rows'.
+    #[test]
+    fn rejects_past_the_cap_are_counted_not_kept() {
+        let profile = Profile::builtin(province("四川").unwrap());
+        let n = MAX_KEPT_REJECTS + 5;
+        let rejects: Rejects = (0..n)
+            .map(|i| reject(i as u32 + 2, RejectReason::UnknownLevel, "市州直属"))
+            .chain([reject(1, RejectReason::TotalRow, "")])
+            .collect();
+        assert_eq!(rejects.len(), n + 1);
+        assert_eq!(rejects.kept().len(), MAX_KEPT_REJECTS);
+        assert_eq!(rejects.omitted(), 6);
+        assert_eq!(rejects.count(RejectReason::TotalRow), 1);
+        let groups = group_rejects(&rejects, &profile, 2);
+        assert_eq!(groups[0].rows, n);
+        assert_eq!(groups[0].values[0].rows, n);
+        // The 合计 row came after the cap: counted, with no example to show.
+        assert_eq!((groups[1].rows, groups[1].examples.len()), (1, 0));
+    }
+
     #[test]
     fn rejects_are_grouped_with_the_line_that_maps_them() {
         let profile = Profile::builtin(province("四川").unwrap());
