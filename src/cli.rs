@@ -74,11 +74,14 @@ pub enum ProfileCommand {
 /// 生成画像草稿的参数
 #[derive(Args, Debug)]
 #[command(
-    after_help = "例: audit profile init 四川省政务新媒体台账.xlsx --out 四川.toml\n    然后填写草稿中值为 \"?\" 的行,再: audit import 四川省政务新媒体台账.xlsx --campaign 2023Q3 --profile 四川.toml"
+    after_help = "例: audit profile init 四川省政务新媒体台账.xlsx --out 四川.toml\n    然后填写草稿中值为 \"?\" 的行,再: audit import 四川省政务新媒体台账.xlsx --campaign 2023Q3 --profile 四川.toml\n连同监测数据的列: audit profile init 四川省政务新媒体台账.xlsx --monitor 监测数据.xlsx --out 四川.toml"
 )]
 pub struct ProfileInitArgs {
     /// 台账导出文件:.xlsx .xlsm .xlsb .xls .ods 或 .csv(UTF-8 或 GBK)
     pub file: PathBuf,
+    /// 监测数据导出文件(.xlsx/.xls/.ods/.csv):按它的表头同时起草 [monitor.columns]
+    #[arg(long)]
+    pub monitor: Option<PathBuf>,
     /// 画像草稿写到哪里
     #[arg(long, default_value = "profile.toml")]
     pub out: PathBuf,

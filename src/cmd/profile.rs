@@ -1,7 +1,9 @@
-//! `audit profile init FILE [--out profile.toml]`: write a profile draft from an office's own
-//! registry export through [`crate::ops::profile_init`], and say what is left to fill in.
+//! `audit profile init FILE [--monitor FILE] [--out profile.toml]`: write a profile draft from an
+//! office's own registry export (and its monitoring export's header) through
+//! [`crate::ops::profile_init`], and say what is left to fill in.
 
 use crate::cli::{ProfileArgs, ProfileCommand, ProfileInitArgs};
+use crate::domain::profile_draft::MonitorFacts;
 use crate::domain::shell;
 use crate::formats::read::CsvEncoding;
 use crate::ops::profile_init::{profile_init, ProfileInitRequest};
@@ -26,6 +28,7 @@ fn init(args: &ProfileInitArgs) -> Result<i32> {
         file: args.file.clone(),
         sheet: args.sheet.clone(),
         encoding,
+        monitor: args.monitor.clone(),
         out: args.out.clone(),
         force: args.force,
     })?;
@@ -53,6 +56,9 @@ fn init(args: &ProfileInitArgs) -> Result<i32> {
             names.join("、")
         );
     }
+    if let Some(m) = &outcome.monitor {
+        monitor_lines(m);
+    }
     if outcome.unfilled.is_empty() {
         println!("草稿中没有需要填写的 ? 行;请核对后导入:");
     } else {
@@ -70,4 +76,35 @@ fn init(args: &ProfileInitArgs) -> Result<i32> {
         shell::arg(&outcome.out)
     );
     Ok(0)
+}
+
+/// What the draft's `[monitor.columns]` says: the columns recognised, those to fill in, and the
+/// pre-fill rules the export leaves without evidence.
+fn monitor_lines(m: &MonitorFacts) {
+    let named: Vec<String> = m
+        .understood
+        .iter()
+        .map(|(h, label)| format!("{label} ← \"{h}\""))
+        .collect();
+    println!(
+        "监测数据 {}(表头在第 {} 行)识别的列: {}",
+        m.source,
+        m.header_row,
+        if named.is_empty() {
+            "无".to_string()
+        } else {
+            named.join(",")
+        }
+    );
+    if !m.unknown.is_empty() {
+        let names: Vec<String> = m.unknown.iter().map(|u| u.describe()).collect();
+        println!(
+            "监测数据中有 {} 列未识别: {};草稿 [monitor.columns] 中为它们各留了一行注释,若是监测数据,去掉行首的 \"# \" 并填写列名",
+            m.unknown.len(),
+            names.join("、")
+        );
+    }
+    for missing in &m.missing {
+        eprintln!("提示: {}", missing.describe());
+    }
 }

@@ -1,11 +1,14 @@
-//! `audit profile init`: read an office's own registry export and write a commented profile
-//! draft (see `domain::profile_draft`), for the user to finish and import with `--profile`.
-//! Nothing is written but the draft, and an existing file is replaced only when asked.
+//! `audit profile init`: read an office's own registry export (and, with `--monitor`, the
+//! header of its monitoring export) and write a commented profile draft (see
+//! `domain::profile_draft`), for the user to finish and import with `--profile`. Nothing is
+//! written but the draft, and an existing file is replaced only when asked.
 
+use crate::domain::monitor::headers::ColumnAliases;
 use crate::domain::profile_draft::{
-    pick_header, registry_sections, render, unfilled_lines, DraftFacts, ExportScan,
-    HEADER_SCAN_ROWS,
+    monitor_section, pick_header, registry_sections, render, unfilled_lines, DraftFacts,
+    ExportScan, MonitorFacts, HEADER_SCAN_ROWS,
 };
+use crate::formats::monitor_file::MonitorFileError;
 use crate::formats::read::{for_each_row, CsvEncoding, ReadError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,6 +22,8 @@ pub struct ProfileInitRequest {
     pub sheet: Option<String>,
     /// The CSV encoding (default: detected).
     pub encoding: Option<CsvEncoding>,
+    /// A monitoring export whose header drafts `[monitor.columns]` (`--monitor`).
+    pub monitor: Option<PathBuf>,
     /// Where to write the draft.
     pub out: PathBuf,
     /// Replace an existing file at `out`.
@@ -38,6 +43,8 @@ pub struct ProfileInitOutcome {
     pub rows: u64,
     /// The header's row.
     pub header_row: u32,
+    /// What the monitoring export's header says, when one was given.
+    pub monitor: Option<MonitorFacts>,
 }
 
 /// Why no draft was written.
@@ -62,6 +69,12 @@ pub enum ProfileInitError {
     /// The draft would replace the export itself.
     #[error("{}: --out 不能是台账文件本身", .0.display())]
     OwnFile(PathBuf),
+    /// The draft would replace the monitoring export.
+    #[error("{}: --out 不能是监测数据文件本身", .0.display())]
+    OwnMonitorFile(PathBuf),
+    /// The monitoring export could not be read, or has no header.
+    #[error(transparent)]
+    Monitor(#[from] MonitorFileError),
     /// The draft could not be written.
     #[error("无法写入 {}: {source}", path.display())]
     Write {
@@ -77,17 +90,25 @@ pub fn profile_init(req: &ProfileInitRequest) -> Result<ProfileInitOutcome, Prof
     if same_file(&req.file, &req.out) {
         return Err(ProfileInitError::OwnFile(req.out.clone()));
     }
+    if req.monitor.as_ref().is_some_and(|m| same_file(m, &req.out)) {
+        return Err(ProfileInitError::OwnMonitorFile(req.out.clone()));
+    }
     if req.out.exists() && !req.force {
         return Err(ProfileInitError::Exists(req.out.clone()));
     }
     let scan = scan(req)?;
-    let source = req
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| req.file.display().to_string());
-    // A monitoring export's sections would be appended here (see domain::profile_draft).
-    let (sections, facts) = registry_sections(&scan, &source);
+    let (mut sections, facts) = registry_sections(&scan, &file_name(&req.file));
+    // The monitoring export's section goes last: it opens its own [monitor.columns] table.
+    let monitor = match &req.monitor {
+        Some(path) => {
+            let (row, headers) =
+                crate::formats::monitor_file::header(path, &ColumnAliases::default())?;
+            let (section, facts) = monitor_section(&file_name(path), row, &headers);
+            sections.push(section);
+            Some(facts)
+        }
+        None => None,
+    };
     let text = render(&sections);
     write(&req.out, &text, req.force)?;
     Ok(ProfileInitOutcome {
@@ -96,7 +117,15 @@ pub fn profile_init(req: &ProfileInitRequest) -> Result<ProfileInitOutcome, Prof
         unfilled: unfilled_lines(&text),
         rows: scan.rows,
         header_row: scan.header_row,
+        monitor,
     })
+}
+
+/// A file's name as the draft's comments give it.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// One pass over the export: the first rows are kept until the header can be chosen, every

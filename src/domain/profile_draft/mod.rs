@@ -6,19 +6,20 @@
 //! suggestions — and [`render`] writes them. Whatever the draft cannot tell is a line whose
 //! value is `"?"`, which the profile parser refuses until the user fills it in.
 //!
-//! Extension point: another export (a monitoring platform's) adds its own [`Section`]s, say
-//! `[monitor.columns]`, by a function like [`registry_sections`]; the caller appends them after
-//! the registry's and [`render`] writes all sections in order. A section may also carry TOML
-//! text made elsewhere as one [`Line::Raw`] under `table: None` (what
-//! `monitor::headers::draft_section` returns starts with its own `[monitor.columns]` header);
-//! placed after the registry's sections, it stays valid TOML.
+//! A monitoring export (`--monitor FILE`) adds its own section, `[monitor.columns]`, by
+//! [`monitor_section`]; the caller appends it after the registry's and [`render`] writes all
+//! sections in order. That section carries TOML text made elsewhere as one [`Line::Raw`] under
+//! `table: None` (what `monitor::headers::draft_section` returns starts with its own
+//! `[monitor.columns]` header); placed after the registry's sections, it stays valid TOML.
 
+mod monitor;
 mod sections;
 
 use crate::domain::text::{clean, toml_string};
 use crate::domain::vocab::{ColumnAliases, Field};
 use std::collections::BTreeMap;
 
+pub use monitor::{monitor_section, MonitorFacts};
 pub use sections::{registry_sections, DraftFacts};
 
 /// Rows looked at for the header.
