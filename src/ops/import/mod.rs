@@ -179,7 +179,7 @@ pub enum ImportError {
         rejected: usize,
     },
     /// More rows were rejected than `--max-rejects` allows: the file was most likely misread.
-    #[error("{}: 数据行 {total} 行(不含空行、合计行{outside})中 {rejected} 行被拒收(占 {share}%),超过上限 {limit}%(--max-rejects);台账很可能没有被正确识别,未写入任何内容。\n{details}\n请按上面的提示修正台账或画像文件(--profile)后重新导入;如这些行确实应拒收,可加 --max-rejects {suggest}", file.display())]
+    #[error("{}: 数据行 {total} 行(不含空行、合计行{outside_note})中 {rejected} 行被拒收(占 {share}%),超过上限 {limit}%(--max-rejects);台账很可能没有被正确识别,未写入任何内容。\n{details}\n请按上面的提示修正台账或画像文件(--profile)后重新导入;如这些行确实应拒收,可加 --max-rejects {suggest}", file.display(), outside_note = outside_note(*.outside))]
     TooManyRejects {
         /// The registry file.
         file: PathBuf,
@@ -187,12 +187,12 @@ pub enum ImportError {
         rejected: usize,
         /// Data rows (blank ones not counted).
         total: u64,
-        /// "、不属于检查范围的 N 行" when rows outside a scoped campaign were left out of both.
-        outside: String,
+        /// Rows outside a scoped campaign, left out of both counts.
+        outside: usize,
         /// The share rejected, as printed.
         share: String,
-        /// The limit, as given.
-        limit: String,
+        /// The limit, in percent (printed as f64 prints: 5, 12.5).
+        limit: f64,
         /// The reasons by count with examples and the lines that would map unknown values.
         details: String,
         /// A limit that would let this file through.
@@ -600,6 +600,14 @@ fn refuse_wrong_province(req: &ImportRequest, imp: &Imported) -> Result<(), Impo
     Ok(())
 }
 
+/// "、不属于检查范围的 N 行" for the refusal's count of data rows, when there are such rows.
+fn outside_note(outside: usize) -> String {
+    match outside {
+        0 => String::new(),
+        n => format!("、不属于检查范围的 {n} 行"),
+    }
+}
+
 /// More rejected rows than `--max-rejects` allows (5% by default) mean the file was misread
 /// (an unknown column, the office's own spellings): refused, with the reasons by count, a few
 /// examples each and the profile lines that would map what was not understood. A 合计 row is
@@ -630,15 +638,12 @@ fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError
         file: req.file.clone(),
         rejected,
         total,
-        outside: match imp.rejects.count(registry::RejectReason::OutsideScope) {
-            0 => String::new(),
-            n => format!("、不属于检查范围的 {n} 行"),
-        },
+        outside: imp.rejects.count(registry::RejectReason::OutsideScope),
         share: style
             .percent(rejected as u64, total)
             .trim_end_matches('%')
             .to_string(),
-        limit: limit.to_string(),
+        limit,
         details: summary::reject_report(imp, &req.file.display().to_string(), 3).join("\n"),
         suggest: share.ceil() as u64,
     })
