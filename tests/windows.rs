@@ -237,10 +237,13 @@ fn a_file_open_in_excel_stops_a_command_before_it_changes_anything() {
         "--force",
     ];
     refused_while_held(&w, &sheet_name(1), &sheet, &[C]);
-    // collect, answers.csv open.
-    let first = sheet_name(1);
-    w.run(&["collect", "--campaign", C, &first]).ok();
-    let second = sheet_name(2);
+    // collect, answers.csv open (the copies as inspectors return them, not the blanks).
+    std::fs::create_dir_all(w.path("交回")).unwrap();
+    for n in [1, 2] {
+        w.fill(&sheet_name(n), &format!("交回/检查员0{n}.xlsx")).save();
+    }
+    w.run(&["collect", "--campaign", C, "交回/检查员01.xlsx"]).ok();
+    let second = "交回/检查员02.xlsx".to_string();
     refused_while_held(
         &w,
         &format!("{C}/answers.csv"),

@@ -10,6 +10,7 @@ pub mod import;
 pub mod issue;
 pub mod rectify_collect;
 pub mod rectify_issue;
+pub mod rectify_status;
 pub mod report;
 pub mod report_data;
 pub mod verify;
