@@ -13,6 +13,7 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(
     name = "audit",
+    bin_name = "audit",
     version,
     about = "政务新媒体季度检查抽查工具:导入台账、分层抽样、生成检查表、汇总结果、生成通报",
     long_about = None,

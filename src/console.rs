@@ -241,6 +241,8 @@ mod win {
         unsafe { GetConsoleMode(h, &mut mode) != 0 }
     }
 
+    /// Whether this process is alone on its console (started by a double click, not from a
+    /// terminal), so the guided start applies and the window must wait before closing.
     pub fn own_console() -> bool {
         let mut pids = [0u32; 4];
         // SAFETY: the buffer holds 4 entries, as passed.
@@ -248,6 +250,8 @@ mod win {
         n == 1
     }
 
+    /// Pass redirected standard output and error through a pipe re-encoded as `choice` says
+    /// (the console's code page by default; see the module doc); a console is left alone.
     pub fn init(choice: Choice) {
         // SAFETY: plain queries.
         let cp = unsafe { GetConsoleOutputCP() };
@@ -306,6 +310,7 @@ mod win {
         }
     }
 
+    /// Flush and close what `init` redirected, so a pipe's reader sees every byte.
     pub fn finish() {
         let list = match REDIRECTS.lock() {
             Ok(mut l) => std::mem::take(&mut *l),

@@ -122,7 +122,7 @@ fn a_row_without_id_never_prefills_another_accounts_evidence() {
     assert_eq!(un[0].0, "2");
     assert_eq!(
         un[0].1,
-        "同名账号 3 个(名称、类型都相同),无法确定是哪一个;请在监测数据中给出账号ID(或 开设主体、所属地区 列)"
+        "同名账号 3 个(名称、类型都相同),无法确定是哪一个;请在监测数据中给出账号ID(或在该行填上 开设主体、所属地区)"
     );
     assert_eq!(un[1].0, "3", "T1's own row is not dropped as a duplicate");
     assert!(un[2].1.starts_with("同名账号 2 个"), "{un:?}");

@@ -67,23 +67,8 @@ fn jiangsu_regions_resolve_and_the_city_table_is_the_provinces() {
     w.run(&["report", "--campaign", "2020Q1", "--allow-incomplete"])
         .ok();
     let t = w.csv("2020Q1/report/csv/合格率_开设主体.csv");
-    let cities = [
-        "南京",
-        "无锡",
-        "徐州",
-        "常州",
-        "苏州",
-        "南通",
-        "连云港",
-        "淮安",
-        "盐城",
-        "扬州",
-        "镇江",
-        "泰州",
-        "宿迁",
-    ];
     let mut expected = vec!["省级部门单位".to_string()];
-    expected.extend(cities.iter().map(|c| c.to_string()));
+    expected.extend(common::JIANGSU_CITIES.iter().map(|c| c.to_string()));
     expected.extend(["设区市合计".to_string(), "全省".to_string()]);
     assert_eq!(first_column(&t), expected);
     // Every account in operation was drawn (--rate 1): a census, worded 全覆盖检查 (#21), with

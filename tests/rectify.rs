@@ -386,6 +386,20 @@ fn a_full_rectification_round_feeds_the_next_quarters_recheck() {
     assert_eq!(row[9], "'@截图1", "guarded in the CSV");
     // Today is long past the deadline; a status as of a day before the replies were collected
     // would count them as not yet reported.
+    // As of yesterday none of today's copies counts yet, and the status says how many it left.
+    let yesterday = days_from_today(-1);
+    w.run(&[
+        "rectify",
+        "status",
+        "--campaign",
+        PREV,
+        "--as-of",
+        &yesterday,
+    ])
+    .ok()
+    .stdout_has(&format!(
+        "另有 {taken} 个账号的整改情况在 {yesterday} 之后保存,本次按未报送计"
+    ));
     let late = w.run(&["rectify", "status", "--campaign", PREV]);
     late.ok().stdout_has("逾期未报送整改情况的单位：");
     let csv = w.csv("d/2019Q4/rectify/整改情况.csv");

@@ -10,30 +10,6 @@ use std::process::Stdio;
 
 const C: &str = "检查 抽查/2020Q1";
 
-/// Every file under `dir` with its bytes, but the lock files.
-#[cfg(windows)]
-fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if !p
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(".audit.lock")
-            {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
-
 /// A quarter in a folder with Chinese characters and a space, two workbooks issued.
 fn quarter(w: &Workdir) {
     common::demo_data(w, 200, Some(3), "台账 2020Q1.xlsx");
@@ -190,14 +166,14 @@ impl Holder {
 /// behind, `status` works meanwhile; after the file is closed the same command succeeds.
 #[cfg(windows)]
 fn refused_while_held(w: &Workdir, held: &str, args: &[&str], watch: &[&str]) {
-    let before: Vec<_> = watch.iter().map(|d| snapshot(&w.path(d))).collect();
+    let before: Vec<_> = watch.iter().map(|d| common::tree(&w.path(d))).collect();
     let holder = Holder::hold(&w.path(held));
     let r = w.run(args);
     r.fails().stderr_has("文件被其他程序占用");
     let name = Path::new(held).file_name().unwrap().to_string_lossy();
     r.stderr_has(&name);
     assert!(!r.stderr.contains("os error"), "{}", r.stderr);
-    let after: Vec<_> = watch.iter().map(|d| snapshot(&w.path(d))).collect();
+    let after: Vec<_> = watch.iter().map(|d| common::tree(&w.path(d))).collect();
     assert!(
         before == after,
         "{args:?} changed files while {held} was held"
@@ -237,10 +213,15 @@ fn a_file_open_in_excel_stops_a_command_before_it_changes_anything() {
         "--force",
     ];
     refused_while_held(&w, &sheet_name(1), &sheet, &[C]);
-    // collect, answers.csv open.
-    let first = sheet_name(1);
-    w.run(&["collect", "--campaign", C, &first]).ok();
-    let second = sheet_name(2);
+    // collect, answers.csv open (the copies as inspectors return them, not the blanks).
+    std::fs::create_dir_all(w.path("交回")).unwrap();
+    for n in [1, 2] {
+        w.fill(&sheet_name(n), &format!("交回/检查员0{n}.xlsx"))
+            .save();
+    }
+    w.run(&["collect", "--campaign", C, "交回/检查员01.xlsx"])
+        .ok();
+    let second = "交回/检查员02.xlsx".to_string();
     refused_while_held(
         &w,
         &format!("{C}/answers.csv"),

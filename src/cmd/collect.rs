@@ -5,6 +5,7 @@ use crate::ops::collect::{collect, Collected};
 use crate::store::{self, Access, Campaign};
 use anyhow::{bail, Result};
 
+/// What this collect took and changed, then how far the campaign is.
 fn print_progress(camp: &Campaign, c: &Collected, sample_size: usize) {
     for line in &c.preferred {
         println!("{line}");
@@ -37,6 +38,12 @@ fn print_progress(camp: &Campaign, c: &Collected, sample_size: usize) {
             c.already.join(", ")
         );
     }
+    print_counts(camp, c, sample_size);
+}
+
+/// How far the campaign is: accounts checked, monitoring pre-fills, answers kept or set aside,
+/// per workbook, and the conflicts left.
+fn print_counts(camp: &Campaign, c: &Collected, sample_size: usize) {
     let m = &c.merged;
     println!(
         "已检查 {} / {sample_size} 个样本账号;冲突 {} 个",

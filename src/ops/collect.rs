@@ -101,20 +101,7 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
     let blanks: HashSet<&str> = sheets.workbooks.iter().map(|w| w.sha256.as_str()).collect();
     let mut read = read_new_copies(files, &exp, &entry, &blanks, prefer);
     let before = answers::merge(&cat, &answers_all, &entry.resolved, &sample_sha);
-    let checker_flags = read
-        .fresh
-        .iter()
-        .flat_map(|f| f.workbook.answers.iter().map(move |a| (f, a)))
-        .filter_map(|(f, a)| {
-            let note = answers::checker_note(a)?;
-            Some(format!(
-                "{} 第 {} 行 账号 {}: {note}",
-                f.file.display(),
-                a.row,
-                a.id
-            ))
-        })
-        .collect();
+    let checker_flags = checker_flags(&read.fresh);
     let mut txn = camp.begin()?;
     let (kept_earlier, taken) = take(
         &mut txn,
@@ -130,13 +117,7 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
     entry.answers_sha256 = Some(crate::domain::digest::sha256_hex(&answers_bytes));
     camp.manifest.collect = Some(entry);
     camp.commit(txn)?;
-    let in_conflict: HashSet<&str> = merged.conflicts.iter().map(|c| c.id.as_str()).collect();
-    let unchecked = sample
-        .accounts
-        .iter()
-        .filter(|a| !merged.results.contains_key(&a.id) && !in_conflict.contains(a.id.as_str()))
-        .map(|a| a.id.clone())
-        .collect();
+    let unchecked = unchecked(&sample.accounts, &merged);
     Ok(Collected {
         problems: read.problems,
         merged,
@@ -149,6 +130,33 @@ pub fn collect(camp: &mut Campaign, files: &[PathBuf], prefer: &[String]) -> Res
         changes,
         checker_flags,
     })
+}
+
+/// The inspectors' own 存疑 notes in the new copies, one line each naming file, row and account.
+fn checker_flags(fresh: &[NewCopy<Returned>]) -> Vec<String> {
+    fresh
+        .iter()
+        .flat_map(|f| f.workbook.answers.iter().map(move |a| (f, a)))
+        .filter_map(|(f, a)| {
+            let note = answers::checker_note(a)?;
+            Some(format!(
+                "{} 第 {} 行 账号 {}: {note}",
+                f.file.display(),
+                a.row,
+                a.id
+            ))
+        })
+        .collect()
+}
+
+/// Sampled accounts with neither a result nor a conflict.
+fn unchecked(sample: &[crate::domain::registry::Account], merged: &Merged) -> Vec<String> {
+    let in_conflict: HashSet<&str> = merged.conflicts.iter().map(|c| c.id.as_str()).collect();
+    sample
+        .iter()
+        .filter(|a| !merged.results.contains_key(&a.id) && !in_conflict.contains(a.id.as_str()))
+        .map(|a| a.id.clone())
+        .collect()
 }
 
 /// The given files read, new copies in the order they were saved (see [`crate::formats::workbook::copies`]).

@@ -11,6 +11,7 @@ pub mod issue;
 pub mod profile_init;
 pub mod rectify_collect;
 pub mod rectify_issue;
+pub mod rectify_status;
 pub mod report;
 pub mod report_data;
 pub mod verify;

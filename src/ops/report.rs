@@ -89,18 +89,7 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
     if unchecked > 0 && !req.allow_incomplete {
         refuse_incomplete(&cur, conflicts)?;
     }
-    let drawn_from = camp
-        .manifest
-        .sample
-        .as_ref()
-        .map(|d| d.registry_sha256.as_str());
-    let registry = camp.manifest.registry.as_ref().map(|r| r.sha256.as_str());
-    if drawn_from.is_some_and(|d| !d.is_empty() && Some(d) != registry) {
-        return Err(ReportError::Redrawn(format!(
-            "{}: 台账在抽样后被重新导入(registry.csv 与抽样时的 SHA-256 不一致),样本已不能由现在的台账核验,不能据此出报告;请重新抽样(audit sample --force),或恢复原台账",
-            camp.dir.display()
-        )));
-    }
+    let verify_status = sample_basis(camp, &cur)?;
     if unchecked > 0 && req.final_notice == Some(true) {
         return Err(ReportError::NotFinal(unchecked));
     }
@@ -111,20 +100,6 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
     let follow_up = match previous_camps.first() {
         Some(p) => follow_up(p, &cur)?,
         None => None,
-    };
-    let verify_status = match crate::ops::verify::verify_with(camp, &cur.registry) {
-        Ok(v) if v.ok() => "通过".to_string(),
-        // A sample that no longer re-derives from the registry (a registry re-imported with
-        // --force under it, a sample.csv edited) is no basis for a notice.
-        Ok(v) => {
-            return Err(ReportError::Redrawn(format!(
-                "{}: 样本核验未通过({} 处不一致,第一处: {});台账或样本在抽样后被改动,不能据此出报告。请运行 audit verify 查看,必要时重新抽样(audit sample --force)",
-                camp.dir.display(),
-                v.problems.len(),
-                v.problems.first().map(String::as_str).unwrap_or("")
-            )))
-        }
-        Err(e) => format!("无法核验: {e}"),
     };
     let as_of = camp
         .manifest
@@ -165,6 +140,39 @@ pub fn make(camp: &mut Campaign, req: &ReportRequest) -> Result<Made> {
         compared: !previous.is_empty(),
         final_notice,
     })
+}
+
+/// Whether the sample still rests on the registry it was drawn from: refused when the registry
+/// was re-imported under it or the sample no longer re-derives from it (a notice needs the
+/// sample it describes); otherwise 核验 as the design table prints it.
+fn sample_basis(camp: &Campaign, cur: &CampaignData) -> Result<String> {
+    let drawn_from = camp
+        .manifest
+        .sample
+        .as_ref()
+        .map(|d| d.registry_sha256.as_str());
+    let registry = camp.manifest.registry.as_ref().map(|r| r.sha256.as_str());
+    if drawn_from.is_some_and(|d| !d.is_empty() && Some(d) != registry) {
+        return Err(ReportError::Redrawn(format!(
+            "{}: 台账在抽样后被重新导入(registry.csv 与抽样时的 SHA-256 不一致),样本已不能由现在的台账核验,不能据此出报告;请重新抽样(audit sample --force),或恢复原台账",
+            camp.dir.display()
+        )));
+    }
+    let status = match crate::ops::verify::verify_with(camp, &cur.registry) {
+        Ok(v) if v.ok() => "通过".to_string(),
+        // A sample that no longer re-derives from the registry (a registry re-imported with
+        // --force under it, a sample.csv edited) is no basis for a notice.
+        Ok(v) => {
+            return Err(ReportError::Redrawn(format!(
+                "{}: 样本核验未通过({} 处不一致,第一处: {});台账或样本在抽样后被改动,不能据此出报告。请运行 audit verify 查看,必要时重新抽样(audit sample --force)",
+                camp.dir.display(),
+                v.problems.len(),
+                v.problems.first().map(String::as_str).unwrap_or("")
+            )))
+        }
+        Err(e) => format!("无法核验: {e}"),
+    };
+    Ok(status)
 }
 
 /// The command line's parties over the profile's `[issuer]`, over the scope's usual 主送 and

@@ -7,6 +7,7 @@
 //! files read back live here ([`records`]).
 
 pub mod day;
+pub mod evidence;
 pub mod in_use;
 pub mod lock;
 pub mod output;

@@ -140,10 +140,17 @@ impl UnmatchedReason {
                 format!("台账中没有{}都相同的账号", keys.label())
             }
             UnmatchedReason::AmbiguousName { count, keys } => {
-                let more = if keys.owner && keys.region {
-                    ""
+                // Only the keys this row lacks: its cell may be empty in a column the export
+                // has, so the hint asks for the value, not for a column.
+                let missing: Vec<&str> = [(keys.owner, "开设主体"), (keys.region, "所属地区")]
+                    .into_iter()
+                    .filter(|(given, _)| !given)
+                    .map(|(_, name)| name)
+                    .collect();
+                let more = if missing.is_empty() {
+                    String::new()
                 } else {
-                    "(或 开设主体、所属地区 列)"
+                    format!("(或在该行填上 {})", missing.join("、"))
                 };
                 format!(
                     "同名账号 {count} 个({}都相同),无法确定是哪一个;请在监测数据中给出账号ID{more}",

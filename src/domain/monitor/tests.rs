@@ -224,11 +224,20 @@ fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
     assert_eq!(reasons.len(), 9);
     assert_eq!(
         reasons[0].1.label(),
-        "同名账号 3 个(名称、类型都相同),无法确定是哪一个;请在监测数据中给出账号ID(或 开设主体、所属地区 列)"
+        "同名账号 3 个(名称、类型都相同),无法确定是哪一个;请在监测数据中给出账号ID(或在该行填上 开设主体、所属地区)"
     );
     assert_eq!(
         reasons[1].1.label(),
         "名称、类型、所属地区对应台账中的账号 T2,它不在本期样本中"
+    );
+    // The region was given on that row; the hint asks only for what it lacks.
+    assert!(
+        reasons[2]
+            .1
+            .label()
+            .ends_with("给出账号ID(或在该行填上 开设主体)"),
+        "{}",
+        reasons[2].1.label()
     );
 }
 

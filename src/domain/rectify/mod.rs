@@ -130,10 +130,12 @@ pub struct RectifyRow {
 mod yes_blank {
     use serde::{Deserialize, Deserializer, Serializer};
 
+    /// true as "是", false as blank.
     pub fn serialize<S: Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(if *v { "是" } else { "" })
     }
 
+    /// "是" as true, blank as false; anything else is refused.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
         let text = String::deserialize(d)?;
         match text.trim() {

@@ -42,17 +42,25 @@ impl UnitStatus {
     }
 }
 
+/// The rectification record as it stood on a day (see [`as_of_view`]).
+#[derive(Clone, Debug, Default)]
+pub struct AsOfView {
+    /// Every row; replies saved after the day are blanked (not yet reported).
+    pub rows: Vec<RectifyRow>,
+    /// Replies stamped after today, counted as reported, one line each naming the account.
+    pub ahead: Vec<String>,
+    /// How many replies were saved after the day and so are not counted.
+    pub later: usize,
+}
+
 /// The record as it stood on `as_of`: a reply saved after that day counts as not yet reported,
 /// so a status for an earlier date does not count replies that came later. The same day (the
 /// save day, see [`RectifyRow::reported_on`]) decides whether a reply was late. A reply whose
 /// day is after `today` was collected on a computer whose clock ran ahead: it cannot have come
 /// later than now, so it counts as reported, and its account is returned to be named.
-pub fn as_of_view(
-    mut rows: Vec<RectifyRow>,
-    as_of: NaiveDate,
-    today: NaiveDate,
-) -> (Vec<RectifyRow>, Vec<String>) {
+pub fn as_of_view(mut rows: Vec<RectifyRow>, as_of: NaiveDate, today: NaiveDate) -> AsOfView {
     let mut ahead = Vec::new();
+    let mut later = 0;
     for r in &mut rows {
         match r.reported_on() {
             Some(d) if d > today => ahead.push(format!(
@@ -62,11 +70,12 @@ pub fn as_of_view(
             Some(d) if d > as_of => {
                 r.outcome = None;
                 r.late = false;
+                later += 1;
             }
             _ => {}
         }
     }
-    (rows, ahead)
+    AsOfView { rows, ahead, later }
 }
 
 /// How a reply's lateness was judged: by when the unit saved it, or — when that time is
@@ -387,7 +396,7 @@ mod tests {
                 NaiveDate::from_ymd_opt(2020, 4, day).unwrap(),
                 today,
             )
-            .0
+            .rows
         };
         let seen = |v: Vec<RectifyRow>| v.iter().map(|r| r.outcome.is_some()).collect::<Vec<_>>();
         assert_eq!(seen(on(10)), [true, false]);
@@ -421,15 +430,18 @@ mod tests {
         ];
         let day = NaiveDate::from_ymd_opt(2020, 4, 10).unwrap();
         let today = NaiveDate::from_ymd_opt(2020, 4, 20).unwrap();
-        let (view, ahead) = as_of_view(rows.clone(), day, today);
-        let seen: Vec<bool> = view.iter().map(|r| r.outcome.is_some()).collect();
+        let view = as_of_view(rows.clone(), day, today);
+        let seen: Vec<bool> = view.rows.iter().map(|r| r.outcome.is_some()).collect();
         assert_eq!(seen, vec![true, false]);
-        assert!(ahead.is_empty());
+        assert!(view.ahead.is_empty());
+        assert_eq!(view.later, 1);
         // Issue #22, case 6: collected with a clock running ahead (stamped after today): it
         // came no later than now, so it counts as reported, and is named.
-        let (view, ahead) = as_of_view(rows, day, day);
-        let seen: Vec<bool> = view.iter().map(|r| r.outcome.is_some()).collect();
+        let view = as_of_view(rows, day, day);
+        let seen: Vec<bool> = view.rows.iter().map(|r| r.outcome.is_some()).collect();
         assert_eq!(seen, vec![true, true]);
+        assert_eq!(view.later, 0);
+        let ahead = view.ahead;
         assert_eq!(ahead.len(), 1);
         assert!(ahead[0].contains("晚于今天(收回时电脑时钟可能不准),按已报送计"));
     }

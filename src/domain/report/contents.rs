@@ -61,33 +61,12 @@ pub struct Options {
 /// Compute every table and the draft (pure).
 pub fn build(cur: &CampaignData, previous: &[CampaignData], opts: &Options) -> Built {
     let incomplete = opts.incomplete;
-    let mut banners = Vec::new();
-    if incomplete {
-        banners.push(format!(
-            "【未完成】{} 个样本账号尚未检查,本表只反映已检查的账号。",
-            cur.unchecked().len()
-        ));
-    }
-    if cur.simulated {
-        banners.push("【演示】检查结果为 audit demo 模拟生成,不是真实检查结论。".into());
-    }
-    let types = cur.profile.types.order();
+    let banners = banners(cur, incomplete);
     let style = cur.profile.rates;
-    let own = cur.profile.scope.own_level();
-    let mut tables = makeup::makeup(&cur.registry, types, own, &style);
-    tables.extend(makeup::not_counted(&cur.not_counted));
     let diff = previous
         .first()
         .map(|p| registry::diff(&p.registry, &cur.registry));
-    if let (Some(p), Some(d)) = (previous.first(), &diff) {
-        tables.extend(makeup::change(
-            (&p.registry, &cur.registry),
-            d,
-            types,
-            own,
-            &style,
-        ));
-    }
+    let mut tables = registry_tables(cur, previous.first(), diff.as_ref());
     tables.push(parts::check_rate(cur));
     tables.extend(figures::sample_design(cur, &opts.verify_status));
     tables.extend(pass_tables(cur));
@@ -143,6 +122,45 @@ pub fn build(cur: &CampaignData, previous: &[CampaignData], opts: &Options) -> B
         summary,
         sampling_intro: sampling_intro(cur),
     }
+}
+
+/// The banners every table carries: an unfinished check, simulated answers.
+fn banners(cur: &CampaignData, incomplete: bool) -> Vec<String> {
+    let mut banners = Vec::new();
+    if incomplete {
+        banners.push(format!(
+            "【未完成】{} 个样本账号尚未检查,本表只反映已检查的账号。",
+            cur.unchecked().len()
+        ));
+    }
+    if cur.simulated {
+        banners.push("【演示】检查结果为 audit demo 模拟生成,不是真实检查结论。".into());
+    }
+    banners
+}
+
+/// The registry's make-up (开设情况), the export's rows not counted in it (when any), and its
+/// change against the previous quarter's when there is one.
+fn registry_tables(
+    cur: &CampaignData,
+    previous: Option<&CampaignData>,
+    diff: Option<&registry::RegistryDiff>,
+) -> Vec<Table> {
+    let types = cur.profile.types.order();
+    let style = cur.profile.rates;
+    let own = cur.profile.scope.own_level();
+    let mut tables = makeup::makeup(&cur.registry, types, own, &style);
+    tables.extend(makeup::not_counted(&cur.not_counted));
+    if let (Some(p), Some(d)) = (previous, diff) {
+        tables.extend(makeup::change(
+            (&p.registry, &cur.registry),
+            d,
+            types,
+            own,
+            &style,
+        ));
+    }
+    tables
 }
 
 /// The pass-rate tables, in report.xlsx order: overall, by owner group (with the prefectures at

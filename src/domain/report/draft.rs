@@ -166,10 +166,10 @@ pub fn draft(input: &DraftInput<'_>) -> Vec<Para> {
 
 /// The 导语: why and how the check was done. The basis documents are the writer's to name (a
 /// 【】 placeholder); how the sample was drawn comes from the recorded design.
-fn lead(input: &DraftInput<'_>) -> Para {
+pub(super) fn lead(input: &DraftInput<'_>) -> Para {
     let c = input.current;
     let d = &c.design;
-    let by: Vec<&str> = d
+    let mut by: Vec<&str> = d
         .strata_columns
         .iter()
         .map(|k| match k.as_str() {
@@ -180,11 +180,18 @@ fn lead(input: &DraftInput<'_>) -> Para {
             other => other,
         })
         .collect();
+    // --min-per-region crosses the strata with the region (sampling::effective_strata).
+    if d.min_per_region.is_some() && !by.contains(&"地区") {
+        by.push("地区");
+    }
     let mut how = if c.is_census() {
         format!("对{}状态正常的政务新媒体逐一检查", c.words().whole)
     } else {
         format!("按{}分层随机抽取账号", by.join("、"))
     };
+    if let (false, Some(m)) = (c.is_census(), d.min_per_region) {
+        how.push_str(&format!(",每个地区至少抽取{m}个(含必查)"));
+    }
     if c.is_census() {
         // Every account was checked: no part was taken whole beside the others.
     } else if d.take_all.iter().any(|t| t.contains("政府")) {

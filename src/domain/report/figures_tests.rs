@@ -426,5 +426,47 @@ fn owner_kinds_and_prefectures_at_100_percent() {
         "{s}"
     );
     assert!(s.contains("徐州市、常州市、苏州市"), "{s}");
-    assert!(s.ends_with("本次没有账号被检查。"), "{s}");
+    // Prefectures the registry has no account of were not "not checked": nothing was there.
+    assert!(s.ends_with("台账中没有纳入检查范围的账号。"), "{s}");
+    assert!(!s.contains("本次没有账号被检查"), "{s}");
+    // Wuxi has accounts in the frame; none of them checked yet is said so, apart.
+    let mut open = campaign("2020Q1", &[]);
+    open.outcomes.retain(|id, _| !id.starts_with('W'));
+    let s = prefecture_sentence(&open).unwrap();
+    assert!(s.contains("无锡市本次没有账号被检查。"), "{s}");
+    assert!(!s.contains("无锡市、") && !s.contains("、无锡市"), "{s}");
+}
+
+#[test]
+fn the_lead_says_the_strata_were_crossed_with_the_region() {
+    use super::super::draft::{lead, DraftInput, Para};
+    let mut c = campaign("2020Q1", &[]);
+    c.design.strata_columns = vec!["level".into(), "type".into()];
+    fn input(c: &CampaignData) -> DraftInput<'_> {
+        DraftInput {
+            current: c,
+            previous: &[],
+            diff: None,
+            as_of: None,
+            rectify_by: None,
+            incomplete: false,
+            repeat_offenders: 0,
+            max_streak: 0,
+            final_notice: false,
+            follow_up: None,
+        }
+    }
+    let Para::Body(plain) = lead(&input(&c)) else {
+        panic!("the lead is a body paragraph")
+    };
+    assert!(plain.contains("按层级、类型分层随机抽取账号"), "{plain}");
+    // --min-per-region crossed the strata with the region: the notice says so.
+    c.design.min_per_region = Some(2);
+    let Para::Body(crossed) = lead(&input(&c)) else {
+        panic!("the lead is a body paragraph")
+    };
+    assert!(
+        crossed.contains("按层级、类型、地区分层随机抽取账号,每个地区至少抽取2个(含必查)"),
+        "{crossed}"
+    );
 }

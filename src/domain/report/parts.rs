@@ -305,8 +305,11 @@ pub struct PrefectureResults {
     pub full: Vec<String>,
     /// Of `full`, those resting on fewer accounts than the profile's mark.
     pub full_small: Vec<String>,
-    /// No account checked.
+    /// Accounts in the frame, none checked.
     pub unchecked: Vec<String>,
+    /// No account in the frame at all (a partial registry, or every account excluded): not
+    /// "not checked", since there was nothing to check.
+    pub unregistered: Vec<String>,
     /// Groups below the scope.
     pub total: usize,
 }
@@ -317,6 +320,7 @@ pub fn prefecture_results(c: &CampaignData) -> PrefectureResults {
         full: Vec::new(),
         full_small: Vec::new(),
         unchecked: Vec::new(),
+        unregistered: Vec::new(),
         total: 0,
     };
     for (i, g) in c.groups.below().iter().enumerate() {
@@ -324,7 +328,11 @@ pub fn prefecture_results(c: &CampaignData) -> PrefectureResults {
         let t = c.tally(|a| c.groups.of(a) == GroupOf::Below(i));
         let name = g.name.clone();
         if t.checked == 0 {
-            r.unchecked.push(name);
+            if c.frame_count(|a| c.groups.of(a) == GroupOf::Below(i)) == 0 {
+                r.unregistered.push(name);
+            } else {
+                r.unchecked.push(name);
+            }
         } else if t.qualified == t.checked {
             if c.profile.rates.is_small(t.checked) {
                 r.full_small.push(name.clone());
@@ -370,6 +378,12 @@ pub fn prefecture_sentence(c: &CampaignData) -> Option<String> {
     if !r.unchecked.is_empty() {
         s.push_str(&format!("{}本次没有账号被检查。", r.unchecked.join("、")));
     }
+    if !r.unregistered.is_empty() {
+        s.push_str(&format!(
+            "{}台账中没有纳入检查范围的账号。",
+            r.unregistered.join("、")
+        ));
+    }
     (!s.is_empty()).then_some(s)
 }
 
@@ -393,6 +407,13 @@ pub fn prefecture_note(c: &CampaignData) -> Option<String> {
             label,
             r.unchecked.join("、"),
             label
+        ));
+    }
+    if !r.unregistered.is_empty() {
+        parts.push(format!(
+            "台账中没有纳入检查范围账号的{}: {}",
+            label,
+            r.unregistered.join("、")
         ));
     }
     (!parts.is_empty()).then(|| parts.join(";"))
