@@ -322,6 +322,12 @@ fn a_monitoring_export_and_an_exclusion_list_of_the_whole_country_stay_bounded()
         ],
     );
     assert_eq!(code, 0, "{stdout}\n{stderr}");
+    // Every unknown id is counted, the ones not listed too.
+    assert!(
+        stderr.contains("排除名单中 1000 个账号ID不在台账中")
+            && stderr.contains("名单中另有 499000 个账号ID不在台账中(只列出前 1000 个)"),
+        "{stderr}"
+    );
 }
 
 /// Set a file's modification time to `secs` after 2020-03-25 00:00 UTC.
