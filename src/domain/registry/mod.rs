@@ -5,6 +5,7 @@ mod builder;
 mod header;
 pub mod normalize;
 pub mod place;
+pub mod shape;
 mod rejects;
 pub mod title;
 

@@ -113,6 +113,7 @@ impl ImportOutcome {
             SummaryLine::Out(format!("账号ID 取自列 \"{}\"", imp.id_column)),
         ];
         lines.extend(column_lines(imp));
+        lines.extend(super::shape::shape_lines(imp));
         lines.extend(merged_lines(imp));
         let guessed = guessed_types(imp);
         if !guessed.is_empty() {
