@@ -106,6 +106,7 @@ impl Account {
             Field::OwnerKind => self.owner_kind.label(),
             Field::Status => self.status.label(),
             Field::Platform => &self.platform,
+            Field::County => &self.county,
         }
     }
 }

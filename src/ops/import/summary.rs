@@ -298,7 +298,7 @@ fn column_lines(imp: &Imported) -> Vec<SummaryLine> {
     if !renamed.is_empty() {
         lines.push(SummaryLine::Out(format!("列: {}", renamed.join(","))));
     }
-    let lacking: Vec<Field> = Field::ALL
+    let lacking: Vec<Field> = Field::READ
         .into_iter()
         .filter(|f| !imp.columns.iter().any(|(g, _)| g == f))
         .collect();
