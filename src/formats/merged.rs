@@ -63,9 +63,9 @@ fn cell_ref(s: &str) -> Option<(u32, usize)> {
     {
         return None;
     }
-    let col = letters
-        .bytes()
-        .fold(0usize, |n, b| n * 26 + (b.to_ascii_uppercase() - b'A' + 1) as usize);
+    let col = letters.bytes().fold(0usize, |n, b| {
+        n * 26 + (b.to_ascii_uppercase() - b'A' + 1) as usize
+    });
     let row: u32 = digits.parse().ok()?;
     (row >= 1).then_some((row, col - 1))
 }
@@ -173,7 +173,10 @@ where
 {
     let ext = extension(path);
     if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls") {
-        return Ok((for_each_row(path, sheet, encoding, on_row)?, Filled::default()));
+        return Ok((
+            for_each_row(path, sheet, encoding, on_row)?,
+            Filled::default(),
+        ));
     }
     let book = Book::read(path, Caps::TABLE.bytes)?;
     let spans = match ext.as_str() {
@@ -367,7 +370,10 @@ mod tests {
     #[test]
     fn references_parse_to_ranges() {
         let s = Span::parse("E201:E202").unwrap();
-        assert_eq!((s.first_row, s.first_col, s.last_row, s.last_col), (201, 4, 202, 4));
+        assert_eq!(
+            (s.first_row, s.first_col, s.last_row, s.last_col),
+            (201, 4, 202, 4)
+        );
         let s = Span::parse("$AA3:$AB4").unwrap();
         assert_eq!((s.first_col, s.last_col), (26, 27));
         assert!(Span::parse("A1").is_none());

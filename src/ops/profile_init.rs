@@ -8,8 +8,8 @@ use crate::domain::profile_draft::{
     monitor_section, pick_header, registry_sections, render, unfilled_lines, DraftFacts,
     ExportScan, MonitorFacts, HEADER_SCAN_ROWS,
 };
-use crate::formats::monitor_file::MonitorFileError;
 use crate::formats::merged::for_each_row_filled;
+use crate::formats::monitor_file::MonitorFileError;
 use crate::formats::read::{CsvEncoding, ReadError};
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -5,8 +5,8 @@ mod builder;
 mod header;
 pub mod normalize;
 pub mod place;
-pub mod shape;
 mod rejects;
+pub mod shape;
 pub mod title;
 
 pub use builder::{Finished, RegistryBuilder};

@@ -24,7 +24,8 @@ pub fn header_with_row_above(
     }
     let upper: Vec<String> = upper.iter().map(|c| clean(c)).collect();
     let filled = upper.iter().filter(|c| !c.is_empty()).count();
-    let short = |c: &String| c.chars().count() <= MAX_UPPER_HEADER_CHARS && !c.contains([':', '：']);
+    let short =
+        |c: &String| c.chars().count() <= MAX_UPPER_HEADER_CHARS && !c.contains([':', '：']);
     if filled < 2 || !upper.iter().filter(|c| !c.is_empty()).all(short) {
         return None;
     }
@@ -96,18 +97,49 @@ mod tests {
 
     #[test]
     fn the_upper_row_names_the_columns_the_lower_leaves_empty() {
-        let upper = (3, s(&["序号", "账号信息", "", "", "所属地区", "", "账号状态", "备案编号"]));
-        let lower = s(&["", "账号名称", "平台名称", "账号链接", "市(州)", "县(市、区)"]);
+        let upper = (
+            3,
+            s(&[
+                "序号",
+                "账号信息",
+                "",
+                "",
+                "所属地区",
+                "",
+                "账号状态",
+                "备案编号",
+            ]),
+        );
+        let lower = s(&[
+            "",
+            "账号名称",
+            "平台名称",
+            "账号链接",
+            "市(州)",
+            "县(市、区)",
+        ]);
         let h = header_with_row_above(Some(&upper), 4, &lower).unwrap();
         assert_eq!(
             h,
-            s(&["序号", "账号名称", "平台名称", "账号链接", "市(州)", "县(市、区)", "账号状态", "备案编号"])
+            s(&[
+                "序号",
+                "账号名称",
+                "平台名称",
+                "账号链接",
+                "市(州)",
+                "县(市、区)",
+                "账号状态",
+                "备案编号"
+            ])
         );
         // Not directly above, or a title row: nothing taken.
         assert!(header_with_row_above(Some(&upper), 5, &lower).is_none());
         let title = (3, s(&["四川省政务新媒体备案台账"]));
         assert!(header_with_row_above(Some(&title), 4, &lower).is_none());
-        let info = (3, s(&["截至2021年3月20日", "导出单位：四川省人民政府办公厅"]));
+        let info = (
+            3,
+            s(&["截至2021年3月20日", "导出单位：四川省人民政府办公厅"]),
+        );
         assert!(header_with_row_above(Some(&info), 4, &lower).is_none());
     }
 
