@@ -355,3 +355,46 @@ fn notes_under_the_table_are_skipped_and_blank_rows_counted() {
     assert!(!rejects.contains("填报说明"), "{rejects}");
     assert!(rejects.contains("合计"), "{rejects}");
 }
+
+/// Township accounts of one name and type in two counties: the inspector's workbook says which
+/// county each one is in, beside the note that the name repeats.
+#[test]
+fn same_name_accounts_in_an_inspectors_workbook_name_their_county() {
+    let w = Workdir::new();
+    w.write("县列.csv", COUNTY_CSV);
+    w.run(&[
+        "import",
+        "县列.csv",
+        "--campaign",
+        "2021Q1",
+        "--province",
+        "四川",
+    ])
+    .ok();
+    common::sample_all_one_sheet(&w, "2021Q1", &[]);
+    let book = std::fs::read_dir(w.path("2021Q1/sheets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .find(|n| n.ends_with(".xlsx"))
+        .expect("a workbook");
+    let rows = common::sheet_rows(&w, &format!("2021Q1/sheets/{book}"));
+    let notes: Vec<String> = rows
+        .iter()
+        .filter(|r| r[0] == "p2" || r[0] == "p3")
+        .map(|r| {
+            r.iter()
+                .find(|c| c.contains("同名同类型"))
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(notes.len(), 2, "{rows:?}");
+    assert!(
+        notes.iter().any(|n| n.contains("本账号属 凉山州 会理")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("本账号属 绵阳 三台县")),
+        "{notes:?}"
+    );
+}
