@@ -2,7 +2,7 @@
 //! above, the real ones below, some columns named only in the upper row) and notes under the
 //! table (填报说明, 备注, 制表人 …). Pure: rows in, cells or a verdict out.
 
-use crate::domain::text::{clean, match_key};
+use crate::domain::text::{clean, is_blank_char, match_key};
 
 /// The longest text of the upper header row taken as a column's name: longer text is a title
 /// or a note, not a header.
@@ -71,12 +71,10 @@ const NOTE_STARTS: [&str; 17] = [
 /// columns, one cell, beginning as notes do (填报说明：…, 备注：…, 制表人：…). Returns the note
 /// (cleaned) to name it.
 pub fn note_row(cells: &[String]) -> Option<String> {
-    let mut texts = cells
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !clean(c).is_empty());
-    let (col, text) = texts.next()?;
-    if col > 1 || texts.next().is_some() {
+    // Called on every data row: nothing is allocated until the row has one text only.
+    let blank = |c: &&String| c.trim_matches(is_blank_char).is_empty();
+    let (col, text) = cells.iter().enumerate().find(|(_, c)| !blank(c))?;
+    if col > 1 || cells[col + 1..].iter().any(|c| !blank(&c)) {
         return None;
     }
     let text = clean(text);
