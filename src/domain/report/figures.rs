@@ -729,6 +729,9 @@ pub struct Estimates {
     pub uncovered: Uncovered,
     /// Frame size (active, not excluded accounts).
     pub frame: u64,
+    /// Checked accounts whose stratum the recorded design does not have: left out of every
+    /// estimate, and said so (a sample or design changed after the draw).
+    pub unplaced: usize,
 }
 
 impl Estimates {
@@ -766,6 +769,12 @@ pub fn estimate_groups(c: &CampaignData) -> Estimates {
             &observations(c, &index, |_| true),
         ),
         frame: c.frame_count(|_| true),
+        unplaced: c
+            .sample
+            .iter()
+            .zip(&c.marks)
+            .filter(|(a, m)| c.outcomes.contains_key(&a.id) && !index.contains_key(&m.key))
+            .count(),
     }
 }
 
@@ -864,6 +873,12 @@ pub fn estimates(est: &Estimates) -> Table {
         ],
     );
     t.rows = est.rows.iter().map(estimate_cells).collect();
+    if est.unplaced > 0 {
+        t.notes.push(format!(
+            "注意: {} 个已检查账号的分层在记录的抽样设计中找不到,未计入估计;样本或设计在抽样后可能被改动,请运行 audit verify 核验。",
+            est.unplaced
+        ));
+    }
     if let Some(p) = uncovered_phrase(&est.uncovered) {
         t.notes.push(format!(
             "覆盖范围: 抽样框 {} 个账号中{p}(这些层没有已检查的随机样本,或必查账号未检查),估计只代表其余 {} 个账号。",

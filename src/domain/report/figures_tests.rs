@@ -320,6 +320,7 @@ fn a_certainty_only_group_prints_no_interval() {
         rows: vec![r],
         uncovered: Uncovered::default(),
         frame: 6030,
+        unplaced: 0,
     };
     let t = estimates(&est);
     assert!(
@@ -468,5 +469,21 @@ fn the_lead_says_the_strata_were_crossed_with_the_region() {
     assert!(
         crossed.contains("按层级、类型、地区分层随机抽取账号,每个地区至少抽取2个(含必查)"),
         "{crossed}"
+    );
+}
+
+#[test]
+fn checked_accounts_outside_the_recorded_strata_are_named_not_dropped() {
+    // The fixture's marks say "全部", a stratum its (empty) design does not have.
+    let c = campaign("2020Q1", &[]);
+    let est = estimate_groups(&c);
+    assert_eq!(est.unplaced, 6);
+    let t = estimates(&est);
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.starts_with("注意: 6 个已检查账号的分层在记录的抽样设计中找不到")),
+        "{:?}",
+        t.notes
     );
 }
