@@ -1021,12 +1021,23 @@ pub fn annex(c: &CampaignData) -> Table {
             Cell::Int(i as i64 + 1),
             Cell::text(c.place_name(a)),
             Cell::text(c.profile.annex_name.cell(&a.name, platform(a))),
-            Cell::text(a.account_type.clone()),
+            Cell::text(annex_type(a)),
             Cell::text(a.owner.clone()),
             Cell::text(veto_names(&c.catalog, &o.verdict)),
         ]);
     }
     t
+}
+
+/// The 类型 the annex prints: the type, but for one reported as 其他 the platform it is on
+/// (抖音, 今日头条), so that a reader can find the account.
+fn annex_type(a: &Account) -> String {
+    if a.account_type != crate::domain::profile::OTHER {
+        return a.account_type.clone();
+    }
+    crate::domain::profile::platform(platform(a))
+        .map(str::to_string)
+        .unwrap_or_else(|| a.account_type.clone())
 }
 
 /// The platform an account is on, as the annex names it: the registry's 平台, else its type.

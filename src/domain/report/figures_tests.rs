@@ -239,6 +239,12 @@ fn the_annex_lists_departments_first_then_cities_in_order() {
     assert_eq!(names, ["江苏教育", "无锡教育"]);
     assert_eq!(t.display_rows()[0][0], "1");
     assert!(!t.display_rows()[1][5].is_empty(), "the problem is named");
+    // An account reported as 其他 shows the platform it is on.
+    let mut c = campaign("2020Q1", &["W1"]);
+    let w1 = c.sample.iter_mut().find(|a| a.id == "W1").unwrap();
+    w1.account_type = "其他".into();
+    w1.platform = "抖音号".into();
+    assert_eq!(annex(&c).display_rows()[0][3], "抖音");
 }
 
 #[test]
