@@ -351,7 +351,10 @@ fn a_monitoring_export_and_an_exclusion_list_of_the_whole_country_stay_bounded()
     );
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("监测数据超过 1000000 行"), "{stderr}");
-    assert!(common::tree(&w.path("c")) == before, "a refused sheet changed the campaign");
+    assert!(
+        common::tree(&w.path("c")) == before,
+        "a refused sheet changed the campaign"
+    );
 }
 
 /// Set a file's modification time to `secs` after 2020-03-25 00:00 UTC.

@@ -257,7 +257,12 @@ fn closest_in_scope(value: &str, profile: &Profile) -> (Vec<String>, Option<Stri
     let known: Vec<(&str, &str)> = counties
         .iter()
         .map(|d| (d.name.as_str(), d.name.as_str()))
-        .chain(profile.zones.iter().map(|z| (z.name.as_str(), z.name.as_str())))
+        .chain(
+            profile
+                .zones
+                .iter()
+                .map(|z| (z.name.as_str(), z.name.as_str())),
+        )
         .collect();
     (near(value, &known).0, None)
 }

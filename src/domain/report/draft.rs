@@ -610,7 +610,12 @@ fn hit_phrase<F: Fn(&Account) -> bool>(c: &CampaignData, g: &ProblemGroup<'_>, p
     let hits: Vec<(&str, u64)> = g
         .indicators
         .iter()
-        .map(|j| (c.catalog.indicators[*j].name.as_str(), problem_count(c, *j, &pred).0))
+        .map(|j| {
+            (
+                c.catalog.indicators[*j].name.as_str(),
+                problem_count(c, *j, &pred).0,
+            )
+        })
         .filter(|(_, n)| *n > 0)
         .collect();
     match hits.as_slice() {
