@@ -440,8 +440,15 @@ fn a_platform_name_column_is_the_type() {
         .ok();
     let draft = w.read("p.toml");
     assert!(!draft.contains("\"平台名称\" = \"?\""), "{draft}");
-    w.run(&["import", "台账.csv", "--campaign", "c", "--province", "四川"])
-        .ok();
+    w.run(&[
+        "import",
+        "台账.csv",
+        "--campaign",
+        "c",
+        "--province",
+        "四川",
+    ])
+    .ok();
     let reg = registry(&w, "c");
     let t = reg[0].iter().position(|h| h == "类型").unwrap();
     let types: Vec<&str> = reg[1..].iter().map(|r| r[t].as_str()).collect();
