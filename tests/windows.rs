@@ -240,9 +240,11 @@ fn a_file_open_in_excel_stops_a_command_before_it_changes_anything() {
     // collect, answers.csv open (the copies as inspectors return them, not the blanks).
     std::fs::create_dir_all(w.path("交回")).unwrap();
     for n in [1, 2] {
-        w.fill(&sheet_name(n), &format!("交回/检查员0{n}.xlsx")).save();
+        w.fill(&sheet_name(n), &format!("交回/检查员0{n}.xlsx"))
+            .save();
     }
-    w.run(&["collect", "--campaign", C, "交回/检查员01.xlsx"]).ok();
+    w.run(&["collect", "--campaign", C, "交回/检查员01.xlsx"])
+        .ok();
     let second = "交回/检查员02.xlsx".to_string();
     refused_while_held(
         &w,

@@ -8,6 +8,7 @@
 use crate::domain::profile::{Children, Profile};
 use crate::domain::registry::normalize::PROVINCE_REGION;
 use crate::domain::registry::{Account, Level};
+use std::collections::HashMap;
 
 /// One group below the scope.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +36,9 @@ pub struct ReportingGroups {
     children: Children,
     top: String,
     below: Vec<GroupName>,
+    /// Each label's first position in `below`: [`ReportingGroups::of`] runs for every account of
+    /// a 200,000-account registry, too often to compare its place with each group's label.
+    index: HashMap<String, usize>,
 }
 
 impl ReportingGroups {
@@ -54,11 +58,17 @@ impl ReportingGroups {
                 name: z.name.clone(),
             })
             .collect();
+        // Every account is looked at once: the labels known so far are a set, not a list.
+        let mut known: std::collections::HashSet<&str> = below
+            .iter()
+            .chain(&zones)
+            .map(|g| g.label.as_str())
+            .collect();
         let mut seen: Vec<String> = Vec::new();
         for a in accounts {
             if let Some(place) = place_of(children, &top, a) {
-                let known = below.iter().chain(&zones).any(|g| g.label == place);
-                if !known && !seen.iter().any(|s| s == place) {
+                if !known.contains(place) {
+                    known.insert(place);
                     seen.push(place.to_string());
                 }
             }
@@ -75,10 +85,15 @@ impl ReportingGroups {
             Children::Towns => below.extend(seen.chain(zones)),
             _ => below.extend(zones.into_iter().chain(seen)),
         }
+        let mut index = HashMap::with_capacity(below.len());
+        for (i, g) in below.iter().enumerate() {
+            index.entry(g.label.clone()).or_insert(i);
+        }
         ReportingGroups {
             children,
             top,
             below,
+            index,
         }
     }
 
@@ -101,9 +116,7 @@ impl ReportingGroups {
         if self.children != Children::Prefectures && a.group == self.top {
             return GroupOf::Top;
         }
-        match place_of(self.children, &self.top, a)
-            .and_then(|p| self.below.iter().position(|g| g.label == p))
-        {
+        match place_of(self.children, &self.top, a).and_then(|p| self.index.get(p).copied()) {
             Some(i) => GroupOf::Below(i),
             None => GroupOf::Outside,
         }

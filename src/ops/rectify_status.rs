@@ -89,8 +89,20 @@ pub fn status(
     let csv = crate::formats::report_files::csv(&table)?;
     let mut txn = camp.begin()?;
     let mut outputs = std::mem::take(&mut entry.outputs);
-    stage_output(camp, &mut txn, &mut outputs, record::RECTIFY_STATUS_XLSX, &xlsx)?;
-    stage_output(camp, &mut txn, &mut outputs, record::RECTIFY_STATUS_CSV, &csv)?;
+    stage_output(
+        camp,
+        &mut txn,
+        &mut outputs,
+        record::RECTIFY_STATUS_XLSX,
+        &xlsx,
+    )?;
+    stage_output(
+        camp,
+        &mut txn,
+        &mut outputs,
+        record::RECTIFY_STATUS_CSV,
+        &csv,
+    )?;
     entry.outputs = outputs;
     camp.manifest.rectify = Some(entry);
     camp.commit(txn)?;

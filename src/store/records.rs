@@ -181,6 +181,26 @@ fn parse_answers(path: &Path, cat: &Catalog) -> Result<Vec<RowAnswer>, StoreErro
     Ok(out)
 }
 
+/// Rows that pass on the size hint of the reader they come from, so the registry is allocated
+/// once at about its size.
+struct Hinted<I> {
+    rows: I,
+    hint: (usize, Option<usize>),
+}
+
+impl<I: Iterator<Item = Vec<String>>> Iterator for Hinted<I> {
+    type Item = Vec<String>;
+
+    fn next(&mut self) -> Option<Vec<String>> {
+        self.hint.0 = self.hint.0.saturating_sub(1);
+        self.rows.next()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.hint
+    }
+}
+
 impl Campaign {
     /// The imported registry.
     pub fn registry(&self) -> Result<Registry, StoreError> {
@@ -193,11 +213,30 @@ impl Campaign {
             ))
         })?;
         let path = self.path(&entry.file);
-        let (header, rows) = read_csv(&path)?;
-        Registry::from_canonical(&header, rows).map_err(|e| StoreError::Corrupt {
-            path,
-            detail: e.to_string(),
-        })
+        let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
+        let corrupt = |detail: String| StoreError::Corrupt {
+            path: path.clone(),
+            detail,
+        };
+        let (header, mut rows) =
+            crate::domain::csv_text::plain_csv_rows(&bytes).map_err(|e| corrupt(e.to_string()))?;
+        // Each row's cells move into its account as it is read: the registry is never held a
+        // second time as rows of cells (issue #25: that copy was the peak of every command
+        // reading a 200,000-account registry). A malformed row ends the rows; its error wins.
+        let mut malformed = None;
+        let hint = rows.size_hint();
+        let cells = std::iter::from_fn(|| match rows.next()? {
+            Ok(r) => Some(r),
+            Err(e) => {
+                malformed = Some(e);
+                None
+            }
+        });
+        let read = Registry::from_canonical(&header, Hinted { rows: cells, hint });
+        if let Some(e) = malformed {
+            return Err(corrupt(e.to_string()));
+        }
+        read.map_err(|e| corrupt(e.to_string()))
     }
 
     /// The ids of a list the design recorded (re-check or exclusion), in file order; none when

@@ -21,10 +21,7 @@ pub fn run(args: &RectifyStatusArgs) -> Result<i32> {
     } else {
         "未到报送截止日期"
     };
-    println!(
-        "截至 {}(报送截止 {},{late})",
-        made.as_of, made.deadline
-    );
+    println!("截至 {}(报送截止 {},{late})", made.as_of, made.deadline);
     if made.later > 0 {
         println!(
             "另有 {} 个账号的整改情况在 {} 之后保存,本次按未报送计",

@@ -232,7 +232,10 @@ fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
     );
     // The region was given on that row; the hint asks only for what it lacks.
     assert!(
-        reasons[2].1.label().ends_with("给出账号ID(或在该行填上 开设主体)"),
+        reasons[2]
+            .1
+            .label()
+            .ends_with("给出账号ID(或在该行填上 开设主体)"),
         "{}",
         reasons[2].1.label()
     );

@@ -132,11 +132,27 @@ impl CampaignData {
 
     /// Frame accounts (active, not excluded) for which `pred` holds.
     pub fn frame_count<F: Fn(&Account) -> bool>(&self, pred: F) -> u64 {
+        self.frame().filter(|a| pred(a)).count() as u64
+    }
+
+    /// Frame accounts for which each of `preds` holds, in one pass over the registry (each
+    /// account's exclusion looked up once, not once per group).
+    pub fn frame_counts(&self, preds: &[&dyn Fn(&Account) -> bool]) -> Vec<u64> {
+        let mut counts = vec![0; preds.len()];
+        for a in self.frame() {
+            for (n, pred) in counts.iter_mut().zip(preds) {
+                *n += u64::from(pred(a));
+            }
+        }
+        counts
+    }
+
+    /// The frame: the registry's active accounts the design did not exclude.
+    fn frame(&self) -> impl Iterator<Item = &Account> {
+        let any_excluded = !self.excluded.is_empty();
         self.registry
-            .accounts
-            .iter()
-            .filter(|a| a.is_active() && !self.excluded.contains(&a.id) && pred(a))
-            .count() as u64
+            .active()
+            .filter(move |a| !(any_excluded && self.excluded.contains(&a.id)))
     }
 
     /// Sampled accounts not (yet) checked.
@@ -270,15 +286,36 @@ pub fn pass_by_owner_group(c: &CampaignData) -> Table {
 /// together and the whole scope (省级部门单位, 南京 … 宿迁, 设区市合计, 全省; 市级部门单位, 锡山区 …
 /// 经开区, 各市(县)区合计, 全市).
 pub fn owner_groups(c: &CampaignData) -> Vec<Group> {
-    let w = c.words();
     let g = Rc::new(c.groups.clone());
-    let mut groups = vec![member(w.top_group.clone(), &g, |x| x == GroupOf::Top)];
+    owner_rows(c)
+        .into_iter()
+        .map(|r| member(r.label, &g, r.which))
+        .collect()
+}
+
+/// One row of [`owner_groups`]: its label and which reporting groups it takes.
+pub struct OwnerRow {
+    /// 省级部门单位, 南京 … 宿迁, 设区市合计, 全省.
+    pub label: String,
+    /// Whether an account in this reporting group counts in the row.
+    pub which: Box<dyn Fn(GroupOf) -> bool>,
+}
+
+/// The rows of [`owner_groups`] by reporting group, so that a table counting a whole registry
+/// places each account once and adds it to every row that takes its group.
+pub fn owner_rows(c: &CampaignData) -> Vec<OwnerRow> {
+    let w = c.words();
+    let row = |label: &str, which: Box<dyn Fn(GroupOf) -> bool>| OwnerRow {
+        label: label.to_string(),
+        which,
+    };
+    let mut rows = vec![row(&w.top_group, Box::new(|x| x == GroupOf::Top))];
     for (i, b) in c.groups.below().iter().enumerate() {
-        groups.push(member(b.label.clone(), &g, move |x| x == GroupOf::Below(i)));
+        rows.push(row(&b.label, Box::new(move |x| x == GroupOf::Below(i))));
     }
-    groups.push(member(w.divisions_total.clone(), &g, |x| x != GroupOf::Top));
-    groups.push(Group::new(w.whole.clone(), |_| true));
-    groups
+    rows.push(row(&w.divisions_total, Box::new(|x| x != GroupOf::Top)));
+    rows.push(row(&w.whole, Box::new(|_| true)));
+    rows
 }
 
 /// A group of the accounts whose reporting group satisfies `which`.
@@ -743,16 +780,16 @@ pub fn estimate_groups(c: &CampaignData) -> Estimates {
     for l in c.levels() {
         groups.push(Group::new(l.label(), move |a| a.level == l));
     }
+    let preds: Vec<&dyn Fn(&Account) -> bool> = groups.iter().map(|g| &*g.member).collect();
+    let frames_of = c.frame_counts(&preds);
     let rows = groups
         .into_iter()
-        .map(|g| {
-            let frame = c.frame_count(&g.member);
-            EstimateRow {
-                raw: c.tally(&g.member),
-                frame,
-                estimate: estimate(&frames, &observations(c, &index, &g.member), frame),
-                label: g.label(),
-            }
+        .zip(frames_of)
+        .map(|(g, frame)| EstimateRow {
+            raw: c.tally(&g.member),
+            frame,
+            estimate: estimate(&frames, &observations(c, &index, &g.member), frame),
+            label: g.label(),
         })
         .collect();
     let certainty: Vec<u64> = c.design.strata.iter().map(|s| s.certainty).collect();
@@ -763,7 +800,7 @@ pub fn estimate_groups(c: &CampaignData) -> Estimates {
             &certainty,
             &observations(c, &index, |_| true),
         ),
-        frame: c.frame_count(|_| true),
+        frame: c.frame().count() as u64,
     }
 }
 

@@ -442,16 +442,16 @@ fn the_lead_says_the_strata_were_crossed_with_the_region() {
     c.design.strata_columns = vec!["level".into(), "type".into()];
     fn input(c: &CampaignData) -> DraftInput<'_> {
         DraftInput {
-        current: c,
-        previous: &[],
-        diff: None,
-        as_of: None,
-        rectify_by: None,
-        incomplete: false,
-        repeat_offenders: 0,
-        max_streak: 0,
-        final_notice: false,
-        follow_up: None,
+            current: c,
+            previous: &[],
+            diff: None,
+            as_of: None,
+            rectify_by: None,
+            incomplete: false,
+            repeat_offenders: 0,
+            max_streak: 0,
+            final_notice: false,
+            follow_up: None,
         }
     }
     let Para::Body(plain) = lead(&input(&c)) else {
