@@ -137,7 +137,9 @@ pub fn parse_plain_csv(bytes: &[u8]) -> Result<PlainCsv, PlainCsvError> {
 /// each row's cells into its own records (a 200,000-account registry) never holds every row
 /// as cells beside them.
 pub struct PlainRows<'a> {
-    records: csv::StringRecordsIntoIter<&'a [u8]>,
+    reader: csv::Reader<&'a [u8]>,
+    /// One record read into again and again: a row costs its cells' strings, nothing more.
+    record: csv::StringRecord,
     line: usize,
     /// The rows left: the line breaks outside quoted cells after the header (exact for a file
     /// this tool wrote; a blank line in a hand-edited one makes it larger, never smaller).
@@ -148,16 +150,20 @@ impl Iterator for PlainRows<'_> {
     type Item = Result<Vec<String>, PlainCsvError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let rec = self.records.next()?;
         self.line += 1;
         self.left = self.left.saturating_sub(1);
-        Some(
-            rec.map(|rec| rec.iter().map(|s| unguard_cell(s.to_string())).collect())
-                .map_err(|source| PlainCsvError::Row {
-                    line: self.line,
-                    source,
-                }),
-        )
+        match self.reader.read_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => Some(Ok(self
+                .record
+                .iter()
+                .map(|s| unguard_cell(s.to_string()))
+                .collect())),
+            Err(source) => Some(Err(PlainCsvError::Row {
+                line: self.line,
+                source,
+            })),
+        }
     }
 
     /// The rows left, counted before reading them, so that a registry built from the rows is
@@ -198,7 +204,8 @@ pub fn plain_csv_rows(bytes: &[u8]) -> Result<(Vec<String>, PlainRows<'_>), Plai
         .collect();
     let left = record_ends(body).saturating_sub(1);
     let rows = PlainRows {
-        records: rdr.into_records(),
+        reader: rdr,
+        record: csv::StringRecord::new(),
         line: 1,
         left,
     };
