@@ -121,6 +121,32 @@ impl CampaignData {
         t
     }
 
+    /// [`CampaignData::tally`] and [`CampaignData::tally_without_rechecks`] of each of
+    /// `members`, from one pass over the sample (each account's outcome looked up once, not
+    /// once per group and table).
+    pub fn tallies(&self, members: &[&dyn Fn(&Account) -> bool]) -> Vec<(Tally, Tally)> {
+        let mut out = vec![(Tally::default(), Tally::default()); members.len()];
+        for (i, a) in self.sample.iter().enumerate() {
+            let Some(o) = self.outcomes.get(&a.id) else {
+                continue;
+            };
+            let qualified = u64::from(o.verdict.qualified);
+            // As `tally_without_rechecks` pairs the sample with its marks.
+            let first_time = self.marks.get(i).is_some_and(|m| !m.reason.is_recheck());
+            for ((all, without), member) in out.iter_mut().zip(members) {
+                if member(a) {
+                    all.checked += 1;
+                    all.qualified += qualified;
+                    if first_time {
+                        without.checked += 1;
+                        without.qualified += qualified;
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Checked accounts that were taken as 回头看.
     pub fn rechecks_checked(&self) -> u64 {
         self.sample
@@ -227,10 +253,6 @@ impl CampaignData {
 /// populations.
 pub const RATE_WITHOUT_RECHECKS: &str = "合格率(不含回头看)";
 
-fn rate_without(c: &CampaignData, pred: &dyn Fn(&Account) -> bool) -> Cell {
-    rate_cell(c.tally_without_rechecks(pred))
-}
-
 fn rate_table(
     c: &CampaignData,
     name: &str,
@@ -245,11 +267,12 @@ fn rate_table(
         headers.push(RATE_WITHOUT_RECHECKS);
     }
     let mut t = Table::new(name, title, &headers);
-    for g in groups {
+    let members: Vec<&dyn Fn(&Account) -> bool> = groups.iter().map(|g| &*g.member).collect();
+    for (g, (all, without)) in groups.iter().zip(c.tallies(&members)) {
         let mut r: Vec<Cell> = g.keys.iter().map(Cell::text).collect();
-        r.extend(c.tally(&g.member).cells());
+        r.extend(all.cells());
         if rechecks {
-            r.push(rate_without(c, &g.member));
+            r.push(rate_cell(without));
         }
         t.rows.push(r);
     }
@@ -412,10 +435,20 @@ pub fn problems(c: &CampaignData) -> Table {
             &whole_share,
         ],
     );
+    // One pass over the results: each account placed once, its answers added to its side.
+    let n = c.catalog.indicators.len();
+    let (mut hits, mut checked) = ([vec![0u64; n], vec![0u64; n]], [0u64; 2]);
+    for (a, o) in c.checked() {
+        let side = usize::from(!c.is_top(a));
+        checked[side] += 1;
+        for (j, h) in hits[side].iter_mut().enumerate() {
+            *h += u64::from(o.values.get(j).copied().unwrap_or(0) > 0);
+        }
+    }
     for (j, ind) in c.catalog.indicators.iter().enumerate() {
-        let p = problem_count(c, j, |a| c.is_top(a));
-        let s = problem_count(c, j, |a| !c.is_top(a));
-        let all = problem_count(c, j, |_| true);
+        let p = (hits[0][j], checked[0]);
+        let s = (hits[1][j], checked[1]);
+        let all = (p.0 + s.0, p.1 + s.1);
         let share = |(h, n): (u64, u64)| {
             if n == 0 {
                 Cell::text("—")
@@ -727,17 +760,33 @@ fn observations<F: Fn(&Account) -> bool>(
     index: &HashMap<Vec<String>, usize>,
     pred: F,
 ) -> Vec<Obs> {
+    observed(c, index)
+        .into_iter()
+        .map(|(a, o)| Obs {
+            in_domain: pred(a),
+            ..o
+        })
+        .collect()
+}
+
+/// The checked sample as the estimator sees it, each unit with its account (every unit in the
+/// domain), so that groups can mark their domains without looking the results up again.
+fn observed<'a>(
+    c: &'a CampaignData,
+    index: &HashMap<Vec<String>, usize>,
+) -> Vec<(&'a Account, Obs)> {
     c.sample
         .iter()
         .zip(&c.marks)
         .filter_map(|(a, m)| {
             let o = c.outcomes.get(&a.id)?;
-            Some(Obs {
+            let unit = Obs {
                 stratum: *index.get(&m.key)?,
                 certainty: m.reason != Reason::Random,
-                in_domain: pred(a),
+                in_domain: true,
                 qualified: o.verdict.qualified,
-            })
+            };
+            Some((a, unit))
         })
         .collect()
 }
@@ -782,14 +831,26 @@ pub fn estimate_groups(c: &CampaignData) -> Estimates {
     }
     let preds: Vec<&dyn Fn(&Account) -> bool> = groups.iter().map(|g| &*g.member).collect();
     let frames_of = c.frame_counts(&preds);
+    let raw = c.tallies(&preds);
+    // The checked sample looked up once; each group marks its domain on a copy.
+    let observed = observed(c, &index);
     let rows = groups
-        .into_iter()
-        .zip(frames_of)
-        .map(|(g, frame)| EstimateRow {
-            raw: c.tally(&g.member),
-            frame,
-            estimate: estimate(&frames, &observations(c, &index, &g.member), frame),
-            label: g.label(),
+        .iter()
+        .zip(frames_of.into_iter().zip(raw))
+        .map(|(g, (frame, (raw, _)))| {
+            let obs: Vec<Obs> = observed
+                .iter()
+                .map(|(a, o)| Obs {
+                    in_domain: (g.member)(a),
+                    ..*o
+                })
+                .collect();
+            EstimateRow {
+                raw,
+                frame,
+                estimate: estimate(&frames, &obs, frame),
+                label: g.label(),
+            }
         })
         .collect();
     let certainty: Vec<u64> = c.design.strata.iter().map(|s| s.certainty).collect();
