@@ -147,6 +147,30 @@ impl CampaignData {
         out
     }
 
+    /// The tally of each group below the scope (by [`ReportingGroups::below`]'s index), each
+    /// checked account placed once.
+    pub fn below_tallies(&self) -> Vec<Tally> {
+        let mut out = vec![Tally::default(); self.groups.below().len()];
+        for (a, o) in self.checked() {
+            if let GroupOf::Below(i) = self.groups.of(a) {
+                out[i].checked += 1;
+                out[i].qualified += u64::from(o.verdict.qualified);
+            }
+        }
+        out
+    }
+
+    /// The frame accounts of each group below the scope, each account placed once.
+    pub fn below_frames(&self) -> Vec<u64> {
+        let mut out = vec![0; self.groups.below().len()];
+        for a in self.frame() {
+            if let GroupOf::Below(i) = self.groups.of(a) {
+                out[i] += 1;
+            }
+        }
+        out
+    }
+
     /// Checked accounts that were taken as 回头看.
     pub fn rechecks_checked(&self) -> u64 {
         self.sample

@@ -6,7 +6,6 @@
 
 use super::figures::{owner_rows, CampaignData, Tally, RATE_HEADERS};
 use super::table::{Cell, Table};
-use crate::domain::groups::GroupOf;
 use crate::domain::registry::{Account, Field, GroupColumn};
 use crate::domain::sampling::{Reason, TakeAll};
 use crate::domain::vocab::OwnerKind;
@@ -327,12 +326,17 @@ pub fn prefecture_results(c: &CampaignData) -> PrefectureResults {
         unregistered: Vec::new(),
         total: 0,
     };
-    for (i, g) in c.groups.below().iter().enumerate() {
+    let tallies = c.below_tallies();
+    // The frame is counted only when a group had nothing checked.
+    let frames = tallies
+        .iter()
+        .any(|t| t.checked == 0)
+        .then(|| c.below_frames());
+    for ((i, g), t) in c.groups.below().iter().enumerate().zip(tallies) {
         r.total += 1;
-        let t = c.tally(|a| c.groups.of(a) == GroupOf::Below(i));
         let name = g.name.clone();
         if t.checked == 0 {
-            if c.frame_count(|a| c.groups.of(a) == GroupOf::Below(i)) == 0 {
+            if frames.as_ref().map_or(0, |f| f[i]) == 0 {
                 r.unregistered.push(name);
             } else {
                 r.unchecked.push(name);
