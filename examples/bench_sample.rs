@@ -56,6 +56,7 @@ fn main() {
             exclude: Vec::new(),
             seed: 20200320 + rep,
             region_order: Vec::new(),
+            type_order: Vec::new(),
             group_order: Vec::new(),
         };
         let t = Instant::now();

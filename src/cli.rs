@@ -31,6 +31,8 @@ pub struct Cli {
 /// audit 的子命令
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// 从本单位的台账导出文件生成省份画像草稿 — a profile draft from the office's export
+    Profile(ProfileArgs),
     /// 导入备案台账(Excel/CSV)到项目目录 — import the registry
     Import(ImportArgs),
     /// 分层抽样,可按种子逐字节复现 — draw the stratified sample
@@ -55,6 +57,46 @@ pub enum Command {
     DemoData(DemoDataArgs),
 }
 
+/// 省份画像的命令
+#[derive(Args, Debug)]
+pub struct ProfileArgs {
+    /// 画像的命令
+    #[command(subcommand)]
+    pub command: ProfileCommand,
+}
+
+/// 省份画像的命令
+#[derive(Subcommand, Debug)]
+pub enum ProfileCommand {
+    /// 读本单位的台账导出文件,写出带注释的画像草稿(填好 ? 行后用于 import --profile)
+    Init(ProfileInitArgs),
+}
+
+/// 生成画像草稿的参数
+#[derive(Args, Debug)]
+#[command(
+    after_help = "例: audit profile init 四川省政务新媒体台账.xlsx --out 四川.toml\n    然后填写草稿中值为 \"?\" 的行,再: audit import 四川省政务新媒体台账.xlsx --campaign 2023Q3 --profile 四川.toml\n连同监测数据的列: audit profile init 四川省政务新媒体台账.xlsx --monitor 监测数据.xlsx --out 四川.toml"
+)]
+pub struct ProfileInitArgs {
+    /// 台账导出文件:.xlsx .xlsm .xlsb .xls .ods 或 .csv(UTF-8 或 GBK)
+    pub file: PathBuf,
+    /// 监测数据导出文件(.xlsx/.xls/.ods/.csv):按它的表头同时起草 [monitor.columns]
+    #[arg(long)]
+    pub monitor: Option<PathBuf>,
+    /// 画像草稿写到哪里
+    #[arg(long, default_value = "profile.toml")]
+    pub out: PathBuf,
+    /// 要读取的工作表(默认第一个可见的)
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// CSV 编码:utf-8、gbk 或 gb18030(默认自动识别)
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// 覆盖已有的 --out 文件
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// 导入备案台账的参数
 #[derive(Args, Debug)]
 #[command(after_help = "例: audit import 台账.xlsx --campaign 2020Q1 --previous 2019Q4")]
@@ -73,6 +115,9 @@ pub struct ImportArgs {
     /// 有任何拒收行时报错退出,不导入
     #[arg(long)]
     pub strict: bool,
+    /// 拒收行超过数据行的这一百分比时不导入(默认 5),以免台账被误读后只导入了一部分
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub max_rejects: Option<f64>,
     /// 覆盖项目中已有的台账
     #[arg(long)]
     pub force: bool,
@@ -479,5 +524,15 @@ impl TypedValueParser for DayParser {
             })
         };
         refuse.parse_ref(cmd, arg, value)
+    }
+}
+
+/// A percentage from 0 to 100 (`--max-rejects 20`; a trailing % is accepted).
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('%').trim().parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!(
+            "应为 0 到 100 之间的百分数(如 20 表示 20%),收到 \"{s}\""
+        )),
     }
 }

@@ -4,36 +4,11 @@
 mod common;
 use common::xlsx_edit::{saved_at, set_saved_at};
 use common::{campaign, demo_data, ids_of, sample, Workdir};
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
 const WB1: &str = "c/sheets/c_检查员01.xlsx";
 const WB2: &str = "c/sheets/c_检查员02.xlsx";
-
-/// Every file under `dir` with its bytes, but the lock file and the one recording the last
-/// holder's pid.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if !p
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(".audit.lock")
-            {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
 
 fn fill_all_pass(w: &Workdir, from: &str, to: &str) {
     w.fill(from, to).all_pass("2020-03-25").save();
@@ -139,7 +114,7 @@ fn a_blank_copy_never_erases_answers() {
 fn report_out_never_replaces_what_the_tool_did_not_write() {
     let w = Workdir::new();
     collected(&w);
-    let before = snapshot(&w.path("c"));
+    let before = common::tree(&w.path("c"));
     // Case 1: a user's folder, the campaign itself, a folder holding it, a file.
     std::fs::create_dir_all(w.path("docs")).unwrap();
     w.write("docs/合同.docx", "mine");
@@ -157,7 +132,11 @@ fn report_out_never_replaces_what_the_tool_did_not_write() {
         .fails()
         .stderr_has("note.txt 已存在且不是目录");
     assert_eq!(w.read("note.txt"), "mine");
-    assert_eq!(snapshot(&w.path("c")), before, "refusals change nothing");
+    assert_eq!(
+        common::tree(&w.path("c")),
+        before,
+        "refusals change nothing"
+    );
     // Our own folders are replaced with --force only.
     w.run(&["report", "--campaign", "c", "--out", "out"]).ok();
     assert!(w.exists("out/.audit-output") && w.exists("out/通报草稿.docx"));
@@ -211,7 +190,7 @@ fn demo_force_and_import_never_delete_real_files() {
     // Case 2: a real campaign where the demo would go.
     demo_data(&w, 60, None, "reg.csv");
     w.run(&["import", "reg.csv", "--campaign", "d/2020Q1"]).ok();
-    let before = snapshot(&w.path("d"));
+    let before = common::tree(&w.path("d"));
     for args in [
         &["demo", "--out", "d"][..],
         &["demo", "--out", "d", "--force"],
@@ -220,7 +199,7 @@ fn demo_force_and_import_never_delete_real_files() {
             .fails()
             .stderr_has("不是 audit demo 生成的演示项目(清单未标明模拟数据),不会覆盖或删除");
     }
-    assert_eq!(snapshot(&w.path("d")), before);
+    assert_eq!(common::tree(&w.path("d")), before);
     // The demo never marks a user's folder as its own (which would let --force empty it).
     std::fs::create_dir_all(w.path("ud/docs")).unwrap();
     w.write("ud/docs/总结.docx", "mine");
@@ -237,7 +216,7 @@ fn demo_force_and_import_never_delete_real_files() {
         .stderr_has("mine 中已有其他文件,但不是 audit 项目");
     assert_eq!(w.read("mine/registry.csv"), "my own file");
     std::fs::copy(w.path("reg.csv"), w.path("d/2020Q1/registry.csv")).unwrap();
-    let before = snapshot(&w.path("d"));
+    let before = common::tree(&w.path("d"));
     w.run(&[
         "import",
         "d/2020Q1/registry.csv",
@@ -247,7 +226,7 @@ fn demo_force_and_import_never_delete_real_files() {
     ])
     .fails()
     .stderr_has("输入文件在项目目录");
-    assert_eq!(snapshot(&w.path("d")), before);
+    assert_eq!(common::tree(&w.path("d")), before);
 }
 
 #[test]
@@ -258,7 +237,7 @@ fn forged_or_relabelled_workbooks_are_refused() {
     w.run(&["collect", "--campaign", "c", "real02.xlsx"])
         .ok()
         .stdout_has("检查员02: 6 / 6");
-    let before = snapshot(&w.path("c"));
+    let before = common::tree(&w.path("c"));
     // Case 5: 01 relabels his workbook as 02's, under 02's file name; and an empty inspector.
     std::fs::create_dir_all(w.path("fake")).unwrap();
     for (file, key, value) in [
@@ -277,7 +256,7 @@ fn forged_or_relabelled_workbooks_are_refused() {
             .stderr_has("检查表的隐藏校验信息被改动,不能收回");
     }
     // Refused files leave every answer of 02 and the whole folder as it was (the inbox too).
-    let after = snapshot(&w.path("c"));
+    let after = common::tree(&w.path("c"));
     assert_eq!(after.get("answers.csv"), before.get("answers.csv"));
     assert_eq!(
         after.keys().collect::<Vec<_>>(),
@@ -403,7 +382,7 @@ fn a_held_campaign_is_refused_at_once_and_waited_for_with_wait() {
         .open(w.path("c/.audit.lock"))
         .unwrap();
     lock.try_lock().unwrap();
-    let before = snapshot(&w.path("c"));
+    let before = common::tree(&w.path("c"));
     sample(&w, "c", 12, 1, &[])
         .fails()
         .stderr_has("项目 c 正被另一个 audit 命令使用")
@@ -411,7 +390,7 @@ fn a_held_campaign_is_refused_at_once_and_waited_for_with_wait() {
     w.run(&["status", "--campaign", "c"])
         .fails()
         .stderr_has("正被另一个 audit 命令使用");
-    assert_eq!(snapshot(&w.path("c")), before);
+    assert_eq!(common::tree(&w.path("c")), before);
     // A campaign read on the side (--previous) is never waited for, even with --wait: two
     // commands holding each other's campaigns would otherwise wait forever.
     w.run(&[
@@ -634,6 +613,63 @@ fn a_kill_at_any_step_leaves_the_old_state_or_the_new() {
     }
     // Every command has several durable steps, each of them was interrupted once.
     assert!(steps.iter().all(|&n| n >= 3), "{steps:?}");
+}
+
+/// Issue #22 (LOW 14): the copies kept in inbox/ are evidence; `verify` checks each against the
+/// SHA-256 recorded when it was taken, and names a copy changed, removed or slipped in.
+#[test]
+fn kept_copies_are_checked_against_what_was_taken() {
+    let w = Workdir::new();
+    collected(&w);
+    w.run(&["verify", "--campaign", "c"])
+        .ok()
+        .stdout_has("收回的原件: 2 份,与收回时记录的 SHA-256 一致");
+    let kept: Vec<std::path::PathBuf> = std::fs::read_dir(w.path("c/inbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(kept.len(), 2);
+    let name = |p: &Path| p.file_name().unwrap().to_string_lossy().to_string();
+    // Excel's owner file beside a copy someone opened is named, not held against the campaign.
+    w.write("c/inbox/~$打开的.xlsx", "owner");
+    w.run(&["verify", "--campaign", "c"])
+        .ok()
+        .stdout_has("其他程序留下的文件(不影响核验): inbox/~$打开的.xlsx");
+    let mut changed = std::fs::read(&kept[0]).unwrap();
+    changed.push(0);
+    std::fs::write(&kept[0], changed).unwrap();
+    std::fs::remove_file(&kept[1]).unwrap();
+    w.write("c/inbox/放进来的.xlsx", "not taken");
+    let r = w.run(&["verify", "--campaign", "c"]);
+    r.fails()
+        .stderr_has("收回的原件有 3 处问题")
+        .stderr_has(&format!("inbox/{}: 内容与收回时不同", name(&kept[0])))
+        .stderr_has(&format!("inbox/{}: 缺失", name(&kept[1])))
+        .stderr_has("inbox/放进来的.xlsx: 不是 audit 收回的文件");
+    w.run(&["status", "--campaign", "c"])
+        .ok()
+        .stdout_has("收回的原件: 3 处问题");
+}
+
+/// Issue #22 (LOW 14): a full disk at any step. Before the commit point nothing changes and no
+/// half-written journal is left; after it the change stands and the command says so (exit 0,
+/// not 错误 for a change that was made).
+#[test]
+fn a_full_disk_at_any_step_leaves_the_old_state_or_the_new() {
+    let w = Workdir::new();
+    campaign(&w, 200, 12, 2);
+    demo_data(&w, 220, Some(4), "reg2.xlsx");
+    fill_all_pass(&w, WB1, "r1.xlsx");
+    let c = "{C}";
+    let swept: [&[&str]; 3] = [
+        &["import", "reg2.xlsx", "--campaign", c, "--force"],
+        &["collect", "--campaign", c, "r1.xlsx"],
+        &["report", "--campaign", c, "--allow-incomplete"],
+    ];
+    for args in swept {
+        let steps = common::full_disk_sweep(&w, "c", args, &manifest_matches_files);
+        assert!(steps >= 3, "{args:?}: {steps}");
+    }
 }
 
 #[test]

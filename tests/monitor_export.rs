@@ -326,3 +326,78 @@ fn the_readme_lists_the_built_in_spellings() {
         assert_eq!(listed, c.aliases()[1..], "README row of {}", c.label());
     }
 }
+
+/// `audit profile init FILE --monitor EXPORT` drafts `[monitor.columns]` from the vendor's
+/// header: the built-in spellings understood, the vendor's own a commented line each with the
+/// closest names, the rules left without evidence named. As drafted the profile imports and the
+/// unknown column pre-fills nothing; with its line filled in, it pre-fills V8.
+#[test]
+fn profile_init_drafts_the_monitoring_columns() {
+    let w = Workdir::new();
+    w.write("reg.csv", REGISTRY);
+    w.write(
+        "own.csv",
+        "序号,账号ID,最后发文时间,超时未复,监测时间\n1,U1,2020-03-01,2,2020-03-22\n",
+    );
+    w.run(&[
+        "profile", "init", "reg.csv", "--monitor", "own.csv", "--out", "p.toml",
+    ])
+    .ok()
+    .stdout_has("省份: 四川省")
+    .stdout_has("监测数据 own.csv(表头在第 1 行)识别的列: 账号ID ← \"账号ID\",最近更新时间 ← \"最后发文时间\",监测时间 ← \"监测时间\"")
+    .stdout_has("监测数据中有 2 列未识别: “序号”、“超时未复”(最接近:")
+    .stderr_has("V8(")
+    .stderr_has("没有“未回复数”列");
+    let draft = w.read("p.toml");
+    for line in [
+        "# 监测数据 own.csv 第 1 行表头的每一列",
+        "\n[monitor.columns]",
+        "# \"账号ID\": 账号ID",
+        "# \"最后发文时间\": 最近更新时间",
+        "# \"超时未复\" = \"\"   # ? 未识别;最接近:",
+    ] {
+        assert!(draft.contains(line), "{line}:\n{draft}");
+    }
+    // As drafted: a valid profile; the vendor's 超时未复 means nothing yet.
+    township_campaign(&w, "a", Some("p.toml"));
+    sheet(&w, "a", "own.csv", &[])
+        .ok()
+        .stdout_has("预填 1 项")
+        .stderr_has("没有“未回复数”列");
+    // The user uncomments the line and names the column.
+    let filled = draft.replace("# \"超时未复\" = \"\"", "\"超时未复\" = \"未回复数\"");
+    assert_ne!(filled, draft);
+    w.write("p.toml", &filled);
+    township_campaign(&w, "b", Some("p.toml"));
+    sheet(&w, "b", "own.csv", &[]).ok().stdout_has("预填 2 项");
+    let pre = prefills(&w, "b");
+    assert_eq!(pre[1].1, "V8");
+    assert_eq!(pre[1].3, "超期未回复留言 2 条");
+    // The draft never replaces the export it reads; an export with no header is named.
+    w.run(&[
+        "profile",
+        "init",
+        "reg.csv",
+        "--monitor",
+        "own.csv",
+        "--out",
+        "own.csv",
+        "--force",
+    ])
+    .fails()
+    .stderr_has("--out 不能是监测数据文件本身");
+    w.write("notes.csv", "说明\n这是一份说明\n");
+    w.run(&[
+        "profile",
+        "init",
+        "reg.csv",
+        "--monitor",
+        "notes.csv",
+        "--out",
+        "q.toml",
+    ])
+    .fails()
+    .stderr_has("notes.csv: 前 30 行中找不到监测数据的表头");
+    assert!(!w.exists("q.toml"));
+    assert_eq!(w.read("own.csv").lines().count(), 2);
+}

@@ -363,4 +363,29 @@ fn the_rendered_notice_reads_in_order() {
         flat.rfind("宿迁发布").unwrap() < cc && cc < printed,
         "{flat}"
     );
+    // At the foot of the last page (GB/T 9704 7.4), not right under the annex's table: the
+    // 印发 line ends within 3 cm of the text block's bottom edge (35 mm above the page's).
+    let boxes = std::process::Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(w.path("pdf2/通报.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let xml = String::from_utf8_lossy(&boxes.stdout).into_owned();
+    let last_page = xml.rsplit("<page ").next().unwrap();
+    let attr = |tag: &str, name: &str| -> f64 {
+        let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let height = attr(last_page, "height");
+    let word = last_page
+        .split("<word ")
+        .find(|w| w.contains("印发</word>"))
+        .unwrap_or_else(|| panic!("印发 not on the last page:\n{last_page}"));
+    let bottom = attr(word, "yMax");
+    let block_bottom = height - 35.0 / 25.4 * 72.0;
+    assert!(
+        bottom > block_bottom - 30.0 / 25.4 * 72.0 && bottom <= block_bottom + 1.0,
+        "印发 line ends at {bottom} pt; the text block ends at {block_bottom} pt"
+    );
 }

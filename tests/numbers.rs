@@ -6,22 +6,6 @@ mod common;
 use common::{docx_text, Workdir};
 use std::io::Read;
 
-const CITIES: [&str; 13] = [
-    "南京",
-    "无锡",
-    "徐州",
-    "常州",
-    "苏州",
-    "南通",
-    "连云港",
-    "淮安",
-    "盐城",
-    "扬州",
-    "镇江",
-    "泰州",
-    "宿迁",
-];
-
 /// A registry of `n` active county-level 微信 accounts, spread over Jiangsu's cities (宿迁 gets
 /// `suqian` of them, the others share the rest in turn).
 fn registry(w: &Workdir, file: &str, n: usize, suqian: usize) {
@@ -30,7 +14,7 @@ fn registry(w: &Workdir, file: &str, n: usize, suqian: usize) {
         let city = if i < suqian {
             "宿迁"
         } else {
-            CITIES[(i - suqian) % 12]
+            common::JIANGSU_CITIES[(i - suqian) % 12]
         };
         s.push_str(&format!(
             "W{i:05},{city}发布{i},微信公众号,{city}市第{i}单位,县级,{city}市,部门,正常\n"

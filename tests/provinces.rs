@@ -30,10 +30,18 @@ JS10,海门发布,微信,海门市人民政府,县级,海门市,政府,正常
 fn jiangsu_regions_resolve_and_the_city_table_is_the_provinces() {
     let w = Workdir::new();
     w.write("js.csv", JIANGSU);
-    w.run(&["import", "js.csv", "--campaign", "2020Q1"])
-        .ok()
-        .stdout_has("省份: 江苏省(依据: 台账标题行)")
-        .stdout_has("统计截止: 2020-03-20(依据: 台账标题行)");
+    // 2 of 10 rows refused on purpose (a shared name, another province's city).
+    w.run(&[
+        "import",
+        "js.csv",
+        "--campaign",
+        "2020Q1",
+        "--max-rejects",
+        "20",
+    ])
+    .ok()
+    .stdout_has("省份: 江苏省(依据: 台账标题行)")
+    .stdout_has("统计截止: 2020-03-20(依据: 台账标题行)");
     let m = w.read("2020Q1/campaign.toml");
     assert!(m.contains("province = \"江苏省\""), "{m}");
     let rej = w.csv("2020Q1/rejects.csv");
@@ -59,23 +67,8 @@ fn jiangsu_regions_resolve_and_the_city_table_is_the_provinces() {
     w.run(&["report", "--campaign", "2020Q1", "--allow-incomplete"])
         .ok();
     let t = w.csv("2020Q1/report/csv/合格率_开设主体.csv");
-    let cities = [
-        "南京",
-        "无锡",
-        "徐州",
-        "常州",
-        "苏州",
-        "南通",
-        "连云港",
-        "淮安",
-        "盐城",
-        "扬州",
-        "镇江",
-        "泰州",
-        "宿迁",
-    ];
     let mut expected = vec!["省级部门单位".to_string()];
-    expected.extend(cities.iter().map(|c| c.to_string()));
+    expected.extend(common::JIANGSU_CITIES.iter().map(|c| c.to_string()));
     expected.extend(["设区市合计".to_string(), "全省".to_string()]);
     assert_eq!(first_column(&t), expected);
     // Every account in operation was drawn (--rate 1): a census, worded 全覆盖检查 (#21), with
@@ -137,6 +130,9 @@ fn import_guizhou(w: &Workdir, extra: &[&str]) -> common::Run {
         "gz",
         "--profile",
         "gz.toml",
+        // 1 of 9 rows (杭州, another province's) refused on purpose.
+        "--max-rejects",
+        "12",
     ];
     args.extend_from_slice(extra);
     w.run(&args)
@@ -173,9 +169,18 @@ fn a_profile_sets_types_label_and_order() {
         "gz/profile.toml",
         &kept.replace("rate_decimals = 2", "rate_decimals = 1"),
     );
-    w.run(&["import", "gz.csv", "--campaign", "gz2", "--previous", "gz"])
-        .fails()
-        .stderr_has("profile.toml");
+    w.run(&[
+        "import",
+        "gz.csv",
+        "--campaign",
+        "gz2",
+        "--previous",
+        "gz",
+        "--max-rejects",
+        "12",
+    ])
+    .fails()
+    .stderr_has("profile.toml");
     w.write("gz/profile.toml", &kept);
 }
 
@@ -293,7 +298,15 @@ fn wrong_provinces_and_dates_are_refused() {
         !w.exists("wrong"),
         "a refused first import leaves no folder"
     );
-    w.run(&["import", "js.csv", "--campaign", "2020Q1"]).ok();
+    w.run(&[
+        "import",
+        "js.csv",
+        "--campaign",
+        "2020Q1",
+        "--max-rejects",
+        "20",
+    ])
+    .ok();
     import_guizhou(&w, &["--previous", "2020Q1"])
         .fails()
         .stderr_has("上期项目是江苏省的,本期台账是贵州省的");
@@ -314,7 +327,14 @@ fn wrong_provinces_and_dates_are_refused() {
         "bad_date.csv",
         &JIANGSU.replace("截至2020年3月20日", "截至2020年2月30日"),
     );
-    w.run(&["import", "bad_date.csv", "--campaign", "d"])
-        .ok()
-        .stderr_has("标题行中的截至日期\"2020年2月30日\"不是有效日期");
+    w.run(&[
+        "import",
+        "bad_date.csv",
+        "--campaign",
+        "d",
+        "--max-rejects",
+        "20",
+    ])
+    .ok()
+    .stderr_has("标题行中的截至日期\"2020年2月30日\"不是有效日期");
 }

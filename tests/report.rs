@@ -107,24 +107,7 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
         s(&["设区市合计", "22", "18", "4", "81.8%"])
     );
     let cities: Vec<&str> = owner[1..].iter().map(|r| r[0].trim()).collect();
-    assert_eq!(
-        cities[1..14],
-        [
-            "南京",
-            "无锡",
-            "徐州",
-            "常州",
-            "苏州",
-            "南通",
-            "连云港",
-            "淮安",
-            "盐城",
-            "扬州",
-            "镇江",
-            "泰州",
-            "宿迁"
-        ]
-    );
+    assert_eq!(cities[1..14], common::JIANGSU_CITIES);
     let types = table(&w, "合格率_类型");
     assert_eq!(
         types[1..].iter().map(|r| r[0].as_str()).collect::<Vec<_>>(),

@@ -190,7 +190,19 @@ fn junk_registry_xlsx(w: &Workdir, name: &str, n: u64) {
 fn junk_rows_are_counted_in_full_but_kept_only_up_to_a_cap() {
     let w = Workdir::new();
     junk_registry_xlsx(&w, "junk.xlsx", 1_000_000);
-    let (code, stdout, stderr) = run_capped(&w, 160, &["import", "junk.xlsx", "--campaign", "c"]);
+    // By default such a file is refused (#20): counted in full, under the same memory cap, and
+    // nothing is written.
+    let (code, _, stderr) = run_capped(&w, 160, &["import", "junk.xlsx", "--campaign", "c"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("数据行 1000001 行(不含空行、合计行)中 1000000 行被拒收")
+            && stderr.contains("缺少必填值 1000000 行"),
+        "{stderr}"
+    );
+    assert!(!w.exists("c"));
+    let allow = ["--max-rejects", "100"];
+    let args = [&["import", "junk.xlsx", "--campaign", "c"][..], &allow].concat();
+    let (code, stdout, stderr) = run_capped(&w, 160, &args);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert!(
         stderr.contains("1000000 行被拒收")
@@ -206,7 +218,8 @@ fn junk_rows_are_counted_in_full_but_kept_only_up_to_a_cap() {
     let mut csv = format!("{HEADER}\nA1,甲,微信,某局,市级,南京\n");
     csv.push_str(&"x\n".repeat(1_000_000));
     w.write("junk.csv", &csv);
-    let (code, _, stderr) = run_capped(&w, 160, &["import", "junk.csv", "--campaign", "d"]);
+    let args = [&["import", "junk.csv", "--campaign", "d"][..], &allow].concat();
+    let (code, _, stderr) = run_capped(&w, 160, &args);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("1000000 行被拒收"), "{stderr}");
     assert_eq!(w.csv("d/rejects.csv").len(), 1 + 10_000 + 1);
@@ -239,9 +252,16 @@ fn an_ods_of_repeated_junk_rows_leaves_a_bounded_rejects_file() {
     ]);
     parts.write(&w.path("junk.ods"));
     assert!(std::fs::metadata(w.path("junk.ods")).unwrap().len() < 4096);
-    w.run(&["import", "junk.ods", "--campaign", "c"])
-        .ok()
-        .stderr_has("1000000 行被拒收");
+    w.run(&[
+        "import",
+        "junk.ods",
+        "--campaign",
+        "c",
+        "--max-rejects",
+        "100",
+    ])
+    .ok()
+    .stderr_has("1000000 行被拒收");
     let size = std::fs::metadata(w.path("c/rejects.csv")).unwrap().len();
     assert!(size < 2 << 20, "rejects.csv is {size} bytes");
 }
@@ -302,6 +322,12 @@ fn a_monitoring_export_and_an_exclusion_list_of_the_whole_country_stay_bounded()
         ],
     );
     assert_eq!(code, 0, "{stdout}\n{stderr}");
+    // Every unknown id is counted, the ones not listed too.
+    assert!(
+        stderr.contains("排除名单中 1000 个账号ID不在台账中")
+            && stderr.contains("名单中另有 499000 个账号ID不在台账中(只列出前 1000 个)"),
+        "{stderr}"
+    );
 }
 
 /// Set a file's modification time to `secs` after 2020-03-25 00:00 UTC.
@@ -580,10 +606,18 @@ fn text_from_outside_is_cleaned_at_the_edge_and_names_stay_legal() {
         "{HEADER}\nA1,\u{202E}布发京南\u{202C},微信,某局,市级,南京\nJS\u{200B}001,甲,微信,某局,市级,南京\nJS001,乙,微信,某局,市级,南京\nCafe\u{301},丙,微信,某局,市级,南京\nCaf\u{e9},丁,微信,某局,市级,南京\nB2,戊,微信,某局,市级,南京\n"
     );
     w.write("reg.csv", &csv);
-    w.run(&["import", "reg.csv", "--campaign", "c"])
-        .ok()
-        .stderr_has("从 2 个单元格中删去了不可见的格式字符(第一个在第 2 行第 2 列: U+202E)")
-        .stderr_has("4 行被拒收(账号ID重复 4 行)");
+    // Four of six rows rejected on purpose: past the default 5% (#20), so allowed by name.
+    w.run(&[
+        "import",
+        "reg.csv",
+        "--campaign",
+        "c",
+        "--max-rejects",
+        "100",
+    ])
+    .ok()
+    .stderr_has("从 2 个单元格中删去了不可见的格式字符(第一个在第 2 行第 2 列: U+202E)")
+    .stderr_has("4 行被拒收(账号ID重复 4 行)");
     let reg = w.read("c/registry.csv");
     assert!(
         reg.contains("布发京南") && !reg.contains('\u{202E}'),

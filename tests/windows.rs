@@ -10,30 +10,6 @@ use std::process::Stdio;
 
 const C: &str = "检查 抽查/2020Q1";
 
-/// Every file under `dir` with its bytes, but the lock files.
-#[cfg(windows)]
-fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if !p
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(".audit.lock")
-            {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
-
 /// A quarter in a folder with Chinese characters and a space, two workbooks issued.
 fn quarter(w: &Workdir) {
     common::demo_data(w, 200, Some(3), "台账 2020Q1.xlsx");
@@ -190,14 +166,14 @@ impl Holder {
 /// behind, `status` works meanwhile; after the file is closed the same command succeeds.
 #[cfg(windows)]
 fn refused_while_held(w: &Workdir, held: &str, args: &[&str], watch: &[&str]) {
-    let before: Vec<_> = watch.iter().map(|d| snapshot(&w.path(d))).collect();
+    let before: Vec<_> = watch.iter().map(|d| common::tree(&w.path(d))).collect();
     let holder = Holder::hold(&w.path(held));
     let r = w.run(args);
     r.fails().stderr_has("文件被其他程序占用");
     let name = Path::new(held).file_name().unwrap().to_string_lossy();
     r.stderr_has(&name);
     assert!(!r.stderr.contains("os error"), "{}", r.stderr);
-    let after: Vec<_> = watch.iter().map(|d| snapshot(&w.path(d))).collect();
+    let after: Vec<_> = watch.iter().map(|d| common::tree(&w.path(d))).collect();
     assert!(
         before == after,
         "{args:?} changed files while {held} was held"
@@ -280,7 +256,9 @@ fn the_guided_start_runs_a_step_from_the_menu() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let input = format!("8\n\"{C}\"\n\n9\n0\n");
+    // A new office's first step (the profile draft, beside the export), the progress, a number
+    // the menu does not have, and out.
+    let input = format!("2\n台账 2020Q1.xlsx\n\n\n9\n\"{C}\"\n\nx\n0\n");
     child
         .stdin
         .take()
@@ -292,15 +270,18 @@ fn the_guided_start_runs_a_step_from_the_menu() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     for s in [
         "1 试用演示",
-        "8 项目进度",
+        "2 新单位首次使用",
+        "9 项目进度",
         "等效命令:",
+        "profile init",
         "status --campaign",
         "检查员02",
         "按回车键继续",
-        "请输入 0 到 8",
+        "请输入 0 到 9",
     ] {
         assert!(stdout.contains(s), "{s:?} missing:\n{stdout}");
     }
+    assert!(w.read("profile.toml").contains("[columns]"), "the draft");
     // Without it, no arguments is still the usage (a terminal, or Linux).
     w.run(&[]).fails();
 }

@@ -37,6 +37,7 @@ fn request(args: &ImportArgs) -> Result<ImportRequest> {
         profile: args.profile.clone(),
         scope: args.scope.clone(),
         as_of: args.as_of,
+        max_rejects: args.max_rejects,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod demo_data;
 pub mod import;
 pub mod indicators;
+pub mod profile;
 pub mod rectify;
 pub mod report;
 pub mod sample;
@@ -20,6 +21,7 @@ use anyhow::Result;
 /// Run a command; the returned value is the process exit code.
 pub fn dispatch(cmd: Command) -> Result<i32> {
     match cmd {
+        Command::Profile(a) => profile::run(&a),
         Command::Import(a) => import::run(&a),
         Command::Sample(a) => sample::run(&a),
         Command::Verify(a) => verify::run(&a.campaign),

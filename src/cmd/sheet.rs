@@ -2,17 +2,19 @@
 //! [--show COL,…] [--monitor FILE [--monitor-at DATE]]`
 
 use crate::cli::SheetArgs;
+use crate::domain::profile::Profile;
 use crate::ops::issue::{issue, Assignment, IssueRequest, MonitorInput, MonitorNotes};
 use crate::store::{self, Access, Campaign, MonitorEntry};
 use anyhow::{anyhow, Result};
 
-/// The request `audit sheet`'s arguments make: the catalog and the assignment read from their
-/// files; the monitoring export is read by the op, under the campaign's profile.
-pub fn request(args: &SheetArgs) -> Result<IssueRequest> {
+/// The request `audit sheet`'s arguments make: the catalog and the assignment (read through the
+/// campaign's profile) read from their files; the monitoring export is read by the op, under
+/// the campaign's profile.
+pub fn request(args: &SheetArgs, profile: &Profile) -> Result<IssueRequest> {
     let assignment = match &args.assign {
         Some(p) => Assignment::Mapping {
             source: p.display().to_string(),
-            map: crate::formats::assign_file::read(p)?,
+            map: crate::formats::assign_file::read(p, profile)?,
         },
         None => Assignment::Balanced {
             inspectors: args.inspectors.unwrap_or(1),
@@ -54,7 +56,8 @@ fn monitor_at(d: chrono::NaiveDate, today: chrono::NaiveDate) -> Result<chrono::
 /// Run `audit sheet`.
 pub fn run(args: &SheetArgs) -> Result<i32> {
     let mut camp = Campaign::open(&args.campaign, Access::Write)?;
-    let outcome = issue(&mut camp, &request(args)?)?;
+    let profile = camp.profile()?;
+    let outcome = issue(&mut camp, &request(args, &profile)?)?;
     println!("已生成 {} 份检查表:", outcome.issued.len());
     for e in outcome.issued.iter().map(|i| &i.entry) {
         println!(

@@ -61,6 +61,13 @@ pub fn run(dir: &Path) -> Result<i32> {
         return Ok(0);
     };
     let complete = print_collection(&camp, sheets)?;
+    let inbox = camp.check_inbox()?;
+    if !inbox.problems.is_empty() {
+        println!(
+            "收回的原件: {} 处问题(被改动、缺失或不是收回的文件),运行 audit verify 查看",
+            inbox.problems.len()
+        );
+    }
     let report = camp.path(store::REPORT_DIR);
     let reported = report.join(store::output::MARKER).exists();
     if complete && reported {

@@ -13,6 +13,7 @@ pub mod groups;
 pub mod indicators;
 pub mod monitor;
 pub mod profile;
+pub mod profile_draft;
 pub mod rectify;
 pub mod registry;
 pub mod report;

@@ -107,6 +107,69 @@ pub fn match_key(s: &str) -> String {
         .collect()
 }
 
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// How many characters of `a` occur in `b` (a tie-breaker for the closest names).
+pub fn shared_chars(a: &str, b: &str) -> usize {
+    a.chars().filter(|c| b.contains(*c)).count()
+}
+
+/// Up to `k` of `candidates` most like `s`, for "the closest known names" of a spelling or
+/// header nothing knows: fewest edits, then most shared characters, then list order. A
+/// candidate is offered only when at least half of its characters occur in `s`.
+pub fn closest<'a>(s: &str, candidates: impl Iterator<Item = &'a str>, k: usize) -> Vec<&'a str> {
+    let mut scored: Vec<(usize, usize, usize, &str)> = candidates
+        .enumerate()
+        .filter(|(_, c)| shared_chars(c, s) * 2 >= c.chars().count().max(1))
+        .map(|(i, c)| (edit_distance(s, c), usize::MAX - shared_chars(c, s), i, c))
+        .collect();
+    scored.sort_unstable();
+    let mut out: Vec<&str> = Vec::new();
+    for (_, _, _, c) in scored {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+        if out.len() == k {
+            break;
+        }
+    }
+    out
+}
+
+/// `s` as a TOML basic string, quotes included: what a profile line needs for a header or
+/// spelling (`"行政级别"`), whatever characters it holds.
+pub fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Normalise an id: trimmed, full-width digits and letters folded, inner blanks kept.
 pub fn clean_id(s: &str) -> String {
     if s.is_ascii() {
@@ -186,22 +249,6 @@ pub fn render_table(headers: &[String], rows: &[Vec<String>]) -> String {
         line(r, &mut out);
     }
     out
-}
-
-/// Levenshtein distance over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// The candidate nearest to `wanted` when it is close enough to be a typo of it: at most a

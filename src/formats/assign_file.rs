@@ -2,11 +2,12 @@
 //! by 账号ID or by 地区.
 
 use super::read::{read_all, ReadError};
-use crate::domain::registry::Field;
+use crate::domain::profile::Profile;
+use crate::domain::registry::{canonical_value, Field, GroupColumn};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Inspectors by account id and by region (normalised as import normalises regions).
+/// Inspectors by account id and by region (as the registry stores regions under the profile).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AssignMap {
     /// 账号ID → 检查人.
@@ -51,15 +52,20 @@ pub enum AssignFileError {
     },
 }
 
-/// Read an assignment file: a header with 检查人 and 账号ID or 地区, then one row per account or
-/// region.
-pub fn read(path: &Path) -> Result<AssignMap, AssignFileError> {
+/// Read an assignment file: a header with 检查人 and 账号ID or 地区 (by the profile's `[columns]`
+/// or the built-in headers), then one row per account or region, each region read through the
+/// campaign's province ("凉山彝族自治州" is 凉山州).
+pub fn read(path: &Path, profile: &Profile) -> Result<AssignMap, AssignFileError> {
     let file = path.display().to_string();
     let (rows, _) = read_all(path, None)?;
     let Some((hrow, header)) = rows.first() else {
         return Err(AssignFileError::Empty { file });
     };
-    let find = |f: Field| header.iter().position(|h| Field::from_header(h) == Some(f));
+    let find = |f: Field| {
+        header
+            .iter()
+            .position(|h| profile.spellings.field(h) == Some(f))
+    };
     let is_inspector = |h: &String| {
         matches!(
             crate::domain::text::match_key(h).as_str(),
@@ -101,7 +107,7 @@ pub fn read(path: &Path) -> Result<AssignMap, AssignFileError> {
         if !id.is_empty() {
             map.by_id.insert(id, name);
         } else if !region.is_empty() {
-            let key = crate::domain::registry::normalize::region(&region, "");
+            let key = canonical_value(profile, &GroupColumn::Field(Field::Region), &region);
             map.by_region.insert(key, name);
         } else {
             return Err(row_error("既没有账号ID也没有地区"));

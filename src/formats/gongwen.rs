@@ -430,9 +430,12 @@ fn head_xml(h: &Head) -> String {
 
 /// The 版记: a one-column table as wide as the text block, floated to the foot of the last
 /// page; a thick rule above 抄送, a thin one between the rows, a thick one under the 印发 line.
+/// It is placed from the page's left edge at the left margin, not centred in the margins: the
+/// same place in Word, and LibreOffice floats a table as wide as the text block only when it is
+/// positioned against the page (against the margins it left it in the flow, under the annex).
 fn record_xml(r: &Record) -> String {
     let mut s = String::from("<w:tbl><w:tblPr>");
-    s.push_str("<w:tblpPr w:leftFromText=\"0\" w:rightFromText=\"0\" w:vertAnchor=\"margin\" w:horzAnchor=\"margin\" w:tblpXSpec=\"center\" w:tblpYSpec=\"bottom\"/>");
+    s.push_str(&format!("<w:tblpPr w:leftFromText=\"0\" w:rightFromText=\"0\" w:vertAnchor=\"margin\" w:horzAnchor=\"page\" w:tblpX=\"{MARGIN_LEFT}\" w:tblpYSpec=\"bottom\"/>"));
     s.push_str(&format!(
         "<w:tblW w:w=\"{TEXT_W}\" w:type=\"dxa\"/><w:tblBorders>"
     ));

@@ -3,6 +3,7 @@
 
 use super::read::{for_each_row, ReadError};
 use crate::domain::registry::Field;
+use crate::domain::vocab::ColumnAliases;
 use std::path::Path;
 
 /// Rows scanned for the id column's header.
@@ -33,9 +34,14 @@ pub struct IdList {
     pub unknown_omitted: usize,
 }
 
-/// The ids under the first header that names an id column, streamed: the ids `known` accepts
-/// (the registry's) are kept, of the others the first [`MAX_UNKNOWN_IDS`].
-pub fn read(path: &Path, known: &dyn Fn(&str) -> bool) -> Result<IdList, IdListError> {
+/// The ids under the first header that names an id column (by the profile's `[columns]` or the
+/// built-in headers), streamed: the ids `known` accepts (the registry's) are kept, of the
+/// others the first [`MAX_UNKNOWN_IDS`].
+pub fn read(
+    path: &Path,
+    columns: &ColumnAliases,
+    known: &dyn Fn(&str) -> bool,
+) -> Result<IdList, IdListError> {
     let mut col: Option<usize> = None;
     let mut scanned = 0;
     let mut out = IdList::default();
@@ -46,7 +52,7 @@ pub fn read(path: &Path, known: &dyn Fn(&str) -> bool) -> Result<IdList, IdListE
             col = r
                 .cells
                 .iter()
-                .position(|c| Field::from_header(c) == Some(Field::Id));
+                .position(|c| columns.resolve(c) == Some(Field::Id));
             return Ok(col.is_some() || scanned < HEADER_SCAN_ROWS);
         };
         let id = crate::domain::text::clean_id(r.cells.get(c).map_or("", String::as_str));

@@ -156,10 +156,8 @@ impl Layout {
             })
             .collect();
         let (id, name) = (find(Field::Id), find(Field::Name));
-        // Matching by name needs the type too: many accounts share a name across platforms.
         let account_type = find(Field::Type).or(find(Field::Platform));
-        let keyed = id.is_some() || (name.is_some() && account_type.is_some());
-        if !keyed || monitoring.is_empty() {
+        if !names_account(seen) || monitoring.is_empty() {
             return None;
         }
         Some(Layout {
@@ -238,6 +236,13 @@ impl Layout {
         }
         Ok(obs)
     }
+}
+
+/// Whether a row's recognised columns say which account a row is about: an id, or a name and
+/// a type (matching by name needs the type too: many accounts share a name across platforms).
+fn names_account(seen: &[(Meaning, usize)]) -> bool {
+    let has = |f: Field| seen.iter().any(|(m, _)| *m == Meaning::Key(f));
+    has(Field::Id) || (has(Field::Name) && (has(Field::Type) || has(Field::Platform)))
 }
 
 /// A monitoring export as read: its rows, and which monitoring columns it has.
@@ -356,6 +361,49 @@ pub fn read(
         unused: headers::unused(&layout.headers, aliases),
         header_row,
     })
+}
+
+/// The header of a monitoring export, for a profile draft (`audit profile init --monitor`):
+/// the row [`read`] would take (one naming the account and an evidence column), else — an
+/// export whose evidence columns have headers no list knows, which is what the draft is for —
+/// the first row naming the account (an id, or a name and a type). Only the first rows are
+/// read. Returns the row and its cells.
+pub fn header(
+    path: &Path,
+    aliases: &ColumnAliases,
+) -> Result<(u32, Vec<String>), MonitorFileError> {
+    let file = path.display().to_string();
+    let mut search = HeaderSearch::default();
+    let mut keyed: Option<(u32, Vec<String>)> = None;
+    let mut failed: Option<MonitorFileError> = None;
+    for_each_row(path, None, None, |r: &RowRead<'_>| {
+        if r.number > HEADER_SCAN_ROWS {
+            return Ok(false);
+        }
+        let seen = match meanings(r.number, r.cells, &file, aliases) {
+            Ok(seen) => seen,
+            Err(e) => {
+                failed = Some(e);
+                return Ok(false);
+            }
+        };
+        if keyed.is_none() && names_account(&seen) {
+            keyed = Some((r.number, r.cells.to_vec()));
+        }
+        if let Err(e) = search.look(r.number, r.cells, &file, aliases) {
+            failed = Some(e);
+            return Ok(false);
+        }
+        Ok(search.found.is_none())
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    match (search.found.take(), keyed) {
+        (Some((row, layout)), _) => Ok((row, layout.headers)),
+        (None, Some(found)) => Ok(found),
+        (None, None) => Err(search.no_header(file, aliases)),
+    }
 }
 
 fn is_empty(o: &Observation) -> bool {

@@ -1,8 +1,9 @@
 //! Reading a quota file (`sample --quota FILE`): the strata columns and `n`, one row per
-//! stratum, values canonicalised as import canonicalises them.
+//! stratum, headers and values read through the campaign's profile as import reads them.
 
 use super::read::{read_all, ReadError};
-use crate::domain::registry::{normalize, Field, GroupColumn, Registry};
+use crate::domain::profile::Profile;
+use crate::domain::registry::{canonical_value, GroupColumn, Registry};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -52,25 +53,13 @@ pub enum QuotaFileError {
     },
 }
 
-/// Canonicalise a stratum value typed by a person, by column.
-fn canonical_value(col: &GroupColumn, v: &str) -> String {
-    let v = crate::domain::text::clean(v);
-    let known = |n: Option<&str>| n.map(str::to_string);
-    match col {
-        GroupColumn::Field(Field::Level) => known(normalize::level(&v)).unwrap_or(v),
-        GroupColumn::Field(Field::Type) => known(normalize::account_type(&v)).unwrap_or(v),
-        GroupColumn::Field(Field::Region) => normalize::region(&v, ""),
-        GroupColumn::Field(Field::Status) => known(normalize::status(&v)).unwrap_or(v),
-        GroupColumn::Field(Field::OwnerKind) => known(normalize::owner_kind(&v)).unwrap_or(v),
-        _ => v,
-    }
-}
-
-/// Read a quota file for the strata columns `strata` of `reg`: sample size by stratum key.
+/// Read a quota file for the strata columns `strata` of `reg`: sample size by stratum key, each
+/// value as the registry stores it under `profile` ("头条号" → 今日头条 under a scheme listing it).
 pub fn read(
     path: &Path,
     reg: &Registry,
     strata: &[String],
+    profile: &Profile,
 ) -> Result<BTreeMap<Vec<String>, u64>, QuotaFileError> {
     let file = path.display().to_string();
     let (rows, _) = read_all(path, None)?;
@@ -90,7 +79,8 @@ pub fn read(
             .ok_or_else(|| QuotaFileError::UnknownStratum(s.clone()))?;
         let label = reg.column_label(&col);
         let pos = header.iter().position(|h| {
-            reg.column(h).as_ref() == Some(&col)
+            let mapped = profile.spellings.columns.listed(h).map(GroupColumn::Field);
+            mapped.or_else(|| reg.column(h)).as_ref() == Some(&col)
                 || crate::domain::text::match_key(h) == crate::domain::text::match_key(&label)
         });
         cols.push((
@@ -111,7 +101,7 @@ pub fn read(
         let cell = |i: usize| cells.get(i).map(String::as_str).unwrap_or("");
         let key: Vec<String> = cols
             .iter()
-            .map(|(c, i)| canonical_value(c, cell(*i)))
+            .map(|(c, i)| canonical_value(profile, c, cell(*i)))
             .collect();
         let raw = crate::domain::text::clean(cell(ncol));
         let n: u64 = raw.parse().map_err(|_| QuotaFileError::BadCount {

@@ -3,9 +3,12 @@
 //! file readers and the pure `registry` core; `audit import`, the benchmarks and the fuzzer use it.
 
 use super::read::{for_each_row, CsvEncoding, ReadError};
-use crate::domain::profile::{InferError, Profile};
+use crate::domain::profile::{ExportSpellings, InferError, Profile, TypeScheme};
 use crate::domain::registry::title::{title_facts, TitleFacts};
-use crate::domain::registry::{Field, HeaderMap, Registry, RegistryBuilder, Rejects};
+use crate::domain::registry::{
+    closest_headers, Field, Finished, HeaderMap, Registry, RegistryBuilder, Rejects,
+};
+use crate::domain::vocab::Level;
 use std::path::Path;
 
 /// Why a registry file could not be read; each message names the file (and sheet).
@@ -23,7 +26,7 @@ pub enum RegistryFileError {
         what: &'static str,
     },
     /// No row among the first ones names every required column.
-    #[error("{place}: 前 {scanned} 行中找不到表头,缺少必需的列: {missing};最接近表头的第 {closest_row} 行为: {found}")]
+    #[error("{place}: 前 {scanned} 行中找不到表头,缺少必需的列: {missing};最接近表头的第 {closest_row} 行为: {found}{hints}")]
     NoHeader {
         /// The file and sheet.
         place: String,
@@ -35,6 +38,9 @@ pub enum RegistryFileError {
         closest_row: u32,
         /// That row's cells.
         found: String,
+        /// For each missing column, the headers of that row it may be and the profile line that
+        /// would map it (each on its own line), or how to write one.
+        hints: String,
     },
     /// A header and nothing under it.
     #[error("{place}: 第 {header_row} 行表头下没有账号数据")]
@@ -73,6 +79,8 @@ pub struct Imported {
     pub registry: Registry,
     /// The rows refused, with the reason.
     pub rejects: Rejects,
+    /// Identical copies of imported rows (an account exported twice), imported once.
+    pub merged: Rejects,
     /// The row the header was found in.
     pub header_row: u32,
     /// Data rows read.
@@ -90,6 +98,8 @@ pub struct Imported {
     pub format_cells: (u64, Option<(u32, usize, char)>),
     /// The header of the column the account ids came from.
     pub id_column: String,
+    /// The fields the header names, each with its header as written, in column order.
+    pub columns: Vec<(Field, String)>,
     /// The province profile the regions were resolved with.
     pub profile: Profile,
     /// How the province was found (for the summary), e.g. "--province", "标题行".
@@ -137,17 +147,18 @@ pub fn read(
     progress: &dyn Fn(u64),
 ) -> Result<Imported, RegistryFileError> {
     let file = path.display().to_string();
-    // A profile's own type scheme classifies as rows arrive; the default keeps the built-in tables.
-    let custom_types = given
+    // A profile's type scheme and spellings apply as rows arrive; without one, the built-in ones.
+    let reading = given
         .as_ref()
-        .map(|(p, _)| p.types.clone())
-        .filter(|t| *t != crate::domain::profile::TypeScheme::jiangsu_2020());
-    let own_level = given
-        .as_ref()
-        .map_or(crate::domain::vocab::Level::Province, |(p, _)| {
-            p.scope.own_level()
+        .map(|(p, _)| (p.types.clone(), p.spellings.clone(), p.scope.own_level()))
+        .unwrap_or_else(|| {
+            (
+                TypeScheme::jiangsu_2020(),
+                ExportSpellings::default(),
+                Level::Province,
+            )
         });
-    let scan = scan_rows(path, sheet, encoding, (custom_types, own_level), progress)?;
+    let scan = scan_rows(path, sheet, encoding, &reading, progress)?;
     let place = format!(
         "{file}{}",
         scan.info
@@ -165,10 +176,11 @@ pub fn read(
         return Err(RegistryFileError::Empty { place, what });
     }
     let Some(builder) = scan.builder else {
-        return Err(no_header(place, &scan.before_header));
+        return Err(no_header(place, &scan.before_header, &reading.1));
     };
     let header_row = builder.header().row;
     let id_column = id_column(builder.header());
+    let columns = named_columns(builder.header());
     let (rows_read, blank_rows) = (builder.rows_read, builder.blank_rows);
     let title_rows: Vec<Vec<String>> = scan.before_header.into_iter().map(|(_, c)| c).collect();
     let title = title_facts(&title_rows);
@@ -185,13 +197,18 @@ pub fn read(
             });
         }
     }
-    let (registry, rejects) = builder.finish(&profile);
+    let Finished {
+        registry,
+        rejects,
+        merged,
+    } = builder.finish(&profile);
     if registry.accounts.is_empty() && rejects.is_empty() {
         return Err(RegistryFileError::NoData { place, header_row });
     }
     Ok(Imported {
         registry,
         rejects,
+        merged,
         header_row,
         rows_read,
         blank_rows,
@@ -200,6 +217,7 @@ pub fn read(
         cells_beyond_limit: scan.info.cells_beyond_limit,
         format_cells: (scan.info.format_cells, scan.info.first_format),
         id_column,
+        columns,
         profile,
         province_from,
         title_as_of: title.as_of,
@@ -226,10 +244,7 @@ fn scan_rows(
     path: &Path,
     sheet: Option<&str>,
     encoding: Option<CsvEncoding>,
-    (custom_types, own_level): (
-        Option<crate::domain::profile::TypeScheme>,
-        crate::domain::vocab::Level,
-    ),
+    (types, spellings, own_level): &(TypeScheme, ExportSpellings, Level),
     progress: &dyn Fn(u64),
 ) -> Result<Scan, RegistryFileError> {
     let mut before_header: Vec<(u32, Vec<String>)> = Vec::new();
@@ -244,13 +259,13 @@ fn scan_rows(
             }
             return Ok(true);
         }
-        match HeaderMap::detect(r.number, r.cells) {
+        match HeaderMap::detect(r.number, r.cells, &spellings.columns) {
             Ok(h) => {
-                let b = RegistryBuilder::new(h).with_own_level(own_level);
-                builder = Some(match custom_types.clone() {
-                    Some(scheme) => b.with_types(scheme),
-                    None => b,
-                });
+                let b = RegistryBuilder::new(h)
+                    .with_types(types.clone())
+                    .with_spellings(spellings.clone())
+                    .with_own_level(*own_level);
+                builder = Some(b);
                 Ok(true)
             }
             Err(_) => {
@@ -267,6 +282,15 @@ fn scan_rows(
     })
 }
 
+/// The fields the header names with their headers, in column order, for the summary.
+fn named_columns(header: &HeaderMap) -> Vec<(Field, String)> {
+    let mut v: Vec<(usize, Field)> = header.fields.iter().map(|(f, i)| (*i, *f)).collect();
+    v.sort_unstable();
+    v.into_iter()
+        .map(|(i, f)| (f, header.headers.get(i).cloned().unwrap_or_default()))
+        .collect()
+}
+
 /// The header of the column the account ids come from, for the summary.
 fn id_column(header: &HeaderMap) -> String {
     header
@@ -275,28 +299,66 @@ fn id_column(header: &HeaderMap) -> String {
         .unwrap_or_default()
 }
 
-/// No row scanned is the header: name the row that came closest, what it lacks and what it has.
-fn no_header(place: String, scanned: &[(u32, Vec<String>)]) -> RegistryFileError {
+/// No row scanned is the header: name the row that came closest, what it lacks and what it has,
+/// and for each missing column the headers of that row it may be, with the profile line that
+/// would map them.
+fn no_header(
+    place: String,
+    scanned: &[(u32, Vec<String>)],
+    spellings: &ExportSpellings,
+) -> RegistryFileError {
     let best = scanned
         .iter()
-        .max_by_key(|(_, cells)| {
-            cells
-                .iter()
-                .filter(|c| Field::from_header(c).is_some())
-                .count()
+        .max_by_key(|(row, cells)| {
+            (
+                HeaderMap::fields_named(cells, &spellings.columns),
+                std::cmp::Reverse(*row),
+            )
         })
         .cloned()
         .unwrap_or_default();
-    let missing = HeaderMap::detect(best.0, &best.1).err().unwrap_or_default();
-    let missing: Vec<String> = missing
-        .iter()
-        .map(|f| format!("{}({})", f.label(), f.key()))
-        .collect();
+    let missing = HeaderMap::detect(best.0, &best.1, &spellings.columns)
+        .err()
+        .unwrap_or_default();
     let found: Vec<String> = best
         .1
         .iter()
         .map(|c| crate::domain::text::clean(c))
         .filter(|c| !c.is_empty())
+        .collect();
+    let unnamed: Vec<&String> = found
+        .iter()
+        .filter(|h| spellings.field(h).is_none())
+        .collect();
+    let mut hints = String::new();
+    for f in &missing {
+        let alike: Vec<&&String> = unnamed
+            .iter()
+            .filter(|h| closest_headers(h, &[*f]).contains(f))
+            .collect();
+        let line = match alike.first() {
+            Some(h) => format!(
+                "\n  {}: 表头“{h}”可能就是,如是请在画像文件(--profile)中写 [columns] \"{h}\" = \"{}\"",
+                f.label(),
+                f.label()
+            ),
+            None => format!(
+                "\n  {}: 如台账用别的表头,请在画像文件(--profile)中写 [columns] \"表头\" = \"{}\"",
+                f.label(),
+                f.label()
+            ),
+        };
+        hints.push_str(&line);
+    }
+    if !missing.is_empty() {
+        hints.push_str(&format!(
+            "\n  也可先运行 {} profile init 台账文件,生成列出每个表头的画像草稿",
+            crate::domain::shell::program()
+        ));
+    }
+    let missing: Vec<String> = missing
+        .iter()
+        .map(|f| format!("{}({})", f.label(), f.key()))
         .collect();
     RegistryFileError::NoHeader {
         place,
@@ -304,5 +366,6 @@ fn no_header(place: String, scanned: &[(u32, Vec<String>)]) -> RegistryFileError
         missing: missing.join("、"),
         closest_row: best.0,
         found: found.join(", "),
+        hints,
     }
 }

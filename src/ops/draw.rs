@@ -3,8 +3,9 @@
 //! committed together. `audit sample` and the demo both call [`draw`].
 
 use crate::domain::csv_text::csv_bytes;
+use crate::domain::profile::Profile;
 use crate::domain::rectify::RecheckPlan;
-use crate::domain::registry::Registry;
+use crate::domain::registry::{canonical_value, GroupColumn, Registry};
 use crate::domain::sampling::{self, AllocationSpec, Design, Drawn, SampleError, Spec};
 use crate::formats::id_list::IdListError;
 use crate::formats::quota_file::QuotaFileError;
@@ -97,6 +98,9 @@ pub struct DrawOutcome {
     pub resampled: bool,
     /// The registry the sample was drawn from (for naming accounts).
     pub registry: Registry,
+    /// Ids of the --exclude and --recheck lists not in the registry beyond the first
+    /// [`crate::formats::id_list::MAX_UNKNOWN_IDS`] of each: counted, not listed.
+    pub unknown_ids_omitted: usize,
 }
 
 /// Why no sample was drawn. Nothing is written then.
@@ -149,23 +153,28 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         let path = camp.path(crate::store::SAMPLE).display().to_string();
         return Err(DrawError::AlreadySampled(path));
     }
+    let profile = camp.profile()?;
+    let columns = &profile.spellings.columns;
     let known: std::collections::HashSet<&str> =
         reg.accounts.iter().map(|a| a.id.as_str()).collect();
     let in_registry = |id: &str| known.contains(id);
+    let mut unknown_ids_omitted = 0;
+    let mut list = |p: &std::path::Path| -> Result<Vec<String>, DrawError> {
+        let read = crate::formats::id_list::read(p, columns, &in_registry)?;
+        unknown_ids_omitted += read.unknown_omitted;
+        Ok(read.ids)
+    };
     let exclude = match &req.exclude {
-        Some(p) => crate::formats::id_list::read(p, &in_registry)?.ids,
+        Some(p) => list(p)?,
         None => Vec::new(),
     };
     let (recheck, recheck_plan, recheck_stale) = match &req.recheck {
         Some(p) if p.is_dir() => recheck_from_campaign(camp, p, &reg)?,
-        Some(p) => (
-            crate::formats::id_list::read(p, &in_registry)?.ids,
-            None,
-            None,
-        ),
+        Some(p) => (list(p)?, None, None),
         None => (Vec::new(), None, None),
     };
     drop(known);
+    let req = &through_profile(req, &reg, &profile);
     let (seed, seed_source) = match req.seed {
         Some(s) => (s, SeedSource::Given),
         None => {
@@ -176,10 +185,9 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
             )
         }
     };
-    let profile = camp.profile()?;
     let spec = Spec {
         strata: req.strata.clone(),
-        allocation: allocation_spec(camp, req, &reg)?,
+        allocation: allocation_spec(camp, req, &reg, &profile)?,
         size: req.size,
         rate: req.rate,
         min_per_stratum: req.min_per_stratum,
@@ -189,6 +197,7 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         exclude,
         seed,
         region_order: profile.prefecture_order(),
+        type_order: profile.types.order().to_vec(),
         group_order: crate::domain::groups::ReportingGroups::new(&profile, reg.accounts.iter())
             .key_order(),
     };
@@ -203,12 +212,41 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         written: None,
         resampled: false,
         registry: reg,
+        unknown_ids_omitted,
     };
     if !req.dry_run {
         outcome.resampled = camp.manifest.sheets.is_some();
         outcome.written = Some(commit(camp, req, &spec, &outcome)?);
     }
     Ok(outcome)
+}
+
+/// The request with what the user typed read through the campaign's profile: a `--strata`
+/// name that is one of the export's own headers (`[columns]`) becomes its field's key, and a
+/// `--take-all` value its canonical value (`level=市(州)级` → `level=市级`). The design records
+/// these, so `verify` redraws without the profile.
+fn through_profile(req: &DrawRequest, reg: &Registry, profile: &Profile) -> DrawRequest {
+    let strata = req
+        .strata
+        .iter()
+        .map(
+            |s| match (reg.column(s), profile.spellings.columns.listed(s)) {
+                (None, Some(f)) => f.key().to_string(),
+                _ => s.clone(),
+            },
+        )
+        .collect();
+    let canon = |c: &GroupColumn, v: &str| canonical_value(profile, c, v);
+    let take_all = req
+        .take_all
+        .iter()
+        .map(|t| sampling::TakeAll::canonical(t, reg, &canon))
+        .collect();
+    DrawRequest {
+        strata,
+        take_all,
+        ..req.clone()
+    }
 }
 
 /// The sampler on the registry; a selection that selects nothing is usually the user's slip
@@ -237,13 +275,17 @@ fn allocation_spec(
     camp: &Campaign,
     req: &DrawRequest,
     reg: &Registry,
+    profile: &Profile,
 ) -> Result<AllocationSpec, DrawError> {
     Ok(match &req.allocation {
         Allocation::Proportional => AllocationSpec::Proportional,
         Allocation::Equal => AllocationSpec::Equal,
-        Allocation::Quota(q) => {
-            AllocationSpec::Quota(crate::formats::quota_file::read(q, reg, &req.strata)?)
-        }
+        Allocation::Quota(q) => AllocationSpec::Quota(crate::formats::quota_file::read(
+            q,
+            reg,
+            &req.strata,
+            profile,
+        )?),
         Allocation::Neyman(prev) => {
             let results = previous_results(camp, prev)?;
             sampling::neyman_from(reg, &req.strata, &results).map_err(|error| {
@@ -361,6 +403,7 @@ fn commit(
         certainty: drawn.certainty,
         drawn_at: crate::store::now(),
         strata: drawn.strata.clone(),
+        type_order: spec.type_order.clone(),
         ..Default::default()
     };
     design.recheck_ids_file = match &outcome.recheck_plan {

@@ -8,6 +8,7 @@ pub mod demo_folder;
 pub mod draw;
 pub mod import;
 pub mod issue;
+pub mod profile_init;
 pub mod rectify_collect;
 pub mod rectify_issue;
 pub mod rectify_status;

@@ -55,6 +55,14 @@ pub fn report_data(camp: &Campaign) -> Result<(CampaignData, usize), StoreError>
         catalog,
         outcomes,
         simulated: camp.manifest.simulated,
+        not_counted: camp
+            .manifest
+            .registry
+            .as_ref()
+            .map(|r| {
+                registry::NotCounted::new(&r.rejected_by_reason, r.rejected, r.duplicates_merged)
+            })
+            .unwrap_or_default(),
     };
     Ok((data, merged.conflicts.len()))
 }

@@ -1,6 +1,7 @@
 //! Re-deriving the sample from the registry and the recorded design (`audit verify`).
 
 use crate::domain::sampling::{self, AllocationSpec, Spec};
+use crate::store::evidence::InboxCheck;
 use crate::store::{Campaign, StoreError};
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,6 +36,23 @@ pub fn verify(camp: &Campaign) -> Result<Verification, StoreError> {
         )));
     }
     verify_design(camp, design, &camp.registry()?)
+}
+
+/// The sample re-derived ([`verify`]) and the kept copies checked ([`Campaign::check_inbox`]):
+/// what `audit verify` reports.
+pub struct FullCheck {
+    /// The sample against the registry and the design.
+    pub sample: Verification,
+    /// The returned copies kept in inbox/ and rectify/inbox/.
+    pub inbox: InboxCheck,
+}
+
+/// Verify the sample and the kept copies.
+pub fn verify_campaign(camp: &Campaign) -> Result<FullCheck, StoreError> {
+    Ok(FullCheck {
+        sample: verify(camp)?,
+        inbox: camp.check_inbox()?,
+    })
 }
 
 /// [`verify`] with the registry already read (the report has it): a 1M-row registry is never
@@ -136,6 +154,7 @@ fn recorded_spec(
         exclude: ids(&design.exclude_ids_file)?,
         seed: design.seed,
         region_order: profile.prefecture_order(),
+        type_order: design.type_order.clone(),
         group_order: crate::domain::groups::ReportingGroups::new(&profile, reg.accounts.iter())
             .key_order(),
     })

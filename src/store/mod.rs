@@ -7,6 +7,7 @@
 //! files read back live here ([`records`]).
 
 pub mod day;
+pub mod evidence;
 pub mod in_use;
 pub mod lock;
 pub mod output;
@@ -280,6 +281,13 @@ pub struct RegistryEntry {
     pub imported: u64,
     /// Rows rejected.
     pub rejected: u64,
+    /// Rows rejected by reason (the reason's label → rows), as listed in rejects.csv.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub rejected_by_reason: std::collections::BTreeMap<String, u64>,
+    /// Identical copies of imported rows (an account exported twice), imported once and listed
+    /// in rejects.csv.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub duplicates_merged: u64,
     /// Blank rows skipped.
     pub blank_rows: u64,
     /// Accounts with status 正常.
@@ -299,6 +307,12 @@ pub struct RegistryEntry {
     pub as_of_from: Option<String>,
     /// The previous campaign compared with, if any.
     pub previous: Option<String>,
+}
+
+/// For `skip_serializing_if`: a zero count is not written, so a manifest without one reads the
+/// same.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The current generation of workbooks.

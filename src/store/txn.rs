@@ -31,18 +31,23 @@ pub const FAULT_EXIT: i32 = 86;
 
 static STEPS: AtomicU64 = AtomicU64::new(0);
 
-/// One durable step done; with `AUDIT_FAULT_AFTER=k`, the k-th step ends the process.
-pub fn fault_point() {
+/// One durable step done. With `AUDIT_FAULT_AFTER=k` the k-th step ends the process (a kill);
+/// with `AUDIT_FAULT_FAIL_AFTER=k` the k-th step fails as a full disk would, so the tests can
+/// see what an I/O error at each step leaves behind.
+pub fn fault_point() -> std::io::Result<()> {
     let n = STEPS.fetch_add(1, Ordering::SeqCst) + 1;
-    if let Some(k) = std::env::var("AUDIT_FAULT_AFTER")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        if n == k {
-            eprintln!("audit: 故障注入: 第 {k} 步后中止");
-            std::process::exit(FAULT_EXIT);
-        }
+    let at = |var: &str| std::env::var(var).ok().and_then(|v| v.parse::<u64>().ok()) == Some(n);
+    if at("AUDIT_FAULT_AFTER") {
+        eprintln!("audit: 故障注入: 第 {n} 步后中止");
+        std::process::exit(FAULT_EXIT);
     }
+    if at("AUDIT_FAULT_FAIL_AFTER") {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::StorageFull,
+            format!("磁盘空间不足(故障注入: 第 {n} 步)"),
+        ));
+    }
+    Ok(())
 }
 
 /// One move of a commit, in the order they are carried out.
@@ -76,6 +81,8 @@ impl Drop for Txn {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(self.dir.join(STAGING_DIR));
+            // A journal half written (a full disk) is no commit; leave nothing of it.
+            let _ = std::fs::remove_file(self.dir.join(JOURNAL_TMP));
         }
     }
 }
@@ -129,7 +136,7 @@ impl Txn {
         };
         write().map_err(|e| StoreError::io(&path, e))?;
         self.record(Step::Put(rel.to_string()));
-        fault_point();
+        fault_point().map_err(|e| StoreError::io(&path, e))?;
         Ok(())
     }
 
@@ -141,7 +148,7 @@ impl Txn {
         let path = self.staged_path(rel);
         let digest = write_hashed(&path, fill).map_err(|e| StoreError::io(&path, e))?;
         self.record(Step::Put(rel.to_string()));
-        fault_point();
+        fault_point().map_err(|e| StoreError::io(&path, e))?;
         Ok(digest)
     }
 
@@ -155,7 +162,7 @@ impl Txn {
         std::fs::create_dir_all(&path).map_err(|e| StoreError::io(&path, e))?;
         fill(&path)?;
         self.record(Step::PutDir(rel.to_string()));
-        fault_point();
+        fault_point().map_err(|e| StoreError::io(&path, e))?;
         Ok(())
     }
 
@@ -187,19 +194,24 @@ impl Txn {
         let text = toml::to_string(&journal).map_err(|e| StoreError::Internal(e.to_string()))?;
         let tmp = self.dir.join(JOURNAL_TMP);
         write_hashed(&tmp, |w| w.write_all(text.as_bytes()))
+            .and_then(|_| fault_point())
             .map_err(|e| StoreError::io(&tmp, e))?;
-        fault_point();
         let path = self.dir.join(JOURNAL);
         std::fs::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
         self.committed = true;
-        fault_point();
-        match roll_forward(&self.dir, &journal) {
-            Err(e @ StoreError::FinishLater { .. }) => {
-                eprintln!("注意: {e}");
-                Ok(())
-            }
-            other => other,
+        // Past the commit point the change is made whatever happens next: an error now (a full
+        // disk, a file opened in the moment) leaves the journal, which the next command finishes.
+        let finished = fault_point()
+            .map_err(|e| StoreError::io(&path, e))
+            .and_then(|()| roll_forward(&self.dir, &journal));
+        match finished {
+            Ok(()) => {}
+            Err(e @ StoreError::FinishLater { .. }) => eprintln!("注意: {e}"),
+            Err(e) => eprintln!(
+                "注意: 更改已经保存,但收尾时出错({e});问题解决后再运行任一 audit 命令(例如 status)即可自动完成"
+            ),
         }
+        Ok(())
     }
 }
 
@@ -266,7 +278,7 @@ fn roll_forward_steps(dir: &Path, journal: &Journal) -> Result<(), StoreError> {
                                 .map_err(|e| StoreError::io(&aside, e))?;
                         }
                         std::fs::rename(&to, &aside).map_err(|e| StoreError::io(&to, e))?;
-                        fault_point();
+                        fault_point().map_err(|e| StoreError::io(&to, e))?;
                     }
                     move_into_place(&from, &to)?;
                 }
@@ -275,14 +287,14 @@ fn roll_forward_steps(dir: &Path, journal: &Journal) -> Result<(), StoreError> {
                 let p = join_rel(dir, rel);
                 if p.is_file() {
                     std::fs::remove_file(&p).map_err(|e| StoreError::io(&p, e))?;
-                    fault_point();
+                    fault_point().map_err(|e| StoreError::io(&p, e))?;
                 }
             }
         }
     }
     let path = dir.join(JOURNAL);
     std::fs::remove_file(&path).map_err(|e| StoreError::io(&path, e))?;
-    fault_point();
+    fault_point().map_err(|e| StoreError::io(&path, e))?;
     clean(dir)
 }
 
@@ -294,7 +306,7 @@ fn move_into_place(from: &Path, to: &Path) -> Result<(), StoreError> {
         std::fs::create_dir_all(p).map_err(|e| StoreError::io(p, e))?;
     }
     super::rename_replacing(from, to)?;
-    fault_point();
+    fault_point().map_err(|e| StoreError::io(to, e))?;
     Ok(())
 }
 

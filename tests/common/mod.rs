@@ -2,6 +2,7 @@
 //! tests/workdir.rs).
 #![allow(dead_code)]
 
+pub mod sichuan;
 pub mod xlsx_edit;
 
 use std::path::{Path, PathBuf};
@@ -282,6 +283,24 @@ pub fn ids_of(w: &Workdir, sheet: &str) -> Vec<String> {
         .collect()
 }
 
+/// Jiangsu's 13 prefecture-level cities in the province's own order, as the tests expect them
+/// (written out here, not taken from the crate, so a change of order there is seen).
+pub const JIANGSU_CITIES: [&str; 13] = [
+    "南京",
+    "无锡",
+    "徐州",
+    "常州",
+    "苏州",
+    "南通",
+    "连云港",
+    "淮安",
+    "盐城",
+    "扬州",
+    "镇江",
+    "泰州",
+    "宿迁",
+];
+
 /// Copy a folder tree.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -356,6 +375,80 @@ pub fn fault_sweep(
             String::from_utf8_lossy(&again.stderr)
         );
         check(&dir);
+    }
+    panic!("{args:?} never completed");
+}
+
+/// Every file under `dir` with its bytes (relative paths), the lock files aside.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else if !name.starts_with(".audit.lock") {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().to_string();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Run `args` (`{C}` stands for the campaign) with an I/O error — a full disk — at every
+/// possible step (`AUDIT_FAULT_FAIL_AFTER=k`), from a fresh copy of `base` each time. Before the
+/// commit point the command fails naming the disk and leaves the campaign exactly as it was
+/// (no half-written journal); after it the change stands: exit 0, a note saying so, and the
+/// next command finishes it (`check` then holds). Returns the number of steps failed.
+pub fn full_disk_sweep(w: &Workdir, base: &str, args: &[&str], check: &dyn Fn(&Path)) -> u64 {
+    let before = tree(&w.path(base));
+    for k in 1..200u64 {
+        let dir = w.path(&format!("disk{k}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(&w.path(base), &dir);
+        let out = w
+            .command()
+            .args(
+                args.iter()
+                    .map(|a| a.replace("{C}", &dir.display().to_string())),
+            )
+            .env("AUDIT_FAULT_FAIL_AFTER", k.to_string())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        if !stderr.contains("故障注入") {
+            assert!(out.status.success(), "{args:?} k={k}: {stderr}");
+            return k - 1;
+        }
+        if out.status.success() {
+            assert!(stderr.contains("更改已经保存"), "{args:?} k={k}: {stderr}");
+            let st = w
+                .command()
+                .args(["status", "--campaign"])
+                .arg(&dir)
+                .output()
+                .unwrap();
+            assert!(st.status.success(), "{args:?} k={k}: status after");
+            check(&dir);
+        } else {
+            assert!(stderr.contains("磁盘空间不足"), "{args:?} k={k}: {stderr}");
+            assert!(
+                tree(&dir) == before,
+                "{args:?} k={k}: a failed command changed the campaign"
+            );
+        }
+        for left in [
+            ".audit-staging",
+            ".audit-journal",
+            ".audit-journal.tmp",
+            ".audit-trash",
+        ] {
+            assert!(!dir.join(left).exists(), "{args:?} k={k}: {left} left");
+        }
     }
     panic!("{args:?} never completed");
 }

@@ -506,9 +506,7 @@ mod tests {
         assert!((prov - 375.0 / 6030.0).abs() < 0.015, "{prov}");
         let wechat = a
             .iter()
-            .filter(|x| {
-                crate::domain::registry::normalize::account_type(&x.type_raw) == Some("微信")
-            })
+            .filter(|x| crate::domain::profile::platform(&x.type_raw) == Some("微信"))
             .count() as f64
             / 6030.0;
         assert!((wechat - 3886.0 / 6030.0).abs() < 0.03, "{wechat}");

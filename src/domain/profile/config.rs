@@ -14,6 +14,14 @@
 //! "微信公众号" = "微信"
 //! [regions.aliases]               # local names the division data lacks -> prefecture
 //! "经开区" = "贵阳"
+//! [columns]                       # the export's header -> the header the README documents
+//! "行政归属" = "层级"
+//! [levels.aliases]                # the export's spellings -> 省级/市级/县级
+//! "地市本级" = "市级"
+//! [statuses.aliases]              # -> 正常/停更/关停/注销
+//! "已停更" = "停更"
+//! [owner_kinds.aliases]           # -> 政府/部门/其他单位
+//! "代表政府" = "政府"
 //! [issuer]                        # the notice's 主送, 署名, 版头 and 版记 (all optional)
 //! name = "贵州省人民政府办公厅"     # 发文机关署名
 //! to = "各市(州)人民政府,省政府各部门"
@@ -41,7 +49,8 @@
 //!
 //! Only `province` is required; a missing key takes the value of [`Profile::builtin`]. A
 //! `[types]` table replaces the built-in scheme whole (its `order` is then required and must
-//! contain "其他").
+//! contain "其他"). The alias tables add to the built-in spellings. A value still "?" (as
+//! `audit profile init` leaves what it could not tell) is refused with its line.
 
 use std::collections::BTreeMap;
 
@@ -53,9 +62,11 @@ use super::divisions::{province, Province};
 use super::rate::{RateStyle, Rounding};
 use super::resolve::{Region, RegionAliases, RegionError};
 use super::scope::{Scope, ScopeError};
+use super::spellings::ExportSpellings;
 use super::types::TypeScheme;
 use super::words::AnnexName;
 use super::zones::Zone;
+use crate::domain::vocab::{AliasError, Aliases, ColumnAliases, Field, Term};
 
 /// Why a profile was refused; each message names the key to fix.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -143,6 +154,41 @@ pub enum ProfileError {
     /// A `[regions.aliases]` key is blank.
     #[error("[regions.aliases] 中有空的地区名")]
     EmptyRegionAlias,
+    /// A `[columns]` entry names no field.
+    #[error("[columns] “{header}”指向“{target}”,但它不是已知的列;可写: {allowed}")]
+    ColumnTarget {
+        /// The export's header.
+        header: String,
+        /// What it points at.
+        target: String,
+        /// The fields' labels, joined.
+        allowed: String,
+    },
+    /// A `[levels.aliases]`, `[statuses.aliases]` or `[owner_kinds.aliases]` entry points at no
+    /// canonical value.
+    #[error("[{table}.aliases] “{alias}”指向“{target}”,应为 {allowed} 之一")]
+    AliasTarget {
+        /// The table: levels, statuses or owner_kinds.
+        table: &'static str,
+        /// The export's spelling.
+        alias: String,
+        /// What it points at.
+        target: String,
+        /// The canonical labels, joined with "/".
+        allowed: String,
+    },
+    /// A value still "?": a line `audit profile init` left for the user to fill.
+    #[error("画像配置第 {line} 行: {} “{key}”还没有填写(仍是 \"?\"):请改为 {allowed},或删去这一行", table.as_deref().map(|t| format!("[{t}]")).unwrap_or_default())]
+    Unfilled {
+        /// 1-based line.
+        line: usize,
+        /// The table the line is in (None at the top level).
+        table: Option<String>,
+        /// The key.
+        key: String,
+        /// What may be written there.
+        allowed: String,
+    },
     /// A `[regions.aliases]` key is already a division of the province: an alias may name what
     /// the data lacks, never move a real place to another prefecture.
     #[error("[regions.aliases] “{alias}”已是{province}的地区(属于{actual}),不能再指向其他地区")]
@@ -244,6 +290,9 @@ pub struct Profile {
     pub types: TypeScheme,
     /// Local names the division data lacks, mapped to prefectures of `province`.
     pub region_aliases: RegionAliases,
+    /// The export's own headers, levels, statuses and owner kinds (on top of the built-in
+    /// spellings).
+    pub spellings: ExportSpellings,
     /// The part of the province the campaign covers (`scope`; the whole province by default).
     pub scope: Scope,
     /// The label of the scope's own departments' group, when the profile sets one (see
@@ -301,7 +350,11 @@ struct RawProfile {
     rate_trailing_zeros: Option<bool>,
     rate_mark_below: Option<i64>,
     types: Option<RawTypes>,
-    regions: Option<RawRegions>,
+    regions: Option<RawAliasTable>,
+    columns: Option<BTreeMap<String, String>>,
+    levels: Option<RawAliasTable>,
+    statuses: Option<RawAliasTable>,
+    owner_kinds: Option<RawAliasTable>,
     scope: Option<String>,
     top_group_label: Option<String>,
     division_label: Option<String>,
@@ -337,9 +390,10 @@ struct RawTypes {
     aliases: BTreeMap<String, String>,
 }
 
+/// A table whose only key is `aliases` (`[regions.aliases]`, `[levels.aliases]` …).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRegions {
+struct RawAliasTable {
     #[serde(default)]
     aliases: BTreeMap<String, String>,
 }
@@ -348,6 +402,7 @@ impl Profile {
     /// Read a profile from TOML text (see the module docs for the keys). Unknown keys are
     /// refused, so a misspelt key is never silently ignored.
     pub fn parse(text: &str) -> Result<Profile, ProfileError> {
+        refuse_unfilled(text)?;
         let raw: RawProfile = toml::from_str(text).map_err(|e| syntax_error(&e, text))?;
         let province = province(&raw.province).ok_or_else(|| ProfileError::UnknownProvince {
             name: raw.province.clone(),
@@ -367,6 +422,7 @@ impl Profile {
         if let Some(regions) = raw.regions {
             profile.region_aliases = profile.region_aliases_from(regions.aliases)?;
         }
+        profile.spellings = spellings(raw.columns, raw.levels, raw.statuses, raw.owner_kinds)?;
         profile.apply_scope(RawScope {
             scope: raw.scope,
             top_group_label: raw.top_group_label,
@@ -528,6 +584,7 @@ impl Profile {
             rates: RateStyle::default(),
             types: TypeScheme::jiangsu_2020(),
             region_aliases: RegionAliases::new(),
+            spellings: ExportSpellings::default(),
             scope: Scope::Province,
             top_group_label: None,
             division_label: None,
@@ -565,6 +622,106 @@ impl Profile {
     /// nothing was counted): see [`RateStyle::percent`].
     pub fn share(&self, num: u64, den: u64) -> String {
         self.rates.percent(num, den)
+    }
+}
+
+/// The export spellings of a profile's `[columns]` and alias tables. Each table is first an
+/// [`AliasTable`] (blank and conflicting spellings refused as in every alias section), then its
+/// targets are checked against the fields or values they must name.
+fn spellings(
+    columns: Option<BTreeMap<String, String>>,
+    levels: Option<RawAliasTable>,
+    statuses: Option<RawAliasTable>,
+    owner_kinds: Option<RawAliasTable>,
+) -> Result<ExportSpellings, ProfileError> {
+    let table = AliasTable::new("[columns]", columns.unwrap_or_default())?;
+    let columns = ColumnAliases::new(table.iter()).map_err(|e| match e {
+        AliasError::Target { alias, target } => ProfileError::ColumnTarget {
+            header: alias,
+            target,
+            allowed: Field::ALL.map(|f| f.label()).join("、"),
+        },
+        e => alias_error("[columns]", e),
+    })?;
+    Ok(ExportSpellings {
+        columns,
+        levels: aliases(levels)?,
+        statuses: aliases(statuses)?,
+        owner_kinds: aliases(owner_kinds)?,
+    })
+}
+
+/// One `[TABLE.aliases]` of a closed vocabulary, its targets checked.
+fn aliases<T: Term>(table: Option<RawAliasTable>) -> Result<Aliases<T>, ProfileError> {
+    let table = AliasTable::new(T::SECTION, table.map(|t| t.aliases).unwrap_or_default())?;
+    Aliases::new(table.iter()).map_err(|e| match e {
+        AliasError::Target { alias, target } => ProfileError::AliasTarget {
+            table: T::TABLE,
+            alias,
+            target,
+            allowed: T::labels(),
+        },
+        e => alias_error(T::SECTION, e),
+    })
+}
+
+/// A blank or conflicting spelling the vocabulary's own folding finds (it also ignores
+/// punctuation: "县(市)" and "县市" are one spelling).
+fn alias_error(section: &'static str, e: AliasError) -> ProfileError {
+    match e {
+        AliasError::Conflict {
+            first,
+            second,
+            targets,
+        } => ProfileError::AliasConflict {
+            section,
+            first,
+            second,
+            targets,
+        },
+        _ => ProfileError::EmptyAlias { section },
+    }
+}
+
+/// Refuse a value left as "?" (what `audit profile init` writes where it could not tell),
+/// naming its line and what may be written there.
+fn refuse_unfilled(text: &str) -> Result<(), ProfileError> {
+    let mut table: Option<String> = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
+            table = Some(name.trim().to_string());
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        if line.starts_with('#') || !value.trim_start().starts_with("\"?\"") {
+            continue;
+        }
+        return Err(ProfileError::Unfilled {
+            line: i + 1,
+            key: key.trim().trim_matches('"').to_string(),
+            allowed: unfilled_choices(table.as_deref()),
+            table,
+        });
+    }
+    Ok(())
+}
+
+/// What may replace a "?" in a table, for the message.
+fn unfilled_choices(table: Option<&str>) -> String {
+    match table {
+        None => "省份名(如 四川)".into(),
+        Some("columns") => format!("所对应的列({})", Field::ALL.map(|f| f.label()).join("、")),
+        Some("levels.aliases") => format!("{} 之一", crate::domain::vocab::Level::labels()),
+        Some("statuses.aliases") => format!("{} 之一", crate::domain::vocab::Status::labels()),
+        Some("owner_kinds.aliases") => {
+            format!("{} 之一", crate::domain::vocab::OwnerKind::labels())
+        }
+        Some("types.aliases") => "[types] order 中的一个类型".into(),
+        Some("regions.aliases") => "本省的一个地级单位(如 成都)".into(),
+        Some(_) => "应有的值".into(),
     }
 }
 
@@ -857,6 +1014,49 @@ order = ["微信", "微博", "抖音", "今日头条", "其他"]
             err.to_string(),
             "[regions.aliases] “经开区”指向“南京”,但它不是贵州省的市(州)"
         );
+    }
+
+    /// An office's own headers and spellings, as data; a target that is no field or value and
+    /// a value left as "?" are refused by name and line.
+    #[test]
+    fn export_spellings_are_data() {
+        use crate::domain::vocab::{Field, Level, OwnerKind, Status};
+        let p = Profile::parse(
+            "province = \"四川\"\n[columns]\n\"行政归属\" = \"层级\"\n\"网站编号\" = \"id\"\n\
+             [levels.aliases]\n\"地市本级\" = \"市级\"\n[statuses.aliases]\n\"已停运\" = \"关停\"\n\
+             [owner_kinds.aliases]\n\"本级政府\" = \"政府\"\n",
+        )
+        .unwrap();
+        let sp = &p.spellings;
+        assert_eq!(sp.field("行政归属"), Some(Field::Level));
+        assert_eq!(sp.field("网站编号"), Some(Field::Id));
+        assert_eq!(sp.field("行政级别"), Some(Field::Level));
+        assert_eq!(sp.level("地市本级"), Some(Level::City));
+        assert_eq!(sp.level("区县级"), Some(Level::County));
+        assert_eq!(sp.status("已停运"), Some(Status::Closed));
+        assert_eq!(sp.owner_kind("本级政府"), Some(OwnerKind::Government));
+        let with = |extra: &str| Profile::parse(&format!("province = \"四川\"\n{extra}\n"));
+        let err = with("[levels.aliases]\n\"地市本级\" = \"市\"").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "[levels.aliases] “地市本级”指向“市”,应为 省级/市级/县级 之一"
+        );
+        let err = with("[columns]\n\"行政归属\" = \"级别名\"").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("[columns] “行政归属”指向“级别名”,但它不是已知的列"),
+            "{err}"
+        );
+        let err = with("[statuses.aliases]\n\"\" = \"正常\"").unwrap_err();
+        assert_eq!(err.to_string(), "[statuses.aliases] 中有空的写法或目标名");
+        let err = with("[levels]\naliases = { \"x\" = \"市级\" }\n[owner_kinds.aliases]\n\"代表\" = \"?\"  # ? 12 行")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "画像配置第 5 行: [owner_kinds.aliases] “代表”还没有填写(仍是 \"?\"):请改为 政府/部门/其他单位 之一,或删去这一行"
+        );
+        let err = Profile::parse("province = \"?\"\n").unwrap_err();
+        assert!(err.to_string().contains("“province”还没有填写"), "{err}");
     }
 
     const WUXI: &str = r#"

@@ -3,8 +3,8 @@
 //! that 2023 no longer has, see data/divisions/README.md), the
 //! resolution of a registry row's 所属地区 to the prefecture it is counted under, and the
 //! per-province settings of a campaign (group label, rate decimals, account types, local region
-//! names) read from a small TOML file, and a campaign's scope (the province, one city or one
-//! county) with the words its notice speaks in.
+//! names, the export's own headers and spellings) read from a small TOML file, and a campaign's
+//! scope (the province, one city or one county) with the words its notice speaks in.
 //!
 //! Everything here is pure: the division data is compiled in and parsed at first use.
 //!
@@ -27,11 +27,10 @@ mod names;
 mod rate;
 mod resolve;
 mod scope;
+mod spellings;
 mod types;
 mod words;
 mod zones;
-
-pub use types::PLATFORM_WORDS;
 
 pub use aliases::AliasTable;
 pub use config::{default_prefecture_label, Issuer, Profile, ProfileError};
@@ -40,6 +39,7 @@ pub(crate) use names::{edit_distance, shared_chars};
 pub use rate::{RateStyle, Rounding, Shown, SMALL_BASE_MARK};
 pub use resolve::{infer_province, InferError, Region, RegionAliases, RegionError};
 pub use scope::{county_label, town_in, unit_kind, Children, Scope, ScopeError, ScopeUnit};
-pub use types::{TypeScheme, OTHER};
+pub use spellings::ExportSpellings;
+pub use types::{platform, TypeScheme, OTHER};
 pub use words::{AnnexName, MakeupPart, ScopeWords};
 pub use zones::Zone;

@@ -138,15 +138,8 @@ pub(crate) fn usable_stem(stem: &str) -> bool {
     stem.chars().count() >= 2
 }
 
-/// Levenshtein distance over characters (one definition, in [`crate::domain::text`]).
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    crate::domain::text::edit_distance(a, b)
-}
-
-/// How many characters of `a` occur in `b` (a tie-breaker for the closest names).
-pub(crate) fn shared_chars(a: &str, b: &str) -> usize {
-    a.chars().filter(|c| b.contains(*c)).count()
-}
+/// The name similarity measures, shared with the closest-name hints of headers and spellings.
+pub(crate) use crate::domain::text::{edit_distance, shared_chars};
 
 #[cfg(test)]
 mod tests {

@@ -1,115 +1,23 @@
 //! The account registry (备案台账): header matching, normalisation, validation, make-up and diff.
 //! Pure: rows come in as text, accounts and rejects go out.
 
+mod builder;
+mod header;
 pub mod normalize;
 pub mod place;
+mod rejects;
 pub mod title;
 
-use crate::domain::text::{clean, clean_id, match_key};
-pub use crate::domain::vocab::{Level, OwnerGroup, OwnerKind, Status};
-use std::collections::{BTreeMap, HashMap, HashSet};
+pub use builder::{Finished, RegistryBuilder};
+pub use header::{closest_headers, HeaderMap};
+pub use rejects::{
+    closest_terms, closest_values, group_rejects, RejectGroup, Rejects, UnknownValue,
+    MAX_COUNTED_VALUES, MAX_KEPT_REJECTS,
+};
 
-/// A canonical field of the registry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
-    /// 账号ID: the registry's identifier of the account, unique after import.
-    Id,
-    /// 名称: the account's name on its platform.
-    Name,
-    /// 类型: the platform type, normalised to 微信/微博/移动客户端/其他 (or the profile's scheme).
-    Type,
-    /// 开设主体: the unit that opened and runs the account.
-    Owner,
-    /// 层级: 省级/市级/县级.
-    Level,
-    /// 地区: 省本级 or the prefecture-level city the account belongs to.
-    Region,
-    /// 主体类别: 政府/部门/其他单位; optional, a missing column means 部门.
-    OwnerKind,
-    /// 状态: 正常/停更/关停/注销; optional, a missing column means 正常.
-    Status,
-    /// 平台: the concrete platform when the type alone does not name it (e.g. 抖音 under 其他).
-    Platform,
-}
-
-impl Field {
-    /// Every field, in the column order of the canonical CSV.
-    pub const ALL: [Field; 9] = [
-        Field::Id,
-        Field::Name,
-        Field::Type,
-        Field::Owner,
-        Field::Level,
-        Field::Region,
-        Field::OwnerKind,
-        Field::Status,
-        Field::Platform,
-    ];
-
-    /// The English key used on the command line (`--strata level,type`, `--take-all owner_kind=政府`).
-    pub fn key(self) -> &'static str {
-        match self {
-            Field::Id => "id",
-            Field::Name => "name",
-            Field::Type => "type",
-            Field::Owner => "owner",
-            Field::Level => "level",
-            Field::Region => "region",
-            Field::OwnerKind => "owner_kind",
-            Field::Status => "status",
-            Field::Platform => "platform",
-        }
-    }
-
-    /// The Chinese header we write.
-    pub fn label(self) -> &'static str {
-        match self {
-            Field::Id => "账号ID",
-            Field::Name => "名称",
-            Field::Type => "类型",
-            Field::Owner => "开设主体",
-            Field::Level => "层级",
-            Field::Region => "地区",
-            Field::OwnerKind => "主体类别",
-            Field::Status => "状态",
-            Field::Platform => "平台",
-        }
-    }
-
-    /// The headers accepted for the field (compared by `text::match_key`), its label first.
-    pub fn aliases(self) -> &'static [&'static str] {
-        match self {
-            Field::Id => &["账号ID", "备案编号", "编号", "账号编号", "id"],
-            Field::Name => &["名称", "账号名称", "政务新媒体名称", "name"],
-            Field::Type => &["类型", "平台类型", "账号类型", "type"],
-            Field::Owner => &["开设主体", "主办单位", "owner"],
-            Field::Level => &["层级", "行政层级", "level"],
-            Field::Region => &["地区", "所属地区", "设区市", "region"],
-            Field::OwnerKind => &["主体类别", "owner_kind", "ownerkind"],
-            Field::Status => &["状态", "运行状态", "status"],
-            Field::Platform => &["平台", "platform"],
-        }
-    }
-
-    /// Whether an import header must name this field; 主体类别, 状态 and 平台 may be absent.
-    pub fn required(self) -> bool {
-        matches!(
-            self,
-            Field::Id | Field::Name | Field::Type | Field::Owner | Field::Level | Field::Region
-        )
-    }
-
-    /// Which field a header names, if any.
-    pub fn from_header(h: &str) -> Option<Field> {
-        let k = match_key(h);
-        if k.is_empty() {
-            return None;
-        }
-        Field::ALL
-            .into_iter()
-            .find(|f| f.aliases().iter().any(|a| match_key(a) == k))
-    }
-}
+use crate::domain::text::{clean, match_key};
+pub use crate::domain::vocab::{Field, Level, OwnerGroup, OwnerKind, Status};
+use std::collections::{BTreeMap, HashMap};
 
 /// What the filer wrote for the fields the tool normalises: kept for re-classifying types under
 /// another scheme, for placing regions, for rejects and in registry.csv (the 原文 columns).
@@ -417,6 +325,34 @@ impl Registry {
     }
 }
 
+/// A value of a registry column as a person typed it in a file or option (a quota file's
+/// stratum, an assignment file's 地区, a `--take-all` value), as the registry stores it under
+/// the campaign's profile: a level, status or owner kind by its spellings ("市(州)级" → 市级), a
+/// type by the profile's scheme ("头条号" → 今日头条), a region by the province's divisions
+/// ("凉山彝族自治州" → 凉山州). A value nothing recognises is kept (cleaned), so it can be named.
+pub fn canonical_value(
+    profile: &crate::domain::profile::Profile,
+    col: &GroupColumn,
+    v: &str,
+) -> String {
+    let v = clean(&crate::domain::text::fold_width(v));
+    let sp = &profile.spellings;
+    let known = match col {
+        GroupColumn::Field(Field::Level) => sp.level(&v).map(|l| l.label().to_string()),
+        GroupColumn::Field(Field::Type) => profile.types.lookup(&v).map(str::to_string),
+        GroupColumn::Field(Field::Status) => sp.status(&v).map(|s| s.label().to_string()),
+        GroupColumn::Field(Field::OwnerKind) => sp.owner_kind(&v).map(|k| k.label().to_string()),
+        GroupColumn::Field(Field::Region) if !v.is_empty() => Some(match profile.resolve(&v, "") {
+            Ok(r) => r
+                .prefecture
+                .unwrap_or_else(|| normalize::PROVINCE_REGION.to_string()),
+            Err(_) => normalize::region(&v, ""),
+        }),
+        _ => None,
+    };
+    known.unwrap_or(v)
+}
+
 /// One account from its canonical CSV row (its width already checked), the cells moved, not
 /// copied. `line` is the row's line in the file, for the error.
 fn canonical_account(
@@ -463,16 +399,9 @@ fn canonical_account(
     })
 }
 
-/// The reported type of a registry spelling: the built-in tables under the default scheme
-/// (其他 when they do not know it), the profile's own scheme otherwise.
+/// The reported type of a registry spelling under a scheme (其他 when no list knows it).
 pub fn classify_type(scheme: &crate::domain::profile::TypeScheme, raw: &str) -> String {
-    if *scheme == crate::domain::profile::TypeScheme::jiangsu_2020() {
-        normalize::account_type(raw)
-            .unwrap_or(crate::domain::profile::OTHER)
-            .to_string()
-    } else {
-        scheme.classify(raw).to_string()
-    }
+    scheme.classify(raw).to_string()
 }
 
 /// Why a row was not imported.
@@ -502,6 +431,9 @@ pub enum RejectReason {
     AmbiguousRegion,
     /// 所属地区 is no division of any province.
     UnknownRegion,
+    /// A row identical to an earlier one with the same 账号ID (an account exported twice): the
+    /// account is imported once and this copy is listed, not counted as rejected.
+    DuplicateRow,
     /// The account lies outside the campaign's city or county (another city, or a level above).
     OutsideScope,
     /// 所属地区 and 开设主体 do not say which of the scope's groups the account belongs to.
@@ -524,8 +456,28 @@ impl RejectReason {
             RejectReason::ForeignRegion => "不属于本省",
             RejectReason::AmbiguousRegion => "地区有歧义",
             RejectReason::UnknownRegion => "地区无法识别",
+            RejectReason::DuplicateRow => "重复行(已合并)",
             RejectReason::OutsideScope => "不属于本次检查范围",
             RejectReason::UnplacedInScope => "未写明所属地区",
+        }
+    }
+
+    /// Whether the row counts as rejected: an identical copy of an imported row does not (its
+    /// account is imported).
+    pub fn is_rejection(self) -> bool {
+        self != RejectReason::DuplicateRow
+    }
+
+    /// The field whose value no list knows, for the reasons that are about one spelling
+    /// (类型, 层级, 状态, 主体类别, 所属地区 unknown).
+    pub fn unknown_field(self) -> Option<Field> {
+        match self {
+            RejectReason::UnknownType => Some(Field::Type),
+            RejectReason::UnknownLevel => Some(Field::Level),
+            RejectReason::UnknownStatus => Some(Field::Status),
+            RejectReason::UnknownOwnerKind => Some(Field::OwnerKind),
+            RejectReason::UnknownRegion => Some(Field::Region),
+            _ => None,
         }
     }
 }
@@ -539,144 +491,11 @@ pub struct Reject {
     pub reason: RejectReason,
     /// A plain Chinese explanation for the user, naming the offending value.
     pub detail: String,
+    /// The offending value as written (the spelling, region or id), empty when the reason
+    /// names none; rejects are grouped by it.
+    pub value: String,
     /// The row's cells as read (canonical fields only, for duplicate ids).
     pub cells: Vec<String>,
-}
-
-/// The most rejected rows kept with their cells (in memory and in rejects.csv); every one past
-/// that is still counted, by reason, and the total is stated. A hostile registry of ten million
-/// junk rows costs a counter, not ten million rows.
-pub const MAX_KEPT_REJECTS: usize = 10_000;
-
-/// Rejected rows: all counted, by reason; the first [`MAX_KEPT_REJECTS`] kept.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Rejects {
-    /// The rows kept, by row once finished.
-    kept: Vec<Reject>,
-    /// Every rejected row, by reason.
-    by_reason: BTreeMap<RejectReason, usize>,
-}
-
-impl Rejects {
-    /// Count a reject; keep it while fewer than [`MAX_KEPT_REJECTS`] are kept.
-    pub fn push(&mut self, r: Reject) {
-        *self.by_reason.entry(r.reason).or_default() += 1;
-        if self.kept.len() < MAX_KEPT_REJECTS {
-            self.kept.push(r);
-        }
-    }
-
-    /// Every rejected row, kept or not.
-    pub fn len(&self) -> usize {
-        self.by_reason.values().sum()
-    }
-
-    /// No row was rejected.
-    pub fn is_empty(&self) -> bool {
-        self.by_reason.is_empty()
-    }
-
-    /// The kept rows.
-    pub fn iter(&self) -> std::slice::Iter<'_, Reject> {
-        self.kept.iter()
-    }
-
-    /// Rejected rows not kept (counted only).
-    pub fn omitted(&self) -> usize {
-        self.len() - self.kept.len()
-    }
-
-    /// How many rows each reason rejected (all of them, kept or not).
-    pub fn by_reason(&self) -> &BTreeMap<RejectReason, usize> {
-        &self.by_reason
-    }
-
-    /// Rejected rows of one reason (all of them).
-    pub fn count(&self, reason: RejectReason) -> usize {
-        self.by_reason.get(&reason).copied().unwrap_or(0)
-    }
-
-    fn sort(&mut self) {
-        self.kept.sort_by_key(|r| r.row);
-    }
-}
-
-impl<'a> IntoIterator for &'a Rejects {
-    type Item = &'a Reject;
-    type IntoIter = std::slice::Iter<'a, Reject>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.kept.iter()
-    }
-}
-
-/// Where the header was found and what each column means.
-#[derive(Clone, Debug)]
-pub struct HeaderMap {
-    /// 1-based row the header was found on (title rows above it are skipped).
-    pub row: u32,
-    /// Canonical fields and the 0-based column each was found in.
-    pub fields: Vec<(Field, usize)>,
-    /// Other non-empty headers and their columns, kept as extra columns, in column order.
-    pub extras: Vec<(String, usize)>,
-    /// Every cell of the header row, cleaned.
-    pub headers: Vec<String>,
-}
-
-impl HeaderMap {
-    /// The column a field was found in.
-    pub fn column(&self, f: Field) -> Option<usize> {
-        self.fields.iter().find(|(g, _)| *g == f).map(|(_, i)| *i)
-    }
-
-    /// Try a row as the header: it must name every required field.
-    pub fn detect(row: u32, cells: &[String]) -> Result<HeaderMap, Vec<Field>> {
-        let mut fields: Vec<(Field, usize)> = Vec::new();
-        let mut extras = Vec::new();
-        for (i, c) in cells.iter().enumerate() {
-            let h = clean(c);
-            if h.is_empty() {
-                continue;
-            }
-            let taken = |f: Field| fields.iter().position(|(g, _)| *g == f);
-            match Field::from_header(&h) {
-                Some(f) => match taken(f) {
-                    None => fields.push((f, i)),
-                    // 账号ID beats a bare 编号 (often a serial 1, 2, 3…) wherever they stand.
-                    Some(k) if f == Field::Id && id_rank(&h) < id_rank(&cells[fields[k].1]) => {
-                        let (_, old) = fields[k];
-                        extras.push((clean(&cells[old]), old));
-                        fields[k] = (f, i);
-                    }
-                    Some(_) => extras.push((h, i)),
-                },
-                None => extras.push((h, i)),
-            }
-        }
-        extras.sort_by_key(|(_, i)| *i);
-        let missing: Vec<Field> = Field::ALL
-            .into_iter()
-            .filter(|f| f.required() && !fields.iter().any(|(g, _)| g == f))
-            .collect();
-        if missing.is_empty() {
-            Ok(HeaderMap {
-                row,
-                fields,
-                extras,
-                headers: cells.iter().map(|c| clean(c)).collect(),
-            })
-        } else {
-            Err(missing)
-        }
-    }
-}
-
-/// How strongly a header names the account id: lower wins. A bare 编号 is often a row serial.
-fn id_rank(header: &str) -> usize {
-    let k = match_key(header);
-    ["账号id", "备案编号", "账号编号", "id", "编号"]
-        .iter()
-        .position(|a| match_key(a) == k)
-        .unwrap_or(usize::MAX)
 }
 
 /// Excel's limit on the characters in one cell: a longer cell cannot be written back into the
@@ -695,453 +514,46 @@ fn is_scientific(id: &str) -> bool {
     digits(whole) && digits(fraction) && digits(exponent)
 }
 
-/// Memo of raw spelling → canonical value, per vocabulary: exports repeat a handful of spellings
-/// a million times.
-#[derive(Default)]
-struct Cache {
-    maps: [HashMap<String, Option<&'static str>>; 4],
-    regions: HashMap<String, String>,
+/// The rows of the registry export that are not in the registry, as the import recorded
+/// them: the report's make-up and the draft say how many and why, so a total never silently
+/// leaves rows out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NotCounted {
+    /// Rows rejected, by reason label (most first), as rejects.csv lists them.
+    pub rejected: Vec<(String, u64)>,
+    /// Identical copies of imported rows (an account exported twice), each account counted once.
+    pub merged: u64,
 }
 
-impl Cache {
-    /// A non-empty region (its normalisation does not depend on the level then).
-    fn region(&mut self, raw: &str) -> String {
-        if let Some(v) = self.regions.get(raw) {
-            return v.clone();
-        }
-        let v = normalize::region(raw, "");
-        if self.regions.len() < 10_000 {
-            self.regions.insert(raw.to_string(), v.clone());
-        }
-        v
-    }
-
-    fn get(
-        &mut self,
-        which: usize,
-        raw: &str,
-        f: fn(&str) -> Option<&'static str>,
-    ) -> Option<&'static str> {
-        if let Some(v) = self.maps[which].get(raw) {
-            return *v;
-        }
-        let v = f(raw);
-        if self.maps[which].len() < 10_000 {
-            self.maps[which].insert(raw.to_string(), v);
-        }
-        v
-    }
-}
-
-/// A row refused: why, and a sentence for the user naming the value.
-type RowResult<T> = Result<T, (RejectReason, String)>;
-
-/// A row's canonical fields as written, cleaned but not yet normalised.
-struct RawRow {
-    id: String,
-    name: String,
-    type_raw: String,
-    owner: String,
-    level_raw: String,
-    region_raw: String,
-    kind_raw: String,
-    status_raw: String,
-    platform: String,
-}
-
-/// Builds a registry from data rows, collecting rejects. Feed rows in order, then `finish` with
-/// the province's profile: regions are placed as part of finishing, so no registry can come out
-/// with its regions unresolved (in the wrong prefecture).
-pub struct RegistryBuilder {
-    header: HeaderMap,
-    cache: Cache,
-    accounts: Vec<(u32, Account)>,
-    rejects: Rejects,
-    /// Data rows pushed so far, blank ones included.
-    pub rows_read: u64,
-    /// Rows skipped because every cell was blank.
-    pub blank_rows: u64,
-    types: Option<crate::domain::profile::TypeScheme>,
-    /// The level of the campaign's own departments: rows at it may leave 所属地区 empty.
-    own_level: Level,
-}
-
-fn is_total_row(cells: &[String]) -> bool {
-    cells.iter().take(6).filter(|c| c.contains('计')).any(|c| {
-        let k = match_key(c);
-        matches!(k.as_str(), "合计" | "总计" | "小计" | "合计:" | "总计:")
-            || k.starts_with("合计:")
-            || k.starts_with("总计:")
-            || k.starts_with("合计(")
-            || k.starts_with("总计(")
-    })
-}
-
-impl RegistryBuilder {
-    /// A builder reading rows under `header`, with the built-in type tables.
-    pub fn new(header: HeaderMap) -> Self {
-        RegistryBuilder {
-            header,
-            cache: Cache::default(),
-            accounts: Vec::new(),
-            rejects: Rejects::default(),
-            rows_read: 0,
-            blank_rows: 0,
-            types: None,
-            own_level: Level::Province,
-        }
-    }
-
-    /// For a city or county campaign: rows at the scope's own level (市级 for a city) may leave
-    /// 所属地区 empty, as 省级 rows may in a province's registry.
-    pub fn with_own_level(mut self, level: Level) -> Self {
-        self.own_level = level;
-        self
-    }
-
-    /// Classify account types by a profile's own scheme (微信/微博/抖音/今日头条/其他 …)
-    /// instead of the built-in 微信/微博/移动客户端/其他 tables: every spelling maps to a
-    /// reported type (else 其他) and the original is kept as the platform.
-    pub fn with_types(mut self, scheme: crate::domain::profile::TypeScheme) -> Self {
-        self.types = Some(scheme);
-        self
-    }
-
-    /// The header map the rows are read by.
-    pub fn header(&self) -> &HeaderMap {
-        &self.header
-    }
-
-    /// Add one data row (1-based spreadsheet row number); `lossy` lists the columns whose cell
-    /// was a number with more than 15 digits.
-    pub fn push(&mut self, row: u32, cells: &[String], lossy: &[usize]) {
-        self.rows_read += 1;
-        if cells.iter().all(|c| {
-            c.trim_matches(crate::domain::text::is_blank_char)
-                .is_empty()
-        }) {
-            self.blank_rows += 1;
-            return;
-        }
-        match self.screen(cells, lossy).and_then(|()| self.account(cells)) {
-            Ok(a) => self.accounts.push((row, a)),
-            Err((reason, detail)) => self.rejects.push(Reject {
-                row,
-                reason,
-                detail,
-                cells: cells.to_vec(),
-            }),
-        }
-    }
-
-    /// Rows that are no account or cannot be kept as they are: a 合计 row, a cell over Excel's
-    /// limit, an id Excel has already damaged.
-    fn screen(&self, cells: &[String], lossy: &[usize]) -> Result<(), (RejectReason, String)> {
-        if is_total_row(cells) {
-            return Err((RejectReason::TotalRow, "合计/总计行不是账号".into()));
-        }
-        if let Some(c) = cells
+impl NotCounted {
+    /// The record of an import: rows rejected by reason (a total without a breakdown, from a
+    /// campaign imported before reasons were recorded, is one line pointing at rejects.csv) and
+    /// the copies merged.
+    pub fn new(by_reason: &BTreeMap<String, u64>, rejected: u64, merged: u64) -> NotCounted {
+        let mut rows: Vec<(String, u64)> = by_reason
             .iter()
-            .position(|c| c.chars().count() > MAX_CELL_CHARS)
-        {
-            let detail = format!(
-                "第 {} 列超过 Excel 单元格上限 {MAX_CELL_CHARS} 个字符,无法写入检查表",
-                c + 1
-            );
-            return Err((RejectReason::CellTooLong, detail));
-        }
-        let id_col = self.header.column(Field::Id);
-        if id_col.is_some_and(|c| lossy.contains(&c))
-            || id_col
-                .and_then(|c| cells.get(c))
-                .is_some_and(|v| is_scientific(&clean_id(v)))
-        {
-            let detail = "编号超过15位数字,Excel 已丢失精度,请把该列设为文本后重新导出".into();
-            return Err((RejectReason::LossyId, detail));
-        }
-        Ok(())
-    }
-
-    /// One account from a row's cells (normalised, the originals kept), or why not. The checks
-    /// run in the order the user is told about them: missing values, type, level, status, kind.
-    fn account(&mut self, cells: &[String]) -> RowResult<Account> {
-        let raw = self.raw_row(cells);
-        let level = self.level_if_complete(&raw)?;
-        let account_type = self.account_type(&raw.type_raw)?;
-        let Some(level) = level else {
-            return Err((RejectReason::UnknownLevel, format!("层级 \"{}\" 无法识别(应为 省级/市级/县级 或 设区市、县(市、区)、乡镇(街道) 等)", raw.level_raw)));
-        };
-        let status = self.status(&raw.status_raw)?;
-        let owner_kind = self.owner_kind(&raw.kind_raw)?;
-        let RawRow {
-            id,
-            name,
-            type_raw,
-            owner,
-            level_raw,
-            region_raw,
-            kind_raw,
-            status_raw,
-            mut platform,
-        } = raw;
-        // An unlisted type (其他) or a profile's own scheme keeps the spelling as the platform.
-        if platform.is_empty() && (account_type == "其他" || self.types.is_some()) {
-            platform = type_raw.clone();
-        }
-        let region = if region_raw.is_empty() {
-            normalize::region(&region_raw, level)
-        } else {
-            self.cache.region(&region_raw)
-        };
-        let extra = self
-            .header
-            .extras
-            .iter()
-            .map(|(_, i)| cells.get(*i).cloned().unwrap_or_default())
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k.clone(), *n))
             .collect();
-        Ok(Account {
-            id,
-            name,
-            account_type,
-            owner,
-            level: Level::parse(level).unwrap_or_default(),
-            region,
-            owner_kind: OwnerKind::parse(owner_kind).unwrap_or_default(),
-            status: Status::parse(status).unwrap_or_default(),
-            platform,
-            raw: RawTexts {
-                account_type: type_raw,
-                level: level_raw,
-                region: region_raw,
-                owner_kind: kind_raw,
-                status: status_raw,
-            },
-            county: String::new(),
-            group: String::new(),
-            extra,
-        })
-    }
-
-    /// A row's canonical fields, cleaned but not yet normalised. A non-ASCII id also has its
-    /// full-width digits and letters folded ([`clean_id`]); an ASCII one needs no more.
-    fn raw_row(&self, cells: &[String]) -> RawRow {
-        let get = |f: Field| -> String {
-            self.header
-                .fields
-                .iter()
-                .find(|(g, _)| *g == f)
-                .and_then(|(_, i)| cells.get(*i))
-                .map(|s| clean(s))
-                .unwrap_or_default()
-        };
-        let id = get(Field::Id);
-        RawRow {
-            id: if id.is_ascii() { id } else { clean_id(&id) },
-            name: get(Field::Name),
-            type_raw: get(Field::Type),
-            owner: get(Field::Owner),
-            level_raw: get(Field::Level),
-            region_raw: get(Field::Region),
-            kind_raw: get(Field::OwnerKind),
-            status_raw: get(Field::Status),
-            platform: get(Field::Platform),
+        let listed: u64 = rows.iter().map(|(_, n)| n).sum();
+        if listed < rejected {
+            rows.push(("其他原因(见 rejects.csv)".into(), rejected - listed));
+        }
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        NotCounted {
+            rejected: rows,
+            merged,
         }
     }
 
-    /// The normalised level (None when not recognised), once every required value is there; a
-    /// region is required below the campaign's own level (省级 for a province).
-    fn level_if_complete(&mut self, raw: &RawRow) -> RowResult<Option<&'static str>> {
-        let mut missing = Vec::new();
-        for (f, v) in [
-            (Field::Id, &raw.id),
-            (Field::Name, &raw.name),
-            (Field::Type, &raw.type_raw),
-            (Field::Owner, &raw.owner),
-            (Field::Level, &raw.level_raw),
-        ] {
-            if v.is_empty() {
-                missing.push(f.label());
-            }
-        }
-        let level = self.cache.get(0, &raw.level_raw, normalize::level);
-        let below_own = level
-            .and_then(Level::parse)
-            .is_some_and(|l| l > self.own_level);
-        if raw.region_raw.is_empty() && below_own {
-            missing.push(Field::Region.label());
-        }
-        if !missing.is_empty() {
-            return Err((
-                RejectReason::MissingValue,
-                format!("缺少 {}", missing.join("、")),
-            ));
-        }
-        Ok(level)
+    /// Rows rejected in all.
+    pub fn rejected_rows(&self) -> u64 {
+        self.rejected.iter().map(|(_, n)| n).sum()
     }
 
-    /// The reported type: by the profile's own scheme (never refused, else 其他), or by the
-    /// built-in tables, which refuse a spelling they do not know.
-    fn account_type(&mut self, type_raw: &str) -> RowResult<String> {
-        if let Some(scheme) = &self.types {
-            return Ok(scheme.classify(type_raw).to_string());
-        }
-        match self.cache.get(1, type_raw, normalize::account_type) {
-            Some(t) => Ok(t.to_string()),
-            None => Err((
-                RejectReason::UnknownType,
-                format!(
-                    "类型 \"{type_raw}\" 无法识别(应为 微信/微博/移动客户端/其他 或其常见写法)"
-                ),
-            )),
-        }
-    }
-
-    /// The status; an empty cell means 正常 (exports leave it blank for active accounts).
-    fn status(&mut self, status_raw: &str) -> RowResult<&'static str> {
-        if status_raw.is_empty() {
-            return Ok("正常");
-        }
-        self.cache
-            .get(2, status_raw, normalize::status)
-            .ok_or_else(|| {
-                (
-                    RejectReason::UnknownStatus,
-                    format!("状态 \"{status_raw}\" 无法识别(应为 正常/停更/关停/注销)"),
-                )
-            })
-    }
-
-    /// The owner kind; an empty cell means 部门, by far the most common.
-    fn owner_kind(&mut self, kind_raw: &str) -> RowResult<&'static str> {
-        if kind_raw.is_empty() {
-            return Ok("部门");
-        }
-        self.cache
-            .get(3, kind_raw, normalize::owner_kind)
-            .ok_or_else(|| {
-                (
-                    RejectReason::UnknownOwnerKind,
-                    format!("主体类别 \"{kind_raw}\" 无法识别(应为 政府/部门/其他单位)"),
-                )
-            })
-    }
-
-    /// The index among the extra columns (an account's `extra`) of the column headed `name`,
-    /// matched as headers are.
-    pub fn extra_column(&self, name: &str) -> Option<usize> {
-        let k = match_key(name);
-        self.header
-            .extras
-            .iter()
-            .position(|(h, _)| match_key(h) == k)
-    }
-
-    /// The distinct 所属地区 texts of non-provincial accounts, for guessing the province.
-    pub fn raw_regions(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self
-            .accounts
-            .iter()
-            .filter(|(_, a)| a.level != Level::Province)
-            .map(|(_, a)| a.raw.region.as_str())
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    }
-
-    /// Resolve every account's region through the province profile; rows whose region does not
-    /// resolve become rejects.
-    fn place(&mut self, profile: &crate::domain::profile::Profile) {
-        // In place: a second vector of a million accounts would double the import's peak.
-        let mut cache = place::RegionCache::default();
-        let mut refused = Vec::new();
-        let town = profile
-            .town_column
-            .as_deref()
-            .and_then(|c| self.extra_column(c));
-        for (i, (row, a)) in self.accounts.iter_mut().enumerate() {
-            if let Err(e) = place::place(a, profile, &mut cache, town) {
-                self.rejects.push(place::reject(*row, a, &e));
-                refused.push(i);
-            }
-        }
-        if !refused.is_empty() {
-            let mut i = 0;
-            self.accounts.retain(|_| {
-                let keep = refused.binary_search(&i).is_err();
-                i += 1;
-                keep
-            });
-        }
-    }
-
-    /// Place every account's region through `profile` (see `place`), reject every copy of a
-    /// duplicated id, and return the registry and the rejects by row.
-    pub fn finish(mut self, profile: &crate::domain::profile::Profile) -> (Registry, Rejects) {
-        self.place(profile);
-        let mut counts: HashMap<&str, u32> = HashMap::with_capacity(self.accounts.len());
-        for (_, a) in &self.accounts {
-            *counts.entry(a.id.as_str()).or_default() += 1;
-        }
-        let dup: HashSet<String> = counts
-            .into_iter()
-            .filter(|(_, n)| *n > 1)
-            .map(|(k, _)| k.to_string())
-            .collect();
-        let mut rejects = self.rejects;
-        let extra_headers = self.header.extras.iter().map(|(h, _)| h.clone()).collect();
-        if dup.is_empty() {
-            // The common case: no copy of a million accounts.
-            let accounts = self.accounts.into_iter().map(|(_, a)| a).collect();
-            rejects.sort();
-            return (
-                Registry {
-                    extra_headers,
-                    accounts,
-                },
-                rejects,
-            );
-        }
-        let mut dup_rows: HashMap<String, Vec<u32>> = HashMap::new();
-        for (row, a) in &self.accounts {
-            if dup.contains(&a.id) {
-                dup_rows.entry(a.id.clone()).or_default().push(*row);
-            }
-        }
-        let mut accounts = Vec::with_capacity(self.accounts.len());
-        for (row, a) in self.accounts {
-            if dup.contains(&a.id) {
-                let rows = &dup_rows[&a.id];
-                let mut cells = Registry::canonical_row(&a, false);
-                cells.truncate(Field::ALL.len());
-                rejects.push(Reject {
-                    row,
-                    reason: RejectReason::DuplicateId,
-                    detail: format!(
-                        "账号ID \"{}\" 出现 {} 次(第 {} 行{})",
-                        a.id,
-                        rows.len(),
-                        rows.iter()
-                            .take(10)
-                            .map(|r| r.to_string())
-                            .collect::<Vec<_>>()
-                            .join("、"),
-                        if rows.len() > 10 { " 等" } else { "" }
-                    ),
-                    cells,
-                });
-            } else {
-                accounts.push(a);
-            }
-        }
-        rejects.sort();
-        (
-            Registry {
-                extra_headers,
-                accounts,
-            },
-            rejects,
-        )
+    /// Whether every row of the export is in the registry.
+    pub fn is_empty(&self) -> bool {
+        self.rejected.is_empty() && self.merged == 0
     }
 }
 
@@ -1206,6 +618,7 @@ pub fn diff(previous: &Registry, current: &Registry) -> RegistryDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::text::clean_id;
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
@@ -1224,7 +637,8 @@ mod tests {
 
     #[test]
     fn header_detection_and_rejects() {
-        assert!(HeaderMap::detect(1, &s(&["2020年第一季度政务新媒体备案台账"])).is_err());
+        let none = crate::domain::vocab::ColumnAliases::default();
+        assert!(HeaderMap::detect(1, &s(&["2020年第一季度政务新媒体备案台账"]), &none).is_err());
         let h = HeaderMap::detect(
             2,
             &s(&[
@@ -1236,6 +650,7 @@ mod tests {
                 "所属地区",
                 "备注",
             ]),
+            &none,
         )
         .unwrap();
         let mut b = RegistryBuilder::new(h);
@@ -1283,7 +698,12 @@ mod tests {
         b.push(8, &s(&["", "", ""]), &[]);
         assert_eq!(b.blank_rows, 1);
         let jiangsu = crate::domain::profile::province("江苏").unwrap();
-        let (reg, rejects) = b.finish(&crate::domain::profile::Profile::builtin(jiangsu));
+        let Finished {
+            registry: reg,
+            rejects,
+            merged,
+        } = b.finish(&crate::domain::profile::Profile::builtin(jiangsu));
+        assert!(merged.is_empty());
         assert_eq!(reg.accounts.len(), 1);
         assert_eq!(reg.accounts[0].id, "12");
         assert_eq!(reg.accounts[0].region, "省本级");

@@ -347,6 +347,7 @@ pub fn reject(row: u32, a: &Account, e: &RegionError) -> Reject {
         row,
         reason,
         detail: e.to_string(),
+        value: region.clone(),
         cells,
     }
 }
@@ -408,8 +409,9 @@ mod tests {
     }
 
     fn placed(p: &Profile, level: &str, region: &str, owner: &str) -> Result<Account, RegionError> {
-        let canonical = crate::domain::registry::normalize::level(level).unwrap();
-        let mut a = account(canonical, region, owner);
+        use crate::domain::vocab::Term;
+        let canonical = crate::domain::vocab::Level::spelled(level).unwrap();
+        let mut a = account(canonical.label(), region, owner);
         a.raw.level = level.into();
         place(&mut a, p, &mut RegionCache::default(), None).map(|()| a)
     }

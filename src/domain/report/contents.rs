@@ -139,8 +139,8 @@ fn banners(cur: &CampaignData, incomplete: bool) -> Vec<String> {
     banners
 }
 
-/// The registry's make-up (开设情况), and its change against the previous quarter's when there
-/// is one.
+/// The registry's make-up (开设情况), the export's rows not counted in it (when any), and its
+/// change against the previous quarter's when there is one.
 fn registry_tables(
     cur: &CampaignData,
     previous: Option<&CampaignData>,
@@ -150,6 +150,7 @@ fn registry_tables(
     let style = cur.profile.rates;
     let own = cur.profile.scope.own_level();
     let mut tables = makeup::makeup(&cur.registry, types, own, &style);
+    tables.extend(makeup::not_counted(&cur.not_counted));
     if let (Some(p), Some(d)) = (previous, diff) {
         tables.extend(makeup::change(
             (&p.registry, &cur.registry),

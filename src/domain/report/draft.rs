@@ -217,6 +217,7 @@ fn overview(input: &DraftInput<'_>) -> Vec<Para> {
     let c = input.current;
     let mut out = vec![Para::Heading2(format!("{}开设情况", second_level(0)))];
     out.push(holdings(input));
+    out.extend(not_counted(c));
     out.extend(net_change(input));
     out.push(Para::Heading2(format!(
         "{}{}情况",
@@ -302,6 +303,38 @@ fn holdings(input: &DraftInput<'_>) -> Para {
             .collect::<Vec<_>>()
             .join(","),
     ))
+}
+
+/// A warning for the drafter when rows of the registry export are not in the total above: how
+/// many and why, so the number is checked before it is published.
+fn not_counted(c: &CampaignData) -> Option<Para> {
+    let nc = &c.not_counted;
+    if nc.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if !nc.rejected.is_empty() {
+        let reasons: Vec<String> = nc
+            .rejected
+            .iter()
+            .map(|(r, n)| format!("{r}{n}行"))
+            .collect();
+        parts.push(format!(
+            "有{}行被拒收、未计入上述总数({})",
+            nc.rejected_rows(),
+            reasons.join("、")
+        ));
+    }
+    if nc.merged > 0 {
+        parts.push(format!(
+            "有{}行与同一账号的另一行完全相同,已按一个账号计",
+            nc.merged
+        ));
+    }
+    Some(Para::Warning(format!(
+        "【台账】备案台账导出文件中{},明细见 rejects.csv;请核实后再定稿。",
+        parts.join(";另")
+    )))
 }
 
 /// The quarter's net change in accounts, when there is a registry diff and it is not zero.

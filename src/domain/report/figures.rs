@@ -51,6 +51,8 @@ pub struct CampaignData {
     pub outcomes: HashMap<String, CheckResult>,
     /// Set by `audit demo`: the answers are simulated, and every output says so.
     pub simulated: bool,
+    /// Rows of the registry export that are not in `registry`, and why.
+    pub not_counted: crate::domain::registry::NotCounted,
 }
 
 /// Counts for a group.

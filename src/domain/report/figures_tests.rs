@@ -97,14 +97,15 @@ fn strings(cells: &[&str]) -> Vec<String> {
 }
 
 fn registry(profile: &Profile) -> Registry {
-    let header = HeaderMap::detect(1, &strings(&HEADER)).expect("header");
+    let none = crate::domain::vocab::ColumnAliases::default();
+    let header = HeaderMap::detect(1, &strings(&HEADER), &none).expect("header");
     let mut b = RegistryBuilder::new(header);
     for (i, r) in ROWS.iter().enumerate() {
         b.push(i as u32 + 2, &strings(r), &[]);
     }
-    let (reg, rejects) = b.finish(profile);
-    assert!(rejects.is_empty(), "{rejects:?}");
-    reg
+    let done = b.finish(profile);
+    assert!(done.rejects.is_empty(), "{:?}", done.rejects);
+    done.registry
 }
 
 /// A census of the active accounts; the ids in `failing` hit the first veto item.
@@ -166,6 +167,7 @@ fn campaign(name: &str, failing: &[&str]) -> CampaignData {
         catalog,
         outcomes,
         simulated: false,
+        not_counted: Default::default(),
     }
 }
 

@@ -3,7 +3,7 @@
 use super::table::{count_share, Cell, Table};
 use crate::domain::profile::RateStyle;
 use crate::domain::registry::normalize::STATUSES;
-use crate::domain::registry::{Account, Level, Registry, RegistryDiff};
+use crate::domain::registry::{Account, Level, NotCounted, Registry, RegistryDiff};
 
 /// The levels a campaign's tables list: its own (省级 for a province, 市级 for a city) and those
 /// below; a city's registry holds no 省级 account to count.
@@ -62,6 +62,36 @@ pub fn makeup(reg: &Registry, types: &[String], own: Level, style: &RateStyle) -
         t.set_style(*style);
     }
     tables
+}
+
+/// The rows of the registry export not counted in the make-up, by reason, with the merged
+/// copies of accounts exported twice; none when every row is counted.
+pub fn not_counted(nc: &NotCounted) -> Option<Table> {
+    if nc.is_empty() {
+        return None;
+    }
+    let mut t = Table::new(
+        "台账_未计入",
+        "备案台账中未计入上述数字的行(明细见 rejects.csv)",
+        &["原因", "行数"],
+    );
+    for (reason, n) in &nc.rejected {
+        t.rows.push(vec![Cell::text(reason), Cell::Int(*n as i64)]);
+    }
+    if nc.merged > 0 {
+        t.rows.push(vec![
+            Cell::text("重复行(同一账号导出两次以上、内容完全相同,已按一个账号计)"),
+            Cell::Int(nc.merged as i64),
+        ]);
+    }
+    let total = nc.rejected_rows() + nc.merged;
+    t.rows
+        .push(vec![Cell::text("合计"), Cell::Int(total as i64)]);
+    t.notes.push(format!(
+        "台账构成只计入导入的账号;被拒收的 {} 行请核实后更正台账",
+        nc.rejected_rows()
+    ));
+    Some(t)
 }
 
 /// The change against a previous registry: added and gone by level (from the scope's `own`

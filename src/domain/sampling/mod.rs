@@ -8,7 +8,8 @@
 
 pub mod allocate;
 
-use crate::domain::registry::normalize::{region_rank_in, LEVELS, TYPES};
+use crate::domain::profile::TypeScheme;
+use crate::domain::registry::normalize::{region_rank_in, LEVELS};
 use crate::domain::registry::{Account, GroupColumn, Registry};
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
@@ -182,6 +183,10 @@ pub struct Design {
     pub drawn_at: String,
     /// Per-stratum design, in stratum order.
     pub strata: Vec<StratumDesign>,
+    /// The type order strata were sorted by (the profile's); empty in designs drawn before it
+    /// was recorded, which sorted by the built-in 微信/微博/移动客户端/其他.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub type_order: Vec<String>,
 }
 
 impl Design {
@@ -270,6 +275,25 @@ impl TakeAll {
             values,
             negate,
         })
+    }
+
+    /// The rule with its values as the registry stores them (`canon` reads a value of a column
+    /// through the campaign's profile: `level=市(州)级` → `level=市级`); a malformed rule is
+    /// returned as it is, for [`draw`] to name.
+    pub fn canonical(
+        text: &str,
+        reg: &Registry,
+        canon: &dyn Fn(&GroupColumn, &str) -> String,
+    ) -> String {
+        let Ok(rule) = TakeAll::parse(text, reg) else {
+            return text.to_string();
+        };
+        let (col, _) = text
+            .split_once(if rule.negate { "!=" } else { "=" })
+            .unwrap_or((text, ""));
+        let values: Vec<String> = rule.values.iter().map(|v| canon(&rule.column, v)).collect();
+        let op = if rule.negate { "!=" } else { "=" };
+        format!("{}{op}{}", col.trim(), values.join("|"))
     }
 
     /// Whether the rule takes this account with certainty (必查).
@@ -395,6 +419,9 @@ pub struct Spec {
     /// The province's prefectures (short names) in official code order: region strata sort so.
     /// Empty means Jiangsu's order.
     pub region_order: Vec<String>,
+    /// The reported types in the profile's order: type strata sort so (and the allocation
+    /// table lists them so). Empty means the built-in 微信/微博/移动客户端/其他.
+    pub type_order: Vec<String>,
     /// A city's or county's reporting groups in report order (`ReportingGroups::key_order`):
     /// `group` strata sort so.
     pub group_order: Vec<String>,
@@ -479,19 +506,23 @@ pub struct Drawn {
     pub size: u64,
 }
 
+/// Where a stratum value sorts: levels in the notice's order, types in the profile's, regions
+/// in the province's, a city's or county's groups in report order, anything else by name.
 fn rank_value(
     col: &str,
     v: &str,
-    (region_order, group_order): (&[String], &[String]),
+    (region_order, type_order, group_order): Orders<'_>,
 ) -> (usize, String) {
-    let pos = |list: &[&str]| list.iter().position(|x| *x == v);
+    let ranked = |i: Option<usize>| i.map(|i| (i, String::new())).unwrap_or((99, v.into()));
     match col {
-        "level" => pos(&LEVELS)
-            .map(|i| (i, String::new()))
-            .unwrap_or((99, v.into())),
-        "type" => pos(&TYPES)
-            .map(|i| (i, String::new()))
-            .unwrap_or((99, v.into())),
+        "level" => ranked(LEVELS.iter().position(|x| *x == v)),
+        "type" if type_order.is_empty() => ranked(
+            TypeScheme::jiangsu_2020()
+                .order()
+                .iter()
+                .position(|x| x == v),
+        ),
+        "type" => ranked(type_order.iter().position(|x| x == v)),
         "region" => region_rank_in(region_order, v),
         "group" => group_order
             .iter()
@@ -501,6 +532,9 @@ fn rank_value(
         _ => (0, v.to_string()),
     }
 }
+
+/// The orders strata sort by: (regions, types, groups), as in [`Spec`].
+type Orders<'a> = (&'a [String], &'a [String], &'a [String]);
 
 fn column_key(c: &GroupColumn) -> &'static str {
     match c {
@@ -625,12 +659,20 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
     let frame_ids: HashSet<&str> = frame.iter().map(|i| reg.accounts[*i].id.as_str()).collect();
     let recheck_outside_frame = not_in(&spec.recheck, &frame_ids);
 
+    // An empty type order is the built-in scheme's (designs drawn before it was recorded).
+    let builtin_types;
+    let type_order = if spec.type_order.is_empty() {
+        builtin_types = TypeScheme::jiangsu_2020().order().to_vec();
+        &builtin_types
+    } else {
+        &spec.type_order
+    };
     let strata = stratify(
         reg,
         &columns,
         &frame,
         (&take_all, &recheck),
-        (&spec.region_order, &spec.group_order),
+        (&spec.region_order, type_order, &spec.group_order),
     );
     let certainty: u64 = strata.iter().map(|s| s.certain.len() as u64).sum();
     let frame_size = frame.len() as u64;
@@ -763,7 +805,7 @@ fn stratify(
     columns: &[GroupColumn],
     frame: &[usize],
     (take_all, recheck): (&[TakeAll], &HashSet<&str>),
-    orders: (&[String], &[String]),
+    orders: Orders<'_>,
 ) -> Vec<BuiltStratum> {
     let col_names: Vec<&str> = columns.iter().map(|c| column_key(c)).collect();
     type Ranked = BTreeMap<Vec<(usize, String)>, (Vec<String>, Vec<usize>)>;

@@ -45,7 +45,14 @@ pub struct ImportRequest {
     pub scope: Option<String>,
     /// The registry's as-of date (`--as-of`); default the title rows' 截至 date, else today.
     pub as_of: Option<chrono::NaiveDate>,
+    /// The share of data rows, in percent, that may be rejected before the whole file is
+    /// refused as misread (`--max-rejects`); None means [`DEFAULT_MAX_REJECTS`].
+    pub max_rejects: Option<f64>,
 }
+
+/// The percentage of rejected rows above which an import is refused: a registry read with the
+/// wrong column or spellings would otherwise become a campaign drawn from a fraction of it.
+pub const DEFAULT_MAX_REJECTS: f64 = 5.0;
 
 impl ImportRequest {
     /// A plain import of `file` into `campaign`, every option at its default.
@@ -171,6 +178,26 @@ pub enum ImportError {
         /// Rows rejected.
         rejected: usize,
     },
+    /// More rows were rejected than `--max-rejects` allows: the file was most likely misread.
+    #[error("{}: 数据行 {total} 行(不含空行、合计行{outside_note})中 {rejected} 行被拒收(占 {share}%),超过上限 {limit}%(--max-rejects);台账很可能没有被正确识别,未写入任何内容。\n{details}\n请按上面的提示修正台账或画像文件(--profile)后重新导入;如这些行确实应拒收,可加 --max-rejects {suggest}", file.display(), outside_note = outside_note(*.outside))]
+    TooManyRejects {
+        /// The registry file.
+        file: PathBuf,
+        /// Rows rejected.
+        rejected: usize,
+        /// Data rows (blank ones not counted).
+        total: u64,
+        /// Rows outside a scoped campaign, left out of both counts.
+        outside: usize,
+        /// The share rejected, as printed.
+        share: String,
+        /// The limit, in percent (printed as f64 prints: 5, 12.5).
+        limit: f64,
+        /// The reasons by count with examples and the lines that would map unknown values.
+        details: String,
+        /// A limit that would let this file through.
+        suggest: u64,
+    },
     /// `--strict` and some rows were rejected.
     #[error("{}: {rejected} 行被拒收,--strict 模式下不导入任何内容", file.display())]
     Strict {
@@ -285,6 +312,7 @@ pub fn import(
     let as_of = as_of_date(req, &imp, observer);
     refuse_wrong_province(req, &imp)?;
     refuse_wrong_scope(req, &imp)?;
+    refuse_suspect(req, &imp)?;
     let mut camp = Campaign::open_or_create(&req.campaign, req.period.clone())?;
     match commit_import(&mut camp, req, &imp, as_of, kept_profile.as_deref()) {
         Ok(written) => Ok(ImportOutcome {
@@ -572,6 +600,55 @@ fn refuse_wrong_province(req: &ImportRequest, imp: &Imported) -> Result<(), Impo
     Ok(())
 }
 
+/// "、不属于检查范围的 N 行" for the refusal's count of data rows, when there are such rows.
+fn outside_note(outside: usize) -> String {
+    match outside {
+        0 => String::new(),
+        n => format!("、不属于检查范围的 {n} 行"),
+    }
+}
+
+/// More rejected rows than `--max-rejects` allows (5% by default) mean the file was misread
+/// (an unknown column, the office's own spellings): refused, with the reasons by count, a few
+/// examples each and the profile lines that would map what was not understood. A 合计 row is
+/// no account, and a row of another city or county in a scoped campaign is an account the tool
+/// placed and knows is not this campaign's (`refuse_wrong_scope` refuses when they are most):
+/// neither counts either way.
+fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError> {
+    let limit = req.max_rejects.unwrap_or(DEFAULT_MAX_REJECTS);
+    let understood = imp.rejects.count(registry::RejectReason::TotalRow)
+        + imp.rejects.count(registry::RejectReason::OutsideScope);
+    let rejected = imp.rejects.len() - understood;
+    let total = imp
+        .rows_read
+        .saturating_sub(imp.blank_rows)
+        .saturating_sub(understood as u64);
+    if total == 0 || (rejected as f64) * 100.0 <= limit * total as f64 {
+        return Ok(());
+    }
+    // Printed as rates are (domain::profile::rate), cut at two decimals: never rounded up.
+    let style = crate::domain::profile::RateStyle {
+        decimals: 2,
+        rounding: crate::domain::profile::Rounding::Truncate,
+        keep_zeros: false,
+        mark_below: 0,
+    };
+    let share = rejected as f64 * 100.0 / total as f64;
+    Err(ImportError::TooManyRejects {
+        file: req.file.clone(),
+        rejected,
+        total,
+        outside: imp.rejects.count(registry::RejectReason::OutsideScope),
+        share: style
+            .percent(rejected as u64, total)
+            .trim_end_matches('%')
+            .to_string(),
+        limit,
+        details: summary::reject_report(imp, &req.file.display().to_string(), 3).join("\n"),
+        suggest: share.ceil() as u64,
+    })
+}
+
 /// Refuse an input file that is one of the campaign's own files: import never writes over it.
 fn refuse_own_file(input: &Path, dir: &Path) -> Result<(), ImportError> {
     let (Ok(input), Ok(dir)) = (input.canonicalize(), dir.canonicalize()) else {
@@ -712,6 +789,8 @@ fn registry_entry(
         rows_read: imp.rows_read,
         imported: imp.registry.accounts.len() as u64,
         rejected: imp.rejects.len() as u64,
+        rejected_by_reason: rejected_by_reason(imp),
+        duplicates_merged: imp.merged.len() as u64,
         blank_rows: imp.blank_rows,
         active: imp.registry.active().count() as u64,
         file: crate::store::REGISTRY.into(),
@@ -764,13 +843,26 @@ fn changes_table(prev: &Registry, cur: &Registry, d: &RegistryDiff) -> Vec<Vec<S
     rows
 }
 
-/// The rejects.csv rows: source file, sheet, row, reason, explanation, the row's cells.
-/// Rows past [`registry::MAX_KEPT_REJECTS`] are counted in a last row, not listed.
+/// Rows rejected by reason label, for the manifest (the report's make-up and draft say them):
+/// every row, also those past the ones kept.
+fn rejected_by_reason(imp: &Imported) -> std::collections::BTreeMap<String, u64> {
+    imp.rejects
+        .by_reason()
+        .iter()
+        .map(|(reason, n)| (reason.label().to_string(), *n as u64))
+        .collect()
+}
+
+/// The rejects.csv rows, by row: every row not imported (the rejected ones and the identical
+/// copies merged into an earlier row) with source file, sheet, row, reason, explanation, cells.
+/// Rows past [`registry::MAX_KEPT_REJECTS`] of either kind are counted in a last row, not
+/// listed.
 fn rejects_rows(file: &str, imp: &Imported) -> Vec<Vec<String>> {
     let sheet = imp.sheet.clone().unwrap_or_default();
-    let mut rows: Vec<Vec<String>> = imp
-        .rejects
-        .iter()
+    let mut all: Vec<&registry::Reject> = imp.rejects.iter().chain(&imp.merged).collect();
+    all.sort_by_key(|r| r.row);
+    let mut rows: Vec<Vec<String>> = all
+        .into_iter()
         .map(|r| {
             vec![
                 file.to_string(),
@@ -782,20 +874,22 @@ fn rejects_rows(file: &str, imp: &Imported) -> Vec<Vec<String>> {
             ]
         })
         .collect();
-    let omitted = imp.rejects.omitted();
-    if omitted > 0 {
-        rows.push(vec![
-            file.to_string(),
-            sheet,
-            String::new(),
-            "未列出".to_string(),
-            format!(
-                "共 {} 行被拒收,以上只列出前 {} 行,其余 {omitted} 行只计数",
-                imp.rejects.len(),
-                imp.rejects.len() - omitted
-            ),
-            String::new(),
-        ]);
+    for (list, what) in [(&imp.rejects, "被拒收"), (&imp.merged, "重复行(已合并)")] {
+        let omitted = list.omitted();
+        if omitted > 0 {
+            rows.push(vec![
+                file.to_string(),
+                sheet.clone(),
+                String::new(),
+                "未列出".to_string(),
+                format!(
+                    "共 {} 行{what},以上只列出前 {} 行,其余 {omitted} 行只计数",
+                    list.len(),
+                    list.len() - omitted
+                ),
+                String::new(),
+            ]);
+        }
     }
     rows
 }

@@ -3,6 +3,7 @@
 //! same lines; the command only chooses stdout or stderr as each line says.
 
 use super::ImportOutcome;
+use crate::domain::registry::{closest_headers, group_rejects, Field};
 use crate::domain::report::makeup;
 use crate::formats::registry_file::Imported;
 use std::collections::BTreeMap;
@@ -111,10 +112,12 @@ impl ImportOutcome {
             )),
             SummaryLine::Out(format!("账号ID 取自列 \"{}\"", imp.id_column)),
         ];
+        lines.extend(column_lines(imp));
+        lines.extend(merged_lines(imp));
         let guessed = guessed_types(imp);
         if !guessed.is_empty() {
             lines.push(SummaryLine::Err(format!(
-                "提示: 这些类型写法不在画像的 [types] 中,按名称归入: {};如有误请在 [types.aliases] 中列出后重新导入",
+                "提示: 这些类型写法不在内置写法或画像的 [types] 中,按其中的平台名归入: {};如有误请在画像的 [types.aliases] 中列出后重新导入",
                 guessed.join("、")
             )));
         }
@@ -209,7 +212,8 @@ impl ImportOutcome {
         lines
     }
 
-    /// The rejects by reason, where they are listed, and the first ten.
+    /// The rejects by reason, where they are listed, the values no list knows with the
+    /// profile lines that would map them, and a few examples of each reason.
     fn reject_lines(&self) -> Vec<SummaryLine> {
         let imp = &self.imported;
         if imp.rejects.is_empty() {
@@ -228,39 +232,144 @@ impl ImportOutcome {
             n => format!("(只列出前 {} 行,其余 {n} 行只计数)", imp.rejects.len() - n),
         };
         let mut lines = vec![SummaryLine::Err(format!(
-            "警告: {} 行被拒收({}),明细见 {}{listed}",
+            "警告: {} 行被拒收({}),未计入台账,明细见 {}{listed}",
             imp.rejects.len(),
             parts.join(","),
             self.rejects_path.display()
         ))];
         let file = self.file.display().to_string();
         lines.extend(
-            imp.rejects.iter().take(10).map(|r| {
-                SummaryLine::Err(format!("  {file} 第 {} 行: {}", r.row, short(&r.detail)))
-            }),
+            reject_report(imp, &file, 3)
+                .into_iter()
+                .map(SummaryLine::Err),
         );
         lines
     }
 }
 
-/// Spellings a profile's scheme does not list but reported under the type whose name they
-/// contain ("快手号 → 快手 12 个"), so that a wrong guess is seen.
-fn guessed_types(imp: &Imported) -> Vec<String> {
-    let scheme = &imp.profile.types;
-    if *scheme == crate::domain::profile::TypeScheme::jiangsu_2020() {
-        return Vec::new();
-    }
-    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for a in &imp.registry.accounts {
-        if let Some(t) = scheme.by_name(&a.raw.account_type) {
-            *counts.entry((a.raw.account_type.as_str(), t)).or_default() += 1;
+/// The rejected rows by reason, most first: the count, each value no list knows with its count,
+/// closest known names and the profile line that would map it (ten at most per reason), and up
+/// to `examples` rows. Shared by the summary and the refusal of a suspect import.
+pub fn reject_report(imp: &Imported, file: &str, examples: usize) -> Vec<String> {
+    const VALUES: usize = 10;
+    let mut lines = Vec::new();
+    for g in group_rejects(&imp.rejects, &imp.profile, examples) {
+        lines.push(format!("  {} {} 行:", g.reason.label(), g.rows));
+        for v in g.values.iter().take(VALUES) {
+            lines.push(format!("    {}", short(&v.hint())));
+        }
+        if g.values.len() > VALUES {
+            lines.push(format!(
+                "    ……另有 {} 种写法,见 rejects.csv",
+                g.values.len() - VALUES
+            ));
+        }
+        // Past registry::MAX_COUNTED_VALUES distinct values, rows are counted by reason only.
+        let by_value: usize = g.values.iter().map(|v| v.rows).sum();
+        if !g.values.is_empty() && by_value < g.rows {
+            lines.push(format!(
+                "    ……另有 {} 行的写法太多,未逐一计数",
+                g.rows - by_value
+            ));
+        }
+        for r in &g.examples {
+            lines.push(format!(
+                "    例: {file} 第 {} 行: {}",
+                r.row,
+                short(&r.detail)
+            ));
         }
     }
-    counts
+    lines
+}
+
+/// Which column each field was taken from when the header is not the README's own, and the
+/// columns kept as they are; a kept column that looks like a field the header lacks is named
+/// with the profile line that would map it.
+fn column_lines(imp: &Imported) -> Vec<SummaryLine> {
+    let mut lines = Vec::new();
+    let renamed: Vec<String> = imp
+        .columns
+        .iter()
+        .filter(|(f, h)| h != f.label() && *f != Field::Id)
+        .map(|(f, h)| format!("{} ← \"{h}\"", f.label()))
+        .collect();
+    if !renamed.is_empty() {
+        lines.push(SummaryLine::Out(format!("列: {}", renamed.join(","))));
+    }
+    let lacking: Vec<Field> = Field::ALL
         .into_iter()
+        .filter(|f| !imp.columns.iter().any(|(g, _)| g == f))
+        .collect();
+    let kept = &imp.registry.extra_headers;
+    if !kept.is_empty() {
+        let shown: Vec<String> = kept.iter().take(20).map(|h| short(h)).collect();
+        lines.push(SummaryLine::Out(format!(
+            "按原样保留的其他列 {} 个: {}{}",
+            kept.len(),
+            shown.join("、"),
+            if kept.len() > 20 { "……" } else { "" }
+        )));
+    }
+    for h in kept {
+        if let Some(f) = closest_headers(h, &lacking).first() {
+            lines.push(SummaryLine::Err(format!(
+                "提示: 列“{}”没有识别为任何字段,按原样保留;它可能是 {}({});如是,请在画像文件(--profile)中写 [columns] {} = \"{}\" 后重新导入",
+                short(h),
+                f.label(),
+                if f.required() { "必需" } else { "可选" },
+                crate::domain::text::toml_string(h),
+                f.label()
+            )));
+        }
+    }
+    lines
+}
+
+/// The accounts exported more than once with identical rows, imported once each.
+fn merged_lines(imp: &Imported) -> Vec<SummaryLine> {
+    if imp.merged.is_empty() {
+        return Vec::new();
+    }
+    let mut ids: Vec<&str> = imp.merged.iter().map(|r| r.value.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let first = &imp.merged.kept()[0];
+    // Past the rows kept, copies are counted only: the accounts named are a floor.
+    let at_least = if imp.merged.omitted() > 0 {
+        "至少 "
+    } else {
+        ""
+    };
+    vec![SummaryLine::Err(format!(
+        "提示: {at_least}{} 个账号在台账中重复出现、各行内容完全相同(如第 {} 行: {}),各按 1 个账号导入;多出的 {} 行列在 rejects.csv",
+        ids.len(),
+        first.row,
+        short(&first.detail),
+        imp.merged.len()
+    ))]
+}
+
+/// Spellings no list holds but reported under the type whose platform name they contain
+/// ("快手政务号 → 快手 12 个"), so that a wrong guess is seen.
+fn guessed_types(imp: &Imported) -> Vec<String> {
+    let scheme = &imp.profile.types;
+    type_spellings(imp)
+        .into_iter()
+        .filter_map(|(raw, n)| scheme.by_name(raw).map(|t| (raw, t, n)))
         .take(10)
-        .map(|((raw, t), n)| format!("{} → {t} {n} 个", short(raw)))
+        .map(|(raw, t, n)| format!("{} → {t} {n} 个", short(raw)))
         .collect()
+}
+
+/// Each type spelling of the imported accounts with its count, in spelling order: the
+/// classification is asked once per spelling, not once per account.
+fn type_spellings(imp: &Imported) -> BTreeMap<&str, usize> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &imp.registry.accounts {
+        *counts.entry(a.raw.account_type.as_str()).or_default() += 1;
+    }
+    counts
 }
 
 /// Spellings a profile's own type scheme does not list, each with its count: they were filed
@@ -268,17 +377,12 @@ fn guessed_types(imp: &Imported) -> Vec<String> {
 /// 微信公众号).
 fn unlisted_types(imp: &Imported) -> Vec<(String, usize)> {
     let scheme = &imp.profile.types;
-    if *scheme == crate::domain::profile::TypeScheme::jiangsu_2020() {
+    if scheme.is_builtin() {
         return Vec::new();
     }
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in imp.registry.accounts.iter().filter(|a| {
-        !scheme.knows(&a.raw.account_type) && scheme.by_name(&a.raw.account_type).is_none()
-    }) {
-        *counts.entry(a.raw.account_type.as_str()).or_default() += 1;
-    }
-    let mut v: Vec<(String, usize)> = counts
+    let mut v: Vec<(String, usize)> = type_spellings(imp)
         .into_iter()
+        .filter(|(raw, _)| !scheme.knows(raw) && scheme.by_name(raw).is_none())
         .map(|(k, n)| (k.to_string(), n))
         .collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
