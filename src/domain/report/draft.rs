@@ -246,13 +246,15 @@ fn mark_note(c: &CampaignData, so_far: &[Para]) -> Option<Para> {
     marked.then(|| Para::Body(format!("注:{}", c.profile.rates.mark_note())))
 }
 
+/// Which accounts a count takes (the counts of one table are made in one pass).
+type Pred<'p> = Box<dyn Fn(&crate::domain::registry::Account) -> bool + 'p>;
+
 /// How many accounts the scope holds, by owner (the province's levels; a city's own departments
 /// and its districts) and by type.
 fn holdings(input: &DraftInput<'_>) -> Para {
     let c = input.current;
     let w = c.words();
     // Every count from one pass over the accounts in operation.
-    type Pred<'p> = Box<dyn Fn(&crate::domain::registry::Account) -> bool + 'p>;
     let types = c.profile.types.order();
     let mut preds: Vec<Pred<'_>> = w
         .makeup
@@ -432,15 +434,16 @@ fn rates_sentence(c: &CampaignData, all: Tally) -> String {
     );
     // A type no account in operation has is left out: there was nothing to check.
     let rate_types = c.rate_types();
-    let of_type: Vec<Box<dyn Fn(&crate::domain::registry::Account) -> bool + '_>> = rate_types
+    use crate::domain::registry::Account;
+    let of_type: Vec<_> = rate_types
         .iter()
-        .map(
-            |t| -> Box<dyn Fn(&crate::domain::registry::Account) -> bool + '_> {
-                Box::new(move |a| &a.account_type == t)
-            },
-        )
+        .map(|t| move |a: &Account| &a.account_type == t)
         .collect();
-    let held = c.frame_counts(&of_type.iter().map(|p| &**p).collect::<Vec<_>>());
+    let preds: Vec<&dyn Fn(&Account) -> bool> = of_type
+        .iter()
+        .map(|p| p as &dyn Fn(&Account) -> bool)
+        .collect();
+    let held = c.frame_counts(&preds);
     let types: Vec<String> = rate_types
         .iter()
         .zip(held)
