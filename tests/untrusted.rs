@@ -841,3 +841,36 @@ fn low_findings_links_stale_results_and_samples_that_no_longer_verify() {
         .fails()
         .stderr_has("台账在抽样后被重新导入");
 }
+
+/// Attack finding: `profile init` kept every distinct value of every column, and a sheet of a
+/// few hundred columns repeating long shared strings (a 2.5 MB file) took 2 GB. Only spellings
+/// (short values) are counted as values now, within a fixed budget.
+#[test]
+fn profile_init_on_wide_long_text_stays_bounded() {
+    let w = Workdir::new();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in HEADER.split(',').enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    for c in 6..200u16 {
+        ws.write_string(0, c, format!("备注{c}")).unwrap();
+    }
+    let long: Vec<String> = (0..200)
+        .map(|i| format!("{i}{}", "长".repeat(1500)))
+        .collect();
+    for r in 1..=200u32 {
+        for c in 0..200u16 {
+            ws.write_string(r, c, &long[(r as usize + c as usize) % 200])
+                .unwrap();
+        }
+    }
+    wb.save(w.path("wide.xlsx")).unwrap();
+    let (code, _, stderr) = run_capped(
+        &w,
+        100,
+        &["profile", "init", "wide.xlsx", "--out", "p.toml"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(w.read("p.toml").contains("audit 画像草稿"));
+}

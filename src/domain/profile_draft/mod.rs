@@ -29,6 +29,14 @@ pub const HEADER_SCAN_ROWS: usize = 50;
 /// free text, and only its filled cells are counted.
 pub const DISTINCT_CAP: usize = 2_000;
 
+/// The longest value counted as a spelling: a level, type, status or place is a few words;
+/// a longer cell is free text, counted as filled only.
+pub const SPELLING_CHARS: usize = 64;
+
+/// The most bytes of distinct values one scan keeps over all its columns (a sheet of 512
+/// columns of long shared strings would otherwise hold gigabytes; attack finding).
+pub const DISTINCT_BYTES: usize = 16 << 20;
+
 /// One column's values: each distinct value with its rows, up to [`DISTINCT_CAP`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ValueCounts {
@@ -53,6 +61,8 @@ pub struct ExportScan {
     pub columns: Vec<ValueCounts>,
     /// Data rows with at least one cell filled.
     pub rows: u64,
+    /// Bytes of the distinct values kept, against [`DISTINCT_BYTES`].
+    pub kept_bytes: usize,
 }
 
 impl ExportScan {
@@ -68,6 +78,7 @@ impl ExportScan {
             columns: vec![ValueCounts::default(); headers.len()],
             headers,
             rows: 0,
+            kept_bytes: 0,
         };
         for (_, cells) in &rows[at + 1..] {
             scan.push(cells);
@@ -93,7 +104,11 @@ impl ExportScan {
             col.filled += 1;
             if let Some(n) = col.counts.get_mut(&v) {
                 *n += 1;
-            } else if col.counts.len() < DISTINCT_CAP {
+            } else if col.counts.len() < DISTINCT_CAP
+                && v.chars().count() <= SPELLING_CHARS
+                && self.kept_bytes + v.len() <= DISTINCT_BYTES
+            {
+                self.kept_bytes += v.len();
                 col.counts.insert(v, 1);
             } else {
                 col.overflow = true;
