@@ -874,3 +874,44 @@ fn profile_init_on_wide_long_text_stays_bounded() {
     assert_eq!(code, 0, "{stderr}");
     assert!(w.read("p.toml").contains("audit 画像草稿"));
 }
+
+/// Attack finding: note rows under the table were kept whole and without limit; 3,000 rows of
+/// one long shared string (a 34 KB file) took 2.9 GB. They are counted, and the first few named
+/// by their beginning: 10,000 rows of 32,000 characters (320 MB if kept) under a 100 MB cap.
+#[test]
+fn notes_under_the_table_are_counted_not_kept() {
+    let w = Workdir::new();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in HEADER.split(',').enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    for (c, v) in ["A1", "甲", "微信", "某局", "市级", "南京"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    let note = format!("备注:{}", "x".repeat(32_000));
+    for r in 2..10_002u32 {
+        ws.write_string(r, 0, &note).unwrap();
+    }
+    wb.save(w.path("notes.xlsx")).unwrap();
+    let (code, stdout, stderr) = run_capped(
+        &w,
+        100,
+        &[
+            "import",
+            "notes.xlsx",
+            "--campaign",
+            "c",
+            "--province",
+            "江苏",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("跳过表格下方的说明行 10000 行") && stdout.contains("另有 9997 行"),
+        "{stdout}"
+    );
+}

@@ -121,9 +121,15 @@ pub struct Shape {
     pub merged_in_data: usize,
     /// Headers taken from the row above the header row (a two-row header), with their column.
     pub from_row_above: Vec<(usize, String)>,
-    /// Rows under the table that are notes (填报说明, 备注, 制表人 …): (row, text), skipped.
+    /// Rows under the table that are notes (填报说明, 备注, 制表人 …), skipped: all counted.
+    pub note_rows: u64,
+    /// The first [`NOTES_KEPT`] of them, (row, the note's beginning), to name them.
     pub notes: Vec<(u32, String)>,
 }
+
+/// Notes kept to be named; the others are counted only (a file of a million note rows is kept
+/// in bounded memory).
+pub const NOTES_KEPT: usize = 10;
 
 /// The province of a registry given no --province or --profile: the one its title rows name,
 /// else the one most of its regions belong to; otherwise a clear request for --province.
@@ -196,7 +202,7 @@ pub fn read(
     let header_row = builder.header().row;
     let id_column = id_column(builder.header());
     let columns = named_columns(builder.header());
-    let rows_read = builder.rows_read + scan.shape.notes.len() as u64;
+    let rows_read = builder.rows_read + scan.shape.note_rows;
     let blank_rows = builder.blank_rows + scan.gaps;
     let mut shape = scan.shape;
     shape.merged_in_data = scan.filled.below(header_row);
@@ -293,7 +299,10 @@ fn scan_rows(
             gaps += u64::from(r.number.saturating_sub(last + 1));
             last = r.number;
             if let Some(note) = crate::domain::registry::shape::note_row(r.cells) {
-                shape.notes.push((r.number, note));
+                shape.note_rows += 1;
+                if shape.notes.len() < NOTES_KEPT {
+                    shape.notes.push((r.number, note));
+                }
                 return Ok(true);
             }
             b.push(r.number, r.cells, r.lossy);

@@ -67,6 +67,9 @@ const NOTE_STARTS: [&str; 17] = [
     "单位负责人",
 ];
 
+/// The characters of a note kept and looked at.
+const NOTE_CHARS: usize = 80;
+
 /// Whether a row under the header is a note, not an account: its only text is in the first two
 /// columns, one cell, beginning as notes do (填报说明：…, 备注：…, 制表人：…). Returns the note
 /// (cleaned) to name it.
@@ -77,7 +80,9 @@ pub fn note_row(cells: &[String]) -> Option<String> {
     if col > 1 || cells[col + 1..].iter().any(|c| !blank(&c)) {
         return None;
     }
-    let text = clean(text);
+    // A note's beginning tells it (and names it); a cell of a megabyte is not read whole per row.
+    let head: String = text.chars().take(NOTE_CHARS).collect();
+    let text = clean(&head);
     let key = match_key(&text);
     NOTE_STARTS
         .iter()

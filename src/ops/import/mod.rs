@@ -623,7 +623,7 @@ fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError
     let total = imp
         .rows_read
         .saturating_sub(imp.blank_rows)
-        .saturating_sub(imp.shape.notes.len() as u64)
+        .saturating_sub(imp.shape.note_rows)
         .saturating_sub(understood as u64);
     if total == 0 || (rejected as f64) * 100.0 <= limit * total as f64 {
         return Ok(());

@@ -37,13 +37,13 @@ pub(super) fn shape_lines(imp: &Imported) -> Vec<SummaryLine> {
             .take(NOTES_SHOWN)
             .map(|(row, text)| format!("第 {row} 行 \"{}\"", cut(text)))
             .collect();
-        let more = match s.notes.len().saturating_sub(NOTES_SHOWN) {
+        let more = match (s.note_rows as usize).saturating_sub(s.notes.len().min(NOTES_SHOWN)) {
             0 => String::new(),
             n => format!(" 等,另有 {n} 行"),
         };
         lines.push(SummaryLine::Out(format!(
             "跳过表格下方的说明行 {} 行(不是账号,不计入拒收): {}{more}",
-            s.notes.len(),
+            s.note_rows,
             shown.join("、")
         )));
     }
