@@ -6,6 +6,7 @@ mod header;
 pub mod normalize;
 pub mod place;
 mod rejects;
+mod shared;
 pub mod title;
 
 pub use builder::{Finished, RegistryBuilder};
@@ -14,6 +15,7 @@ pub use rejects::{
     closest_terms, closest_values, group_rejects, RejectGroup, Rejects, UnknownValue,
     MAX_COUNTED_VALUES, MAX_KEPT_REJECTS,
 };
+pub use shared::{Interner, SharedText};
 
 use crate::domain::text::{clean, match_key};
 pub use crate::domain::vocab::{Field, Level, OwnerGroup, OwnerKind, Status};
@@ -21,18 +23,19 @@ use std::collections::{BTreeMap, HashMap};
 
 /// What the filer wrote for the fields the tool normalises: kept for re-classifying types under
 /// another scheme, for placing regions, for rejects and in registry.csv (the 原文 columns).
+/// Shared texts: a registry repeats a few spellings of each a million times.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct RawTexts {
     /// 类型原文, e.g. 微信公众号.
-    pub account_type: String,
+    pub account_type: SharedText,
     /// 层级原文, e.g. 设区市.
-    pub level: String,
+    pub level: SharedText,
     /// 地区原文, e.g. 南京市玄武区.
-    pub region: String,
+    pub region: SharedText,
     /// 主体类别原文.
-    pub owner_kind: String,
+    pub owner_kind: SharedText,
     /// 状态原文.
-    pub status: String,
+    pub status: SharedText,
 }
 
 impl RawTexts {
@@ -383,11 +386,11 @@ fn canonical_account(
         status,
         platform: g(8),
         raw: RawTexts {
-            account_type: g(9),
-            level: g(10),
-            region: g(11),
-            owner_kind: g(12),
-            status: g(13),
+            account_type: g(9).into(),
+            level: g(10).into(),
+            region: g(11).into(),
+            owner_kind: g(12).into(),
+            status: g(13).into(),
         },
         county: if has_county { g(fixed) } else { String::new() },
         group: if has_group {

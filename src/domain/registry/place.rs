@@ -282,8 +282,8 @@ fn unplaced(a: &Account, profile: &Profile, unit: &ScopeUnit) -> RegionError {
         }
     };
     RegionError::Unplaced {
-        level: a.raw.level.clone(),
-        name: a.raw.region.clone(),
+        level: a.raw.level.to_string(),
+        name: a.raw.region.to_string(),
         owner: a.owner.clone(),
         divisions,
         example,
@@ -335,19 +335,19 @@ pub fn reject(row: u32, a: &Account, e: &RegionError) -> Reject {
     let mut cells = vec![
         a.id.clone(),
         a.name.clone(),
-        ty.clone(),
+        ty.to_string(),
         a.owner.clone(),
-        level.clone(),
-        region.clone(),
-        kind.clone(),
-        status.clone(),
+        level.to_string(),
+        region.to_string(),
+        kind.to_string(),
+        status.to_string(),
     ];
     cells.extend(a.extra.iter().cloned());
     Reject {
         row,
         reason,
         detail: e.to_string(),
-        value: region.clone(),
+        value: region.to_string(),
         cells,
     }
 }
