@@ -40,13 +40,14 @@ pub fn wanted(args: &[OsString]) -> Option<Start> {
 const MENU: &str = "\
 请选择要做的事(输入编号后按回车):
   1 试用演示
-  2 导入台账
-  3 抽样
-  4 生成检查表
-  5 收回检查表
-  6 生成通报
-  7 整改跟踪
-  8 项目进度
+  2 新单位首次使用:从台账导出生成配置草稿
+  3 导入台账
+  4 抽样
+  5 生成检查表
+  6 收回检查表
+  7 生成通报
+  8 整改跟踪
+  9 项目进度
   0 退出";
 
 struct Session<R> {
@@ -98,16 +99,27 @@ impl<R: BufRead> Session<R> {
                 s(&["demo", "--out", &out])
             }
             "2" => {
-                let file = self.ask("台账文件(可把文件拖进窗口)", None)?;
-                let c = self.ask_campaign()?;
-                s(&["import", &file, "--campaign", &c])
+                let file = self.ask("台账导出文件(可把文件拖进窗口)", None)?;
+                let beside = Path::new(&file).with_file_name("profile.toml");
+                let out = self.ask("配置草稿保存为", Some(&beside.display().to_string()))?;
+                s(&["profile", "init", &file, "--out", &out])
             }
             "3" => {
+                let file = self.ask("台账文件(可把文件拖进窗口)", None)?;
+                let c = self.ask_campaign()?;
+                let profile = self.ask("配置文件 profile.toml(没有就直接回车)", Some(""))?;
+                let mut a = s(&["import", &file, "--campaign", &c]);
+                if !profile.is_empty() {
+                    a.extend(s(&["--profile", &profile]));
+                }
+                a
+            }
+            "4" => {
                 let c = self.ask_campaign()?;
                 let n = self.ask("抽样数量", Some("219"))?;
                 s(&["sample", "--campaign", &c, "--size", &n])
             }
-            "4" => {
+            "5" => {
                 let c = self.ask_campaign()?;
                 let k = self.ask("检查员人数", Some("4"))?;
                 let mut a = s(&["sheet", "--campaign", &c, "--inspectors", &k]);
@@ -117,7 +129,7 @@ impl<R: BufRead> Session<R> {
                 }
                 a
             }
-            "5" => {
+            "6" => {
                 let c = self.ask_campaign()?;
                 let from = self.ask("交回的检查表所在文件夹(可拖入)", None)?;
                 let pattern = if Path::new(&from).is_dir() {
@@ -127,7 +139,7 @@ impl<R: BufRead> Session<R> {
                 };
                 s(&["collect", "--campaign", &c, &pattern])
             }
-            "6" => {
+            "7" => {
                 let c = self.ask_campaign()?;
                 let mut a = s(&["report", "--campaign", &c]);
                 if Path::new(&c).join(crate::store::REPORT_DIR).is_dir() {
@@ -138,17 +150,17 @@ impl<R: BufRead> Session<R> {
                 }
                 a
             }
-            "7" => {
+            "8" => {
                 let c = self.ask_campaign()?;
                 s(&["rectify", "status", "--campaign", &c])
             }
-            "8" => {
+            "9" => {
                 let c = self.ask_campaign()?;
                 s(&["status", "--campaign", &c])
             }
             "0" | "q" | "Q" => return None,
             _ => {
-                println!("请输入 0 到 8 的编号。");
+                println!("请输入 0 到 9 的编号。");
                 return Some(None);
             }
         };

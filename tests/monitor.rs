@@ -242,6 +242,20 @@ fn bad_exports_are_named_and_change_nothing() {
     sheet("swap.csv", &[])
         .fails()
         .stderr_has("swap.csv 第 2 行: 超期未回复数 5 大于留言数 1");
+    // Every row at fault is named in one run, not one per run.
+    std::fs::write(
+        w.path("swaps.csv"),
+        format!(
+            "账号ID,留言数,超期未回复数,监测时间\n{},1,5,2020-03-22\n{},2,1,2020-03-22\n{},0,3,2020-03-22\n",
+            s[0].id, s[1].id, s[2].id
+        ),
+    )
+    .unwrap();
+    sheet("swaps.csv", &[])
+        .fails()
+        .stderr_has("swaps.csv: 2 行监测数据有误,未预填任何内容")
+        .stderr_has("swaps.csv 第 2 行: 超期未回复数 5 大于留言数 1")
+        .stderr_has("swaps.csv 第 4 行: 超期未回复数 3 大于留言数 0");
     std::fs::write(
         w.path("future.csv"),
         format!("{head}{},{future},0,2020-03-22\n", s[0].id),

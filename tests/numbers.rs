@@ -355,6 +355,25 @@ fn min_per_region_samples_every_prefecture() {
     let manifest = w.read("c/campaign.toml");
     assert!(manifest.contains("min_per_region = 2"), "{manifest}");
     w.run(&["verify", "--campaign", "c"]).ok();
+    // The estimate sees every checked account in its stratum (crossed with the region): it was
+    // empty ("全省,0,0,…") when the sample's keys were rebuilt without the region.
+    w.run(&["sheet", "--campaign", "c", "--inspectors", "1"])
+        .ok();
+    w.fill("c/sheets/c_检查员01.xlsx", "c_filled.xlsx")
+        .all_pass("2020-03-25")
+        .save();
+    w.run(&["collect", "--campaign", "c", "c_filled.xlsx"]).ok();
+    w.run(&["report", "--campaign", "c"]).ok();
+    let est = table(&w, "c", "加权估计");
+    let all = row(&est, "全省");
+    assert_eq!(all[1], "40", "{est:?}");
+    assert_ne!(all[4], "—", "{est:?}");
+    let design = table(&w, "c", "样本分层");
+    let checked: usize = design[1..]
+        .iter()
+        .map(|r| r.last().unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(checked, 40, "{design:?}");
 
     // More than the sample can hold is refused in words; a quota fixes the sizes itself.
     w.run(&[

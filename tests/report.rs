@@ -216,7 +216,9 @@ fn every_table_cell_and_the_draft_for_a_known_campaign() {
         // group), then one item for every deduction finding; issue #23: in the levels
         // 一、（一）1. of GB/T 9704.
         "在本次全覆盖检查中，发现我省政务新媒体存在以下突出问题：",
-        "2.互动回应差问题。根据全覆盖检查结果，省级部门2个政务新媒体未提供有效互动功能、未在规定时限内对留言做出有效回复，占省级检查总数33.3%。",
+        // Two items of the group caught accounts: each with its own count, since 2 is the
+        // count of accounts caught by either (new-user finding: the list read as "both").
+        "2.互动回应差问题。根据全覆盖检查结果，省级部门2个政务新媒体存在未提供有效互动功能（1个）、未在规定时限内对留言做出有效回复（1个）问题，占省级检查总数33.3%。",
         "### （二）规范管理问题\n\n对照规范指标，“开设不规范”“留言审看不到位”等问题仍有发生，共涉及1个政务新媒体，占检查总数3.6%。",
         "## 一、总体情况",
         "## 二、全覆盖检查发现的问题",

@@ -366,7 +366,8 @@ fn import_scope_on_the_command_line() {
     w.run(&["import", &q2, "--campaign", "c", "--scope", "无锡"])
         .fails()
         .stderr_has("数据行 78 行(不含空行、合计行、不属于检查范围的 4 行)中 5 行被拒收")
-        .stderr_has("[regions.aliases] \"经开区\"");
+        .stderr_has("[zones] \"经开区\" = [\"经开区\"](作为单列的功能区)")
+        .stderr_has("最接近的是:锡山区、惠山区、滨湖区");
     assert!(!w.exists("c"));
     w.run(&[
         "import",

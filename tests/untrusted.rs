@@ -322,6 +322,39 @@ fn a_monitoring_export_and_an_exclusion_list_of_the_whole_country_stay_bounded()
         ],
     );
     assert_eq!(code, 0, "{stdout}\n{stderr}");
+    // Every unknown id is counted, the ones not listed too.
+    assert!(
+        stderr.contains("排除名单中 1000 个账号ID不在台账中")
+            && stderr.contains("名单中另有 499000 个账号ID不在台账中(只列出前 1000 个)"),
+        "{stderr}"
+    );
+    // More rows than the country has accounts is no monitoring export: refused (the rows up to
+    // the limit are held first, about 200 MB), the workbooks left as they were.
+    let before = common::tree(&w.path("c"));
+    for i in 500_000..1_000_001 {
+        csv.push_str(&format!("ZZ{i},2020-03-01\n"));
+    }
+    w.write("monitor.csv", &csv);
+    let (code, _, stderr) = run_capped(
+        &w,
+        300,
+        &[
+            "sheet",
+            "--campaign",
+            "c",
+            "--force",
+            "--monitor",
+            "monitor.csv",
+            "--monitor-at",
+            "2020-03-20",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("监测数据超过 1000000 行"), "{stderr}");
+    assert!(
+        common::tree(&w.path("c")) == before,
+        "a refused sheet changed the campaign"
+    );
 }
 
 /// Set a file's modification time to `secs` after 2020-03-25 00:00 UTC.

@@ -256,7 +256,9 @@ fn the_guided_start_runs_a_step_from_the_menu() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let input = format!("8\n\"{C}\"\n\n9\n0\n");
+    // A new office's first step (the profile draft, beside the export), the progress, a number
+    // the menu does not have, and out.
+    let input = format!("2\n台账 2020Q1.xlsx\n\n\n9\n\"{C}\"\n\nx\n0\n");
     child
         .stdin
         .take()
@@ -268,15 +270,18 @@ fn the_guided_start_runs_a_step_from_the_menu() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     for s in [
         "1 试用演示",
-        "8 项目进度",
+        "2 新单位首次使用",
+        "9 项目进度",
         "等效命令:",
+        "profile init",
         "status --campaign",
         "检查员02",
         "按回车键继续",
-        "请输入 0 到 8",
+        "请输入 0 到 9",
     ] {
         assert!(stdout.contains(s), "{s:?} missing:\n{stdout}");
     }
+    assert!(w.read("profile.toml").contains("[columns]"), "the draft");
     // Without it, no arguments is still the usage (a terminal, or Linux).
     w.run(&[]).fails();
 }

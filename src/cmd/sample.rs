@@ -69,6 +69,13 @@ fn print_outcome(o: &DrawOutcome, style: &crate::domain::profile::RateStyle) {
         eprintln!("警告: {e}");
     }
     print_draw(&o.drawn, o.seed, o.seed_source);
+    if o.unknown_ids_omitted > 0 {
+        eprintln!(
+            "警告: 名单中另有 {} 个账号ID不在台账中(只列出前 {} 个)",
+            o.unknown_ids_omitted,
+            crate::formats::id_list::MAX_UNKNOWN_IDS
+        );
+    }
     if let Some(warning) = &o.recheck_stale {
         eprintln!("警告: --recheck 项目的{warning}");
     }

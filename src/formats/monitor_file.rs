@@ -82,6 +82,17 @@ pub enum MonitorFileError {
         /// 留言数.
         messages: u32,
     },
+    /// Rows with a cell at fault, every one of the export's counted and the first ones named,
+    /// so that one correction of the export fixes them all.
+    #[error("{file}: {count} 行监测数据有误,未预填任何内容;请更正导出文件后重新运行:\n  {}{}", shown.join("\n  "), if *count > shown.len() { format!("\n  ……(其余 {} 行从略)", count - shown.len()) } else { String::new() })]
+    BadRows {
+        /// The file.
+        file: String,
+        /// Rows at fault.
+        count: usize,
+        /// The first of them, each as its row error says it.
+        shown: Vec<String>,
+    },
     /// A cell holds none of the values its column accepts.
     #[error("{file} 第 {row} 行 [{column}]: \"{value}\" 无法识别,应为 {expected}")]
     BadCell {
@@ -308,6 +319,36 @@ impl HeaderSearch {
     }
 }
 
+/// The rows of an export with a cell at fault: all counted, the first [`BadRows::SHOWN`] kept.
+#[derive(Default)]
+struct BadRows {
+    count: usize,
+    shown: Vec<String>,
+}
+
+impl BadRows {
+    const SHOWN: usize = 20;
+
+    fn add(&mut self, e: MonitorFileError) {
+        self.count += 1;
+        if self.shown.len() < Self::SHOWN {
+            self.shown.push(e.to_string());
+        }
+    }
+
+    /// One error for the file naming its rows at fault, if any.
+    fn refusal(self, file: &str) -> Option<MonitorFileError> {
+        match self.count {
+            0 => None,
+            _ => Some(MonitorFileError::BadRows {
+                file: file.to_string(),
+                count: self.count,
+                shown: self.shown,
+            }),
+        }
+    }
+}
+
 /// Read a monitoring export: the first sheet of a workbook, or a CSV in any supported encoding.
 /// The most data rows a monitoring export may have (about 200 bytes each are held while they
 /// are matched to the sample): the country has a few hundred thousand accounts.
@@ -324,6 +365,7 @@ pub fn read(
     let mut search = HeaderSearch::default();
     let mut rows = Vec::new();
     let mut failed: Option<MonitorFileError> = None;
+    let mut bad_rows = BadRows::default();
     for_each_row(path, None, None, |r: &RowRead<'_>| {
         let step = match &search.found {
             None if r.number > HEADER_SCAN_ROWS => return Ok(false),
@@ -331,9 +373,17 @@ pub fn read(
             Some(_) if rows.len() >= MAX_MONITOR_ROWS => {
                 Err(MonitorFileError::TooManyRows { file: file.clone() })
             }
-            Some((_, l)) => l
-                .observation(r.number, r.cells, &file, today)
-                .map(|o| rows.push(o)),
+            // A row at fault is counted and the reading goes on, so every such row is named.
+            Some((_, l)) => match l.observation(r.number, r.cells, &file, today) {
+                Ok(o) => {
+                    rows.push(o);
+                    Ok(())
+                }
+                Err(e) => {
+                    bad_rows.add(e);
+                    Ok(())
+                }
+            },
         };
         if let Err(e) = step {
             failed = Some(e);
@@ -342,6 +392,9 @@ pub fn read(
         Ok(true)
     })?;
     if let Some(e) = failed {
+        return Err(e);
+    }
+    if let Some(e) = bad_rows.refusal(&file) {
         return Err(e);
     }
     let Some((header_row, layout)) = search.found.take() else {

@@ -98,6 +98,9 @@ pub struct DrawOutcome {
     pub resampled: bool,
     /// The registry the sample was drawn from (for naming accounts).
     pub registry: Registry,
+    /// Ids of the --exclude and --recheck lists not in the registry beyond the first
+    /// [`crate::formats::id_list::MAX_UNKNOWN_IDS`] of each: counted, not listed.
+    pub unknown_ids_omitted: usize,
 }
 
 /// Why no sample was drawn. Nothing is written then.
@@ -155,17 +158,19 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
     let known: std::collections::HashSet<&str> =
         reg.accounts.iter().map(|a| a.id.as_str()).collect();
     let in_registry = |id: &str| known.contains(id);
+    let mut unknown_ids_omitted = 0;
+    let mut list = |p: &std::path::Path| -> Result<Vec<String>, DrawError> {
+        let read = crate::formats::id_list::read(p, columns, &in_registry)?;
+        unknown_ids_omitted += read.unknown_omitted;
+        Ok(read.ids)
+    };
     let exclude = match &req.exclude {
-        Some(p) => crate::formats::id_list::read(p, columns, &in_registry)?.ids,
+        Some(p) => list(p)?,
         None => Vec::new(),
     };
     let (recheck, recheck_plan, recheck_stale) = match &req.recheck {
         Some(p) if p.is_dir() => recheck_from_campaign(camp, p, &reg)?,
-        Some(p) => (
-            crate::formats::id_list::read(p, columns, &in_registry)?.ids,
-            None,
-            None,
-        ),
+        Some(p) => (list(p)?, None, None),
         None => (Vec::new(), None, None),
     };
     drop(known);
@@ -207,6 +212,7 @@ pub fn draw(camp: &mut Campaign, req: &DrawRequest) -> Result<DrawOutcome, DrawE
         written: None,
         resampled: false,
         registry: reg,
+        unknown_ids_omitted,
     };
     if !req.dry_run {
         outcome.resampled = camp.manifest.sheets.is_some();

@@ -259,13 +259,15 @@ impl Campaign {
         }
         let reg = Registry::from_canonical(&header[..cut], reg_rows)
             .map_err(|e| corrupt(e.to_string()))?;
-        // The typed key, from the account's own values in the design's strata columns.
+        // The typed key, from the account's own values in the design's strata columns (with
+        // the region added under --min-per-region, as the draw crossed them).
         if let Some(design) = &self.manifest.sample {
-            let columns: Vec<_> = design
-                .strata_columns
-                .iter()
-                .filter_map(|s| reg.column(s))
-                .collect();
+            let strata = crate::domain::sampling::crossed_strata(
+                &reg,
+                &design.strata_columns,
+                design.min_per_region,
+            );
+            let columns: Vec<_> = strata.iter().filter_map(|s| reg.column(s)).collect();
             for (mark, a) in info.iter_mut().zip(&reg.accounts) {
                 mark.key = columns
                     .iter()

@@ -104,11 +104,21 @@ impl Workdir {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let out: Output = assert_cmd::Command::new(audit_bin())
-            .env("AUDIT_OUTPUT_ENCODING", "utf-8")
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
+        let start = || {
+            assert_cmd::Command::new(audit_bin())
+                .env("AUDIT_OUTPUT_ENCODING", "utf-8")
+                .args(args)
+                .current_dir(self.dir.path())
+                .output()
+        };
+        // Under Wine on a loaded machine, starting a process now and then fails ("Internal
+        // error", 1359) before the program runs at all; that is tried again, the program's own
+        // failures never are.
+        let out: Output = start()
+            .or_else(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                start()
+            })
             .expect("run audit");
         let run = Run {
             code: out.status.code().unwrap_or(-1),

@@ -247,6 +247,11 @@ impl<'a> ByName<'a> {
             crate::domain::registry::classify_type(&profile.types, &obs.account_type),
         );
         let mut found: Vec<&Account> = self.accounts.get(&key).cloned().unwrap_or_default();
+        // One type may cover several platforms (抖音 and 今日头条 are both 其他): where the row
+        // and an account each name a platform, they must name the same one.
+        if let Some(p) = crate::domain::profile::platform(&obs.account_type) {
+            found.retain(|a| account_platform(a).is_none_or(|q| q == p));
+        }
         let keys = NameKeys {
             owner: !obs.owner.is_empty(),
             region: !obs.region.is_empty(),
@@ -272,6 +277,12 @@ impl<'a> ByName<'a> {
             }),
         }
     }
+}
+
+/// The platform an account's own type text names (its 平台 column first), if any.
+fn account_platform(a: &Account) -> Option<&'static str> {
+    crate::domain::profile::platform(&a.platform)
+        .or_else(|| crate::domain::profile::platform(&a.raw.account_type))
 }
 
 /// Whether an account lies in a place: the same prefecture (or both provincial), and the same

@@ -330,3 +330,31 @@ fn checks_round_trip_and_tally() {
     );
     assert_eq!(t[1].1.changed(), 1);
 }
+
+/// 抖音 and 今日头条 are both 其他 by the built-in types: one unit's two accounts of one name on
+/// them are told apart by the platform the export and the registry each name.
+#[test]
+fn one_type_of_several_platforms_is_matched_by_its_platform() {
+    let on = |id: &str, platform: &str| Account {
+        platform: platform.into(),
+        ..account(id, "四川水利", "其他", "四川省水利厅", ("省本级", ""))
+    };
+    let registry = vec![on("D1", "抖音号"), on("T1", "今日头条")];
+    let sample: HashSet<&str> = ["D1", "T1"].into_iter().collect();
+    let profile = Profile::builtin(crate::domain::profile::province("四川").unwrap());
+    let row = |row: u32, t: &str| Observation {
+        row,
+        name: "四川水利".into(),
+        account_type: t.into(),
+        ..Observation::default()
+    };
+    let m = match_rows(
+        &registry,
+        &sample,
+        vec![row(2, "抖音"), row(3, "头条号")],
+        &profile,
+    );
+    let mut got: Vec<(&str, u32)> = m.matched.iter().map(|(k, v)| (k.as_str(), v.row)).collect();
+    got.sort();
+    assert_eq!(got, vec![("D1", 2), ("T1", 3)], "{:?}", m.unmatched);
+}

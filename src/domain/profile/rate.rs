@@ -141,6 +141,18 @@ impl Shown {
         }
     }
 
+    /// The printed number itself (99.9% → 99.9; 8.2 points → 8.2), divided once so that it is
+    /// the double nearest the printed decimal (100 × [`Shown::fraction`] can be off in the last
+    /// bit: -18.099999999999998 for -18.1).
+    pub fn value(&self) -> f64 {
+        let v = self.steps as f64 / 10f64.powi(i32::from(self.decimals));
+        if self.negative {
+            -v
+        } else {
+            v
+        }
+    }
+
     /// Decimals the printed number shows (fewer than the style's when zeros are dropped).
     pub fn places(&self) -> u8 {
         let n = self.number();
@@ -313,6 +325,18 @@ mod tests {
         assert_eq!(style(4, Rounding::HalfUp, false).percent(1, 3), "33.3333%");
         assert_eq!(style(0, Rounding::HalfUp, false).percent(2, 3), "67%");
         assert_eq!(style(0, Rounding::HalfUp, false).percent(1, 200), "1%");
+    }
+
+    /// A change in points is stored as the double nearest its printed decimal, not 100 × the
+    /// fraction (-18.099999999999998 in report.xlsx for a printed -18.1).
+    #[test]
+    fn points_are_stored_as_printed() {
+        let s = RateStyle::default();
+        // 61.3% now against 79.4% before: -18.1 points.
+        let d = s.change((613, 1000), (794, 1000)).unwrap();
+        assert_eq!(d.signed(), "-18.1");
+        assert_eq!(d.value(), -18.1);
+        assert_eq!(d.value().to_string(), "-18.1");
     }
 
     /// Issue #20, case 7: a census of 2,944 with one failure is not 100%, and one problem in

@@ -243,7 +243,7 @@ impl Province {
                 expected: self.name.clone(),
             });
         }
-        let closest = self.closest(&input);
+        let closest = self.closest(&input, within);
         Err(RegionError::Unknown {
             name: input,
             closest,
@@ -548,9 +548,11 @@ impl Province {
 
     /// Up to three official names of this province closest to `s`: fewest edits (to the name or
     /// its stem), then most shared characters, then prefectures before counties, then code order.
-    fn closest(&self, s: &str) -> Vec<String> {
+    fn closest(&self, s: &str, within: Option<usize>) -> Vec<String> {
         let mut scored: Vec<(usize, usize, bool, usize, &str)> = self
             .places()
+            // A city's campaign suggests its own places, never another city's.
+            .filter(|(place, _)| within.is_none_or(|i| place.prefecture == i))
             .enumerate()
             .map(|(order, (place, d))| {
                 let edits = edit_distance(s, &d.name).min(edit_distance(s, stem(&d.name)));

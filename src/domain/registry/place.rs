@@ -44,6 +44,10 @@ impl RegionCache {
         };
         match plain {
             Err(RegionError::Ambiguous { .. }) => checked(profile.resolve(region, owner)),
+            // Unknown anywhere: in a city's campaign the closest names offered are its own.
+            Err(RegionError::Unknown { .. }) if profile.scope.unit().is_some() => {
+                profile.resolve(region, owner)
+            }
             other => other,
         }
     }

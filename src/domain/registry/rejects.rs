@@ -233,6 +233,7 @@ pub fn closest_values(
             let known = profile.types.spellings();
             near(value, &known)
         }
+        Field::Region if profile.scope.unit().is_some() => closest_in_scope(value, profile),
         Field::Region => match profile.resolve(value, "") {
             Err(RegionError::Unknown { closest, .. }) => {
                 let target = closest.iter().find_map(|c| profile.resolve(c, "").ok());
@@ -243,6 +244,27 @@ pub fn closest_values(
         },
         _ => (Vec::new(), None),
     }
+}
+
+/// In a city's or county's campaign an unknown 地区 is one of its own places, or a zone (经开区,
+/// 新区) it reports on its own: the closest names are the scope's counties and zones, never
+/// another city's districts. No target is offered: which of the two it is, the office knows.
+fn closest_in_scope(value: &str, profile: &Profile) -> (Vec<String>, Option<String>) {
+    let Some(unit) = profile.scope.unit() else {
+        return (Vec::new(), None);
+    };
+    let counties = profile.province.counties(&unit.prefecture_division.name);
+    let known: Vec<(&str, &str)> = counties
+        .iter()
+        .map(|d| (d.name.as_str(), d.name.as_str()))
+        .chain(
+            profile
+                .zones
+                .iter()
+                .map(|z| (z.name.as_str(), z.name.as_str())),
+        )
+        .collect();
+    (near(value, &known).0, None)
 }
 
 /// The closest spellings of a closed vocabulary (the profile's and the built-in ones) to a
@@ -301,7 +323,15 @@ fn profile_line(field: Field, value: &str, target: &Option<String>, profile: &Pr
         toml_string(value),
         toml_string(&target)
     );
-    if target == "?" {
+    if target == "?" && field == Field::Region && profile.scope.unit().is_some() {
+        // In a scope the aliases name prefectures, which is no help: the place is a zone of
+        // the scope's own (经开区), or the data must name its county.
+        line = format!(
+            "[zones] {} = [{}](作为单列的功能区);若它属于某个县(市、区),请在台账中写明",
+            toml_string(value),
+            toml_string(value)
+        );
+    } else if target == "?" {
         line.push_str(&format!("(? 处填 {choices} 之一)"));
     }
     if field == Field::Type && profile.types.is_builtin() {

@@ -602,6 +602,31 @@ fn group_count<F: Fn(&Account) -> bool>(
     (hit, n)
 }
 
+/// What the accounts of a veto group were found to do: the one indicator's name ("未在规定时限内
+/// 做出有效回复"), or, when several caught accounts, each with its own count — the group's count
+/// is of accounts caught by any, so a list alone would read as if each had done all of them
+/// ("存在未提供有效互动功能(9个)、未在规定时限内对留言做出有效回复(26个)问题").
+fn hit_phrase<F: Fn(&Account) -> bool>(c: &CampaignData, g: &ProblemGroup<'_>, pred: F) -> String {
+    let hits: Vec<(&str, u64)> = g
+        .indicators
+        .iter()
+        .map(|j| {
+            (
+                c.catalog.indicators[*j].name.as_str(),
+                problem_count(c, *j, &pred).0,
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    match hits.as_slice() {
+        [(name, _)] => name.to_string(),
+        _ => {
+            let each: Vec<String> = hits.iter().map(|(n, k)| format!("{n}({k}个)")).collect();
+            format!("存在{}问题", each.join("、"))
+        }
+    }
+}
+
 /// The names of a group's indicators that caught an account for which `pred` holds, joined:
 /// "未在规定时限内做出有效回复、…".
 fn hit_names<F: Fn(&Account) -> bool>(c: &CampaignData, g: &ProblemGroup<'_>, pred: F) -> String {
@@ -729,14 +754,14 @@ fn veto_item(c: &CampaignData, g: &ProblemGroup<'_>, item: usize) -> Para {
     let (ch, cn) = group_count(c, &g.indicators, |a| !c.is_top(a));
     let mut s = format!("{item}.{}问题。根据{check}结果,", g.head);
     if ph > 0 {
-        let names = hit_names(c, g, |a| c.is_top(a));
+        let names = hit_phrase(c, g, |a| c.is_top(a));
         s.push_str(&format!(
             "{level}部门{ph}个政务新媒体{names},占{level}{total}总数{}。",
             c.pct(ph, pn)
         ));
     }
     if ch > 0 {
-        let names = hit_names(c, g, |a| !c.is_top(a));
+        let names = hit_phrase(c, g, |a| !c.is_top(a));
         s.push_str(&format!(
             "{city}中,{ch}个政务新媒体{names},占{city}{total}总数{}。",
             c.pct(ch, cn)

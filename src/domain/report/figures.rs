@@ -729,6 +729,9 @@ pub struct Estimates {
     pub uncovered: Uncovered,
     /// Frame size (active, not excluded accounts).
     pub frame: u64,
+    /// Checked accounts whose stratum the recorded design does not have: left out of every
+    /// estimate, and said so (a sample or design changed after the draw).
+    pub unplaced: usize,
 }
 
 impl Estimates {
@@ -766,6 +769,12 @@ pub fn estimate_groups(c: &CampaignData) -> Estimates {
             &observations(c, &index, |_| true),
         ),
         frame: c.frame_count(|_| true),
+        unplaced: c
+            .sample
+            .iter()
+            .zip(&c.marks)
+            .filter(|(a, m)| c.outcomes.contains_key(&a.id) && !index.contains_key(&m.key))
+            .count(),
     }
 }
 
@@ -864,6 +873,12 @@ pub fn estimates(est: &Estimates) -> Table {
         ],
     );
     t.rows = est.rows.iter().map(estimate_cells).collect();
+    if est.unplaced > 0 {
+        t.notes.push(format!(
+            "注意: {} 个已检查账号的分层在记录的抽样设计中找不到,未计入估计;样本或设计在抽样后可能被改动,请运行 audit verify 核验。",
+            est.unplaced
+        ));
+    }
     if let Some(p) = uncovered_phrase(&est.uncovered) {
         t.notes.push(format!(
             "覆盖范围: 抽样框 {} 个账号中{p}(这些层没有已检查的随机样本,或必查账号未检查),估计只代表其余 {} 个账号。",
@@ -1006,12 +1021,23 @@ pub fn annex(c: &CampaignData) -> Table {
             Cell::Int(i as i64 + 1),
             Cell::text(c.place_name(a)),
             Cell::text(c.profile.annex_name.cell(&a.name, platform(a))),
-            Cell::text(a.account_type.clone()),
+            Cell::text(annex_type(a)),
             Cell::text(a.owner.clone()),
             Cell::text(veto_names(&c.catalog, &o.verdict)),
         ]);
     }
     t
+}
+
+/// The 类型 the annex prints: the type, but for one reported as 其他 the platform it is on
+/// (抖音, 今日头条), so that a reader can find the account.
+fn annex_type(a: &Account) -> String {
+    if a.account_type != crate::domain::profile::OTHER {
+        return a.account_type.clone();
+    }
+    crate::domain::profile::platform(platform(a))
+        .map(str::to_string)
+        .unwrap_or_else(|| a.account_type.clone())
 }
 
 /// The platform an account is on, as the annex names it: the registry's 平台, else its type.

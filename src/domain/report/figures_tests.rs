@@ -239,6 +239,12 @@ fn the_annex_lists_departments_first_then_cities_in_order() {
     assert_eq!(names, ["江苏教育", "无锡教育"]);
     assert_eq!(t.display_rows()[0][0], "1");
     assert!(!t.display_rows()[1][5].is_empty(), "the problem is named");
+    // An account reported as 其他 shows the platform it is on.
+    let mut c = campaign("2020Q1", &["W1"]);
+    let w1 = c.sample.iter_mut().find(|a| a.id == "W1").unwrap();
+    w1.account_type = "其他".into();
+    w1.platform = "抖音号".into();
+    assert_eq!(annex(&c).display_rows()[0][3], "抖音");
 }
 
 #[test]
@@ -320,6 +326,7 @@ fn a_certainty_only_group_prints_no_interval() {
         rows: vec![r],
         uncovered: Uncovered::default(),
         frame: 6030,
+        unplaced: 0,
     };
     let t = estimates(&est);
     assert!(
@@ -468,5 +475,21 @@ fn the_lead_says_the_strata_were_crossed_with_the_region() {
     assert!(
         crossed.contains("按层级、类型、地区分层随机抽取账号,每个地区至少抽取2个(含必查)"),
         "{crossed}"
+    );
+}
+
+#[test]
+fn checked_accounts_outside_the_recorded_strata_are_named_not_dropped() {
+    // The fixture's marks say "全部", a stratum its (empty) design does not have.
+    let c = campaign("2020Q1", &[]);
+    let est = estimate_groups(&c);
+    assert_eq!(est.unplaced, 6);
+    let t = estimates(&est);
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.starts_with("注意: 6 个已检查账号的分层在记录的抽样设计中找不到")),
+        "{:?}",
+        t.notes
     );
 }

@@ -111,8 +111,11 @@ impl Cell {
             Cell::Num(f, _) => Some(*f),
             _ => {
                 let p = self.printed(style)?;
-                let v = p.shown.fraction();
-                Some(if p.points { v * 100.0 } else { v })
+                Some(if p.points {
+                    p.shown.value()
+                } else {
+                    p.shown.fraction()
+                })
             }
         }
     }

@@ -712,9 +712,20 @@ fn not_in(list: &[String], known: &HashSet<&str>) -> Vec<String> {
 /// `--min-per-region` is given and no column of `--strata` is the region already. The design
 /// records `--strata` and the minimum, so a redraw (`audit verify`) crosses the same strata.
 pub fn effective_strata(reg: &Registry, spec: &Spec) -> Vec<String> {
-    let mut strata = spec.strata.clone();
+    crossed_strata(reg, &spec.strata, spec.min_per_region)
+}
+
+/// `strata` crossed with the region when `min_per_region` is given (see [`effective_strata`]):
+/// for a recorded design, whose `strata_columns` are `--strata` as given, the columns its
+/// strata keys were made from.
+pub fn crossed_strata(
+    reg: &Registry,
+    strata: &[String],
+    min_per_region: Option<u64>,
+) -> Vec<String> {
+    let mut strata = strata.to_vec();
     let (region, name) = region_column(reg);
-    if spec.min_per_region.is_some()
+    if min_per_region.is_some()
         && !strata
             .iter()
             .any(|s| reg.column(s).as_ref() == Some(&region))
