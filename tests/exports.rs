@@ -423,3 +423,34 @@ fn profile_init_drafts_a_profile_that_imports_with_no_rejects() {
         .fails()
         .stderr_has("文件已存在");
 }
+
+/// A platform export naming its type column 平台名称 (微信公众号, 新浪微博, 抖音号) is read as
+/// the type without a profile: `profile init` no longer leaves it as "?" (new-user finding).
+#[test]
+fn a_platform_name_column_is_the_type() {
+    let w = Workdir::new();
+    w.write(
+        "台账.csv",
+        "账号ID,媒体名称,平台名称,主办单位,行政级别,所属市(州),主体性质\n\
+         A1,成都发布,微信公众号,成都市人民政府,市(州)级,成都市,政府\n\
+         A2,成都发布,新浪微博,成都市人民政府,市(州)级,成都市,政府\n\
+         A3,四川水利,抖音号,四川省水利厅,省级,省本级,部门\n",
+    );
+    w.run(&["profile", "init", "台账.csv", "--out", "p.toml"])
+        .ok();
+    let draft = w.read("p.toml");
+    assert!(!draft.contains("\"平台名称\" = \"?\""), "{draft}");
+    w.run(&[
+        "import",
+        "台账.csv",
+        "--campaign",
+        "c",
+        "--province",
+        "四川",
+    ])
+    .ok();
+    let reg = registry(&w, "c");
+    let t = reg[0].iter().position(|h| h == "类型").unwrap();
+    let types: Vec<&str> = reg[1..].iter().map(|r| r[t].as_str()).collect();
+    assert_eq!(types, ["微信", "微博", "其他"]);
+}

@@ -128,6 +128,69 @@ pub enum PlainCsvError {
 
 /// Parse CSV bytes this tool wrote (UTF-8, optional BOM): header and rows, guards undone.
 pub fn parse_plain_csv(bytes: &[u8]) -> Result<PlainCsv, PlainCsvError> {
+    let (header, rows) = plain_csv_rows(bytes)?;
+    let rows = rows.collect::<Result<_, _>>()?;
+    Ok(PlainCsv { header, rows })
+}
+
+/// The rows of CSV bytes this tool wrote, one at a time, guards undone: a caller that moves
+/// each row's cells into its own records (a 200,000-account registry) never holds every row
+/// as cells beside them.
+pub struct PlainRows<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    /// One record read into again and again: a row costs its cells' strings, nothing more.
+    record: csv::StringRecord,
+    line: usize,
+    /// The rows left: the line breaks outside quoted cells after the header (exact for a file
+    /// this tool wrote; a blank line in a hand-edited one makes it larger, never smaller).
+    left: usize,
+}
+
+impl Iterator for PlainRows<'_> {
+    type Item = Result<Vec<String>, PlainCsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.line += 1;
+        self.left = self.left.saturating_sub(1);
+        match self.reader.read_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => Some(Ok(self
+                .record
+                .iter()
+                .map(|s| unguard_cell(s.to_string()))
+                .collect())),
+            Err(source) => Some(Err(PlainCsvError::Row {
+                line: self.line,
+                source,
+            })),
+        }
+    }
+
+    /// The rows left, counted before reading them, so that a registry built from the rows is
+    /// allocated once at its size instead of doubling (and briefly holding two copies).
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, None)
+    }
+}
+
+/// The line breaks outside quoted cells (a doubled quote inside a cell toggles twice): how
+/// many records a file this tool wrote holds, each ending in a line break.
+fn record_ends(body: &[u8]) -> usize {
+    let mut quoted = false;
+    let mut ends = 0;
+    for b in body {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => ends += 1,
+            _ => {}
+        }
+    }
+    ends
+}
+
+/// The header of CSV bytes this tool wrote (UTF-8, optional BOM), guards undone, and its rows
+/// to read one at a time (line numbers count the header as line 1).
+pub fn plain_csv_rows(bytes: &[u8]) -> Result<(Vec<String>, PlainRows<'_>), PlainCsvError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -139,13 +202,38 @@ pub fn parse_plain_csv(bytes: &[u8]) -> Result<PlainCsv, PlainCsvError> {
         .iter()
         .map(|s| unguard_cell(s.to_string()))
         .collect();
-    let mut rows = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|source| PlainCsvError::Row {
-            line: i + 2,
-            source,
-        })?;
-        rows.push(rec.iter().map(|s| unguard_cell(s.to_string())).collect());
+    let left = record_ends(body).saturating_sub(1);
+    let rows = PlainRows {
+        reader: rdr,
+        record: csv::StringRecord::new(),
+        line: 1,
+        left,
+    };
+    Ok((header, rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_one_at_a_time_know_how_many_are_left() {
+        let bytes = "\u{feff}账号ID,名称\r\nA1,\"两行\r\n的名称\"\r\nA2,'=1+1\r\n".as_bytes();
+        let (header, mut rows) = plain_csv_rows(bytes).expect("header");
+        assert_eq!(header, ["账号ID", "名称"]);
+        assert_eq!(rows.size_hint(), (2, None));
+        let first = rows.next().expect("row").expect("cells");
+        assert_eq!(first, ["A1", "两行\r\n的名称"]);
+        assert_eq!(rows.size_hint(), (1, None));
+        assert_eq!(rows.next().expect("row").expect("cells"), ["A2", "=1+1"]);
+        assert!(rows.next().is_none());
+        assert_eq!(parse_plain_csv(bytes).expect("csv").rows.len(), 2);
     }
-    Ok(PlainCsv { header, rows })
+
+    #[test]
+    fn a_malformed_row_is_named_by_its_line() {
+        let bytes = b"a,b\n1,2\n\xff,3\n";
+        let err = parse_plain_csv(bytes).map(|_| ()).unwrap_err();
+        assert!(matches!(err, PlainCsvError::Row { line: 3, .. }), "{err}");
+    }
 }

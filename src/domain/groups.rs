@@ -8,6 +8,7 @@
 use crate::domain::profile::{Children, Profile};
 use crate::domain::registry::normalize::PROVINCE_REGION;
 use crate::domain::registry::{Account, Level};
+use std::collections::HashMap;
 
 /// One group below the scope.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +36,9 @@ pub struct ReportingGroups {
     children: Children,
     top: String,
     below: Vec<GroupName>,
+    /// Each label's first position in `below`: [`ReportingGroups::of`] runs for every account of
+    /// a 200,000-account registry, too often to compare its place with each group's label.
+    index: HashMap<String, usize>,
 }
 
 impl ReportingGroups {
@@ -43,26 +47,22 @@ impl ReportingGroups {
     /// lists and the profile's zones in order, then other places the accounts name (towns of a
     /// county in the order they first appear; a province's unresolved regions by name).
     pub fn new<'a>(profile: &Profile, accounts: impl Iterator<Item = &'a Account>) -> Self {
-        let children = profile.scope.children();
-        let top = profile.top_label();
+        let mut places = Places::new(profile);
+        accounts.for_each(|a| places.add(a));
+        Self::with_places(profile, places)
+    }
+
+    /// As [`ReportingGroups::new`], from the places gathered account by account (a command
+    /// that reads the registry a part at a time and does not keep it).
+    pub fn with_places(profile: &Profile, places: Places) -> Self {
+        let Places {
+            children,
+            top,
+            mut seen,
+            ..
+        } = places;
         let mut below = official(profile);
-        let zones: Vec<GroupName> = profile
-            .zones
-            .iter()
-            .map(|z| GroupName {
-                label: z.name.clone(),
-                name: z.name.clone(),
-            })
-            .collect();
-        let mut seen: Vec<String> = Vec::new();
-        for a in accounts {
-            if let Some(place) = place_of(children, &top, a) {
-                let known = below.iter().chain(&zones).any(|g| g.label == place);
-                if !known && !seen.iter().any(|s| s == place) {
-                    seen.push(place.to_string());
-                }
-            }
-        }
+        let zones = zones(profile);
         if children == Children::Prefectures {
             seen.sort();
         }
@@ -75,10 +75,15 @@ impl ReportingGroups {
             Children::Towns => below.extend(seen.chain(zones)),
             _ => below.extend(zones.into_iter().chain(seen)),
         }
+        let mut index = HashMap::with_capacity(below.len());
+        for (i, g) in below.iter().enumerate() {
+            index.entry(g.label.clone()).or_insert(i);
+        }
         ReportingGroups {
             children,
             top,
             below,
+            index,
         }
     }
 
@@ -101,9 +106,7 @@ impl ReportingGroups {
         if self.children != Children::Prefectures && a.group == self.top {
             return GroupOf::Top;
         }
-        match place_of(self.children, &self.top, a)
-            .and_then(|p| self.below.iter().position(|g| g.label == p))
-        {
+        match place_of(self.children, &self.top, a).and_then(|p| self.index.get(p).copied()) {
             Some(i) => GroupOf::Below(i),
             None => GroupOf::Outside,
         }
@@ -158,6 +161,56 @@ impl ReportingGroups {
             _ => std::iter::once(self.top.clone()).chain(below).collect(),
         }
     }
+}
+
+/// The places below the scope that accounts name beyond the division data's units and the
+/// profile's zones, gathered one account at a time, in the order they first appear.
+pub struct Places {
+    children: Children,
+    top: String,
+    /// Every label known so far (the official units, the zones, the places seen): each
+    /// account is looked up once, not compared with each label.
+    known: std::collections::HashSet<String>,
+    seen: Vec<String>,
+}
+
+impl Places {
+    /// None gathered yet, under `profile`.
+    pub fn new(profile: &Profile) -> Self {
+        let known = official(profile)
+            .into_iter()
+            .chain(zones(profile))
+            .map(|g| g.label)
+            .collect();
+        Places {
+            children: profile.scope.children(),
+            top: profile.top_label(),
+            known,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Note the place `a` names, if it is a new one.
+    pub fn add(&mut self, a: &Account) {
+        if let Some(place) = place_of(self.children, &self.top, a) {
+            if !self.known.contains(place) {
+                self.known.insert(place.to_string());
+                self.seen.push(place.to_string());
+            }
+        }
+    }
+}
+
+/// The profile's functional zones, as groups.
+fn zones(profile: &Profile) -> Vec<GroupName> {
+    profile
+        .zones
+        .iter()
+        .map(|z| GroupName {
+            label: z.name.clone(),
+            name: z.name.clone(),
+        })
+        .collect()
 }
 
 /// The groups below the scope the division data lists: a province's prefectures, a city's

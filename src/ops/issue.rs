@@ -202,10 +202,11 @@ pub fn issue(camp: &mut Campaign, req: &IssueRequest) -> Result<IssueOutcome, Is
     check_reissue(camp, req, &catalog_sha)?;
     let profile = camp.profile()?;
     // A region's (a city's district's) accounts stay with one inspector, in report order.
-    let reporting = crate::domain::groups::ReportingGroups::new(
-        &profile,
-        camp.registry()?.accounts.iter().chain(&sample.accounts),
-    );
+    // The places the registry names, read a part at a time: the sheets never hold it.
+    let mut places = crate::domain::groups::Places::new(&profile);
+    camp.registry_in_parts(|part| part.iter().for_each(|a| places.add(a)))?;
+    sample.accounts.iter().for_each(|a| places.add(a));
+    let reporting = crate::domain::groups::ReportingGroups::with_places(&profile, places);
     let groups = assignment(&sample, &req.assignment, &reporting)?;
     let finding = finding_columns(&sample, req.show.as_deref())?;
     let monitored = match &req.monitor {

@@ -4,7 +4,7 @@
 use super::{Access, Campaign, StoreError, ANSWERS, CATALOG, SAMPLE};
 use crate::domain::answers::{self, Merged, RowAnswer};
 use crate::domain::indicators::Catalog;
-use crate::domain::registry::Registry;
+use crate::domain::registry::{CanonicalError, Registry};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -181,9 +181,97 @@ fn parse_answers(path: &Path, cat: &Catalog) -> Result<Vec<RowAnswer>, StoreErro
     Ok(out)
 }
 
+/// Rows that pass on the size hint of the reader they come from, so the registry is allocated
+/// once at about its size.
+struct Hinted<I> {
+    rows: I,
+    hint: (usize, Option<usize>),
+}
+
+impl<I: Iterator<Item = Vec<String>>> Iterator for Hinted<I> {
+    type Item = Vec<String>;
+
+    fn next(&mut self) -> Option<Vec<String>> {
+        self.hint.0 = self.hint.0.saturating_sub(1);
+        self.rows.next()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.hint
+    }
+}
+
 impl Campaign {
     /// The imported registry.
     pub fn registry(&self) -> Result<Registry, StoreError> {
+        let (path, bytes) = self.registry_bytes()?;
+        let corrupt = |detail: String| StoreError::Corrupt {
+            path: path.clone(),
+            detail,
+        };
+        let (header, mut rows) =
+            crate::domain::csv_text::plain_csv_rows(&bytes).map_err(|e| corrupt(e.to_string()))?;
+        // Each row's cells move into its account as it is read: the registry is never held a
+        // second time as rows of cells (issue #25: that copy was the peak of every command
+        // reading a 200,000-account registry). A malformed row ends the rows; its error wins.
+        let mut malformed = None;
+        let hint = rows.size_hint();
+        let cells = std::iter::from_fn(|| match rows.next()? {
+            Ok(r) => Some(r),
+            Err(e) => {
+                malformed = Some(e);
+                None
+            }
+        });
+        let read = Registry::from_canonical(&header, Hinted { rows: cells, hint });
+        if let Some(e) = malformed {
+            return Err(corrupt(e.to_string()));
+        }
+        read.map_err(|e| corrupt(e.to_string()))
+    }
+
+    /// The imported registry's accounts a part at a time, each part dropped before the next is
+    /// read: for a command that looks at every account once and keeps none (the sheets need
+    /// only the places the accounts name), so it never holds the registry.
+    pub fn registry_in_parts(
+        &self,
+        mut visit: impl FnMut(&[crate::domain::registry::Account]),
+    ) -> Result<(), StoreError> {
+        const PART: usize = 8192;
+        let (path, bytes) = self.registry_bytes()?;
+        let corrupt = |detail: String| StoreError::Corrupt {
+            path: path.clone(),
+            detail,
+        };
+        let (header, mut rows) =
+            crate::domain::csv_text::plain_csv_rows(&bytes).map_err(|e| corrupt(e.to_string()))?;
+        let mut done = 0;
+        loop {
+            let part: Vec<Vec<String>> = rows
+                .by_ref()
+                .take(PART)
+                .collect::<Result<_, _>>()
+                .map_err(|e| corrupt(e.to_string()))?;
+            let n = part.len();
+            // The header is checked with the first part, even an empty one.
+            let reg = Registry::from_canonical(&header, part).map_err(|mut e| {
+                if let CanonicalError::Width { line, .. } | CanonicalError::Value { line, .. } =
+                    &mut e
+                {
+                    *line += done;
+                }
+                corrupt(e.to_string())
+            })?;
+            visit(&reg.accounts);
+            done += n;
+            if n < PART {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Where the registry is and its bytes; refused before import.
+    fn registry_bytes(&self) -> Result<(std::path::PathBuf, Vec<u8>), StoreError> {
         let entry = self.manifest.registry.as_ref().ok_or_else(|| {
             StoreError::Missing(format!(
                 "{}: 尚未导入台账;请先运行 {} import 台账文件 --campaign {}",
@@ -193,11 +281,8 @@ impl Campaign {
             ))
         })?;
         let path = self.path(&entry.file);
-        let (header, rows) = read_csv(&path)?;
-        Registry::from_canonical(&header, rows).map_err(|e| StoreError::Corrupt {
-            path,
-            detail: e.to_string(),
-        })
+        let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
+        Ok((path, bytes))
     }
 
     /// The ids of a list the design recorded (re-check or exclusion), in file order; none when

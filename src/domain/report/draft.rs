@@ -5,7 +5,6 @@
 use super::figures::{problem_count, CampaignData, Tally};
 pub use super::follow_up::FollowUp;
 use crate::domain::dates::{chinese_date, chinese_month_day};
-use crate::domain::groups::GroupOf;
 use crate::domain::indicators::Kind;
 use crate::domain::profile::{MakeupPart, RateStyle};
 use crate::domain::registry::Account;
@@ -247,39 +246,56 @@ fn mark_note(c: &CampaignData, so_far: &[Para]) -> Option<Para> {
     marked.then(|| Para::Body(format!("注:{}", c.profile.rates.mark_note())))
 }
 
+/// Which accounts a count takes (the counts of one table are made in one pass).
+type Pred<'p> = Box<dyn Fn(&crate::domain::registry::Account) -> bool + 'p>;
+
 /// How many accounts the scope holds, by owner (the province's levels; a city's own departments
 /// and its districts) and by type.
 fn holdings(input: &DraftInput<'_>) -> Para {
     let c = input.current;
     let w = c.words();
-    let active: Vec<_> = c.registry.active().collect();
-    let count = |f: &dyn Fn(&crate::domain::registry::Account) -> bool| {
-        active.iter().filter(|a| f(a)).count()
-    };
+    // Every count from one pass over the accounts in operation.
+    let types = c.profile.types.order();
+    let mut preds: Vec<Pred<'_>> = w
+        .makeup
+        .iter()
+        .map(|(_, part)| -> Pred<'_> {
+            match *part {
+                MakeupPart::Level(l) => Box::new(move |a| a.level == l),
+                MakeupPart::Top => Box::new(|a| c.is_top(a)),
+                MakeupPart::Below => Box::new(|a| !c.is_top(a)),
+            }
+        })
+        .collect();
+    preds.extend(
+        types
+            .iter()
+            .map(|t| -> Pred<'_> { Box::new(move |a| &a.account_type == t) }),
+    );
+    let (mut counts, mut active) = (vec![0usize; preds.len()], 0);
+    for a in c.registry.active() {
+        active += 1;
+        for (n, p) in counts.iter_mut().zip(&preds) {
+            *n += usize::from(p(a));
+        }
+    }
+    let (owner_counts, type_counts) = counts.split_at(w.makeup.len());
     let owners: Vec<String> = w
         .makeup
         .iter()
-        .map(|(phrase, part)| {
-            let n = match *part {
-                MakeupPart::Level(l) => count(&|a| a.level == l),
-                MakeupPart::Top => count(&|a| c.is_top(a)),
-                MakeupPart::Below => count(&|a| !c.is_top(a)),
-            };
-            format!("{phrase}开设政务新媒体{n}个")
-        })
+        .zip(owner_counts)
+        .map(|((phrase, _), n)| format!("{phrase}开设政务新媒体{n}个"))
         .collect();
     Para::Body(format!(
         "截至{},{}政府系统共开设政务新媒体{}个(含部分事业单位开设的政务新媒体)。按开设主体分,{}。按政务新媒体类型分,{}。",
         input.as_of.map(chinese_date).unwrap_or_default(),
         w.whole,
-        active.len(),
+        active,
         owners.join(","),
-        c.profile
-            .types
-            .order()
+        types
             .iter()
-            .map(|t| {
-                let n = count(&|a| &a.account_type == t);
+            .zip(type_counts)
+            .map(|(t, n)| {
                 if t == crate::domain::profile::OTHER {
                     format!("其他类型{n}个")
                 } else {
@@ -417,11 +433,22 @@ fn rates_sentence(c: &CampaignData, all: Tally) -> String {
         rate(c, all).unwrap_or_else(|| "—".into()),
     );
     // A type no account in operation has is left out: there was nothing to check.
-    let types: Vec<String> = c
-        .rate_types()
+    let rate_types = c.rate_types();
+    use crate::domain::registry::Account;
+    let of_type: Vec<_> = rate_types
         .iter()
-        .filter(|t| c.frame_count(|a| &a.account_type == *t) > 0)
-        .map(|t| {
+        .map(|t| move |a: &Account| &a.account_type == t)
+        .collect();
+    let preds: Vec<&dyn Fn(&Account) -> bool> = of_type
+        .iter()
+        .map(|p| p as &dyn Fn(&Account) -> bool)
+        .collect();
+    let held = c.frame_counts(&preds);
+    let types: Vec<String> = rate_types
+        .iter()
+        .zip(held)
+        .filter(|(_, n)| *n > 0)
+        .map(|(t, _)| {
             let label = if t == crate::domain::profile::OTHER {
                 "其他类型政务新媒体".to_string()
             } else {
@@ -443,9 +470,7 @@ fn each_group(c: &CampaignData) -> String {
     let w = c.words();
     let below = c.groups.below();
     let results = super::parts::prefecture_results(c);
-    let tallies: Vec<(usize, Tally)> = (0..below.len())
-        .map(|i| (i, c.tally(|a| c.groups.of(a) == GroupOf::Below(i))))
-        .collect();
+    let tallies: Vec<(usize, Tally)> = c.below_tallies().into_iter().enumerate().collect();
     let mut others: Vec<&(usize, Tally)> = tallies
         .iter()
         .filter(|(_, t)| t.checked > 0 && t.qualified < t.checked)
@@ -484,11 +509,13 @@ fn each_group(c: &CampaignData) -> String {
     if let Some(r) = rate(c, c.tally(|a| c.is_top(a))) {
         parts.push(format!("{}合格率为{r}", w.top_group));
     }
+    let frames = tallies
+        .iter()
+        .any(|(_, t)| t.checked == 0)
+        .then(|| c.below_frames());
     let unchecked: Vec<&str> = tallies
         .iter()
-        .filter(|(i, t)| {
-            t.checked == 0 && c.frame_count(|a| c.groups.of(a) == GroupOf::Below(*i)) > 0
-        })
+        .filter(|(i, t)| t.checked == 0 && frames.as_ref().is_some_and(|f| f[*i] > 0))
         .map(|(i, _)| below[*i].label.as_str())
         .collect();
     if !unchecked.is_empty() {

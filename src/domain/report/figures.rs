@@ -123,6 +123,56 @@ impl CampaignData {
         t
     }
 
+    /// [`CampaignData::tally`] and [`CampaignData::tally_without_rechecks`] of each of
+    /// `members`, from one pass over the sample (each account's outcome looked up once, not
+    /// once per group and table).
+    pub fn tallies(&self, members: &[&dyn Fn(&Account) -> bool]) -> Vec<(Tally, Tally)> {
+        let mut out = vec![(Tally::default(), Tally::default()); members.len()];
+        for (i, a) in self.sample.iter().enumerate() {
+            let Some(o) = self.outcomes.get(&a.id) else {
+                continue;
+            };
+            let qualified = u64::from(o.verdict.qualified);
+            // As `tally_without_rechecks` pairs the sample with its marks.
+            let first_time = self.marks.get(i).is_some_and(|m| !m.reason.is_recheck());
+            for ((all, without), member) in out.iter_mut().zip(members) {
+                if member(a) {
+                    all.checked += 1;
+                    all.qualified += qualified;
+                    if first_time {
+                        without.checked += 1;
+                        without.qualified += qualified;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The tally of each group below the scope (by [`ReportingGroups::below`]'s index), each
+    /// checked account placed once.
+    pub fn below_tallies(&self) -> Vec<Tally> {
+        let mut out = vec![Tally::default(); self.groups.below().len()];
+        for (a, o) in self.checked() {
+            if let GroupOf::Below(i) = self.groups.of(a) {
+                out[i].checked += 1;
+                out[i].qualified += u64::from(o.verdict.qualified);
+            }
+        }
+        out
+    }
+
+    /// The frame accounts of each group below the scope, each account placed once.
+    pub fn below_frames(&self) -> Vec<u64> {
+        let mut out = vec![0; self.groups.below().len()];
+        for a in self.frame() {
+            if let GroupOf::Below(i) = self.groups.of(a) {
+                out[i] += 1;
+            }
+        }
+        out
+    }
+
     /// Checked accounts that were taken as 回头看.
     pub fn rechecks_checked(&self) -> u64 {
         self.sample
@@ -134,11 +184,27 @@ impl CampaignData {
 
     /// Frame accounts (active, not excluded) for which `pred` holds.
     pub fn frame_count<F: Fn(&Account) -> bool>(&self, pred: F) -> u64 {
+        self.frame().filter(|a| pred(a)).count() as u64
+    }
+
+    /// Frame accounts for which each of `preds` holds, in one pass over the registry (each
+    /// account's exclusion looked up once, not once per group).
+    pub fn frame_counts(&self, preds: &[&dyn Fn(&Account) -> bool]) -> Vec<u64> {
+        let mut counts = vec![0; preds.len()];
+        for a in self.frame() {
+            for (n, pred) in counts.iter_mut().zip(preds) {
+                *n += u64::from(pred(a));
+            }
+        }
+        counts
+    }
+
+    /// The frame: the registry's active accounts the design did not exclude.
+    fn frame(&self) -> impl Iterator<Item = &Account> {
+        let any_excluded = !self.excluded.is_empty();
         self.registry
-            .accounts
-            .iter()
-            .filter(|a| a.is_active() && !self.excluded.contains(&a.id) && pred(a))
-            .count() as u64
+            .active()
+            .filter(move |a| !(any_excluded && self.excluded.contains(&a.id)))
     }
 
     /// Sampled accounts not (yet) checked.
@@ -213,10 +279,6 @@ impl CampaignData {
 /// populations.
 pub const RATE_WITHOUT_RECHECKS: &str = "合格率(不含回头看)";
 
-fn rate_without(c: &CampaignData, pred: &dyn Fn(&Account) -> bool) -> Cell {
-    rate_cell(c.tally_without_rechecks(pred))
-}
-
 fn rate_table(
     c: &CampaignData,
     name: &str,
@@ -231,11 +293,12 @@ fn rate_table(
         headers.push(RATE_WITHOUT_RECHECKS);
     }
     let mut t = Table::new(name, title, &headers);
-    for g in groups {
+    let members: Vec<&dyn Fn(&Account) -> bool> = groups.iter().map(|g| &*g.member).collect();
+    for (g, (all, without)) in groups.iter().zip(c.tallies(&members)) {
         let mut r: Vec<Cell> = g.keys.iter().map(Cell::text).collect();
-        r.extend(c.tally(&g.member).cells());
+        r.extend(all.cells());
         if rechecks {
-            r.push(rate_without(c, &g.member));
+            r.push(rate_cell(without));
         }
         t.rows.push(r);
     }
@@ -272,15 +335,36 @@ pub fn pass_by_owner_group(c: &CampaignData) -> Table {
 /// together and the whole scope (省级部门单位, 南京 … 宿迁, 设区市合计, 全省; 市级部门单位, 锡山区 …
 /// 经开区, 各市(县)区合计, 全市).
 pub fn owner_groups(c: &CampaignData) -> Vec<Group> {
-    let w = c.words();
     let g = Rc::new(c.groups.clone());
-    let mut groups = vec![member(w.top_group.clone(), &g, |x| x == GroupOf::Top)];
+    owner_rows(c)
+        .into_iter()
+        .map(|r| member(r.label, &g, r.which))
+        .collect()
+}
+
+/// One row of [`owner_groups`]: its label and which reporting groups it takes.
+pub struct OwnerRow {
+    /// 省级部门单位, 南京 … 宿迁, 设区市合计, 全省.
+    pub label: String,
+    /// Whether an account in this reporting group counts in the row.
+    pub which: Box<dyn Fn(GroupOf) -> bool>,
+}
+
+/// The rows of [`owner_groups`] by reporting group, so that a table counting a whole registry
+/// places each account once and adds it to every row that takes its group.
+pub fn owner_rows(c: &CampaignData) -> Vec<OwnerRow> {
+    let w = c.words();
+    let row = |label: &str, which: Box<dyn Fn(GroupOf) -> bool>| OwnerRow {
+        label: label.to_string(),
+        which,
+    };
+    let mut rows = vec![row(&w.top_group, Box::new(|x| x == GroupOf::Top))];
     for (i, b) in c.groups.below().iter().enumerate() {
-        groups.push(member(b.label.clone(), &g, move |x| x == GroupOf::Below(i)));
+        rows.push(row(&b.label, Box::new(move |x| x == GroupOf::Below(i))));
     }
-    groups.push(member(w.divisions_total.clone(), &g, |x| x != GroupOf::Top));
-    groups.push(Group::new(w.whole.clone(), |_| true));
-    groups
+    rows.push(row(&w.divisions_total, Box::new(|x| x != GroupOf::Top)));
+    rows.push(row(&w.whole, Box::new(|_| true)));
+    rows
 }
 
 /// A group of the accounts whose reporting group satisfies `which`.
@@ -377,10 +461,20 @@ pub fn problems(c: &CampaignData) -> Table {
             &whole_share,
         ],
     );
+    // One pass over the results: each account placed once, its answers added to its side.
+    let n = c.catalog.indicators.len();
+    let (mut hits, mut checked) = ([vec![0u64; n], vec![0u64; n]], [0u64; 2]);
+    for (a, o) in c.checked() {
+        let side = usize::from(!c.is_top(a));
+        checked[side] += 1;
+        for (j, h) in hits[side].iter_mut().enumerate() {
+            *h += u64::from(o.values.get(j).copied().unwrap_or(0) > 0);
+        }
+    }
     for (j, ind) in c.catalog.indicators.iter().enumerate() {
-        let p = problem_count(c, j, |a| c.is_top(a));
-        let s = problem_count(c, j, |a| !c.is_top(a));
-        let all = problem_count(c, j, |_| true);
+        let p = (hits[0][j], checked[0]);
+        let s = (hits[1][j], checked[1]);
+        let all = (p.0 + s.0, p.1 + s.1);
         let share = |(h, n): (u64, u64)| {
             if n == 0 {
                 Cell::text("—")
@@ -692,17 +786,33 @@ fn observations<F: Fn(&Account) -> bool>(
     index: &HashMap<Vec<String>, usize>,
     pred: F,
 ) -> Vec<Obs> {
+    observed(c, index)
+        .into_iter()
+        .map(|(a, o)| Obs {
+            in_domain: pred(a),
+            ..o
+        })
+        .collect()
+}
+
+/// The checked sample as the estimator sees it, each unit with its account (every unit in the
+/// domain), so that groups can mark their domains without looking the results up again.
+fn observed<'a>(
+    c: &'a CampaignData,
+    index: &HashMap<Vec<String>, usize>,
+) -> Vec<(&'a Account, Obs)> {
     c.sample
         .iter()
         .zip(&c.marks)
         .filter_map(|(a, m)| {
             let o = c.outcomes.get(&a.id)?;
-            Some(Obs {
+            let unit = Obs {
                 stratum: *index.get(&m.key)?,
                 certainty: m.reason != Reason::Random,
-                in_domain: pred(a),
+                in_domain: true,
                 qualified: o.verdict.qualified,
-            })
+            };
+            Some((a, unit))
         })
         .collect()
 }
@@ -748,14 +858,26 @@ pub fn estimate_groups(c: &CampaignData) -> Estimates {
     for l in c.levels() {
         groups.push(Group::new(l.label(), move |a| a.level == l));
     }
+    let preds: Vec<&dyn Fn(&Account) -> bool> = groups.iter().map(|g| &*g.member).collect();
+    let frames_of = c.frame_counts(&preds);
+    let raw = c.tallies(&preds);
+    // The checked sample looked up once; each group marks its domain on a copy.
+    let observed = observed(c, &index);
     let rows = groups
-        .into_iter()
-        .map(|g| {
-            let frame = c.frame_count(&g.member);
+        .iter()
+        .zip(frames_of.into_iter().zip(raw))
+        .map(|(g, (frame, (raw, _)))| {
+            let obs: Vec<Obs> = observed
+                .iter()
+                .map(|(a, o)| Obs {
+                    in_domain: (g.member)(a),
+                    ..*o
+                })
+                .collect();
             EstimateRow {
-                raw: c.tally(&g.member),
+                raw,
                 frame,
-                estimate: estimate(&frames, &observations(c, &index, &g.member), frame),
+                estimate: estimate(&frames, &obs, frame),
                 label: g.label(),
             }
         })
@@ -768,7 +890,7 @@ pub fn estimate_groups(c: &CampaignData) -> Estimates {
             &certainty,
             &observations(c, &index, |_| true),
         ),
-        frame: c.frame_count(|_| true),
+        frame: c.frame().count() as u64,
         unplaced: c
             .sample
             .iter()

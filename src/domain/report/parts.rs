@@ -4,9 +4,8 @@
 //! and which prefectures (a city's districts, a county's towns: the groups below the scope)
 //! reached 100%. Each is a typed table for the writers and a sentence for the draft.
 
-use super::figures::{owner_groups, CampaignData, Tally, RATE_HEADERS};
+use super::figures::{owner_rows, CampaignData, Tally, RATE_HEADERS};
 use super::table::{Cell, Table};
-use crate::domain::groups::GroupOf;
 use crate::domain::registry::{Account, Field, GroupColumn};
 use crate::domain::sampling::{Reason, TakeAll};
 use crate::domain::vocab::OwnerKind;
@@ -16,7 +15,7 @@ use crate::domain::vocab::OwnerKind;
 pub const NAME_AT_MOST: usize = 5;
 
 /// 检查率: per owner group (the scope's own departments, each group below it, those together —
-/// see [`owner_groups`]) and for the whole scope, the accounts in operation (状态正常) in the registry, those sampled,
+/// see [`owner_rows`]) and for the whole scope, the accounts in operation (状态正常) in the registry, those sampled,
 /// those checked, and checked ÷ in operation.
 pub fn check_rate(c: &CampaignData) -> Table {
     let mut t = Table::new(
@@ -24,17 +23,21 @@ pub fn check_rate(c: &CampaignData) -> Table {
         "检查率:已检查账号占台账中状态正常账号的比例",
         &["开设主体", "状态正常账号", "样本", "已检查", "检查率"],
     );
-    for g in owner_groups(c) {
-        let active = c
-            .registry
-            .accounts
-            .iter()
-            .filter(|a| a.is_active() && (g.member)(a))
-            .count() as u64;
-        let sampled = c.sample.iter().filter(|a| (g.member)(a)).count() as u64;
-        let checked = c.tally(&g.member).checked;
+    let rows = owner_rows(c);
+    // One pass over each list: every account placed once, added to each row taking its group.
+    let mut counts = vec![[0u64; 3]; rows.len()];
+    let mut add = |a: &Account, k: usize| {
+        let g = c.groups.of(a);
+        for (row, n) in rows.iter().zip(counts.iter_mut()) {
+            n[k] += u64::from((row.which)(g));
+        }
+    };
+    c.registry.active().for_each(|a| add(a, 0));
+    c.sample.iter().for_each(|a| add(a, 1));
+    c.checked().for_each(|(a, _)| add(a, 2));
+    for (row, [active, sampled, checked]) in rows.into_iter().zip(counts) {
         t.rows.push(vec![
-            Cell::Text(g.label()),
+            Cell::Text(row.label),
             Cell::Int(active as i64),
             Cell::Int(sampled as i64),
             Cell::Int(checked as i64),
@@ -323,12 +326,17 @@ pub fn prefecture_results(c: &CampaignData) -> PrefectureResults {
         unregistered: Vec::new(),
         total: 0,
     };
-    for (i, g) in c.groups.below().iter().enumerate() {
+    let tallies = c.below_tallies();
+    // The frame is counted only when a group had nothing checked.
+    let frames = tallies
+        .iter()
+        .any(|t| t.checked == 0)
+        .then(|| c.below_frames());
+    for ((i, g), t) in c.groups.below().iter().enumerate().zip(tallies) {
         r.total += 1;
-        let t = c.tally(|a| c.groups.of(a) == GroupOf::Below(i));
         let name = g.name.clone();
         if t.checked == 0 {
-            if c.frame_count(|a| c.groups.of(a) == GroupOf::Below(i)) == 0 {
+            if frames.as_ref().map_or(0, |f| f[i]) == 0 {
                 r.unregistered.push(name);
             } else {
                 r.unchecked.push(name);

@@ -651,13 +651,17 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
         frame,
         excluded_found,
     } = frame(reg, &spec.exclude);
-    let ids: HashSet<&str> = reg.accounts.iter().map(|a| a.id.as_str()).collect();
-    let excluded_unknown = not_in(&spec.exclude, &ids);
+    // The id sets are built only for a list to check against them (each is 200,000 hashes
+    // at national scale).
+    let excluded_unknown = not_in(&spec.exclude, || {
+        reg.accounts.iter().map(|a| a.id.as_str()).collect()
+    });
     if frame.is_empty() {
         return Err(SampleError::EmptyFrame);
     }
-    let frame_ids: HashSet<&str> = frame.iter().map(|i| reg.accounts[*i].id.as_str()).collect();
-    let recheck_outside_frame = not_in(&spec.recheck, &frame_ids);
+    let recheck_outside_frame = not_in(&spec.recheck, || {
+        frame.iter().map(|i| reg.accounts[*i].id.as_str()).collect()
+    });
 
     // An empty type order is the built-in scheme's (designs drawn before it was recorded).
     let builtin_types;
@@ -700,8 +704,13 @@ pub fn draw(reg: &Registry, spec: &Spec) -> Result<Drawn, SampleError> {
     })
 }
 
-/// The ids of `list` that `known` lacks, in list order.
-fn not_in(list: &[String], known: &HashSet<&str>) -> Vec<String> {
+/// The ids of `list` that the ids `known` makes lack, in list order (`known` is made only for a
+/// list that is not empty).
+fn not_in<'a>(list: &[String], known: impl FnOnce() -> HashSet<&'a str>) -> Vec<String> {
+    if list.is_empty() {
+        return Vec::new();
+    }
+    let known = known();
     list.iter()
         .filter(|id| !known.contains(id.as_str()))
         .cloned()
