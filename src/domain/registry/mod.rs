@@ -288,6 +288,8 @@ impl Registry {
         let extra_headers = header[extras_from..].to_vec();
         let rows = rows.into_iter();
         let mut accounts = Vec::with_capacity(rows.size_hint().0);
+        // The raw spellings repeat down the registry: one shared copy each.
+        let mut interner = Interner::default();
         for (i, r) in rows.enumerate() {
             if r.len() != header.len() {
                 return Err(CanonicalError::Width {
@@ -298,7 +300,7 @@ impl Registry {
             }
             accounts.push(canonical_account(
                 r,
-                i + 2,
+                (i + 2, &mut interner),
                 (has_county, has_group),
                 extras_from,
             )?);
@@ -357,10 +359,11 @@ pub fn canonical_value(
 }
 
 /// One account from its canonical CSV row (its width already checked), the cells moved, not
-/// copied. `line` is the row's line in the file, for the error.
+/// copied, the raw spellings shared through `interner`. `line` is the row's line in the file,
+/// for the error.
 fn canonical_account(
     mut r: Vec<String>,
-    line: usize,
+    (line, interner): (usize, &mut Interner),
     (has_county, has_group): (bool, bool),
     extras_from: usize,
 ) -> Result<Account, CanonicalError> {
@@ -374,6 +377,13 @@ fn canonical_account(
     let owner_kind = OwnerKind::parse(&r[6]).ok_or_else(|| bad("主体类别", &r[6]))?;
     let status = Status::parse(&r[7]).ok_or_else(|| bad("状态", &r[7]))?;
     let extra = r.split_off(extras_from);
+    let raw = RawTexts {
+        account_type: interner.get(&r[9]),
+        level: interner.get(&r[10]),
+        region: interner.get(&r[11]),
+        owner_kind: interner.get(&r[12]),
+        status: interner.get(&r[13]),
+    };
     let mut g = |k: usize| std::mem::take(&mut r[k]);
     Ok(Account {
         id: g(0),
@@ -385,13 +395,7 @@ fn canonical_account(
         owner_kind,
         status,
         platform: g(8),
-        raw: RawTexts {
-            account_type: g(9).into(),
-            level: g(10).into(),
-            region: g(11).into(),
-            owner_kind: g(12).into(),
-            status: g(13).into(),
-        },
+        raw,
         county: if has_county { g(fixed) } else { String::new() },
         group: if has_group {
             g(fixed + 1)
