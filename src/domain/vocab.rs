@@ -28,6 +28,10 @@ pub enum Field {
     Status,
     /// 平台: the concrete platform when the type alone does not name it (e.g. 抖音 under 其他).
     Platform,
+    /// 县(市、区): the county-level unit, when an export gives it in its own column beside
+    /// 所属市(州); read with 地区, kept as `Account::county`. Not a column of the canonical CSV
+    /// (its county column comes after the raw labels), hence not in [`Field::ALL`].
+    County,
 }
 
 impl Field {
@@ -44,6 +48,20 @@ impl Field {
         Field::Platform,
     ];
 
+    /// Every field a registry export's header may name: [`Field::ALL`] and the county column.
+    pub const READ: [Field; 10] = [
+        Field::Id,
+        Field::Name,
+        Field::Type,
+        Field::Owner,
+        Field::Level,
+        Field::Region,
+        Field::OwnerKind,
+        Field::Status,
+        Field::Platform,
+        Field::County,
+    ];
+
     /// The English key used on the command line (`--strata level,type`, `--take-all owner_kind=政府`).
     pub fn key(self) -> &'static str {
         match self {
@@ -56,6 +74,7 @@ impl Field {
             Field::OwnerKind => "owner_kind",
             Field::Status => "status",
             Field::Platform => "platform",
+            Field::County => "county",
         }
     }
 
@@ -71,6 +90,7 @@ impl Field {
             Field::OwnerKind => "主体类别",
             Field::Status => "状态",
             Field::Platform => "平台",
+            Field::County => "县(市、区)",
         }
     }
 
@@ -166,6 +186,26 @@ impl Field {
             ],
             Field::Status => &["状态", "运行状态", "账号状态", "运营状态", "status"],
             Field::Platform => &["平台", "platform"],
+            Field::County => &[
+                "县(市、区)",
+                "所属县(市、区)",
+                "县(市、区、旗)",
+                "所属县(市、区、旗)",
+                "县(市、区、特区)",
+                "区县",
+                "所属区县",
+                "县区",
+                "所属县区",
+                "县(区)",
+                "所属县(区)",
+                "县(市)",
+                "所属县(市)",
+                "县市区",
+                "所属县市区",
+                "县级行政区",
+                "所属县",
+                "county",
+            ],
         }
     }
 
@@ -183,7 +223,7 @@ impl Field {
         if k.is_empty() {
             return None;
         }
-        Field::ALL
+        Field::READ
             .into_iter()
             .find(|f| f.aliases().iter().any(|a| header_key(a) == k))
     }
@@ -825,7 +865,7 @@ mod tests {
         assert_eq!(Status::spelled("正常运行"), Some(Status::Active));
         assert_eq!(OwnerKind::spelled("代表政府"), Some(OwnerKind::Government));
         assert_eq!(OwnerKind::spelled("是"), Some(OwnerKind::Government));
-        for f in Field::ALL {
+        for f in Field::READ {
             assert_eq!(Field::from_header(f.label()), Some(f));
             assert_eq!(Field::from_header(f.key()), Some(f));
         }

@@ -8,6 +8,7 @@ pub mod demo_registry;
 pub mod gongwen;
 pub mod guard;
 pub mod id_list;
+pub mod merged;
 pub mod monitor_file;
 pub mod quota_file;
 pub mod read;

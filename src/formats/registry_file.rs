@@ -2,7 +2,8 @@
 //! rows, every row checked, regions resolved through the province profile. The edge between the
 //! file readers and the pure `registry` core; `audit import`, the benchmarks and the fuzzer use it.
 
-use super::read::{for_each_row, CsvEncoding, ReadError};
+use super::merged::{for_each_row_filled, Filled};
+use super::read::{CsvEncoding, ReadError};
 use crate::domain::profile::{ExportSpellings, InferError, Profile, TypeScheme};
 use crate::domain::registry::title::{title_facts, TitleFacts};
 use crate::domain::registry::{
@@ -108,6 +109,20 @@ pub struct Imported {
     pub title_as_of: Option<chrono::NaiveDate>,
     /// The text after 截至 in the title rows when it is no valid date.
     pub title_as_of_text: Option<String>,
+    /// The export's shape around its table: merged cells filled, a two-row header, notes.
+    pub shape: Shape,
+}
+
+/// What the import made of the export's layout, each said in the summary (nothing silent).
+#[derive(Clone, Debug, Default)]
+pub struct Shape {
+    /// Merged ranges inside the data (below the header) whose value was filled into each of
+    /// their rows.
+    pub merged_in_data: usize,
+    /// Headers taken from the row above the header row (a two-row header), with their column.
+    pub from_row_above: Vec<(usize, String)>,
+    /// Rows under the table that are notes (填报说明, 备注, 制表人 …): (row, text), skipped.
+    pub notes: Vec<(u32, String)>,
 }
 
 /// The province of a registry given no --province or --profile: the one its title rows name,
@@ -181,7 +196,21 @@ pub fn read(
     let header_row = builder.header().row;
     let id_column = id_column(builder.header());
     let columns = named_columns(builder.header());
-    let (rows_read, blank_rows) = (builder.rows_read, builder.blank_rows);
+    let rows_read = builder.rows_read + scan.shape.notes.len() as u64;
+    let blank_rows = builder.blank_rows + scan.gaps;
+    let mut shape = scan.shape;
+    shape.merged_in_data = scan.filled.below(header_row);
+    for s in scan.filled.spans.iter() {
+        if s.first_row < header_row && s.last_row >= header_row {
+            for c in s.first_col..=s.last_col {
+                if let Some(h) = builder.header().headers.get(c).filter(|h| !h.is_empty()) {
+                    shape.from_row_above.push((c, h.clone()));
+                }
+            }
+        }
+    }
+    shape.from_row_above.sort();
+    shape.from_row_above.dedup();
     let title_rows: Vec<Vec<String>> = scan.before_header.into_iter().map(|(_, c)| c).collect();
     let title = title_facts(&title_rows);
     let (profile, province_from) = match given {
@@ -222,6 +251,7 @@ pub fn read(
         province_from,
         title_as_of: title.as_of,
         title_as_of_text: title.unreadable_as_of,
+        shape,
     })
 }
 
@@ -235,6 +265,12 @@ struct Scan {
     builder: Option<RegistryBuilder>,
     /// The rows above the header (title rows), or every row scanned when none was found.
     before_header: Vec<(u32, Vec<String>)>,
+    /// Rows under the header with no cell at all (a reader does not report them).
+    gaps: u64,
+    /// The merged ranges filled.
+    filled: Filled,
+    /// The header taken from above, and the notes under the table.
+    shape: Shape,
 }
 
 /// One pass over the file: rows are kept until one is the header (at most
@@ -250,17 +286,26 @@ fn scan_rows(
     let mut before_header: Vec<(u32, Vec<String>)> = Vec::new();
     let mut builder: Option<RegistryBuilder> = None;
     let mut any_row = false;
-    let info = for_each_row(path, sheet, encoding, |r| {
+    let (mut last, mut gaps, mut shape) = (0u32, 0u64, Shape::default());
+    let (info, filled) = for_each_row_filled(path, sheet, encoding, |r| {
         any_row = true;
         if let Some(b) = builder.as_mut() {
+            gaps += u64::from(r.number.saturating_sub(last + 1));
+            last = r.number;
+            if let Some(note) = crate::domain::registry::shape::note_row(r.cells) {
+                shape.notes.push((r.number, note));
+                return Ok(true);
+            }
             b.push(r.number, r.cells, r.lossy);
             if b.rows_read % 20_000 == 0 {
                 progress(b.rows_read);
             }
             return Ok(true);
         }
-        match HeaderMap::detect(r.number, r.cells, &spellings.columns) {
-            Ok(h) => {
+        match detect_header(before_header.last(), r.number, r.cells, &spellings.columns) {
+            Some((h, taken)) => {
+                shape.from_row_above = taken;
+                last = r.number;
                 let b = RegistryBuilder::new(h)
                     .with_types(types.clone())
                     .with_spellings(spellings.clone())
@@ -268,7 +313,7 @@ fn scan_rows(
                 builder = Some(b);
                 Ok(true)
             }
-            Err(_) => {
+            None => {
                 before_header.push((r.number, r.cells.to_vec()));
                 Ok(before_header.len() < HEADER_SCAN_ROWS)
             }
@@ -279,7 +324,37 @@ fn scan_rows(
         any_row,
         builder,
         before_header,
+        gaps,
+        filled,
+        shape,
     })
+}
+
+/// Row `number` as the header, completed from the row directly above it when that is the upper
+/// row of a two-row header ([`header_with_row_above`]); with the headers so taken.
+///
+/// [`header_with_row_above`]: crate::domain::registry::shape::header_with_row_above
+fn detect_header(
+    above: Option<&(u32, Vec<String>)>,
+    number: u32,
+    cells: &[String],
+    columns: &crate::domain::vocab::ColumnAliases,
+) -> Option<(HeaderMap, Vec<(usize, String)>)> {
+    use crate::domain::registry::shape::header_with_row_above;
+    if let Some(two) = header_with_row_above(above, number, cells) {
+        if let Ok(h) = HeaderMap::detect(number, &two, columns) {
+            let taken = two
+                .iter()
+                .enumerate()
+                .filter(|(c, t)| !t.is_empty() && cells.get(*c).is_none_or(|o| o.trim().is_empty()))
+                .map(|(c, t)| (c, t.clone()))
+                .collect();
+            return Some((h, taken));
+        }
+    }
+    HeaderMap::detect(number, cells, columns)
+        .ok()
+        .map(|h| (h, Vec::new()))
 }
 
 /// The fields the header names with their headers, in column order, for the summary.

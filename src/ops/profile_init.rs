@@ -8,8 +8,9 @@ use crate::domain::profile_draft::{
     monitor_section, pick_header, registry_sections, render, unfilled_lines, DraftFacts,
     ExportScan, MonitorFacts, HEADER_SCAN_ROWS,
 };
+use crate::formats::merged::for_each_row_filled;
 use crate::formats::monitor_file::MonitorFileError;
-use crate::formats::read::{for_each_row, CsvEncoding, ReadError};
+use crate::formats::read::{CsvEncoding, ReadError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -134,7 +135,7 @@ fn scan(req: &ProfileInitRequest) -> Result<ExportScan, ProfileInitError> {
     let mut first: Vec<(u32, Vec<String>)> = Vec::new();
     let mut scan: Option<ExportScan> = None;
     let mut failed = false;
-    for_each_row(&req.file, req.sheet.as_deref(), req.encoding, |r| {
+    for_each_row_filled(&req.file, req.sheet.as_deref(), req.encoding, |r| {
         if let Some(s) = scan.as_mut() {
             s.push(r.cells);
             return Ok(true);

@@ -639,7 +639,7 @@ fn spellings(
         AliasError::Target { alias, target } => ProfileError::ColumnTarget {
             header: alias,
             target,
-            allowed: Field::ALL.map(|f| f.label()).join("、"),
+            allowed: Field::READ.map(|f| f.label()).join("、"),
         },
         e => alias_error("[columns]", e),
     })?;
@@ -713,7 +713,7 @@ fn refuse_unfilled(text: &str) -> Result<(), ProfileError> {
 fn unfilled_choices(table: Option<&str>) -> String {
     match table {
         None => "省份名(如 四川)".into(),
-        Some("columns") => format!("所对应的列({})", Field::ALL.map(|f| f.label()).join("、")),
+        Some("columns") => format!("所对应的列({})", Field::READ.map(|f| f.label()).join("、")),
         Some("levels.aliases") => format!("{} 之一", crate::domain::vocab::Level::labels()),
         Some("statuses.aliases") => format!("{} 之一", crate::domain::vocab::Status::labels()),
         Some("owner_kinds.aliases") => {

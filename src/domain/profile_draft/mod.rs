@@ -60,6 +60,7 @@ impl ExportScan {
     /// after it are counted as data.
     pub fn new(rows: &[(u32, Vec<String>)], at: usize) -> ExportScan {
         let (header_row, cells) = &rows[at];
+        let cells = header_cells(rows, at).unwrap_or_else(|| cells.clone());
         let headers: Vec<String> = cells.iter().map(|c| clean(c)).collect();
         let mut scan = ExportScan {
             title_rows: rows[..at].iter().map(|(_, c)| c.clone()).collect(),
@@ -74,8 +75,12 @@ impl ExportScan {
         scan
     }
 
-    /// Count one data row (blank rows are skipped; cells beyond the header are ignored).
+    /// Count one data row (blank rows and notes under the table are skipped; cells beyond the
+    /// header are ignored).
     pub fn push(&mut self, cells: &[String]) {
+        if crate::domain::registry::shape::note_row(cells).is_some() {
+            return;
+        }
         let cleaned: Vec<String> = cells.iter().map(|c| clean(c)).collect();
         if cleaned.iter().all(String::is_empty) {
             return;
@@ -101,20 +106,27 @@ impl ExportScan {
 /// built-in headers, else the one naming the most fields (at least two; the earliest of equals).
 pub fn pick_header(rows: &[(u32, Vec<String>)]) -> Option<usize> {
     let none = ColumnAliases::default();
-    let first_full = rows.iter().position(|(n, cells)| {
-        crate::domain::registry::HeaderMap::detect(*n, cells, &none).is_ok()
+    let cells = |i: usize| header_cells(rows, i).unwrap_or_else(|| rows[i].1.clone());
+    let first_full = (0..rows.len()).position(|i| {
+        crate::domain::registry::HeaderMap::detect(rows[i].0, &cells(i), &none).is_ok()
     });
     first_full.or_else(|| {
-        rows.iter()
-            .enumerate()
-            .map(|(i, (_, cells))| {
-                let named = crate::domain::registry::HeaderMap::fields_named(cells, &none);
+        (0..rows.len())
+            .map(|i| {
+                let named = crate::domain::registry::HeaderMap::fields_named(&cells(i), &none);
                 (named, std::cmp::Reverse(i))
             })
             .max()
             .filter(|(named, _)| *named >= 2)
             .map(|(_, std::cmp::Reverse(i))| i)
     })
+}
+
+/// Row `at` completed from the row directly above it, when that is the upper row of a two-row
+/// header (as the import reads it).
+fn header_cells(rows: &[(u32, Vec<String>)], at: usize) -> Option<Vec<String>> {
+    let above = at.checked_sub(1).map(|i| &rows[i]);
+    crate::domain::registry::shape::header_with_row_above(above, rows[at].0, &rows[at].1)
 }
 
 /// One line of a draft section.

@@ -89,6 +89,8 @@ struct RawRow {
     kind_raw: SharedText,
     status_raw: SharedText,
     platform: String,
+    /// The county column's text (县(市、区)), when the export has one; placed with the region.
+    county: String,
 }
 
 /// Builds a registry from data rows, collecting rejects. Feed rows in order, then `finish`.
@@ -259,6 +261,7 @@ impl RegistryBuilder {
             kind_raw,
             status_raw,
             mut platform,
+            county,
         } = raw;
         // An unlisted type (其他) or a profile's own scheme keeps the spelling as the platform.
         if platform.is_empty()
@@ -296,7 +299,7 @@ impl RegistryBuilder {
                 owner_kind: kind_raw,
                 status: status_raw,
             },
-            county: String::new(),
+            county,
             group: String::new(),
             extra,
         })
@@ -330,6 +333,7 @@ impl RegistryBuilder {
             kind_raw: shared(Field::OwnerKind),
             status_raw: shared(Field::Status),
             platform: get(Field::Platform).to_string(),
+            county: get(Field::County).to_string(),
         }
     }
 
@@ -353,7 +357,8 @@ impl RegistryBuilder {
             .cache
             .levels
             .get(&raw.level_raw, |r| spellings.level(r));
-        if raw.region_raw.is_empty() && level.is_some_and(|l| l > self.own_level) {
+        let no_region = raw.region_raw.is_empty() && raw.county.is_empty();
+        if no_region && level.is_some_and(|l| l > self.own_level) {
             missing.push(Field::Region.label());
         }
         if !missing.is_empty() {

@@ -6,6 +6,7 @@ mod header;
 pub mod normalize;
 pub mod place;
 mod rejects;
+pub mod shape;
 mod shared;
 pub mod title;
 
@@ -108,6 +109,7 @@ impl Account {
             Field::OwnerKind => self.owner_kind.label(),
             Field::Status => self.status.label(),
             Field::Platform => &self.platform,
+            Field::County => &self.county,
         }
     }
 }

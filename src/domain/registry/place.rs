@@ -56,7 +56,51 @@ impl RegionCache {
 /// Set the account's prefecture (`region`, short name, or 省本级), county and, in a city or county
 /// campaign, its reporting group from its raw 所属地区. Provincial accounts are 省本级 whatever
 /// the column says. `town` is the extra column naming 乡镇/街道 (a profile's `town_column`).
+///
+/// When the export gives the county in a column of its own (the builder leaves its text in
+/// `a.county`), 市(州) and 县(市、区) are read together ("成都市" + "郫县" → 成都, 郫县（今郫都区）),
+/// and the joined text is kept as the raw 地区. A county the data does not know (a zone such as
+/// 高新区) leaves the 市(州) alone to decide; a 县级 account's county is then kept as written.
 pub fn place(
+    a: &mut Account,
+    profile: &Profile,
+    cache: &mut RegionCache,
+    town: Option<usize>,
+) -> Result<(), RegionError> {
+    let county = std::mem::take(&mut a.county);
+    if county.is_empty() {
+        return place_by_region(a, profile, cache, town);
+    }
+    let region = a.raw.region.clone();
+    a.raw.region = joined_region(&region, &county).into();
+    let joined = place_by_region(a, profile, cache, town);
+    if joined.is_err() && !region.is_empty() {
+        a.raw.region = region;
+        a.county.clear();
+        a.group.clear();
+        place_by_region(a, profile, cache, town)?;
+    } else {
+        joined?;
+    }
+    if a.county.is_empty() && a.level > crate::domain::vocab::Level::City {
+        a.county = county;
+    }
+    Ok(())
+}
+
+/// 市(州) and 县(市、区) as one 所属地区 text: the county alone when it already begins with the
+/// prefecture ("成都市郫都区"), else the two joined ("成都市郫县").
+fn joined_region(region: &str, county: &str) -> String {
+    let stem = region.trim_end_matches(['市', '州', '盟', '区']);
+    if region.is_empty() || (!stem.is_empty() && county.starts_with(stem)) {
+        county.to_string()
+    } else {
+        format!("{region}{county}")
+    }
+}
+
+/// [`place`] by the raw 所属地区 alone.
+fn place_by_region(
     a: &mut Account,
     profile: &Profile,
     cache: &mut RegionCache,

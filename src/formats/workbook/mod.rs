@@ -125,7 +125,14 @@ pub fn duplicate_notes(accounts: &[&Account]) -> Vec<String> {
         .map(
             |a| match count[&(a.name.as_str(), a.account_type.as_str())] {
                 1 => String::new(),
-                n => format!("本表有 {n} 个同名同类型账号,请按开设主体和链接核对"),
+                n if a.county.is_empty() => {
+                    format!("本表有 {n} 个同名同类型账号,请按开设主体和链接核对")
+                }
+                // Township accounts (城关镇人民政府) repeat across counties: say which one.
+                n => format!(
+                    "本表有 {n} 个同名同类型账号,本账号属 {} {},请按开设主体、所属县(市、区)和链接核对",
+                    a.region, a.county
+                ),
             },
         )
         .collect()

@@ -6,6 +6,7 @@
 //! campaign; the checks themselves are `registry`'s. The command, the demo and the benchmark all
 //! call [`import`] with a typed [`ImportRequest`] (no clap types), so they import the same way.
 
+mod shape;
 mod summary;
 
 pub use summary::{Notice, SummaryLine};
@@ -622,6 +623,7 @@ fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError
     let total = imp
         .rows_read
         .saturating_sub(imp.blank_rows)
+        .saturating_sub(imp.shape.notes.len() as u64)
         .saturating_sub(understood as u64);
     if total == 0 || (rejected as f64) * 100.0 <= limit * total as f64 {
         return Ok(());

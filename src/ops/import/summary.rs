@@ -113,6 +113,7 @@ impl ImportOutcome {
             SummaryLine::Out(format!("账号ID 取自列 \"{}\"", imp.id_column)),
         ];
         lines.extend(column_lines(imp));
+        lines.extend(super::shape::shape_lines(imp));
         lines.extend(merged_lines(imp));
         let guessed = guessed_types(imp);
         if !guessed.is_empty() {
@@ -297,7 +298,7 @@ fn column_lines(imp: &Imported) -> Vec<SummaryLine> {
     if !renamed.is_empty() {
         lines.push(SummaryLine::Out(format!("列: {}", renamed.join(","))));
     }
-    let lacking: Vec<Field> = Field::ALL
+    let lacking: Vec<Field> = Field::READ
         .into_iter()
         .filter(|f| !imp.columns.iter().any(|(g, _)| g == f))
         .collect();
