@@ -454,3 +454,29 @@ fn a_platform_name_column_is_the_type() {
     let types: Vec<&str> = reg[1..].iter().map(|r| r[t].as_str()).collect();
     assert_eq!(types, ["微信", "微博", "其他"]);
 }
+
+/// A cell with line breaks cannot write live TOML into the draft through a comment (attack
+/// finding: a 类型 cell "抖音\n[types.aliases]\n\"新浪微博\" = \"其他\" #" mapped every 微博 to 其他).
+#[test]
+fn a_cell_cannot_write_the_profile_draft() {
+    let w = Workdir::new();
+    let evil = "\"抖音\n[types.aliases]\n\"\"新浪微博\"\" = \"\"其他\"\" #\"";
+    let mut csv = String::from("账号ID,名称,类型,开设主体,层级,地区\n");
+    for i in 0..30 {
+        let t = if i % 3 == 0 { evil } else { "新浪微博" };
+        csv.push_str(&format!("A{i},号{i},{t},南京市人民政府,市级,南京\n"));
+    }
+    w.write("台账.csv", &csv);
+    w.run(&["profile", "init", "台账.csv", "--out", "p.toml"])
+        .ok();
+    let draft = w.read("p.toml");
+    for line in draft.lines() {
+        let live = line.trim_start();
+        assert!(
+            live.starts_with('#') || !live.contains("新浪微博\" = \"其他"),
+            "a live line from a cell: {line}\n{draft}"
+        );
+        assert!(!live.starts_with("[types.aliases]"), "{draft}");
+    }
+    assert!(draft.contains('⏎'), "{draft}");
+}

@@ -649,6 +649,37 @@ fn kept_copies_are_checked_against_what_was_taken() {
     w.run(&["status", "--campaign", "c"])
         .ok()
         .stdout_has("收回的原件: 3 处问题");
+    // Two genuine copies swapped: each is a copy once taken, but not the one its name says.
+    let w = Workdir::new();
+    collected(&w);
+    let mut kept: Vec<std::path::PathBuf> = std::fs::read_dir(w.path("c/inbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    kept.sort();
+    let (a, b) = (
+        std::fs::read(&kept[0]).unwrap(),
+        std::fs::read(&kept[1]).unwrap(),
+    );
+    std::fs::write(&kept[0], &b).unwrap();
+    std::fs::write(&kept[1], &a).unwrap();
+    let r = w.run(&["verify", "--campaign", "c"]);
+    r.fails().stderr_has("收回的原件有 2 处问题");
+    for k in &kept {
+        r.stderr_has(&format!("inbox/{}: 内容与收回时不同", name(k)));
+    }
+    #[cfg(unix)]
+    {
+        // A link in place of a copy is no copy, whatever it points to.
+        std::fs::write(&kept[0], &a).unwrap();
+        std::fs::write(&kept[1], &b).unwrap();
+        let outside = w.path("elsewhere.xlsx");
+        std::fs::rename(&kept[0], &outside).unwrap();
+        std::os::unix::fs::symlink(&outside, &kept[0]).unwrap();
+        w.run(&["verify", "--campaign", "c"])
+            .fails()
+            .stderr_has(&format!("inbox/{}: 是指向别处的链接", name(&kept[0])));
+    }
 }
 
 /// Issue #22 (LOW 14): a full disk at any step. Before the commit point nothing changes and no

@@ -20,7 +20,7 @@ use std::path::Path;
 pub const MAX_RANGES: usize = 2_000_000;
 
 /// One merged range: rows are 1-based like [`RowRead::number`], columns 0-based.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     /// The range's first row (its value is in this row).
     pub first_row: u32,
@@ -101,19 +101,36 @@ struct Filler {
     buffer: Vec<String>,
     /// What was filled.
     filled: Filled,
+    /// The ranges in `filled`, to look one up at once (a sheet may declare two million).
+    seen: std::collections::HashSet<Span>,
+    /// Columns the active ranges cover together: ranges of one row do not overlap in a real
+    /// file, so more than the sheet's columns is a damaged (or hostile) merge list.
+    active_width: usize,
+    /// The file, for messages.
+    file: String,
 }
 
 impl Filler {
-    fn new(mut spans: Vec<Span>) -> Filler {
+    fn new(mut spans: Vec<Span>, file: &str) -> Filler {
         spans.retain(Span::is_vertical);
         spans.sort_unstable();
+        // The same range declared again is the same range.
+        spans.dedup();
         Filler {
             spans,
             next: 0,
             active: Vec::new(),
             buffer: Vec::new(),
             filled: Filled::default(),
+            seen: std::collections::HashSet::new(),
+            active_width: 0,
+            file: file.to_string(),
         }
+    }
+
+    /// Width of a range in the columns read.
+    fn width(s: &Span) -> usize {
+        s.last_col.min(MAX_COLUMNS - 1).saturating_sub(s.first_col) + 1
     }
 
     /// Hand `row` to `on_row`, its cells filled from the ranges covering it.
@@ -122,13 +139,30 @@ impl Filler {
         F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
     {
         let n = row.number;
-        self.active.retain(|(s, _)| s.last_row >= n);
+        let mut ended = 0;
+        self.active.retain(|(s, _)| {
+            let keep = s.last_row >= n;
+            if !keep {
+                ended += Filler::width(s);
+            }
+            keep
+        });
+        self.active_width -= ended;
         while self.next < self.spans.len() && self.spans[self.next].first_row <= n {
             let s = self.spans[self.next];
             self.next += 1;
             // A range whose top row had no cell at all holds no value.
             let value = row.cells.get(s.first_col).filter(|_| s.first_row == n);
             if let Some(v) = value.filter(|v| !v.is_empty()) {
+                self.active_width += Filler::width(&s);
+                if self.active_width > MAX_COLUMNS {
+                    return Err(ReadError::Corrupt {
+                        file: self.file.clone(),
+                        detail: format!(
+                            "第 {n} 行起合并单元格区域互相重叠(共覆盖超过 {MAX_COLUMNS} 列),不是正常的表格"
+                        ),
+                    });
+                }
                 self.active.push((s, v.clone()));
             }
         }
@@ -148,7 +182,7 @@ impl Filler {
                     any = true;
                 }
             }
-            if any && self.filled.spans.last() != Some(s) && !self.filled.spans.contains(s) {
+            if any && self.seen.insert(*s) {
                 self.filled.spans.push(*s);
             }
         }
@@ -183,7 +217,7 @@ where
         "xls" => xls_spans(&book, sheet)?,
         _ => xlsx_spans(&book, sheet)?,
     };
-    let mut filler = Filler::new(spans);
+    let mut filler = Filler::new(spans, &book.label);
     let info = for_each_book_row(&book, sheet, &Caps::TABLE, |r| filler.pass(r, &mut on_row))?;
     Ok((info, filler.filled))
 }
@@ -404,13 +438,46 @@ mod tests {
         }
     }
 
+    /// A hostile merge list costs bounded work: a range declared a million times is one range,
+    /// and ranges overlapping past the sheet's columns are refused as damage, not looped over.
+    #[test]
+    fn repeated_and_overlapping_ranges_are_bounded() {
+        let one = Span::parse("B2:B4294967295").unwrap();
+        let mut f = Filler::new(vec![one; 1_000_000], "t.xlsx");
+        assert_eq!(f.spans.len(), 1);
+        let cells = strings(&["1", "单位"]);
+        let r = RowRead {
+            number: 2,
+            cells: &cells,
+            lossy: &[],
+        };
+        f.pass(&r, &mut |_: &RowRead<'_>| Ok(true)).unwrap();
+        assert_eq!(f.active.len(), 1);
+        // Overlapping ranges, each starting at row 2 in column B: their widths add up past the
+        // sheet's columns, which no real file does.
+        let overlapping: Vec<Span> = (2..(MAX_COLUMNS as u32 + 5))
+            .map(|last| Span {
+                first_row: 2,
+                first_col: 1,
+                last_row: last,
+                last_col: 1,
+            })
+            .collect();
+        let mut f = Filler::new(overlapping, "t.xlsx");
+        let e = f
+            .pass(&r, &mut |_: &RowRead<'_>| Ok(true))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("合并单元格区域互相重叠"), "{e}");
+    }
+
     #[test]
     fn a_vertical_range_fills_its_rows_and_a_title_does_not() {
         let spans = ["A1:C1", "B3:B4", "C3:C5"]
             .iter()
             .filter_map(|r| Span::parse(r))
             .collect();
-        let mut f = Filler::new(spans);
+        let mut f = Filler::new(spans, "t.xlsx");
         let rows = [
             (1, strings(&["标题"])),
             (3, strings(&["1", "单位甲", "x"])),

@@ -184,7 +184,7 @@ pub fn render(sections: &[Section]) -> String {
             out.push('\n');
         }
         for a in &s.about {
-            out.push_str(&format!("# {a}\n"));
+            out.push_str(&format!("# {}\n", one_line(a)));
         }
         let hash = if s.commented { "# " } else { "" };
         if let Some(t) = &s.table {
@@ -201,13 +201,26 @@ pub fn render(sections: &[Section]) -> String {
     out
 }
 
+/// Text from the export as it may stand in a comment: a line break (or any control
+/// character) in a cell would end the comment and make the rest of the cell live TOML, so each
+/// is shown as ⏎ or a space.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' => '⏎',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
 fn render_line(l: &Line) -> String {
     let key = |k: &str, bare: bool| if bare { k.to_string() } else { toml_string(k) };
     let with_note = |text: String, note: &str| {
         if note.is_empty() {
             text
         } else {
-            format!("{text}  # {note}")
+            format!("{text}  # {}", one_line(note))
         }
     };
     match l {
@@ -220,8 +233,8 @@ fn render_line(l: &Line) -> String {
         Line::Ask { key: k, bare, note } => {
             with_note(format!("{} = \"?\"", key(k, *bare)), &format!("? {note}"))
         }
-        Line::Raw { toml, note } => with_note(toml.clone(), note),
-        Line::Comment(c) => format!("# {c}"),
+        Line::Raw { toml, note } => with_note(one_line(toml), note),
+        Line::Comment(c) => format!("# {}", one_line(c)),
     }
 }
 
