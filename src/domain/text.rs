@@ -33,7 +33,10 @@ pub fn is_format_char(c: char) -> bool {
 /// already clean, is left as it is without allocating.
 pub fn tidy_outside(s: &mut String) -> Option<char> {
     use unicode_normalization::UnicodeNormalization;
-    if s.is_ascii() {
+    // A Chinese registry's text is ASCII, CJK ideographs and full-width forms: each character is
+    // its own NFC and none is a format character, so one look at each settles it (the two full
+    // checks below cost 4% of a million-row import).
+    if s.chars().all(plainly_nfc) {
         return None;
     }
     let removed = s.chars().find(|c| is_format_char(*c));
@@ -44,6 +47,14 @@ pub fn tidy_outside(s: &mut String) -> Option<char> {
     }
     *s = s.chars().filter(|c| !is_format_char(*c)).nfc().collect();
     removed
+}
+
+/// A character that is in NFC whatever stands around it (canonical combining class 0, NFC quick
+/// check Yes) and is no format character: ASCII, the CJK unified ideographs, the ideographic
+/// space and full stops, the full-width forms of ASCII.
+fn plainly_nfc(c: char) -> bool {
+    c.is_ascii()
+        || matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{3002}' | '\u{FF01}'..='\u{FF5E}')
 }
 
 /// The most bytes (UTF-8) of a file name stem built from data: with a prefix, a suffix and an
@@ -485,6 +496,26 @@ mod outside_tests {
         assert_eq!(nfd, "Caf\u{e9}号");
         let mut plain = "南京发布".to_string();
         assert_eq!(tidy_outside(&mut plain), None);
+    }
+
+    /// The short cut in `tidy_outside` says what the full checks would: every character it lets
+    /// through is NFC on its own, combines with nothing and is no format character.
+    #[test]
+    fn plainly_nfc_characters_need_no_normalising() {
+        use unicode_normalization::{char::canonical_combining_class, is_nfc_quick, IsNormalized};
+        let plain: Vec<char> = (0u32..0x11_0000)
+            .filter_map(char::from_u32)
+            .filter(|c| plainly_nfc(*c))
+            .collect();
+        assert!(plain.len() > 20_000);
+        for c in plain {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert!(!is_format_char(c), "{c:?}");
+        }
+        // Text that leaves the short cut is still checked in full.
+        let mut mixed = "南京\u{200B}发布".to_string();
+        assert_eq!(tidy_outside(&mut mixed), Some('\u{200B}'));
     }
 
     #[test]

@@ -83,7 +83,10 @@ impl Book {
             detail: e.to_string(),
         };
         let f = std::fs::File::open(path).map_err(open)?;
-        let mut bytes = Vec::new();
+        // Room for the size the file system gives (at most the cap): read_to_end would otherwise
+        // double its way up, to 128 MB for a 68 MB registry, held while the sheet is parsed.
+        let hint = f.metadata().map_or(0, |m| m.len()).min(max_bytes) as usize;
+        let mut bytes = Vec::with_capacity(hint.saturating_add(1));
         f.take(max_bytes.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(open)?;

@@ -6,8 +6,9 @@ use super::rejects::Rejects;
 use super::RejectReason;
 use super::MAX_CELL_CHARS;
 use super::{is_scientific, normalize, place, Account, Field, RawTexts, Registry, Reject};
+use super::{Interner, SharedText};
 use crate::domain::profile::{ExportSpellings, TypeScheme};
-use crate::domain::text::{clean, clean_id, match_key};
+use crate::domain::text::{clean_id, match_key};
 use crate::domain::vocab::{Level, OwnerKind, Status, Term};
 use std::collections::{HashMap, HashSet};
 
@@ -76,16 +77,17 @@ impl Refusal {
 
 type RowResult<T> = Result<T, Refusal>;
 
-/// A row's canonical fields as written, cleaned but not yet normalised.
+/// A row's canonical fields as written, cleaned but not yet normalised; the spellings that
+/// repeat down the registry are shared.
 struct RawRow {
     id: String,
     name: String,
-    type_raw: String,
+    type_raw: SharedText,
     owner: String,
-    level_raw: String,
-    region_raw: String,
-    kind_raw: String,
-    status_raw: String,
+    level_raw: SharedText,
+    region_raw: SharedText,
+    kind_raw: SharedText,
+    status_raw: SharedText,
     platform: String,
     /// The county column's text (县(市、区)), when the export has one; placed with the region.
     county: String,
@@ -95,6 +97,8 @@ struct RawRow {
 pub struct RegistryBuilder {
     header: HeaderMap,
     cache: Cache,
+    /// One copy of each raw spelling (see [`SharedText`]).
+    interner: Interner,
     accounts: Vec<(u32, Account)>,
     rejects: Rejects,
     /// Data rows pushed so far, blank ones included.
@@ -140,6 +144,7 @@ impl RegistryBuilder {
         RegistryBuilder {
             header,
             cache: Cache::default(),
+            interner: Interner::default(),
             accounts: Vec::new(),
             rejects: Rejects::default(),
             rows_read: 0,
@@ -209,7 +214,8 @@ impl RegistryBuilder {
         }
         if let Some(c) = cells
             .iter()
-            .position(|c| c.chars().count() > MAX_CELL_CHARS)
+            // A cell's bytes are at least its characters: most cells are never counted.
+            .position(|c| c.len() > MAX_CELL_CHARS && c.chars().count() > MAX_CELL_CHARS)
         {
             let detail = format!(
                 "第 {} 列超过 Excel 单元格上限 {MAX_CELL_CHARS} 个字符,无法写入检查表",
@@ -261,7 +267,7 @@ impl RegistryBuilder {
         if platform.is_empty()
             && (account_type == crate::domain::profile::OTHER || !self.builtin_types)
         {
-            platform = type_raw.clone();
+            platform = type_raw.to_string();
         }
         let region = if region_raw.is_empty() {
             normalize::region(&region_raw, level.label())
@@ -301,28 +307,33 @@ impl RegistryBuilder {
 
     /// A row's canonical fields, cleaned but not yet normalised. A non-ASCII id also has its
     /// full-width digits and letters folded ([`clean_id`]); an ASCII one needs no more.
-    fn raw_row(&self, cells: &[String]) -> RawRow {
-        let get = |f: Field| -> String {
-            self.header
+    fn raw_row(&mut self, cells: &[String]) -> RawRow {
+        let header = &self.header;
+        let get = |f: Field| -> &str {
+            header
                 .fields
                 .iter()
                 .find(|(g, _)| *g == f)
                 .and_then(|(_, i)| cells.get(*i))
-                .map(|s| clean(s))
-                .unwrap_or_default()
+                .map_or("", |s| s.trim_matches(crate::domain::text::is_blank_char))
         };
         let id = get(Field::Id);
+        let mut shared = |f: Field| self.interner.get(get(f));
         RawRow {
-            id: if id.is_ascii() { id } else { clean_id(&id) },
-            name: get(Field::Name),
-            type_raw: get(Field::Type),
-            owner: get(Field::Owner),
-            level_raw: get(Field::Level),
-            region_raw: get(Field::Region),
-            kind_raw: get(Field::OwnerKind),
-            status_raw: get(Field::Status),
-            platform: get(Field::Platform),
-            county: get(Field::County),
+            id: if id.is_ascii() {
+                id.to_string()
+            } else {
+                clean_id(id)
+            },
+            name: get(Field::Name).to_string(),
+            type_raw: shared(Field::Type),
+            owner: get(Field::Owner).to_string(),
+            level_raw: shared(Field::Level),
+            region_raw: shared(Field::Region),
+            kind_raw: shared(Field::OwnerKind),
+            status_raw: shared(Field::Status),
+            platform: get(Field::Platform).to_string(),
+            county: get(Field::County).to_string(),
         }
     }
 
@@ -331,11 +342,11 @@ impl RegistryBuilder {
     fn level_if_complete(&mut self, raw: &RawRow) -> RowResult<Option<Level>> {
         let mut missing = Vec::new();
         for (f, v) in [
-            (Field::Id, &raw.id),
-            (Field::Name, &raw.name),
-            (Field::Type, &raw.type_raw),
-            (Field::Owner, &raw.owner),
-            (Field::Level, &raw.level_raw),
+            (Field::Id, raw.id.as_str()),
+            (Field::Name, raw.name.as_str()),
+            (Field::Type, raw.type_raw.as_str()),
+            (Field::Owner, raw.owner.as_str()),
+            (Field::Level, raw.level_raw.as_str()),
         ] {
             if v.is_empty() {
                 missing.push(f.label());

@@ -7,6 +7,7 @@ pub mod normalize;
 pub mod place;
 mod rejects;
 pub mod shape;
+mod shared;
 pub mod title;
 
 pub use builder::{Finished, RegistryBuilder};
@@ -15,6 +16,7 @@ pub use rejects::{
     closest_terms, closest_values, group_rejects, RejectGroup, Rejects, UnknownValue,
     MAX_COUNTED_VALUES, MAX_KEPT_REJECTS,
 };
+pub use shared::{Interner, SharedText};
 
 use crate::domain::text::{clean, match_key};
 pub use crate::domain::vocab::{Field, Level, OwnerGroup, OwnerKind, Status};
@@ -22,18 +24,19 @@ use std::collections::{BTreeMap, HashMap};
 
 /// What the filer wrote for the fields the tool normalises: kept for re-classifying types under
 /// another scheme, for placing regions, for rejects and in registry.csv (the 原文 columns).
+/// Shared texts: a registry repeats a few spellings of each a million times.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct RawTexts {
     /// 类型原文, e.g. 微信公众号.
-    pub account_type: String,
+    pub account_type: SharedText,
     /// 层级原文, e.g. 设区市.
-    pub level: String,
+    pub level: SharedText,
     /// 地区原文, e.g. 南京市玄武区.
-    pub region: String,
+    pub region: SharedText,
     /// 主体类别原文.
-    pub owner_kind: String,
+    pub owner_kind: SharedText,
     /// 状态原文.
-    pub status: String,
+    pub status: SharedText,
 }
 
 impl RawTexts {
@@ -287,6 +290,8 @@ impl Registry {
         let extra_headers = header[extras_from..].to_vec();
         let rows = rows.into_iter();
         let mut accounts = Vec::with_capacity(rows.size_hint().0);
+        // The raw spellings repeat down the registry: one shared copy each.
+        let mut interner = Interner::default();
         for (i, r) in rows.enumerate() {
             if r.len() != header.len() {
                 return Err(CanonicalError::Width {
@@ -297,7 +302,7 @@ impl Registry {
             }
             accounts.push(canonical_account(
                 r,
-                i + 2,
+                (i + 2, &mut interner),
                 (has_county, has_group),
                 extras_from,
             )?);
@@ -356,10 +361,11 @@ pub fn canonical_value(
 }
 
 /// One account from its canonical CSV row (its width already checked), the cells moved, not
-/// copied. `line` is the row's line in the file, for the error.
+/// copied, the raw spellings shared through `interner`. `line` is the row's line in the file,
+/// for the error.
 fn canonical_account(
     mut r: Vec<String>,
-    line: usize,
+    (line, interner): (usize, &mut Interner),
     (has_county, has_group): (bool, bool),
     extras_from: usize,
 ) -> Result<Account, CanonicalError> {
@@ -373,6 +379,13 @@ fn canonical_account(
     let owner_kind = OwnerKind::parse(&r[6]).ok_or_else(|| bad("主体类别", &r[6]))?;
     let status = Status::parse(&r[7]).ok_or_else(|| bad("状态", &r[7]))?;
     let extra = r.split_off(extras_from);
+    let raw = RawTexts {
+        account_type: interner.get(&r[9]),
+        level: interner.get(&r[10]),
+        region: interner.get(&r[11]),
+        owner_kind: interner.get(&r[12]),
+        status: interner.get(&r[13]),
+    };
     let mut g = |k: usize| std::mem::take(&mut r[k]);
     Ok(Account {
         id: g(0),
@@ -384,13 +397,7 @@ fn canonical_account(
         owner_kind,
         status,
         platform: g(8),
-        raw: RawTexts {
-            account_type: g(9),
-            level: g(10),
-            region: g(11),
-            owner_kind: g(12),
-            status: g(13),
-        },
+        raw,
         county: if has_county { g(fixed) } else { String::new() },
         group: if has_group {
             g(fixed + 1)

@@ -72,7 +72,7 @@ pub fn place(
         return place_by_region(a, profile, cache, town);
     }
     let region = a.raw.region.clone();
-    a.raw.region = joined_region(&region, &county);
+    a.raw.region = joined_region(&region, &county).into();
     let joined = place_by_region(a, profile, cache, town);
     if joined.is_err() && !region.is_empty() {
         a.raw.region = region;
@@ -330,8 +330,8 @@ fn unplaced(a: &Account, profile: &Profile, unit: &ScopeUnit) -> RegionError {
         }
     };
     RegionError::Unplaced {
-        level: a.raw.level.clone(),
-        name: a.raw.region.clone(),
+        level: a.raw.level.to_string(),
+        name: a.raw.region.to_string(),
         owner: a.owner.clone(),
         divisions,
         example,
@@ -383,19 +383,19 @@ pub fn reject(row: u32, a: &Account, e: &RegionError) -> Reject {
     let mut cells = vec![
         a.id.clone(),
         a.name.clone(),
-        ty.clone(),
+        ty.to_string(),
         a.owner.clone(),
-        level.clone(),
-        region.clone(),
-        kind.clone(),
-        status.clone(),
+        level.to_string(),
+        region.to_string(),
+        kind.to_string(),
+        status.to_string(),
     ];
     cells.extend(a.extra.iter().cloned());
     Reject {
         row,
         reason,
         detail: e.to_string(),
-        value: region.clone(),
+        value: region.to_string(),
         cells,
     }
 }
