@@ -16,6 +16,7 @@ use crate::domain::indicators::{Catalog, MonitorRule};
 use crate::domain::profile::{edit_distance, shared_chars, AliasTable};
 use crate::domain::registry::Field;
 use crate::domain::text::match_key;
+use crate::domain::text::toml_string;
 use std::collections::BTreeMap;
 
 /// The registry fields a monitoring export may carry to say which account a row is about.
@@ -236,7 +237,8 @@ pub fn draft_section(headers: &[String], aliases: &ColumnAliases) -> String {
     let unused = unused(headers, aliases);
     for h in headers.iter().filter(|h| !match_key(h).is_empty()) {
         if let Some(m) = aliases.meaning(h) {
-            out.push_str(&format!("# \"{h}\": {}\n", m.label()));
+            // The header as a TOML string: quotes and line breaks in it stay inside the line.
+            out.push_str(&format!("# {}: {}\n", toml_string(h), m.label()));
             continue;
         }
         let Some(u) = unused.iter().find(|u| &u.header == h) else {
@@ -252,7 +254,7 @@ pub fn draft_section(headers: &[String], aliases: &ColumnAliases) -> String {
         } else {
             format!("未识别;最接近: {}", hint.join("、"))
         };
-        out.push_str(&format!("# \"{h}\" = \"\"   # ? {hint}\n"));
+        out.push_str(&format!("# {} = \"\"   # ? {hint}\n", toml_string(h)));
     }
     out
 }
@@ -448,5 +450,16 @@ mod tests {
         );
         assert!(missing[1].describe().contains("没有“未回复数”列"));
         assert!(missing_evidence(&cat, &Column::ALL).is_empty());
+    }
+
+    /// A header with a line break or quotes stays inside its commented line: the draft gets no
+    /// live TOML from an export's header (attack finding, through the registry's comments).
+    #[test]
+    fn a_header_cannot_write_the_draft() {
+        let headers = vec!["超时\n[types.aliases]\n\"微博\" = \"其他\"".to_string()];
+        let text = draft_section(&headers, &ColumnAliases::default());
+        for line in text.lines().skip(1) {
+            assert!(line.starts_with('#'), "{line}\n{text}");
+        }
     }
 }

@@ -248,7 +248,8 @@ fn render_line(l: &Line) -> String {
         Line::Ask { key: k, bare, note } => {
             with_note(format!("{} = \"?\"", key(k, *bare)), &format!("? {note}"))
         }
-        Line::Raw { toml, note } => with_note(one_line(toml), note),
+        // Raw lines are TOML the draft built itself, quoting what came from the export.
+        Line::Raw { toml, note } => with_note(toml.clone(), note),
         Line::Comment(c) => format!("# {}", one_line(c)),
     }
 }
