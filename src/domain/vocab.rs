@@ -698,6 +698,36 @@ pub enum AliasError {
     },
 }
 
+/// An alias table from (spelling, target) pairs: each spelling under its `key`, each target
+/// read by `parse`; a blank spelling, an unknown target and two spellings that compare alike
+/// with different targets are refused (the one rule for every alias section).
+fn alias_map<V, I, S>(
+    pairs: I,
+    key: impl Fn(&str) -> String,
+    parse: impl Fn(&str) -> Option<V>,
+    label: impl Fn(V) -> String,
+) -> Result<BTreeMap<String, (String, V)>, AliasError>
+where
+    V: PartialEq + Copy,
+    I: IntoIterator<Item = (S, S)>,
+    S: AsRef<str>,
+{
+    let mut map = BTreeMap::new();
+    for (alias, target) in pairs {
+        let (alias, target) = (alias.as_ref().trim(), target.as_ref().trim());
+        let k = key(alias);
+        if k.is_empty() {
+            return Err(AliasError::Empty);
+        }
+        let value = parse(target).ok_or_else(|| AliasError::Target {
+            alias: alias.to_string(),
+            target: target.to_string(),
+        })?;
+        insert_alias(&mut map, k, (alias, value, target), &label)?;
+    }
+    Ok(map)
+}
+
 /// Insert `key` → (`spelling`, `value`), refusing a key already mapped to another value.
 fn insert_alias<V: PartialEq + Copy>(
     map: &mut BTreeMap<String, (String, V)>,
@@ -723,21 +753,9 @@ impl<T: Term> Aliases<T> {
         I: IntoIterator<Item = (S, S)>,
         S: AsRef<str>,
     {
-        let mut map = BTreeMap::new();
-        for (alias, target) in pairs {
-            let (alias, target) = (alias.as_ref().trim(), target.as_ref().trim());
-            let key = term_key(alias);
-            if key.is_empty() {
-                return Err(AliasError::Empty);
-            }
-            let value = T::parse_label(target).ok_or_else(|| AliasError::Target {
-                alias: alias.to_string(),
-                target: target.to_string(),
-            })?;
-            insert_alias(&mut map, key, (alias, value, target), |v: T| {
-                v.label().to_string()
-            })?;
-        }
+        let map = alias_map(pairs, term_key, T::parse_label, |v: T| {
+            v.label().to_string()
+        })?;
         Ok(Aliases { map })
     }
 
@@ -787,21 +805,9 @@ impl ColumnAliases {
         I: IntoIterator<Item = (S, S)>,
         S: AsRef<str>,
     {
-        let mut map = BTreeMap::new();
-        for (header, target) in pairs {
-            let (header, target) = (header.as_ref().trim(), target.as_ref().trim());
-            let key = header_key(header);
-            if key.is_empty() {
-                return Err(AliasError::Empty);
-            }
-            let field = Field::named(target).ok_or_else(|| AliasError::Target {
-                alias: header.to_string(),
-                target: target.to_string(),
-            })?;
-            insert_alias(&mut map, key, (header, field, target), |f: Field| {
-                f.label().to_string()
-            })?;
-        }
+        let map = alias_map(pairs, header_key, Field::named, |f: Field| {
+            f.label().to_string()
+        })?;
         Ok(ColumnAliases { map })
     }
 
