@@ -85,9 +85,9 @@ impl PartialEq<&str> for SharedText {
 /// Distinct spellings kept before new ones are no longer shared: a column of unique values (a
 /// hostile or odd file) must not grow the table without bound; it then costs what a `String`
 /// would.
-pub const MAX_INTERNED: usize = 100_000;
+const MAX_INTERNED: usize = 100_000;
 
-/// One copy of each text seen (up to [`MAX_INTERNED`]); an empty text costs nothing.
+/// One copy of each text seen (up to `MAX_INTERNED`); an empty text costs nothing.
 #[derive(Default)]
 pub struct Interner(HashSet<SharedText>);
 
