@@ -345,3 +345,36 @@ fn a_giant_text_node_in_a_sheet_is_refused_before_it_is_read() {
         .stderr_has("token.xlsx: xl/worksheets/sheet1.xml 中有一段超过 4 MB 的单元格内容或标记");
     assert!(!w.exists("c"));
 }
+
+/// The 1M-execution fuzz run (seed 7) hung here: a content.xml cut off inside its elements (and
+/// one element name mangled) sent calamine's ODS reader into a loop without end. The guard
+/// refuses a content.xml that ends inside an element; the run is bounded by a timeout so that
+/// a regression fails instead of hanging the suite.
+#[test]
+fn an_ods_cut_off_inside_its_xml_is_refused_not_read_for_ever() {
+    use std::io::Write;
+    let w = Workdir::new();
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="台账"><table:table-row><table:table-cell office:value-type="string"><text:p>账号ID</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>名称</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>类型</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>开设主体</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>层级</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>地区</text:p></table:table-cell></table:table-row><table:tablLe-row><table:table-cell office:value-type="string"><text:p>A1</text:p></table:table-cell><table:table-cell office:valuSe-type="string"><text:p>甲</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>微信"#;
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut z = zip::ZipWriter::new(std::fs::File::create(w.path("cut.ods")).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, data) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("content.xml", content),
+        ("META-INF/manifest.xml", manifest),
+    ] {
+        z.start_file(name, opts).unwrap();
+        z.write_all(data.as_bytes()).unwrap();
+    }
+    z.finish().unwrap();
+    let out = assert_cmd::Command::new(common::audit_bin())
+        .args(["import", "cut.ods", "--campaign", "c", "--province", "江苏"])
+        .current_dir(w.dir.path())
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("文件被截断或损坏"), "{stderr}");
+    assert!(!w.exists("c"));
+}

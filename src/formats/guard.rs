@@ -75,7 +75,7 @@ pub fn check_workbook(book: &Book, caps: &Caps) -> Result<(), ReadError> {
     if ext == "ods" {
         if let Ok(entry) = zip.by_name("content.xml") {
             let reader = std::io::BufReader::new(entry);
-            if let Some(t) = largest_ods_table(reader).map_err(|e| corrupt(e.to_string()))? {
+            if let Some(t) = largest_ods_table(reader).map_err(corrupt)? {
                 if t.rows.saturating_mul(t.cols) > caps.dense_cells || t.bytes > caps.ods_text {
                     return Err(ReadError::Other(format!(
                         "{file}: 工作表 \"{}\" 的使用范围达 {} 行 × {} 列、展开后约 {} MB 文字(可能有远处的零散单元格或整行整列的重复值),读取会占用过多内存;请删去多余的单元格,或另存为 .xlsx 后再导入",
@@ -280,13 +280,26 @@ pub const MAX_ODS_BYTES: u64 = 512 << 20;
 /// The costliest table of an .ods content.xml, streamed. Names are matched as calamine matches
 /// them (qualified: `table:table-row`, `text:s`); a cell counts when it holds a value or text;
 /// repeats count in full, as calamine expands them.
-fn largest_ods_table<R: std::io::BufRead>(src: R) -> Result<Option<OdsExtent>, quick_xml::Error> {
+fn largest_ods_table<R: std::io::BufRead>(src: R) -> Result<Option<OdsExtent>, String> {
     let mut xml = quick_xml::Reader::from_reader(src);
     let mut buf = Vec::new();
     let mut best: Option<OdsExtent> = None;
     let mut t = OdsTable::default();
+    // Elements open: a content.xml that ends inside one is cut off, and calamine's ODS reader
+    // loops for ever on such a file (the fuzz run found one), so it is refused here.
+    let mut depth: u64 = 0;
     loop {
-        let ev = xml.read_event_into(&mut buf)?;
+        let ev = xml.read_event_into(&mut buf).map_err(|e| e.to_string())?;
+        match &ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Eof if depth > 0 => {
+                return Err(format!(
+                    "content.xml 在 {depth} 层元素尚未结束时就结束了(文件被截断或损坏)"
+                ))
+            }
+            _ => {}
+        }
         match ev {
             Event::Start(ref e) if e.name().as_ref() == b"table:table" => {
                 t = OdsTable::named(attr(e, b"table:name"));
