@@ -7,6 +7,7 @@
 //! For `.xls`, the BIFF records are scanned: calamine reserves room for the range a DIMENSIONS
 //! record claims and then builds the range its cells span.
 
+use super::merged::{MergeFinder, Span};
 use super::read::{Book, Caps, ReadError};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{Cursor, Read};
@@ -23,14 +24,36 @@ pub const MAX_PART: u64 = 4 << 30;
 /// is about 100 KB of XML; calamine holds a whole text node in memory before we see it.
 pub const MAX_TOKEN: u64 = 4 << 20;
 
+/// A workbook that passed [`check_workbook`], with what the check's pass over its parts found
+/// on the way: the merged ranges each XML part declares (an .xlsx sheet's `<mergeCell>` list
+/// follows its cells, so finding it costs a pass over the whole part; the guard's pass is that
+/// pass). Only the guard makes one, so a reader holding it knows the checks ran.
+#[derive(Debug)]
+pub struct Checked {
+    /// Each scanned XML part's merged ranges (at most [`super::merged::MAX_RANGES`] + 1), by
+    /// part name.
+    merges: Vec<(String, Vec<Span>)>,
+}
+
+impl Checked {
+    /// The merged ranges declared in the zip part `part` (an .xlsx worksheet), if it was scanned.
+    pub fn merges(&self, part: &str) -> Option<&[Span]> {
+        self.merges
+            .iter()
+            .find(|(p, _)| p == part)
+            .map(|(_, s)| s.as_slice())
+    }
+}
+
 /// Refuse a workbook that would make calamine allocate beyond the caps.
-pub fn check_workbook(book: &Book, caps: &Caps) -> Result<(), ReadError> {
+pub fn check_workbook(book: &Book, caps: &Caps) -> Result<Checked, ReadError> {
+    let mut checked = Checked { merges: Vec::new() };
     let ext = book.ext.as_str();
     if ext == "xls" {
-        return check_xls(book, caps);
+        return check_xls(book, caps).map(|()| checked);
     }
     if !matches!(ext, "xlsx" | "xlsm" | "xlsb" | "ods") {
-        return Ok(());
+        return Ok(checked);
     }
     let file = book.label.clone();
     let corrupt = |detail: String| ReadError::Corrupt {
@@ -39,7 +62,7 @@ pub fn check_workbook(book: &Book, caps: &Caps) -> Result<(), ReadError> {
     };
     // Not a zip: calamine says so in its own words.
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(book.bytes.as_slice())) else {
-        return Ok(());
+        return Ok(checked);
     };
     for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(|e| corrupt(e.to_string()))?;
@@ -47,19 +70,24 @@ pub fn check_workbook(book: &Book, caps: &Caps) -> Result<(), ReadError> {
             return Err(too_big(&file, entry.name(), entry.size()));
         }
     }
-    let sheets: Vec<String> = zip
+    // Every XML part but the shared strings (capped below), not only xl/worksheets/: calamine
+    // finds a sheet through the workbook's relationships, which may point anywhere.
+    let parts: Vec<String> = zip
         .file_names()
-        .filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"))
+        .filter(|n| n.ends_with(".xml") && !n.starts_with("xl/sharedStrings"))
         .map(str::to_string)
         .collect();
-    for name in &sheets {
-        if let Ok(entry) = zip.by_name(name) {
-            let over = token_over(entry, MAX_TOKEN).map_err(|e| corrupt(e.to_string()))?;
-            if over.is_some() {
+    for name in parts {
+        if let Ok(entry) = zip.by_name(&name) {
+            let scan = scan_part(entry, MAX_TOKEN).map_err(|e| corrupt(e.to_string()))?;
+            if scan.token_over.is_some() {
                 return Err(ReadError::Other(format!(
                     "{file}: {name} 中有一段超过 {} MB 的单元格内容或标记(Excel 单元格最多 32767 个字符),可能是损坏或恶意构造的文件",
                     MAX_TOKEN >> 20
                 )));
+            }
+            if !scan.merges.is_empty() {
+                checked.merges.push((name, scan.merges));
             }
         }
     }
@@ -85,7 +113,7 @@ pub fn check_workbook(book: &Book, caps: &Caps) -> Result<(), ReadError> {
             }
         }
     }
-    Ok(())
+    Ok(checked)
 }
 
 /// The most of an .xls Workbook stream read for the scan (a real one is a few tens of MB).
@@ -221,36 +249,68 @@ fn too_big(file: &str, part: &str, bytes: u64) -> ReadError {
     ))
 }
 
-/// A run of bytes between markup characters (`<`, `>`) longer than `limit` (a text node or tag
-/// quick-xml would hold whole), or None. The data is read in chunks of at most `limit` bytes and
-/// never kept; a run inside one chunk is shorter than the chunk, so only runs that cross chunk
-/// boundaries are measured: each chunk's first and last markup character are looked for, not
-/// every one (a million-row sheet has a hundred million, and finding them all cost 6% of an
-/// import).
-fn token_over<R: Read>(mut src: R, limit: u64) -> std::io::Result<Option<u64>> {
+/// What one pass over an XML part found: the longest run past the limit, if any, and the
+/// merged ranges it declares.
+struct PartScan {
+    token_over: Option<u64>,
+    merges: Vec<Span>,
+}
+
+/// One pass over an XML part: the token check of [`TokenRun`] and the merged ranges of
+/// [`MergeFinder`], from the same inflated chunks (each extra pass over a million-row sheet
+/// costs its inflate again, about 5% of an import).
+fn scan_part<R: Read>(mut src: R, limit: u64) -> std::io::Result<PartScan> {
     let chunk = limit.clamp(1, 1 << 18) as usize;
     let mut buf = vec![0u8; chunk];
-    let mut run = 0u64;
+    let mut run = TokenRun::default();
+    let mut merges = MergeFinder::default();
     loop {
         let n = src.read(&mut buf)?;
         if n == 0 {
-            return Ok((run > limit).then_some(run));
+            return Ok(PartScan {
+                token_over: (run.0 > limit).then_some(run.0),
+                merges: merges.finish(),
+            });
         }
-        let data = &buf[..n];
+        if let Some(over) = run.feed(&buf[..n], limit) {
+            return Ok(PartScan {
+                token_over: Some(over),
+                merges: Vec::new(),
+            });
+        }
+        merges.feed(&buf[..n]);
+    }
+}
+
+/// The run of bytes since the last markup character (`<`, `>`) of the chunks fed so far. A
+/// longer run than the limit is a text node or tag quick-xml would hold whole. Chunks are at
+/// most `limit` bytes, so a run inside one chunk is shorter than the limit: only runs that cross
+/// chunk boundaries are measured, by each chunk's first and last markup character, not every one
+/// (a million-row sheet has a hundred million, and finding them all cost 6% of an import).
+#[derive(Default)]
+struct TokenRun(u64);
+
+impl TokenRun {
+    /// Take the next chunk; the run's length when it passed `limit`.
+    fn feed(&mut self, data: &[u8], limit: u64) -> Option<u64> {
         match memchr::memchr2(b'<', b'>', data) {
-            None => run += n as u64,
+            None => self.0 += data.len() as u64,
             Some(first) => {
-                if run + first as u64 > limit {
-                    return Ok(Some(run + first as u64));
+                if self.0 + first as u64 > limit {
+                    return Some(self.0 + first as u64);
                 }
                 let last = memchr::memrchr2(b'<', b'>', data).unwrap_or(first);
-                run = (n - last - 1) as u64;
+                self.0 = (data.len() - last - 1) as u64;
             }
         }
-        if run > limit {
-            return Ok(Some(run));
-        }
+        (self.0 > limit).then_some(self.0)
     }
+}
+
+/// A run of bytes between markup characters longer than `limit`, or None (see [`TokenRun`]).
+#[cfg(test)]
+fn token_over<R: Read>(src: R, limit: u64) -> std::io::Result<Option<u64>> {
+    scan_part(src, limit).map(|s| s.token_over)
 }
 
 /// Bytes a zip entry inflates to, counted up to `limit` (the data is read, never kept).

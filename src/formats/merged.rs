@@ -9,7 +9,10 @@
 //! group header over several columns or a note, never a value that belongs to each cell.
 //! .ods and .xlsb merges are not read (calamine offers none): such files read as before.
 
-use super::read::{extension, for_each_book_row, for_each_row, Book, Caps, CsvEncoding};
+use super::guard::Checked;
+use super::read::{
+    check_book, extension, for_each_checked_row, for_each_row, Book, Caps, CsvEncoding,
+};
 use super::read::{ReadError, ReadInfo, RowRead, MAX_COLUMNS};
 use quick_xml::events::Event;
 use std::io::{Cursor, Read};
@@ -213,20 +216,20 @@ where
         ));
     }
     let book = Book::read(path, Caps::TABLE.bytes)?;
+    let checked = check_book(&book, &Caps::TABLE)?;
     let spans = match ext.as_str() {
         "xls" => xls_spans(&book, sheet)?,
-        _ => xlsx_spans(&book, sheet)?,
+        _ => xlsx_spans(&book, &checked, sheet)?,
     };
     let mut filler = Filler::new(spans, &book.label);
-    let info = for_each_book_row(&book, sheet, &Caps::TABLE, |r| filler.pass(r, &mut on_row))?;
+    let info = for_each_checked_row(&book, &checked, sheet, |r| filler.pass(r, &mut on_row))?;
     Ok((info, filler.filled))
 }
 
 /// An .xls sheet's merged ranges, from calamine (which parses the whole workbook anyway; the
-/// guard's checks run first, as for the read itself).
+/// caller has run the guard's checks, as for the read itself).
 fn xls_spans(book: &Book, sheet: Option<&str>) -> Result<Vec<Span>, ReadError> {
     use calamine::Reader;
-    super::guard::check_workbook(book, &Caps::TABLE)?;
     let opened: Result<calamine::Xls<_>, _> =
         calamine::open_workbook_from_rs(Cursor::new(book.bytes.as_slice()));
     // A file calamine cannot open is reported by the read itself, in its words.
@@ -258,9 +261,8 @@ fn xls_spans(book: &Book, sheet: Option<&str>) -> Result<Vec<Span>, ReadError> {
 }
 
 /// An .xlsx sheet's merged ranges: the sheet's part is found through the workbook and its
-/// relationships, then scanned for `mergeCell` elements without parsing its cells (the list
-/// follows the cells, so the part is inflated once more; no cell is decoded).
-fn xlsx_spans(book: &Book, sheet: Option<&str>) -> Result<Vec<Span>, ReadError> {
+/// relationships; its `mergeCell` list was collected by the guard's pass over the part.
+fn xlsx_spans(book: &Book, checked: &Checked, sheet: Option<&str>) -> Result<Vec<Span>, ReadError> {
     // Not a zip, or parts missing: the read itself reports the damage in calamine's words.
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(book.bytes.as_slice())) else {
         return Ok(Vec::new());
@@ -268,20 +270,14 @@ fn xlsx_spans(book: &Book, sheet: Option<&str>) -> Result<Vec<Span>, ReadError> 
     let Some(part) = sheet_part(&mut zip, sheet) else {
         return Ok(Vec::new());
     };
-    let Ok(entry) = zip.by_name(&part) else {
-        return Ok(Vec::new());
-    };
-    let spans = merge_refs(entry).map_err(|e| ReadError::Corrupt {
-        file: book.label.clone(),
-        detail: e.to_string(),
-    })?;
+    let spans = checked.merges(&part).unwrap_or_default();
     if spans.len() > MAX_RANGES {
         return Err(ReadError::Other(format!(
             "{}: 工作表声明了超过 {MAX_RANGES} 个合并单元格区域,可能是损坏或恶意构造的文件",
             book.label
         )));
     }
-    Ok(spans)
+    Ok(spans.to_vec())
 }
 
 /// The zip path of the sheet named `sheet`, or of the first visible sheet.
@@ -341,19 +337,36 @@ fn elements(xml: &str, tag: &[u8], names: &[&str]) -> Vec<Vec<String>> {
     out
 }
 
-/// Every `<mergeCell ref="…">` of a worksheet part, found by a byte search over the inflated
-/// stream (a chunk's tail is kept so a tag split between chunks is still found). Stops beyond
-/// [`MAX_RANGES`] + 1.
-fn merge_refs<R: Read>(mut src: R) -> std::io::Result<Vec<Span>> {
-    let finder = memchr::memmem::Finder::new(b"mergeCell ");
-    let mut spans = Vec::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
-    let mut chunk = vec![0u8; 1 << 16];
-    loop {
-        let n = src.read(&mut chunk)?;
-        buf.extend_from_slice(&chunk[..n]);
+/// Finds every `<mergeCell ref="…">` of a worksheet part in its inflated bytes, fed chunk by
+/// chunk (by the guard's one pass over the part): a byte search, keeping a chunk's tail so a tag
+/// split between chunks is still found. Stops collecting beyond [`MAX_RANGES`] + 1.
+pub(super) struct MergeFinder {
+    finder: memchr::memmem::Finder<'static>,
+    /// What is left of the chunks fed so far that may begin a tag.
+    buf: Vec<u8>,
+    spans: Vec<Span>,
+}
+
+impl Default for MergeFinder {
+    fn default() -> Self {
+        MergeFinder {
+            finder: memchr::memmem::Finder::new(b"mergeCell "),
+            buf: Vec::new(),
+            spans: Vec::new(),
+        }
+    }
+}
+
+impl MergeFinder {
+    /// Take the next chunk of the part.
+    pub(super) fn feed(&mut self, chunk: &[u8]) {
+        if self.spans.len() > MAX_RANGES {
+            return;
+        }
+        self.buf.extend_from_slice(chunk);
+        let buf = &self.buf;
         let mut consumed = 0;
-        while let Some(at) = finder.find(&buf[consumed..]) {
+        while let Some(at) = self.finder.find(&buf[consumed..]) {
             let start = consumed + at;
             let Some(end) = memchr::memchr(b'>', &buf[start..]) else {
                 break;
@@ -364,22 +377,24 @@ fn merge_refs<R: Read>(mut src: R) -> std::io::Result<Vec<Span>> {
                 .filter(|_| tag)
                 .and_then(|r| Span::parse(&r))
             {
-                spans.push(s);
-                if spans.len() > MAX_RANGES {
-                    return Ok(spans);
+                self.spans.push(s);
+                if self.spans.len() > MAX_RANGES {
+                    return;
                 }
             }
             consumed = start + end + 1;
-        }
-        if n == 0 {
-            return Ok(spans);
         }
         // Keep what may begin a tag cut by the chunk's end: from the last unconsumed '<'.
         let keep_from = memchr::memrchr(b'<', &buf[consumed..])
             .map(|i| consumed + i)
             .unwrap_or(buf.len());
         let keep_from = keep_from.max(buf.len().saturating_sub(4096));
-        buf.drain(..keep_from.max(consumed));
+        self.buf.drain(..keep_from.max(consumed));
+    }
+
+    /// The ranges found.
+    pub(super) fn finish(self) -> Vec<Span> {
+        self.spans
     }
 }
 
@@ -432,7 +447,17 @@ mod tests {
                     Ok(n)
                 }
             }
-            let spans = merge_refs(Slow(xml.as_bytes(), cut)).unwrap();
+            let mut src = Slow(xml.as_bytes(), cut);
+            let mut finder = MergeFinder::default();
+            let mut chunk = [0u8; 64];
+            loop {
+                let n = src.read(&mut chunk).unwrap();
+                if n == 0 {
+                    break;
+                }
+                finder.feed(&chunk[..n]);
+            }
+            let spans = finder.finish();
             assert_eq!(spans.len(), 2, "cut {cut}");
             assert_eq!(spans[1], Span::parse("E5:E7").unwrap());
         }

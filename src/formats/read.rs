@@ -5,6 +5,7 @@
 //! (say at XFD1048576) cannot make us allocate rows×columns: rows are kept sparse and cells
 //! beyond column [`MAX_COLUMNS`] are dropped and counted.
 
+use super::guard::Checked;
 use crate::domain::cell::{excel_date_text, float_text, Cell};
 use calamine::{Data, DataRef, Reader, Sheets};
 use std::fmt;
@@ -258,8 +259,8 @@ fn is_csv(path: &Path) -> bool {
 /// The bytes a calamine reader parses: the book's, borrowed.
 type BookReader<'a> = Cursor<&'a [u8]>;
 
-/// Open a book for calamine, after the checks of [`super::guard`] under `caps`.
-fn open_book<'a>(book: &'a Book, caps: &Caps) -> Result<Sheets<BookReader<'a>>, ReadError> {
+/// Open a book for calamine; `_checked` is the proof that the checks of [`super::guard`] ran.
+fn open_book<'a>(book: &'a Book, _checked: &Checked) -> Result<Sheets<BookReader<'a>>, ReadError> {
     let file = book.label.clone();
     if !matches!(book.ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods") {
         return Err(ReadError::UnsupportedType {
@@ -267,7 +268,6 @@ fn open_book<'a>(book: &'a Book, caps: &Caps) -> Result<Sheets<BookReader<'a>>, 
             ext: book.ext.clone(),
         });
     }
-    super::guard::check_workbook(book, caps)?;
     let data = Cursor::new(book.bytes.as_slice());
     let opened = match book.ext.as_str() {
         "xls" => calamine::open_workbook_from_rs(data)
@@ -525,28 +525,50 @@ pub fn for_each_book_row<F>(
     book: &Book,
     sheet: Option<&str>,
     caps: &Caps,
+    on_row: F,
+) -> Result<ReadInfo, ReadError>
+where
+    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
+{
+    let checked = check_book(book, caps)?;
+    for_each_checked_row(book, &checked, sheet, on_row)
+}
+
+/// [`for_each_book_row`] on a workbook the guard has checked already (whose pass over the
+/// sheets found their merged ranges too).
+pub fn for_each_checked_row<F>(
+    book: &Book,
+    checked: &Checked,
+    sheet: Option<&str>,
     mut on_row: F,
 ) -> Result<ReadInfo, ReadError>
 where
     F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
 {
     let guarded = |r: &RowRead<'_>| ours(|| on_row(r));
-    contained(&book.label, || read_book_rows(book, sheet, caps, guarded))
+    contained(&book.label, || {
+        read_book_rows(book, checked, sheet, guarded)
+    })
+}
+
+/// The guard's checks of a book of a supported type (another type is refused by the reader).
+pub(super) fn check_book(book: &Book, caps: &Caps) -> Result<Checked, ReadError> {
+    contained(&book.label, || super::guard::check_workbook(book, caps))
 }
 
 /// Read a workbook's rows (see [`for_each_row`]): an .xlsx cell by cell, any other workbook
 /// through calamine's whole-sheet range.
 fn read_book_rows<F>(
     book: &Book,
+    checked: &Checked,
     sheet: Option<&str>,
-    caps: &Caps,
     on_row: F,
 ) -> Result<ReadInfo, ReadError>
 where
     F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
 {
     let file = &book.label;
-    let mut wb = open_book(book, caps)?;
+    let mut wb = open_book(book, checked)?;
     let name = sheet_to_read(&wb, sheet, file)?;
     let mut info = ReadInfo {
         sheet: Some(name.clone()),
@@ -1087,7 +1109,8 @@ fn read_typed_sheet(
     max_rows: usize,
 ) -> Result<TypedSheet, ReadError> {
     let file = book.label.clone();
-    let mut wb = open_book(book, caps)?;
+    let checked = super::guard::check_workbook(book, caps)?;
+    let mut wb = open_book(book, &checked)?;
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == sheet) {
         return Err(ReadError::MissingSheet {
