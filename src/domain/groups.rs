@@ -127,7 +127,7 @@ impl ReportingGroups {
     /// for the scope's own departments, else the group's full name (南京市, 江阴市, 经开区).
     pub fn unit_name(&self, a: &Account) -> String {
         match self.of(a) {
-            GroupOf::Top => a.owner.clone(),
+            GroupOf::Top => a.owner.to_string(),
             GroupOf::Below(i) => self.below[i].name.clone(),
             GroupOf::Outside => self.key(a).to_string(),
         }

@@ -57,16 +57,16 @@ fn result_row(cat: &Catalog, a: &Account, inf: &SampleMark, r: &AccountResult) -
     let mut row = vec![
         a.id.clone(),
         a.name.clone(),
-        a.account_type.clone(),
-        a.owner.clone(),
+        a.account_type.to_string(),
+        a.owner.to_string(),
         a.level.label().to_string(),
-        a.region.clone(),
+        a.region.to_string(),
         a.owner_kind.label().to_string(),
         // A city's or county's account is reported under its own group (江阴市, 经开区).
         if a.group.is_empty() {
             a.owner_group().default_label().to_string()
         } else {
-            a.group.clone()
+            a.group.to_string()
         },
         inf.stratum.clone(),
         inf.reason.label().to_string(),

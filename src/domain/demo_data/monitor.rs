@@ -41,7 +41,7 @@ fn row(cat: &Catalog, a: &Account, truth: &[u32], at: NaiveDate, seed: u64) -> V
     let mut cells = vec![
         a.id.clone(),
         a.name.clone(),
-        a.platform.clone(),
+        a.platform.to_string(),
         String::new(),
         String::new(),
         String::new(),

@@ -10,7 +10,7 @@ pub mod window;
 use crate::domain::indicators::{Catalog, MonitorRule};
 use crate::domain::profile::{Profile, Region};
 use crate::domain::registry::normalize::PROVINCE_REGION;
-use crate::domain::registry::Account;
+use crate::domain::registry::{Account, SharedText};
 use crate::domain::text::match_key;
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
@@ -226,12 +226,12 @@ impl Matching {
 /// The registry's accounts by name and type (classified as import does), to find the one
 /// account a row without an id is about.
 struct ByName<'a> {
-    accounts: HashMap<(String, String), Vec<&'a Account>>,
+    accounts: HashMap<(String, SharedText), Vec<&'a Account>>,
 }
 
 impl<'a> ByName<'a> {
     fn new(registry: &'a [Account]) -> ByName<'a> {
-        let mut accounts: HashMap<(String, String), Vec<&Account>> = HashMap::new();
+        let mut accounts: HashMap<(String, SharedText), Vec<&Account>> = HashMap::new();
         for a in registry {
             let key = (match_key(&a.name), a.account_type.clone());
             accounts.entry(key).or_default().push(a);

@@ -250,8 +250,8 @@ pub fn annex_listed(c: &crate::domain::report::figures::CampaignData) -> Vec<Lis
             rank: c.place_rank(a).0,
             id: a.id.clone(),
             name: a.name.clone(),
-            account_type: a.account_type.clone(),
-            owner: a.owner.clone(),
+            account_type: a.account_type.to_string(),
+            owner: a.owner.to_string(),
             problems: crate::domain::report::figures::veto_names(&c.catalog, &o.verdict),
         })
         .collect()

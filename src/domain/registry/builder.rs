@@ -39,10 +39,12 @@ impl<V: Clone> Memo<V> {
 #[derive(Default)]
 struct Cache {
     levels: Memo<Option<Level>>,
-    types: Memo<Option<String>>,
+    types: Memo<Option<SharedText>>,
     statuses: Memo<Option<Status>>,
     kinds: Memo<Option<OwnerKind>>,
-    regions: Memo<String>,
+    regions: Memo<SharedText>,
+    /// The region of a row that leaves 所属地区 empty, by level (省级 → 省本级).
+    empty_regions: Memo<SharedText>,
 }
 
 /// A row refused: why, a sentence for the user naming the value, and the value.
@@ -83,14 +85,14 @@ struct RawRow {
     id: String,
     name: String,
     type_raw: SharedText,
-    owner: String,
+    owner: SharedText,
     level_raw: SharedText,
     region_raw: SharedText,
     kind_raw: SharedText,
     status_raw: SharedText,
-    platform: String,
+    platform: SharedText,
     /// The county column's text (县(市、区)), when the export has one; placed with the region.
-    county: String,
+    county: SharedText,
 }
 
 /// Builds a registry from data rows, collecting rejects. Feed rows in order, then `finish`.
@@ -267,14 +269,16 @@ impl RegistryBuilder {
         if platform.is_empty()
             && (account_type == crate::domain::profile::OTHER || !self.builtin_types)
         {
-            platform = type_raw.to_string();
+            platform = type_raw.clone();
         }
         let region = if region_raw.is_empty() {
-            normalize::region(&region_raw, level.label())
+            self.cache
+                .empty_regions
+                .get(level.label(), |l| normalize::region("", l).into())
         } else {
             self.cache
                 .regions
-                .get(&region_raw, |r| normalize::region(r, ""))
+                .get(&region_raw, |r| normalize::region(r, "").into())
         };
         let extra = self
             .header
@@ -300,7 +304,7 @@ impl RegistryBuilder {
                 status: status_raw,
             },
             county,
-            group: String::new(),
+            group: SharedText::default(),
             extra,
         })
     }
@@ -327,13 +331,13 @@ impl RegistryBuilder {
             },
             name: get(Field::Name).to_string(),
             type_raw: shared(Field::Type),
-            owner: get(Field::Owner).to_string(),
+            owner: shared(Field::Owner),
             level_raw: shared(Field::Level),
             region_raw: shared(Field::Region),
             kind_raw: shared(Field::OwnerKind),
             status_raw: shared(Field::Status),
-            platform: get(Field::Platform).to_string(),
-            county: get(Field::County).to_string(),
+            platform: shared(Field::Platform),
+            county: shared(Field::County),
         }
     }
 
@@ -372,15 +376,15 @@ impl RegistryBuilder {
 
     /// The reported type: by the profile's own scheme (never refused, else 其他), or by the
     /// built-in scheme, which refuses a spelling no list knows.
-    fn account_type(&mut self, type_raw: &str) -> RowResult<String> {
+    fn account_type(&mut self, type_raw: &str) -> RowResult<SharedText> {
         let types = &self.types;
         match self
             .cache
             .types
-            .get(type_raw, |r| types.lookup(r).map(str::to_string))
+            .get(type_raw, |r| types.lookup(r).map(SharedText::from))
         {
             Some(t) => Ok(t),
-            None if !self.builtin_types => Ok(crate::domain::profile::OTHER.to_string()),
+            None if !self.builtin_types => Ok(SharedText::from(crate::domain::profile::OTHER)),
             None => Err(Refusal {
                 reason: RejectReason::UnknownType,
                 detail: format!(

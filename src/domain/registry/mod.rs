@@ -60,28 +60,28 @@ pub struct Account {
     /// 名称 as registered.
     pub name: String,
     /// 微信 / 微博 / 移动客户端 / 其他
-    pub account_type: String,
+    pub account_type: SharedText,
     /// 开设主体: the unit that opened and runs the account.
-    pub owner: String,
+    pub owner: SharedText,
     /// 省级 / 市级 / 县级
     pub level: Level,
     /// 省本级 or a city name without 市
-    pub region: String,
+    pub region: SharedText,
     /// 政府 / 部门 / 其他单位
     pub owner_kind: OwnerKind,
     /// 正常 / 停更 / 关停 / 注销
     pub status: Status,
     /// 平台: the original type text when the type is 其他 or a profile scheme classified it, else as given.
-    pub platform: String,
+    pub platform: SharedText,
     /// Original texts of the normalised fields, as the filer wrote them.
     pub raw: RawTexts,
     /// The county-level division (县(市、区)) the region names, e.g. "昆山市"; empty when the
     /// registry gives only the city, or for provincial accounts.
-    pub county: String,
+    pub county: SharedText,
     /// In a campaign scoped to a city or a county: the group the notice reports the account
     /// under (the scope's own departments, a county-level unit, a 乡镇/街道 or a zone); empty in
     /// a province-wide campaign, whose groups follow level and 地区.
-    pub group: String,
+    pub group: SharedText,
     /// Every other column, verbatim, in the order of `Registry::extra_headers`.
     pub extra: Vec<String>,
 }
@@ -316,8 +316,13 @@ impl Registry {
     /// Re-read every account's type from its original text under another type scheme, so that
     /// a quarter imported under one scheme compares with one under another (类型原文 is kept).
     pub fn reclassify_types(&mut self, scheme: &crate::domain::profile::TypeScheme) {
+        // One shared text per spelling, not one per account.
+        let mut seen: HashMap<SharedText, SharedText> = HashMap::new();
         for a in &mut self.accounts {
-            a.account_type = classify_type(scheme, &a.raw.account_type);
+            a.account_type = seen
+                .entry(a.raw.account_type.clone())
+                .or_insert_with_key(|raw| classify_type(scheme, raw))
+                .clone();
         }
     }
 
@@ -386,31 +391,39 @@ fn canonical_account(
         owner_kind: interner.get(&r[12]),
         status: interner.get(&r[13]),
     };
+    let mut shared = |k: usize| interner.get(&r[k]);
+    let (account_type, owner, region, platform) = (shared(2), shared(3), shared(5), shared(8));
+    let county = if has_county {
+        shared(fixed)
+    } else {
+        SharedText::default()
+    };
+    let group = if has_group {
+        shared(fixed + 1)
+    } else {
+        SharedText::default()
+    };
     let mut g = |k: usize| std::mem::take(&mut r[k]);
     Ok(Account {
         id: g(0),
         name: g(1),
-        account_type: g(2),
-        owner: g(3),
+        account_type,
+        owner,
         level,
-        region: g(5),
+        region,
         owner_kind,
         status,
-        platform: g(8),
+        platform,
         raw,
-        county: if has_county { g(fixed) } else { String::new() },
-        group: if has_group {
-            g(fixed + 1)
-        } else {
-            String::new()
-        },
+        county,
+        group,
         extra,
     })
 }
 
 /// The reported type of a registry spelling under a scheme (其他 when no list knows it).
-pub fn classify_type(scheme: &crate::domain::profile::TypeScheme, raw: &str) -> String {
-    scheme.classify(raw).to_string()
+pub fn classify_type(scheme: &crate::domain::profile::TypeScheme, raw: &str) -> SharedText {
+    SharedText::from(scheme.classify(raw))
 }
 
 /// Why a row was not imported.
@@ -607,12 +620,15 @@ pub fn diff(previous: &Registry, current: &Registry) -> RegistryDiff {
         }
         if let Some(b) = before {
             if b.account_type != a.account_type {
-                d.type_changed
-                    .push((a.id.clone(), b.account_type.clone(), a.account_type.clone()));
+                d.type_changed.push((
+                    a.id.clone(),
+                    b.account_type.to_string(),
+                    a.account_type.to_string(),
+                ));
             }
             if b.owner != a.owner {
                 d.owner_changed
-                    .push((a.id.clone(), b.owner.clone(), a.owner.clone()));
+                    .push((a.id.clone(), b.owner.to_string(), a.owner.to_string()));
             }
         }
     }

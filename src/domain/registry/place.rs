@@ -4,7 +4,7 @@
 //! or ambiguous names are refused with a reason a filer can act on. Pure.
 
 use super::normalize::PROVINCE_REGION;
-use super::{Account, RawTexts, Reject, RejectReason};
+use super::{Account, Interner, RawTexts, Reject, RejectReason, SharedText};
 use crate::domain::profile::{town_in, Children, Profile, Region, RegionError, ScopeUnit};
 use std::collections::HashMap;
 
@@ -12,9 +12,16 @@ use std::collections::HashMap;
 #[derive(Default)]
 pub struct RegionCache {
     by_text: HashMap<String, Result<Region, RegionError>>,
+    /// The placed names (prefecture, county, group): one copy each, shared by their accounts.
+    names: Interner,
 }
 
 impl RegionCache {
+    /// The shared copy of a placed name.
+    fn name(&mut self, s: &str) -> SharedText {
+        self.names.get(s)
+    }
+
     /// Resolve `region` for an account owned by `owner`. A name that needs the owner (two cities
     /// share it) is resolved again with it and never cached.
     fn resolve(
@@ -72,12 +79,12 @@ pub fn place(
         return place_by_region(a, profile, cache, town);
     }
     let region = a.raw.region.clone();
-    a.raw.region = joined_region(&region, &county).into();
+    a.raw.region = cache.name(&joined_region(&region, &county));
     let joined = place_by_region(a, profile, cache, town);
     if joined.is_err() && !region.is_empty() {
         a.raw.region = region;
-        a.county.clear();
-        a.group.clear();
+        a.county = SharedText::default();
+        a.group = SharedText::default();
         place_by_region(a, profile, cache, town)?;
     } else {
         joined?;
@@ -119,14 +126,14 @@ fn place_in_province(
     cache: &mut RegionCache,
 ) -> Result<(), RegionError> {
     if a.level == crate::domain::vocab::Level::Province {
-        a.region = PROVINCE_REGION.to_string();
-        a.county.clear();
+        a.region = cache.name(PROVINCE_REGION);
+        a.county = SharedText::default();
         return Ok(());
     }
     let r = cache.resolve(profile, &a.raw.region, &a.owner)?;
     // A name of an older edition keeps it beside the current one: 港闸区（今崇川区）.
-    a.county = r.county_label().unwrap_or_default();
-    a.region = r.prefecture.unwrap_or_else(|| PROVINCE_REGION.to_string());
+    a.county = cache.name(&r.county_label().unwrap_or_default());
+    a.region = cache.name(r.prefecture.as_deref().unwrap_or(PROVINCE_REGION));
     Ok(())
 }
 
@@ -168,17 +175,20 @@ fn place_in_unit(
             .iter()
             .find(|z| z.named_by_owner(&a.owner, &prefixes));
     }
-    a.region = unit.prefecture_division.short.clone();
+    a.region = cache.name(&unit.prefecture_division.short);
     let placed = Placed {
         region,
         zone: zone.map(|z| z.name.clone()),
         prefixes,
         town,
     };
-    match unit.children {
-        Children::Towns => place_in_towns(a, profile, unit, placed),
-        _ => place_in_counties(a, profile, unit, placed),
-    }
+    let (county, group) = match unit.children {
+        Children::Towns => place_in_towns(a, profile, unit, placed)?,
+        _ => place_in_counties(a, profile, unit, placed)?,
+    };
+    a.county = cache.name(&county);
+    a.group = cache.name(&group);
+    Ok(())
 }
 
 /// What [`place_in_unit`] found before choosing the group.
@@ -194,49 +204,49 @@ struct Placed {
 }
 
 /// A city's groups: a zone, its own departments (its own level), or the county-level unit the
-/// region or the owner names.
+/// region or the owner names. The account's county and group, in that order.
 fn place_in_counties(
-    a: &mut Account,
+    a: &Account,
     profile: &Profile,
     unit: &ScopeUnit,
     p: Placed,
-) -> Result<(), RegionError> {
-    a.county = p
+) -> Result<(String, String), RegionError> {
+    let mut county = p
         .region
         .as_ref()
         .and_then(|r| r.county_label())
         .unwrap_or_default();
-    a.group = if let Some(z) = p.zone {
-        a.county = z.clone();
+    let group = if let Some(z) = p.zone {
+        county = z.clone();
         z
     } else if a.level <= unit.own_level {
-        a.county.clear();
+        county.clear();
         profile.top_label()
     } else {
-        let county = match p.region.and_then(|r| r.county) {
+        let named = match p.region.and_then(|r| r.county) {
             Some(c) => Some(c),
             None => county_of_owner(profile, unit, &a.owner),
         };
-        let Some(county) = county else {
+        let Some(named) = named else {
             return Err(unplaced(a, profile, unit));
         };
-        if a.county.is_empty() {
-            a.county = county.clone();
+        if county.is_empty() {
+            county = named.clone();
         }
-        county
+        named
     };
-    Ok(())
+    Ok((county, group))
 }
 
 /// A county's groups: a zone, the 乡镇/街道 the town column, the region or the owner names, else
 /// its own departments (a row whose level says 乡镇/街道 must name its town).
 fn place_in_towns(
-    a: &mut Account,
+    a: &Account,
     profile: &Profile,
     unit: &ScopeUnit,
     p: Placed,
-) -> Result<(), RegionError> {
-    a.county = match unit.county {
+) -> Result<(String, String), RegionError> {
+    let county = match unit.county {
         Some(_) => unit.division.name.clone(),
         None => String::new(),
     };
@@ -250,12 +260,12 @@ fn place_in_towns(
             .or_else(|| town_in(&a.raw.region, &p.prefixes))
             .or_else(|| town_in(&a.owner, &p.prefixes))
     });
-    a.group = match named {
+    let group = match named {
         Some(t) => t,
         None if is_town_level(&a.raw.level) => return Err(unplaced(a, profile, unit)),
         None => profile.top_label(),
     };
-    Ok(())
+    Ok((county, group))
 }
 
 /// Whether a 所属地区 means the scope's own level: empty, 本级, or 市本级/市级/市直/市 (县…, by the
@@ -332,7 +342,7 @@ fn unplaced(a: &Account, profile: &Profile, unit: &ScopeUnit) -> RegionError {
     RegionError::Unplaced {
         level: a.raw.level.to_string(),
         name: a.raw.region.to_string(),
-        owner: a.owner.clone(),
+        owner: a.owner.to_string(),
         divisions,
         example,
     }
@@ -384,7 +394,7 @@ pub fn reject(row: u32, a: &Account, e: &RegionError) -> Reject {
         a.id.clone(),
         a.name.clone(),
         ty.to_string(),
-        a.owner.clone(),
+        a.owner.to_string(),
         level.to_string(),
         region.to_string(),
         kind.to_string(),

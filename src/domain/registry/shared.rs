@@ -82,6 +82,36 @@ impl PartialEq<&str> for SharedText {
     }
 }
 
+impl From<SharedText> for String {
+    fn from(s: SharedText) -> Self {
+        s.0.to_string()
+    }
+}
+
+impl PartialEq<String> for SharedText {
+    fn eq(&self, other: &String) -> bool {
+        &*self.0 == other.as_str()
+    }
+}
+
+impl PartialEq<SharedText> for String {
+    fn eq(&self, other: &SharedText) -> bool {
+        self.as_str() == &*other.0
+    }
+}
+
+impl PartialEq<SharedText> for str {
+    fn eq(&self, other: &SharedText) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<SharedText> for &str {
+    fn eq(&self, other: &SharedText) -> bool {
+        *self == &*other.0
+    }
+}
+
 /// Distinct spellings kept before new ones are no longer shared: a column of unique values (a
 /// hostile or odd file) must not grow the table without bound; it then costs what a `String`
 /// would.

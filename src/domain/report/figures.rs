@@ -1155,11 +1155,11 @@ pub fn annex(c: &CampaignData) -> Table {
 /// (抖音, 今日头条), so that a reader can find the account.
 fn annex_type(a: &Account) -> String {
     if a.account_type != crate::domain::profile::OTHER {
-        return a.account_type.clone();
+        return a.account_type.to_string();
     }
     crate::domain::profile::platform(platform(a))
         .map(str::to_string)
-        .unwrap_or_else(|| a.account_type.clone())
+        .unwrap_or_else(|| a.account_type.to_string())
 }
 
 /// The platform an account is on, as the annex names it: the registry's 平台, else its type.

@@ -141,20 +141,20 @@ pub fn duplicate_notes(accounts: &[&Account]) -> Vec<String> {
 fn identity(a: &Account) -> [String; 7] {
     // A city's or county's inspectors see the group (江阴市, 经开区, 丁蜀镇), not the one city.
     let region = if !a.group.is_empty() {
-        a.group.clone()
+        a.group.to_string()
     } else if a.level == crate::domain::vocab::Level::Province {
         "省本级".to_string()
     } else {
-        a.region.clone()
+        a.region.to_string()
     };
     [
         a.id.clone(),
         a.name.clone(),
-        a.account_type.clone(),
-        a.owner.clone(),
+        a.account_type.to_string(),
+        a.owner.to_string(),
         a.level.label().to_string(),
         region,
-        a.platform.clone(),
+        a.platform.to_string(),
     ]
 }
 
