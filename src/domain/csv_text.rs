@@ -38,10 +38,17 @@ pub fn guard_cell(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// Undo [`guard_cell`] exactly, for the CSV files the tool reads back.
 pub fn unguard_cell(s: String) -> String {
-    if s.starts_with('\'') && needs_guard(&s[1..]) {
-        s[1..].to_string()
-    } else {
-        s
+    match unguarded(&s).len() == s.len() {
+        true => s,
+        false => s[1..].to_string(),
+    }
+}
+
+/// [`unguard_cell`] on a borrowed cell: the guard is a leading `'`, so the text is a slice.
+pub fn unguarded(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => s,
     }
 }
 
@@ -146,24 +153,34 @@ pub struct PlainRows<'a> {
     left: usize,
 }
 
-impl Iterator for PlainRows<'_> {
-    type Item = Result<Vec<String>, PlainCsvError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl PlainRows<'_> {
+    /// Read the next row and hand its cells, guards undone, to `f` without copying them (a
+    /// reader that keeps a few of a row's texts allocates only those); None after the last row.
+    pub fn next_with<T>(
+        &mut self,
+        f: impl FnOnce(usize, &[&str]) -> T,
+    ) -> Option<Result<T, PlainCsvError>> {
         self.line += 1;
         self.left = self.left.saturating_sub(1);
         match self.reader.read_record(&mut self.record) {
             Ok(false) => None,
-            Ok(true) => Some(Ok(self
-                .record
-                .iter()
-                .map(|s| unguard_cell(s.to_string()))
-                .collect())),
+            Ok(true) => {
+                let cells: Vec<&str> = self.record.iter().map(unguarded).collect();
+                Some(Ok(f(self.line, &cells)))
+            }
             Err(source) => Some(Err(PlainCsvError::Row {
                 line: self.line,
                 source,
             })),
         }
+    }
+}
+
+impl Iterator for PlainRows<'_> {
+    type Item = Result<Vec<String>, PlainCsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_with(|_, cells| cells.iter().map(|s| s.to_string()).collect())
     }
 
     /// The rows left, counted before reading them, so that a registry built from the rows is

@@ -4,7 +4,7 @@
 use super::{Access, Campaign, StoreError, ANSWERS, CATALOG, SAMPLE};
 use crate::domain::answers::{self, Merged, RowAnswer};
 use crate::domain::indicators::Catalog;
-use crate::domain::registry::{CanonicalError, Registry};
+use crate::domain::registry::{CanonicalReader, Registry};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -181,53 +181,12 @@ fn parse_answers(path: &Path, cat: &Catalog) -> Result<Vec<RowAnswer>, StoreErro
     Ok(out)
 }
 
-/// Rows that pass on the size hint of the reader they come from, so the registry is allocated
-/// once at about its size.
-struct Hinted<I> {
-    rows: I,
-    hint: (usize, Option<usize>),
-}
-
-impl<I: Iterator<Item = Vec<String>>> Iterator for Hinted<I> {
-    type Item = Vec<String>;
-
-    fn next(&mut self) -> Option<Vec<String>> {
-        self.hint.0 = self.hint.0.saturating_sub(1);
-        self.rows.next()
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.hint
-    }
-}
-
 impl Campaign {
     /// The imported registry.
     pub fn registry(&self) -> Result<Registry, StoreError> {
-        let (path, bytes) = self.registry_bytes()?;
-        let corrupt = |detail: String| StoreError::Corrupt {
-            path: path.clone(),
-            detail,
-        };
-        let (header, mut rows) =
-            crate::domain::csv_text::plain_csv_rows(&bytes).map_err(|e| corrupt(e.to_string()))?;
-        // Each row's cells move into its account as it is read: the registry is never held a
-        // second time as rows of cells (issue #25: that copy was the peak of every command
-        // reading a 200,000-account registry). A malformed row ends the rows; its error wins.
-        let mut malformed = None;
-        let hint = rows.size_hint();
-        let cells = std::iter::from_fn(|| match rows.next()? {
-            Ok(r) => Some(r),
-            Err(e) => {
-                malformed = Some(e);
-                None
-            }
-        });
-        let read = Registry::from_canonical(&header, Hinted { rows: cells, hint });
-        if let Some(e) = malformed {
-            return Err(corrupt(e.to_string()));
-        }
-        read.map_err(|e| corrupt(e.to_string()))
+        let mut reg = None;
+        self.read_registry(usize::MAX, |r| reg = Some(r))?;
+        Ok(reg.unwrap_or_default())
     }
 
     /// The imported registry's accounts a part at a time, each part dropped before the next is
@@ -237,7 +196,18 @@ impl Campaign {
         &self,
         mut visit: impl FnMut(&[crate::domain::registry::Account]),
     ) -> Result<(), StoreError> {
-        const PART: usize = 8192;
+        self.read_registry(8192, |part| visit(&part.accounts))
+    }
+
+    /// Read registry.csv a row at a time, each row's texts taken from the CSV reader's buffer
+    /// (issue #25: a row held as cells beside its account was the peak of every command
+    /// reading a 200,000-account registry), and hand it over in parts of `part` accounts (the
+    /// whole registry when `part` is `usize::MAX`).
+    fn read_registry(
+        &self,
+        part: usize,
+        mut visit: impl FnMut(Registry),
+    ) -> Result<(), StoreError> {
         let (path, bytes) = self.registry_bytes()?;
         let corrupt = |detail: String| StoreError::Corrupt {
             path: path.clone(),
@@ -245,29 +215,21 @@ impl Campaign {
         };
         let (header, mut rows) =
             crate::domain::csv_text::plain_csv_rows(&bytes).map_err(|e| corrupt(e.to_string()))?;
-        let mut done = 0;
-        loop {
-            let part: Vec<Vec<String>> = rows
-                .by_ref()
-                .take(PART)
-                .collect::<Result<_, _>>()
+        let mut reader = CanonicalReader::new(&header).map_err(|e| corrupt(e.to_string()))?;
+        reader.accounts.reserve(rows.size_hint().0.min(part));
+        while let Some(read) = rows.next_with(|line, cells| reader.push(line, cells)) {
+            read.map_err(|e| corrupt(e.to_string()))?
                 .map_err(|e| corrupt(e.to_string()))?;
-            let n = part.len();
-            // The header is checked with the first part, even an empty one.
-            let reg = Registry::from_canonical(&header, part).map_err(|mut e| {
-                if let CanonicalError::Width { line, .. } | CanonicalError::Value { line, .. } =
-                    &mut e
-                {
-                    *line += done;
-                }
-                corrupt(e.to_string())
-            })?;
-            visit(&reg.accounts);
-            done += n;
-            if n < PART {
-                return Ok(());
+            if reader.accounts.len() >= part {
+                let accounts = reader.take_part();
+                visit(reader.part(accounts));
             }
         }
+        let accounts = reader.take_part();
+        if part == usize::MAX || !accounts.is_empty() {
+            visit(reader.part(accounts));
+        }
+        Ok(())
     }
 
     /// Where the registry is and its bytes; refused before import.

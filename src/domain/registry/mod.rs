@@ -261,58 +261,22 @@ impl Registry {
             .collect()
     }
 
-    /// Rebuild from the canonical CSV rows (header first). The rows are consumed: each cell's
-    /// text moves into its account, so a million-row registry is never held twice. Errors name
-    /// the row; the store adds the file.
+    /// Rebuild from the canonical CSV rows (header first). The rows are consumed one at a
+    /// time, so a million-row registry is never held twice. Errors name the row; the store adds
+    /// the file.
     pub fn from_canonical(
         header: &[String],
         rows: impl IntoIterator<Item = Vec<String>>,
     ) -> Result<Registry, CanonicalError> {
-        let fixed = Field::ALL.len() + RAW_LABELS.len();
-        let expected: Vec<&str> = Field::ALL
-            .iter()
-            .map(|f| f.label())
-            .chain(RAW_LABELS.iter().copied())
-            .collect();
-        if header.len() < fixed
-            || header[..fixed]
-                .iter()
-                .map(String::as_str)
-                .ne(expected.iter().copied())
-        {
-            return Err(CanonicalError::Header {
-                expected: expected.join(","),
-            });
-        }
-        let has_county = header.get(fixed).is_some_and(|h| h == COUNTY_LABEL);
-        let has_group = has_county && header.get(fixed + 1).is_some_and(|h| h == GROUP_LABEL);
-        let extras_from = fixed + usize::from(has_county) + usize::from(has_group);
-        let extra_headers = header[extras_from..].to_vec();
+        let mut reader = CanonicalReader::new(header)?;
         let rows = rows.into_iter();
-        let mut accounts = Vec::with_capacity(rows.size_hint().0);
-        // The raw spellings repeat down the registry: one shared copy each.
-        let mut interner = Interner::default();
+        reader.accounts.reserve(rows.size_hint().0);
         for (i, r) in rows.enumerate() {
-            if r.len() != header.len() {
-                return Err(CanonicalError::Width {
-                    line: i + 2,
-                    cells: r.len(),
-                    header: header.len(),
-                });
-            }
-            accounts.push(canonical_account(
-                r,
-                (i + 2, &mut interner),
-                (has_county, has_group),
-                extras_from,
-            )?);
+            let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+            reader.push(i + 2, &cells)?;
         }
-        Ok(Registry {
-            extra_headers,
-            accounts,
-        })
+        Ok(reader.finish())
     }
-
     /// Re-read every account's type from its original text under another type scheme, so that
     /// a quarter imported under one scheme compares with one under another (类型原文 is kept).
     pub fn reclassify_types(&mut self, scheme: &crate::domain::profile::TypeScheme) {
@@ -365,60 +329,127 @@ pub fn canonical_value(
     known.unwrap_or(v)
 }
 
-/// One account from its canonical CSV row (its width already checked), the cells moved, not
-/// copied, the raw spellings shared through `interner`. `line` is the row's line in the file,
-/// for the error.
-fn canonical_account(
-    mut r: Vec<String>,
-    (line, interner): (usize, &mut Interner),
-    (has_county, has_group): (bool, bool),
+/// Reads the canonical registry.csv a row at a time, each row borrowed from the CSV reader's
+/// buffer: an account costs its id, name and extra columns, its other texts are shared through
+/// an [`Interner`] (they repeat down the registry), and no row is held as cells.
+pub struct CanonicalReader {
+    /// Where the county, group and extra columns are.
+    county: Option<usize>,
+    group: Option<usize>,
     extras_from: usize,
-) -> Result<Account, CanonicalError> {
-    let fixed = Field::ALL.len() + RAW_LABELS.len();
-    let bad = |what: &'static str, v: &str| CanonicalError::Value {
-        line,
-        what,
-        value: v.to_string(),
-    };
-    let level = Level::parse(&r[4]).ok_or_else(|| bad("层级", &r[4]))?;
-    let owner_kind = OwnerKind::parse(&r[6]).ok_or_else(|| bad("主体类别", &r[6]))?;
-    let status = Status::parse(&r[7]).ok_or_else(|| bad("状态", &r[7]))?;
-    let extra = r.split_off(extras_from);
-    let raw = RawTexts {
-        account_type: interner.get(&r[9]),
-        level: interner.get(&r[10]),
-        region: interner.get(&r[11]),
-        owner_kind: interner.get(&r[12]),
-        status: interner.get(&r[13]),
-    };
-    let mut shared = |k: usize| interner.get(&r[k]);
-    let (account_type, owner, region, platform) = (shared(2), shared(3), shared(5), shared(8));
-    let county = if has_county {
-        shared(fixed)
-    } else {
-        SharedText::default()
-    };
-    let group = if has_group {
-        shared(fixed + 1)
-    } else {
-        SharedText::default()
-    };
-    let mut g = |k: usize| std::mem::take(&mut r[k]);
-    Ok(Account {
-        id: g(0),
-        name: g(1),
-        account_type,
-        owner,
-        level,
-        region,
-        owner_kind,
-        status,
-        platform,
-        raw,
-        county,
-        group,
-        extra,
-    })
+    width: usize,
+    extra_headers: Vec<String>,
+    interner: Interner,
+    /// The accounts read so far.
+    pub accounts: Vec<Account>,
+}
+
+impl CanonicalReader {
+    /// A reader for rows under `header`, refused unless it begins with the canonical columns.
+    pub fn new(header: &[String]) -> Result<CanonicalReader, CanonicalError> {
+        let fixed = Field::ALL.len() + RAW_LABELS.len();
+        let expected: Vec<&str> = Field::ALL
+            .iter()
+            .map(|f| f.label())
+            .chain(RAW_LABELS.iter().copied())
+            .collect();
+        if header.len() < fixed
+            || header[..fixed]
+                .iter()
+                .map(String::as_str)
+                .ne(expected.iter().copied())
+        {
+            return Err(CanonicalError::Header {
+                expected: expected.join(","),
+            });
+        }
+        let has_county = header.get(fixed).is_some_and(|h| h == COUNTY_LABEL);
+        let has_group = has_county && header.get(fixed + 1).is_some_and(|h| h == GROUP_LABEL);
+        let extras_from = fixed + usize::from(has_county) + usize::from(has_group);
+        Ok(CanonicalReader {
+            county: has_county.then_some(fixed),
+            group: has_group.then_some(fixed + 1),
+            extras_from,
+            width: header.len(),
+            extra_headers: header[extras_from..].to_vec(),
+            interner: Interner::default(),
+            accounts: Vec::new(),
+        })
+    }
+
+    /// Read one row (`line` is its line in the file, for the error).
+    pub fn push(&mut self, line: usize, r: &[&str]) -> Result<(), CanonicalError> {
+        let a = self.account(line, r)?;
+        self.accounts.push(a);
+        Ok(())
+    }
+
+    /// The accounts read, as a registry.
+    pub fn finish(self) -> Registry {
+        Registry {
+            extra_headers: self.extra_headers,
+            accounts: self.accounts,
+        }
+    }
+
+    /// The accounts read since the last call (a part of the registry), the reader kept.
+    pub fn take_part(&mut self) -> Vec<Account> {
+        std::mem::take(&mut self.accounts)
+    }
+
+    /// `accounts` (a part taken) as a registry with this reader's extra columns.
+    pub fn part(&self, accounts: Vec<Account>) -> Registry {
+        Registry {
+            extra_headers: self.extra_headers.clone(),
+            accounts,
+        }
+    }
+
+    /// One account from its canonical CSV row.
+    fn account(&mut self, line: usize, r: &[&str]) -> Result<Account, CanonicalError> {
+        if r.len() != self.width {
+            return Err(CanonicalError::Width {
+                line,
+                cells: r.len(),
+                header: self.width,
+            });
+        }
+        let bad = |what: &'static str, v: &str| CanonicalError::Value {
+            line,
+            what,
+            value: v.to_string(),
+        };
+        let level = Level::parse(r[4]).ok_or_else(|| bad("层级", r[4]))?;
+        let owner_kind = OwnerKind::parse(r[6]).ok_or_else(|| bad("主体类别", r[6]))?;
+        let status = Status::parse(r[7]).ok_or_else(|| bad("状态", r[7]))?;
+        let interner = &mut self.interner;
+        let mut shared =
+            |k: Option<usize>| k.map_or_else(SharedText::default, |k| interner.get(r[k]));
+        Ok(Account {
+            id: r[0].to_string(),
+            name: r[1].to_string(),
+            account_type: shared(Some(2)),
+            owner: shared(Some(3)),
+            level,
+            region: shared(Some(5)),
+            owner_kind,
+            status,
+            platform: shared(Some(8)),
+            raw: RawTexts {
+                account_type: shared(Some(9)),
+                level: shared(Some(10)),
+                region: shared(Some(11)),
+                owner_kind: shared(Some(12)),
+                status: shared(Some(13)),
+            },
+            county: shared(self.county),
+            group: shared(self.group),
+            extra: r[self.extras_from..]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        })
+    }
 }
 
 /// The reported type of a registry spelling under a scheme (其他 when no list knows it).
