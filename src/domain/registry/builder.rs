@@ -12,25 +12,42 @@ use crate::domain::text::{clean_id, match_key};
 use crate::domain::vocab::{Level, OwnerKind, Status, Term};
 use std::collections::{HashMap, HashSet};
 
-/// Memo of raw spelling → value: exports repeat a handful of spellings a million times.
-struct Memo<V>(HashMap<String, V>);
+/// Memo of raw spelling → value: exports repeat a handful of spellings a million times, often
+/// the same one many rows running (an export sorted by unit), which the last entry answers
+/// without hashing.
+struct Memo<V> {
+    map: HashMap<String, V>,
+    last: Option<(SharedText, V)>,
+}
 
 impl<V> Default for Memo<V> {
     fn default() -> Self {
-        Memo(HashMap::new())
+        Memo {
+            map: HashMap::new(),
+            last: None,
+        }
     }
 }
 
 impl<V: Clone> Memo<V> {
     /// The value of `raw`, computed by `f` the first time (at most 10,000 spellings are kept).
-    fn get(&mut self, raw: &str, f: impl FnOnce(&str) -> V) -> V {
-        if let Some(v) = self.0.get(raw) {
-            return v.clone();
+    fn get(&mut self, raw: &SharedText, f: impl FnOnce(&str) -> V) -> V {
+        if let Some((k, v)) = &self.last {
+            if k == raw {
+                return v.clone();
+            }
         }
-        let v = f(raw);
-        if self.0.len() < 10_000 {
-            self.0.insert(raw.to_string(), v.clone());
-        }
+        let v = match self.map.get(raw.as_str()) {
+            Some(v) => v.clone(),
+            None => {
+                let v = f(raw);
+                if self.map.len() < 10_000 {
+                    self.map.insert(raw.to_string(), v.clone());
+                }
+                v
+            }
+        };
+        self.last = Some((raw.clone(), v.clone()));
         v
     }
 }
@@ -44,7 +61,7 @@ struct Cache {
     kinds: Memo<Option<OwnerKind>>,
     regions: Memo<SharedText>,
     /// The region of a row that leaves 所属地区 empty, by level (省级 → 省本级).
-    empty_regions: Memo<SharedText>,
+    empty_regions: Vec<(Level, SharedText)>,
 }
 
 /// A row refused: why, a sentence for the user naming the value, and the value.
@@ -101,6 +118,8 @@ pub struct RegistryBuilder {
     cache: Cache,
     /// One copy of each raw spelling (see [`SharedText`]).
     interner: Interner,
+    /// The shared texts of the last row, per column [`RegistryBuilder::raw_row`] shares.
+    recent: [SharedText; 8],
     accounts: Vec<(u32, Account)>,
     rejects: Rejects,
     /// Data rows pushed so far, blank ones included.
@@ -147,6 +166,7 @@ impl RegistryBuilder {
             header,
             cache: Cache::default(),
             interner: Interner::default(),
+            recent: Default::default(),
             accounts: Vec::new(),
             rejects: Rejects::default(),
             rows_read: 0,
@@ -272,9 +292,7 @@ impl RegistryBuilder {
             platform = type_raw.clone();
         }
         let region = if region_raw.is_empty() {
-            self.cache
-                .empty_regions
-                .get(level.label(), |l| normalize::region("", l).into())
+            self.empty_region(level)
         } else {
             self.cache
                 .regions
@@ -309,6 +327,17 @@ impl RegistryBuilder {
         })
     }
 
+    /// The region of a row at `level` that leaves 所属地区 empty (省本级 for 省级).
+    fn empty_region(&mut self, level: Level) -> SharedText {
+        let known = &mut self.cache.empty_regions;
+        if let Some((_, r)) = known.iter().find(|(l, _)| *l == level) {
+            return r.clone();
+        }
+        let r = SharedText::from(normalize::region("", level.label()));
+        known.push((level, r.clone()));
+        r
+    }
+
     /// A row's canonical fields, cleaned but not yet normalised. A non-ASCII id also has its
     /// full-width digits and letters folded ([`clean_id`]); an ASCII one needs no more.
     fn raw_row(&mut self, cells: &[String]) -> RawRow {
@@ -322,7 +351,15 @@ impl RegistryBuilder {
                 .map_or("", |s| s.trim_matches(crate::domain::text::is_blank_char))
         };
         let id = get(Field::Id);
-        let mut shared = |f: Field| self.interner.get(get(f));
+        let (interner, recent) = (&mut self.interner, &mut self.recent);
+        // The column's text of the row before is compared first: rows of one unit run together.
+        let mut shared = |slot: usize, f: Field| {
+            let text = get(f);
+            if recent[slot].as_str() != text {
+                recent[slot] = interner.get(text);
+            }
+            recent[slot].clone()
+        };
         RawRow {
             id: if id.is_ascii() {
                 id.to_string()
@@ -330,14 +367,14 @@ impl RegistryBuilder {
                 clean_id(id)
             },
             name: get(Field::Name).to_string(),
-            type_raw: shared(Field::Type),
-            owner: shared(Field::Owner),
-            level_raw: shared(Field::Level),
-            region_raw: shared(Field::Region),
-            kind_raw: shared(Field::OwnerKind),
-            status_raw: shared(Field::Status),
-            platform: shared(Field::Platform),
-            county: shared(Field::County),
+            type_raw: shared(0, Field::Type),
+            owner: shared(1, Field::Owner),
+            level_raw: shared(2, Field::Level),
+            region_raw: shared(3, Field::Region),
+            kind_raw: shared(4, Field::OwnerKind),
+            status_raw: shared(5, Field::Status),
+            platform: shared(6, Field::Platform),
+            county: shared(7, Field::County),
         }
     }
 
@@ -376,7 +413,7 @@ impl RegistryBuilder {
 
     /// The reported type: by the profile's own scheme (never refused, else 其他), or by the
     /// built-in scheme, which refuses a spelling no list knows.
-    fn account_type(&mut self, type_raw: &str) -> RowResult<SharedText> {
+    fn account_type(&mut self, type_raw: &SharedText) -> RowResult<SharedText> {
         let types = &self.types;
         match self
             .cache
@@ -396,7 +433,7 @@ impl RegistryBuilder {
     }
 
     /// The status; an empty cell means 正常 (exports leave it blank for active accounts).
-    fn status(&mut self, status_raw: &str) -> RowResult<Status> {
+    fn status(&mut self, status_raw: &SharedText) -> RowResult<Status> {
         if status_raw.is_empty() {
             return Ok(Status::Active);
         }
@@ -408,7 +445,7 @@ impl RegistryBuilder {
     }
 
     /// The owner kind; an empty cell means 部门, by far the most common.
-    fn owner_kind(&mut self, kind_raw: &str) -> RowResult<OwnerKind> {
+    fn owner_kind(&mut self, kind_raw: &SharedText) -> RowResult<OwnerKind> {
         if kind_raw.is_empty() {
             return Ok(OwnerKind::Department);
         }
