@@ -1,7 +1,8 @@
 //! Benchmark: `audit import` of a 1,000,000-row registry against the floors under it, from one
 //! run: the inflate floor (the sheet XML read out of the zip, nothing parsed), a bare calamine
-//! read (the sheet parsed and every cell visited) and the import itself, with their ratios and
-//! each one's peak memory.
+//! read (the sheet parsed and every cell visited), a quick-xml pass over the same cells (the
+//! least a streaming .xlsx reader of our own would cost: the measurement behind the question of
+//! leaving calamine for .xlsx) and the import itself, with their ratios and each one's peak memory.
 //!
 //!   cargo run --release --example bench_import [-- ROWS [REPS]]
 //!
@@ -78,11 +79,80 @@ fn bare_calamine(file: &Path) -> u64 {
     chars
 }
 
+/// The first element of `e` named `name`'s attribute value, raw.
+fn raw_attr(e: &quick_xml::events::BytesStart<'_>, name: &[u8]) -> Option<Vec<u8>> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .map(|a| a.value.into_owned())
+}
+
+/// The shared strings of a workbook, read with quick-xml as a reader of our own would.
+fn shared_strings<R: std::io::BufRead>(src: R) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut xml = quick_xml::Reader::from_reader(src);
+    let (mut buf, mut out, mut cur, mut in_t) = (Vec::new(), Vec::new(), String::new(), false);
+    loop {
+        match xml.read_event_into(&mut buf).expect("sst") {
+            Event::Start(e) if e.local_name().as_ref() == b"t" => in_t = true,
+            Event::Text(t) if in_t => cur.push_str(&t.decode().expect("utf-8")),
+            Event::End(e) if e.local_name().as_ref() == b"t" => in_t = false,
+            Event::End(e) if e.local_name().as_ref() == b"si" => out.push(std::mem::take(&mut cur)),
+            Event::Eof => return out,
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// What a streaming .xlsx reader of our own could cost at least (not the product: a
+/// measurement for issue #25's question whether to leave calamine for .xlsx): the shared
+/// strings read (if any), then every cell of the first sheet visited with quick-xml, its reference,
+/// type and value decoded, a shared string looked up.
+fn quick_xml_floor(file: &Path) -> u64 {
+    use quick_xml::events::Event;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).expect("open")).expect("zip");
+    // A workbook written in constant-memory mode (ours) has inline strings, no table.
+    let sst = match zip.by_name("xl/sharedStrings.xml") {
+        Ok(entry) => shared_strings(std::io::BufReader::new(entry)),
+        Err(_) => Vec::new(),
+    };
+    let entry = zip.by_name("xl/worksheets/sheet1.xml").expect("sheet1");
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::with_capacity(1 << 16, entry));
+    let (mut buf, mut chars, mut shared, mut in_v) = (Vec::new(), 0u64, false, false);
+    loop {
+        match xml.read_event_into(&mut buf).expect("sheet") {
+            Event::Start(e) if e.local_name().as_ref() == b"c" => {
+                let _r = raw_attr(&e, b"r");
+                shared = raw_attr(&e, b"t").as_deref() == Some(b"s");
+            }
+            // A value, or an inline string's text.
+            Event::Start(e) if matches!(e.local_name().as_ref(), b"v" | b"t") => in_v = true,
+            Event::End(e) if matches!(e.local_name().as_ref(), b"v" | b"t") => in_v = false,
+            Event::Text(t) if in_v => {
+                let v = t.decode().expect("utf-8");
+                chars += match shared {
+                    true => v
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| sst.get(i))
+                        .map_or(0, |s| s.len() as u64),
+                    false => v.len() as u64,
+                };
+            }
+            Event::Eof => return chars,
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
 fn child(mode: &str, file: &Path, dir: &Path) {
     let t = Instant::now();
     match mode {
         "floor" => assert!(inflate_floor(file) > 0),
         "bare" => assert!(bare_calamine(file) > 0),
+        "quickxml" => assert!(quick_xml_floor(file) > 0),
         "import" => {
             let request = audit::ops::import::ImportRequest {
                 force: true,
@@ -153,7 +223,7 @@ fn main() {
     let (rows, reps) = (number(1, 1_000_000), number(2, 1).max(1));
     let (file, dir) = registry_file(rows);
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-    let modes = ["floor", "bare", "import"];
+    let modes = ["floor", "bare", "quickxml", "import"];
     let mut runs: Vec<Vec<(f64, u64, f64)>> = vec![Vec::new(); modes.len()];
     // Alternating, so a noisy moment on a shared machine falls on all three alike.
     for _ in 0..reps {
@@ -178,6 +248,7 @@ fn main() {
     let labels = [
         "inflate floor (sheet XML out of the zip)",
         "bare calamine read (every cell visited)",
+        "quick-xml pass (an own reader's least)",
         "audit import (read, check, registry.csv)",
     ];
     // Ratios by CPU time (user + system): on a shared machine the wall clock also counts the
@@ -193,8 +264,8 @@ fn main() {
     }
     println!(
         "import / bare calamine: {:.2} cpu, {:.2} wall (target <= 1.2); import peak {:.0} MB (target <= 600 at 1M rows)",
-        median[2].2 / bare,
-        median[2].0 / median[1].0,
-        median[2].1 as f64 / 1024.0
+        median[3].2 / bare,
+        median[3].0 / median[1].0,
+        median[3].1 as f64 / 1024.0
     );
 }
