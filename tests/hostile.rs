@@ -213,27 +213,37 @@ fn zip_file(path: &std::path::Path, parts: &[(&str, Vec<u8>)]) {
     z.finish().unwrap();
 }
 
-#[test]
-fn a_shared_strings_bomb_is_refused_before_it_is_read() {
-    // Issue #9, case 4: a small .xlsx whose shared strings inflate past the cap.
-    let w = Workdir::new();
+/// A small .xlsx whose shared strings, in the part `name`, inflate past the cap.
+fn shared_strings_bomb(path: &std::path::Path, name: &str) {
     let chunk = "<si><t>a</t></si>".repeat(4096);
-    let mut z = zip::ZipWriter::new(std::fs::File::create(w.path("bomb.xlsx")).unwrap());
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .large_file(true);
     z.start_file("[Content_Types].xml", opts).unwrap();
     std::io::Write::write_all(&mut z, b"<Types/>").unwrap();
-    z.start_file("xl/sharedStrings.xml", opts).unwrap();
+    z.start_file(name, opts).unwrap();
     for _ in 0..(300 << 20) / chunk.len() {
         std::io::Write::write_all(&mut z, chunk.as_bytes()).unwrap();
     }
     z.finish().unwrap();
-    assert!(std::fs::metadata(w.path("bomb.xlsx")).unwrap().len() < 5 << 20);
-    w.run(&["import", "bomb.xlsx", "--campaign", "c"])
-        .fails()
-        .stderr_has("bomb.xlsx: 文件中的 xl/sharedStrings.xml 解压后达 256 MB 以上");
-    assert!(!w.exists("c"));
+    assert!(std::fs::metadata(path).unwrap().len() < 5 << 20);
+}
+
+#[test]
+fn a_shared_strings_bomb_is_refused_before_it_is_read() {
+    // Issue #9, case 4; and under another case, as calamine finds the part ignoring it.
+    let w = Workdir::new();
+    for (file, name) in [
+        ("bomb.xlsx", "xl/sharedStrings.xml"),
+        ("bomb2.xlsx", "xl/SharedStrings.XML"),
+    ] {
+        shared_strings_bomb(&w.path(file), name);
+        w.run(&["import", file, "--campaign", "c"])
+            .fails()
+            .stderr_has(&format!("{file}: 文件中的 {name} 解压后达 256 MB 以上"));
+        assert!(!w.exists("c"));
+    }
 }
 
 #[test]
@@ -344,6 +354,116 @@ fn a_giant_text_node_in_a_sheet_is_refused_before_it_is_read() {
         .fails()
         .stderr_has("token.xlsx: xl/worksheets/sheet1.xml 中有一段超过 4 MB 的单元格内容或标记");
     assert!(!w.exists("c"));
+}
+
+/// A workbook of one sheet, "台账", whose part is `entry` (the relationship names it `target`):
+/// a header and three rows of one unit, 开设主体 merged down over them; `extra` parts added.
+fn one_sheet_xlsx(path: &std::path::Path, entry: &str, target: &str, extra: &[(&str, Vec<u8>)]) {
+    let cell = |r: &str, v: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>"#);
+    let row = |n: u32, v: [&str; 6]| {
+        let cells: String = v
+            .iter()
+            .zip(["A", "B", "C", "D", "E", "F"])
+            .map(|(v, c)| {
+                if v.is_empty() {
+                    String::new()
+                } else {
+                    cell(&format!("{c}{n}"), v)
+                }
+            })
+            .collect();
+        format!(r#"<row r="{n}">{cells}</row>"#)
+    };
+    let sheet = format!(
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{}{}{}{}</sheetData><mergeCells count="1"><mergeCell ref="D2:D4"/></mergeCells></worksheet>"#,
+        row(1, HEADER),
+        row(2, ["A1", "甲", "微信", "南京市公安局", "市级", "南京"]),
+        row(3, ["A2", "乙", "微博", "", "市级", "南京"]),
+        row(4, ["A3", "丙", "微信", "", "市级", "南京"]),
+    );
+    let workbook = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let rels = format!(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="{target}"/></Relationships>"#
+    );
+    let mut parts = vec![
+        ("[Content_Types].xml", b"<Types/>".to_vec()),
+        ("xl/workbook.xml", workbook.as_bytes().to_vec()),
+        ("xl/_rels/workbook.xml.rels", rels.into_bytes()),
+        (entry, sheet.into_bytes()),
+    ];
+    parts.extend(extra.iter().cloned());
+    zip_file(path, &parts);
+}
+
+/// calamine finds a sheet's part ignoring case and whatever its extension: the guard checks the
+/// same part and reads its merged ranges (the attack on #25 found a sheet named without `.xml`
+/// read unchecked, its merges dropped), and leaves alone a part calamine never reads.
+#[test]
+fn the_parts_calamine_reads_are_the_parts_checked() {
+    let w = Workdir::new();
+    let import = |file: &str, c: &str| {
+        w.run(&[
+            "import",
+            file,
+            "--campaign",
+            c,
+            "--province",
+            "江苏",
+            "--as-of",
+            "2020-03-20",
+        ])
+    };
+    for (i, (entry, target)) in [
+        ("xl/worksheets/sheet1.xml", "worksheets/sheet1.xml"),
+        ("xl/worksheets/sheet1", "worksheets/sheet1"),
+        ("xl/Worksheets/SHEET1.XML", "worksheets/sheet1.xml"),
+        ("xl/worksheets/s.bin", "/xl/worksheets/s.bin"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (file, c) = (format!("m{i}.xlsx"), format!("c{i}"));
+        one_sheet_xlsx(&w.path(&file), entry, target, &[]);
+        import(&file, &c)
+            .ok()
+            .stdout_has("合并单元格: 数据区内 1 个纵向合并区域");
+        let reg = w.read(&format!("{c}/registry.csv"));
+        assert_eq!(reg.matches("南京市公安局").count(), 3, "{entry}: {reg}");
+    }
+    // A giant text run in the sheet's part is refused whatever the part is called.
+    let big = format!("<x>{}</x>", "x".repeat(5 << 20)).into_bytes();
+    let sheet = "xl/worksheets/SHEET1.XML";
+    one_sheet_xlsx(&w.path("t.xlsx"), sheet, "worksheets/sheet1.xml", &[]);
+    let mut parts = zip_parts(&w.path("t.xlsx"));
+    let at = parts.iter().position(|(n, _)| n == sheet).unwrap();
+    parts[at].1 = big.clone();
+    let named: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    zip_file(&w.path("t.xlsx"), &named);
+    import("t.xlsx", "ct")
+        .fails()
+        .stderr_has("t.xlsx: xl/worksheets/SHEET1.XML 中有一段超过 4 MB 的单元格内容或标记");
+    // The same run in a part calamine never reads (a Power Query's customXml) is no reason to
+    // refuse the export.
+    one_sheet_xlsx(
+        &w.path("q.xlsx"),
+        "xl/worksheets/sheet1.xml",
+        "worksheets/sheet1.xml",
+        &[("customXml/item1.xml", big)],
+    );
+    import("q.xlsx", "cq").ok();
+}
+
+/// The parts of a zip, by name.
+fn zip_parts(path: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+            (f.name().to_string(), data)
+        })
+        .collect()
 }
 
 /// The 1M-execution fuzz run (seed 7) hung here: a content.xml cut off inside its elements (and

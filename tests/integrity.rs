@@ -314,6 +314,31 @@ fn an_edited_catalog_and_a_new_sample_are_never_silently_used() {
         .stdout_has("已检查: 0 / 14");
 }
 
+/// registry.csv is written by import only: a copy edited by hand is never sampled, issued or
+/// reported on (the attack on #25's reader found `sample --force` taking an edited name).
+#[test]
+fn an_edited_registry_is_never_used() {
+    let w = Workdir::new();
+    collected(&w);
+    let reg = w.read("c/registry.csv");
+    let mut lines: Vec<String> = reg.lines().map(str::to_string).collect();
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+    cells[1] = "篡改名称".to_string();
+    lines[2] = cells.join(",");
+    w.write("c/registry.csv", &(lines.join("\r\n") + "\r\n"));
+    for cmd in [
+        vec!["sample", "--campaign", "c", "--rate", "1", "--force"],
+        vec!["sheet", "--campaign", "c", "--inspectors", "2", "--force"],
+        vec!["report", "--campaign", "c"],
+        vec!["verify", "--campaign", "c"],
+    ] {
+        w.run(&cmd).fails().stderr_has(
+            "registry.csv: 文件已损坏或被改动: 导入后被改动过(SHA-256 与清单记录不一致)",
+        );
+    }
+    assert!(!w.read("c/sample.csv").contains("篡改名称"));
+}
+
 #[test]
 fn previous_must_be_another_earlier_campaign() {
     let w = Workdir::new();

@@ -7,7 +7,8 @@
 //! For `.xls`, the BIFF records are scanned: calamine reserves room for the range a DIMENSIONS
 //! record claims and then builds the range its cells span.
 
-use super::merged::{MergeFinder, Span};
+use super::merged::{MergeFinder, Span, MAX_RANGES};
+use super::parts;
 use super::read::{Book, Caps, ReadError};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{Cursor, Read};
@@ -25,29 +26,51 @@ pub const MAX_PART: u64 = 4 << 30;
 pub const MAX_TOKEN: u64 = 4 << 20;
 
 /// A workbook that passed [`check_workbook`], with what the check's pass over its parts found
-/// on the way: the merged ranges each XML part declares (an .xlsx sheet's `<mergeCell>` list
-/// follows its cells, so finding it costs a pass over the whole part; the guard's pass is that
-/// pass). Only the guard makes one, so a reader holding it knows the checks ran.
-#[derive(Debug)]
+/// on the way: the merged ranges each sheet's part declares (an .xlsx sheet's `<mergeCell>`
+/// list follows its cells, so finding it costs a pass over the whole part; the guard's pass is
+/// that pass). Only the guard makes one, so a reader holding it knows the checks ran.
+#[derive(Debug, Default)]
 pub struct Checked {
-    /// Each scanned XML part's merged ranges (at most [`super::merged::MAX_RANGES`] + 1), by
-    /// part name.
+    /// Each sheet part's merged ranges, by its path as [`super::parts::key`] compares it.
     merges: Vec<(String, Vec<Span>)>,
+    /// The sheets together declare more than [`MAX_RANGES`] merged ranges (the rest were not
+    /// kept): damage or an attack, refused when merges are asked for.
+    merges_over: bool,
 }
 
 impl Checked {
-    /// The merged ranges declared in the zip part `part` (an .xlsx worksheet), if it was scanned.
-    pub fn merges(&self, part: &str) -> Option<&[Span]> {
-        self.merges
+    /// The merged ranges declared in the sheet part `part` (found as calamine finds it); Err
+    /// when the workbook declares more than [`MAX_RANGES`] in all.
+    pub fn merges(&self, part: &str) -> Result<&[Span], usize> {
+        if self.merges_over {
+            return Err(MAX_RANGES);
+        }
+        let k = super::parts::key(part);
+        Ok(self
+            .merges
             .iter()
-            .find(|(p, _)| p == part)
-            .map(|(_, s)| s.as_slice())
+            .find(|(p, _)| *p == k)
+            .map_or(&[][..], |(_, s)| s.as_slice()))
+    }
+
+    /// Keep a part's ranges, within the workbook's budget.
+    fn keep(&mut self, part: String, spans: Vec<Span>, over: bool) {
+        self.merges_over |= over;
+        if !spans.is_empty() && !self.merges_over {
+            self.merges.push((part, spans));
+        }
+    }
+
+    /// Ranges still allowed before the workbook's total passes [`MAX_RANGES`].
+    fn budget(&self) -> usize {
+        let kept: usize = self.merges.iter().map(|(_, s)| s.len()).sum();
+        MAX_RANGES.saturating_sub(kept)
     }
 }
 
 /// Refuse a workbook that would make calamine allocate beyond the caps.
 pub fn check_workbook(book: &Book, caps: &Caps) -> Result<Checked, ReadError> {
-    let mut checked = Checked { merges: Vec::new() };
+    let mut checked = Checked::default();
     let ext = book.ext.as_str();
     if ext == "xls" {
         return check_xls(book, caps).map(|()| checked);
@@ -70,33 +93,31 @@ pub fn check_workbook(book: &Book, caps: &Caps) -> Result<Checked, ReadError> {
             return Err(too_big(&file, entry.name(), entry.size()));
         }
     }
-    // Every XML part but the shared strings (capped below), not only xl/worksheets/: calamine
-    // finds a sheet through the workbook's relationships, which may point anywhere.
-    let parts: Vec<String> = zip
-        .file_names()
-        .filter(|n| n.ends_with(".xml") && !n.starts_with("xl/sharedStrings"))
-        .map(str::to_string)
-        .collect();
-    for name in parts {
-        if let Ok(entry) = zip.by_name(&name) {
-            let scan = scan_part(entry, MAX_TOKEN).map_err(|e| corrupt(e.to_string()))?;
-            if scan.token_over.is_some() {
-                return Err(ReadError::Other(format!(
-                    "{file}: {name} 中有一段超过 {} MB 的单元格内容或标记(Excel 单元格最多 32767 个字符),可能是损坏或恶意构造的文件",
-                    MAX_TOKEN >> 20
-                )));
-            }
-            if !scan.merges.is_empty() {
-                checked.merges.push((name, scan.merges));
-            }
+    for (name, sheet) in parts_read(&mut zip, ext) {
+        let Ok(entry) = zip.by_name(&name) else {
+            continue;
+        };
+        let budget = sheet.as_ref().map(|_| checked.budget());
+        let scan = scan_part(entry, MAX_TOKEN, budget).map_err(|e| corrupt(e.to_string()))?;
+        if scan.token_over.is_some() {
+            return Err(ReadError::Other(format!(
+                "{file}: {name} 中有一段超过 {} MB 的单元格内容或标记(Excel 单元格最多 32767 个字符),可能是损坏或恶意构造的文件",
+                MAX_TOKEN >> 20
+            )));
+        }
+        if let Some(part) = sheet {
+            checked.keep(part, scan.merges, scan.merges_over);
         }
     }
-    for name in ["xl/sharedStrings.xml", "xl/sharedStrings.bin"] {
-        if let Ok(entry) = zip.by_name(name) {
+    for wanted in ["xl/sharedStrings.xml", "xl/sharedStrings.bin"] {
+        let Some(name) = parts::entry_name(&zip, wanted) else {
+            continue;
+        };
+        if let Ok(entry) = zip.by_name(&name) {
             let n =
                 inflated_size(entry, MAX_SHARED_STRINGS + 1).map_err(|e| corrupt(e.to_string()))?;
             if n > MAX_SHARED_STRINGS {
-                return Err(too_big(&file, name, n));
+                return Err(too_big(&file, &name, n));
             }
         }
     }
@@ -250,36 +271,91 @@ fn too_big(file: &str, part: &str, bytes: u64) -> ReadError {
 }
 
 /// What one pass over an XML part found: the longest run past the limit, if any, and the
-/// merged ranges it declares.
+/// merged ranges it declares (within the budget given; `merges_over` when it declares more).
 struct PartScan {
     token_over: Option<u64>,
     merges: Vec<Span>,
+    merges_over: bool,
 }
 
 /// One pass over an XML part: the token check of [`TokenRun`] and the merged ranges of
 /// [`MergeFinder`], from the same inflated chunks (each extra pass over a million-row sheet
 /// costs its inflate again, about 5% of an import).
-fn scan_part<R: Read>(mut src: R, limit: u64) -> std::io::Result<PartScan> {
+fn scan_part<R: Read>(mut src: R, limit: u64, budget: Option<usize>) -> std::io::Result<PartScan> {
     let chunk = limit.clamp(1, 1 << 18) as usize;
     let mut buf = vec![0u8; chunk];
     let mut run = TokenRun::default();
-    let mut merges = MergeFinder::default();
+    let mut merges = budget.map(MergeFinder::new);
     loop {
         let n = src.read(&mut buf)?;
         if n == 0 {
+            let (merges, merges_over) = merges.map_or((Vec::new(), false), MergeFinder::finish);
             return Ok(PartScan {
                 token_over: (run.0 > limit).then_some(run.0),
-                merges: merges.finish(),
+                merges,
+                merges_over,
             });
         }
         if let Some(over) = run.feed(&buf[..n], limit) {
             return Ok(PartScan {
                 token_over: Some(over),
                 merges: Vec::new(),
+                merges_over: false,
             });
         }
-        merges.feed(&buf[..n]);
+        if let Some(m) = &mut merges {
+            m.feed(&buf[..n]);
+        }
     }
+}
+
+/// The zip entries calamine reads as XML, each with its sheet's part path (as
+/// [`parts::key`] compares it) when it is a sheet: for an .xlsx the workbook, its
+/// relationships, the styles and every sheet the relationships name (found as calamine finds
+/// them, whatever the entry's name); when the sheets cannot be listed here, every entry but the
+/// shared strings (capped apart). Parts calamine never reads (customXml, docProps) are not
+/// checked: refusing them would protect nothing.
+fn parts_read<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    ext: &str,
+) -> Vec<(String, Option<String>)> {
+    let fixed: &[&str] = match ext {
+        "ods" => &["content.xml", "META-INF/manifest.xml"],
+        "xlsb" => &["xl/_rels/workbook.bin.rels"],
+        _ => &[parts::WORKBOOK, parts::WORKBOOK_RELS, "xl/styles.xml"],
+    };
+    let mut out: Vec<(String, Option<String>)> = fixed
+        .iter()
+        .filter_map(|p| parts::entry_name(zip, p))
+        .map(|n| (n, None))
+        .collect();
+    if !matches!(ext, "xlsx" | "xlsm") {
+        return out;
+    }
+    match parts::sheets(zip) {
+        Some(sheets) => {
+            for s in sheets {
+                if let Some(n) = parts::entry_name(zip, &s.part) {
+                    if !out.iter().any(|(m, _)| *m == n) {
+                        out.push((n, Some(parts::key(&s.part))));
+                    }
+                }
+            }
+        }
+        None => {
+            let all: Vec<String> = zip
+                .file_names()
+                .filter(|n| !parts::key(n).starts_with("xl/sharedstrings"))
+                .filter(|n| !out.iter().any(|(m, _)| m == n))
+                .map(str::to_string)
+                .collect();
+            out.extend(all.into_iter().map(|n| {
+                let k = parts::key(&n);
+                (n, Some(k))
+            }));
+        }
+    }
+    out
 }
 
 /// The run of bytes since the last markup character (`<`, `>`) of the chunks fed so far. A
@@ -310,7 +386,7 @@ impl TokenRun {
 /// A run of bytes between markup characters longer than `limit`, or None (see [`TokenRun`]).
 #[cfg(test)]
 fn token_over<R: Read>(src: R, limit: u64) -> std::io::Result<Option<u64>> {
-    scan_part(src, limit).map(|s| s.token_over)
+    scan_part(src, limit, None).map(|s| s.token_over)
 }
 
 /// Bytes a zip entry inflates to, counted up to `limit` (the data is read, never kept).
@@ -539,6 +615,26 @@ mod tests {
         // Read a few bytes at a time, as an inflating reader may hand them over.
         let slow = std::io::BufReader::with_capacity(7, tag.as_bytes());
         assert!(token_over(slow, 1000).unwrap().is_some());
+    }
+
+    /// The merged ranges kept are bounded for the whole workbook, not per part: thirty parts of
+    /// two million ranges each cost 1.4 GB before (found by the attack on #25).
+    #[test]
+    fn merged_ranges_are_kept_within_one_budget_for_the_workbook() {
+        let xml = r#"<mergeCell ref="A1:A2"/>"#.repeat(5);
+        let scan = scan_part(xml.as_bytes(), MAX_TOKEN, Some(3)).unwrap();
+        assert_eq!((scan.merges.len(), scan.merges_over), (3, true));
+        let scan = scan_part(xml.as_bytes(), MAX_TOKEN, Some(0)).unwrap();
+        assert_eq!((scan.merges.len(), scan.merges_over), (0, true));
+        let scan = scan_part(xml.as_bytes(), MAX_TOKEN, None).unwrap();
+        assert_eq!((scan.merges.len(), scan.merges_over), (0, false));
+        let mut checked = Checked::default();
+        let span = Span::parse("A1:A2").unwrap();
+        checked.keep("xl/worksheets/a.xml".into(), vec![span; 2], false);
+        assert_eq!(checked.budget(), MAX_RANGES - 2);
+        assert_eq!(checked.merges("XL\\Worksheets\\A.XML").unwrap().len(), 2);
+        checked.keep("xl/worksheets/b.xml".into(), vec![span], true);
+        assert_eq!(checked.merges("xl/worksheets/a.xml"), Err(MAX_RANGES));
     }
 
     #[test]

@@ -14,8 +14,7 @@ use super::read::{
     check_book, extension, for_each_checked_row, for_each_row, Book, Caps, CsvEncoding,
 };
 use super::read::{ReadError, ReadInfo, RowRead, MAX_COLUMNS};
-use quick_xml::events::Event;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::Path;
 
 /// The most merged ranges one sheet may declare: a range costs a few bytes here, and a real
@@ -261,106 +260,54 @@ fn xls_spans(book: &Book, sheet: Option<&str>) -> Result<Vec<Span>, ReadError> {
 }
 
 /// An .xlsx sheet's merged ranges: the sheet's part is found through the workbook and its
-/// relationships; its `mergeCell` list was collected by the guard's pass over the part.
+/// relationships as calamine finds it; its `mergeCell` list was collected by the guard's pass
+/// over the part.
 fn xlsx_spans(book: &Book, checked: &Checked, sheet: Option<&str>) -> Result<Vec<Span>, ReadError> {
     // Not a zip, or parts missing: the read itself reports the damage in calamine's words.
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(book.bytes.as_slice())) else {
         return Ok(Vec::new());
     };
-    let Some(part) = sheet_part(&mut zip, sheet) else {
+    let Some(sheets) = super::parts::sheets(&mut zip) else {
         return Ok(Vec::new());
     };
-    let spans = checked.merges(&part).unwrap_or_default();
-    if spans.len() > MAX_RANGES {
-        return Err(ReadError::Other(format!(
-            "{}: 工作表声明了超过 {MAX_RANGES} 个合并单元格区域,可能是损坏或恶意构造的文件",
+    let Some(chosen) = super::parts::chosen(&sheets, sheet) else {
+        return Ok(Vec::new());
+    };
+    match checked.merges(&chosen.part) {
+        Ok(spans) => Ok(spans.to_vec()),
+        Err(max) => Err(ReadError::Other(format!(
+            "{}: 工作簿声明了超过 {max} 个合并单元格区域,可能是损坏或恶意构造的文件",
             book.label
-        )));
+        ))),
     }
-    Ok(spans.to_vec())
-}
-
-/// The zip path of the sheet named `sheet`, or of the first visible sheet.
-fn sheet_part<R: Read + std::io::Seek>(
-    zip: &mut zip::ZipArchive<R>,
-    sheet: Option<&str>,
-) -> Option<String> {
-    let workbook = small_part(zip, "xl/workbook.xml")?;
-    let rels = small_part(zip, "xl/_rels/workbook.xml.rels")?;
-    let sheets = elements(&workbook, b"sheet", &["name", "state", "r:id"]);
-    let chosen = sheets.iter().find(|a| match sheet {
-        Some(s) => a[0] == s,
-        None => a[1].is_empty() || a[1] == "visible",
-    })?;
-    let target = elements(&rels, b"Relationship", &["Id", "Target"])
-        .into_iter()
-        .find(|a| a[0] == chosen[2])?
-        .remove(1);
-    Some(match target.strip_prefix('/') {
-        Some(abs) => abs.to_string(),
-        None => format!("xl/{target}"),
-    })
-}
-
-/// A small part's text (the workbook and its relationships), at most 16 MB.
-fn small_part<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Option<String> {
-    let entry = zip.by_name(name).ok()?;
-    let mut text = String::new();
-    entry.take(16 << 20).read_to_string(&mut text).ok()?;
-    Some(text)
-}
-
-/// The attributes `names` (by qualified name) of every element `tag` (by local name), in order;
-/// an attribute absent is empty.
-fn elements(xml: &str, tag: &[u8], names: &[&str]) -> Vec<Vec<String>> {
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let mut out = Vec::new();
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == tag => {
-                let mut values = vec![String::new(); names.len()];
-                for a in e.attributes().flatten() {
-                    let key = String::from_utf8_lossy(a.key.as_ref()).to_string();
-                    if let Some(i) = names.iter().position(|n| *n == key) {
-                        values[i] = a
-                            .decode_and_unescape_value(reader.decoder())
-                            .map(|v| v.to_string())
-                            .unwrap_or_default();
-                    }
-                }
-                out.push(values);
-            }
-            Ok(Event::Eof) | Err(_) => break,
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Finds every `<mergeCell ref="…">` of a worksheet part in its inflated bytes, fed chunk by
 /// chunk (by the guard's one pass over the part): a byte search, keeping a chunk's tail so a tag
-/// split between chunks is still found. Stops collecting beyond [`MAX_RANGES`] + 1.
+/// split between chunks is still found. Stops collecting past its limit.
 pub(super) struct MergeFinder {
     finder: memchr::memmem::Finder<'static>,
     /// What is left of the chunks fed so far that may begin a tag.
     buf: Vec<u8>,
     spans: Vec<Span>,
+    /// The most ranges kept; one more found marks the part as declaring too many.
+    limit: usize,
 }
 
-impl Default for MergeFinder {
-    fn default() -> Self {
+impl MergeFinder {
+    /// A finder keeping at most `limit` ranges.
+    pub(super) fn new(limit: usize) -> MergeFinder {
         MergeFinder {
             finder: memchr::memmem::Finder::new(b"mergeCell "),
             buf: Vec::new(),
             spans: Vec::new(),
+            limit,
         }
     }
-}
 
-impl MergeFinder {
     /// Take the next chunk of the part.
     pub(super) fn feed(&mut self, chunk: &[u8]) {
-        if self.spans.len() > MAX_RANGES {
+        if self.spans.len() > self.limit {
             return;
         }
         self.buf.extend_from_slice(chunk);
@@ -378,7 +325,7 @@ impl MergeFinder {
                 .and_then(|r| Span::parse(&r))
             {
                 self.spans.push(s);
-                if self.spans.len() > MAX_RANGES {
+                if self.spans.len() > self.limit {
                     return;
                 }
             }
@@ -392,9 +339,12 @@ impl MergeFinder {
         self.buf.drain(..keep_from.max(consumed));
     }
 
-    /// The ranges found.
-    pub(super) fn finish(self) -> Vec<Span> {
-        self.spans
+    /// The ranges found, and whether there were more than the limit (then only the limit's
+    /// worth are returned).
+    pub(super) fn finish(mut self) -> (Vec<Span>, bool) {
+        let over = self.spans.len() > self.limit;
+        self.spans.truncate(self.limit);
+        (self.spans, over)
     }
 }
 
@@ -439,7 +389,7 @@ mod tests {
         for cut in [1usize, 7, 100] {
             // A reader handing out `cut` bytes at a time.
             struct Slow<'a>(&'a [u8], usize);
-            impl Read for Slow<'_> {
+            impl std::io::Read for Slow<'_> {
                 fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
                     let n = self.1.min(out.len()).min(self.0.len());
                     out[..n].copy_from_slice(&self.0[..n]);
@@ -448,16 +398,17 @@ mod tests {
                 }
             }
             let mut src = Slow(xml.as_bytes(), cut);
-            let mut finder = MergeFinder::default();
+            let mut finder = MergeFinder::new(MAX_RANGES);
             let mut chunk = [0u8; 64];
             loop {
-                let n = src.read(&mut chunk).unwrap();
+                let n = std::io::Read::read(&mut src, &mut chunk).unwrap();
                 if n == 0 {
                     break;
                 }
                 finder.feed(&chunk[..n]);
             }
-            let spans = finder.finish();
+            let (spans, over) = finder.finish();
+            assert!(!over);
             assert_eq!(spans.len(), 2, "cut {cut}");
             assert_eq!(spans[1], Span::parse("E5:E7").unwrap());
         }

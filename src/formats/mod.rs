@@ -10,6 +10,7 @@ pub mod guard;
 pub mod id_list;
 pub mod merged;
 pub mod monitor_file;
+pub mod parts;
 pub mod quota_file;
 pub mod read;
 pub mod registry_file;

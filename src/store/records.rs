@@ -244,6 +244,17 @@ impl Campaign {
         })?;
         let path = self.path(&entry.file);
         let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
+        // Only import writes the registry: a copy edited by hand would be sampled, issued and
+        // reported on as if it were the office's export.
+        if crate::domain::digest::sha256_hex(&bytes) != entry.sha256 {
+            return Err(StoreError::Corrupt {
+                path,
+                detail: format!(
+                    "导入后被改动过(SHA-256 与清单记录不一致);台账只能由 import 写入:请恢复原文件,或把台账改好后用 {} import … --force 重新导入",
+                    crate::domain::shell::program()
+                ),
+            });
+        }
         Ok((path, bytes))
     }
 
