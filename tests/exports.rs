@@ -480,3 +480,61 @@ fn a_cell_cannot_write_the_profile_draft() {
     }
     assert!(draft.contains('⏎'), "{draft}");
 }
+
+/// `profile init --sheet` reads one sheet of a workbook of several: the import it prints names
+/// the same sheet (a new user ran it as printed and imported the first sheet instead).
+#[test]
+fn profile_init_prints_the_import_of_the_sheet_it_read() {
+    let w = Workdir::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, owner) in [("三季度", "南京市公安局"), ("四 季度", "南京市教育局")]
+    {
+        let ws = book.add_worksheet();
+        ws.set_name(name).unwrap();
+        let rows = [
+            [
+                "账号ID",
+                "名称",
+                "类型",
+                "开设主体",
+                "层级",
+                "地区",
+                "账号状态",
+            ],
+            ["A1", "甲", "微信", owner, "市级", "南京", "正常"],
+            ["A2", "乙", "微博", owner, "市级", "南京", ""],
+        ];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    book.save(w.path("两季.xlsx")).unwrap();
+    w.run(&[
+        "profile",
+        "init",
+        "两季.xlsx",
+        "--sheet",
+        "四 季度",
+        "--out",
+        "p.toml",
+    ])
+    .ok()
+    .stdout_has("import 两季.xlsx --sheet \"四 季度\" --campaign 项目目录 --profile p.toml");
+    // An empty 账号状态 reads as 正常: said, as it puts the account in the sampling frame.
+    w.run(&[
+        "import",
+        "两季.xlsx",
+        "--sheet",
+        "四 季度",
+        "--campaign",
+        "c",
+        "--province",
+        "江苏",
+    ])
+    .ok()
+    .stderr_has("提示: 1 个账号的状态为空,按 正常 计入")
+    .stderr_has("提示: 台账没有主体类别列,2 个账号都按 部门 计入");
+    assert!(w.read("c/registry.csv").contains("南京市教育局"));
+}

@@ -69,8 +69,13 @@ fn init(args: &ProfileInitArgs) -> Result<i32> {
             lines.join("、")
         );
     }
+    // The sheet read here is the sheet to import: without --sheet, import reads the first.
+    let sheet = match &args.sheet {
+        Some(s) => format!(" --sheet {}", shell::arg(std::path::Path::new(s))),
+        None => String::new(),
+    };
     println!(
-        "  {} import {} --campaign 项目目录 --profile {}",
+        "  {} import {}{sheet} --campaign 项目目录 --profile {}",
         shell::program(),
         shell::arg(&args.file),
         shell::arg(&outcome.out)

@@ -113,6 +113,7 @@ impl ImportOutcome {
             SummaryLine::Out(format!("账号ID 取自列 \"{}\"", imp.id_column)),
         ];
         lines.extend(column_lines(imp));
+        lines.extend(defaulted_lines(imp));
         lines.extend(super::shape::shape_lines(imp));
         lines.extend(merged_lines(imp));
         let guessed = guessed_types(imp);
@@ -287,6 +288,38 @@ pub fn reject_report(imp: &Imported, file: &str, examples: usize) -> Vec<String>
 /// Which column each field was taken from when the header is not the README's own, and the
 /// columns kept as they are; a kept column that looks like a field the header lacks is named
 /// with the profile line that would map it.
+/// The accounts whose 账号状态 or 主体类别 was left empty and so read as 正常 / 部门: said, since
+/// an empty status puts an account in the sampling frame.
+fn defaulted_lines(imp: &Imported) -> Vec<SummaryLine> {
+    let mut lines = Vec::new();
+    for (field, default) in [(Field::Status, "正常"), (Field::OwnerKind, "部门")] {
+        let empty = imp
+            .registry
+            .accounts
+            .iter()
+            .filter(|a| match field {
+                Field::Status => a.raw.status.is_empty(),
+                _ => a.raw.owner_kind.is_empty(),
+            })
+            .count();
+        if empty == 0 {
+            continue;
+        }
+        let has_column = imp.columns.iter().any(|(f, _)| *f == field);
+        lines.push(SummaryLine::Err(match has_column {
+            true => format!(
+                "提示: {empty} 个账号的{}为空,按 {default} 计入;如有误,请在导出中补全后重新导入(加 --force)",
+                field.label()
+            ),
+            false => format!(
+                "提示: 台账没有{}列,{empty} 个账号都按 {default} 计入;如导出中有这一列,请在画像 [columns] 中映射后重新导入",
+                field.label()
+            ),
+        }));
+    }
+    lines
+}
+
 fn column_lines(imp: &Imported) -> Vec<SummaryLine> {
     let mut lines = Vec::new();
     let renamed: Vec<String> = imp
