@@ -250,7 +250,7 @@ pub fn annex_listed(c: &crate::domain::report::figures::CampaignData) -> Vec<Lis
             rank: c.place_rank(a).0,
             id: a.id.clone(),
             name: a.name.clone(),
-            account_type: a.account_type.to_string(),
+            account_type: crate::domain::report::figures::annex_type(a),
             owner: a.owner.to_string(),
             problems: crate::domain::report::figures::veto_names(&c.catalog, &o.verdict),
         })

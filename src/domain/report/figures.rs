@@ -1151,9 +1151,9 @@ pub fn annex(c: &CampaignData) -> Table {
     t
 }
 
-/// The 类型 the annex prints: the type, but for one reported as 其他 the platform it is on
-/// (抖音, 今日头条), so that a reader can find the account.
-fn annex_type(a: &Account) -> String {
+/// The 类型 the annex prints, and the rectification record after it: the type, but for one
+/// reported as 其他 the platform it is on (抖音, 今日头条), so that a reader can find the account.
+pub fn annex_type(a: &Account) -> String {
     if a.account_type != crate::domain::profile::OTHER {
         return a.account_type.to_string();
     }
