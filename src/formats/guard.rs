@@ -29,7 +29,7 @@ pub const MAX_TOKEN: u64 = 4 << 20;
 /// on the way: the merged ranges each sheet's part declares (an .xlsx sheet's `<mergeCell>`
 /// list follows its cells, so finding it costs a pass over the whole part; the guard's pass is
 /// that pass). Only the guard makes one, so a reader holding it knows the checks ran.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Checked {
     /// Each sheet part's merged ranges, by its path as [`super::parts::key`] compares it.
     merges: Vec<(String, Vec<Span>)>,

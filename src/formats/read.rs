@@ -72,6 +72,9 @@ pub struct Book {
     pub ext: String,
     /// The file's bytes.
     pub bytes: Vec<u8>,
+    /// The guard's verdict on these bytes under the caps it was made with: a returned workbook
+    /// is read sheet by sheet (answers, signature, pre-fills), and checked once.
+    checked: std::cell::OnceCell<(Caps, Checked)>,
 }
 
 impl Book {
@@ -101,6 +104,7 @@ impl Book {
             label,
             ext: extension(path),
             bytes,
+            checked: std::cell::OnceCell::new(),
         })
     }
 }
@@ -551,9 +555,24 @@ where
     })
 }
 
-/// The guard's checks of a book of a supported type (another type is refused by the reader).
-pub(super) fn check_book(book: &Book, caps: &Caps) -> Result<Checked, ReadError> {
-    contained(&book.label, || super::guard::check_workbook(book, caps))
+/// The guard's checks of a book of a supported type (another type is refused by the reader),
+/// made once per book and caps.
+pub(super) fn check_book<'b>(
+    book: &'b Book,
+    caps: &Caps,
+) -> Result<std::borrow::Cow<'b, Checked>, ReadError> {
+    if let Some((c, checked)) = book.checked.get() {
+        if c == caps {
+            return Ok(std::borrow::Cow::Borrowed(checked));
+        }
+    }
+    let fresh = contained(&book.label, || super::guard::check_workbook(book, caps))?;
+    if book.checked.get().is_some() {
+        return Ok(std::borrow::Cow::Owned(fresh));
+    }
+    Ok(std::borrow::Cow::Borrowed(
+        &book.checked.get_or_init(|| (*caps, fresh)).1,
+    ))
 }
 
 /// Read a workbook's rows (see [`for_each_row`]): an .xlsx cell by cell, any other workbook
@@ -1109,7 +1128,7 @@ fn read_typed_sheet(
     max_rows: usize,
 ) -> Result<TypedSheet, ReadError> {
     let file = book.label.clone();
-    let checked = super::guard::check_workbook(book, caps)?;
+    let checked = check_book(book, caps)?;
     let mut wb = open_book(book, &checked)?;
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == sheet) {
@@ -1312,10 +1331,11 @@ mod tests {
             label: "t.xlsx".into(),
             ext: "xlsx".into(),
             bytes: wb.save_to_buffer().unwrap(),
+            checked: std::cell::OnceCell::new(),
         };
-        let caught = std::panic::catch_unwind(|| {
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             for_each_book_row(&book, None, &Caps::TABLE, |_| panic!("planted bug"))
-        });
+        }));
         assert!(
             caught.is_err(),
             "our bug must not become an error on the file"
