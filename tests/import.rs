@@ -15,7 +15,7 @@ fn title_rows_type_variants_full_width_duplicates_and_footer() {
         "30",
     ]);
     r.ok()
-        .stdout_has("读取 18 行(表头在第 3 行),导入 13 个账号,拒收 5 行")
+        .stdout_has("读取 19 行(表头在第 3 行),导入 13 个账号,拒收 5 行,跳过空行 1 行")
         .stderr_has(
             "警告: 5 行被拒收(合计/总计行 1 行,类型无法识别 1 行,缺少必填值 1 行,账号ID重复 2 行)",
         );

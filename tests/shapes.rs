@@ -345,7 +345,10 @@ fn notes_under_the_table_are_skipped_and_blank_rows_counted() {
     wb.save(w.path("表尾.xlsx")).unwrap();
     w.run(&["import", "表尾.xlsx", "--campaign", "t"])
         .ok()
-        .stdout_has("导入 60 个账号,拒收 1 行,跳过空行 3 行")
+        // The rows read add up: 60 + 1 + 3 + 2 (a new user found one row unaccounted for).
+        .stdout_has(
+            "读取 66 行(表头在第 2 行),导入 60 个账号,拒收 1 行,跳过空行 3 行,表格下方说明 2 行",
+        )
         .stdout_has("跳过表格下方的说明行 2 行(不是账号,不计入拒收): 第 67 行 \"填报说明")
         .stdout_has("第 68 行 \"制表人");
     w.run(&["status", "--campaign", "t"])

@@ -202,7 +202,9 @@ pub fn read(
     let header_row = builder.header().row;
     let id_column = id_column(builder.header());
     let columns = named_columns(builder.header());
-    let rows_read = builder.rows_read + scan.shape.note_rows;
+    // Every row below the header up to the last one read: accounts, refused rows, blank rows
+    // (those the reader skips too) and notes, so that the four add up to it.
+    let rows_read = builder.rows_read + scan.shape.note_rows + scan.gaps;
     let blank_rows = builder.blank_rows + scan.gaps;
     let mut shape = scan.shape;
     shape.merged_in_data = scan.filled.below(header_row);

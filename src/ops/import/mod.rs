@@ -180,7 +180,7 @@ pub enum ImportError {
         rejected: usize,
     },
     /// More rows were rejected than `--max-rejects` allows: the file was most likely misread.
-    #[error("{}: 数据行 {total} 行(不含空行、合计行{outside_note})中 {rejected} 行被拒收(占 {share}%),超过上限 {limit}%(--max-rejects);台账很可能没有被正确识别,未写入任何内容。\n{details}\n请按上面的提示修正台账或画像文件(--profile)后重新导入;如这些行确实应拒收,可加 --max-rejects {suggest}", file.display(), outside_note = outside_note(*.outside))]
+    #[error("{}: 数据行 {total} 行(不含空行、合计行{notes_note}{outside_note})中 {rejected} 行被拒收(占 {share}%),超过上限 {limit}%(--max-rejects);台账很可能没有被正确识别,未写入任何内容。\n{details}\n请按上面的提示修正台账或画像文件(--profile)后重新导入;如这些行确实应拒收,可加 --max-rejects {suggest}", file.display(), notes_note = notes_note(*.notes), outside_note = outside_note(*.outside))]
     TooManyRejects {
         /// The registry file.
         file: PathBuf,
@@ -190,6 +190,8 @@ pub enum ImportError {
         total: u64,
         /// Rows outside a scoped campaign, left out of both counts.
         outside: usize,
+        /// Notes under the table, left out of both counts.
+        notes: u64,
         /// The share rejected, as printed.
         share: String,
         /// The limit, in percent (printed as f64 prints: 5, 12.5).
@@ -602,6 +604,13 @@ fn refuse_wrong_province(req: &ImportRequest, imp: &Imported) -> Result<(), Impo
 }
 
 /// "、不属于检查范围的 N 行" for the refusal's count of data rows, when there are such rows.
+fn notes_note(notes: u64) -> String {
+    match notes {
+        0 => String::new(),
+        n => format!("、表格下方说明 {n} 行"),
+    }
+}
+
 fn outside_note(outside: usize) -> String {
     match outside {
         0 => String::new(),
@@ -641,6 +650,7 @@ fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError
         rejected,
         total,
         outside: imp.rejects.count(registry::RejectReason::OutsideScope),
+        notes: imp.shape.note_rows,
         share: style
             .percent(rejected as u64, total)
             .trim_end_matches('%')

@@ -98,7 +98,7 @@ impl ImportOutcome {
         let imp = &self.imported;
         let mut lines = vec![
             SummaryLine::Out(format!(
-                "已导入 {}{}:读取 {} 行(表头在第 {} 行),导入 {} 个账号,拒收 {} 行,跳过空行 {} 行",
+                "已导入 {}{}:读取 {} 行(表头在第 {} 行),导入 {} 个账号,拒收 {} 行,跳过空行 {} 行{}",
                 self.file.display(),
                 imp.sheet
                     .as_ref()
@@ -108,7 +108,11 @@ impl ImportOutcome {
                 imp.header_row,
                 imp.registry.accounts.len(),
                 imp.rejects.len(),
-                imp.blank_rows
+                imp.blank_rows,
+                match imp.shape.note_rows {
+                    0 => String::new(),
+                    n => format!(",表格下方说明 {n} 行"),
+                }
             )),
             SummaryLine::Out(format!("账号ID 取自列 \"{}\"", imp.id_column)),
         ];
