@@ -538,3 +538,37 @@ fn profile_init_prints_the_import_of_the_sheet_it_read() {
     .stderr_has("提示: 台账没有主体类别列,2 个账号都按 部门 计入");
     assert!(w.read("c/registry.csv").contains("南京市教育局"));
 }
+
+/// An export whose 开设主体 was merged over each unit's rows, saved as CSV (Excel keeps the value
+/// in the first row only): the refusal names the likely cause and warns against raising
+/// `--max-rejects`, which would drop those accounts (a new user was told to add
+/// `--max-rejects 45`).
+#[test]
+fn a_merged_column_saved_as_csv_is_explained() {
+    let w = Workdir::new();
+    let mut csv = String::from("账号ID,名称,类型,开设主体,层级,地区\n");
+    for unit in 0..4 {
+        for i in 0..3 {
+            let owner = if i == 0 {
+                format!("南京市第{unit}局")
+            } else {
+                String::new()
+            };
+            csv.push_str(&format!("A{unit}{i},号{unit}{i},微信,{owner},市级,南京\n"));
+        }
+    }
+    w.write("另存.csv", &csv);
+    w.run(&[
+        "import",
+        "另存.csv",
+        "--campaign",
+        "c",
+        "--province",
+        "江苏",
+    ])
+    .fails()
+    .stderr_has("数据行 12 行(不含空行、合计行)中 8 行被拒收")
+    .stderr_has("提示: 8 行缺少必填值(如 开设主体)。如果原表中这一列是合并单元格")
+    .stderr_has("不要为此提高 --max-rejects");
+    assert!(!w.exists("c"));
+}

@@ -656,9 +656,30 @@ fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError
             .trim_end_matches('%')
             .to_string(),
         limit,
-        details: summary::reject_report(imp, &req.file.display().to_string(), 3).join("\n"),
+        details: suspect_details(req, imp, total),
         suggest: share.ceil() as u64,
     })
+}
+
+/// The reasons by count with examples, and when a required column is empty in many rows of a
+/// file without merged cells, the likely cause: a sheet whose merged cells (开设主体 over a
+/// unit's rows) were saved as CSV or unmerged keeps the value in the first row only. Raising
+/// `--max-rejects` would then drop those accounts; the original workbook imports them.
+fn suspect_details(req: &ImportRequest, imp: &Imported, total: u64) -> String {
+    let mut lines = summary::reject_report(imp, &req.file.display().to_string(), 3);
+    let missing = imp.rejects.count(registry::RejectReason::MissingValue) as u64;
+    let first = imp
+        .rejects
+        .kept()
+        .iter()
+        .find(|r| r.reason == registry::RejectReason::MissingValue);
+    if let Some(r) = first.filter(|_| missing * 5 >= total && imp.shape.merged_in_data == 0) {
+        let what = r.detail.trim_start_matches("缺少 ");
+        lines.push(format!(
+            "  提示: {missing} 行缺少必填值(如 {what})。如果原表中这一列是合并单元格(一个单位的几行合并成一格),另存为 CSV 或取消合并后只有每组第一行有值:请直接导入原来的 .xlsx(合并单元格的值会填入区域内的每一行),或先在原表中把这一列填满;不要为此提高 --max-rejects,那会把这些账号全部丢掉"
+        ));
+    }
+    lines.join("\n")
 }
 
 /// Refuse an input file that is one of the campaign's own files: import never writes over it.
