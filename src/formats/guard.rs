@@ -109,32 +109,60 @@ pub fn check_workbook(book: &Book, caps: &Caps) -> Result<Checked, ReadError> {
             checked.keep(part, scan.merges, scan.merges_over);
         }
     }
+    check_shared_strings(&mut zip, &file)?;
+    if ext == "ods" {
+        check_ods_extent(&mut zip, &file, caps)?;
+    }
+    Ok(checked)
+}
+
+/// Refuse a shared-strings table (found as calamine finds it) that inflates past the cap:
+/// calamine holds it whole.
+fn check_shared_strings<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    file: &str,
+) -> Result<(), ReadError> {
     for wanted in ["xl/sharedStrings.xml", "xl/sharedStrings.bin"] {
-        let Some(name) = parts::entry_name(&zip, wanted) else {
+        let Some(name) = parts::entry_name(zip, wanted) else {
             continue;
         };
         if let Ok(entry) = zip.by_name(&name) {
             let n =
-                inflated_size(entry, MAX_SHARED_STRINGS + 1).map_err(|e| corrupt(e.to_string()))?;
+                inflated_size(entry, MAX_SHARED_STRINGS + 1).map_err(|e| ReadError::Corrupt {
+                    file: file.to_string(),
+                    detail: e.to_string(),
+                })?;
             if n > MAX_SHARED_STRINGS {
-                return Err(too_big(&file, &name, n));
+                return Err(too_big(file, &name, n));
             }
         }
     }
-    if ext == "ods" {
-        if let Ok(entry) = zip.by_name("content.xml") {
-            let reader = std::io::BufReader::new(entry);
-            if let Some(t) = largest_ods_table(reader).map_err(corrupt)? {
-                if t.rows.saturating_mul(t.cols) > caps.dense_cells || t.bytes > caps.ods_text {
-                    return Err(ReadError::Other(format!(
-                        "{file}: 工作表 \"{}\" 的使用范围达 {} 行 × {} 列、展开后约 {} MB 文字(可能有远处的零散单元格或整行整列的重复值),读取会占用过多内存;请删去多余的单元格,或另存为 .xlsx 后再导入",
-                        t.name, t.rows, t.cols, t.bytes >> 20
-                    )));
-                }
-            }
+    Ok(())
+}
+
+/// Refuse an .ods whose costliest table would make calamine's dense range too large.
+fn check_ods_extent<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    file: &str,
+    caps: &Caps,
+) -> Result<(), ReadError> {
+    let Ok(entry) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let found =
+        largest_ods_table(std::io::BufReader::new(entry)).map_err(|detail| ReadError::Corrupt {
+            file: file.to_string(),
+            detail,
+        })?;
+    match found {
+        Some(t) if t.rows.saturating_mul(t.cols) > caps.dense_cells || t.bytes > caps.ods_text => {
+            Err(ReadError::Other(format!(
+                "{file}: 工作表 \"{}\" 的使用范围达 {} 行 × {} 列、展开后约 {} MB 文字(可能有远处的零散单元格或整行整列的重复值),读取会占用过多内存;请删去多余的单元格,或另存为 .xlsx 后再导入",
+                t.name, t.rows, t.cols, t.bytes >> 20
+            )))
         }
+        _ => Ok(()),
     }
-    Ok(checked)
 }
 
 /// The most of an .xls Workbook stream read for the scan (a real one is a few tens of MB).
@@ -440,42 +468,8 @@ fn largest_ods_table<R: std::io::BufRead>(src: R) -> Result<Option<OdsExtent>, S
             Event::Start(ref e) if e.name().as_ref() == b"table:table" => {
                 t = OdsTable::named(attr(e, b"table:name"));
             }
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                let empty = matches!(ev, Event::Empty(_));
-                match e.name().as_ref() {
-                    b"table:table-row" => {
-                        t.row_repeat = repeat(e, b"table:number-rows-repeated");
-                        t.col = 0;
-                        t.row_used = false;
-                        if empty {
-                            t.end_row();
-                        }
-                    }
-                    b"table:table-cell" | b"table:covered-table-cell" => {
-                        let n = repeat(e, b"table:number-columns-repeated");
-                        let valued = e
-                            .try_get_attribute(b"office:value-type")
-                            .ok()
-                            .flatten()
-                            .is_some();
-                        t.cell = Some(OdsCell {
-                            repeat: n,
-                            text: attr(e, b"office:string-value").len() as u64,
-                            used: valued || !empty,
-                        });
-                        t.col = t.col.saturating_add(n);
-                        if empty {
-                            t.end_cell();
-                        }
-                    }
-                    b"text:s" => {
-                        if let Some(c) = t.cell.as_mut() {
-                            c.text = c.text.saturating_add(repeat(e, b"text:c"));
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            Event::Start(ref e) => t.start(e, false),
+            Event::Empty(ref e) => t.start(e, true),
             Event::Text(ref text) => {
                 if let Some(c) = t.cell.as_mut() {
                     c.text = c.text.saturating_add(text.len() as u64);
@@ -530,6 +524,43 @@ impl OdsTable {
         OdsTable {
             name,
             ..OdsTable::default()
+        }
+    }
+
+    /// An element opens (`empty`: and closes at once): a row, a cell, or a run of spaces.
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
+        match e.name().as_ref() {
+            b"table:table-row" => {
+                self.row_repeat = repeat(e, b"table:number-rows-repeated");
+                self.col = 0;
+                self.row_used = false;
+                if empty {
+                    self.end_row();
+                }
+            }
+            b"table:table-cell" | b"table:covered-table-cell" => {
+                let n = repeat(e, b"table:number-columns-repeated");
+                let valued = e
+                    .try_get_attribute(b"office:value-type")
+                    .ok()
+                    .flatten()
+                    .is_some();
+                self.cell = Some(OdsCell {
+                    repeat: n,
+                    text: attr(e, b"office:string-value").len() as u64,
+                    used: valued || !empty,
+                });
+                self.col = self.col.saturating_add(n);
+                if empty {
+                    self.end_cell();
+                }
+            }
+            b"text:s" => {
+                if let Some(c) = self.cell.as_mut() {
+                    c.text = c.text.saturating_add(repeat(e, b"text:c"));
+                }
+            }
+            _ => {}
         }
     }
 

@@ -168,17 +168,7 @@ pub fn read(
     progress: &dyn Fn(u64),
 ) -> Result<Imported, RegistryFileError> {
     let file = path.display().to_string();
-    // A profile's type scheme and spellings apply as rows arrive; without one, the built-in ones.
-    let reading = given
-        .as_ref()
-        .map(|(p, _)| (p.types.clone(), p.spellings.clone(), p.scope.own_level()))
-        .unwrap_or_else(|| {
-            (
-                TypeScheme::jiangsu_2020(),
-                ExportSpellings::default(),
-                Level::Province,
-            )
-        });
+    let reading = reading_rules(given.as_ref().map(|(p, _)| p));
     let scan = scan_rows(path, sheet, encoding, &reading, progress)?;
     let place = format!(
         "{file}{}",
@@ -206,19 +196,7 @@ pub fn read(
     // (those the reader skips too) and notes, so that the four add up to it.
     let rows_read = builder.rows_read + scan.shape.note_rows + scan.gaps;
     let blank_rows = builder.blank_rows + scan.gaps;
-    let mut shape = scan.shape;
-    shape.merged_in_data = scan.filled.below(header_row);
-    for s in scan.filled.spans.iter() {
-        if s.first_row < header_row && s.last_row >= header_row {
-            for c in s.first_col..=s.last_col {
-                if let Some(h) = builder.header().headers.get(c).filter(|h| !h.is_empty()) {
-                    shape.from_row_above.push((c, h.clone()));
-                }
-            }
-        }
-    }
-    shape.from_row_above.sort();
-    shape.from_row_above.dedup();
+    let shape = with_merges(scan.shape, &scan.filled, builder.header());
     let title_rows: Vec<Vec<String>> = scan.before_header.into_iter().map(|(_, c)| c).collect();
     let title = title_facts(&title_rows);
     let (profile, province_from) = match given {
@@ -261,6 +239,42 @@ pub fn read(
         title_as_of_text: title.unreadable_as_of,
         shape,
     })
+}
+
+/// The type scheme, spellings and own level rows are read with as they arrive: a profile's, or
+/// without one the built-in ones.
+fn reading_rules(profile: Option<&Profile>) -> (TypeScheme, ExportSpellings, Level) {
+    match profile {
+        Some(p) => (p.types.clone(), p.spellings.clone(), p.scope.own_level()),
+        None => (
+            TypeScheme::jiangsu_2020(),
+            ExportSpellings::default(),
+            Level::Province,
+        ),
+    }
+}
+
+/// The export's shape with what its merged cells did: the ranges filled inside the data, and
+/// the header cells a range from the row above covers (a two-row header's columns merged down).
+fn with_merges(
+    mut shape: Shape,
+    filled: &super::merged::Filled,
+    header: &crate::domain::registry::HeaderMap,
+) -> Shape {
+    let header_row = header.row;
+    shape.merged_in_data = filled.below(header_row);
+    for s in filled.spans.iter() {
+        if s.first_row < header_row && s.last_row >= header_row {
+            for c in s.first_col..=s.last_col {
+                if let Some(h) = header.headers.get(c).filter(|h| !h.is_empty()) {
+                    shape.from_row_above.push((c, h.clone()));
+                }
+            }
+        }
+    }
+    shape.from_row_above.sort();
+    shape.from_row_above.dedup();
+    shape
 }
 
 /// What one pass over the file found.

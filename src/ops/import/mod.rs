@@ -180,7 +180,7 @@ pub enum ImportError {
         rejected: usize,
     },
     /// More rows were rejected than `--max-rejects` allows: the file was most likely misread.
-    #[error("{}: 数据行 {total} 行(不含空行、合计行{notes_note}{outside_note})中 {rejected} 行被拒收(占 {share}%),超过上限 {limit}%(--max-rejects);台账很可能没有被正确识别,未写入任何内容。\n{details}\n请按上面的提示修正台账或画像文件(--profile)后重新导入;如这些行确实应拒收,可加 --max-rejects {suggest}", file.display(), notes_note = notes_note(*.notes), outside_note = outside_note(*.outside))]
+    #[error("{}: 数据行 {total} 行(不含空行、合计行{notes_note}{outside_note})中 {rejected} 行被拒收(占 {share}%),超过上限 {limit}%(--max-rejects);台账很可能没有被正确识别,未写入任何内容。\n{details}\n请按上面的提示修正台账或画像文件(--profile)后重新导入;如这些行确实应拒收,可加 --max-rejects {suggest}", file.display(), share = share_text(*.rejected, *.total), notes_note = notes_note(*.notes), outside_note = outside_note(*.outside))]
     TooManyRejects {
         /// The registry file.
         file: PathBuf,
@@ -192,8 +192,6 @@ pub enum ImportError {
         outside: usize,
         /// Notes under the table, left out of both counts.
         notes: u64,
-        /// The share rejected, as printed.
-        share: String,
         /// The limit, in percent (printed as f64 prints: 5, 12.5).
         limit: f64,
         /// The reasons by count with examples and the lines that would map unknown values.
@@ -604,6 +602,21 @@ fn refuse_wrong_province(req: &ImportRequest, imp: &Imported) -> Result<(), Impo
 }
 
 /// "、不属于检查范围的 N 行" for the refusal's count of data rows, when there are such rows.
+/// The share of rows rejected, printed as rates are (domain::profile::rate), cut at two
+/// decimals: never rounded up.
+fn share_text(rejected: usize, total: u64) -> String {
+    let style = crate::domain::profile::RateStyle {
+        decimals: 2,
+        rounding: crate::domain::profile::Rounding::Truncate,
+        keep_zeros: false,
+        mark_below: 0,
+    };
+    style
+        .percent(rejected as u64, total)
+        .trim_end_matches('%')
+        .to_string()
+}
+
 fn notes_note(notes: u64) -> String {
     match notes {
         0 => String::new(),
@@ -637,13 +650,6 @@ fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError
     if total == 0 || (rejected as f64) * 100.0 <= limit * total as f64 {
         return Ok(());
     }
-    // Printed as rates are (domain::profile::rate), cut at two decimals: never rounded up.
-    let style = crate::domain::profile::RateStyle {
-        decimals: 2,
-        rounding: crate::domain::profile::Rounding::Truncate,
-        keep_zeros: false,
-        mark_below: 0,
-    };
     let share = rejected as f64 * 100.0 / total as f64;
     Err(ImportError::TooManyRejects {
         file: req.file.clone(),
@@ -651,10 +657,6 @@ fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError
         total,
         outside: imp.rejects.count(registry::RejectReason::OutsideScope),
         notes: imp.shape.note_rows,
-        share: style
-            .percent(rejected as u64, total)
-            .trim_end_matches('%')
-            .to_string(),
         limit,
         details: suspect_details(req, imp, total),
         suggest: share.ceil() as u64,

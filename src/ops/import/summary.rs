@@ -120,25 +120,7 @@ impl ImportOutcome {
         lines.extend(defaulted_lines(imp));
         lines.extend(super::shape::shape_lines(imp));
         lines.extend(merged_lines(imp));
-        let guessed = guessed_types(imp);
-        if !guessed.is_empty() {
-            lines.push(SummaryLine::Err(format!(
-                "提示: 这些类型写法不在内置写法或画像的 [types] 中,按其中的平台名归入: {};如有误请在画像的 [types.aliases] 中列出后重新导入",
-                guessed.join("、")
-            )));
-        }
-        let unlisted = unlisted_types(imp);
-        if !unlisted.is_empty() {
-            let shown: Vec<String> = unlisted
-                .iter()
-                .take(10)
-                .map(|(t, n)| format!("{} {n} 个", short(t)))
-                .collect();
-            lines.push(SummaryLine::Err(format!(
-                "提示: 这些类型写法不在画像的 [types] 中,已归入 其他: {};如有误请在 [types.aliases] 中列出后重新导入",
-                shown.join("、")
-            )));
-        }
+        lines.extend(type_lines(imp));
         lines.push(SummaryLine::Out(format!(
             "省份: {}(依据: {});统计截止: {}(依据: {})",
             imp.profile.province.name, imp.province_from, self.as_of, self.as_of_from
@@ -292,6 +274,32 @@ pub fn reject_report(imp: &Imported, file: &str, examples: usize) -> Vec<String>
 /// Which column each field was taken from when the header is not the README's own, and the
 /// columns kept as they are; a kept column that looks like a field the header lacks is named
 /// with the profile line that would map it.
+/// The type spellings filed by a guess (the platform name they contain) or under 其他 because a
+/// profile's own scheme does not list them: the user may not have meant either.
+fn type_lines(imp: &Imported) -> Vec<SummaryLine> {
+    let mut lines = Vec::new();
+    let guessed = guessed_types(imp);
+    if !guessed.is_empty() {
+        lines.push(SummaryLine::Err(format!(
+            "提示: 这些类型写法不在内置写法或画像的 [types] 中,按其中的平台名归入: {};如有误请在画像的 [types.aliases] 中列出后重新导入",
+            guessed.join("、")
+        )));
+    }
+    let unlisted = unlisted_types(imp);
+    if !unlisted.is_empty() {
+        let shown: Vec<String> = unlisted
+            .iter()
+            .take(10)
+            .map(|(t, n)| format!("{} {n} 个", short(t)))
+            .collect();
+        lines.push(SummaryLine::Err(format!(
+            "提示: 这些类型写法不在画像的 [types] 中,已归入 其他: {};如有误请在 [types.aliases] 中列出后重新导入",
+            shown.join("、")
+        )));
+    }
+    lines
+}
+
 /// The accounts whose 账号状态 or 主体类别 was left empty and so read as 正常 / 部门: said, since
 /// an empty status puts an account in the sampling frame.
 fn defaulted_lines(imp: &Imported) -> Vec<SummaryLine> {
