@@ -111,31 +111,37 @@ pub fn default_finding_columns(extra_headers: &[String]) -> Vec<(String, usize)>
         .collect()
 }
 
-/// For each account, a note when another account of the same workbook has the same name and
-/// type ("江苏发布" ×8): the inspector must tell them apart by owner or link.
+/// For each account, a note when another account of the same workbook has the same name, type
+/// and platform ("江苏发布" ×8): the inspector must tell them apart by owner or link. Two 其他
+/// accounts on different platforms (快手, 抖音) differ in the 平台 column and get no note.
 pub fn duplicate_notes(accounts: &[&Account]) -> Vec<String> {
-    let mut count: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut count: HashMap<(&str, &str, &str), usize> = HashMap::new();
     for a in accounts {
-        *count
-            .entry((a.name.as_str(), a.account_type.as_str()))
-            .or_default() += 1;
+        *count.entry(duplicate_key(a)).or_default() += 1;
     }
     accounts
         .iter()
-        .map(
-            |a| match count[&(a.name.as_str(), a.account_type.as_str())] {
-                1 => String::new(),
-                n if a.county.is_empty() => {
-                    format!("本表有 {n} 个同名同类型账号,请按开设主体和链接核对")
-                }
-                // Township accounts (城关镇人民政府) repeat across counties: say which one.
-                n => format!(
-                    "本表有 {n} 个同名同类型账号,本账号属 {} {},请按开设主体、所属县(市、区)和链接核对",
-                    a.region, a.county
-                ),
-            },
-        )
+        .map(|a| match count[&duplicate_key(a)] {
+            1 => String::new(),
+            n if a.county.is_empty() => {
+                format!("本表有 {n} 个同名同类型账号,请按开设主体和链接核对")
+            }
+            // Township accounts (城关镇人民政府) repeat across counties: say which one.
+            n => format!(
+                "本表有 {n} 个同名同类型账号,本账号属 {} {},请按开设主体、所属县(市、区)和链接核对",
+                a.region, a.county
+            ),
+        })
         .collect()
+}
+
+/// What makes two accounts look alike in a workbook: name, type and platform.
+fn duplicate_key(a: &Account) -> (&str, &str, &str) {
+    (
+        a.name.as_str(),
+        a.account_type.as_str(),
+        a.platform.as_str(),
+    )
 }
 
 fn identity(a: &Account) -> [String; 7] {
@@ -624,4 +630,43 @@ pub(crate) fn write_meta(wb: &mut Workbook, meta: &Meta) -> Result<()> {
         ws.set_hidden(true);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(name: &str, platform: &str) -> Account {
+        Account {
+            id: format!("{name}{platform}"),
+            name: name.into(),
+            account_type: "其他".into(),
+            owner: "南京市公安局".into(),
+            level: crate::domain::vocab::Level::City,
+            region: "南京".into(),
+            owner_kind: crate::domain::vocab::OwnerKind::Department,
+            status: crate::domain::vocab::Status::Active,
+            platform: platform.into(),
+            raw: Default::default(),
+            county: Default::default(),
+            group: Default::default(),
+            extra: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn accounts_told_apart_by_platform_get_no_note() {
+        let (a, b, c) = (
+            account("南京公安", "快手"),
+            account("南京公安", "抖音"),
+            account("南京公安", "抖音"),
+        );
+        let notes = duplicate_notes(&[&a, &b, &c]);
+        assert_eq!(notes[0], "");
+        assert!(
+            notes[1].starts_with("本表有 2 个同名同类型账号"),
+            "{notes:?}"
+        );
+        assert_eq!(notes[1], notes[2]);
+    }
 }
