@@ -36,9 +36,26 @@ pub struct Checked {
     /// The sheets together declare more than [`MAX_RANGES`] merged ranges (the rest were not
     /// kept): damage or an attack, refused when merges are asked for.
     merges_over: bool,
+    /// An .xlsx's sheets with their parts, as the guard found them (None for another format, or
+    /// when the workbook's list cannot be read).
+    sheets: Option<Vec<parts::SheetPart>>,
 }
 
 impl Checked {
+    /// The merged ranges of the sheet named `sheet`, or of the first visible one (found as
+    /// calamine finds it); none when the sheets could not be listed; Err when the workbook
+    /// declares more than [`MAX_RANGES`] in all.
+    pub fn sheet_merges(&self, sheet: Option<&str>) -> Result<&[Span], usize> {
+        let chosen = self
+            .sheets
+            .as_deref()
+            .and_then(|sheets| parts::chosen(sheets, sheet));
+        match chosen {
+            Some(s) => self.merges(&s.part),
+            None => Ok(&[]),
+        }
+    }
+
     /// The merged ranges declared in the sheet part `part` (found as calamine finds it); Err
     /// when the workbook declares more than [`MAX_RANGES`] in all.
     pub fn merges(&self, part: &str) -> Result<&[Span], usize> {
@@ -93,7 +110,10 @@ pub fn check_workbook(book: &Book, caps: &Caps) -> Result<Checked, ReadError> {
             return Err(too_big(&file, entry.name(), entry.size()));
         }
     }
-    for (name, sheet) in parts_read(&mut zip, ext) {
+    if matches!(ext, "xlsx" | "xlsm") {
+        checked.sheets = parts::sheets(&mut zip);
+    }
+    for (name, sheet) in parts_read(&mut zip, ext, checked.sheets.as_deref()) {
         let Ok(entry) = zip.by_name(&name) else {
             continue;
         };
@@ -346,6 +366,7 @@ fn scan_part<R: Read>(mut src: R, limit: u64, budget: Option<usize>) -> std::io:
 fn parts_read<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
     ext: &str,
+    sheets: Option<&[parts::SheetPart]>,
 ) -> Vec<(String, Option<String>)> {
     let fixed: &[&str] = match ext {
         "ods" => &["content.xml", "META-INF/manifest.xml"],
@@ -360,7 +381,7 @@ fn parts_read<R: Read + std::io::Seek>(
     if !matches!(ext, "xlsx" | "xlsm") {
         return out;
     }
-    match parts::sheets(zip) {
+    match sheets {
         Some(sheets) => {
             for s in sheets {
                 if let Some(n) = parts::entry_name(zip, &s.part) {

@@ -259,21 +259,9 @@ fn xls_spans(book: &Book, sheet: Option<&str>) -> Result<Vec<Span>, ReadError> {
         .collect())
 }
 
-/// An .xlsx sheet's merged ranges: the sheet's part is found through the workbook and its
-/// relationships as calamine finds it; its `mergeCell` list was collected by the guard's pass
-/// over the part.
+/// An .xlsx sheet's merged ranges, as the guard's pass found them in the part calamine reads.
 fn xlsx_spans(book: &Book, checked: &Checked, sheet: Option<&str>) -> Result<Vec<Span>, ReadError> {
-    // Not a zip, or parts missing: the read itself reports the damage in calamine's words.
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(book.bytes.as_slice())) else {
-        return Ok(Vec::new());
-    };
-    let Some(sheets) = super::parts::sheets(&mut zip) else {
-        return Ok(Vec::new());
-    };
-    let Some(chosen) = super::parts::chosen(&sheets, sheet) else {
-        return Ok(Vec::new());
-    };
-    match checked.merges(&chosen.part) {
+    match checked.sheet_merges(sheet) {
         Ok(spans) => Ok(spans.to_vec()),
         Err(max) => Err(ReadError::Other(format!(
             "{}: 工作簿声明了超过 {max} 个合并单元格区域,可能是损坏或恶意构造的文件",
