@@ -98,12 +98,12 @@ fn account(id: &str, name: &str, t: &str, owner: &str, place: (&str, &str)) -> A
     }
 }
 
-/// Township governments of one name in three counties of two prefectures: a row without an id
-/// is one account's evidence only where the whole registry has one account with its keys.
-#[test]
-fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
-    let town = "民主乡人民政府";
-    let registry = vec![
+const TOWN: &str = "民主乡人民政府";
+
+/// Township governments of one name in three counties of two prefectures, and 金堂发布.
+fn township_registry() -> Vec<Account> {
+    let town = TOWN;
+    vec![
         account(
             "T1",
             town,
@@ -132,7 +132,16 @@ fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
             "金堂县人民政府",
             ("成都", "金堂县"),
         ),
-    ];
+    ]
+}
+
+/// Matched accounts with their rows, and unmatched rows with their reasons.
+type Township = (Vec<(String, u32)>, Vec<(u32, UnmatchedReason)>);
+
+/// Monitoring rows without ids matched against [`township_registry`] (T1 and U1 sampled): the
+/// accounts matched with their rows, and each unmatched row with its reason.
+fn township_matching() -> Township {
+    let (town, registry) = (TOWN, township_registry());
     let sample: HashSet<&str> = ["T1", "U1"].into_iter().collect();
     let profile = Profile::builtin(crate::domain::profile::province("四川").unwrap());
     let row = |row: u32, id: &str, name: &str, owner: &str, region: &str| Observation {
@@ -163,8 +172,22 @@ fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
         row(12, "", "不存在", "", ""),
     ];
     let m = match_rows(&registry, &sample, rows, &profile);
-    let mut got: Vec<(&str, u32)> = m.matched.iter().map(|(k, v)| (k.as_str(), v.row)).collect();
+    let mut got: Vec<(String, u32)> = m.matched.iter().map(|(k, v)| (k.clone(), v.row)).collect();
     got.sort();
+    let reasons = m
+        .unmatched
+        .iter()
+        .map(|u| (u.observation.row, u.reason.clone()))
+        .collect();
+    (got, reasons)
+}
+
+/// A row without an id is one account's evidence only where the whole registry has one account
+/// with its keys.
+#[test]
+fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
+    let (got, reasons) = township_matching();
+    let got: Vec<(&str, u32)> = got.iter().map(|(k, r)| (k.as_str(), *r)).collect();
     assert_eq!(got, vec![("T1", 4), ("U1", 3)]);
     let both = NameKeys {
         owner: false,
@@ -174,11 +197,6 @@ fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
         owner: false,
         region: true,
     };
-    let reasons: Vec<(u32, UnmatchedReason)> = m
-        .unmatched
-        .iter()
-        .map(|u| (u.observation.row, u.reason.clone()))
-        .collect();
     assert_eq!(
         reasons[0],
         (
@@ -222,6 +240,12 @@ fn a_row_without_id_matches_only_an_account_unique_in_the_registry() {
     assert_eq!(reasons[7], (11, UnmatchedReason::NoKey));
     assert_eq!(reasons[8], (12, UnmatchedReason::NoSuchName { keys: both }));
     assert_eq!(reasons.len(), 9);
+}
+
+/// What an unmatched township row tells the user: the keys it lacks, the account it names.
+#[test]
+fn an_unmatched_row_says_what_it_lacks() {
+    let (_, reasons) = township_matching();
     assert_eq!(
         reasons[0].1.label(),
         "同名账号 3 个(名称、类型都相同),无法确定是哪一个;请在监测数据中给出账号ID(或在该行填上 开设主体、所属地区)"

@@ -695,63 +695,24 @@ mod tests {
     fn header_detection_and_rejects() {
         let none = crate::domain::vocab::ColumnAliases::default();
         assert!(HeaderMap::detect(1, &s(&["2020年第一季度政务新媒体备案台账"]), &none).is_err());
-        let h = HeaderMap::detect(
-            2,
-            &s(&[
-                "编号",
-                "账号名称",
-                "平台类型",
-                "主办单位",
-                "行政层级",
-                "所属地区",
-                "备注",
-            ]),
-            &none,
-        )
-        .unwrap();
+        let header: Vec<&str> = "编号,账号名称,平台类型,主办单位,行政层级,所属地区,备注"
+            .split(',')
+            .collect();
+        let h = HeaderMap::detect(2, &s(&header), &none).unwrap();
         let mut b = RegistryBuilder::new(h);
-        b.push(
-            3,
-            &s(&[
-                "１２",
-                "江苏发布",
-                "微信公众号",
-                "省政府办公厅",
-                "省级",
-                "",
-                "x",
-            ]),
-            &[],
-        );
-        b.push(
-            4,
-            &s(&[
-                "13",
-                "南京发布",
-                "新浪微博",
-                "南京市政府",
-                "设区市",
-                "南京市",
-                "",
-            ]),
-            &[],
-        );
-        b.push(
-            5,
-            &s(&[
-                "13",
-                "南京发布2",
-                "APP",
-                "南京市政府",
-                "设区市",
-                "南京市",
-                "",
-            ]),
-            &[],
-        );
-        b.push(6, &s(&["14", "x", "传真", "y", "县级", "南京", ""]), &[]);
-        b.push(7, &s(&["合计", "", "", "", "", "", ""]), &[]);
-        b.push(8, &s(&["", "", ""]), &[]);
+        // Rows as comma-separated cells: row 7 a 合计 row, row 8 blank.
+        let rows = [
+            (3, "１２,江苏发布,微信公众号,省政府办公厅,省级,,x"),
+            (4, "13,南京发布,新浪微博,南京市政府,设区市,南京市,"),
+            (5, "13,南京发布2,APP,南京市政府,设区市,南京市,"),
+            (6, "14,x,传真,y,县级,南京,"),
+            (7, "合计,,,,,,"),
+            (8, ",,"),
+        ];
+        for (row, cells) in rows {
+            let cells: Vec<&str> = cells.split(',').collect();
+            b.push(row, &s(&cells), &[]);
+        }
         assert_eq!(b.blank_rows, 1);
         let jiangsu = crate::domain::profile::province("江苏").unwrap();
         let Finished {
