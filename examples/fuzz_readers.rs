@@ -6,6 +6,9 @@
 //! (re-zipped, so they get past the CRC) — each read in-process. It counts panics and records
 //! the peak heap (a counting allocator), and fails if either limit is broken.
 //!
+//! Each .xlsx input is also read by calamine's own cell reader (the oracle our .xlsx reader,
+//! `formats::xlsx_rows`, was written to match): when both read it, their rows must be equal.
+//!
 //! ```sh
 //! cargo run --release --example fuzz_readers -- 1000000 7     # executions, seed
 //! ```
@@ -57,6 +60,107 @@ pub struct Outcome {
     pub panics: Vec<String>,
     /// Peak heap over the run, in bytes.
     pub peak_heap: usize,
+    /// .xlsx inputs both our reader and calamine's read.
+    pub both_read: u64,
+    /// .xlsx inputs only calamine read (ours, or the guard before it, refused them).
+    pub only_calamine: u64,
+    /// .xlsx inputs only ours read (calamine failed or panicked on them).
+    pub only_ours: u64,
+    /// .xlsx inputs both read with different rows: the first few, kept for a look.
+    pub differences: Vec<String>,
+}
+
+/// One row as a reader gives it: its 1-based number and cell texts.
+pub type Rows = Vec<(u32, Vec<String>)>;
+
+/// The rows of an .xlsx's first visible sheet as calamine's cell reader gives them, made text
+/// by the rules `formats::read` used before it had a reader of its own (numbers by `float_text`,
+/// dates by `excel_date_text`, an error value empty), each cell tidied as ours are.
+pub fn calamine_rows(bytes: &[u8]) -> Result<Rows, String> {
+    use calamine::{DataRef, Reader};
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| e.to_string())?;
+    let name = wb
+        .sheets_metadata()
+        .iter()
+        .find(|m| m.visible == calamine::SheetVisible::Visible)
+        .map(|m| m.name.clone())
+        .ok_or("no visible sheet")?;
+    let mut reader = wb
+        .worksheet_cells_reader(&name)
+        .map_err(|e| e.to_string())?;
+    let (mut rows, mut current): (Rows, Option<(u32, Vec<String>)>) = (Vec::new(), None);
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let (r, c) = cell.get_position();
+        let mut text = match cell.get_value() {
+            DataRef::SharedString(s) => s.to_string(),
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Float(f) => audit::domain::cell::float_text(*f),
+            DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            DataRef::DateTime(d) => {
+                audit::domain::cell::excel_date_text(d.as_f64(), d.is_datetime())
+            }
+            DataRef::Error(_) | DataRef::Empty => String::new(),
+        };
+        audit::domain::text::tidy_outside(&mut text);
+        if current.as_ref().map(|(n, _)| *n) != Some(r + 1) {
+            rows.extend(current.take().filter(|(_, cells)| !cells.is_empty()));
+            current = Some((r + 1, Vec::new()));
+        }
+        let cells = &mut current.as_mut().expect("row").1;
+        let c = c as usize;
+        if c < audit::formats::read::MAX_COLUMNS && !text.is_empty() {
+            if cells.len() <= c {
+                cells.resize(c + 1, String::new());
+            }
+            cells[c] = text;
+        } else if c < cells.len() {
+            cells[c].clear();
+        }
+        while cells.last().is_some_and(String::is_empty) {
+            cells.pop();
+        }
+    }
+    rows.extend(current.filter(|(_, cells)| !cells.is_empty()));
+    Ok(rows)
+}
+
+/// The rows our reader gives the same file (its first visible sheet).
+pub fn our_rows(path: &Path) -> Result<Rows, String> {
+    let mut rows = Rows::new();
+    audit::formats::read::for_each_row(path, None, None, |r| {
+        rows.push((r.number, r.cells.to_vec()));
+        Ok(true)
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(rows)
+}
+
+/// Read an .xlsx input with both readers and note how they compare.
+fn compare_with_calamine(path: &Path, bytes: &[u8], out: &mut Outcome) {
+    let theirs = std::panic::catch_unwind(|| calamine_rows(bytes)).unwrap_or(Err("panic".into()));
+    let ours = our_rows(path);
+    match (ours, theirs) {
+        (Ok(a), Ok(b)) if a == b => out.both_read += 1,
+        (Ok(a), Ok(b)) => {
+            out.both_read += 1;
+            if out.differences.len() < 5 {
+                let keep = path.with_file_name(format!("diff-{}.xlsx", out.differences.len()));
+                let _ = std::fs::write(&keep, bytes);
+                let first = a.iter().zip(&b).find(|(x, y)| x != y);
+                out.differences.push(format!(
+                    "{} {first:?} ({} vs {} rows)",
+                    keep.display(),
+                    a.len(),
+                    b.len()
+                ));
+            }
+        }
+        (Ok(_), Err(_)) => out.only_ours += 1,
+        (Err(_), Ok(_)) => out.only_calamine += 1,
+        (Err(_), Err(_)) => {}
+    }
 }
 
 /// A seed input: its bytes, the extension it is read as, and which reader takes it.
@@ -84,6 +188,11 @@ fn seeds(dir: &Path) -> Vec<Seed> {
             });
         }
     }
+    out.push(Seed {
+        bytes: variety_xlsx(),
+        ext: "xlsx",
+        returned_workbook: false,
+    });
     let returned = returned_workbook(dir);
     // Issue #22: the hidden sheet with rows appended past what it can hold (a row bomb's
     // shape), and a registry whose rows repeat (an .ods number-rows-repeated bomb's shape).
@@ -103,6 +212,61 @@ fn seeds(dir: &Path) -> Vec<Seed> {
         returned_workbook: true,
     });
     out
+}
+
+/// An .xlsx of one sheet `Sheet1` whose worksheet part is `sheet`, with a shared-strings part
+/// and a styles part when given: a workbook shaped by hand, as other programs write them.
+pub fn xlsx_with(sheet: &str, shared: Option<&str>, styles: Option<&str>) -> Vec<u8> {
+    let mut parts = vec![
+        (
+            "xl/workbook.xml",
+            r#"<workbook xmlns:r="r"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    parts.extend(shared.map(|x| ("xl/sharedStrings.xml", x)));
+    parts.extend(styles.map(|x| ("xl/styles.xml", x)));
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut w = zip::ZipWriter::new(&mut out);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in parts {
+        w.start_file(name, opts).expect("zip");
+        w.write_all(data.as_bytes()).expect("zip");
+    }
+    w.finish().expect("zip");
+    out.into_inner()
+}
+
+/// Shared strings of every shape: plain, rich runs, a phonetic run, Excel's `_x000D_`
+/// escape, entities, an `<si>` with no text (skipped, so later indices shift), a namespace
+/// prefix.
+pub const VARIETY_SHARED: &str = r#"<sst xmlns="x"><si><t>开设主体</t></si><si><r><rPr><b/></rPr><t>江苏</t></r><r><t xml:space="preserve">省 政务</t></r><rPh sb="0" eb="1"><t>コウ</t></rPh></si><si><t>a_x000D_b&amp;c&#x4E2D;</t></si><si/><si><x:t xmlns:x="x">前缀</x:t></si><si><t>A
+B</t></si></sst>"#;
+
+/// Number formats: built-in date (14), custom date, custom elapsed time, custom plain.
+pub const VARIETY_STYLES: &str = r#"<styleSheet><numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/><numFmt numFmtId="165" formatCode="[h]:mm"/><numFmt numFmtId="166" formatCode="0.00_);[Red](0.00)"/></numFmts><cellStyleXfs><xf numFmtId="14"/></cellStyleXfs><cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"><alignment/></xf><xf numFmtId="165"/><xf numFmtId="166"/></cellXfs></styleSheet>"#;
+
+/// A sheet of every cell shape the reader meets: shared and inline strings (plain and rich),
+/// numbers (lossy ones too), dates by format, booleans, error values, formulas with and without
+/// cached values, ISO dates, cells and rows without references, lower-case references, a
+/// comment and CDATA inside a value, an empty cell, CRLF in text.
+pub const VARIETY_SHEET: &str = "<worksheet><dimension ref=\"A1:F9\"/><sheetData>\
+<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c><c r=\"C1\" t=\"s\"><v>2</v></c><c r=\"D1\" t=\"s\"><v>3</v></c><c r=\"E1\" t=\"s\"><v>4</v></c></row>\
+<row r=\"2\"><c r=\"A2\"><v>42</v></c><c r=\"B2\"><v>3.14159</v></c><c r=\"C2\"><v>1234567890123456789</v></c><c r=\"D2\" s=\"1\"><v>45292</v></c><c r=\"E2\" s=\"2\"><v>45292.5</v></c><c r=\"F2\" s=\"3\"><v>1.25</v></c></row>\
+<row r=\"3\"><c r=\"A3\" s=\"4\"><v>-0.5</v></c><c r=\"B3\" t=\"b\"><v>1</v></c><c r=\"C3\" t=\"b\"><v>0</v></c><c r=\"D3\" t=\"e\"><v>#N/A</v></c><c r=\"E3\" t=\"str\"><f>A1&amp;B1</f><v>合计</v></c><c r=\"F3\"><f>SUM(A2:B2)</f></c></row>\
+<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>内联</t></is></c><c r=\"B4\" t=\"inlineStr\"><is><r><t>富</t></r><r><t>文本</t></r></is></c><c r=\"C4\" t=\"d\"><v>2024-01-02T00:00:00</v></c><c r=\"D4\" s=\"1\"/><c r=\"E4\"><v>1<!-- note -->2<![CDATA[9]]></v></c><c r=\"F4\"><v>x</v><f>1</f></c></row>\
+<row><c><v>7</v></c><c><v>8</v></c></row><row r=\"7\"><c r=\"b7\" t=\"inlineStr\"><is><t>line1\r\nline2</t></is></c></row>\
+<row r=\"8\"><c r=\"A8\" t=\"s\"><v>4</v></c><c r=\"C8\" t=\"n\"><v></v></c><c r=\"D8\" t=\"s\"><v/></c><c r=\"E8\"><v>abc</v></c></row>\
+</sheetData><mergeCells count=\"1\"><mergeCell ref=\"A1:B1\"/></mergeCells></worksheet>";
+
+/// The workbook of [`VARIETY_SHEET`], [`VARIETY_SHARED`] and [`VARIETY_STYLES`].
+pub fn variety_xlsx() -> Vec<u8> {
+    xlsx_with(VARIETY_SHEET, Some(VARIETY_SHARED), Some(VARIETY_STYLES))
 }
 
 /// A workbook with `n` one-cell rows appended to one worksheet part.
@@ -341,6 +505,9 @@ pub fn run(n: u64, seed: u64, dir: &Path) -> Outcome {
         let path: PathBuf = dir.join(format!("input.{}", s.ext));
         std::fs::write(&path, &bytes).expect("write input");
         let rw = s.returned_workbook;
+        if s.ext == "xlsx" {
+            compare_with_calamine(&path, &bytes, &mut out);
+        }
         match std::panic::catch_unwind(|| read(&path, rw)) {
             Ok(true) => out.accepted += 1,
             Ok(false) => {}
@@ -390,10 +557,20 @@ fn main() {
         out.panics.len(),
         out.peak_heap >> 10
     );
+    println!(
+        ".xlsx against calamine: {} read by both, {} differ; {} only by calamine, {} only by ours",
+        out.both_read,
+        out.differences.len(),
+        out.only_calamine,
+        out.only_ours
+    );
     for p in out.panics.iter().take(5) {
         println!("  panic: {p}");
     }
-    if !out.panics.is_empty() || out.peak_heap > HEAP_LIMIT {
+    for d in &out.differences {
+        println!("  differs: {d}");
+    }
+    if !out.panics.is_empty() || !out.differences.is_empty() || out.peak_heap > HEAP_LIMIT {
         std::process::exit(1);
     }
 }

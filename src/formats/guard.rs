@@ -70,6 +70,12 @@ impl Checked {
             .map_or(&[][..], |(_, s)| s.as_slice()))
     }
 
+    /// An .xlsx's sheets in the workbook's order, with their parts; None for another format or
+    /// when the workbook's list could not be read.
+    pub fn sheets(&self) -> Option<&[parts::SheetPart]> {
+        self.sheets.as_deref()
+    }
+
     /// Keep a part's ranges, within the workbook's budget.
     fn keep(&mut self, part: String, spans: Vec<Span>, over: bool) {
         self.merges_over |= over;

@@ -17,3 +17,5 @@ pub mod registry_file;
 pub mod report_files;
 pub mod workbook;
 pub mod write;
+pub mod xlsx_rows;
+mod xml_scan;

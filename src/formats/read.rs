@@ -6,8 +6,9 @@
 //! beyond column [`MAX_COLUMNS`] are dropped and counted.
 
 use super::guard::Checked;
+use super::xlsx_rows::Value;
 use crate::domain::cell::{excel_date_text, float_text, Cell};
-use calamine::{Data, DataRef, Reader, Sheets};
+use calamine::{Data, Reader, Sheets};
 use std::fmt;
 use std::io::{Cursor, Read, Seek};
 use std::path::Path;
@@ -575,8 +576,8 @@ pub(super) fn check_book<'b>(
     ))
 }
 
-/// Read a workbook's rows (see [`for_each_row`]): an .xlsx cell by cell, any other workbook
-/// through calamine's whole-sheet range.
+/// Read a workbook's rows (see [`for_each_row`]): an .xlsx cell by cell by our own reader
+/// ([`super::xlsx_rows`]), any other workbook through calamine's whole-sheet range.
 fn read_book_rows<F>(
     book: &Book,
     checked: &Checked,
@@ -587,16 +588,17 @@ where
     F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
 {
     let file = &book.label;
+    if matches!(book.ext.as_str(), "xlsx" | "xlsm") {
+        let mut info = ReadInfo::default();
+        super::xlsx_rows::read_rows(book, checked, sheet, &mut info, on_row)?;
+        return Ok(info);
+    }
     let mut wb = open_book(book, checked)?;
     let name = sheet_to_read(&wb, sheet, file)?;
     let mut info = ReadInfo {
         sheet: Some(name.clone()),
         ..Default::default()
     };
-    if let Sheets::Xlsx(ref mut xlsx) = wb {
-        read_xlsx_cells(xlsx, &name, file, &mut info, on_row)?;
-        return Ok(info);
-    }
     let range = wb.worksheet_range(&name).map_err(|e| corrupt(file, e))?;
     read_range_rows(&range, &mut info, on_row)?;
     Ok(info)
@@ -619,7 +621,7 @@ fn xlsx_corrupt(file: &str, e: calamine::XlsxError) -> ReadError {
 /// One row's cells as the streaming .xlsx reader gathers them. One reusable buffer per column:
 /// a million rows cost no per-cell allocation here.
 #[derive(Default)]
-struct RowBuffer {
+pub(super) struct RowBuffer {
     /// Cell texts by column; only the first `used` are this row's.
     cells: Vec<String>,
     /// Columns whose number lost digits.
@@ -630,7 +632,7 @@ struct RowBuffer {
 
 impl RowBuffer {
     /// The row as handed to the caller.
-    fn row(&self, number: u32) -> RowRead<'_> {
+    pub(super) fn row(&self, number: u32) -> RowRead<'_> {
         RowRead {
             number,
             cells: &self.cells[..self.used],
@@ -638,8 +640,13 @@ impl RowBuffer {
         }
     }
 
+    /// One past the last non-empty column: 0 for a row with no text.
+    pub(super) fn used(&self) -> usize {
+        self.used
+    }
+
     /// Clean the row's texts (see [`ReadInfo::tidy`]); a cell left empty no longer counts.
-    fn tidy(&mut self, row: u32, info: &mut ReadInfo) {
+    pub(super) fn tidy(&mut self, row: u32, info: &mut ReadInfo) {
         for (c, s) in self.cells[..self.used].iter_mut().enumerate() {
             info.tidy(row, c, s);
         }
@@ -649,7 +656,7 @@ impl RowBuffer {
     }
 
     /// Start the next row, keeping the buffers' capacity.
-    fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         for s in &mut self.cells[..self.used] {
             s.clear();
         }
@@ -658,74 +665,33 @@ impl RowBuffer {
     }
 
     /// Take a cell's value (an empty cell changes nothing).
-    fn set(&mut self, c: usize, value: &DataRef<'_>) {
-        if matches!(value, DataRef::Empty) {
+    pub(super) fn put(&mut self, c: usize, value: Value<'_>) {
+        if value == Value::Empty {
             return;
         }
         if self.cells.len() <= c {
             self.cells.resize(c + 1, String::new());
         }
-        if let DataRef::Float(f) = value {
-            if is_lossy_number(*f) {
-                self.lossy.push(c);
-            }
-        }
         // The same cell written twice (a hostile file did it 1.5M times) replaces, never
         // accumulates.
-        self.cells[c].clear();
-        append_data_ref(&mut self.cells[c], value);
+        let cell = &mut self.cells[c];
+        cell.clear();
+        match value {
+            Value::Empty => {}
+            Value::Text(s) => cell.push_str(s),
+            Value::Number(f) => {
+                if is_lossy_number(f) {
+                    self.lossy.push(c);
+                }
+                cell.push_str(&float_text(f));
+            }
+            Value::Date { serial, with_time } => cell.push_str(&excel_date_text(serial, with_time)),
+            Value::Bool(b) => cell.push_str(if b { "TRUE" } else { "FALSE" }),
+        }
         if !self.cells[c].is_empty() {
             self.used = self.used.max(c + 1);
         }
     }
-}
-
-/// Stream an .xlsx sheet's cells into rows, so that a stray far cell (say at XFD1048576) never
-/// makes us allocate rows × columns. Rows with no cells are not reported.
-fn read_xlsx_cells<RS: Read + Seek, F>(
-    xlsx: &mut calamine::Xlsx<RS>,
-    name: &str,
-    file: &str,
-    info: &mut ReadInfo,
-    mut on_row: F,
-) -> Result<(), ReadError>
-where
-    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
-{
-    let mut reader = xlsx
-        .worksheet_cells_reader(name)
-        .map_err(|e| corrupt(file, e))?;
-    info.declared_rows = Some(reader.dimensions().end.0 as u64 + 1);
-    let mut current: Option<u32> = None;
-    let mut buffer = RowBuffer::default();
-    while let Some(cell) = reader.next_cell().map_err(|e| corrupt(file, e))? {
-        let (r, c) = cell.get_position();
-        if current != Some(r) {
-            if let Some(prev) = current {
-                buffer.tidy(prev + 1, info);
-                if buffer.used > 0 && !on_row(&buffer.row(prev + 1))? {
-                    return Ok(());
-                }
-            }
-            buffer.clear();
-            current = Some(r);
-        }
-        let c = c as usize;
-        if c >= MAX_COLUMNS {
-            if !matches!(cell.get_value(), DataRef::Empty) {
-                info.cells_beyond_limit += 1;
-            }
-            continue;
-        }
-        buffer.set(c, cell.get_value());
-    }
-    if let Some(prev) = current {
-        buffer.tidy(prev + 1, info);
-        if buffer.used > 0 {
-            on_row(&buffer.row(prev + 1))?;
-        }
-    }
-    Ok(())
 }
 
 /// Hand a whole-sheet range (.xls, .xlsb, .ods) to `on_row` row by row, skipping empty rows.
@@ -789,27 +755,6 @@ fn range_row_cells(row: &[Data], c0: usize, info: &mut ReadInfo) -> (Vec<String>
         cells[c] = text;
     }
     (cells, lossy)
-}
-
-fn append_data_ref(buf: &mut String, v: &DataRef<'_>) {
-    match v {
-        DataRef::SharedString(s) => buf.push_str(s),
-        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => buf.push_str(s),
-        other => buf.push_str(&data_ref_text(other)),
-    }
-}
-
-fn data_ref_text(v: &DataRef<'_>) -> String {
-    match v {
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => float_text(*f),
-        DataRef::String(s) => s.clone(),
-        DataRef::SharedString(s) => s.to_string(),
-        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        DataRef::DateTime(d) => excel_date_text(d.as_f64(), d.is_datetime()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(_) | DataRef::Empty => String::new(),
-    }
 }
 
 /// A calamine cell as the domain's [`Cell`]: the one place the library's cell type is read.

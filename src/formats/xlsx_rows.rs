@@ -1,0 +1,860 @@
+//! An .xlsx sheet's rows, read by us with quick-xml: the rules are calamine 0.31's (the same
+//! tokenizer and settings, the same reading of every cell type, of rich and phonetic text, of
+//! `_x000D_` escapes and of date formats), the cost is not. Issue #25 measured calamine's cell
+//! reader at 57% of a million-row import: three attribute scans a cell, two 1 KB buffers and a
+//! `String` for every text cell, a shared-strings and styles read before any sheet. Here a cell's
+//! attributes are read once, its text goes into buffers reused for the whole sheet, and only the
+//! parts the chosen sheet needs are opened (the guard has listed the sheets already).
+//!
+//! Other formats, and the typed reads of our returned workbooks' hidden sheets, stay on calamine;
+//! `tests/xlsx_rows.rs` holds this reader to calamine's values on workbooks of every shape.
+
+use super::guard::{Checked, MAX_TOKEN};
+use super::parts::{self, SheetPart};
+use super::read::{Book, ReadError, ReadInfo, RowBuffer, RowRead, MAX_COLUMNS};
+use super::xml_scan::{attributes, local, push_text, Scan, Tok};
+use quick_xml::events::Event;
+use std::io::{BufRead, BufReader, Cursor, Read};
+use zip::ZipArchive;
+
+/// Excel's last row (1-based): a cell beyond it is damage, and row numbers stay in `u32`.
+const MAX_ROW: u32 = 1_048_576;
+
+/// What a cell holds, as a row takes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Value<'a> {
+    /// No value (no `<v>`/`<is>`, a formula without a cached value, an error value).
+    Empty,
+    /// Text: a shared or inline string, a `t="str"` formula result, a `t="d"` ISO date.
+    Text(&'a str),
+    /// A number without a date format.
+    Number(f64),
+    /// A number with a date or time format: its serial, and whether it is a date-time rather
+    /// than a duration (`[h]:mm`).
+    Date {
+        /// Excel's serial day number.
+        serial: f64,
+        /// A date or date-time format (not an elapsed-time one).
+        with_time: bool,
+    },
+    /// A boolean.
+    Bool(bool),
+}
+
+/// How a cell format shows a number (calamine's `CellFormat`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NumberShape {
+    Plain,
+    DateTime,
+    Duration,
+}
+
+/// The workbook-wide tables a sheet's cells refer to.
+#[derive(Default)]
+struct Tables {
+    /// The shared strings, in order (an `<si>` without text is skipped, as calamine skips it).
+    strings: Vec<String>,
+    /// Each cell format (`cellXfs`) by index: how it shows a number.
+    shapes: Vec<NumberShape>,
+}
+
+/// The value of the `t` attribute of a cell.
+#[derive(Clone, Debug, PartialEq)]
+enum CellType {
+    Absent,
+    Shared,
+    Bool,
+    Error,
+    IsoDate,
+    Str,
+    Number,
+    Inline,
+    Other(String),
+}
+
+/// What a cell's children left: the last child decides, as in calamine.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Held {
+    Empty,
+    /// The `<v>` text, kept in the reader's value buffer.
+    VText,
+    /// The `<is>` text, kept in the reader's inline buffer.
+    Inline,
+    Shared(usize),
+    /// A number and the cell's style (`s`), which decides whether it is a date.
+    Number(f64, Option<usize>),
+    Bool(bool),
+}
+
+/// One cell's place and what it holds.
+struct CellRead {
+    row: u32,
+    col: u32,
+    held: Held,
+}
+
+/// A cell's attributes, read in one pass.
+struct CellAttrs {
+    /// Row and, when the reference has one, column (one without is damage).
+    pos: Option<(u32, Option<u32>)>,
+    style: Option<usize>,
+    kind: CellType,
+}
+
+/// Errors inside the reader, worded for the user; the caller adds the file and sheet.
+type Res<T> = Result<T, String>;
+
+fn xml_error(e: impl std::fmt::Display) -> String {
+    format!("XML 有误: {e}")
+}
+
+/// Read the rows of the sheet named `sheet` (or the first visible one) of an .xlsx the guard has
+/// checked, handing each row with a cell to `on_row` (see [`super::read::for_each_row`]).
+pub(super) fn read_rows<F>(
+    book: &Book,
+    checked: &Checked,
+    sheet: Option<&str>,
+    info: &mut ReadInfo,
+    on_row: F,
+) -> Result<(), ReadError>
+where
+    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
+{
+    let file = &book.label;
+    let bad = |detail: String| ReadError::Corrupt {
+        file: file.clone(),
+        detail,
+    };
+    let mut zip = open_zip(book)?;
+    let sheets = checked
+        .sheets()
+        .ok_or_else(|| bad("找不到工作表清单(xl/workbook.xml 或其关系文件缺失或损坏)".into()))?;
+    let part = choose(sheets, sheet, file)?;
+    info.sheet = Some(part.name.clone());
+    let tables = Tables::read(&mut zip).map_err(&bad)?;
+    let entry_name = parts::entry_name(&zip, &part.part)
+        .ok_or_else(|| bad(format!("找不到工作表「{}」的内容 {}", part.name, part.part)))?;
+    let entry = zip.by_name(&entry_name).map_err(|e| bad(e.to_string()))?;
+    let mut cells = SheetCells::new(entry);
+    let in_sheet = |e: String| bad(format!("工作表「{}」{e}", part.name));
+    let declared = cells.preamble().map_err(in_sheet)?;
+    info.declared_rows = Some(declared as u64 + 1);
+    stream_rows(&mut cells, &tables, info, on_row, in_sheet)
+}
+
+/// The book's zip; a file that is none is named for what it likely is.
+fn open_zip(book: &Book) -> Result<ZipArchive<Cursor<&[u8]>>, ReadError> {
+    ZipArchive::new(Cursor::new(book.bytes.as_slice())).map_err(|e| {
+        let detail = if book.bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            "文件设有打开密码(已加密),或是改了扩展名的旧版 .xls:请在 Excel 中取消密码后另存为 .xlsx"
+                .to_string()
+        } else {
+            format!("不是有效的 .xlsx(无法作为 zip 打开: {e})")
+        };
+        ReadError::Corrupt {
+            file: book.label.clone(),
+            detail,
+        }
+    })
+}
+
+/// The sheet named, or the first visible one (a hidden sheet is often a stale copy; it is read
+/// only when named).
+fn choose<'s>(
+    sheets: &'s [SheetPart],
+    sheet: Option<&str>,
+    file: &str,
+) -> Result<&'s SheetPart, ReadError> {
+    if let Some(found) = parts::chosen(sheets, sheet) {
+        return Ok(found);
+    }
+    Err(match sheet {
+        Some(s) => ReadError::MissingSheet {
+            file: file.to_string(),
+            sheet: s.to_string(),
+            available: sheets
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        },
+        None => ReadError::Corrupt {
+            file: file.to_string(),
+            detail: "工作簿中没有可见的工作表".into(),
+        },
+    })
+}
+
+/// Hand the sheet's cells to `on_row` a row at a time (rows with no cell are not reported);
+/// `bad` words a damaged sheet's error, with the row it was read near.
+fn stream_rows<R: Read, F>(
+    cells: &mut SheetCells<R>,
+    tables: &Tables,
+    info: &mut ReadInfo,
+    mut on_row: F,
+    bad: impl Fn(String) -> ReadError,
+) -> Result<(), ReadError>
+where
+    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
+{
+    let mut current: Option<u32> = None;
+    let mut buffer = RowBuffer::default();
+    let near = |row: u32, e: String| bad(format!("第 {} 行附近: {e}", row as u64 + 1));
+    loop {
+        let read = cells.next_cell().map_err(|e| near(cells.row, e))?;
+        let Some(cell) = read else { break };
+        if current != Some(cell.row) {
+            if let Some(prev) = current {
+                buffer.tidy(prev + 1, info);
+                if buffer.used() > 0 && !on_row(&buffer.row(prev + 1))? {
+                    return Ok(());
+                }
+            }
+            buffer.clear();
+            current = Some(cell.row);
+        }
+        let value = cells
+            .value(cell.held, tables)
+            .map_err(|e| near(cell.row, e))?;
+        let c = cell.col as usize;
+        if c >= MAX_COLUMNS {
+            if value != Value::Empty {
+                info.cells_beyond_limit += 1;
+            }
+            continue;
+        }
+        buffer.put(c, value);
+    }
+    if let Some(prev) = current {
+        buffer.tidy(prev + 1, info);
+        if buffer.used() > 0 {
+            on_row(&buffer.row(prev + 1))?;
+        }
+    }
+    Ok(())
+}
+
+/// quick-xml set as calamine sets it, for the styles part: the same events for the same bytes.
+fn xml_reader<R: BufRead>(source: R) -> quick_xml::Reader<R> {
+    let mut xml = quick_xml::Reader::from_reader(source);
+    let config = xml.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    xml
+}
+
+/// A sheet part read cell by cell, with the buffers every cell reuses.
+struct SheetCells<R> {
+    scan: Scan<R>,
+    /// The row and column a cell without a reference takes (calamine's counters).
+    row: u32,
+    col: u32,
+    /// The qualified name of the cell child being read (`v`, `is`, `f`).
+    child: Vec<u8>,
+    /// The qualified name of a `<t>` being read.
+    t_name: Vec<u8>,
+    /// The last `<v>` text.
+    value: String,
+    /// The last `<is>` text.
+    inline: String,
+    /// `</sheetData>` (or `<sheetData/>`) has been read.
+    done: bool,
+}
+
+impl<R: Read> SheetCells<R> {
+    fn new(source: R) -> Self {
+        SheetCells {
+            scan: Scan::new(source, MAX_TOKEN as usize),
+            row: 0,
+            col: 0,
+            child: Vec::new(),
+            t_name: Vec::new(),
+            value: String::new(),
+            inline: String::new(),
+            done: false,
+        }
+    }
+
+    /// Read up to `<sheetData>`; the last row (0-based) the `<dimension>` declares (0 without
+    /// one). A part that is no worksheet (a chart sheet) is refused by the name of its root.
+    fn preamble(&mut self) -> Res<u32> {
+        let mut last_row = 0;
+        let mut root: Option<String> = None;
+        loop {
+            match self.scan.next()? {
+                Tok::Start { name, attrs, empty } => match local(name) {
+                    b"dimension" => {
+                        let r = attribute(attrs, b"ref")?.ok_or("的 <dimension> 没有 ref")?;
+                        last_row = dimension_last_row(r)?;
+                    }
+                    b"sheetData" => {
+                        self.done = empty;
+                        return Ok(last_row);
+                    }
+                    other => {
+                        root.get_or_insert_with(|| String::from_utf8_lossy(other).into_owned());
+                    }
+                },
+                Tok::Eof => {
+                    return Err(match root {
+                        Some(r) => format!("不是工作表(根元素 <{r}>)"),
+                        None => "没有 <sheetData>:内容不完整".into(),
+                    })
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The next cell, or None at `</sheetData>`.
+    fn next_cell(&mut self) -> Res<Option<CellRead>> {
+        while !self.done {
+            let (attrs, empty) = match self.scan.next()? {
+                Tok::Start { name, attrs, empty } if local(name) == b"row" => {
+                    if let Some(r) = attribute(attrs, b"r")? {
+                        self.row = reference(r)?.0;
+                    }
+                    if empty {
+                        self.end_row();
+                    }
+                    continue;
+                }
+                Tok::End(name) if local(name) == b"row" => {
+                    self.end_row();
+                    continue;
+                }
+                Tok::Start { name, attrs, empty } if local(name) == b"c" => {
+                    (cell_attrs(attrs)?, empty)
+                }
+                Tok::End(name) if local(name) == b"sheetData" => break,
+                Tok::Eof => return Err("在 </sheetData> 之前结束:内容不完整".into()),
+                _ => continue,
+            };
+            let (row, col) = match attrs.pos {
+                Some((row, Some(col))) => (row, col),
+                Some((_, None)) => return Err("单元格引用缺少列字母".into()),
+                None => (self.row, self.col),
+            };
+            if row >= MAX_ROW {
+                return Err(format!(
+                    "单元格在第 {} 行,超出 Excel 的行数",
+                    row as u64 + 1
+                ));
+            }
+            self.col = col.saturating_add(1);
+            let held = match empty {
+                true => Held::Empty,
+                false => self.cell_children(&attrs)?,
+            };
+            return Ok(Some(CellRead { row, col, held }));
+        }
+        self.done = true;
+        Ok(None)
+    }
+
+    /// After a row: a cell without a reference goes to the next row's first column.
+    fn end_row(&mut self) {
+        self.row = self.row.saturating_add(1);
+        self.col = 0;
+    }
+
+    /// Read a cell's children up to `</c>`; the last child decides its value.
+    fn cell_children(&mut self, attrs: &CellAttrs) -> Res<Held> {
+        let mut held = Held::Empty;
+        loop {
+            let empty = match self.scan.next()? {
+                Tok::Start { name, empty, .. } => {
+                    self.child.clear();
+                    self.child.extend_from_slice(name);
+                    empty
+                }
+                Tok::End(name) if local(name) == b"c" => return Ok(held),
+                Tok::Eof => return Err("单元格在 </c> 之前结束:内容不完整".into()),
+                _ => continue,
+            };
+            let child = std::mem::take(&mut self.child);
+            let read = self.cell_child(&child, empty, attrs);
+            self.child = child;
+            held = read?;
+        }
+    }
+
+    /// One child of a cell, by its qualified name; `empty` when it is self-closing.
+    fn cell_child(&mut self, child: &[u8], empty: bool, attrs: &CellAttrs) -> Res<Held> {
+        match local(child) {
+            b"is" => {
+                let found = !empty
+                    && read_string(&mut self.scan, child, &mut self.inline, &mut self.t_name)?;
+                Ok(if found { Held::Inline } else { Held::Empty })
+            }
+            b"v" => {
+                self.value.clear();
+                if !empty {
+                    read_text(&mut self.scan, child, &mut self.value, false)?;
+                }
+                self.v_value(attrs)
+            }
+            b"f" => {
+                if !empty {
+                    self.scan.skip_to_end(child)?;
+                }
+                Ok(Held::Empty)
+            }
+            other => Err(format!(
+                "单元格中有意外的元素 <{}>(应为 v、f 或 is)",
+                String::from_utf8_lossy(other)
+            )),
+        }
+    }
+
+    /// What a `<v>` text means under the cell's type and format (calamine's `read_v`).
+    fn v_value(&self, attrs: &CellAttrs) -> Res<Held> {
+        let v = self.value.as_str();
+        let number = |n: f64| Held::Number(n, attrs.style);
+        Ok(match &attrs.kind {
+            CellType::Shared => Held::Shared(digits(v.as_bytes()).unwrap_or(0)),
+            CellType::Bool => Held::Bool(v != "0"),
+            CellType::Error if is_error_value(v) => Held::Empty,
+            CellType::Error => return Err(format!("未知的错误值 {v}")),
+            CellType::IsoDate | CellType::Str => Held::VText,
+            CellType::Number if v.is_empty() => Held::Empty,
+            CellType::Number => number(v.parse().map_err(|_| format!("数值 \"{v}\" 无法读取"))?),
+            CellType::Absent => v.parse().map_or(Held::VText, number),
+            CellType::Inline => return Err("inlineStr 单元格中是 <v> 而不是 <is>".into()),
+            CellType::Other(t) => return Err(format!("未知的单元格类型 t=\"{t}\"")),
+        })
+    }
+
+    /// A cell's value as the row takes it; a shared string beyond the table is damage.
+    fn value<'a>(&'a self, held: Held, tables: &'a Tables) -> Res<Value<'a>> {
+        Ok(match held {
+            Held::Empty => Value::Empty,
+            Held::VText => Value::Text(&self.value),
+            Held::Inline => Value::Text(&self.inline),
+            Held::Shared(i) => Value::Text(tables.strings.get(i).ok_or_else(|| {
+                format!(
+                    "共享字符串编号 {i} 超出共享字符串表(共 {} 条)",
+                    tables.strings.len()
+                )
+            })?),
+            Held::Number(n, style) => match style.and_then(|s| tables.shapes.get(s)) {
+                Some(NumberShape::DateTime) => Value::Date {
+                    serial: n,
+                    with_time: true,
+                },
+                Some(NumberShape::Duration) => Value::Date {
+                    serial: n,
+                    with_time: false,
+                },
+                _ => Value::Number(n),
+            },
+            Held::Bool(b) => Value::Bool(b),
+        })
+    }
+}
+
+/// Read a string (`<si>` or `<is>`, whose qualified name is `closing`) into `out` as calamine
+/// does: a plain string is its first `<t>`; a rich one (with `<r>` runs) is every `<t>` outside
+/// phonetic runs (`<rPh>`, the furigana Excel keeps beside Japanese text) joined. False when
+/// there is no text at all.
+fn read_string<R: Read>(
+    scan: &mut Scan<R>,
+    closing: &[u8],
+    out: &mut String,
+    t_name: &mut Vec<u8>,
+) -> Res<bool> {
+    out.clear();
+    let (mut rich, mut phonetic) = (false, false);
+    loop {
+        let empty = match scan.next()? {
+            Tok::Start { name, empty, .. } => match local(name) {
+                b"r" => {
+                    rich = true;
+                    continue;
+                }
+                b"rPh" => {
+                    phonetic = !empty;
+                    continue;
+                }
+                b"t" if !phonetic => {
+                    t_name.clear();
+                    t_name.extend_from_slice(name);
+                    empty
+                }
+                _ => continue,
+            },
+            Tok::End(name) if name == closing => return Ok(rich),
+            Tok::End(name) if local(name) == b"rPh" => {
+                phonetic = false;
+                continue;
+            }
+            Tok::Eof => return Err("文字在结束标记之前中断:内容不完整".into()),
+            _ => continue,
+        };
+        if !empty {
+            read_text(scan, t_name, out, true)?;
+        }
+        if !rich {
+            scan.skip_to_end(closing)?;
+            return Ok(true);
+        }
+    }
+}
+
+/// Append an element's text up to its end tag `closing` (a qualified name) to `out`, decoded by
+/// [`push_text`]; in string text (`excel_escapes`) Excel's `_x00HH_` escapes too.
+fn read_text<R: Read>(
+    scan: &mut Scan<R>,
+    closing: &[u8],
+    out: &mut String,
+    excel_escapes: bool,
+) -> Res<()> {
+    loop {
+        match scan.next()? {
+            Tok::Text(raw) => push_text(raw, out, excel_escapes)?,
+            Tok::End(name) if name == closing => return Ok(()),
+            Tok::Eof => return Err("文字在结束标记之前中断:内容不完整".into()),
+            _ => {}
+        }
+    }
+}
+
+/// The value of the attribute whose qualified name is `name`, raw.
+fn attribute<'a>(attrs: &'a [u8], name: &[u8]) -> Res<Option<&'a [u8]>> {
+    for a in attributes(attrs) {
+        let (key, value) = a?;
+        if key == name {
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
+}
+
+/// A cell's `r`, `s` and `t`, read in one pass over its attributes; one given twice is
+/// malformed XML, refused as quick-xml refuses it.
+fn cell_attrs(raw: &[u8]) -> Res<CellAttrs> {
+    let mut attrs = CellAttrs {
+        pos: None,
+        style: None,
+        kind: CellType::Absent,
+    };
+    let mut seen = [false; 3];
+    for a in attributes(raw) {
+        let (key, value) = a?;
+        let slot = match key {
+            b"r" => 0,
+            b"s" => 1,
+            b"t" => 2,
+            _ => continue,
+        };
+        if std::mem::replace(&mut seen[slot], true) {
+            return Err(format!(
+                "单元格的属性 {} 重复",
+                String::from_utf8_lossy(key)
+            ));
+        }
+        match slot {
+            0 => attrs.pos = Some(reference(value)?),
+            1 => attrs.style = Some(digits(value).unwrap_or(0)),
+            _ => attrs.kind = cell_type(value),
+        }
+    }
+    Ok(attrs)
+}
+
+fn cell_type(t: &[u8]) -> CellType {
+    match t {
+        b"s" => CellType::Shared,
+        b"b" => CellType::Bool,
+        b"e" => CellType::Error,
+        b"d" => CellType::IsoDate,
+        b"str" => CellType::Str,
+        b"n" => CellType::Number,
+        b"inlineStr" => CellType::Inline,
+        other => CellType::Other(String::from_utf8_lossy(other).into_owned()),
+    }
+}
+
+/// Excel's error values (`#N/A` …): a cell holding one reads as empty; anything else in an
+/// error cell is damage.
+fn is_error_value(v: &str) -> bool {
+    matches!(
+        v,
+        "#DIV/0!" | "#N/A" | "#NAME?" | "#NULL!" | "#NUM!" | "#REF!" | "#VALUE!"
+    )
+}
+
+/// A non-negative integer written in ASCII digits only (what calamine's index parser takes).
+fn digits(s: &[u8]) -> Option<usize> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    s.iter().try_fold(0usize, |n, d| {
+        n.checked_mul(10)?.checked_add(usize::from(d - b'0'))
+    })
+}
+
+/// A reference such as `B7` (or a bare row `7`) as 0-based row and column.
+fn reference(r: &[u8]) -> Res<(u32, Option<u32>)> {
+    let bad = || format!("单元格引用 \"{}\" 无法读取", String::from_utf8_lossy(r));
+    let split = r.iter().position(u8::is_ascii_digit).unwrap_or(r.len());
+    let (letters, number) = r.split_at(split);
+    let row = digits(number)
+        .filter(|&n| n >= 1 && n <= u32::MAX as usize)
+        .ok_or_else(bad)?;
+    let mut col: Option<u32> = None;
+    for &c in letters {
+        if !c.is_ascii_alphabetic() {
+            return Err(bad());
+        }
+        let v = u32::from(c.to_ascii_uppercase() - b'A') + 1;
+        let next = col
+            .unwrap_or(0)
+            .checked_mul(26)
+            .and_then(|n| n.checked_add(v));
+        col = Some(next.ok_or_else(bad)?);
+    }
+    Ok((row as u32 - 1, col.map(|c| c - 1)))
+}
+
+/// The last row (0-based) of a `<dimension ref="A1:K1000">`.
+fn dimension_last_row(r: &[u8]) -> Res<u32> {
+    let mut last = 0;
+    let parts: Vec<&[u8]> = r.split(|&b| b == b':').collect();
+    if parts.len() > 2 {
+        return Err(format!(
+            "的 <dimension> \"{}\" 无法读取",
+            String::from_utf8_lossy(r)
+        ));
+    }
+    for p in parts {
+        let (row, col) = reference(p)?;
+        col.ok_or("的 <dimension> 缺少列字母")?;
+        last = row;
+    }
+    Ok(last)
+}
+
+type BookZip<'b> = ZipArchive<Cursor<&'b [u8]>>;
+
+impl Tables {
+    /// The shared strings and cell formats, read as calamine reads them; a part that is not
+    /// there is an empty table.
+    fn read(zip: &mut BookZip<'_>) -> Res<Tables> {
+        let mut tables = Tables::default();
+        if let Some(name) = parts::entry_name(zip, "xl/sharedStrings.xml") {
+            let entry = zip.by_name(&name).map_err(|e| e.to_string())?;
+            tables.strings = shared_strings(Scan::new(entry, MAX_TOKEN as usize))
+                .map_err(|e| format!("共享字符串表 {name} {e}"))?;
+        }
+        if let Some(name) = parts::entry_name(zip, "xl/styles.xml") {
+            let entry = zip.by_name(&name).map_err(|e| e.to_string())?;
+            tables.shapes = cell_shapes(xml_reader(BufReader::new(entry)))
+                .map_err(|e| format!("样式表 {name} {e}"))?;
+        }
+        Ok(tables)
+    }
+}
+
+/// Every `<si>` with text, in order, up to `</sst>`.
+fn shared_strings<R: Read>(mut scan: Scan<R>) -> Res<Vec<String>> {
+    let (mut strings, mut name, mut t_name) = (Vec::new(), Vec::new(), Vec::new());
+    let mut text = String::new();
+    loop {
+        match scan.next()? {
+            Tok::Start { name: n, empty, .. } => match local(n) {
+                b"si" if !empty => {
+                    name.clear();
+                    name.extend_from_slice(n);
+                }
+                b"sst" if empty => return Ok(strings),
+                _ => continue,
+            },
+            Tok::End(n) if local(n) == b"sst" => return Ok(strings),
+            Tok::Eof => return Err("在 </sst> 之前结束:内容不完整".into()),
+            _ => continue,
+        }
+        if read_string(&mut scan, &name, &mut text, &mut t_name)? {
+            strings.push(text.as_str().to_owned());
+        }
+    }
+}
+
+/// How each cell format (`cellXfs`, by index) shows a number: by its custom `numFmt` code
+/// when it has one, else by Excel's built-in format number.
+fn cell_shapes<R: BufRead>(mut xml: quick_xml::Reader<R>) -> Res<Vec<NumberShape>> {
+    let mut codes: Vec<(Vec<u8>, String)> = Vec::new();
+    let mut shapes = Vec::new();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf).map_err(xml_error)? {
+            Event::Start(e) if e.local_name().as_ref() == b"numFmts" => {
+                codes = number_formats(&mut xml)?;
+            }
+            Event::Start(e) if e.local_name().as_ref() == b"cellXfs" => {
+                shapes = format_shapes(&mut xml, &codes)?;
+            }
+            Event::End(e) if e.local_name().as_ref() == b"styleSheet" => return Ok(shapes),
+            Event::Eof => return Err("在 </styleSheet> 之前结束:内容不完整".into()),
+            _ => {}
+        }
+    }
+}
+
+/// The custom number formats: id (raw) and format code, up to `</numFmts>`. A later
+/// definition of an id replaces an earlier one.
+fn number_formats<R: BufRead>(xml: &mut quick_xml::Reader<R>) -> Res<Vec<(Vec<u8>, String)>> {
+    let mut codes: Vec<(Vec<u8>, String)> = Vec::new();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf).map_err(xml_error)? {
+            Event::Start(e) if e.local_name().as_ref() == b"numFmt" => {
+                let (mut id, mut code) = (Vec::new(), String::new());
+                for a in e.attributes() {
+                    let a = a.map_err(xml_error)?;
+                    match a.key.as_ref() {
+                        b"numFmtId" => id.extend_from_slice(&a.value),
+                        b"formatCode" => {
+                            code = xml.decoder().decode(&a.value).map_err(xml_error)?.into()
+                        }
+                        _ => {}
+                    }
+                }
+                if !code.is_empty() {
+                    codes.retain(|(i, _)| *i != id);
+                    codes.push((id, code));
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == b"numFmts" => return Ok(codes),
+            Event::Eof => return Err("在 </numFmts> 之前结束:内容不完整".into()),
+            _ => {}
+        }
+    }
+}
+
+/// Each `<xf>` of `cellXfs`, in order, as the shape of its number format.
+fn format_shapes<R: BufRead>(
+    xml: &mut quick_xml::Reader<R>,
+    codes: &[(Vec<u8>, String)],
+) -> Res<Vec<NumberShape>> {
+    let mut shapes = Vec::new();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf).map_err(xml_error)? {
+            Event::Start(e) if e.local_name().as_ref() == b"xf" => {
+                let id = e
+                    .attributes()
+                    .filter_map(Result::ok)
+                    .find(|a| a.key.as_ref() == b"numFmtId");
+                shapes.push(id.map_or(NumberShape::Plain, |a| {
+                    match codes.iter().find(|(i, _)| **i == *a.value) {
+                        Some((_, code)) => custom_format_shape(code),
+                        None => builtin_format_shape(&a.value),
+                    }
+                }));
+            }
+            Event::End(e) if e.local_name().as_ref() == b"cellXfs" => return Ok(shapes),
+            Event::Eof => return Err("在 </cellXfs> 之前结束:内容不完整".into()),
+            _ => {}
+        }
+    }
+}
+
+/// Excel's built-in number formats that show dates and times (14–22, 45, 47) and elapsed time
+/// (46, `[h]:mm:ss`).
+fn builtin_format_shape(id: &[u8]) -> NumberShape {
+    match id {
+        b"14" | b"15" | b"16" | b"17" | b"18" | b"19" | b"20" | b"21" | b"22" | b"45" | b"47" => {
+            NumberShape::DateTime
+        }
+        b"46" => NumberShape::Duration,
+        _ => NumberShape::Plain,
+    }
+}
+
+/// Whether a custom format code shows a date: its first section has a date or time letter
+/// outside quotes, escapes and brackets (`[h]` alone makes it elapsed time). Ported from
+/// calamine's `detect_custom_number_format` (MIT, itself from openpyxl), so a number reads
+/// the same as before this reader.
+fn custom_format_shape(format: &str) -> NumberShape {
+    let (mut escaped, mut is_quote, mut ap, mut hms) = (false, false, false, false);
+    let mut brackets = 0u8;
+    let mut prev = ' ';
+    for s in format.chars() {
+        match (s, escaped, is_quote, ap, brackets) {
+            (_, true, ..) => escaped = false,
+            ('_' | '\\', ..) => escaped = true,
+            ('"', _, true, _, _) => is_quote = false,
+            (_, _, true, _, _) => (),
+            ('"', _, _, _, _) => is_quote = true,
+            (';', ..) => return NumberShape::Plain,
+            ('[', ..) => brackets += 1,
+            (']', .., 1) if hms => return NumberShape::Duration,
+            (']', ..) => brackets = brackets.saturating_sub(1),
+            ('a' | 'A', _, _, false, 0) => ap = true,
+            ('p' | 'm' | '/' | 'P' | 'M', _, _, true, 0) => return NumberShape::DateTime,
+            ('d' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S', _, _, false, 0) => {
+                return NumberShape::DateTime
+            }
+            _ => {
+                if !(hms && s.eq_ignore_ascii_case(&prev)) {
+                    hms = prev == '[' && matches!(s, 'm' | 'h' | 's' | 'M' | 'H' | 'S');
+                }
+            }
+        }
+        prev = s;
+    }
+    NumberShape::Plain
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_read_as_calamine_reads_them() {
+        assert_eq!(reference(b"A1"), Ok((0, Some(0))));
+        assert_eq!(reference(b"xfd1048576"), Ok((1_048_575, Some(16_383))));
+        assert_eq!(reference(b"7"), Ok((6, None)));
+        for bad in ["A0", "1A", "A$1", "", "A"] {
+            assert!(reference(bad.as_bytes()).is_err(), "{bad}");
+        }
+        assert_eq!(dimension_last_row(b"A1:K1000"), Ok(999));
+        assert_eq!(dimension_last_row(b"B2"), Ok(1));
+        assert!(dimension_last_row(b"A1:B2:C3").is_err());
+    }
+
+    #[test]
+    fn date_formats_are_told_from_number_formats() {
+        let table = [
+            ("yyyy-mm-dd", NumberShape::DateTime),
+            ("DD/MM/YY", NumberShape::DateTime),
+            ("H:MM:SS;@", NumberShape::DateTime),
+            ("[h]:mm:ss", NumberShape::Duration),
+            ("0.00", NumberShape::Plain),
+            ("#,##0;[Red]-#,##0", NumberShape::Plain),
+            ("0.0_m", NumberShape::Plain),
+            ("\"y\"0", NumberShape::Plain),
+            ("[$-804]yyyy\"年\"m\"月\"d\"日\"", NumberShape::DateTime),
+        ];
+        for (code, shape) in table {
+            assert_eq!(custom_format_shape(code), shape, "{code}");
+        }
+        assert_eq!(builtin_format_shape(b"14"), NumberShape::DateTime);
+        assert_eq!(builtin_format_shape(b"46"), NumberShape::Duration);
+        assert_eq!(builtin_format_shape(b"49"), NumberShape::Plain);
+    }
+
+    #[test]
+    fn indices_are_plain_digits() {
+        assert_eq!(digits(b"0012"), Some(12));
+        assert_eq!(digits(b"+1"), None);
+        assert_eq!(digits(b""), None);
+        assert_eq!(digits(b"99999999999999999999999"), None);
+    }
+}
