@@ -1,8 +1,9 @@
 //! Benchmark: `audit import` of a 1,000,000-row registry against the floors under it, from one
 //! run: the inflate floor (the sheet XML read out of the zip, nothing parsed), a bare calamine
-//! read (the sheet parsed and every cell visited), a quick-xml pass over the same cells (the
-//! least a streaming .xlsx reader of our own would cost: the measurement behind the question of
-//! leaving calamine for .xlsx) and the import itself, with their ratios and each one's peak memory.
+//! read (the sheet parsed and every cell visited), a quick-xml event pass over the same cells (a
+//! general XML reader's cost, the measurement that led to `formats::xlsx_rows`, our own .xlsx
+//! reader on a tokenizer of its own) and the import itself, with their ratios and each one's
+//! peak memory.
 //!
 //!   cargo run --release --example bench_import [-- ROWS [REPS]]
 //!
@@ -105,10 +106,11 @@ fn shared_strings<R: std::io::BufRead>(src: R) -> Vec<String> {
     }
 }
 
-/// What a streaming .xlsx reader of our own could cost at least (not the product: a
-/// measurement for issue #25's question whether to leave calamine for .xlsx): the shared
-/// strings read (if any), then every cell of the first sheet visited with quick-xml, its reference,
-/// type and value decoded, a shared string looked up.
+/// What a streaming .xlsx reader on quick-xml's general event reader costs (not the product: the
+/// measurement behind issue #25's question whether to leave calamine for .xlsx; the product's
+/// reader has a tokenizer of its own): the shared strings read (if any), then every cell of the
+/// first sheet visited with quick-xml, its reference, type and value decoded, a shared string
+/// looked up.
 fn quick_xml_floor(file: &Path) -> u64 {
     use quick_xml::events::Event;
     let mut zip = zip::ZipArchive::new(std::fs::File::open(file).expect("open")).expect("zip");
@@ -248,7 +250,7 @@ fn main() {
     let labels = [
         "inflate floor (sheet XML out of the zip)",
         "bare calamine read (every cell visited)",
-        "quick-xml pass (an own reader's least)",
+        "quick-xml event pass (general reader)",
         "audit import (read, check, registry.csv)",
     ];
     // Ratios by CPU time (user + system): on a shared machine the wall clock also counts the

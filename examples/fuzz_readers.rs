@@ -78,6 +78,7 @@ pub type Rows = Vec<(u32, Vec<String>)>;
 /// dates by `excel_date_text`, an error value empty), each cell tidied as ours are.
 pub fn calamine_rows(bytes: &[u8]) -> Result<Rows, String> {
     use calamine::{DataRef, Reader};
+    let (bytes, date1904) = as_we_read_it(bytes);
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| e.to_string())?;
     let name = wb
@@ -93,15 +94,22 @@ pub fn calamine_rows(bytes: &[u8]) -> Result<Rows, String> {
     while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
         let (r, c) = cell.get_position();
         let mut text = match cell.get_value() {
+            // An empty cell changes nothing; an error value clears the cell.
+            DataRef::Empty => continue,
             DataRef::SharedString(s) => s.to_string(),
             DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
             DataRef::Int(i) => i.to_string(),
             DataRef::Float(f) => audit::domain::cell::float_text(*f),
             DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
             DataRef::DateTime(d) => {
-                audit::domain::cell::excel_date_text(d.as_f64(), d.is_datetime())
+                let shift = if date1904 && d.is_datetime() {
+                    1462.0
+                } else {
+                    0.0
+                };
+                audit::domain::cell::excel_date_text(d.as_f64() + shift, d.is_datetime())
             }
-            DataRef::Error(_) | DataRef::Empty => String::new(),
+            DataRef::Error(_) => String::new(),
         };
         audit::domain::text::tidy_outside(&mut text);
         if current.as_ref().map(|(n, _)| *n) != Some(r + 1) {
@@ -110,20 +118,71 @@ pub fn calamine_rows(bytes: &[u8]) -> Result<Rows, String> {
         }
         let cells = &mut current.as_mut().expect("row").1;
         let c = c as usize;
-        if c < audit::formats::read::MAX_COLUMNS && !text.is_empty() {
-            if cells.len() <= c {
-                cells.resize(c + 1, String::new());
-            }
-            cells[c] = text;
-        } else if c < cells.len() {
-            cells[c].clear();
+        if c >= audit::formats::read::MAX_COLUMNS {
+            continue;
         }
+        if cells.len() <= c {
+            cells.resize(c + 1, String::new());
+        }
+        cells[c] = text;
         while cells.last().is_some_and(String::is_empty) {
             cells.pop();
         }
     }
     rows.extend(current.filter(|(_, cells)| !cells.is_empty()));
     Ok(rows)
+}
+
+/// Our reader's two documented departures from calamine, applied to the file calamine reads:
+/// the East Asian built-in date formats (27–36, 50–58) are dates (calamine's 14 stands in for
+/// them), and a 1904-system workbook's dates are shifted to the date shown (returned as a flag).
+fn as_we_read_it(bytes: &[u8]) -> (Vec<u8>, bool) {
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return (bytes.to_vec(), false);
+    };
+    let part = |zip: &mut zip::ZipArchive<_>, name: &str| {
+        let mut text = String::new();
+        zip.by_name(name).ok()?.read_to_string(&mut text).ok()?;
+        Some(text)
+    };
+    let date1904 = part(&mut zip, "xl/workbook.xml")
+        .is_some_and(|w| w.contains("date1904=\"1\"") || w.contains("date1904=\"true\""));
+    let Some(mut styles) = part(&mut zip, "xl/styles.xml") else {
+        return (bytes.to_vec(), date1904);
+    };
+    let before = styles.clone();
+    for id in (27..=36).chain(50..=58) {
+        if !styles.contains(&format!("<numFmt numFmtId=\"{id}\"")) {
+            styles = styles.replace(&format!("<xf numFmtId=\"{id}\""), "<xf numFmtId=\"14\"");
+        }
+    }
+    if styles == before {
+        return (bytes.to_vec(), date1904);
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut w = zip::ZipWriter::new(&mut out);
+    for i in 0..zip.len() {
+        let Ok(mut f) = zip.by_index(i) else {
+            return (bytes.to_vec(), date1904);
+        };
+        let mut data = Vec::new();
+        if f.read_to_end(&mut data).is_err() {
+            return (bytes.to_vec(), date1904);
+        }
+        if f.name() == "xl/styles.xml" {
+            data = styles.clone().into_bytes();
+        }
+        let name = f.name().to_string();
+        drop(f);
+        if w.start_file(name, zip::write::SimpleFileOptions::default())
+            .is_err()
+        {
+            return (bytes.to_vec(), date1904);
+        }
+        let _ = w.write_all(&data);
+    }
+    let _ = w.finish();
+    (out.into_inner(), date1904)
 }
 
 /// The rows our reader gives the same file (its first visible sheet).
@@ -237,6 +296,31 @@ pub fn xlsx_with(sheet: &str, shared: Option<&str>, styles: Option<&str>) -> Vec
     for (name, data) in parts {
         w.start_file(name, opts).expect("zip");
         w.write_all(data.as_bytes()).expect("zip");
+    }
+    w.finish().expect("zip");
+    out.into_inner()
+}
+
+/// `book` with the part `name` replaced by `text`.
+pub fn with_part(book: &[u8], name: &str, text: &str) -> Vec<u8> {
+    with_part_bytes(book, name, text.as_bytes())
+}
+
+/// `book` with the part `name` replaced by `data`.
+pub fn with_part_bytes(book: &[u8], name: &str, data: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).expect("zip");
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut w = zip::ZipWriter::new(&mut out);
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("part");
+        let mut old = Vec::new();
+        f.read_to_end(&mut old).expect("part");
+        let part = f.name().to_string();
+        drop(f);
+        w.start_file(part.as_str(), zip::write::SimpleFileOptions::default())
+            .expect("zip");
+        w.write_all(if part == name { data } else { &old })
+            .expect("zip");
     }
     w.finish().expect("zip");
     out.into_inner()

@@ -106,7 +106,7 @@ pub struct ImportArgs {
     /// 项目目录(不存在则新建)
     #[arg(long)]
     pub campaign: PathBuf,
-    /// 要读取的工作表(默认第一个)
+    /// 要读取的工作表(默认第一个可见的)
     #[arg(long)]
     pub sheet: Option<String>,
     /// 上期项目目录,用于统计台账变化

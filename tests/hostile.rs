@@ -270,7 +270,7 @@ fn an_ods_spanning_millions_of_cells_is_refused() {
 #[test]
 fn a_workbook_pointing_past_its_shared_strings_is_an_error() {
     // Found by examples/fuzz_readers: calamine 0.31 indexes the shared-string table without a
-    // check and panics; the reader turns that into an error on the file.
+    // check and panics; our .xlsx reader checks the index and names the row and the index.
     let w = Workdir::new();
     let mut wb = Workbook::new();
     write_rows(
@@ -297,7 +297,7 @@ fn a_workbook_pointing_past_its_shared_strings_is_an_error() {
     w.run(&["import", "broken.xlsx", "--campaign", "c"])
         .fails()
         .stderr_has(
-            "broken.xlsx: 不是可读取的电子表格,或文件已损坏 (文件内部结构异常(引用了不存在的内容))",
+            "broken.xlsx: 不是可读取的电子表格,或文件已损坏 (工作表「Sheet1」第 1 行附近: 共享字符串编号 99999 超出共享字符串表(共 12 条))",
         );
     assert!(!w.exists("c"));
 }

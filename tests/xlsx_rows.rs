@@ -78,8 +78,8 @@ fn what_calamine_refuses_is_refused_and_named() {
             "1,5",
         ),
         (
-            sheet(r#"<row r="1"><c r="A1" t="e"><v>#OOPS</v></c></row>"#),
-            "#OOPS",
+            sheet(r#"<row r="1"><c r="A1" t="e"><v>OOPS</v></c></row>"#),
+            "OOPS",
         ),
         (
             sheet(r#"<row r="1"><c r="A1" t="s"><v>9</v></c></row>"#),
@@ -110,11 +110,82 @@ fn a_chart_sheet_or_an_encrypted_file_is_named_for_what_it_is() {
     ));
     assert!(theirs.is_err());
     assert!(ours.unwrap_err().contains("根元素 <chartsheet>"));
-    // An encrypted workbook is an OLE container, not a zip.
+    // An encrypted workbook is an OLE container holding an EncryptedPackage stream.
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.resize(1024, 0);
+    ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
     ole.resize(4096, 0);
     let (ours, _) = both(&ole);
-    assert!(ours.unwrap_err().contains("打开密码"));
+    let err = ours.unwrap_err();
+    assert!(
+        err.contains("文件设有打开密码") && err.contains("取消密码"),
+        "{err}"
+    );
+    assert!(!err.contains("损坏"), "{err}");
+}
+
+/// The text of `sheet`'s cell A1 as our reader gives it, with the styles and workbook given.
+fn a1(cell: &str, styles: Option<&str>) -> Result<String, String> {
+    let xml = sheet(&format!(r#"<row r="1">{cell}</row>"#));
+    let (ours, _) = both(&xlsx_with(&xml, None, styles));
+    Ok(cell_text(&ours?))
+}
+
+fn cell_text(rows: &Rows) -> String {
+    cell(rows, 1, 0).to_string()
+}
+
+#[test]
+fn where_we_read_better_than_calamine() {
+    // Excel 365's newer error values are values, not damage.
+    for e in ["#SPILL!", "#CALC!", "#DATA!"] {
+        let got = a1(&format!(r#"<c r="A1" t="e"><v>{e}</v></c>"#), None);
+        assert_eq!(got, Ok(String::new()), "{e}");
+    }
+    // The built-in 年月日 format Chinese Excel writes (31) is a date.
+    let styles =
+        r#"<styleSheet><cellXfs><xf numFmtId="0"/><xf numFmtId="31"/></cellXfs></styleSheet>"#;
+    assert_eq!(
+        a1(r#"<c r="A1" s="1"><v>43466</v></c>"#, Some(styles)),
+        Ok("2019-01-01".into())
+    );
+}
+
+#[test]
+fn a_1904_workbook_reads_the_dates_it_shows() {
+    let xml =
+        sheet(r#"<row r="1"><c r="A1" s="1"><v>41639</v></c><c r="B1"><v>41639</v></c></row>"#);
+    let styles =
+        r#"<styleSheet><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>"#;
+    let book = xlsx_with(&xml, None, Some(styles));
+    let book = fuzz_readers::with_part(
+        &book,
+        "xl/workbook.xml",
+        r#"<workbook xmlns:r="r"><workbookPr date1904="1"/><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+    );
+    let (ours, theirs) = both(&book);
+    let ours = ours.unwrap();
+    assert_eq!(ours, theirs.unwrap());
+    // 41639 days after 1904-01-01 is 2018-01-01 (it would be 2013-12-31 counted from 1900);
+    // a plain number stays the number.
+    assert_eq!(ours[0].1, ["2018-01-01", "41639"]);
+}
+
+#[test]
+fn a_part_declared_gbk_and_an_xlsx_named_xls_are_read() {
+    let text = sheet(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>江苏发布</t></is></c></row>"#);
+    let decl = format!("<?xml version=\"1.0\" encoding=\"GBK\"?>{text}");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&decl);
+    let book = xlsx_with("", None, None);
+    let book = fuzz_readers::with_part_bytes(&book, "xl/worksheets/sheet1.xml", &gbk);
+    let (ours, theirs) = both(&book);
+    assert_eq!(ours.clone().unwrap(), theirs.unwrap());
+    assert_eq!(cell_text(&ours.unwrap()), "江苏发布");
+    // Saved with the wrong extension, it is read as what its bytes are.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.xls");
+    std::fs::write(&path, &book).unwrap();
+    assert_eq!(cell_text(&our_rows(&path).unwrap()), "江苏发布");
 }
 
 #[test]

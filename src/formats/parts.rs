@@ -87,9 +87,12 @@ fn resolve(target: &str) -> String {
 fn small_part<R: Read + Seek>(zip: &mut ZipArchive<R>, path: &str) -> Option<String> {
     let name = entry_name(zip, path)?;
     let entry = zip.by_name(&name).ok()?;
-    let mut text = String::new();
-    entry.take(16 << 20).read_to_string(&mut text).ok()?;
-    Some(text)
+    let mut bytes = Vec::new();
+    entry.take(16 << 20).read_to_end(&mut bytes).ok()?;
+    // A part declaring another encoding (GBK) is decoded, as calamine's quick-xml decodes it.
+    let (encoding, bom) = super::xml_scan::part_encoding(&bytes);
+    let (text, malformed) = encoding.decode_without_bom_handling(&bytes[bom..]);
+    (!malformed).then(|| text.into_owned())
 }
 
 /// The attributes `names` (by qualified name) of every element `tag` (by local name), in order;

@@ -1,9 +1,10 @@
-//! Reading tables from .xlsx/.xlsm/.xlsb/.xls/.ods (calamine) and .csv (UTF-8 or GBK/GB18030).
+//! Reading tables from .xlsx/.xlsm (our own reader), .xlsb/.xls/.ods (calamine) and .csv (UTF-8 or
+//! GBK/GB18030).
 //!
 //! Rows are handed to a callback one at a time, so a million-row registry is never held twice.
-//! For .xlsx/.xlsm the cells are streamed (`worksheet_cells_reader`), so a stray cell far away
-//! (say at XFD1048576) cannot make us allocate rows×columns: rows are kept sparse and cells
-//! beyond column [`MAX_COLUMNS`] are dropped and counted.
+//! For .xlsx/.xlsm the cells are streamed by our own reader ([`super::xlsx_rows`]), so a stray
+//! cell far away (say at XFD1048576) cannot make us allocate rows×columns: rows are kept sparse
+//! and cells beyond column [`MAX_COLUMNS`] are dropped and counted.
 
 use super::guard::Checked;
 use super::xlsx_rows::Value;
@@ -101,12 +102,38 @@ impl Book {
                 limit_mb: max_bytes >> 20,
             });
         }
+        if is_encrypted(&bytes) {
+            return Err(ReadError::Encrypted { file: label });
+        }
         Ok(Book {
             label,
-            ext: extension(path),
+            ext: sniffed_extension(&extension(path), &bytes),
             bytes,
             checked: std::cell::OnceCell::new(),
         })
+    }
+}
+
+/// The OLE container signature: an .xls, or an encrypted .xlsx.
+const OLE_SIGNATURE: [u8; 4] = [0xD0, 0xCF, 0x11, 0xE0];
+
+/// An encrypted Office file: an OLE container with an `EncryptedPackage` stream (the stream's
+/// name is stored in UTF-16).
+fn is_encrypted(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.starts_with(&OLE_SIGNATURE) && memchr::memmem::find(bytes, &name).is_some()
+}
+
+/// The format the bytes are, where the extension says otherwise: an old .xls saved or renamed as
+/// .xlsx (some systems' exports) is read as the .xls it is, and an .xlsx named .xls as an .xlsx.
+fn sniffed_extension(ext: &str, bytes: &[u8]) -> String {
+    match ext {
+        "xlsx" | "xlsm" if bytes.starts_with(&OLE_SIGNATURE) => "xls".into(),
+        "xls" if bytes.starts_with(b"PK\x03\x04") => "xlsx".into(),
+        _ => ext.to_string(),
     }
 }
 
@@ -164,6 +191,12 @@ pub enum ReadError {
         file: String,
         /// The parser's error.
         detail: String,
+    },
+    /// A workbook with an opening password: its content is encrypted, nothing can be read.
+    #[error("{file}: 文件设有打开密码(已加密),无法读取。请在 Excel 或 WPS 中打开它,取消密码(Excel: 文件 → 信息 → 保护工作簿 → 用密码进行加密,清空密码)后保存,再导入")]
+    Encrypted {
+        /// The file, as displayed.
+        file: String,
     },
     /// A file larger than any of its kind can be.
     #[error("{file}: 文件超过 {limit_mb} MB,不像 audit 能读取的文件")]
@@ -288,7 +321,12 @@ fn open_book<'a>(book: &'a Book, _checked: &Checked) -> Result<Sheets<BookReader
             .map(Sheets::Xlsx)
             .map_err(calamine::Error::Xlsx),
     };
-    opened.map_err(|e| corrupt(&file, e))
+    opened.map_err(|e| match e {
+        calamine::Error::Xls(calamine::XlsError::Password)
+        | calamine::Error::Xlsx(calamine::XlsxError::Password)
+        | calamine::Error::Xlsb(calamine::XlsbError::Password) => ReadError::Encrypted { file },
+        e => corrupt(&file, e),
+    })
 }
 
 /// The files a user named for collecting: each given path as it is, a folder as the
@@ -550,6 +588,11 @@ pub fn for_each_checked_row<F>(
 where
     F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
 {
+    // Our own .xlsx reader runs bare: a panic in it is a bug of ours, to be seen as one (the
+    // fuzzer counts it), never blamed on the file.
+    if matches!(book.ext.as_str(), "xlsx" | "xlsm") {
+        return read_book_rows(book, checked, sheet, on_row);
+    }
     let guarded = |r: &RowRead<'_>| ours(|| on_row(r));
     contained(&book.label, || {
         read_book_rows(book, checked, sheet, guarded)
@@ -589,9 +632,7 @@ where
 {
     let file = &book.label;
     if matches!(book.ext.as_str(), "xlsx" | "xlsm") {
-        let mut info = ReadInfo::default();
-        super::xlsx_rows::read_rows(book, checked, sheet, &mut info, on_row)?;
-        return Ok(info);
+        return super::xlsx_rows::read_rows(book, checked, sheet, on_row);
     }
     let mut wb = open_book(book, checked)?;
     let name = sheet_to_read(&wb, sheet, file)?;
@@ -610,12 +651,6 @@ fn corrupt(file: &str, e: impl fmt::Display) -> ReadError {
         file: file.to_string(),
         detail: e.to_string(),
     }
-}
-
-/// A typed read's error on a damaged .xlsx, worded as calamine's own error ("Xlsx error: …")
-/// like the whole-sheet read's.
-fn xlsx_corrupt(file: &str, e: calamine::XlsxError) -> ReadError {
-    corrupt(file, calamine::Error::from(e))
 }
 
 /// One row's cells as the streaming .xlsx reader gathers them. One reusable buffer per column:
@@ -677,8 +712,8 @@ impl RowBuffer {
         let cell = &mut self.cells[c];
         cell.clear();
         match value {
-            Value::Empty => {}
-            Value::Text(s) => cell.push_str(s),
+            Value::Empty | Value::Error => {}
+            Value::Text(s) => cell.push_str(capped(s)),
             Value::Number(f) => {
                 if is_lossy_number(f) {
                     self.lossy.push(c);
@@ -814,8 +849,9 @@ impl fmt::Display for BadLine {
 
 impl std::error::Error for BadLine {}
 
-/// GB18030 bytes in, UTF-8 out, a buffer at a time: a GBK CSV is never decoded whole.
-struct Gb18030Reader<R> {
+/// Bytes in another encoding (GB18030 for a GBK CSV, what an XML part declares) in, UTF-8 out,
+/// a buffer at a time: nothing is decoded whole.
+pub(super) struct DecodingReader<R> {
     inner: R,
     decoder: encoding_rs::Decoder,
     raw: Vec<u8>,
@@ -828,11 +864,12 @@ struct Gb18030Reader<R> {
     lines: usize,
 }
 
-impl<R: Read> Gb18030Reader<R> {
-    fn new(inner: R) -> Self {
-        Gb18030Reader {
+impl<R: Read> DecodingReader<R> {
+    /// Decode `inner` from `encoding` (its BOM, if any, already past).
+    pub(super) fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> Self {
+        DecodingReader {
             inner,
-            decoder: encoding_rs::GB18030.new_decoder_without_bom_handling(),
+            decoder: encoding.new_decoder_without_bom_handling(),
             raw: vec![0; 1 << 16],
             start: 0,
             end: 0,
@@ -843,7 +880,7 @@ impl<R: Read> Gb18030Reader<R> {
     }
 }
 
-impl<R: Read> Read for Gb18030Reader<R> {
+impl<R: Read> Read for DecodingReader<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         loop {
             if self.finished {
@@ -909,7 +946,10 @@ where
     }
     let source: Box<dyn Read> = match enc {
         CsvEncoding::Utf8 => Box::new(f.take(MAX_CSV_BYTES)),
-        CsvEncoding::Gb18030 => Box::new(Gb18030Reader::new(f.take(MAX_CSV_BYTES))),
+        CsvEncoding::Gb18030 => Box::new(DecodingReader::new(
+            f.take(MAX_CSV_BYTES),
+            encoding_rs::GB18030,
+        )),
     };
     let mut info = ReadInfo {
         encoding: Some(enc),
@@ -1061,9 +1101,65 @@ pub fn read_typed(
     caps: &Caps,
     max_rows: usize,
 ) -> Result<TypedSheet, ReadError> {
+    if matches!(book.ext.as_str(), "xlsx" | "xlsm") {
+        return read_typed_xlsx(book, sheet, caps, max_rows);
+    }
     contained(&book.label, || {
         read_typed_sheet(book, sheet, caps, max_rows)
     })
+}
+
+/// [`read_typed`] of an .xlsx, by our own reader in one pass: the values, and the formula
+/// cells saved without one.
+fn read_typed_xlsx(
+    book: &Book,
+    sheet: &str,
+    caps: &Caps,
+    max_rows: usize,
+) -> Result<TypedSheet, ReadError> {
+    let checked = check_book(book, caps)?;
+    let mut rows = TypedRows {
+        rows: Vec::new(),
+        max_rows,
+        file: &book.label,
+        sheet,
+    };
+    let mut uncached = std::collections::HashSet::new();
+    super::xlsx_rows::for_each_cell(book, &checked, Some(sheet), |cell| {
+        let c = cell.col as usize;
+        if cell.formula && cell.value == Value::Empty && uncached.len() < max_rows {
+            uncached.insert((cell.row + 1, c));
+        }
+        rows.put(cell.row, c, typed(cell.value))?;
+        Ok(true)
+    })?;
+    Ok(TypedSheet {
+        rows: rows.rows,
+        uncached,
+    })
+}
+
+/// A cell our .xlsx reader gave, as the domain's [`Cell`].
+fn typed(value: Value<'_>) -> Cell {
+    match value {
+        Value::Empty => Cell::Empty,
+        Value::Text(s) => Cell::Text(capped(s).to_string()),
+        Value::Number(f) => Cell::Float(f),
+        Value::Date { serial, with_time } => Cell::DateTime { serial, with_time },
+        Value::Bool(b) => Cell::Bool(b),
+        Value::Error => Cell::Error,
+    }
+}
+
+/// A cell's text cut after one character more than Excel's limit
+/// ([`crate::domain::registry::MAX_CELL_CHARS`]): still too long to be taken, but a row of 512
+/// cells of 4 MB each (a hostile file) no longer holds 2 GB.
+fn capped(s: &str) -> &str {
+    let keep = crate::domain::registry::MAX_CELL_CHARS + 1;
+    if s.len() <= keep {
+        return s;
+    }
+    s.char_indices().nth(keep).map_or(s, |(i, _)| &s[..i])
 }
 
 fn read_typed_sheet(
@@ -1089,19 +1185,11 @@ fn read_typed_sheet(
         file: &file,
         sheet,
     };
-    if let Sheets::Xlsx(ref mut xlsx) = wb {
-        let valued = read_xlsx_typed(xlsx, sheet, &mut rows)?;
-        let uncached = uncached_formulas(xlsx, sheet, &file, &valued, max_rows)?;
-        return Ok(TypedSheet {
-            rows: rows.rows,
-            uncached,
-        });
-    }
     let range = wb.worksheet_range(sheet).map_err(|e| corrupt(&file, e))?;
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (i, row) in range.rows().enumerate() {
         for (j, v) in row.iter().enumerate() {
-            rows.put(r0 + i as u32, c0 as usize + j, v.clone())?;
+            rows.put(r0 + i as u32, c0 as usize + j, cell_of(v))?;
         }
     }
     Ok(TypedSheet {
@@ -1125,12 +1213,12 @@ struct TypedRows<'a> {
 impl TypedRows<'_> {
     /// Take a cell (0-based row `r`, column `c`); empty cells and those beyond [`MAX_COLUMNS`]
     /// are dropped. Cells arrive row by row.
-    fn put(&mut self, r: u32, c: usize, mut v: Data) -> Result<(), ReadError> {
-        if c >= MAX_COLUMNS || matches!(v, Data::Empty) {
+    fn put(&mut self, r: u32, c: usize, mut v: Cell) -> Result<(), ReadError> {
+        if c >= MAX_COLUMNS || v == Cell::Empty {
             return Ok(());
         }
         // Text from outside as the tool keeps it (format characters out, NFC).
-        if let Data::String(s) = &mut v {
+        if let Cell::Text(s) = &mut v {
             crate::domain::text::tidy_outside(s);
         }
         if self.rows.last().map(|(n, _)| *n) != Some(r + 1) {
@@ -1146,56 +1234,10 @@ impl TypedRows<'_> {
             if row.len() <= c {
                 row.resize(c + 1, Cell::Empty);
             }
-            row[c] = cell_of(&v);
+            row[c] = v;
         }
         Ok(())
     }
-}
-
-/// Stream an .xlsx sheet's cell values into `rows`; returns the (1-based row, column) of every
-/// cell that has a value, for [`uncached_formulas`].
-fn read_xlsx_typed<RS: Read + Seek>(
-    xlsx: &mut calamine::Xlsx<RS>,
-    sheet: &str,
-    rows: &mut TypedRows<'_>,
-) -> Result<std::collections::HashSet<(u32, usize)>, ReadError> {
-    let file = rows.file;
-    let mut reader = xlsx
-        .worksheet_cells_reader(sheet)
-        .map_err(|e| xlsx_corrupt(file, e))?;
-    let mut valued = std::collections::HashSet::new();
-    while let Some(cell) = reader.next_cell().map_err(|e| xlsx_corrupt(file, e))? {
-        let (r, c) = cell.get_position();
-        let v: Data = cell.get_value().clone().into();
-        if !cell_of(&v).text().is_empty() {
-            valued.insert((r + 1, c as usize));
-        }
-        rows.put(r, c as usize, v)?;
-    }
-    Ok(valued)
-}
-
-/// Formula cells with no value: a formula saved by a program that does not compute (openpyxl,
-/// some exports) has none, and is reported rather than read as blank. At most `max_rows`.
-fn uncached_formulas<RS: Read + Seek>(
-    xlsx: &mut calamine::Xlsx<RS>,
-    sheet: &str,
-    file: &str,
-    valued: &std::collections::HashSet<(u32, usize)>,
-    max_rows: usize,
-) -> Result<std::collections::HashSet<(u32, usize)>, ReadError> {
-    let mut reader = xlsx
-        .worksheet_cells_reader(sheet)
-        .map_err(|e| xlsx_corrupt(file, e))?;
-    let mut uncached = std::collections::HashSet::new();
-    while let Some(cell) = reader.next_formula().map_err(|e| xlsx_corrupt(file, e))? {
-        let (r, c) = cell.get_position();
-        let at = (r + 1, c as usize);
-        if !cell.get_value().is_empty() && !valued.contains(&at) && uncached.len() < max_rows {
-            uncached.insert(at);
-        }
-    }
-    Ok(uncached)
 }
 
 /// A sheet read as typed cells.

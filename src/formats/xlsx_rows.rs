@@ -12,7 +12,7 @@
 use super::guard::{Checked, MAX_TOKEN};
 use super::parts::{self, SheetPart};
 use super::read::{Book, ReadError, ReadInfo, RowBuffer, RowRead, MAX_COLUMNS};
-use super::xml_scan::{attributes, local, push_text, Scan, Tok};
+use super::xml_scan::{attributes, local, push_text, shown, utf8_part, Scan, Tok};
 use quick_xml::events::Event;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use zip::ZipArchive;
@@ -39,6 +39,8 @@ pub(super) enum Value<'a> {
     },
     /// A boolean.
     Bool(bool),
+    /// An error value (`#N/A`, `#DIV/0!` …): no value, read as empty text.
+    Error,
 }
 
 /// How a cell format shows a number (calamine's `CellFormat`).
@@ -53,9 +55,44 @@ enum NumberShape {
 #[derive(Default)]
 struct Tables {
     /// The shared strings, in order (an `<si>` without text is skipped, as calamine skips it).
-    strings: Vec<String>,
+    strings: SharedStrings,
     /// Each cell format (`cellXfs`) by index: how it shows a number.
     shapes: Vec<NumberShape>,
+    /// The workbook counts days from 1904 (Excel for Mac's old default): its date serials are
+    /// 1,462 days short of the 1900 system's (calamine leaves them so; we read the date the
+    /// file shows).
+    date1904: bool,
+}
+
+/// The shared strings in one buffer: a table of millions of short strings costs its text and
+/// four bytes a string, not a `String` each (a 650 KB file of tiny strings took 867 MB).
+#[derive(Default)]
+struct SharedStrings {
+    text: String,
+    /// Where each string ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl SharedStrings {
+    fn push(&mut self, s: &str) -> Res<()> {
+        self.text.push_str(s);
+        let end = u32::try_from(self.text.len()).map_err(|_| "共享字符串表超过 4 GB")?;
+        self.ends.push(end);
+        Ok(())
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] as usize,
+        };
+        Some(&self.text[start..end])
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
 }
 
 /// The value of the `t` attribute of a cell.
@@ -76,6 +113,7 @@ enum CellType {
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Held {
     Empty,
+    Error,
     /// The `<v>` text, kept in the reader's value buffer.
     VText,
     /// The `<is>` text, kept in the reader's inline buffer.
@@ -91,6 +129,8 @@ struct CellRead {
     row: u32,
     col: u32,
     held: Held,
+    /// The cell has a formula (`<f>`).
+    formula: bool,
 }
 
 /// A cell's attributes, read in one pass.
@@ -108,17 +148,37 @@ fn xml_error(e: impl std::fmt::Display) -> String {
     format!("XML 有误: {e}")
 }
 
-/// Read the rows of the sheet named `sheet` (or the first visible one) of an .xlsx the guard has
-/// checked, handing each row with a cell to `on_row` (see [`super::read::for_each_row`]).
-pub(super) fn read_rows<F>(
+/// One cell as the readers take it: 0-based row and column, its value, and whether it has a
+/// formula (one with no value was saved by a program that does not compute).
+pub(super) struct CellOut<'a> {
+    /// 0-based row.
+    pub row: u32,
+    /// 0-based column.
+    pub col: u32,
+    /// What it holds.
+    pub value: Value<'a>,
+    /// It has a formula (`<f>`).
+    pub formula: bool,
+}
+
+/// The sheet a cell read went through.
+pub(super) struct SheetRead {
+    /// Its name.
+    pub name: String,
+    /// The rows its `<dimension>` declares (1 without one).
+    pub declared_rows: u64,
+}
+
+/// Hand every cell of the sheet named `sheet` (or the first visible one) of an .xlsx the guard
+/// has checked to `on_cell`, in the file's order, until it returns false.
+pub(super) fn for_each_cell<F>(
     book: &Book,
     checked: &Checked,
     sheet: Option<&str>,
-    info: &mut ReadInfo,
-    on_row: F,
-) -> Result<(), ReadError>
+    mut on_cell: F,
+) -> Result<SheetRead, ReadError>
 where
-    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
+    F: FnMut(CellOut<'_>) -> Result<bool, ReadError>,
 {
     let file = &book.label;
     let bad = |detail: String| ReadError::Corrupt {
@@ -130,31 +190,96 @@ where
         .sheets()
         .ok_or_else(|| bad("找不到工作表清单(xl/workbook.xml 或其关系文件缺失或损坏)".into()))?;
     let part = choose(sheets, sheet, file)?;
-    info.sheet = Some(part.name.clone());
     let tables = Tables::read(&mut zip).map_err(&bad)?;
     let entry_name = parts::entry_name(&zip, &part.part)
         .ok_or_else(|| bad(format!("找不到工作表「{}」的内容 {}", part.name, part.part)))?;
     let entry = zip.by_name(&entry_name).map_err(|e| bad(e.to_string()))?;
-    let mut cells = SheetCells::new(entry);
-    let in_sheet = |e: String| bad(format!("工作表「{}」{e}", part.name));
-    let declared = cells.preamble().map_err(in_sheet)?;
-    info.declared_rows = Some(declared as u64 + 1);
-    stream_rows(&mut cells, &tables, info, on_row, in_sheet)
+    let mut cells = SheetCells::new(utf8_part(entry).map_err(&bad)?);
+    let near = |row: u32, e: String| {
+        bad(format!(
+            "工作表「{}」第 {} 行附近: {e}",
+            part.name,
+            row as u64 + 1
+        ))
+    };
+    let declared = cells
+        .preamble()
+        .map_err(|e| bad(format!("工作表「{}」{e}", part.name)))?;
+    let done = SheetRead {
+        name: part.name.clone(),
+        declared_rows: declared as u64 + 1,
+    };
+    loop {
+        let read = cells.next_cell().map_err(|e| near(cells.row, e))?;
+        let Some(cell) = read else { return Ok(done) };
+        let value = cells
+            .value(cell.held, &tables)
+            .map_err(|e| near(cell.row, e))?;
+        let out = CellOut {
+            row: cell.row,
+            col: cell.col,
+            value,
+            formula: cell.formula,
+        };
+        if !on_cell(out)? {
+            return Ok(done);
+        }
+    }
 }
 
-/// The book's zip; a file that is none is named for what it likely is.
-fn open_zip(book: &Book) -> Result<ZipArchive<Cursor<&[u8]>>, ReadError> {
-    ZipArchive::new(Cursor::new(book.bytes.as_slice())).map_err(|e| {
-        let detail = if book.bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            "文件设有打开密码(已加密),或是改了扩展名的旧版 .xls:请在 Excel 中取消密码后另存为 .xlsx"
-                .to_string()
-        } else {
-            format!("不是有效的 .xlsx(无法作为 zip 打开: {e})")
-        };
-        ReadError::Corrupt {
-            file: book.label.clone(),
-            detail,
+/// Read the rows of the sheet named `sheet` (or the first visible one) of an .xlsx the guard has
+/// checked, handing each row with a cell to `on_row` (see [`super::read::for_each_row`]). Rows
+/// are kept sparse: cells beyond [`MAX_COLUMNS`] are dropped and counted.
+pub(super) fn read_rows<F>(
+    book: &Book,
+    checked: &Checked,
+    sheet: Option<&str>,
+    mut on_row: F,
+) -> Result<ReadInfo, ReadError>
+where
+    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
+{
+    let mut info = ReadInfo::default();
+    let mut buffer = RowBuffer::default();
+    let mut current: Option<u32> = None;
+    // A row is handed on when the next one starts, and the last at the end (unless stopped).
+    let mut flush = |buffer: &mut RowBuffer, row: u32, info: &mut ReadInfo| {
+        buffer.tidy(row + 1, info);
+        let go_on = buffer.used() == 0 || on_row(&buffer.row(row + 1))?;
+        buffer.clear();
+        Ok::<bool, ReadError>(go_on)
+    };
+    let mut stopped = false;
+    let sheet = for_each_cell(book, checked, sheet, |cell| {
+        if current != Some(cell.row) {
+            if let Some(prev) = current {
+                stopped = !flush(&mut buffer, prev, &mut info)?;
+                if stopped {
+                    return Ok(false);
+                }
+            }
+            current = Some(cell.row);
         }
+        match cell.col as usize {
+            c if c < MAX_COLUMNS => buffer.put(c, cell.value),
+            _ if cell.value != Value::Empty => info.cells_beyond_limit += 1,
+            _ => {}
+        }
+        Ok(true)
+    })?;
+    if let (Some(last), false) = (current, stopped) {
+        flush(&mut buffer, last, &mut info)?;
+    }
+    info.sheet = Some(sheet.name);
+    info.declared_rows = Some(sheet.declared_rows);
+    Ok(info)
+}
+
+/// The book's zip (an encrypted file or an .xls named .xlsx never gets here: see `Book::read`).
+fn open_zip(book: &Book) -> Result<ZipArchive<Cursor<&[u8]>>, ReadError> {
+    ZipArchive::new(Cursor::new(book.bytes.as_slice())).map_err(|e| ReadError::Corrupt {
+        file: book.label.clone(),
+        detail: format!("不是有效的 .xlsx(无法作为 zip 打开: {e})"),
     })
 }
 
@@ -183,55 +308,6 @@ fn choose<'s>(
             detail: "工作簿中没有可见的工作表".into(),
         },
     })
-}
-
-/// Hand the sheet's cells to `on_row` a row at a time (rows with no cell are not reported);
-/// `bad` words a damaged sheet's error, with the row it was read near.
-fn stream_rows<R: Read, F>(
-    cells: &mut SheetCells<R>,
-    tables: &Tables,
-    info: &mut ReadInfo,
-    mut on_row: F,
-    bad: impl Fn(String) -> ReadError,
-) -> Result<(), ReadError>
-where
-    F: FnMut(&RowRead<'_>) -> Result<bool, ReadError>,
-{
-    let mut current: Option<u32> = None;
-    let mut buffer = RowBuffer::default();
-    let near = |row: u32, e: String| bad(format!("第 {} 行附近: {e}", row as u64 + 1));
-    loop {
-        let read = cells.next_cell().map_err(|e| near(cells.row, e))?;
-        let Some(cell) = read else { break };
-        if current != Some(cell.row) {
-            if let Some(prev) = current {
-                buffer.tidy(prev + 1, info);
-                if buffer.used() > 0 && !on_row(&buffer.row(prev + 1))? {
-                    return Ok(());
-                }
-            }
-            buffer.clear();
-            current = Some(cell.row);
-        }
-        let value = cells
-            .value(cell.held, tables)
-            .map_err(|e| near(cell.row, e))?;
-        let c = cell.col as usize;
-        if c >= MAX_COLUMNS {
-            if value != Value::Empty {
-                info.cells_beyond_limit += 1;
-            }
-            continue;
-        }
-        buffer.put(c, value);
-    }
-    if let Some(prev) = current {
-        buffer.tidy(prev + 1, info);
-        if buffer.used() > 0 {
-            on_row(&buffer.row(prev + 1))?;
-        }
-    }
-    Ok(())
 }
 
 /// quick-xml set as calamine sets it, for the styles part: the same events for the same bytes.
@@ -284,17 +360,14 @@ impl<R: Read> SheetCells<R> {
         let mut root: Option<String> = None;
         loop {
             match self.scan.next()? {
-                Tok::Start { name, attrs, empty } => match local(name) {
+                Tok::Start { name, attrs } => match local(name) {
                     b"dimension" => {
                         let r = attribute(attrs, b"ref")?.ok_or("的 <dimension> 没有 ref")?;
                         last_row = dimension_last_row(r)?;
                     }
-                    b"sheetData" => {
-                        self.done = empty;
-                        return Ok(last_row);
-                    }
+                    b"sheetData" => return Ok(last_row),
                     other => {
-                        root.get_or_insert_with(|| String::from_utf8_lossy(other).into_owned());
+                        root.get_or_insert_with(|| shown(other));
                     }
                 },
                 Tok::Eof => {
@@ -311,13 +384,10 @@ impl<R: Read> SheetCells<R> {
     /// The next cell, or None at `</sheetData>`.
     fn next_cell(&mut self) -> Res<Option<CellRead>> {
         while !self.done {
-            let (attrs, empty) = match self.scan.next()? {
-                Tok::Start { name, attrs, empty } if local(name) == b"row" => {
+            let attrs = match self.scan.next()? {
+                Tok::Start { name, attrs } if local(name) == b"row" => {
                     if let Some(r) = attribute(attrs, b"r")? {
                         self.row = reference(r)?.0;
-                    }
-                    if empty {
-                        self.end_row();
                     }
                     continue;
                 }
@@ -325,9 +395,7 @@ impl<R: Read> SheetCells<R> {
                     self.end_row();
                     continue;
                 }
-                Tok::Start { name, attrs, empty } if local(name) == b"c" => {
-                    (cell_attrs(attrs)?, empty)
-                }
+                Tok::Start { name, attrs } if local(name) == b"c" => cell_attrs(attrs)?,
                 Tok::End(name) if local(name) == b"sheetData" => break,
                 Tok::Eof => return Err("在 </sheetData> 之前结束:内容不完整".into()),
                 _ => continue,
@@ -344,11 +412,13 @@ impl<R: Read> SheetCells<R> {
                 ));
             }
             self.col = col.saturating_add(1);
-            let held = match empty {
-                true => Held::Empty,
-                false => self.cell_children(&attrs)?,
-            };
-            return Ok(Some(CellRead { row, col, held }));
+            let (held, formula) = self.cell_children(&attrs)?;
+            return Ok(Some(CellRead {
+                row,
+                col,
+                held,
+                formula,
+            }));
         }
         self.done = true;
         Ok(None)
@@ -360,51 +430,47 @@ impl<R: Read> SheetCells<R> {
         self.col = 0;
     }
 
-    /// Read a cell's children up to `</c>`; the last child decides its value.
-    fn cell_children(&mut self, attrs: &CellAttrs) -> Res<Held> {
-        let mut held = Held::Empty;
+    /// Read a cell's children up to `</c>`; the last child decides its value. Also whether it
+    /// has a formula.
+    fn cell_children(&mut self, attrs: &CellAttrs) -> Res<(Held, bool)> {
+        let (mut held, mut formula) = (Held::Empty, false);
         loop {
-            let empty = match self.scan.next()? {
-                Tok::Start { name, empty, .. } => {
+            match self.scan.next()? {
+                Tok::Start { name, .. } => {
                     self.child.clear();
                     self.child.extend_from_slice(name);
-                    empty
                 }
-                Tok::End(name) if local(name) == b"c" => return Ok(held),
+                Tok::End(name) if local(name) == b"c" => return Ok((held, formula)),
                 Tok::Eof => return Err("单元格在 </c> 之前结束:内容不完整".into()),
                 _ => continue,
-            };
+            }
             let child = std::mem::take(&mut self.child);
-            let read = self.cell_child(&child, empty, attrs);
+            formula |= local(&child) == b"f";
+            let read = self.cell_child(&child, attrs);
             self.child = child;
             held = read?;
         }
     }
 
-    /// One child of a cell, by its qualified name; `empty` when it is self-closing.
-    fn cell_child(&mut self, child: &[u8], empty: bool, attrs: &CellAttrs) -> Res<Held> {
+    /// One child of a cell, by its qualified name.
+    fn cell_child(&mut self, child: &[u8], attrs: &CellAttrs) -> Res<Held> {
         match local(child) {
             b"is" => {
-                let found = !empty
-                    && read_string(&mut self.scan, child, &mut self.inline, &mut self.t_name)?;
+                let found = read_string(&mut self.scan, child, &mut self.inline, &mut self.t_name)?;
                 Ok(if found { Held::Inline } else { Held::Empty })
             }
             b"v" => {
                 self.value.clear();
-                if !empty {
-                    read_text(&mut self.scan, child, &mut self.value, false)?;
-                }
+                read_text(&mut self.scan, child, &mut self.value, false)?;
                 self.v_value(attrs)
             }
             b"f" => {
-                if !empty {
-                    self.scan.skip_to_end(child)?;
-                }
+                self.scan.skip_to_end(child)?;
                 Ok(Held::Empty)
             }
             other => Err(format!(
                 "单元格中有意外的元素 <{}>(应为 v、f 或 is)",
-                String::from_utf8_lossy(other)
+                shown(other)
             )),
         }
     }
@@ -416,14 +482,19 @@ impl<R: Read> SheetCells<R> {
         Ok(match &attrs.kind {
             CellType::Shared => Held::Shared(digits(v.as_bytes()).unwrap_or(0)),
             CellType::Bool => Held::Bool(v != "0"),
-            CellType::Error if is_error_value(v) => Held::Empty,
-            CellType::Error => return Err(format!("未知的错误值 {v}")),
+            CellType::Error if v.starts_with('#') => Held::Error,
+            CellType::Error => return Err(format!("错误值单元格中是 {}", shown(v.as_bytes()))),
             CellType::IsoDate | CellType::Str => Held::VText,
             CellType::Number if v.is_empty() => Held::Empty,
-            CellType::Number => number(v.parse().map_err(|_| format!("数值 \"{v}\" 无法读取"))?),
+            CellType::Number => number(
+                v.parse()
+                    .map_err(|_| format!("数值 \"{}\" 无法读取", shown(v.as_bytes())))?,
+            ),
             CellType::Absent => v.parse().map_or(Held::VText, number),
             CellType::Inline => return Err("inlineStr 单元格中是 <v> 而不是 <is>".into()),
-            CellType::Other(t) => return Err(format!("未知的单元格类型 t=\"{t}\"")),
+            CellType::Other(t) => {
+                return Err(format!("未知的单元格类型 t=\"{}\"", shown(t.as_bytes())))
+            }
         })
     }
 
@@ -431,6 +502,7 @@ impl<R: Read> SheetCells<R> {
     fn value<'a>(&'a self, held: Held, tables: &'a Tables) -> Res<Value<'a>> {
         Ok(match held {
             Held::Empty => Value::Empty,
+            Held::Error => Value::Error,
             Held::VText => Value::Text(&self.value),
             Held::Inline => Value::Text(&self.inline),
             Held::Shared(i) => Value::Text(tables.strings.get(i).ok_or_else(|| {
@@ -439,17 +511,20 @@ impl<R: Read> SheetCells<R> {
                     tables.strings.len()
                 )
             })?),
-            Held::Number(n, style) => match style.and_then(|s| tables.shapes.get(s)) {
-                Some(NumberShape::DateTime) => Value::Date {
-                    serial: n,
-                    with_time: true,
-                },
-                Some(NumberShape::Duration) => Value::Date {
-                    serial: n,
-                    with_time: false,
-                },
-                _ => Value::Number(n),
-            },
+            Held::Number(n, style) => {
+                let serial = if tables.date1904 { n + 1462.0 } else { n };
+                match style.and_then(|s| tables.shapes.get(s)) {
+                    Some(NumberShape::DateTime) => Value::Date {
+                        serial,
+                        with_time: true,
+                    },
+                    Some(NumberShape::Duration) => Value::Date {
+                        serial: n,
+                        with_time: false,
+                    },
+                    _ => Value::Number(n),
+                }
+            }
             Held::Bool(b) => Value::Bool(b),
         })
     }
@@ -468,20 +543,19 @@ fn read_string<R: Read>(
     out.clear();
     let (mut rich, mut phonetic) = (false, false);
     loop {
-        let empty = match scan.next()? {
-            Tok::Start { name, empty, .. } => match local(name) {
+        match scan.next()? {
+            Tok::Start { name, .. } => match local(name) {
                 b"r" => {
                     rich = true;
                     continue;
                 }
                 b"rPh" => {
-                    phonetic = !empty;
+                    phonetic = true;
                     continue;
                 }
                 b"t" if !phonetic => {
                     t_name.clear();
                     t_name.extend_from_slice(name);
-                    empty
                 }
                 _ => continue,
             },
@@ -492,10 +566,8 @@ fn read_string<R: Read>(
             }
             Tok::Eof => return Err("文字在结束标记之前中断:内容不完整".into()),
             _ => continue,
-        };
-        if !empty {
-            read_text(scan, t_name, out, true)?;
         }
+        read_text(scan, t_name, out, true)?;
         if !rich {
             scan.skip_to_end(closing)?;
             return Ok(true);
@@ -540,30 +612,25 @@ fn cell_attrs(raw: &[u8]) -> Res<CellAttrs> {
         style: None,
         kind: CellType::Absent,
     };
-    let mut seen = [false; 3];
+    // A cell has a handful of attributes: a list finds a repeated one cheaply.
+    let mut seen: Vec<&[u8]> = Vec::new();
     for a in attributes(raw) {
         let (key, value) = a?;
-        let slot = match key {
-            b"r" => 0,
-            b"s" => 1,
-            b"t" => 2,
-            _ => continue,
-        };
-        if std::mem::replace(&mut seen[slot], true) {
-            return Err(format!(
-                "单元格的属性 {} 重复",
-                String::from_utf8_lossy(key)
-            ));
+        if seen.contains(&key) {
+            return Err(format!("单元格的属性 {} 重复", shown(key)));
         }
-        match slot {
-            0 => attrs.pos = Some(reference(value)?),
-            1 => attrs.style = Some(digits(value).unwrap_or(0)),
-            _ => attrs.kind = cell_type(value),
+        seen.push(key);
+        match key {
+            b"r" => attrs.pos = Some(reference(value)?),
+            b"s" => attrs.style = Some(digits(value).unwrap_or(0)),
+            b"t" => attrs.kind = cell_type(value),
+            _ => {}
         }
     }
     Ok(attrs)
 }
 
+/// A cell's `t` attribute.
 fn cell_type(t: &[u8]) -> CellType {
     match t {
         b"s" => CellType::Shared,
@@ -575,15 +642,6 @@ fn cell_type(t: &[u8]) -> CellType {
         b"inlineStr" => CellType::Inline,
         other => CellType::Other(String::from_utf8_lossy(other).into_owned()),
     }
-}
-
-/// Excel's error values (`#N/A` …): a cell holding one reads as empty; anything else in an
-/// error cell is damage.
-fn is_error_value(v: &str) -> bool {
-    matches!(
-        v,
-        "#DIV/0!" | "#N/A" | "#NAME?" | "#NULL!" | "#NUM!" | "#REF!" | "#VALUE!"
-    )
 }
 
 /// A non-negative integer written in ASCII digits only (what calamine's index parser takes).
@@ -598,7 +656,7 @@ fn digits(s: &[u8]) -> Option<usize> {
 
 /// A reference such as `B7` (or a bare row `7`) as 0-based row and column.
 fn reference(r: &[u8]) -> Res<(u32, Option<u32>)> {
-    let bad = || format!("单元格引用 \"{}\" 无法读取", String::from_utf8_lossy(r));
+    let bad = || format!("单元格引用 \"{}\" 无法读取", shown(r));
     let split = r.iter().position(u8::is_ascii_digit).unwrap_or(r.len());
     let (letters, number) = r.split_at(split);
     let row = digits(number)
@@ -624,10 +682,7 @@ fn dimension_last_row(r: &[u8]) -> Res<u32> {
     let mut last = 0;
     let parts: Vec<&[u8]> = r.split(|&b| b == b':').collect();
     if parts.len() > 2 {
-        return Err(format!(
-            "的 <dimension> \"{}\" 无法读取",
-            String::from_utf8_lossy(r)
-        ));
+        return Err(format!("的 <dimension> \"{}\" 无法读取", shown(r)));
     }
     for p in parts {
         let (row, col) = reference(p)?;
@@ -646,7 +701,7 @@ impl Tables {
         let mut tables = Tables::default();
         if let Some(name) = parts::entry_name(zip, "xl/sharedStrings.xml") {
             let entry = zip.by_name(&name).map_err(|e| e.to_string())?;
-            tables.strings = shared_strings(Scan::new(entry, MAX_TOKEN as usize))
+            tables.strings = shared_strings(Scan::new(utf8_part(entry)?, MAX_TOKEN as usize))
                 .map_err(|e| format!("共享字符串表 {name} {e}"))?;
         }
         if let Some(name) = parts::entry_name(zip, "xl/styles.xml") {
@@ -654,30 +709,48 @@ impl Tables {
             tables.shapes = cell_shapes(xml_reader(BufReader::new(entry)))
                 .map_err(|e| format!("样式表 {name} {e}"))?;
         }
+        if let Some(name) = parts::entry_name(zip, parts::WORKBOOK) {
+            let entry = zip.by_name(&name).map_err(|e| e.to_string())?;
+            tables.date1904 =
+                date1904(xml_reader(BufReader::new(entry))).map_err(|e| format!("{name} {e}"))?;
+        }
         Ok(tables)
     }
 }
 
+/// Whether the workbook's `<workbookPr date1904>` is set (`1` or `true`).
+fn date1904<R: BufRead>(mut xml: quick_xml::Reader<R>) -> Res<bool> {
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf).map_err(xml_error)? {
+            Event::Start(e) if e.name().as_ref() == b"workbookPr" => {
+                let set = e.try_get_attribute("date1904").map_err(xml_error)?;
+                return Ok(set.is_some_and(|a| matches!(&*a.value, b"1" | b"true")));
+            }
+            Event::Eof => return Ok(false),
+            _ => {}
+        }
+    }
+}
+
 /// Every `<si>` with text, in order, up to `</sst>`.
-fn shared_strings<R: Read>(mut scan: Scan<R>) -> Res<Vec<String>> {
-    let (mut strings, mut name, mut t_name) = (Vec::new(), Vec::new(), Vec::new());
+fn shared_strings<R: Read>(mut scan: Scan<R>) -> Res<SharedStrings> {
+    let mut strings = SharedStrings::default();
+    let (mut name, mut t_name) = (Vec::new(), Vec::new());
     let mut text = String::new();
     loop {
         match scan.next()? {
-            Tok::Start { name: n, empty, .. } => match local(n) {
-                b"si" if !empty => {
-                    name.clear();
-                    name.extend_from_slice(n);
-                }
-                b"sst" if empty => return Ok(strings),
-                _ => continue,
-            },
+            Tok::Start { name: n, .. } if local(n) == b"si" => {
+                name.clear();
+                name.extend_from_slice(n);
+            }
             Tok::End(n) if local(n) == b"sst" => return Ok(strings),
             Tok::Eof => return Err("在 </sst> 之前结束:内容不完整".into()),
             _ => continue,
         }
         if read_string(&mut scan, &name, &mut text, &mut t_name)? {
-            strings.push(text.as_str().to_owned());
+            strings.push(&text)?;
         }
     }
 }
@@ -691,11 +764,12 @@ fn cell_shapes<R: BufRead>(mut xml: quick_xml::Reader<R>) -> Res<Vec<NumberShape
     loop {
         buf.clear();
         match xml.read_event_into(&mut buf).map_err(xml_error)? {
+            // A second block adds to the first, as calamine reads it.
             Event::Start(e) if e.local_name().as_ref() == b"numFmts" => {
-                codes = number_formats(&mut xml)?;
+                number_formats(&mut xml, &mut codes)?;
             }
             Event::Start(e) if e.local_name().as_ref() == b"cellXfs" => {
-                shapes = format_shapes(&mut xml, &codes)?;
+                shapes.extend(format_shapes(&mut xml, &codes)?);
             }
             Event::End(e) if e.local_name().as_ref() == b"styleSheet" => return Ok(shapes),
             Event::Eof => return Err("在 </styleSheet> 之前结束:内容不完整".into()),
@@ -706,8 +780,10 @@ fn cell_shapes<R: BufRead>(mut xml: quick_xml::Reader<R>) -> Res<Vec<NumberShape
 
 /// The custom number formats: id (raw) and format code, up to `</numFmts>`. A later
 /// definition of an id replaces an earlier one.
-fn number_formats<R: BufRead>(xml: &mut quick_xml::Reader<R>) -> Res<Vec<(Vec<u8>, String)>> {
-    let mut codes: Vec<(Vec<u8>, String)> = Vec::new();
+fn number_formats<R: BufRead>(
+    xml: &mut quick_xml::Reader<R>,
+    codes: &mut Vec<(Vec<u8>, String)>,
+) -> Res<()> {
     let mut buf = Vec::new();
     loop {
         buf.clear();
@@ -729,7 +805,7 @@ fn number_formats<R: BufRead>(xml: &mut quick_xml::Reader<R>) -> Res<Vec<(Vec<u8
                     codes.push((id, code));
                 }
             }
-            Event::End(e) if e.local_name().as_ref() == b"numFmts" => return Ok(codes),
+            Event::End(e) if e.local_name().as_ref() == b"numFmts" => return Ok(()),
             Event::Eof => return Err("在 </numFmts> 之前结束:内容不完整".into()),
             _ => {}
         }
@@ -765,14 +841,14 @@ fn format_shapes<R: BufRead>(
     }
 }
 
-/// Excel's built-in number formats that show dates and times (14–22, 45, 47) and elapsed time
-/// (46, `[h]:mm:ss`).
+/// Excel's built-in number formats that show dates and times (14–22, 45, 47), elapsed time
+/// (46, `[h]:mm:ss`), and the East Asian built-ins Chinese Excel and WPS write for their
+/// 年月日 and 时分 formats (27–36, 50–58: 31 is `yyyy"年"m"月"d"日"`), which calamine reads as
+/// plain numbers (a 开设时间 came out as 43466).
 fn builtin_format_shape(id: &[u8]) -> NumberShape {
-    match id {
-        b"14" | b"15" | b"16" | b"17" | b"18" | b"19" | b"20" | b"21" | b"22" | b"45" | b"47" => {
-            NumberShape::DateTime
-        }
-        b"46" => NumberShape::Duration,
+    match digits(id) {
+        Some(14..=22 | 27..=36 | 45 | 47 | 50..=58) => NumberShape::DateTime,
+        Some(46) => NumberShape::Duration,
         _ => NumberShape::Plain,
     }
 }
@@ -848,6 +924,9 @@ mod tests {
         assert_eq!(builtin_format_shape(b"14"), NumberShape::DateTime);
         assert_eq!(builtin_format_shape(b"46"), NumberShape::Duration);
         assert_eq!(builtin_format_shape(b"49"), NumberShape::Plain);
+        assert_eq!(builtin_format_shape(b"31"), NumberShape::DateTime);
+        assert_eq!(builtin_format_shape(b"58"), NumberShape::DateTime);
+        assert_eq!(builtin_format_shape(b"37"), NumberShape::Plain);
     }
 
     #[test]

@@ -19,14 +19,13 @@ const CHUNK: usize = 256 << 10;
 /// One token of the part.
 #[derive(Debug, PartialEq)]
 pub(super) enum Tok<'a> {
-    /// `<name attrs>`, or `<name attrs/>` (`empty`).
+    /// `<name attrs>`; a self-closing `<name attrs/>` comes as this and then an `End`, as
+    /// quick-xml reports it for calamine (`expand_empty_elements`).
     Start {
         /// The qualified name.
         name: &'a [u8],
         /// The raw attribute text, read by [`attributes`].
         attrs: &'a [u8],
-        /// A self-closing element: no children, no end tag follows.
-        empty: bool,
     },
     /// `</name>`.
     End(&'a [u8]),
@@ -51,6 +50,10 @@ pub(super) struct Scan<R> {
     pos: usize,
     eof: bool,
     max_token: usize,
+    /// The name of a self-closing element just reported, whose `End` comes next.
+    pending_end: Option<Vec<u8>>,
+    /// A buffer for that name, kept between elements.
+    spare: Vec<u8>,
     /// How much to inflate at a time ([`CHUNK`]; small in tests, so tokens straddle refills).
     chunk: usize,
 }
@@ -64,6 +67,8 @@ impl<R: Read> Scan<R> {
             pos: 0,
             eof: false,
             max_token,
+            pending_end: None,
+            spare: Vec::new(),
             chunk: CHUNK,
         }
     }
@@ -91,7 +96,7 @@ impl<R: Read> Scan<R> {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     self.buf.truncate(have);
-                    return Err(format!("解压失败: {e}"));
+                    return Err(format!("读取失败(解压或文字编码): {e}"));
                 }
             }
         };
@@ -134,6 +139,10 @@ impl<R: Read> Scan<R> {
 
     /// The next token.
     pub(super) fn next(&mut self) -> Result<Tok<'_>, String> {
+        if let Some(name) = self.pending_end.take() {
+            self.spare = name;
+            return Ok(Tok::End(&self.spare));
+        }
         loop {
             if !self.ensure(1)? {
                 return Ok(Tok::Eof);
@@ -145,50 +154,56 @@ impl<R: Read> Scan<R> {
                 };
                 let start = self.pos;
                 self.pos += len;
-                return Ok(Tok::Text(&self.buf[start..start + len]));
+                let text = &self.buf[start..start + len];
+                check_references(text)?;
+                return Ok(Tok::Text(text));
             }
             if !self.ensure(2)? {
                 return Err("以不完整的标记结束".into());
             }
             match self.buf[self.pos + 1] {
                 b'/' => return self.end_tag(),
-                b'?' => self.skip_past(b"?>", "处理指令")?,
+                b'?' => self.skip_past(2, b"?>", "处理指令")?,
                 b'!' => self.skip_declaration()?,
                 _ => return self.start_tag(),
             }
         }
     }
 
-    /// Move past the next `pat`; what it closes must be closed.
-    fn skip_past(&mut self, pat: &[u8], what: &str) -> Result<(), String> {
+    /// Move past the next `pat` at or after `from`; what it closes must be closed.
+    fn skip_past(&mut self, from: usize, pat: &[u8], what: &str) -> Result<(), String> {
         let at = self
-            .find(2, pat)?
+            .find(from, pat)?
             .ok_or_else(|| format!("{what}没有结束"))?;
         self.pos += at + pat.len();
         Ok(())
     }
 
-    /// A comment, CDATA section or DOCTYPE, skipped.
+    /// A comment, CDATA section or DOCTYPE, skipped; any other `<!` is malformed.
     fn skip_declaration(&mut self) -> Result<(), String> {
         self.ensure(9)?;
         let head = &self.buf[self.pos..];
         if head.starts_with(b"<!--") {
-            return self.skip_past(b"-->", "注释");
+            return self.skip_past(4, b"-->", "注释");
         }
         if head.starts_with(b"<![CDATA[") {
-            return self.skip_past(b"]]>", "CDATA 段");
+            return self.skip_past(9, b"]]>", "CDATA 段");
         }
-        // A DOCTYPE: its internal subset (in brackets) may hold `>`.
-        let mut depth = 0usize;
+        if !(head.len() >= 9 && head[2..9].eq_ignore_ascii_case(b"DOCTYPE")) {
+            return Err("有无法识别的 <! 标记".into());
+        }
+        // A DOCTYPE's internal subset may hold markup: its `<` and `>` balance (as quick-xml
+        // reads it).
+        let mut depth = 1usize;
         let mut i = 2;
         loop {
             if !self.ensure(i + 1)? {
                 return Err("<!DOCTYPE> 没有结束".into());
             }
             match self.buf[self.pos + i] {
-                b'[' => depth += 1,
-                b']' => depth = depth.saturating_sub(1),
-                b'>' if depth == 0 => break,
+                b'<' => depth += 1,
+                b'>' if depth == 1 => break,
+                b'>' => depth -= 1,
                 _ => {}
             }
             i += 1;
@@ -202,7 +217,7 @@ impl<R: Read> Scan<R> {
         let gt = self.find(2, b">")?.ok_or("结束标记没有 >")?;
         let start = self.pos + 2;
         self.pos += gt + 1;
-        let name = self.buf[start..self.pos - 1].trim_ascii_end();
+        let name = trim_end(&self.buf[start..self.pos - 1]);
         Ok(Tok::End(name))
     }
 
@@ -228,21 +243,27 @@ impl<R: Read> Scan<R> {
                 }
             }
         };
-        let tag = &self.buf[self.pos + 1..self.pos + gt];
+        let (start, len) = (self.pos + 1, gt - 1);
         self.pos += gt + 1;
-        let empty = tag.last() == Some(&b'/');
-        let tag = if empty { &tag[..tag.len() - 1] } else { tag };
-        let end = tag
+        let empty = self.buf[start..start + len].last() == Some(&b'/');
+        let len = len - usize::from(empty);
+        let end = self.buf[start..start + len]
             .iter()
-            .position(|b| b.is_ascii_whitespace())
-            .unwrap_or(tag.len());
+            .position(|&b| is_space(b))
+            .unwrap_or(len);
         if end == 0 {
             return Err("标记没有名称".into());
         }
+        if empty {
+            let mut name = std::mem::take(&mut self.spare);
+            name.clear();
+            name.extend_from_slice(&self.buf[start..start + end]);
+            self.pending_end = Some(name);
+        }
+        let tag = &self.buf[start..start + len];
         Ok(Tok::Start {
             name: &tag[..end],
             attrs: &tag[end..],
-            empty,
         })
     }
 
@@ -252,7 +273,7 @@ impl<R: Read> Scan<R> {
         let mut depth = 0usize;
         loop {
             match self.next()? {
-                Tok::Start { name, empty, .. } if name == closing && !empty => depth += 1,
+                Tok::Start { name, .. } if name == closing => depth += 1,
                 Tok::End(name) if name == closing => match depth {
                     0 => return Ok(()),
                     _ => depth -= 1,
@@ -268,17 +289,17 @@ impl<R: Read> Scan<R> {
 /// (no `=`, no quotes) as quick-xml refuses it.
 pub(super) fn attributes(mut s: &[u8]) -> impl Iterator<Item = Result<(&[u8], &[u8]), String>> {
     std::iter::from_fn(move || {
-        s = s.trim_ascii_start();
+        s = trim_start(s);
         if s.is_empty() {
             return None;
         }
-        let bad = || Err(format!("属性 {} 写法有误", String::from_utf8_lossy(s)));
+        let bad = || Err(format!("属性 {} 写法有误", shown(s)));
         let Some(eq) = memchr(b'=', s) else {
             s = &[];
             return Some(bad());
         };
-        let name = s[..eq].trim_ascii_end();
-        let rest = s[eq + 1..].trim_ascii_start();
+        let name = trim_end(&s[..eq]);
+        let rest = trim_start(&s[eq + 1..]);
         let quote = match rest.first() {
             Some(&q @ (b'"' | b'\'')) => q,
             _ => {
@@ -292,7 +313,7 @@ pub(super) fn attributes(mut s: &[u8]) -> impl Iterator<Item = Result<(&[u8], &[
             s = &[];
             return Some(out);
         };
-        if name.is_empty() || name.iter().any(u8::is_ascii_whitespace) {
+        if name.is_empty() || name.iter().any(|&b| is_space(b)) {
             let out = bad();
             s = &[];
             return Some(out);
@@ -301,6 +322,91 @@ pub(super) fn attributes(mut s: &[u8]) -> impl Iterator<Item = Result<(&[u8], &[
         s = &rest[close + 2..];
         Some(Ok((name, value)))
     })
+}
+
+/// The encoding a part's first bytes give: a byte-order mark, else the XML declaration's
+/// `encoding` (some export tools write `encoding="GBK"`), else UTF-8; and how many bytes of
+/// mark to skip. calamine's quick-xml decodes such parts; so do we.
+pub(super) fn part_encoding(head: &[u8]) -> (&'static encoding_rs::Encoding, usize) {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(head) {
+        return (enc, bom);
+    }
+    let declared = head
+        .strip_prefix(b"<?xml")
+        .and_then(|rest| rest.get(..memchr::memmem::find(rest, b"?>")?))
+        .and_then(|decl| {
+            let at = memchr::memmem::find(decl, b"encoding")?;
+            let rest = trim_start(&decl[at + 8..]).strip_prefix(b"=")?;
+            let rest = trim_start(rest);
+            let quote = *rest.first()?;
+            let value = &rest[1..];
+            encoding_rs::Encoding::for_label(&value[..memchr(quote, value)?])
+        });
+    (declared.unwrap_or(encoding_rs::UTF_8), 0)
+}
+
+/// A part's text as UTF-8, decoded as it is read when it is in another encoding
+/// ([`part_encoding`]).
+pub(super) fn utf8_part<'r, R: Read + 'r>(mut src: R) -> Result<Box<dyn Read + 'r>, String> {
+    let mut head = vec![0u8; 512];
+    let mut n = 0;
+    while n < head.len() {
+        match src.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("读取失败: {e}")),
+        }
+    }
+    head.truncate(n);
+    let (encoding, bom) = part_encoding(&head);
+    let mut start = std::io::Cursor::new(head);
+    start.set_position(bom as u64);
+    let whole = start.chain(src);
+    if encoding == encoding_rs::UTF_8 {
+        return Ok(Box::new(whole));
+    }
+    Ok(Box::new(super::read::DecodingReader::new(whole, encoding)))
+}
+
+/// XML's white space (space, tab, CR, LF; not form feed, which Rust's ASCII white space has).
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn trim_start(s: &[u8]) -> &[u8] {
+    let n = s.iter().take_while(|&&b| is_space(b)).count();
+    &s[n..]
+}
+
+fn trim_end(s: &[u8]) -> &[u8] {
+    let n = s.iter().rev().take_while(|&&b| is_space(b)).count();
+    &s[..s.len() - n]
+}
+
+/// Text from a file as a message shows it: at most 40 characters, control characters escaped
+/// (a file's bytes never reach the terminal raw).
+pub(super) fn shown(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let mut out: String = text.chars().take(40).flat_map(char::escape_debug).collect();
+    if text.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Every `&` in text begins a reference closed by `;` (quick-xml refuses a text where one does
+/// not, wherever it is).
+fn check_references(text: &[u8]) -> Result<(), String> {
+    let mut rest = text;
+    while let Some(i) = memchr(b'&', rest) {
+        let semi = memchr(b';', &rest[i..]).ok_or("实体引用没有以 ; 结束")?;
+        if memchr(b'&', &rest[i + 1..i + semi]).is_some() {
+            return Err("实体引用没有以 ; 结束".into());
+        }
+        rest = &rest[i + semi + 1..];
+    }
+    Ok(())
 }
 
 /// Append raw element text to `out`: entity and character references resolved (the five XML
@@ -350,7 +456,7 @@ fn entity(name: &[u8], out: &mut String) -> Result<(), String> {
             out.push(c);
             Ok(())
         }
-        _ => Err(format!("无法识别的实体 &{name};")),
+        _ => Err(format!("无法识别的实体 &{};", shown(name.as_bytes()))),
     }
 }
 
@@ -393,8 +499,8 @@ mod tests {
         loop {
             let t = scan.next()?;
             out.push(match t {
-                Tok::Start { name, attrs, empty } => format!(
-                    "<{}|{}|{empty}",
+                Tok::Start { name, attrs } => format!(
+                    "<{}|{}",
                     String::from_utf8_lossy(name),
                     String::from_utf8_lossy(attrs).trim()
                 ),
@@ -412,14 +518,24 @@ mod tests {
              <!-- a > b --><v>1&amp;2</v><![CDATA[<c>]]><f/></x:c >",
         )
         .unwrap();
-        let want = "<x:c|r=\"A1\" t='s>'|false,<v||false,'1&amp;2,/v,<f||true,/x:c";
+        let want = "<x:c|r=\"A1\" t='s>',<v|,'1&amp;2,/v,<f|,/f,/x:c";
         assert_eq!(got.join(","), want);
         assert_eq!(local(b"x:c"), b"c");
     }
 
     #[test]
     fn unclosed_markup_is_refused() {
-        for bad in ["<c r=\"A1>", "<!-- x", "<c", "<![CDATA[x", "< >"] {
+        for bad in [
+            "<c r=\"A1>",
+            "<!-- x",
+            "<c",
+            "<![CDATA[x",
+            "< >",
+            "<!-->",
+            "<!FOO>",
+            "<![cdata[x]]>",
+            "<v>a & b</v>",
+        ] {
             assert!(tokens(bad).is_err(), "{bad}");
         }
     }
@@ -441,6 +557,24 @@ mod tests {
         for bad in [" r=A1", " r", " r=\"A1", " =\"x\""] {
             assert!(attributes(bad.as_bytes()).any(|a| a.is_err()), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_part_in_another_encoding_is_read_as_utf8() {
+        let (gbk, _, _) =
+            encoding_rs::GBK.encode("<?xml version=\"1.0\" encoding='GBK'?><t>政务</t>");
+        let mut text = String::new();
+        utf8_part(&gbk[..])
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert!(text.ends_with("<t>政务</t>"), "{text}");
+        assert_eq!(
+            part_encoding(b"<?xml version=\"1.0\"?><a/>").0,
+            encoding_rs::UTF_8
+        );
+        assert_eq!(part_encoding(b"\xEF\xBB\xBF<a/>"), (encoding_rs::UTF_8, 3));
+        assert_eq!(part_encoding(b"\xFF\xFE<\0").0, encoding_rs::UTF_16LE);
     }
 
     #[test]
