@@ -533,7 +533,7 @@ fn a_cell_over_excels_limit_is_refused_at_the_door() {
         .fails()
         .stderr_has("long.xlsx 第 2 行")
         .stderr_has(
-            "[整改反馈表!F2 整改措施]: 单元格有 40000 个字符,超过 Excel 单元格上限 32767 个",
+            "[整改反馈表!F2 整改措施]: 单元格超过 Excel 单元格上限 32767 个字符,无法写回检查表和报告",
         );
     // Nothing of it was kept, so the status of the whole campaign still writes.
     w.run(&[
@@ -562,7 +562,9 @@ fn a_cell_over_excels_limit_is_refused_at_the_door() {
     parts.write(&w.path("v2.xlsx"));
     w.run(&["collect", "--campaign", "c", "v2.xlsx"])
         .fails()
-        .stderr_has(&format!("[检查表!{d}2 问题描述]: 单元格有 40000 个字符"));
+        .stderr_has(&format!(
+            "[检查表!{d}2 问题描述]: 单元格超过 Excel 单元格上限 32767 个字符"
+        ));
 }
 
 #[test]

@@ -12,7 +12,9 @@
 use super::guard::{Checked, MAX_TOKEN};
 use super::parts::{self, SheetPart};
 use super::read::{Book, ReadError, ReadInfo, RowBuffer, RowRead, MAX_COLUMNS};
-use super::xml_scan::{attributes, local, push_text, shown, utf8_part, Scan, Tok};
+use super::xml_scan::{
+    attributes, check_references, is, local, push_text, same, shown, utf8_part, Scan, Tok,
+};
 use quick_xml::events::Event;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use zip::ZipArchive;
@@ -376,6 +378,7 @@ impl<R: Read> SheetCells<R> {
                         None => "没有 <sheetData>:内容不完整".into(),
                     })
                 }
+                Tok::Text(t) => check_references(t)?,
                 _ => {}
             }
         }
@@ -385,19 +388,23 @@ impl<R: Read> SheetCells<R> {
     fn next_cell(&mut self) -> Res<Option<CellRead>> {
         while !self.done {
             let attrs = match self.scan.next()? {
-                Tok::Start { name, attrs } if local(name) == b"row" => {
+                Tok::Start { name, attrs } if is(name, b"row") => {
                     if let Some(r) = attribute(attrs, b"r")? {
                         self.row = reference(r)?.0;
                     }
                     continue;
                 }
-                Tok::End(name) if local(name) == b"row" => {
+                Tok::End(name) if is(name, b"row") => {
                     self.end_row();
                     continue;
                 }
-                Tok::Start { name, attrs } if local(name) == b"c" => cell_attrs(attrs)?,
-                Tok::End(name) if local(name) == b"sheetData" => break,
+                Tok::Start { name, attrs } if is(name, b"c") => cell_attrs(attrs)?,
+                Tok::End(name) if is(name, b"sheetData") => break,
                 Tok::Eof => return Err("在 </sheetData> 之前结束:内容不完整".into()),
+                Tok::Text(t) => {
+                    check_references(t)?;
+                    continue;
+                }
                 _ => continue,
             };
             let (row, col) = match attrs.pos {
@@ -440,8 +447,12 @@ impl<R: Read> SheetCells<R> {
                     self.child.clear();
                     self.child.extend_from_slice(name);
                 }
-                Tok::End(name) if local(name) == b"c" => return Ok((held, formula)),
+                Tok::End(name) if is(name, b"c") => return Ok((held, formula)),
                 Tok::Eof => return Err("单元格在 </c> 之前结束:内容不完整".into()),
+                Tok::Text(t) => {
+                    check_references(t)?;
+                    continue;
+                }
                 _ => continue,
             }
             let child = std::mem::take(&mut self.child);
@@ -559,12 +570,16 @@ fn read_string<R: Read>(
                 }
                 _ => continue,
             },
-            Tok::End(name) if name == closing => return Ok(rich),
-            Tok::End(name) if local(name) == b"rPh" => {
+            Tok::End(name) if same(name, closing) => return Ok(rich),
+            Tok::End(name) if is(name, b"rPh") => {
                 phonetic = false;
                 continue;
             }
             Tok::Eof => return Err("文字在结束标记之前中断:内容不完整".into()),
+            Tok::Text(t) => {
+                check_references(t)?;
+                continue;
+            }
             _ => continue,
         }
         read_text(scan, t_name, out, true)?;
@@ -586,7 +601,7 @@ fn read_text<R: Read>(
     loop {
         match scan.next()? {
             Tok::Text(raw) => push_text(raw, out, excel_escapes)?,
-            Tok::End(name) if name == closing => return Ok(()),
+            Tok::End(name) if same(name, closing) => return Ok(()),
             Tok::Eof => return Err("文字在结束标记之前中断:内容不完整".into()),
             _ => {}
         }
@@ -612,14 +627,21 @@ fn cell_attrs(raw: &[u8]) -> Res<CellAttrs> {
         style: None,
         kind: CellType::Absent,
     };
-    // A cell has a handful of attributes: a list finds a repeated one cheaply.
-    let mut seen: Vec<&[u8]> = Vec::new();
+    // A cell has a handful of attributes: a list on the stack finds a repeated one cheaply (ten
+    // million cells, no allocation); past eight, a vector.
+    let (mut first, mut count, mut more) = ([&b""[..]; 8], 0, Vec::new());
     for a in attributes(raw) {
         let (key, value) = a?;
-        if seen.contains(&key) {
+        if first[..count].iter().chain(&more).any(|k| same(k, key)) {
             return Err(format!("单元格的属性 {} 重复", shown(key)));
         }
-        seen.push(key);
+        match count {
+            8 => more.push(key),
+            _ => {
+                first[count] = key;
+                count += 1;
+            }
+        }
         match key {
             b"r" => attrs.pos = Some(reference(value)?),
             b"s" => attrs.style = Some(digits(value).unwrap_or(0)),
@@ -741,12 +763,16 @@ fn shared_strings<R: Read>(mut scan: Scan<R>) -> Res<SharedStrings> {
     let mut text = String::new();
     loop {
         match scan.next()? {
-            Tok::Start { name: n, .. } if local(n) == b"si" => {
+            Tok::Start { name: n, .. } if is(n, b"si") => {
                 name.clear();
                 name.extend_from_slice(n);
             }
-            Tok::End(n) if local(n) == b"sst" => return Ok(strings),
+            Tok::End(n) if is(n, b"sst") => return Ok(strings),
             Tok::Eof => return Err("在 </sst> 之前结束:内容不完整".into()),
+            Tok::Text(t) => {
+                check_references(t)?;
+                continue;
+            }
             _ => continue,
         }
         if read_string(&mut scan, &name, &mut text, &mut t_name)? {

@@ -43,6 +43,19 @@ pub(super) fn local(name: &[u8]) -> &[u8] {
     }
 }
 
+/// Whether two names are the same. Names are a few bytes: compared in line, not through a
+/// `memcmp` call for every token (which was 7% of a million-row import).
+#[inline]
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Whether the local part of `name` is `want`.
+#[inline]
+pub(super) fn is(name: &[u8], want: &[u8]) -> bool {
+    same(local(name), want)
+}
+
 /// A part's bytes, tokenized as they are inflated.
 pub(super) struct Scan<R> {
     src: R,
@@ -154,9 +167,7 @@ impl<R: Read> Scan<R> {
                 };
                 let start = self.pos;
                 self.pos += len;
-                let text = &self.buf[start..start + len];
-                check_references(text)?;
-                return Ok(Tok::Text(text));
+                return Ok(Tok::Text(&self.buf[start..start + len]));
             }
             if !self.ensure(2)? {
                 return Err("以不完整的标记结束".into());
@@ -273,11 +284,12 @@ impl<R: Read> Scan<R> {
         let mut depth = 0usize;
         loop {
             match self.next()? {
-                Tok::Start { name, .. } if name == closing => depth += 1,
-                Tok::End(name) if name == closing => match depth {
+                Tok::Start { name, .. } if same(name, closing) => depth += 1,
+                Tok::End(name) if same(name, closing) => match depth {
                     0 => return Ok(()),
                     _ => depth -= 1,
                 },
+                Tok::Text(t) => check_references(t)?,
                 Tok::Eof => return Err("元素没有结束标记:内容不完整".into()),
                 _ => {}
             }
@@ -396,8 +408,9 @@ pub(super) fn shown(raw: &[u8]) -> String {
 }
 
 /// Every `&` in text begins a reference closed by `;` (quick-xml refuses a text where one does
-/// not, wherever it is).
-fn check_references(text: &[u8]) -> Result<(), String> {
+/// not, wherever it is): for the text a reader passes over; the text it reads is checked by
+/// [`push_text`] as it is decoded.
+pub(super) fn check_references(text: &[u8]) -> Result<(), String> {
     let mut rest = text;
     while let Some(i) = memchr(b'&', rest) {
         let semi = memchr(b';', &rest[i..]).ok_or("实体引用没有以 ; 结束")?;
@@ -534,7 +547,6 @@ mod tests {
             "<!-->",
             "<!FOO>",
             "<![cdata[x]]>",
-            "<v>a & b</v>",
         ] {
             assert!(tokens(bad).is_err(), "{bad}");
         }
@@ -587,6 +599,8 @@ mod tests {
         assert_eq!(out, "_x000D_");
         assert!(push_text(b"&nbsp;", &mut out, true).is_err());
         assert!(push_text(b"a & b", &mut out, true).is_err());
+        assert!(check_references(b"a &amp b").is_err());
+        assert!(check_references(b"a &amp; b").is_ok());
         assert!(push_text(b"\xff", &mut out, true).is_err());
         assert_eq!(unescape_excel("_x005F_x000D_"), "_x000D_");
         assert_eq!(unescape_excel("_x00ZZ_ 中"), "_x00ZZ_ 中");

@@ -84,12 +84,15 @@ pub(crate) fn cell_place(sheet: &str, row: u32, col: usize, headers: &[String]) 
         .to_string()
 }
 
-/// The message for an over-long cell.
+/// The message for an over-long cell. The reader keeps a cell's text to one character past the
+/// limit, so a cell of exactly that many may have been longer: then no count is claimed.
 pub(crate) fn over_long_message(chars: usize) -> String {
-    format!(
-        "单元格有 {chars} 个字符,超过 Excel 单元格上限 {} 个,无法写回检查表和报告;请删减后重新交回",
-        crate::domain::registry::MAX_CELL_CHARS
-    )
+    let max = crate::domain::registry::MAX_CELL_CHARS;
+    let size = match chars {
+        n if n > max + 1 => format!("单元格有 {n} 个字符,超过 Excel 单元格上限 {max} 个"),
+        _ => format!("单元格超过 Excel 单元格上限 {max} 个字符"),
+    };
+    format!("{size},无法写回检查表和报告;请删减后重新交回")
 }
 
 /// The header of the last column: notes for the inspector (accounts sharing name and type).
