@@ -133,9 +133,9 @@ pub fn calamine_rows(bytes: &[u8]) -> Result<Rows, String> {
     Ok(rows)
 }
 
-/// Our reader's two documented departures from calamine, applied to the file calamine reads:
-/// the East Asian built-in date formats (27–36, 50–58) are dates (calamine's 14 stands in for
-/// them), and a 1904-system workbook's dates are shifted to the date shown (returned as a flag).
+/// Our reader's documented departures from calamine, applied to the file calamine reads: the
+/// East Asian built-in date formats (27–36, 50–58) are dates (calamine's 14 stands in for them),
+/// and a 1904-system workbook's dates are shifted to the date shown (returned as a flag).
 fn as_we_read_it(bytes: &[u8]) -> (Vec<u8>, bool) {
     let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
         return (bytes.to_vec(), false);
@@ -147,42 +147,26 @@ fn as_we_read_it(bytes: &[u8]) -> (Vec<u8>, bool) {
     };
     let date1904 = part(&mut zip, "xl/workbook.xml")
         .is_some_and(|w| w.contains("date1904=\"1\"") || w.contains("date1904=\"true\""));
-    let Some(mut styles) = part(&mut zip, "xl/styles.xml") else {
+    let mut changed: Vec<(&str, String)> = Vec::new();
+    if let Some(styles) = part(&mut zip, "xl/styles.xml") {
+        let mut new = styles.clone();
+        for id in (27..=36).chain(50..=58) {
+            if !new.contains(&format!("<numFmt numFmtId=\"{id}\"")) {
+                new = new.replace(&format!("<xf numFmtId=\"{id}\""), "<xf numFmtId=\"14\"");
+            }
+        }
+        if new != styles {
+            changed.push(("xl/styles.xml", new));
+        }
+    }
+    if changed.is_empty() {
         return (bytes.to_vec(), date1904);
-    };
-    let before = styles.clone();
-    for id in (27..=36).chain(50..=58) {
-        if !styles.contains(&format!("<numFmt numFmtId=\"{id}\"")) {
-            styles = styles.replace(&format!("<xf numFmtId=\"{id}\""), "<xf numFmtId=\"14\"");
-        }
     }
-    if styles == before {
-        return (bytes.to_vec(), date1904);
+    let mut book = bytes.to_vec();
+    for (name, text) in changed {
+        book = with_part(&book, name, &text);
     }
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut w = zip::ZipWriter::new(&mut out);
-    for i in 0..zip.len() {
-        let Ok(mut f) = zip.by_index(i) else {
-            return (bytes.to_vec(), date1904);
-        };
-        let mut data = Vec::new();
-        if f.read_to_end(&mut data).is_err() {
-            return (bytes.to_vec(), date1904);
-        }
-        if f.name() == "xl/styles.xml" {
-            data = styles.clone().into_bytes();
-        }
-        let name = f.name().to_string();
-        drop(f);
-        if w.start_file(name, zip::write::SimpleFileOptions::default())
-            .is_err()
-        {
-            return (bytes.to_vec(), date1904);
-        }
-        let _ = w.write_all(&data);
-    }
-    let _ = w.finish();
-    (out.into_inner(), date1904)
+    (book, date1904)
 }
 
 /// The rows our reader gives the same file (its first visible sheet).

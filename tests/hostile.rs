@@ -498,3 +498,48 @@ fn an_ods_cut_off_inside_its_xml_is_refused_not_read_for_ever() {
     assert!(stderr.contains("文件被截断或损坏"), "{stderr}");
     assert!(!w.exists("c"));
 }
+
+#[test]
+fn formulas_without_results_and_cut_numbers_are_named() {
+    // openpyxl writes formulas without computing them; Excel keeps 15 digits of a number.
+    let w = Workdir::new();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let rows = [
+        ["A1", "甲", "微信", "某局", "市级", "南京"],
+        ["A2", "乙", "微信", "某局", "市级", "南京"],
+        ["A3", "丙", "微博", "某局", "市级", "南京"],
+    ];
+    write_rows(ws, &HEADER, &rows);
+    ws.write_string(0, 6, "统一社会信用代码").unwrap();
+    for r in 1..=3 {
+        ws.write_number(r, 6, 913201001234567890.0).unwrap();
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut parts = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        if f.name() == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(data).unwrap();
+            let start = xml.find("<c r=\"B3\"").unwrap();
+            let end = start + xml[start..].find("</c>").unwrap() + 4;
+            let formula = r#"<c r="B3" t="str"><f>A3&amp;"号"</f></c>"#;
+            data = format!("{}{formula}{}", &xml[..start], &xml[end..]).into_bytes();
+        }
+        parts.push((f.name().to_string(), data));
+    }
+    let refs: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    zip_file(&w.path("f.xlsx"), &refs);
+    w.run(&["import", "f.xlsx", "--campaign", "c", "--max-rejects", "50"])
+        .ok()
+        .stderr_has("1 个单元格是没有计算结果的公式,按空白读取(如第 3 行 名称)")
+        .stderr_has("请在 Excel 或 WPS 中打开台账、保存后重新导入")
+        .stderr_has("3 个单元格是超过 15 位的数字,Excel 只保留 15 位有效数字,其后已变成 0(如第 2 行 统一社会信用代码)");
+    // Refused for the missing names, the refusal says why they are missing.
+    w.run(&["import", "f.xlsx", "--campaign", "c2", "--max-rejects", "1"])
+        .fails()
+        .stderr_has("没有计算结果的公式");
+}

@@ -192,6 +192,7 @@ impl Filler {
             number: n,
             cells: &self.buffer,
             lossy: row.lossy,
+            uncached: row.uncached,
         })
     }
 }
@@ -414,6 +415,7 @@ mod tests {
             number: 2,
             cells: &cells,
             lossy: &[],
+            uncached: &[],
         };
         f.pass(&r, &mut |_: &RowRead<'_>| Ok(true)).unwrap();
         assert_eq!(f.active.len(), 1);
@@ -454,6 +456,7 @@ mod tests {
                 number: *n,
                 cells,
                 lossy: &[],
+                uncached: &[],
             };
             f.pass(&r, &mut |r: &RowRead<'_>| {
                 seen.push(r.cells.to_vec());

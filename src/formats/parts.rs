@@ -84,7 +84,7 @@ fn resolve(target: &str) -> String {
 
 /// A small part's text (the workbook and its relationships), found as calamine finds it; None
 /// past 16 MB (the guard has checked it holds no giant token).
-fn small_part<R: Read + Seek>(zip: &mut ZipArchive<R>, path: &str) -> Option<String> {
+pub(super) fn small_part<R: Read + Seek>(zip: &mut ZipArchive<R>, path: &str) -> Option<String> {
     let name = entry_name(zip, path)?;
     let entry = zip.by_name(&name).ok()?;
     let mut bytes = Vec::new();

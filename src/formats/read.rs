@@ -117,24 +117,41 @@ impl Book {
 /// The OLE container signature: an .xls, or an encrypted .xlsx.
 const OLE_SIGNATURE: [u8; 4] = [0xD0, 0xCF, 0x11, 0xE0];
 
-/// An encrypted Office file: an OLE container with an `EncryptedPackage` stream (the stream's
-/// name is stored in UTF-16).
+/// An encrypted Office file: an OLE container whose directory has an `EncryptedPackage` stream.
+/// A directory entry is 128 bytes on a 128-byte boundary: the name in UTF-16 padded to 64 bytes,
+/// then its length in bytes with the terminator (34): the same words in a cell's text are not one.
 fn is_encrypted(bytes: &[u8]) -> bool {
-    let name: Vec<u8> = "EncryptedPackage"
+    if !bytes.starts_with(&OLE_SIGNATURE) {
+        return false;
+    }
+    let mut entry = [0u8; 66];
+    for (i, b) in "EncryptedPackage"
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
-        .collect();
-    bytes.starts_with(&OLE_SIGNATURE) && memchr::memmem::find(bytes, &name).is_some()
+        .enumerate()
+    {
+        entry[i] = b;
+    }
+    entry[64] = 34;
+    bytes.chunks_exact(128).any(|e| e.starts_with(&entry))
 }
 
 /// The format the bytes are, where the extension says otherwise: an old .xls saved or renamed as
 /// .xlsx (some systems' exports) is read as the .xls it is, and an .xlsx named .xls as an .xlsx.
 fn sniffed_extension(ext: &str, bytes: &[u8]) -> String {
     match ext {
-        "xlsx" | "xlsm" if bytes.starts_with(&OLE_SIGNATURE) => "xls".into(),
+        "xlsx" | "xlsm" | "ods" if bytes.starts_with(&OLE_SIGNATURE) => "xls".into(),
+        "xlsx" | "xlsm" | "xls" if is_ods(bytes) => "ods".into(),
         "xls" if bytes.starts_with(b"PK\x03\x04") => "xlsx".into(),
         _ => ext.to_string(),
     }
+}
+
+/// An OpenDocument spreadsheet: a zip whose first entry is `mimetype`, stored, saying so.
+fn is_ods(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+        && bytes.get(30..38) == Some(b"mimetype")
+        && bytes.get(38..84) == Some(b"application/vnd.oasis.opendocument.spreadsheet")
 }
 
 /// Why a table could not be read; every message names the file and says what to do, in Chinese.
@@ -193,7 +210,7 @@ pub enum ReadError {
         detail: String,
     },
     /// A workbook with an opening password: its content is encrypted, nothing can be read.
-    #[error("{file}: 文件设有打开密码(已加密),无法读取。请在 Excel 或 WPS 中打开它,取消密码(Excel: 文件 → 信息 → 保护工作簿 → 用密码进行加密,清空密码)后保存,再导入")]
+    #[error("{file}: 文件设有打开密码(已加密),无法读取。请在 Excel 或 WPS 中打开它,取消密码(Excel: 文件 → 信息 → 保护工作簿 → 用密码进行加密,清空密码)后保存,再交给 audit")]
     Encrypted {
         /// The file, as displayed.
         file: String,
@@ -447,6 +464,9 @@ pub struct RowRead<'a> {
     pub cells: &'a [String],
     /// Columns (0-based) whose number lost digits.
     pub lossy: &'a [usize],
+    /// Columns (0-based) whose cell is a formula saved without its result (an .xlsx written by a
+    /// program that does not compute, such as openpyxl): read as empty, and said so.
+    pub uncached: &'a [usize],
 }
 
 /// The sheet to read: the one named, or the first visible one (a hidden sheet is often a stale
@@ -661,6 +681,8 @@ pub(super) struct RowBuffer {
     cells: Vec<String>,
     /// Columns whose number lost digits.
     lossy: Vec<usize>,
+    /// Columns whose formula has no saved result.
+    uncached: Vec<usize>,
     /// One past the last non-empty column of this row.
     used: usize,
 }
@@ -672,6 +694,7 @@ impl RowBuffer {
             number,
             cells: &self.cells[..self.used],
             lossy: &self.lossy,
+            uncached: &self.uncached,
         }
     }
 
@@ -680,11 +703,8 @@ impl RowBuffer {
         self.used
     }
 
-    /// Clean the row's texts (see [`ReadInfo::tidy`]); a cell left empty no longer counts.
-    pub(super) fn tidy(&mut self, row: u32, info: &mut ReadInfo) {
-        for (c, s) in self.cells[..self.used].iter_mut().enumerate() {
-            info.tidy(row, c, s);
-        }
+    /// A cell left empty at the row's end no longer counts.
+    pub(super) fn trim(&mut self) {
         while self.used > 0 && self.cells[self.used - 1].is_empty() {
             self.used -= 1;
         }
@@ -696,11 +716,20 @@ impl RowBuffer {
             s.clear();
         }
         self.lossy.clear();
+        self.uncached.clear();
         self.used = 0;
     }
 
-    /// Take a cell's value (an empty cell changes nothing).
-    pub(super) fn put(&mut self, c: usize, value: Value<'_>) {
+    /// Note a formula cell saved without its result.
+    pub(super) fn mark_uncached(&mut self, c: usize) {
+        self.uncached.push(c);
+    }
+
+    /// Take the value of the cell of 1-based row `row`, column `c` (an empty cell changes
+    /// nothing), its text cleaned as it comes in (see [`ReadInfo::tidy`]) and then kept to one
+    /// character past Excel's limit ([`cut`]): cut after cleaning, so that a cell still too long
+    /// is refused, never taken shortened.
+    pub(super) fn put(&mut self, row: u32, c: usize, value: Value<'_>, info: &mut ReadInfo) {
         if value == Value::Empty {
             return;
         }
@@ -713,7 +742,7 @@ impl RowBuffer {
         cell.clear();
         match value {
             Value::Empty | Value::Error => {}
-            Value::Text(s) => cell.push_str(capped(s)),
+            Value::Text(s) => cell.push_str(s),
             Value::Number(f) => {
                 if is_lossy_number(f) {
                     self.lossy.push(c);
@@ -723,6 +752,8 @@ impl RowBuffer {
             Value::Date { serial, with_time } => cell.push_str(&excel_date_text(serial, with_time)),
             Value::Bool(b) => cell.push_str(if b { "TRUE" } else { "FALSE" }),
         }
+        info.tidy(row, c, &mut self.cells[c]);
+        cut(&mut self.cells[c]);
         if !self.cells[c].is_empty() {
             self.used = self.used.max(c + 1);
         }
@@ -756,6 +787,7 @@ where
             number,
             cells: &cells,
             lossy: &lossy,
+            uncached: &[],
         };
         if !on_row(&row)? {
             break;
@@ -987,6 +1019,7 @@ where
             number: n,
             cells: &cells,
             lossy: &[],
+            uncached: &[],
         };
         if !on_row(&row)? {
             break;
@@ -1127,7 +1160,7 @@ fn read_typed_xlsx(
     let mut uncached = std::collections::HashSet::new();
     super::xlsx_rows::for_each_cell(book, &checked, Some(sheet), |cell| {
         let c = cell.col as usize;
-        if cell.formula && cell.value == Value::Empty && uncached.len() < max_rows {
+        if cell.value.uncomputed(cell.formula) && uncached.len() < max_rows {
             uncached.insert((cell.row + 1, c));
         }
         rows.put(cell.row, c, typed(cell.value))?;
@@ -1143,7 +1176,7 @@ fn read_typed_xlsx(
 fn typed(value: Value<'_>) -> Cell {
     match value {
         Value::Empty => Cell::Empty,
-        Value::Text(s) => Cell::Text(capped(s).to_string()),
+        Value::Text(s) => Cell::Text(s.to_string()),
         Value::Number(f) => Cell::Float(f),
         Value::Date { serial, with_time } => Cell::DateTime { serial, with_time },
         Value::Bool(b) => Cell::Bool(b),
@@ -1151,15 +1184,17 @@ fn typed(value: Value<'_>) -> Cell {
     }
 }
 
-/// A cell's text cut after one character more than Excel's limit
+/// A cell's (cleaned) text cut after one character more than Excel's limit
 /// ([`crate::domain::registry::MAX_CELL_CHARS`]): still too long to be taken, but a row of 512
 /// cells of 4 MB each (a hostile file) no longer holds 2 GB.
-fn capped(s: &str) -> &str {
+fn cut(s: &mut String) {
     let keep = crate::domain::registry::MAX_CELL_CHARS + 1;
     if s.len() <= keep {
-        return s;
+        return;
     }
-    s.char_indices().nth(keep).map_or(s, |(i, _)| &s[..i])
+    if let Some((i, _)) = s.char_indices().nth(keep) {
+        s.truncate(i);
+    }
 }
 
 fn read_typed_sheet(
@@ -1217,9 +1252,10 @@ impl TypedRows<'_> {
         if c >= MAX_COLUMNS || v == Cell::Empty {
             return Ok(());
         }
-        // Text from outside as the tool keeps it (format characters out, NFC).
+        // Text from outside as the tool keeps it (format characters out, NFC), then cut.
         if let Cell::Text(s) = &mut v {
             crate::domain::text::tidy_outside(s);
+            cut(s);
         }
         if self.rows.last().map(|(n, _)| *n) != Some(r + 1) {
             if self.rows.len() >= self.max_rows {

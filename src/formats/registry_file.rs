@@ -125,6 +125,37 @@ pub struct Shape {
     pub note_rows: u64,
     /// The first [`NOTES_KEPT`] of them, (row, the note's beginning), to name them.
     pub notes: Vec<(u32, String)>,
+    /// Cells holding a formula saved without its result (read as empty).
+    pub uncached: CellTally,
+    /// Cells outside the id column holding a number of more than 15 digits (Excel has already
+    /// replaced the rest with zeros; the id column's are rejected rows).
+    pub lossy: CellTally,
+}
+
+/// Cells of one kind in the data rows: how many, and the first (1-based row, its column's
+/// header) to name.
+#[derive(Clone, Debug, Default)]
+pub struct CellTally {
+    /// How many.
+    pub count: u64,
+    /// The first: its row and its column's header (or 第 N 列).
+    pub first: Option<(u32, String)>,
+}
+
+impl CellTally {
+    /// Count the cells of row `row` in `cols`, naming the first by `header`.
+    fn note(&mut self, row: u32, cols: &[usize], header: &crate::domain::registry::HeaderMap) {
+        if let Some(&c) = cols.first() {
+            self.first.get_or_insert_with(|| {
+                let name = header.headers.get(c).filter(|h| !h.is_empty());
+                (
+                    row,
+                    name.cloned().unwrap_or_else(|| format!("第 {} 列", c + 1)),
+                )
+            });
+        }
+        self.count += cols.len() as u64;
+    }
 }
 
 /// Notes kept to be named; the others are counted only (a file of a million note rows is kept
@@ -322,6 +353,11 @@ fn scan_rows(
                 return Ok(true);
             }
             b.push(r.number, r.cells, r.lossy);
+            let header = b.header();
+            shape.uncached.note(r.number, r.uncached, header);
+            let id = header.column(crate::domain::registry::Field::Id);
+            let lossy: Vec<usize> = r.lossy.iter().copied().filter(|&c| Some(c) != id).collect();
+            shape.lossy.note(r.number, &lossy, header);
             if b.rows_read % 20_000 == 0 {
                 progress(b.rows_read);
             }

@@ -9,7 +9,7 @@
 //! Other formats, and the typed reads of our returned workbooks' hidden sheets, stay on calamine;
 //! `tests/xlsx_rows.rs` holds this reader to calamine's values on workbooks of every shape.
 
-use super::guard::{Checked, MAX_TOKEN};
+use super::guard::{Checked, MAX_SHARED_STRINGS, MAX_TOKEN};
 use super::parts::{self, SheetPart};
 use super::read::{Book, ReadError, ReadInfo, RowBuffer, RowRead, MAX_COLUMNS};
 use super::xml_scan::{
@@ -45,6 +45,14 @@ pub(super) enum Value<'a> {
     Error,
 }
 
+impl Value<'_> {
+    /// A formula cell (`formula`) with no saved result: no value, or an empty text (openpyxl
+    /// writes `<v></v>`). An error value is a result.
+    pub(super) fn uncomputed(&self, formula: bool) -> bool {
+        formula && matches!(self, Value::Empty | Value::Text(""))
+    }
+}
+
 /// How a cell format shows a number (calamine's `CellFormat`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum NumberShape {
@@ -77,6 +85,10 @@ struct SharedStrings {
 
 impl SharedStrings {
     fn push(&mut self, s: &str) -> Res<()> {
+        // Decoded from another encoding, the text may outgrow the part the guard measured.
+        if self.text.len() + s.len() > MAX_SHARED_STRINGS as usize {
+            return Err(format!("解码后超过 {} MB", MAX_SHARED_STRINGS >> 20));
+        }
         self.text.push_str(s);
         let end = u32::try_from(self.text.len()).map_err(|_| "共享字符串表超过 4 GB")?;
         self.ends.push(end);
@@ -245,8 +257,8 @@ where
     let mut buffer = RowBuffer::default();
     let mut current: Option<u32> = None;
     // A row is handed on when the next one starts, and the last at the end (unless stopped).
-    let mut flush = |buffer: &mut RowBuffer, row: u32, info: &mut ReadInfo| {
-        buffer.tidy(row + 1, info);
+    let mut flush = |buffer: &mut RowBuffer, row: u32| {
+        buffer.trim();
         let go_on = buffer.used() == 0 || on_row(&buffer.row(row + 1))?;
         buffer.clear();
         Ok::<bool, ReadError>(go_on)
@@ -255,7 +267,7 @@ where
     let sheet = for_each_cell(book, checked, sheet, |cell| {
         if current != Some(cell.row) {
             if let Some(prev) = current {
-                stopped = !flush(&mut buffer, prev, &mut info)?;
+                stopped = !flush(&mut buffer, prev)?;
                 if stopped {
                     return Ok(false);
                 }
@@ -263,14 +275,19 @@ where
             current = Some(cell.row);
         }
         match cell.col as usize {
-            c if c < MAX_COLUMNS => buffer.put(c, cell.value),
+            c if c < MAX_COLUMNS => {
+                if cell.value.uncomputed(cell.formula) {
+                    buffer.mark_uncached(c);
+                }
+                buffer.put(cell.row + 1, c, cell.value, &mut info)
+            }
             _ if cell.value != Value::Empty => info.cells_beyond_limit += 1,
             _ => {}
         }
         Ok(true)
     })?;
     if let (Some(last), false) = (current, stopped) {
-        flush(&mut buffer, last, &mut info)?;
+        flush(&mut buffer, last)?;
     }
     info.sheet = Some(sheet.name);
     info.declared_rows = Some(sheet.declared_rows);
@@ -731,22 +748,20 @@ impl Tables {
             tables.shapes = cell_shapes(xml_reader(BufReader::new(entry)))
                 .map_err(|e| format!("样式表 {name} {e}"))?;
         }
-        if let Some(name) = parts::entry_name(zip, parts::WORKBOOK) {
-            let entry = zip.by_name(&name).map_err(|e| e.to_string())?;
-            tables.date1904 =
-                date1904(xml_reader(BufReader::new(entry))).map_err(|e| format!("{name} {e}"))?;
+        // Decoded as the sheet list was (a UTF-16 or GBK workbook.xml too).
+        if let Some(text) = parts::small_part(zip, parts::WORKBOOK) {
+            tables.date1904 = date1904(&text).map_err(|e| format!("{} {e}", parts::WORKBOOK))?;
         }
         Ok(tables)
     }
 }
 
-/// Whether the workbook's `<workbookPr date1904>` is set (`1` or `true`).
-fn date1904<R: BufRead>(mut xml: quick_xml::Reader<R>) -> Res<bool> {
-    let mut buf = Vec::new();
+/// Whether the workbook's `<workbookPr date1904>` is set (`1` or `true`), whatever its prefix.
+fn date1904(text: &str) -> Res<bool> {
+    let mut xml = quick_xml::Reader::from_str(text);
     loop {
-        buf.clear();
-        match xml.read_event_into(&mut buf).map_err(xml_error)? {
-            Event::Start(e) if e.name().as_ref() == b"workbookPr" => {
+        match xml.read_event().map_err(xml_error)? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"workbookPr" => {
                 let set = e.try_get_attribute("date1904").map_err(xml_error)?;
                 return Ok(set.is_some_and(|a| matches!(&*a.value, b"1" | b"true")));
             }
@@ -775,6 +790,8 @@ fn shared_strings<R: Read>(mut scan: Scan<R>) -> Res<SharedStrings> {
             }
             _ => continue,
         }
+        // An <si> without text (<si/>, or only a phonetic run) is skipped, as calamine skips it
+        // (the later indices shift: no program we know writes one).
         if read_string(&mut scan, &name, &mut text, &mut t_name)? {
             strings.push(&text)?;
         }
@@ -872,7 +889,8 @@ fn format_shapes<R: BufRead>(
 /// 年月日 and 时分 formats (27–36, 50–58: 31 is `yyyy"年"m"月"d"日"`), which calamine reads as
 /// plain numbers (a 开设时间 came out as 43466).
 fn builtin_format_shape(id: &[u8]) -> NumberShape {
-    match digits(id) {
+    // The id as written (calamine compares the text: "014" is no built-in).
+    match digits(id).filter(|_| !id.starts_with(b"0")) {
         Some(14..=22 | 27..=36 | 45 | 47 | 50..=58) => NumberShape::DateTime,
         Some(46) => NumberShape::Duration,
         _ => NumberShape::Plain,

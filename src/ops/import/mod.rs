@@ -669,6 +669,10 @@ fn refuse_suspect(req: &ImportRequest, imp: &Imported) -> Result<(), ImportError
 /// `--max-rejects` would then drop those accounts; the original workbook imports them.
 fn suspect_details(req: &ImportRequest, imp: &Imported, total: u64) -> String {
     let mut lines = summary::reject_report(imp, &req.file.display().to_string(), 3);
+    // A formula saved without its result reads as empty: often the very values found missing.
+    lines.extend(shape::cell_lines(&imp.shape).into_iter().map(|l| match l {
+        summary::SummaryLine::Out(t) | summary::SummaryLine::Err(t) => format!("  {t}"),
+    }));
     let missing = imp.rejects.count(registry::RejectReason::MissingValue) as u64;
     let first = imp
         .rejects
