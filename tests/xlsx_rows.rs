@@ -110,10 +110,13 @@ fn a_chart_sheet_or_an_encrypted_file_is_named_for_what_it_is() {
     ));
     assert!(theirs.is_err());
     assert!(ours.unwrap_err().contains("根元素 <chartsheet>"));
-    // An encrypted workbook is an OLE container holding an EncryptedPackage stream.
+    // An encrypted workbook is an OLE container whose directory has an EncryptedPackage
+    // stream: a 128-byte entry, the name in UTF-16 padded to 64 bytes, then its length (34).
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     ole.resize(1024, 0);
     ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    ole.resize(1024 + 64, 0);
+    ole.extend([34, 0]);
     ole.resize(4096, 0);
     let (ours, _) = both(&ole);
     let err = ours.unwrap_err();
@@ -122,6 +125,17 @@ fn a_chart_sheet_or_an_encrypted_file_is_named_for_what_it_is() {
         "{err}"
     );
     assert!(!err.contains("损坏"), "{err}");
+    // The same words in a cell's text (not a directory entry) are no encryption.
+    let mut xls = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    xls.resize(1030, 0);
+    xls.extend(
+        "EncryptedPackage 入口"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    xls.resize(4096, 0);
+    let (ours, _) = both(&xls);
+    assert!(!ours.unwrap_err().contains("打开密码"));
 }
 
 /// The text of `sheet`'s cell A1 as our reader gives it, with the styles and workbook given.

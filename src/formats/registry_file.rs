@@ -158,6 +158,16 @@ impl CellTally {
     }
 }
 
+/// A row's cells as a message lists them: each at most 40 characters, control characters
+/// escaped (a header row of a hostile file must not write escape codes to the terminal).
+fn shown_cells(cells: &[String]) -> String {
+    let shown: Vec<String> = cells
+        .iter()
+        .map(|c| super::xml_scan::shown(c.as_bytes()))
+        .collect();
+    shown.join(", ")
+}
+
 /// Notes kept to be named; the others are counted only (a file of a million note rows is kept
 /// in bounded memory).
 pub const NOTES_KEPT: usize = 10;
@@ -239,7 +249,7 @@ pub fn read(
             return Err(RegistryFileError::NoTownColumn {
                 place,
                 column: column.clone(),
-                found: builder.header().headers.join(", "),
+                found: shown_cells(&builder.header().headers),
             });
         }
     }
@@ -501,7 +511,7 @@ fn no_header(
         scanned: scanned.len(),
         missing: missing.join("、"),
         closest_row: best.0,
-        found: found.join(", "),
+        found: shown_cells(&found),
         hints,
     }
 }

@@ -400,7 +400,13 @@ fn trim_end(s: &[u8]) -> &[u8] {
 /// (a file's bytes never reach the terminal raw).
 pub(super) fn shown(raw: &[u8]) -> String {
     let text = String::from_utf8_lossy(raw);
-    let mut out: String = text.chars().take(40).flat_map(char::escape_debug).collect();
+    let mut out = String::new();
+    for c in text.chars().take(40) {
+        match c.is_control() || crate::domain::text::is_format_char(c) {
+            true => out.extend(c.escape_default()),
+            false => out.push(c),
+        }
+    }
     if text.chars().nth(40).is_some() {
         out.push('…');
     }
