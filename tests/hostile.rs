@@ -201,6 +201,29 @@ fn a_report_folder_that_is_a_link_loop_is_named() {
     .stderr_has("loop 是一个无法解析的链接(指向不存在的位置,或循环指向自身)");
 }
 
+/// Save `wb` to `path` with its first sheet's XML changed by `edit` (what another program, or
+/// damage, does to a workbook).
+fn save_with_sheet_edited(
+    wb: &mut Workbook,
+    path: &std::path::Path,
+    edit: impl Fn(String) -> String,
+) {
+    let bytes = wb.save_to_buffer().unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut parts = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        if f.name() == "xl/worksheets/sheet1.xml" {
+            data = edit(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        parts.push((f.name().to_string(), data));
+    }
+    let refs: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    zip_file(path, &refs);
+}
+
 /// A zip with the given parts.
 fn zip_file(path: &std::path::Path, parts: &[(&str, Vec<u8>)]) {
     let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
@@ -278,22 +301,10 @@ fn a_workbook_pointing_past_its_shared_strings_is_an_error() {
         &HEADER,
         &[["A1", "甲", "微信", "某局", "市级", "南京"]],
     );
-    let bytes = wb.save_to_buffer().unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut parts = Vec::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
-        if f.name() == "xl/worksheets/sheet1.xml" {
-            let xml = String::from_utf8(data).unwrap();
-            assert!(xml.contains("<v>0</v>"), "{xml}");
-            data = xml.replacen("<v>0</v>", "<v>99999</v>", 1).into_bytes();
-        }
-        parts.push((f.name().to_string(), data));
-    }
-    let refs: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
-    zip_file(&w.path("broken.xlsx"), &refs);
+    save_with_sheet_edited(&mut wb, &w.path("broken.xlsx"), |xml| {
+        assert!(xml.contains("<v>0</v>"), "{xml}");
+        xml.replacen("<v>0</v>", "<v>99999</v>", 1)
+    });
     w.run(&["import", "broken.xlsx", "--campaign", "c"])
         .fails()
         .stderr_has(
@@ -515,24 +526,12 @@ fn formulas_without_results_and_cut_numbers_are_named() {
     for r in 1..=3 {
         ws.write_number(r, 6, 913201001234567890.0).unwrap();
     }
-    let bytes = wb.save_to_buffer().unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut parts = Vec::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
-        if f.name() == "xl/worksheets/sheet1.xml" {
-            let xml = String::from_utf8(data).unwrap();
-            let start = xml.find("<c r=\"B3\"").unwrap();
-            let end = start + xml[start..].find("</c>").unwrap() + 4;
-            let formula = r#"<c r="B3" t="str"><f>A3&amp;"号"</f></c>"#;
-            data = format!("{}{formula}{}", &xml[..start], &xml[end..]).into_bytes();
-        }
-        parts.push((f.name().to_string(), data));
-    }
-    let refs: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
-    zip_file(&w.path("f.xlsx"), &refs);
+    save_with_sheet_edited(&mut wb, &w.path("f.xlsx"), |xml| {
+        let start = xml.find("<c r=\"B3\"").unwrap();
+        let end = start + xml[start..].find("</c>").unwrap() + 4;
+        let formula = r#"<c r="B3" t="str"><f>A3&amp;"号"</f></c>"#;
+        format!("{}{formula}{}", &xml[..start], &xml[end..])
+    });
     w.run(&["import", "f.xlsx", "--campaign", "c", "--max-rejects", "50"])
         .ok()
         .stderr_has("1 个单元格是没有计算结果的公式,按空白读取(如第 3 行 名称)")
