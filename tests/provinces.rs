@@ -231,10 +231,10 @@ fn workbooks_show_what_finds_an_account() {
     w.write(
         "reg.csv",
         "\
-账号ID,名称,类型,开设主体,层级,所属地区,账号链接,微信号,粉丝数
-A1,江苏发布,微信,江苏省人民政府办公厅,省级,,https://mp.weixin.qq.com/a,jsfb,10
-A2,江苏发布,微信,江苏省交通运输厅,省级,,https://mp.weixin.qq.com/b,jsjt,20
-A3,南京发布,微博,南京市人民政府,市级,南京市,https://weibo.com/njfb,,30
+账号ID,名称,类型,开设主体,层级,所属地区,账号链接,微信号,粉丝数,备注
+A1,江苏发布,微信,江苏省人民政府办公厅,省级,,https://mp.weixin.qq.com/a,jsfb,10,
+A2,江苏发布,微信,江苏省交通运输厅,省级,,https://mp.weixin.qq.com/b,jsjt,20,
+A3,南京发布,微博,南京市人民政府,市级,南京市,https://weibo.com/njfb,,30,新开
 ",
     );
     w.run(&["import", "reg.csv", "--campaign", "c", "--province", "江苏"])
@@ -251,7 +251,7 @@ A3,南京发布,微博,南京市人民政府,市级,南京市,https://weibo.com/
         "粉丝",
     ])
     .fails()
-    .stderr_has("--show \"粉丝\" 不是台账中的列;可显示的列: 账号链接、微信号、粉丝数");
+    .stderr_has("--show \"粉丝\" 不是台账中的列;可显示的列: 账号链接、微信号、粉丝数、备注");
     w.run(&["sheet", "--campaign", "c", "--inspectors", "1"])
         .ok();
     let table = sheet_rows(&w, "c/sheets/c_检查员01.xlsx");
@@ -270,12 +270,17 @@ A3,南京发布,微博,南京市人民政府,市级,南京市,https://weibo.com/
         "--inspectors",
         "1",
         "--show",
-        "粉丝数",
+        "粉丝数,备注",
         "--force",
     ])
     .ok();
-    let header = &sheet_rows(&w, "c/sheets/c_检查员01.xlsx")[0];
-    assert_eq!(header[header.len() - 2..], ["粉丝数", "备注"]);
+    // The registry's 备注 is marked as the registry's beside the workbook's own.
+    let table = sheet_rows(&w, "c/sheets/c_检查员01.xlsx");
+    let header = &table[0];
+    let n = header.len();
+    assert_eq!(header[n - 3..], ["粉丝数", "备注(台账)", "备注"]);
+    let a3 = table.iter().find(|r| r[0] == "A3").unwrap();
+    assert_eq!(a3[n - 2], "新开");
 }
 
 /// From an attack on the province work: a wrong province, another province's previous quarter,

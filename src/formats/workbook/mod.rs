@@ -346,7 +346,17 @@ fn main_headers(spec: &SheetSpec<'_>, cols: &MainColumns) -> Vec<String> {
     if cols.evidence.is_some() {
         headers.push(COL_EVIDENCE.to_string());
     }
-    headers.extend(spec.finding.iter().map(|(h, _)| h.clone()));
+    // A registry column shown under one of our own headers (its 备注 beside ours) is marked as
+    // the registry's: two columns of one name would leave the inspector guessing.
+    let shown: Vec<String> = spec
+        .finding
+        .iter()
+        .map(|(h, _)| match headers.contains(h) || h == COL_NOTE {
+            true => format!("{h}(台账)"),
+            false => h.clone(),
+        })
+        .collect();
+    headers.extend(shown);
     headers.push(COL_NOTE.to_string());
     headers
 }
